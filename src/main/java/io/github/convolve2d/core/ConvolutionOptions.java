@@ -1,0 +1,178 @@
+package io.github.convolve2d.core;
+
+import java.util.Objects;
+
+/**
+ * Everything that shapes a convolution besides the image and the kernel: output {@link Mode}, {@link Border}
+ * (with its constant value), stride and dilation per axis, flip (true convolution), normalisation, the
+ * {@link Method} and the number of threads. Immutable and validated when built; defaults are those of
+ * SEMANTICS.md ({@code valid}, {@code constant} 0, stride 1, dilation 1, no flip, no normalisation).
+ *
+ * <pre>{@code
+ * ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT).stride(2).build();
+ * }</pre>
+ */
+public final class ConvolutionOptions {
+
+	/** The options of SEMANTICS.md's defaults, using all cores. */
+	public static final ConvolutionOptions DEFAULTS = builder().build();
+
+	private final Mode mode;
+	private final Border border;
+	private final double cval;
+	private final int strideY, strideX;
+	private final int dilationY, dilationX;
+	private final boolean flip;
+	private final boolean normalize;
+	private final Method method;
+	private final int threads;
+
+	private ConvolutionOptions(Builder b) {
+		mode = b.mode;
+		border = b.border;
+		cval = b.cval;
+		strideY = b.strideY;
+		strideX = b.strideX;
+		dilationY = b.dilationY;
+		dilationX = b.dilationX;
+		flip = b.flip;
+		normalize = b.normalize;
+		method = b.method;
+		threads = b.threads;
+	}
+
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/** A builder starting from these options. */
+	public Builder toBuilder() {
+		Builder b = new Builder();
+		b.mode = mode;
+		b.border = border;
+		b.cval = cval;
+		b.strideY = strideY;
+		b.strideX = strideX;
+		b.dilationY = dilationY;
+		b.dilationX = dilationX;
+		b.flip = flip;
+		b.normalize = normalize;
+		b.method = method;
+		b.threads = threads;
+		return b;
+	}
+
+	public Mode mode() { return mode; }
+	public Border border() { return border; }
+	/** Value of pixels outside the image with {@link Border#CONSTANT}. */
+	public double cval() { return cval; }
+	public int strideY() { return strideY; }
+	public int strideX() { return strideX; }
+	public int dilationY() { return dilationY; }
+	public int dilationX() { return dilationX; }
+	/** True convolution: the kernel is rotated by 180° before it slides. */
+	public boolean flip() { return flip; }
+	/** The kernel is divided by its sum unless that sum is zero. */
+	public boolean normalize() { return normalize; }
+	public Method method() { return method; }
+	/** Number of worker threads, at least 1. */
+	public int threads() { return threads; }
+
+	@Override
+	public String toString() {
+		return "mode=" + mode.label() + " border=" + border.label() + " cval=" + cval + " stride=" + strideY + ","
+			+ strideX + " dilation=" + dilationY + "," + dilationX + " flip=" + flip + " normalize=" + normalize
+			+ " method=" + method.label() + " threads=" + threads;
+	}
+
+	/** Builds {@link ConvolutionOptions}; each setter checks its value and names it in the error. */
+	public static final class Builder {
+		private Mode mode = Mode.VALID;
+		private Border border = Border.CONSTANT;
+		private double cval;
+		private int strideY = 1, strideX = 1;
+		private int dilationY = 1, dilationX = 1;
+		private boolean flip;
+		private boolean normalize;
+		private Method method = Method.AUTO;
+		private int threads = Runtime.getRuntime().availableProcessors();
+
+		private Builder() {
+		}
+
+		public Builder mode(Mode mode) {
+			this.mode = Objects.requireNonNull(mode, "mode");
+			return this;
+		}
+
+		public Builder border(Border border) {
+			this.border = Objects.requireNonNull(border, "border");
+			return this;
+		}
+
+		/** The constant used outside the image with {@link Border#CONSTANT}; must be finite. */
+		public Builder cval(double cval) {
+			if (!Double.isFinite(cval)) {
+				throw new IllegalArgumentException("cval must be a finite number, got " + cval);
+			}
+			this.cval = cval;
+			return this;
+		}
+
+		/** The same stride along both axes. */
+		public Builder stride(int stride) {
+			return stride(stride, stride);
+		}
+
+		/** Stride along rows ({@code y}) and columns ({@code x}); each at least 1. */
+		public Builder stride(int strideY, int strideX) {
+			this.strideY = positive("stride", strideY);
+			this.strideX = positive("stride", strideX);
+			return this;
+		}
+
+		/** The same dilation along both axes. */
+		public Builder dilation(int dilation) {
+			return dilation(dilation, dilation);
+		}
+
+		/** Dilation along rows ({@code y}) and columns ({@code x}); each at least 1 (1 = no dilation). */
+		public Builder dilation(int dilationY, int dilationX) {
+			this.dilationY = positive("dilation", dilationY);
+			this.dilationX = positive("dilation", dilationX);
+			return this;
+		}
+
+		public Builder flip(boolean flip) {
+			this.flip = flip;
+			return this;
+		}
+
+		public Builder normalize(boolean normalize) {
+			this.normalize = normalize;
+			return this;
+		}
+
+		public Builder method(Method method) {
+			this.method = Objects.requireNonNull(method, "method");
+			return this;
+		}
+
+		/** Number of worker threads; at least 1. */
+		public Builder threads(int threads) {
+			this.threads = positive("threads", threads);
+			return this;
+		}
+
+		public ConvolutionOptions build() {
+			return new ConvolutionOptions(this);
+		}
+
+		private static int positive(String what, int value) {
+			if (value < 1) {
+				throw new IllegalArgumentException(what + " must be a whole number of at least 1, got " + value);
+			}
+			return value;
+		}
+	}
+}

@@ -1,0 +1,33 @@
+package io.github.convolve2d.core;
+
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * Which algorithm computes a convolution. {@link #AUTO} lets the core's cost model pick; forcing a path is
+ * meant for tests and benchmarks, since every path computes the same result (SEMANTICS.md).
+ */
+public enum Method implements Labelled {
+	AUTO("auto"), DIRECT("direct");
+
+	private final String label;
+
+	Method(String label) {
+		this.label = label;
+	}
+
+	@Override
+	public String label() {
+		return label;
+	}
+
+	@Override
+	public List<String> aliases() {
+		return Collections.emptyList();
+	}
+
+	/** Parses a label, ignoring case; throws {@link IllegalArgumentException} listing the choices. */
+	public static Method fromLabel(String text) {
+		return Labelled.parse(Method.class, text, "method");
+	}
+}

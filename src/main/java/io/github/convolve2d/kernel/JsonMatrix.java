@@ -1,0 +1,73 @@
+package io.github.convolve2d.kernel;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
+
+/**
+ * Reads a matrix written as a JSON array of rows ({@code [[1, 0], [0, -1]]}), the form of the seed's
+ * {@code "input"} and {@code "kernel"}. Errors name the field, the row and the column.
+ */
+public final class JsonMatrix {
+
+	private JsonMatrix() {
+	}
+
+	/**
+	 * The rows of a JSON matrix.
+	 *
+	 * @param what the field's name for error messages, e.g. {@code "kernel"}
+	 * @throws IllegalArgumentException when it is not an array of equally long arrays of finite numbers
+	 */
+	public static double[][] read(JsonElement json, String what) {
+		if (json == null || json.isJsonNull()) throw new IllegalArgumentException("\"" + what + "\" is missing");
+		if (!json.isJsonArray() || json.getAsJsonArray().size() == 0) {
+			throw new IllegalArgumentException("\"" + what + "\" must be a non-empty array of rows, like [[1, 0], [0, -1]]");
+		}
+		JsonArray rows = json.getAsJsonArray();
+		double[][] m = new double[rows.size()][];
+		for (int i = 0; i < rows.size(); i++) {
+			JsonElement row = rows.get(i);
+			if (!row.isJsonArray() || row.getAsJsonArray().size() == 0) {
+				throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1)
+					+ " must be a non-empty array of numbers, got " + row);
+			}
+			JsonArray values = row.getAsJsonArray();
+			if (i > 0 && values.size() != m[0].length) {
+				throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1) + " has " + values.size()
+					+ " values but row 1 has " + m[0].length + "; every row needs " + m[0].length + " values");
+			}
+			m[i] = new double[values.size()];
+			for (int j = 0; j < values.size(); j++) {
+				m[i][j] = number(values.get(j), what, i, j);
+			}
+		}
+		return m;
+	}
+
+	/** A kernel from a JSON matrix. */
+	public static Kernel readKernel(JsonElement json, String name) {
+		return Kernel.of(name, read(json, "kernel"));
+	}
+
+	/** A kernel from JSON text such as {@code [[1, 0], [0, -1]]}. */
+	public static Kernel parseKernel(String jsonText, String name) {
+		try {
+			return readKernel(JsonParser.parseString(jsonText), name);
+		}
+		catch (JsonParseException e) {
+			throw new IllegalArgumentException("the kernel is not valid JSON: " + e.getMessage());
+		}
+	}
+
+	private static double number(JsonElement e, String what, int i, int j) {
+		if (e.isJsonPrimitive() && ((JsonPrimitive) e).isNumber()) {
+			double v = e.getAsDouble();
+			if (Double.isFinite(v)) return v;
+		}
+		throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1) + ", column " + (j + 1) + ": " + e
+			+ " is not a finite number");
+	}
+}

@@ -1,0 +1,97 @@
+package io.github.convolve2d.kernel;
+
+import java.util.function.DoubleFunction;
+
+/**
+ * A named kernel recipe offered in the plugin's dialog and the CLI, e.g. "Sobel X" ({@code sobel-x}). Some take
+ * one parameter (the Gaussian's σ); they build their kernel for the parameter given, or for their default.
+ */
+public final class Preset {
+
+	private final String id;
+	private final String label;
+	private final String parameterName;
+	private final double defaultParameter;
+	private final DoubleFunction<double[][]> values;
+
+	private Preset(String id, String label, String parameterName, double defaultParameter,
+		DoubleFunction<double[][]> values)
+	{
+		this.id = id;
+		this.label = label;
+		this.parameterName = parameterName;
+		this.defaultParameter = defaultParameter;
+		this.values = values;
+	}
+
+	/** A preset with fixed values. */
+	static Preset fixed(String id, String label, double[][] values) {
+		return new Preset(id, label, null, Double.NaN, p -> values);
+	}
+
+	/** A preset whose values depend on one positive parameter (such as σ). */
+	static Preset parameterised(String id, String label, String parameterName, double defaultParameter,
+		DoubleFunction<double[][]> values)
+	{
+		return new Preset(id, label, parameterName, defaultParameter, values);
+	}
+
+	/** Lower-case id used on the command line, e.g. {@code sobel-x}. */
+	public String id() {
+		return id;
+	}
+
+	/** Label shown to users, e.g. {@code Sobel X}. */
+	public String label() {
+		return label;
+	}
+
+	public boolean isParameterised() {
+		return parameterName != null;
+	}
+
+	/** The parameter's name (e.g. {@code σ}), or null for a fixed preset. */
+	public String parameterName() {
+		return parameterName;
+	}
+
+	/** The parameter used when none is given (NaN for a fixed preset). */
+	public double defaultParameter() {
+		return defaultParameter;
+	}
+
+	/** The kernel, with the default parameter for a parameterised preset. */
+	public Kernel kernel() {
+		return isParameterised() ? kernel(defaultParameter) : Kernel.of(label, values.apply(Double.NaN));
+	}
+
+	/**
+	 * The kernel for a parameter value, named e.g. {@code "Gaussian σ=2.5"}.
+	 *
+	 * @throws IllegalArgumentException for a fixed preset or a parameter out of range
+	 */
+	public Kernel kernel(double parameter) {
+		if (!isParameterised()) {
+			throw new IllegalArgumentException("preset '" + label + "' takes no parameter");
+		}
+		if (!(parameter > 0) || parameter > 100) {
+			throw new IllegalArgumentException("preset '" + label + "' needs " + parameterName
+				+ " between 0 and 100 (exclusive of 0), got " + parameter);
+		}
+		return Kernel.of(label + " " + parameterName + "=" + format(parameter), values.apply(parameter));
+	}
+
+	/** The preset's full name as accepted back by {@link Presets#resolve}, e.g. {@code Gaussian σ=2}. */
+	public String nameFor(double parameter) {
+		return isParameterised() ? label + " " + parameterName + "=" + format(parameter) : label;
+	}
+
+	static String format(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+	}
+
+	@Override
+	public String toString() {
+		return label;
+	}
+}
