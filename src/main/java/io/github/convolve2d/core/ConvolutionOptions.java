@@ -143,6 +143,33 @@ public final class ConvolutionOptions {
 			return this;
 		}
 
+		/** Stride as text: one whole number, or two separated by a comma or {@code x} ({@code "sy,sx"}). */
+		public Builder stride(String text) {
+			int[] v = axisPair("stride", text);
+			return stride(v[0], v[1]);
+		}
+
+		/** Dilation as text: one whole number, or two ({@code "dy,dx"}). */
+		public Builder dilation(String text) {
+			int[] v = axisPair("dilation", text);
+			return dilation(v[0], v[1]);
+		}
+
+		/** Mode by label ({@code valid}, {@code same}, {@code full}). */
+		public Builder mode(String label) {
+			return mode(Mode.fromLabel(label));
+		}
+
+		/** Border by label or alias ({@code constant}, {@code nearest}, ...). */
+		public Builder border(String label) {
+			return border(Border.fromLabel(label));
+		}
+
+		/** Method by label ({@code auto}, {@code direct}, ...). */
+		public Builder method(String label) {
+			return method(Method.fromLabel(label));
+		}
+
 		public Builder flip(boolean flip) {
 			this.flip = flip;
 			return this;
@@ -166,6 +193,24 @@ public final class ConvolutionOptions {
 
 		public ConvolutionOptions build() {
 			return new ConvolutionOptions(this);
+		}
+
+		private static int[] axisPair(String what, String text) {
+			String t = text == null ? "" : text.trim();
+			String[] parts = t.split("\\s*[,x×]\\s*|\\s+", -1);
+			if (parts.length < 1 || parts.length > 2) parts = new String[0];
+			int[] v = new int[parts.length];
+			try {
+				for (int i = 0; i < parts.length; i++) v[i] = Integer.parseInt(parts[i].trim());
+			}
+			catch (NumberFormatException e) {
+				parts = new String[0];
+			}
+			if (parts.length == 0) {
+				throw new IllegalArgumentException(what + " '" + t + "' is not understood; give one whole number (e.g. 2)"
+					+ " or two for rows and columns (e.g. 2,1)");
+			}
+			return parts.length == 1 ? new int[] { v[0], v[0] } : v;
 		}
 
 		private static int positive(String what, int value) {

@@ -1,0 +1,160 @@
+package io.github.convolve2d.cli;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonNull;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonPrimitive;
+import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.kernel.JsonMatrix;
+import io.github.convolve2d.kernel.Kernel;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * One case of the {@code json} command: the seed's {@code {"input": [[...]], "kernel": [[...]]}} plus optional
+ * {@code mode}, {@code border}, {@code cval}, {@code stride}, {@code dilation}, {@code flip}, {@code normalize},
+ * {@code method}, or {@code "kernels": [K1, K2, ...]} instead of {@code "kernel"}. Turns it into the result
+ * object {@code {"output": ...}} / {@code {"outputs": [...]}}, or {@code {"error": "..."}} for a bad case.
+ */
+final class JsonCase {
+
+	private static final Set<String> KEYS = new HashSet<>(Arrays.asList("input", "kernel", "kernels", "mode", "border",
+		"cval", "stride", "dilation", "flip", "normalize", "method"));
+
+	private JsonCase() {
+	}
+
+	/** The result object of one case; never throws for bad input, which becomes {@code {"error": ...}}. */
+	static JsonObject run(JsonElement json, int threads) {
+		JsonObject result = new JsonObject();
+		try {
+			if (json == null || !json.isJsonObject()) {
+				throw new IllegalArgumentException("a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
+			}
+			JsonObject c = json.getAsJsonObject();
+			for (Map.Entry<String, JsonElement> e : c.entrySet()) {
+				if (!KEYS.contains(e.getKey())) {
+					throw new IllegalArgumentException("unknown key \"" + e.getKey() + "\"; known keys are " + KEYS);
+				}
+			}
+			Plane input = Plane.ofRows(JsonMatrix.read(c.get("input"), "input"));
+			List<Kernel> kernels = kernels(c);
+			ConvolutionOptions options = options(c, threads);
+			List<Plane> outputs = Convolution.convolve(input, kernels, options, ProgressListener.NONE);
+			if (c.has("kernels")) {
+				JsonArray all = new JsonArray();
+				for (Plane p : outputs) all.add(matrix(p));
+				result.add("outputs", all);
+			}
+			else {
+				result.add("output", matrix(outputs.get(0)));
+			}
+		}
+		catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+			result = new JsonObject();
+			result.addProperty("error", e.getMessage());
+		}
+		return result;
+	}
+
+	private static List<Kernel> kernels(JsonObject c) {
+		boolean one = c.has("kernel"), many = c.has("kernels");
+		if (one == many) {
+			throw new IllegalArgumentException(one ? "give either \"kernel\" or \"kernels\", not both"
+				: "\"kernel\" is missing: give \"kernel\": [[...]] or \"kernels\": [[[...]], ...]");
+		}
+		if (one) return List.of(Kernel.of("kernel", JsonMatrix.read(c.get("kernel"), "kernel")));
+		JsonElement bank = c.get("kernels");
+		if (!bank.isJsonArray() || bank.getAsJsonArray().size() == 0) {
+			throw new IllegalArgumentException("\"kernels\" must be a non-empty array of kernels");
+		}
+		List<Kernel> kernels = new ArrayList<>();
+		for (int n = 0; n < bank.getAsJsonArray().size(); n++) {
+			String name = "kernels[" + n + "]";
+			kernels.add(Kernel.of(name, JsonMatrix.read(bank.getAsJsonArray().get(n), name)));
+		}
+		return kernels;
+	}
+
+	private static ConvolutionOptions options(JsonObject c, int threads) {
+		ConvolutionOptions.Builder b = ConvolutionOptions.builder().threads(threads);
+		if (c.has("mode")) b.mode(string(c, "mode"));
+		if (c.has("border")) b.border(string(c, "border"));
+		if (c.has("cval")) b.cval(number(c, "cval"));
+		if (c.has("stride")) {
+			int[] s = axisPair(c, "stride");
+			b.stride(s[0], s[1]);
+		}
+		if (c.has("dilation")) {
+			int[] d = axisPair(c, "dilation");
+			b.dilation(d[0], d[1]);
+		}
+		if (c.has("flip")) b.flip(bool(c, "flip"));
+		if (c.has("normalize")) b.normalize(bool(c, "normalize"));
+		if (c.has("method")) b.method(string(c, "method"));
+		return b.build();
+	}
+
+	private static String string(JsonObject c, String key) {
+		JsonElement e = c.get(key);
+		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return e.getAsString();
+		throw new IllegalArgumentException("\"" + key + "\" must be a string, got " + e);
+	}
+
+	private static double number(JsonObject c, String key) {
+		JsonElement e = c.get(key);
+		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
+		throw new IllegalArgumentException("\"" + key + "\" must be a number, got " + e);
+	}
+
+	private static boolean bool(JsonObject c, String key) {
+		JsonElement e = c.get(key);
+		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) return e.getAsBoolean();
+		throw new IllegalArgumentException("\"" + key + "\" must be true or false, got " + e);
+	}
+
+	/** An int, or [y, x]. */
+	private static int[] axisPair(JsonObject c, String key) {
+		JsonElement e = c.get(key);
+		if (isWhole(e)) return new int[] { e.getAsInt(), e.getAsInt() };
+		if (e.isJsonArray() && e.getAsJsonArray().size() == 2 && isWhole(e.getAsJsonArray().get(0))
+			&& isWhole(e.getAsJsonArray().get(1)))
+		{
+			return new int[] { e.getAsJsonArray().get(0).getAsInt(), e.getAsJsonArray().get(1).getAsInt() };
+		}
+		throw new IllegalArgumentException("\"" + key + "\" must be a whole number or [rows, columns], got " + e);
+	}
+
+	private static boolean isWhole(JsonElement e) {
+		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) return false;
+		double v = e.getAsDouble();
+		return v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE;
+	}
+
+	/** Rows of plain JSON numbers, shortest float form; NaN and infinities become null. */
+	static JsonArray matrix(Plane p) {
+		JsonArray rows = new JsonArray();
+		for (int y = 0; y < p.height(); y++) {
+			JsonArray row = new JsonArray();
+			for (int x = 0; x < p.width(); x++) row.add(number(p.get(x, y)));
+			rows.add(row);
+		}
+		return rows;
+	}
+
+	private static JsonElement number(float v) {
+		if (!Float.isFinite(v)) return JsonNull.INSTANCE;
+		if (v == 0) return new JsonPrimitive(0); // also -0
+		return new JsonPrimitive(new BigDecimal(Float.toString(v)).stripTrailingZeros());
+	}
+}

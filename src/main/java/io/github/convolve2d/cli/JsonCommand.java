@@ -1,0 +1,115 @@
+package io.github.convolve2d.cli;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code json [FILE|-]}: reads the seed's JSON (one case object or an array of them) and prints each case's
+ * feature map as JSON, in order. A bad case prints {@code {"error": ...}} in its place while the others are
+ * still computed. Exit 0 when every case is good, 1 otherwise, 2 when the file cannot be read.
+ */
+@Command(name = "json", mixinStandardHelpOptions = true,
+	description = { "Convolves the seed's JSON cases and prints the feature maps as JSON.",
+		"In: {\"input\": [[...]], \"kernel\": [[...]]} or an array of such objects; optional keys: mode "
+			+ "(valid|same|full), border (constant|replicate|reflect|mirror|wrap), cval, stride (n or [sy,sx]), "
+			+ "dilation (n or [dy,dx]), flip, normalize, method, or \"kernels\": [K1, K2, ...] instead of \"kernel\".",
+		"Out: {\"output\": [[...]]} ({\"outputs\": [...]} for \"kernels\"), {\"error\": \"...\"} for a bad case; "
+			+ "an array in gives an array out. NaN and infinite results print as null.",
+		"Exit codes: 0 all cases good, 1 some case failed, 2 usage error." })
+final class JsonCommand implements Callable<Integer> {
+
+	private static final Gson GSON = new GsonBuilder().serializeNulls().disableHtmlEscaping().create();
+
+	@Parameters(index = "0", arity = "0..1", paramLabel = "FILE|-", description = "JSON file; '-' or none reads stdin.")
+	private String file;
+
+	@Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: all cores).")
+	private Integer threads;
+
+	@CommandLine.Spec
+	private CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public Integer call() {
+		String text;
+		try {
+			text = read();
+		}
+		catch (IOException e) {
+			throw new CommandLine.ParameterException(spec.commandLine(),
+				"cannot read " + (file == null ? "stdin" : "'" + file + "'") + ": " + describe(e));
+		}
+		int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+		if (nThreads < 1) {
+			throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
+		}
+		PrintWriter out = spec.commandLine().getOut();
+		JsonElement in;
+		try {
+			in = JsonParser.parseString(text);
+		}
+		catch (JsonParseException e) {
+			JsonObject error = new JsonObject();
+			error.addProperty("error", "the input is not valid JSON: " + rootMessage(e));
+			out.println(GSON.toJson(error));
+			out.flush();
+			return 1;
+		}
+		boolean allGood = true;
+		if (in.isJsonArray()) {
+			JsonArray results = new JsonArray();
+			for (JsonElement c : in.getAsJsonArray()) {
+				JsonObject r = JsonCase.run(c, nThreads);
+				allGood &= !r.has("error");
+				results.add(r);
+			}
+			out.println(GSON.toJson(results));
+		}
+		else {
+			JsonObject r = JsonCase.run(in, nThreads);
+			allGood = !r.has("error");
+			out.println(GSON.toJson(r));
+		}
+		out.flush();
+		return allGood ? 0 : 1;
+	}
+
+	private String read() throws IOException {
+		if (file == null || file.equals("-")) {
+			InputStream stdin = System.in;
+			return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		Path path = Paths.get(file);
+		if (Files.isDirectory(path)) throw new IOException("it is a folder, not a file");
+		return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+	}
+
+	private static String describe(IOException e) {
+		if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
+		if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
+		return e.getMessage();
+	}
+
+	private static String rootMessage(Throwable e) {
+		while (e.getCause() != null) e = e.getCause();
+		return e.getMessage();
+	}
+}

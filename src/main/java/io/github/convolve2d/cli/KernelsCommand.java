@@ -1,0 +1,34 @@
+package io.github.convolve2d.cli;
+
+import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.kernel.Preset;
+import io.github.convolve2d.kernel.Presets;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code kernels}: lists the preset kernels (id, label and matrix) that every front end accepts by name. */
+@Command(name = "kernels", mixinStandardHelpOptions = true,
+	description = { "Lists the preset kernels: id, label and matrix.",
+		"A preset is named by its id or label (any case); parameterised ones take their parameter as "
+			+ "id:value (gaussian:2.5) or 'Label σ=value' (Gaussian σ=2.5)." })
+final class KernelsCommand implements Callable<Integer> {
+
+	@picocli.CommandLine.Spec
+	private picocli.CommandLine.Model.CommandSpec spec;
+
+	@Override
+	public Integer call() {
+		PrintWriter out = spec.commandLine().getOut();
+		for (Preset p : Presets.all()) {
+			Kernel k = p.kernel();
+			out.printf("%-14s %s%s  (%d×%d)%n", p.id(), p.label(),
+				p.isParameterised() ? " [" + p.parameterName() + ", default " + p.nameFor(p.defaultParameter())
+					+ ", e.g. " + p.id() + ":2]" : "", k.width(), k.height());
+			for (String row : k.toText().split("\n")) out.println("    " + row);
+		}
+		out.flush();
+		return 0;
+	}
+}
