@@ -1,0 +1,72 @@
+package io.github.convolve2d.kernel;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * Reads and writes kernel text files in ImageJ's format (rows on lines, values separated by spaces), the
+ * files ImageJ's Convolve… dialog opens and saves. Reading names the file in every error; writing goes
+ * through a temporary file renamed into place, so a failed save never leaves half a kernel behind.
+ */
+public final class KernelFiles {
+
+	private KernelFiles() {
+	}
+
+	/**
+	 * Reads a kernel file; the kernel is named after the file (without extension).
+	 *
+	 * @throws IllegalArgumentException when the file cannot be read or does not hold a valid kernel
+	 */
+	public static Kernel read(Path file) {
+		String text;
+		try {
+			if (Files.isDirectory(file)) throw new IOException("it is a folder");
+			if (Files.size(file) > 10_000_000) throw new IOException("it is larger than 10 MB, not a kernel file");
+			text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
+		}
+		catch (NoSuchFileException e) {
+			throw new IllegalArgumentException("cannot read kernel file '" + file + "': no such file");
+		}
+		catch (AccessDeniedException e) {
+			throw new IllegalArgumentException("cannot read kernel file '" + file + "': permission denied");
+		}
+		catch (IOException e) {
+			throw new IllegalArgumentException("cannot read kernel file '" + file + "': " + e.getMessage());
+		}
+		String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
+		try {
+			return KernelParser.parse(text, name);
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException("kernel file '" + file + "': " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * Writes a kernel in ImageJ's text format, atomically where the file system allows.
+	 *
+	 * @throws IOException when the file cannot be written; an existing file is then left as it was
+	 */
+	public static void write(Kernel kernel, Path file) throws IOException {
+		Path dir = file.toAbsolutePath().getParent();
+		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+		try {
+			Files.write(tmp, kernel.toText().getBytes(StandardCharsets.UTF_8));
+			try {
+				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (java.nio.file.AtomicMoveNotSupportedException e) {
+				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+			}
+		}
+		finally {
+			Files.deleteIfExists(tmp);
+		}
+	}
+}
