@@ -154,7 +154,7 @@ final class JsonCase {
 
 	private static JsonElement number(float v) {
 		if (!Float.isFinite(v)) return JsonNull.INSTANCE;
-		if (v == 0) return new JsonPrimitive(0); // also -0
-		return new JsonPrimitive(new BigDecimal(Float.toString(v)).stripTrailingZeros());
+		if (v == Math.rint(v) && Math.abs(v) < 1e15) return new JsonPrimitive((long) v); // also turns -0 into 0
+		return new JsonPrimitive(new BigDecimal(Float.toString(v))); // shortest form that reads back as this float
 	}
 }

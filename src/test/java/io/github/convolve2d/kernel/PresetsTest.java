@@ -1,0 +1,70 @@
+package io.github.convolve2d.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.HashSet;
+import java.util.Set;
+
+/** The preset catalogue: names, parameters and the analytic properties each kernel must have. */
+class PresetsTest {
+
+	@Test
+	void idsAndLabelsAreUniqueAndResolveIgnoringCase() {
+		Set<String> names = new HashSet<>();
+		for (Preset p : Presets.all()) {
+			Set<String> own = new HashSet<>(java.util.Arrays.asList(p.id(), p.label().toLowerCase()));
+			for (String n : own) assertTrue(names.add(n), "name used twice: " + n);
+			assertEquals(p.kernel().toRows().length, Presets.resolve(p.id()).height());
+			assertArrayEquals(p.kernel().toRows(), Presets.resolve(p.label().toUpperCase()).toRows());
+			assertArrayEquals(p.kernel().toRows(), Presets.resolve("[" + p.label() + "]").toRows());
+		}
+		assertTrue(Presets.all().size() >= 18);
+	}
+
+	@Test
+	void parameterForms() {
+		Kernel a = Presets.resolve("gaussian:2.5");
+		assertEquals("Gaussian σ=2.5", a.name());
+		assertArrayEquals(a.toRows(), Presets.resolve("[Gaussian σ=2.5]").toRows());
+		assertArrayEquals(a.toRows(), Presets.resolve("Gaussian sigma=2.5").toRows());
+		assertEquals(17, a.width()); // radius ceil(3σ) = 8
+		assertEquals("Gaussian σ=1", Presets.resolve("gaussian").name());
+	}
+
+	@Test
+	void analyticProperties() {
+		for (String smoothing : new String[] { "box-3", "box-5", "gaussian:0.8", "gaussian:3", "identity", "unsharp:2",
+			"sharpen" })
+		{
+			assertEquals(1, Presets.resolve(smoothing).sum(), 1e-12, smoothing + " keeps the mean");
+		}
+		for (String edge : new String[] { "sobel-x", "sobel-y", "prewitt-x", "prewitt-y", "scharr-x", "scharr-y",
+			"laplacian-4", "laplacian-8", "log:1.4", "log:3", "roberts-cross", "imagej-edge" })
+		{
+			assertEquals(0, Presets.resolve(edge).sum(), 1e-12, edge + " is zero-sum");
+		}
+		Kernel g = Presets.resolve("gaussian:2");
+		assertEquals(g.get(0, 3), g.get(3, 0), 0, "Gaussian is symmetric");
+		assertTrue(Presets.resolve("log:2").get(6, 6) < 0, "LoG has a negative centre");
+		assertArrayEquals(new double[][] { { 1, 0 }, { 0, -1 } }, Presets.resolve("Roberts cross").toRows());
+		assertArrayEquals(new double[][] { { -1, -1, -1 }, { -1, 8, -1 }, { -1, -1, -1 } },
+			Presets.resolve("laplacian-8").toRows());
+	}
+
+	@Test
+	void errorsListTheChoices() {
+		String unknown = assertThrows(IllegalArgumentException.class, () -> Presets.resolve("sobelx")).getMessage();
+		assertTrue(unknown.startsWith("unknown preset 'sobelx'; use one of identity, box-3"), unknown);
+		assertEquals("preset 'Sobel X' takes no parameter",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("sobel-x:2")).getMessage());
+		assertEquals("preset 'Gaussian' needs σ between 0 and 100 (exclusive of 0), got -1.0",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:-1")).getMessage());
+		assertEquals("preset 'Gaussian': 'abc' is not a number; write e.g. gaussian:2.5",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:abc")).getMessage());
+	}
+}
