@@ -64,9 +64,25 @@ final class HeadlessImageJ {
 		return imp;
 	}
 
-	/** Forgets images the previous macro left as current. */
+	/** Forgets the images earlier macros left behind (headless ImageJ keeps them in the batch-mode table). */
 	static void reset() {
 		WindowManager.setTempCurrentImage(null);
+		for (ImagePlus imp = Interpreter.getLastBatchModeImage(); imp != null; imp = Interpreter.getLastBatchModeImage()) {
+			Interpreter.removeBatchModeImage(imp);
+		}
 		Interpreter.batchMode = false;
+	}
+
+	/**
+	 * Runs "Convolve 2D..." on {@code imp} exactly as a macro's {@code run("Convolve 2D...", options)} does
+	 * (IJ.run with options on this thread) and returns the image it made current, or null when it made none.
+	 */
+	static ImagePlus convolve(ImagePlus imp, String options) {
+		registerCommands();
+		WindowManager.setTempCurrentImage(imp);
+		IJ.run(Convolve2DPlugin.COMMAND, options);
+		ImagePlus result = WindowManager.getCurrentImage();
+		WindowManager.setTempCurrentImage(null);
+		return result == imp ? null : result;
 	}
 }
