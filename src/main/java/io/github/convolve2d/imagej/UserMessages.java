@@ -34,7 +34,7 @@ public final class UserMessages {
 		}
 		String line = TITLE + ": " + message;
 		IJ.log(line);
-		if (IJ.getInstance() != null || !GraphicsEnvironment.isHeadless()) System.err.println(line);
+		if (IJ.getInstance() != null) System.err.println(line); // the Log is a window: tell the console too
 		Interpreter macro = Interpreter.getInstance();
 		if (macro != null) {
 			// ends the macro after this command without the interpreter's error dialog
