@@ -108,7 +108,7 @@ class ConvolveSettingsTest {
 		assertMessage("unknown option 'bordr'", "preset=sobel-x bordr=wrap");
 		assertMessage("unknown border 'wrapp'", "preset=sobel-x border=wrapp");
 		assertMessage("cval 'zero' is not a number", "preset=sobel-x cval=zero");
-		assertMessage("stride '0'", "preset=sobel-x stride=0");
+		assertMessage("stride must be a whole number of at least 1, got 0", "preset=sobel-x stride=0");
 		assertMessage("'flip' is a switch", "preset=sobel-x flip=false");
 		assertMessage("no kernel given", "mode=same");
 		assertMessage("differs from preset 'Sobel X'", "preset=[Sobel X] kernel=[1 2 3]");
