@@ -1,0 +1,51 @@
+// Convolve 2D: convolves every image of a folder and saves the 32-bit feature maps as TIFF.
+//
+// Argument (one string): input=[folder] output=[folder] options=[Convolve 2D options]
+//   e.g. input=[/data/in] output=[/data/out] options=[preset=[Sobel X, Sobel Y] mode=same border=reflect stack]
+// Plain ImageJ:  java -jar ij.jar -ijpath <folder holding plugins/> -batch convolve_folder.ijm "<argument>"
+// Fiji:          ImageJ-linux64 --headless -batch convolve_folder.ijm "<argument>"
+// Each result is saved as <output>/<source name>-<kernel names>.tif. A mistake (bad options, unreadable image)
+// stops the run with one "Convolve 2D: ..." line; results already saved are complete files.
+
+arg = getArgument();
+input = value(arg, "input");
+output = value(arg, "output");
+options = value(arg, "options");
+if (input == "" || output == "" || options == "")
+	exit("usage: input=[folder] output=[folder] options=[Convolve 2D options], got: " + arg);
+if (!File.isDirectory(input))
+	exit("input folder not found: " + input);
+if (!endsWith(input, File.separator)) input = input + File.separator;
+if (!endsWith(output, File.separator)) output = output + File.separator;
+File.makeDirectory(output);
+
+setBatchMode(true);
+files = getFileList(input);
+done = 0;
+for (i = 0; i < files.length; i++) {
+	name = files[i];
+	if (!matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|gif|bmp)$")) continue;
+	open(input + name);
+	source = getImageID();
+	run("Convolve 2D...", options);
+	if (getImageID() == source) exit("no result for " + name);
+	saveAs("Tiff", output + getTitle() + ".tif");
+	close("*");
+	done++;
+}
+print("Convolve 2D: " + done + " images convolved into " + output);
+
+// The text between "key=[" and its matching "]" (brackets may nest), or "" when the key is absent.
+function value(text, key) {
+	start = indexOf(text, key + "=[");
+	if (start < 0) return "";
+	start = start + lengthOf(key) + 2;
+	depth = 1;
+	for (j = start; j < lengthOf(text); j++) {
+		c = substring(text, j, j + 1);
+		if (c == "[") depth++;
+		if (c == "]") depth--;
+		if (depth == 0) return substring(text, start, j);
+	}
+	return "";
+}

@@ -1,0 +1,134 @@
+package io.github.convolve2d.imagej;
+
+import io.github.convolve2d.core.Border;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Mode;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything one run of "Convolve 2D..." needs besides the image: the kernels, the convolution options and
+ * whether to convolve every plane of a stack. Read from macro options (or the dialog's values, which use the
+ * same keys) by {@link #from} and written back by {@link #toMacroOptions}, so that a recorded line replays to
+ * the same result.
+ * <p>
+ * Keys: {@code preset}, {@code kernel}, {@code mode}, {@code border}, {@code cval}, {@code stride},
+ * {@code dilation}, {@code method}, and the flags {@code flip}, {@code normalize}, {@code stack}. A key left
+ * out takes the plugin's default: {@code mode=same border=reflect cval=0 stride=1 dilation=1 method=auto},
+ * flags off (as ImageJ does, a macro never inherits the last dialog's settings).
+ */
+public final class ConvolveSettings {
+
+	/** The option keys, in the order they are recorded. */
+	public static final List<String> KEYS = Arrays.asList("preset", "kernel", "mode", "border", "cval", "stride",
+		"dilation", "method", "flip", "normalize", "stack");
+
+	/** The plugin's defaults: a feature map of the image's size, edges reflected (no dark frame). */
+	public static final ConvolutionOptions DEFAULT_OPTIONS =
+		ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT).build();
+
+	private final KernelBank kernels;
+	private final ConvolutionOptions options;
+	private final boolean allPlanes;
+
+	public ConvolveSettings(KernelBank kernels, ConvolutionOptions options, boolean allPlanes) {
+		this.kernels = kernels;
+		this.options = options;
+		this.allPlanes = allPlanes;
+	}
+
+	/**
+	 * Reads settings from macro options.
+	 *
+	 * @throws IllegalArgumentException naming the option that is wrong (unknown key, bad value, bad kernel)
+	 */
+	public static ConvolveSettings from(MacroOptions o) {
+		for (String key : o.asMap().keySet()) {
+			if (!KEYS.contains(key)) {
+				throw new IllegalArgumentException("unknown option '" + key + "'; the options are "
+					+ String.join(", ", KEYS));
+			}
+		}
+		for (String flag : Arrays.asList("flip", "normalize", "stack")) {
+			if (o.asMap().get(flag) != null) {
+				throw new IllegalArgumentException("'" + flag + "' is a switch: write just '" + flag
+					+ "' to turn it on and leave it out to turn it off");
+			}
+		}
+		KernelBank bank = KernelBank.of(o.asMap().get("preset"), o.asMap().get("kernel"));
+		ConvolutionOptions.Builder b = DEFAULT_OPTIONS.toBuilder();
+		if (o.has("mode")) b.mode(o.get("mode", ""));
+		if (o.has("border")) b.border(o.get("border", ""));
+		if (o.has("cval")) b.cval(number("cval", o.get("cval", "")));
+		if (o.has("stride")) b.stride(o.get("stride", ""));
+		if (o.has("dilation")) b.dilation(o.get("dilation", ""));
+		if (o.has("method")) b.method(o.get("method", ""));
+		b.flip(o.flag("flip")).normalize(o.flag("normalize"));
+		return new ConvolveSettings(bank, b.build(), o.flag("stack"));
+	}
+
+	/** Reads settings from an options string such as {@code "preset=[Sobel X] mode=same stack"}. */
+	public static ConvolveSettings fromMacro(String options) {
+		return from(MacroOptions.parse(options));
+	}
+
+	/**
+	 * These settings as macro options, every key written so that the line documents the run: e.g.
+	 * {@code preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=reflect cval=0 stride=1
+	 * dilation=1 method=auto flip normalize stack}. Parameterised presets are written by name alone.
+	 */
+	public MacroOptions toMacroOptions() {
+		Map<String, String> m = new LinkedHashMap<>();
+		m.put("preset", kernels.presetText());
+		if (kernels.recordKernelText()) m.put("kernel", kernels.kernelLine());
+		m.put("mode", options.mode().label());
+		m.put("border", options.border().label());
+		m.put("cval", format(options.cval()));
+		m.put("stride", pair(options.strideY(), options.strideX()));
+		m.put("dilation", pair(options.dilationY(), options.dilationX()));
+		m.put("method", options.method().label());
+		if (options.flip()) m.put("flip", null);
+		if (options.normalize()) m.put("normalize", null);
+		if (allPlanes) m.put("stack", null);
+		return MacroOptions.of(m);
+	}
+
+	public KernelBank kernels() {
+		return kernels;
+	}
+
+	/** The convolution options (thread count not yet set: the plugin passes ImageJ's). */
+	public ConvolutionOptions options() {
+		return options;
+	}
+
+	/** Convolve every channel, slice and frame (true) or only the displayed plane (false). */
+	public boolean allPlanes() {
+		return allPlanes;
+	}
+
+	@Override
+	public String toString() {
+		return toMacroOptions().toString();
+	}
+
+	private static double number(String key, String text) {
+		try {
+			return Double.parseDouble(text.trim());
+		}
+		catch (NumberFormatException e) {
+			throw new IllegalArgumentException(key + " '" + text + "' is not a number; write e.g. " + key + "=0");
+		}
+	}
+
+	static String format(double v) {
+		return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
+	}
+
+	private static String pair(int y, int x) {
+		return y == x ? Integer.toString(y) : y + "," + x;
+	}
+}

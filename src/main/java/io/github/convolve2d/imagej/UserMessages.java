@@ -1,0 +1,45 @@
+package io.github.convolve2d.imagej;
+
+import ij.IJ;
+import ij.macro.Interpreter;
+
+import java.awt.GraphicsEnvironment;
+
+/**
+ * Tells the user about a mistake in the way that reaches them and never blocks a script: an error dialog when
+ * ImageJ's window is up and no batch macro runs (a running macro is then aborted by ImageJ with the message);
+ * otherwise (headless, {@code -batch}, batch mode, no ImageJ window) one line {@code Convolve 2D: ...} in the
+ * Log (which is standard output without a Log window) and on standard error, and the running macro is
+ * stopped, so a script never goes on as if a result had been made. ImageJ's own {@code IJ.error} would open
+ * a modal dialog there, hanging a batch run, or throw {@code HeadlessException}.
+ */
+public final class UserMessages {
+
+	/** The title of error dialogs and the prefix of logged errors. */
+	public static final String TITLE = "Convolve 2D";
+
+	private UserMessages() {
+	}
+
+	/** Whether error dialogs can be shown without hanging or breaking a run. */
+	public static boolean dialogsAllowed() {
+		return !GraphicsEnvironment.isHeadless() && IJ.getInstance() != null && !Interpreter.isBatchMode();
+	}
+
+	/** Reports a user mistake (a message saying what is wrong and how to fix it) and stops a running macro. */
+	public static void error(String message) {
+		if (dialogsAllowed()) {
+			IJ.error(TITLE, message);
+			return;
+		}
+		String line = TITLE + ": " + message;
+		IJ.log(line);
+		if (IJ.getInstance() != null) System.err.println(line); // the Log is a window: tell the console too
+		Interpreter macro = Interpreter.getInstance();
+		if (macro != null) {
+			// ends the macro after this command without the interpreter's error dialog
+			macro.setIgnoreErrors(true);
+			macro.abort(line);
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.macro.Interpreter;
+import ij.plugin.frame.Recorder;
+import io.github.convolve2d.core.ProgressListener;
+
+import java.awt.GraphicsEnvironment;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Real macros in a headless JVM (the surefire run sets java.awt.headless): recording round trip, and user
+ * mistakes that must print one clear line and stop the macro, never a stack trace or a silent no-op.
+ */
+class MacroRunsTest {
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	@Test
+	void runsHeadless() {
+		assertTrue(GraphicsEnvironment.isHeadless(), "these tests must run headless");
+	}
+
+	@Test
+	void recordedLineReplaysToTheSamePixels() {
+		// what the dialog hands to ImageJ's recorder, key by key, for a bank of a preset and a typed kernel
+		ConvolveSettings chosen = ConvolveSettings.from(MacroOptions.parse("preset=[Sobel X, Custom]"
+			+ " kernel=[-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full border=wrap stride=2,1 dilation=2"
+			+ " flip normalize"));
+		Recorder.resetCommandOptions();
+		Convolve2DPlugin.record(chosen);
+		String recorded = Recorder.getCommandOptions();
+		Recorder.resetCommandOptions();
+		assertEquals("preset=[Sobel X, Custom] kernel=[-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full"
+			+ " border=wrap cval=0 stride=2,1 dilation=2 method=auto flip normalize", recorded);
+
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		ImageStack expected = FeatureMaps.compute(imp, chosen, 1, ProgressListener.NONE).getStack();
+		String macro = "open('" + HeadlessImageJ.SAMPLES.resolve("microaneurysms.png") + "');\n"
+			+ "run(\"Convolve 2D...\", \"" + recorded + "\");\n"
+			+ "return getTitle() + ' ' + nSlices;";
+		String ret = HeadlessImageJ.runMacro(macro);
+		assertEquals("microaneurysms-Sobel X+Custom 2", ret, "title and slice count");
+		// headless ImageJ keeps the macro's last image in its batch-mode table: that is the replayed result
+		ImagePlus replay = Interpreter.getLastBatchModeImage();
+		assertEquals("microaneurysms-Sobel X+Custom", replay.getTitle());
+		for (int n = 1; n <= 2; n++) {
+			assertArrayEquals((float[]) expected.getPixels(n), (float[]) replay.getStack().getPixels(n), "slice " + n);
+		}
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource(delimiter = '|', value = {
+		"unknown preset| open('%s'); run('Convolve 2D...', 'preset=[Sobel Q]')| unknown preset 'Sobel Q'",
+		"bad kernel text| open('%s'); run('Convolve 2D...', 'kernel=[1 2; 3 x]')| kernel row 2, column 2: 'x' is not a number",
+		"kernel too large| open('%s'); run('Convolve 2D...', 'preset=gaussian:20 mode=valid')| valid mode needs the kernel to fit",
+		"no image| run('Convolve 2D...', 'preset=sobel-x')| no image is open",
+		"no kernel| open('%s'); run('Convolve 2D...', 'mode=same')| no kernel given" })
+	void mistakesPrintOneLineAndStopTheMacro(String what, String macro, String message) {
+		String code = String.format(macro, HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"))
+			+ " print('went on'); return 'finished';";
+		PrintStream out = System.out;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		String ret;
+		try {
+			System.setOut(new PrintStream(captured, true, "UTF-8"));
+			ret = HeadlessImageJ.runMacro(code);
+		}
+		catch (java.io.UnsupportedEncodingException e) {
+			throw new AssertionError(e);
+		}
+		finally {
+			System.setOut(out);
+		}
+		String printed = new String(captured.toByteArray(), StandardCharsets.UTF_8);
+		assertTrue(printed.contains("Convolve 2D: ") && printed.contains(message), what + ": printed " + printed);
+		assertFalse(printed.contains("went on"), what + ": the macro went on");
+		assertFalse(printed.contains("Exception"), what + ": a stack trace was printed: " + printed);
+		assertFalse("finished".equals(ret), what + ": the macro finished");
+		assertEquals(1, printed.trim().split("\n").length, what + ": one line, got " + printed);
+	}
+}
