@@ -30,7 +30,7 @@ public class Convolve2DPlugin implements PlugInFilter {
 
 	private static final String PREFS_KEY = "convolve2d.options";
 	private static final String FIRST_DIALOG =
-		"preset=[Sobel X] mode=same border=reflect cval=0 stride=1 dilation=1 method=auto stack";
+		"preset=[Sobel X] mode=same border=replicate cval=0 stride=1 dilation=1 method=auto stack";
 
 	/** The last dialog's values in this session, kept even when they failed to read (to fix them). */
 	private static MacroOptions lastDialog;

@@ -79,7 +79,7 @@ final class ConvolveDialog {
 		gd.addButton("Open kernel...", e -> openKernel());
 		gd.addButton("Save kernel...", e -> saveKernel());
 		gd.addChoice("Mode", labels(Mode.class), start.get("mode", "same"));
-		gd.addChoice("Border", labels(Border.class), start.get("border", "reflect"));
+		gd.addChoice("Border", labels(Border.class), start.get("border", "replicate"));
 		gd.addStringField("Border value (constant)", start.get("cval", "0"), 6);
 		gd.addStringField("Stride (n or rows,columns)", start.get("stride", "1"), 6);
 		gd.addStringField("Dilation (n or rows,columns)", start.get("dilation", "1"), 6);

@@ -17,7 +17,7 @@ import java.util.Map;
  * <p>
  * Keys: {@code preset}, {@code kernel}, {@code mode}, {@code border}, {@code cval}, {@code stride},
  * {@code dilation}, {@code method}, and the flags {@code flip}, {@code normalize}, {@code stack}. A key left
- * out takes the plugin's default: {@code mode=same border=reflect cval=0 stride=1 dilation=1 method=auto},
+ * out takes the plugin's default: {@code mode=same border=replicate cval=0 stride=1 dilation=1 method=auto},
  * flags off (as ImageJ does, a macro never inherits the last dialog's settings).
  */
 public final class ConvolveSettings {
@@ -26,9 +26,9 @@ public final class ConvolveSettings {
 	public static final List<String> KEYS = Arrays.asList("preset", "kernel", "mode", "border", "cval", "stride",
 		"dilation", "method", "flip", "normalize", "stack");
 
-	/** The plugin's defaults: a feature map of the image's size, edges reflected (no dark frame). */
+	/** The plugin's defaults, those of ImageJ's own Convolve...: the image's size, edge pixels replicated. */
 	public static final ConvolutionOptions DEFAULT_OPTIONS =
-		ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT).build();
+		ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REPLICATE).build();
 
 	private final KernelBank kernels;
 	private final ConvolutionOptions options;
@@ -77,7 +77,7 @@ public final class ConvolveSettings {
 
 	/**
 	 * These settings as macro options, every key written so that the line documents the run: e.g.
-	 * {@code preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=reflect cval=0 stride=1
+	 * {@code preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=replicate cval=0 stride=1
 	 * dilation=1 method=auto flip normalize stack}. Parameterised presets are written by name alone.
 	 */
 	public MacroOptions toMacroOptions() {

@@ -24,7 +24,7 @@ class ConvolveSettingsTest {
 		ConvolveSettings s = ConvolveSettings.fromMacro("preset=sobel-x");
 		ConvolutionOptions o = s.options();
 		assertEquals(Mode.SAME, o.mode());
-		assertEquals(Border.REFLECT, o.border());
+		assertEquals(Border.REPLICATE, o.border());
 		assertEquals(0, o.cval());
 		assertEquals(1, o.strideX());
 		assertEquals(1, o.dilationY());
@@ -92,11 +92,11 @@ class ConvolveSettingsTest {
 
 	@Test
 	void recordedLineIsReadable() {
-		assertEquals("preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=reflect cval=0 stride=1"
+		assertEquals("preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=replicate cval=0 stride=1"
 			+ " dilation=1 method=auto flip normalize stack",
 			ConvolveSettings.fromMacro("preset=[Sobel X] flip normalize stack").toString());
 		// a parameterised preset is written by name: its kernel text would be hundreds of numbers
-		assertEquals("preset=[Gaussian σ=2.5] mode=same border=reflect cval=0 stride=1 dilation=1 method=auto",
+		assertEquals("preset=[Gaussian σ=2.5] mode=same border=replicate cval=0 stride=1 dilation=1 method=auto",
 			ConvolveSettings.fromMacro("preset=gaussian:2.5").toString());
 	}
 
