@@ -144,4 +144,24 @@ class PathAgreementTest {
 		box[4] = 0;
 		assertTrue(Separation.of(box, 3, 3) == null, "a zero tap in a rank-2 pattern is not separable");
 	}
+
+	@Test
+	void nanAndInfinityStayInsideTheirFootprintsOnEveryPath() {
+		Random rnd = new Random(15);
+		Plane image = PathCases.randomImage(rnd, 70, 50);
+		float[] p = image.pixels();
+		p[3 * 70 + 1] = Float.NaN;
+		p[25 * 70 + 30] = Float.POSITIVE_INFINITY;
+		p[26 * 70 + 33] = Float.NEGATIVE_INFINITY;
+		// zero factors give zero rows and columns of taps: a NaN under them must not spread
+		Kernel k = Kernel.of("with zero taps", new double[][] { { 1, 0, 2, 3 }, { 0, 0, 0, 0 }, { -2, 0, -4, -6 } });
+		for (Method m : Method.values()) {
+			for (Border border : Border.values()) {
+				ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(border).method(m).build();
+				Plane got = Convolution.convolve(image, k, o);
+				PathCases.assertWithinBound(ReferenceConvolution.convolve(image, k, o), got,
+					PathCases.finiteGlobalScale(image, k, o), m + " " + border);
+			}
+		}
+	}
 }
