@@ -6,10 +6,12 @@ import java.util.List;
  * Picks the path for each kernel ({@link Method#AUTO}) by a cost model, or checks a forced one.
  * <p>
  * The model estimates each path's time from the work it does, with constants measured on the development
- * machine (AMD EPYC, 2 cores, Java 17; 4096² and 1024² float images, {@code bench} command, medians):
+ * machine (AMD EPYC, 2 cores shared with other builds, Java 17; 1024² float image, kernels 3 to 31, steady
+ * state after JIT warm-up, medians of noisy runs) and expressed per thread:
  * <ul>
  * <li>direct: {@value #DIRECT_NS_PER_TAP} ns per output per non-zero tap (SIMD loop; {@value #STRIDED_FACTOR}×
- * that when the column stride breaks the SIMD loop), plus {@value #NS_PER_OUTPUT} ns per output for the
+ * that when the column stride breaks the SIMD loop, {@value #DOUBLE_CHUNKS_FACTOR}× when more than
+ * {@value DirectConvolution#FLOAT_ONLY_TAPS} taps are summed in double chunks), plus {@value #NS_PER_OUTPUT} ns per output for the
  * band copy and the store;</li>
  * <li>separable: the same tap cost for the row pass (per kept column of each input row it reads) and the
  * column pass (per output), plus {@value #SEPARABLE_NS_PER_OUTPUT} ns per output for the two passes'
@@ -23,11 +25,12 @@ import java.util.List;
  */
 final class PathChooser {
 
-	static final double DIRECT_NS_PER_TAP = 0.25;
+	static final double DIRECT_NS_PER_TAP = 0.5;
+	static final double DOUBLE_CHUNKS_FACTOR = 1.4;
 	static final double STRIDED_FACTOR = 4;
-	static final double NS_PER_OUTPUT = 1.0;
+	static final double NS_PER_OUTPUT = 0.5;
 	static final double SEPARABLE_NS_PER_OUTPUT = 1.5;
-	static final double FFT_NS_PER_UNIT = 0.6;
+	static final double FFT_NS_PER_UNIT = 7;
 
 	private PathChooser() {
 	}
@@ -100,7 +103,9 @@ final class PathChooser {
 	}
 
 	static double directCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
-		return outputs(g) * (nonZero(w) * tapCost(o) + NS_PER_OUTPUT) / o.threads();
+		int taps = nonZero(w);
+		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? DOUBLE_CHUNKS_FACTOR : 1;
+		return outputs(g) * (taps * tapCost(o) * chunks + NS_PER_OUTPUT) / o.threads();
 	}
 
 	static double separableCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
