@@ -4,7 +4,9 @@ import io.github.convolve2d.kernel.Kernel;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,20 +58,16 @@ public final class Convolution {
 			bytes += 4L * g.outputWidth() * g.outputHeight();
 		}
 		List<float[]> outputs = allocate(geometries, bytes);
+		List<float[]> weights = new ArrayList<>();
+		for (Kernel k : kernels) weights.add(weights(k, options));
 
-		List<DirectConvolution> paths = new ArrayList<>();
-		int[] firstUnit = new int[kernels.size() + 1];
-		for (int n = 0; n < kernels.size(); n++) {
-			DirectConvolution path =
-				new DirectConvolution(image, weights(kernels.get(n), options), geometries.get(n), options,
-					options.threads());
-			paths.add(path);
-			firstUnit[n + 1] = firstUnit[n] + path.bands();
-		}
-		Parallel.forEach(firstUnit[kernels.size()], options.threads(), listener, unit -> {
+		List<ConvolutionPath> paths = plan(image, weights, geometries, options, outputs);
+		int[] firstUnit = new int[paths.size() + 1];
+		for (int n = 0; n < paths.size(); n++) firstUnit[n + 1] = firstUnit[n] + paths.get(n).units();
+		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, (unit, scratch) -> {
 			int n = 0;
 			while (unit >= firstUnit[n + 1]) n++;
-			paths.get(n).computeBand(unit - firstUnit[n], outputs.get(n));
+			paths.get(n).compute(unit - firstUnit[n], scratch);
 		});
 
 		List<Plane> planes = new ArrayList<>();
@@ -78,6 +76,60 @@ public final class Convolution {
 			planes.add(Plane.wrap(g.outputWidth(), g.outputHeight(), outputs.get(n)));
 		}
 		return planes;
+	}
+
+	/**
+	 * The path {@link #convolve} runs for this image, kernel and options: the forced one, or the one the cost
+	 * model picks for {@link Method#AUTO} (described in the javadoc of the package's path chooser). For
+	 * benchmarks and logs.
+	 *
+	 * @throws IllegalArgumentException as {@link #convolve} does for these settings
+	 */
+	public static Method chosenMethod(Plane image, Kernel kernel, ConvolutionOptions options) {
+		ConvolutionGeometry g = ConvolutionGeometry.of(image.width(), image.height(), kernel.width(),
+			kernel.height(), options);
+		return PathChooser.choose(image, Collections.singletonList(weights(kernel, options)),
+			Collections.singletonList(g), options)[0];
+	}
+
+	/**
+	 * One path per kernel as the options ask or the cost model picks; kernels of one size that go to the FFT
+	 * path share one path, so that each image tile is transformed once for all of them.
+	 */
+	private static List<ConvolutionPath> plan(Plane image, List<float[]> weights,
+		List<ConvolutionGeometry> geometries, ConvolutionOptions options, List<float[]> outputs)
+	{
+		List<ConvolutionPath> paths = new ArrayList<>();
+		Map<String, List<Integer>> fftGroups = new LinkedHashMap<>();
+		Method[] methods = PathChooser.choose(image, weights, geometries, options);
+		for (int n = 0; n < weights.size(); n++) {
+			ConvolutionGeometry g = geometries.get(n);
+			switch (methods[n]) {
+				case SEPARABLE:
+					paths.add(new SeparableConvolution(image, weights.get(n), g, options, options.threads(),
+						outputs.get(n)));
+					break;
+				case FFT:
+					fftGroups.computeIfAbsent(g.kernelWidth() + "x" + g.kernelHeight(), key -> new ArrayList<>()).add(n);
+					break;
+				default:
+					paths.add(new DirectConvolution(image, weights.get(n), g, options, options.threads(),
+						outputs.get(n)));
+			}
+		}
+		for (List<Integer> group : fftGroups.values()) {
+			ConvolutionGeometry g = geometries.get(group.get(0));
+			List<float[]> w = new ArrayList<>(), out = new ArrayList<>();
+			for (int n : group) {
+				w.add(weights.get(n));
+				out.add(outputs.get(n));
+			}
+			FftConvolution fft = new FftConvolution(image, w, g, options,
+				FftConvolution.plan(g, options, group.size(), FftPlan.MAX_TILE), out);
+			fft.prepare();
+			paths.add(fft);
+		}
+		return paths;
 	}
 
 	/** The kernel as it slides over the image: normalised and rotated as the options ask, as floats. */

@@ -33,18 +33,32 @@ final class Parallel {
 	 * @throws CancellationException when the listener asked to stop
 	 */
 	static void forEach(int units, int threads, ProgressListener listener, IntConsumer unit) {
+		forEach(units, threads, listener, (u, scratch) -> unit.accept(u));
+	}
+
+	/** A work unit that gets its thread's {@link Scratch} arrays. */
+	interface Unit {
+		void run(int unit, Scratch scratch);
+	}
+
+	/**
+	 * As {@link #forEach(int, int, ProgressListener, IntConsumer)}, giving each thread its own {@link Scratch}
+	 * that lives as long as this call.
+	 */
+	static void forEach(int units, int threads, ProgressListener listener, Unit unit) {
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger done = new AtomicInteger();
 		AtomicBoolean stop = new AtomicBoolean();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		Runnable worker = () -> {
+			Scratch scratch = new Scratch();
 			try {
 				for (int u; !stop.get() && (u = next.getAndIncrement()) < units;) {
 					if (listener.isCancelled()) {
 						stop.set(true);
 						break;
 					}
-					unit.accept(u);
+					unit.run(u, scratch);
 					listener.progress(done.incrementAndGet(), units);
 				}
 			}

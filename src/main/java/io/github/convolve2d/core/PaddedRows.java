@@ -1,0 +1,65 @@
+package io.github.convolve2d.core;
+
+import java.util.Arrays;
+
+/**
+ * Copies input rows into a work buffer padded left and right by the border mode, so that the paths' inner
+ * loops read every tap without an index check. Padded column {@code t} holds input column
+ * {@code t + firstColumn} mapped through the border rule.
+ */
+final class PaddedRows {
+
+	private final float[] in;
+	private final int width, height;
+	private final Border border;
+	private final float cval;
+	private final int firstColumn;
+	private final int paddedWidth;
+
+	/**
+	 * @param firstColumn input column (any integer) of padded column 0
+	 * @param paddedWidth length of one padded row
+	 */
+	PaddedRows(Plane image, Border border, double cval, int firstColumn, int paddedWidth) {
+		this.in = image.pixels();
+		this.width = image.width();
+		this.height = image.height();
+		this.border = border;
+		this.cval = (float) cval;
+		this.firstColumn = firstColumn;
+		this.paddedWidth = paddedWidth;
+	}
+
+	int paddedWidth() {
+		return paddedWidth;
+	}
+
+	/** Writes input row {@code y} (any integer), padded by the border mode, into {@code dst} at {@code off}. */
+	void fill(int y, float[] dst, int off) {
+		fill(y, firstColumn, paddedWidth, dst, off);
+	}
+
+	/**
+	 * Writes {@code length} pixels of input row {@code y} from input column {@code x0} on (any integers, read
+	 * through the border rule) into {@code dst} at {@code off}.
+	 */
+	void fill(int y, int x0, int length, float[] dst, int off) {
+		int src = border.sourceIndex(y, height);
+		if (src < 0) {
+			Arrays.fill(dst, off, off + length, cval);
+			return;
+		}
+		int rowStart = src * width;
+		int ax = -x0;
+		// column t reads input column t - ax; columns inside the image are copied in one go
+		int t0 = Math.min(length, Math.max(0, ax));
+		int t1 = Math.max(t0, Math.min(length, ax + width));
+		System.arraycopy(in, rowStart + t0 - ax, dst, off + t0, t1 - t0);
+		for (int t = 0; t < t0; t++) dst[off + t] = pick(border.sourceIndex(t - ax, width), rowStart);
+		for (int t = t1; t < length; t++) dst[off + t] = pick(border.sourceIndex(t - ax, width), rowStart);
+	}
+
+	private float pick(int x, int rowStart) {
+		return x < 0 ? cval : in[rowStart + x];
+	}
+}

@@ -1,0 +1,138 @@
+package io.github.convolve2d.core;
+
+import java.util.List;
+
+/**
+ * Picks the path for each kernel ({@link Method#AUTO}) by a cost model, or checks a forced one.
+ * <p>
+ * The model estimates each path's time from the work it does, with constants measured on the development
+ * machine (AMD EPYC, 2 cores shared with other builds, Java 17; 1024² float image, kernels 3 to 31, steady
+ * state after JIT warm-up, medians of noisy runs) and expressed per thread:
+ * <ul>
+ * <li>direct: {@value #DIRECT_NS_PER_TAP} ns per output per non-zero tap (SIMD loop; {@value #STRIDED_FACTOR}×
+ * that when the column stride breaks the SIMD loop, {@value #DOUBLE_CHUNKS_FACTOR}× when more than
+ * {@value DirectConvolution#FLOAT_ONLY_TAPS} taps are summed in double chunks), plus {@value #NS_PER_OUTPUT} ns per output for the
+ * band copy and the store;</li>
+ * <li>separable: the same tap cost for the row pass (per kept column of each input row it reads) and the
+ * column pass (per output), plus {@value #SEPARABLE_NS_PER_OUTPUT} ns per output for the two passes'
+ * traffic;</li>
+ * <li>FFT: {@value #FFT_NS_PER_UNIT} ns per unit of {@link FftPlan#work()} (a complex multiply-add of the
+ * transforms), shared by the kernels of a bank, plus {@value #NS_PER_OUTPUT} ns per output, plus the
+ * direct recomputation of outputs near non-finite pixels (counted only when FFT is otherwise the cheapest).</li>
+ * </ul>
+ * All costs divide by the thread count. The model only needs to rank the paths: it was checked to pick a path
+ * within 1.25× of the fastest forced one on the {@code bench} cases (README, section speed).
+ */
+final class PathChooser {
+
+	static final double DIRECT_NS_PER_TAP = 0.5;
+	static final double DOUBLE_CHUNKS_FACTOR = 1.4;
+	static final double STRIDED_FACTOR = 4;
+	static final double NS_PER_OUTPUT = 0.5;
+	static final double SEPARABLE_NS_PER_OUTPUT = 1.5;
+	static final double FFT_NS_PER_UNIT = 7;
+
+	private PathChooser() {
+	}
+
+	/**
+	 * The path of each kernel.
+	 *
+	 * @throws IllegalArgumentException when {@code separable} is forced on a kernel that is not separable
+	 */
+	static Method[] choose(Plane image, List<float[]> weights, List<ConvolutionGeometry> geometries,
+		ConvolutionOptions o)
+	{
+		Method[] m = new Method[weights.size()];
+		long nonFinite = -1;
+		for (int n = 0; n < m.length; n++) {
+			ConvolutionGeometry g = geometries.get(n);
+			float[] w = weights.get(n);
+			switch (o.method()) {
+				case DIRECT:
+				case FFT:
+					m[n] = o.method();
+					break;
+				case SEPARABLE:
+					if (Separation.of(w, g.kernelHeight(), g.kernelWidth()) == null) {
+						throw SeparableConvolution.notSeparable(g);
+					}
+					m[n] = Method.SEPARABLE;
+					break;
+				default: {
+					int sameSize = 0;
+					for (ConvolutionGeometry other : geometries) {
+						if (other.kernelWidth() == g.kernelWidth() && other.kernelHeight() == g.kernelHeight()) sameSize++;
+					}
+					double direct = directCost(w, g, o);
+					double best = direct;
+					m[n] = Method.DIRECT;
+					if (g.kernelWidth() > 1 && g.kernelHeight() > 1
+						&& Separation.of(w, g.kernelHeight(), g.kernelWidth()) != null)
+					{
+						double sep = separableCost(w, g, o);
+						if (sep < best) {
+							best = sep;
+							m[n] = Method.SEPARABLE;
+						}
+					}
+					double fft = fftCost(g, o, sameSize);
+					if (fft < best) {
+						if (nonFinite < 0) nonFinite = countNonFinite(image);
+						fft += repairCost(w, g, o, nonFinite);
+						if (fft < best) m[n] = Method.FFT;
+					}
+				}
+			}
+		}
+		return m;
+	}
+
+	static int nonZero(float[] w) {
+		int n = 0;
+		for (float v : w) if (v != 0) n++;
+		return n;
+	}
+
+	private static double outputs(ConvolutionGeometry g) {
+		return (double) g.outputWidth() * g.outputHeight();
+	}
+
+	private static double tapCost(ConvolutionOptions o) {
+		return DIRECT_NS_PER_TAP * (o.strideX() > 1 ? STRIDED_FACTOR : 1);
+	}
+
+	static double directCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
+		int taps = nonZero(w);
+		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? DOUBLE_CHUNKS_FACTOR : 1;
+		return outputs(g) * (taps * tapCost(o) * chunks + NS_PER_OUTPUT) / o.threads();
+	}
+
+	static double separableCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
+		Separation s = Separation.of(w, g.kernelHeight(), g.kernelWidth());
+		int h = nonZero(s.row), v = nonZero(s.column);
+		// the row pass runs on every input row a band reads: about strideY rows per output row, at most all
+		double rowsRead = Math.min((double) g.outputHeight() * o.strideY(), g.outputHeight() + (double) g.extentY() * 8);
+		double rowPass = rowsRead * g.outputWidth() * h * tapCost(o);
+		double columnPass = outputs(g) * v * DIRECT_NS_PER_TAP;
+		return (rowPass + columnPass + outputs(g) * SEPARABLE_NS_PER_OUTPUT) / o.threads();
+	}
+
+	static double fftCost(ConvolutionGeometry g, ConvolutionOptions o, int bankSize) {
+		FftPlan plan = FftConvolution.plan(g, o, bankSize, FftPlan.MAX_TILE);
+		return (plan.work() / bankSize * FFT_NS_PER_UNIT + outputs(g) * NS_PER_OUTPUT) / o.threads();
+	}
+
+	/** Recomputing directly the outputs near non-finite pixels: each reaches at most one output per tap. */
+	private static double repairCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o, long nonFinite) {
+		int taps = nonZero(w);
+		double outputs = Math.min(outputs(g), (double) nonFinite * taps);
+		return outputs * taps * 4 * DIRECT_NS_PER_TAP * STRIDED_FACTOR / o.threads();
+	}
+
+	private static long countNonFinite(Plane image) {
+		long n = 0;
+		for (float v : image.pixels()) if (!Float.isFinite(v)) n++;
+		return n;
+	}
+}
