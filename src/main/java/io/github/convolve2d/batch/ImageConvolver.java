@@ -106,8 +106,8 @@ public final class ImageConvolver {
 				channels[s] = null;
 				for (int k = 0; k < maps.size(); k++) {
 					Plane m = maps.get(k);
-					out.addSlice(join(label, rgb ? RGB_NAMES[s] : null, kernels.get(k).name()),
-						new FloatProcessor(m.width(), m.height(), m.pixels()));
+					// the pixel array itself: no processor, no min/max pass per slice
+					out.addSlice(join(label, rgb ? RGB_NAMES[s] : null, kernels.get(k).name()), m.pixels());
 				}
 			}
 		}
