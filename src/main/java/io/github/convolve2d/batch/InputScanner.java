@@ -21,7 +21,7 @@ import java.util.function.Predicate;
  * <li>In folders, a file is taken when it matches an {@code include} glob — by default one of the image
  * extensions of {@link ImageFormat#EXTENSIONS} — and no {@code exclude} glob. A glob without {@code /} is
  * matched against the file name ({@code *.tif}), one with {@code /} against the path below the folder
- * ({@code raw/**}/*.tif}).</li>
+ * (e.g. {@code raw/}, any folders, then {@code *.tif}).</li>
  * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
  * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
  * </ul>
