@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "convolve2d", mixinStandardHelpOptions = true, version = "Convolve 2D 0.1.0",
 	description = "Fast, exact 2D convolution (cross-correlation as in CNNs) of images and JSON matrices.",
-	subcommands = { JsonCommand.class, KernelsCommand.class, BenchCommand.class, CommandLine.HelpCommand.class })
+	subcommands = { JsonCommand.class, BatchCommand.class, KernelsCommand.class, BenchCommand.class,
+		CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
 
 	/** Exit code of a usage error (unknown command or option, unreadable file). */
@@ -20,7 +21,8 @@ public final class Main implements Runnable {
 
 	@Override
 	public void run() {
-		throw new CommandLine.ParameterException(spec.commandLine(), "a command is needed: json, kernels, bench, help");
+		throw new CommandLine.ParameterException(spec.commandLine(),
+			"a command is needed: json, batch, kernels, bench, help");
 	}
 
 	/** Builds the command line with its sub-commands; used by {@link #main} and by tests. */
@@ -29,6 +31,8 @@ public final class Main implements Runnable {
 	}
 
 	public static void main(String[] args) {
+		// Image I/O must never need a display: set before any AWT or ImageJ class loads.
+		if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
 		System.exit(commandLine().execute(args));
 	}
 }

@@ -1,0 +1,11 @@
+package io.github.convolve2d.batch;
+
+/** Follows a batch run (a console progress bar, a log); calls may come from worker threads. */
+public interface BatchListener {
+
+	/** The run starts with {@code total} files. */
+	void started(int total);
+
+	/** One file is done (written, skipped or failed). */
+	void finished(Outcome outcome);
+}

@@ -1,0 +1,127 @@
+package io.github.convolve2d.batch;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which input goes to which output, decided before any image is read, with the rules that keep inputs safe:
+ * <ul>
+ * <li>an output is {@code OUTPUT/<path below the input folder>/<name without extension><suffix>.tif}: sub-folders
+ * are mirrored, a file given by name goes straight into the output folder;</li>
+ * <li>the output folder may not be a folder the batch reads (an input folder, the folder of an input file),
+ * nor lie inside an input folder read recursively — unless a {@code --suffix} marks the outputs, which are then
+ * never read as inputs (files in the output folder whose names end in {@code <suffix>.tif} are skipped);</li>
+ * <li>an output never replaces its own input; two inputs that map to one output (a.png and a.tif) are not both
+ * written: the second is reported as failed, with the reason.</li>
+ * </ul>
+ */
+public final class BatchPlan {
+
+	private final Path outputFolder;
+	private final List<BatchItem> items;
+
+	private BatchPlan(Path outputFolder, List<BatchItem> items) {
+		this.outputFolder = outputFolder;
+		this.items = items;
+	}
+
+	/**
+	 * Plans a batch.
+	 *
+	 * @throws IllegalArgumentException for a usage error: an input that does not exist, an output folder that
+	 *         is a file or would be read as input, a suffix with a path separator
+	 * @throws IOException when an input folder cannot be listed
+	 */
+	public static BatchPlan of(List<Path> inputs, InputScanner scanner, Path output, String suffix) throws IOException {
+		if (inputs.isEmpty()) throw new IllegalArgumentException("no input given; give files or folders with --input");
+		String sfx = suffix == null ? "" : suffix;
+		if (sfx.contains("/") || sfx.contains("\\") || sfx.contains(java.io.File.separator)) {
+			throw new IllegalArgumentException("--suffix '" + sfx + "' may not contain a path separator");
+		}
+		Path out = output.toAbsolutePath().normalize();
+		if (Files.exists(out) && !Files.isDirectory(out)) {
+			throw new IllegalArgumentException("--output '" + output + "' is a file; give a folder (it is created "
+				+ "when missing)");
+		}
+		Path outReal = real(out);
+		for (Path input : inputs) {
+			Path in = input.toAbsolutePath().normalize();
+			if (!Files.exists(in)) throw new IllegalArgumentException("input '" + input + "' does not exist");
+			boolean folder = Files.isDirectory(in);
+			Path read = real(folder ? in : in.getParent());
+			boolean clash = outReal.equals(read) || (folder && scanner.recursive() && outReal.startsWith(read));
+			if (clash && sfx.isEmpty()) {
+				throw new IllegalArgumentException("the output folder '" + output + "' "
+					+ (outReal.equals(read) ? "is the folder of input '" + input + "'"
+						: "is inside input folder '" + input + "', which is read with --recursive")
+					+ ": outputs could replace inputs or be read as inputs by the next run; choose an output folder "
+					+ "outside the inputs, or give --suffix (e.g. --suffix _conv) to mark the outputs");
+			}
+		}
+		String outputEnding = (sfx + ".tif").toLowerCase(Locale.ROOT);
+		List<InputScanner.Found> found = scanner.scan(inputs, file -> !sfx.isEmpty() && startsWithReal(file, outReal)
+			&& file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(outputEnding));
+		List<BatchItem> items = new ArrayList<>();
+		Map<Path, Path> claimed = new HashMap<>();
+		Set<Path> inputsReal = new LinkedHashSet<>();
+		for (InputScanner.Found f : found) inputsReal.add(f.file().toRealPath());
+		for (InputScanner.Found f : found) {
+			Path relative = f.relative();
+			String name = relative.getFileName().toString();
+			int dot = name.lastIndexOf('.');
+			String base = dot > 0 ? name.substring(0, dot) : name;
+			Path parent = relative.getParent();
+			Path target = (parent == null ? out : out.resolve(parent)).resolve(base + sfx + ".tif").normalize();
+			String problem = null;
+			Path first = claimed.putIfAbsent(target, f.file());
+			if (first != null) {
+				problem = "its output " + target + " is also the output of " + first + "; rename one, or exclude it "
+					+ "with --exclude";
+			}
+			else if (inputsReal.contains(real(target))) {
+				problem = "its output " + target + " would replace an input; use another --output or a --suffix";
+			}
+			items.add(new BatchItem(f.file(), target, problem));
+		}
+		return new BatchPlan(out, items);
+	}
+
+	private static boolean startsWithReal(Path file, Path folderReal) {
+		try {
+			return file.toRealPath().startsWith(folderReal);
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	/** The real path of a file or folder that may not exist yet: its nearest existing ancestor's, resolved. */
+	static Path real(Path p) {
+		Path abs = p.toAbsolutePath().normalize();
+		Path existing = abs;
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing == null) return abs;
+		try {
+			return existing.toRealPath().resolve(existing.relativize(abs)).normalize();
+		}
+		catch (IOException e) {
+			return abs;
+		}
+	}
+
+	public Path outputFolder() {
+		return outputFolder;
+	}
+
+	public List<BatchItem> items() {
+		return items;
+	}
+}

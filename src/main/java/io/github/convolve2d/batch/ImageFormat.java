@@ -1,0 +1,71 @@
+package io.github.convolve2d.batch;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The image formats the batch reads with ImageJ (TIFF, PNG, JPEG, GIF, BMP), recognised by their first bytes
+ * ("magic numbers"), never by the file name: a text file named {@code .png} is reported as what it is instead of
+ * being handed to a decoder that fails without saying why.
+ */
+public enum ImageFormat {
+	TIFF, PNG, JPEG, GIF, BMP;
+
+	/** File name extensions (lower case) that a folder scan picks up when no {@code --include} is given. */
+	public static final List<String> EXTENSIONS =
+		Arrays.asList("tif", "tiff", "png", "jpg", "jpeg", "gif", "bmp");
+
+	/**
+	 * The format of a file from its first bytes.
+	 *
+	 * @throws UnreadableImageException when the file is empty, not readable or none of the formats
+	 */
+	public static ImageFormat of(Path file) throws UnreadableImageException {
+		byte[] head = new byte[8];
+		int n;
+		try (InputStream in = Files.newInputStream(file)) {
+			n = in.readNBytes(head, 0, head.length);
+		}
+		catch (IOException e) {
+			throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+		}
+		if (n == 0) throw new UnreadableImageException("the file is empty");
+		ImageFormat f = of(head, n);
+		if (f == null) {
+			throw new UnreadableImageException("not an image in a format the batch reads (TIFF, PNG, JPEG, GIF, BMP): "
+				+ "its first bytes match none of them" + (looksLikeText(head, n) ? " (it looks like text)" : ""));
+		}
+		return f;
+	}
+
+	static ImageFormat of(byte[] b, int n) {
+		int b0 = n > 0 ? b[0] & 255 : -1, b1 = n > 1 ? b[1] & 255 : -1, b2 = n > 2 ? b[2] & 255 : -1,
+			b3 = n > 3 ? b[3] & 255 : -1;
+		if (b0 == 'I' && b1 == 'I' && b2 == 42 && b3 == 0) return TIFF;
+		if (b0 == 'M' && b1 == 'M' && b2 == 0 && b3 == 42) return TIFF;
+		if (b0 == 137 && b1 == 'P' && b2 == 'N' && b3 == 'G') return PNG;
+		if (b0 == 255 && b1 == 216 && b2 == 255) return JPEG;
+		if (b0 == 'G' && b1 == 'I' && b2 == 'F' && b3 == '8') return GIF;
+		if (b0 == 'B' && b1 == 'M' && n >= 6) return BMP;
+		return null;
+	}
+
+	private static boolean looksLikeText(byte[] b, int n) {
+		for (int i = 0; i < n; i++) {
+			int c = b[i] & 255;
+			if ((c < 32 && c != 9 && c != 10 && c != 13) || c > 126) return false;
+		}
+		return true;
+	}
+
+	/** True when the file name ends in one of {@link #EXTENSIONS}, ignoring case. */
+	public static boolean hasImageExtension(String fileName) {
+		int dot = fileName.lastIndexOf('.');
+		return dot > 0 && EXTENSIONS.contains(fileName.substring(dot + 1).toLowerCase(Locale.ROOT));
+	}
+}

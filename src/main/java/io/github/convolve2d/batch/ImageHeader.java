@@ -1,0 +1,163 @@
+package io.github.convolve2d.batch;
+
+import ij.io.FileInfo;
+import ij.io.TiffDecoder;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.ImageTypeSpecifier;
+import javax.imageio.stream.ImageInputStream;
+import java.awt.image.IndexColorModel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+
+/**
+ * What a file's header says about its image — format, width, height, number of planes, bytes per pixel in
+ * memory — read without decoding the pixels, so that the batch can tell how much memory a file will need before
+ * it reads it, and reject a truncated TIFF whose pixel data lie beyond the end of the file (ImageJ's reader
+ * would fill the missing part with zeros without a word).
+ * <p>
+ * TIFF headers are read with ImageJ's own {@link TiffDecoder}, the other formats with the JDK's ImageIO readers.
+ */
+public final class ImageHeader {
+
+	private final ImageFormat format;
+	private final int width, height;
+	private final long planes;
+	private final int bytesPerPixel;
+	private final boolean rgb;
+
+	private ImageHeader(ImageFormat format, int width, int height, long planes, int bytesPerPixel, boolean rgb) {
+		this.format = format;
+		this.width = width;
+		this.height = height;
+		this.planes = planes;
+		this.bytesPerPixel = bytesPerPixel;
+		this.rgb = rgb;
+	}
+
+	/**
+	 * Reads a file's header.
+	 *
+	 * @throws UnreadableImageException when the file is not an image of a known format or its header is bad
+	 */
+	public static ImageHeader read(Path file) throws UnreadableImageException {
+		ImageFormat format = ImageFormat.of(file);
+		ImageHeader h = format == ImageFormat.TIFF ? tiff(file) : imageIo(file, format);
+		if (h.width < 1 || h.height < 1 || h.planes < 1) {
+			throw new UnreadableImageException("the header gives an empty image (" + h.width + "×" + h.height + ")");
+		}
+		if ((long) h.width * h.height > Integer.MAX_VALUE - 8) {
+			throw new UnreadableImageException("the image has " + h.width + "×" + h.height
+				+ " pixels per plane, more than ImageJ can hold (2^31)");
+		}
+		return h;
+	}
+
+	private static ImageHeader tiff(Path file) throws UnreadableImageException {
+		FileInfo[] info;
+		long size;
+		try {
+			size = Files.size(file);
+			Path dir = file.toAbsolutePath().getParent();
+			info = new TiffDecoder(dir + java.io.File.separator, file.getFileName().toString()).getTiffInfo();
+		}
+		catch (IOException | RuntimeException e) {
+			throw new UnreadableImageException("not a readable TIFF: " + message(e));
+		}
+		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
+		FileInfo first = info[0];
+		long planes = info.length == 1 ? Math.max(1, first.nImages) : info.length;
+		for (FileInfo fi : info) {
+			long end = dataEnd(fi, info.length == 1 ? planes : 1);
+			if (end > size) {
+				throw new UnreadableImageException("truncated or corrupt TIFF: its pixel data should end at byte " + end
+					+ " but the file has only " + size + " bytes");
+			}
+		}
+		boolean rgb = first.getBytesPerPixel() >= 3 && first.fileType != FileInfo.GRAY32_FLOAT
+			&& first.fileType != FileInfo.GRAY32_INT && first.fileType != FileInfo.GRAY32_UNSIGNED
+			&& first.fileType != FileInfo.GRAY24_UNSIGNED;
+		int bytes = rgb ? 4 : first.getBytesPerPixel() == 1 ? 1 : first.getBytesPerPixel() == 2 ? 2 : 4;
+		if (rgb && first.fileType == FileInfo.RGB48) {
+			rgb = false; // ImageJ opens 48-bit RGB as a 3-channel 16-bit stack
+			bytes = 2;
+			planes *= 3;
+		}
+		return new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes, rgb);
+	}
+
+	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */
+	private static long dataEnd(FileInfo fi, long planes) {
+		long end = 0;
+		if (fi.stripOffsets != null && fi.stripLengths != null && fi.stripOffsets.length == fi.stripLengths.length
+			&& fi.stripOffsets.length > 0)
+		{
+			for (int i = 0; i < fi.stripOffsets.length; i++) {
+				end = Math.max(end, (fi.stripOffsets[i] & 0xffffffffL) + (fi.stripLengths[i] & 0xffffffffL));
+			}
+			if (planes <= 1) return end;
+		}
+		if (fi.compression > FileInfo.COMPRESSION_NONE) return end; // compressed: only the strips are known
+		long plane = (long) fi.width * fi.height * Math.max(1, fi.getBytesPerPixel());
+		return Math.max(end, fi.getOffset() + plane * planes + fi.getGap() * (planes - 1));
+	}
+
+	private static ImageHeader imageIo(Path file, ImageFormat format) throws UnreadableImageException {
+		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+			Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
+			if (readers == null || !readers.hasNext()) {
+				throw new UnreadableImageException("not a readable " + format + ": no reader accepts its header");
+			}
+			ImageReader reader = readers.next();
+			try {
+				reader.setInput(in, false, true);
+				int w = reader.getWidth(0), h = reader.getHeight(0);
+				long planes = format == ImageFormat.GIF ? Math.max(1, reader.getNumImages(true)) : 1;
+				// Decoded through 32-bit ARGB images; assume 4 bytes per pixel (an upper bound for these formats).
+				return new ImageHeader(format, w, h, planes, 4, mayBeColour(reader));
+			}
+			finally {
+				reader.dispose();
+			}
+		}
+		catch (IOException | RuntimeException e) {
+			throw new UnreadableImageException("not a readable " + format + ": " + message(e));
+		}
+	}
+
+	/** Colour unless the raw type is a single grey band; unknown counts as colour (the larger estimate). */
+	private static boolean mayBeColour(ImageReader reader) {
+		try {
+			ImageTypeSpecifier type = reader.getRawImageType(0);
+			if (type == null) return true;
+			return type.getNumBands() >= 3 || type.getColorModel() instanceof IndexColorModel;
+		}
+		catch (IOException | RuntimeException e) {
+			return true;
+		}
+	}
+
+	private static String message(Exception e) {
+		String m = e.getMessage();
+		return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+	}
+
+	public ImageFormat format() { return format; }
+	public int width() { return width; }
+	public int height() { return height; }
+	/** Number of 2D planes (stack slices, pages, GIF frames). */
+	public long planes() { return planes; }
+	/** Bytes per pixel once ImageJ holds the image (RGB: 4). */
+	public int bytesPerPixel() { return bytesPerPixel; }
+	/** The header declares RGB colour, or (formats read via ImageIO) may hold colour: 3 channels to convolve. */
+	public boolean rgb() { return rgb; }
+
+	/** Bytes the decoded image takes in ImageJ, plus the decoder's working copy for formats read via ImageIO. */
+	public long decodedBytes() {
+		long image = (long) width * height * planes * bytesPerPixel;
+		return format == ImageFormat.TIFF ? image : 2 * image;
+	}
+}

@@ -1,0 +1,162 @@
+package io.github.convolve2d.batch;
+
+import java.io.IOException;
+import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.PathMatcher;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.function.Predicate;
+
+/**
+ * Expands the {@code --input} files and folders into the list of files to convolve.
+ * <ul>
+ * <li>A file given by name is always taken. A folder contributes its files (and, with {@code recursive}, those
+ * of its sub-folders; links to folders are not followed), in name order.</li>
+ * <li>In folders, a file is taken when it matches an {@code include} glob — by default one of the image
+ * extensions of {@link ImageFormat#EXTENSIONS} — and no {@code exclude} glob. A glob without {@code /} is
+ * matched against the file name ({@code *.tif}), one with {@code /} against the path below the folder
+ * (e.g. {@code raw/}, any folders, then {@code *.tif}).</li>
+ * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
+ * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
+ * </ul>
+ */
+public final class InputScanner {
+
+	/** A file found, with the folder it was found under (null for a file given by name) and its path below it. */
+	public static final class Found {
+		private final Path file;
+		private final Path root;
+		private final Path relative;
+
+		Found(Path file, Path root, Path relative) {
+			this.file = file;
+			this.root = root;
+			this.relative = relative;
+		}
+
+		public Path file() { return file; }
+		public Path root() { return root; }
+		/** The path below the input folder ({@code sub/a.png}), or the file name for a file given by name. */
+		public Path relative() { return relative; }
+	}
+
+	private final boolean recursive;
+	private final List<String> includes;
+	private final List<String> excludes;
+	private final List<PathMatcher[]> includeMatchers = new ArrayList<>();
+	private final List<PathMatcher[]> excludeMatchers = new ArrayList<>();
+
+	/**
+	 * @throws IllegalArgumentException for a glob that is not valid
+	 */
+	public InputScanner(boolean recursive, List<String> includes, List<String> excludes) {
+		this.recursive = recursive;
+		this.includes = List.copyOf(includes);
+		this.excludes = List.copyOf(excludes);
+		for (String g : this.includes) includeMatchers.add(matcher("--include", g));
+		for (String g : this.excludes) excludeMatchers.add(matcher("--exclude", g));
+	}
+
+	/** One matcher, plus a second one for {@code **}/x globs so that they match at the top level too. */
+	private static PathMatcher[] matcher(String option, String glob) {
+		try {
+			PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
+			if (glob.startsWith("**/")) {
+				return new PathMatcher[] { m, FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) };
+			}
+			return new PathMatcher[] { m };
+		}
+		catch (IllegalArgumentException e) {
+			throw new IllegalArgumentException(option + " '" + glob + "' is not a valid glob: " + e.getMessage());
+		}
+	}
+
+	public boolean recursive() {
+		return recursive;
+	}
+
+	/**
+	 * The files under the inputs, in order; a file reached twice is listed once.
+	 *
+	 * @param skip files to leave out (tested on absolute, normalised paths)
+	 * @throws IllegalArgumentException when an input does not exist
+	 * @throws IOException when a folder cannot be listed
+	 */
+	public List<Found> scan(List<Path> inputs, Predicate<Path> skip) throws IOException {
+		List<Found> found = new ArrayList<>();
+		java.util.Set<Path> seen = new java.util.HashSet<>();
+		for (Path input : inputs) {
+			Path in = input.toAbsolutePath().normalize();
+			if (!Files.exists(in)) {
+				throw new IllegalArgumentException("input '" + input + "' does not exist");
+			}
+			if (Files.isDirectory(in)) {
+				for (Found f : scanFolder(in, skip)) {
+					if (seen.add(f.file().toRealPath())) found.add(f);
+				}
+			}
+			else if (seen.add(in.toRealPath())) {
+				found.add(new Found(in, null, in.getFileName()));
+			}
+		}
+		return found;
+	}
+
+	private List<Found> scanFolder(Path root, Predicate<Path> skip) throws IOException {
+		List<Found> found = new ArrayList<>();
+		Files.walkFileTree(root, Collections.emptySet(), recursive ? Integer.MAX_VALUE : 1,
+			new SimpleFileVisitor<Path>() {
+				@Override
+				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
+					return dir.equals(root) || !hidden(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+				}
+
+				@Override
+				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+					if (hidden(file) || skip.test(file) || !(attrs.isRegularFile() || Files.isRegularFile(file))) {
+						return FileVisitResult.CONTINUE;
+					}
+					Path relative = root.relativize(file);
+					if (selected(relative)) found.add(new Found(file, root, relative));
+					return FileVisitResult.CONTINUE;
+				}
+
+				@Override
+				public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+					if (file.equals(root)) throw e;
+					return FileVisitResult.CONTINUE;
+				}
+			});
+		found.sort((a, b) -> a.relative().toString().compareTo(b.relative().toString()));
+		return found;
+	}
+
+	private static boolean hidden(Path p) {
+		return p.getFileName() != null && p.getFileName().toString().startsWith(".");
+	}
+
+	/** Whether a file below an input folder is selected by the include and exclude globs. */
+	boolean selected(Path relative) {
+		String name = relative.getFileName().toString();
+		boolean included = includes.isEmpty() ? ImageFormat.hasImageExtension(name) : matchesAny(includeMatchers,
+			includes, relative);
+		return included && !matchesAny(excludeMatchers, excludes, relative);
+	}
+
+	private static boolean matchesAny(List<PathMatcher[]> matchers, List<String> globs, Path relative) {
+		for (int i = 0; i < matchers.size(); i++) {
+			boolean byName = !globs.get(i).contains("/");
+			Path target = byName ? relative.getFileName() : relative;
+			for (PathMatcher m : matchers.get(i)) {
+				if (m.matches(target)) return true;
+			}
+		}
+		return false;
+	}
+}

@@ -1,0 +1,23 @@
+package io.github.convolve2d.batch;
+
+/** What happened to one file of a batch: written, skipped (its output exists) or failed, with a message. */
+public final class Outcome {
+
+	/** The three ends of a file. */
+	public enum Status { WRITTEN, SKIPPED, FAILED }
+
+	private final BatchItem item;
+	private final Status status;
+	private final String message;
+
+	Outcome(BatchItem item, Status status, String message) {
+		this.item = item;
+		this.status = status;
+		this.message = message;
+	}
+
+	public BatchItem item() { return item; }
+	public Status status() { return status; }
+	/** The reason of a failure or skip; null when written. */
+	public String message() { return message; }
+}

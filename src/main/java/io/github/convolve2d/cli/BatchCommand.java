@@ -1,0 +1,273 @@
+package io.github.convolve2d.cli;
+
+import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.BatchRunner;
+import io.github.convolve2d.batch.BatchSummary;
+import io.github.convolve2d.batch.ConsoleCapture;
+import io.github.convolve2d.batch.ImageConvolver;
+import io.github.convolve2d.batch.InputScanner;
+import io.github.convolve2d.batch.MemoryBudget;
+import io.github.convolve2d.batch.Outcome;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.kernel.KernelFiles;
+import io.github.convolve2d.kernel.KernelParser;
+import io.github.convolve2d.kernel.Presets;
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code batch}: convolves image files and folders with a kernel or a kernel bank and writes one 32-bit TIFF
+ * of feature maps per input into an output folder, read and written with ImageJ's own I/O. Inputs are never
+ * modified; each output appears whole or not at all; a bad file is reported and the others go on. Exit 0 when
+ * all went well (existing outputs skipped count as well), 1 when some file failed, 2 for usage errors.
+ */
+@Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
+	description = { "Convolves image files (TIFF incl. 16/32-bit and stacks, PNG, JPEG, GIF, BMP) with a kernel or a "
+		+ "kernel bank and writes one 32-bit TIFF of feature maps per input into the output folder.",
+		"Sub-folders are mirrored; stacks, channels (RGB -> 3 channels), calibration and slice labels are kept; "
+			+ "a bank gives one channel per kernel (input channel c, kernel k -> channel c*K+k), labelled with "
+			+ "the kernel's name.",
+		"Inputs are never modified; existing outputs are skipped (rerun to continue an interrupted run); each "
+			+ "output is written to a temporary file and renamed into place.",
+		"Exit codes: 0 all done, 1 some files failed (reasons on stderr), 2 usage error." },
+	footer = { "", "Example: batch -i sample-images -o out --preset sobel-x --preset sobel-y --mode same --border reflect" })
+final class BatchCommand implements Callable<Integer> {
+
+	@Option(names = { "-i", "--input" }, required = true, arity = "1..*", paramLabel = "FILE|DIR",
+		description = "Image files and/or folders to convolve (repeatable).")
+	private List<Path> inputs = new ArrayList<>();
+
+	@Option(names = { "-r", "--recursive" }, description = "Also read the sub-folders of input folders.")
+	private boolean recursive;
+
+	@Option(names = "--include", paramLabel = "GLOB",
+		description = "Only files in input folders that match (repeatable; *.tif matches names, raw/**/*.tif paths "
+			+ "below the folder). Default: the image extensions tif, tiff, png, jpg, jpeg, gif, bmp.")
+	private List<String> includes = new ArrayList<>();
+
+	@Option(names = "--exclude", paramLabel = "GLOB", description = "Leave out files that match (repeatable).")
+	private List<String> excludes = new ArrayList<>();
+
+	@Option(names = { "-o", "--output" }, required = true, paramLabel = "DIR",
+		description = "Output folder (created when missing); must not be an input folder unless --suffix is given.")
+	private Path output;
+
+	@Option(names = "--suffix", paramLabel = "TEXT", defaultValue = "",
+		description = "Appended to each output's name (a.png -> a<TEXT>.tif). Default: none.")
+	private String suffix;
+
+	@ArgGroup(exclusive = true, multiplicity = "1..*",
+		heading = "Kernels (one or more, in order; several make a bank, one feature map each):%n")
+	private List<KernelSource> kernelSources = new ArrayList<>();
+
+	@Option(names = "--mode", paramLabel = "MODE", defaultValue = "valid",
+		description = "Output size: valid (default), same, full.")
+	private String mode;
+
+	@Option(names = "--border", paramLabel = "BORDER", defaultValue = "constant",
+		description = "Pixels outside the image: constant (default, --cval), replicate, reflect, mirror, wrap.")
+	private String border;
+
+	@Option(names = "--cval", paramLabel = "VALUE", defaultValue = "0",
+		description = "Value outside the image with --border constant (default 0).")
+	private double cval;
+
+	@Option(names = "--stride", paramLabel = "N|SY,SX", defaultValue = "1", description = "Stride (default 1).")
+	private String stride;
+
+	@Option(names = "--dilation", paramLabel = "N|DY,DX", defaultValue = "1", description = "Dilation (default 1).")
+	private String dilation;
+
+	@Option(names = "--flip", description = "True convolution: rotate the kernel by 180°.")
+	private boolean flip;
+
+	@Option(names = "--normalize", description = "Divide the kernel by its sum (unless the sum is 0).")
+	private boolean normalize;
+
+	@Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
+		description = "Algorithm: auto (default) or a forced path, for tests and benchmarks.")
+	private String method;
+
+	@Option(names = "--threads", paramLabel = "N",
+		description = "Threads in all: files in parallel, and inside planes of a megapixel or more (default: all "
+			+ "cores).")
+	private Integer threads;
+
+	@Option(names = "--overwrite", description = "Replace existing outputs (default: skip them).")
+	private boolean overwrite;
+
+	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
+	private boolean dryRun;
+
+	@Option(names = "--progress", paramLabel = "STYLE", defaultValue = "auto",
+		description = "Progress on stderr: auto (a bar on a terminal, lines otherwise), bar, lines, none.")
+	private String progress;
+
+	@CommandLine.Spec
+	private CommandLine.Model.CommandSpec spec;
+
+	/** One --preset, --kernel or --kernel-file, kept in command-line order. */
+	static final class KernelSource {
+		@Option(names = "--preset", required = true, paramLabel = "NAME",
+			description = "A preset by id or label: sobel-x, 'Sobel X', gaussian:2.5 (see the kernels command).")
+		String preset;
+
+		@Option(names = "--kernel", required = true, paramLabel = "TEXT",
+			description = "Kernel values, rows separated by ';' or newlines: '-1 0 1; -2 0 2; -1 0 1'.")
+		String text;
+
+		@Option(names = "--kernel-file", required = true, paramLabel = "PATH",
+			description = "A kernel text file in ImageJ's format (rows on lines).")
+		Path file;
+	}
+
+	@Override
+	public Integer call() {
+		PrintWriter out = spec.commandLine().getOut();
+		PrintWriter err = spec.commandLine().getErr();
+		List<Kernel> kernels = kernels();
+		ConvolutionOptions options = options();
+		InputScanner scanner;
+		BatchPlan plan;
+		try {
+			ImageConvolver.checkBankFitsOneStack(kernels, options);
+			scanner = new InputScanner(recursive, includes, excludes);
+			plan = BatchPlan.of(inputs, scanner, output, suffix);
+		}
+		catch (IllegalArgumentException e) {
+			throw usage(e.getMessage());
+		}
+		catch (IOException e) {
+			throw usage("cannot list the inputs: " + e.getMessage());
+		}
+		if (plan.items().isEmpty()) {
+			throw usage("no image files found in the inputs" + (includes.isEmpty()
+				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp" + (recursive ? ")"
+					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
+		}
+		if (dryRun) return dryRun(plan, out);
+		checkWritable(plan.outputFolder());
+
+		ConsoleProgress console = new ConsoleProgress(err, style());
+		BatchSummary summary;
+		try (ConsoleCapture capture = ConsoleCapture.install()) {
+			BatchRunner runner = new BatchRunner(new ImageConvolver(kernels, options), new AtomicTiffWriter(),
+				threadCount(), MemoryBudget.ofHeap(), overwrite, console);
+			summary = runner.run(plan.items());
+		}
+		finally {
+			console.close();
+		}
+		int total = summary.written() + summary.skipped() + summary.failed();
+		out.printf(Locale.ROOT, "%s: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
+			+ "(%.1f files/s); output folder %s%n", summary.interrupted() ? "interrupted" : "done", summary.written(),
+			summary.skipped(), summary.failed(), total, summary.seconds(),
+			summary.seconds() > 0 ? total / summary.seconds() : 0.0, console.display(plan.outputFolder()));
+		out.flush();
+		return summary.failed() > 0 || summary.interrupted() ? 1 : 0;
+	}
+
+	private int dryRun(BatchPlan plan, PrintWriter out) {
+		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
+		int write = 0, skip = 0, bad = 0;
+		for (BatchItem item : plan.items()) {
+			String in = names.display(item.input()), to = names.display(item.output());
+			if (item.problem() != null) {
+				bad++;
+				out.println("fail     " + in + ": " + item.problem());
+			}
+			else if (Files.exists(item.output()) && !overwrite) {
+				skip++;
+				out.println("skip     " + in + " (" + to + " exists)");
+			}
+			else {
+				write++;
+				out.println((Files.exists(item.output()) ? "replace  " : "write    ") + in + " -> " + to);
+			}
+		}
+		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
+			skip, bad, plan.items().size());
+		out.flush();
+		return 0;
+	}
+
+	private void checkWritable(Path folder) {
+		try {
+			Files.createDirectories(folder);
+			Path probe = Files.createTempFile(folder, ".convolve2d-probe", AtomicTiffWriter.TEMP_SUFFIX);
+			Files.delete(probe);
+		}
+		catch (IOException e) {
+			String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+				: e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.toString();
+			throw usage("cannot write into the output folder '" + output + "': " + reason);
+		}
+	}
+
+	private List<Kernel> kernels() {
+		List<Kernel> kernels = new ArrayList<>();
+		int texts = 0;
+		for (KernelSource s : kernelSources) if (s.text != null) texts++;
+		int n = 0;
+		for (KernelSource s : kernelSources) {
+			try {
+				if (s.preset != null) kernels.add(Presets.resolve(s.preset));
+				else if (s.file != null) kernels.add(KernelFiles.read(s.file));
+				else kernels.add(KernelParser.parse(s.text, texts > 1 ? "kernel " + ++n : "kernel"));
+			}
+			catch (IllegalArgumentException e) {
+				throw usage((s.text != null ? "--kernel '" + s.text + "': " : "") + e.getMessage());
+			}
+		}
+		return kernels;
+	}
+
+	private ConvolutionOptions options() {
+		try {
+			return ConvolutionOptions.builder().mode(mode).border(border).cval(cval).stride(stride).dilation(dilation)
+				.flip(flip).normalize(normalize).method(method).threads(threadCount()).build();
+		}
+		catch (IllegalArgumentException e) {
+			throw usage(e.getMessage());
+		}
+	}
+
+	private int threadCount() {
+		int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+		if (n < 1) throw usage("--threads must be at least 1, got " + n);
+		return n;
+	}
+
+	private ConsoleProgress.Style style() {
+		switch (progress.toLowerCase(Locale.ROOT)) {
+			case "auto":
+				return System.console() != null ? ConsoleProgress.Style.BAR : ConsoleProgress.Style.LINES;
+			case "bar":
+				return ConsoleProgress.Style.BAR;
+			case "lines":
+				return ConsoleProgress.Style.LINES;
+			case "none":
+				return ConsoleProgress.Style.NONE;
+			default:
+				throw usage("--progress '" + progress + "' is not one of auto, bar, lines, none");
+		}
+	}
+
+	private CommandLine.ParameterException usage(String message) {
+		return new CommandLine.ParameterException(spec.commandLine(), message);
+	}
+}
