@@ -54,9 +54,33 @@ final class PaddedRows {
 		// column t reads input column t - ax; columns inside the image are copied in one go
 		int t0 = Math.min(length, Math.max(0, ax));
 		int t1 = Math.max(t0, Math.min(length, ax + width));
-		System.arraycopy(in, rowStart + t0 - ax, dst, off + t0, t1 - t0);
+		if (t1 > t0) System.arraycopy(in, rowStart + t0 - ax, dst, off + t0, t1 - t0);
 		for (int t = 0; t < t0; t++) dst[off + t] = pick(border.sourceIndex(t - ax, width), rowStart);
 		for (int t = t1; t < length; t++) dst[off + t] = pick(border.sourceIndex(t - ax, width), rowStart);
+	}
+
+	/**
+	 * Writes input pixels {@code (y, x0 + c * step)} for {@code c < n} (any integers, read through the border rule)
+	 * into {@code dst[0..n)}: the shifted (and, with a stride, subsampled) copy of a row that one kernel tap reads.
+	 */
+	void sample(int y, int x0, int step, int n, float[] dst) {
+		if (step == 1) {
+			fill(y, x0, n, dst, 0);
+			return;
+		}
+		int src = border.sourceIndex(y, height);
+		if (src < 0) {
+			Arrays.fill(dst, 0, n, cval);
+			return;
+		}
+		int rowStart = src * width;
+		int last = x0 + (n - 1) * step;
+		if (x0 >= 0 && last < width) {
+			for (int c = 0, x = rowStart + x0; c < n; c++, x += step) dst[c] = in[x];
+		}
+		else {
+			for (int c = 0; c < n; c++) dst[c] = pick(border.sourceIndex(x0 + c * step, width), rowStart);
+		}
 	}
 
 	private float pick(int x, int rowStart) {

@@ -9,6 +9,7 @@ final class Scratch {
 
 	private float[][] floats = new float[4][];
 	private double[][] doubles = new double[4][];
+	private float[][][] rowSets = new float[2][][];
 
 	/** A float array of at least {@code size} values for slot {@code slot}. */
 	float[] floats(int slot, int size) {
@@ -16,6 +17,24 @@ final class Scratch {
 		float[] a = floats[slot];
 		if (a == null || a.length < size) floats[slot] = a = new float[size];
 		return a;
+	}
+
+	/**
+	 * {@code count} float arrays of at least {@code length} values each for slot {@code slot} (one set of rows,
+	 * e.g. the shifted copies of a band's image rows).
+	 */
+	float[][] rows(int slot, int count, int length) {
+		if (slot >= rowSets.length) rowSets = java.util.Arrays.copyOf(rowSets, slot + 1);
+		float[][] set = rowSets[slot];
+		if (set == null || set.length < count) {
+			float[][] grown = new float[count][];
+			if (set != null) System.arraycopy(set, 0, grown, 0, set.length);
+			rowSets[slot] = set = grown;
+		}
+		for (int i = 0; i < count; i++) {
+			if (set[i] == null || set[i].length < length) set[i] = new float[length];
+		}
+		return set;
 	}
 
 	/** A double array of at least {@code size} values for slot {@code slot}. */

@@ -6,7 +6,9 @@ package io.github.convolve2d.core;
  * {@code kw + kh} multiply-adds instead of {@code kw * kh}.
  * <p>
  * A band of output rows keeps a ring of the {@code extentY + strideY} most recent intermediate rows (each
- * input row is filtered once per band, never per output row), sized to stay in cache. Stride and dilation
+ * input row is filtered once per band, never per output row), sized to stay in cache. Both passes sum whole
+ * row arrays read at the same index ({@link TapSums}), so the JIT vectorises them: the horizontal pass reads
+ * shifted copies of the input row, one per tap, made with the border rule applied. Stride and dilation
  * are honoured without computing discarded outputs: the horizontal pass produces only the kept columns and
  * the ring only the rows the vertical taps read. Zero factors are skipped, so the footprint (and NaN/infinity
  * locality) is exactly the direct path's.
@@ -23,7 +25,7 @@ final class SeparableConvolution implements ConvolutionPath {
 	private final ConvolutionOptions o;
 	private final PaddedRows rows;
 	private final float[] hWeight, vWeight;
-	private final int[] hOffset;
+	private final int[] hColumn; // kernel column index of each non-zero horizontal weight
 	private final int[] vTap; // kernel row index of each non-zero vertical weight
 	private final int bandRows, bands, ring;
 	private final float[] out;
@@ -40,17 +42,16 @@ final class SeparableConvolution implements ConvolutionPath {
 		this.g = g;
 		this.o = o;
 		this.out = out;
-		int paddedWidth = (g.outputWidth() - 1) * o.strideX() + g.extentX();
-		this.rows = new PaddedRows(image, o.border(), o.cval(), -g.anchorX(), paddedWidth);
+		this.rows = new PaddedRows(image, o.border(), o.cval(), -g.anchorX(), 1);
 		int nh = 0, nv = 0;
 		for (float w : s.row) if (w != 0) nh++;
 		for (float w : s.column) if (w != 0) nv++;
 		hWeight = new float[nh];
-		hOffset = new int[nh];
+		hColumn = new int[nh];
 		for (int j = 0, t = 0; j < s.row.length; j++) {
 			if (s.row[j] == 0) continue;
 			hWeight[t] = s.row[j];
-			hOffset[t++] = j * o.dilationX();
+			hColumn[t++] = j;
 		}
 		vWeight = new float[nv];
 		vTap = new int[nv];
@@ -83,22 +84,25 @@ final class SeparableConvolution implements ConvolutionPath {
 		int r0 = band * bandRows;
 		int r1 = Math.min(g.outputHeight(), r0 + bandRows);
 		int y0 = r0 * sy - g.anchorY();
-		float[] padded = scratch.floats(0, rows.paddedWidth());
-		float[] h = scratch.floats(1, ring * outW);
-		int[] vOffset = new int[vWeight.length];
+		int sx = o.strideX(), dx = o.dilationX(), x0 = -g.anchorX();
+		int nh = hWeight.length, nv = vWeight.length;
+		float[][] shifted = scratch.rows(0, Math.max(1, nh), outW);
+		float[][] h = scratch.rows(1, ring, outW);
+		float[][] column = new float[nv][];
+		float[] acc = scratch.floats(0, outW);
 		int done = 0; // band-relative input rows below this are in the ring (or not needed)
-		int nv = vWeight.length;
 		for (int r = r0; r < r1; r++) {
 			int first = (r - r0) * sy;
 			int end = first + g.extentY();
 			for (int k = Math.max(done, first); k < end; k++) {
 				if (!read(k, r - r0, r1 - r0, sy, dy)) continue;
-				rows.fill(y0 + k, padded, 0);
-				TapSums.sum(h, (k % ring) * outW, outW, padded, 0, o.strideX(), hOffset, hWeight, FLOAT_TAPS, scratch);
+				for (int t = 0; t < nh; t++) rows.sample(y0 + k, x0 + hColumn[t] * dx, sx, outW, shifted[t]);
+				TapSums.sum(h[k % ring], outW, shifted, hWeight, FLOAT_TAPS, scratch);
 			}
 			done = end;
-			for (int t = 0; t < nv; t++) vOffset[t] = ((first + vTap[t] * dy) % ring) * outW;
-			TapSums.sum(out, r * outW, outW, h, 0, 1, vOffset, vWeight, FLOAT_TAPS, scratch);
+			for (int t = 0; t < nv; t++) column[t] = h[(first + vTap[t] * dy) % ring];
+			TapSums.sum(acc, outW, column, vWeight, FLOAT_TAPS, scratch);
+			System.arraycopy(acc, 0, out, r * outW, outW);
 		}
 	}
 
