@@ -6,12 +6,14 @@ import java.util.List;
  * Picks the path for each kernel ({@link Method#AUTO}) by a cost model, or checks a forced one.
  * <p>
  * The model estimates each path's time from the work it does, with constants measured on the development
- * machine (AMD EPYC, 2 cores shared with other builds, Java 17; 1024² float image, kernels 3 to 31, steady
- * state after JIT warm-up, medians of noisy runs) and expressed per thread:
+ * machine (AMD EPYC, 2 cores, Java 17; 4096² float image, same mode, replicate border, square random kernels
+ * 3 to 63 and a 15×15 Gaussian, every path forced, medians of 7 runs after JIT warm-up; e.g. direct 9×9 56 ms,
+ * 15×15 179 ms, FFT 15×15 159 ms, 63×63 259 ms) and expressed per thread:
  * <ul>
  * <li>direct: {@value #DIRECT_NS_PER_TAP} ns per output per non-zero tap (SIMD loop; {@value #STRIDED_FACTOR}×
- * that when the column stride breaks the SIMD loop, {@value #DOUBLE_CHUNKS_FACTOR}× when more than
- * {@value DirectConvolution#FLOAT_ONLY_TAPS} taps are summed in double chunks), plus {@value #NS_PER_OUTPUT} ns per output for the
+ * that when the column stride makes the tap rows gathered copies, more when more than
+ * {@value DirectConvolution#FLOAT_ONLY_TAPS} taps are summed in double chunks and the narrower column tiles make
+ * the loops shorter: a factor of 1 + taps/1000), plus {@value #NS_PER_OUTPUT} ns per output for the
  * band copy and the store;</li>
  * <li>separable: the same tap cost for the row pass (per kept column of each input row it reads) and the
  * column pass (per output), plus {@value #SEPARABLE_NS_PER_OUTPUT} ns per output for the two passes'
@@ -25,14 +27,37 @@ import java.util.List;
  */
 final class PathChooser {
 
-	static final double DIRECT_NS_PER_TAP = 0.5;
-	static final double DOUBLE_CHUNKS_FACTOR = 1.4;
-	static final double STRIDED_FACTOR = 4;
-	static final double NS_PER_OUTPUT = 0.5;
+	static final double DIRECT_NS_PER_TAP = 0.095;
+	static final double STRIDED_FACTOR = 2;
+	static final double NS_PER_OUTPUT = 1.5;
 	static final double SEPARABLE_NS_PER_OUTPUT = 1.5;
-	static final double FFT_NS_PER_UNIT = 7;
+	static final double FFT_NS_PER_UNIT = 2;
+	/** One tap of an output recomputed alone, through the border rule ({@link DirectConvolution#pixel}). */
+	static final double REPAIR_NS_PER_TAP = 3;
+
+	/**
+	 * Whether the FFT library is on the class path: Fiji ships JTransforms, plain ImageJ does not. Without it
+	 * the automatic choice never picks the FFT path, so the plugin still works (more slowly for large kernels).
+	 */
+	static final boolean FFT_LIBRARY_PRESENT = present("org.jtransforms.fft.DoubleFFT_1D");
 
 	private PathChooser() {
+	}
+
+	private static boolean present(String className) {
+		try {
+			Class.forName(className, false, PathChooser.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+
+	static IllegalArgumentException noFftLibrary() {
+		return new IllegalArgumentException("method=fft needs the JTransforms library, which Fiji ships but plain"
+			+ " ImageJ does not; copy JTransforms-3.1.jar, JLargeArrays-1.5.jar and commons-math3-3.6.1.jar into"
+			+ " ImageJ's jars folder, or use method=auto or method=direct");
 	}
 
 	/**
@@ -50,8 +75,11 @@ final class PathChooser {
 			float[] w = weights.get(n);
 			switch (o.method()) {
 				case DIRECT:
+					m[n] = Method.DIRECT;
+					break;
 				case FFT:
-					m[n] = o.method();
+					if (!FFT_LIBRARY_PRESENT) throw noFftLibrary();
+					m[n] = Method.FFT;
 					break;
 				case SEPARABLE:
 					if (Separation.of(w, g.kernelHeight(), g.kernelWidth()) == null) {
@@ -76,7 +104,7 @@ final class PathChooser {
 							m[n] = Method.SEPARABLE;
 						}
 					}
-					double fft = fftCost(g, o, sameSize);
+					double fft = FFT_LIBRARY_PRESENT ? fftCost(g, o, sameSize) : Double.POSITIVE_INFINITY;
 					if (fft < best) {
 						if (nonFinite < 0) nonFinite = countNonFinite(image);
 						fft += repairCost(w, g, o, nonFinite);
@@ -104,7 +132,7 @@ final class PathChooser {
 
 	static double directCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
 		int taps = nonZero(w);
-		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? DOUBLE_CHUNKS_FACTOR : 1;
+		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? 1 + taps / 1000.0 : 1;
 		return outputs(g) * (taps * tapCost(o) * chunks + NS_PER_OUTPUT) / o.threads();
 	}
 
@@ -127,7 +155,7 @@ final class PathChooser {
 	private static double repairCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o, long nonFinite) {
 		int taps = nonZero(w);
 		double outputs = Math.min(outputs(g), (double) nonFinite * taps);
-		return outputs * taps * 4 * DIRECT_NS_PER_TAP * STRIDED_FACTOR / o.threads();
+		return outputs * taps * REPAIR_NS_PER_TAP / o.threads();
 	}
 
 	private static long countNonFinite(Plane image) {
