@@ -4,24 +4,27 @@ package io.github.convolve2d.core;
  * The direct path: each output is the sum of its taps, computed band by band of output rows and, within a
  * band, tile by tile of output columns.
  * <p>
- * For a tile, each image row the band reads is copied once per kernel column into its own small array, shifted
- * (and subsampled with a stride) so that element {@code c} is what that tap reads for output column {@code c};
- * the border mode is applied while copying, so the inner loop has no index checks. An output row is then the
- * weighted sum of its taps' arrays ({@link TapSums}), a loop the JIT turns into SIMD code. Tiles are narrow
- * enough for one output row's arrays to stay in cache. With stride only the kept outputs are computed; with
- * dilation only the real taps are visited; taps whose weight is exactly zero are skipped (they are not part of
- * the footprint, so a NaN under them does not spread). Work arrays are reused across bands ({@link Scratch}).
+ * The band walks down the image rows it reads. Each row is copied once per kernel column into its own small
+ * array, shifted (and subsampled with a stride) so that element {@code c} is what that tap reads for output
+ * column {@code c}; the border mode is applied while copying, so the inner loops have no index checks. Those
+ * few arrays, small enough to stay in the L1 cache, are then added, weighted by one kernel row, into the
+ * accumulator row of every output row that reads this image row ({@link TapSums}: loops over arrays read at
+ * one index, which the JIT turns into SIMD code). An output row is final once its last kernel row is added.
+ * With stride only the kept outputs are computed; with dilation only the real taps are visited; taps whose
+ * weight is exactly zero are skipped (they are not part of the footprint, so a NaN under them does not
+ * spread). Work arrays are reused across bands ({@link Scratch}).
  * <p>
- * Precision: sums of up to {@value #FLOAT_ONLY_TAPS} taps are accumulated in float (error below
- * {@code 1e-5 * F}); larger kernels accumulate chunks of that many taps in float and the chunks in double.
+ * Precision: an output row accumulates in float until about {@value #FLOAT_ONLY_TAPS} taps are summed; with
+ * more taps such float partial sums are added in double, so the error stays below {@code 1e-5 * F}.
  */
 final class DirectConvolution implements ConvolutionPath {
 
-	/** Largest tap count summed in float alone: (taps+1) * 2^-24 stays well below 1e-5. */
+	/** Most taps summed in float before a partial sum goes to double: (taps+1) * 2^-24 stays below 1e-5. */
 	static final int FLOAT_ONLY_TAPS = 100;
 	private static final int MAX_BAND_ROWS = 32;
-	/** Bytes of tap arrays one output row may use (kernel taps × tile width × 4), to stay in L2 cache. */
-	private static final int ROW_WORKING_SET = 256 * 1024;
+	/** Bytes of one image row's shifted copies (kernel columns × tile width × 4): within the L1 cache. */
+	private static final int SHIFTED_BYTES = 32 * 1024;
+	private static final int MIN_TILE = 256;
 
 	private final ConvolutionGeometry g;
 	private final ConvolutionOptions o;
@@ -29,11 +32,14 @@ final class DirectConvolution implements ConvolutionPath {
 	private final int bandRows;
 	private final int bands;
 	private final int tileWidth;
-	/** Non-zero taps: weight, kernel row and kernel column. */
-	private final float[] tapWeight;
-	private final int[] tapRow, tapColumn;
-	/** Kernel columns holding at least one non-zero tap, and each column's slot among them (-1 if none). */
-	private final int[] usedColumns, columnSlot;
+	/** Per kernel row: its non-zero weights and the slot (among used kernel columns) of each one's column. */
+	private final float[][] rowWeights;
+	private final int[][] rowSlots;
+	/** Last kernel row with a non-zero tap (-1 for an all-zero kernel). */
+	private final int lastRow;
+	/** Kernel columns holding at least one non-zero tap. */
+	private final int[] usedColumns;
+	private final boolean floatOnly;
 	private final float[] out;
 
 	/**
@@ -49,29 +55,32 @@ final class DirectConvolution implements ConvolutionPath {
 		this.o = o;
 		this.out = out;
 		this.rows = new PaddedRows(image, o.border(), o.cval(), -g.anchorX(), 1);
-		int taps = 0;
-		for (float w : weights) if (w != 0) taps++;
-		tapWeight = new float[taps];
-		tapRow = new int[taps];
-		tapColumn = new int[taps];
-		columnSlot = new int[kw];
-		java.util.Arrays.fill(columnSlot, -1);
-		int t = 0, used = 0;
+		int[] slot = new int[kw];
+		java.util.Arrays.fill(slot, -1);
+		int used = 0, taps = 0, last = -1;
+		rowWeights = new float[kh][];
+		rowSlots = new int[kh][];
 		for (int i = 0; i < kh; i++) {
-			for (int j = 0; j < kw; j++) {
+			int nonZero = 0;
+			for (int j = 0; j < kw; j++) if (weights[i * kw + j] != 0f) nonZero++;
+			rowWeights[i] = new float[nonZero];
+			rowSlots[i] = new int[nonZero];
+			for (int j = 0, t = 0; j < kw; j++) {
 				float w = weights[i * kw + j];
 				if (w == 0f) continue;
-				tapWeight[t] = w;
-				tapRow[t] = i;
-				tapColumn[t++] = j;
-				if (columnSlot[j] < 0) columnSlot[j] = used++;
+				if (slot[j] < 0) slot[j] = used++;
+				rowWeights[i][t] = w;
+				rowSlots[i][t++] = slot[j];
 			}
+			taps += nonZero;
+			if (nonZero > 0) last = i;
 		}
+		lastRow = last;
 		usedColumns = new int[used];
-		for (int j = 0; j < kw; j++) if (columnSlot[j] >= 0) usedColumns[columnSlot[j]] = j;
+		for (int j = 0; j < kw; j++) if (slot[j] >= 0) usedColumns[slot[j]] = j;
+		floatOnly = taps <= FLOAT_ONLY_TAPS;
 		int outW = g.outputWidth();
-		int perRow = Math.max(1, taps) * 4;
-		this.tileWidth = Math.min(outW, Math.max(64, ROW_WORKING_SET / perRow / 16 * 16));
+		this.tileWidth = Math.min(outW, Math.max(MIN_TILE, SHIFTED_BYTES / (4 * Math.max(1, used)) / 16 * 16));
 		int outH = g.outputHeight();
 		int perThread = (outH + 4 * threads - 1) / (4 * threads);
 		this.bandRows = Math.max(1, Math.min(MAX_BAND_ROWS, perThread));
@@ -88,36 +97,65 @@ final class DirectConvolution implements ConvolutionPath {
 		int outW = g.outputWidth();
 		int sy = o.strideY(), sx = o.strideX(), dy = o.dilationY(), dx = o.dilationX();
 		int r0 = band * bandRows;
-		int r1 = Math.min(g.outputHeight(), r0 + bandRows);
+		int outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
+		if (lastRow < 0) { // an all-zero kernel: every output is 0
+			java.util.Arrays.fill(out, r0 * outW, (r0 + outRows) * outW, 0f);
+			return;
+		}
 		int y0 = r0 * sy - g.anchorY();
-		int rowsNeeded = (r1 - 1 - r0) * sy + g.extentY();
+		int rowsNeeded = (outRows - 1) * sy + lastRow * dy + 1;
 		int columns = usedColumns.length;
-		int taps = tapWeight.length;
-		float[][] shifted = scratch.rows(0, Math.max(1, rowsNeeded * columns), tileWidth);
-		float[][] src = new float[taps][];
-		float[] acc = scratch.floats(0, tileWidth);
-		boolean[] read = rowsRead(r1 - r0, rowsNeeded, sy, dy);
+		float[][] shifted = scratch.rows(0, columns, tileWidth);
+		float[][] acc = scratch.rows(1, outRows, tileWidth);
+		double[][] total = floatOnly ? null : scratch.doubleRows(0, outRows, tileWidth);
+		int[] summed = new int[outRows]; // taps in acc[q] since it was last assigned
+		float[][][] sources = new float[rowWeights.length][][];
+		for (int i = 0; i < sources.length; i++) {
+			sources[i] = new float[rowSlots[i].length][];
+			for (int t = 0; t < rowSlots[i].length; t++) sources[i][t] = shifted[rowSlots[i][t]];
+		}
 		for (int c0 = 0; c0 < outW; c0 += tileWidth) {
 			int n = Math.min(tileWidth, outW - c0);
 			int x0 = c0 * sx - g.anchorX();
+			java.util.Arrays.fill(summed, 0);
+			if (!floatOnly) for (int q = 0; q < outRows; q++) java.util.Arrays.fill(total[q], 0, n, 0.0);
 			for (int k = 0; k < rowsNeeded; k++) {
-				if (!read[k]) continue;
-				for (int u = 0; u < columns; u++) rows.sample(y0 + k, x0 + usedColumns[u] * dx, sx, n, shifted[k * columns + u]);
-			}
-			for (int r = r0; r < r1; r++) {
-				int base = (r - r0) * sy;
-				for (int t = 0; t < taps; t++) src[t] = shifted[(base + tapRow[t] * dy) * columns + columnSlot[tapColumn[t]]];
-				TapSums.sum(acc, n, src, tapWeight, FLOAT_ONLY_TAPS, scratch);
-				System.arraycopy(acc, 0, out, r * outW + c0, n);
+				boolean copied = false;
+				// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
+				int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(outRows - 1, k / sy);
+				for (int q = qFirst; q <= qLast; q++) {
+					int d = k - q * sy;
+					if (d % dy != 0) continue;
+					int i = d / dy;
+					float[] w = rowWeights[i];
+					if (w.length > 0) {
+						if (!copied) {
+							for (int u = 0; u < columns; u++) rows.sample(y0 + k, x0 + usedColumns[u] * dx, sx, n, shifted[u]);
+							copied = true;
+						}
+						if (!floatOnly && summed[q] > 0 && summed[q] + w.length > FLOAT_ONLY_TAPS) {
+							double[] t = total[q];
+							float[] a = acc[q];
+							for (int c = 0; c < n; c++) t[c] += a[c];
+							summed[q] = 0;
+						}
+						TapSums.add(acc[q], n, sources[i], w, 0, w.length, summed[q] == 0);
+						summed[q] += w.length;
+					}
+					if (i == lastRow) finish(r0 + q, c0, n, acc[q], floatOnly ? null : total[q]);
+				}
 			}
 		}
 	}
 
-	/** Which band-relative image rows some tap of some output row of the band reads (others are not copied). */
-	private boolean[] rowsRead(int outRows, int rowsNeeded, int sy, int dy) {
-		boolean[] read = new boolean[rowsNeeded];
-		for (int q = 0; q < outRows; q++) for (int i : tapRow) read[q * sy + i * dy] = true;
-		return read;
+	/** Writes output row {@code r}'s tile once its last kernel row is in: the float sum plus any double total. */
+	private void finish(int r, int c0, int n, float[] acc, double[] total) {
+		int dst = r * g.outputWidth() + c0;
+		if (total == null) {
+			System.arraycopy(acc, 0, out, dst, n);
+			return;
+		}
+		for (int c = 0; c < n; c++) out[dst + c] = (float) (total[c] + acc[c]);
 	}
 
 	/**

@@ -7,13 +7,13 @@ import java.util.List;
  * <p>
  * The model estimates each path's time from the work it does, with constants measured on the development
  * machine (AMD EPYC, 2 cores, Java 17; 4096² float image, same mode, replicate border, square random kernels
- * 3 to 63 and a 15×15 Gaussian, every path forced, medians of 7 runs after JIT warm-up; e.g. direct 9×9 56 ms,
- * 15×15 179 ms, FFT 15×15 159 ms, 63×63 259 ms) and expressed per thread:
+ * 3 to 63 and a 15×15 Gaussian, every path forced, medians of 7 runs after JIT warm-up; e.g. direct 9×9 40 ms,
+ * 15×15 109 ms, 31×31 468 ms, FFT 15×15 187 ms, 31×31 206 ms, 63×63 259 ms, separable Gaussian 15×15 28 ms) and expressed per thread:
  * <ul>
  * <li>direct: {@value #DIRECT_NS_PER_TAP} ns per output per non-zero tap (SIMD loop; {@value #STRIDED_FACTOR}×
  * that when the column stride makes the tap rows gathered copies, more when more than
  * {@value DirectConvolution#FLOAT_ONLY_TAPS} taps are summed in double chunks and the narrower column tiles make
- * the loops shorter: a factor of 1 + taps/1000), plus {@value #NS_PER_OUTPUT} ns per output for the
+ * the loops shorter: a factor of 1 + taps/5000), plus {@value #NS_PER_OUTPUT} ns per output for the
  * band copy and the store;</li>
  * <li>separable: the same tap cost for the row pass (per kept column of each input row it reads) and the
  * column pass (per output), plus {@value #SEPARABLE_NS_PER_OUTPUT} ns per output for the two passes'
@@ -27,7 +27,7 @@ import java.util.List;
  */
 final class PathChooser {
 
-	static final double DIRECT_NS_PER_TAP = 0.095;
+	static final double DIRECT_NS_PER_TAP = 0.063;
 	static final double STRIDED_FACTOR = 2;
 	static final double NS_PER_OUTPUT = 1.5;
 	static final double SEPARABLE_NS_PER_OUTPUT = 1.5;
@@ -132,7 +132,7 @@ final class PathChooser {
 
 	static double directCost(float[] w, ConvolutionGeometry g, ConvolutionOptions o) {
 		int taps = nonZero(w);
-		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? 1 + taps / 1000.0 : 1;
+		double chunks = taps > DirectConvolution.FLOAT_ONLY_TAPS ? 1 + taps / 5000.0 : 1;
 		return outputs(g) * (taps * tapCost(o) * chunks + NS_PER_OUTPUT) / o.threads();
 	}
 

@@ -10,6 +10,7 @@ final class Scratch {
 	private float[][] floats = new float[4][];
 	private double[][] doubles = new double[4][];
 	private float[][][] rowSets = new float[2][][];
+	private double[][][] doubleRowSets = new double[1][][];
 
 	/** A float array of at least {@code size} values for slot {@code slot}. */
 	float[] floats(int slot, int size) {
@@ -33,6 +34,21 @@ final class Scratch {
 		}
 		for (int i = 0; i < count; i++) {
 			if (set[i] == null || set[i].length < length) set[i] = new float[length];
+		}
+		return set;
+	}
+
+	/** {@code count} double arrays of at least {@code length} values each for slot {@code slot}. */
+	double[][] doubleRows(int slot, int count, int length) {
+		if (slot >= doubleRowSets.length) doubleRowSets = java.util.Arrays.copyOf(doubleRowSets, slot + 1);
+		double[][] set = doubleRowSets[slot];
+		if (set == null || set.length < count) {
+			double[][] grown = new double[count][];
+			if (set != null) System.arraycopy(set, 0, grown, 0, set.length);
+			doubleRowSets[slot] = set = grown;
+		}
+		for (int i = 0; i < count; i++) {
+			if (set[i] == null || set[i].length < length) set[i] = new double[length];
 		}
 		return set;
 	}

@@ -38,7 +38,7 @@ final class TapSums {
 	}
 
 	/** {@code acc[c] (+)= sum over t in [from, to) of w[t] * src[t][c]}; assigns instead of adding when asked. */
-	private static void add(float[] acc, int n, float[][] src, float[] w, int from, int to, boolean assign) {
+	static void add(float[] acc, int n, float[][] src, float[] w, int from, int to, boolean assign) {
 		if (from == to) {
 			if (assign) Arrays.fill(acc, 0, n, 0f);
 			return;

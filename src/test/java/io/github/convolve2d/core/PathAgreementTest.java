@@ -131,6 +131,25 @@ class PathAgreementTest {
 			false, "direct 13×11");
 	}
 
+	/**
+	 * Wide images split into several column tiles, and kernels of up to 20×20 whose sums go through double
+	 * partial sums: the direct path's tiling and precision switch against the reference, every option random.
+	 */
+	@Test
+	void directPathOnWideImagesAndLargeKernels() {
+		Random rnd = new Random(17);
+		for (int n = 0; n < 40; n++) {
+			int w = 500 + rnd.nextInt(900), h = 1 + rnd.nextInt(25);
+			int kw = 1 + rnd.nextInt(20), kh = 1 + rnd.nextInt(20);
+			Plane image = PathCases.randomImage(rnd, w, h);
+			Kernel k = PathCases.randomKernel(rnd, kw, kh);
+			ConvolutionOptions o = PathCases.randomOptions(rnd, Method.DIRECT, w, h, kw, kh);
+			String what = "case " + n + ": image " + w + "×" + h + ", kernel " + kw + "×" + kh + ", " + o;
+			PathCases.assertWithinBound(ReferenceConvolution.convolve(image, k, o), Convolution.convolve(image, k, o),
+				false, what);
+		}
+	}
+
 	@Test
 	void separationIsFoundOnlyForRankOneKernels() {
 		Random rnd = new Random(10);
