@@ -3,7 +3,6 @@ package io.github.convolve2d.batch;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.measure.Calibration;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
@@ -15,6 +14,7 @@ import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.imagej.FeatureMapCalibration;
 import io.github.convolve2d.kernel.Kernel;
 
 import java.util.List;
@@ -118,7 +118,7 @@ public final class ImageConvolver {
 		}
 		int c = imp.getNChannels() * (rgb ? 3 : 1) * kernels.size();
 		result.setDimensions(c, imp.getNSlices(), imp.getNFrames());
-		result.setCalibration(calibration(imp.getCalibration(), g, options));
+		result.setCalibration(FeatureMapCalibration.of(imp.getCalibration(), g.originX(), g.originY(), options));
 		String info = imp.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
 		result.setProp("Convolve2D", provenance());
@@ -142,16 +142,6 @@ public final class ImageConvolver {
 			.append(o.dilationY()).append(',').append(o.dilationX()).append(" flip=").append(o.flip())
 			.append(" normalize=").append(o.normalize());
 		return sb.toString();
-	}
-
-	private static Calibration calibration(Calibration in, ConvolutionGeometry g, ConvolutionOptions o) {
-		Calibration c = in.copy();
-		c.disableDensityCalibration();
-		c.pixelWidth = in.pixelWidth * o.strideX();
-		c.pixelHeight = in.pixelHeight * o.strideY();
-		c.xOrigin = (in.xOrigin - g.originX()) / o.strideX();
-		c.yOrigin = (in.yOrigin - g.originY()) / o.strideY();
-		return c;
 	}
 
 	private static String shortLabel(ImageStack stack, int n, ImagePlus imp) {

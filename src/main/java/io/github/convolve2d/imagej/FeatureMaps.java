@@ -4,7 +4,6 @@ import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.gui.Roi;
-import ij.measure.Calibration;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
@@ -115,7 +114,8 @@ public final class FeatureMaps {
 		else {
 			result.setDimensions(1, kernels.size(), 1); // a bank on one grey plane: one slice per kernel
 		}
-		result.setCalibration(calibration(imp.getCalibration(), region, options));
+		// output pixel 0 lies over input pixel region.inputX0; the origin stays where it was in space
+		result.setCalibration(FeatureMapCalibration.of(imp.getCalibration(), region.inputX0, region.inputY0, options));
 		resetDisplayRanges(result, hyper ? channelsOut : 1);
 		return result;
 	}
@@ -160,17 +160,6 @@ public final class FeatureMaps {
 				return whole.isCancelled();
 			}
 		};
-	}
-
-	private static Calibration calibration(Calibration source, Region region, ConvolutionOptions o) {
-		Calibration cal = source.copy();
-		cal.disableDensityCalibration();
-		cal.pixelWidth = source.pixelWidth * o.strideX();
-		cal.pixelHeight = source.pixelHeight * o.strideY();
-		// output pixel 0 lies over input pixel region.inputX0; the origin stays where it was in space
-		cal.xOrigin = (source.xOrigin - region.inputX0) / o.strideX();
-		cal.yOrigin = (source.yOrigin - region.inputY0) / o.strideY();
-		return cal;
 	}
 
 	private static void resetDisplayRanges(ImagePlus result, int channels) {
