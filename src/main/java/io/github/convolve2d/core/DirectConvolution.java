@@ -54,7 +54,7 @@ final class DirectConvolution implements ConvolutionPath {
 		this.g = g;
 		this.o = o;
 		this.out = out;
-		this.rows = new PaddedRows(image, o.border(), o.cval(), -g.anchorX(), 1);
+		this.rows = new PaddedRows(image, o.border(), o.cval());
 		int[] slot = new int[kw];
 		java.util.Arrays.fill(slot, -1);
 		int used = 0, taps = 0, last = -1;

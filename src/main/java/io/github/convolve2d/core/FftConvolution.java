@@ -53,7 +53,7 @@ final class FftConvolution implements ConvolutionPath {
 		this.plan = plan;
 		this.n1h = (g.outputHeight() - 1) * o.strideY() + 1; // stride-1 outputs up to the last kept one
 		this.n1w = (g.outputWidth() - 1) * o.strideX() + 1;
-		this.rows = new PaddedRows(image, o.border(), o.cval(), 0, plan.tileWidth);
+		this.rows = new PaddedRows(image, o.border(), o.cval());
 		this.spectra = new double[weights.size()][];
 		this.tapRow = new int[weights.size()][];
 		this.tapColumn = new int[weights.size()][];

@@ -3,9 +3,8 @@ package io.github.convolve2d.core;
 import java.util.Arrays;
 
 /**
- * Copies input rows into a work buffer padded left and right by the border mode, so that the paths' inner
- * loops read every tap without an index check. Padded column {@code t} holds input column
- * {@code t + firstColumn} mapped through the border rule.
+ * Reads segments of image rows with the border rule applied, into the paths' work arrays, so that their inner
+ * loops read every tap without an index check: rows and columns outside the image come from the border mode.
  */
 final class PaddedRows {
 
@@ -13,30 +12,13 @@ final class PaddedRows {
 	private final int width, height;
 	private final Border border;
 	private final float cval;
-	private final int firstColumn;
-	private final int paddedWidth;
 
-	/**
-	 * @param firstColumn input column (any integer) of padded column 0
-	 * @param paddedWidth length of one padded row
-	 */
-	PaddedRows(Plane image, Border border, double cval, int firstColumn, int paddedWidth) {
+	PaddedRows(Plane image, Border border, double cval) {
 		this.in = image.pixels();
 		this.width = image.width();
 		this.height = image.height();
 		this.border = border;
 		this.cval = (float) cval;
-		this.firstColumn = firstColumn;
-		this.paddedWidth = paddedWidth;
-	}
-
-	int paddedWidth() {
-		return paddedWidth;
-	}
-
-	/** Writes input row {@code y} (any integer), padded by the border mode, into {@code dst} at {@code off}. */
-	void fill(int y, float[] dst, int off) {
-		fill(y, firstColumn, paddedWidth, dst, off);
 	}
 
 	/**

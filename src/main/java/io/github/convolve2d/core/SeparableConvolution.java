@@ -42,7 +42,7 @@ final class SeparableConvolution implements ConvolutionPath {
 		this.g = g;
 		this.o = o;
 		this.out = out;
-		this.rows = new PaddedRows(image, o.border(), o.cval(), -g.anchorX(), 1);
+		this.rows = new PaddedRows(image, o.border(), o.cval());
 		int nh = 0, nv = 0;
 		for (float w : s.row) if (w != 0) nh++;
 		for (float w : s.column) if (w != 0) nv++;
