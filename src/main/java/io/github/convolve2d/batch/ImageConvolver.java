@@ -3,11 +3,11 @@ package io.github.convolve2d.batch;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.process.ByteProcessor;
+
 import ij.process.ColorProcessor;
-import ij.process.FloatProcessor;
+
 import ij.process.ImageProcessor;
-import ij.process.ShortProcessor;
+
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
@@ -15,6 +15,7 @@ import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.imagej.FeatureMapCalibration;
+import io.github.convolve2d.imagej.FloatPlanes;
 import io.github.convolve2d.kernel.Kernel;
 
 import java.util.List;
@@ -99,7 +100,7 @@ public final class ImageConvolver {
 		for (int n = 1; n <= in.getSize(); n++) {
 			ImageProcessor ip = in.getProcessor(n);
 			String label = shortLabel(in, n, imp);
-			float[][] channels = rgb ? rgbPlanes((ColorProcessor) ip) : new float[][] { grey(ip, cTable) };
+			float[][] channels = rgb ? FloatPlanes.rgb((ColorProcessor) ip) : new float[][] { FloatPlanes.grey(ip, cTable) };
 			for (int s = 0; s < channels.length; s++) {
 				Plane plane = Plane.wrap(imp.getWidth(), imp.getHeight(), channels[s]);
 				List<Plane> maps = Convolution.convolve(plane, kernels, o, listener);
@@ -161,39 +162,5 @@ public final class ImageConvolver {
 			sb.append(p);
 		}
 		return sb.toString();
-	}
-
-	/** The grey values of a plane as floats, calibrated by {@code cTable} when given; float planes are not copied. */
-	static float[] grey(ImageProcessor ip, float[] cTable) {
-		int n = ip.getPixelCount();
-		if (ip instanceof FloatProcessor) return (float[]) ip.getPixels();
-		float[] f = new float[n];
-		if (ip instanceof ByteProcessor) {
-			byte[] p = (byte[]) ip.getPixels();
-			if (cTable != null && cTable.length >= 256) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xff];
-			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xff;
-		}
-		else if (ip instanceof ShortProcessor) {
-			short[] p = (short[]) ip.getPixels();
-			if (cTable != null && cTable.length >= 65536) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xffff];
-			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xffff;
-		}
-		else {
-			for (int i = 0; i < n; i++) f[i] = ip.getf(i);
-		}
-		return f;
-	}
-
-	/** Red, green and blue planes of an RGB plane. */
-	static float[][] rgbPlanes(ColorProcessor ip) {
-		int[] p = (int[]) ip.getPixels();
-		float[] r = new float[p.length], g = new float[p.length], b = new float[p.length];
-		for (int i = 0; i < p.length; i++) {
-			int c = p[i];
-			r[i] = (c >> 16) & 0xff;
-			g[i] = (c >> 8) & 0xff;
-			b[i] = c & 0xff;
-		}
-		return new float[][] { r, g, b };
 	}
 }

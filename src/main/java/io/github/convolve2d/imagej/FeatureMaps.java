@@ -18,6 +18,7 @@ import io.github.convolve2d.kernel.Kernel;
 
 import java.awt.Rectangle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -74,6 +75,7 @@ public final class FeatureMaps {
 		int planes = cs.length * zs.length * ts.length;
 
 		ImageStack in = imp.getStack();
+		float[] cTable = imp.getCalibration().calibrated() ? imp.getCalibration().getCTable() : null;
 		ImageStack out = new ImageStack(region.width, region.height);
 		int plane = 0;
 		for (int t : ts) {
@@ -81,7 +83,7 @@ public final class FeatureMaps {
 				for (int c : cs) {
 					if (progress.isCancelled()) throw new CancellationException("cancelled");
 					ImageProcessor ip = in.getProcessor(imp.getStackIndex(c, z, t));
-					List<float[]> channels = floatChannels(ip, colour);
+					List<float[]> channels = floatChannels(ip, colour, cTable);
 					for (int ch = 0; ch < colours; ch++) {
 						Plane p = Plane.wrap(ip.getWidth(), ip.getHeight(), channels.get(ch));
 						ProgressListener part = part(progress, plane, planes, ch, colours);
@@ -133,17 +135,12 @@ public final class FeatureMaps {
 		return r.isEmpty() ? null : r;
 	}
 
-	private static List<float[]> floatChannels(ImageProcessor ip, boolean colour) {
-		List<float[]> channels = new ArrayList<>();
+	private static List<float[]> floatChannels(ImageProcessor ip, boolean colour, float[] cTable) {
 		if (colour) {
 			ColorProcessor cp = ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB();
-			for (int ch = 0; ch < 3; ch++) channels.add((float[]) cp.toFloat(ch, null).getPixels());
+			return Arrays.asList(FloatPlanes.rgb(cp));
 		}
-		else {
-			// a FloatProcessor hands back itself: its pixels are wrapped, never written (the core reads only)
-			channels.add((float[]) ip.toFloat(0, null).getPixels());
-		}
-		return channels;
+		return Collections.singletonList(FloatPlanes.grey(ip, cTable));
 	}
 
 	/** A listener for one colour channel of one plane, reporting into the whole run's units. */

@@ -94,6 +94,23 @@ class PluginImagesTest {
 		assertEquals(max, out.getDisplayRangeMax(), 1e-3, "display range reset to the data");
 	}
 
+	/** Value-calibrated data (here signed 16-bit) is convolved on its calibrated values, as Type › 32-bit gives them. */
+	@Test
+	void signed16BitImagesAreConvolvedOnTheirCalibratedValues() {
+		ImagePlus imp = open("chessboard_GRAY_U16.tif");
+		imp.getCalibration().setSigned16BitCalibration();
+		assertTrue(imp.getCalibration().calibrated());
+		String options = "preset=[Sobel X] border=reflect";
+		ImagePlus out = convolve(imp, options);
+		assertNotNull(out, "no result");
+		float[] calibrated = (float[]) new ij.process.TypeConverter(imp.getProcessor(), false).convertToFloat(
+			imp.getCalibration().getCTable()).getPixels();
+		assertTrue(calibrated[0] < 0, "the signed calibration makes dark pixels negative");
+		assertArrayEquals(core(calibrated, imp.getWidth(), imp.getHeight(), options, 0),
+			(float[]) out.getProcessor().getPixels());
+		assertFalse(out.getCalibration().calibrated(), "feature maps carry plain 32-bit values");
+	}
+
 	@Test
 	void rgbGivesThreeChannelsWithNegativeResponsesKept() {
 		ImagePlus imp = open("ihc.png");
