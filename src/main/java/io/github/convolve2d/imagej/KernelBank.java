@@ -100,6 +100,17 @@ public final class KernelBank {
 		return new KernelBank(kernels, names, param);
 	}
 
+	/**
+	 * The label of the fixed preset (not a parameterised one such as Gaussian) whose values equal the kernel's,
+	 * if any: a kernel file holding Sobel X is then shown as the preset Sobel X rather than as Custom.
+	 */
+	public static Optional<String> matchingPreset(Kernel kernel) {
+		for (Preset p : Presets.all()) {
+			if (!p.isParameterised() && sameValues(p.kernel(), kernel)) return Optional.of(p.label());
+		}
+		return Optional.empty();
+	}
+
 	/** A bank of the given kernels, all counted as typed by the user (named as they are). */
 	public static KernelBank custom(List<Kernel> kernels) {
 		List<String> names = new ArrayList<>(Collections.nCopies(kernels.size(), (String) null));

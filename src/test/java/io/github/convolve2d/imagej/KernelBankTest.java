@@ -1,0 +1,45 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.kernel.KernelFiles;
+import io.github.convolve2d.kernel.KernelParser;
+import io.github.convolve2d.kernel.Presets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Which preset the dialog selects for a kernel read from a file (Open kernel...): no display needed. */
+class KernelBankTest {
+
+	@Test
+	void aKernelFileHoldingAFixedPresetMatchesIt(@TempDir Path dir) throws IOException {
+		Path file = dir.resolve("edges.txt");
+		Files.write(file, "-1\t0\t1\n-2\t0\t2\n-1\t0\t1\n".getBytes(StandardCharsets.UTF_8));
+		assertEquals(Optional.of("Sobel X"), KernelBank.matchingPreset(KernelFiles.read(file)));
+		assertEquals(Optional.of("Sobel Y"), KernelBank.matchingPreset(KernelParser.parse("-1 -2 -1; 0 0 0; 1 2 1")));
+		assertEquals(Optional.of("Laplacian 4-neighbour"),
+			KernelBank.matchingPreset(KernelParser.parse("0 1.0 0; 1 -4 1; 0 1 0")));
+	}
+
+	@Test
+	void otherKernelsAndParameterisedPresetsStayCustom() {
+		assertEquals(Optional.empty(), KernelBank.matchingPreset(KernelParser.parse("-1 0 1; -2 0 2; -1 0 2")));
+		assertEquals(Optional.empty(), KernelBank.matchingPreset(KernelParser.parse("1 2; 3 4")));
+		Kernel gaussian = Presets.resolve("gaussian");
+		assertEquals(Optional.empty(), KernelBank.matchingPreset(gaussian));
+	}
+
+	@Test
+	void everyFixedPresetMatchesItself() {
+		Presets.all().stream().filter(p -> !p.isParameterised()).forEach(p ->
+			assertEquals(Optional.of(p.label()), KernelBank.matchingPreset(KernelParser.parse(p.kernel().toText()))));
+	}
+}
