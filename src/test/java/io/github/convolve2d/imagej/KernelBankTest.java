@@ -1,6 +1,8 @@
 package io.github.convolve2d.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.convolve2d.kernel.Kernel;
 import io.github.convolve2d.kernel.KernelFiles;
@@ -16,7 +18,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Which preset the dialog selects for a kernel read from a file (Open kernel...): no display needed. */
+/** How the dialog's preset choice and kernel text become kernels, and back: no display needed. */
 class KernelBankTest {
 
 	@Test
@@ -35,6 +37,21 @@ class KernelBankTest {
 		assertEquals(Optional.empty(), KernelBank.matchingPreset(KernelParser.parse("1 2; 3 4")));
 		Kernel gaussian = Presets.resolve("gaussian");
 		assertEquals(Optional.empty(), KernelBank.matchingPreset(gaussian));
+	}
+
+	@Test
+	void aLoneCustomCoversEveryTypedKernel() {
+		// the dialog sends preset=Custom once a bank's text is edited, or when several kernels are typed
+		KernelBank bank = KernelBank.of("Custom", "-1 0 1\n-2 0 2\n-1 0 1\n|\n1 2\n3 4\n|\n5");
+		assertEquals("Custom+Custom 2+Custom 3", bank.title());
+		assertEquals(4, bank.kernels().get(1).get(1, 1));
+		assertEquals("Custom, Custom, Custom", bank.presetText());
+		assertEquals(bank.kernels(), KernelBank.of(bank.presetText(), bank.kernelLine()).kernels());
+		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+			() -> KernelBank.of("Sobel X", "-1 0 1; -2 0 2; -1 0 1 | 1 2"));
+		assertTrue(e.getMessage().contains("preset= names 1 kernel(s) but kernel= holds 2"), e.getMessage());
+		e = assertThrows(IllegalArgumentException.class, () -> KernelBank.of("Custom", " \n "));
+		assertTrue(e.getMessage().contains("type it in the dialog's text area"), e.getMessage());
 	}
 
 	@Test
