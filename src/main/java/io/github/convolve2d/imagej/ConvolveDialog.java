@@ -33,8 +33,9 @@ import java.util.regex.Pattern;
 /**
  * The "Convolve 2D..." dialog (needs a display). A preset list and a text area with the kernel: picking a
  * preset (or changing σ for a parameterised one) fills the text area, editing the text turns the choice to
- * "Custom". Open... and Save... read and write ImageJ's kernel text files. It returns the dialog's values as
- * {@link MacroOptions}, the same keys a macro uses, so the plugin reads both the same way.
+ * "Custom". Open... and Save... read and write ImageJ's kernel text files (a file holding a fixed preset's
+ * values selects that preset). It returns the dialog's values as {@link MacroOptions}, the same keys a macro
+ * uses, so the plugin reads both the same way.
  */
 final class ConvolveDialog {
 
@@ -168,8 +169,15 @@ final class ConvolveDialog {
 		if (od.getPath() == null) return;
 		try {
 			Kernel k = KernelFiles.read(Paths.get(od.getPath()));
-			preset.select(KernelBank.CUSTOM);
-			text.setText(k.toText());
+			Optional<String> match = KernelBank.matchingPreset(k);
+			if (match.isPresent()) {
+				preset.select(match.get());
+				fill();
+			}
+			else {
+				preset.select(KernelBank.CUSTOM);
+				text.setText(k.toText());
+			}
 		}
 		catch (IllegalArgumentException e) {
 			IJ.error(UserMessages.TITLE, e.getMessage());

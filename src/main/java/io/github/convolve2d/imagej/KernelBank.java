@@ -16,7 +16,8 @@ import java.util.Optional;
  * the plugin's two kernel options: {@code preset=} (preset names separated by commas, e.g.
  * {@code [Sobel X, Sobel Y]}, or {@code Custom}) and {@code kernel=} (kernel text, rows separated by {@code ;}
  * or new lines, kernels separated by {@code |}). When both are given they must agree, so an edited recording
- * never silently computes something else than its preset says.
+ * never silently computes something else than its preset says; a lone {@code Custom} covers every kernel of
+ * the text.
  */
 public final class KernelBank {
 
@@ -54,8 +55,8 @@ public final class KernelBank {
 		if (!hasText) {
 			for (String p : presets) {
 				if (isCustom(p)) {
-					throw new IllegalArgumentException("preset=Custom needs the kernel itself: add kernel=[...] with"
-						+ " rows separated by ;");
+					throw new IllegalArgumentException("preset Custom needs the kernel itself: type it in the dialog's"
+						+ " text area (rows on lines), or in a macro add kernel=[...] with rows separated by ;");
 				}
 				Kernel k = Presets.resolve(p);
 				kernels.add(k);
@@ -65,6 +66,8 @@ public final class KernelBank {
 			return new KernelBank(kernels, names, param);
 		}
 		List<String> blocks = split(kernelText, "\\|");
+		// a lone Custom (the dialog's choice once the text is edited) stands for every typed kernel
+		if (presets.size() == 1 && isCustom(presets.get(0))) presets = Collections.emptyList();
 		if (!presets.isEmpty() && presets.size() != blocks.size()) {
 			throw new IllegalArgumentException("preset= names " + presets.size() + " kernel(s) but kernel= holds "
 				+ blocks.size() + " (separated by |); give one preset name (or Custom) per kernel, or leave out"
@@ -98,6 +101,17 @@ public final class KernelBank {
 			param.add(isParameterised(p));
 		}
 		return new KernelBank(kernels, names, param);
+	}
+
+	/**
+	 * The label of the fixed preset (not a parameterised one such as Gaussian) whose values equal the kernel's,
+	 * if any: a kernel file holding Sobel X is then shown as the preset Sobel X rather than as Custom.
+	 */
+	public static Optional<String> matchingPreset(Kernel kernel) {
+		for (Preset p : Presets.all()) {
+			if (!p.isParameterised() && sameValues(p.kernel(), kernel)) return Optional.of(p.label());
+		}
+		return Optional.empty();
 	}
 
 	/** A bank of the given kernels, all counted as typed by the user (named as they are). */
