@@ -1,5 +1,7 @@
 package io.github.convolve2d.core;
 
+import io.github.convolve2d.kernel.Rows;
+
 /**
  * A 2D plane of 32-bit float pixels, {@code width} columns by {@code height} rows, stored row by row.
  * <p>
@@ -49,9 +51,7 @@ public final class Plane {
 		float[] pixels = new float[Math.multiplyExact(width, rows.length)];
 		for (int y = 0; y < rows.length; y++) {
 			if (rows[y] == null || rows[y].length != width) {
-				throw new IllegalArgumentException("the image's row " + (y + 1) + " has "
-					+ (rows[y] == null ? 0 : rows[y].length) + " values but row 1 has " + width
-					+ "; every row must have the same length");
+				throw Rows.ragged("the image's", y + 1, rows[y] == null ? 0 : rows[y].length, width);
 			}
 			for (int x = 0; x < width; x++) pixels[y * width + x] = (float) rows[y][x];
 		}

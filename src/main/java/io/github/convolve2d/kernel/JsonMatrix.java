@@ -36,8 +36,7 @@ public final class JsonMatrix {
 			}
 			JsonArray values = row.getAsJsonArray();
 			if (i > 0 && values.size() != m[0].length) {
-				throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1) + " has " + values.size()
-					+ " values but row 1 has " + m[0].length + "; every row needs " + m[0].length + " values");
+				throw Rows.ragged("\"" + what + "\"", i + 1, values.size(), m[0].length);
 			}
 			m[i] = new double[values.size()];
 			for (int j = 0; j < values.size(); j++) {

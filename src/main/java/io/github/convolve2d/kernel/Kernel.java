@@ -39,8 +39,7 @@ public final class Kernel {
 		for (int i = 0; i < rows.length; i++) {
 			int n = rows[i] == null ? 0 : rows[i].length;
 			if (n != width) {
-				throw new IllegalArgumentException("kernel row " + (i + 1) + " has " + n + " values but row 1 has "
-					+ width + "; every row needs " + width + " values");
+				throw Rows.ragged("kernel", i + 1, n, width);
 			}
 			for (int j = 0; j < width; j++) {
 				double v = rows[i][j];

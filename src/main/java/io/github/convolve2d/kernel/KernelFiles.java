@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 
 /**
  * Reads and writes kernel text files in ImageJ's format (rows on lines, values separated by spaces), the
@@ -55,9 +56,11 @@ public final class KernelFiles {
 	 */
 	public static void write(Kernel kernel, Path file) throws IOException {
 		Path dir = file.toAbsolutePath().getParent();
-		Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+		// a new file (not Files.createTempFile, which is private to its owner) gets the usual permissions
+		Path tmp = dir.resolve("." + file.getFileName() + "." + Long.toHexString(System.nanoTime()) + ".tmp");
 		try {
-			Files.write(tmp, kernel.toText().getBytes(StandardCharsets.UTF_8));
+			Files.write(tmp, kernel.toText().getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE_NEW,
+				StandardOpenOption.WRITE);
 			try {
 				Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
 			}

@@ -50,9 +50,7 @@ public final class KernelParser {
 				row[j] = Double.parseDouble(tokens[j]);
 			}
 			if (!rows.isEmpty() && row.length != rows.get(0).length) {
-				throw new IllegalArgumentException("kernel row " + rowNumber + " has " + row.length
-					+ " values but row 1 has " + rows.get(0).length + "; every row needs " + rows.get(0).length
-					+ " values");
+				throw Rows.ragged("kernel", rowNumber, row.length, rows.get(0).length);
 			}
 			rows.add(row);
 		}

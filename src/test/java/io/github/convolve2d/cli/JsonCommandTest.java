@@ -108,7 +108,7 @@ class JsonCommandTest {
 	@Test
 	void everyBadInputHasAClearMessage() {
 		assertError("{\"input\": [[1,2],[3]], \"kernel\": [[1]]}",
-			"\"input\" row 2 has 1 values but row 1 has 2; every row needs 2 values");
+			"\"input\" row 2 has 1 value but row 1 has 2; every row needs 2 values");
 		assertError("{\"input\": [[1]], \"kernel\": [[1, \"a\"]]}", "\"kernel\" row 1, column 2: \"a\" is not a finite number");
 		assertError("{\"input\": [[1]], \"kernel\": []}", "\"kernel\" must be a non-empty array of rows, like [[1, 0], [0, -1]]");
 		assertError("{\"input\": [[1]]}", "\"kernel\" is missing: give \"kernel\": [[...]] or \"kernels\": [[[...]], ...]");

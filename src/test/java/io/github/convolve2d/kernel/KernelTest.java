@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class KernelTest {
 
 	@Test
 	void rejectsRaggedEmptyAndNonFinite() {
-		assertEquals("kernel row 2 has 1 values but row 1 has 2; every row needs 2 values",
+		assertEquals("kernel row 2 has 1 value but row 1 has 2; every row needs 2 values",
 			assertThrows(IllegalArgumentException.class, () -> Kernel.of("k", new double[][] { { 1, 2 }, { 3 } })).getMessage());
 		assertEquals("the kernel is empty; give at least one row of numbers",
 			assertThrows(IllegalArgumentException.class, () -> Kernel.of("k", new double[0][])).getMessage());
@@ -59,6 +60,11 @@ class KernelTest {
 		assertArrayEquals(k.toRows(), back.toRows());
 		try (java.util.stream.Stream<Path> left = Files.list(dir)) {
 			assertEquals(1, left.count(), "no temporary file left behind");
+		}
+		if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+			Path plain = Files.write(dir.resolve("plain.txt"), new byte[0]);
+			assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+				"a saved kernel gets the permissions of any new file, not owner-only ones");
 		}
 	}
 

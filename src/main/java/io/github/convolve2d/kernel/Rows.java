@@ -1,0 +1,26 @@
+package io.github.convolve2d.kernel;
+
+/**
+ * The one wording of a matrix whose rows differ in length, for kernels, images and JSON matrices alike, so
+ * that every front end reports the mistake the same way.
+ */
+public final class Rows {
+
+	private Rows() {
+	}
+
+	/**
+	 * An error such as {@code kernel row 3 has 2 values but row 1 has 3; every row needs 3 values}.
+	 *
+	 * @param what the matrix as the user knows it, e.g. {@code "kernel"} or {@code "\"input\""}
+	 * @param row the 1-based number of the offending row
+	 */
+	public static IllegalArgumentException ragged(String what, int row, int count, int expected) {
+		return new IllegalArgumentException(what + " row " + row + " has " + values(count) + " but row 1 has "
+			+ expected + "; every row needs " + values(expected));
+	}
+
+	private static String values(int n) {
+		return n + (n == 1 ? " value" : " values");
+	}
+}
