@@ -62,6 +62,11 @@ public class Convolve2DPlugin implements PlugInFilter {
 			IJ.showProgress(1.0);
 			UserMessages.error(e.getMessage());
 		}
+		catch (OutOfMemoryError e) {
+			IJ.showProgress(1.0);
+			UserMessages.error("not enough memory to finish; no result was made. Give ImageJ more memory (Edit >"
+				+ " Options > Memory & Threads), or convolve fewer planes or kernels");
+		}
 		catch (CancellationException e) {
 			IJ.showProgress(1.0);
 			IJ.showStatus(UserMessages.TITLE + " cancelled; no result");

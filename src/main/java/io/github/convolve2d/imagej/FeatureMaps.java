@@ -73,6 +73,8 @@ public final class FeatureMaps {
 		int[] zs = settings.allPlanes() ? range(imp.getNSlices()) : new int[] { imp.getSlice() };
 		int[] ts = settings.allPlanes() ? range(imp.getNFrames()) : new int[] { imp.getFrame() };
 		int planes = cs.length * zs.length * ts.length;
+		checkMemory((long) planes * colours * kernels.size() * region.width * region.height * 4
+			+ 4L * colours * imp.getWidth() * imp.getHeight(), settings.allPlanes() && planes > 1);
 
 		ImageStack in = imp.getStack();
 		float[] cTable = imp.getCalibration().calibrated() ? imp.getCalibration().getCTable() : null;
@@ -126,6 +128,21 @@ public final class FeatureMaps {
 	static String title(ImagePlus imp, ConvolveSettings settings) {
 		String base = imp.getTitle().replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "");
 		return base + "-" + settings.kernels().title();
+	}
+
+	/**
+	 * Refuses a run whose feature maps (plus one plane's float working copy) cannot fit in the free heap, before
+	 * any work is done, rather than failing half-way with ImageJ's out-of-memory message.
+	 */
+	static void checkMemory(long bytes, boolean allPlanes) {
+		Runtime rt = Runtime.getRuntime();
+		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+		if (bytes > free) {
+			throw new IllegalArgumentException("not enough memory: the feature maps need " + (bytes >> 20)
+				+ " MB but only " + (free >> 20) + " MB are free; give ImageJ more memory (Edit > Options > Memory &"
+				+ " Threads)" + (allPlanes ? ", convolve the current plane only (no 'stack')" : "")
+				+ ", use fewer kernels, a stride or a selection");
+		}
 	}
 
 	private static Rectangle area(ImagePlus imp) {

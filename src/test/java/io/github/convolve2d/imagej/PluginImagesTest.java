@@ -112,6 +112,15 @@ class PluginImagesTest {
 	}
 
 	@Test
+	void runsThatCannotFitInMemoryAreRefusedBeforeAnyWork() {
+		String m = assertThrows(IllegalArgumentException.class, () -> FeatureMaps.checkMemory(Long.MAX_VALUE / 2, true))
+			.getMessage();
+		assertTrue(m.startsWith("not enough memory: the feature maps need "), m);
+		assertTrue(m.contains("Edit > Options > Memory & Threads") && m.contains("current plane only"), m);
+		FeatureMaps.checkMemory(1 << 20, false); // a megabyte fits
+	}
+
+	@Test
 	void rgbGivesThreeChannelsWithNegativeResponsesKept() {
 		ImagePlus imp = open("ihc.png");
 		Object before = copy(imp.getProcessor().getPixels());
