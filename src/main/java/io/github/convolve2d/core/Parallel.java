@@ -7,7 +7,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.IntConsumer;
 
 /**
  * Runs numbered work units on a fixed number of threads, reporting progress and polling cancellation
@@ -26,24 +25,16 @@ final class Parallel {
 	private Parallel() {
 	}
 
-	/**
-	 * Calls {@code unit} for 0..units-1 on up to {@code threads} threads (the calling thread included) and
-	 * returns when all are done.
-	 *
-	 * @throws CancellationException when the listener asked to stop
-	 */
-	static void forEach(int units, int threads, ProgressListener listener, IntConsumer unit) {
-		forEach(units, threads, listener, (u, scratch) -> unit.accept(u));
-	}
-
 	/** A work unit that gets its thread's {@link Scratch} arrays. */
 	interface Unit {
 		void run(int unit, Scratch scratch);
 	}
 
 	/**
-	 * As {@link #forEach(int, int, ProgressListener, IntConsumer)}, giving each thread its own {@link Scratch}
-	 * that lives as long as this call.
+	 * Calls {@code unit} for 0..units-1 on up to {@code threads} threads (the calling thread included) and
+	 * returns when all are done, giving each thread its own {@link Scratch} that lives as long as this call.
+	 *
+	 * @throws CancellationException when the listener asked to stop
 	 */
 	static void forEach(int units, int threads, ProgressListener listener, Unit unit) {
 		AtomicInteger next = new AtomicInteger();
