@@ -180,6 +180,9 @@ final class BenchCommand implements Callable<Integer> {
 		}
 		out.println("¹ timed once (a run takes more than 2 s); other figures are medians. "
 			+ "direct/separable/fft: the path forced; '-': kernel not separable.");
+		if (n != 4096) {
+			out.printf(Locale.ROOT, "(the targets are set for 4096² images; at %d² they are only indicative)%n", n);
+		}
 		out.printf("bench: %d of %d targets met%n", met, total);
 		out.flush();
 		return 0;
@@ -226,6 +229,7 @@ final class BenchCommand implements Callable<Integer> {
 	 * then {@code reps} timed runs and their median; a first run over 2 s is timed once and reported as such.
 	 */
 	private static <T> Timing time(Supplier<T> run, int reps, java.util.function.Consumer<T> last) {
+		System.gc(); // start each series from a collected heap, not from the previous series' garbage
 		long t0 = System.nanoTime();
 		T result = run.get();
 		long first = System.nanoTime() - t0;
