@@ -95,6 +95,8 @@ public final class ConvolutionOptions {
 		private boolean flip;
 		private boolean normalize;
 		private Method method = Method.AUTO;
+		/** The border was given as {@code zero}, which fixes cval at 0. */
+		private boolean zeroBorder;
 		private int threads = Runtime.getRuntime().availableProcessors();
 
 		private Builder() {
@@ -107,6 +109,7 @@ public final class ConvolutionOptions {
 
 		public Builder border(Border border) {
 			this.border = Objects.requireNonNull(border, "border");
+			this.zeroBorder = false;
 			return this;
 		}
 
@@ -162,7 +165,9 @@ public final class ConvolutionOptions {
 
 		/** Border by label or alias ({@code constant}, {@code nearest}, ...). */
 		public Builder border(String label) {
-			return border(Border.fromLabel(label));
+			border(Border.fromLabel(label));
+			zeroBorder = label.trim().equalsIgnoreCase("zero"); // SEMANTICS.md: zero is constant with cval 0
+			return this;
 		}
 
 		/** Method by label ({@code auto}, {@code direct}, ...). */
@@ -191,7 +196,16 @@ public final class ConvolutionOptions {
 			return this;
 		}
 
+		/**
+		 * The options.
+		 *
+		 * @throws IllegalArgumentException for {@code border=zero} with a non-zero cval (a contradiction)
+		 */
 		public ConvolutionOptions build() {
+			if (zeroBorder && cval != 0) {
+				throw new IllegalArgumentException("border=zero means a constant 0 outside the image, but cval is "
+					+ cval + "; use border=constant with cval=" + cval + ", or leave cval out");
+			}
 			return new ConvolutionOptions(this);
 		}
 

@@ -72,6 +72,15 @@ class BadInputTest {
 	}
 
 	@Test
+	void zeroBorderWithANonZeroConstantIsAContradiction() {
+		assertEquals("border=zero means a constant 0 outside the image, but cval is 2.0; use border=constant with"
+			+ " cval=2.0, or leave cval out",
+			message(() -> ConvolutionOptions.builder().border("zero").cval(2).build()));
+		assertEquals(0, ConvolutionOptions.builder().border("ZERO").build().cval());
+		assertEquals(2, ConvolutionOptions.builder().border("fill").cval(2).build().cval());
+	}
+
+	@Test
 	void emptyKernelBankIsRefused() {
 		assertEquals("no kernel given; give at least one kernel", message(() -> Convolution.convolve(Plane.zeros(2, 2),
 			Collections.emptyList(), ConvolutionOptions.DEFAULTS, ProgressListener.NONE)));
