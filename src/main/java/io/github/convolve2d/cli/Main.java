@@ -3,6 +3,8 @@ package io.github.convolve2d.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
+import java.io.PrintWriter;
+
 /**
  * The {@code convolve2d} command line: {@code java -jar convolve2d-cli.jar <command> ...}. Each sub-command is
  * its own class; this one only wires them together. Exit codes: 0 success, 1 some work failed, 2 usage error.
@@ -27,7 +29,18 @@ public final class Main implements Runnable {
 
 	/** Builds the command line with its sub-commands; used by {@link #main} and by tests. */
 	public static CommandLine commandLine() {
-		return new CommandLine(new Main());
+		CommandLine cli = new CommandLine(new Main());
+		// a usage error prints its message and where to find help, not the whole option list that buries it
+		cli.setParameterExceptionHandler((e, args) -> {
+			CommandLine failed = e.getCommandLine();
+			PrintWriter err = failed.getErr();
+			err.println(failed.getColorScheme().errorText(e.getMessage()));
+			CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
+			err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
+			err.flush();
+			return failed.getCommandSpec().exitCodeOnInvalidInput();
+		});
+		return cli;
 	}
 
 	public static void main(String[] args) {
