@@ -144,6 +144,9 @@ class JsonCommandTest {
 		Run unknown = run(null, "jsn");
 		assertEquals(2, unknown.exit);
 		assertTrue(unknown.err.contains("Unmatched argument at index 0: 'jsn'"), unknown.err);
+		assertTrue(unknown.err.contains("Did you mean: convolve2d json?"), unknown.err);
+		assertTrue(unknown.err.contains("Run 'convolve2d --help' for the options."), unknown.err);
+		assertTrue(!unknown.err.contains("Usage:"), "the message is not buried under the option list: " + unknown.err);
 		Path file = dir.resolve("case.json");
 		Files.write(file, "{\"input\": [[1]], \"kernel\": [[2]]}".getBytes(StandardCharsets.UTF_8));
 		assertEquals(0, run(null, "json", file.toString()).exit);
