@@ -133,14 +133,18 @@ final class DirectConvolution implements ConvolutionPath {
 							for (int u = 0; u < columns; u++) rows.sample(y0 + k, x0 + usedColumns[u] * dx, sx, n, shifted[u]);
 							copied = true;
 						}
-						if (!floatOnly && summed[q] > 0 && summed[q] + w.length > FLOAT_ONLY_TAPS) {
-							double[] t = total[q];
-							float[] a = acc[q];
-							for (int c = 0; c < n; c++) t[c] += a[c];
-							summed[q] = 0;
+						// a kernel row wider than FLOAT_ONLY_TAPS is added in parts, so no float sum grows beyond it
+						for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
+							int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
+							if (!floatOnly && summed[q] > 0 && summed[q] + to - from > FLOAT_ONLY_TAPS) {
+								double[] t = total[q];
+								float[] a = acc[q];
+								for (int c = 0; c < n; c++) t[c] += a[c];
+								summed[q] = 0;
+							}
+							TapSums.add(acc[q], n, sources[i], w, from, to, summed[q] == 0);
+							summed[q] += to - from;
 						}
-						TapSums.add(acc[q], n, sources[i], w, 0, w.length, summed[q] == 0);
-						summed[q] += w.length;
 					}
 					if (i == lastRow) finish(r0 + q, c0, n, acc[q], floatOnly ? null : total[q]);
 				}

@@ -150,6 +150,20 @@ class PathAgreementTest {
 		}
 	}
 
+	/** A single kernel row of more than 100 taps is summed in float parts too (a 1×150 and a 3×120 kernel). */
+	@Test
+	void directPathSplitsVeryWideKernelRows() {
+		Random rnd = new Random(29);
+		Plane image = PathCases.randomImage(rnd, 400, 7);
+		for (int[] size : new int[][] { { 150, 1 }, { 120, 3 } }) {
+			Kernel k = PathCases.randomKernel(rnd, size[0], size[1]);
+			ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.MIRROR)
+				.method(Method.DIRECT).build();
+			PathCases.assertWithinBound(ReferenceConvolution.convolve(image, k, o), Convolution.convolve(image, k, o),
+				false, "direct " + size[0] + "×" + size[1]);
+		}
+	}
+
 	@Test
 	void separationIsFoundOnlyForRankOneKernels() {
 		Random rnd = new Random(10);
