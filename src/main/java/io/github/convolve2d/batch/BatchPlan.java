@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.UserException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,30 +37,30 @@ public final class BatchPlan {
 	/**
 	 * Plans a batch.
 	 *
-	 * @throws IllegalArgumentException for a usage error: an input that does not exist, an output folder that
+	 * @throws UserException for a usage error: an input that does not exist, an output folder that
 	 *         is a file or would be read as input, a suffix with a path separator
 	 * @throws IOException when an input folder cannot be listed
 	 */
 	public static BatchPlan of(List<Path> inputs, InputScanner scanner, Path output, String suffix) throws IOException {
-		if (inputs.isEmpty()) throw new IllegalArgumentException("no input given; give files or folders with --input");
+		if (inputs.isEmpty()) throw new UserException("no input given; give files or folders with --input");
 		String sfx = suffix == null ? "" : suffix;
 		if (sfx.contains("/") || sfx.contains("\\") || sfx.contains(java.io.File.separator)) {
-			throw new IllegalArgumentException("--suffix '" + sfx + "' may not contain a path separator");
+			throw new UserException("--suffix '" + sfx + "' may not contain a path separator");
 		}
 		Path out = output.toAbsolutePath().normalize();
 		if (Files.exists(out) && !Files.isDirectory(out)) {
-			throw new IllegalArgumentException("--output '" + output + "' is a file; give a folder (it is created "
+			throw new UserException("--output '" + output + "' is a file; give a folder (it is created "
 				+ "when missing)");
 		}
 		Path outReal = real(out);
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
-			if (!Files.exists(in)) throw new IllegalArgumentException("input '" + input + "' does not exist");
+			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
 			boolean folder = Files.isDirectory(in);
 			Path read = real(folder ? in : in.getParent());
 			boolean clash = outReal.equals(read) || (folder && scanner.recursive() && outReal.startsWith(read));
 			if (clash && sfx.isEmpty()) {
-				throw new IllegalArgumentException("the output folder '" + output + "' "
+				throw new UserException("the output folder '" + output + "' "
 					+ (outReal.equals(read) ? "is the folder of input '" + input + "'"
 						: "is inside input folder '" + input + "', which is read with --recursive")
 					+ ": outputs could replace inputs or be read as inputs by the next run; choose an output folder "

@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.UserException;
 import ij.ImagePlus;
 import io.github.convolve2d.core.ProgressListener;
 
@@ -41,7 +42,7 @@ public final class BatchRunner {
 	public BatchRunner(ImageConvolver convolver, AtomicTiffWriter writer, int threads, MemoryBudget budget,
 		boolean overwrite, BatchListener listener)
 	{
-		if (threads < 1) throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+		if (threads < 1) throw new UserException("threads must be at least 1, got " + threads);
 		this.convolver = convolver;
 		this.writer = writer;
 		this.threads = threads;
@@ -173,7 +174,7 @@ public final class BatchRunner {
 			writer.write(out, item.output(), overwrite);
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}
-		catch (UnreadableImageException | IllegalArgumentException e) {
+		catch (UnreadableImageException | UserException e) {
 			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
 		}
 		catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.UserException;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -16,7 +17,7 @@ import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.imagej.FeatureMapCalibration;
 import io.github.convolve2d.imagej.FloatPlanes;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 
 import java.util.List;
 
@@ -45,7 +46,7 @@ public final class ImageConvolver {
 	private final ConvolutionOptions options;
 
 	public ImageConvolver(List<Kernel> kernels, ConvolutionOptions options) {
-		if (kernels.isEmpty()) throw new IllegalArgumentException("no kernel given");
+		if (kernels.isEmpty()) throw new UserException("no kernel given");
 		this.kernels = List.copyOf(kernels);
 		this.options = options;
 	}
@@ -58,14 +59,14 @@ public final class ImageConvolver {
 	/**
 	 * Checks that the bank's feature maps have one size for any image, so they fit in one stack.
 	 *
-	 * @throws IllegalArgumentException naming the kernels whose sizes differ
+	 * @throws UserException naming the kernels whose sizes differ
 	 */
 	public static void checkBankFitsOneStack(List<Kernel> kernels, ConvolutionOptions options) {
 		if (options.mode() == Mode.SAME) return;
 		Kernel first = kernels.get(0);
 		for (Kernel k : kernels) {
 			if (k.width() != first.width() || k.height() != first.height()) {
-				throw new IllegalArgumentException("kernels '" + first.name() + "' (" + first.width() + "×"
+				throw new UserException("kernels '" + first.name() + "' (" + first.width() + "×"
 					+ first.height() + ") and '" + k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps "
 					+ "of different sizes in " + options.mode().label() + " mode, which cannot share one output stack; "
 					+ "use --mode same, or run kernels of different sizes separately");
@@ -88,7 +89,7 @@ public final class ImageConvolver {
 	 * Convolves all planes of {@code imp} (which is not modified) with this bank.
 	 *
 	 * @param threads the core's worker threads for each plane
-	 * @throws IllegalArgumentException when the core rejects the image (e.g. kernel larger than it in valid mode)
+	 * @throws UserException when the core rejects the image (e.g. kernel larger than it in valid mode)
 	 */
 	public ImagePlus convolve(ImagePlus imp, int threads, ProgressListener listener) {
 		ConvolutionGeometry g = geometry(imp.getWidth(), imp.getHeight());

@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.UserException;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -53,7 +54,7 @@ public final class InputScanner {
 	private final List<PathMatcher[]> excludeMatchers = new ArrayList<>();
 
 	/**
-	 * @throws IllegalArgumentException for a glob that is not valid
+	 * @throws UserException for a glob that is not valid
 	 */
 	public InputScanner(boolean recursive, List<String> includes, List<String> excludes) {
 		this.recursive = recursive;
@@ -72,8 +73,8 @@ public final class InputScanner {
 			}
 			return new PathMatcher[] { m };
 		}
-		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException(option + " '" + glob + "' is not a valid glob: " + e.getMessage());
+		catch (UserException e) {
+			throw new UserException(option + " '" + glob + "' is not a valid glob: " + e.getMessage());
 		}
 	}
 
@@ -85,7 +86,7 @@ public final class InputScanner {
 	 * The files under the inputs, in order; a file reached twice is listed once.
 	 *
 	 * @param skip files to leave out (tested on absolute, normalised paths)
-	 * @throws IllegalArgumentException when an input does not exist
+	 * @throws UserException when an input does not exist
 	 * @throws IOException when a folder cannot be listed
 	 */
 	public List<Found> scan(List<Path> inputs, Predicate<Path> skip) throws IOException {
@@ -94,7 +95,7 @@ public final class InputScanner {
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) {
-				throw new IllegalArgumentException("input '" + input + "' does not exist");
+				throw new UserException("input '" + input + "' does not exist");
 			}
 			if (Files.isDirectory(in)) {
 				for (Found f : scanFolder(in, skip)) {

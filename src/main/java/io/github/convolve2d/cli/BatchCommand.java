@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchPlan;
@@ -11,7 +12,7 @@ import io.github.convolve2d.batch.InputScanner;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.core.ConvolutionOptions;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.KernelParser;
 import io.github.convolve2d.kernel.Presets;
@@ -148,7 +149,7 @@ final class BatchCommand implements Callable<Integer> {
 			scanner = new InputScanner(recursive, includes, excludes);
 			plan = BatchPlan.of(inputs, scanner, output, suffix);
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			throw usage(e.getMessage());
 		}
 		catch (IOException e) {
@@ -229,7 +230,7 @@ final class BatchCommand implements Callable<Integer> {
 				else if (s.file != null) kernels.add(KernelFiles.read(s.file));
 				else kernels.add(KernelParser.parse(s.text, texts > 1 ? "kernel " + ++n : "kernel"));
 			}
-			catch (IllegalArgumentException e) {
+			catch (UserException e) {
 				throw usage((s.text != null ? "--kernel '" + s.text + "': " : "") + e.getMessage());
 			}
 		}
@@ -241,7 +242,7 @@ final class BatchCommand implements Callable<Integer> {
 			return ConvolutionOptions.builder().mode(mode).border(border).cval(cval).stride(stride).dilation(dilation)
 				.flip(flip).normalize(normalize).method(method).threads(threadCount()).build();
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			throw usage(e.getMessage());
 		}
 	}

@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.core.UserException;
 import ij.plugin.filter.Convolver;
 import ij.process.FloatProcessor;
 import io.github.convolve2d.core.Border;
@@ -8,7 +9,7 @@ import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -193,7 +194,7 @@ final class BenchCommand implements Callable<Integer> {
 			Convolution.chosenMethod(image, k, o);
 			return true;
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			return false;
 		}
 	}

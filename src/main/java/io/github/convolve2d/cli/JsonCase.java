@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.core.UserException;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonNull;
@@ -10,7 +11,7 @@ import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.kernel.JsonMatrix;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -39,12 +40,12 @@ final class JsonCase {
 		JsonObject result = new JsonObject();
 		try {
 			if (json == null || !json.isJsonObject()) {
-				throw new IllegalArgumentException("a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
+				throw new UserException("a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
 			}
 			JsonObject c = json.getAsJsonObject();
 			for (Map.Entry<String, JsonElement> e : c.entrySet()) {
 				if (!KEYS.contains(e.getKey())) {
-					throw new IllegalArgumentException("unknown key \"" + e.getKey() + "\"; known keys are " + KEYS);
+					throw new UserException("unknown key \"" + e.getKey() + "\"; known keys are " + KEYS);
 				}
 			}
 			Plane input = Plane.ofRows(JsonMatrix.read(c.get("input"), "input"));
@@ -70,13 +71,13 @@ final class JsonCase {
 	private static List<Kernel> kernels(JsonObject c) {
 		boolean one = c.has("kernel"), many = c.has("kernels");
 		if (one == many) {
-			throw new IllegalArgumentException(one ? "give either \"kernel\" or \"kernels\", not both"
+			throw new UserException(one ? "give either \"kernel\" or \"kernels\", not both"
 				: "\"kernel\" is missing: give \"kernel\": [[...]] or \"kernels\": [[[...]], ...]");
 		}
 		if (one) return List.of(Kernel.of("kernel", JsonMatrix.read(c.get("kernel"), "kernel")));
 		JsonElement bank = c.get("kernels");
 		if (!bank.isJsonArray() || bank.getAsJsonArray().size() == 0) {
-			throw new IllegalArgumentException("\"kernels\" must be a non-empty array of kernels");
+			throw new UserException("\"kernels\" must be a non-empty array of kernels");
 		}
 		List<Kernel> kernels = new ArrayList<>();
 		for (int n = 0; n < bank.getAsJsonArray().size(); n++) {
@@ -108,19 +109,19 @@ final class JsonCase {
 	private static String string(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return e.getAsString();
-		throw new IllegalArgumentException("\"" + key + "\" must be a string, got " + e);
+		throw new UserException("\"" + key + "\" must be a string, got " + e);
 	}
 
 	private static double number(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
-		throw new IllegalArgumentException("\"" + key + "\" must be a number, got " + e);
+		throw new UserException("\"" + key + "\" must be a number, got " + e);
 	}
 
 	private static boolean bool(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) return e.getAsBoolean();
-		throw new IllegalArgumentException("\"" + key + "\" must be true or false, got " + e);
+		throw new UserException("\"" + key + "\" must be true or false, got " + e);
 	}
 
 	/** An int, or [y, x]. */
@@ -132,7 +133,7 @@ final class JsonCase {
 		{
 			return new int[] { e.getAsJsonArray().get(0).getAsInt(), e.getAsJsonArray().get(1).getAsInt() };
 		}
-		throw new IllegalArgumentException("\"" + key + "\" must be a whole number or [rows, columns], got " + e);
+		throw new UserException("\"" + key + "\" must be a whole number or [rows, columns], got " + e);
 	}
 
 	private static boolean isWhole(JsonElement e) {

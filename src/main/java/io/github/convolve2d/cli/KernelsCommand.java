@@ -1,6 +1,6 @@
 package io.github.convolve2d.cli;
 
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
 import picocli.CommandLine.Command;

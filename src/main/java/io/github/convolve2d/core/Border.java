@@ -34,7 +34,7 @@ public enum Border implements Labelled {
 		return aliases;
 	}
 
-	/** Parses a label or alias, ignoring case; throws {@link IllegalArgumentException} listing the choices. */
+	/** Parses a label or alias, ignoring case; throws {@link UserException} listing the choices. */
 	public static Border fromLabel(String text) {
 		return Labelled.parse(Border.class, text, "border");
 	}

@@ -1,6 +1,5 @@
 package io.github.convolve2d.core;
 
-import io.github.convolve2d.kernel.Kernel;
 
 import java.util.ArrayList;
 import java.util.Collections;
@@ -21,7 +20,7 @@ import java.util.Objects;
  *
  * Work is spread over {@link ConvolutionOptions#threads()} threads; a {@link ProgressListener} sees progress
  * and may cancel. Errors a user can make (kernel too large for valid mode, result too large for memory) are
- * thrown as {@link IllegalArgumentException} with a message saying what to change.
+ * thrown as {@link UserException} with a message saying what to change.
  */
 public final class Convolution {
 
@@ -36,7 +35,7 @@ public final class Convolution {
 	/**
 	 * Convolves {@code image} with each kernel of a bank, one output plane per kernel, in order.
 	 *
-	 * @throws IllegalArgumentException for an empty bank, a kernel larger than the image in valid mode or a
+	 * @throws UserException for an empty bank, a kernel larger than the image in valid mode or a
 	 *         result that does not fit in memory
 	 * @throws java.util.concurrent.CancellationException when the listener cancelled; no result is returned
 	 */
@@ -47,7 +46,7 @@ public final class Convolution {
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
 		if (kernels == null || kernels.isEmpty()) {
-			throw new IllegalArgumentException("no kernel given; give at least one kernel");
+			throw new UserException("no kernel given; give at least one kernel");
 		}
 		List<ConvolutionGeometry> geometries = new ArrayList<>();
 		long bytes = 0;
@@ -83,7 +82,7 @@ public final class Convolution {
 	 * model picks for {@link Method#AUTO} (described in the javadoc of the package's path chooser). For
 	 * benchmarks and logs.
 	 *
-	 * @throws IllegalArgumentException as {@link #convolve} does for these settings
+	 * @throws UserException as {@link #convolve} does for these settings
 	 */
 	public static Method chosenMethod(Plane image, Kernel kernel, ConvolutionOptions options) {
 		ConvolutionGeometry g = ConvolutionGeometry.of(image.width(), image.height(), kernel.width(),
@@ -145,7 +144,7 @@ public final class Convolution {
 	private static List<float[]> allocate(List<ConvolutionGeometry> geometries, long bytes) {
 		for (ConvolutionGeometry g : geometries) {
 			if ((long) g.outputWidth() * g.outputHeight() > Integer.MAX_VALUE - 8) {
-				throw new IllegalArgumentException("the result would be " + g.outputWidth() + "×" + g.outputHeight()
+				throw new UserException("the result would be " + g.outputWidth() + "×" + g.outputHeight()
 					+ " pixels, more than one plane can hold (2^31); use a stride or a smaller image");
 			}
 		}
@@ -163,8 +162,8 @@ public final class Convolution {
 		return outputs;
 	}
 
-	private static IllegalArgumentException notEnoughMemory(long needed, long free) {
-		return new IllegalArgumentException("not enough memory: the result needs " + mb(needed) + " MB but only "
+	private static UserException notEnoughMemory(long needed, long free) {
+		return new UserException("not enough memory: the result needs " + mb(needed) + " MB but only "
 			+ mb(free) + " MB are free; give Java more memory (ImageJ: Edit > Options > Memory & Threads; "
 			+ "java -Xmx...), use fewer kernels, a stride, or a smaller image");
 	}

@@ -28,7 +28,7 @@ public final class ConvolutionGeometry {
 		if (mode == Mode.VALID && (extentX > imageWidth || extentY > imageHeight)) {
 			String spans = o.dilationX() == 1 && o.dilationY() == 1 ? ""
 				: " with dilation " + dilationText(o) + " spans " + extentX + "×" + extentY;
-			throw new IllegalArgumentException("kernel " + kernelWidth + "×" + kernelHeight + " (width×height)" + spans
+			throw new UserException("kernel " + kernelWidth + "×" + kernelHeight + " (width×height)" + spans
 				+ " but the image is " + imageWidth + "×" + imageHeight
 				+ "; valid mode needs the kernel to fit inside the image: use mode=same or mode=full, "
 				+ "a smaller kernel" + (spans.isEmpty() ? "" : " or less dilation"));
@@ -44,7 +44,7 @@ public final class ConvolutionGeometry {
 	/**
 	 * The geometry of convolving an image with a kernel.
 	 *
-	 * @throws IllegalArgumentException in valid mode when the kernel's extent exceeds the image
+	 * @throws UserException in valid mode when the kernel's extent exceeds the image
 	 */
 	public static ConvolutionGeometry of(int imageWidth, int imageHeight, int kernelWidth, int kernelHeight,
 		ConvolutionOptions options)
@@ -55,7 +55,7 @@ public final class ConvolutionGeometry {
 	private static int extent(int size, int dilation) {
 		long e = (long) dilation * (size - 1) + 1;
 		if (e > Integer.MAX_VALUE / 4) {
-			throw new IllegalArgumentException("kernel of " + size + " with dilation " + dilation + " is too large");
+			throw new UserException("kernel of " + size + " with dilation " + dilation + " is too large");
 		}
 		return (int) e;
 	}

@@ -116,7 +116,7 @@ public final class ConvolutionOptions {
 		/** The constant used outside the image with {@link Border#CONSTANT}; must be finite. */
 		public Builder cval(double cval) {
 			if (!Double.isFinite(cval)) {
-				throw new IllegalArgumentException("cval must be a finite number, got " + cval);
+				throw new UserException("cval must be a finite number, got " + cval);
 			}
 			this.cval = cval;
 			return this;
@@ -199,11 +199,11 @@ public final class ConvolutionOptions {
 		/**
 		 * The options.
 		 *
-		 * @throws IllegalArgumentException for {@code border=zero} with a non-zero cval (a contradiction)
+		 * @throws UserException for {@code border=zero} with a non-zero cval (a contradiction)
 		 */
 		public ConvolutionOptions build() {
 			if (zeroBorder && cval != 0) {
-				throw new IllegalArgumentException("border=zero means a constant 0 outside the image, but cval is "
+				throw new UserException("border=zero means a constant 0 outside the image, but cval is "
 					+ cval + "; use border=constant with cval=" + cval + ", or leave cval out");
 			}
 			return new ConvolutionOptions(this);
@@ -221,7 +221,7 @@ public final class ConvolutionOptions {
 				parts = new String[0];
 			}
 			if (parts.length == 0) {
-				throw new IllegalArgumentException(what + " '" + t + "' is not understood; give one whole number (e.g. 2)"
+				throw new UserException(what + " '" + t + "' is not understood; give one whole number (e.g. 2)"
 					+ " or two for rows and columns (e.g. 2,1)");
 			}
 			return parts.length == 1 ? new int[] { v[0], v[0] } : v;
@@ -229,7 +229,7 @@ public final class ConvolutionOptions {
 
 		private static int positive(String what, int value) {
 			if (value < 1) {
-				throw new IllegalArgumentException(what + " must be a whole number of at least 1, got " + value);
+				throw new UserException(what + " must be a whole number of at least 1, got " + value);
 			}
 			return value;
 		}

@@ -21,17 +21,17 @@ public interface Labelled {
 	 * Finds the constant whose label or alias equals {@code text} (ignoring case and surrounding spaces).
 	 *
 	 * @param what the option's name for the error message, e.g. {@code "border"}
-	 * @throws IllegalArgumentException naming the bad text and listing the accepted labels
+	 * @throws UserException naming the bad text and listing the accepted labels
 	 */
 	static <E extends Enum<E> & Labelled> E parse(Class<E> type, String text, String what) {
 		if (text == null || text.trim().isEmpty()) {
-			throw new IllegalArgumentException("no " + what + " given; use one of " + labels(type));
+			throw new UserException("no " + what + " given; use one of " + labels(type));
 		}
 		String wanted = text.trim().toLowerCase(Locale.ROOT);
 		for (E e : type.getEnumConstants()) {
 			if (e.label().equals(wanted) || e.aliases().contains(wanted)) return e;
 		}
-		throw new IllegalArgumentException(
+		throw new UserException(
 			"unknown " + what + " '" + text.trim() + "'; use one of " + labels(type));
 	}
 

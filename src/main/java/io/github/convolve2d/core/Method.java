@@ -28,7 +28,7 @@ public enum Method implements Labelled {
 		return Collections.emptyList();
 	}
 
-	/** Parses a label, ignoring case; throws {@link IllegalArgumentException} listing the choices. */
+	/** Parses a label, ignoring case; throws {@link UserException} listing the choices. */
 	public static Method fromLabel(String text) {
 		return Labelled.parse(Method.class, text, "method");
 	}

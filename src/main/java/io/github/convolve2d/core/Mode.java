@@ -27,7 +27,7 @@ public enum Mode implements Labelled {
 		return Collections.emptyList();
 	}
 
-	/** Parses a label, ignoring case; throws {@link IllegalArgumentException} listing the choices. */
+	/** Parses a label, ignoring case; throws {@link UserException} listing the choices. */
 	public static Mode fromLabel(String text) {
 		return Labelled.parse(Mode.class, text, "mode");
 	}

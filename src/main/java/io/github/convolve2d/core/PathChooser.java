@@ -54,8 +54,8 @@ final class PathChooser {
 		}
 	}
 
-	static IllegalArgumentException noFftLibrary() {
-		return new IllegalArgumentException("method=fft needs the JTransforms library, which Fiji ships but plain"
+	static UserException noFftLibrary() {
+		return new UserException("method=fft needs the JTransforms library, which Fiji ships but plain"
 			+ " ImageJ does not; copy JTransforms-3.1.jar, JLargeArrays-1.5.jar and commons-math3-3.6.1.jar into"
 			+ " ImageJ's jars folder, or use method=auto or method=direct");
 	}
@@ -63,7 +63,7 @@ final class PathChooser {
 	/**
 	 * The path of each kernel.
 	 *
-	 * @throws IllegalArgumentException when {@code separable} is forced on a kernel that is not separable
+	 * @throws UserException when {@code separable} is forced on a kernel that is not separable
 	 */
 	static Method[] choose(Plane image, List<float[]> weights, List<ConvolutionGeometry> geometries,
 		ConvolutionOptions o)

@@ -1,6 +1,5 @@
 package io.github.convolve2d.core;
 
-import io.github.convolve2d.kernel.Rows;
 
 /**
  * A 2D plane of 32-bit float pixels, {@code width} columns by {@code height} rows, stored row by row.
@@ -17,10 +16,10 @@ public final class Plane {
 
 	private Plane(int width, int height, float[] pixels) {
 		if (width < 1 || height < 1) {
-			throw new IllegalArgumentException("an image must be at least 1×1 pixel, got " + width + "×" + height);
+			throw new UserException("an image must be at least 1×1 pixel, got " + width + "×" + height);
 		}
 		if (pixels.length != (long) width * height) {
-			throw new IllegalArgumentException("pixel array holds " + pixels.length + " values but a " + width + "×"
+			throw new UserException("pixel array holds " + pixels.length + " values but a " + width + "×"
 				+ height + " image needs " + (long) width * height);
 		}
 		this.width = width;
@@ -42,12 +41,12 @@ public final class Plane {
 	/**
 	 * A plane from rows of values ({@code rows[y][x]}), copied and rounded to float.
 	 *
-	 * @throws IllegalArgumentException when there are no rows, a row is empty or rows differ in length
+	 * @throws UserException when there are no rows, a row is empty or rows differ in length
 	 */
 	public static Plane ofRows(double[][] rows) {
-		if (rows == null || rows.length == 0) throw new IllegalArgumentException("the image has no rows");
+		if (rows == null || rows.length == 0) throw new UserException("the image has no rows");
 		int width = rows[0] == null ? 0 : rows[0].length;
-		if (width == 0) throw new IllegalArgumentException("the image's row 1 is empty");
+		if (width == 0) throw new UserException("the image's row 1 is empty");
 		float[] pixels = new float[Math.multiplyExact(width, rows.length)];
 		for (int y = 0; y < rows.length; y++) {
 			if (rows[y] == null || rows[y].length != width) {

@@ -32,7 +32,7 @@ final class SeparableConvolution implements ConvolutionPath {
 
 	/**
 	 * @param out the output plane (row-major, output size)
-	 * @throws IllegalArgumentException when the kernel is not separable
+	 * @throws UserException when the kernel is not separable
 	 */
 	SeparableConvolution(Plane image, float[] weights, ConvolutionGeometry g, ConvolutionOptions o, int threads,
 		float[] out)
@@ -66,8 +66,8 @@ final class SeparableConvolution implements ConvolutionPath {
 		this.bands = (outH + bandRows - 1) / bandRows;
 	}
 
-	static IllegalArgumentException notSeparable(ConvolutionGeometry g) {
-		return new IllegalArgumentException("method=separable needs a separable kernel (one column times one row, "
+	static UserException notSeparable(ConvolutionGeometry g) {
+		return new UserException("method=separable needs a separable kernel (one column times one row, "
 			+ "rank 1), but this " + g.kernelWidth() + "×" + g.kernelHeight()
 			+ " kernel is not; use method=auto, direct or fft");
 	}

@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.UserException;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
@@ -58,7 +59,7 @@ public class Convolve2DPlugin implements PlugInFilter {
 			result.show();
 			IJ.showStatus("");
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			IJ.showProgress(1.0);
 			UserMessages.error(e.getMessage());
 		}
@@ -77,7 +78,7 @@ public class Convolve2DPlugin implements PlugInFilter {
 	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */
 	private ConvolveSettings fromDialog() {
 		if (GraphicsEnvironment.isHeadless()) {
-			throw new IllegalArgumentException("no options given and there is no display for the dialog; call it"
+			throw new UserException("no options given and there is no display for the dialog; call it"
 				+ " from a macro, e.g. run(\"" + COMMAND + "\", \"preset=[Sobel X] mode=same\")");
 		}
 		MacroOptions start = lastDialog != null ? lastDialog : MacroOptions.parse(Prefs.get(PREFS_KEY, FIRST_DIALOG));
@@ -91,7 +92,7 @@ public class Convolve2DPlugin implements PlugInFilter {
 				if (Recorder.record) record(settings);
 				return settings;
 			}
-			catch (IllegalArgumentException e) {
+			catch (UserException e) {
 				IJ.error(UserMessages.TITLE, e.getMessage());
 				start = chosen;
 			}

@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.UserException;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.GenericDialog;
@@ -9,7 +10,7 @@ import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Labelled;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
@@ -159,7 +160,7 @@ final class ConvolveDialog {
 			filled = KernelBank.of(presetText(), null).kernelText();
 			text.setText(filled);
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			IJ.showStatus(e.getMessage()); // e.g. σ being typed; reported properly on OK
 		}
 	}
@@ -179,7 +180,7 @@ final class ConvolveDialog {
 				text.setText(k.toText());
 			}
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			IJ.error(UserMessages.TITLE, e.getMessage());
 		}
 	}
@@ -189,7 +190,7 @@ final class ConvolveDialog {
 		try {
 			kernels = KernelBank.of(null, text.getText()).kernels();
 		}
-		catch (IllegalArgumentException e) {
+		catch (UserException e) {
 			IJ.error(UserMessages.TITLE, "cannot save: " + e.getMessage());
 			return;
 		}

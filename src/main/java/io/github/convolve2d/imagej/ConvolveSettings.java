@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Mode;
@@ -43,18 +44,18 @@ public final class ConvolveSettings {
 	/**
 	 * Reads settings from macro options.
 	 *
-	 * @throws IllegalArgumentException naming the option that is wrong (unknown key, bad value, bad kernel)
+	 * @throws UserException naming the option that is wrong (unknown key, bad value, bad kernel)
 	 */
 	public static ConvolveSettings from(MacroOptions o) {
 		for (String key : o.asMap().keySet()) {
 			if (!KEYS.contains(key)) {
-				throw new IllegalArgumentException("unknown option '" + key + "'; the options are "
+				throw new UserException("unknown option '" + key + "'; the options are "
 					+ String.join(", ", KEYS));
 			}
 		}
 		for (String flag : Arrays.asList("flip", "normalize", "stack")) {
 			if (o.asMap().get(flag) != null) {
-				throw new IllegalArgumentException("'" + flag + "' is a switch: write just '" + flag
+				throw new UserException("'" + flag + "' is a switch: write just '" + flag
 					+ "' to turn it on and leave it out to turn it off");
 			}
 		}
@@ -120,7 +121,7 @@ public final class ConvolveSettings {
 			return Double.parseDouble(text.trim());
 		}
 		catch (NumberFormatException e) {
-			throw new IllegalArgumentException(key + " '" + text + "' is not a number; write e.g. " + key + "=0");
+			throw new UserException(key + " '" + text + "' is not a number; write e.g. " + key + "=0");
 		}
 	}
 

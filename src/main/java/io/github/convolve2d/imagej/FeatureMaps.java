@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.UserException;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
@@ -14,7 +15,7 @@ import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 
 import java.awt.Rectangle;
 import java.util.ArrayList;
@@ -55,7 +56,7 @@ public final class FeatureMaps {
 	 *
 	 * @param progress receives {@code done} of {@code total} units over the whole run and may cancel
 	 * @return the feature maps as a new, not yet shown 32-bit image
-	 * @throws IllegalArgumentException for settings that do not fit the image (kernel too large for valid
+	 * @throws UserException for settings that do not fit the image (kernel too large for valid
 	 *         mode, a bank of different sizes in valid/full mode, a selection holding no output pixel)
 	 * @throws CancellationException when the listener cancelled; nothing is returned
 	 */
@@ -138,7 +139,7 @@ public final class FeatureMaps {
 		Runtime rt = Runtime.getRuntime();
 		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 		if (bytes > free) {
-			throw new IllegalArgumentException("not enough memory: the feature maps need " + (bytes >> 20)
+			throw new UserException("not enough memory: the feature maps need " + (bytes >> 20)
 				+ " MB but only " + (free >> 20) + " MB are free; give ImageJ more memory (Edit > Options > Memory &"
 				+ " Threads)" + (allPlanes ? ", convolve the current plane only (no 'stack')" : "")
 				+ ", use fewer kernels, a stride or a selection");
@@ -233,7 +234,7 @@ public final class FeatureMaps {
 				else if (g.outputWidth() != first.outputWidth() || g.outputHeight() != first.outputHeight()
 					|| g.originX() != first.originX() || g.originY() != first.originY())
 				{
-					throw new IllegalArgumentException("the kernels " + kernels.get(0) + " and " + k + " give feature"
+					throw new UserException("the kernels " + kernels.get(0) + " and " + k + " give feature"
 						+ " maps of different sizes or positions in " + o.mode().label() + " mode; use mode=same, or"
 						+ " kernels of one size");
 				}
@@ -245,7 +246,7 @@ public final class FeatureMaps {
 			int r0 = Math.max(0, ceilDiv(area.y - first.originY(), sy));
 			int r1 = Math.min(first.outputHeight() - 1, Math.floorDiv(area.y + area.height - 1 - first.originY(), sy));
 			if (c0 > c1 || r0 > r1) {
-				throw new IllegalArgumentException("the selection (" + area.width + "×" + area.height + " at " + area.x
+				throw new UserException("the selection (" + area.width + "×" + area.height + " at " + area.x
 					+ "," + area.y + ") holds no output pixel in " + o.mode().label() + " mode with stride "
 					+ sy + "," + sx + "; enlarge the selection, use mode=same, or remove the selection");
 			}

@@ -1,6 +1,7 @@
 package io.github.convolve2d.imagej;
 
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.KernelParser;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
@@ -39,14 +40,14 @@ public final class KernelBank {
 	/**
 	 * The kernels that a {@code preset=} and a {@code kernel=} value stand for; either may be null.
 	 *
-	 * @throws IllegalArgumentException for no kernel at all, an unknown preset, bad kernel text (naming the
+	 * @throws UserException for no kernel at all, an unknown preset, bad kernel text (naming the
 	 *         kernel, row and column), or a preset list that disagrees with the kernel text
 	 */
 	public static KernelBank of(String presetText, String kernelText) {
 		List<String> presets = presetText == null ? Collections.emptyList() : split(presetText, "[,|]");
 		boolean hasText = kernelText != null && !kernelText.trim().isEmpty();
 		if (presets.isEmpty() && !hasText) {
-			throw new IllegalArgumentException("no kernel given; give preset=[Sobel X] (or several: preset=[Sobel X,"
+			throw new UserException("no kernel given; give preset=[Sobel X] (or several: preset=[Sobel X,"
 				+ " Sobel Y]) or kernel=[0 1 0; 1 -4 1; 0 1 0] (several separated by |)");
 		}
 		List<Kernel> kernels = new ArrayList<>();
@@ -55,7 +56,7 @@ public final class KernelBank {
 		if (!hasText) {
 			for (String p : presets) {
 				if (isCustom(p)) {
-					throw new IllegalArgumentException("preset Custom needs the kernel itself: type it in the dialog's"
+					throw new UserException("preset Custom needs the kernel itself: type it in the dialog's"
 						+ " text area (rows on lines), or in a macro add kernel=[...] with rows separated by ;");
 				}
 				Kernel k = Presets.resolve(p);
@@ -69,7 +70,7 @@ public final class KernelBank {
 		// a lone Custom (the dialog's choice once the text is edited) stands for every typed kernel
 		if (presets.size() == 1 && isCustom(presets.get(0))) presets = Collections.emptyList();
 		if (!presets.isEmpty() && presets.size() != blocks.size()) {
-			throw new IllegalArgumentException("preset= names " + presets.size() + " kernel(s) but kernel= holds "
+			throw new UserException("preset= names " + presets.size() + " kernel(s) but kernel= holds "
 				+ blocks.size() + " (separated by |); give one preset name (or Custom) per kernel, or leave out"
 				+ " preset=");
 		}
@@ -80,8 +81,8 @@ public final class KernelBank {
 			try {
 				typed = KernelParser.parse(blocks.get(n));
 			}
-			catch (IllegalArgumentException e) {
-				throw new IllegalArgumentException(where + e.getMessage(), e);
+			catch (UserException e) {
+				throw new UserException(where + e.getMessage(), e);
 			}
 			String p = presets.isEmpty() ? CUSTOM : presets.get(n);
 			if (isCustom(p)) {
@@ -93,7 +94,7 @@ public final class KernelBank {
 			}
 			Kernel preset = Presets.resolve(p);
 			if (!sameValues(preset, typed)) {
-				throw new IllegalArgumentException(where + "the kernel text differs from preset '" + preset.name()
+				throw new UserException(where + "the kernel text differs from preset '" + preset.name()
 					+ "'; write preset=Custom to use your own kernel, or leave out kernel= to use the preset");
 			}
 			kernels.add(preset);

@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.UserException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -23,7 +24,7 @@ public final class MacroOptions {
 	/**
 	 * Splits an options string into keys and values; keys are lower-cased.
 	 *
-	 * @throws IllegalArgumentException for an unclosed {@code [} or {@code '}, or a key given twice
+	 * @throws UserException for an unclosed {@code [} or {@code '}, or a key given twice
 	 */
 	public static MacroOptions parse(String options) {
 		Map<String, String> values = new LinkedHashMap<>();
@@ -50,7 +51,7 @@ public final class MacroOptions {
 						j++;
 					}
 					if (depth > 0) {
-						throw new IllegalArgumentException("the value of '" + key + "' opens a '[' that is never closed;"
+						throw new UserException("the value of '" + key + "' opens a '[' that is never closed;"
 							+ " write " + key + "=[...]");
 					}
 					value = s.substring(i + 1, j - 1);
@@ -59,7 +60,7 @@ public final class MacroOptions {
 				else if (i < n && s.charAt(i) == '\'') {
 					int j = s.indexOf('\'', i + 1);
 					if (j < 0) {
-						throw new IllegalArgumentException("the value of '" + key + "' opens a quote (') that is never"
+						throw new UserException("the value of '" + key + "' opens a quote (') that is never"
 							+ " closed; write " + key + "='...'");
 					}
 					value = s.substring(i + 1, j);
@@ -73,7 +74,7 @@ public final class MacroOptions {
 				}
 			}
 			if (values.containsKey(key)) {
-				throw new IllegalArgumentException("option '" + key + "' is given twice; give it once");
+				throw new UserException("option '" + key + "' is given twice; give it once");
 			}
 			values.put(key, value);
 		}

@@ -1,5 +1,8 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Rows;
+import io.github.convolve2d.core.Kernel;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonParseException;
@@ -19,19 +22,19 @@ public final class JsonMatrix {
 	 * The rows of a JSON matrix.
 	 *
 	 * @param what the field's name for error messages, e.g. {@code "kernel"}
-	 * @throws IllegalArgumentException when it is not an array of equally long arrays of finite numbers
+	 * @throws UserException when it is not an array of equally long arrays of finite numbers
 	 */
 	public static double[][] read(JsonElement json, String what) {
-		if (json == null || json.isJsonNull()) throw new IllegalArgumentException("\"" + what + "\" is missing");
+		if (json == null || json.isJsonNull()) throw new UserException("\"" + what + "\" is missing");
 		if (!json.isJsonArray() || json.getAsJsonArray().size() == 0) {
-			throw new IllegalArgumentException("\"" + what + "\" must be a non-empty array of rows, like [[1, 0], [0, -1]]");
+			throw new UserException("\"" + what + "\" must be a non-empty array of rows, like [[1, 0], [0, -1]]");
 		}
 		JsonArray rows = json.getAsJsonArray();
 		double[][] m = new double[rows.size()][];
 		for (int i = 0; i < rows.size(); i++) {
 			JsonElement row = rows.get(i);
 			if (!row.isJsonArray() || row.getAsJsonArray().size() == 0) {
-				throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1)
+				throw new UserException("\"" + what + "\" row " + (i + 1)
 					+ " must be a non-empty array of numbers, got " + row);
 			}
 			JsonArray values = row.getAsJsonArray();
@@ -57,7 +60,7 @@ public final class JsonMatrix {
 			return readKernel(JsonParser.parseString(jsonText), name);
 		}
 		catch (JsonParseException e) {
-			throw new IllegalArgumentException("the kernel is not valid JSON: " + e.getMessage());
+			throw new UserException("the kernel is not valid JSON: " + e.getMessage());
 		}
 	}
 
@@ -66,7 +69,7 @@ public final class JsonMatrix {
 			double v = e.getAsDouble();
 			if (Double.isFinite(v)) return v;
 		}
-		throw new IllegalArgumentException("\"" + what + "\" row " + (i + 1) + ", column " + (j + 1) + ": " + e
+		throw new UserException("\"" + what + "\" row " + (i + 1) + ", column " + (j + 1) + ": " + e
 			+ " is not a finite number");
 	}
 }

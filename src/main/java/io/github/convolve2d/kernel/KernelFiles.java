@@ -1,5 +1,7 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Kernel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
@@ -22,7 +24,7 @@ public final class KernelFiles {
 	/**
 	 * Reads a kernel file; the kernel is named after the file (without extension).
 	 *
-	 * @throws IllegalArgumentException when the file cannot be read or does not hold a valid kernel
+	 * @throws UserException when the file cannot be read or does not hold a valid kernel
 	 */
 	public static Kernel read(Path file) {
 		String text;
@@ -32,20 +34,20 @@ public final class KernelFiles {
 			text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
 		}
 		catch (NoSuchFileException e) {
-			throw new IllegalArgumentException("cannot read kernel file '" + file + "': no such file");
+			throw new UserException("cannot read kernel file '" + file + "': no such file");
 		}
 		catch (AccessDeniedException e) {
-			throw new IllegalArgumentException("cannot read kernel file '" + file + "': permission denied");
+			throw new UserException("cannot read kernel file '" + file + "': permission denied");
 		}
 		catch (IOException e) {
-			throw new IllegalArgumentException("cannot read kernel file '" + file + "': " + e.getMessage());
+			throw new UserException("cannot read kernel file '" + file + "': " + e.getMessage());
 		}
 		String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
 		try {
 			return KernelParser.parse(text, name);
 		}
-		catch (IllegalArgumentException e) {
-			throw new IllegalArgumentException("kernel file '" + file + "': " + e.getMessage(), e);
+		catch (UserException e) {
+			throw new UserException("kernel file '" + file + "': " + e.getMessage(), e);
 		}
 	}
 

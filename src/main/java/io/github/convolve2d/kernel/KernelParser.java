@@ -1,5 +1,8 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Rows;
+import io.github.convolve2d.core.Kernel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -30,11 +33,11 @@ public final class KernelParser {
 	/**
 	 * Parses kernel text into a kernel with the given name; blank rows are ignored.
 	 *
-	 * @throws IllegalArgumentException naming the row and column of a value that is not a number, the row whose
+	 * @throws UserException naming the row and column of a value that is not a number, the row whose
 	 *         length differs from the first, or saying that the kernel is empty
 	 */
 	public static Kernel parse(String text, String name) {
-		if (text == null) throw new IllegalArgumentException("no kernel text given");
+		if (text == null) throw new UserException("no kernel text given");
 		List<double[]> rows = new ArrayList<>();
 		for (String line : ROW_SEPARATOR.split(text, -1)) {
 			String trimmed = line.trim();
@@ -44,7 +47,7 @@ public final class KernelParser {
 			int rowNumber = rows.size() + 1;
 			for (int j = 0; j < tokens.length; j++) {
 				if (!NUMBER.matcher(tokens[j]).matches()) {
-					throw new IllegalArgumentException("kernel row " + rowNumber + ", column " + (j + 1) + ": '"
+					throw new UserException("kernel row " + rowNumber + ", column " + (j + 1) + ": '"
 						+ tokens[j] + "' is not a number; write values like -1, 0.25 or 1e-3");
 				}
 				row[j] = Double.parseDouble(tokens[j]);
@@ -55,7 +58,7 @@ public final class KernelParser {
 			rows.add(row);
 		}
 		if (rows.isEmpty()) {
-			throw new IllegalArgumentException("the kernel is empty; give rows of numbers such as '0 1 0; 1 -4 1; 0 1 0'");
+			throw new UserException("the kernel is empty; give rows of numbers such as '0 1 0; 1 -4 1; 0 1 0'");
 		}
 		return Kernel.of(name, rows.toArray(new double[0][]));
 	}

@@ -1,5 +1,7 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Kernel;
 import java.util.function.DoubleFunction;
 
 /**
@@ -68,14 +70,14 @@ public final class Preset {
 	/**
 	 * The kernel for a parameter value, named e.g. {@code "Gaussian σ=2.5"}.
 	 *
-	 * @throws IllegalArgumentException for a fixed preset or a parameter out of range
+	 * @throws UserException for a fixed preset or a parameter out of range
 	 */
 	public Kernel kernel(double parameter) {
 		if (!isParameterised()) {
-			throw new IllegalArgumentException("preset '" + label + "' takes no parameter");
+			throw new UserException("preset '" + label + "' takes no parameter");
 		}
 		if (!(parameter > 0) || parameter > 100) {
-			throw new IllegalArgumentException("preset '" + label + "' needs " + parameterName
+			throw new UserException("preset '" + label + "' needs " + parameterName
 				+ " between 0 and 100 (exclusive of 0), got " + parameter);
 		}
 		return Kernel.of(label + " " + parameterName + "=" + format(parameter), values.apply(parameter));

@@ -1,5 +1,7 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.Kernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -72,11 +74,11 @@ public final class Presets {
 	 * The kernel a preset name stands for: {@code sobel-x}, {@code Sobel X}, {@code gaussian:2.5},
 	 * {@code [Gaussian σ=2.5]}.
 	 *
-	 * @throws IllegalArgumentException for an unknown name (listing the ids) or a bad parameter
+	 * @throws UserException for an unknown name (listing the ids) or a bad parameter
 	 */
 	public static Kernel resolve(String name) {
 		if (name == null || name.trim().isEmpty()) {
-			throw new IllegalArgumentException("no preset given; use one of " + ids());
+			throw new UserException("no preset given; use one of " + ids());
 		}
 		String text = name.trim();
 		String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1).trim() : text;
@@ -87,20 +89,20 @@ public final class Presets {
 			Optional<Preset> p = find(m.group(1));
 			if (p.isPresent()) {
 				if (!p.get().isParameterised()) {
-					throw new IllegalArgumentException("preset '" + p.get().label() + "' takes no parameter");
+					throw new UserException("preset '" + p.get().label() + "' takes no parameter");
 				}
 				double value;
 				try {
 					value = Double.parseDouble(m.group(2));
 				}
 				catch (NumberFormatException e) {
-					throw new IllegalArgumentException("preset '" + p.get().label() + "': '" + m.group(2)
+					throw new UserException("preset '" + p.get().label() + "': '" + m.group(2)
 						+ "' is not a number; write e.g. " + p.get().id() + ":2.5");
 				}
 				return p.get().kernel(value);
 			}
 		}
-		throw new IllegalArgumentException("unknown preset '" + text + "'; use one of " + ids()
+		throw new UserException("unknown preset '" + text + "'; use one of " + ids()
 			+ " (parameterised ones as e.g. gaussian:2.5)");
 	}
 

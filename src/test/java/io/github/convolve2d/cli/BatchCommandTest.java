@@ -10,7 +10,7 @@ import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Plane;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -3,7 +3,6 @@ package io.github.convolve2d.core;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.convolve2d.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 /** Pins SEMANTICS.md with hand-checked cases: seed examples, Dirac responses, border rows, extreme sizes. */

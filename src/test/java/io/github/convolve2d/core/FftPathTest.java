@@ -1,6 +1,5 @@
 package io.github.convolve2d.core;
 
-import io.github.convolve2d.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.lang.management.ManagementFactory;

@@ -2,7 +2,6 @@ package io.github.convolve2d.core;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.convolve2d.kernel.Kernel;
 import io.github.convolve2d.kernel.Presets;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

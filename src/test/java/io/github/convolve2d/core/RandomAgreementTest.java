@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.github.convolve2d.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;

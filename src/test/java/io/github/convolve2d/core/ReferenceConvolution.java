@@ -1,6 +1,5 @@
 package io.github.convolve2d.core;
 
-import io.github.convolve2d.kernel.Kernel;
 
 /**
  * SEMANTICS.md written out as plainly as possible, in double precision, for tests to compare every path

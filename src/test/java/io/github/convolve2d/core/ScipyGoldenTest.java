@@ -8,7 +8,6 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.github.convolve2d.kernel.JsonMatrix;
-import io.github.convolve2d.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStreamReader;

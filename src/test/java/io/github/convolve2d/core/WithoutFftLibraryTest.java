@@ -3,7 +3,6 @@ package io.github.convolve2d.core;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.github.convolve2d.kernel.Kernel;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.InvocationTargetException;

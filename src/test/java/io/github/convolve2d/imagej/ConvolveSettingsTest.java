@@ -9,7 +9,7 @@ import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.Presets;
 
 import org.junit.jupiter.api.Test;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 import ij.plugin.filter.Convolver;
 import ij.process.FloatProcessor;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.Presets;
 
 import org.junit.jupiter.params.ParameterizedTest;

@@ -21,7 +21,7 @@ import ij.process.ImageProcessor;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Plane;
-import io.github.convolve2d.kernel.Kernel;
+import io.github.convolve2d.core.Kernel;
 
 import java.awt.event.KeyEvent;
 import java.util.Arrays;

@@ -1,5 +1,6 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.Kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.github.convolve2d.kernel;
+package io.github.convolve2d.core;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -25,16 +25,16 @@ public final class Kernel {
 	/**
 	 * A kernel from rows of values ({@code rows[i][j]}, i = row).
 	 *
-	 * @throws IllegalArgumentException for no rows, an empty or ragged row (named by number), or a value that
+	 * @throws UserException for no rows, an empty or ragged row (named by number), or a value that
 	 *         is not finite (named by row and column)
 	 */
 	public static Kernel of(String name, double[][] rows) {
 		Objects.requireNonNull(name, "name");
 		if (rows == null || rows.length == 0) {
-			throw new IllegalArgumentException("the kernel is empty; give at least one row of numbers");
+			throw new UserException("the kernel is empty; give at least one row of numbers");
 		}
 		int width = rows[0] == null ? 0 : rows[0].length;
-		if (width == 0) throw new IllegalArgumentException("the kernel's row 1 is empty");
+		if (width == 0) throw new UserException("the kernel's row 1 is empty");
 		double[] values = new double[Math.multiplyExact(width, rows.length)];
 		for (int i = 0; i < rows.length; i++) {
 			int n = rows[i] == null ? 0 : rows[i].length;
@@ -44,7 +44,7 @@ public final class Kernel {
 			for (int j = 0; j < width; j++) {
 				double v = rows[i][j];
 				if (!Double.isFinite(v)) {
-					throw new IllegalArgumentException("kernel value at row " + (i + 1) + ", column " + (j + 1)
+					throw new UserException("kernel value at row " + (i + 1) + ", column " + (j + 1)
 						+ " is " + v + "; kernel values must be finite numbers");
 				}
 				values[i * width + j] = v;
@@ -56,7 +56,7 @@ public final class Kernel {
 	/** A kernel from row-major values. */
 	public static Kernel of(String name, int width, int height, double... values) {
 		if (width < 1 || height < 1 || values.length != (long) width * height) {
-			throw new IllegalArgumentException("a " + width + "×" + height + " kernel needs " + (long) width * height
+			throw new UserException("a " + width + "×" + height + " kernel needs " + (long) width * height
 				+ " values, got " + values.length);
 		}
 		double[][] rows = new double[height][];

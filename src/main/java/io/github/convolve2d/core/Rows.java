@@ -1,4 +1,4 @@
-package io.github.convolve2d.kernel;
+package io.github.convolve2d.core;
 
 /**
  * The one wording of a matrix whose rows differ in length, for kernels, images and JSON matrices alike, so
@@ -15,8 +15,8 @@ public final class Rows {
 	 * @param what the matrix as the user knows it, e.g. {@code "kernel"} or {@code "\"input\""}
 	 * @param row the 1-based number of the offending row
 	 */
-	public static IllegalArgumentException ragged(String what, int row, int count, int expected) {
-		return new IllegalArgumentException(what + " row " + row + " has " + values(count) + " but row 1 has "
+	public static UserException ragged(String what, int row, int count, int expected) {
+		return new UserException(what + " row " + row + " has " + values(count) + " but row 1 has "
 			+ expected + "; every row needs " + values(expected));
 	}
 

@@ -1,0 +1,48 @@
+package io.github.convolve2d.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.UserException;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Kernel files in ImageJ's text format: written atomically, read back with the file's name, errors name the file. */
+class KernelFilesTest {
+
+	@Test
+	void kernelFilesRoundTripInImageJFormat(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("edges.txt");
+		Kernel k = Kernel.of("any", new double[][] { { -1, 0, 1 }, { -2, 0.5, 2 } });
+		KernelFiles.write(k, file);
+		assertEquals("-1 0 1\n-2 0.5 2\n", new String(Files.readAllBytes(file), "UTF-8"));
+		Kernel back = KernelFiles.read(file);
+		assertEquals("edges", back.name());
+		assertArrayEquals(k.toRows(), back.toRows());
+		try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+			assertEquals(1, left.count(), "no temporary file left behind");
+		}
+		if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+			Path plain = Files.write(dir.resolve("plain.txt"), new byte[0]);
+			assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file),
+				"a saved kernel gets the permissions of any new file, not owner-only ones");
+		}
+	}
+
+	@Test
+	void kernelFileErrorsNameTheFile(@TempDir Path dir) throws Exception {
+		Path missing = dir.resolve("nope.txt");
+		assertEquals("cannot read kernel file '" + missing + "': no such file",
+			assertThrows(UserException.class, () -> KernelFiles.read(missing)).getMessage());
+		Path bad = dir.resolve("bad.txt");
+		Files.write(bad, "1 2\n3 four\n".getBytes("UTF-8"));
+		assertEquals("kernel file '" + bad + "': kernel row 2, column 2: 'four' is not a number; write values like -1,"
+			+ " 0.25 or 1e-3", assertThrows(UserException.class, () -> KernelFiles.read(bad)).getMessage());
+	}
+}
