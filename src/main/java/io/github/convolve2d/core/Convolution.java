@@ -42,6 +42,23 @@ public final class Convolution {
 	public static List<Plane> convolve(Plane image, List<Kernel> kernels, ConvolutionOptions options,
 		ProgressListener listener)
 	{
+		return convolve(image, kernels, options, null, listener);
+	}
+
+	/**
+	 * Computes only the {@code region} of each kernel's feature map (output pixel coordinates of the whole
+	 * result; {@code null} for the whole): the crop of the whole result, reading the real pixels around the
+	 * region and applying the border rule only beyond the image. Each returned plane has the region's size. The
+	 * direct and separable paths give the crop bit for bit; the cost model chooses the path for the region's
+	 * size, so an automatic choice may differ from the whole image's (within SEMANTICS.md's bound).
+	 *
+	 * @throws UserException as {@link #convolve(Plane, List, ConvolutionOptions, ProgressListener)} does, and
+	 *         when the region is not inside a kernel's feature map
+	 * @throws java.util.concurrent.CancellationException when the listener cancelled; no result is returned
+	 */
+	public static List<Plane> convolve(Plane image, List<Kernel> kernels, ConvolutionOptions options, Region region,
+		ProgressListener listener)
+	{
 		Objects.requireNonNull(image, "image");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
@@ -53,6 +70,7 @@ public final class Convolution {
 		for (Kernel k : kernels) {
 			ConvolutionGeometry g =
 				ConvolutionGeometry.of(image.width(), image.height(), k.width(), k.height(), options);
+			if (region != null) g = g.region(region);
 			geometries.add(g);
 			bytes += 4L * g.outputWidth() * g.outputHeight();
 		}

@@ -5,6 +5,10 @@ package io.github.convolve2d.core;
  * dilated extent, the anchor {@code (ay, ax)} and the output size. Output pixel {@code (r, c)} reads input
  * pixel {@code (r*sy + i*dy - ay, c*sx + j*dx - ax)} for kernel tap {@code (i, j)}. Shared by every path and
  * front end so that they agree on where each output lies.
+ * <p>
+ * A geometry may describe a {@link Region} of the whole result ({@link #region}): its output pixel {@code (0, 0)}
+ * is the region's first pixel, which only moves the anchor and shrinks the output, so every path computes a
+ * region exactly as it computes the whole result.
  */
 public final class ConvolutionGeometry {
 
@@ -14,6 +18,25 @@ public final class ConvolutionGeometry {
 	private final int anchorX, anchorY;
 	private final int outputWidth, outputHeight;
 	private final int originX, originY;
+	private final int strideX, strideY;
+
+	private ConvolutionGeometry(ConvolutionGeometry whole, Region r) {
+		imageWidth = whole.imageWidth;
+		imageHeight = whole.imageHeight;
+		kernelWidth = whole.kernelWidth;
+		kernelHeight = whole.kernelHeight;
+		extentX = whole.extentX;
+		extentY = whole.extentY;
+		strideX = whole.strideX;
+		strideY = whole.strideY;
+		// (r.x - 1) * sx < stride-1 output width <= image + extent: no overflow for a region inside the output
+		anchorX = whole.anchorX - r.x() * strideX;
+		anchorY = whole.anchorY - r.y() * strideY;
+		originX = whole.originX + r.x() * strideX;
+		originY = whole.originY + r.y() * strideY;
+		outputWidth = r.width();
+		outputHeight = r.height();
+	}
 
 	private ConvolutionGeometry(int imageWidth, int imageHeight, int kernelWidth, int kernelHeight,
 		ConvolutionOptions o)
@@ -22,6 +45,8 @@ public final class ConvolutionGeometry {
 		this.imageHeight = imageHeight;
 		this.kernelWidth = kernelWidth;
 		this.kernelHeight = kernelHeight;
+		strideX = o.strideX();
+		strideY = o.strideY();
 		extentX = extent(kernelWidth, o.dilationX());
 		extentY = extent(kernelHeight, o.dilationY());
 		Mode mode = o.mode();
@@ -35,8 +60,8 @@ public final class ConvolutionGeometry {
 		}
 		anchorX = mode.anchor(extentX, o.flip());
 		anchorY = mode.anchor(extentY, o.flip());
-		outputWidth = ceilDiv(mode.stride1Size(imageWidth, extentX), o.strideX());
-		outputHeight = ceilDiv(mode.stride1Size(imageHeight, extentY), o.strideY());
+		outputWidth = (int) ceilDiv(mode.stride1Size(imageWidth, extentX), o.strideX());
+		outputHeight = (int) ceilDiv(mode.stride1Size(imageHeight, extentY), o.strideY());
 		originX = Mode.SAME.anchor(extentX, o.flip()) - anchorX;
 		originY = Mode.SAME.anchor(extentY, o.flip()) - anchorY;
 	}
@@ -52,6 +77,44 @@ public final class ConvolutionGeometry {
 		return new ConvolutionGeometry(imageWidth, imageHeight, kernelWidth, kernelHeight, options);
 	}
 
+	/**
+	 * The geometry of the {@code region} of this result: output pixel {@code (0, 0)} becomes the region's first
+	 * pixel and the output size the region's size.
+	 *
+	 * @throws UserException when the region is not inside this geometry's output
+	 */
+	public ConvolutionGeometry region(Region region) {
+		if ((long) region.x() + region.width() > outputWidth || (long) region.y() + region.height() > outputHeight) {
+			throw new UserException("the output region " + region + " is not inside the " + outputWidth + "×"
+				+ outputHeight + " result; ask for a region within it");
+		}
+		return new ConvolutionGeometry(this, region);
+	}
+
+	/**
+	 * The output pixels that lie over input pixels inside the input rectangle {@code w × h} at {@code (x, y)}:
+	 * output column {@code c} lies over input column {@code originX + c*sx}. A selection in an image gives the
+	 * region of feature maps it covers this way.
+	 *
+	 * @throws UserException when no output pixel lies over the rectangle (possible in valid mode or with a stride)
+	 */
+	public Region outputRegionOver(int x, int y, int w, int h) {
+		int c0 = (int) Math.max(0, ceilDiv((long) x - originX, strideX));
+		int c1 = (int) Math.min(outputWidth - 1L, Math.floorDiv((long) x + w - 1 - originX, strideX));
+		int r0 = (int) Math.max(0, ceilDiv((long) y - originY, strideY));
+		int r1 = (int) Math.min(outputHeight - 1L, Math.floorDiv((long) y + h - 1 - originY, strideY));
+		if (w < 1 || h < 1 || c0 > c1 || r0 > r1) {
+			throw new UserException("the area " + w + "×" + h + " at " + x + "," + y + " holds no output pixel with "
+				+ "this kernel, mode and stride " + strideY + "," + strideX + "; enlarge it, use mode=same, a "
+				+ "smaller stride, or the whole image");
+		}
+		return Region.of(c0, r0, c1 - c0 + 1, r1 - r0 + 1);
+	}
+
+	private static long ceilDiv(long a, long b) {
+		return -Math.floorDiv(-a, b);
+	}
+
 	private static int extent(int size, int dilation) {
 		long e = (long) dilation * (size - 1) + 1;
 		if (e > Integer.MAX_VALUE / 4) {
@@ -63,10 +126,6 @@ public final class ConvolutionGeometry {
 	private static String dilationText(ConvolutionOptions o) {
 		return o.dilationX() == o.dilationY() ? Integer.toString(o.dilationX())
 			: o.dilationY() + "," + o.dilationX() + " (y,x)";
-	}
-
-	private static int ceilDiv(int n, int d) {
-		return (n + d - 1) / d;
 	}
 
 	public int imageWidth() { return imageWidth; }

@@ -21,6 +21,16 @@ final class ReferenceConvolution {
 			this.globalScale = globalScale;
 		}
 
+		/** The part of this result over output columns {@code x..x+w-1}, rows {@code y..y+h-1}. */
+		Result crop(int x, int y, int w, int h) {
+			double[][] o = new double[h][], f = new double[h][];
+			for (int r = 0; r < h; r++) {
+				o[r] = java.util.Arrays.copyOfRange(out[y + r], x, x + w);
+				f[r] = java.util.Arrays.copyOfRange(footprintAbs[y + r], x, x + w);
+			}
+			return new Result(o, f, globalScale);
+		}
+
 		/** SEMANTICS.md's bound for a direct or separable path (first term) or any path (both terms). */
 		double bound(int r, int c, boolean withGlobalTerm) {
 			return 1e-5 * footprintAbs[r][c] + (withGlobalTerm ? 1e-6 * globalScale : 0) + 1e-30;
