@@ -1,195 +1,372 @@
 package io.github.convolve2d.cli;
 
-import io.github.convolve2d.core.UserException;
-import ij.plugin.filter.Convolver;
-import ij.process.FloatProcessor;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
-import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
-import java.util.function.Supplier;
 
 /**
- * {@code bench}: times ImageJ's own Convolver and Convolve 2D on the same random float image in one JVM
- * ({@code same} mode, replicate border, no normalisation: the settings on which they agree), prints one row per
- * kernel with the path chosen, medians, the speed-up and the largest difference to ImageJ, checks the project's
- * speed targets and ends with {@code bench: N of M targets met}.
+ * {@code bench}: times Convolve 2D, ImageJ's own Convolver and OpenCV's {@code filter2D} on the same random float
+ * images in one run ({@code same} mode, replicate border, no normalisation: the settings on which they agree) and
+ * checks the project's speed targets, ending with {@code bench: N of M targets met}. Four sections: large images
+ * by kernel size, small images after a batch-like warm-up, a kernel bank against its kernels one by one, and
+ * first calls in fresh JVMs (JIT cold, as a Fiji user's one call is).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-	description = { "Times ImageJ's Convolver and Convolve 2D (same mode, replicate border) on one random image.",
-		"Each row: median of several runs after a JIT warm-up (15 runs or 1 s); a run slower than 2 s is timed once (marked ¹)." })
+	description = { "Times Convolve 2D beside ImageJ's Convolver and OpenCV's filter2D (same mode, replicate border).",
+		"Medians after a JIT warm-up; a run slower than 2 s is timed once (marked ¹). OpenCV is timed when its",
+		"bindings are on the class path (see README)." })
 final class BenchCommand implements Callable<Integer> {
 
-	/** Speed-up over ImageJ that the project aims for, by kernel size (random kernels). */
+	/** Speed-up over ImageJ that the project aims for, by kernel size (random kernels, 4096²). */
 	private static final double[][] TARGETS = { { 3, 15 }, { 9, 20 }, { 15, 20 }, { 31, 50 }, { 63, 150 } };
 	private static final double GAUSSIAN_TARGET = 100;
 	private static final double AUTO_SLACK = 1.25;
 	private static final double PASS_FACTOR = 3;
-	private static final long SLOW_NS = 2_000_000_000L;
-	private static final int WARM_UP_RUNS = 15;
-	private static final long WARM_UP_NS = 1_000_000_000L;
+	/** Small images: at most this many times OpenCV's time. */
+	private static final double SMALL_VS_OPENCV = 1.5;
+	private static final int SMALL_WARM_UP_CALLS = 100;
+	private static final int[] SMALL_SIZES = { 256, 512, 1024 };
+	private static final int[] SMALL_KERNELS = { 3, 5, 9 };
+	/** A bank of {@value #BANK_KERNELS} 3×3 kernels: at most this share of the kernels' one-by-one time. */
+	private static final int BANK_KERNELS = 8;
+	private static final double BANK_SHARE = 0.6;
+	/** First call in a fresh JVM: speed-up over ImageJ's first call by kernel size; later calls vs warm. */
+	private static final double[][] FIRST_CALL_TARGETS = { { 3, 5 }, { 9, 10 } };
+	private static final double LATER_CALLS_VS_WARM = 1.3;
+	private static final int FIRST_CALLS = 6;
 
-	@Option(names = "--size", paramLabel = "N", description = "Image side in pixels (default 4096; --quick: 1024).")
+	enum Section { LARGE, SMALL, BANK, FIRST }
+
+	@Option(names = "--size", paramLabel = "N",
+		description = "Side of the large image, the bank's and the first calls' image (default 4096; --quick: 1024).")
 	private Integer size;
 
 	@Option(names = "--kernels", paramLabel = "K,K,...", split = ",",
-		description = "Random square kernel sizes (default 3,9,15,31,63); a 15×15 Gaussian row is always added.")
+		description = "Random square kernel sizes of the large-image rows, odd (default 3,9,15,31,63); a 15×15 "
+			+ "Gaussian row is always added.")
 	private int[] kernels = { 3, 9, 15, 31, 63 };
 
-	@Option(names = "--quick", description = "1024² image and fewer repetitions: finishes within a minute.")
+	@Option(names = "--quick", description = "1024² images, fewer repetitions and JVM starts: a quick look.")
 	private boolean quick;
 
 	@Option(names = "--runs", paramLabel = "N", description = "Timed runs per figure (default 5; --quick: 3).")
 	private Integer runs;
 
-	@Option(names = "--threads", paramLabel = "N", description = "Worker threads for Convolve 2D (default: all cores).")
+	@Option(names = "--threads", paramLabel = "N",
+		description = "Worker threads for Convolve 2D and OpenCV (default: all cores).")
 	private Integer threads;
+
+	@Option(names = "--jvms", paramLabel = "N", description = "Fresh JVMs per first-call figure (default 5; --quick: 3).")
+	private Integer jvms;
+
+	@Option(names = "--sections", paramLabel = "S,S,...", split = ",",
+		description = "Which sections to run: large, small, bank, first (default: all).")
+	private List<String> sections;
 
 	@CommandLine.Spec
 	private CommandLine.Model.CommandSpec spec;
 
-	/** A median time and how it was obtained. */
-	private static final class Timing {
-		final double ms;
-		final int runs;
-
-		Timing(double ms, int runs) {
-			this.ms = ms;
-			this.runs = runs;
-		}
-
-		String text() {
-			return String.format(Locale.ROOT, "%.1f%s", ms, runs == 1 ? "¹" : "");
-		}
-	}
+	private int met, total;
 
 	@Override
-	public Integer call() {
+	public Integer call() throws IOException, InterruptedException {
 		PrintWriter out = spec.commandLine().getOut();
 		int n = size != null ? size : quick ? 1024 : 4096;
 		int reps = runs != null ? runs : quick ? 3 : 5;
-		if (n < 64 || reps < 1) {
-			throw new CommandLine.ParameterException(spec.commandLine(), "--size must be at least 64 and --runs at least 1");
-		}
+		int starts = jvms != null ? jvms : quick ? 3 : 5;
 		int nThreads = threads != null ? threads : Runtime.getRuntime().availableProcessors();
-		Random rnd = new Random(42);
-		float[] pixels = new float[n * n];
-		for (int i = 0; i < pixels.length; i++) pixels[i] = rnd.nextFloat();
-		Plane image = Plane.wrap(n, n, pixels);
-
-		List<Kernel> cases = new ArrayList<>();
-		for (int k : kernels) cases.add(randomKernel(rnd, k));
-		cases.add(gaussian(15, 2.5));
-
-		out.printf(Locale.ROOT, "bench: %d×%d float image, same mode, replicate border, %d thread(s) for Convolve 2D "
-			+ "(%d available), ImageJ's Convolver single-threaded; medians of %d run(s) after a warm-up%n", n, n,
-			nThreads, Runtime.getRuntime().availableProcessors(), reps);
-		// A convolution returns a new image, so the pass it is measured against also writes a new one (clone:
-		// allocate, read, write); a copy into an array allocated once is shown too, as the memory floor.
-		float[] copy = new float[pixels.length];
-		Timing intoExisting = time(() -> {
-			System.arraycopy(pixels, 0, copy, 0, pixels.length);
-			return null;
-		}, reps);
-		Timing pass = time(pixels::clone, reps);
-		out.printf(Locale.ROOT, "one read+write pass over the image into a new image (clone): %.1f ms "
-			+ "(into an existing array: %.1f ms)%n", pass.ms, intoExisting.ms);
-		out.printf("%-22s %-9s %10s %10s %9s %9s %9s %9s %10s  %s%n", "kernel", "path", "ImageJ ms", "ours ms",
-			"speed-up", "direct", "separable", "fft", "max|diff|", "targets");
-		out.flush();
-
-		int met = 0, total = 0;
-		for (Kernel k : cases) {
-			ConvolutionOptions base = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REPLICATE)
-				.threads(nThreads).build();
-			Method chosen = Convolution.chosenMethod(image, k, base);
-			float[][] ijResult = new float[1][];
-			Timing ij = time(() -> {
-				FloatProcessor fp = new FloatProcessor(n, n, pixels.clone());
-				Convolver cv = new Convolver();
-				cv.setNormalize(false);
-				float[] kernel = new float[k.width() * k.height()];
-				double[] values = k.values();
-				for (int i = 0; i < kernel.length; i++) kernel[i] = (float) values[i];
-				cv.convolve(fp, kernel, k.width(), k.height());
-				return (float[]) fp.getPixels();
-			}, reps, r -> ijResult[0] = r);
-			Plane[] ours = new Plane[1];
-			Timing auto = time(() -> Convolution.convolve(image, k, base), reps, p -> ours[0] = p);
-			double[] forced = new double[3];
-			Method[] methods = { Method.DIRECT, Method.SEPARABLE, Method.FFT };
-			String[] forcedText = new String[3];
-			for (int m = 0; m < 3; m++) {
-				ConvolutionOptions o = base.toBuilder().method(methods[m]).build();
-				if (methods[m] == chosen) {
-					forced[m] = auto.ms;
-					forcedText[m] = auto.text();
-					continue;
-				}
-				if (methods[m] == Method.SEPARABLE && !separable(image, k, o)) {
-					forced[m] = Double.NaN;
-					forcedText[m] = "-";
-					continue;
-				}
-				Timing t = time(() -> Convolution.convolve(image, k, o), reps);
-				forced[m] = t.ms;
-				forcedText[m] = t.text();
-			}
-			double diff = 0;
-			float[] a = ours[0].pixels();
-			for (int i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - ijResult[0][i]));
-			double speedup = ij.ms / auto.ms;
-			double fastest = Double.POSITIVE_INFINITY;
-			for (double f : forced) if (!Double.isNaN(f)) fastest = Math.min(fastest, f);
-
-			List<String> checks = new ArrayList<>();
-			double target = target(k);
-			if (!Double.isNaN(target)) {
-				boolean ok = speedup >= target;
-				checks.add((ok ? "ok" : "MISSED") + " ≥" + (int) target + "×");
-				total++;
-				if (ok) met++;
-			}
-			boolean autoOk = auto.ms <= AUTO_SLACK * fastest;
-			checks.add((autoOk ? "ok" : "MISSED") + " auto≤1.25×fastest");
-			total++;
-			if (autoOk) met++;
-			if (k.width() == 3 && k.height() == 3 && !k.name().startsWith("Gaussian")) {
-				boolean ok = auto.ms <= PASS_FACTOR * pass.ms;
-				checks.add((ok ? "ok" : "MISSED") + " ≤3×pass");
-				total++;
-				if (ok) met++;
-			}
-			out.printf(Locale.ROOT, "%-22s %-9s %10s %10s %8.1f× %9s %9s %9s %10.2e  %s%n", k.name(),
-				chosen.label(), ij.text(), auto.text(), speedup, forcedText[0], forcedText[1], forcedText[2], diff,
-				String.join(", ", checks));
-			out.flush();
+		check(n >= 64 && n <= 16384, "--size must be between 64 and 16384, got " + n);
+		check(reps >= 1 && reps <= 1000, "--runs must be between 1 and 1000, got " + reps);
+		check(starts >= 1 && starts <= 100, "--jvms must be between 1 and 100, got " + starts);
+		check(nThreads >= 1 && nThreads <= 1024, "--threads must be between 1 and 1024, got " + nThreads);
+		for (int k : kernels) {
+			check(k >= 1 && k % 2 == 1 && k <= n, "--kernels takes odd sizes from 1 to the image size (" + n
+				+ "), as ImageJ's Convolver needs odd kernels; got " + k);
 		}
-		out.println("¹ timed once (a run takes more than 2 s); other figures are medians. "
-			+ "direct/separable/fft: the path forced; '-': kernel not separable.");
-		if (n != 4096) {
-			out.printf(Locale.ROOT, "(the targets are set for 4096² images; at %d² they are only indicative)%n", n);
+		EnumSet<Section> todo = sections(sections);
+
+		String[] why = new String[1];
+		BenchPeer openCv = OpenCvPeer.load(why);
+		out.printf(Locale.ROOT, "bench: %d thread(s) for Convolve 2D and OpenCV (%d available), ImageJ's Convolver "
+			+ "single-threaded as ImageJ runs it on one plane; %s%n", nThreads,
+			Runtime.getRuntime().availableProcessors(), openCv != null ? openCv.name() : "no OpenCV: " + why[0]);
+		out.flush();
+		Random rnd = new Random(42);
+		Plane image = randomImage(rnd, n);
+		if (todo.contains(Section.LARGE)) large(out, image, rnd, reps, nThreads, openCv);
+		if (todo.contains(Section.SMALL)) small(out, reps, nThreads, openCv);
+		if (todo.contains(Section.BANK)) bank(out, image, rnd, reps, nThreads, openCv);
+		if (todo.contains(Section.FIRST)) firstCalls(out, n, starts);
+		if (n != 4096 && (todo.contains(Section.LARGE) || todo.contains(Section.FIRST))) {
+			out.printf(Locale.ROOT, "(the large-image and first-call targets are set for 4096² images; at %d² they are "
+				+ "only indicative)%n", n);
 		}
 		out.printf("bench: %d of %d targets met%n", met, total);
 		out.flush();
 		return 0;
 	}
 
-	private static boolean separable(Plane image, Kernel k, ConvolutionOptions o) {
+	private void check(boolean ok, String message) {
+		if (!ok) throw new CommandLine.ParameterException(spec.commandLine(), message);
+	}
+
+	private EnumSet<Section> sections(List<String> names) {
+		if (names == null) return EnumSet.allOf(Section.class);
+		EnumSet<Section> s = EnumSet.noneOf(Section.class);
+		for (String name : names) {
+			try {
+				s.add(Section.valueOf(name.trim().toUpperCase(Locale.ROOT)));
+			}
+			catch (IllegalArgumentException e) {
+				check(false, "--sections: unknown section '" + name + "'; choose from large, small, bank, first");
+			}
+		}
+		return s;
+	}
+
+	private void target(List<String> checks, boolean ok, String what) {
+		checks.add((ok ? "ok " : "MISSED ") + what);
+		total++;
+		if (ok) met++;
+	}
+
+	/** Large image, one row per kernel size: every peer, every forced path, the difference to ImageJ. */
+	private void large(PrintWriter out, Plane image, Random rnd, int reps, int nThreads, BenchPeer openCv) {
+		int n = image.width();
+		List<Kernel> cases = new ArrayList<>();
+		for (int k : kernels) cases.add(randomKernel(rnd, k));
+		cases.add(gaussian(15, 2.5));
+		out.printf(Locale.ROOT, "%n[large] %d×%d float image; medians of %d run(s) after a warm-up (15 runs or 1 s)%n",
+			n, n, reps);
+		// A convolution returns a new image, so the pass it is measured against also writes a new one (clone:
+		// allocate, read, write); a copy into an array allocated once is shown too, as the memory floor.
+		float[] pixels = image.pixels();
+		float[] copy = new float[pixels.length];
+		BenchTimer.Timing intoExisting = BenchTimer.time(() -> System.arraycopy(pixels, 0, copy, 0, pixels.length), reps);
+		BenchTimer.Timing pass = BenchTimer.time(pixels::clone, reps);
+		out.printf(Locale.ROOT, "one read+write pass over the image into a new image (clone): %.1f ms "
+			+ "(into an existing array: %.1f ms)%n", pass.ms, intoExisting.ms);
+		out.printf("%-22s %-9s %10s %10s %10s %8s %8s %9s %9s %9s %9s  %s%n", "kernel", "path", "ImageJ ms",
+			"OpenCV ms", "ours ms", "×ImageJ", "×OpenCV", "direct", "separable", "fft", "max|diff|", "targets");
+		out.flush();
+		ImageJPeer imageJ = new ImageJPeer();
+		for (Kernel k : cases) {
+			ConvolutionOptions base = options(nThreads);
+			Method chosen = Convolution.chosenMethod(image, k, base);
+			BenchPeer.Run ij = imageJ.prepare(image, k, 1);
+			BenchTimer.Timing ijTime = BenchTimer.time(ij::run, reps);
+			BenchTimer.Timing cvTime = null;
+			if (openCv != null) {
+				BenchPeer.Run cv = openCv.prepare(image, k, nThreads);
+				cvTime = BenchTimer.time(cv::run, reps);
+				cv.close();
+			}
+			Plane[] ours = new Plane[1];
+			BenchTimer.Timing auto = BenchTimer.time(() -> ours[0] = Convolution.convolve(image, k, base), reps);
+			Method[] methods = { Method.DIRECT, Method.SEPARABLE, Method.FFT };
+			double[] forced = new double[3];
+			String[] forcedText = new String[3];
+			for (int m = 0; m < 3; m++) {
+				ConvolutionOptions o = base.toBuilder().method(methods[m]).build();
+				if (methods[m] == chosen) {
+					forced[m] = auto.ms;
+					forcedText[m] = auto.text();
+				}
+				else if (methods[m] == Method.SEPARABLE && !runs(image, k, o)) {
+					forced[m] = Double.NaN;
+					forcedText[m] = "-";
+				}
+				else {
+					BenchTimer.Timing t = BenchTimer.time(() -> Convolution.convolve(image, k, o), reps);
+					forced[m] = t.ms;
+					forcedText[m] = t.text();
+				}
+			}
+			double diff = maxDiff(ours[0].pixels(), ij.result());
+			double speedup = ijTime.ms / auto.ms;
+			double fastest = Double.POSITIVE_INFINITY;
+			for (double f : forced) if (!Double.isNaN(f)) fastest = Math.min(fastest, f);
+			List<String> checks = new ArrayList<>();
+			double target = target(k);
+			if (!Double.isNaN(target)) target(checks, speedup >= target, "≥" + (int) target + "×ImageJ");
+			target(checks, auto.ms <= AUTO_SLACK * fastest, "auto≤1.25×fastest");
+			if (k.width() == 3 && k.height() == 3 && !k.name().startsWith("Gaussian")) {
+				target(checks, auto.ms <= PASS_FACTOR * pass.ms, "≤3×pass");
+			}
+			out.printf(Locale.ROOT, "%-22s %-9s %10s %10s %10s %7.1f× %8s %9s %9s %9s %9.2e  %s%n", k.name(),
+				chosen.label(), ijTime.text(), cvTime == null ? "-" : cvTime.text(), auto.text(), speedup,
+				cvTime == null ? "-" : String.format(Locale.ROOT, "%.2f×", cvTime.ms / auto.ms), forcedText[0],
+				forcedText[1], forcedText[2], diff, String.join(", ", checks));
+			out.flush();
+		}
+		out.println("¹ timed once (a run takes more than 2 s); other figures are medians. ×ImageJ, ×OpenCV: their "
+			+ "time over ours (above 1: ours is faster). direct/separable/fft: the path forced; '-': not separable.");
+	}
+
+	/** Small images after a batch's worth of calls: ours against OpenCV (and ImageJ for scale). */
+	private void small(PrintWriter out, int reps, int nThreads, BenchPeer openCv) {
+		int smallReps = Math.max(21, reps);
+		out.printf(Locale.ROOT, "%n[small] images as microscopes take them, after %d calls of each (a batch's warm-up); "
+			+ "medians of %d runs%n", SMALL_WARM_UP_CALLS, smallReps);
+		out.printf("%-14s %10s %10s %10s %10s  %s%n", "image, kernel", "ImageJ ms", "OpenCV ms", "ours ms",
+			"ours/OpenCV", "targets");
+		Random rnd = new Random(7);
+		ImageJPeer imageJ = new ImageJPeer();
+		for (int n : SMALL_SIZES) {
+			Plane image = randomImage(rnd, n);
+			for (int k : SMALL_KERNELS) {
+				Kernel kernel = randomKernel(rnd, k);
+				ConvolutionOptions o = options(nThreads);
+				BenchTimer.Timing ours = BenchTimer.timeAfter(SMALL_WARM_UP_CALLS,
+					() -> Convolution.convolve(image, kernel, o), smallReps);
+				BenchTimer.Timing ij = BenchTimer.timeAfter(SMALL_WARM_UP_CALLS / 10, imageJ.prepare(image, kernel, 1)::run,
+					Math.max(5, reps));
+				String cvText = "-", ratio = "-";
+				List<String> checks = new ArrayList<>();
+				if (openCv != null) {
+					BenchPeer.Run cv = openCv.prepare(image, kernel, nThreads);
+					BenchTimer.Timing cvTime = BenchTimer.timeAfter(SMALL_WARM_UP_CALLS, cv::run, smallReps);
+					cv.close();
+					cvText = cvTime.text();
+					ratio = String.format(Locale.ROOT, "%.2f", ours.ms / cvTime.ms);
+					target(checks, ours.ms <= SMALL_VS_OPENCV * cvTime.ms, "≤1.5×OpenCV");
+				}
+				out.printf(Locale.ROOT, "%-14s %10s %10s %10s %10s  %s%n", n + "², " + k + "×" + k, ij.text(), cvText,
+					ours.text(), ratio, String.join(", ", checks));
+				out.flush();
+			}
+		}
+		out.println("(scipy.ndimage is timed beside OpenCV by ../shared/bench/peer_vs.py, from Python.)");
+	}
+
+	/** A bank of 3×3 kernels in one call against the same kernels one call each. */
+	private void bank(PrintWriter out, Plane image, Random rnd, int reps, int nThreads, BenchPeer openCv) {
+		int n = image.width();
+		List<Kernel> bank = new ArrayList<>();
+		for (int b = 0; b < BANK_KERNELS; b++) bank.add(randomKernel(rnd, 3));
+		ConvolutionOptions o = options(nThreads);
+		BenchTimer.Timing together = BenchTimer.time(() -> Convolution.convolve(image, bank, o, ProgressListener.NONE),
+			reps);
+		BenchTimer.Timing oneByOne = BenchTimer.time(() -> {
+			for (Kernel k : bank) Convolution.convolve(image, k, o);
+		}, reps);
+		String cv = "";
+		if (openCv != null) {
+			List<BenchPeer.Run> cvRuns = new ArrayList<>();
+			for (Kernel k : bank) cvRuns.add(openCv.prepare(image, k, nThreads));
+			BenchTimer.Timing cvTime = BenchTimer.time(() -> cvRuns.forEach(BenchPeer.Run::run), reps);
+			cvRuns.forEach(BenchPeer.Run::close);
+			cv = String.format(Locale.ROOT, "; OpenCV, one filter2D per kernel: %s ms", cvTime.text());
+		}
+		List<String> checks = new ArrayList<>();
+		target(checks, together.ms <= BANK_SHARE * oneByOne.ms, "bank≤0.6×one by one");
+		out.printf(Locale.ROOT, "%n[bank] %d random 3×3 kernels on %d×%d: as one bank %s ms, one by one %s ms (%.2f×)%s"
+			+ "  %s%n", BANK_KERNELS, n, n, together.text(), oneByOne.text(), together.ms / oneByOne.ms, cv,
+			String.join(", ", checks));
+		out.flush();
+	}
+
+	/** Calls in fresh JVMs: the first (JIT cold) and the next ones, ours against ImageJ's. */
+	private void firstCalls(PrintWriter out, int n, int starts) throws IOException, InterruptedException {
+		out.printf(Locale.ROOT, "%n[first] fresh JVMs (%d starts each), %d×%d image made before timing; median over "
+			+ "the starts of each call's ms%n", starts, n, n);
+		out.printf("%-8s %14s %14s %9s %22s %10s  %s%n", "kernel", "ImageJ 1st ms", "ours 1st ms", "×ImageJ",
+			"ours calls 2..6 ms", "warm ms", "targets");
+		out.flush();
+		for (double[] t : FIRST_CALL_TARGETS) {
+			int k = (int) t[0];
+			if (k > n) continue;
+			double[][] ours = new double[starts][];
+			double[] imageJ = new double[starts];
+			for (int s = 0; s < starts; s++) {
+				ours[s] = probe("ours", n, k, FIRST_CALLS);
+				imageJ[s] = probe("imagej", n, k, 1)[0];
+			}
+			double[] perCall = new double[FIRST_CALLS];
+			for (int c = 0; c < FIRST_CALLS; c++) {
+				double[] calls = new double[starts];
+				for (int s = 0; s < starts; s++) calls[s] = ours[s][c];
+				perCall[c] = BenchTimer.median(calls);
+			}
+			// the warm figure: the same call in this JVM, long warmed up
+			Random rnd = new Random(42);
+			Plane image = randomImage(rnd, n);
+			Kernel kernel = randomKernel(rnd, k);
+			ConvolutionOptions o = options(Runtime.getRuntime().availableProcessors());
+			BenchTimer.Timing warm = BenchTimer.time(() -> Convolution.convolve(image, kernel, o), 9);
+			double ijFirst = BenchTimer.median(imageJ);
+			double laterWorst = 0;
+			StringBuilder later = new StringBuilder();
+			for (int c = 1; c < FIRST_CALLS; c++) {
+				laterWorst = Math.max(laterWorst, perCall[c]);
+				later.append(String.format(Locale.ROOT, c == 1 ? "%.0f" : " %.0f", perCall[c]));
+			}
+			List<String> checks = new ArrayList<>();
+			target(checks, ijFirst / perCall[0] >= t[1], "≥" + (int) t[1] + "×ImageJ");
+			target(checks, laterWorst <= LATER_CALLS_VS_WARM * warm.ms, "later≤1.3×warm");
+			out.printf(Locale.ROOT, "%-8s %14.1f %14.1f %8.1f× %22s %10.1f  %s%n", k + "×" + k, ijFirst, perCall[0],
+				ijFirst / perCall[0], later, warm.ms, String.join(", ", checks));
+			out.flush();
+		}
+	}
+
+	/** Runs {@link FirstCallProbe} in a fresh JVM with this JVM's class path and heap limit. */
+	private static double[] probe(String who, int n, int k, int calls) throws IOException, InterruptedException {
+		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
+		List<String> cmd = new ArrayList<>(Arrays.asList(java, "-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m",
+			"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), FirstCallProbe.class.getName(), who,
+			Integer.toString(n), Integer.toString(k), Integer.toString(calls)));
+		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+		String line;
+		StringBuilder all = new StringBuilder();
+		try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+			for (String l; (l = r.readLine()) != null;) all.append(l).append('\n');
+		}
+		int exit = p.waitFor();
+		line = all.toString().trim();
+		if (exit != 0 || line.isEmpty()) {
+			throw new IllegalStateException("the first-call probe failed (exit " + exit + "): " + line);
+		}
+		String[] parts = line.substring(line.lastIndexOf('\n') + 1).split(" ");
+		double[] ms = new double[parts.length];
+		for (int i = 0; i < parts.length; i++) ms[i] = Double.parseDouble(parts[i]);
+		return ms;
+	}
+
+	private static ConvolutionOptions options(int threads) {
+		return ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REPLICATE).threads(threads).build();
+	}
+
+	private static double maxDiff(float[] a, float[] b) {
+		double diff = 0;
+		for (int i = 0; i < a.length; i++) diff = Math.max(diff, Math.abs(a[i] - b[i]));
+		return diff;
+	}
+
+	private static boolean runs(Plane image, Kernel k, ConvolutionOptions o) {
 		try {
 			Convolution.chosenMethod(image, k, o);
 			return true;
@@ -205,7 +382,13 @@ final class BenchCommand implements Callable<Integer> {
 		return Double.NaN;
 	}
 
-	private static Kernel randomKernel(Random rnd, int size) {
+	static Plane randomImage(Random rnd, int n) {
+		float[] pixels = new float[n * n];
+		for (int i = 0; i < pixels.length; i++) pixels[i] = rnd.nextFloat();
+		return Plane.wrap(n, n, pixels);
+	}
+
+	static Kernel randomKernel(Random rnd, int size) {
 		double[] v = new double[size * size];
 		for (int i = 0; i < v.length; i++) v[i] = (float) (2 * rnd.nextDouble() - 1);
 		return Kernel.of(size + "×" + size + " random", size, size, v);
@@ -218,38 +401,5 @@ final class BenchCommand implements Callable<Integer> {
 		double[] v = new double[size * size];
 		for (int i = 0; i < size; i++) for (int j = 0; j < size; j++) v[i * size + j] = (float) (g[i] * g[j] / (sum * sum));
 		return Kernel.of("Gaussian " + size + "×" + size + " σ=" + sigma, size, size, v);
-	}
-
-	private static <T> Timing time(Supplier<T> run, int reps) {
-		return time(run, reps, r -> {
-		});
-	}
-
-	/**
-	 * Warm-up runs until the JIT has settled (at least {@value #WARM_UP_RUNS} runs or {@value #WARM_UP_NS} ns),
-	 * then {@code reps} timed runs and their median; a first run over 2 s is timed once and reported as such.
-	 */
-	private static <T> Timing time(Supplier<T> run, int reps, java.util.function.Consumer<T> last) {
-		System.gc(); // start each series from a collected heap, not from the previous series' garbage
-		long t0 = System.nanoTime();
-		T result = run.get();
-		long first = System.nanoTime() - t0;
-		if (first > SLOW_NS) {
-			last.accept(result);
-			return new Timing(first / 1e6, 1);
-		}
-		for (int w = 1; w < WARM_UP_RUNS || System.nanoTime() - t0 < WARM_UP_NS; w++) {
-			result = run.get();
-			if (System.nanoTime() - t0 > 3 * WARM_UP_NS) break;
-		}
-		double[] ms = new double[reps];
-		for (int r = 0; r < reps; r++) {
-			long s = System.nanoTime();
-			result = run.get();
-			ms[r] = (System.nanoTime() - s) / 1e6;
-		}
-		last.accept(result);
-		Arrays.sort(ms);
-		return new Timing(reps % 2 == 1 ? ms[reps / 2] : (ms[reps / 2 - 1] + ms[reps / 2]) / 2, reps);
 	}
 }
