@@ -142,6 +142,10 @@ public final class ConvolutionGeometry {
 	public int anchorY() { return anchorY; }
 	public int outputWidth() { return outputWidth; }
 	public int outputHeight() { return outputHeight; }
+	/** Input columns between neighbouring output columns ({@code sx}). */
+	public int strideX() { return strideX; }
+	/** Input rows between neighbouring output rows ({@code sy}). */
+	public int strideY() { return strideY; }
 
 	/**
 	 * Input column on which output column 0 is centred (the kernel's {@code same}-mode anchor): 0 in

@@ -1,0 +1,158 @@
+package io.github.convolve2d.core;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The output of a convolution cut into a grid of blocks, and for each block the input window it reads: the block
+ * grown by the kernel's reach (its dilated extent, placed by the mode's anchor and spread by the stride). A
+ * window may reach past the image; the engine makes up those pixels with the border rule, exactly as the whole
+ * image's convolution does, so each block is the crop of the whole result.
+ * <p>
+ * A grid is a value computed from the image size, the kernels' sizes, the options and the block size alone, so a
+ * block can be computed anywhere (another thread, another machine) from its index:
+ * {@link BlockwiseConvolution#block(PlaneSource, List, ConvolutionOptions, BlockGrid, int)}. Blocks are numbered
+ * row by row from the top left; all are {@code blockWidth × blockHeight} output pixels except those of the last
+ * column and row, which hold the rest.
+ */
+public final class BlockGrid {
+
+	/** A rectangle of input pixels in the coordinates of the whole image; it may reach past the image's edges. */
+	public static final class Window {
+		private final int x, y, width, height;
+
+		Window(int x, int y, int width, int height) {
+			this.x = x;
+			this.y = y;
+			this.width = width;
+			this.height = height;
+		}
+
+		/** First input column (negative when the window starts left of the image). */
+		public int x() { return x; }
+		/** First input row (negative when the window starts above the image). */
+		public int y() { return y; }
+		public int width() { return width; }
+		public int height() { return height; }
+
+		@Override
+		public String toString() {
+			return width + "×" + height + " at " + x + "," + y;
+		}
+	}
+
+	private final int imageWidth, imageHeight;
+	private final List<ConvolutionGeometry> geometries;
+	private final int outputWidth, outputHeight;
+	private final int blockWidth, blockHeight;
+	private final int columns, rows;
+
+	private BlockGrid(int imageWidth, int imageHeight, List<ConvolutionGeometry> geometries, int blockWidth,
+		int blockHeight)
+	{
+		this.imageWidth = imageWidth;
+		this.imageHeight = imageHeight;
+		this.geometries = geometries;
+		this.outputWidth = geometries.get(0).outputWidth();
+		this.outputHeight = geometries.get(0).outputHeight();
+		this.blockWidth = Math.min(blockWidth, outputWidth);
+		this.blockHeight = Math.min(blockHeight, outputHeight);
+		this.columns = (outputWidth + this.blockWidth - 1) / this.blockWidth;
+		this.rows = (outputHeight + this.blockHeight - 1) / this.blockHeight;
+	}
+
+	/**
+	 * The grid of {@code blockWidth × blockHeight} output blocks for convolving an image of this size with a bank.
+	 *
+	 * @throws UserException for an empty bank, a block size under 1, a kernel larger than the image in valid mode,
+	 *         or kernels whose feature maps differ in size (different kernel sizes outside {@code same} mode)
+	 */
+	public static BlockGrid of(int imageWidth, int imageHeight, List<Kernel> kernels, ConvolutionOptions options,
+		int blockWidth, int blockHeight)
+	{
+		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
+		if (blockWidth < 1 || blockHeight < 1) {
+			throw new UserException("a block must be at least 1×1 output pixels, got " + blockWidth + "×" + blockHeight);
+		}
+		if (imageWidth < 1 || imageHeight < 1) {
+			throw new UserException("an image must be at least 1×1 pixel, got " + imageWidth + "×" + imageHeight);
+		}
+		List<ConvolutionGeometry> gs = new ArrayList<>();
+		for (Kernel k : kernels) {
+			ConvolutionGeometry g = ConvolutionGeometry.of(imageWidth, imageHeight, k.width(), k.height(), options);
+			ConvolutionGeometry first = gs.isEmpty() ? g : gs.get(0);
+			if (g.outputWidth() != first.outputWidth() || g.outputHeight() != first.outputHeight()) {
+				Kernel k0 = kernels.get(0);
+				throw new UserException("kernels '" + k0.name() + "' (" + k0.width() + "×" + k0.height() + ") and '"
+					+ k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps of different sizes in "
+					+ options.mode().label() + " mode, which cannot share one output; use mode same, or run kernels of "
+					+ "different sizes separately");
+			}
+			gs.add(g);
+		}
+		return new BlockGrid(imageWidth, imageHeight, Collections.unmodifiableList(gs), blockWidth, blockHeight);
+	}
+
+	public int imageWidth() { return imageWidth; }
+	public int imageHeight() { return imageHeight; }
+	/** Columns of every kernel's feature map. */
+	public int outputWidth() { return outputWidth; }
+	/** Rows of every kernel's feature map. */
+	public int outputHeight() { return outputHeight; }
+	/** Output columns of a block (all but the last column of blocks). */
+	public int blockWidth() { return blockWidth; }
+	/** Output rows of a block (all but the last row of blocks). */
+	public int blockHeight() { return blockHeight; }
+	/** Blocks across. */
+	public int columns() { return columns; }
+	/** Blocks down. */
+	public int rows() { return rows; }
+
+	/** Number of blocks. */
+	public int blocks() {
+		return Math.multiplyExact(columns, rows);
+	}
+
+	/** The geometry of the whole convolution with kernel {@code k} of the bank. */
+	public ConvolutionGeometry geometry(int k) {
+		return geometries.get(k);
+	}
+
+	/** Number of kernels in the bank. */
+	public int kernels() {
+		return geometries.size();
+	}
+
+	/** The output pixels of block {@code index}. */
+	public Region region(int index) {
+		if (index < 0 || index >= blocks()) {
+			throw new IndexOutOfBoundsException("block " + index + " of " + blocks());
+		}
+		int bx = index % columns, by = index / columns;
+		int x = bx * blockWidth, y = by * blockHeight;
+		return Region.of(x, y, Math.min(blockWidth, outputWidth - x), Math.min(blockHeight, outputHeight - y));
+	}
+
+	/** The input pixels kernel {@code k} reads for {@code region}: output (r, c) reads window rows r*sy + i*dy. */
+	Window window(int k, Region region) {
+		ConvolutionGeometry g = geometries.get(k).region(region);
+		int sx = g.strideX(), sy = g.strideY();
+		return new Window(-g.anchorX(), -g.anchorY(), Math.toIntExact((region.width() - 1L) * sx + g.extentX()),
+			Math.toIntExact((region.height() - 1L) * sy + g.extentY()));
+	}
+
+	/** The input window block {@code index} reads: the union of every kernel's (they differ for mixed sizes). */
+	public Window window(int index) {
+		Region r = region(index);
+		long x0 = Long.MAX_VALUE, y0 = Long.MAX_VALUE, x1 = Long.MIN_VALUE, y1 = Long.MIN_VALUE;
+		for (int k = 0; k < geometries.size(); k++) {
+			Window w = window(k, r);
+			x0 = Math.min(x0, w.x);
+			y0 = Math.min(y0, w.y);
+			x1 = Math.max(x1, (long) w.x + w.width);
+			y1 = Math.max(y1, (long) w.y + w.height);
+		}
+		return new Window((int) x0, (int) y0, Math.toIntExact(x1 - x0), Math.toIntExact(y1 - y0));
+	}
+}

@@ -1,0 +1,115 @@
+package io.github.convolve2d.core;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Convolves an image that need not fit in memory, block by block: the output is cut into a {@link BlockGrid}, and
+ * each block is computed from its input window (the block grown by the kernel's reach), read from a
+ * {@link PlaneSource} and made up past the image's edges with the border rule. The window is then convolved in
+ * {@code valid} mode by {@link Convolution}, which reads the same values in the same order as the whole image's
+ * convolution, so a block equals the crop of the whole result: bit for bit on the direct and separable paths, and
+ * within SEMANTICS.md's bound when the cost model picks the FFT path (it chooses for the window's size).
+ * <p>
+ * Memory: a block needs its window (about {@code (blockWidth·sx + extentX) × (blockHeight·sy + extentY)} floats),
+ * at most as much again while reading a window that reaches past the edge, and its output planes; at most
+ * {@code threads} blocks are in flight. Nothing depends on the image's size.
+ *
+ * <pre>{@code
+ * BlockGrid grid = BlockGrid.of(source.width(), source.height(), kernels, options, 1024, 1024);
+ * BlockwiseConvolution.run(source, kernels, options, grid, sink, ProgressListener.NONE);
+ * }</pre>
+ */
+public final class BlockwiseConvolution {
+
+	private BlockwiseConvolution() {
+	}
+
+	/**
+	 * Computes block {@code index} of {@code grid} alone: one plane per kernel, each the block's region of that
+	 * kernel's feature map. All a remote worker needs is the source, the kernels, the options and the index.
+	 *
+	 * @param options as for the whole image; its thread count is used inside the block
+	 * @throws IOException when the source cannot be read
+	 * @throws UserException when the grid was made for another image size
+	 */
+	public static List<Plane> block(PlaneSource source, List<Kernel> kernels, ConvolutionOptions options,
+		BlockGrid grid, int index) throws IOException
+	{
+		Objects.requireNonNull(source, "source");
+		if (source.width() != grid.imageWidth() || source.height() != grid.imageHeight()
+			|| kernels.size() != grid.kernels())
+		{
+			throw new UserException("the block grid was made for a " + grid.imageWidth() + "×" + grid.imageHeight()
+				+ " image and " + grid.kernels() + " kernel(s), not for this " + source.width() + "×" + source.height()
+				+ " image and " + kernels.size() + " kernel(s)");
+		}
+		Region region = grid.region(index);
+		BlockGrid.Window all = grid.window(index);
+		Plane window = BlockWindow.read(source, all, options.border(), options.cval());
+		ConvolutionOptions valid = options.toBuilder().mode(Mode.VALID).build();
+		Plane[] maps = new Plane[kernels.size()];
+		boolean[] done = new boolean[kernels.size()];
+		for (int k = 0; k < kernels.size(); k++) {
+			if (done[k]) continue;
+			// kernels of one size read one window: convolve them together (a bank shares the FFT of its tiles)
+			BlockGrid.Window w = grid.window(k, region);
+			List<Integer> group = new ArrayList<>();
+			List<Kernel> bank = new ArrayList<>();
+			for (int q = k; q < kernels.size(); q++) {
+				BlockGrid.Window v = grid.window(q, region);
+				if (!done[q] && v.x() == w.x() && v.y() == w.y() && v.width() == w.width() && v.height() == w.height()) {
+					group.add(q);
+					bank.add(kernels.get(q));
+					done[q] = true;
+				}
+			}
+			Plane part = crop(window, w.x() - all.x(), w.y() - all.y(), w.width(), w.height());
+			List<Plane> out = Convolution.convolve(part, bank, valid, ProgressListener.NONE);
+			for (int n = 0; n < group.size(); n++) maps[group.get(n)] = out.get(n);
+		}
+		List<Plane> result = new ArrayList<>();
+		for (Plane p : maps) result.add(p);
+		return result;
+	}
+
+	/**
+	 * Computes every block of {@code grid} that the sink does not already hold and hands each to the sink. Up to
+	 * {@code options.threads()} blocks are computed at once, one thread each (all threads inside a block when
+	 * there are fewer blocks than threads). The listener counts blocks and may cancel between them.
+	 *
+	 * @throws IOException when the source cannot be read or the sink cannot write; blocks already written stay
+	 * @throws java.util.concurrent.CancellationException when the listener cancelled
+	 */
+	public static void run(PlaneSource source, List<Kernel> kernels, ConvolutionOptions options, BlockGrid grid,
+		BlockSink sink, ProgressListener listener) throws IOException
+	{
+		int blocks = grid.blocks();
+		int inFlight = Math.min(options.threads(), blocks);
+		ConvolutionOptions inner = options.toBuilder().threads(Math.max(1, options.threads() / inFlight)).build();
+		try {
+			Parallel.forEach(blocks, inFlight, listener, (index, scratch) -> {
+				try {
+					if (sink.has(index)) return;
+					sink.write(index, grid.region(index), block(source, kernels, inner, grid, index));
+				}
+				catch (IOException e) {
+					throw new UncheckedIOException(e);
+				}
+			});
+		}
+		catch (UncheckedIOException e) {
+			throw e.getCause();
+		}
+	}
+
+	private static Plane crop(Plane p, int x, int y, int w, int h) throws IOException {
+		if (x == 0 && y == 0 && w == p.width() && h == p.height()) return p;
+		float[] px = new float[Math.multiplyExact(w, h)];
+		PlaneSource.of(p).read(x, y, w, h, px);
+		return Plane.wrap(w, h, px);
+	}
+}
