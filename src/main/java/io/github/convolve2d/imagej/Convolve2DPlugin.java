@@ -6,11 +6,12 @@ import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
 import ij.WindowManager;
-import ij.plugin.filter.PlugInFilter;
+import ij.gui.Roi;
+import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
-import ij.process.ImageProcessor;
 
 import java.awt.GraphicsEnvironment;
+import java.awt.Rectangle;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 
@@ -20,44 +21,50 @@ import java.util.concurrent.CancellationException;
  * {@code cell-Laplacian 4-neighbour}). The source image is never changed.
  * <p>
  * Interactive runs show a dialog that starts from the last settings and are recorded as one
- * {@code run("Convolve 2D...", "...")} line. Macro runs read their options directly (no dialog, no AWT, so
- * they work headless) starting from the defaults. Mistakes are reported by {@link UserMessages}. The work is
- * done by {@link ConvolveSettings} (options), {@link FeatureMaps} (image ⇄ core) and {@link ImageJProgress}.
+ * {@code run("Convolve 2D...", "...")} line in ASCII that replays to the same pixels. Macro runs read their
+ * options directly (no dialog, no AWT, so they work headless) starting from the defaults. Mistakes are
+ * reported by {@link UserMessages}; the status bar shows the computation's own time ({@link StatusLine}).
+ * It is a plain {@link PlugIn}, not a filter, so that ImageJ's filter runner does not overwrite that line with
+ * a time that counts the dialog.
  */
-public class Convolve2DPlugin implements PlugInFilter {
+public class Convolve2DPlugin implements PlugIn {
 
 	/** The menu command, as registered in plugins.config. */
 	public static final String COMMAND = "Convolve 2D...";
 
 	private static final String PREFS_KEY = "convolve2d.options";
 	private static final String FIRST_DIALOG =
-		"preset=[Sobel X] mode=same border=replicate cval=0 stride=1 dilation=1 method=auto stack";
+		"preset=sobel-x mode=same border=replicate cval=0 stride=1 dilation=1 stack";
 
 	/** The last dialog's values in this session, kept even when they failed to read (to fix them). */
 	private static MacroOptions lastDialog;
 
-	private ImagePlus imp;
-
 	@Override
-	public int setup(String arg, ImagePlus imp) {
-		this.imp = imp;
+	public void run(String arg) {
+		ImagePlus imp = WindowManager.getCurrentImage();
 		if (imp == null) {
 			UserMessages.error("no image is open; open an image first (File > Open...)");
-			return DONE;
+			return;
 		}
-		return DOES_ALL | NO_CHANGES;
-	}
-
-	@Override
-	public void run(ImageProcessor ip) {
 		String macro = Macro.getOptions();
 		try {
-			ConvolveSettings settings = macro != null ? ConvolveSettings.fromMacro(macro) : fromDialog();
+			ConvolveSettings settings = macro != null ? ConvolveSettings.fromMacro(macro) : fromDialog(imp);
 			if (settings == null) return; // cancelled
-			ImagePlus result = FeatureMaps.compute(imp, settings, Prefs.getThreads(), new ImageJProgress());
+			if (!imp.lock()) return; // ImageJ has said that the image is busy
+			ImagePlus result;
+			long start = System.nanoTime();
+			try {
+				result = FeatureMaps.compute(imp, settings, Prefs.getThreads(), new ImageJProgress());
+			}
+			finally {
+				imp.unlock();
+			}
+			long nanos = System.nanoTime() - start;
 			result.setTitle(WindowManager.makeUniqueName(result.getTitle()));
 			result.show();
-			IJ.showStatus("");
+			IJ.showProgress(1.0);
+			Rectangle area = area(imp);
+			IJ.showStatus(StatusLine.of(nanos, settings.allPlanes() ? imp.getStackSize() : 1, area.width, area.height));
 		}
 		catch (UserException e) {
 			IJ.showProgress(1.0);
@@ -73,34 +80,55 @@ public class Convolve2DPlugin implements PlugInFilter {
 			IJ.showStatus(UserMessages.TITLE + " cancelled; no result");
 			if (macro != null) UserMessages.error("cancelled (Escape pressed); no result");
 		}
+		catch (RuntimeException e) {
+			IJ.showProgress(1.0);
+			UserMessages.bug(e);
+		}
+	}
+
+	/** The area convolved: the selection's bounds within the image, or the whole image. */
+	private static Rectangle area(ImagePlus imp) {
+		Roi roi = imp.getRoi();
+		Rectangle image = new Rectangle(0, 0, imp.getWidth(), imp.getHeight());
+		if (roi == null || !roi.isArea()) return image;
+		Rectangle r = roi.getBounds().intersection(image);
+		return r.isEmpty() ? image : r;
 	}
 
 	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */
-	private ConvolveSettings fromDialog() {
+	private ConvolveSettings fromDialog(ImagePlus imp) {
 		if (GraphicsEnvironment.isHeadless()) {
 			throw new UserException("no options given and there is no display for the dialog; call it"
-				+ " from a macro, e.g. run(\"" + COMMAND + "\", \"preset=[Sobel X] mode=same\")");
+				+ " from a macro, e.g. run(\"" + COMMAND + "\", \"preset=sobel-x mode=same\")");
 		}
 		MacroOptions start = lastDialog != null ? lastDialog : MacroOptions.parse(Prefs.get(PREFS_KEY, FIRST_DIALOG));
 		while (true) {
 			MacroOptions chosen = ConvolveDialog.show(imp, start);
-			if (chosen == null) return null;
-			lastDialog = chosen;
+			if (chosen == null) {
+				Recorder.setCommand(null); // a cancelled dialog records nothing
+				return null;
+			}
 			try {
 				ConvolveSettings settings = ConvolveSettings.from(chosen);
-				Prefs.set(PREFS_KEY, settings.toString());
+				lastDialog = settings.remembered();
+				Prefs.set(PREFS_KEY, lastDialog.toString());
 				if (Recorder.record) record(settings);
 				return settings;
 			}
 			catch (UserException e) {
+				lastDialog = chosen;
 				IJ.error(UserMessages.TITLE, e.getMessage());
 				start = chosen;
 			}
 		}
 	}
 
-	/** Records the settings as the options of this command's {@code run(...)} line. */
+	/**
+	 * Records the settings as the options of this command's {@code run(...)} line, replacing whatever the
+	 * dialog's file choosers may have left there (ImageJ records the path of every Open/Save dialog).
+	 */
 	static void record(ConvolveSettings settings) {
+		Recorder.resetCommandOptions();
 		for (Map.Entry<String, String> e : settings.toMacroOptions().asMap().entrySet()) {
 			if (e.getValue() == null) Recorder.recordOption(e.getKey());
 			else Recorder.recordOption(e.getKey(), e.getValue());

@@ -44,7 +44,7 @@ final class ConvolveDialog {
 	static final List<String> BANKS = Arrays.asList("Sobel X, Sobel Y", "Prewitt X, Prewitt Y", "Scharr X, Scharr Y",
 		"Sobel X, Sobel Y, Laplacian 4-neighbour");
 
-	private static final Pattern WITH_SIGMA = Pattern.compile("^(.+?)\\s+σ=(\\S+)$");
+	private static final Pattern WITH_SIGMA = Pattern.compile("^(.+?)(?:\\s+σ=|:)(\\S+)$");
 
 	private final ImagePlus imp;
 	private Choice preset;
@@ -126,16 +126,25 @@ final class ConvolveDialog {
 		return MacroOptions.of(m);
 	}
 
-	/** The preset choice and σ text for a {@code preset=} value: e.g. {"Gaussian", "2.5"}. */
+	/** The preset choice and σ text for a {@code preset=} value: e.g. {"Gaussian", "2.5"} for gaussian:2.5. */
 	static String[] initialChoice(String presetText) {
-		String t = presetText.trim();
-		Optional<Preset> p = Presets.find(t);
-		if (p.isPresent()) return new String[] { p.get().label(), sigmaText(p.get()) };
-		Matcher m = WITH_SIGMA.matcher(t);
-		if (m.matches() && Presets.find(m.group(1)).isPresent()) {
-			return new String[] { Presets.find(m.group(1)).get().label(), m.group(2) };
+		List<String> labels = new ArrayList<>();
+		String sigma = "1";
+		for (String part : presetText.split(",")) {
+			String t = part.trim();
+			Optional<Preset> p = Presets.find(t);
+			Matcher m = WITH_SIGMA.matcher(t);
+			if (p.isPresent()) {
+				labels.add(p.get().label());
+				sigma = sigmaText(p.get());
+			}
+			else if (m.matches() && Presets.find(m.group(1)).isPresent()) {
+				labels.add(Presets.find(m.group(1)).get().label());
+				sigma = m.group(2);
+			}
+			else return new String[] { presetText.trim(), "1" };
 		}
-		return new String[] { t, "1" };
+		return new String[] { String.join(", ", labels), sigma };
 	}
 
 	private static String sigmaText(Preset p) {

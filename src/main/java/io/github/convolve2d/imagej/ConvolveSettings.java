@@ -3,6 +3,7 @@ package io.github.convolve2d.imagej;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 
 import java.util.Arrays;
@@ -16,7 +17,7 @@ import java.util.Map;
  * same keys) by {@link #from} and written back by {@link #toMacroOptions}, so that a recorded line replays to
  * the same result.
  * <p>
- * Keys: {@code preset}, {@code kernel}, {@code mode}, {@code border}, {@code cval}, {@code stride},
+ * Keys: {@code preset}, {@code kernel}, {@code name}, {@code mode}, {@code border}, {@code cval}, {@code stride},
  * {@code dilation}, {@code method}, and the flags {@code flip}, {@code normalize}, {@code stack}. A key left
  * out takes the plugin's default: {@code mode=same border=replicate cval=0 stride=1 dilation=1 method=auto},
  * flags off (as ImageJ does, a macro never inherits the last dialog's settings).
@@ -24,8 +25,8 @@ import java.util.Map;
 public final class ConvolveSettings {
 
 	/** The option keys, in the order they are recorded. */
-	public static final List<String> KEYS = Arrays.asList("preset", "kernel", "mode", "border", "cval", "stride",
-		"dilation", "method", "flip", "normalize", "stack");
+	public static final List<String> KEYS = Arrays.asList("preset", "kernel", "name", "mode", "border", "cval",
+		"stride", "dilation", "method", "flip", "normalize", "stack");
 
 	/** The plugin's defaults, those of ImageJ's own Convolve...: the image's size, edge pixels replicated. */
 	public static final ConvolutionOptions DEFAULT_OPTIONS =
@@ -59,7 +60,7 @@ public final class ConvolveSettings {
 					+ "' to turn it on and leave it out to turn it off");
 			}
 		}
-		KernelBank bank = KernelBank.of(o.asMap().get("preset"), o.asMap().get("kernel"));
+		KernelBank bank = KernelBank.of(o.asMap().get("preset"), o.asMap().get("kernel"), o.asMap().get("name"));
 		ConvolutionOptions.Builder b = DEFAULT_OPTIONS.toBuilder();
 		if (o.has("mode")) b.mode(o.get("mode", ""));
 		if (o.has("border")) b.border(o.get("border", ""));
@@ -77,23 +78,33 @@ public final class ConvolveSettings {
 	}
 
 	/**
-	 * These settings as macro options, every key written so that the line documents the run: e.g.
-	 * {@code preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=replicate cval=0 stride=1
-	 * dilation=1 method=auto flip normalize stack}. Parameterised presets are written by name alone.
+	 * These settings as macro options, in ASCII so that the line replays under {@code -batch} and
+	 * {@code runMacro}: presets by id ({@code preset=gaussian:2}), typed kernels by their values (exactly, so
+	 * the replay computes the same pixels) and their names when not the default, every option but
+	 * {@code method}, which is written only when it forces a path. E.g. {@code preset=sobel-x mode=same
+	 * border=replicate cval=0 stride=1 dilation=1 flip normalize stack}.
 	 */
 	public MacroOptions toMacroOptions() {
 		Map<String, String> m = new LinkedHashMap<>();
 		m.put("preset", kernels.presetText());
-		if (kernels.recordKernelText()) m.put("kernel", kernels.kernelLine());
+		if (!kernels.allPresets()) m.put("kernel", kernels.kernelLine());
+		if (kernels.nameText() != null) m.put("name", kernels.nameText());
 		m.put("mode", options.mode().label());
 		m.put("border", options.border().label());
 		m.put("cval", format(options.cval()));
 		m.put("stride", pair(options.strideY(), options.strideX()));
 		m.put("dilation", pair(options.dilationY(), options.dilationX()));
-		m.put("method", options.method().label());
+		if (options.method() != Method.AUTO) m.put("method", options.method().label());
 		if (options.flip()) m.put("flip", null);
 		if (options.normalize()) m.put("normalize", null);
 		if (allPlanes) m.put("stack", null);
+		return MacroOptions.of(m);
+	}
+
+	/** These settings as the dialog remembers them for the next run: as {@link #toMacroOptions}, never a forced method. */
+	public MacroOptions remembered() {
+		Map<String, String> m = new LinkedHashMap<>(toMacroOptions().asMap());
+		m.remove("method");
 		return MacroOptions.of(m);
 	}
 

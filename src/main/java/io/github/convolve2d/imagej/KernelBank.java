@@ -14,66 +14,75 @@ import java.util.Optional;
 
 /**
  * The kernels of one run, one or several (a bank), each remembering whether it came from a preset. Read from
- * the plugin's two kernel options: {@code preset=} (preset names separated by commas, e.g.
- * {@code [Sobel X, Sobel Y]}, or {@code Custom}) and {@code kernel=} (kernel text, rows separated by {@code ;}
- * or new lines, kernels separated by {@code |}). When both are given they must agree, so an edited recording
- * never silently computes something else than its preset says; a lone {@code Custom} covers every kernel of
- * the text.
+ * the plugin's kernel options: {@code preset=} (preset ids or labels separated by commas, e.g.
+ * {@code sobel-x,sobel-y} or {@code [Sobel X, Sobel Y]}, or {@code custom}), {@code kernel=} (kernel text,
+ * rows separated by {@code ;} or new lines, kernels separated by {@code |}) and {@code name=} (the labels of
+ * the typed kernels, separated by commas; default {@code Custom}, {@code Custom 2}, ...). When preset= and
+ * kernel= are both given they must agree, so an edited recording never silently computes something else than
+ * its preset says; a lone {@code custom} covers every kernel of the text.
  */
 public final class KernelBank {
 
-	/** The preset-list entry (and kernel name) of a kernel typed by the user. */
+	/** The preset-list entry (and default kernel name) of a kernel typed by the user. */
 	public static final String CUSTOM = "Custom";
 
 	private final List<Kernel> kernels;
-	/** Per kernel: the preset name as {@link Presets#resolve} accepts it back, or null for a typed kernel. */
-	private final List<String> presetNames;
-	/** Per kernel: true for a parameterised preset (Gaussian σ…), whose kernel text is long. */
-	private final List<Boolean> parameterised;
+	/** Per kernel: the preset's ASCII id as {@link Presets#id} gives it, or null for a typed kernel. */
+	private final List<String> presetIds;
 
-	private KernelBank(List<Kernel> kernels, List<String> presetNames, List<Boolean> parameterised) {
+	private KernelBank(List<Kernel> kernels, List<String> presetIds) {
 		this.kernels = Collections.unmodifiableList(kernels);
-		this.presetNames = Collections.unmodifiableList(presetNames);
-		this.parameterised = Collections.unmodifiableList(parameterised);
+		this.presetIds = Collections.unmodifiableList(presetIds);
+	}
+
+	/** The kernels that a {@code preset=} and a {@code kernel=} value stand for; either may be null. */
+	public static KernelBank of(String presetText, String kernelText) {
+		return of(presetText, kernelText, null);
 	}
 
 	/**
-	 * The kernels that a {@code preset=} and a {@code kernel=} value stand for; either may be null.
+	 * The kernels that {@code preset=}, {@code kernel=} and {@code name=} values stand for; any may be null.
 	 *
-	 * @throws UserException for no kernel at all, an unknown preset, bad kernel text (naming the
-	 *         kernel, row and column), or a preset list that disagrees with the kernel text
+	 * @throws UserException for no kernel at all, an unknown preset, bad kernel text (naming the kernel, row
+	 *         and column), a preset list that disagrees with the kernel text, or names that do not fit
 	 */
-	public static KernelBank of(String presetText, String kernelText) {
+	public static KernelBank of(String presetText, String kernelText, String nameText) {
 		List<String> presets = presetText == null ? Collections.emptyList() : split(presetText, "[,|]");
 		boolean hasText = kernelText != null && !kernelText.trim().isEmpty();
 		if (presets.isEmpty() && !hasText) {
-			throw new UserException("no kernel given; give preset=[Sobel X] (or several: preset=[Sobel X,"
-				+ " Sobel Y]) or kernel=[0 1 0; 1 -4 1; 0 1 0] (several separated by |)");
+			throw new UserException("no kernel given; give preset=sobel-x (or several: preset=sobel-x,sobel-y)"
+				+ " or kernel=[0 1 0; 1 -4 1; 0 1 0] (several separated by |)");
 		}
 		List<Kernel> kernels = new ArrayList<>();
-		List<String> names = new ArrayList<>();
-		List<Boolean> param = new ArrayList<>();
+		List<String> ids = new ArrayList<>();
+		List<String> blocks = hasText ? split(kernelText, "\\|") : Collections.emptyList();
+		if (hasText && blocks.isEmpty()) {
+			throw new UserException("kernel= holds no kernel, only separators (|); give rows of numbers such as"
+				+ " kernel=[0 1 0; 1 -4 1; 0 1 0]");
+		}
 		if (!hasText) {
 			for (String p : presets) {
 				if (isCustom(p)) {
-					throw new UserException("preset Custom needs the kernel itself: type it in the dialog's"
+					throw new UserException("preset custom needs the kernel itself: type it in the dialog's"
 						+ " text area (rows on lines), or in a macro add kernel=[...] with rows separated by ;");
 				}
-				Kernel k = Presets.resolve(p);
-				kernels.add(k);
-				names.add(k.name());
-				param.add(isParameterised(p));
+				kernels.add(Presets.resolve(p));
+				ids.add(Presets.id(p));
 			}
-			return new KernelBank(kernels, names, param);
+			if (nameText != null) {
+				throw new UserException("name= labels typed kernels (kernel=...), but every kernel here is a"
+					+ " preset; leave out name=");
+			}
+			return new KernelBank(kernels, ids);
 		}
-		List<String> blocks = split(kernelText, "\\|");
 		// a lone Custom (the dialog's choice once the text is edited) stands for every typed kernel
 		if (presets.size() == 1 && isCustom(presets.get(0))) presets = Collections.emptyList();
 		if (!presets.isEmpty() && presets.size() != blocks.size()) {
 			throw new UserException("preset= names " + presets.size() + " kernel(s) but kernel= holds "
-				+ blocks.size() + " (separated by |); give one preset name (or Custom) per kernel, or leave out"
+				+ blocks.size() + " (separated by |); give one preset id (or custom) per kernel, or leave out"
 				+ " preset=");
 		}
+		List<String> names = nameText == null ? null : names(nameText);
 		int customs = 0;
 		for (int n = 0; n < blocks.size(); n++) {
 			String where = blocks.size() > 1 ? "kernel " + (n + 1) + " of " + blocks.size() + ": " : "";
@@ -87,21 +96,53 @@ public final class KernelBank {
 			String p = presets.isEmpty() ? CUSTOM : presets.get(n);
 			if (isCustom(p)) {
 				customs++;
-				kernels.add(typed.withName(customs == 1 ? CUSTOM : CUSTOM + " " + customs));
-				names.add(null);
-				param.add(false);
+				String name = customs == 1 ? CUSTOM : CUSTOM + " " + customs;
+				if (names != null && customs <= names.size()) name = names.get(customs - 1);
+				kernels.add(typed.withName(name));
+				ids.add(null);
 				continue;
 			}
 			Kernel preset = Presets.resolve(p);
 			if (!sameValues(preset, typed)) {
 				throw new UserException(where + "the kernel text differs from preset '" + preset.name()
-					+ "'; write preset=Custom to use your own kernel, or leave out kernel= to use the preset");
+					+ "'; write preset=custom to use your own kernel, or leave out kernel= to use the preset");
 			}
 			kernels.add(preset);
-			names.add(preset.name());
-			param.add(isParameterised(p));
+			ids.add(Presets.id(p));
 		}
-		return new KernelBank(kernels, names, param);
+		if (names != null && names.size() != customs) {
+			throw new UserException("name= gives " + names.size() + " name(s) but there are " + customs
+				+ " typed kernel(s); give one name per typed kernel, separated by commas");
+		}
+		return new KernelBank(kernels, ids);
+	}
+
+	/** The names of a {@code name=} value: separated by commas, none empty. */
+	private static List<String> names(String nameText) {
+		List<String> names = new ArrayList<>();
+		for (String s : nameText.split(",", -1)) {
+			String name = s.trim();
+			if (name.isEmpty()) {
+				throw new UserException("name= holds an empty name; give one name per typed kernel, separated"
+					+ " by commas, e.g. name=[edges, ridges]");
+			}
+			if (!name.equals(safeName(name))) {
+				throw new UserException("kernel name '" + name + "' holds a character names cannot hold ("
+					+ "brackets, |, ; or a control character); e.g. name=" + safeName(name).replace(' ', '_'));
+			}
+			names.add(name);
+		}
+		return names;
+	}
+
+	/**
+	 * A kernel name that a recorded {@code name=} value holds safely: printable ASCII without brackets, commas,
+	 * {@code |} or {@code ;} (others become {@code _}), e.g. a kernel file's name.
+	 */
+	public static String safeName(String name) {
+		StringBuilder sb = new StringBuilder();
+		for (char c : name.trim().toCharArray()) sb.append(c < ' ' || c > '~' || "[],|;".indexOf(c) >= 0 ? '_' : c);
+		return sb.toString();
 	}
 
 	/**
@@ -117,33 +158,40 @@ public final class KernelBank {
 
 	/** A bank of the given kernels, all counted as typed by the user (named as they are). */
 	public static KernelBank custom(List<Kernel> kernels) {
-		List<String> names = new ArrayList<>(Collections.nCopies(kernels.size(), (String) null));
-		return new KernelBank(new ArrayList<>(kernels), names,
-			new ArrayList<>(Collections.nCopies(kernels.size(), false)));
+		return new KernelBank(new ArrayList<>(kernels), new ArrayList<>(Collections.nCopies(kernels.size(),
+			(String) null)));
 	}
 
 	public List<Kernel> kernels() {
 		return kernels;
 	}
 
-	/** The {@code preset=} value that gives these kernels back, e.g. {@code Sobel X, Custom}. */
+	/** The {@code preset=} value that gives these kernels back, in ASCII: e.g. {@code sobel-x,gaussian:2,custom}. */
 	public String presetText() {
 		List<String> parts = new ArrayList<>();
-		for (String p : presetNames) parts.add(p == null ? CUSTOM : p);
-		return String.join(", ", parts);
+		for (String p : presetIds) parts.add(p == null ? CUSTOM.toLowerCase(Locale.ROOT) : p);
+		return String.join(",", parts);
 	}
 
-	/** True when every kernel comes from a preset. */
+	/** True when every kernel comes from a preset: then {@code preset=} alone gives them back. */
 	public boolean allPresets() {
-		return !presetNames.contains(null);
+		return !presetIds.contains(null);
 	}
 
 	/**
-	 * True when the {@code kernel=} text is worth recording: some kernel is typed, or all are fixed presets
-	 * (short text). Parameterised presets (a Gaussian's 289 values) are recorded by name alone.
+	 * The {@code name=} value of the typed kernels (e.g. {@code edge} for a kernel opened from edge.txt), or null
+	 * when they carry the default names Custom, Custom 2, ...
 	 */
-	public boolean recordKernelText() {
-		return !allPresets() || !parameterised.contains(true);
+	public String nameText() {
+		List<String> names = new ArrayList<>();
+		boolean defaults = true;
+		for (int n = 0; n < kernels.size(); n++) {
+			if (presetIds.get(n) != null) continue;
+			String name = kernels.get(n).name();
+			defaults &= name.equals(names.isEmpty() ? CUSTOM : CUSTOM + " " + (names.size() + 1));
+			names.add(name);
+		}
+		return defaults ? null : String.join(", ", names);
 	}
 
 	/** The kernels as one line for a macro: rows separated by {@code "; "}, kernels by {@code " | "}. */
@@ -169,12 +217,6 @@ public final class KernelBank {
 
 	private static boolean isCustom(String preset) {
 		return CUSTOM.toLowerCase(Locale.ROOT).equals(preset.trim().toLowerCase(Locale.ROOT));
-	}
-
-	private static boolean isParameterised(String preset) {
-		String bare = preset.trim().replaceAll("^\\[|\\]$", "").trim();
-		Optional<Preset> p = Presets.find(bare);
-		return !p.isPresent() || p.get().isParameterised();
 	}
 
 	/** Equal values (to 1e-12 relative): kernel text written by toText()/toLine() reads back exactly. */

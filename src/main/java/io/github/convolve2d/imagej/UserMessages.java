@@ -42,4 +42,16 @@ public final class UserMessages {
 			macro.abort(line);
 		}
 	}
+
+	/**
+	 * Reports a bug (any exception that is not a user's mistake): its stack trace goes to the Log (standard
+	 * output headless) for a bug report, the user gets one line saying so, and a running macro is stopped.
+	 */
+	public static void bug(Throwable e) {
+		java.io.StringWriter trace = new java.io.StringWriter();
+		e.printStackTrace(new java.io.PrintWriter(trace));
+		IJ.log(trace.toString());
+		error("internal error, not caused by your settings: " + e + ". Please report it with the stack trace"
+			+ " from the Log window");
+	}
 }

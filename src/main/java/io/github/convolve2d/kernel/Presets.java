@@ -77,13 +77,44 @@ public final class Presets {
 	 * @throws UserException for an unknown name (listing the ids) or a bad parameter
 	 */
 	public static Kernel resolve(String name) {
+		Reference r = reference(name);
+		return Double.isNaN(r.parameter) ? r.preset.kernel() : r.preset.kernel(r.parameter);
+	}
+
+	/**
+	 * The ASCII id form of a preset name, as macros should record it: {@code sobel-x} for {@code Sobel X},
+	 * {@code gaussian:2.5} for {@code [Gaussian σ=2.5]}, {@code gaussian:1} for {@code gaussian} (the default
+	 * written out). {@link #resolve} reads it back to the same kernel.
+	 *
+	 * @throws UserException as {@link #resolve} does
+	 */
+	public static String id(String name) {
+		Reference r = reference(name);
+		if (!r.preset.isParameterised()) return r.preset.id();
+		double parameter = Double.isNaN(r.parameter) ? r.preset.defaultParameter() : r.parameter;
+		r.preset.kernel(parameter); // validates the range
+		return r.preset.id() + ":" + Preset.format(parameter);
+	}
+
+	/** A preset and its parameter as given (NaN when none was). */
+	private static final class Reference {
+		final Preset preset;
+		final double parameter;
+
+		Reference(Preset preset, double parameter) {
+			this.preset = preset;
+			this.parameter = parameter;
+		}
+	}
+
+	private static Reference reference(String name) {
 		if (name == null || name.trim().isEmpty()) {
 			throw new UserException("no preset given; use one of " + ids());
 		}
 		String text = name.trim();
 		String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1).trim() : text;
 		Optional<Preset> plain = find(bare);
-		if (plain.isPresent()) return plain.get().kernel();
+		if (plain.isPresent()) return new Reference(plain.get(), Double.NaN);
 		Matcher m = WITH_PARAMETER.matcher(text);
 		if (m.matches()) {
 			Optional<Preset> p = find(m.group(1));
@@ -91,15 +122,15 @@ public final class Presets {
 				if (!p.get().isParameterised()) {
 					throw new UserException("preset '" + p.get().label() + "' takes no parameter");
 				}
-				double value;
 				try {
-					value = Double.parseDouble(m.group(2));
+					double value = Double.parseDouble(m.group(2));
+					if (Double.isNaN(value)) throw new NumberFormatException("NaN");
+					return new Reference(p.get(), value);
 				}
 				catch (NumberFormatException e) {
 					throw new UserException("preset '" + p.get().label() + "': '" + m.group(2)
 						+ "' is not a number; write e.g. " + p.get().id() + ":2.5");
 				}
-				return p.get().kernel(value);
 			}
 		}
 		throw new UserException("unknown preset '" + text + "'; use one of " + ids()

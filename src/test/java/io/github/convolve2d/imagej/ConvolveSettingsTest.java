@@ -91,13 +91,34 @@ class ConvolveSettingsTest {
 	}
 
 	@Test
-	void recordedLineIsReadable() {
-		assertEquals("preset=[Sobel X] kernel=[-1 0 1; -2 0 2; -1 0 1] mode=same border=replicate cval=0 stride=1"
-			+ " dilation=1 method=auto flip normalize stack",
+	void recordedLineIsAsciiWithPresetIds() {
+		assertEquals("preset=sobel-x mode=same border=replicate cval=0 stride=1 dilation=1 flip normalize stack",
 			ConvolveSettings.fromMacro("preset=[Sobel X] flip normalize stack").toString());
-		// a parameterised preset is written by name: its kernel text would be hundreds of numbers
-		assertEquals("preset=[Gaussian σ=2.5] mode=same border=replicate cval=0 stride=1 dilation=1 method=auto",
-			ConvolveSettings.fromMacro("preset=gaussian:2.5").toString());
+		assertEquals("preset=gaussian:2.5 mode=same border=replicate cval=0 stride=1 dilation=1",
+			ConvolveSettings.fromMacro("preset=[Gaussian σ=2.5]").toString());
+		assertEquals("preset=log:1.4,sobel-y mode=same border=replicate cval=0 stride=1 dilation=1",
+			ConvolveSettings.fromMacro("preset=[LoG, Sobel Y]").toString(), "a default σ is written out");
+		// typed kernels by value, with their names when not the default; a method only when forced
+		assertEquals("preset=sobel-x,custom kernel=[-1 0 1; -2 0 2; -1 0 1 | 1 2] name=ridge mode=same"
+			+ " border=replicate cval=0 stride=1 dilation=1 method=fft",
+			ConvolveSettings.fromMacro("preset=[Sobel X, Custom] kernel=[-1 0 1;-2 0 2;-1 0 1|1 2] name=ridge"
+				+ " method=fft").toString());
+		assertEquals("preset=custom kernel=[1 2] mode=same border=replicate cval=0 stride=1 dilation=1",
+			ConvolveSettings.fromMacro("kernel=[1 2] name=Custom method=auto").toString());
+	}
+
+	@Test
+	void theRememberedSettingsNeverForceAMethod() {
+		assertEquals("preset=sobel-x mode=same border=replicate cval=0 stride=1 dilation=1",
+			ConvolveSettings.fromMacro("preset=sobel-x method=direct").remembered().toString());
+	}
+
+	@Test
+	void namesLabelTypedKernels() {
+		KernelBank bank = ConvolveSettings.fromMacro("preset=[custom, sobel-y, custom] kernel=[1 | -1 -2 -1; 0 0 0;"
+			+ " 1 2 1 | 2] name=[edge, ridge 2]").kernels();
+		assertEquals("edge+Sobel Y+ridge 2", bank.title());
+		assertEquals("edge, ridge 2", bank.nameText());
 	}
 
 	@Test
@@ -114,6 +135,12 @@ class ConvolveSettingsTest {
 		assertMessage("differs from preset 'Sobel X'", "preset=[Sobel X] kernel=[1 2 3]");
 		assertMessage("never closed", "preset=[Sobel X");
 		assertMessage("given twice", "preset=sobel-x mode=same mode=full");
+		assertMessage("kernel= holds no kernel, only separators", "kernel=[|]");
+		assertMessage("kernel= holds no kernel, only separators", "preset=custom kernel=[ | | ]");
+		assertMessage("name= gives 2 name(s) but there are 1 typed kernel(s)", "kernel=[1] name=[a, b]");
+		assertMessage("every kernel here is a preset", "preset=sobel-x name=edges");
+		assertMessage("holds a character names cannot hold", "kernel=[1] name=[a;b]");
+		assertMessage("not a number; write e.g. gaussian:2.5", "preset=gaussian:NaN");
 	}
 
 	private static void assertMessage(String expected, String options) {

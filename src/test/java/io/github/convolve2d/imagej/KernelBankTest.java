@@ -45,7 +45,7 @@ class KernelBankTest {
 		KernelBank bank = KernelBank.of("Custom", "-1 0 1\n-2 0 2\n-1 0 1\n|\n1 2\n3 4\n|\n5");
 		assertEquals("Custom+Custom 2+Custom 3", bank.title());
 		assertEquals(4, bank.kernels().get(1).get(1, 1));
-		assertEquals("Custom, Custom, Custom", bank.presetText());
+		assertEquals("custom,custom,custom", bank.presetText());
 		assertEquals(bank.kernels(), KernelBank.of(bank.presetText(), bank.kernelLine()).kernels());
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
 			() -> KernelBank.of("Sobel X", "-1 0 1; -2 0 2; -1 0 1 | 1 2"));

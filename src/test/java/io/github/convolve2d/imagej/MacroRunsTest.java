@@ -47,8 +47,8 @@ class MacroRunsTest {
 		Convolve2DPlugin.record(chosen);
 		String recorded = Recorder.getCommandOptions();
 		Recorder.resetCommandOptions();
-		assertEquals("preset=[Sobel X, Custom] kernel=[-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full"
-			+ " border=wrap cval=0 stride=2,1 dilation=2 method=auto flip normalize", recorded);
+		assertEquals("preset=sobel-x,custom kernel=[-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full"
+			+ " border=wrap cval=0 stride=2,1 dilation=2 flip normalize", recorded);
 
 		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
 		ImageStack expected = FeatureMaps.compute(imp, chosen, 1, ProgressListener.NONE).getStack();
@@ -73,6 +73,17 @@ class MacroRunsTest {
 		"no image| run('Convolve 2D...', 'preset=sobel-x')| no image is open",
 		"no kernel| open('%s'); run('Convolve 2D...', 'mode=same')| no kernel given" })
 	void mistakesPrintOneLineAndStopTheMacro(String what, String macro, String message) {
+		assertOneLineAndStopped(what, macro, message);
+	}
+
+	@Test
+	void onlyKernelSeparatorsIsAMistakeNotABug() {
+		// was a NullPointerException's stack trace, and the macro went on
+		assertOneLineAndStopped("kernel=[|]", "open('%s'); run('Convolve 2D...', 'kernel=[|]')",
+			"kernel= holds no kernel, only separators (|)");
+	}
+
+	private static void assertOneLineAndStopped(String what, String macro, String message) {
 		String code = String.format(macro, HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"))
 			+ " print('went on'); return 'finished';";
 		PrintStream out = System.out;

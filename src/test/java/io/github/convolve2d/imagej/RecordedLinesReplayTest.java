@@ -1,0 +1,107 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.macro.Interpreter;
+import ij.plugin.frame.Recorder;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Method;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.kernel.KernelFiles;
+import io.github.convolve2d.kernel.Preset;
+import io.github.convolve2d.kernel.Presets;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every line the Recorder writes for a dialog run replays to the same pixels: the settings the dialog hands over
+ * are recorded through ImageJ's Recorder, the line is checked to be ASCII (ImageJ warns about anything else and
+ * {@code -batch} mangles it), written into a macro file and run by ImageJ's macro interpreter as {@code -batch}
+ * runs one ({@code IJ.runMacroFile}), and the replayed feature maps must equal the dialog run's pixel for pixel,
+ * with the same title. Cases: every preset (parameterised ones at a σ other than their default), every bank the
+ * dialog offers, a typed kernel, a kernel opened from a file (its name kept), and forced options.
+ */
+class RecordedLinesReplayTest {
+
+	private static final String IMAGE = "microaneurysms.png";
+
+	@TempDir
+	static Path dir;
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	static Stream<Arguments> dialogRuns() throws IOException {
+		List<Arguments> runs = new ArrayList<>();
+		for (Preset p : Presets.all()) {
+			String preset = p.isParameterised() ? p.label() + " σ=2.5" : p.label();
+			runs.add(Arguments.of("preset " + preset, ConvolveSettings.fromMacro("preset=[" + preset + "]")));
+		}
+		for (String bank : ConvolveDialog.BANKS) {
+			runs.add(Arguments.of("bank " + bank, ConvolveSettings.fromMacro("preset=[" + bank + "] stack")));
+		}
+		runs.add(Arguments.of("typed kernel", ConvolveSettings.fromMacro("preset=Custom kernel=[0.1 0.2 0.3\n"
+			+ "-1 2.5e-3 1\n0.3333333333333333 0 -7] border=constant cval=3")));
+		runs.add(Arguments.of("forced options", ConvolveSettings.fromMacro("preset=[Sobel X, Custom] kernel=["
+			+ "-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full border=wrap stride=2,1 dilation=2"
+			+ " method=direct flip normalize")));
+		Path file = Files.createTempFile("ridge", ".txt");
+		Files.write(file, "0.1\t0.7071067811865476\t0.1\n-0.3333333333333333\t1e-4\t-0.3333333333333333\n"
+			.getBytes(StandardCharsets.UTF_8));
+		Kernel opened = KernelFiles.read(file);
+		Files.delete(file);
+		runs.add(Arguments.of("kernel opened from a file", new ConvolveSettings(
+			KernelBank.custom(Collections.singletonList(opened)), ConvolveSettings.DEFAULT_OPTIONS, false)));
+		return runs.stream();
+	}
+
+	@ParameterizedTest(name = "{0}")
+	@MethodSource("dialogRuns")
+	void theRecordedLineReplaysUnderBatch(String what, ConvolveSettings dialogRun) throws IOException {
+		Recorder.resetCommandOptions();
+		Convolve2DPlugin.record(dialogRun);
+		String line = Recorder.getCommandOptions();
+		Recorder.resetCommandOptions();
+		assertNotNull(line, what);
+		assertTrue(line.chars().allMatch(c -> c >= ' ' && c < 127), what + ": not printable ASCII: " + line);
+		assertTrue(dialogRun.options().method() != Method.AUTO || !line.contains("method="),
+			what + ": method recorded although not forced: " + line);
+
+		Path macro = dir.resolve("replay.ijm");
+		Files.write(macro, ("open('" + HeadlessImageJ.SAMPLES.resolve(IMAGE).toAbsolutePath() + "');\n"
+			+ "run(\"" + Convolve2DPlugin.COMMAND + "\", \"" + line + "\");\n").getBytes(StandardCharsets.US_ASCII));
+		HeadlessImageJ.registerCommands();
+		IJ.runMacroFile(macro.toString(), null);
+		ImagePlus replay = Interpreter.getLastBatchModeImage();
+
+		ImagePlus expected = FeatureMaps.compute(HeadlessImageJ.open(IMAGE), dialogRun, 1, ProgressListener.NONE);
+		assertNotNull(replay, what + ": the replay made no image; line: " + line);
+		assertEquals(expected.getTitle(), replay.getTitle(), what + ": " + line);
+		assertEquals(expected.getStackSize(), replay.getStackSize(), what + ": " + line);
+		for (int n = 1; n <= expected.getStackSize(); n++) {
+			assertEquals(expected.getStack().getSliceLabel(n), replay.getStack().getSliceLabel(n), what + " label " + n);
+			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) replay.getStack().getPixels(n),
+				what + ", slice " + n + ": " + line);
+		}
+	}
+}
