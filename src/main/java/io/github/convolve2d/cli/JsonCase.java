@@ -7,6 +7,7 @@ import com.google.gson.JsonNull;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
 import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
@@ -18,6 +19,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -51,6 +53,7 @@ final class JsonCase {
 			Plane input = Plane.ofRows(JsonMatrix.read(c.get("input"), "input"));
 			List<Kernel> kernels = kernels(c);
 			ConvolutionOptions options = options(c, threads);
+			checkPrintable(input, kernels, options);
 			List<Plane> outputs = Convolution.convolve(input, kernels, options, ProgressListener.NONE);
 			if (c.has("kernels")) {
 				JsonArray all = new JsonArray();
@@ -67,6 +70,31 @@ final class JsonCase {
 		}
 		return result;
 	}
+
+	/**
+	 * Refuses, before any work, a result too large to print as JSON: each value takes about a hundred bytes of
+	 * heap on its way out (the JSON tree and the text), so at most {@value #MAX_VALUES} values and no more than
+	 * the heap holds at that rate.
+	 */
+	private static void checkPrintable(Plane input, List<Kernel> kernels, ConvolutionOptions options) {
+		long values = 0;
+		String size = null;
+		for (Kernel k : kernels) {
+			ConvolutionGeometry g = ConvolutionGeometry.of(input.width(), input.height(), k.width(), k.height(), options);
+			values += (long) g.outputWidth() * g.outputHeight();
+			if (size == null) size = g.outputWidth() + "×" + g.outputHeight();
+		}
+		long most = Math.min(MAX_VALUES, Runtime.getRuntime().maxMemory() / BYTES_PER_VALUE);
+		if (values > most) {
+			throw new UserException(String.format(Locale.ROOT, "the result would hold %,d values (%s%s), more than "
+				+ "json prints (at most %,d); use a stride, mode=same or valid, less dilation, or the batch command "
+				+ "for images", values, size, kernels.size() > 1 ? " per kernel" : "", most));
+		}
+	}
+
+	/** Most values one {@code json} case prints (a 4096×4096 result). */
+	static final long MAX_VALUES = 1L << 24;
+	private static final long BYTES_PER_VALUE = 256;
 
 	private static List<Kernel> kernels(JsonObject c) {
 		boolean one = c.has("kernel"), many = c.has("kernels");

@@ -103,7 +103,7 @@ final class DirectConvolution implements ConvolutionPath {
 			return;
 		}
 		int y0 = r0 * sy - g.anchorY();
-		int rowsNeeded = (outRows - 1) * sy + lastRow * dy + 1;
+		int[] rowsRead = rowsRead(outRows, sy, dy);
 		int columns = usedColumns.length;
 		float[][] shifted = scratch.rows(0, columns, tileWidth);
 		float[][] acc = scratch.rows(1, outRows, tileWidth);
@@ -119,7 +119,7 @@ final class DirectConvolution implements ConvolutionPath {
 			int x0 = c0 * sx - g.anchorX();
 			java.util.Arrays.fill(summed, 0);
 			if (!floatOnly) for (int q = 0; q < outRows; q++) java.util.Arrays.fill(total[q], 0, n, 0.0);
-			for (int k = 0; k < rowsNeeded; k++) {
+			for (int k : rowsRead) {
 				boolean copied = false;
 				// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
 				int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(outRows - 1, k / sy);
@@ -150,6 +150,24 @@ final class DirectConvolution implements ConvolutionPath {
 				}
 			}
 		}
+	}
+
+	/**
+	 * The band-relative image rows {@code q*sy + i*dy} that the band's {@code outRows} output rows read through
+	 * a kernel row {@code i} with a non-zero tap, ascending, each once: at most {@code outRows × kh} rows however
+	 * large the dilation or stride, so the band's work never grows with them.
+	 */
+	private int[] rowsRead(int outRows, int sy, int dy) {
+		int[] k = new int[outRows * (lastRow + 1)];
+		int n = 0;
+		for (int i = 0; i <= lastRow; i++) {
+			if (rowWeights[i].length == 0) continue;
+			for (int q = 0; q < outRows; q++) k[n++] = q * sy + i * dy;
+		}
+		java.util.Arrays.sort(k, 0, n);
+		int distinct = 0;
+		for (int t = 0; t < n; t++) if (distinct == 0 || k[t] != k[distinct - 1]) k[distinct++] = k[t];
+		return java.util.Arrays.copyOf(k, distinct);
 	}
 
 	/** Writes output row {@code r}'s tile once its last kernel row is in: the float sum plus any double total. */

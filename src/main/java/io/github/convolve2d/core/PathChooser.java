@@ -22,7 +22,8 @@ import java.util.List;
  * transforms), shared by the kernels of a bank, plus {@value #NS_PER_OUTPUT} ns per output, plus the
  * direct recomputation of outputs near non-finite pixels (counted only when FFT is otherwise the cheapest).</li>
  * </ul>
- * All costs divide by the thread count. The model only needs to rank the paths: it was checked to pick a path
+ * All costs divide by the thread count. A kernel whose dilated extent does not fit in the largest FFT tile never
+ * goes to the FFT path ({@link #fftFits}). The model only needs to rank the paths: it was checked to pick a path
  * within 1.25× of the fastest forced one on the {@code bench} cases (README, section speed).
  */
 final class PathChooser {
@@ -79,7 +80,7 @@ final class PathChooser {
 					break;
 				case FFT:
 					if (!FFT_LIBRARY_PRESENT) throw noFftLibrary();
-					m[n] = Method.FFT;
+					m[n] = fftFits(g) ? Method.FFT : Method.DIRECT;
 					break;
 				case SEPARABLE:
 					if (Separation.of(w, g.kernelHeight(), g.kernelWidth()) == null) {
@@ -104,7 +105,7 @@ final class PathChooser {
 							m[n] = Method.SEPARABLE;
 						}
 					}
-					double fft = FFT_LIBRARY_PRESENT ? fftCost(g, o, sameSize) : Double.POSITIVE_INFINITY;
+					double fft = FFT_LIBRARY_PRESENT && fftFits(g) ? fftCost(g, o, sameSize) : Double.POSITIVE_INFINITY;
 					if (fft < best) {
 						if (nonFinite < 0) nonFinite = countNonFinite(image);
 						fft += repairCost(w, g, o, nonFinite);
@@ -114,6 +115,16 @@ final class PathChooser {
 			}
 		}
 		return m;
+	}
+
+	/**
+	 * Whether the FFT path can take this kernel: its dilated extent must fit in the largest FFT tile
+	 * ({@value FftPlan#MAX_TILE}), so that the tiles' memory never grows with the dilation. A larger extent (in
+	 * practice a dilated kernel, whose few taps the direct path sums at the cost of an undilated one) runs on the
+	 * direct path, also when {@code method=fft} is forced: the result is the same within SEMANTICS.md's bound.
+	 */
+	static boolean fftFits(ConvolutionGeometry g) {
+		return g.extentX() < FftPlan.MAX_TILE && g.extentY() < FftPlan.MAX_TILE;
 	}
 
 	static int nonZero(float[] w) {

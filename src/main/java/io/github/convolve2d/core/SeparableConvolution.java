@@ -60,10 +60,52 @@ final class SeparableConvolution implements ConvolutionPath {
 			vWeight[t] = s.column[i];
 			vTap[t++] = i;
 		}
-		this.ring = g.extentY() + o.strideY();
 		int outH = g.outputHeight();
-		this.bandRows = Math.max(1, (outH + 4 * threads - 1) / (4 * threads));
+		int rows = Math.max(1, (outH + 4 * threads - 1) / (4 * threads));
+		// a large dilation spreads the rows a band reads apart: fewer output rows per band keep the ring small
+		while (rows > 1 && (long) ringRows(rows) * g.outputWidth() > RING_FLOATS) rows = (rows + 1) / 2;
+		this.bandRows = rows;
+		this.ring = ringRows(rows);
 		this.bands = (outH + bandRows - 1) / bandRows;
+	}
+
+	/** Most floats the ring of intermediate rows may hold before bands get fewer rows (16 MB). */
+	private static final long RING_FLOATS = 4L << 20;
+
+	/**
+	 * The band-relative input rows {@code q*sy + i*dy} that output rows {@code q < outRows} read through a
+	 * non-zero vertical tap {@code i}, ascending, each once: at most {@code outRows × kh} rows whatever the
+	 * dilation or stride.
+	 */
+	private int[] rowsRead(int outRows) {
+		int sy = o.strideY(), dy = o.dilationY();
+		int[] k = new int[outRows * vTap.length];
+		int n = 0;
+		for (int i : vTap) for (int q = 0; q < outRows; q++) k[n++] = q * sy + i * dy;
+		java.util.Arrays.sort(k, 0, n);
+		int distinct = 0;
+		for (int t = 0; t < n; t++) if (distinct == 0 || k[t] != k[distinct - 1]) k[distinct++] = k[t];
+		return java.util.Arrays.copyOf(k, distinct);
+	}
+
+	/**
+	 * Intermediate rows that must be held at once for bands of {@code outRows} output rows: output row {@code q}
+	 * needs the rows read in {@code [q*sy, q*sy + extentY)}, which are consecutive in {@link #rowsRead}, so a
+	 * ring indexed by position in that list needs the most of them in any such window (at most
+	 * {@code extentY}, and at most {@code outRows × kh}).
+	 */
+	private int ringRows(int outRows) {
+		int[] k = rowsRead(outRows);
+		int most = 1, from = 0;
+		long span = g.extentY();
+		for (int q = 0; q < outRows; q++) {
+			long start = (long) q * o.strideY();
+			while (from < k.length && k[from] < start) from++;
+			int to = from;
+			while (to < k.length && k[to] < start + span) to++;
+			most = Math.max(most, to - from);
+		}
+		return most;
 	}
 
 	static UserException notSeparable(ConvolutionGeometry g) {
@@ -90,28 +132,21 @@ final class SeparableConvolution implements ConvolutionPath {
 		float[][] h = scratch.rows(1, ring, outW);
 		float[][] column = new float[nv][];
 		float[] acc = scratch.floats(0, outW);
-		int done = 0; // band-relative input rows below this are in the ring (or not needed)
+		int[] read = rowsRead(r1 - r0); // band-relative input rows; the one at position p lives in h[p % ring]
+		int done = 0; // positions below this are in the ring (or no longer needed)
 		for (int r = r0; r < r1; r++) {
 			int first = (r - r0) * sy;
-			int end = first + g.extentY();
-			for (int k = Math.max(done, first); k < end; k++) {
-				if (!read(k, r - r0, r1 - r0, sy, dy)) continue;
+			long end = (long) first + g.extentY();
+			for (; done < read.length && read[done] < end; done++) {
+				int k = read[done];
 				for (int t = 0; t < nh; t++) rows.sample(y0 + k, x0 + hColumn[t] * dx, sx, outW, shifted[t]);
-				TapSums.sum(h[k % ring], outW, shifted, hWeight, FLOAT_TAPS, scratch);
+				TapSums.sum(h[done % ring], outW, shifted, hWeight, FLOAT_TAPS, scratch);
 			}
-			done = end;
-			for (int t = 0; t < nv; t++) column[t] = h[(first + vTap[t] * dy) % ring];
+			for (int t = 0; t < nv; t++) {
+				column[t] = h[java.util.Arrays.binarySearch(read, 0, done, first + vTap[t] * dy) % ring];
+			}
 			TapSums.sum(acc, outW, column, vWeight, FLOAT_TAPS, scratch);
 			System.arraycopy(acc, 0, out, r * outW, outW);
 		}
-	}
-
-	/** Whether a vertical tap of some output row {@code q in [from, to)} (band-relative) reads row {@code k}. */
-	private boolean read(int k, int from, int to, int sy, int dy) {
-		for (int i : vTap) {
-			int rest = k - i * dy;
-			if (rest >= 0 && rest % sy == 0 && rest / sy >= from && rest / sy < to) return true;
-		}
-		return false;
 	}
 }

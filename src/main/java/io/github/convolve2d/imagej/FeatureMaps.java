@@ -8,11 +8,9 @@ import ij.gui.Roi;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
-import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
-import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Kernel;
@@ -202,8 +200,8 @@ public final class FeatureMaps {
 
 	/**
 	 * Which output pixels to compute: the whole feature map, or those centred inside a selection's bounding
-	 * rectangle. For a selection the input is cut out with the context the kernel reaches (border rule applied
-	 * only beyond the image edge) and convolved in valid mode, which gives exactly the crop of the full result.
+	 * rectangle. For a selection the core computes that crop of the full result alone (the real pixels around it
+	 * are read, the border rule applies only beyond the image edge).
 	 */
 	static final class Region {
 		final Rectangle area;
@@ -255,45 +253,9 @@ public final class FeatureMaps {
 
 		List<Plane> convolve(Plane image, List<Kernel> kernels, ConvolutionOptions o, ProgressListener listener) {
 			if (area == null) return Convolution.convolve(image, kernels, o, listener);
-			ConvolutionOptions valid = o.toBuilder().mode(Mode.VALID).build();
-			List<Plane> maps = new ArrayList<>();
-			for (int n = 0; n < kernels.size(); n++) {
-				Kernel k = kernels.get(n);
-				ConvolutionGeometry g = ConvolutionGeometry.of(image.width(), image.height(), k.width(), k.height(), o);
-				int x0 = c0 * o.strideX() - g.anchorX();
-				int y0 = r0 * o.strideY() - g.anchorY();
-				int w = (width - 1) * o.strideX() + g.extentX();
-				int h = (height - 1) * o.strideY() + g.extentY();
-				Plane window = window(image, x0, y0, w, h, o.border(), (float) o.cval());
-				int kernelIndex = n;
-				ProgressListener part = new ProgressListener() {
-					@Override
-					public void progress(int done, int total) {
-						listener.progress(kernelIndex * total + done, kernels.size() * total);
-					}
-
-					@Override
-					public boolean isCancelled() {
-						return listener.isCancelled();
-					}
-				};
-				maps.add(Convolution.convolve(window, Collections.singletonList(k), valid, part).get(0));
-			}
-			return maps;
-		}
-
-		/** The input's pixels over [x0, x0+w) × [y0, y0+h), made up by the border rule beyond the image. */
-		private static Plane window(Plane image, int x0, int y0, int w, int h, Border border, float cval) {
-			float[] src = image.pixels();
-			int iw = image.width(), ih = image.height();
-			int[] xs = new int[w];
-			for (int x = 0; x < w; x++) xs[x] = border.sourceIndex(x0 + x, iw);
-			float[] px = new float[Math.multiplyExact(w, h)];
-			for (int y = 0; y < h; y++) {
-				int sy = border.sourceIndex(y0 + y, ih);
-				for (int x = 0; x < w; x++) px[y * w + x] = sy < 0 || xs[x] < 0 ? cval : src[sy * iw + xs[x]];
-			}
-			return Plane.wrap(w, h, px);
+			// the core computes the crop itself, reading only what the region's taps reach (any dilation)
+			return Convolution.convolve(image, kernels, o, io.github.convolve2d.core.Region.of(c0, r0, width, height),
+				listener);
 		}
 
 		private static int ceilDiv(int a, int b) {

@@ -46,7 +46,7 @@ final class ReferenceConvolution {
 		if (o.flip()) k = k.flipped();
 		int kh = k.height(), kw = k.width();
 		int dy = o.dilationY(), dx = o.dilationX(), sy = o.strideY(), sx = o.strideX();
-		int ekh = dy * (kh - 1) + 1, ekw = dx * (kw - 1) + 1;
+		int ekh = Math.toIntExact((long) dy * (kh - 1) + 1), ekw = Math.toIntExact((long) dx * (kw - 1) + 1);
 		int ay, ax, n1h, n1w;
 		switch (o.mode()) {
 			case VALID:
@@ -68,7 +68,7 @@ final class ReferenceConvolution {
 				n1w = w + ekw - 1;
 		}
 		if (n1h < 1 || n1w < 1) throw new IllegalArgumentException("kernel larger than image in valid mode");
-		int oh = (n1h + sy - 1) / sy, ow = (n1w + sx - 1) / sx;
+		int oh = (int) ((n1h + (long) sy - 1) / sy), ow = (int) ((n1w + (long) sx - 1) / sx);
 		double[][] out = new double[oh][ow];
 		double[][] f = new double[oh][ow];
 		double maxIn = 0;
@@ -111,8 +111,12 @@ final class ReferenceConvolution {
 		}
 	}
 
-	/** Symmetric reflection (edge repeated), by walking back and forth: a b c d | d c b a | a b c d ... */
+	/**
+	 * Symmetric reflection (edge repeated), by walking back and forth: a b c d | d c b a | a b c d ...; the
+	 * pattern repeats every 2n pixels, so a far coordinate is first moved by whole periods (any dilation).
+	 */
 	private static int reflect(int i, int n) {
+		i = (int) (((long) i % (2L * n) + 2L * n) % (2L * n));
 		while (i < 0 || i >= n) i = i < 0 ? -i - 1 : 2 * n - 1 - i;
 		return i;
 	}
@@ -120,6 +124,7 @@ final class ReferenceConvolution {
 	/** Mirror without repeating the edge: a b c d | c b a | b c d ...; a single pixel repeats. */
 	private static int mirror(int i, int n) {
 		if (n == 1) return 0;
+		i = (int) (((long) i % (2L * n - 2) + 2L * n - 2) % (2L * n - 2)); // period 2n-2
 		while (i < 0 || i >= n) i = i < 0 ? -i : 2 * n - 2 - i;
 		return i;
 	}

@@ -212,7 +212,8 @@ class PluginImagesTest {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = ';', value = { "mode=same border=constant cval=7", "mode=same border=replicate",
 		"mode=same border=reflect stride=2", "mode=same border=mirror dilation=2", "mode=same border=wrap flip",
-		"mode=valid stride=2,3", "mode=full border=wrap", "mode=full border=mirror stride=3 flip" })
+		"mode=valid stride=2,3", "mode=full border=wrap", "mode=full border=mirror stride=3 flip",
+		"mode=same border=reflect dilation=100000000,3" }) // a huge dilation: no window of the dilated extent
 	void selectionGivesTheCropOfTheWholeResult(String rest) {
 		ImagePlus imp = open("coins.png");
 		String options = "kernel=[1 2 0 -1; 0 3 1 2; -2 0 1 1] " + rest; // even-sized, asymmetric
