@@ -1,0 +1,259 @@
+package io.github.convolve2d.io;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.convolve2d.core.PlaneSource;
+import io.github.convolve2d.core.UserException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An OME-Zarr image (NGFF 0.4 on Zarr v2): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
+ * pyramid's levels and each level's scale), with the full-resolution level as a {@link ZarrArray}. Reads a group
+ * (its first, full-resolution level) or a bare Zarr array; writes a one-level image with axes {@code t, c, z, y, x}
+ * (or {@code y, x}), its scale and translation, and attributes of the caller's (the kernels and options of a
+ * result).
+ * <p>
+ * The last two axes are the image's rows and columns ({@code y}, {@code x}); every combination of the other axes'
+ * indices is one plane, numbered in C order ({@link #plane(int)}).
+ */
+public final class OmeZarr {
+
+	/** The NGFF version written. */
+	public static final String NGFF_VERSION = "0.4";
+
+	private final Path path;
+	private final ZarrArray array;
+	private final List<String> axes;
+	private final double[] scale;
+	private final double[] translation;
+	private final String[] units;
+
+	private OmeZarr(Path path, ZarrArray array, List<String> axes, double[] scale, double[] translation,
+		String[] units)
+	{
+		this.path = path;
+		this.array = array;
+		this.axes = Collections.unmodifiableList(axes);
+		this.scale = scale;
+		this.translation = translation;
+		this.units = units;
+	}
+
+	/** Whether {@code path} is a Zarr group or array folder (it has {@code .zgroup}, {@code .zattrs} or {@code .zarray}). */
+	public static boolean isZarr(Path path) {
+		return Files.isDirectory(path) && (Files.isRegularFile(path.resolve(".zarray"))
+			|| Files.isRegularFile(path.resolve(".zgroup")) || Files.isRegularFile(path.resolve(".zattrs")));
+	}
+
+	/**
+	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 array.
+	 *
+	 * @throws UserException when it is neither, or stored in a way this package does not read
+	 */
+	public static OmeZarr open(Path path) throws IOException {
+		if (Files.isRegularFile(path.resolve(".zarray"))) {
+			ZarrArray a = ZarrArray.open(path);
+			int n = a.shape().length;
+			return new OmeZarr(path, a, defaultAxes(n), ones(n), new double[n], new String[n]);
+		}
+		Path attrs = path.resolve(".zattrs");
+		if (!Files.isRegularFile(attrs)) {
+			throw new UserException(path + " is neither an OME-Zarr image (no .zattrs) nor a Zarr array (no .zarray)");
+		}
+		JsonObject o;
+		try {
+			o = JsonParser.parseString(new String(Files.readAllBytes(attrs), StandardCharsets.UTF_8)).getAsJsonObject();
+		}
+		catch (JsonParseException | IllegalStateException e) {
+			throw new UserException(attrs + " is not valid JSON: " + e.getMessage());
+		}
+		if (!o.has("multiscales") || o.getAsJsonArray("multiscales").size() == 0) {
+			throw new UserException(path + " holds no OME-Zarr image (no \"multiscales\" in .zattrs); give the image's "
+				+ "folder (e.g. data.zarr/0 for a plate or a collection)");
+		}
+		JsonObject ms = o.getAsJsonArray("multiscales").get(0).getAsJsonObject();
+		JsonObject level = ms.getAsJsonArray("datasets").get(0).getAsJsonObject();
+		ZarrArray a = ZarrArray.open(path.resolve(level.get("path").getAsString()));
+		int n = a.shape().length;
+		List<String> axes = defaultAxes(n);
+		String[] units = new String[n];
+		if (ms.has("axes")) {
+			JsonArray ax = ms.getAsJsonArray("axes");
+			if (ax.size() != n) {
+				throw new UserException(path + " names " + ax.size() + " axes but its array has " + n);
+			}
+			axes = new ArrayList<>();
+			for (int d = 0; d < n; d++) {
+				JsonElement e = ax.get(d);
+				if (e.isJsonObject()) {
+					JsonObject a1 = e.getAsJsonObject();
+					axes.add(a1.get("name").getAsString());
+					if (a1.has("unit")) units[d] = a1.get("unit").getAsString();
+				}
+				else {
+					axes.add(e.getAsString()); // NGFF 0.3: names only
+				}
+			}
+		}
+		double[] scale = ones(n), translation = new double[n];
+		for (JsonElement t : transforms(ms, level)) {
+			JsonObject to = t.getAsJsonObject();
+			String type = to.get("type").getAsString();
+			if (to.has(type) && to.get(type).isJsonArray()) {
+				JsonArray v = to.getAsJsonArray(type);
+				for (int d = 0; d < Math.min(n, v.size()); d++) {
+					if (type.equals("scale")) {
+						translation[d] *= v.get(d).getAsDouble();
+						scale[d] *= v.get(d).getAsDouble();
+					}
+					else if (type.equals("translation")) {
+						translation[d] += v.get(d).getAsDouble();
+					}
+				}
+			}
+		}
+		return new OmeZarr(path, a, axes, scale, translation, units);
+	}
+
+	/** The level's own transformations, then the multiscale's (NGFF applies the level's first). */
+	private static List<JsonElement> transforms(JsonObject ms, JsonObject level) {
+		List<JsonElement> list = new ArrayList<>();
+		for (JsonObject o : new JsonObject[] { level, ms }) {
+			if (o.has("coordinateTransformations")) o.getAsJsonArray("coordinateTransformations").forEach(list::add);
+		}
+		return list;
+	}
+
+	/**
+	 * Writes a new one-level OME-Zarr image, or reopens the one an interrupted run left (same shape, chunks and
+	 * compressor; its chunks are kept).
+	 *
+	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}}
+	 * @param chunkHeight rows of a chunk (chunks hold one plane)
+	 * @param scale physical size per pixel along each axis; {@code translation} the position of pixel 0
+	 * @param units per axis (null entries for none)
+	 * @param attributes more entries for {@code .zattrs} (e.g. the kernels and options of a result), as Gson
+	 *        serialises them
+	 * @throws UserException when another image is in the way
+	 */
+	public static OmeZarr create(Path path, int[] shape, int chunkWidth, int chunkHeight, Compressor compressor,
+		double[] scale, double[] translation, String[] units, Map<String, Object> attributes) throws IOException
+	{
+		int n = shape.length;
+		if (n != 2 && n != 5) throw new IllegalArgumentException("an OME-Zarr image here is 2-D (y, x) or 5-D (t, c, z, y, x)");
+		int[] chunks = new int[n];
+		Arrays.fill(chunks, 1);
+		chunks[n - 2] = Math.min(chunkHeight, shape[n - 2]);
+		chunks[n - 1] = Math.min(chunkWidth, shape[n - 1]);
+		ZarrArray array = ZarrArray.create(path.resolve("0"), shape, chunks, DataType.FLOAT32, compressor);
+		List<String> names = defaultAxes(n);
+		JsonObject ms = new JsonObject();
+		ms.addProperty("version", NGFF_VERSION);
+		ms.addProperty("name", path.getFileName().toString().replaceFirst("\\.(ome\\.)?zarr$", ""));
+		JsonArray axes = new JsonArray();
+		for (int d = 0; d < n; d++) {
+			JsonObject a = new JsonObject();
+			a.addProperty("name", names.get(d));
+			String name = names.get(d);
+			a.addProperty("type", name.equals("t") ? "time" : name.equals("c") ? "channel" : "space");
+			if (units != null && units[d] != null) a.addProperty("unit", units[d]);
+			axes.add(a);
+		}
+		ms.add("axes", axes);
+		JsonObject level = new JsonObject();
+		level.addProperty("path", "0");
+		JsonArray transforms = new JsonArray();
+		JsonObject s = new JsonObject();
+		s.addProperty("type", "scale");
+		s.add("scale", Json.tree(scale));
+		transforms.add(s);
+		boolean moved = false;
+		for (double t : translation) moved |= t != 0;
+		if (moved) {
+			JsonObject t = new JsonObject();
+			t.addProperty("type", "translation");
+			t.add("translation", Json.tree(translation));
+			transforms.add(t);
+		}
+		level.add("coordinateTransformations", transforms);
+		JsonArray datasets = new JsonArray();
+		datasets.add(level);
+		ms.add("datasets", datasets);
+		JsonObject attrs = new JsonObject();
+		JsonArray multiscales = new JsonArray();
+		multiscales.add(ms);
+		attrs.add("multiscales", multiscales);
+		if (attributes != null) for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
+		JsonObject group = new JsonObject();
+		group.addProperty("zarr_format", 2);
+		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
+		ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
+		return new OmeZarr(path, array, names, scale.clone(), translation.clone(), units == null ? new String[n] : units.clone());
+	}
+
+	private static List<String> defaultAxes(int n) {
+		List<String> all = Arrays.asList("t", "c", "z", "y", "x");
+		if (n <= 5) return new ArrayList<>(all.subList(5 - n, 5));
+		List<String> a = new ArrayList<>();
+		for (int d = 0; d < n - 2; d++) a.add("dim" + d);
+		a.add("y");
+		a.add("x");
+		return a;
+	}
+
+	private static double[] ones(int n) {
+		double[] v = new double[n];
+		Arrays.fill(v, 1);
+		return v;
+	}
+
+	public Path path() { return path; }
+	/** The full-resolution level. */
+	public ZarrArray array() { return array; }
+	/** Axis names, outermost first (NGFF's {@code t, c, z, y, x} or a subset). */
+	public List<String> axes() { return axes; }
+	/** Physical size of a pixel step along each axis (1 when not given). */
+	public double[] scale() { return scale.clone(); }
+	/** Physical position of index 0 along each axis (0 when not given). */
+	public double[] translation() { return translation.clone(); }
+	/** Unit of each axis, null where none is given. */
+	public String[] units() { return units.clone(); }
+	public int width() { return array.shape()[axes.size() - 1]; }
+	public int height() { return array.shape()[axes.size() - 2]; }
+
+	/** Number of planes: the product of every axis but the last two. */
+	public int planes() {
+		int[] s = array.shape();
+		long n = 1;
+		for (int d = 0; d < s.length - 2; d++) n *= s[d];
+		return Math.toIntExact(n);
+	}
+
+	/** The indices of plane {@code p} along every axis but the last two (C order: the last of them fastest). */
+	public int[] leading(int p) {
+		int[] s = array.shape();
+		int[] idx = new int[s.length - 2];
+		for (int d = idx.length - 1; d >= 0; d--) {
+			idx[d] = p % s[d];
+			p /= s[d];
+		}
+		return idx;
+	}
+
+	/** Plane {@code p} as a source of float pixels. */
+	public PlaneSource plane(int p) {
+		return array.plane(leading(p));
+	}
+}
