@@ -4,8 +4,10 @@
 //   e.g. input=[/data/in] output=[/data/out] options=[preset=[Sobel X, Sobel Y] mode=same border=reflect stack]
 // Plain ImageJ:  java -jar ij.jar -ijpath <folder holding plugins/> -batch convolve_folder.ijm "<argument>"
 // Fiji:          ImageJ-linux64 --headless -batch convolve_folder.ijm "<argument>"
-// Each result is saved as <output>/<source name>-<kernel names>.tif. A mistake (bad options, unreadable image)
-// stops the run with one "Convolve 2D: ..." line; results already saved are complete files.
+// Each result is saved as <output>/<source name>_<kernel names joined by _>.tif, with every character other than
+// letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
+// gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image) stops the run with one
+// "Convolve 2D: ..." line; results already saved are complete files.
 
 arg = getArgument();
 input = value(arg, "input");
@@ -27,13 +29,21 @@ for (i = 0; i < files.length; i++) {
 	if (!matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|gif|bmp)$")) continue;
 	open(input + name);
 	source = getImageID();
+	base = replace(getTitle(), "\\.[A-Za-z][A-Za-z0-9]{0,4}$", "");
 	run("Convolve 2D...", options);
 	if (getImageID() == source) exit("no result for " + name);
-	saveAs("Tiff", output + getTitle() + ".tif");
+	kernels = substring(getTitle(), lengthOf(base) + 1); // the result is titled <base>-<kernel+kernel...>
+	saveAs("Tiff", output + fileName(base) + "_" + fileName(replace(kernels, "+", "_")) + ".tif");
 	close("*");
 	done++;
 }
 print("Convolve 2D: " + done + " images convolved into " + output);
+
+// A name safe in any file system and shell: letters, digits, '.', '-' and '_' only.
+function fileName(text) {
+	text = replace(text, fromCharCode(963), "sigma");
+	return replace(text, "[^A-Za-z0-9._-]+", "-");
+}
 
 // The text between "key=[" and its matching "]" (brackets may nest), or "" when the key is absent.
 function value(text, key) {

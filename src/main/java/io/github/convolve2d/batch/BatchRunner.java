@@ -1,8 +1,12 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.UserException;
 import ij.ImagePlus;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.image.Planes;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,12 +21,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
- * Runs a planned batch: reads, convolves and writes each file, several files at a time, and reports each
+ * Runs a planned batch: reads, convolves (with the image engine, {@link FeatureMaps}: every plane, the whole
+ * image even when the file holds a selection) and writes each file, several files at a time, and reports each
  * file's outcome to a {@link BatchListener}. A file that cannot be read, convolved or written is reported with
  * its reason and the others go on.
  * <p>
  * Parallelism: up to {@code threads} files are in flight, and never more than fit a {@link MemoryBudget}: each
- * file's need (decoded input, float working planes, result) is estimated from its header before it is read,
+ * file's need (decoded input plus the engine's {@link FeatureMaps#bytesNeeded}) is estimated from its header
+ * before it is read,
  * and reserved. A file whose need exceeds the whole budget fails as too large for memory. Inside a file, the
  * core uses all {@code threads} only for planes of a megapixel or more; smaller planes run on one thread each,
  * since the files already keep the cores busy.
@@ -32,18 +38,25 @@ public final class BatchRunner {
 	/** Planes at least this large (pixels) use all threads inside the core. */
 	static final long LARGE_PLANE = 1L << 20;
 
-	private final ImageConvolver convolver;
+	private final List<Kernel> kernels;
+	private final ConvolutionOptions options;
 	private final AtomicTiffWriter writer;
 	private final int threads;
 	private final MemoryBudget budget;
 	private final boolean overwrite;
 	private final BatchListener listener;
 
-	public BatchRunner(ImageConvolver convolver, AtomicTiffWriter writer, int threads, MemoryBudget budget,
-		boolean overwrite, BatchListener listener)
+	/**
+	 * @throws UserException for an empty bank, a bank that does not fit one stack
+	 *         ({@link FeatureMaps#checkBankFitsOneStack}) or fewer than 1 thread
+	 */
+	public BatchRunner(List<Kernel> kernels, ConvolutionOptions options, AtomicTiffWriter writer, int threads,
+		MemoryBudget budget, boolean overwrite, BatchListener listener)
 	{
 		if (threads < 1) throw new UserException("threads must be at least 1, got " + threads);
-		this.convolver = convolver;
+		FeatureMaps.checkBankFitsOneStack(kernels, options);
+		this.kernels = List.copyOf(kernels);
+		this.options = options;
 		this.writer = writer;
 		this.threads = threads;
 		this.budget = budget;
@@ -53,9 +66,7 @@ public final class BatchRunner {
 
 	/** Memory a file needs while in flight, from its header. */
 	long need(ImageHeader h) {
-		long pixels = (long) h.width() * h.height();
-		long working = 4L * pixels * (h.rgb() ? 3 : 1);
-		return h.decodedBytes() + working + convolver.outputBytes(h.width(), h.height(), h.planes(), h.rgb())
+		return h.decodedBytes() + FeatureMaps.bytesNeeded(h.width(), h.height(), h.planes(), h.rgb(), kernels, options)
 			+ (1 << 20);
 	}
 
@@ -157,7 +168,7 @@ public final class BatchRunner {
 		if (!budget.fits(need)) {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, "too large for memory: it needs about "
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
-				+ convolver.kernels().size() + " kernel(s)) but the batch may use " + mb(budget.totalBytes())
+				+ kernels.size() + " kernel(s)) but the batch may use " + mb(budget.totalBytes())
 				+ " MB (3/4 of the Java heap); run java with more memory, e.g. java -Xmx" + suggestGb(need)
 				+ "g -jar ..."));
 			return null;
@@ -169,7 +180,9 @@ public final class BatchRunner {
 		try {
 			ImagePlus imp = ImageJReader.read(item.input(), header);
 			int coreThreads = (long) imp.getWidth() * imp.getHeight() >= LARGE_PLANE ? threads : 1;
-			ImagePlus out = convolver.convolve(imp, coreThreads, ProgressListener.NONE);
+			imp.deleteRoi(); // a selection saved in the file: the batch convolves whole images
+			ImagePlus out = FeatureMaps.compute(imp, kernels, options.toBuilder().threads(coreThreads).build(),
+				Planes.ALL, ProgressListener.NONE);
 			out.setTitle(item.output().getFileName().toString());
 			writer.write(out, item.output(), overwrite);
 			return new Outcome(item, Outcome.Status.WRITTEN, null);

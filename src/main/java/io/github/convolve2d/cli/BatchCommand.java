@@ -7,12 +7,12 @@ import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BatchSummary;
 import io.github.convolve2d.batch.ConsoleCapture;
-import io.github.convolve2d.batch.ImageConvolver;
 import io.github.convolve2d.batch.InputScanner;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.KernelParser;
 import io.github.convolve2d.kernel.Presets;
@@ -145,7 +145,7 @@ final class BatchCommand implements Callable<Integer> {
 		InputScanner scanner;
 		BatchPlan plan;
 		try {
-			ImageConvolver.checkBankFitsOneStack(kernels, options);
+			FeatureMaps.checkBankFitsOneStack(kernels, options);
 			scanner = new InputScanner(recursive, includes, excludes);
 			plan = BatchPlan.of(inputs, scanner, output, suffix);
 		}
@@ -166,7 +166,7 @@ final class BatchCommand implements Callable<Integer> {
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		BatchSummary summary;
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
-			BatchRunner runner = new BatchRunner(new ImageConvolver(kernels, options), new AtomicTiffWriter(),
+			BatchRunner runner = new BatchRunner(kernels, options, new AtomicTiffWriter(),
 				threadCount(), MemoryBudget.ofHeap(), overwrite, console);
 			summary = runner.run(plan.items());
 		}

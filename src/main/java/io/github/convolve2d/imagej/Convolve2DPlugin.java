@@ -1,6 +1,8 @@
 package io.github.convolve2d.imagej;
 
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.image.Planes;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
@@ -54,7 +56,9 @@ public class Convolve2DPlugin implements PlugIn {
 			ImagePlus result;
 			long start = System.nanoTime();
 			try {
-				result = FeatureMaps.compute(imp, settings, Prefs.getThreads(), new ImageJProgress());
+				result = FeatureMaps.compute(imp, settings.kernels().kernels(),
+					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
 			}
 			finally {
 				imp.unlock();

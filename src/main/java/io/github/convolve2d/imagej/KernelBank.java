@@ -208,13 +208,6 @@ public final class KernelBank {
 		return String.join("|\n", parts);
 	}
 
-	/** The feature-map name part: kernel names joined by {@code +}. */
-	public String title() {
-		List<String> parts = new ArrayList<>();
-		for (Kernel k : kernels) parts.add(k.name());
-		return String.join("+", parts);
-	}
-
 	private static boolean isCustom(String preset) {
 		return CUSTOM.toLowerCase(Locale.ROOT).equals(preset.trim().toLowerCase(Locale.ROOT));
 	}

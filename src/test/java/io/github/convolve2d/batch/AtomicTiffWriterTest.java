@@ -90,10 +90,9 @@ class AtomicTiffWriterTest {
 				outcomes.add(outcome);
 			}
 		};
-		ImageConvolver convolver =
-			new ImageConvolver(Collections.singletonList(Presets.resolve("sobel-x")), ConvolutionOptions.DEFAULTS);
 		// camera (512², read via ImageIO) needs about 4.3 MB; microaneurysms (102²) about 1.2 MB
-		BatchSummary s = new BatchRunner(convolver, new AtomicTiffWriter(), 2, new MemoryBudget(2 << 20), false,
+		BatchSummary s = new BatchRunner(Collections.singletonList(Presets.resolve("sobel-x")),
+			ConvolutionOptions.DEFAULTS, new AtomicTiffWriter(), 2, new MemoryBudget(2 << 20), false,
 			listener).run(items);
 		assertEquals(1, s.written(), "the small file is written");
 		assertEquals(1, s.failed());

@@ -11,6 +11,7 @@ import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.Presets;
+import io.github.convolve2d.image.FeatureMaps;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -72,12 +73,12 @@ class ConvolveSettingsTest {
 	void kernelBanksByPresetListOrKernelBlocks() {
 		KernelBank byName = ConvolveSettings.fromMacro("preset=[Sobel X, sobel-y | laplacian-4]").kernels();
 		assertEquals(3, byName.kernels().size());
-		assertEquals("Sobel X+Sobel Y+Laplacian 4-neighbour", byName.title());
+		assertEquals("Sobel X+Sobel Y+Laplacian 4-neighbour", FeatureMaps.kernelNames(byName.kernels()));
 		KernelBank byText = ConvolveSettings.fromMacro("kernel=[1 0; 0 -1 | 0 1; -1 0]").kernels();
-		assertEquals("Custom+Custom 2", byText.title());
+		assertEquals("Custom+Custom 2", FeatureMaps.kernelNames(byText.kernels()));
 		KernelBank mixed = ConvolveSettings.fromMacro("preset=[Sobel X, Custom] kernel=[-1 0 1;-2 0 2;-1 0 1|5]")
 			.kernels();
-		assertEquals("Sobel X+Custom", mixed.title());
+		assertEquals("Sobel X+Custom", FeatureMaps.kernelNames(mixed.kernels()));
 	}
 
 	@Test
@@ -117,7 +118,7 @@ class ConvolveSettingsTest {
 	void namesLabelTypedKernels() {
 		KernelBank bank = ConvolveSettings.fromMacro("preset=[custom, sobel-y, custom] kernel=[1 | -1 -2 -1; 0 0 0;"
 			+ " 1 2 1 | 2] name=[edge, ridge 2]").kernels();
-		assertEquals("edge+Sobel Y+ridge 2", bank.title());
+		assertEquals("edge+Sobel Y+ridge 2", FeatureMaps.kernelNames(bank.kernels()));
 		assertEquals("edge, ridge 2", bank.nameText());
 	}
 

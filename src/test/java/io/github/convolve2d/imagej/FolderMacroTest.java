@@ -2,17 +2,17 @@ package io.github.convolve2d.imagej;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
 import ij.ImagePlus;
-import io.github.convolve2d.core.ProgressListener;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,7 +35,8 @@ class FolderMacroTest {
 	void convolvesEveryImageOfAFolder(@TempDir Path dir) throws IOException {
 		Path in = Files.createDirectories(dir.resolve("in images"));
 		Path out = dir.resolve("out");
-		for (String name : new String[] { "microaneurysms.png", "multipage.tif", "chessboard_GRAY_U16.tif" }) {
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"), in.resolve("retina detail.png"));
+		for (String name : new String[] { "multipage.tif", "chessboard_GRAY_U16.tif" }) {
 			Files.copy(HeadlessImageJ.SAMPLES.resolve(name), in.resolve(name));
 		}
 		Files.write(in.resolve("notes.txt"), "not an image".getBytes("UTF-8"));
@@ -44,21 +45,41 @@ class FolderMacroTest {
 		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[" + options + "]");
 
 		ConvolveSettings settings = ConvolveSettings.fromMacro(options);
-		for (String name : new String[] { "microaneurysms", "multipage", "chessboard_GRAY_U16" }) {
-			Path saved = out.resolve(name + "-Sobel X+Sobel Y.tif");
-			assertTrue(Files.isRegularFile(saved), "missing " + saved);
+		String[][] sourceAndSaved = { { "retina detail.png", "retina-detail_Sobel-X_Sobel-Y.tif" },
+			{ "multipage.tif", "multipage_Sobel-X_Sobel-Y.tif" },
+			{ "chessboard_GRAY_U16.tif", "chessboard_GRAY_U16_Sobel-X_Sobel-Y.tif" } };
+		try (Stream<Path> saved = Files.list(out)) {
+			assertEquals(Arrays.asList(sourceAndSaved[2][1], sourceAndSaved[1][1], sourceAndSaved[0][1]),
+				saved.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()),
+				"one file per image, named without spaces or '+'");
+		}
+		for (String[] pair : sourceAndSaved) {
+			Path saved = out.resolve(pair[1]);
 			ImagePlus result = IJ.openImage(saved.toString());
 			assertNotNull(result, "cannot read " + saved);
 			assertEquals(32, result.getBitDepth());
-			ImagePlus source = IJ.openImage(in.resolve(name + (name.equals("microaneurysms") ? ".png" : ".tif")).toString());
-			ImagePlus expected = FeatureMaps.compute(source, settings, 1, ProgressListener.NONE);
-			assertEquals(expected.getStackSize(), result.getStackSize(), name);
+			ImagePlus source = IJ.openImage(in.resolve(pair[0]).toString());
+			ImagePlus expected = HeadlessImageJ.featureMaps(source, settings);
+			assertEquals(expected.getStackSize(), result.getStackSize(), pair[0]);
 			for (int n = 1; n <= expected.getStackSize(); n++) {
 				assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) result.getStack().getPixels(n),
-					name + " slice " + n);
+					pair[0] + " slice " + n);
 			}
 		}
-		assertFalse(Files.exists(out.resolve("notes-Sobel X+Sobel Y.tif")));
+	}
+
+	/** The folder macro's rule for a parameterised preset: the sigma spelt out, '=' and spaces turned into '-'. */
+	@Test
+	void sigmaPresetsGiveAsciiFileNames(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"), in.resolve("microaneurysms.png"));
+		HeadlessImageJ.registerCommands();
+		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[preset=gaussian:1.5]");
+		try (Stream<Path> saved = Files.list(out)) {
+			assertEquals(Arrays.asList("microaneurysms_Gaussian-sigma-1.5.tif"),
+				saved.map(p -> p.getFileName().toString()).collect(Collectors.toList()));
+		}
 	}
 
 	@Test

@@ -5,6 +5,9 @@ import ij.ImagePlus;
 import ij.Menus;
 import ij.WindowManager;
 import ij.macro.Interpreter;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.image.Planes;
 
 import java.io.IOException;
 import java.lang.reflect.Field;
@@ -62,6 +65,12 @@ final class HeadlessImageJ {
 		ImagePlus imp = IJ.openImage(SAMPLES.resolve(sample).toString());
 		if (imp == null) throw new IllegalStateException("cannot open " + sample);
 		return imp;
+	}
+
+	/** The image engine's feature maps for these settings, on one thread: what the plugin computes. */
+	static ImagePlus featureMaps(ImagePlus imp, ConvolveSettings settings) {
+		return FeatureMaps.compute(imp, settings.kernels().kernels(), settings.options().toBuilder().threads(1).build(),
+			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, ProgressListener.NONE);
 	}
 
 	/** Forgets the images earlier macros left behind (headless ImageJ keeps them in the batch-mode table). */

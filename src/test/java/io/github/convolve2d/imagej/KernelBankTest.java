@@ -8,6 +8,7 @@ import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.KernelParser;
 import io.github.convolve2d.kernel.Presets;
+import io.github.convolve2d.image.FeatureMaps;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,7 +44,7 @@ class KernelBankTest {
 	void aLoneCustomCoversEveryTypedKernel() {
 		// the dialog sends preset=Custom once a bank's text is edited, or when several kernels are typed
 		KernelBank bank = KernelBank.of("Custom", "-1 0 1\n-2 0 2\n-1 0 1\n|\n1 2\n3 4\n|\n5");
-		assertEquals("Custom+Custom 2+Custom 3", bank.title());
+		assertEquals("Custom+Custom 2+Custom 3", FeatureMaps.kernelNames(bank.kernels()));
 		assertEquals(4, bank.kernels().get(1).get(1, 1));
 		assertEquals("custom,custom,custom", bank.presetText());
 		assertEquals(bank.kernels(), KernelBank.of(bank.presetText(), bank.kernelLine()).kernels());

@@ -9,7 +9,6 @@ import ij.ImagePlus;
 import ij.ImageStack;
 import ij.macro.Interpreter;
 import ij.plugin.frame.Recorder;
-import io.github.convolve2d.core.ProgressListener;
 
 import java.awt.GraphicsEnvironment;
 import java.io.ByteArrayOutputStream;
@@ -51,7 +50,7 @@ class MacroRunsTest {
 			+ " border=wrap cval=0 stride=2,1 dilation=2 flip normalize", recorded);
 
 		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
-		ImageStack expected = FeatureMaps.compute(imp, chosen, 1, ProgressListener.NONE).getStack();
+		ImageStack expected = HeadlessImageJ.featureMaps(imp, chosen).getStack();
 		String macro = "open('" + HeadlessImageJ.SAMPLES.resolve("microaneurysms.png") + "');\n"
 			+ "run(\"Convolve 2D...\", \"" + recorded + "\");\n"
 			+ "return getTitle() + ' ' + nSlices;";

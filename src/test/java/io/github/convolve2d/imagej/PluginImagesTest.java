@@ -22,6 +22,8 @@ import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.image.Planes;
 
 import java.awt.event.KeyEvent;
 import java.util.Arrays;
@@ -112,15 +114,6 @@ class PluginImagesTest {
 	}
 
 	@Test
-	void runsThatCannotFitInMemoryAreRefusedBeforeAnyWork() {
-		String m = assertThrows(IllegalArgumentException.class, () -> FeatureMaps.checkMemory(Long.MAX_VALUE / 2, true))
-			.getMessage();
-		assertTrue(m.startsWith("not enough memory: the feature maps need "), m);
-		assertTrue(m.contains("Edit > Options > Memory & Threads") && m.contains("current plane only"), m);
-		FeatureMaps.checkMemory(1 << 20, false); // a megabyte fits
-	}
-
-	@Test
 	void rgbGivesThreeChannelsWithNegativeResponsesKept() {
 		ImagePlus imp = open("ihc.png");
 		Object before = copy(imp.getProcessor().getPixels());
@@ -183,7 +176,7 @@ class PluginImagesTest {
 						float[] expected = core(plane(imp, c, z, t).clone(), 24, 20, options, k);
 						int cOut = (c - 1) * 2 + k + 1;
 						assertArrayEquals(expected, plane(out, cOut, z, t), "c" + c + " z" + z + " t" + t + " k" + k);
-						assertEquals("C" + c + " Sobel " + (k == 0 ? "X" : "Y"),
+						assertEquals("C" + c + " / Sobel " + (k == 0 ? "X" : "Y"),
 							out.getStack().getSliceLabel(out.getStackIndex(cOut, z, t)));
 					}
 				}
@@ -276,7 +269,8 @@ class PluginImagesTest {
 		IJ.setKeyDown(KeyEvent.VK_ESCAPE); // as if Escape were pressed during the run
 		try {
 			assertThrows(CancellationException.class,
-				() -> FeatureMaps.compute(imp, ConvolveSettings.fromMacro("preset=sobel-x"), 1, probe));
+				() -> FeatureMaps.compute(imp, ConvolveSettings.fromMacro("preset=sobel-x").kernels().kernels(),
+					ConvolveSettings.DEFAULT_OPTIONS, Planes.ALL, probe));
 			assertFalse(finished[0], "never reported as finished");
 		}
 		finally {

@@ -11,7 +11,6 @@ import ij.macro.Interpreter;
 import ij.plugin.frame.Recorder;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Method;
-import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
@@ -94,7 +93,7 @@ class RecordedLinesReplayTest {
 		IJ.runMacroFile(macro.toString(), null);
 		ImagePlus replay = Interpreter.getLastBatchModeImage();
 
-		ImagePlus expected = FeatureMaps.compute(HeadlessImageJ.open(IMAGE), dialogRun, 1, ProgressListener.NONE);
+		ImagePlus expected = HeadlessImageJ.featureMaps(HeadlessImageJ.open(IMAGE), dialogRun);
 		assertNotNull(replay, what + ": the replay made no image; line: " + line);
 		assertEquals(expected.getTitle(), replay.getTitle(), what + ": " + line);
 		assertEquals(expected.getStackSize(), replay.getStackSize(), what + ": " + line);

@@ -1,0 +1,90 @@
+package io.github.convolve2d.image;
+
+import ij.CompositeImage;
+import ij.ImagePlus;
+import ij.ImageStack;
+import io.github.convolve2d.core.ConvolutionGeometry;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+
+import java.util.List;
+
+/**
+ * The one layout of the feature maps as an ImageJ image:
+ * <ul>
+ * <li>the kernel is part of the channel dimension, kernel fastest: input channel {@code c} (each colour of an
+ * RGB image counting as one channel) convolved with kernel {@code k} of {@code K} is output channel
+ * {@code c·K + k}; slices and frames stay as they are;</li>
+ * <li>up to {@link CompositeImage#MAX_CHANNELS} channels make a composite: in colour for an RGB image and one
+ * kernel, grey otherwise;</li>
+ * <li>each channel's display range is set from its data (all its slices and frames), so every channel opens
+ * visible, and the TIFF writer stores one range per channel;</li>
+ * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info is kept, and a
+ * {@code Convolve2D} property records the kernels and options.</li>
+ * </ul>
+ */
+final class FeatureMapImage {
+
+	private FeatureMapImage() {
+	}
+
+	/**
+	 * Assembles the slices made in output order (kernel fastest, then colour, channel, slice, frame).
+	 *
+	 * @param geometry the computed region's geometry (its origin places the calibration)
+	 */
+	static ImagePlus of(String title, ImageStack maps, ImagePlus source, InputPlanes in, List<Kernel> kernels,
+		ConvolutionOptions options, ConvolutionGeometry geometry)
+	{
+		int channels = in.channels.length * in.colours() * kernels.size();
+		int slices = in.slices.length, frames = in.frames.length;
+		ImagePlus result = new ImagePlus(title, maps);
+		if (maps.getSize() == 1) {
+			// ImageJ keeps a single image's label in a property, which getStack() turns back into the label to save
+			result.setProp("Slice_Label", maps.getSliceLabel(1));
+		}
+		result.setDimensions(channels, slices, frames);
+		if (result.getNDimensions() > 3 || frames > 1) result.setOpenAsHyperStack(true);
+		if (channels > 1 && channels <= CompositeImage.MAX_CHANNELS) {
+			boolean colour = in.colour && in.channels.length == 1 && kernels.size() == 1;
+			result = new CompositeImage(result, colour ? CompositeImage.COMPOSITE : CompositeImage.GRAYSCALE);
+		}
+		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry.originX(),
+			geometry.originY(), options));
+		String info = source.getInfoProperty();
+		if (info != null) result.setProperty("Info", info);
+		result.setProp("Convolve2D", provenance(kernels, options));
+		setDisplayRanges(result);
+		return result;
+	}
+
+	/** One display range per channel of a composite (over its slices and frames), else one for all the data. */
+	private static void setDisplayRanges(ImagePlus result) {
+		ImageStack stack = result.getStack();
+		int channels = result.isComposite() ? result.getNChannels() : 1;
+		for (int c = 1; c <= channels; c++) {
+			double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+			for (int n = c; n <= stack.getSize(); n += channels) {
+				for (float v : (float[]) stack.getPixels(n)) {
+					if (v < min) min = v;
+					if (v > max) max = v;
+				}
+			}
+			if (min > max) min = max = 0; // all NaN
+			if (channels > 1) result.setPosition(c, 1, 1);
+			result.setDisplayRange(min, max);
+		}
+		if (channels > 1) result.setPosition(1, 1, 1);
+	}
+
+	private static String provenance(List<Kernel> kernels, ConvolutionOptions o) {
+		StringBuilder sb = new StringBuilder();
+		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
+		sb.append("mode=").append(o.mode().label()).append(" border=").append(o.border().label());
+		if (o.border().label().equals("constant")) sb.append(" cval=").append(o.cval());
+		sb.append(" stride=").append(o.strideY()).append(',').append(o.strideX()).append(" dilation=")
+			.append(o.dilationY()).append(',').append(o.dilationX()).append(" flip=").append(o.flip())
+			.append(" normalize=").append(o.normalize());
+		return sb.toString();
+	}
+}

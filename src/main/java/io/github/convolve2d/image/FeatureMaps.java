@@ -1,0 +1,200 @@
+package io.github.convolve2d.image;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionGeometry;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.Region;
+import io.github.convolve2d.core.UserException;
+
+import java.awt.Rectangle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CancellationException;
+
+/**
+ * The image engine: turns an ImageJ image into 32-bit feature maps, the same way for the plugin, the SciJava
+ * command, the batch command and the folder macro. The source image is only read.
+ * <pre>
+ * ImagePlus maps = FeatureMaps.compute(imp, List.of(Presets.resolve("sobel-x"), Presets.resolve("sobel-y")),
+ *     ConvolutionOptions.builder().mode("same").border("reflect").build(), Planes.ALL, ProgressListener.NONE);
+ * </pre>
+ * <ul>
+ * <li>Planes in: 8-bit and 16-bit through their value calibration when they have one, else raw; 32-bit as is;
+ * RGB and 8-bit colour (palette) as red, green and blue; every channel, slice and frame of a (hyper)stack, or
+ * only the displayed plane; virtual stacks plane by plane ({@link InputPlanes}).</li>
+ * <li>An area selection: only the output pixels over its bounding rectangle, computed by the core as a
+ * {@link Region} (the real pixels around it are read; the border rule applies only beyond the image), equal to
+ * the crop of the whole result.</li>
+ * <li>Feature maps out in one layout, labelled {@code [slice label or C<c> / ][red|green|blue / ]<kernel name>},
+ * calibrated, with a display range per channel ({@link FeatureMapImage}).</li>
+ * </ul>
+ * The core uses {@code options.threads()} threads.
+ */
+public final class FeatureMaps {
+
+	/** Progress units of a whole run. */
+	private static final int PROGRESS_UNITS = 1_000_000;
+
+	private FeatureMaps() {
+	}
+
+	/**
+	 * Computes the feature maps of {@code imp} (its selection's bounding rectangle when it has an area
+	 * selection).
+	 *
+	 * @param listener receives the progress of the whole run and may cancel it
+	 * @return a new, not yet shown 32-bit image titled as {@link #title} gives
+	 * @throws UserException for settings that do not fit the image: an empty bank, kernels of different sizes in
+	 *         valid/full mode ({@link #checkBankFitsOneStack}), a kernel larger than the image in valid mode, a
+	 *         selection that holds no output pixel, feature maps that do not fit in the free memory
+	 * @throws CancellationException when the listener cancelled; nothing is returned
+	 */
+	public static ImagePlus compute(ImagePlus imp, List<Kernel> kernels, ConvolutionOptions options, Planes planes,
+		ProgressListener listener)
+	{
+		Objects.requireNonNull(imp, "imp");
+		Objects.requireNonNull(options, "options");
+		Objects.requireNonNull(listener, "listener");
+		checkBankFitsOneStack(kernels, options);
+		InputPlanes in = new InputPlanes(imp, planes);
+		Kernel first = kernels.get(0);
+		ConvolutionGeometry whole = ConvolutionGeometry.of(imp.getWidth(), imp.getHeight(), first.width(),
+			first.height(), options);
+		Rectangle area = in.area();
+		Region region = area == null ? null : whole.outputRegionOver(area.x, area.y, area.width, area.height);
+		ConvolutionGeometry g = region == null ? whole : whole.region(region);
+		long parts = in.count() * in.colours();
+		checkFitsInMemory(bytes(g.outputWidth(), g.outputHeight(), imp.getWidth(), imp.getHeight(), parts,
+			in.colours(), kernels.size()), planes == Planes.ALL && in.count() > 1);
+
+		ImageStack maps = new ImageStack(g.outputWidth(), g.outputHeight());
+		long part = 0;
+		for (int t : in.frames) {
+			for (int z : in.slices) {
+				for (int c : in.channels) {
+					if (listener.isCancelled()) throw new CancellationException("cancelled");
+					float[][] data = in.read(c, z, t);
+					String label = in.label(c, z, t);
+					for (int s = 0; s < data.length; s++) {
+						Plane plane = Plane.wrap(imp.getWidth(), imp.getHeight(), data[s]);
+						data[s] = null; // a colour plane's float copy can go once convolved
+						List<Plane> out = Convolution.convolve(plane, kernels, options, region,
+							partOf(listener, part++, parts));
+						for (int k = 0; k < out.size(); k++) {
+							String colour = in.colour ? InputPlanes.COLOUR_NAMES[s] : null;
+							maps.addSlice(join(label, colour, kernels.get(k).name()), out.get(k).pixels());
+						}
+					}
+				}
+			}
+		}
+		listener.progress(PROGRESS_UNITS, PROGRESS_UNITS);
+		return FeatureMapImage.of(title(imp, kernels), maps, imp, in, kernels, options, g);
+	}
+
+	/** The feature maps' title: the source's title without its extension, a dash, {@link #kernelNames}. */
+	public static String title(ImagePlus imp, List<Kernel> kernels) {
+		return imp.getTitle().replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "") + "-" + kernelNames(kernels);
+	}
+
+	/** The kernels' names joined by {@code +}: {@code Sobel X+Sobel Y}. */
+	public static String kernelNames(List<Kernel> kernels) {
+		List<String> names = new ArrayList<>();
+		for (Kernel k : kernels) names.add(k.name());
+		return String.join("+", names);
+	}
+
+	/**
+	 * Checks that a bank's feature maps have one size and position for any image, so that they fit one stack:
+	 * any kernels in {@code same} mode, kernels of one size otherwise.
+	 *
+	 * @throws UserException for an empty bank, or naming two kernels whose sizes differ
+	 */
+	public static void checkBankFitsOneStack(List<Kernel> kernels, ConvolutionOptions options) {
+		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
+		if (options.mode() == Mode.SAME) return;
+		Kernel first = kernels.get(0);
+		for (Kernel k : kernels) {
+			if (k.width() != first.width() || k.height() != first.height()) {
+				throw new UserException("kernels '" + first.name() + "' (" + first.width() + "×" + first.height()
+					+ ") and '" + k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps of different"
+					+ " sizes in " + options.mode().label() + " mode, which cannot share one output stack; use mode"
+					+ " same, or run kernels of different sizes separately");
+			}
+		}
+	}
+
+	/**
+	 * The memory rule: the bytes a run on a whole {@code width × height} image of {@code planes} planes needs
+	 * while it runs — the 32-bit feature maps plus one input plane's float working copy.
+	 */
+	public static long bytesNeeded(int width, int height, long planes, boolean colour, List<Kernel> kernels,
+		ConvolutionOptions options)
+	{
+		checkBankFitsOneStack(kernels, options);
+		Kernel k = kernels.get(0);
+		ConvolutionGeometry g = ConvolutionGeometry.of(width, height, k.width(), k.height(), options);
+		int colours = colour ? 3 : 1;
+		return bytes(g.outputWidth(), g.outputHeight(), width, height, planes * colours, colours, kernels.size());
+	}
+
+	private static long bytes(int outWidth, int outHeight, int width, int height, long parts, int colours,
+		int kernels)
+	{
+		return 4L * outWidth * outHeight * parts * kernels + 4L * colours * width * height;
+	}
+
+	/**
+	 * Refuses a run whose feature maps cannot fit in the free heap, before any work is done, rather than failing
+	 * half-way with an out-of-memory error.
+	 */
+	static void checkFitsInMemory(long bytes, boolean allPlanes) {
+		if (bytes <= freeHeap()) return;
+		System.gc(); // garbage counts as used until collected; ask once before refusing
+		long free = freeHeap();
+		if (bytes > free) {
+			throw new UserException("not enough memory: the feature maps need " + (bytes >> 20) + " MB but only "
+				+ (free >> 20) + " MB are free; give ImageJ more memory (Edit > Options > Memory & Threads)"
+				+ (allPlanes ? ", convolve the current plane only (no 'stack')" : "")
+				+ ", use fewer kernels, a stride or a selection");
+		}
+	}
+
+	private static long freeHeap() {
+		Runtime rt = Runtime.getRuntime();
+		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
+	}
+
+	/** A listener for one part (a plane's colour) of {@code parts}, reporting into the whole run's units. */
+	private static ProgressListener partOf(ProgressListener whole, long part, long parts) {
+		return new ProgressListener() {
+			@Override
+			public void progress(int done, int total) {
+				double fraction = total <= 0 ? 1 : (double) done / total;
+				whole.progress((int) ((part + fraction) / parts * PROGRESS_UNITS), PROGRESS_UNITS);
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return whole.isCancelled();
+			}
+		};
+	}
+
+	private static String join(String... parts) {
+		StringBuilder sb = new StringBuilder();
+		for (String p : parts) {
+			if (p == null || p.isEmpty()) continue;
+			if (sb.length() > 0) sb.append(" / ");
+			sb.append(p);
+		}
+		return sb.toString();
+	}
+}

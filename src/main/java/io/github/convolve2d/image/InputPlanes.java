@@ -1,0 +1,123 @@
+package io.github.convolve2d.image;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.gui.Roi;
+import ij.process.ByteProcessor;
+import ij.process.ColorProcessor;
+import ij.process.FloatProcessor;
+import ij.process.ImageProcessor;
+import ij.process.ShortProcessor;
+
+import java.awt.Rectangle;
+
+/**
+ * The planes of an image that the engine convolves, read one at a time as the float planes the core takes:
+ * <ul>
+ * <li>grey values through the image's value calibration when it has one (as Image › Type › 32-bit gives them,
+ * so signed 16-bit data stays signed), raw values otherwise; a 32-bit plane is handed over without copying
+ * (the core never writes into its input);</li>
+ * <li>RGB and 8-bit colour (palette) images as three colour channels, red, green and blue;</li>
+ * <li>a virtual stack is read plane by plane, only when its turn comes.</li>
+ * </ul>
+ */
+final class InputPlanes {
+
+	static final String[] COLOUR_NAMES = { "red", "green", "blue" };
+
+	private final ImagePlus imp;
+	private final ImageStack stack;
+	private final float[] cTable;
+	/** Whether each plane is read as red, green and blue. */
+	final boolean colour;
+	/** The channels, slices and frames (1-based) to convolve, in output order. */
+	final int[] channels, slices, frames;
+
+	InputPlanes(ImagePlus imp, Planes which) {
+		this.imp = imp;
+		stack = imp.getStack();
+		colour = imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256;
+		cTable = imp.getCalibration().calibrated() ? imp.getCalibration().getCTable() : null;
+		boolean all = which == Planes.ALL;
+		channels = all ? oneTo(imp.getNChannels()) : new int[] { imp.getChannel() };
+		slices = all ? oneTo(imp.getNSlices()) : new int[] { imp.getSlice() };
+		frames = all ? oneTo(imp.getNFrames()) : new int[] { imp.getFrame() };
+	}
+
+	/** 3 for colour images (red, green, blue), 1 otherwise. */
+	int colours() {
+		return colour ? 3 : 1;
+	}
+
+	/** The number of input planes convolved. */
+	long count() {
+		return (long) channels.length * slices.length * frames.length;
+	}
+
+	/** The bounding rectangle of an area selection, clipped to the image; null without one. */
+	Rectangle area() {
+		Roi roi = imp.getRoi();
+		if (roi == null || !roi.isArea()) return null;
+		Rectangle r = roi.getBounds().intersection(new Rectangle(0, 0, imp.getWidth(), imp.getHeight()));
+		return r.isEmpty() ? null : r;
+	}
+
+	/** The float data of plane (c, z, t): one array, or red, green and blue for a colour image. */
+	float[][] read(int c, int z, int t) {
+		ImageProcessor ip = stack.getProcessor(imp.getStackIndex(c, z, t));
+		if (!colour) return new float[][] { grey(ip, cTable) };
+		return rgb(ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB());
+	}
+
+	/**
+	 * What names plane (c, z, t) in the feature maps' labels: its own slice label (first line, at most 60
+	 * characters) when it has one, else {@code C<c>} when the image has several channels, else null.
+	 */
+	String label(int c, int z, int t) {
+		// a single image's label lives in a property (getStackIndex/getSliceLabel may make one up from the title)
+		String label = imp.getStackSize() == 1 ? imp.getProp("Slice_Label")
+			: stack.getSliceLabel(imp.getStackIndex(c, z, t));
+		String first = label == null ? "" : label.split("\\R", 2)[0].trim();
+		if (first.length() > 60) first = first.substring(0, 60);
+		if (!first.isEmpty()) return first;
+		return imp.getNChannels() > 1 ? "C" + c : null;
+	}
+
+	private static float[] grey(ImageProcessor ip, float[] cTable) {
+		if (ip instanceof FloatProcessor) return (float[]) ip.getPixels();
+		int n = ip.getPixelCount();
+		float[] f = new float[n];
+		if (ip instanceof ByteProcessor) {
+			byte[] p = (byte[]) ip.getPixels();
+			if (cTable != null && cTable.length >= 256) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xff];
+			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xff;
+		}
+		else if (ip instanceof ShortProcessor) {
+			short[] p = (short[]) ip.getPixels();
+			if (cTable != null && cTable.length >= 65536) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xffff];
+			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xffff;
+		}
+		else {
+			for (int i = 0; i < n; i++) f[i] = ip.getf(i);
+		}
+		return f;
+	}
+
+	private static float[][] rgb(ColorProcessor ip) {
+		int[] p = (int[]) ip.getPixels();
+		float[] r = new float[p.length], g = new float[p.length], b = new float[p.length];
+		for (int i = 0; i < p.length; i++) {
+			int c = p[i];
+			r[i] = (c >> 16) & 0xff;
+			g[i] = (c >> 8) & 0xff;
+			b[i] = c & 0xff;
+		}
+		return new float[][] { r, g, b };
+	}
+
+	private static int[] oneTo(int n) {
+		int[] r = new int[n];
+		for (int i = 0; i < n; i++) r[i] = i + 1;
+		return r;
+	}
+}

@@ -1,0 +1,99 @@
+package io.github.convolve2d.image;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.CompositeImage;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.process.ColorProcessor;
+import ij.process.ImageConverter;
+import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.kernel.Presets;
+
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/** The image engine's own rules; PluginBatchParityTest checks that every front end gets the same from it. */
+class FeatureMapsTest {
+
+	private static final ConvolutionOptions SAME = ConvolutionOptions.builder().mode("same").border("reflect")
+		.threads(1).build();
+	private static final List<Kernel> SOBEL = Arrays.asList(Presets.resolve("sobel-x"), Presets.resolve("sobel-y"));
+
+	private static ImagePlus ihc() {
+		ImagePlus imp = IJ.openImage("sample-images/ihc.png");
+		imp.setRoi(100, 100, 40, 30);
+		return imp.crop();
+	}
+
+	/** A palette image is convolved on the colours its palette gives, as 3 channels, like RGB. */
+	@Test
+	void aPaletteImageGivesRedGreenBlueChannelsPerKernel() {
+		ImagePlus imp = ihc();
+		new ImageConverter(imp).convertRGBtoIndexedColor(256);
+		assertEquals(ImagePlus.COLOR_256, imp.getType());
+		ColorProcessor colours = (ColorProcessor) imp.getProcessor().convertToRGB();
+		ImagePlus maps = FeatureMaps.compute(imp, SOBEL, SAME, Planes.ALL, ProgressListener.NONE);
+		assertEquals(6, maps.getNChannels(), "3 colours × 2 kernels, kernel fastest");
+		String[] names = { "red", "green", "blue" };
+		for (int c = 0; c < 3; c++) {
+			Plane plane = Plane.wrap(imp.getWidth(), imp.getHeight(), (float[]) colours.toFloat(c, null).getPixels());
+			for (int k = 0; k < 2; k++) {
+				int n = c * 2 + k + 1;
+				assertEquals(names[c] + " / " + SOBEL.get(k).name(), maps.getStack().getSliceLabel(n));
+				assertArrayEquals(Convolution.convolve(plane, SOBEL.get(k), SAME).pixels(),
+					(float[]) maps.getStack().getPixels(n), "channel " + n);
+			}
+		}
+	}
+
+	@Test
+	void labelsStartWithTheInputSliceLabelAndEachChannelGetsItsOwnDisplayRange() {
+		ImagePlus imp = IJ.createImage("s", "8-bit ramp", 16, 12, 2);
+		imp.getStack().setSliceLabel("first\nsecond line", 1);
+		imp.getStack().getProcessor(2).multiply(0.25);
+		ImagePlus maps = FeatureMaps.compute(imp, SOBEL, SAME, Planes.ALL, ProgressListener.NONE);
+		assertTrue(maps instanceof CompositeImage, "a bank's channels are a composite");
+		assertEquals(Arrays.asList("first / Sobel X", "first / Sobel Y", "Sobel X", "Sobel Y"),
+			Arrays.asList(maps.getStack().getSliceLabels()).subList(0, 4));
+		CompositeImage composite = (CompositeImage) maps;
+		// a horizontal ramp: Sobel X responds, Sobel Y gives 0 inside (reflect border)
+		assertTrue(composite.getChannelLut(1).max > 0, "Sobel X channel range from its data");
+		assertEquals(0, composite.getChannelLut(2).max, 1e-9, "Sobel Y channel range from its own data");
+		assertEquals("s-Sobel X+Sobel Y", maps.getTitle());
+	}
+
+	@Test
+	void banksMustFitOneStackOutsideSameMode() {
+		List<Kernel> mixed = Arrays.asList(Presets.resolve("box-3"), Presets.resolve("box-5"));
+		FeatureMaps.checkBankFitsOneStack(mixed, SAME);
+		String m = assertThrows(UserException.class, () -> FeatureMaps.checkBankFitsOneStack(mixed,
+			ConvolutionOptions.builder().mode("valid").build())).getMessage();
+		assertTrue(m.contains("different sizes in valid mode"), m);
+		assertThrows(UserException.class, () -> FeatureMaps.compute(ihc(), Collections.emptyList(), SAME,
+			Planes.ALL, ProgressListener.NONE));
+	}
+
+	@Test
+	void runsThatCannotFitInMemoryAreRefusedBeforeAnyWork() {
+		String m = assertThrows(UserException.class, () -> FeatureMaps.checkFitsInMemory(Long.MAX_VALUE / 2, true))
+			.getMessage();
+		assertTrue(m.startsWith("not enough memory: the feature maps need "), m);
+		assertTrue(m.contains("Edit > Options > Memory & Threads") && m.contains("current plane only"), m);
+		FeatureMaps.checkFitsInMemory(1 << 20, false); // a megabyte fits
+		// one rule: 2 kernels × 3 colours × 100×50 floats, plus one plane's 3 float colour planes
+		assertEquals(4L * 100 * 50 * 3 * 2 + 4L * 3 * 100 * 50,
+			FeatureMaps.bytesNeeded(100, 50, 1, true, SOBEL, SAME));
+	}
+}
