@@ -11,12 +11,17 @@ import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.ConvolutionLayer;
+import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.kernel.JsonMatrix;
+import io.github.convolve2d.kernel.LayerFiles;
 import io.github.convolve2d.core.Kernel;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -28,11 +33,16 @@ import java.util.Set;
  * {@code mode}, {@code border}, {@code cval}, {@code stride}, {@code dilation}, {@code flip}, {@code normalize},
  * {@code method}, or {@code "kernels": [K1, K2, ...]} instead of {@code "kernel"}. Turns it into the result
  * object {@code {"output": ...}} / {@code {"outputs": [...]}}, or {@code {"error": "..."}} for a bad case.
+ * <p>
+ * A convolution layer: {@code "weights"} ({@code O × C/groups × kh × kw}, or 3-D/2-D as {@link LayerFiles}
+ * reads them) with optional {@code "bias"}, {@code "groups"} and {@code "activation": "relu"} instead of a kernel,
+ * and {@code "input"} as {@code C × H × W} (or one {@code H × W} channel), gives {@code {"outputs": [O × H' × W']}}.
  */
 final class JsonCase {
 
 	private static final Set<String> KEYS = new HashSet<>(Arrays.asList("input", "kernel", "kernels", "mode", "border",
-		"cval", "stride", "dilation", "flip", "normalize", "method"));
+		"cval", "stride", "dilation", "flip", "normalize", "method", "weights", "bias", "groups", "activation"));
+	private static final List<String> LAYER_KEYS = Arrays.asList("bias", "groups", "activation");
 
 	private JsonCase() {
 	}
@@ -49,6 +59,10 @@ final class JsonCase {
 				if (!KEYS.contains(e.getKey())) {
 					throw new UserException("unknown key \"" + e.getKey() + "\"; known keys are " + KEYS);
 				}
+			}
+			if (c.has("weights")) return layer(c, threads);
+			for (String key : LAYER_KEYS) {
+				if (c.has(key)) throw new UserException("\"" + key + "\" belongs to a layer; give \"weights\" too");
 			}
 			Plane input = Plane.ofRows(JsonMatrix.read(c.get("input"), "input"));
 			List<Kernel> kernels = kernels(c);
@@ -95,6 +109,46 @@ final class JsonCase {
 	/** Most values one {@code json} case prints (a 4096×4096 result). */
 	static final long MAX_VALUES = 1L << 24;
 	private static final long BYTES_PER_VALUE = 256;
+
+	/** A layer case: the outputs of {@link ConvolutionLayer} on the input's channels. */
+	private static JsonObject layer(JsonObject c, int threads) {
+		if (c.has("kernel") || c.has("kernels")) {
+			throw new UserException("give either \"weights\" (a layer) or \"kernel\"/\"kernels\", not both");
+		}
+		List<Plane> channels = channels(c.get("input"));
+		int groups = 1;
+		if (c.has("groups")) {
+			if (!isWhole(c.get("groups"))) throw new UserException("\"groups\" must be a whole number, got " + c.get("groups"));
+			groups = c.get("groups").getAsInt();
+		}
+		LayerWeights weights = LayerFiles.fromJson(c.get("weights"), c.get("bias"), groups);
+		Activation activation = c.has("activation") ? Activation.fromLabel(string(c, "activation")) : Activation.NONE;
+		ConvolutionOptions options = options(c, threads);
+		Plane first = channels.get(0);
+		checkPrintable(first, Collections.nCopies(weights.outputs(), Kernel.of("k", weights.kernelWidth(),
+			weights.kernelHeight(), new double[weights.kernelWidth() * weights.kernelHeight()])), options);
+		List<Plane> outputs = ConvolutionLayer.convolve(channels, weights, options, activation, null,
+			ProgressListener.NONE);
+		JsonArray all = new JsonArray();
+		for (Plane p : outputs) all.add(matrix(p));
+		JsonObject result = new JsonObject();
+		result.add("outputs", all);
+		return result;
+	}
+
+	/** {@code "input"} as {@code C × H × W} channels, or rows of numbers as one channel. */
+	private static List<Plane> channels(JsonElement input) {
+		boolean threeD = input != null && input.isJsonArray() && input.getAsJsonArray().size() > 0
+			&& input.getAsJsonArray().get(0).isJsonArray() && input.getAsJsonArray().get(0).getAsJsonArray().size() > 0
+			&& input.getAsJsonArray().get(0).getAsJsonArray().get(0).isJsonArray();
+		if (!threeD) return List.of(Plane.ofRows(JsonMatrix.read(input, "input")));
+		List<Plane> channels = new ArrayList<>();
+		JsonArray all = input.getAsJsonArray();
+		for (int ch = 0; ch < all.size(); ch++) {
+			channels.add(Plane.ofRows(JsonMatrix.read(all.get(ch), "input[" + ch + "]")));
+		}
+		return channels;
+	}
 
 	private static List<Kernel> kernels(JsonObject c) {
 		boolean one = c.has("kernel"), many = c.has("kernels");

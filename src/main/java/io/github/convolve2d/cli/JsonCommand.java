@@ -31,6 +31,8 @@ import java.util.concurrent.Callable;
 		"In: {\"input\": [[...]], \"kernel\": [[...]]} or an array of such objects; optional keys: mode "
 			+ "(valid|same|full), border (constant|replicate|reflect|mirror|wrap), cval, stride (n or [sy,sx]), "
 			+ "dilation (n or [dy,dx]), flip, normalize, method, or \"kernels\": [K1, K2, ...] instead of \"kernel\".",
+		"A convolution layer: \"input\" as C×H×W with \"weights\" (O × C/groups × kh × kw) instead of a kernel, "
+			+ "optional \"bias\" (O values), \"groups\" and \"activation\": \"relu\"; out: {\"outputs\": [O × H' × W']}.",
 		"Out: {\"output\": [[...]]} ({\"outputs\": [...]} for \"kernels\"), {\"error\": \"...\"} for a bad case; "
 			+ "an array in gives an array out. NaN and infinite results print as null.",
 		"Exit codes: 0 all cases good, 1 some case failed, 2 usage error." })

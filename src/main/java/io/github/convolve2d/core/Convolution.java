@@ -78,14 +78,7 @@ public final class Convolution {
 		List<float[]> weights = new ArrayList<>();
 		for (Kernel k : kernels) weights.add(weights(k, options));
 
-		List<ConvolutionPath> paths = plan(image, weights, geometries, options, outputs);
-		int[] firstUnit = new int[paths.size() + 1];
-		for (int n = 0; n < paths.size(); n++) firstUnit[n + 1] = firstUnit[n] + paths.get(n).units();
-		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, (unit, scratch) -> {
-			int n = 0;
-			while (unit >= firstUnit[n + 1]) n++;
-			paths.get(n).compute(unit - firstUnit[n], scratch);
-		});
+		run(plan(image, weights, geometries, options, outputs), options, listener);
 
 		List<Plane> planes = new ArrayList<>();
 		for (int n = 0; n < kernels.size(); n++) {
@@ -93,6 +86,17 @@ public final class Convolution {
 			planes.add(Plane.wrap(g.outputWidth(), g.outputHeight(), outputs.get(n)));
 		}
 		return planes;
+	}
+
+	/** Runs every unit of every path on the options' threads. */
+	static void run(List<ConvolutionPath> paths, ConvolutionOptions options, ProgressListener listener) {
+		int[] firstUnit = new int[paths.size() + 1];
+		for (int n = 0; n < paths.size(); n++) firstUnit[n + 1] = firstUnit[n] + paths.get(n).units();
+		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, (unit, scratch) -> {
+			int n = 0;
+			while (unit >= firstUnit[n + 1]) n++;
+			paths.get(n).compute(unit - firstUnit[n], scratch);
+		});
 	}
 
 	/**
@@ -159,7 +163,7 @@ public final class Convolution {
 		return w;
 	}
 
-	private static List<float[]> allocate(List<ConvolutionGeometry> geometries, long bytes) {
+	static List<float[]> allocate(List<ConvolutionGeometry> geometries, long bytes) {
 		for (ConvolutionGeometry g : geometries) {
 			if ((long) g.outputWidth() * g.outputHeight() > Integer.MAX_VALUE - 8) {
 				throw new UserException("the result would be " + g.outputWidth() + "×" + g.outputHeight()

@@ -2,7 +2,9 @@ package io.github.convolve2d.core;
 
 import org.jtransforms.fft.DoubleFFT_1D;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -15,6 +17,10 @@ import java.util.List;
  * is computed once and reused for every kernel of the bank. Only the kept output rows are inverse-transformed
  * along rows, so stride saves part of the work.
  * <p>
+ * Several input channels (a layer's group): each output is the sum over the channels of each channel
+ * correlated with its own kernel. Each channel's tile is transformed once, and each output multiplies and adds
+ * the channels' spectra with its kernels' in the frequency domain before its one inverse transform.
+ * <p>
  * NaN and infinity: a non-finite pixel would spread over the whole tile through the transform, so tiles are
  * transformed with non-finite pixels replaced by 0, and every output whose footprint (non-zero taps) holds a
  * non-finite pixel is then recomputed directly ({@link DirectConvolution#pixel}); NaN stays local.
@@ -26,46 +32,79 @@ final class FftConvolution implements ConvolutionPath {
 
 	private static final int COLUMN_BLOCK = 8;
 
-	private final Plane image;
-	private final List<float[]> weights;
+	private final List<Plane> channels;
+	/** Per output, per channel: the prepared kernel (null where it is all zero). */
+	private final float[][][] weights;
 	private final List<float[]> outputs;
 	private final ConvolutionGeometry g;
 	private final ConvolutionOptions o;
 	private final FftPlan plan;
-	private final PaddedRows rows;
+	private final PaddedRows[] rows;
 	private final int n1h, n1w;
-	private final double[][] spectra;
-	/** Per kernel: non-zero taps as offsets (tile-relative, dy*i*tileWidth + dx*j) and their row/column. */
+	/** Per output, per channel: the kernel's spectrum (null for an all-zero kernel). */
+	private final double[][][] spectra;
+	/** Per output: the row/column offsets of the taps that are non-zero in any channel's kernel. */
 	private final int[][] tapRow, tapColumn;
 
 	/**
+	 * A bank: one image, one output per kernel.
+	 *
 	 * @param weights prepared kernels (flipped and normalised as asked), all of the geometry {@code g}
 	 * @param outputs one output plane per kernel
 	 */
 	FftConvolution(Plane image, List<float[]> weights, ConvolutionGeometry g, ConvolutionOptions o, FftPlan plan,
 		List<float[]> outputs)
 	{
-		this.image = image;
-		this.weights = weights;
+		this(Collections.singletonList(image), perOutput(weights), g, o, plan, outputs);
+	}
+
+	private static List<List<float[]>> perOutput(List<float[]> weights) {
+		List<List<float[]>> w = new ArrayList<>();
+		for (float[] k : weights) w.add(Collections.singletonList(k));
+		return w;
+	}
+
+	/**
+	 * Channels summed into each output.
+	 *
+	 * @param weights per output, per channel, the prepared kernel, all of the geometry {@code g}
+	 * @param outputs one output plane per output
+	 */
+	FftConvolution(List<Plane> channels, List<List<float[]>> weights, ConvolutionGeometry g, ConvolutionOptions o,
+		FftPlan plan, List<float[]> outputs)
+	{
+		this.channels = channels;
 		this.outputs = outputs;
 		this.g = g;
 		this.o = o;
 		this.plan = plan;
 		this.n1h = (g.outputHeight() - 1) * o.strideY() + 1; // stride-1 outputs up to the last kept one
 		this.n1w = (g.outputWidth() - 1) * o.strideX() + 1;
-		this.rows = new PaddedRows(image, o.border(), o.cval());
-		this.spectra = new double[weights.size()][];
-		this.tapRow = new int[weights.size()][];
-		this.tapColumn = new int[weights.size()][];
-		for (int k = 0; k < weights.size(); k++) {
-			float[] w = weights.get(k);
+		this.rows = new PaddedRows[channels.size()];
+		for (int ch = 0; ch < rows.length; ch++) rows[ch] = new PaddedRows(channels.get(ch), o.border(), o.cval());
+		int outs = weights.size(), kw = g.kernelWidth(), kh = g.kernelHeight();
+		this.weights = new float[outs][channels.size()][];
+		this.spectra = new double[outs][channels.size()][];
+		this.tapRow = new int[outs][];
+		this.tapColumn = new int[outs][];
+		for (int k = 0; k < outs; k++) {
+			boolean[] any = new boolean[kh * kw];
 			int n = 0;
-			for (float v : w) if (v != 0) n++;
+			for (int ch = 0; ch < rows.length; ch++) {
+				float[] w = weights.get(k).get(ch);
+				boolean nonZero = false;
+				for (int idx = 0; idx < w.length; idx++) {
+					if (w[idx] == 0) continue;
+					nonZero = true;
+					if (!any[idx]) n++;
+					any[idx] = true;
+				}
+				if (nonZero) this.weights[k][ch] = w;
+			}
 			tapRow[k] = new int[n];
 			tapColumn[k] = new int[n];
-			int kw = g.kernelWidth();
-			for (int t = 0, idx = 0; idx < w.length; idx++) {
-				if (w[idx] == 0) continue;
+			for (int t = 0, idx = 0; idx < any.length; idx++) {
+				if (!any[idx]) continue;
 				tapRow[k][t] = (idx / kw) * o.dilationY();
 				tapColumn[k][t++] = (idx % kw) * o.dilationX();
 			}
@@ -77,10 +116,15 @@ final class FftConvolution implements ConvolutionPath {
 	 * 8 MB, so that small images still get efficient tiles).
 	 */
 	static FftPlan plan(ConvolutionGeometry g, ConvolutionOptions o, int kernels, int maxTile) {
+		return plan(g, o, kernels, 1, maxTile);
+	}
+
+	/** The plan for {@code outputs} outputs each summing {@code channels} channels (a layer's group). */
+	static FftPlan plan(ConvolutionGeometry g, ConvolutionOptions o, int outputs, int channels, int maxTile) {
 		int n1h = (g.outputHeight() - 1) * o.strideY() + 1;
 		int n1w = (g.outputWidth() - 1) * o.strideX() + 1;
-		long budget = Math.max(4L * 4 * g.imageWidth() * g.imageHeight(), 8L << 20);
-		return FftPlan.choose(n1h, n1w, g.extentY(), g.extentX(), kernels, o.threads(), budget, maxTile);
+		long budget = Math.max(4L * 4 * channels * g.imageWidth() * g.imageHeight(), 8L << 20);
+		return FftPlan.choose(n1h, n1w, g.extentY(), g.extentX(), outputs, channels, o.threads(), budget, maxTile);
 	}
 
 	/** Transforms the kernels; done once, before the tiles (not thread-safe, call from one thread). */
@@ -88,23 +132,26 @@ final class FftConvolution implements ConvolutionPath {
 		int th = plan.tileHeight, tw = plan.tileWidth;
 		DoubleFFT_1D fftX = new DoubleFFT_1D(tw), fftY = new DoubleFFT_1D(th);
 		double[] columns = new double[COLUMN_BLOCK * 2 * th];
-		for (int k = 0; k < weights.size(); k++) {
-			double[] s = new double[2 * th * tw];
-			float[] w = weights.get(k);
-			int kw = g.kernelWidth();
-			boolean[] rowUsed = new boolean[th];
-			for (int t = 0, idx = 0; idx < w.length; idx++) {
-				if (w[idx] == 0) continue;
-				// correlation: tap (a, b) goes to (-a mod th, -b mod tw), so that the circular convolution of a
-				// tile with s reads tile[m + a][n + b]
-				int a = tapRow[k][t], b = tapColumn[k][t++];
-				int y = Math.floorMod(-a, th), x = Math.floorMod(-b, tw);
-				s[2 * (y * tw + x)] = w[idx];
-				rowUsed[y] = true;
+		int kw = g.kernelWidth();
+		for (int k = 0; k < weights.length; k++) {
+			for (int ch = 0; ch < rows.length; ch++) {
+				float[] w = weights[k][ch];
+				if (w == null) continue;
+				double[] s = new double[2 * th * tw];
+				boolean[] rowUsed = new boolean[th];
+				for (int idx = 0; idx < w.length; idx++) {
+					if (w[idx] == 0) continue;
+					// correlation: tap (a, b) goes to (-a mod th, -b mod tw), so that the circular convolution of a
+					// tile with s reads tile[m + a][n + b]
+					int a = (idx / kw) * o.dilationY(), b = (idx % kw) * o.dilationX();
+					int y = Math.floorMod(-a, th), x = Math.floorMod(-b, tw);
+					s[2 * (y * tw + x)] = w[idx];
+					rowUsed[y] = true;
+				}
+				for (int y = 0; y < th; y++) if (rowUsed[y]) fftX.complexForward(s, 2 * y * tw);
+				columnTransforms(s, fftY, columns, true);
+				spectra[k][ch] = s;
 			}
-			for (int y = 0; y < th; y++) if (rowUsed[y]) fftX.complexForward(s, 2 * y * tw);
-			columnTransforms(s, fftY, columns, true);
-			spectra[k] = s;
 		}
 	}
 
@@ -117,26 +164,33 @@ final class FftConvolution implements ConvolutionPath {
 	public void compute(int unit, Scratch scratch) {
 		int th = plan.tileHeight, tw = plan.tileWidth;
 		DoubleFFT_1D fftX = new DoubleFFT_1D(tw), fftY = new DoubleFFT_1D(th);
-		double[] data = scratch.doubles(0, 2 * th * tw);
 		double[] product = scratch.doubles(1, 2 * th * tw);
 		double[] columns = scratch.doubles(2, COLUMN_BLOCK * 2 * th);
 		float[] row = scratch.floats(0, tw);
 		int tileA = 2 * unit, tileB = 2 * unit + 1;
 		boolean hasB = tileB < plan.tiles();
 		NonFinite bad = new NonFinite();
-		fillTile(tileA, data, 0, row, bad, 0);
-		if (hasB) fillTile(tileB, data, 1, row, bad, 1);
-		else for (int i = 1; i < 2 * th * tw; i += 2) data[i] = 0;
-		for (int y = 0; y < th; y++) fftX.complexForward(data, 2 * y * tw);
-		columnTransforms(data, fftY, columns, true);
+		double[][] data = new double[rows.length][];
+		for (int ch = 0; ch < rows.length; ch++) {
+			double[] d = data[ch] = scratch.doubles(ch == 0 ? 0 : 2 + ch, 2 * th * tw);
+			fillTile(tileA, rows[ch], d, 0, row, bad, 0);
+			if (hasB) fillTile(tileB, rows[ch], d, 1, row, bad, 1);
+			else for (int i = 1; i < 2 * th * tw; i += 2) d[i] = 0;
+			for (int y = 0; y < th; y++) fftX.complexForward(d, 2 * y * tw);
+			columnTransforms(d, fftY, columns, true);
+		}
 
 		double scale = 1.0 / ((double) th * tw);
 		for (int k = 0; k < spectra.length; k++) {
-			double[] s = spectra[k];
-			for (int i = 0; i < 2 * th * tw; i += 2) {
-				double re = data[i], im = data[i + 1], sr = s[i], si = s[i + 1];
-				product[i] = re * sr - im * si;
-				product[i + 1] = re * si + im * sr;
+			Arrays.fill(product, 0, 2 * th * tw, 0.0);
+			for (int ch = 0; ch < rows.length; ch++) {
+				double[] s = spectra[k][ch], d = data[ch];
+				if (s == null) continue;
+				for (int i = 0; i < 2 * th * tw; i += 2) {
+					double re = d[i], im = d[i + 1], sr = s[i], si = s[i + 1];
+					product[i] += re * sr - im * si;
+					product[i + 1] += re * si + im * sr;
+				}
 			}
 			columnTransforms(product, fftY, columns, false);
 			for (int y = 0; y < plan.blockHeight; y++) {
@@ -174,7 +228,7 @@ final class FftConvolution implements ConvolutionPath {
 		return (tile % plan.tilesX) * plan.blockWidth - g.anchorX();
 	}
 
-	private void fillTile(int tile, double[] data, int part, float[] row, NonFinite bad, int which) {
+	private void fillTile(int tile, PaddedRows rows, double[] data, int part, float[] row, NonFinite bad, int which) {
 		int th = plan.tileHeight, tw = plan.tileWidth;
 		int y0 = tileY0(tile), x0 = tileX0(tile);
 		for (int y = 0; y < th; y++) {
@@ -232,12 +286,18 @@ final class FftConvolution implements ConvolutionPath {
 				mask[m * bw + n] = 1f;
 			}
 		}
-		float[] w = weights.get(kernel);
+		List<float[]> w = new ArrayList<>();
+		List<Plane> used = new ArrayList<>();
+		for (int ch = 0; ch < rows.length; ch++) {
+			if (weights[kernel][ch] == null) continue;
+			w.add(weights[kernel][ch]);
+			used.add(channels.get(ch));
+		}
 		for (int m = 0; m < bh; m++) {
 			for (int n = 0; n < bw; n++) {
 				if (mask[m * bw + n] == 0f) continue;
 				int r = (r0 + m) / sy, c = (c0 + n) / sx;
-				out[r * outW + c] = DirectConvolution.pixel(image, w, g, o, r, c);
+				out[r * outW + c] = DirectConvolution.pixel(used, w, g, o, r, c);
 			}
 		}
 	}

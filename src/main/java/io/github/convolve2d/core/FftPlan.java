@@ -15,10 +15,10 @@ final class FftPlan {
 	final int tileHeight, tileWidth;
 	final int blockHeight, blockWidth;
 	final int tilesY, tilesX;
-	private final int threads, kernels;
+	private final int threads, kernels, channels;
 
 	private FftPlan(int tileHeight, int tileWidth, int extentY, int extentX, int n1h, int n1w, int threads,
-		int kernels)
+		int kernels, int channels)
 	{
 		this.tileHeight = tileHeight;
 		this.tileWidth = tileWidth;
@@ -28,19 +28,21 @@ final class FftPlan {
 		this.tilesX = (n1w + blockWidth - 1) / blockWidth;
 		this.threads = threads;
 		this.kernels = kernels;
+		this.channels = channels;
 	}
 
 	/**
 	 * The cheapest plan for stride-1 outputs {@code n1h × n1w} and a kernel extent {@code extentY × extentX},
-	 * whose {@link #workBytes()} stay within {@code budgetBytes} when any plan does (else the smallest plan).
+	 * whose {@link #workBytes()} stay within {@code budgetBytes} when any plan does (else the smallest plan);
+	 * each of the {@code kernels} outputs sums {@code channels} input channels (1 for a plain convolution).
 	 */
-	static FftPlan choose(int n1h, int n1w, int extentY, int extentX, int kernels, int threads, long budgetBytes,
-		int maxTile)
+	static FftPlan choose(int n1h, int n1w, int extentY, int extentX, int kernels, int channels, int threads,
+		long budgetBytes, int maxTile)
 	{
 		FftPlan best = null, smallest = null;
 		for (int th = firstTile(extentY); th <= lastTile(n1h, extentY, maxTile); th *= 2) {
 			for (int tw = firstTile(extentX); tw <= lastTile(n1w, extentX, maxTile); tw *= 2) {
-				FftPlan p = new FftPlan(th, tw, extentY, extentX, n1h, n1w, threads, kernels);
+				FftPlan p = new FftPlan(th, tw, extentY, extentX, n1h, n1w, threads, kernels, channels);
 				if (smallest == null || p.workBytes() < smallest.workBytes()) smallest = p;
 				if (p.workBytes() <= budgetBytes && (best == null || p.work() < best.work())) best = p;
 			}
@@ -65,21 +67,24 @@ final class FftPlan {
 		return tilesY * tilesX;
 	}
 
-	/** Estimated work, in units of one complex multiply-add: tile pairs × (1 forward + one inverse per kernel). */
+	/**
+	 * Estimated work, in units of one complex multiply-add: tile pairs × (one forward per channel + one inverse
+	 * per kernel), plus the products of each kernel with each further channel.
+	 */
 	double work() {
 		double n = (double) tileHeight * tileWidth;
 		double perTransform = n * (Math.log(n) / Math.log(2)) * 0.5 + n;
-		return Math.ceil(tiles() / 2.0) * (1 + kernels) * perTransform;
+		return Math.ceil(tiles() / 2.0) * ((channels + kernels) * perTransform + (double) kernels * (channels - 1) * n);
 	}
 
 	/**
-	 * Bytes of heap this plan allocates besides the output planes: per thread two complex tile buffers, a block
-	 * of columns and a row; per kernel one complex spectrum.
+	 * Bytes of heap this plan allocates besides the output planes: per thread a complex tile buffer per channel
+	 * and one for the product, a block of columns and a row; per kernel and channel one complex spectrum.
 	 */
 	long workBytes() {
 		long tile = 16L * tileHeight * tileWidth;
-		long perThread = 2 * tile + 16L * 8 * tileHeight + 4L * tileWidth + 2L * tileHeight * tileWidth;
-		return threads * perThread + kernels * tile;
+		long perThread = (1L + channels) * tile + 16L * 8 * tileHeight + 4L * tileWidth + 2L * tileHeight * tileWidth;
+		return threads * perThread + (long) kernels * channels * tile;
 	}
 
 	@Override

@@ -22,6 +22,11 @@ import java.util.List;
  * transforms), shared by the kernels of a bank, plus {@value #NS_PER_OUTPUT} ns per output, plus the
  * direct recomputation of outputs near non-finite pixels (counted only when FFT is otherwise the cheapest).</li>
  * </ul>
+ * A convolution layer's group ({@link ConvolutionLayer}) goes to one path as a whole: direct costs the sum over
+ * its outputs of the direct cost with every channel's taps (and {@value #NS_PER_OUTPUT} ns per output for each
+ * channel's band copy); FFT costs the group's plan, whose work counts one forward transform per channel, one
+ * inverse per output and a multiply-add per output and channel.
+ * <p>
  * All costs divide by the thread count. A kernel whose dilated extent does not fit in the largest FFT tile never
  * goes to the FFT path ({@link #fftFits}). The model only needs to rank the paths: it was checked to pick a path
  * within 1.25× of the fastest forced one on the {@code bench} cases (README, section speed).
@@ -125,6 +130,46 @@ final class PathChooser {
 	 */
 	static boolean fftFits(ConvolutionGeometry g) {
 		return g.extentX() < FftPlan.MAX_TILE && g.extentY() < FftPlan.MAX_TILE;
+	}
+
+	/**
+	 * The path of one group of a layer: {@code weights} holds, per output, the prepared kernel of each of the
+	 * group's {@code channels}.
+	 */
+	static Method chooseLayerGroup(List<Plane> channels, List<List<float[]>> weights, ConvolutionGeometry g,
+		ConvolutionOptions o)
+	{
+		switch (o.method()) {
+			case DIRECT:
+				return Method.DIRECT;
+			case FFT:
+				if (!FFT_LIBRARY_PRESENT) throw noFftLibrary();
+				return fftFits(g) ? Method.FFT : Method.DIRECT;
+			default:
+		}
+		double direct = 0;
+		int taps = 0;
+		for (List<float[]> perChannel : weights) {
+			int outputTaps = 0, copies = 0;
+			for (float[] w : perChannel) {
+				int n = nonZero(w);
+				outputTaps += n;
+				if (n > 0) copies++;
+			}
+			taps += outputTaps;
+			double chunks = outputTaps > DirectConvolution.FLOAT_ONLY_TAPS ? 1 + outputTaps / 5000.0 : 1;
+			direct += outputs(g) * (outputTaps * tapCost(o) * chunks + NS_PER_OUTPUT * Math.max(1, copies)) / o.threads();
+		}
+		if (!FFT_LIBRARY_PRESENT || !fftFits(g)) return Method.DIRECT;
+		FftPlan plan = FftConvolution.plan(g, o, weights.size(), channels.size(), FftPlan.MAX_TILE);
+		double fft = (plan.work() * FFT_NS_PER_UNIT + outputs(g) * NS_PER_OUTPUT * weights.size()) / o.threads();
+		if (fft >= direct) return Method.DIRECT;
+		long nonFinite = 0;
+		for (Plane p : channels) nonFinite += countNonFinite(p);
+		// each non-finite pixel makes at most one output per tap of each output recomputed, over all channels
+		double repaired = Math.min(outputs(g) * weights.size(), (double) nonFinite * taps);
+		fft += repaired * ((double) taps / weights.size()) * REPAIR_NS_PER_TAP / o.threads();
+		return fft < direct ? Method.FFT : Method.DIRECT;
 	}
 
 	static int nonZero(float[] w) {

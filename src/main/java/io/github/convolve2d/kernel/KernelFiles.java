@@ -4,9 +4,7 @@ import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Kernel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -27,21 +25,8 @@ public final class KernelFiles {
 	 * @throws UserException when the file cannot be read or does not hold a valid kernel
 	 */
 	public static Kernel read(Path file) {
-		String text;
-		try {
-			if (Files.isDirectory(file)) throw new IOException("it is a folder");
-			if (Files.size(file) > 10_000_000) throw new IOException("it is larger than 10 MB, not a kernel file");
-			text = new String(Files.readAllBytes(file), StandardCharsets.UTF_8);
-		}
-		catch (NoSuchFileException e) {
-			throw new UserException("cannot read kernel file '" + file + "': no such file");
-		}
-		catch (AccessDeniedException e) {
-			throw new UserException("cannot read kernel file '" + file + "': permission denied");
-		}
-		catch (IOException e) {
-			throw new UserException("cannot read kernel file '" + file + "': " + e.getMessage());
-		}
+		// 10 MB: far more than any kernel, little enough to refuse an image picked by mistake
+		String text = new String(FileBytes.read(file, "kernel file", 10L << 20), StandardCharsets.UTF_8);
 		String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
 		try {
 			return KernelParser.parse(text, name);

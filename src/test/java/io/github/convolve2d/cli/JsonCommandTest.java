@@ -151,4 +151,32 @@ class JsonCommandTest {
 		Files.write(file, "{\"input\": [[1]], \"kernel\": [[2]]}".getBytes(StandardCharsets.UTF_8));
 		assertEquals(0, run(null, "json", file.toString()).exit);
 	}
+
+	@Test
+	void layerCaseSumsChannelsAddsBiasAndAppliesRelu() {
+		Run r = json("{\"input\": [[[1,2],[3,4]],[[10,20],[30,40]]], \"weights\": [[[[1]],[[0.5]]],[[[-1]],[[0]]]],"
+			+ " \"bias\": [1, 2], \"activation\": \"relu\"}");
+		assertEquals(0, r.exit, r.out);
+		assertEquals("{\"outputs\":[[[7,13],[19,25]],[[1,0],[0,0]]]}", r.out);
+		// depthwise (groups = C) with the layer options shared with kernels
+		r = json("{\"input\": [[[1,2,3]],[[4,5,6]]], \"weights\": [[[[1,1]]],[[[0,2]]]], \"groups\": 2,"
+			+ " \"mode\": \"same\", \"border\": \"replicate\"}");
+		assertEquals("{\"outputs\":[[[2,3,5]],[[8,10,12]]]}", r.out);
+		// one H×W channel is a one-channel input
+		r = json("{\"input\": [[1,2,3]], \"weights\": [[1, -1]]}");
+		assertEquals("{\"outputs\":[[[-1,-1]]]}", r.out);
+	}
+
+	@Test
+	void layerMistakesAreErrorsInPlace() {
+		Run r = json("[{\"input\": [[[1,2]],[[3,4]],[[5,6]]], \"weights\": [[[[1]],[[1]]]]},"
+			+ " {\"input\": [[1]], \"kernel\": [[1]], \"bias\": [1]},"
+			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"activation\": \"tanh\"},"
+			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"kernel\": [[1]]}]");
+		assertEquals(1, r.exit);
+		assertTrue(r.out.contains("expect 2 input channels but the image has 3"), r.out);
+		assertTrue(r.out.contains("\\\"bias\\\" belongs to a layer"), r.out);
+		assertTrue(r.out.contains("unknown activation 'tanh'"), r.out);
+		assertTrue(r.out.contains("not both"), r.out);
+	}
 }

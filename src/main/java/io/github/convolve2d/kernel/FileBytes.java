@@ -1,0 +1,41 @@
+package io.github.convolve2d.kernel;
+
+import io.github.convolve2d.core.UserException;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** Reads the small files of this package (kernels, weights, names) with one wording of what went wrong. */
+final class FileBytes {
+
+	private FileBytes() {
+	}
+
+	/**
+	 * The bytes of {@code file}.
+	 *
+	 * @param kind what the file is, for the message, e.g. {@code "kernel file"}
+	 * @throws UserException {@code cannot read kernel file 'x': no such file} and the like
+	 */
+	static byte[] read(Path file, String kind, long maxBytes) {
+		try {
+			if (Files.isDirectory(file)) throw new IOException("it is a folder");
+			if (Files.size(file) > maxBytes) {
+				throw new IOException("it is larger than " + (maxBytes >> 20) + " MB, not a " + kind);
+			}
+			return Files.readAllBytes(file);
+		}
+		catch (NoSuchFileException e) {
+			throw new UserException("cannot read " + kind + " '" + file + "': no such file");
+		}
+		catch (AccessDeniedException e) {
+			throw new UserException("cannot read " + kind + " '" + file + "': permission denied");
+		}
+		catch (IOException e) {
+			throw new UserException("cannot read " + kind + " '" + file + "': " + e.getMessage());
+		}
+	}
+}

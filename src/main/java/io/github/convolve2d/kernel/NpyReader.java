@@ -1,0 +1,144 @@
+package io.github.convolve2d.kernel;
+
+import io.github.convolve2d.core.UserException;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads NumPy's {@code .npy} format (versions 1, 2 and 3 of the header), as {@code numpy.save} and
+ * {@code torch}'s {@code tensor.numpy()} write it: float32 or float64, little or big endian ({@code '<f4'},
+ * {@code '>f4'}, {@code '<f8'}, {@code '>f8'}), C order. Anything else (Fortran order, integers, pickled
+ * objects) is a {@link UserException} saying what the file holds and how to save it instead.
+ */
+public final class NpyReader {
+
+	private static final byte[] MAGIC = { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y' };
+	private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
+	private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
+	private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+
+	private NpyReader() {
+	}
+
+	/** An array read from a file: its shape (C order, outermost first) and its values as doubles. */
+	public static final class Array {
+		private final int[] shape;
+		private final double[] values;
+
+		Array(int[] shape, double[] values) {
+			this.shape = shape;
+			this.values = values;
+		}
+
+		/** The shape, a copy; empty for a scalar. */
+		public int[] shape() {
+			return shape.clone();
+		}
+
+		/** The values in C order, a copy. */
+		public double[] values() {
+			return values.clone();
+		}
+
+		/** The shape as NumPy prints it, e.g. {@code (8, 3, 3, 3)}. */
+		public String shapeText() {
+			StringBuilder sb = new StringBuilder("(");
+			for (int i = 0; i < shape.length; i++) sb.append(i > 0 ? ", " : "").append(shape[i]);
+			return sb.append(shape.length == 1 ? ",)" : ")").toString();
+		}
+	}
+
+	/**
+	 * Parses the bytes of a {@code .npy} file.
+	 *
+	 * @param what the file as the user knows it, for error messages
+	 * @throws UserException when the bytes are not a supported {@code .npy} array
+	 */
+	public static Array parse(byte[] bytes, String what) {
+		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < MAGIC.length; i++) {
+			if (bytes.length <= i || bytes[i] != MAGIC[i]) {
+				throw new UserException(what + " is not a NumPy .npy file (it does not start with \\x93NUMPY); save the "
+					+ "weights with numpy.save('weights.npy', array)");
+			}
+		}
+		if (bytes.length < 10) throw truncated(what);
+		int major = bytes[6] & 0xff;
+		long headerLength;
+		int start;
+		if (major == 1) {
+			headerLength = b.getShort(8) & 0xffff;
+			start = 10;
+		}
+		else if (major == 2 || major == 3) {
+			if (bytes.length < 12) throw truncated(what);
+			headerLength = b.getInt(8) & 0xffffffffL;
+			start = 12;
+		}
+		else {
+			throw new UserException(what + " is a .npy file of version " + major + "; versions 1 to 3 are supported");
+		}
+		if (start + headerLength > bytes.length) throw truncated(what);
+		String header = new String(bytes, start, (int) headerLength,
+			major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header), shapeText = SHAPE.matcher(header);
+		if (!descr.find() || !fortran.find() || !shapeText.find()) {
+			throw new UserException(what + ": the .npy header is not understood: " + header.trim());
+		}
+		if (fortran.group(1).equals("True")) {
+			throw new UserException(what + " holds an array in Fortran order; save it in C order: "
+				+ "numpy.save(path, numpy.ascontiguousarray(array))");
+		}
+		String type = descr.group(1);
+		int size;
+		ByteOrder order;
+		switch (type) {
+			case "<f4": size = 4; order = ByteOrder.LITTLE_ENDIAN; break;
+			case ">f4": size = 4; order = ByteOrder.BIG_ENDIAN; break;
+			case "<f8": size = 8; order = ByteOrder.LITTLE_ENDIAN; break;
+			case ">f8": size = 8; order = ByteOrder.BIG_ENDIAN; break;
+			default:
+				throw new UserException(what + " holds values of type '" + type + "'; weights must be float32 or "
+					+ "float64: save array.astype(numpy.float32)");
+		}
+		int[] shape = shape(shapeText.group(1), what);
+		long count = 1;
+		for (int d : shape) count *= d;
+		long dataStart = start + headerLength;
+		if (count > Integer.MAX_VALUE - 8 || dataStart + count * size > bytes.length) {
+			throw new UserException(what + " is cut short: shape " + new Array(shape, new double[0]).shapeText() + " of "
+				+ type + " needs " + count * size + " bytes of data, the file has " + (bytes.length - dataStart));
+		}
+		ByteBuffer data = ByteBuffer.wrap(bytes, (int) dataStart, (int) (count * size)).slice().order(order);
+		double[] values = new double[(int) count];
+		for (int i = 0; i < values.length; i++) values[i] = size == 4 ? data.getFloat(4 * i) : data.getDouble(8 * i);
+		return new Array(shape, values);
+	}
+
+	private static int[] shape(String text, String what) {
+		List<Integer> dims = new ArrayList<>();
+		for (String part : text.split(",")) {
+			String t = part.trim();
+			if (t.isEmpty()) continue;
+			try {
+				dims.add(Integer.parseInt(t.replaceAll("L$", "")));
+			}
+			catch (NumberFormatException e) {
+				throw new UserException(what + ": the .npy shape (" + text + ") is not understood");
+			}
+		}
+		int[] shape = new int[dims.size()];
+		for (int i = 0; i < shape.length; i++) shape[i] = dims.get(i);
+		return shape;
+	}
+
+	private static UserException truncated(String what) {
+		return new UserException(what + " is cut short: its .npy header is incomplete");
+	}
+}

@@ -1,0 +1,127 @@
+package io.github.convolve2d.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.core.UserException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+/**
+ * Layer weights from files: {@code .npy} as numpy writes it (float32/float64, both byte orders, header versions
+ * 1 to 3; fixtures from {@code scripts/make_npy_fixtures.py}), JSON, bias files, names sidecars, and the messages
+ * for files that cannot serve.
+ */
+class LayerFilesTest {
+
+	@TempDir
+	Path dir;
+
+	private static Path fixture(String name) throws Exception {
+		return Paths.get(LayerFilesTest.class.getResource(name).toURI());
+	}
+
+	/** numpy's arange(24) / 4 - 3 in shape (2, 3, 2, 2). */
+	private static void assertFixtureValues(LayerWeights w, String what) {
+		assertEquals("2×3×2×2", w.shape(), what);
+		for (int o = 0; o < 2; o++) {
+			for (int c = 0; c < 3; c++) {
+				for (int i = 0; i < 2; i++) {
+					for (int j = 0; j < 2; j++) {
+						assertEquals(((o * 3 + c) * 2 + i) * 2 + j, (w.get(o, c, i, j) + 3) * 4, 0, what);
+					}
+				}
+			}
+		}
+	}
+
+	@Test
+	void readsEveryDtypeByteOrderAndHeaderVersionNumpyWrites() throws Exception {
+		for (String name : new String[] { "weights-le-f4.npy", "weights-be-f4.npy", "weights-le-f8.npy",
+			"weights-be-f8.npy", "weights-v2.npy", "weights-v3.npy" })
+		{
+			LayerWeights w = LayerFiles.read(fixture(name), null, null);
+			assertFixtureValues(w, name);
+			assertFalse(w.hasBias(), name);
+			assertEquals(Arrays.asList("feature 1", "feature 2"), w.names());
+		}
+		LayerWeights w = LayerFiles.read(fixture("weights-be-f8.npy"), fixture("bias.npy"), 1);
+		assertEquals(0.5, w.bias(0));
+		assertEquals(-1.5, w.bias(1));
+		NpyReader.Array bias = NpyReader.parse(Files.readAllBytes(fixture("bias.npy")), "bias");
+		assertEquals("(2,)", bias.shapeText());
+	}
+
+	@Test
+	void refusesWhatItCannotReadWithAMessageThatSaysWhatToDo() throws Exception {
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("fortran.npy"), null, null));
+		assertTrue(e.getMessage().contains("Fortran order") && e.getMessage().contains("ascontiguousarray"),
+			e.getMessage());
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("int32.npy"), null, null));
+		assertTrue(e.getMessage().contains("'<i4'") && e.getMessage().contains("float32"), e.getMessage());
+		byte[] whole = Files.readAllBytes(fixture("weights-le-f4.npy"));
+		Path cut = dir.resolve("cut.npy");
+		Files.write(cut, Arrays.copyOf(whole, whole.length - 4));
+		e = assertThrows(UserException.class, () -> LayerFiles.read(cut, null, null));
+		assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+		Path text = dir.resolve("text.npy");
+		Files.write(text, "1 2 3".getBytes(StandardCharsets.UTF_8));
+		e = assertThrows(UserException.class, () -> LayerFiles.read(text, null, null));
+		assertTrue(e.getMessage().contains("not a NumPy .npy file"), e.getMessage());
+		e = assertThrows(UserException.class, () -> LayerFiles.read(dir.resolve("missing.npy"), null, null));
+		assertTrue(e.getMessage().contains("no such file"), e.getMessage());
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), null, 3));
+		assertTrue(e.getMessage().contains("groups=3 must divide the 2 output channels"), e.getMessage());
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture("weights-le-f4.npy"), 1));
+		assertTrue(e.getMessage().contains("1-D array"), e.getMessage());
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("bias.npy"), null, 1));
+		assertTrue(e.getMessage().contains("1 dimension"), e.getMessage());
+	}
+
+	@Test
+	void jsonWeightsWithBiasGroupsAndNames() throws Exception {
+		Path json = dir.resolve("bank.json");
+		Files.write(json, ("{\"weights\": [[[[1, 0], [0, -1]]], [[[0, 1], [-1, 0]]]], \"bias\": [1, 2], \"groups\": 2,"
+			+ " \"names\": [\"diagonal\", \"anti\"]}").getBytes(StandardCharsets.UTF_8));
+		LayerWeights w = LayerFiles.read(json, null, null);
+		assertEquals("2×1×2×2", w.shape());
+		assertEquals(2, w.groups());
+		assertEquals(2, w.channels());
+		assertEquals(2.0, w.bias(1));
+		assertEquals(Arrays.asList("diagonal", "anti"), w.names());
+		assertEquals(-1.0, w.get(1, 0, 1, 0));
+		// a sidecar names the outputs (and wins over names inside the file)
+		Files.write(dir.resolve("bank.names.txt"), "edge 1\n\nedge 2\n".getBytes(StandardCharsets.UTF_8));
+		assertEquals(Arrays.asList("edge 1", "edge 2"), LayerFiles.read(json, null, null).names());
+		Files.write(dir.resolve("bank.names.txt"), "only one\n".getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null));
+		assertTrue(e.getMessage().contains("bank.names.txt") && e.getMessage().contains("1 names given for 2"),
+			e.getMessage());
+	}
+
+	@Test
+	void threeAndTwoDimensionalShapes() throws Exception {
+		Path three = dir.resolve("three.json"), two = dir.resolve("two.json"), ragged = dir.resolve("ragged.json");
+		Files.write(three, "[[[1, 2, 3]], [[4, 5, 6]]]".getBytes(StandardCharsets.UTF_8));
+		Files.write(two, "[[1, 2], [3, 4]]".getBytes(StandardCharsets.UTF_8));
+		Files.write(ragged, "[[1, 2], [3]]".getBytes(StandardCharsets.UTF_8));
+		LayerWeights w = LayerFiles.read(three, null, null);
+		assertEquals("2×1×1×3", w.shape());
+		assertEquals(5.0, w.get(1, 0, 0, 1));
+		w = LayerFiles.read(two, null, null);
+		assertEquals("1×1×2×2", w.shape());
+		assertArrayEquals(new double[] { 1, 2, 3, 4 }, w.kernel(0, 0).values());
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(ragged, null, null));
+		assertTrue(e.getMessage().contains("weights[1] has 1 entries"), e.getMessage());
+	}
+}
