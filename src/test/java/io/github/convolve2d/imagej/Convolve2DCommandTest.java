@@ -1,0 +1,89 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+
+/**
+ * The SciJava command run headless as a Fiji script runs it — a SciJava {@link Context} and its
+ * {@link CommandService} with named inputs, pre- and postprocessing on — without Fiji: scijava-common alone.
+ */
+class Convolve2DCommandTest {
+
+	private static Context context;
+	private static CommandService commands;
+
+	@BeforeAll
+	static void start() {
+		context = new Context(CommandService.class);
+		commands = context.getService(CommandService.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	private static CommandModule run(boolean process, Object... inputs) throws Exception {
+		return commands.run(Convolve2DCommand.class, process, inputs).get();
+	}
+
+	@Test
+	void givesWhatThePluginGivesWithNamedParameters() throws Exception {
+		ImagePlus imp = IJ.createImage("stack", "16-bit ramp", 30, 20, 3);
+		CommandModule module = run(true, "image", imp, "preset", "sobel-x, sobel-y", "mode", "valid", "border",
+			"reflect", "stride", "2,1");
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus maps = (ImagePlus) module.getOutput("featureMaps");
+		assertNotNull(maps);
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "preset=[sobel-x, sobel-y] mode=valid border=reflect"
+			+ " stride=2,1 stack");
+		assertEquals(plugin.getTitle(), maps.getTitle());
+		assertEquals(6, maps.getStackSize(), "all planes by default: 3 slices × 2 kernels");
+		assertEquals(plugin.getStackSize(), maps.getStackSize());
+		for (int n = 1; n <= maps.getStackSize(); n++) {
+			assertEquals(plugin.getStack().getSliceLabel(n), maps.getStack().getSliceLabel(n));
+			assertArrayEquals((float[]) plugin.getStack().getPixels(n), (float[]) maps.getStack().getPixels(n),
+				"slice " + n);
+		}
+	}
+
+	@Test
+	void typedKernelAndSwitchesWithoutPreprocessing() throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		CommandModule module = run(false, "image", imp, "kernel", "1 2; 3 4", "flip", true, "normalize", true,
+			"border", "constant", "cval", 7.0, "allPlanes", false);
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus maps = (ImagePlus) module.getOutput("featureMaps");
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "kernel=[1 2; 3 4] flip normalize border=constant cval=7");
+		assertArrayEquals((float[]) plugin.getProcessor().getPixels(), (float[]) maps.getProcessor().getPixels());
+	}
+
+	@Test
+	void aMistakeCancelsWithTheMessageNotAStackTrace() throws Exception {
+		CommandModule module = run(true, "image", HeadlessImageJ.open("coins.png"), "preset", "sobel-q");
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().startsWith("Convolve 2D: ") && module.getCancelReason().contains(
+			"sobel-q"), module.getCancelReason());
+		assertNull(module.getOutput("featureMaps"));
+	}
+}
