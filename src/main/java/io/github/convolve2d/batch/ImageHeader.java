@@ -86,7 +86,9 @@ public final class ImageHeader {
 			bytes = 2;
 			planes *= 3;
 		}
-		return new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes, rgb);
+		// an 8-bit colour (palette) image is convolved on its colours: 3 channels, as RGB
+		return new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
+			rgb || first.fileType == FileInfo.COLOR8);
 	}
 
 	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */
@@ -152,7 +154,10 @@ public final class ImageHeader {
 	public long planes() { return planes; }
 	/** Bytes per pixel once ImageJ holds the image (RGB: 4). */
 	public int bytesPerPixel() { return bytesPerPixel; }
-	/** The header declares RGB colour, or (formats read via ImageIO) may hold colour: 3 channels to convolve. */
+	/**
+	 * The header declares RGB or palette colour, or (formats read via ImageIO) may hold colour: 3 channels to
+	 * convolve.
+	 */
 	public boolean rgb() { return rgb; }
 
 	/** Bytes the decoded image takes in ImageJ, plus the decoder's working copy for formats read via ImageIO. */
