@@ -6,8 +6,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * A Zarr v2 {@code dtype} this package reads and writes: unsigned 8 and 16 bit, signed 16 bit, 32 and 64 bit float,
- * in either byte order ({@code "<f4"}, {@code ">u2"}, {@code "|u1"}). Values convert to float as ImageJ's
+ * A sample type this package reads and writes (Zarr v2 {@code dtype}, TIFF samples): 8, 16 and 32 bit integers,
+ * signed or not, 32 and 64 bit float, in either byte order ({@code "<f4"}, {@code ">u2"}, {@code "|u1"}). Values convert to float as ImageJ's
  * "32-bit" conversion does (exact for all but float64, which is rounded); float written to an integer type is
  * rounded and clamped to its range, NaN becoming 0.
  */
@@ -15,7 +15,8 @@ public final class DataType {
 
 	/** The sample kinds, with their Zarr type letters and sizes. */
 	public enum Kind {
-		UINT8("u1", 1), UINT16("u2", 2), INT16("i2", 2), FLOAT32("f4", 4), FLOAT64("f8", 8);
+		UINT8("u1", 1), INT8("i1", 1), UINT16("u2", 2), INT16("i2", 2), UINT32("u4", 4), INT32("i4", 4),
+		FLOAT32("f4", 4), FLOAT64("f8", 8);
 
 		final String code;
 		final int bytes;
@@ -52,8 +53,8 @@ public final class DataType {
 				}
 			}
 		}
-		throw new UserException("Zarr data type " + dtype + " is not supported; supported: uint8 (|u1), uint16 (<u2, >u2), "
-			+ "int16 (<i2, >i2), float32 (<f4, >f4), float64 (<f8, >f8)");
+		throw new UserException("Zarr data type " + dtype + " is not supported; supported: uint8 (|u1), int8 (|i1), "
+			+ "uint16 (<u2, >u2), int16 (<i2, >i2), uint32, int32, float32 (<f4, >f4), float64 (<f8, >f8)");
 	}
 
 	public Kind kind() { return kind; }
@@ -76,8 +77,17 @@ public final class DataType {
 			case UINT16:
 				for (int i = 0; i < n; i++) dst[off + i] = b.getShort() & 0xffff;
 				break;
+			case INT8:
+				for (int i = 0; i < n; i++) dst[off + i] = b.get();
+				break;
 			case INT16:
 				for (int i = 0; i < n; i++) dst[off + i] = b.getShort();
+				break;
+			case UINT32:
+				for (int i = 0; i < n; i++) dst[off + i] = b.getInt() & 0xffffffffL;
+				break;
+			case INT32:
+				for (int i = 0; i < n; i++) dst[off + i] = b.getInt();
 				break;
 			case FLOAT32:
 				b.asFloatBuffer().get(dst, off, n);
@@ -98,8 +108,17 @@ public final class DataType {
 			case UINT16:
 				for (int i = 0; i < n; i++) b.putShort((short) clamp(src[off + i], 0, 65535));
 				break;
+			case INT8:
+				for (int i = 0; i < n; i++) b.put((byte) clamp(src[off + i], -128, 127));
+				break;
 			case INT16:
 				for (int i = 0; i < n; i++) b.putShort((short) clamp(src[off + i], -32768, 32767));
+				break;
+			case UINT32:
+				for (int i = 0; i < n; i++) b.putInt((int) clamp(src[off + i], 0, 0xffffffffL));
+				break;
+			case INT32:
+				for (int i = 0; i < n; i++) b.putInt((int) clamp(src[off + i], Integer.MIN_VALUE, Integer.MAX_VALUE));
 				break;
 			case FLOAT32:
 				b.asFloatBuffer().put(src, off, n);
@@ -110,9 +129,9 @@ public final class DataType {
 		}
 	}
 
-	private static int clamp(float v, int lo, int hi) {
+	private static long clamp(float v, long lo, long hi) {
 		if (Float.isNaN(v)) return 0;
-		return (int) Math.max(lo, Math.min(hi, Math.rint(v)));
+		return (long) Math.max(lo, Math.min(hi, Math.rint(v)));
 	}
 
 	@Override

@@ -20,8 +20,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -50,7 +48,7 @@ public final class ZarrArray {
 	private final float fill;
 	private final String separator;
 	private final int chunkElements;
-	private final Cache cache = new Cache();
+	private final ChunkCache cache = new ChunkCache(DEFAULT_CACHE_BYTES);
 
 	private ZarrArray(Path dir, int[] shape, int[] chunks, DataType type, Compressor compressor, float fill,
 		String separator)
@@ -289,12 +287,7 @@ public final class ZarrArray {
 
 	private float[] cachedChunk(int[] index) throws IOException {
 		String key = Arrays.toString(index);
-		float[] c = cache.get(key);
-		if (c == null) {
-			c = readChunk(index);
-			cache.put(key, c);
-		}
-		return c;
+		return cache.get(key, () -> readChunk(index));
 	}
 
 	/** Writes {@code bytes} to a temporary file beside {@code file} and renames it into place. */
@@ -345,36 +338,5 @@ public final class ZarrArray {
 		}
 		if (p.isBoolean()) return p.getAsBoolean() ? 1 : 0;
 		return p.getAsFloat();
-	}
-
-	/** Decoded chunks, least recently used dropped first, within a byte limit. */
-	private static final class Cache {
-		private long limit = DEFAULT_CACHE_BYTES;
-		private long bytes;
-		private final LinkedHashMap<String, float[]> map = new LinkedHashMap<>(16, 0.75f, true);
-
-		synchronized void limit(long bytes) {
-			limit = bytes;
-			trim();
-		}
-
-		synchronized float[] get(String key) {
-			return map.get(key);
-		}
-
-		synchronized void put(String key, float[] chunk) {
-			float[] old = map.put(key, chunk);
-			if (old != null) bytes -= 4L * old.length;
-			bytes += 4L * chunk.length;
-			trim();
-		}
-
-		private void trim() {
-			for (var it = map.entrySet().iterator(); bytes > limit && it.hasNext();) {
-				Map.Entry<String, float[]> e = it.next();
-				bytes -= 4L * e.getValue().length;
-				it.remove();
-			}
-		}
 	}
 }

@@ -75,7 +75,7 @@ class ZarrGoldenTest {
 	}
 
 	/** The whole plane, then random rectangles (inside one chunk, across chunks, at the edges). */
-	private static void checkPlane(PlaneSource p, DataType type, int t, int c, int z, String what, Random rnd)
+	static void checkPlane(PlaneSource p, DataType type, int t, int c, int z, String what, Random rnd)
 		throws IOException
 	{
 		for (int n = 0; n < 30; n++) {
@@ -254,8 +254,9 @@ class ZarrGoldenTest {
 				float[] back = new float[v.length];
 				t.decode(b, back, 0, v.length);
 				float[] want = k == DataType.Kind.UINT8 ? new float[] { 0, 1, 200, 255, 255, 0, 0 }
-					: k == DataType.Kind.UINT16 ? new float[] { 0, 1, 200, 255, 300, 0, 0 }
-					: k == DataType.Kind.INT16 ? new float[] { 0, 1, 200, 255, 300, -5, 0 } : v;
+					: k == DataType.Kind.INT8 ? new float[] { 0, 1, 127, 127, 127, -5, 0 }
+					: k == DataType.Kind.UINT16 || k == DataType.Kind.UINT32 ? new float[] { 0, 1, 200, 255, 300, 0, 0 }
+					: k == DataType.Kind.INT16 || k == DataType.Kind.INT32 ? new float[] { 0, 1, 200, 255, 300, -5, 0 } : v;
 				assertArrayEquals(want, back, t.zarr());
 			}
 		}

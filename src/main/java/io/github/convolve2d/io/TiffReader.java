@@ -1,0 +1,449 @@
+package io.github.convolve2d.io;
+
+import io.github.convolve2d.core.PlaneSource;
+import io.github.convolve2d.core.UserException;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.InflaterInputStream;
+
+/**
+ * Reads TIFF and BigTIFF files rectangle by rectangle, so an image larger than memory is never loaded whole:
+ * striped or tiled, uncompressed, Deflate (zlib), LZW or PackBits, horizontal predictor, 8/16/32-bit integer or
+ * 32/64-bit float samples, either byte order, one or more samples per pixel (chunky or planar), one plane per
+ * page. An uncompressed strip or tile is read row by row, only the columns asked for (ImageJ and tifffile write a
+ * large uncompressed image as one strip); a compressed one is decoded whole into a small cache shared by the
+ * neighbouring reads. A plane is {@link #plane(int, int) page × sample}.
+ * <p>
+ * Why not a library: the JDK's TIFF reader has no BigTIFF, and TwelveMonkeys' imageio-tiff reads a region of an
+ * uncompressed single-strip image by streaming through the whole strip; this reader is small and reads exactly
+ * the bytes a block needs. The floating-point predictor (3) and JPEG compression are refused with what to do.
+ */
+public final class TiffReader implements Closeable {
+
+	/** One page (image file directory): its size, samples and where its strips or tiles lie. */
+	private static final class Page {
+		int width, height, samples = 1, bits = 1, format = 1, compression = 1, predictor = 1, planar = 1;
+		int segmentWidth, segmentHeight;
+		boolean tiled;
+		long[] offsets, counts;
+		DataType type;
+	}
+
+	private final Path path;
+	private final FileChannel file;
+	private final ByteOrder order;
+	private final List<Page> pages;
+	private final ChunkCache cache = new ChunkCache(ZarrArray.DEFAULT_CACHE_BYTES);
+
+	private TiffReader(Path path, FileChannel file, ByteOrder order, List<Page> pages) {
+		this.path = path;
+		this.file = file;
+		this.order = order;
+		this.pages = pages;
+	}
+
+	/** Whether the file starts as a TIFF or BigTIFF does. */
+	public static boolean isTiff(Path path) {
+		try (FileChannel f = FileChannel.open(path, StandardOpenOption.READ)) {
+			ByteBuffer b = ByteBuffer.allocate(4);
+			if (f.read(b, 0) < 4) return false;
+			int a = b.get(0), c = b.get(1);
+			int magic = a == 'I' && c == 'I' ? (b.get(2) & 0xff) | (b.get(3) & 0xff) << 8
+				: a == 'M' && c == 'M' ? (b.get(3) & 0xff) | (b.get(2) & 0xff) << 8 : -1;
+			return magic == 42 || magic == 43;
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	/**
+	 * Opens a TIFF or BigTIFF file and reads its page directories.
+	 *
+	 * @throws UserException when it is not a TIFF, or stored in a way this reader does not read (saying which)
+	 * @throws IOException when it cannot be read
+	 */
+	public static TiffReader open(Path path) throws IOException {
+		FileChannel f = FileChannel.open(path, StandardOpenOption.READ);
+		try {
+			if (f.size() < 16) throw new UserException(path + " is not a TIFF file");
+			ByteBuffer h = read(f, 0, 16, ByteOrder.LITTLE_ENDIAN);
+			byte b0 = h.get(0), b1 = h.get(1);
+			ByteOrder order = b0 == 'I' && b1 == 'I' ? ByteOrder.LITTLE_ENDIAN
+				: b0 == 'M' && b1 == 'M' ? ByteOrder.BIG_ENDIAN : null;
+			if (order == null) throw new UserException(path + " is not a TIFF file");
+			h.order(order);
+			int magic = h.getShort(2) & 0xffff;
+			boolean big = magic == 43;
+			if (magic != 42 && !big) throw new UserException(path + " is not a TIFF file");
+			long ifd = big ? h.getLong(8) : h.getInt(4) & 0xffffffffL;
+			List<Page> pages = new ArrayList<>();
+			while (ifd != 0) {
+				if (pages.size() > 1_000_000) throw new UserException(path + " has a loop in its page directories");
+				long[] next = new long[1];
+				pages.add(page(f, order, big, ifd, next, path, pages.size() + 1));
+				ifd = next[0];
+			}
+			if (pages.isEmpty()) throw new UserException(path + " holds no image");
+			return new TiffReader(path, f, order, Collections.unmodifiableList(pages));
+		}
+		catch (IOException | RuntimeException e) {
+			f.close();
+			throw e;
+		}
+	}
+
+	private static Page page(FileChannel f, ByteOrder order, boolean big, long at, long[] next, Path path, int number)
+		throws IOException
+	{
+		int entrySize = big ? 20 : 12;
+		ByteBuffer countBuf = read(f, at, big ? 8 : 2, order);
+		long entries = big ? countBuf.getLong(0) : countBuf.getShort(0) & 0xffff;
+		if (entries > 10_000) throw new UserException(path + ": page " + number + " is damaged");
+		ByteBuffer e = read(f, at + (big ? 8 : 2), (int) entries * entrySize + (big ? 8 : 4), order);
+		Page p = new Page();
+		long[] tileOffsets = null, tileCounts = null, stripOffsets = null, stripCounts = null;
+		int rowsPerStrip = Integer.MAX_VALUE;
+		for (int i = 0; i < entries; i++) {
+			int base = i * entrySize;
+			int tag = e.getShort(base) & 0xffff, type = e.getShort(base + 2) & 0xffff;
+			long count = big ? e.getLong(base + 4) : e.getInt(base + 4) & 0xffffffffL;
+			int valueAt = base + (big ? 12 : 8);
+			switch (tag) {
+				case 256: p.width = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 257: p.height = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 258: p.bits = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 259: p.compression = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 273: stripOffsets = values(f, order, big, e, valueAt, type, count); break;
+				case 277: p.samples = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 278: rowsPerStrip = (int) Math.min(Integer.MAX_VALUE, values(f, order, big, e, valueAt, type, count)[0]); break;
+				case 279: stripCounts = values(f, order, big, e, valueAt, type, count); break;
+				case 284: p.planar = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 317: p.predictor = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 322: p.segmentWidth = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 323: p.segmentHeight = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 324: tileOffsets = values(f, order, big, e, valueAt, type, count); break;
+				case 325: tileCounts = values(f, order, big, e, valueAt, type, count); break;
+				case 339: p.format = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				default:
+			}
+		}
+		int last = (int) entries * entrySize;
+		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
+		String where = path + " (page " + number + ")";
+		if (p.width < 1 || p.height < 1) throw new UserException(where + " has no image size");
+		if (tileOffsets != null) {
+			p.tiled = true;
+			p.offsets = tileOffsets;
+			p.counts = tileCounts;
+		}
+		else {
+			p.offsets = stripOffsets;
+			p.counts = stripCounts;
+			p.segmentWidth = p.width;
+			p.segmentHeight = Math.min(rowsPerStrip, p.height);
+		}
+		if (p.offsets == null || p.counts == null || p.segmentWidth < 1 || p.segmentHeight < 1) {
+			throw new UserException(where + " has no strip or tile offsets");
+		}
+		long across = (p.width + (long) p.segmentWidth - 1) / p.segmentWidth;
+		long down = (p.height + (long) p.segmentHeight - 1) / p.segmentHeight;
+		long segments = across * down * (p.planar == 2 ? p.samples : 1);
+		if (p.offsets.length < segments || p.counts.length < segments) {
+			throw new UserException(where + " lists " + p.offsets.length + " strips or tiles but needs " + segments);
+		}
+		p.type = sampleType(p, order, where);
+		if (p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946
+			&& p.compression != 32773)
+		{
+			throw new UserException(where + " uses TIFF compression " + p.compression + ", which is not read here "
+				+ "(uncompressed, Deflate/zlib, LZW and PackBits are); save it uncompressed or with Deflate or LZW");
+		}
+		if (p.predictor != 1 && !(p.predictor == 2 && p.format != 3)) {
+			throw new UserException(where + " uses TIFF predictor " + p.predictor + " with "
+				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
+		}
+		return p;
+	}
+
+	private static DataType sampleType(Page p, ByteOrder order, String where) {
+		DataType.Kind k = null;
+		if (p.format == 3) k = p.bits == 32 ? DataType.Kind.FLOAT32 : p.bits == 64 ? DataType.Kind.FLOAT64 : null;
+		else if (p.format == 1 || p.format == 4) {
+			k = p.bits == 8 ? DataType.Kind.UINT8 : p.bits == 16 ? DataType.Kind.UINT16 : p.bits == 32 ? DataType.Kind.UINT32 : null;
+		}
+		else if (p.format == 2) {
+			k = p.bits == 8 ? DataType.Kind.INT8 : p.bits == 16 ? DataType.Kind.INT16 : p.bits == 32 ? DataType.Kind.INT32 : null;
+		}
+		if (k == null) {
+			throw new UserException(where + " has " + p.bits + "-bit samples of format " + p.format + "; read here are "
+				+ "8, 16 and 32-bit integers and 32 and 64-bit floats");
+		}
+		return new DataType(k, order);
+	}
+
+	/** The values of an entry: inline when they fit in its value field, else at the offset it holds. */
+	private static long[] values(FileChannel f, ByteOrder order, boolean big, ByteBuffer e, int at, int type, long count)
+		throws IOException
+	{
+		int size = type == 3 || type == 8 ? 2 : type == 4 || type == 9 || type == 13 ? 4
+			: type == 16 || type == 17 || type == 18 ? 8 : type == 1 || type == 6 || type == 7 ? 1 : 0;
+		if (size == 0) return new long[] { 0 };
+		if (count > Integer.MAX_VALUE / 8) throw new UserException("a TIFF tag holds too many values");
+		long bytes = count * size;
+		ByteBuffer b;
+		int base;
+		if (bytes <= (big ? 8 : 4)) {
+			b = e;
+			base = at;
+		}
+		else {
+			long offset = big ? e.getLong(at) : e.getInt(at) & 0xffffffffL;
+			b = read(f, offset, (int) bytes, order);
+			base = 0;
+		}
+		long[] v = new long[(int) count];
+		for (int i = 0; i < count; i++) {
+			int p = base + i * size;
+			switch (size) {
+				case 1: v[i] = b.get(p) & 0xff; break;
+				case 2: v[i] = b.getShort(p) & 0xffff; break;
+				case 4: v[i] = b.getInt(p) & 0xffffffffL; break;
+				default: v[i] = b.getLong(p);
+			}
+		}
+		return v;
+	}
+
+	private static ByteBuffer read(FileChannel f, long at, int n, ByteOrder order) throws IOException {
+		ByteBuffer b = ByteBuffer.allocate(n).order(order);
+		while (b.hasRemaining()) {
+			int r = f.read(b, at + b.position());
+			if (r < 0) throw new IOException("the file ends early (at byte " + (at + b.position()) + ")");
+		}
+		b.flip();
+		return b;
+	}
+
+	@Override
+	public void close() throws IOException {
+		file.close();
+	}
+
+	/** Number of pages. */
+	public int pages() { return pages.size(); }
+	/** Columns of a page. */
+	public int width(int page) { return pages.get(page).width; }
+	/** Rows of a page. */
+	public int height(int page) { return pages.get(page).height; }
+	/** Samples per pixel of a page (3 for RGB). */
+	public int samples(int page) { return pages.get(page).samples; }
+	/** The sample type of a page. */
+	public DataType dataType(int page) { return pages.get(page).type; }
+	/** Whether a page is tiled (else striped). */
+	public boolean tiled(int page) {
+		return pages.get(page).tiled;
+	}
+
+	/** Sample {@code sample} of page {@code page} as a source of float pixels; reads may come from several threads. */
+	public PlaneSource plane(int page, int sample) {
+		Page p = pages.get(page);
+		if (sample < 0 || sample >= p.samples) throw new IndexOutOfBoundsException("sample " + sample);
+		return new PlaneSource() {
+			@Override
+			public int width() {
+				return p.width;
+			}
+
+			@Override
+			public int height() {
+				return p.height;
+			}
+
+			@Override
+			public void read(int x, int y, int w, int h, float[] dst) throws IOException {
+				readPlane(page, p, sample, x, y, w, h, dst);
+			}
+		};
+	}
+
+	private void readPlane(int page, Page p, int sample, int x, int y, int w, int h, float[] dst) throws IOException {
+		int sw = p.segmentWidth, sh = p.segmentHeight;
+		int across = (p.width + sw - 1) / sw, down = (p.height + sh - 1) / sh;
+		boolean planar = p.planar == 2 && p.samples > 1;
+		int perPixel = planar ? 1 : p.samples, pick = planar ? 0 : sample;
+		for (int sy = y / sh; sy <= (y + h - 1) / sh; sy++) {
+			int y0 = Math.max(y, sy * sh), y1 = Math.min(y + h, (sy + 1) * sh);
+			for (int sx = x / sw; sx <= (x + w - 1) / sw; sx++) {
+				int x0 = Math.max(x, sx * sw), x1 = Math.min(x + w, (sx + 1) * sw);
+				int segment = (planar ? sample * across * down : 0) + sy * across + sx;
+				if (p.compression == 1) {
+					readUncompressed(p, segment, perPixel, pick, y0 - sy * sh, y1 - y0, x0 - sx * sw, x1 - x0, dst,
+						(y0 - y) * w + (x0 - x), w);
+					continue;
+				}
+				// a compressed segment: decode it whole (all its samples), keep it for the neighbouring reads
+				float[] values = cache.get(page + ":" + segment, () -> decode(p, segment, perPixel));
+				int rowLength = sw * perPixel;
+				for (int r = y0; r < y1; r++) {
+					int from = (r - sy * sh) * rowLength + (x0 - sx * sw) * perPixel + pick, at = (r - y) * w + (x0 - x);
+					for (int c = 0; c < x1 - x0; c++) dst[at + c] = values[from + c * perPixel];
+				}
+			}
+		}
+	}
+
+	/** Rows of an uncompressed segment, only the columns asked for: one positional read per row. */
+	private void readUncompressed(Page p, int segment, int perPixel, int pick, int row, int rows, int col, int cols,
+		float[] dst, int at, int dstWidth) throws IOException
+	{
+		int bytes = p.type.bytes();
+		long rowBytes = (long) p.segmentWidth * perPixel * bytes;
+		int n = cols * perPixel;
+		ByteBuffer buf = ByteBuffer.allocate(n * bytes);
+		float[] samples = perPixel == 1 ? null : new float[n];
+		for (int r = 0; r < rows; r++) {
+			long pos = p.offsets[segment] + (row + r) * rowBytes + (long) col * perPixel * bytes;
+			buf.clear();
+			while (buf.hasRemaining()) {
+				int got = file.read(buf, pos + buf.position());
+				if (got < 0) throw new IOException(path + " ends early, inside strip or tile " + segment);
+			}
+			buf.flip();
+			if (perPixel == 1) {
+				p.type.decode(buf, dst, at + r * dstWidth, cols);
+			}
+			else {
+				p.type.decode(buf, samples, 0, n);
+				for (int c = 0; c < cols; c++) dst[at + r * dstWidth + c] = samples[c * perPixel + pick];
+			}
+		}
+	}
+
+	/** A compressed segment's samples, all of its rows (a strip at the bottom may hold fewer). */
+	private float[] decode(Page p, int segment, int perPixel) throws IOException {
+		if (p.counts[segment] > Integer.MAX_VALUE - 8) throw new UserException(path + ": a strip or tile is over 2 GB");
+		byte[] stored = new byte[(int) p.counts[segment]];
+		ByteBuffer b = ByteBuffer.wrap(stored);
+		while (b.hasRemaining()) {
+			int got = file.read(b, p.offsets[segment] + b.position());
+			if (got < 0) throw new IOException(path + " ends early, inside strip or tile " + segment);
+		}
+		int bytes = p.type.bytes();
+		long rowBytes = (long) p.segmentWidth * perPixel * bytes;
+		long full = rowBytes * p.segmentHeight;
+		if (full > Integer.MAX_VALUE - 8) throw new UserException(path + ": a strip or tile is over 2 GB decoded");
+		byte[] raw;
+		switch (p.compression) {
+			case 8:
+			case 32946:
+				raw = inflate(stored, (int) full);
+				break;
+			case 5:
+				raw = lzw(stored, (int) full);
+				break;
+			default:
+				raw = packBits(stored, (int) full);
+		}
+		int rows = (int) Math.min(p.segmentHeight, raw.length / rowBytes);
+		if (p.predictor == 2) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
+		float[] values = new float[(int) (full / bytes)];
+		p.type.decode(ByteBuffer.wrap(raw, 0, (int) (rows * rowBytes)), values, 0, (int) (rows * rowBytes / bytes));
+		return values;
+	}
+
+	private static byte[] inflate(byte[] stored, int expected) throws IOException {
+		byte[] out = new byte[expected];
+		try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(stored))) {
+			int n = in.readNBytes(out, 0, expected);
+			return n == expected ? out : java.util.Arrays.copyOf(out, n);
+		}
+	}
+
+	/** TIFF's LZW: codes of 9 to 12 bits, most significant bit first, code width growing one code early. */
+	static byte[] lzw(byte[] in, int expected) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
+		byte[][] table = new byte[4096][];
+		for (int i = 0; i < 256; i++) table[i] = new byte[] { (byte) i };
+		int next = 258, width = 9;
+		long bitPos = 0, totalBits = (long) in.length * 8;
+		byte[] previous = null;
+		while (bitPos + width <= totalBits && out.size() < expected) {
+			int code = 0;
+			for (int i = 0; i < width; i++, bitPos++) {
+				code = code << 1 | (in[(int) (bitPos >> 3)] >> (7 - (int) (bitPos & 7)) & 1);
+			}
+			if (code == 257) break;
+			if (code == 256) {
+				next = 258;
+				width = 9;
+				previous = null;
+				continue;
+			}
+			byte[] entry;
+			if (code < next && table[code] != null) entry = table[code];
+			else if (code == next && previous != null) {
+				entry = java.util.Arrays.copyOf(previous, previous.length + 1);
+				entry[previous.length] = previous[0];
+			}
+			else throw new IllegalStateException("damaged LZW data");
+			out.write(entry, 0, entry.length);
+			if (previous != null && next < 4096) {
+				byte[] added = java.util.Arrays.copyOf(previous, previous.length + 1);
+				added[previous.length] = entry[0];
+				table[next++] = added;
+			}
+			previous = entry;
+			if (next + 1 >= 1 << width && width < 12) width++;
+		}
+		return out.toByteArray();
+	}
+
+	static byte[] packBits(byte[] in, int expected) {
+		byte[] out = new byte[expected];
+		int o = 0;
+		for (int i = 0; i < in.length && o < expected;) {
+			int n = in[i++];
+			if (n >= 0) {
+				int len = Math.min(n + 1, Math.min(expected - o, in.length - i));
+				System.arraycopy(in, i, out, o, len);
+				i += n + 1;
+				o += len;
+			}
+			else if (n != -128 && i < in.length) {
+				int len = Math.min(1 - n, expected - o);
+				java.util.Arrays.fill(out, o, o + len, in[i++]);
+				o += len;
+			}
+		}
+		return o == expected ? out : java.util.Arrays.copyOf(out, o);
+	}
+
+	/** Predictor 2: each sample was stored as the difference to the same sample of the pixel on its left. */
+	private static void undoHorizontalDifferences(byte[] raw, int rows, int width, int perPixel, DataType type) {
+		ByteBuffer b = ByteBuffer.wrap(raw).order(type.order());
+		int bytes = type.bytes(), rowLength = width * perPixel;
+		for (int r = 0; r < rows; r++) {
+			for (int i = perPixel; i < rowLength; i++) {
+				int at = (r * rowLength + i) * bytes, left = at - perPixel * bytes;
+				switch (bytes) {
+					case 1: raw[at] += raw[left]; break;
+					case 2: b.putShort(at, (short) (b.getShort(at) + b.getShort(left))); break;
+					default: b.putInt(at, b.getInt(at) + b.getInt(left));
+				}
+			}
+		}
+	}
+}

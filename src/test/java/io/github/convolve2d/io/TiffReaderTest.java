@@ -1,0 +1,185 @@
+package io.github.convolve2d.io;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import io.github.convolve2d.core.PlaneSource;
+import io.github.convolve2d.core.UserException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Random;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+
+/**
+ * The large-TIFF reader against files other programs wrote: tifffile ({@code scripts/tiff_golden.py}: strips,
+ * tiles, BigTIFF, zlib, predictor, both byte orders, RGB, planar, pages, integer and float samples), the JDK's TIFF
+ * writer (LZW, PackBits, Deflate, tiles) and ImageJ (an uncompressed float stack, one strip per page), each read
+ * whole and in random rectangles. Pixel (page p, sample s, y, x) holds {@link ZarrGoldenTest#value}(0, s, p, y, x).
+ */
+class TiffReaderTest {
+
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "f32le-strips, 1, 1, 37, 53, <f4, false", "f32be-tiles-zlib, 1, 1, 37, 53, >f4, true",
+		"u16-bigtiff-tiles, 1, 1, 40, 70, <u2, true", "i16be-zlib-predictor, 1, 1, 33, 29, >i2, false",
+		"u8-rgb-zlib, 1, 3, 21, 30, |u1, false", "f64-planar-bigtiff, 1, 2, 18, 25, <f8, true",
+		"u8-pages, 3, 1, 12, 17, |u1, false", "i32-strips, 1, 1, 9, 11, <i4, false", "u32be-tiles, 1, 1, 20, 20, >u4, true" })
+	void readsFilesTifffileWrote(String name, int pages, int samples, int h, int w, String dtype, boolean tiled)
+		throws Exception
+	{
+		Path file = Paths.get(TiffReaderTest.class.getResource("tiff/" + name + ".tif").toURI());
+		assertTrue(TiffReader.isTiff(file));
+		try (TiffReader tiff = TiffReader.open(file)) {
+			assertEquals(pages, tiff.pages(), name);
+			Random rnd = new Random(name.hashCode());
+			for (int p = 0; p < pages; p++) {
+				assertEquals(w, tiff.width(p), name);
+				assertEquals(h, tiff.height(p), name);
+				assertEquals(samples, tiff.samples(p), name);
+				assertEquals(dtype, tiff.dataType(p).zarr(), name);
+				assertEquals(tiled, tiff.tiled(p), name);
+				for (int s = 0; s < samples; s++) {
+					ZarrGoldenTest.checkPlane(tiff.plane(p, s), tiff.dataType(p), 0, s, p, name, rnd);
+				}
+			}
+		}
+	}
+
+	@ParameterizedTest(name = "{0} {1}")
+	@CsvSource({ "LZW, 0", "LZW, 16", "PackBits, 0", "PackBits, 32", "Deflate, 16", "Deflate, 0" })
+	void readsFilesTheJdkWrote(String compression, int tile) throws IOException {
+		Path dir = Files.createTempDirectory("tiff");
+		try {
+			for (int type : new int[] { BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY }) {
+				int w = 61, h = 45;
+				BufferedImage img = new BufferedImage(w, h, type);
+				WritableRaster r = img.getRaster();
+				for (int y = 0; y < h; y++) {
+					for (int x = 0; x < w; x++) r.setSample(x, y, 0, Math.floor(ZarrGoldenTest.value(0, 0, 0, y, x)));
+				}
+				Path file = dir.resolve(compression + type + ".tif");
+				ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+				ImageWriteParam param = writer.getDefaultWriteParam();
+				param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+				param.setCompressionType(compression);
+				if (tile > 0) {
+					param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
+					param.setTiling(tile, tile, 0, 0);
+				}
+				try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+					writer.setOutput(out);
+					writer.write(null, new IIOImage(img, null, null), param);
+				}
+				writer.dispose();
+				try (TiffReader tiff = TiffReader.open(file)) {
+					assertEquals(tile > 0, tiff.tiled(0));
+					ZarrGoldenTest.checkPlane(tiff.plane(0, 0), DataType.parse("<u2"), 0, 0, 0, compression + " " + type,
+						new Random(3));
+				}
+			}
+		}
+		finally {
+			ZarrGoldenTest.deleteTree(dir);
+		}
+	}
+
+	@Test
+	void readsAnImageJFloatStack() throws IOException {
+		Path dir = Files.createTempDirectory("tiff");
+		try {
+			ImageStack stack = new ImageStack(40, 30);
+			for (int z = 0; z < 3; z++) {
+				FloatProcessor fp = new FloatProcessor(40, 30);
+				for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) fp.setf(x, y, (float) ZarrGoldenTest.value(0, 0, z, y, x));
+				stack.addSlice(fp);
+			}
+			Path file = dir.resolve("stack.tif");
+			assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(file.toString()));
+			try (TiffReader tiff = TiffReader.open(file)) {
+				assertEquals(3, tiff.pages());
+				for (int z = 0; z < 3; z++) {
+					ZarrGoldenTest.checkPlane(tiff.plane(z, 0), DataType.FLOAT32, 0, 0, z, "ImageJ stack", new Random(z));
+				}
+			}
+		}
+		finally {
+			ZarrGoldenTest.deleteTree(dir);
+		}
+	}
+
+	@Test
+	void whatItDoesNotReadIsRefusedWithWhatToDo() throws IOException {
+		Path dir = Files.createTempDirectory("tiff");
+		try {
+			BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_BYTE_GRAY);
+			Path file = dir.resolve("jpeg.tif");
+			ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+			param.setCompressionType("JPEG");
+			try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+				writer.setOutput(out);
+				writer.write(null, new IIOImage(img, null, null), param);
+			}
+			UserException e = assertThrows(UserException.class, () -> TiffReader.open(file));
+			assertTrue(e.getMessage().contains("compression 7") && e.getMessage().contains("Deflate"), e.getMessage());
+			Path text = dir.resolve("notes.tif");
+			Files.write(text, "hello".getBytes());
+			assertFalse(TiffReader.isTiff(text));
+			assertThrows(UserException.class, () -> TiffReader.open(text));
+		}
+		finally {
+			ZarrGoldenTest.deleteTree(dir);
+		}
+	}
+
+	@Test
+	void aRegionOfAnUncompressedStripReadsOnlyItsBytes() throws IOException {
+		// a 1-strip image whose pixels past row 3 are cut off: reading rows 0..2 must not touch them
+		Path dir = Files.createTempDirectory("tiff");
+		try {
+			FloatProcessor fp = new FloatProcessor(50, 40);
+			for (int i = 0; i < 50 * 40; i++) fp.setf(i, i);
+			Path file = dir.resolve("cut.tif");
+			assertTrue(new FileSaver(new ImagePlus("cut", fp)).saveAsTiff(file.toString()));
+			long dataStart;
+			try (TiffReader tiff = TiffReader.open(file)) {
+				float[] all = new float[50 * 40];
+				tiff.plane(0, 0).read(0, 0, 50, 40, all);
+				dataStart = Files.size(file) - 4L * 50 * 40; // ImageJ writes the pixels last
+				assertEquals(1999f, all[1999]);
+			}
+			byte[] bytes = Files.readAllBytes(file);
+			Files.write(file, java.util.Arrays.copyOf(bytes, (int) dataStart + 4 * 50 * 3));
+			try (TiffReader tiff = TiffReader.open(file)) {
+				PlaneSource p = tiff.plane(0, 0);
+				float[] part = new float[7 * 3];
+				p.read(10, 0, 7, 3, part);
+				assertEquals(10f, part[0]);
+				assertEquals(2 * 50 + 16f, part[20]);
+				assertThrows(IOException.class, () -> p.read(0, 5, 2, 2, new float[4]));
+			}
+		}
+		finally {
+			ZarrGoldenTest.deleteTree(dir);
+		}
+	}
+}
