@@ -5,6 +5,7 @@ import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.UserException;
 import ij.ImagePlus;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.FeatureMapFilter;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.Planes;
 
@@ -38,7 +39,7 @@ public final class BatchRunner {
 	/** Planes at least this large (pixels) use all threads inside the core. */
 	static final long LARGE_PLANE = 1L << 20;
 
-	private final List<Kernel> kernels;
+	private final FeatureMapFilter filter;
 	private final ConvolutionOptions options;
 	private final AtomicTiffWriter writer;
 	private final int threads;
@@ -53,9 +54,19 @@ public final class BatchRunner {
 	public BatchRunner(List<Kernel> kernels, ConvolutionOptions options, AtomicTiffWriter writer, int threads,
 		MemoryBudget budget, boolean overwrite, BatchListener listener)
 	{
+		this(FeatureMapFilter.bank(kernels, options), options, writer, threads, budget, overwrite, listener);
+	}
+
+	/**
+	 * A batch that applies {@code filter} (a kernel bank or a convolution layer) to every image.
+	 *
+	 * @throws UserException for fewer than 1 thread
+	 */
+	public BatchRunner(FeatureMapFilter filter, ConvolutionOptions options, AtomicTiffWriter writer, int threads,
+		MemoryBudget budget, boolean overwrite, BatchListener listener)
+	{
 		if (threads < 1) throw new UserException("threads must be at least 1, got " + threads);
-		FeatureMaps.checkBankFitsOneStack(kernels, options);
-		this.kernels = List.copyOf(kernels);
+		this.filter = filter;
 		this.options = options;
 		this.writer = writer;
 		this.threads = threads;
@@ -66,7 +77,7 @@ public final class BatchRunner {
 
 	/** Memory a file needs while in flight, from its header. */
 	long need(ImageHeader h) {
-		return h.decodedBytes() + FeatureMaps.bytesNeeded(h.width(), h.height(), h.planes(), h.rgb(), kernels, options)
+		return h.decodedBytes() + filter.bytesNeeded(h.width(), h.height(), h.planes(), h.rgb(), options)
 			+ (1 << 20);
 	}
 
@@ -168,7 +179,7 @@ public final class BatchRunner {
 		if (!budget.fits(need)) {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, "too large for memory: it needs about "
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
-				+ kernels.size() + " kernel(s)) but the batch may use " + mb(budget.totalBytes())
+				+ filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
 				+ " MB (3/4 of the Java heap); run java with more memory, e.g. java -Xmx" + suggestGb(need)
 				+ "g -jar ..."));
 			return null;
@@ -181,8 +192,8 @@ public final class BatchRunner {
 			ImagePlus imp = ImageJReader.read(item.input(), header);
 			int coreThreads = (long) imp.getWidth() * imp.getHeight() >= LARGE_PLANE ? threads : 1;
 			imp.deleteRoi(); // a selection saved in the file: the batch convolves whole images
-			ImagePlus out = FeatureMaps.compute(imp, kernels, options.toBuilder().threads(coreThreads).build(),
-				Planes.ALL, ProgressListener.NONE);
+			ImagePlus out = filter.apply(imp, options.toBuilder().threads(coreThreads).build(), Planes.ALL,
+				ProgressListener.NONE);
 			out.setTitle(item.output().getFileName().toString());
 			writer.write(out, item.output(), overwrite);
 			return new Outcome(item, Outcome.Status.WRITTEN, null);

@@ -12,7 +12,10 @@ import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
-import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.image.FeatureMapFilter;
+import io.github.convolve2d.kernel.LayerFiles;
 import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.KernelParser;
 import io.github.convolve2d.kernel.Presets;
@@ -71,9 +74,26 @@ final class BatchCommand implements Callable<Integer> {
 		description = "Appended to each output's name (a.png -> a<TEXT>.tif). Default: none.")
 	private String suffix;
 
-	@ArgGroup(exclusive = true, multiplicity = "1..*",
+	@ArgGroup(exclusive = true, multiplicity = "0..*",
 		heading = "Kernels (one or more, in order; several make a bank, one feature map each):%n")
 	private List<KernelSource> kernelSources = new ArrayList<>();
+
+	@Option(names = "--weights", paramLabel = "FILE",
+		description = { "Instead of kernels, a CNN convolution layer: weights of shape O×C/groups×kh×kw (PyTorch's "
+			+ "Conv2d.weight) in a .npy (float32/float64) or .json file. The image's channels are the layer's input "
+			+ "(RGB: 3), each output is the sum over its group's channels; O feature maps labelled feature 1..O, or "
+			+ "the lines of FILE.names.txt when it exists." })
+	private Path weights;
+
+	@Option(names = "--bias", paramLabel = "FILE", description = "With --weights: the bias, O values (.npy or .json).")
+	private Path bias;
+
+	@Option(names = "--groups", paramLabel = "G",
+		description = "With --weights: channel groups (default 1; C for a depthwise layer).")
+	private Integer groups;
+
+	@Option(names = "--relu", description = "With --weights: ReLU after the bias, max(0, x).")
+	private boolean relu;
 
 	@Option(names = "--mode", paramLabel = "MODE", defaultValue = "valid",
 		description = "Output size: valid (default), same, full.")
@@ -140,12 +160,12 @@ final class BatchCommand implements Callable<Integer> {
 	public Integer call() {
 		PrintWriter out = spec.commandLine().getOut();
 		PrintWriter err = spec.commandLine().getErr();
-		List<Kernel> kernels = kernels();
 		ConvolutionOptions options = options();
+		FeatureMapFilter filter;
 		InputScanner scanner;
 		BatchPlan plan;
 		try {
-			FeatureMaps.checkBankFitsOneStack(kernels, options);
+			filter = filter(options);
 			scanner = new InputScanner(recursive, includes, excludes);
 			plan = BatchPlan.of(inputs, scanner, output, suffix);
 		}
@@ -166,7 +186,7 @@ final class BatchCommand implements Callable<Integer> {
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		BatchSummary summary;
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
-			BatchRunner runner = new BatchRunner(kernels, options, new AtomicTiffWriter(),
+			BatchRunner runner = new BatchRunner(filter, options, new AtomicTiffWriter(),
 				threadCount(), MemoryBudget.ofHeap(), overwrite, console);
 			summary = runner.run(plan.items());
 		}
@@ -217,6 +237,21 @@ final class BatchCommand implements Callable<Integer> {
 				: e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.toString();
 			throw usage("cannot write into the output folder '" + output + "': " + reason);
 		}
+	}
+
+	/** The kernels given, or the layer of --weights; exactly one of the two. */
+	private FeatureMapFilter filter(ConvolutionOptions options) {
+		if (weights == null) {
+			if (bias != null || groups != null || relu) throw usage("--bias, --groups and --relu go with --weights");
+			if (kernelSources.isEmpty()) {
+				throw usage("no kernel given; give --preset, --kernel or --kernel-file (or --weights for a CNN layer)");
+			}
+			return FeatureMapFilter.bank(kernels(), options);
+		}
+		if (!kernelSources.isEmpty()) throw usage("give kernels or --weights, not both");
+		LayerWeights layer = LayerFiles.read(weights, bias, groups);
+		String name = weights.getFileName().toString().replaceFirst("\\.(npy|json)$", "");
+		return FeatureMapFilter.layer(layer, relu ? Activation.RELU : Activation.NONE, name);
 	}
 
 	private List<Kernel> kernels() {

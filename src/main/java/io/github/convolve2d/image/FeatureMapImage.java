@@ -36,7 +36,20 @@ final class FeatureMapImage {
 	static ImagePlus of(String title, ImageStack maps, ImagePlus source, InputPlanes in, List<Kernel> kernels,
 		ConvolutionOptions options, ConvolutionGeometry geometry)
 	{
-		int channels = in.channels.length * in.colours() * kernels.size();
+		StringBuilder sb = new StringBuilder();
+		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
+		boolean colour = in.colour && in.channels.length == 1 && kernels.size() == 1;
+		return of(title, maps, source, in.channels.length * in.colours() * kernels.size(), in, colour,
+			sb + options(options), options, geometry);
+	}
+
+	/**
+	 * Assembles {@code channels} output channels per slice and frame of {@code in} (channel fastest), a colour
+	 * composite when {@code colour}, recording {@code provenance} in the {@code Convolve2D} property.
+	 */
+	static ImagePlus of(String title, ImageStack maps, ImagePlus source, int channels, InputPlanes in, boolean colour,
+		String provenance, ConvolutionOptions options, ConvolutionGeometry geometry)
+	{
 		int slices = in.slices.length, frames = in.frames.length;
 		ImagePlus result = new ImagePlus(title, maps);
 		if (maps.getSize() == 1) {
@@ -46,14 +59,13 @@ final class FeatureMapImage {
 		result.setDimensions(channels, slices, frames);
 		if (result.getNDimensions() > 3 || frames > 1) result.setOpenAsHyperStack(true);
 		if (channels > 1 && channels <= CompositeImage.MAX_CHANNELS) {
-			boolean colour = in.colour && in.channels.length == 1 && kernels.size() == 1;
 			result = new CompositeImage(result, colour ? CompositeImage.COMPOSITE : CompositeImage.GRAYSCALE);
 		}
 		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry.originX(),
 			geometry.originY(), options));
 		String info = source.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
-		result.setProp("Convolve2D", provenance(kernels, options));
+		result.setProp("Convolve2D", provenance);
 		setDisplayRanges(result);
 		return result;
 	}
@@ -77,9 +89,9 @@ final class FeatureMapImage {
 		if (channels > 1) result.setPosition(1, 1, 1);
 	}
 
-	private static String provenance(List<Kernel> kernels, ConvolutionOptions o) {
+	/** The options as the {@code Convolve2D} property records them. */
+	static String options(ConvolutionOptions o) {
 		StringBuilder sb = new StringBuilder();
-		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
 		sb.append("mode=").append(o.mode().label()).append(" border=").append(o.border().label());
 		if (o.border().label().equals("constant")) sb.append(" cval=").append(o.cval());
 		sb.append(" stride=").append(o.strideY()).append(',').append(o.strideX()).append(" dilation=")

@@ -40,7 +40,7 @@ import java.util.concurrent.CancellationException;
 public final class FeatureMaps {
 
 	/** Progress units of a whole run. */
-	private static final int PROGRESS_UNITS = 1_000_000;
+	static final int PROGRESS_UNITS = 1_000_000;
 
 	private FeatureMaps() {
 	}
@@ -101,7 +101,12 @@ public final class FeatureMaps {
 
 	/** The feature maps' title: the source's title without its extension, a dash, {@link #kernelNames}. */
 	public static String title(ImagePlus imp, List<Kernel> kernels) {
-		return imp.getTitle().replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "") + "-" + kernelNames(kernels);
+		return title(imp, kernelNames(kernels));
+	}
+
+	/** The source's title without its extension, a dash, {@code what} (the kernels' or the weights' name). */
+	static String title(ImagePlus imp, String what) {
+		return imp.getTitle().replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "") + "-" + what;
 	}
 
 	/** The kernels' names joined by {@code +}: {@code Sobel X+Sobel Y}. */
@@ -173,7 +178,7 @@ public final class FeatureMaps {
 	}
 
 	/** A listener for one part (a plane's colour) of {@code parts}, reporting into the whole run's units. */
-	private static ProgressListener partOf(ProgressListener whole, long part, long parts) {
+	static ProgressListener partOf(ProgressListener whole, long part, long parts) {
 		return new ProgressListener() {
 			@Override
 			public void progress(int done, int total) {

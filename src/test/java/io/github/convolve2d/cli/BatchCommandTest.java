@@ -272,7 +272,7 @@ class BatchCommandTest {
 			{ "unknown preset 'sobel-z'", "batch", "-i", in, "-o", out, "--preset", "sobel-z" },
 			{ "kernel row 1, column 2: 'x'", "batch", "-i", in, "-o", out, "--kernel", "1 x; 1 1" },
 			{ "Missing required option: '--input", "batch", "-o", out, "--preset", "sobel-x" },
-			{ "Missing required argument", "batch", "-i", in, "-o", out },
+			{ "no kernel given", "batch", "-i", in, "-o", out },
 			{ "input '" + tmp.resolve("nope") + "' does not exist", "batch", "-i", tmp.resolve("nope"), "-o", out,
 				"--preset", "sobel-x" },
 			{ "mode", "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--mode", "middle" },

@@ -1,0 +1,77 @@
+package io.github.convolve2d.image;
+
+import ij.ImagePlus;
+import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.UserException;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What the image engine applies to each image of a run: a kernel bank ({@link FeatureMaps}) or a CNN layer
+ * ({@link LayerMaps}), so that a front end that runs many images (the batch) handles both the same way.
+ */
+public interface FeatureMapFilter {
+
+	/** The feature maps of {@code imp}, as {@link FeatureMaps#compute} or {@link LayerMaps#compute} make them. */
+	ImagePlus apply(ImagePlus imp, ConvolutionOptions options, Planes planes, ProgressListener listener);
+
+	/** The memory the run on a whole image needs, from its header: see {@link FeatureMaps#bytesNeeded}. */
+	long bytesNeeded(int width, int height, long planes, boolean colour, ConvolutionOptions options);
+
+	/** What is applied, for messages: {@code 2 kernel(s)}, {@code layer weights 8×3×3×3}. */
+	String describe();
+
+	/**
+	 * A kernel bank.
+	 *
+	 * @throws UserException for an empty bank or one that does not fit one stack
+	 *         ({@link FeatureMaps#checkBankFitsOneStack})
+	 */
+	static FeatureMapFilter bank(List<Kernel> kernels, ConvolutionOptions options) {
+		FeatureMaps.checkBankFitsOneStack(kernels, options);
+		List<Kernel> bank = List.copyOf(kernels);
+		return new FeatureMapFilter() {
+			@Override
+			public ImagePlus apply(ImagePlus imp, ConvolutionOptions o, Planes planes, ProgressListener listener) {
+				return FeatureMaps.compute(imp, bank, o, planes, listener);
+			}
+
+			@Override
+			public long bytesNeeded(int width, int height, long planes, boolean colour, ConvolutionOptions o) {
+				return FeatureMaps.bytesNeeded(width, height, planes, colour, bank, o);
+			}
+
+			@Override
+			public String describe() {
+				return bank.size() + " kernel(s)";
+			}
+		};
+	}
+
+	/** A convolution layer, named {@code name} in the feature maps' title. */
+	static FeatureMapFilter layer(LayerWeights weights, Activation activation, String name) {
+		Objects.requireNonNull(weights, "weights");
+		Objects.requireNonNull(activation, "activation");
+		return new FeatureMapFilter() {
+			@Override
+			public ImagePlus apply(ImagePlus imp, ConvolutionOptions o, Planes planes, ProgressListener listener) {
+				return LayerMaps.compute(imp, weights, activation, name, o, planes, listener);
+			}
+
+			@Override
+			public long bytesNeeded(int width, int height, long planes, boolean colour, ConvolutionOptions o) {
+				return LayerMaps.bytesNeeded(width, height, planes, colour, weights, o);
+			}
+
+			@Override
+			public String describe() {
+				return weights.toString();
+			}
+		};
+	}
+}

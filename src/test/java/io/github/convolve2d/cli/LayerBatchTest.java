@@ -1,0 +1,142 @@
+package io.github.convolve2d.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+import ij.process.ShortProcessor;
+import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.ConvolutionLayer;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.kernel.LayerFiles;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code batch --weights}: a CNN layer on an RGB image (3 channels) and on a hyperstack's channels, written as
+ * {@code O} labelled feature maps equal to {@link ConvolutionLayer} on ImageJ's reading of the input, and the
+ * mistakes a user can make.
+ */
+class LayerBatchTest {
+
+	@TempDir
+	Path tmp;
+
+	private static Path fixture(String name) throws Exception {
+		return Paths.get(LayerBatchTest.class.getResource("/io/github/convolve2d/kernel/" + name).toURI());
+	}
+
+	@Test
+	void rgbImageIsThreeChannelsAndGivesNamedFeatureMaps() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		Random r = new Random(7);
+		int w = 21, h = 17;
+		ColorProcessor cp = new ColorProcessor(w, h);
+		for (int i = 0; i < w * h; i++) cp.set(i, r.nextInt(1 << 24));
+		new FileSaver(new ImagePlus("rgb", cp)).saveAsPng(in.resolve("rgb.png").toString());
+		// weights 2×3×2×2 (numpy's arange / 4 - 3), bias [0.5, -1.5], names from the sidecar
+		Path weights = Files.copy(fixture("weights-be-f8.npy"), tmp.resolve("w.npy"));
+		Path bias = Files.copy(fixture("bias.npy"), tmp.resolve("b.npy"));
+		Files.write(tmp.resolve("w.names.txt"), "alpha\nbeta\n".getBytes(StandardCharsets.UTF_8));
+		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights, "--bias",
+			bias, "--relu", "--mode", "same", "--border", "mirror", "--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		ImagePlus maps = IJ.openImage(out.resolve("rgb.tif").toString());
+		assertEquals(2, maps.getNChannels());
+		assertEquals(1, maps.getNSlices());
+		assertEquals("alpha", maps.getStack().getSliceLabel(1));
+		assertEquals("beta", maps.getStack().getSliceLabel(2));
+		int[] p = (int[]) cp.getPixels();
+		float[][] rgb = new float[3][w * h];
+		for (int i = 0; i < w * h; i++) {
+			rgb[0][i] = (p[i] >> 16) & 0xff;
+			rgb[1][i] = (p[i] >> 8) & 0xff;
+			rgb[2][i] = p[i] & 0xff;
+		}
+		List<Plane> channels = Arrays.asList(Plane.wrap(w, h, rgb[0]), Plane.wrap(w, h, rgb[1]), Plane.wrap(w, h, rgb[2]));
+		List<Plane> expected = ConvolutionLayer.convolve(channels, LayerFiles.read(weights, bias, null),
+			ConvolutionOptions.builder().mode(Mode.SAME).border("mirror").build(), Activation.RELU, null,
+			ProgressListener.NONE);
+		int positive = 0;
+		for (int o = 0; o < 2; o++) {
+			float[] got = (float[]) maps.getStack().getPixels(o + 1);
+			for (int i = 0; i < w * h; i++) {
+				assertEquals(expected.get(o).pixels()[i], got[i], 1e-3, "output " + o + " pixel " + i);
+				if (got[i] > 0) positive++;
+			}
+		}
+		assertTrue(positive > 0 && positive < 2 * w * h, "ReLU leaves some but not all outputs positive: " + positive);
+	}
+
+	@Test
+	void hyperstackChannelsFeedADepthwiseLayerSliceBySlice() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		int w = 12, h = 9;
+		ImageStack stack = new ImageStack(w, h);
+		for (int n = 0; n < 6; n++) {
+			ShortProcessor sp = new ShortProcessor(w, h);
+			for (int i = 0; i < w * h; i++) sp.set(i, 100 * n + i);
+			stack.addSlice("plane " + n, sp);
+		}
+		ImagePlus hyper = new ImagePlus("hyper", stack);
+		hyper.setDimensions(2, 3, 1);
+		new FileSaver(hyper).saveAsTiffStack(in.resolve("hyper.tif").toString());
+		// depthwise: output 1 doubles channel 1, output 2 is channel 2 shifted by one column (valid mode)
+		Path weights = tmp.resolve("depthwise.json");
+		Files.write(weights, "{\"weights\": [[[0, 2]], [[1, 0]]], \"groups\": 2}".getBytes(StandardCharsets.UTF_8));
+		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights,
+			"--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		ImagePlus maps = IJ.openImage(out.resolve("hyper.tif").toString());
+		assertEquals(2, maps.getNChannels());
+		assertEquals(3, maps.getNSlices());
+		assertEquals(w - 1, maps.getWidth());
+		assertEquals("feature 1", maps.getStack().getSliceLabel(1));
+		for (int z = 0; z < 3; z++) {
+			float[] f1 = (float[]) maps.getStack().getPixels(maps.getStackIndex(1, z + 1, 1));
+			float[] f2 = (float[]) maps.getStack().getPixels(maps.getStackIndex(2, z + 1, 1));
+			// channel c of slice z is plane n = 2z + c - 1, pixel (x, y) = 100n + y*w + x
+			assertEquals(2 * (100 * (2 * z) + 1), f1[0], 1e-3, "slice " + z);
+			assertEquals(100 * (2 * z + 1) + w, f2[w - 1], 1e-3, "slice " + z);
+		}
+	}
+
+	@Test
+	void mistakesAreReported() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		Files.copy(Paths.get("sample-images/camera.png"), in.resolve("camera.png"));
+		Path weights = fixture("weights-le-f4.npy");
+		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights,
+			"--progress", "lines");
+		assertEquals(1, run.code, run.toString());
+		assertTrue(run.err.contains("expect 3 input channels but the image has 1"), run.toString());
+		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights, "--preset", "sobel-x");
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.contains("not both"), run.toString());
+		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--relu");
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.contains("go with --weights"), run.toString());
+		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", fixture("fortran.npy"));
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.contains("Fortran order"), run.toString());
+		run = BatchCommandTest.run("batch", "-i", in, "-o", out);
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.contains("no kernel given"), run.toString());
+	}
+}
