@@ -16,17 +16,18 @@ import io.github.convolve2d.core.ConvolutionLayer;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.kernel.JsonMatrix;
 import io.github.convolve2d.kernel.LayerFiles;
+import io.github.convolve2d.kernel.StrictJson;
+import io.github.convolve2d.core.Excerpt;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.Kernel;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * One case of the {@code json} command: the seed's {@code {"input": [[...]], "kernel": [[...]]}} plus optional
@@ -40,8 +41,9 @@ import java.util.Set;
  */
 final class JsonCase {
 
-	private static final Set<String> KEYS = new HashSet<>(Arrays.asList("input", "kernel", "kernels", "mode", "border",
-		"cval", "stride", "dilation", "flip", "normalize", "method", "weights", "bias", "groups", "activation"));
+	/** The keys a case may hold, in the order messages list them. */
+	static final List<String> KEYS = List.of("input", "kernel", "kernels", "mode", "border", "cval", "stride",
+		"dilation", "flip", "normalize", "method", "weights", "bias", "groups", "activation");
 	private static final List<String> LAYER_KEYS = Arrays.asList("bias", "groups", "activation");
 
 	private JsonCase() {
@@ -52,12 +54,15 @@ final class JsonCase {
 		JsonObject result = new JsonObject();
 		try {
 			if (json == null || !json.isJsonObject()) {
-				throw new UserException("a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
+				throw new UserException("a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}, got "
+					+ StrictJson.describe(json));
 			}
 			JsonObject c = json.getAsJsonObject();
 			for (Map.Entry<String, JsonElement> e : c.entrySet()) {
 				if (!KEYS.contains(e.getKey())) {
-					throw new UserException("unknown key \"" + e.getKey() + "\"; known keys are " + KEYS);
+					String hint = Suggestions.closest(e.getKey(), KEYS).map(k -> "; did you mean \"" + k + "\"?").orElse("");
+					throw new UserException("unknown key \"" + Excerpt.of(e.getKey()) + "\"" + hint + " (known keys: "
+						+ String.join(", ", KEYS) + ")");
 				}
 			}
 			if (c.has("weights")) return layer(c, threads);
@@ -78,7 +83,7 @@ final class JsonCase {
 				result.add("output", matrix(outputs.get(0)));
 			}
 		}
-		catch (IllegalArgumentException | IllegalStateException | UnsupportedOperationException e) {
+		catch (UserException e) { // anything else is a bug, and keeps its stack trace
 			result = new JsonObject();
 			result.addProperty("error", e.getMessage());
 		}
@@ -118,7 +123,9 @@ final class JsonCase {
 		List<Plane> channels = channels(c.get("input"));
 		int groups = 1;
 		if (c.has("groups")) {
-			if (!isWhole(c.get("groups"))) throw new UserException("\"groups\" must be a whole number, got " + c.get("groups"));
+			if (!isWhole(c.get("groups"))) {
+				throw new UserException("\"groups\" must be a whole number, got " + StrictJson.describe(c.get("groups")));
+			}
 			groups = c.get("groups").getAsInt();
 		}
 		LayerWeights weights = LayerFiles.fromJson(c.get("weights"), c.get("bias"), groups);
@@ -191,22 +198,22 @@ final class JsonCase {
 	private static String string(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) return e.getAsString();
-		throw new UserException("\"" + key + "\" must be a string, got " + e);
+		throw new UserException("\"" + key + "\" must be a string, got " + StrictJson.describe(e));
 	}
 
 	private static double number(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
-		throw new UserException("\"" + key + "\" must be a number, got " + e);
+		throw new UserException("\"" + key + "\" must be a number, got " + StrictJson.describe(e));
 	}
 
 	private static boolean bool(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) return e.getAsBoolean();
-		throw new UserException("\"" + key + "\" must be true or false, got " + e);
+		throw new UserException("\"" + key + "\" must be true or false, got " + StrictJson.describe(e));
 	}
 
-	/** An int, or [y, x]. */
+	/** A whole number from 1 to 2^31-1, or [rows, columns] of them. */
 	private static int[] axisPair(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (isWhole(e)) return new int[] { e.getAsInt(), e.getAsInt() };
@@ -215,13 +222,14 @@ final class JsonCase {
 		{
 			return new int[] { e.getAsJsonArray().get(0).getAsInt(), e.getAsJsonArray().get(1).getAsInt() };
 		}
-		throw new UserException("\"" + key + "\" must be a whole number or [rows, columns], got " + e);
+		throw new UserException("\"" + key + "\" must be a whole number from 1 to 2147483647, or [rows, columns] "
+			+ "of them, got " + StrictJson.describe(e));
 	}
 
 	private static boolean isWhole(JsonElement e) {
 		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) return false;
 		double v = e.getAsDouble();
-		return v == Math.rint(v) && Math.abs(v) < Integer.MAX_VALUE;
+		return v == Math.rint(v) && v >= 1 && v <= Integer.MAX_VALUE;
 	}
 
 	/** Rows of plain JSON numbers, shortest float form; NaN and infinities become null. */

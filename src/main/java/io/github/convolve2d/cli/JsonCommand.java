@@ -5,8 +5,8 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.kernel.StrictJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -66,11 +66,11 @@ final class JsonCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		JsonElement in;
 		try {
-			in = JsonParser.parseString(text);
+			in = StrictJson.parse(text);
 		}
-		catch (JsonParseException e) {
+		catch (UserException e) {
 			JsonObject error = new JsonObject();
-			error.addProperty("error", "the input is not valid JSON: " + rootMessage(e));
+			error.addProperty("error", "the input is " + e.getMessage());
 			out.println(GSON.toJson(error));
 			out.flush();
 			return 1;
@@ -107,11 +107,6 @@ final class JsonCommand implements Callable<Integer> {
 	private static String describe(IOException e) {
 		if (e instanceof java.nio.file.NoSuchFileException) return "no such file";
 		if (e instanceof java.nio.file.AccessDeniedException) return "permission denied";
-		return e.getMessage();
-	}
-
-	private static String rootMessage(Throwable e) {
-		while (e.getCause() != null) e = e.getCause();
 		return e.getMessage();
 	}
 }

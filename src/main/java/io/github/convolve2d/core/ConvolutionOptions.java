@@ -113,10 +113,11 @@ public final class ConvolutionOptions {
 			return this;
 		}
 
-		/** The constant used outside the image with {@link Border#CONSTANT}; must be finite. */
+		/** The constant used outside the image with {@link Border#CONSTANT}; finite, within the float range. */
 		public Builder cval(double cval) {
-			if (!Double.isFinite(cval)) {
-				throw new UserException("cval must be a finite number, got " + cval);
+			if (!Double.isFinite(cval) || !Rows.fitsFloat(cval)) {
+				throw new UserException("cval must be a finite number within the 32-bit float range (±3.4e38), got "
+					+ cval);
 			}
 			this.cval = cval;
 			return this;

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * An immutable convolution kernel: {@code height} rows by {@code width} columns of finite values, with a
- * name used to label feature maps (e.g. {@code "Sobel X"}). Values are kept in double precision; arrays
- * passed in are copied and arrays handed out are copies.
+ * An immutable convolution kernel: {@code height} rows by {@code width} columns of finite values within the
+ * 32-bit float range (in which results are computed), with a name used to label feature maps (e.g.
+ * {@code "Sobel X"}). Values are kept in double precision; arrays passed in are copied and arrays handed out are
+ * copies.
  */
 public final class Kernel {
 
@@ -47,6 +48,7 @@ public final class Kernel {
 					throw new UserException("kernel value at row " + (i + 1) + ", column " + (j + 1)
 						+ " is " + v + "; kernel values must be finite numbers");
 				}
+				if (!Rows.fitsFloat(v)) throw Rows.beyondFloat("kernel", i + 1, j + 1, Double.toString(v));
 				values[i * width + j] = v;
 			}
 		}

@@ -21,7 +21,8 @@ public interface Labelled {
 	 * Finds the constant whose label or alias equals {@code text} (ignoring case and surrounding spaces).
 	 *
 	 * @param what the option's name for the error message, e.g. {@code "border"}
-	 * @throws UserException naming the bad text and listing the accepted labels
+	 * @throws UserException naming the bad text (as an {@link Excerpt}), the closest label when it looks like a
+	 *         typo, and the accepted labels
 	 */
 	static <E extends Enum<E> & Labelled> E parse(Class<E> type, String text, String what) {
 		if (text == null || text.trim().isEmpty()) {
@@ -31,8 +32,14 @@ public interface Labelled {
 		for (E e : type.getEnumConstants()) {
 			if (e.label().equals(wanted) || e.aliases().contains(wanted)) return e;
 		}
-		throw new UserException(
-			"unknown " + what + " '" + text.trim() + "'; use one of " + labels(type));
+		List<String> names = new ArrayList<>();
+		for (E e : type.getEnumConstants()) {
+			names.add(e.label());
+			names.addAll(e.aliases());
+		}
+		String hint = Suggestions.didYouMean(text.trim(), names);
+		throw new UserException("unknown " + what + " '" + Excerpt.of(text.trim()) + "'"
+			+ (hint.isEmpty() ? "; use one of " + labels(type) : hint + " (one of " + labels(type) + ")"));
 	}
 
 	/** The canonical labels of all constants, in declaration order (for dialogs and help texts). */

@@ -41,7 +41,8 @@ public final class Plane {
 	/**
 	 * A plane from rows of values ({@code rows[y][x]}), copied and rounded to float.
 	 *
-	 * @throws UserException when there are no rows, a row is empty or rows differ in length
+	 * @throws UserException when there are no rows, a row is empty, rows differ in length or a finite value is
+	 *         beyond the float range (it would become infinite)
 	 */
 	public static Plane ofRows(double[][] rows) {
 		if (rows == null || rows.length == 0) throw new UserException("the image has no rows");
@@ -52,7 +53,14 @@ public final class Plane {
 			if (rows[y] == null || rows[y].length != width) {
 				throw Rows.ragged("the image's", y + 1, rows[y] == null ? 0 : rows[y].length, width);
 			}
-			for (int x = 0; x < width; x++) pixels[y * width + x] = (float) rows[y][x];
+			for (int x = 0; x < width; x++) {
+				double v = rows[y][x];
+				// NaN and infinity are pixels like any other (SEMANTICS.md); a finite value must stay finite
+				if (Double.isFinite(v) && !Rows.fitsFloat(v)) {
+					throw Rows.beyondFloat("the image's", y + 1, x + 1, Double.toString(v));
+				}
+				pixels[y * width + x] = (float) v;
+			}
 		}
 		return new Plane(width, rows.length, pixels);
 	}

@@ -20,6 +20,23 @@ public final class Rows {
 			+ expected + "; every row needs " + values(expected));
 	}
 
+	/** Whether {@code v} is finite and within the range of a 32-bit float, in which every result is computed. */
+	public static boolean fitsFloat(double v) {
+		return Math.abs(v) <= Float.MAX_VALUE;
+	}
+
+	/**
+	 * An error such as {@code kernel row 1, column 2: 1e39 is beyond the 32-bit float range (±3.4e38)}: such a
+	 * value would become infinity, and every output it touches NaN or infinity.
+	 *
+	 * @param what the matrix as the user knows it, e.g. {@code "kernel"}
+	 * @param value the value as the user wrote it (quoted as an {@link Excerpt})
+	 */
+	public static UserException beyondFloat(String what, int row, int column, String value) {
+		return new UserException(what + " row " + row + ", column " + column + ": " + Excerpt.of(value)
+			+ " is beyond the 32-bit float range (±3.4e38) in which results are computed; use smaller values");
+	}
+
 	private static String values(int n) {
 		return n + (n == 1 ? " value" : " values");
 	}

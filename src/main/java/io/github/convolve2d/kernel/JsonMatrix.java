@@ -5,8 +5,6 @@ import io.github.convolve2d.core.Rows;
 import io.github.convolve2d.core.Kernel;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 
 /**
@@ -22,7 +20,7 @@ public final class JsonMatrix {
 	 * The rows of a JSON matrix.
 	 *
 	 * @param what the field's name for error messages, e.g. {@code "kernel"}
-	 * @throws UserException when it is not an array of equally long arrays of finite numbers
+	 * @throws UserException when it is not an array of equally long arrays of numbers within the float range
 	 */
 	public static double[][] read(JsonElement json, String what) {
 		if (json == null || json.isJsonNull()) throw new UserException("\"" + what + "\" is missing");
@@ -35,7 +33,7 @@ public final class JsonMatrix {
 			JsonElement row = rows.get(i);
 			if (!row.isJsonArray() || row.getAsJsonArray().size() == 0) {
 				throw new UserException("\"" + what + "\" row " + (i + 1)
-					+ " must be a non-empty array of numbers, got " + row);
+					+ " must be a non-empty array of numbers, got " + StrictJson.describe(row));
 			}
 			JsonArray values = row.getAsJsonArray();
 			if (i > 0 && values.size() != m[0].length) {
@@ -54,22 +52,25 @@ public final class JsonMatrix {
 		return Kernel.of(name, read(json, "kernel"));
 	}
 
-	/** A kernel from JSON text such as {@code [[1, 0], [0, -1]]}. */
+	/** A kernel from JSON text such as {@code [[1, 0], [0, -1]]}, read by {@link StrictJson}. */
 	public static Kernel parseKernel(String jsonText, String name) {
+		JsonElement json;
 		try {
-			return readKernel(JsonParser.parseString(jsonText), name);
+			json = StrictJson.parse(jsonText);
 		}
-		catch (JsonParseException e) {
-			throw new UserException("the kernel is not valid JSON: " + e.getMessage());
+		catch (UserException e) {
+			throw new UserException("the kernel is " + e.getMessage(), e);
 		}
+		return readKernel(json, name);
 	}
 
 	private static double number(JsonElement e, String what, int i, int j) {
 		if (e.isJsonPrimitive() && ((JsonPrimitive) e).isNumber()) {
 			double v = e.getAsDouble();
-			if (Double.isFinite(v)) return v;
+			if (!Rows.fitsFloat(v)) throw Rows.beyondFloat("\"" + what + "\"", i + 1, j + 1, e.toString());
+			return v;
 		}
-		throw new UserException("\"" + what + "\" row " + (i + 1) + ", column " + (j + 1) + ": " + e
-			+ " is not a finite number");
+		throw new UserException("\"" + what + "\" row " + (i + 1) + ", column " + (j + 1) + ": "
+			+ StrictJson.describe(e) + " is not a number");
 	}
 }

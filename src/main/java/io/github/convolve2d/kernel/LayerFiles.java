@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.UserException;
 
@@ -78,7 +77,7 @@ public final class LayerFiles {
 			layer = of(shape, values, b, g);
 		}
 		catch (UserException e) {
-			throw new UserException(what + ": " + e.getMessage(), e);
+			throw new UserException(what + " is " + e.getMessage(), e);
 		}
 		List<String> names = null;
 		if (json != null && json.has("names")) {
@@ -202,7 +201,7 @@ public final class LayerFiles {
 	}
 
 	private static JsonArray array(JsonElement e, String what) {
-		if (e == null || !e.isJsonArray()) throw new UserException(what + " must be an array, got " + e);
+		if (e == null || !e.isJsonArray()) throw new UserException(what + " must be an array, got " + StrictJson.describe(e));
 		return e.getAsJsonArray();
 	}
 
@@ -212,10 +211,10 @@ public final class LayerFiles {
 
 	private static JsonElement parse(byte[] bytes, String what) {
 		try {
-			return JsonParser.parseString(new String(bytes, StandardCharsets.UTF_8));
+			return StrictJson.parse(new String(bytes, StandardCharsets.UTF_8));
 		}
-		catch (JsonParseException e) {
-			throw new UserException(what + " is not valid JSON: " + e.getMessage());
+		catch (UserException e) {
+			throw new UserException(what + " is " + e.getMessage(), e);
 		}
 	}
 

@@ -10,6 +10,12 @@ import java.util.function.DoubleFunction;
  */
 public final class Preset {
 
+	/**
+	 * The range of a parameter (σ, in pixels): below 0.1 a Gaussian is a single 1 (and σ² underflows long
+	 * before σ reaches 0), above 100 the kernel would have more than 600 rows.
+	 */
+	public static final double MIN_PARAMETER = 0.1, MAX_PARAMETER = 100;
+
 	private final String id;
 	private final String label;
 	private final String parameterName;
@@ -76,9 +82,9 @@ public final class Preset {
 		if (!isParameterised()) {
 			throw new UserException("preset '" + label + "' takes no parameter");
 		}
-		if (!(parameter > 0) || parameter > 100) {
-			throw new UserException("preset '" + label + "' needs " + parameterName
-				+ " between 0 and 100 (exclusive of 0), got " + parameter);
+		if (!(parameter >= MIN_PARAMETER && parameter <= MAX_PARAMETER)) {
+			throw new UserException("preset '" + label + "' needs " + parameterName + " from " + format(MIN_PARAMETER)
+				+ " to " + format(MAX_PARAMETER) + ", got " + parameter);
 		}
 		return Kernel.of(label + " " + parameterName + "=" + format(parameter), values.apply(parameter));
 	}

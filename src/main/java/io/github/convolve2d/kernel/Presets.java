@@ -1,5 +1,7 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.Excerpt;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Kernel;
 import java.util.ArrayList;
@@ -128,13 +130,17 @@ public final class Presets {
 					return new Reference(p.get(), value);
 				}
 				catch (NumberFormatException e) {
-					throw new UserException("preset '" + p.get().label() + "': '" + m.group(2)
+					throw new UserException("preset '" + p.get().label() + "': '" + Excerpt.of(m.group(2))
 						+ "' is not a number; write e.g. " + p.get().id() + ":2.5");
 				}
 			}
 		}
-		throw new UserException("unknown preset '" + text + "'; use one of " + ids()
-			+ " (parameterised ones as e.g. gaussian:2.5)");
+		List<String> names = new ArrayList<>();
+		for (Preset p : ALL) names.add(p.id());
+		String typed = text.replaceFirst("[:\\s].*$", "");
+		String hint = Suggestions.didYouMean(typed, names);
+		throw new UserException("unknown preset '" + Excerpt.of(text) + "'" + (hint.isEmpty() ? "; use one of " + ids()
+			: hint + " (presets: " + ids()) + "; parameterised ones as e.g. gaussian:2.5" + (hint.isEmpty() ? "" : ")"));
 	}
 
 	private static String ids() {

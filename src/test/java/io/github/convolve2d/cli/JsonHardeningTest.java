@@ -53,4 +53,86 @@ class JsonHardeningTest {
 		// wrap: a column 10^8 to the left of column c (even) is column c; rows alike: each output is 4 × itself
 		assertEquals("{\"output\":[[4,8],[12,16]]}", r[1]);
 	}
+
+	private static String error(String stdin) {
+		String[] r = json(stdin);
+		assertEquals("1", r[0], r[1] + r[2]);
+		assertTrue(r[1].startsWith("{\"error\":\""), r[1]);
+		return com.google.gson.JsonParser.parseString(r[1]).getAsJsonObject().get("error").getAsString();
+	}
+
+	@Test
+	void deepNestingIsAClearMessageNotAStackOverflow() {
+		// issue 9 item 7: 10^4 nested arrays inside "input" or "mode" ended in a StackOverflowError trace
+		String deep = "[".repeat(10_000) + "1" + "]".repeat(10_000);
+		for (String doc : new String[] { "{\"input\": " + deep + ", \"kernel\": [[1]]}",
+			"{\"input\": [[1]], \"kernel\": [[1]], \"mode\": " + deep + "}", deep, "{\"a\":".repeat(5000) + "1" })
+		{
+			String e = error(doc);
+			assertTrue(e.startsWith("the input is not valid JSON: arrays and objects are nested more than 64 deep"), e);
+			assertTrue(e.length() < 200, e);
+		}
+		// 64 levels are fine as JSON; the case then says what it expected
+		String e = error("{\"input\": " + "[".repeat(63) + "1" + "]".repeat(63) + ", \"kernel\": [[1]]}");
+		assertTrue(e.startsWith("\"input\" row 1, column 1: an array of 1 value is not a number"), e);
+	}
+
+	@Test
+	void valuesBeyondTheFloatRangeAreNamedByRowAndColumn() {
+		// issue 9 item 11: an input value of 3.5e38 silently printed as null
+		assertEquals("\"input\" row 1, column 2: 3.5e38 is beyond the 32-bit float range (±3.4e38) in which results "
+			+ "are computed; use smaller values", error("{\"input\": [[1, 3.5e38]], \"kernel\": [[1]]}"));
+		assertEquals("\"kernel\" row 2, column 1: -1e400 is beyond the 32-bit float range (±3.4e38) in which results "
+			+ "are computed; use smaller values", error("{\"input\": [[1]], \"kernel\": [[1], [-1e400]]}"));
+		assertTrue(error("{\"input\": [[1]], \"kernel\": [[1]], \"cval\": 1e39}")
+			.startsWith("cval must be a finite number within the 32-bit float range"));
+		assertEquals("0", json("{\"input\": [[3.4e38]], \"kernel\": [[1]]}")[0]);
+	}
+
+	@Test
+	void onlyStrictJsonIsAccepted() {
+		// issue 9 item 16: single quotes, unquoted keys and comments were accepted, a duplicate key took the last value
+		assertEquals("the input is not valid JSON: single quotes are not JSON; write keys in double quotes (line 1, "
+			+ "column 2)", error("{'input': [[1]], 'kernel': [[1]]}"));
+		assertEquals("the input is not valid JSON: keys must be in double quotes: write \"input\" (line 1, column 2)",
+			error("{input: [[1]], kernel: [[1]]}"));
+		assertEquals("the input is not valid JSON: comments are not JSON; remove them (line 2, column 1)",
+			error("{\"input\": [[1]],\n// the kernel\n\"kernel\": [[1]]}"));
+		assertEquals("the input is not valid JSON: comments are not JSON; remove them (line 1, column 1)",
+			error("/* a case */ {\"input\": [[1]], \"kernel\": [[1]]}"));
+		assertEquals("the input is not valid JSON: the key \"mode\" is given twice in one object; give each key once "
+			+ "(line 1, column 51)", error("{\"input\": [[1]], \"kernel\": [[1]], \"mode\": \"same\", \"mode\": \"full\"}"));
+		assertEquals("the input is not valid JSON: a comma before ']' (a trailing comma) is not JSON; remove it (line 1, "
+			+ "column 16)", error("{\"input\": [[1],], \"kernel\": [[1]]}"));
+		assertEquals("the input is not valid JSON: 'NaN' is not a JSON value; strings need double quotes, and NaN and "
+			+ "Infinity are not JSON numbers (line 1, column 13)", error("{\"input\": [[NaN]], \"kernel\": [[1]]}"));
+		assertEquals("the input is not valid JSON: more text after the end of the JSON value (line 1, column 35)",
+			error("{\"input\": [[1]], \"kernel\": [[1]]} {}"));
+		assertEquals("the input is not valid JSON: '01' is not a JSON number; write numbers like -1, 0.25 or 1e-3 (no "
+			+ "leading zeros, a digit before and after the point) (line 1, column 13)",
+			error("{\"input\": [[01]], \"kernel\": [[1]]}"));
+		assertEquals("the input is not valid JSON: this string has no closing double quote (line 1, column 2)",
+			error("{\"input: [[1]]}"));
+		assertEquals("the input is not valid JSON: the text is empty; give a JSON value (line 1, column 2)", error(" "));
+	}
+
+	@Test
+	void unknownKeysGetTheClosestKnownOneAndTheListInAFixedOrder() {
+		assertEquals("unknown key \"dilatation\"; did you mean \"dilation\"? (known keys: input, kernel, kernels, mode, "
+			+ "border, cval, stride, dilation, flip, normalize, method, weights, bias, groups, activation)",
+			error("{\"input\": [[1]], \"kernel\": [[1]], \"dilatation\": 2}"));
+		assertEquals("unknown key \"sigma\" (known keys: input, kernel, kernels, mode, border, cval, stride, dilation, "
+			+ "flip, normalize, method, weights, bias, groups, activation)",
+			error("{\"input\": [[1]], \"kernel\": [[1]], \"sigma\": 2}"));
+	}
+
+	@Test
+	void theLargestStrideIsAccepted() {
+		// issue 9 item 12
+		String[] r = json("{\"input\": [[1, 2], [3, 4]], \"kernel\": [[1]], \"stride\": 2147483647, \"mode\": \"full\"}");
+		assertEquals("0", r[0], r[1]);
+		assertEquals("{\"output\":[[1]]}", r[1]);
+		assertTrue(error("{\"input\": [[1]], \"kernel\": [[1]], \"stride\": 2147483648}")
+			.startsWith("\"stride\" must be a whole number from 1 to 2147483647"));
+	}
 }

@@ -43,17 +43,21 @@ class BadInputTest {
 			message(() -> ConvolutionOptions.builder().dilation(1, -2)));
 		assertEquals("threads must be a whole number of at least 1, got 0",
 			message(() -> ConvolutionOptions.builder().threads(0)));
-		assertEquals("cval must be a finite number, got NaN", message(() -> ConvolutionOptions.builder().cval(Double.NaN)));
+		assertEquals("cval must be a finite number within the 32-bit float range (±3.4e38), got NaN", message(() -> ConvolutionOptions.builder().cval(Double.NaN)));
 		assertTrue(message(() -> ConvolutionOptions.builder().stride("2,x")).contains("stride '2,x' is not understood"));
 		assertTrue(message(() -> ConvolutionOptions.builder().dilation("1,2,3")).contains("dilation '1,2,3'"));
 	}
 
 	@Test
 	void unknownLabelsListTheChoices() {
-		assertEquals("unknown mode 'vaild'; use one of [valid, same, full]", message(() -> Mode.fromLabel("vaild")));
-		assertEquals("unknown border 'reflekt'; use one of [constant, replicate, reflect, mirror, wrap]",
+		assertEquals("unknown mode 'vaild'; did you mean 'valid'? (one of [valid, same, full])",
+			message(() -> Mode.fromLabel("vaild")));
+		assertEquals("unknown border 'reflekt'; did you mean 'reflect'? (one of [constant, replicate, reflect, mirror, "
+			+ "wrap])",
 			message(() -> Border.fromLabel("reflekt")));
 		assertTrue(message(() -> Method.fromLabel("gpu")).startsWith("unknown method 'gpu'; use one of [auto, direct"));
+		assertEquals("unknown border 'periodik'; did you mean 'periodic'? (one of [constant, replicate, reflect, mirror, "
+			+ "wrap])", message(() -> Border.fromLabel("periodik")));
 	}
 
 	@Test

@@ -126,6 +126,10 @@ class ConvolveSettingsTest {
 	void mistakesAreNamed() {
 		assertMessage("unknown preset 'Sobel Q'", "preset=[Sobel Q]");
 		assertMessage("kernel row 2, column 2: 'x' is not a number", "kernel=[1 2; 3 x]");
+		// issue 9 items 9 and 11: the plugin reads kernel text through the one parser
+		assertMessage("kernel row 1, column 1: '0,5' has a decimal comma; write 0.5", "kernel=[0,5 0,5]");
+		assertMessage("kernel row 1, column 1: 1e39 is beyond the 32-bit float range", "kernel=[1e39 1]");
+		assertMessage("preset 'Gaussian' needs σ from 0.1 to 100, got 1.0E-200", "preset=gaussian:1e-200");
 		assertMessage("kernel 2 of 2: kernel row 2 has 2 values but row 1 has 1", "kernel=[1 2 | 1; 2 3]");
 		assertMessage("unknown option 'bordr'", "preset=sobel-x bordr=wrap");
 		assertMessage("unknown border 'wrapp'", "preset=sobel-x border=wrapp");

@@ -43,6 +43,6 @@ class KernelFilesTest {
 		Path bad = dir.resolve("bad.txt");
 		Files.write(bad, "1 2\n3 four\n".getBytes("UTF-8"));
 		assertEquals("kernel file '" + bad + "': kernel row 2, column 2: 'four' is not a number; write values like -1,"
-			+ " 0.25 or 1e-3", assertThrows(UserException.class, () -> KernelFiles.read(bad)).getMessage());
+			+ " 0.25, 1e-3 or 1/9", assertThrows(UserException.class, () -> KernelFiles.read(bad)).getMessage());
 	}
 }

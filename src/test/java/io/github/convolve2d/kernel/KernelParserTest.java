@@ -4,6 +4,7 @@ import io.github.convolve2d.core.Kernel;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,7 +17,7 @@ class KernelParserTest {
 
 	@ParameterizedTest
 	@ValueSource(strings = { "-1 0 1\n-2 0 2\n-1 0 1\n", "-1\t0\t1\r\n-2\t0\t2\r\n-1\t0\t1", "-1 0 1; -2 0 2; -1 0 1",
-		"-1,0,1 / -2,0,2 / -1,0,1", "-1, 0, 1;\n-2, 0, 2;\n-1, 0, 1;", "-1 0 1\\n-2 0 2\\n-1 0 1\\n",
+		"-1,0,1; -2,0,2; -1,0,1", "-1, 0, 1;\n-2, 0, 2;\n-1, 0, 1;", "-1 0 1\\n-2 0 2\\n-1 0 1\\n",
 		"\n\n  -1 0 1\n\n-2 0 2\n-1 0 1\n\n", "-1e0 0.0 +1; -2 0 2E0; -1 0 1" })
 	void acceptsImageJMacroAndCommandLineForms(String text) {
 		assertArrayEquals(SOBEL_X, KernelParser.parse(text).toRows());
@@ -37,11 +38,65 @@ class KernelParserTest {
 
 	@Test
 	void badValueNamesRowAndColumn() {
-		assertEquals("kernel row 2, column 3: '2x' is not a number; write values like -1, 0.25 or 1e-3",
+		assertEquals("kernel row 2, column 3: '2x' is not a number; write values like -1, 0.25, 1e-3 or 1/9",
 			error("1 2 3\n4 5 2x\n7 8 9"));
-		assertEquals("kernel row 1, column 1: 'NaN' is not a number; write values like -1, 0.25 or 1e-3", error("NaN"));
-		assertEquals("kernel row 1, column 2: '1/2' is not a number; write values like -1, 0.25 or 1e-3".replace("1/2", "x"),
+		assertEquals("kernel row 1, column 1: 'NaN' is not a number; write values like -1, 0.25, 1e-3 or 1/9", error("NaN"));
+		assertEquals("kernel row 1, column 2: '1/2' is not a number; write values like -1, 0.25, 1e-3 or 1/9".replace("1/2", "x"),
 			error("1 x"));
+	}
+
+	@Test
+	void aDecimalCommaIsAnErrorNamingItsRowAndColumn() {
+		// issue 9 item 9: "0,5 0,5" was read as four values 0 5 0 5
+		assertEquals("kernel row 1, column 1: '0,5' has a decimal comma; write 0.5 (a point), since commas separate "
+			+ "values", error("0,5 0,5"));
+		assertEquals("kernel row 2, column 2: '0,25' has a decimal comma; write 0.25 (a point), since commas separate "
+			+ "values", error("1 1 1; 1, 0,25, 1; 1 1 1"));
+		assertEquals("kernel row 1, column 3: '-1,5e2' has a decimal comma; write -1.5e2 (a point), since commas "
+			+ "separate values", error("1\t2\t-1,5e2"));
+		// commas alone, or with spaces, separate values
+		assertArrayEquals(new double[][] { { 1, 2, 1 } }, KernelParser.parse("1,2,1").toRows());
+		assertArrayEquals(new double[][] { { 0.5, 0.5 } }, KernelParser.parse("0.5, 0.5").toRows());
+		assertArrayEquals(new double[][] { { 0.5, 0.5 } }, KernelParser.parse("0.5 ,0.5").toRows());
+	}
+
+	@Test
+	void fractionsAreValuesAndSlashNoLongerSeparatesRows() {
+		// issue 9 item 10: "1/9" was read as two rows [[1], [9]]
+		assertArrayEquals(new double[][] { { 1.0 / 9, 1.0 / 9, 1.0 / 9 }, { 1.0 / 9, 1.0 / 9, 1.0 / 9 } },
+			KernelParser.parse("1/9 1/9 1/9; 1/9 1/9 1/9").toRows());
+		assertArrayEquals(new double[][] { { -0.5, 0.75, 2.5, 1e-3 / 4 } },
+			KernelParser.parse("-1/2, +3/4, 1e1/4 1e-3/4").toRows());
+		assertArrayEquals(new double[][] { { 1.0 / 16 } }, KernelParser.parse("1/16").toRows());
+		assertEquals("kernel row 1, column 2: '1/0' divides by zero", error("1 1/0"));
+		assertEquals("kernel row 1, column 2: '/' is not a number; fractions are written 1/9; rows are separated by "
+			+ "';' or new lines", error("1 / 9"));
+		assertEquals("kernel row 1, column 1: '1/2/3' is not a number; fractions are written 1/9; rows are separated "
+			+ "by ';' or new lines", error("1/2/3"));
+		assertArrayEquals(new double[][] { { -0.5 } }, KernelParser.parse("1/-2").toRows());
+	}
+
+	@Test
+	void valuesBeyondTheFloatRangeAreErrorsNamingRowAndColumn() {
+		// issue 9 item 11: "1e39 1" became [inf, NaN] and every output NaN
+		assertEquals("kernel row 1, column 1: 1e39 is beyond the 32-bit float range (±3.4e38) in which results are "
+			+ "computed; use smaller values", error("1e39 1"));
+		assertEquals("kernel row 2, column 2: -3.5e38 is beyond the 32-bit float range (±3.4e38) in which results "
+			+ "are computed; use smaller values", error("1 1; 1 -3.5e38"));
+		assertTrue(error("1/1e-39").startsWith("kernel row 1, column 1: 1/1e-39 is beyond the 32-bit float range"));
+		assertTrue(error("1e999").startsWith("kernel row 1, column 1: 1e999 is beyond the 32-bit float range"));
+		assertArrayEquals(new double[][] { { 3.4e38, 1e-50 } }, KernelParser.parse("3.4e38 1e-50").toRows());
+		assertTrue(assertThrows(IllegalArgumentException.class, () -> Kernel.of("k", new double[][] { { 1, 1e39 } }))
+			.getMessage().startsWith("kernel row 1, column 2: 1.0E39 is beyond the 32-bit float range"));
+	}
+
+	@Test
+	void aLongBadValueIsEchoedAsAShortExcerpt() {
+		String huge = "x".repeat(1_000_000);
+		String message = error("1 " + huge);
+		assertEquals("kernel row 1, column 2: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx… (1,000,000 characters)' is not a number; "
+			+ "write values like -1, 0.25, 1e-3 or 1/9", message);
+		assertTrue(error("[[1, 2], [3, 4]]").endsWith("write rows as '1 2; 3 4', without brackets"));
 	}
 
 	@Test

@@ -60,10 +60,13 @@ class PresetsTest {
 	@Test
 	void errorsListTheChoices() {
 		String unknown = assertThrows(IllegalArgumentException.class, () -> Presets.resolve("sobelx")).getMessage();
-		assertTrue(unknown.startsWith("unknown preset 'sobelx'; use one of identity, box-3"), unknown);
+		assertTrue(unknown.startsWith("unknown preset 'sobelx'; did you mean 'sobel-x'? (presets: identity, box-3"),
+			unknown);
+		String far = assertThrows(IllegalArgumentException.class, () -> Presets.resolve("kirsch")).getMessage();
+		assertTrue(far.startsWith("unknown preset 'kirsch'; use one of identity, box-3"), far);
 		assertEquals("preset 'Sobel X' takes no parameter",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("sobel-x:2")).getMessage());
-		assertEquals("preset 'Gaussian' needs σ between 0 and 100 (exclusive of 0), got -1.0",
+		assertEquals("preset 'Gaussian' needs σ from 0.1 to 100, got -1.0",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:-1")).getMessage());
 		assertEquals("preset 'Gaussian': 'abc' is not a number; write e.g. gaussian:2.5",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:abc")).getMessage());

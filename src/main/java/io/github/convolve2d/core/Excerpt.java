@@ -1,0 +1,34 @@
+package io.github.convolve2d.core;
+
+/**
+ * The one way a message quotes what a user gave: short and on one line. A value of 55 MB, or one holding line
+ * breaks, is echoed as its start, then {@code …} and its length, so that an error stays readable and never
+ * grows with the input.
+ */
+public final class Excerpt {
+
+	/** Most characters quoted as they are. */
+	public static final int MAX = 40;
+
+	private Excerpt() {
+	}
+
+	/**
+	 * {@code text} when it is at most {@value #MAX} characters, else its first characters followed by
+	 * {@code "… (N characters)"}; line breaks and other control characters show as {@code ⏎} or a space.
+	 */
+	public static String of(String text) {
+		if (text == null) return "null";
+		boolean cut = text.length() > MAX;
+		int end = cut ? MAX - 10 : text.length();
+		if (cut && Character.isHighSurrogate(text.charAt(end - 1))) end--;
+		StringBuilder sb = new StringBuilder(end + 24);
+		for (int i = 0; i < end; i++) {
+			char c = text.charAt(i);
+			sb.append(c == '\n' || c == '\r' ? '⏎' : Character.isISOControl(c) ? ' ' : c);
+		}
+		if (cut) sb.append("… (").append(String.format(java.util.Locale.ROOT, "%,d", text.length()))
+			.append(" characters)");
+		return sb.toString();
+	}
+}
