@@ -9,14 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileSaver;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.scijava.Context;
 import org.scijava.command.CommandModule;
 import org.scijava.command.CommandService;
+import org.scijava.console.ConsoleService;
+import org.scijava.startup.StartupService;
 
 /**
  * The SciJava command run headless as a Fiji script runs it — a SciJava {@link Context} and its
@@ -29,7 +36,7 @@ class Convolve2DCommandTest {
 
 	@BeforeAll
 	static void start() {
-		context = new Context(CommandService.class);
+		context = new Context(); // every scijava-common service: the command line (--run) needs several
 		commands = context.getService(CommandService.class);
 	}
 
@@ -85,5 +92,32 @@ class Convolve2DCommandTest {
 		assertTrue(module.getCancelReason().startsWith("Convolve 2D: ") && module.getCancelReason().contains(
 			"sobel-q"), module.getCancelReason());
 		assertNull(module.getOutput("featureMaps"));
+	}
+
+	/** What {@code ImageJ-linux64 --headless --run command:... 'file="...",output="...",...'} does. */
+	@Test
+	void runsFromTheCommandLineWithFiles(@TempDir Path dir) throws Exception {
+		ImagePlus imp = IJ.createImage("ramp", "8-bit ramp", 40, 30, 1);
+		Path in = dir.resolve("in.tif"), out = dir.resolve("maps.tif");
+		assertTrue(new FileSaver(imp).saveAsTiff(in.toString()));
+		context.service(ConsoleService.class).processArgs("--run", "command:" + Convolve2DCommand.class.getName(),
+			"file=\"" + in + "\",output=\"" + out + "\",preset=\"sobel-x, laplacian-4\",border=\"reflect\"");
+		context.service(StartupService.class).executeOperations();
+		assertTrue(Files.isRegularFile(out), "feature maps saved");
+		ImagePlus saved = IJ.openImage(out.toString());
+		ImagePlus plugin = HeadlessImageJ.convolve(IJ.openImage(in.toString()), "preset=[sobel-x, laplacian-4]"
+			+ " border=reflect stack");
+		assertEquals(2, saved.getStackSize());
+		for (int n = 1; n <= 2; n++) {
+			assertEquals(plugin.getStack().getSliceLabel(n), saved.getStack().getSliceLabel(n));
+			assertArrayEquals((float[]) plugin.getStack().getPixels(n), (float[]) saved.getStack().getPixels(n));
+		}
+	}
+
+	@Test
+	void aMissingImageFileIsAMessage(@TempDir Path dir) throws Exception {
+		CommandModule module = run(false, "file", dir.resolve("nothing.tif").toFile(), "preset", "sobel-x");
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().contains("nothing.tif not found"), module.getCancelReason());
 	}
 }
