@@ -11,6 +11,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -31,6 +33,15 @@ class FolderMacroTest {
 		HeadlessImageJ.reset();
 	}
 
+	/** Runs the macro on folder {@code in} with these Convolve 2D options; returns the names it saved, sorted. */
+	private static List<String> runMacro(Path in, Path out, String options) throws IOException {
+		HeadlessImageJ.registerCommands();
+		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[" + options + "]");
+		try (Stream<Path> saved = Files.list(out)) {
+			return saved.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+		}
+	}
+
 	@Test
 	void convolvesEveryImageOfAFolder(@TempDir Path dir) throws IOException {
 		Path in = Files.createDirectories(dir.resolve("in images"));
@@ -41,18 +52,14 @@ class FolderMacroTest {
 		}
 		Files.write(in.resolve("notes.txt"), "not an image".getBytes("UTF-8"));
 		String options = "preset=[Sobel X, Sobel Y] mode=same border=reflect stack";
-		HeadlessImageJ.registerCommands();
-		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[" + options + "]");
+		List<String> names = runMacro(in, out, options);
 
 		ConvolveSettings settings = ConvolveSettings.fromMacro(options);
 		String[][] sourceAndSaved = { { "retina detail.png", "retina-detail_Sobel-X_Sobel-Y.tif" },
 			{ "multipage.tif", "multipage_Sobel-X_Sobel-Y.tif" },
 			{ "chessboard_GRAY_U16.tif", "chessboard_GRAY_U16_Sobel-X_Sobel-Y.tif" } };
-		try (Stream<Path> saved = Files.list(out)) {
-			assertEquals(Arrays.asList(sourceAndSaved[2][1], sourceAndSaved[1][1], sourceAndSaved[0][1]),
-				saved.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList()),
-				"one file per image, named without spaces or '+'");
-		}
+		assertEquals(Arrays.asList(sourceAndSaved[2][1], sourceAndSaved[1][1], sourceAndSaved[0][1]), names,
+			"one file per image, named without spaces or '+'");
 		for (String[] pair : sourceAndSaved) {
 			Path saved = out.resolve(pair[1]);
 			ImagePlus result = IJ.openImage(saved.toString());
@@ -74,12 +81,7 @@ class FolderMacroTest {
 		Path in = Files.createDirectories(dir.resolve("in"));
 		Path out = dir.resolve("out");
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"), in.resolve("microaneurysms.png"));
-		HeadlessImageJ.registerCommands();
-		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[preset=gaussian:1.5]");
-		try (Stream<Path> saved = Files.list(out)) {
-			assertEquals(Arrays.asList("microaneurysms_Gaussian-sigma-1.5.tif"),
-				saved.map(p -> p.getFileName().toString()).collect(Collectors.toList()));
-		}
+		assertEquals(Arrays.asList("microaneurysms_Gaussian-sigma-1.5.tif"), runMacro(in, out, "preset=gaussian:1.5"));
 	}
 
 	@Test
@@ -87,8 +89,6 @@ class FolderMacroTest {
 		Path in = Files.createDirectories(dir.resolve("in"));
 		Path out = dir.resolve("out");
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
-		HeadlessImageJ.registerCommands();
-		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[preset=[Sobel Q]]");
-		assertEquals(0, Files.list(out).count(), "nothing saved");
+		assertEquals(Collections.emptyList(), runMacro(in, out, "preset=[Sobel Q]"), "nothing saved");
 	}
 }
