@@ -115,6 +115,11 @@ public class Convolve2DPlugin implements PlugIn {
 			try {
 				ConvolveSettings settings = ConvolveSettings.from(chosen);
 				lastDialog = settings.remembered();
+				if (imp.getStackSize() == 1 && start.flag("stack")) { // no check box for one plane: keep it for stacks
+					Map<String, String> m = new java.util.LinkedHashMap<>(lastDialog.asMap());
+					m.put("stack", null);
+					lastDialog = MacroOptions.of(m);
+				}
 				Prefs.set(PREFS_KEY, lastDialog.toString());
 				if (Recorder.record) record(settings);
 				return settings;

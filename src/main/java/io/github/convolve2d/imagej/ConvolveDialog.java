@@ -1,60 +1,65 @@
 package io.github.convolve2d.imagej;
 
-import io.github.convolve2d.core.UserException;
-import ij.IJ;
-import ij.ImagePlus;
-import ij.gui.GenericDialog;
-import ij.io.OpenDialog;
-import ij.io.SaveDialog;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Labelled;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
-import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.kernel.KernelFiles;
-import io.github.convolve2d.kernel.Preset;
-import io.github.convolve2d.kernel.Presets;
+import ij.IJ;
+import ij.ImagePlus;
+import ij.gui.DialogListener;
+import ij.gui.GenericDialog;
+import ij.io.OpenDialog;
+import ij.io.SaveDialog;
+import ij.plugin.frame.Recorder;
 
+import java.awt.AWTEvent;
+import java.awt.Button;
 import java.awt.Checkbox;
 import java.awt.Choice;
+import java.awt.FlowLayout;
+import java.awt.Font;
+import java.awt.Label;
+import java.awt.Panel;
 import java.awt.TextArea;
 import java.awt.TextField;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Vector;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * The "Convolve 2D..." dialog (needs a display). A preset list and a text area with the kernel: picking a
- * preset (or changing σ for a parameterised one) fills the text area, editing the text turns the choice to
- * "Custom". Open... and Save... read and write ImageJ's kernel text files (a file holding a fixed preset's
- * values selects that preset). It returns the dialog's values as {@link MacroOptions}, the same keys a macro
- * uses, so the plugin reads both the same way.
+ * The "Convolve 2D..." dialog, an ImageJ {@link GenericDialog} (needs a display): preset list, σ (shown only
+ * for presets that take it), a labelled kernel area in a monospaced font, Open kernel... and Save kernel... side
+ * by side, the options, a Preview check box and a Help button. The kernel logic is {@link DialogKernel} and the
+ * preview {@link Preview}, both testable without a display; this class only wires them to the components.
+ * The Method choice appears only when the dialog is opened with Alt held, and starts at auto every time.
+ * <p>
+ * It returns the dialog's values as {@link MacroOptions}, the keys a macro uses, so the plugin reads both the
+ * same way. Nothing here is recorded by ImageJ's GenericDialog (the components are read directly, and file
+ * dialogs are kept out of the Recorder); the plugin records the accepted settings itself.
  */
-final class ConvolveDialog {
-
-	/** Kernel banks offered in the preset list besides the single presets. */
-	static final List<String> BANKS = Arrays.asList("Sobel X, Sobel Y", "Prewitt X, Prewitt Y", "Scharr X, Scharr Y",
-		"Sobel X, Sobel Y, Laplacian 4-neighbour");
-
-	private static final Pattern WITH_SIGMA = Pattern.compile("^(.+?)(?:\\s+σ=|:)(\\S+)$");
+final class ConvolveDialog implements DialogListener {
 
 	private final ImagePlus imp;
+	private final DialogKernel kernel;
+	private final boolean withMethod = IJ.altKeyDown();
+	private GenericDialog gd;
 	private Choice preset;
 	private TextField sigma;
+	private Label sigmaLabel;
 	private TextArea text;
-	/** The text the last preset filled in; an edit away from it turns the choice to Custom. */
-	private String filled = "";
+	private Choice mode, border, method;
+	private TextField cval, stride, dilation;
+	private Checkbox flip, normalize, stack, previewBox;
+	private Preview preview;
 
-	private ConvolveDialog(ImagePlus imp) {
+	private ConvolveDialog(ImagePlus imp, MacroOptions start) {
 		this.imp = imp;
+		this.kernel = DialogKernel.from(start);
 	}
 
 	/**
@@ -63,131 +68,143 @@ final class ConvolveDialog {
 	 * @return the chosen values, or null when the user cancelled
 	 */
 	static MacroOptions show(ImagePlus imp, MacroOptions start) {
-		return new ConvolveDialog(imp).run(start);
+		return new ConvolveDialog(imp, start).run(start);
 	}
 
 	private MacroOptions run(MacroOptions start) {
-		GenericDialog gd = new GenericDialog(UserMessages.TITLE);
-		List<String> items = new ArrayList<>();
-		items.add(KernelBank.CUSTOM);
-		items.addAll(Presets.labels());
-		items.addAll(BANKS);
-		String[] choice = initialChoice(start.get("preset", "Sobel X"));
-		gd.addChoice("Preset", items.toArray(new String[0]), items.contains(choice[0]) ? choice[0] : KernelBank.CUSTOM);
-		gd.addStringField("σ (Gaussian, LoG, Unsharp)", choice[1], 6);
-		String kernel = start.get("kernel", "");
-		gd.addTextAreas(kernel.isEmpty() ? "" : kernel.replaceAll("\\s*;\\s*", "\n").replaceAll("\\s*\\|\\s*", "\n|\n"),
-			null, 8, 36);
-		gd.addButton("Open kernel...", e -> openKernel());
-		gd.addButton("Save kernel...", e -> saveKernel());
-		gd.addChoice("Mode", labels(Mode.class), start.get("mode", "same"));
-		gd.addChoice("Border", labels(Border.class), start.get("border", "replicate"));
-		gd.addStringField("Border value (constant)", start.get("cval", "0"), 6);
-		gd.addStringField("Stride (n or rows,columns)", start.get("stride", "1"), 6);
-		gd.addStringField("Dilation (n or rows,columns)", start.get("dilation", "1"), 6);
-		gd.addChoice("Method", labels(Method.class), start.get("method", "auto"));
-		gd.addCheckbox("Flip kernel (true convolution)", start.flag("flip"));
-		gd.addCheckbox("Normalize kernel (divide by its sum)", start.flag("normalize"));
-		boolean stack = imp.getStackSize() > 1;
-		if (stack) gd.addCheckbox("All " + imp.getStackSize() + " planes (C, Z, T)", start.flag("stack"));
-		gd.addMessage("Kernel rows on lines (or separated by ;), several kernels separated by a line with |.\n"
-			+ "Result: a new 32-bit image; the source is not changed. Escape stops a long run.");
-
-		Vector<?> choices = gd.getChoices();
-		Vector<?> strings = gd.getStringFields();
-		Vector<?> boxes = gd.getCheckboxes();
-		preset = (Choice) choices.get(0);
-		sigma = (TextField) strings.get(0);
+		gd = new GenericDialog(UserMessages.TITLE);
+		gd.addChoice("Preset", DialogKernel.choices().toArray(new String[0]), kernel.choice());
+		preset = last(gd.getChoices());
+		gd.addStringField("σ", kernel.sigma(), 6);
+		sigma = last(gd.getStringFields());
+		sigmaLabel = gd.getLabel();
+		gd.addMessage("Kernel (rows on lines; several kernels separated by a line with |):");
+		String shown = kernel.text();
+		gd.addTextAreas(shown + "SCROLLBARS_BOTH", null, 8, 46);
 		text = gd.getTextArea1();
-		if (kernel.isEmpty() || !preset.getSelectedItem().equals(KernelBank.CUSTOM)) fill();
-		filled = text.getText();
-		preset.addItemListener(e -> fill());
-		sigma.addTextListener(e -> {
-			if (parameterised(preset.getSelectedItem())) fill();
-		});
-		text.addTextListener(e -> {
-			if (!text.getText().equals(filled)) preset.select(KernelBank.CUSTOM);
-		});
+		text.setFont(new Font(Font.MONOSPACED, Font.PLAIN, text.getFont() == null ? 13 : text.getFont().getSize() - 1));
+		text.setCaretPosition(0);
+		Panel files = new Panel(new FlowLayout(FlowLayout.LEFT, 5, 0));
+		Button open = new Button("Open kernel...");
+		open.addActionListener(e -> openKernel());
+		Button save = new Button("Save kernel...");
+		save.addActionListener(e -> saveKernel());
+		files.add(open);
+		files.add(save);
+		gd.addPanel(files);
+		gd.addChoice("Mode", labels(Mode.class), start.get("mode", "same"));
+		mode = last(gd.getChoices());
+		gd.addChoice("Border", labels(Border.class), start.get("border", "replicate"));
+		border = last(gd.getChoices());
+		gd.addStringField("Border value (constant)", start.get("cval", "0"), 6);
+		cval = last(gd.getStringFields());
+		gd.addStringField("Stride (n or rows,columns)", start.get("stride", "1"), 6);
+		stride = last(gd.getStringFields());
+		gd.addStringField("Dilation (n or rows,columns)", start.get("dilation", "1"), 6);
+		dilation = last(gd.getStringFields());
+		if (withMethod) {
+			gd.addChoice("Method (forced; tests only)", labels(Method.class), Method.AUTO.label());
+			method = last(gd.getChoices());
+		}
+		gd.addCheckbox("Flip kernel (true convolution)", start.flag("flip"));
+		flip = last(gd.getCheckboxes());
+		gd.addCheckbox("Normalize kernel (divide by its sum)", start.flag("normalize"));
+		normalize = last(gd.getCheckboxes());
+		if (imp.getStackSize() > 1) {
+			gd.addCheckbox("All " + imp.getStackSize() + " planes (C, Z, T)", start.flag("stack"));
+			stack = last(gd.getCheckboxes());
+		}
+		boolean previewAllowed = Preview.allowed(imp);
+		gd.addCheckbox(previewAllowed ? "Preview (first kernel, displayed plane)" : "Preview (off above 4 megapixels)",
+			false);
+		previewBox = last(gd.getCheckboxes());
+		previewBox.setEnabled(previewAllowed);
+		gd.addMessage("Result: a new 32-bit image; the source is not changed. Escape stops a long run.");
+		gd.addHelp(help());
+		showSigma();
+		gd.addDialogListener(this);
 
-		gd.showDialog();
+		preview = new Preview(imp);
+		try {
+			gd.showDialog();
+		}
+		finally {
+			preview.close();
+		}
 		if (gd.wasCanceled()) return null;
-		Map<String, String> m = new LinkedHashMap<>();
-		m.put("preset", presetText());
-		m.put("kernel", text.getText());
-		m.put("mode", ((Choice) choices.get(1)).getSelectedItem());
-		m.put("border", ((Choice) choices.get(2)).getSelectedItem());
-		m.put("cval", ((TextField) strings.get(1)).getText().trim());
-		m.put("stride", ((TextField) strings.get(2)).getText().trim());
-		m.put("dilation", ((TextField) strings.get(3)).getText().trim());
-		m.put("method", ((Choice) choices.get(3)).getSelectedItem());
-		if (((Checkbox) boxes.get(0)).getState()) m.put("flip", null);
-		if (((Checkbox) boxes.get(1)).getState()) m.put("normalize", null);
-		if (stack ? ((Checkbox) boxes.get(2)).getState() : start.flag("stack")) m.put("stack", null);
+		return values();
+	}
+
+	@Override
+	public boolean dialogItemChanged(GenericDialog dialog, AWTEvent e) {
+		if (e == null) return true; // GenericDialog's last call when it closes
+		Object source = e.getSource();
+		if (source == preset || source == sigma) {
+			try {
+				kernel.choose(preset.getSelectedItem(), sigma.getText());
+				setText(kernel.text());
+			}
+			catch (UserException x) {
+				IJ.showStatus(x.getMessage()); // e.g. σ being typed; reported properly on OK
+			}
+			if (source == preset) showSigma();
+		}
+		else if (source == text && kernel.edited(text.getText())) {
+			preset.select(kernel.choice());
+			showSigma();
+		}
+		if (previewBox.getState()) {
+			try {
+				preview.update(ConvolveSettings.from(values()));
+			}
+			catch (UserException x) {
+				IJ.showStatus("Preview: " + x.getMessage());
+			}
+		}
+		else if (source == previewBox) preview.hide();
+		return true;
+	}
+
+	/** The dialog's values as macro options ({@code stack} only for a stack, as its check box is there only then). */
+	private MacroOptions values() {
+		Map<String, String> m = new LinkedHashMap<>(kernel.options());
+		m.put("mode", mode.getSelectedItem());
+		m.put("border", border.getSelectedItem());
+		m.put("cval", cval.getText().trim());
+		m.put("stride", stride.getText().trim());
+		m.put("dilation", dilation.getText().trim());
+		if (method != null && !method.getSelectedItem().equals(Method.AUTO.label())) {
+			m.put("method", method.getSelectedItem());
+		}
+		if (flip.getState()) m.put("flip", null);
+		if (normalize.getState()) m.put("normalize", null);
+		if (stack != null && stack.getState()) m.put("stack", null);
 		return MacroOptions.of(m);
 	}
 
-	/** The preset choice and σ text for a {@code preset=} value: e.g. {"Gaussian", "2.5"} for gaussian:2.5. */
-	static String[] initialChoice(String presetText) {
-		List<String> labels = new ArrayList<>();
-		String sigma = "1";
-		for (String part : presetText.split(",")) {
-			String t = part.trim();
-			Optional<Preset> p = Presets.find(t);
-			Matcher m = WITH_SIGMA.matcher(t);
-			if (p.isPresent()) {
-				labels.add(p.get().label());
-				sigma = sigmaText(p.get());
-			}
-			else if (m.matches() && Presets.find(m.group(1)).isPresent()) {
-				labels.add(Presets.find(m.group(1)).get().label());
-				sigma = m.group(2);
-			}
-			else return new String[] { presetText.trim(), "1" };
-		}
-		return new String[] { String.join(", ", labels), sigma };
+	private void setText(String s) {
+		if (s.equals(text.getText())) return;
+		text.setText(s);
+		text.setCaretPosition(0); // show the first rows, not the last
 	}
 
-	private static String sigmaText(Preset p) {
-		return p.isParameterised() ? ConvolveSettings.format(p.defaultParameter()) : "1";
-	}
-
-	/** The {@code preset=} value of the current choice, with σ for a parameterised preset. */
-	private String presetText() {
-		String item = preset.getSelectedItem();
-		if (!parameterised(item)) return item;
-		return item + " σ=" + sigma.getText().trim();
-	}
-
-	private static boolean parameterised(String item) {
-		Optional<Preset> p = Presets.find(item);
-		return p.isPresent() && p.get().isParameterised();
-	}
-
-	private void fill() {
-		if (preset.getSelectedItem().equals(KernelBank.CUSTOM)) return;
-		try {
-			filled = KernelBank.of(presetText(), null).kernelText();
-			text.setText(filled);
-		}
-		catch (UserException e) {
-			IJ.showStatus(e.getMessage()); // e.g. σ being typed; reported properly on OK
-		}
+	private void showSigma() {
+		boolean visible = kernel.usesSigma();
+		if (sigma.isVisible() == visible) return;
+		sigma.setVisible(visible);
+		sigmaLabel.setVisible(visible);
+		if (gd.isVisible()) gd.pack();
 	}
 
 	private void openKernel() {
+		Recorder.disablePathRecording(); // a file chooser records its path otherwise, which would not replay
 		OpenDialog od = new OpenDialog("Open kernel...", "");
 		if (od.getPath() == null) return;
 		try {
-			Kernel k = KernelFiles.read(Paths.get(od.getPath()));
-			Optional<String> match = KernelBank.matchingPreset(k);
-			if (match.isPresent()) {
-				preset.select(match.get());
-				fill();
-			}
-			else {
-				preset.select(KernelBank.CUSTOM);
-				text.setText(k.toText());
-			}
+			kernel.open(Paths.get(od.getPath()));
+			preset.select(kernel.choice());
+			setText(kernel.text());
+			showSigma();
 		}
 		catch (UserException e) {
 			IJ.error(UserMessages.TITLE, e.getMessage());
@@ -195,27 +212,39 @@ final class ConvolveDialog {
 	}
 
 	private void saveKernel() {
-		List<Kernel> kernels;
+		io.github.convolve2d.core.Kernel k;
 		try {
-			kernels = KernelBank.of(null, text.getText()).kernels();
+			k = kernel.kernelToSave();
 		}
 		catch (UserException e) {
 			IJ.error(UserMessages.TITLE, "cannot save: " + e.getMessage());
 			return;
 		}
-		if (kernels.size() != 1) {
-			IJ.error(UserMessages.TITLE, "a kernel file holds one kernel, but the text holds " + kernels.size()
-				+ "; save them one at a time");
-			return;
-		}
-		SaveDialog sd = new SaveDialog("Save kernel...", "kernel", ".txt");
+		Recorder.disablePathRecording();
+		SaveDialog sd = new SaveDialog("Save kernel...", KernelBank.safeName(k.name()), ".txt");
 		if (sd.getFileName() == null) return;
 		try {
-			KernelFiles.write(kernels.get(0), Paths.get(sd.getDirectory(), sd.getFileName()));
+			KernelFiles.write(k, Paths.get(sd.getDirectory(), sd.getFileName()));
 		}
 		catch (IOException e) {
 			IJ.error(UserMessages.TITLE, "cannot save the kernel to " + sd.getFileName() + ": " + e.getMessage());
 		}
+	}
+
+	/** The bundled help page (help.html beside this class), shown by the dialog's Help button. */
+	static String help() {
+		try (InputStream in = ConvolveDialog.class.getResourceAsStream("help.html")) {
+			if (in == null) throw new IllegalStateException("help.html is missing from the plugin jar");
+			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+		}
+		catch (IOException e) {
+			throw new IllegalStateException("cannot read help.html from the plugin jar", e);
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> T last(java.util.Vector<?> components) {
+		return (T) components.get(components.size() - 1);
 	}
 
 	private static <E extends Enum<E> & Labelled> String[] labels(Class<E> type) {

@@ -213,7 +213,7 @@ public final class KernelBank {
 	}
 
 	/** Equal values (to 1e-12 relative): kernel text written by toText()/toLine() reads back exactly. */
-	private static boolean sameValues(Kernel a, Kernel b) {
+	static boolean sameValues(Kernel a, Kernel b) {
 		if (a.width() != b.width() || a.height() != b.height()) return false;
 		double[] x = a.values(), y = b.values();
 		for (int i = 0; i < x.length; i++) {

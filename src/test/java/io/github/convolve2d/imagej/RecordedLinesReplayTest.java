@@ -9,9 +9,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.macro.Interpreter;
 import ij.plugin.frame.Recorder;
-import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Method;
-import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
 
@@ -20,8 +18,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -32,7 +31,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every line the Recorder writes for a dialog run replays to the same pixels: the settings the dialog hands over
- * are recorded through ImageJ's Recorder, the line is checked to be ASCII (ImageJ warns about anything else and
+ * ({@link DialogKernel} driven as a user drives the dialog) are recorded through ImageJ's Recorder, the line is checked to be ASCII (ImageJ warns about anything else and
  * {@code -batch} mangles it), written into a macro file and run by ImageJ's macro interpreter as {@code -batch}
  * runs one ({@code IJ.runMacroFile}), and the replayed feature maps must equal the dialog run's pixel for pixel,
  * with the same title. Cases: every preset (parameterised ones at a σ other than their default), every bank the
@@ -50,27 +49,43 @@ class RecordedLinesReplayTest {
 		HeadlessImageJ.reset();
 	}
 
+	/** The settings of a dialog run: the kernel part driven as a user drives it, plus other options. */
+	private static ConvolveSettings dialogRun(DialogKernel kernel, String otherOptions) {
+		Map<String, String> values = new LinkedHashMap<>(kernel.options());
+		values.putAll(MacroOptions.parse(otherOptions).asMap());
+		return ConvolveSettings.from(MacroOptions.of(values));
+	}
+
+	private static DialogKernel fresh() {
+		return DialogKernel.from(MacroOptions.parse(""));
+	}
+
 	static Stream<Arguments> dialogRuns() throws IOException {
 		List<Arguments> runs = new ArrayList<>();
 		for (Preset p : Presets.all()) {
-			String preset = p.isParameterised() ? p.label() + " σ=2.5" : p.label();
-			runs.add(Arguments.of("preset " + preset, ConvolveSettings.fromMacro("preset=[" + preset + "]")));
+			DialogKernel d = fresh();
+			d.choose(p.label(), "2.5"); // σ other than the default where a preset takes it
+			runs.add(Arguments.of("preset " + p.label(), dialogRun(d, "")));
 		}
-		for (String bank : ConvolveDialog.BANKS) {
-			runs.add(Arguments.of("bank " + bank, ConvolveSettings.fromMacro("preset=[" + bank + "] stack")));
+		for (String bank : DialogKernel.BANKS) {
+			DialogKernel d = fresh();
+			d.choose(bank, "1");
+			runs.add(Arguments.of("bank " + bank, dialogRun(d, "stack")));
 		}
-		runs.add(Arguments.of("typed kernel", ConvolveSettings.fromMacro("preset=Custom kernel=[0.1 0.2 0.3\n"
-			+ "-1 2.5e-3 1\n0.3333333333333333 0 -7] border=constant cval=3")));
-		runs.add(Arguments.of("forced options", ConvolveSettings.fromMacro("preset=[Sobel X, Custom] kernel=["
-			+ "-1 0 1; -2 0 2; -1 0 1 | 0 1 0; 1 -4 1; 0 0.5 0] mode=full border=wrap stride=2,1 dilation=2"
-			+ " method=direct flip normalize")));
+		DialogKernel typed = fresh();
+		typed.edited("0.1 0.2 0.3\n-1 2.5e-3 1\n0.3333333333333333 0 -7\n");
+		runs.add(Arguments.of("typed kernel", dialogRun(typed, "border=constant cval=3")));
+		DialogKernel forced = fresh();
+		forced.edited("-1 0 1\n-2 0 2\n-1 0 1\n|\n0 1 0\n1 -4 1\n0 0.5 0\n");
+		runs.add(Arguments.of("forced options", dialogRun(forced,
+			"mode=full border=wrap stride=2,1 dilation=2 method=direct flip normalize")));
 		Path file = Files.createTempFile("ridge", ".txt");
 		Files.write(file, "0.1\t0.7071067811865476\t0.1\n-0.3333333333333333\t1e-4\t-0.3333333333333333\n"
 			.getBytes(StandardCharsets.UTF_8));
-		Kernel opened = KernelFiles.read(file);
+		DialogKernel opened = fresh();
+		opened.open(file);
 		Files.delete(file);
-		runs.add(Arguments.of("kernel opened from a file", new ConvolveSettings(
-			KernelBank.custom(Collections.singletonList(opened)), ConvolveSettings.DEFAULT_OPTIONS, false)));
+		runs.add(Arguments.of("kernel opened from a file", dialogRun(opened, "")));
 		return runs.stream();
 	}
 
@@ -83,6 +98,7 @@ class RecordedLinesReplayTest {
 		Recorder.resetCommandOptions();
 		assertNotNull(line, what);
 		assertTrue(line.chars().allMatch(c -> c >= ' ' && c < 127), what + ": not printable ASCII: " + line);
+		if (what.contains("file")) assertTrue(line.contains("name=ridge"), what + ": the file's name: " + line);
 		assertTrue(dialogRun.options().method() != Method.AUTO || !line.contains("method="),
 			what + ": method recorded although not forced: " + line);
 
