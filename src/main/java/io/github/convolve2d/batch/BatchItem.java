@@ -12,7 +12,8 @@ public final class BatchItem {
 	private final Path output;
 	private final String problem;
 
-	BatchItem(Path input, Path output, String problem) {
+	/** An item; {@code problem} is null unless the plan already knows why it cannot be done. */
+	public BatchItem(Path input, Path output, String problem) {
 		this.input = input;
 		this.output = output;
 		this.problem = problem;

@@ -3,6 +3,17 @@ package io.github.convolve2d.batch;
 /** Follows a batch run (a console progress bar, a log); calls may come from worker threads. */
 public interface BatchListener {
 
+	/** Follows nothing. */
+	BatchListener NONE = new BatchListener() {
+		@Override
+		public void started(int total) {
+		}
+
+		@Override
+		public void finished(Outcome outcome) {
+		}
+	};
+
 	/** The run starts with {@code total} files. */
 	void started(int total);
 

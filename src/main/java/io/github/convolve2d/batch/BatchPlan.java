@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * Which input goes to which output, decided before any image is read, with the rules that keep inputs safe:
@@ -44,9 +45,7 @@ public final class BatchPlan {
 	public static BatchPlan of(List<Path> inputs, InputScanner scanner, Path output, String suffix) throws IOException {
 		if (inputs.isEmpty()) throw new UserException("no input given; give files or folders with --input");
 		String sfx = suffix == null ? "" : suffix;
-		if (sfx.contains("/") || sfx.contains("\\") || sfx.contains(java.io.File.separator)) {
-			throw new UserException("--suffix '" + sfx + "' may not contain a path separator");
-		}
+		checkSuffix(sfx);
 		Path out = output.toAbsolutePath().normalize();
 		if (Files.exists(out) && !Files.isDirectory(out)) {
 			throw new UserException("--output '" + output + "' is a file; give a folder (it is created "
@@ -58,22 +57,55 @@ public final class BatchPlan {
 			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
 			boolean folder = Files.isDirectory(in);
 			Path read = real(folder ? in : in.getParent());
-			boolean clash = outReal.equals(read) || (folder && scanner.recursive() && outReal.startsWith(read));
-			if (clash && sfx.isEmpty()) {
-				throw new UserException("the output folder '" + output + "' "
-					+ (outReal.equals(read) ? "is the folder of input '" + input + "'"
-						: "is inside input folder '" + input + "', which is read with --recursive")
-					+ ": outputs could replace inputs or be read as inputs by the next run; choose an output folder "
-					+ "outside the inputs, or give --suffix (e.g. --suffix _conv) to mark the outputs");
-			}
+			checkOutputFolder(outReal, read, folder && scanner.recursive(), sfx, output, input);
 		}
-		String outputEnding = (sfx + ".tif").toLowerCase(Locale.ROOT);
 		List<InputScanner.Found> found = scanner.scan(inputs, file -> !sfx.isEmpty() && startsWithReal(file, outReal)
-			&& file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(outputEnding));
+			&& isOutputName(file.getFileName().toString(), sfx));
+		List<BatchItem> items = assign(found, out, sfx, BatchPlan::real);
+		return new BatchPlan(out, items);
+	}
+
+	/** @throws UserException when the suffix holds a path separator */
+	public static void checkSuffix(String sfx) {
+		if (sfx.contains("/") || sfx.contains("\\") || sfx.contains(java.io.File.separator)) {
+			throw new UserException("--suffix '" + sfx + "' may not contain a path separator");
+		}
+	}
+
+	/**
+	 * Rejects an output folder that is the folder an input is read from ({@code read}), or lies inside it when it
+	 * is read recursively, unless a suffix marks the outputs. Shared with the Spark job.
+	 *
+	 * @throws UserException naming the input and the way out
+	 */
+	public static void checkOutputFolder(Path outReal, Path read, boolean readRecursively, String suffix,
+		Object output, Object input)
+	{
+		boolean clash = outReal.equals(read) || (readRecursively && outReal.startsWith(read));
+		if (clash && (suffix == null || suffix.isEmpty())) {
+			throw new UserException("the output folder '" + output + "' "
+				+ (outReal.equals(read) ? "is the folder of input '" + input + "'"
+					: "is inside input folder '" + input + "', which is read with --recursive")
+				+ ": outputs could replace inputs or be read as inputs by the next run; choose an output folder "
+				+ "outside the inputs, or give --suffix (e.g. --suffix _conv) to mark the outputs");
+		}
+	}
+
+	/**
+	 * Gives each found file its output below {@code out} by the rules above (sub-folders mirrored, name without
+	 * extension plus suffix plus {@code .tif}), with the reason when two files map to one output or an output
+	 * would replace an input. Shared with the Spark job, whose paths are those of a Hadoop file system.
+	 *
+	 * @param real the real path of a file (links resolved), to compare outputs with inputs
+	 */
+	public static List<BatchItem> assign(List<InputScanner.Found> found, Path out, String suffix,
+		UnaryOperator<Path> real)
+	{
+		String sfx = suffix == null ? "" : suffix;
 		List<BatchItem> items = new ArrayList<>();
 		Map<Path, Path> claimed = new HashMap<>();
 		Set<Path> inputsReal = new LinkedHashSet<>();
-		for (InputScanner.Found f : found) inputsReal.add(f.file().toRealPath());
+		for (InputScanner.Found f : found) inputsReal.add(real.apply(f.file()));
 		for (InputScanner.Found f : found) {
 			Path relative = f.relative();
 			String name = relative.getFileName().toString();
@@ -87,12 +119,17 @@ public final class BatchPlan {
 				problem = "its output " + target + " is also the output of " + first + "; rename one, or exclude it "
 					+ "with --exclude";
 			}
-			else if (inputsReal.contains(real(target))) {
+			else if (inputsReal.contains(real.apply(target))) {
 				problem = "its output " + target + " would replace an input; use another --output or a --suffix";
 			}
 			items.add(new BatchItem(f.file(), target, problem));
 		}
-		return new BatchPlan(out, items);
+		return items;
+	}
+
+	/** Whether a file name is that of an output of a batch with this (non-empty) suffix, which scans skip. */
+	public static boolean isOutputName(String fileName, String suffix) {
+		return fileName.toLowerCase(Locale.ROOT).endsWith((suffix + ".tif").toLowerCase(Locale.ROOT));
 	}
 
 	private static boolean startsWithReal(Path file, Path folderReal) {

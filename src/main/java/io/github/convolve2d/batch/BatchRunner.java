@@ -152,6 +152,23 @@ public final class BatchRunner {
 		return new BatchSummary(written.get(), skipped.get(), failures, System.nanoTime() - start, interrupted);
 	}
 
+	/**
+	 * Runs one item on this thread, with the same checks and outcomes as {@link #run}: for front ends that
+	 * schedule the files themselves (the Spark job runs one task per group of files).
+	 */
+	public Outcome runOne(BatchItem item) {
+		Outcome[] rejected = new Outcome[1];
+		ImageHeader header = admit(item, o -> rejected[0] = o);
+		if (header == null) return rejected[0];
+		try (MemoryBudget.Reservation reservation = budget.reserve(need(header))) {
+			return process(item, header);
+		}
+		catch (InterruptedException e) {
+			Thread.currentThread().interrupt();
+			return new Outcome(item, Outcome.Status.FAILED, "interrupted");
+		}
+	}
+
 	/** Decides on the dispatching thread whether an item is to be processed; reports it otherwise. */
 	private ImageHeader admit(BatchItem item, Consumer<Outcome> counting) {
 		if (item.problem() != null) {
@@ -159,12 +176,11 @@ public final class BatchRunner {
 			return null;
 		}
 		if (Files.isDirectory(item.output())) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, "a folder is in the way of its output "
-				+ item.output()));
+			counting.accept(new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output())));
 			return null;
 		}
 		if (!overwrite && Files.exists(item.output())) {
-			counting.accept(new Outcome(item, Outcome.Status.SKIPPED, "its output exists (--overwrite replaces it)"));
+			counting.accept(new Outcome(item, Outcome.Status.SKIPPED, Outcome.OUTPUT_EXISTS));
 			return null;
 		}
 		ImageHeader header;

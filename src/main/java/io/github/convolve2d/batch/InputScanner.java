@@ -35,7 +35,7 @@ public final class InputScanner {
 		private final Path root;
 		private final Path relative;
 
-		Found(Path file, Path root, Path relative) {
+		public Found(Path file, Path root, Path relative) {
 			this.file = file;
 			this.root = root;
 			this.relative = relative;
@@ -143,7 +143,7 @@ public final class InputScanner {
 	}
 
 	/** Whether a file below an input folder is selected by the include and exclude globs. */
-	boolean selected(Path relative) {
+	public boolean selected(Path relative) {
 		String name = relative.getFileName().toString();
 		boolean included = includes.isEmpty() ? ImageFormat.hasImageExtension(name) : matchesAny(includeMatchers,
 			includes, relative);

@@ -6,11 +6,19 @@ public final class Outcome {
 	/** The three ends of a file. */
 	public enum Status { WRITTEN, SKIPPED, FAILED }
 
+	/** The reason given for a skipped file. */
+	public static final String OUTPUT_EXISTS = "its output exists (--overwrite replaces it)";
+
+	/** The reason given when a folder has the output's name. */
+	public static String folderInTheWay(Object output) {
+		return "a folder is in the way of its output " + output;
+	}
+
 	private final BatchItem item;
 	private final Status status;
 	private final String message;
 
-	Outcome(BatchItem item, Status status, String message) {
+	public Outcome(BatchItem item, Status status, String message) {
 		this.item = item;
 		this.status = status;
 		this.message = message;

@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
 			+ "output is written to a temporary file and renamed into place.",
 		"Exit codes: 0 all done, 1 some files failed (reasons on stderr), 2 usage error." },
 	footer = { "", "Example: batch -i sample-images -o out --preset sobel-x --preset sobel-y --mode same --border reflect" })
-final class BatchCommand implements Callable<Integer> {
+public final class BatchCommand implements Callable<Integer> {
 
 	@Option(names = { "-i", "--input" }, required = true, arity = "1..*", paramLabel = "FILE|DIR",
 		description = "Image files and/or folders to convolve (repeatable).")
@@ -154,6 +154,67 @@ final class BatchCommand implements Callable<Integer> {
 		@Option(names = "--kernel-file", required = true, paramLabel = "PATH",
 			description = "A kernel text file in ImageJ's format (rows on lines).")
 		Path file;
+	}
+
+	/**
+	 * What {@code batch ARGS} asks for, parsed and checked as {@code batch} does (kernels or layer, options), for
+	 * front ends that run the same job elsewhere: the Spark job takes exactly batch's options. Inputs and output
+	 * are kept as typed, since there they may be URIs ({@code hdfs://...}).
+	 */
+	public static final class Settings {
+		public final List<String> inputs;
+		public final String output;
+		public final String suffix;
+		/** The kernels, or the CNN layer of {@code --weights}. */
+		public final FeatureMapFilter filter;
+		public final ConvolutionOptions options;
+		/** {@code --threads}, or null when not given. */
+		public final Integer threads;
+		public final boolean overwrite, dryRun, help;
+		public final String usage;
+		private final BatchCommand command;
+
+		private Settings(BatchCommand c, CommandLine.ParseResult r, boolean help, FeatureMapFilter filter,
+			ConvolutionOptions options)
+		{
+			command = c;
+			this.help = help;
+			usage = c.spec.commandLine().getUsageMessage();
+			inputs = help ? List.of() : r.matchedOption("--input").stringValues();
+			output = help ? null : r.matchedOption("--output").stringValues().get(0);
+			suffix = c.suffix;
+			this.filter = filter;
+			this.options = options;
+			if (!help && c.threads != null) c.threadCount();
+			threads = c.threads;
+			overwrite = c.overwrite;
+			dryRun = c.dryRun;
+		}
+
+		/** The folder scanner of {@code --recursive}, {@code --include}, {@code --exclude}. */
+		public InputScanner scanner() {
+			return new InputScanner(command.recursive, command.includes, command.excludes);
+		}
+	}
+
+	/**
+	 * Parses and checks batch's arguments without running anything.
+	 *
+	 * @throws CommandLine.ParameterException for a usage error, with the message batch gives
+	 */
+	public static Settings settings(String... args) {
+		BatchCommand c = new BatchCommand();
+		CommandLine cl = new CommandLine(c);
+		CommandLine.ParseResult r = cl.parseArgs(args);
+		boolean help = r.isUsageHelpRequested() || r.isVersionHelpRequested();
+		if (help) return new Settings(c, r, true, null, null);
+		ConvolutionOptions options = c.options();
+		try {
+			return new Settings(c, r, false, c.filter(options), options);
+		}
+		catch (UserException e) {
+			throw c.usage(e.getMessage());
+		}
 	}
 
 	@Override

@@ -1,0 +1,146 @@
+package io.github.convolve2d.spark;
+
+import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.InputScanner;
+import io.github.convolve2d.core.UserException;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The batch's plan ({@link BatchPlan}: which input goes to which output, and the rules that keep inputs safe)
+ * for inputs and an output given as Hadoop paths or URIs ({@code /data/in}, {@code file:/data/in},
+ * {@code hdfs://namenode/data/in}, {@code s3a://bucket/in}). A path without a scheme is on Hadoop's default file
+ * system ({@code fs.defaultFS}: the local disk unless the cluster says otherwise).
+ * <p>
+ * Folders are listed through Hadoop's {@link FileSystem} with the batch's rules ({@link InputScanner#selected}
+ * globs, hidden names skipped, name order); outputs are named and checked by {@link BatchPlan#assign} on the
+ * paths' path parts. Hence all inputs must be on one file system; the output may be on another.
+ */
+final class HadoopPlan {
+
+	private HadoopPlan() {
+	}
+
+	/** The planned files, and the output folder as a qualified URI. */
+	static final class Result {
+		final List<FileTask> tasks;
+		final Path outputFolder;
+
+		Result(List<FileTask> tasks, Path outputFolder) {
+			this.tasks = tasks;
+			this.outputFolder = outputFolder;
+		}
+	}
+
+	/**
+	 * @throws UserException for a usage error (missing input, output that is a file or inside the inputs, inputs
+	 *         on several file systems)
+	 * @throws IOException when a folder cannot be listed
+	 */
+	static Result of(List<String> inputs, InputScanner scanner, String output, String suffix, Configuration conf)
+		throws IOException
+	{
+		if (inputs.isEmpty()) throw new UserException("no input given; give files or folders with --input");
+		String sfx = suffix == null ? "" : suffix;
+		BatchPlan.checkSuffix(sfx);
+		Path out = qualify(output, conf);
+		FileSystem outFs = out.getFileSystem(conf);
+		if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory()) {
+			throw new UserException("--output '" + output + "' is a file; give a folder (it is created when missing)");
+		}
+		URI inFs = null;
+		List<InputScanner.Found> found = new ArrayList<>();
+		Set<java.nio.file.Path> seen = new HashSet<>();
+		for (String input : inputs) {
+			Path in = qualify(input, conf);
+			FileSystem fs = in.getFileSystem(conf);
+			URI fsUri = fs.getUri();
+			if (inFs == null) inFs = fsUri;
+			else if (!inFs.equals(fsUri)) {
+				throw new UserException("inputs on two file systems (" + inFs + " and " + fsUri + "): run one job per "
+					+ "file system");
+			}
+			FileStatus status;
+			try {
+				status = fs.getFileStatus(in);
+			}
+			catch (FileNotFoundException e) {
+				throw new UserException("input '" + input + "' does not exist");
+			}
+			boolean folder = status.isDirectory();
+			Path read = folder ? in : in.getParent();
+			if (fsUri.equals(outFs.getUri())) {
+				BatchPlan.checkOutputFolder(nio(out), nio(read), folder && scanner.recursive(), sfx, output, input);
+			}
+			if (folder) {
+				List<InputScanner.Found> below = new ArrayList<>();
+				list(fs, in, in, scanner, sfx, out, below);
+				below.sort(Comparator.comparing(f -> f.relative().toString()));
+				for (InputScanner.Found f : below) if (seen.add(f.file())) found.add(f);
+			}
+			else if (seen.add(nio(in))) {
+				found.add(new InputScanner.Found(nio(in), null, Paths.get(in.getName())));
+			}
+		}
+		URI inputFs = inFs;
+		List<BatchItem> items = BatchPlan.assign(found, nio(out), sfx,
+			// Hadoop paths are already absolute and normal; an output on another file system replaces no input
+			p -> p);
+		List<FileTask> tasks = new ArrayList<>();
+		boolean sameFs = inputFs.equals(outFs.getUri());
+		for (BatchItem item : items) {
+			String problem = item.problem();
+			if (!sameFs && problem != null && problem.contains("would replace an input")) problem = null;
+			tasks.add(new FileTask(uri(inputFs, item.input()), uri(outFs.getUri(), item.output()), problem));
+		}
+		return new Result(tasks, out);
+	}
+
+	/** A path or URI made absolute on its file system. */
+	static Path qualify(String pathOrUri, Configuration conf) throws IOException {
+		Path p = new Path(pathOrUri);
+		return p.getFileSystem(conf).makeQualified(p);
+	}
+
+	/** The path part of a qualified Hadoop path, as a path the batch's rules work on. */
+	static java.nio.file.Path nio(Path p) {
+		return Paths.get(p.toUri().getPath());
+	}
+
+	static String uri(URI fs, java.nio.file.Path path) {
+		return new Path(fs.getScheme(), fs.getAuthority(), path.toString()).toString();
+	}
+
+	private static void list(FileSystem fs, Path root, Path dir, InputScanner scanner, String sfx, Path out,
+		List<InputScanner.Found> found) throws IOException
+	{
+		java.nio.file.Path rootNio = nio(root);
+		for (FileStatus st : fs.listStatus(dir)) {
+			String name = st.getPath().getName();
+			if (name.startsWith(".")) continue;
+			if (st.isDirectory()) {
+				if (scanner.recursive() && !st.isSymlink()) list(fs, root, st.getPath(), scanner, sfx, out, found);
+				continue;
+			}
+			if (!st.isFile()) continue;
+			java.nio.file.Path file = nio(st.getPath());
+			// the batch's own outputs, when a suffix marks them and they lie in the output folder
+			if (!sfx.isEmpty() && file.startsWith(nio(out)) && BatchPlan.isOutputName(name, sfx)) continue;
+			java.nio.file.Path relative = rootNio.relativize(file);
+			if (scanner.selected(relative)) found.add(new InputScanner.Found(file, rootNio, relative));
+		}
+	}
+}

@@ -1,0 +1,190 @@
+package io.github.convolve2d.spark;
+
+import io.github.convolve2d.batch.Outcome;
+import io.github.convolve2d.cli.BatchCommand;
+import io.github.convolve2d.core.UserException;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * {@code convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS}: the {@code batch} command on Apache Spark,
+ * with batch's options, outputs, safety and exit codes (0 all done, 1 some file failed, 2 usage error), and
+ * paths that may be Hadoop URIs ({@code hdfs://...}, {@code s3a://...}). Run it with {@code spark-submit
+ * --class io.github.convolve2d.spark.SparkMain}, or locally with {@code spark/run-local.sh}.
+ */
+public final class SparkMain {
+
+	/** Exit codes, as batch's. */
+	static final int OK = 0, SOME_FAILED = 1, USAGE = 2;
+
+	private SparkMain() {
+	}
+
+	public static void main(String[] args) {
+		if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
+		PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
+		int code;
+		if (args.length == 0 || !args[0].equals("batch")) {
+			err.println("usage: convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS (the options of "
+				+ "'convolve2d batch'; paths may be hdfs://, s3a://, file: URIs)");
+			code = USAGE;
+		}
+		else {
+			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
+			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+			try {
+				code = batch(() -> {
+					JavaSparkContext c = new JavaSparkContext(conf);
+					c.setLogLevel("WARN");
+					return c;
+				}, Arrays.copyOfRange(args, 1, args.length), TaskHook.NONE, out, err);
+			}
+			finally {
+				out.flush();
+				err.flush();
+			}
+		}
+		System.exit(code);
+	}
+
+	/** Makes the Spark context once the arguments are known to be good (no cluster for a usage error). */
+	interface ContextFactory {
+		JavaSparkContext get();
+
+		/** Called when the job is done with the context: stops it, unless it is shared (tests). */
+		default void release(JavaSparkContext sc) {
+			sc.stop();
+		}
+	}
+
+	/**
+	 * Runs {@code batch ARGS} on Spark: plans on the driver, converts in tasks, prints the failures (stderr) and
+	 * batch's summary line (stdout); returns the exit code.
+	 */
+	static int batch(ContextFactory contexts, String[] args, TaskHook hook, PrintWriter out, PrintWriter err) {
+		int filesPerTask = 0;
+		String[] batchArgs = args;
+		for (int i = 0; i < args.length; i++) {
+			if (args[i].equals("--files-per-task") || args[i].startsWith("--files-per-task=")) {
+				String v = args[i].contains("=") ? args[i].substring(args[i].indexOf('=') + 1)
+					: i + 1 < args.length ? args[i + 1] : "";
+				try {
+					filesPerTask = Integer.parseInt(v);
+				}
+				catch (NumberFormatException e) {
+					filesPerTask = -1;
+				}
+				if (filesPerTask < 1) return usage(err, "--files-per-task needs a number of at least 1, got '" + v + "'");
+				int n = args[i].contains("=") ? 1 : 2;
+				batchArgs = new String[args.length - n];
+				System.arraycopy(args, 0, batchArgs, 0, i);
+				System.arraycopy(args, i + n, batchArgs, i, args.length - i - n);
+				break;
+			}
+		}
+		BatchCommand.Settings settings;
+		try {
+			settings = BatchCommand.settings(batchArgs);
+		}
+		catch (CommandLine.ParameterException e) {
+			return usage(err, e.getMessage());
+		}
+		if (settings.help) {
+			out.println("convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS: the batch command on Spark; "
+				+ "--files-per-task: files in one task (default: about four tasks per core). Batch's options:");
+			out.println(settings.usage);
+			return OK;
+		}
+		JavaSparkContext sc = null;
+		try {
+			sc = contexts.get();
+			HadoopPlan.Result plan;
+			try {
+				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix,
+					sc.hadoopConfiguration());
+			}
+			catch (UserException e) {
+				return usage(err, e.getMessage());
+			}
+			catch (IOException e) {
+				return usage(err, "cannot list the inputs: " + e.getMessage());
+			}
+			if (plan.tasks.isEmpty()) return usage(err, "no image files found in the inputs");
+			if (settings.dryRun) return dryRun(plan, settings.overwrite, sc, out);
+			long runStart;
+			try {
+				runStart = FileJob.probe(plan.outputFolder, sc.hadoopConfiguration());
+			}
+			catch (IOException e) {
+				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
+			}
+			long start = System.nanoTime();
+			FileJob.Run run = FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			int written = 0, skipped = 0, failed = 0;
+			for (FileResult r : run.results) {
+				if (r.status == Outcome.Status.WRITTEN) written++;
+				else if (r.status == Outcome.Status.SKIPPED) skipped++;
+				else {
+					failed++;
+					err.println("FAILED " + r.task.input + ": " + r.message);
+				}
+			}
+			int total = written + skipped + failed;
+			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
+				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
+				seconds > 0 ? total / seconds : 0.0, run.outputFolder);
+			return failed > 0 ? SOME_FAILED : OK;
+		}
+		finally {
+			out.flush();
+			err.flush();
+			if (sc != null) contexts.release(sc);
+		}
+	}
+
+	private static int dryRun(HadoopPlan.Result plan, boolean overwrite, JavaSparkContext sc, PrintWriter out) {
+		int write = 0, skip = 0, bad = 0;
+		for (FileTask t : plan.tasks) {
+			boolean exists;
+			try {
+				Path target = new Path(t.output);
+				FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
+				exists = fs.exists(target);
+			}
+			catch (IOException e) {
+				exists = false;
+			}
+			if (t.problem != null) {
+				bad++;
+				out.println("fail     " + t.input + ": " + t.problem);
+			}
+			else if (exists && !overwrite) {
+				skip++;
+				out.println("skip     " + t.input + " (" + t.output + " exists)");
+			}
+			else {
+				write++;
+				out.println((exists ? "replace  " : "write    ") + t.input + " -> " + t.output);
+			}
+		}
+		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
+			skip, bad, plan.tasks.size());
+		return OK;
+	}
+
+	private static int usage(PrintWriter err, String message) {
+		err.println(message);
+		err.println("Run 'convolve2d-spark batch --help' for the options.");
+		err.flush();
+		return USAGE;
+	}
+}

@@ -1,0 +1,230 @@
+package io.github.convolve2d.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.Opener;
+import io.github.convolve2d.cli.Main;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The Spark batch job on {@code local[2,2]} (two cores, a failed task attempt retried once) against the
+ * single-machine {@code batch} command on the same inputs: the same output files with the same bytes, the same
+ * failures with the same reasons, the same counts and exit codes, also when a task attempt fails between writing
+ * an output's temporary file and renaming it.
+ */
+class FileJobTest {
+
+	private static final Path SAMPLES = Paths.get("../sample-images");
+	private static final Pattern SUMMARY =
+		Pattern.compile("(\\d+) written, (\\d+) skipped \\(output exists\\), (\\d+) failed of (\\d+) files");
+	private static final Pattern FAILED = Pattern.compile("(?m)^FAILED (.*?): (.*)$");
+
+	/** Injected failures, counted across the task attempts (local mode: one JVM). */
+	private static final AtomicInteger INJECTED = new AtomicInteger();
+
+	private static JavaSparkContext sc;
+
+	@TempDir
+	Path tmp;
+
+	@BeforeAll
+	static void startSpark() {
+		sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("FileJobTest")
+			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+			.set("spark.driver.bindAddress", "127.0.0.1"));
+		sc.setLogLevel("ERROR");
+	}
+
+	@AfterAll
+	static void stopSpark() {
+		if (sc != null) sc.stop();
+	}
+
+	/** Exit code and what a command printed. */
+	static final class Run {
+		final int code;
+		final String out, err;
+
+		Run(int code, String out, String err) {
+			this.code = code;
+			this.out = out;
+			this.err = err;
+		}
+
+		@Override
+		public String toString() {
+			return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
+		}
+
+		List<Integer> counts() {
+			Matcher m = SUMMARY.matcher(out);
+			assertTrue(m.find(), "no summary in " + this);
+			return List.of(Integer.valueOf(m.group(1)), Integer.valueOf(m.group(2)), Integer.valueOf(m.group(3)),
+				Integer.valueOf(m.group(4)));
+		}
+
+		/** File name of each failed input → its reason. */
+		Map<String, String> failures() {
+			Map<String, String> f = new TreeMap<>();
+			Matcher m = FAILED.matcher(err);
+			while (m.find()) f.put(Paths.get(m.group(1).replaceFirst("^file:", "")).getFileName().toString(), m.group(2));
+			return f;
+		}
+	}
+
+	static Run batch(String... args) {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		picocli.CommandLine cl = Main.commandLine();
+		cl.setOut(new PrintWriter(out));
+		cl.setErr(new PrintWriter(err));
+		List<String> a = new ArrayList<>(List.of("batch", "--progress", "none"));
+		a.addAll(Arrays.asList(args));
+		int code = cl.execute(a.toArray(new String[0]));
+		return new Run(code, out.toString(), err.toString());
+	}
+
+	static Run spark(TaskHook hook, String... args) {
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		int code = SparkMain.batch(new SparkMain.ContextFactory() {
+			@Override
+			public JavaSparkContext get() {
+				return sc;
+			}
+
+			@Override
+			public void release(JavaSparkContext context) {
+				// shared by the tests
+			}
+		}, args, hook, new PrintWriter(out), new PrintWriter(err));
+		return new Run(code, out.toString(), err.toString());
+	}
+
+	/** Sample images (a sub-folder too), a text file named .png and a truncated TIFF. */
+	private Path inputs() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (String s : List.of("camera.png", "cell.png", "chessboard_GRAY_U16.tif", "coins.png", "microaneurysms.png",
+			"multipage.tif"))
+		{
+			Files.copy(SAMPLES.resolve(s), in.resolve(s));
+		}
+		Files.createDirectories(in.resolve("sub"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("sub/coins2.png"));
+		Files.write(in.resolve("bad.png"), "not an image\n".getBytes(StandardCharsets.US_ASCII));
+		byte[] tif = Files.readAllBytes(SAMPLES.resolve("chessboard_GRAY_U16.tif"));
+		Files.write(in.resolve("truncated.tif"), Arrays.copyOf(tif, tif.length / 2));
+		return in;
+	}
+
+	private static String[] args(Path in, Path out, String... more) {
+		List<String> a = new ArrayList<>(List.of("--input", in.toString(), "--recursive", "--output", out.toString(),
+			"--preset", "sobel-x", "--preset", "gaussian:1.5", "--mode", "same", "--border", "reflect"));
+		a.addAll(Arrays.asList(more));
+		return a.toArray(new String[0]);
+	}
+
+	@Test
+	void sameOutputsAsBatchWithARetriedTaskAttempt() throws IOException {
+		Path in = inputs();
+		Run single = batch(args(in, tmp.resolve("batch-out")));
+		TaskHook failOnce = (output, attempt) -> {
+			if (output.endsWith("/microaneurysms.tif") && attempt == 0) {
+				INJECTED.incrementAndGet();
+				throw new IllegalStateException("injected failure of a task attempt before its rename");
+			}
+		};
+		INJECTED.set(0);
+		Run spark = spark(failOnce, concat(args(in, tmp.resolve("spark-out")), "--files-per-task", "2"));
+
+		assertEquals(1, INJECTED.get(), "the injected failure ran once, and Spark retried the task: " + spark);
+		assertEquals(1, single.code, single.toString());
+		assertEquals(single.code, spark.code, spark.toString());
+		assertEquals(List.of(7, 0, 2, 9), single.counts(), single.toString());
+		assertEquals(single.counts(), spark.counts(), spark.toString());
+		assertEquals(single.failures(), spark.failures(), spark.toString());
+		assertEquals(Map.of("bad.png", single.failures().get("bad.png"), "truncated.tif",
+			single.failures().get("truncated.tif")), spark.failures());
+
+		List<String> expected = files(tmp.resolve("batch-out"));
+		assertEquals(expected, files(tmp.resolve("spark-out")), "same outputs, no temporary or extra files");
+		for (String f : expected) {
+			Path a = tmp.resolve("batch-out").resolve(f), b = tmp.resolve("spark-out").resolve(f);
+			assertSamePixels(a, b);
+			assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b), f + ": the same TIFF bytes");
+		}
+
+		// a second run finds every output in place, as batch does
+		Run again = spark(TaskHook.NONE, args(in, tmp.resolve("spark-out")));
+		assertEquals(List.of(0, 7, 2, 9), again.counts(), again.toString());
+		assertEquals(1, again.code, again.toString());
+	}
+
+	@Test
+	void usageErrorsAsBatch() throws IOException {
+		Path in = inputs();
+		Run single = batch(args(in, in.resolve("out")));
+		Run spark = spark(TaskHook.NONE, args(in, in.resolve("out")));
+		assertEquals(2, single.code, single.toString());
+		assertEquals(2, spark.code, spark.toString());
+		String message = single.err.lines().findFirst().orElse("");
+		assertTrue(message.contains("is inside input folder"), single.toString());
+		assertEquals(message, spark.err.lines().findFirst().orElse(""), spark.toString());
+		assertFalse(Files.exists(in.resolve("out")), "nothing written");
+
+		Run badKernel = spark(TaskHook.NONE, "--input", in.toString(), "--output", tmp.resolve("o").toString(),
+			"--kernel", "1 2; 3 x");
+		assertEquals(2, badKernel.code, badKernel.toString());
+		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
+	}
+
+	private static void assertSamePixels(Path a, Path b) {
+		ImagePlus x = new Opener().openImage(a.toString()), y = new Opener().openImage(b.toString());
+		ImageStack sx = x.getStack(), sy = y.getStack();
+		assertEquals(sx.getSize(), sy.getSize(), a.toString());
+		for (int n = 1; n <= sx.getSize(); n++) {
+			assertArrayEquals((float[]) sx.getPixels(n), (float[]) sy.getPixels(n), a + " slice " + n);
+			assertEquals(sx.getSliceLabel(n), sy.getSliceLabel(n), a + " slice " + n);
+		}
+	}
+
+	/** Every file below a folder (hidden ones too), relative, in order. */
+	private static List<String> files(Path root) throws IOException {
+		try (Stream<Path> walk = Files.walk(root)) {
+			return walk.filter(Files::isRegularFile).map(p -> root.relativize(p).toString()).sorted()
+				.collect(Collectors.toList());
+		}
+	}
+
+	private static String[] concat(String[] a, String... b) {
+		String[] r = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, r, a.length, b.length);
+		return r;
+	}
+}
