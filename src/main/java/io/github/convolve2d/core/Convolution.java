@@ -114,14 +114,17 @@ public final class Convolution {
 	}
 
 	/**
-	 * One path per kernel as the options ask or the cost model picks; kernels of one size that go to the FFT
-	 * path share one path, so that each image tile is transformed once for all of them.
+	 * The paths for the kernels as the options ask or the cost model picks. Kernels of one size that go to the
+	 * FFT path share one path, so that each image tile is transformed once for all of them; kernels of one size
+	 * that go to the direct path share one too, so that each image row is read and copied once for all of them
+	 * (a bank of small kernels is bound by memory traffic). Separable kernels each have their own.
 	 */
 	private static List<ConvolutionPath> plan(Plane image, List<float[]> weights,
 		List<ConvolutionGeometry> geometries, ConvolutionOptions options, List<float[]> outputs)
 	{
 		List<ConvolutionPath> paths = new ArrayList<>();
 		Map<String, List<Integer>> fftGroups = new LinkedHashMap<>();
+		Map<String, List<Integer>> directGroups = new LinkedHashMap<>();
 		Method[] methods = PathChooser.choose(image, weights, geometries, options);
 		for (int n = 0; n < weights.size(); n++) {
 			ConvolutionGeometry g = geometries.get(n);
@@ -134,9 +137,18 @@ public final class Convolution {
 					fftGroups.computeIfAbsent(g.kernelWidth() + "x" + g.kernelHeight(), key -> new ArrayList<>()).add(n);
 					break;
 				default:
-					paths.add(new DirectConvolution(image, weights.get(n), g, options, options.threads(),
-						outputs.get(n)));
+					directGroups.computeIfAbsent(g.kernelWidth() + "x" + g.kernelHeight(), key -> new ArrayList<>()).add(n);
 			}
+		}
+		for (List<Integer> group : directGroups.values()) {
+			List<List<float[]>> w = new ArrayList<>();
+			List<float[]> out = new ArrayList<>();
+			for (int n : group) {
+				w.add(Collections.singletonList(weights.get(n)));
+				out.add(outputs.get(n));
+			}
+			paths.add(new DirectConvolution(Collections.singletonList(image), w, geometries.get(group.get(0)), options,
+				options.threads(), out));
 		}
 		for (List<Integer> group : fftGroups.values()) {
 			ConvolutionGeometry g = geometries.get(group.get(0));

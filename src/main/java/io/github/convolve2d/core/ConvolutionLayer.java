@@ -88,9 +88,7 @@ public final class ConvolutionLayer {
 				paths.add(fft);
 			}
 			else {
-				for (int k = 0; k < perGroup; k++) {
-					paths.add(new DirectConvolution(in, w.get(k), g, options, options.threads(), out.get(k)));
-				}
+				paths.add(new DirectConvolution(in, w, g, options, options.threads(), out));
 			}
 		}
 		Convolution.run(paths, options, listener);

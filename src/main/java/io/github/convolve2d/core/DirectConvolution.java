@@ -19,8 +19,12 @@ import java.util.List;
  * weight is exactly zero are skipped (they are not part of the footprint, so a NaN under them does not
  * spread). Work arrays are reused across bands ({@link Scratch}).
  * <p>
- * A layer's output sums several input channels, each with its own kernel: the channels are added one after the
- * other into the same accumulator rows of a band's tile, which is stored once all are in.
+ * One path computes several outputs from the same input channels: a kernel bank (one channel, one output per
+ * kernel) or a layer's group (each output sums every channel, each with its own kernel). Each image row of a
+ * band's tile is then copied once for all outputs and added into each output's accumulator rows, so a bank of
+ * small kernels reads the image once instead of once per kernel. A layer's channels are added one after the
+ * other into the same accumulator rows, which are stored once all are in. Every output's sums are made in the
+ * same order as when it is computed alone, so grouping never changes a bit of the result.
  * <p>
  * Precision: an output row accumulates in float until about {@value #FLOAT_ONLY_TAPS} taps are summed; with
  * more taps such float partial sums are added in double, so the error stays below {@code 1e-5 * F}.
@@ -32,36 +36,41 @@ final class DirectConvolution implements ConvolutionPath {
 	private static final int MAX_BAND_ROWS = 32;
 	/** Bytes of one image row's shifted copies (kernel columns × tile width × 4): within the L1 cache. */
 	private static final int SHIFTED_BYTES = 32 * 1024;
+	/** Bytes of the accumulator rows in use at once (outputs × kernel rows × tile width × 4): within L2. */
+	private static final int ACCUMULATOR_BYTES = 256 * 1024;
 	private static final int MIN_TILE = 256;
 
 	private final ConvolutionGeometry g;
 	private final ConvolutionOptions o;
-	/** The input channels summed into the output (one for a plain convolution) and their taps. */
+	/** The input channels some output reads through a non-zero tap. */
 	private final PaddedRows[] rows;
-	private final Taps[] taps;
+	/** Per channel: the kernel columns with a non-zero tap in any output's kernel; shifted copy {@code u} is column {@code usedColumns[ch][u]}. */
+	private final int[][] usedColumns;
+	/** Per output and channel: its kernel's taps, or null where that kernel is all zero. */
+	private final Taps[][] taps;
+	/** Per output: the last channel with a non-zero tap, -1 when every tap is zero. */
+	private final int[] lastChannel;
+	private final boolean[] floatOnly;
+	private final boolean anyDouble;
 	private final int bandRows;
 	private final int bands;
 	private final int tileWidth;
-	private final boolean floatOnly;
-	private final float[] out;
+	private final float[][] outs;
 
 	/**
-	 * One channel's kernel as the band loop walks it: per kernel row its non-zero weights and the slot (among
-	 * used kernel columns) of each one's column.
+	 * One channel's kernel as the band loop walks it: per kernel row its non-zero weights and the slot (among the
+	 * channel's used kernel columns) of each one's column.
 	 */
 	private static final class Taps {
 		final float[][] rowWeights;
 		final int[][] rowSlots;
 		/** Last kernel row with a non-zero tap (-1 for an all-zero kernel). */
 		final int lastRow;
-		/** Kernel columns holding at least one non-zero tap. */
-		final int[] usedColumns;
 		final int count;
 
-		Taps(float[] weights, int kh, int kw) {
-			int[] slot = new int[kw];
-			Arrays.fill(slot, -1);
-			int used = 0, n = 0, last = -1;
+		/** @param slot per kernel column, its slot among the channel's used columns (-1 where no kernel uses it) */
+		Taps(float[] weights, int kh, int kw, int[] slot) {
+			int n = 0, last = -1;
 			rowWeights = new float[kh][];
 			rowSlots = new int[kh][];
 			for (int i = 0; i < kh; i++) {
@@ -72,7 +81,6 @@ final class DirectConvolution implements ConvolutionPath {
 				for (int j = 0, t = 0; j < kw; j++) {
 					float w = weights[i * kw + j];
 					if (w == 0f) continue;
-					if (slot[j] < 0) slot[j] = used++;
 					rowWeights[i][t] = w;
 					rowSlots[i][t++] = slot[j];
 				}
@@ -81,26 +89,15 @@ final class DirectConvolution implements ConvolutionPath {
 			}
 			lastRow = last;
 			count = n;
-			usedColumns = new int[used];
-			for (int j = 0; j < kw; j++) if (slot[j] >= 0) usedColumns[slot[j]] = j;
 		}
 
-		/**
-		 * The band-relative image rows {@code q*sy + i*dy} that the band's {@code outRows} output rows read through
-		 * a kernel row {@code i} with a non-zero tap, ascending, each once: at most {@code outRows × kh} rows however
-		 * large the dilation or stride, so the band's work never grows with them.
-		 */
-		int[] rowsRead(int outRows, int sy, int dy) {
-			int[] k = new int[outRows * (lastRow + 1)];
-			int n = 0;
+		/** Adds to {@code k} the band-relative image rows {@code q*sy + i*dy} this kernel's non-zero rows read. */
+		int addRowsRead(int[] k, int n, int outRows, int sy, int dy) {
 			for (int i = 0; i <= lastRow; i++) {
 				if (rowWeights[i].length == 0) continue;
 				for (int q = 0; q < outRows; q++) k[n++] = q * sy + i * dy;
 			}
-			Arrays.sort(k, 0, n);
-			int distinct = 0;
-			for (int t = 0; t < n; t++) if (distinct == 0 || k[t] != k[distinct - 1]) k[distinct++] = k[t];
-			return Arrays.copyOf(k, distinct);
+			return n;
 		}
 	}
 
@@ -111,44 +108,92 @@ final class DirectConvolution implements ConvolutionPath {
 	DirectConvolution(Plane image, float[] weights, ConvolutionGeometry g, ConvolutionOptions o, int threads,
 		float[] out)
 	{
-		this(Collections.singletonList(image), Collections.singletonList(weights), g, o, threads, out);
+		this(Collections.singletonList(image), Collections.singletonList(Collections.singletonList(weights)), g, o,
+			threads, Collections.singletonList(out));
 	}
 
 	/**
-	 * The sum over channels of each channel convolved with its own kernel, into one output (a layer's output
-	 * channel): every band and tile accumulates all channels before it is stored, so no per-channel image is
-	 * made.
+	 * Several outputs from the same channels, each output the sum over channels of each channel convolved with
+	 * its own kernel (a layer's group; a kernel bank is one channel): every band and tile accumulates all channels
+	 * before it is stored, so no per-channel image is made, and each image row is copied once for all outputs.
 	 *
-	 * @param weights per channel, the prepared kernel ({@code kh × kw}, all of the geometry {@code g})
+	 * @param weights per output, per channel, the prepared kernel ({@code kh × kw}, all of the geometry {@code g})
+	 * @param outs per output, its plane (row-major, output size)
 	 */
-	DirectConvolution(List<Plane> channels, List<float[]> weights, ConvolutionGeometry g,
-		ConvolutionOptions o, int threads, float[] out)
+	DirectConvolution(List<Plane> channels, List<List<float[]>> weights, ConvolutionGeometry g,
+		ConvolutionOptions o, int threads, List<float[]> outs)
 	{
 		int kw = g.kernelWidth();
 		int kh = g.kernelHeight();
 		this.g = g;
 		this.o = o;
-		this.out = out;
+		int outputs = weights.size();
+		this.outs = outs.toArray(new float[0][]);
 		List<PaddedRows> inputs = new ArrayList<>();
-		List<Taps> used = new ArrayList<>();
-		int total = 0, columns = 0;
+		List<int[]> columnsUsed = new ArrayList<>();
+		Taps[][] perOutput = new Taps[outputs][0];
+		List<Taps[]> perChannel = new ArrayList<>();
+		int maxColumns = 0;
 		for (int ch = 0; ch < channels.size(); ch++) {
-			Taps t = new Taps(weights.get(ch), kh, kw);
-			if (t.lastRow < 0) continue; // an all-zero kernel adds nothing
+			int[] slot = new int[kw];
+			Arrays.fill(slot, -1);
+			int used = 0;
+			for (List<float[]> w : weights) {
+				float[] k = w.get(ch);
+				for (int j = 0; j < kw; j++) {
+					if (slot[j] >= 0) continue;
+					for (int i = 0; i < kh; i++) {
+						if (k[i * kw + j] != 0f) {
+							slot[j] = used++;
+							break;
+						}
+					}
+				}
+			}
+			if (used == 0) continue; // every kernel of this channel is all zero: it adds nothing
+			// slots in column order, as a lone kernel numbers them
+			int[] columns = new int[used];
+			for (int j = 0, u = 0; j < kw; j++) if (slot[j] >= 0) { slot[j] = u; columns[u++] = j; }
+			Taps[] t = new Taps[outputs];
+			for (int n = 0; n < outputs; n++) {
+				Taps tp = new Taps(weights.get(n).get(ch), kh, kw, slot);
+				t[n] = tp.lastRow < 0 ? null : tp;
+			}
 			inputs.add(new PaddedRows(channels.get(ch), o.border(), o.cval()));
-			used.add(t);
-			total += t.count;
-			columns = Math.max(columns, t.usedColumns.length);
+			columnsUsed.add(columns);
+			perChannel.add(t);
+			maxColumns = Math.max(maxColumns, used);
 		}
 		rows = inputs.toArray(new PaddedRows[0]);
-		taps = used.toArray(new Taps[0]);
-		floatOnly = total <= FLOAT_ONLY_TAPS;
+		usedColumns = columnsUsed.toArray(new int[0][]);
+		taps = new Taps[outputs][perChannel.size()];
+		lastChannel = new int[outputs];
+		floatOnly = new boolean[outputs];
+		boolean doubles = false;
+		for (int n = 0; n < outputs; n++) {
+			int total = 0;
+			lastChannel[n] = -1;
+			for (int ch = 0; ch < perChannel.size(); ch++) {
+				Taps t = perChannel.get(ch)[n];
+				taps[n][ch] = t;
+				if (t != null) {
+					total += t.count;
+					lastChannel[n] = ch;
+				}
+			}
+			floatOnly[n] = total <= FLOAT_ONLY_TAPS;
+			doubles |= !floatOnly[n];
+		}
+		anyDouble = doubles;
 		int outW = g.outputWidth();
-		this.tileWidth = Math.min(outW, Math.max(MIN_TILE, SHIFTED_BYTES / (4 * Math.max(1, columns)) / 16 * 16));
 		int outH = g.outputHeight();
 		int perThread = (outH + 4 * threads - 1) / (4 * threads);
 		this.bandRows = Math.max(1, Math.min(MAX_BAND_ROWS, perThread));
 		this.bands = (outH + bandRows - 1) / bandRows;
+		long liveAccumulators = (long) outputs * Math.min(kh, bandRows);
+		int tile = (int) Math.min(SHIFTED_BYTES / (4 * Math.max(1, maxColumns)),
+			ACCUMULATOR_BYTES / (4 * Math.max(1, liveAccumulators)));
+		this.tileWidth = Math.min(outW, Math.max(MIN_TILE, tile / 16 * 16));
 	}
 
 	@Override
@@ -162,76 +207,115 @@ final class DirectConvolution implements ConvolutionPath {
 		int sy = o.strideY(), sx = o.strideX(), dy = o.dilationY(), dx = o.dilationX();
 		int r0 = band * bandRows;
 		int outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
-		if (taps.length == 0) { // an all-zero kernel: every output is 0
-			Arrays.fill(out, r0 * outW, (r0 + outRows) * outW, 0f);
-			return;
+		int outputs = outs.length;
+		for (int n = 0; n < outputs; n++) { // an all-zero kernel: every output is 0
+			if (lastChannel[n] < 0) Arrays.fill(outs[n], r0 * outW, (r0 + outRows) * outW, 0f);
 		}
+		if (rows.length == 0) return;
 		int y0 = r0 * sy - g.anchorY();
 		int maxColumns = 0;
-		for (Taps t : taps) maxColumns = Math.max(maxColumns, t.usedColumns.length);
+		for (int[] u : usedColumns) maxColumns = Math.max(maxColumns, u.length);
 		float[][] shifted = scratch.rows(0, maxColumns, tileWidth);
-		float[][] acc = scratch.rows(1, outRows, tileWidth);
-		double[][] total = floatOnly ? null : scratch.doubleRows(0, outRows, tileWidth);
-		int[] summed = new int[outRows]; // taps in acc[q] since it was last assigned
-		float[][][][] sources = new float[taps.length][][][];
-		for (int ch = 0; ch < taps.length; ch++) {
-			float[][] rw = taps[ch].rowWeights;
-			int[][] rs = taps[ch].rowSlots;
-			sources[ch] = new float[rw.length][][];
-			for (int i = 0; i < rw.length; i++) {
-				sources[ch][i] = new float[rs[i].length][];
-				for (int t = 0; t < rs[i].length; t++) sources[ch][i][t] = shifted[rs[i][t]];
+		float[][][] acc = new float[outputs][][];
+		double[][][] total = new double[outputs][][];
+		for (int n = 0; n < outputs; n++) {
+			acc[n] = scratch.rows(1 + n, outRows, tileWidth);
+			if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
+		}
+		int[][] summed = new int[outputs][outRows]; // taps in acc[n][q] since it was last assigned
+		float[][][][][] sources = new float[outputs][rows.length][][][];
+		for (int n = 0; n < outputs; n++) {
+			for (int ch = 0; ch < rows.length; ch++) {
+				Taps tp = taps[n][ch];
+				if (tp == null) continue;
+				sources[n][ch] = new float[tp.rowWeights.length][][];
+				for (int i = 0; i < tp.rowWeights.length; i++) {
+					int[] rs = tp.rowSlots[i];
+					sources[n][ch][i] = new float[rs.length][];
+					for (int t = 0; t < rs.length; t++) sources[n][ch][i][t] = shifted[rs[t]];
+				}
 			}
 		}
-		int lastChannel = taps.length - 1;
+		int[][] rowsRead = new int[rows.length][];
+		for (int ch = 0; ch < rows.length; ch++) rowsRead[ch] = rowsRead(ch, outRows, sy, dy);
 		for (int c0 = 0; c0 < outW; c0 += tileWidth) {
 			int n = Math.min(tileWidth, outW - c0);
 			int x0 = c0 * sx - g.anchorX();
-			Arrays.fill(summed, 0);
-			if (!floatOnly) for (int q = 0; q < outRows; q++) Arrays.fill(total[q], 0, n, 0.0);
+			for (int[] s : summed) Arrays.fill(s, 0);
+			if (anyDouble) {
+				for (int m = 0; m < outputs; m++) {
+					if (!floatOnly[m]) for (int q = 0; q < outRows; q++) Arrays.fill(total[m][q], 0, n, 0.0);
+				}
+			}
 			// channels one after the other into the same accumulator rows; a row is final after the last one's
-			for (int ch = 0; ch <= lastChannel; ch++) {
-				Taps tp = taps[ch];
-				int lastRow = tp.lastRow;
-				int columns = tp.usedColumns.length;
-				for (int k : tp.rowsRead(outRows, sy, dy)) {
+			for (int ch = 0; ch < rows.length; ch++) {
+				int[] columns = usedColumns[ch];
+				for (int k : rowsRead[ch]) {
 					boolean copied = false;
-					// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
-					int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(outRows - 1, k / sy);
-					for (int q = qFirst; q <= qLast; q++) {
-						int d = k - q * sy;
-						if (d % dy != 0) continue;
-						int i = d / dy;
-						float[] w = tp.rowWeights[i];
-						if (w.length > 0) {
-							if (!copied) {
-								for (int u = 0; u < columns; u++) {
-									rows[ch].sample(y0 + k, x0 + tp.usedColumns[u] * dx, sx, n, shifted[u]);
+					for (int m = 0; m < outputs; m++) {
+						Taps tp = taps[m][ch];
+						if (tp == null) continue;
+						int lastRow = tp.lastRow;
+						boolean lastOfOutput = ch == lastChannel[m];
+						float[][] a = acc[m];
+						int[] sm = summed[m];
+						// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
+						int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(outRows - 1, k / sy);
+						for (int q = qFirst; q <= qLast; q++) {
+							int d = k - q * sy;
+							if (d % dy != 0) continue;
+							int i = d / dy;
+							float[] w = tp.rowWeights[i];
+							if (w.length > 0) {
+								if (!copied) {
+									for (int u = 0; u < columns.length; u++) {
+										rows[ch].sample(y0 + k, x0 + columns[u] * dx, sx, n, shifted[u]);
+									}
+									copied = true;
 								}
-								copied = true;
+								// a kernel row wider than FLOAT_ONLY_TAPS is added in parts, so no float sum grows beyond it
+								for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
+									int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
+									if (!floatOnly[m] && sm[q] > 0 && sm[q] + to - from > FLOAT_ONLY_TAPS) {
+										double[] t = total[m][q];
+										float[] aq = a[q];
+										for (int c = 0; c < n; c++) t[c] += aq[c];
+										sm[q] = 0;
+									}
+									TapSums.add(a[q], n, sources[m][ch][i], w, from, to, sm[q] == 0);
+									sm[q] += to - from;
+								}
 							}
-							// a kernel row wider than FLOAT_ONLY_TAPS is added in parts, so no float sum grows beyond it
-							for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
-								int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
-								if (!floatOnly && summed[q] > 0 && summed[q] + to - from > FLOAT_ONLY_TAPS) {
-									double[] t = total[q];
-									float[] a = acc[q];
-									for (int c = 0; c < n; c++) t[c] += a[c];
-									summed[q] = 0;
-								}
-								TapSums.add(acc[q], n, sources[ch][i], w, from, to, summed[q] == 0);
-								summed[q] += to - from;
+							if (lastOfOutput && i == lastRow) {
+								finish(outs[m], r0 + q, c0, n, a[q], floatOnly[m] ? null : total[m][q]);
 							}
 						}
-						if (ch == lastChannel && i == lastRow) finish(r0 + q, c0, n, acc[q], floatOnly ? null : total[q]);
 					}
 				}
 			}
 		}
 	}
 
+	/**
+	 * The band-relative image rows {@code q*sy + i*dy} that the band's {@code outRows} output rows read from
+	 * channel {@code ch} through a kernel row {@code i} with a non-zero tap in some output's kernel, ascending,
+	 * each once: at most {@code outRows × kh} rows however large the dilation or stride, so the band's work never
+	 * grows with them.
+	 */
+	private int[] rowsRead(int ch, int outRows, int sy, int dy) {
+		int size = 0;
+		for (Taps[] t : taps) if (t[ch] != null) size += outRows * (t[ch].lastRow + 1);
+		int[] k = new int[size];
+		int n = 0;
+		for (Taps[] t : taps) if (t[ch] != null) n = t[ch].addRowsRead(k, n, outRows, sy, dy);
+		Arrays.sort(k, 0, n);
+		int distinct = 0;
+		for (int t = 0; t < n; t++) if (distinct == 0 || k[t] != k[distinct - 1]) k[distinct++] = k[t];
+		return Arrays.copyOf(k, distinct);
+	}
+
 	/** Writes output row {@code r}'s tile once its last kernel row is in: the float sum plus any double total. */
-	private void finish(int r, int c0, int n, float[] acc, double[] total) {
+	private void finish(float[] out, int r, int c0, int n, float[] acc, double[] total) {
 		int dst = r * g.outputWidth() + c0;
 		if (total == null) {
 			System.arraycopy(acc, 0, out, dst, n);
