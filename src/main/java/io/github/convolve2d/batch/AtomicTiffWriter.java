@@ -4,24 +4,43 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Predicate;
 
 /**
  * Writes an image as TIFF with ImageJ's own writer ({@link FileSaver#saveAsTiff}) so that it is whole or
- * absent: the TIFF goes to a hidden temporary file next to the target ({@code .NAME.convolve2d-tmp}) and is then
- * renamed onto the target in one atomic step. A run interrupted by Ctrl-C, a kill or a full disk leaves no
- * half-written file under the target name; at worst a hidden temporary file, which the next write of that
- * target replaces, folder scans ignore, and the JVM's shutdown hook deletes on Ctrl-C.
+ * absent, also when several runs write into one folder at once:
+ * <ul>
+ * <li>the TIFF goes to a hidden temporary file next to the target, {@code .convolve2d-<random>.tif}, created
+ * exclusively (no two writers, in this process or another, ever share one; the name is short, so a target name of
+ * up to 255 bytes does not make it too long), and then takes the target's name in one atomic step;</li>
+ * <li>without replacing, that step is a hard link that fails when the target exists — the check and the write
+ * are one operation, so a target that another run wrote meanwhile is never replaced (on a file system without
+ * hard links it falls back to a check and a rename); replacing, it is an atomic rename, done only when the
+ * caller's test accepts the file found there.</li>
+ * </ul>
+ * A run interrupted by Ctrl-C, a kill or a full disk leaves no half-written file under the target name; at worst a
+ * hidden temporary file (after SIGKILL or a power cut), which folder scans ignore; the JVM's shutdown hook deletes
+ * those of writes in progress.
  */
 public final class AtomicTiffWriter {
 
-	/** Suffix of the temporary files; they also start with a dot. */
-	public static final String TEMP_SUFFIX = ".convolve2d-tmp";
+	/** Temporary files start with this (a dot: hidden, skipped by folder scans) ... */
+	public static final String TEMP_PREFIX = ".convolve2d-";
+	/** ... and end with this. */
+	public static final String TEMP_SUFFIX = ".tif";
 
 	/** Called between writing the temporary file and renaming it (tests inject failures here). */
 	interface BeforeMove {
@@ -42,9 +61,28 @@ public final class AtomicTiffWriter {
 		this.beforeMove = beforeMove;
 	}
 
-	/** The temporary file a write of {@code target} goes through. */
-	public static Path temporaryFor(Path target) {
-		return target.resolveSibling("." + target.getFileName() + TEMP_SUFFIX);
+	/** Whether a file name is one of this writer's temporary files. */
+	public static boolean isTemporary(Path file) {
+		String name = file.getFileName() == null ? "" : file.getFileName().toString();
+		return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
+	}
+
+	/**
+	 * Creates a new, empty temporary file in {@code folder}, exclusively (never one that exists). Its permissions
+	 * follow the process's umask, as ImageJ's own writes do.
+	 */
+	public static Path createTemporary(Path folder) throws IOException {
+		for (int attempt = 0; ; attempt++) {
+			String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
+			Path tmp = folder.resolve(TEMP_PREFIX + random + TEMP_SUFFIX);
+			try {
+				Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
+				return tmp;
+			}
+			catch (FileAlreadyExistsException e) {
+				if (attempt > 100) throw e;
+			}
+		}
 	}
 
 	/**
@@ -70,13 +108,14 @@ public final class AtomicTiffWriter {
 		}
 	}
 
-	private void deleteInFlight() {
+	/** Deletes the temporary files of the writes in progress (a stopping JVM calls it through the hook). */
+	public void deleteInFlight() {
 		for (Path p : inFlight) {
 			try {
 				Files.deleteIfExists(p);
 			}
 			catch (IOException e) {
-				// best effort while the JVM stops; the next run replaces it
+				// best effort while the JVM stops
 			}
 		}
 	}
@@ -85,12 +124,24 @@ public final class AtomicTiffWriter {
 	 * Writes {@code imp} to {@code target} (creating its folder), replacing an existing file only when
 	 * {@code replace} is true.
 	 *
+	 * @throws FileAlreadyExistsException when {@code target} exists and {@code replace} is false
 	 * @throws IOException with the reason when it could not be written; {@code target} is then unchanged
 	 */
 	public void write(ImagePlus imp, Path target, boolean replace) throws IOException {
+		write(imp, target, existing -> replace);
+	}
+
+	/**
+	 * Writes {@code imp} to {@code target} (creating its folder). A file found at {@code target} once the TIFF is
+	 * written is replaced only when {@code mayReplace} accepts it.
+	 *
+	 * @throws FileAlreadyExistsException when {@code target} exists and {@code mayReplace} refused it
+	 * @throws IOException with the reason when it could not be written; {@code target} is then unchanged
+	 */
+	public void write(ImagePlus imp, Path target, Predicate<Path> mayReplace) throws IOException {
 		Path parent = target.toAbsolutePath().getParent();
 		Files.createDirectories(parent);
-		Path tmp = temporaryFor(target.toAbsolutePath());
+		Path tmp = createTemporary(parent);
 		inFlight.add(tmp);
 		try {
 			ConsoleCapture.Result<Boolean> saved;
@@ -108,14 +159,12 @@ public final class AtomicTiffWriter {
 				throw new IOException(said.isEmpty() ? "ImageJ's TIFF writer failed without a reason" : said);
 			}
 			beforeMove.run(tmp, target);
-			if (!replace && Files.exists(target)) {
-				throw new IOException("it appeared while this run was writing it; it is left as it is");
+			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+				if (!mayReplace.test(target)) throw new FileAlreadyExistsException(target.toString());
+				moveReplacing(tmp, target);
 			}
-			try {
-				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-			}
-			catch (AtomicMoveNotSupportedException e) {
-				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			else {
+				linkNew(tmp, target, mayReplace);
 			}
 		}
 		finally {
@@ -125,6 +174,39 @@ public final class AtomicTiffWriter {
 			finally {
 				inFlight.remove(tmp);
 			}
+		}
+	}
+
+	/** Gives {@code tmp} the name {@code target}, which did not exist a moment ago; never replaces silently. */
+	private static void linkNew(Path tmp, Path target, Predicate<Path> mayReplace) throws IOException {
+		try {
+			Files.createLink(target, tmp); // atomic, and fails if target exists
+			return;
+		}
+		catch (FileAlreadyExistsException e) {
+			// written meanwhile (another run): the caller's test decides
+			if (!mayReplace.test(target)) throw e;
+			moveReplacing(tmp, target);
+			return;
+		}
+		catch (AccessDeniedException | NoSuchFileException e) {
+			throw e; // a rename would fail the same way
+		}
+		catch (UnsupportedOperationException | FileSystemException e) {
+			// no hard links on this file system (EPERM, EMLINK, ...): check, then rename
+		}
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && !mayReplace.test(target)) {
+			throw new FileAlreadyExistsException(target.toString());
+		}
+		moveReplacing(tmp, target);
+	}
+
+	private static void moveReplacing(Path tmp, Path target) throws IOException {
+		try {
+			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+		}
+		catch (AtomicMoveNotSupportedException e) {
+			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
 		}
 	}
 }

@@ -105,9 +105,13 @@ public final class BatchPlan {
 		List<BatchItem> items = new ArrayList<>();
 		Map<Path, Path> claimed = new HashMap<>();
 		Set<Path> inputsReal = new LinkedHashSet<>();
-		for (InputScanner.Found f : found) inputsReal.add(real.apply(f.file()));
+		for (InputScanner.Found f : found) if (f.problem() == null) inputsReal.add(real.apply(f.file()));
 		for (InputScanner.Found f : found) {
 			Path relative = f.relative();
+			if (f.problem() != null) {
+				items.add(new BatchItem(f.file(), out.resolve(relative).normalize(), f.problem()));
+				continue;
+			}
 			String name = relative.getFileName().toString();
 			int dot = name.lastIndexOf('.');
 			String base = dot > 0 ? name.substring(0, dot) : name;

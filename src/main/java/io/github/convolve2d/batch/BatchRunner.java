@@ -10,10 +10,12 @@ import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.Planes;
 
 import java.io.IOException;
-import java.nio.file.Files;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -27,25 +29,48 @@ import java.util.function.Consumer;
  * file's outcome to a {@link BatchListener}. A file that cannot be read, convolved or written is reported with
  * its reason and the others go on.
  * <p>
+ * Existing outputs ({@link OutputStamp}): one that is ours and made with this run's settings is skipped (or
+ * recomputed with {@code overwrite}); one made with other settings fails as such (replaced with {@code overwrite});
+ * a file Convolve 2D did not write is never replaced. The decision is made again at the moment of writing, so that
+ * two runs into one folder never replace each other's outputs without {@code overwrite}.
+ * <p>
  * Parallelism: up to {@code threads} files are in flight, and never more than fit a {@link MemoryBudget}: each
  * file's need (decoded input plus the engine's {@link FeatureMaps#bytesNeeded}) is estimated from its header
  * before it is read,
  * and reserved. A file whose need exceeds the whole budget fails as too large for memory. Inside a file, the
  * core uses all {@code threads} only for planes of a megapixel or more; smaller planes run on one thread each,
  * since the files already keep the cores busy.
+ * <p>
+ * {@link #cancel} (from any thread, e.g. a shutdown hook on Ctrl-C) stops the run: no new file starts, the
+ * convolutions in flight stop, nothing more is written, and {@link #run} returns an interrupted summary.
  */
 public final class BatchRunner {
 
 	/** Planes at least this large (pixels) use all threads inside the core. */
 	static final long LARGE_PLANE = 1L << 20;
+	/** How often the dispatcher looks at the cancel flag while it waits for a free slot or memory. */
+	private static final long POLL_MILLIS = 100;
 
 	private final FeatureMapFilter filter;
 	private final ConvolutionOptions options;
+	private final OutputStamp stamp;
 	private final AtomicTiffWriter writer;
 	private final int threads;
 	private final MemoryBudget budget;
 	private final boolean overwrite;
 	private final BatchListener listener;
+	private volatile boolean cancelled;
+	private final ProgressListener cancelling = new ProgressListener() {
+		@Override
+		public void progress(int done, int total) {
+			// files are the unit of progress
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return cancelled;
+		}
+	};
 
 	/**
 	 * @throws UserException for an empty bank, a bank that does not fit one stack
@@ -68,11 +93,17 @@ public final class BatchRunner {
 		if (threads < 1) throw new UserException("threads must be at least 1, got " + threads);
 		this.filter = filter;
 		this.options = options;
+		this.stamp = OutputStamp.of(filter, options);
 		this.writer = writer;
 		this.threads = threads;
 		this.budget = budget;
 		this.overwrite = overwrite;
 		this.listener = listener;
+	}
+
+	/** Stops the run (see the class comment); callable from any thread, any number of times. */
+	public void cancel() {
+		cancelled = true;
 	}
 
 	/** Memory a file needs while in flight, from its header. */
@@ -81,12 +112,16 @@ public final class BatchRunner {
 			+ (1 << 20);
 	}
 
-	/** Runs every item and returns the summary; returns early (interrupted) when this thread is interrupted. */
+	/**
+	 * Runs every item and returns the summary; returns early (interrupted) when {@link #cancel} is called or this
+	 * thread is interrupted.
+	 */
 	public BatchSummary run(List<BatchItem> items) {
 		long start = System.nanoTime();
 		AtomicInteger written = new AtomicInteger(), skipped = new AtomicInteger();
 		List<Outcome> failures = Collections.synchronizedList(new ArrayList<>());
 		Consumer<Outcome> counting = outcome -> {
+			if (outcome == null) return; // stopped by cancel: not done
 			if (outcome.status() == Outcome.Status.WRITTEN) written.incrementAndGet();
 			else if (outcome.status() == Outcome.Status.SKIPPED) skipped.incrementAndGet();
 			else failures.add(outcome);
@@ -105,51 +140,61 @@ public final class BatchRunner {
 		writer.addShutdownHook();
 		try {
 			for (BatchItem item : items) {
-				if (Thread.currentThread().isInterrupted()) {
-					interrupted = true;
-					break;
-				}
+				if (stopping()) break;
 				ImageHeader header = admit(item, counting);
 				if (header == null) continue;
-				MemoryBudget.Reservation reservation;
+				MemoryBudget.Reservation reservation = null;
 				try {
-					slots.acquire();
+					while (!stopping() && !slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+						// waiting for a free slot
+					}
+					if (stopping()) break;
 					try {
-						reservation = budget.reserve(need(header));
+						while (!stopping() && (reservation = budget.tryReserve(need(header), POLL_MILLIS)) == null) {
+							// waiting for memory
+						}
 					}
-					catch (InterruptedException e) {
-						slots.release();
-						throw e;
+					finally {
+						if (reservation == null) slots.release();
 					}
+					if (reservation == null) break;
 				}
 				catch (InterruptedException e) {
-					interrupted = true;
+					Thread.currentThread().interrupt();
 					break;
 				}
+				MemoryBudget.Reservation held = reservation;
 				pool.execute(() -> {
 					try {
 						counting.accept(process(item, header));
 					}
 					finally {
-						reservation.close();
+						held.close();
 						slots.release();
 					}
 				});
 			}
 			pool.shutdown();
-			while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
-				// waiting for the files in flight
+			while (!pool.awaitTermination(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+				if (Thread.currentThread().isInterrupted()) cancel();
 			}
 		}
 		catch (InterruptedException e) {
-			interrupted = true;
+			cancel();
 			pool.shutdownNow();
+			Thread.currentThread().interrupt();
 		}
 		finally {
 			writer.removeShutdownHook();
 		}
-		if (interrupted) Thread.currentThread().interrupt();
-		return new BatchSummary(written.get(), skipped.get(), failures, System.nanoTime() - start, interrupted);
+		interrupted = stopping();
+		return new BatchSummary(written.get(), skipped.get(), failures, items.size(), System.nanoTime() - start,
+			interrupted);
+	}
+
+	private boolean stopping() {
+		if (Thread.currentThread().isInterrupted()) cancelled = true;
+		return cancelled;
 	}
 
 	/**
@@ -175,12 +220,9 @@ public final class BatchRunner {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, item.problem()));
 			return null;
 		}
-		if (Files.isDirectory(item.output())) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output())));
-			return null;
-		}
-		if (!overwrite && Files.exists(item.output())) {
-			counting.accept(new Outcome(item, Outcome.Status.SKIPPED, Outcome.OUTPUT_EXISTS));
+		OutputStamp.Existing existing = stamp.inspect(item.output());
+		if (existing != OutputStamp.Existing.NONE && !(overwrite && mayReplace(existing))) {
+			counting.accept(existingOutcome(item, existing, false));
 			return null;
 		}
 		ImageHeader header;
@@ -203,16 +245,56 @@ public final class BatchRunner {
 		return header;
 	}
 
+	private static boolean mayReplace(OutputStamp.Existing existing) {
+		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS;
+	}
+
+	/** The outcome of an item whose output path is taken and will not be replaced. */
+	private Outcome existingOutcome(BatchItem item, OutputStamp.Existing existing, boolean meanwhile) {
+		String when = meanwhile ? " (it appeared while this run computed it)" : "";
+		switch (existing) {
+			case SAME_SETTINGS:
+				return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings"
+					+ (meanwhile ? " by another run" : "") + " (--overwrite recomputes it)");
+			case OTHER_SETTINGS:
+				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists, made with "
+					+ "other settings" + when + "; --overwrite replaces it, or choose another --output or --suffix");
+			case FOLDER:
+				return new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output()));
+			default:
+				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists and was not "
+					+ "written by Convolve 2D" + when + "; it is never replaced (not even with --overwrite): move it "
+					+ "away, or choose another --output or --suffix");
+		}
+	}
+
+	/** Reads, convolves and writes one item; null when the run was cancelled before its output was written. */
 	private Outcome process(BatchItem item, ImageHeader header) {
+		if (cancelled) return null;
 		try {
 			ImagePlus imp = ImageJReader.read(item.input(), header);
 			int coreThreads = (long) imp.getWidth() * imp.getHeight() >= LARGE_PLANE ? threads : 1;
 			imp.deleteRoi(); // a selection saved in the file: the batch convolves whole images
 			ImagePlus out = filter.apply(imp, options.toBuilder().threads(coreThreads).build(), Planes.ALL,
-				ProgressListener.NONE);
+				cancelling);
+			if (cancelled) return null;
 			out.setTitle(item.output().getFileName().toString());
-			writer.write(out, item.output(), overwrite);
+			stamp.mark(out);
+			try {
+				writer.write(out, item.output(), existing -> overwrite && mayReplace(stamp.inspect(existing)));
+			}
+			catch (FileAlreadyExistsException e) {
+				if (e.getFile() == null || !Paths.get(e.getFile()).toAbsolutePath().equals(item.output().toAbsolutePath())) {
+					throw e; // not the output but something in the way of its folder
+				}
+				OutputStamp.Existing now = stamp.inspect(item.output());
+				return existingOutcome(item, now == OutputStamp.Existing.NONE ? OutputStamp.Existing.NOT_OURS : now,
+					true);
+			}
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
+		}
+		catch (CancellationException e) {
+			return null;
 		}
 		catch (UnreadableImageException | UserException e) {
 			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());

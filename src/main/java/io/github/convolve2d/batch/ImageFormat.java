@@ -11,7 +11,8 @@ import java.util.Locale;
 /**
  * The image formats the batch reads with ImageJ (TIFF, PNG, JPEG, GIF, BMP), recognised by their first bytes
  * ("magic numbers"), never by the file name: a text file named {@code .png} is reported as what it is instead of
- * being handed to a decoder that fails without saying why.
+ * being handed to a decoder that fails without saying why. Only regular files are opened: a named pipe or a
+ * device given as input is refused, never read (reading it would block).
  */
 public enum ImageFormat {
 	TIFF, PNG, JPEG, GIF, BMP;
@@ -26,6 +27,12 @@ public enum ImageFormat {
 	 * @throws UnreadableImageException when the file is empty, not readable or none of the formats
 	 */
 	public static ImageFormat of(Path file) throws UnreadableImageException {
+		if (!Files.isRegularFile(file)) {
+			// a named pipe or a device would block or never end: never opened
+			throw new UnreadableImageException(Files.isDirectory(file) ? "it is a folder, not an image file"
+				: Files.exists(file) ? "not a regular file (a named pipe, socket or device); only regular files are read"
+				: "no such file (it was moved or deleted, or its name cannot be read in this system's encoding)");
+		}
 		byte[] head = new byte[8];
 		int n;
 		try (InputStream in = Files.newInputStream(file)) {

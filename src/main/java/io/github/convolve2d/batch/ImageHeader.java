@@ -19,7 +19,8 @@ import java.util.Iterator;
  * it reads it, and reject a truncated TIFF whose pixel data lie beyond the end of the file (ImageJ's reader
  * would fill the missing part with zeros without a word).
  * <p>
- * TIFF headers are read with ImageJ's own {@link TiffDecoder}, the other formats with the JDK's ImageIO readers.
+ * TIFF headers are read with ImageJ's own {@link TiffDecoder} once {@link TiffStructure} found their structure
+ * sound (no loops, nothing beyond the file's end), the other formats with the JDK's ImageIO readers.
  */
 public final class ImageHeader {
 
@@ -59,6 +60,7 @@ public final class ImageHeader {
 	private static ImageHeader tiff(Path file) throws UnreadableImageException {
 		FileInfo[] info;
 		long size;
+		TiffStructure.check(file);
 		try {
 			size = Files.size(file);
 			Path dir = file.toAbsolutePath().getParent();

@@ -33,15 +33,35 @@ public final class ImageJReader {
 			throw new UnreadableImageException("not enough memory to read it; give Java more memory (java -Xmx...)");
 		}
 		catch (Exception e) {
-			throw new UnreadableImageException("ImageJ could not read this " + header.format() + ": " + e);
+			// ImageJ's decoders fail on corrupt data with raw exceptions (a NullPointerException's text, an index):
+			// their text means nothing to a user, so only an I/O error's own words are kept
+			String said = e instanceof java.io.IOException ? readable(e.getMessage()) : "";
+			throw new UnreadableImageException("ImageJ could not decode this " + header.format() + ": "
+				+ (said.isEmpty() ? CORRUPT : said));
 		}
 		ImagePlus imp = opened.value();
 		if (imp == null || imp.getWidth() == 0 || imp.getStackSize() == 0) {
-			String said = opened.printed();
+			String said = readable(opened.printed());
 			throw new UnreadableImageException("ImageJ could not read this " + header.format()
-				+ (said.isEmpty() ? " (it gave no reason; the file may be corrupt or use an unsupported variant)"
-					: ": " + said));
+				+ (said.isEmpty() ? " (it gave no reason; " + CORRUPT + ")" : ": " + said));
 		}
 		return imp;
+	}
+
+	private static final String CORRUPT = "the file is corrupt or uses a variant ImageJ does not read";
+	/** A Java type name such as {@code java.lang.NullPointerException} or {@code IIOException}. */
+	private static final java.util.regex.Pattern EXCEPTION_NAME =
+		java.util.regex.Pattern.compile("\\b(?:[a-z_$][\\w$]*\\.)*[A-Z][\\w$]*(?:Exception|Error)\\b:?\\s*");
+
+	/** A decoder's text without Java type names and stack frames; empty when nothing readable is left. */
+	static String readable(String text) {
+		if (text == null) return "";
+		String s = text.replaceAll("\\s*at [\\w$.]+\\([^)]*\\);?", "");
+		s = EXCEPTION_NAME.matcher(s).replaceAll("").trim();
+		if (s.startsWith(";")) s = s.substring(1).trim();
+		// what is left of a raw exception (a null pointer's or an index's text) says nothing to a user
+		if (s.isEmpty() || s.contains("because \"") || s.matches("(?i).*index -?\\d+ out of bounds.*")
+			|| s.matches("-?\\d+")) return "";
+		return s;
 	}
 }

@@ -25,21 +25,35 @@ import java.util.function.Predicate;
  * (e.g. {@code raw/}, any folders, then {@code *.tif}).</li>
  * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
  * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
+ * <li>A sub-folder that cannot be read (permission denied, an I/O error) is listed with its reason, so that the
+ * batch reports it as failed instead of finding no files in it.</li>
  * </ul>
  */
 public final class InputScanner {
 
-	/** A file found, with the folder it was found under (null for a file given by name) and its path below it. */
+	/**
+	 * A file found, with the folder it was found under (null for a file given by name) and its path below it; or
+	 * a sub-folder that could not be read, with the reason ({@link #problem}).
+	 */
 	public static final class Found {
 		private final Path file;
 		private final Path root;
 		private final Path relative;
+		private final String problem;
 
 		public Found(Path file, Path root, Path relative) {
+			this(file, root, relative, null);
+		}
+
+		private Found(Path file, Path root, Path relative, String problem) {
 			this.file = file;
 			this.root = root;
 			this.relative = relative;
+			this.problem = problem;
 		}
+
+		/** Why this entry (a sub-folder, or a file) could not be read; null for a file to convolve. */
+		public String problem() { return problem; }
 
 		public Path file() { return file; }
 		public Path root() { return root; }
@@ -99,7 +113,7 @@ public final class InputScanner {
 			}
 			if (Files.isDirectory(in)) {
 				for (Found f : scanFolder(in, skip)) {
-					if (seen.add(f.file().toRealPath())) found.add(f);
+					if (f.problem() != null || seen.add(f.file().toRealPath())) found.add(f);
 				}
 			}
 			else if (seen.add(in.toRealPath())) {
@@ -131,6 +145,12 @@ public final class InputScanner {
 				@Override
 				public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
 					if (file.equals(root)) throw e;
+					if (hidden(file)) return FileVisitResult.CONTINUE;
+					// an unreadable sub-folder is a failure of its own, not silently no files
+					found.add(new Found(file, root, root.relativize(file), "cannot read this "
+						+ (Files.isDirectory(file) ? "folder" : "entry") + ": " + (e instanceof java.nio.file.AccessDeniedException
+							? "permission denied" : IoMessages.describe(e))
+						+ "; the files in it are not convolved"));
 					return FileVisitResult.CONTINUE;
 				}
 			});

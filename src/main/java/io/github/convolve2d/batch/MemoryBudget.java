@@ -39,6 +39,15 @@ public final class MemoryBudget {
 		return new Reservation(n);
 	}
 
+	/**
+	 * Like {@link #reserve}, but gives up after {@code millis}: returns null when the bytes did not become free
+	 * in time (so that a caller can look at a cancel flag between tries).
+	 */
+	public Reservation tryReserve(long bytes, long millis) throws InterruptedException {
+		int n = kibOf(bytes);
+		return kib.tryAcquire(n, millis, java.util.concurrent.TimeUnit.MILLISECONDS) ? new Reservation(n) : null;
+	}
+
 	private int kibOf(long bytes) {
 		return (int) Math.min(Math.max(1, (bytes + 1023) >> 10), totalKiB);
 	}

@@ -10,6 +10,7 @@ import io.github.convolve2d.batch.ConsoleCapture;
 import io.github.convolve2d.batch.InputScanner;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
+import io.github.convolve2d.batch.OutputStamp;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Activation;
@@ -37,7 +38,8 @@ import java.util.concurrent.Callable;
  * {@code batch}: convolves image files and folders with a kernel or a kernel bank and writes one 32-bit TIFF
  * of feature maps per input into an output folder, read and written with ImageJ's own I/O. Inputs are never
  * modified; each output appears whole or not at all; a bad file is reported and the others go on. Exit 0 when
- * all went well (existing outputs skipped count as well), 1 when some file failed, 2 for usage errors.
+ * all went well (existing outputs made with the same settings skipped count as well), 1 when some file failed or
+ * the run was interrupted ({@link Interruption}), 2 for usage errors.
  */
 @Command(name = "batch", mixinStandardHelpOptions = true, sortOptions = false,
 	description = { "Convolves image files (TIFF incl. 16/32-bit and stacks, PNG, JPEG, GIF, BMP) with a kernel or a "
@@ -45,9 +47,11 @@ import java.util.concurrent.Callable;
 		"Sub-folders are mirrored; stacks, channels (RGB -> 3 channels), calibration and slice labels are kept; "
 			+ "a bank gives one channel per kernel (input channel c, kernel k -> channel c*K+k), labelled with "
 			+ "the kernel's name.",
-		"Inputs are never modified; existing outputs are skipped (rerun to continue an interrupted run); each "
-			+ "output is written to a temporary file and renamed into place.",
-		"Exit codes: 0 all done, 1 some files failed (reasons on stderr), 2 usage error." },
+		"Inputs are never modified; an existing output made with the same settings is skipped (rerun to continue "
+			+ "an interrupted run), one made with other settings fails unless --overwrite, and a file Convolve 2D did "
+			+ "not write is never replaced; each output is written to a temporary file and renamed into place.",
+		"Exit codes: 0 all done, 1 some files failed (reasons on stderr) or the run was interrupted (Ctrl-C, "
+			+ "SIGTERM; the summary is printed), 2 usage error." },
 	footer = { "", "Example: batch -i sample-images -o out --preset sobel-x --preset sobel-y --mode same --border reflect" })
 public final class BatchCommand implements Callable<Integer> {
 
@@ -128,7 +132,9 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "cores).")
 	private Integer threads;
 
-	@Option(names = "--overwrite", description = "Replace existing outputs (default: skip them).")
+	@Option(names = "--overwrite", description = "Replace existing outputs that Convolve 2D wrote, whatever their "
+		+ "settings (default: skip those made with the same settings, fail on the others). A file Convolve 2D did "
+		+ "not write is never replaced.")
 	private boolean overwrite;
 
 	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
@@ -241,44 +247,68 @@ public final class BatchCommand implements Callable<Integer> {
 				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp" + (recursive ? ")"
 					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
 		}
-		if (dryRun) return dryRun(plan, out);
+		if (dryRun) return dryRun(plan, OutputStamp.of(filter, options), out);
 		checkWritable(plan.outputFolder());
 
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		BatchSummary summary;
-		try (ConsoleCapture capture = ConsoleCapture.install()) {
-			BatchRunner runner = new BatchRunner(filter, options, new AtomicTiffWriter(),
-				threadCount(), MemoryBudget.ofHeap(), overwrite, console);
-			summary = runner.run(plan.items());
+		AtomicTiffWriter writer = new AtomicTiffWriter();
+		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
+			console);
+		Interruption interruption = Interruption.install(runner, writer, err);
+		try {
+			try (ConsoleCapture capture = ConsoleCapture.install()) {
+				summary = runner.run(plan.items());
+			}
+			finally {
+				console.close();
+			}
+			int total = summary.total();
+			out.printf(Locale.ROOT, "%s: %d written, %d skipped (output exists), %d failed%s of %d files in %.1f s "
+				+ "(%.1f files/s); output folder %s%n", summary.interrupted() ? "interrupted" : "done",
+				summary.written(), summary.skipped(), summary.failed(), summary.interrupted() ? ", "
+					+ summary.notDone() + " not done" : "", total, summary.seconds(),
+				summary.seconds() > 0 ? (total - summary.notDone()) / summary.seconds() : 0.0,
+				console.display(plan.outputFolder()));
+			out.flush();
+			int code = summary.failed() > 0 || summary.interrupted() ? 1 : 0;
+			interruption.reported(code);
+			return code;
 		}
 		finally {
-			console.close();
+			interruption.remove();
 		}
-		int total = summary.written() + summary.skipped() + summary.failed();
-		out.printf(Locale.ROOT, "%s: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
-			+ "(%.1f files/s); output folder %s%n", summary.interrupted() ? "interrupted" : "done", summary.written(),
-			summary.skipped(), summary.failed(), total, summary.seconds(),
-			summary.seconds() > 0 ? total / summary.seconds() : 0.0, console.display(plan.outputFolder()));
-		out.flush();
-		return summary.failed() > 0 || summary.interrupted() ? 1 : 0;
 	}
 
-	private int dryRun(BatchPlan plan, PrintWriter out) {
+	private int dryRun(BatchPlan plan, OutputStamp stamp, PrintWriter out) {
 		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
 		int write = 0, skip = 0, bad = 0;
 		for (BatchItem item : plan.items()) {
 			String in = names.display(item.input()), to = names.display(item.output());
+			OutputStamp.Existing existing = item.problem() != null ? null : stamp.inspect(item.output());
 			if (item.problem() != null) {
 				bad++;
 				out.println("fail     " + in + ": " + item.problem());
 			}
-			else if (Files.exists(item.output()) && !overwrite) {
+			else if (existing == OutputStamp.Existing.NONE) {
+				write++;
+				out.println("write    " + in + " -> " + to);
+			}
+			else if (overwrite && (existing == OutputStamp.Existing.SAME_SETTINGS
+				|| existing == OutputStamp.Existing.OTHER_SETTINGS))
+			{
+				write++;
+				out.println("replace  " + in + " -> " + to);
+			}
+			else if (existing == OutputStamp.Existing.SAME_SETTINGS) {
 				skip++;
-				out.println("skip     " + in + " (" + to + " exists)");
+				out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
 			}
 			else {
-				write++;
-				out.println((Files.exists(item.output()) ? "replace  " : "write    ") + in + " -> " + to);
+				bad++;
+				out.println("fail     " + in + ": " + to + (existing == OutputStamp.Existing.OTHER_SETTINGS
+					? " exists, made with other settings" : existing == OutputStamp.Existing.FOLDER
+						? " is a folder" : " exists and was not written by Convolve 2D"));
 			}
 		}
 		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
@@ -290,7 +320,7 @@ public final class BatchCommand implements Callable<Integer> {
 	private void checkWritable(Path folder) {
 		try {
 			Files.createDirectories(folder);
-			Path probe = Files.createTempFile(folder, ".convolve2d-probe", AtomicTiffWriter.TEMP_SUFFIX);
+			Path probe = AtomicTiffWriter.createTemporary(folder);
 			Files.delete(probe);
 		}
 		catch (IOException e) {

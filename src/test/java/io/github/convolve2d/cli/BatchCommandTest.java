@@ -197,27 +197,65 @@ class BatchCommandTest {
 	}
 
 	@Test
-	void skipsExistingOutputsUnlessOverwriteAndIgnoresLeftoverTemporaryFiles() throws Exception {
+	void anExistingOutputIsSkippedOnlyWhenMadeWithTheSameSettingsAndLeftoverTemporaryFilesAreIgnored()
+		throws Exception
+	{
 		Path in = inputFolder("camera.png", "microaneurysms.png");
 		Path out = Files.createDirectories(tmp.resolve("out"));
-		byte[] old = "an older result".getBytes("UTF-8");
-		Files.write(out.resolve("camera.tif"), old);
-		Path leftover = AtomicTiffWriter.temporaryFor(out.resolve("microaneurysms.tif"));
-		Files.write(leftover, new byte[] { 'I', 'I', 42, 0, 1, 2 }); // half a TIFF from an interrupted run
+		Path leftover = out.resolve(AtomicTiffWriter.TEMP_PREFIX + "killed" + AtomicTiffWriter.TEMP_SUFFIX);
+		Files.write(leftover, new byte[] { 'I', 'I', 42, 0, 1, 2 }); // half a TIFF from a run killed with SIGKILL
 
-		Run r = run("batch", "-i", in, "-o", out, "--preset", "identity");
-		assertEquals(0, r.code, r.toString());
-		assertTrue(r.out.contains("1 written, 1 skipped"), r.toString());
-		assertArrayEquals(old, Files.readAllBytes(out.resolve("camera.tif")), "existing output kept");
-		assertFalse(Files.exists(leftover), "leftover temporary file replaced and gone");
-		assertEquals(2, files(out).size());
-		ImagePlus m = IJ.openImage(out.resolve("microaneurysms.tif").toString());
-		assertEquals(100, m.getWidth(), "the output is whole (valid 3×3 on 102×102)");
-
-		r = run("batch", "-i", in, "-o", out, "--preset", "identity", "--overwrite");
+		Run r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("2 written, 0 skipped"), r.toString());
-		assertEquals(510, IJ.openImage(out.resolve("camera.tif").toString()).getWidth());
+		Map<Path, byte[]> sobel = digests(out);
+		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("0 written, 2 skipped (output exists), 0 failed"), r.toString());
+
+		// another kernel: the Sobel outputs no longer match the command; reported, kept, and the run fails
+		r = run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.out.contains("0 written, 0 skipped (output exists), 2 failed"), r.toString());
+		assertTrue(r.err.contains("exists, made with other settings; --overwrite replaces it"), r.toString());
+		assertDigestsEqual(sobel, digests(out), "outputs made with other settings are kept");
+		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--border", "reflect", "--dry-run");
+		assertTrue(r.out.contains("exists, made with other settings") && r.out.contains("2 failing"), r.toString());
+		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--cval", "7", "--border", "reflect",
+			"--dry-run");
+		assertTrue(r.out.contains("2 failing"), "another border is another setting: " + r);
+
+		r = run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--overwrite");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("2 written, 0 skipped"), r.toString());
+		ImagePlus m = IJ.openImage(out.resolve("microaneurysms.tif").toString());
+		assertEquals("Laplacian 4-neighbour", m.getStack().getSliceLabel(1), "replaced by the new run's result");
+		assertTrue(Files.exists(leftover), "another run's temporary file is not touched");
+		assertEquals(3, Files.list(out).count(), "two outputs and the leftover, nothing else");
+	}
+
+	@Test
+	void overwriteNeverReplacesAFileConvolve2DDidNotWrite() throws Exception {
+		Path in = inputFolder("camera.png", "microaneurysms.png");
+		// the user's own files under the names the outputs would take: a TIFF written by ImageJ, and any bytes
+		IJ.save(IJ.openImage(in.resolve("camera.png").toString()), in.resolve("camera_c.tif").toString());
+		byte[] notes = "an older result".getBytes("UTF-8");
+		Files.write(in.resolve("microaneurysms_c.tif"), notes);
+		Map<Path, byte[]> before = digests(in);
+		Run r = run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite",
+			"--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.out.contains("0 written, 0 skipped (output exists), 2 failed"), r.toString());
+		assertTrue(r.err.contains("camera.png: its output " + in.resolve("camera_c.tif") + " exists and was not "
+			+ "written by Convolve 2D"), r.toString());
+		assertDigestsEqual(before, digests(in), "the user's files are left as they are");
+		r = run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite", "--dry-run");
+		assertTrue(r.out.contains("was not written by Convolve 2D") && r.out.contains("0 to write"), r.toString());
+	}
+
+	static void assertDigestsEqual(Map<Path, byte[]> expected, Map<Path, byte[]> actual, String message) {
+		assertEquals(expected.keySet(), actual.keySet(), message);
+		for (Path p : expected.keySet()) assertArrayEquals(expected.get(p), actual.get(p), message + ": " + p);
 	}
 
 	@Test

@@ -1,0 +1,123 @@
+package io.github.convolve2d.batch;
+
+import ij.ImagePlus;
+import ij.io.FileInfo;
+import ij.io.TiffDecoder;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.image.FeatureMapFilter;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * How a batch output records the settings it was made with, and what the batch makes of a file it finds at an
+ * output's path. Each output TIFF carries the property {@value #PROPERTY}: a SHA-256 of the kernels (names, sizes,
+ * exact values) and of the options that change the result (mode, border, cval under a constant border, stride,
+ * dilation, flip, normalize — not the method or the thread count). A file is <em>ours</em> when it is a TIFF
+ * holding that property, or the {@value #PROVENANCE} property every Convolve 2D result carries (the kernels, or a
+ * CNN layer's weights, bias and activation, come from {@link FeatureMapFilter#fingerprint}); only then may
+ * {@code --overwrite} replace it, and only when its stamp is this run's may a run skip it as done.
+ */
+public final class OutputStamp {
+
+	/** The TIFF (ImageJ) property holding the stamp. */
+	public static final String PROPERTY = "Convolve2D.settings";
+	/** The human-readable record of kernels and options that every Convolve 2D result carries. */
+	static final String PROVENANCE = "Convolve2D";
+
+	/** What lies at an output's path before it is written. */
+	public enum Existing {
+		/** Nothing. */
+		NONE,
+		/** Our output, made with this run's settings. */
+		SAME_SETTINGS,
+		/** Our output, made with other settings (or by a version that did not record them). */
+		OTHER_SETTINGS,
+		/** A file Convolve 2D did not write (or cannot be read as a TIFF): never replaced. */
+		NOT_OURS,
+		/** A folder. */
+		FOLDER
+	}
+
+	private final String value;
+
+	private OutputStamp(String value) {
+		this.value = value;
+	}
+
+	/** The stamp of outputs made with these kernels and options. */
+	public static OutputStamp of(List<Kernel> kernels, ConvolutionOptions o) {
+		return of(FeatureMapFilter.bank(kernels, o), o);
+	}
+
+	/**
+	 * The stamp of outputs made with this filter (a kernel bank or a CNN layer) and options; a filter without a
+	 * {@link FeatureMapFilter#fingerprint} gives a stamp that matches no file.
+	 */
+	public static OutputStamp of(FeatureMapFilter filter, ConvolutionOptions o) {
+		String fingerprint = filter.fingerprint();
+		if (fingerprint == null) return new OutputStamp("unknown:" + UUID.randomUUID());
+		StringBuilder sb = new StringBuilder("convolve2d-settings 1\n").append(fingerprint);
+		sb.append("mode ").append(o.mode().label()).append("\nborder ").append(o.border().label());
+		if (o.border().label().equals("constant")) sb.append("\ncval ").append(Double.doubleToLongBits(o.cval()));
+		sb.append("\nstride ").append(o.strideY()).append(',').append(o.strideX()).append("\ndilation ")
+			.append(o.dilationY()).append(',').append(o.dilationX()).append("\nflip ").append(o.flip())
+			.append("\nnormalize ").append(o.normalize());
+		try {
+			byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
+			StringBuilder hex = new StringBuilder("sha256:");
+			for (byte b : d) hex.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
+			return new OutputStamp(hex.toString());
+		}
+		catch (NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every JVM has SHA-256", e);
+		}
+	}
+
+	/** The stamp's text, as stored in the TIFF. */
+	public String value() {
+		return value;
+	}
+
+	/** Marks an output image with this stamp (before it is written). */
+	public void mark(ImagePlus output) {
+		output.setProp(PROPERTY, value);
+	}
+
+	/**
+	 * What lies at {@code file}: nothing, a folder, our output (with this run's settings or others), or a file
+	 * that is not ours. Reads at most the TIFF's header, after {@link TiffStructure} checked it.
+	 */
+	public Existing inspect(Path file) {
+		if (Files.isSymbolicLink(file)) return Existing.NOT_OURS; // the batch never writes links
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return Existing.NONE;
+		if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) return Existing.FOLDER;
+		String stamp = null;
+		boolean provenance = false;
+		try {
+			if (ImageFormat.of(file) != ImageFormat.TIFF) return Existing.NOT_OURS;
+			TiffStructure.check(file);
+			Path dir = file.toAbsolutePath().getParent();
+			FileInfo[] info = new TiffDecoder(dir + java.io.File.separator, file.getFileName().toString())
+				.getTiffInfo();
+			String[] props = info == null || info.length == 0 ? null : info[0].properties;
+			for (int i = 0; props != null && i + 1 < props.length; i += 2) {
+				if (PROPERTY.equals(props[i])) stamp = props[i + 1];
+				if (PROVENANCE.equals(props[i])) provenance = true;
+			}
+		}
+		catch (UnreadableImageException | IOException | RuntimeException e) {
+			return Existing.NOT_OURS;
+		}
+		if (stamp != null) return stamp.equals(value) ? Existing.SAME_SETTINGS : Existing.OTHER_SETTINGS;
+		return provenance ? Existing.OTHER_SETTINGS : Existing.NOT_OURS;
+	}
+}

@@ -1,0 +1,208 @@
+package io.github.convolve2d.batch;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * Checks a TIFF's structure before ImageJ's {@code TiffDecoder} reads it, so that a corrupt or hostile header
+ * gives one clear reason instead of a hang, a memory bomb or a raw exception: the chain of image directories
+ * (IFDs) is walked with a bound on its length and a check for loops, every directory and every value that ImageJ
+ * reads through an offset must lie inside the file, and the counts that size ImageJ's arrays (strips, ImageJ
+ * metadata) are checked against the file's length. The walk reads a few bytes per directory and entry and
+ * allocates nothing that grows with a value in the file.
+ * <p>
+ * What it does not judge: whether ImageJ supports the pixel format (ImageJ says so itself) and whether the pixel
+ * data fit the file (see {@link ImageHeader}).
+ */
+final class TiffStructure {
+
+	/** At most this many image directories (pages) are accepted; beyond it the file is refused, not read. */
+	static final int MAX_DIRECTORIES = 100_000;
+	/** ImageJ ignores a directory with more entries than this (and every page after it). */
+	static final int MAX_ENTRIES = 1000;
+
+	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, BITS_PER_SAMPLE = 258,
+		COLOR_MAP = 320, META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314,
+		TYPE_SHORT = 3;
+	/** Bytes per value of the TIFF field types 1–12 (index = type); unknown types are not read by ImageJ. */
+	private static final int[] TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8 };
+
+	private final FileChannel channel;
+	private final long size;
+	private final ByteOrder order;
+
+	private TiffStructure(FileChannel channel, long size, ByteOrder order) {
+		this.channel = channel;
+		this.size = size;
+		this.order = order;
+	}
+
+	/**
+	 * Walks the file's directories.
+	 *
+	 * @return the number of image directories
+	 * @throws UnreadableImageException with the reason when the structure is broken
+	 */
+	static int check(Path file) throws UnreadableImageException {
+		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+			long size = ch.size();
+			if (size < 8) throw corrupt("the file has only " + size + " bytes, less than a TIFF header");
+			ByteBuffer head = ByteBuffer.allocate(8);
+			readFully(ch, head, 0);
+			int b0 = head.get(0), b1 = head.get(1);
+			ByteOrder order = b0 == 'I' && b1 == 'I' ? ByteOrder.LITTLE_ENDIAN
+				: b0 == 'M' && b1 == 'M' ? ByteOrder.BIG_ENDIAN : null;
+			if (order == null) throw corrupt("it does not start with a TIFF byte order mark (II or MM)");
+			head.order(order);
+			if (head.getShort(2) != 42) throw corrupt("its header lacks the TIFF number 42");
+			return new TiffStructure(ch, size, order).walk(head.getInt(4) & 0xffffffffL);
+		}
+		catch (EOFException e) {
+			throw corrupt("it ends in the middle of its header");
+		}
+		catch (IOException e) {
+			throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+		}
+	}
+
+	private int walk(long first) throws IOException, UnreadableImageException {
+		Set<Long> seen = new HashSet<>();
+		long offset = first;
+		int count = 0;
+		if (offset == 0) throw corrupt("its header points to no image directory");
+		while (offset != 0) {
+			if (!seen.add(offset)) {
+				throw corrupt("its chain of image directories loops back to byte " + offset
+					+ " (a self-referencing IFD offset)");
+			}
+			if (++count > MAX_DIRECTORIES) {
+				throw corrupt("it has more than " + MAX_DIRECTORIES + " image directories (pages); the batch reads at "
+					+ "most " + MAX_DIRECTORIES);
+			}
+			offset = directory(offset, count);
+		}
+		return count;
+	}
+
+	/** Checks one directory; returns the offset of the next (0 at the end). */
+	private long directory(long at, int number) throws IOException, UnreadableImageException {
+		String where = "image directory " + number + " (at byte " + at + ")";
+		if (at < 8 || at + 2 > size) {
+			throw corrupt(where + " lies outside the file of " + size + " bytes");
+		}
+		int entries = read(at, 2).getShort() & 0xffff;
+		if (entries < 1 || entries > MAX_ENTRIES) {
+			throw corrupt(where + " claims " + entries + " entries (ImageJ reads 1 to " + MAX_ENTRIES + ")");
+		}
+		long end = at + 2 + 12L * entries + 4;
+		if (end > size) throw corrupt(where + " with " + entries + " entries runs past the end of the file");
+		ByteBuffer b = read(at + 2, 12 * entries + 4);
+		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
+		for (int i = 0; i < entries; i++) {
+			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
+			long n = b.getInt() & 0xffffffffL;
+			int raw = b.getInt();
+			long value = raw & 0xffffffffL;
+			if (type == TYPE_SHORT && n == 1) value = (order == ByteOrder.LITTLE_ENDIAN ? raw : raw >>> 16) & 0xffff;
+			String entry = where + ", tag " + tag;
+			// an unknown type counts as 1 byte per value: ImageJ reads strings through offsets whatever the type
+			long bytes = n * (type > 0 && type < TYPE_BYTES.length ? TYPE_BYTES[type] : 1);
+			if (bytes > 4) within(entry, value, bytes);
+			switch (tag) {
+				case STRIP_OFFSETS:
+					if (n == 0) throw corrupt(where + " lists no strips of pixel data");
+					// ImageJ reads several strip offsets as 4-byte values whatever their declared type
+					if (n > 1) within(entry, value, 4 * n);
+					strips = n;
+					break;
+				case STRIP_BYTE_COUNTS:
+					if (n == 0) throw corrupt(where + " lists no strip lengths");
+					if (n > 1) within(entry, value, (type == TYPE_SHORT ? 2 : 4) * n);
+					stripCounts = n;
+					break;
+				case BITS_PER_SAMPLE:
+					if (n == 3) within(entry, value, 2);
+					break;
+				case COLOR_MAP:
+					if (n == 768) within(entry, value, 1536);
+					break;
+				case NIH_IMAGE_HEADER:
+					if (n == 256) within(entry, value, 284);
+					break;
+				case META_DATA_BYTE_COUNTS:
+					within(entry, value, 4 * n);
+					metaCounts = n;
+					metaCountsAt = value;
+					break;
+				case META_DATA:
+					metaBytes = n;
+					metaAt = value;
+					break;
+				default:
+			}
+		}
+		if (strips > 0 && stripCounts > 0 && strips != stripCounts) {
+			throw corrupt(where + " lists " + strips + " strip offsets but " + stripCounts + " strip lengths");
+		}
+		if (metaCounts > 0) imageJMetadata(where, metaCountsAt, metaCounts, metaAt, Math.max(0, metaBytes));
+		return b.getInt() & 0xffffffffL;
+	}
+
+	/**
+	 * ImageJ's own metadata (slice labels, info, properties, LUTs, ROIs): a table of byte counts that ImageJ
+	 * allocates and reads one by one, so each count must be non-negative and all of them fit the metadata block.
+	 */
+	private void imageJMetadata(String where, long countsAt, long n, long at, long bytes)
+		throws IOException, UnreadableImageException
+	{
+		if (bytes > 0) within(where + ", ImageJ metadata", at, bytes);
+		long sum = 0;
+		for (long done = 0; done < n; ) {
+			int chunk = (int) Math.min(n - done, 1 << 14);
+			ByteBuffer counts = read(countsAt + 4 * done, 4 * chunk);
+			for (int i = 0; i < chunk; i++) {
+				long c = counts.getInt();
+				if (c < 0) throw corrupt(where + ": its ImageJ metadata lists a negative length");
+				sum += c;
+			}
+			done += chunk;
+		}
+		if (sum > bytes) {
+			throw corrupt(where + ": its ImageJ metadata lists " + sum + " bytes but holds " + bytes);
+		}
+	}
+
+	private void within(String what, long offset, long bytes) throws UnreadableImageException {
+		if (offset + bytes > size || offset < 0) {
+			throw corrupt(what + ": its " + bytes + " bytes of values at byte " + offset + " lie beyond the end of the "
+				+ "file (" + size + " bytes)");
+		}
+	}
+
+	private ByteBuffer read(long at, int bytes) throws IOException {
+		ByteBuffer b = ByteBuffer.allocate(bytes).order(order);
+		readFully(channel, b, at);
+		b.flip();
+		return b;
+	}
+
+	private static void readFully(FileChannel ch, ByteBuffer b, long at) throws IOException {
+		long pos = at;
+		while (b.hasRemaining()) {
+			int n = ch.read(b, pos);
+			if (n < 0) throw new EOFException();
+			pos += n;
+		}
+	}
+
+	private static UnreadableImageException corrupt(String reason) {
+		return new UnreadableImageException("corrupt TIFF: " + reason);
+	}
+}
