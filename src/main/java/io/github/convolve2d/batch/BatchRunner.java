@@ -42,7 +42,9 @@ import java.util.function.Consumer;
  * since the files already keep the cores busy.
  * <p>
  * {@link #cancel} (from any thread, e.g. a shutdown hook on Ctrl-C) stops the run: no new file starts, the
- * convolutions in flight stop, nothing more is written, and {@link #run} returns an interrupted summary.
+ * convolutions in flight stop, nothing more is written, and {@link #run} returns an interrupted summary. The
+ * runner registers no shutdown hook of its own: a hook that deleted temporary files while their writes go on
+ * would fail those files; the command line's hook cancels, waits, and cleans up only what did not stop.
  */
 public final class BatchRunner {
 
@@ -137,7 +139,6 @@ public final class BatchRunner {
 		});
 		Semaphore slots = new Semaphore(workers);
 		boolean interrupted = false;
-		writer.addShutdownHook();
 		try {
 			for (BatchItem item : items) {
 				if (stopping()) break;
@@ -183,9 +184,6 @@ public final class BatchRunner {
 			cancel();
 			pool.shutdownNow();
 			Thread.currentThread().interrupt();
-		}
-		finally {
-			writer.removeShutdownHook();
 		}
 		interrupted = stopping();
 		return new BatchSummary(written.get(), skipped.get(), failures, items.size(), System.nanoTime() - start,
