@@ -3,6 +3,7 @@ package io.github.convolve2d.batch;
 import io.github.convolve2d.core.UserException;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -112,6 +113,11 @@ public final class BatchPlan {
 				items.add(new BatchItem(f.file(), out.resolve(relative).normalize(), f.problem()));
 				continue;
 			}
+			String unusable = unusableName(f.file());
+			if (unusable != null) {
+				items.add(new BatchItem(f.file(), out, unusable));
+				continue;
+			}
 			String name = relative.getFileName().toString();
 			int dot = name.lastIndexOf('.');
 			String base = dot > 0 ? name.substring(0, dot) : name;
@@ -129,6 +135,38 @@ public final class BatchPlan {
 			items.add(new BatchItem(f.file(), target, problem));
 		}
 		return items;
+	}
+
+	/**
+	 * Why a path found in a folder cannot be used, or null. Java names files by text and turns it into bytes with
+	 * the locale's file name encoding; a name whose bytes do not survive that round trip (a UTF-8 name under
+	 * {@code LANG=C}, a Latin-1 name under a UTF-8 locale) can be listed but not opened by ImageJ nor given an
+	 * output name, so it fails alone with this reason instead of stopping the whole batch.
+	 */
+	static String unusableName(Path file) {
+		boolean same;
+		try {
+			same = file.getFileSystem().getPath(file.toString()).equals(file);
+		}
+		catch (InvalidPathException e) {
+			same = false;
+		}
+		if (same) return null;
+		return fileNamesAreUtf8() ? "its name is not valid UTF-8 (perhaps Latin-1), so it cannot be opened by name; "
+			+ "rename it (e.g. convmv -f latin1 -t utf8)" : "its name " + NOT_IN_ENCODING;
+	}
+
+	/** The reason, after "its name" or "the name", why this locale cannot express a name, and what to do. */
+	public static final String NOT_IN_ENCODING = "holds characters that this locale's file name encoding ("
+		+ fileNameEncoding() + ", from LANG/LC_ALL) cannot express; run under a UTF-8 locale (e.g. LANG=C.UTF-8) or "
+		+ "rename it";
+
+	private static String fileNameEncoding() {
+		return System.getProperty("sun.jnu.encoding", java.nio.charset.Charset.defaultCharset().name());
+	}
+
+	private static boolean fileNamesAreUtf8() {
+		return fileNameEncoding().replace("-", "").equalsIgnoreCase("UTF8");
 	}
 
 	/** Whether a file name is that of an output of a batch with this (non-empty) suffix, which scans skip. */

@@ -30,6 +30,7 @@ public final class Main implements Runnable {
 	/** Builds the command line with its sub-commands; used by {@link #main} and by tests. */
 	public static CommandLine commandLine() {
 		CommandLine cli = new CommandLine(new Main());
+		cli.registerConverter(java.nio.file.Path.class, new PathConverter());
 		// a usage error prints its message and where to find help, not the whole option list that buries it
 		cli.setParameterExceptionHandler((e, args) -> {
 			CommandLine failed = e.getCommandLine();

@@ -10,7 +10,10 @@ import java.nio.file.Paths;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 
 import static io.github.convolve2d.cli.BatchCommandTest.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -80,5 +83,63 @@ class HostileInputsTest {
 			in.toFile().setReadable(true, false);
 			in.toFile().setExecutable(true, false);
 		}
+	}
+
+	@Test
+	void nonAsciiAndLatin1NamesFailAloneWithAReasonUnderLangCAndLatin1UnderUtf8() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("plain.png"));
+		// names as raw bytes, made by the shell: this JVM's own locale may not express them
+		Process sh = new ProcessBuilder("sh", "-c", "cp plain.png \"$(printf 'caf\\303\\251.png')\" && "
+			+ "cp plain.png \"$(printf 'latin\\351.png')\"").directory(in.toFile()).inheritIO().start();
+		assertEquals(0, sh.waitFor());
+		String c = "its name holds characters that this locale's file name encoding (ANSI_X3.4-1968, from LANG/LC_ALL) "
+			+ "cannot express; run under a UTF-8 locale (e.g. LANG=C.UTF-8) or rename it";
+		Map<String, String> env = new HashMap<>();
+		env.put("LANG", "C");
+		env.put("LC_ALL", "C");
+		ChildCli child = ChildCli.start(Collections.emptyList(), env, "batch", "-i", in, "-o", tmp.resolve("out"),
+			"--preset", "box-3", "--progress", "lines");
+		assertEquals(1, child.waitFor(120), child.toString());
+		assertEquals(2, child.err().split(Pattern.quote(c), -1).length - 1, "each name has its reason: " + child);
+		assertTrue(child.out().contains("1 written, 0 skipped (output exists), 2 failed of 3 files"), child.toString());
+
+		env.put("LANG", "C.UTF-8");
+		env.put("LC_ALL", "C.UTF-8");
+		child = ChildCli.start(Collections.emptyList(), env, "batch", "-i", in, "-o", tmp.resolve("out8"),
+			"--preset", "box-3", "--progress", "lines");
+		assertEquals(1, child.waitFor(120), child.toString());
+		assertTrue(child.err().contains(".png: its name is not valid UTF-8 (perhaps Latin-1), so it cannot be "
+			+ "opened by name; rename it"), child.toString());
+		assertTrue(child.out().contains("2 written, 0 skipped (output exists), 1 failed of 3 files"), child.toString());
+		assertTrue(child.err().contains("written " + tmp.resolve("out8") + "/caf\u00e9.tif"), child.toString());
+
+		env.put("LANG", "C");
+		env.put("LC_ALL", "C");
+		child = ChildCli.start(Collections.emptyList(), env, "batch", "-i", "caf\u00e9.png", "-o", tmp.resolve("o"),
+			"--preset", "box-3");
+		assertEquals(2, child.waitFor(120), child.toString());
+		assertTrue(child.err().contains("(FILE|DIR): the name 'caf") && child.err().contains("' " + c.substring(9)),
+			"an argument the locale cannot express is a usage error with the reason: " + child);
+	}
+
+	@Test
+	void namesOf241To255BytesAreWrittenTheTemporaryNameStaysShort() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (int bytes : new int[] { 241, 250, 255 }) {
+			String name = "n".repeat(bytes - 4 - 3) + bytes + ".png";
+			assertEquals(bytes, name.length());
+			Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve(name));
+		}
+		Path out = tmp.resolve("out");
+		BatchCommandTest.Run r = run("batch", "-i", in, "-o", out, "--preset", "box-3");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("3 written"), r.toString());
+		assertTrue(Files.exists(out.resolve("n".repeat(248) + "255.tif")), r.toString());
+		r = run("batch", "-i", in, "-o", out, "--suffix", "_c", "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("255.png: cannot write") && r.err.contains("File name too long"),
+			"an output name beyond 255 bytes fails alone with the system's reason: " + r);
+		assertTrue(r.out.contains("2 written"), r.toString());
 	}
 }
