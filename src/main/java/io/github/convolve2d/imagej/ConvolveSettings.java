@@ -61,6 +61,14 @@ public final class ConvolveSettings {
 			}
 		}
 		KernelBank bank = KernelBank.of(o.asMap().get("preset"), o.asMap().get("kernel"), o.asMap().get("name"));
+		return new ConvolveSettings(bank, readOptions(o), o.flag("stack"));
+	}
+
+	/**
+	 * The convolution options among macro options ({@code mode border cval stride dilation method flip
+	 * normalize}), the plugin's defaults for those left out; shared by the plugin's commands.
+	 */
+	static ConvolutionOptions readOptions(MacroOptions o) {
 		ConvolutionOptions.Builder b = DEFAULT_OPTIONS.toBuilder();
 		if (o.has("mode")) b.mode(o.get("mode", ""));
 		if (o.has("border")) b.border(o.get("border", ""));
@@ -69,7 +77,19 @@ public final class ConvolveSettings {
 		if (o.has("dilation")) b.dilation(o.get("dilation", ""));
 		if (o.has("method")) b.method(o.get("method", ""));
 		b.flip(o.flag("flip")).normalize(o.flag("normalize"));
-		return new ConvolveSettings(bank, b.build(), o.flag("stack"));
+		return b.build();
+	}
+
+	/** Writes the options as {@link #readOptions} reads them, in the recorded order; {@code method} only when forced. */
+	static void writeOptions(ConvolutionOptions options, Map<String, String> m) {
+		m.put("mode", options.mode().label());
+		m.put("border", options.border().label());
+		m.put("cval", format(options.cval()));
+		m.put("stride", pair(options.strideY(), options.strideX()));
+		m.put("dilation", pair(options.dilationY(), options.dilationX()));
+		if (options.method() != Method.AUTO) m.put("method", options.method().label());
+		if (options.flip()) m.put("flip", null);
+		if (options.normalize()) m.put("normalize", null);
 	}
 
 	/** Reads settings from an options string such as {@code "preset=[Sobel X] mode=same stack"}. */
@@ -89,14 +109,7 @@ public final class ConvolveSettings {
 		m.put("preset", kernels.presetText());
 		if (!kernels.allPresets()) m.put("kernel", kernels.kernelLine());
 		if (kernels.nameText() != null) m.put("name", kernels.nameText());
-		m.put("mode", options.mode().label());
-		m.put("border", options.border().label());
-		m.put("cval", format(options.cval()));
-		m.put("stride", pair(options.strideY(), options.strideX()));
-		m.put("dilation", pair(options.dilationY(), options.dilationX()));
-		if (options.method() != Method.AUTO) m.put("method", options.method().label());
-		if (options.flip()) m.put("flip", null);
-		if (options.normalize()) m.put("normalize", null);
+		writeOptions(options, m);
 		if (allPlanes) m.put("stack", null);
 		return MacroOptions.of(m);
 	}

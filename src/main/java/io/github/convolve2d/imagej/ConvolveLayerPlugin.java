@@ -1,0 +1,150 @@
+package io.github.convolve2d.imagej;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.Macro;
+import ij.Prefs;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.PlugIn;
+import ij.plugin.frame.Recorder;
+import io.github.convolve2d.core.Border;
+import io.github.convolve2d.core.Labelled;
+import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.image.LayerMaps;
+import io.github.convolve2d.image.Planes;
+
+import java.awt.GraphicsEnvironment;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+
+/**
+ * Process › Filters › Convolve 2D layer...: applies a CNN convolution layer, weights from a {@code .npy} or
+ * {@code .json} file ({@code O × C/groups × kh × kw}, as saved from PyTorch), to the current image: its channels
+ * (red, green and blue for RGB) are the layer's input, and the {@code O} feature maps open as a new 32-bit image
+ * ({@link LayerMaps}). The source image is never changed.
+ * <p>
+ * Macro: {@code run("Convolve 2D layer...", "weights=[/path/conv1.npy] bias=[/path/conv1-bias.npy] relu
+ * mode=same")} (keys in {@link LayerSettings}); a dialog run is recorded as such a line. A separate command
+ * from "Convolve 2D...", whose kernels are typed or chosen, because a layer's weights always come from a file.
+ */
+public class ConvolveLayerPlugin implements PlugIn {
+
+	/** The menu command, as registered in plugins.config. */
+	public static final String COMMAND = "Convolve 2D layer...";
+
+	private static final String PREFS_KEY = "convolve2d.layer";
+
+	@Override
+	public void run(String arg) {
+		ImagePlus imp = WindowManager.getCurrentImage();
+		if (imp == null) {
+			UserMessages.error("no image is open; open an image first (File > Open...)");
+			return;
+		}
+		String macro = Macro.getOptions();
+		try {
+			LayerSettings settings = macro != null ? LayerSettings.fromMacro(macro) : fromDialog();
+			if (settings == null) return; // cancelled
+			if (!imp.lock()) return;
+			ImagePlus result;
+			try {
+				result = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+			}
+			finally {
+				imp.unlock();
+			}
+			result.setTitle(WindowManager.makeUniqueName(result.getTitle()));
+			result.show();
+			IJ.showProgress(1.0);
+		}
+		catch (UserException e) {
+			IJ.showProgress(1.0);
+			UserMessages.error(e.getMessage());
+		}
+		catch (OutOfMemoryError e) {
+			IJ.showProgress(1.0);
+			UserMessages.error("not enough memory to finish; no result was made. Give ImageJ more memory (Edit >"
+				+ " Options > Memory & Threads), or convolve fewer slices");
+		}
+		catch (CancellationException e) {
+			IJ.showProgress(1.0);
+			IJ.showStatus(UserMessages.TITLE + " cancelled; no result");
+			if (macro != null) UserMessages.error("cancelled (Escape pressed); no result");
+		}
+		catch (RuntimeException e) {
+			IJ.showProgress(1.0);
+			UserMessages.bug(e);
+		}
+	}
+
+	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */
+	private static LayerSettings fromDialog() {
+		if (GraphicsEnvironment.isHeadless()) {
+			throw new UserException("no options given and there is no display for the dialog; call it from a macro,"
+				+ " e.g. run(\"" + COMMAND + "\", \"weights=[/path/conv1.npy] relu\")");
+		}
+		MacroOptions start = MacroOptions.parse(Prefs.get(PREFS_KEY, "mode=same border=replicate"));
+		while (true) {
+			MacroOptions chosen = dialog(start);
+			if (chosen == null) {
+				Recorder.setCommand(null);
+				return null;
+			}
+			try {
+				LayerSettings settings = LayerSettings.from(chosen);
+				Prefs.set(PREFS_KEY, settings.toMacroOptions().toString());
+				if (Recorder.record) {
+					Recorder.resetCommandOptions();
+					for (Map.Entry<String, String> e : settings.toMacroOptions().asMap().entrySet()) {
+						if (e.getValue() == null) Recorder.recordOption(e.getKey());
+						else Recorder.recordOption(e.getKey(), e.getValue());
+					}
+				}
+				return settings;
+			}
+			catch (UserException e) {
+				IJ.error(UserMessages.TITLE, e.getMessage());
+				start = chosen;
+			}
+		}
+	}
+
+	/** The dialog, starting from {@code o}; its values as macro options, or null when cancelled. */
+	private static MacroOptions dialog(MacroOptions o) {
+		GenericDialog gd = new GenericDialog("Convolve 2D layer");
+		gd.addFileField("Weights (.npy or .json)", o.get("weights", ""), 40);
+		gd.addFileField("Bias (optional)", o.get("bias", ""), 40);
+		gd.addStringField("Groups", o.get("groups", "1"), 4);
+		gd.addCheckbox("ReLU", o.flag("relu"));
+		List<String> modes = Labelled.labels(Mode.class), borders = Labelled.labels(Border.class);
+		gd.addChoice("Mode", modes.toArray(new String[0]), o.get("mode", "same"));
+		gd.addChoice("Border", borders.toArray(new String[0]), o.get("border", "replicate"));
+		gd.addStringField("Cval", o.get("cval", "0"), 6);
+		gd.addStringField("Stride", o.get("stride", "1"), 6);
+		gd.addStringField("Dilation", o.get("dilation", "1"), 6);
+		gd.addCheckbox("Flip (true convolution)", o.flag("flip"));
+		gd.addCheckbox("Every slice and frame", o.flag("stack"));
+		gd.showDialog();
+		if (gd.wasCanceled()) return null;
+		Map<String, String> m = new LinkedHashMap<>();
+		m.put("weights", gd.getNextString());
+		String bias = gd.getNextString().trim();
+		if (!bias.isEmpty()) m.put("bias", bias);
+		m.put("groups", gd.getNextString());
+		if (gd.getNextBoolean()) m.put("relu", null);
+		m.put("mode", gd.getNextChoice());
+		m.put("border", gd.getNextChoice());
+		m.put("cval", gd.getNextString());
+		m.put("stride", gd.getNextString());
+		m.put("dilation", gd.getNextString());
+		if (gd.getNextBoolean()) m.put("flip", null);
+		if (gd.getNextBoolean()) m.put("stack", null);
+		return MacroOptions.of(m);
+	}
+}

@@ -1,0 +1,94 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.macro.Interpreter;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.LayerMaps;
+import io.github.convolve2d.image.Planes;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+/**
+ * "Convolve 2D layer..." run by macros in a headless JVM: the recorded options replay to the image engine's
+ * layer feature maps of an RGB sample, and mistakes print one line and stop the macro.
+ */
+class LayerPluginTest {
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	private static String fixture(String name) throws Exception {
+		Path p = Paths.get(LayerPluginTest.class.getResource("/io/github/convolve2d/kernel/" + name).toURI());
+		return p.toString();
+	}
+
+	@Test
+	void macroLineGivesTheEnginesLayerMapsOfAnRgbImage() throws Exception {
+		LayerSettings settings = LayerSettings.fromMacro("weights=[" + fixture("weights-le-f8.npy") + "] bias=["
+			+ fixture("bias.npy") + "] relu mode=valid border=wrap stride=2");
+		String recorded = settings.toMacroOptions().toString();
+		assertTrue(recorded.startsWith("weights=") && recorded.contains(" relu mode=valid border=wrap cval=0 stride=2"
+			+ " dilation=1"), recorded);
+		assertEquals(recorded, LayerSettings.fromMacro(recorded).toMacroOptions().toString(), "replays to itself");
+
+		ImagePlus imp = HeadlessImageJ.open("ihc.png");
+		ImagePlus expected = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+			settings.options().toBuilder().threads(1).build(), Planes.ALL, ProgressListener.NONE);
+		String macro = "open('" + HeadlessImageJ.SAMPLES.resolve("ihc.png") + "');\n"
+			+ "run(\"" + ConvolveLayerPlugin.COMMAND + "\", \"" + recorded.replace("\\", "\\\\") + "\");\n"
+			+ "return getTitle() + ' ' + nSlices + ' ' + getWidth();";
+		assertEquals("ihc-weights-le-f8 2 256", HeadlessImageJ.runMacro(macro));
+		ImagePlus replay = Interpreter.getLastBatchModeImage();
+		assertEquals(2, replay.getNChannels());
+		assertEquals("feature 1", replay.getStack().getSliceLabel(1));
+		for (int n = 1; n <= 2; n++) {
+			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) replay.getStack().getPixels(n),
+				"feature " + n);
+		}
+	}
+
+	@Test
+	void mistakesPrintOneLineAndStopTheMacro() throws Exception {
+		String grey = HeadlessImageJ.SAMPLES.resolve("microaneurysms.png").toString();
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("weights-le-f4.npy")
+			+ "]');", "expect 3 input channels but the image has 1");
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'relu');", "no weights file given");
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[/no/such.npy]');",
+			"no such file");
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("int32.npy")
+			+ "]');", "float32 or float64");
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("bias.npy")
+			+ "] preset=sobel-x');", "unknown option 'preset'");
+	}
+
+	private static void assertOneLineAndStopped(String macro, String message) throws Exception {
+		PrintStream out = System.out;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		String ret;
+		try {
+			System.setOut(new PrintStream(captured, true, "UTF-8"));
+			ret = HeadlessImageJ.runMacro(macro + " print('went on'); return 'finished';");
+		}
+		finally {
+			System.setOut(out);
+		}
+		String printed = new String(captured.toByteArray(), StandardCharsets.UTF_8);
+		assertTrue(printed.contains("Convolve 2D: ") && printed.contains(message), macro + ": printed " + printed);
+		assertFalse(printed.contains("went on") || "finished".equals(ret), macro + ": the macro went on");
+		assertFalse(printed.contains("Exception"), macro + ": a stack trace was printed: " + printed);
+		assertEquals(1, printed.trim().split("\n").length, macro + ": one line, got " + printed);
+	}
+}
