@@ -56,7 +56,7 @@ public final class ConvolutionGeometry {
 			throw new UserException("kernel " + kernelWidth + "×" + kernelHeight + " (width×height)" + spans
 				+ " but the image is " + imageWidth + "×" + imageHeight
 				+ "; valid mode needs the kernel to fit inside the image: use mode=same or mode=full, "
-				+ "a smaller kernel" + (spans.isEmpty() ? "" : " or less dilation"));
+				+ (spans.isEmpty() ? "or a smaller kernel" : "a smaller kernel or less dilation"));
 		}
 		anchorX = mode.anchor(extentX, o.flip());
 		anchorY = mode.anchor(extentY, o.flip());

@@ -102,7 +102,7 @@ class JsonCommandTest {
 		Run r = json("[{\"input\": [[1,2]], \"kernel\": [[1,2,3]]}, {\"input\": [[1]], \"kernel\": [[3]]}]");
 		assertEquals(1, r.exit);
 		assertEquals("[{\"error\":\"kernel 3×1 (width×height) but the image is 2×1; valid mode needs the kernel to fit"
-			+ " inside the image: use mode=same or mode=full, a smaller kernel\"},{\"output\":[[3]]}]", r.out);
+			+ " inside the image: use mode=same or mode=full, or a smaller kernel\"},{\"output\":[[3]]}]", r.out);
 	}
 
 	@Test
