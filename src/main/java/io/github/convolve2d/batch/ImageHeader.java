@@ -144,9 +144,10 @@ public final class ImageHeader {
 		}
 	}
 
+	/** A decoder's reason in words: its own text for an I/O error, never a raw exception's text or type name. */
 	private static String message(Exception e) {
-		String m = e.getMessage();
-		return m == null || m.isEmpty() ? e.getClass().getSimpleName() : m.replace('\n', ' ');
+		String m = e instanceof IOException ? ImageJReader.readable(e.getMessage()).replace('\n', ' ') : "";
+		return m.isEmpty() ? "its header is corrupt or uses a variant that cannot be read" : m;
 	}
 
 	public ImageFormat format() { return format; }

@@ -60,7 +60,7 @@ public final class ImageJReader {
 		s = EXCEPTION_NAME.matcher(s).replaceAll("").trim();
 		if (s.startsWith(";")) s = s.substring(1).trim();
 		// what is left of a raw exception (a null pointer's or an index's text) says nothing to a user
-		if (s.isEmpty() || s.contains("because \"") || s.matches("(?i).*index -?\\d+ out of bounds.*")
+		if (s.isEmpty() || s.contains("because \"") || s.matches("(?i).*-?\\d+ out of bounds.*")
 			|| s.matches("-?\\d+")) return "";
 		return s;
 	}
