@@ -12,6 +12,7 @@ import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.batch.OutputStamp;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.LayerWeights;
@@ -357,7 +358,7 @@ public final class BatchCommand implements Callable<Integer> {
 				else kernels.add(KernelParser.parse(s.text, texts > 1 ? "kernel " + ++n : "kernel"));
 			}
 			catch (UserException e) {
-				throw usage((s.text != null ? "--kernel '" + s.text + "': " : "") + e.getMessage());
+				throw usage((s.text != null ? "--kernel '" + Excerpt.of(s.text) + "': " : "") + e.getMessage());
 			}
 		}
 		return kernels;

@@ -2,12 +2,14 @@ package io.github.convolve2d.cli;
 
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -141,7 +143,9 @@ final class BenchCommand implements Callable<Integer> {
 				s.add(Section.valueOf(name.trim().toUpperCase(Locale.ROOT)));
 			}
 			catch (IllegalArgumentException e) {
-				check(false, "--sections: unknown section '" + name + "'; choose from large, small, bank, first");
+				check(false, "--sections: unknown section '" + Excerpt.of(name) + "'"
+					+ Suggestions.didYouMean(name, List.of("large", "small", "bank", "first"))
+					+ "; choose from large, small, bank, first");
 			}
 		}
 		return s;

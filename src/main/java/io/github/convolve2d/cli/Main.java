@@ -3,8 +3,6 @@ package io.github.convolve2d.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-import java.io.PrintWriter;
-
 /**
  * The {@code convolve2d} command line: {@code java -jar convolve2d-cli.jar <command> ...}. Each sub-command is
  * its own class; this one only wires them together. Exit codes: 0 success, 1 some work failed, 2 usage error.
@@ -31,16 +29,8 @@ public final class Main implements Runnable {
 	public static CommandLine commandLine() {
 		CommandLine cli = new CommandLine(new Main());
 		cli.registerConverter(java.nio.file.Path.class, new PathConverter());
-		// a usage error prints its message and where to find help, not the whole option list that buries it
-		cli.setParameterExceptionHandler((e, args) -> {
-			CommandLine failed = e.getCommandLine();
-			PrintWriter err = failed.getErr();
-			err.println(failed.getColorScheme().errorText(e.getMessage()));
-			CommandLine.UnmatchedArgumentException.printSuggestions(e, err);
-			err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
-			err.flush();
-			return failed.getCommandSpec().exitCodeOnInvalidInput();
-		});
+		// a usage error prints a short message and where to find help, not the whole option list that buries it
+		cli.setParameterExceptionHandler(UsageErrors::handle);
 		return cli;
 	}
 

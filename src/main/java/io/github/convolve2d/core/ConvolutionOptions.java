@@ -222,7 +222,7 @@ public final class ConvolutionOptions {
 				parts = new String[0];
 			}
 			if (parts.length == 0) {
-				throw new UserException(what + " '" + t + "' is not understood; give one whole number (e.g. 2)"
+				throw new UserException(what + " '" + Excerpt.of(t) + "' is not understood; give one whole number (e.g. 2)"
 					+ " or two for rows and columns (e.g. 2,1)");
 			}
 			return parts.length == 1 ? new int[] { v[0], v[0] } : v;

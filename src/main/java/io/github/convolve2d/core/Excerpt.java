@@ -18,9 +18,14 @@ public final class Excerpt {
 	 * {@code "… (N characters)"}; line breaks and other control characters show as {@code ⏎} or a space.
 	 */
 	public static String of(String text) {
+		return of(text, MAX);
+	}
+
+	/** As {@link #of(String)} for at most {@code max} characters (a file path may deserve more than a value). */
+	public static String of(String text, int max) {
 		if (text == null) return "null";
-		boolean cut = text.length() > MAX;
-		int end = cut ? MAX - 10 : text.length();
+		boolean cut = text.length() > max;
+		int end = cut ? Math.max(1, max - 10) : text.length();
 		if (cut && Character.isHighSurrogate(text.charAt(end - 1))) end--;
 		StringBuilder sb = new StringBuilder(end + 24);
 		for (int i = 0; i < end; i++) {

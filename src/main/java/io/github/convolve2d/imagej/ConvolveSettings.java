@@ -2,6 +2,8 @@ package io.github.convolve2d.imagej;
 
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Border;
+import io.github.convolve2d.core.Excerpt;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
@@ -50,8 +52,9 @@ public final class ConvolveSettings {
 	public static ConvolveSettings from(MacroOptions o) {
 		for (String key : o.asMap().keySet()) {
 			if (!KEYS.contains(key)) {
-				throw new UserException("unknown option '" + key + "'; the options are "
-					+ String.join(", ", KEYS));
+				String hint = Suggestions.didYouMean(key, KEYS);
+				throw new UserException("unknown option '" + Excerpt.of(key) + "'" + (hint.isEmpty() ? "; the options are "
+					+ String.join(", ", KEYS) : hint + " (options: " + String.join(", ", KEYS) + ")"));
 			}
 		}
 		for (String flag : Arrays.asList("flip", "normalize", "stack")) {
@@ -145,7 +148,7 @@ public final class ConvolveSettings {
 			return Double.parseDouble(text.trim());
 		}
 		catch (NumberFormatException e) {
-			throw new UserException(key + " '" + text + "' is not a number; write e.g. " + key + "=0");
+			throw new UserException(key + " '" + Excerpt.of(text) + "' is not a number; write e.g. " + key + "=0");
 		}
 	}
 

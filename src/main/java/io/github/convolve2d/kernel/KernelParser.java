@@ -36,7 +36,8 @@ public final class KernelParser {
 	private static final Pattern ROW_SEPARATOR = Pattern.compile("\\r\\n|[\\r\\n;]|\\\\n");
 	private static final Pattern SPACES = Pattern.compile("\\s+");
 	private static final Pattern VALUE_SEPARATOR = Pattern.compile("\\s*,\\s*|\\s+");
-	private static final String NUMBER = "[+-]?(?:\\d+\\.?\\d*|\\.\\d+)(?:[eE][+-]?\\d+)?";
+	// each digit can be matched one way only, so a failing match never backtracks over a long run of digits
+	private static final String NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
 	private static final Pattern VALUE = Pattern.compile("(" + NUMBER + ")(?:/(" + NUMBER + "))?");
 	/** A space-separated item that is one number with a decimal comma ({@code 0,5}, {@code -1,25e3}). */
 	private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d+,\\d+(?:[eE][+-]?\\d+)?");

@@ -117,7 +117,8 @@ public final class Presets {
 		String bare = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1).trim() : text;
 		Optional<Preset> plain = find(bare);
 		if (plain.isPresent()) return new Reference(plain.get(), Double.NaN);
-		Matcher m = WITH_PARAMETER.matcher(text);
+		// no preset name is long; a long text skips the pattern, whose lazy name part would take quadratic time
+		Matcher m = WITH_PARAMETER.matcher(text.length() <= 200 ? text : "");
 		if (m.matches()) {
 			Optional<Preset> p = find(m.group(1));
 			if (p.isPresent()) {

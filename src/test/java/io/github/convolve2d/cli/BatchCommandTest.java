@@ -316,7 +316,7 @@ class BatchCommandTest {
 			{ "mode", "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--mode", "middle" },
 			{ "no image files found", "batch", "-i", tmp.resolve("empty"), "-o", out, "--preset", "sobel-x" },
 			{ "different sizes in valid mode", "batch", "-i", in, "-o", out, "--preset", "box-3", "--preset", "box-5" },
-			{ "Unknown option: '--bogus'", "batch", "-i", in, "-o", out, "--preset", "box-3", "--bogus" } };
+			{ "unknown option '--bogus'", "batch", "-i", in, "-o", out, "--preset", "box-3", "--bogus" } };
 		Files.createDirectories(tmp.resolve("empty"));
 		for (Object[] c : cases) {
 			Run r = run(Arrays.copyOfRange(c, 1, c.length));

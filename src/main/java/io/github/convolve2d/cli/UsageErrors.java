@@ -1,0 +1,115 @@
+package io.github.convolve2d.cli;
+
+import io.github.convolve2d.core.Excerpt;
+import io.github.convolve2d.core.Suggestions;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The one wording of a command-line mistake: a short message (every echoed value as an {@link Excerpt}), the
+ * closest command or option when the name looks like a typo ({@link Suggestions}: {@code btach} → {@code batch},
+ * {@code --thread} → {@code --threads}), a hint to quote a kernel typed as several arguments
+ * ({@code --kernel -1 0 1}), and where to find help. Exit code 2.
+ */
+final class UsageErrors {
+
+	/** Options whose value is text that holds spaces, so that an unquoted value falls apart into arguments. */
+	private static final List<String> TEXT_OPTIONS = List.of("--kernel", "--preset", "--kernel-file");
+	/** Most characters of a quoted value (a file path, say) kept in a message. */
+	private static final int QUOTED_MAX = 300;
+	/** A quoted value in picocli's messages and ours: {@code 'text'}. */
+	private static final Pattern QUOTED = Pattern.compile("'([^']{" + (QUOTED_MAX + 1) + ",})'");
+
+	private UsageErrors() {
+	}
+
+	/** Prints the message for {@code e} (raised while parsing {@code args}) and returns the exit code. */
+	static int handle(CommandLine.ParameterException e, String[] args) {
+		CommandLine failed = e.getCommandLine();
+		PrintWriter err = failed.getErr();
+		err.println(failed.getColorScheme().errorText(message(e, args)));
+		err.println("Run '" + failed.getCommandSpec().qualifiedName() + " --help' for the options.");
+		err.flush();
+		return failed.getCommandSpec().exitCodeOnInvalidInput();
+	}
+
+	/** The message for a usage error, one or two lines. */
+	static String message(CommandLine.ParameterException e, String[] args) {
+		CommandSpec spec = e.getCommandLine().getCommandSpec();
+		if (e instanceof CommandLine.UnmatchedArgumentException) {
+			List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
+			if (!unmatched.isEmpty()) return unmatched(spec, unmatched, args);
+		}
+		return shorten(e.getMessage());
+	}
+
+	private static String unmatched(CommandSpec spec, List<String> unmatched, String[] args) {
+		String first = unmatched.get(0);
+		int at = indexOf(args, unmatched);
+		String before = at > 0 ? args[at - 1] : null;
+		String option = at > 1 ? args[at - 2] : null;
+		if (first.startsWith("-") && !isNumber(first)) {
+			List<String> names = new ArrayList<>(spec.optionsMap().keySet());
+			String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
+			return "unknown option '" + Excerpt.of(name) + "'" + Suggestions.didYouMean(name, longNamesFirst(names));
+		}
+		// --kernel -1 0 1: the value was cut at the first space
+		if (option != null && TEXT_OPTIONS.contains(option) && !before.startsWith("--")) {
+			List<String> all = new ArrayList<>();
+			all.add(before);
+			all.addAll(unmatched);
+			return "'" + Excerpt.of(first) + "' follows " + option + " '" + Excerpt.of(before) + "' but is not an option; "
+				+ "a value with spaces must be quoted as one argument: " + option + " \"" + Excerpt.of(String.join(" ",
+				all)) + "\"";
+		}
+		if (!spec.subcommands().isEmpty()) {
+			List<String> commands = new ArrayList<>(spec.subcommands().keySet());
+			String hint = Suggestions.didYouMean(first, commands);
+			return "unknown command '" + Excerpt.of(first) + "'" + (hint.isEmpty() ? "; the commands are "
+				+ String.join(", ", commands) : hint);
+		}
+		String hint = isNumber(first) || first.contains(";") ? "; a value with spaces (a kernel such as \"-1 0 1\") "
+			+ "must be quoted as one argument" : "";
+		return "unexpected argument '" + Excerpt.of(first) + "'" + (unmatched.size() > 1 ? " (and "
+			+ (unmatched.size() - 1) + " more)" : "") + hint;
+	}
+
+	/** {@code --threads} before {@code -t}: a typo of a long name is the likelier one. */
+	private static List<String> longNamesFirst(List<String> names) {
+		List<String> sorted = new ArrayList<>();
+		for (String n : names) if (n.startsWith("--")) sorted.add(n);
+		for (String n : names) if (!n.startsWith("--")) sorted.add(n);
+		return sorted;
+	}
+
+	private static boolean isNumber(String s) {
+		return s.matches("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?(/\\d+)?[,;]?");
+	}
+
+	/** Where the unmatched arguments start in {@code args} (the last place they all follow), or -1. */
+	private static int indexOf(String[] args, List<String> unmatched) {
+		for (int i = args.length - unmatched.size(); i >= 0; i--) {
+			boolean all = true;
+			for (int k = 0; k < unmatched.size() && all; k++) all = args[i + k].equals(unmatched.get(k));
+			if (all) return i;
+		}
+		return -1;
+	}
+
+	/** A picocli message with every long quoted value cut to an {@link Excerpt}. */
+	static String shorten(String message) {
+		if (message == null) return "invalid arguments";
+		Matcher m = QUOTED.matcher(message);
+		StringBuilder sb = new StringBuilder();
+		while (m.find()) m.appendReplacement(sb, Matcher.quoteReplacement("'" + Excerpt.of(m.group(1), QUOTED_MAX) + "'"));
+		m.appendTail(sb);
+		String s = sb.toString();
+		return s.length() > 2000 ? s.substring(0, 2000) + "…" : s;
+	}
+}
