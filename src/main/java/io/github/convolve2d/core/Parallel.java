@@ -50,7 +50,10 @@ final class Parallel {
 						break;
 					}
 					unit.run(u, scratch);
-					listener.progress(done.incrementAndGet(), units);
+					// one report at a time, in order: the last one a listener sees is always "all done"
+					synchronized (done) {
+						listener.progress(done.incrementAndGet(), units);
+					}
 				}
 			}
 			catch (Throwable t) {
