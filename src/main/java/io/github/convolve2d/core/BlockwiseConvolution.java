@@ -16,7 +16,8 @@ import java.util.Objects;
  * <p>
  * Memory: a block needs its window (about {@code (blockWidth·sx + extentX) × (blockHeight·sy + extentY)} floats),
  * at most as much again while reading a window that reaches past the edge, and its output planes; at most
- * {@code threads} blocks are in flight. Nothing depends on the image's size.
+ * {@code threads} blocks are in flight. Nothing depends on the image's size, and nothing on the dilation: a window
+ * larger than the image is never made (the block is computed from the image itself).
  *
  * <pre>{@code
  * BlockGrid grid = BlockGrid.of(source.width(), source.height(), kernels, options, 1024, 1024);
@@ -49,6 +50,8 @@ public final class BlockwiseConvolution {
 		}
 		Region region = grid.region(index);
 		BlockGrid.Window all = grid.window(index);
+		long imagePixels = (long) source.width() * source.height();
+		if ((long) all.width() * all.height() > imagePixels) return fromWholeImage(source, kernels, options, region);
 		Plane window = BlockWindow.read(source, all, options.border(), options.cval());
 		ConvolutionOptions valid = options.toBuilder().mode(Mode.VALID).build();
 		Plane[] maps = new Plane[kernels.size()];
@@ -104,6 +107,24 @@ public final class BlockwiseConvolution {
 		catch (UncheckedIOException e) {
 			throw e.getCause();
 		}
+	}
+
+	/**
+	 * A block whose window is larger than the image (a dilation reaching far past it: the window would grow with
+	 * the dilation) holds nothing the image does not: the image is read once and the core computes the block's
+	 * region from it, reading only the rows and columns the taps reach, so memory stays bounded by the image.
+	 */
+	private static List<Plane> fromWholeImage(PlaneSource source, List<Kernel> kernels, ConvolutionOptions options,
+		Region region) throws IOException
+	{
+		int w = source.width(), h = source.height();
+		if ((long) w * h > Integer.MAX_VALUE - 8) {
+			throw new UserException("with this dilation each block reads more than the whole " + w + "×" + h
+				+ " image, which is too large to hold at once; use less dilation");
+		}
+		float[] px = new float[w * h];
+		source.read(0, 0, w, h, px);
+		return Convolution.convolve(Plane.wrap(w, h, px), kernels, options, region, ProgressListener.NONE);
 	}
 
 	private static Plane crop(Plane p, int x, int y, int w, int h) throws IOException {

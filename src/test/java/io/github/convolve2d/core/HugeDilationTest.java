@@ -110,6 +110,37 @@ class HugeDilationTest {
 		}
 	}
 
+	@Test
+	void blockwiseBlocksNeverHoldAWindowOfTheDilatedExtent() throws java.io.IOException {
+		// each block's window once spanned the dilated extent: 10^8 rows for a 16-row block
+		Random rnd = new Random(9066);
+		Plane image = PathCases.randomImage(rnd, 50, 60);
+		List<Kernel> bank = List.of(PathCases.separableKernel(rnd, 3, 2), PathCases.separableKernel(rnd, 3, 2));
+		for (Method method : new Method[] { Method.DIRECT, Method.SEPARABLE }) {
+			for (Border border : Border.values()) {
+				for (ConvolutionOptions o : new ConvolutionOptions[] {
+					options(method, border, false).mode(Mode.SAME).dilation(HUGE).build(),
+					options(method, border, true).mode(Mode.FULL).dilation(HUGE, 2).stride(10_000_000, 1).build() })
+				{
+					BlockGrid grid = BlockGrid.of(50, 60, bank, o, 16, 16);
+					List<Plane> whole = Convolution.convolve(image, bank, o, ProgressListener.NONE);
+					for (int index = 0; index < grid.blocks(); index++) {
+						Region r = grid.region(index);
+						List<Plane> block = BlockwiseConvolution.block(PlaneSource.of(image), bank, o, grid, index);
+						for (int k = 0; k < bank.size(); k++) {
+							for (int y = 0; y < r.height(); y++) {
+								for (int x = 0; x < r.width(); x++) {
+									assertEquals(whole.get(k).get(r.x() + x, r.y() + y), block.get(k).get(x, y),
+										o + " block " + index + " kernel " + k + " at " + x + "," + y);
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+
 	private static boolean separable(Kernel k) {
 		return Separation.of(Convolution.weights(k, ConvolutionOptions.DEFAULTS), k.height(), k.width()) != null;
 	}
