@@ -19,4 +19,8 @@ public interface BatchListener {
 
 	/** One file is done (written, skipped or failed). */
 	void finished(Outcome outcome);
+
+	/** Progress inside an input convolved block by block (an OME-Zarr output): {@code done} of {@code total} blocks. */
+	default void blocks(BatchItem item, long done, long total) {
+	}
 }

@@ -28,6 +28,9 @@ import java.util.function.UnaryOperator;
  */
 public final class BatchPlan {
 
+	/** The name ending of an OME-Zarr output. */
+	public static final String ZARR = ".ome.zarr";
+
 	private final Path outputFolder;
 	private final List<BatchItem> items;
 
@@ -44,6 +47,19 @@ public final class BatchPlan {
 	 * @throws IOException when an input folder cannot be listed
 	 */
 	public static BatchPlan of(List<Path> inputs, InputScanner scanner, Path output, String suffix) throws IOException {
+		return of(inputs, scanner, output, suffix, false);
+	}
+
+	/**
+	 * Plans a batch whose outputs are OME-Zarr images ({@code <name><suffix>.ome.zarr}) when {@code zarr}; a Zarr
+	 * input always gives a Zarr output.
+	 *
+	 * @throws UserException as {@link #of(List, InputScanner, Path, String)}
+	 * @throws IOException when an input folder cannot be listed
+	 */
+	public static BatchPlan of(List<Path> inputs, InputScanner scanner, Path output, String suffix, boolean zarr)
+		throws IOException
+	{
 		if (inputs.isEmpty()) throw new UserException("no input given; give files or folders with --input");
 		String sfx = suffix == null ? "" : suffix;
 		checkSuffix(sfx);
@@ -56,13 +72,13 @@ public final class BatchPlan {
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
-			boolean folder = Files.isDirectory(in);
+			boolean folder = Files.isDirectory(in) && !InputScanner.isZarrImage(in);
 			Path read = real(folder ? in : in.getParent());
 			checkOutputFolder(outReal, read, folder && scanner.recursive(), sfx, output, input);
 		}
 		List<InputScanner.Found> found = scanner.scan(inputs, file -> !sfx.isEmpty() && startsWithReal(file, outReal)
 			&& isOutputName(file.getFileName().toString(), sfx));
-		List<BatchItem> items = assign(found, out, sfx, BatchPlan::real);
+		List<BatchItem> items = assign(found, out, sfx, BatchPlan::real, zarr);
 		return new BatchPlan(out, items);
 	}
 
@@ -102,6 +118,16 @@ public final class BatchPlan {
 	public static List<BatchItem> assign(List<InputScanner.Found> found, Path out, String suffix,
 		UnaryOperator<Path> real)
 	{
+		return assign(found, out, suffix, real, false);
+	}
+
+	/**
+	 * As {@link #assign(List, Path, String, UnaryOperator)}, with OME-Zarr outputs ({@code <name><suffix>.ome.zarr})
+	 * when {@code zarr} and for every Zarr input ({@code *.zarr}).
+	 */
+	public static List<BatchItem> assign(List<InputScanner.Found> found, Path out, String suffix,
+		UnaryOperator<Path> real, boolean zarr)
+	{
 		String sfx = suffix == null ? "" : suffix;
 		List<BatchItem> items = new ArrayList<>();
 		Map<Path, Path> claimed = new HashMap<>();
@@ -119,10 +145,13 @@ public final class BatchPlan {
 				continue;
 			}
 			String name = relative.getFileName().toString();
-			int dot = name.lastIndexOf('.');
+			String lower = name.toLowerCase(Locale.ROOT);
+			boolean zarrInput = lower.endsWith(".zarr");
+			int dot = lower.endsWith(ZARR) ? name.length() - ZARR.length() : name.lastIndexOf('.');
 			String base = dot > 0 ? name.substring(0, dot) : name;
 			Path parent = relative.getParent();
-			Path target = (parent == null ? out : out.resolve(parent)).resolve(base + sfx + ".tif").normalize();
+			String extension = zarr || zarrInput ? ZARR : ".tif";
+			Path target = (parent == null ? out : out.resolve(parent)).resolve(base + sfx + extension).normalize();
 			String problem = null;
 			Path first = claimed.putIfAbsent(target, f.file());
 			if (first != null) {
@@ -171,7 +200,9 @@ public final class BatchPlan {
 
 	/** Whether a file name is that of an output of a batch with this (non-empty) suffix, which scans skip. */
 	public static boolean isOutputName(String fileName, String suffix) {
-		return fileName.toLowerCase(Locale.ROOT).endsWith((suffix + ".tif").toLowerCase(Locale.ROOT));
+		String name = fileName.toLowerCase(Locale.ROOT);
+		return name.endsWith((suffix + ".tif").toLowerCase(Locale.ROOT))
+			|| name.endsWith((suffix + ZARR).toLowerCase(Locale.ROOT));
 	}
 
 	private static boolean startsWithReal(Path file, Path folderReal) {

@@ -8,6 +8,9 @@ import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.image.FeatureMapFilter;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.Planes;
+import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.TiffReader;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -73,6 +76,10 @@ public final class BatchRunner {
 			return cancelled;
 		}
 	};
+	/** The bank, for inputs convolved block by block into OME-Zarr (null for a convolution layer). */
+	private List<Kernel> kernels;
+	private int block = BlockwiseJob.DEFAULT_BLOCK;
+	private Compressor compressor = Compressor.RAW;
 
 	/**
 	 * @throws UserException for an empty bank, a bank that does not fit one stack
@@ -82,6 +89,22 @@ public final class BatchRunner {
 		MemoryBudget budget, boolean overwrite, BatchListener listener)
 	{
 		this(FeatureMapFilter.bank(kernels, options), options, writer, threads, budget, overwrite, listener);
+		this.kernels = List.copyOf(kernels);
+	}
+
+	/**
+	 * Sets how items with OME-Zarr outputs ({@link BatchPlan#ZARR}) are computed: with {@code kernels} (null when
+	 * the batch applies a convolution layer, which such items refuse), in output blocks (and chunks) of
+	 * {@code block × block} pixels, chunks stored with {@code compressor}.
+	 *
+	 * @throws UserException for a block under 1
+	 */
+	public BatchRunner blocks(List<Kernel> kernels, int block, Compressor compressor) {
+		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
+		this.kernels = kernels == null ? null : List.copyOf(kernels);
+		this.block = block;
+		this.compressor = compressor;
+		return this;
 	}
 
 	/**
@@ -139,9 +162,14 @@ public final class BatchRunner {
 		});
 		Semaphore slots = new Semaphore(workers);
 		boolean interrupted = false;
+		List<BatchItem> blockwise = new ArrayList<>();
 		try {
 			for (BatchItem item : items) {
 				if (stopping()) break;
+				if (item.problem() == null && blockwise(item)) {
+					blockwise.add(item); // after the files in memory, one at a time with every thread
+					continue;
+				}
 				ImageHeader header = admit(item, counting);
 				if (header == null) continue;
 				MemoryBudget.Reservation reservation = null;
@@ -178,6 +206,10 @@ public final class BatchRunner {
 			pool.shutdown();
 			while (!pool.awaitTermination(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
 				if (Thread.currentThread().isInterrupted()) cancel();
+			}
+			for (BatchItem item : blockwise) {
+				if (stopping()) break;
+				counting.accept(processBlockwise(item));
 			}
 		}
 		catch (InterruptedException e) {
@@ -237,7 +269,8 @@ public final class BatchRunner {
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
 				+ filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
 				+ " MB (3/4 of the Java heap); run java with more memory, e.g. java -Xmx" + suggestGb(need)
-				+ "g -jar ..."));
+				+ "g -jar ..." + (kernels != null && TiffReader.isTiff(item.input())
+					? ", or convolve it block by block into OME-Zarr with --format zarr" : "")));
 			return null;
 		}
 		return header;
@@ -304,6 +337,74 @@ public final class BatchRunner {
 		catch (OutOfMemoryError e) {
 			return new Outcome(item, Outcome.Status.FAILED, "ran out of memory; run java with more memory (-Xmx) "
 				+ "or fewer --threads");
+		}
+		catch (RuntimeException e) {
+			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
+		}
+	}
+
+	private static boolean blockwise(BatchItem item) {
+		return item.output().getFileName().toString().endsWith(BatchPlan.ZARR);
+	}
+
+	/**
+	 * An input convolved block by block into an OME-Zarr image, with the rules of the TIFF outputs: one made with
+	 * the same settings is skipped when complete and resumed when not; one made with other settings fails unless
+	 * overwriting; a file or folder Convolve 2D did not write is never replaced. Null when cancelled (not done).
+	 */
+	private Outcome processBlockwise(BatchItem item) {
+		if (kernels == null) {
+			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are made with kernels (--preset, --kernel, "
+				+ "--kernel-file), not with a convolution layer (--weights)");
+		}
+		try {
+			BlockwiseJob job = new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor);
+			BlockwiseJob.Existing existing = job.inspect(item.output());
+			switch (existing) {
+				case FOREIGN:
+					return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "
+						+ "folder Convolve 2D did not write, which is never replaced; choose another --output or --suffix");
+				case COMPLETE:
+					if (!overwrite) {
+						return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings "
+							+ "(--overwrite recomputes it)");
+					}
+					break;
+				case OTHER_SETTINGS:
+					if (!overwrite) {
+						return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists, made with "
+							+ "other settings; --overwrite replaces it, or choose another --output or --suffix");
+					}
+					break;
+				default:
+			}
+			job.run(item.input(), item.output(), overwrite && existing != BlockwiseJob.Existing.NONE,
+				new BlockwiseJob.Progress() {
+					@Override
+					public void blocks(long done, long total) {
+						listener.blocks(item, done, total);
+					}
+
+					@Override
+					public boolean isCancelled() {
+						return stopping();
+					}
+				});
+			return new Outcome(item, Outcome.Status.WRITTEN, null);
+		}
+		catch (UserException e) {
+			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
+		}
+		catch (IOException e) {
+			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
+				+ ": " + IoMessages.describe(e) + " (rerun to resume: finished blocks are kept)");
+		}
+		catch (java.util.concurrent.CancellationException e) {
+			return null;
+		}
+		catch (OutOfMemoryError e) {
+			return new Outcome(item, Outcome.Status.FAILED, "ran out of memory; use a smaller --block or fewer --threads "
+				+ "(finished blocks are kept)");
 		}
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);

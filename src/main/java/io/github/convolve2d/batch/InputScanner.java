@@ -1,6 +1,7 @@
 package io.github.convolve2d.batch;
 
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.io.OmeZarr;
 import java.io.IOException;
 import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
@@ -111,7 +112,7 @@ public final class InputScanner {
 			if (!Files.exists(in)) {
 				throw new UserException("input '" + input + "' does not exist");
 			}
-			if (Files.isDirectory(in)) {
+			if (Files.isDirectory(in) && !isZarrImage(in)) {
 				for (Found f : scanFolder(in, skip)) {
 					if (f.problem() != null || seen.add(f.file().toRealPath())) found.add(f);
 				}
@@ -129,12 +130,18 @@ public final class InputScanner {
 			new SimpleFileVisitor<Path>() {
 				@Override
 				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
-					return dir.equals(root) || !hidden(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+					if (dir.equals(root)) return FileVisitResult.CONTINUE;
+					if (isZarrImage(dir)) { // an image, not a folder of images
+						visitFile(dir, attrs);
+						return FileVisitResult.SKIP_SUBTREE;
+					}
+					return !hidden(dir) ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
 				}
 
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-					if (hidden(file) || skip.test(file) || !(attrs.isRegularFile() || Files.isRegularFile(file))) {
+					boolean zarr = attrs.isDirectory() && isZarrImage(file);
+					if (hidden(file) || skip.test(file) || !(zarr || attrs.isRegularFile() || Files.isRegularFile(file))) {
 						return FileVisitResult.CONTINUE;
 					}
 					Path relative = root.relativize(file);
@@ -158,6 +165,12 @@ public final class InputScanner {
 		return found;
 	}
 
+	/** A Zarr image folder ({@code name.zarr} holding Zarr metadata): one input, never searched for files. */
+	static boolean isZarrImage(Path dir) {
+		Path name = dir.getFileName();
+		return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr") && OmeZarr.isZarr(dir);
+	}
+
 	private static boolean hidden(Path p) {
 		return p.getFileName() != null && p.getFileName().toString().startsWith(".");
 	}
@@ -165,7 +178,9 @@ public final class InputScanner {
 	/** Whether a file below an input folder is selected by the include and exclude globs. */
 	public boolean selected(Path relative) {
 		String name = relative.getFileName().toString();
-		boolean included = includes.isEmpty() ? ImageFormat.hasImageExtension(name) : matchesAny(includeMatchers,
+		boolean included = includes.isEmpty()
+			? ImageFormat.hasImageExtension(name) || name.toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")
+			: matchesAny(includeMatchers,
 			includes, relative);
 		return included && !matchesAny(excludeMatchers, excludes, relative);
 	}

@@ -1,6 +1,7 @@
 package io.github.convolve2d.cli;
 
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchPlan;
@@ -51,10 +52,16 @@ import java.util.concurrent.Callable;
 		"Inputs are never modified; an existing output made with the same settings is skipped (rerun to continue "
 			+ "an interrupted run), one made with other settings fails unless --overwrite, and a file Convolve 2D did "
 			+ "not write is never replaced; each output is written to a temporary file and renamed into place.",
+		"Images larger than memory: OME-Zarr folders (*.zarr) and TIFF/BigTIFF files with --format zarr are convolved "
+			+ "block by block into OME-Zarr images (<name>.ome.zarr, channel c*K+k); each block is written atomically and "
+			+ "a rerun resumes an interrupted one, skipping finished blocks.",
 		"Exit codes: 0 all done, 1 some files failed (reasons on stderr) or the run was interrupted (Ctrl-C, "
 			+ "SIGTERM; the summary is printed), 2 usage error." },
 	footer = { "", "Example: batch -i sample-images -o out --preset sobel-x --preset sobel-y --mode same --border reflect" })
 public final class BatchCommand implements Callable<Integer> {
+
+	/** The default --block (BlockwiseJob's). */
+	static final int BLOCK = 1024;
 
 	@Option(names = { "-i", "--input" }, required = true, arity = "1..*", paramLabel = "FILE|DIR",
 		description = "Image files and/or folders to convolve (repeatable).")
@@ -137,6 +144,23 @@ public final class BatchCommand implements Callable<Integer> {
 		+ "settings (default: skip those made with the same settings, fail on the others). A file Convolve 2D did "
 		+ "not write is never replaced.")
 	private boolean overwrite;
+
+	@Option(names = "--format", paramLabel = "tiff|zarr", defaultValue = "tiff",
+		description = "Output format: tiff (default; one 32-bit TIFF per image, read and computed in memory) or zarr "
+			+ "(an OME-Zarr image per input, computed block by block: for images larger than memory). Zarr inputs "
+			+ "always give Zarr outputs.")
+	private String format;
+
+	@Option(names = "--block", paramLabel = "N", defaultValue = "" + BLOCK,
+		description = "Zarr outputs: blocks (and chunks) of N×N output pixels (default " + BLOCK + "). Memory is about "
+			+ "threads × (3 + kernels) × 4·N² bytes plus a cache of input chunks (1/8 of the heap, at most 256 MB), "
+			+ "whatever the image's size.")
+	private int block;
+
+	@Option(names = "--zarr-compression", paramLabel = "raw|zlib|gzip", defaultValue = "raw",
+		description = "Zarr outputs: chunk compression (default raw, the fastest; zlib and gzip save space on smooth "
+			+ "images).")
+	private String zarrCompression;
 
 	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
 	private boolean dryRun;
@@ -235,7 +259,7 @@ public final class BatchCommand implements Callable<Integer> {
 		try {
 			filter = filter(options);
 			scanner = new InputScanner(recursive, includes, excludes);
-			plan = BatchPlan.of(inputs, scanner, output, suffix);
+			plan = BatchPlan.of(inputs, scanner, output, suffix, zarrFormat());
 		}
 		catch (UserException e) {
 			throw usage(e.getMessage());
@@ -245,7 +269,7 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (plan.items().isEmpty()) {
 			throw usage("no image files found in the inputs" + (includes.isEmpty()
-				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp" + (recursive ? ")"
+				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr" + (recursive ? ")"
 					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
 		}
 		if (dryRun) return dryRun(plan, OutputStamp.of(filter, options), out);
@@ -255,7 +279,7 @@ public final class BatchCommand implements Callable<Integer> {
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
-			console);
+			console).blocks(weights == null ? kernels() : null, block, compressor());
 		Interruption interruption = Interruption.install(runner, writer, err);
 		try {
 			try (ConsoleCapture capture = ConsoleCapture.install()) {
@@ -332,6 +356,35 @@ public final class BatchCommand implements Callable<Integer> {
 	}
 
 	/** The kernels given, or the layer of --weights; exactly one of the two. */
+	private boolean zarrFormat() {
+		switch (format.toLowerCase(Locale.ROOT)) {
+			case "tiff":
+			case "tif":
+				return false;
+			case "zarr":
+			case "ome-zarr":
+				if (weights != null) throw usage("--format zarr takes kernels (--preset, --kernel, --kernel-file), not --weights");
+				if (block < 1) throw usage("--block must be at least 1, got " + block);
+				return true;
+			default:
+				throw usage("--format '" + format + "' is not one of tiff, zarr");
+		}
+	}
+
+	private Compressor compressor() {
+		switch (zarrCompression.toLowerCase(Locale.ROOT)) {
+			case "raw":
+			case "none":
+				return Compressor.RAW;
+			case "zlib":
+				return Compressor.zlib(1);
+			case "gzip":
+				return Compressor.gzip(1);
+			default:
+				throw usage("--zarr-compression '" + zarrCompression + "' is not one of raw, zlib, gzip");
+		}
+	}
+
 	private FeatureMapFilter filter(ConvolutionOptions options) {
 		if (weights == null) {
 			if (bias != null || groups != null || relu) throw usage("--bias, --groups and --relu go with --weights");

@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.Outcome;
 
@@ -26,6 +27,7 @@ final class ConsoleProgress implements BatchListener {
 	private int total, done;
 	private long start, lastDraw;
 	private int lastBarLength;
+	private long lastBlockLine, blockStart;
 
 	ConsoleProgress(PrintWriter err, Style style) {
 		this.err = err;
@@ -58,6 +60,34 @@ final class ConsoleProgress implements BatchListener {
 			err.println(line);
 			err.flush();
 		}
+	}
+
+	/**
+	 * Blocks of an input convolved block by block: a line at most every second (and at the last block), or the bar
+	 * showing the blocks.
+	 */
+	@Override
+	public synchronized void blocks(BatchItem item, long doneBlocks, long totalBlocks) {
+		long now = System.nanoTime();
+		if (style == Style.NONE || (doneBlocks < totalBlocks && now - lastBlockLine < 1_000_000_000L)) return;
+		lastBlockLine = now;
+		if (blockStart == 0 || doneBlocks <= 1) blockStart = now;
+		double seconds = (now - blockStart) / 1e9;
+		double rate = seconds > 0 ? doneBlocks / seconds : 0;
+		String eta = rate > 0 && doneBlocks < totalBlocks ? ", ETA " + clock((totalBlocks - doneBlocks) / rate) : "";
+		String text = display(item.input()) + ": block " + doneBlocks + "/" + totalBlocks
+			+ String.format(java.util.Locale.ROOT, ", %.1f blocks/s", rate) + eta;
+		if (style == Style.LINES) {
+			err.println("[" + (done + 1) + "/" + total + "] " + text);
+			err.flush();
+			return;
+		}
+		int filled = totalBlocks == 0 ? BAR_WIDTH : (int) (BAR_WIDTH * doneBlocks / totalBlocks);
+		String bar = "[" + "#".repeat(filled) + ".".repeat(BAR_WIDTH - filled) + "] " + text;
+		String pad = bar.length() < lastBarLength ? " ".repeat(lastBarLength - bar.length()) : "";
+		err.print("\r" + bar + pad);
+		err.flush();
+		lastBarLength = bar.length();
 	}
 
 	/** Ends the bar's line so that what follows starts on a fresh line. */

@@ -36,11 +36,16 @@ final class FeatureMapImage {
 	static ImagePlus of(String title, ImageStack maps, ImagePlus source, InputPlanes in, List<Kernel> kernels,
 		ConvolutionOptions options, ConvolutionGeometry geometry)
 	{
-		StringBuilder sb = new StringBuilder();
-		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
 		boolean colour = in.colour && in.channels.length == 1 && kernels.size() == 1;
 		return of(title, maps, source, in.channels.length * in.colours() * kernels.size(), in, colour,
-			sb + options(options), options, geometry);
+			provenance(kernels, options), options, geometry);
+	}
+
+	/** The {@code Convolve2D} property of a bank's feature maps: each kernel's name and values, then the options. */
+	static String provenance(List<Kernel> kernels, ConvolutionOptions options) {
+		StringBuilder sb = new StringBuilder();
+		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
+		return sb + options(options);
 	}
 
 	/**

@@ -109,6 +109,15 @@ public final class FeatureMaps {
 		return imp.getTitle().replaceFirst("\\.[A-Za-z][A-Za-z0-9]{0,4}$", "") + "-" + what;
 	}
 
+	/**
+	 * What made the feature maps, in one line: each kernel's name and values, then the options
+	 * ({@code Sobel X [-1 0 1; ...]; mode=same border=reflect ...}); TIFF results keep it in their "Convolve2D"
+	 * property, OME-Zarr results in their attributes.
+	 */
+	public static String provenance(List<Kernel> kernels, ConvolutionOptions options) {
+		return FeatureMapImage.provenance(kernels, options);
+	}
+
 	/** The kernels' names joined by {@code +}: {@code Sobel X+Sobel Y}. */
 	public static String kernelNames(List<Kernel> kernels) {
 		List<String> names = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -39,6 +40,8 @@ public final class OmeZarr {
 	private final double[] scale;
 	private final double[] translation;
 	private final String[] units;
+	/** Attributes written into .zattrs beside the NGFF metadata by {@link #commit()}. */
+	private Map<String, Object> attributes = Collections.emptyMap();
 
 	private OmeZarr(Path path, ZarrArray array, List<String> axes, double[] scale, double[] translation,
 		String[] units)
@@ -137,8 +140,9 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Writes a new one-level OME-Zarr image, or reopens the one an interrupted run left (same shape, chunks and
-	 * compressor; its chunks are kept).
+	 * Starts a new one-level OME-Zarr image, or reopens the one an interrupted run left (same shape, chunks and
+	 * compressor; its chunks are kept). The image's {@code .zattrs} (its NGFF metadata) is written by
+	 * {@link #commit()}, after the last chunk: an image with {@code .zattrs} is complete ({@link #isComplete}).
 	 *
 	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}}
 	 * @param chunkHeight rows of a chunk (chunks hold one plane)
@@ -158,20 +162,36 @@ public final class OmeZarr {
 		chunks[n - 2] = Math.min(chunkHeight, shape[n - 2]);
 		chunks[n - 1] = Math.min(chunkWidth, shape[n - 1]);
 		ZarrArray array = ZarrArray.create(path.resolve("0"), shape, chunks, DataType.FLOAT32, compressor);
-		List<String> names = defaultAxes(n);
+		JsonObject group = new JsonObject();
+		group.addProperty("zarr_format", 2);
+		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
+		OmeZarr image = new OmeZarr(path, array, defaultAxes(n), scale.clone(), translation.clone(),
+			units == null ? new String[n] : units.clone());
+		image.attributes = attributes == null ? Collections.emptyMap() : new LinkedHashMap<>(attributes);
+		return image;
+	}
+
+	/** Whether the OME-Zarr image at {@code path} was completed by {@link #commit()} (it has {@code .zattrs}). */
+	public static boolean isComplete(Path path) {
+		return Files.isRegularFile(path.resolve(".zattrs"));
+	}
+
+	/** Writes the image's NGFF metadata and the caller's attributes, atomically, after the last chunk. */
+	public void commit() throws IOException {
+		int n = axes.size();
 		JsonObject ms = new JsonObject();
 		ms.addProperty("version", NGFF_VERSION);
 		ms.addProperty("name", path.getFileName().toString().replaceFirst("\\.(ome\\.)?zarr$", ""));
-		JsonArray axes = new JsonArray();
+		JsonArray axesJson = new JsonArray();
 		for (int d = 0; d < n; d++) {
+			String name = axes.get(d);
 			JsonObject a = new JsonObject();
-			a.addProperty("name", names.get(d));
-			String name = names.get(d);
+			a.addProperty("name", name);
 			a.addProperty("type", name.equals("t") ? "time" : name.equals("c") ? "channel" : "space");
-			if (units != null && units[d] != null) a.addProperty("unit", units[d]);
-			axes.add(a);
+			if (units[d] != null) a.addProperty("unit", units[d]);
+			axesJson.add(a);
 		}
-		ms.add("axes", axes);
+		ms.add("axes", axesJson);
 		JsonObject level = new JsonObject();
 		level.addProperty("path", "0");
 		JsonArray transforms = new JsonArray();
@@ -195,12 +215,8 @@ public final class OmeZarr {
 		JsonArray multiscales = new JsonArray();
 		multiscales.add(ms);
 		attrs.add("multiscales", multiscales);
-		if (attributes != null) for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
-		JsonObject group = new JsonObject();
-		group.addProperty("zarr_format", 2);
-		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
+		for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
 		ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
-		return new OmeZarr(path, array, names, scale.clone(), translation.clone(), units == null ? new String[n] : units.clone());
 	}
 
 	private static List<String> defaultAxes(int n) {

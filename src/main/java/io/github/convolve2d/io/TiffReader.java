@@ -242,6 +242,11 @@ public final class TiffReader implements Closeable {
 		file.close();
 	}
 
+	/** Bytes of decoded (compressed) strips and tiles kept for neighbouring reads. */
+	public void cacheBytes(long bytes) {
+		cache.limit(bytes);
+	}
+
 	/** Number of pages. */
 	public int pages() { return pages.size(); }
 	/** Columns of a page. */

@@ -161,6 +161,30 @@ public final class ZarrArray {
 		cache.limit(bytes);
 	}
 
+	/** The array's own attributes ({@code .zattrs} in its folder; empty when there is none). */
+	public java.util.Map<String, Object> attributes() throws IOException {
+		Path file = dir.resolve(".zattrs");
+		if (!Files.isRegularFile(file)) return java.util.Collections.emptyMap();
+		try {
+			JsonObject o = JsonParser.parseString(new String(Files.readAllBytes(file), StandardCharsets.UTF_8))
+				.getAsJsonObject();
+			java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+			for (String key : o.keySet()) {
+				JsonElement e = o.get(key);
+				m.put(key, e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : e.toString());
+			}
+			return m;
+		}
+		catch (JsonParseException | IllegalStateException e) {
+			throw new UserException(file + " is not valid JSON: " + e.getMessage());
+		}
+	}
+
+	/** Writes the array's attributes ({@code .zattrs}) atomically, replacing any. */
+	public void writeAttributes(java.util.Map<String, Object> attributes) throws IOException {
+		writeAtomically(dir.resolve(".zattrs"), Json.pretty(Json.tree(attributes)).getBytes(StandardCharsets.UTF_8));
+	}
+
 	/** The chunk file of the chunk with these indices (one per axis). */
 	public Path chunkPath(int[] index) {
 		StringBuilder key = new StringBuilder();

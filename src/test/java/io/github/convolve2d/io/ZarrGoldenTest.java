@@ -159,6 +159,9 @@ class ZarrGoldenTest {
 			int[] i = image.leading(p);
 			writeAll(image.array(), i[0], i[1], i[2]);
 		}
+		assertFalse(OmeZarr.isComplete(image.path()), "no NGFF metadata before the last chunk");
+		image.commit();
+		assertTrue(OmeZarr.isComplete(image.path()));
 		OmeZarr back = OmeZarr.open(image.path());
 		assertEquals(image.axes(), back.axes());
 		assertArrayEquals(new double[] { 1, 1, 1, 0.5, 0.5 }, back.scale());

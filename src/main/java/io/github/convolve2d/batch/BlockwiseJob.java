@@ -1,0 +1,255 @@
+package io.github.convolve2d.batch;
+
+import io.github.convolve2d.core.BlockGrid;
+import io.github.convolve2d.core.BlockSink;
+import io.github.convolve2d.core.BlockwiseConvolution;
+import io.github.convolve2d.core.ConvolutionGeometry;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.PlaneSource;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.core.Region;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.io.ChunkedImage;
+import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.ZarrArray;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * One input too large for memory (an OME-Zarr image or a large TIFF) convolved block by block into an OME-Zarr
+ * image ({@link BlockwiseConvolution}): output {@code t, c·K + k, z, y, x} for input channel {@code c} and kernel
+ * {@code k} of {@code K} (the channel order of the TIFF results), one chunk per block and feature map.
+ * <p>
+ * Resumable: each chunk is written atomically, and the image's NGFF metadata ({@code .zattrs}) last; a rerun on
+ * an incomplete output skips the blocks whose chunks are all there and computes the rest, giving the same bytes
+ * as an uninterrupted run. Memory: the blocks in flight (one per thread) and a chunk cache, never the image.
+ */
+final class BlockwiseJob {
+
+	/** Output block (and chunk) side when none is given: 1024² floats, 4 MB a chunk. */
+	static final int DEFAULT_BLOCK = 1024;
+
+	/** Reports blocks done across all planes of one input; may stop the run between blocks. */
+	interface Progress {
+		void blocks(long done, long total);
+
+		default boolean isCancelled() {
+			return false;
+		}
+	}
+
+	/** What is at an output's path already. */
+	enum Existing {
+		/** Nothing. */
+		NONE,
+		/** A complete output made with these settings. */
+		COMPLETE,
+		/** An incomplete output made with these settings: resumed. */
+		PARTIAL,
+		/** An output of Convolve 2D made with other settings. */
+		OTHER_SETTINGS,
+		/** A file or folder Convolve 2D did not write. */
+		FOREIGN
+	}
+
+	/** The settings a result was made with, recorded in its array's attributes before its first chunk. */
+	private String stamp() {
+		return FeatureMaps.provenance(kernels, options);
+	}
+
+	/** What is at {@code output} already, judged by the settings it records. */
+	Existing inspect(Path output) throws IOException {
+		if (!Files.exists(output)) return Existing.NONE;
+		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))) return Existing.FOREIGN;
+		Object settings;
+		try {
+			settings = ZarrArray.open(output.resolve("0")).attributes().get(STAMP);
+		}
+		catch (UserException e) {
+			return Existing.FOREIGN;
+		}
+		if (settings == null) return Existing.FOREIGN;
+		if (!stamp().equals(settings)) return Existing.OTHER_SETTINGS;
+		return OmeZarr.isComplete(output) ? Existing.COMPLETE : Existing.PARTIAL;
+	}
+
+	/** The attribute of the result's array that records the settings. */
+	static final String STAMP = "convolve2d_settings";
+
+	private final List<Kernel> kernels;
+	private final ConvolutionOptions options;
+	private final int block;
+	private final Compressor compressor;
+
+	BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor) {
+		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
+		this.kernels = List.copyOf(kernels);
+		this.options = options;
+		this.block = block;
+		this.compressor = compressor;
+	}
+
+	/**
+	 * Convolves {@code input} into the OME-Zarr image {@code output}, resuming an incomplete one.
+	 *
+	 * @param replace delete what Convolve 2D wrote at {@code output} first (else an output made with the same
+	 *        settings is resumed, and anything else refused)
+	 * @return how many blocks were already there (0 for a fresh run)
+	 * @throws UserException for an input that cannot be read as it is, or an output in the way
+	 * @throws java.util.concurrent.CancellationException when the progress cancelled (finished blocks stay)
+	 */
+	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			in.cacheBytes(cacheBytes());
+			BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
+			Existing existing = inspect(output);
+			if (existing == Existing.FOREIGN || existing == Existing.OTHER_SETTINGS && !replace) {
+				throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
+					? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
+			}
+			if (replace && existing != Existing.NONE) deleteZarr(output);
+			int k = kernels.size(), t = in.frames(), c = in.channels(), z = in.slices();
+			ConvolutionGeometry g = grid.geometry(0);
+			double[] scale = in.scale(), translation = in.translation();
+			translation[3] += g.originY() * scale[3];
+			translation[4] += g.originX() * scale[4];
+			scale[3] *= options.strideY();
+			scale[4] *= options.strideX();
+			OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
+				grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c));
+			if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
+			long total = (long) grid.blocks() * t * c * z;
+			long[] already = new long[1];
+			long planeNumber = 0;
+			for (int ti = 0; ti < t; ti++) {
+				for (int ci = 0; ci < c; ci++) {
+					for (int zi = 0; zi < z; zi++, planeNumber++) {
+						long before = planeNumber * grid.blocks();
+						PlaneSource source = in.plane(ti, ci, zi);
+						Sink sink = new Sink(out.array(), grid, ti, ci * k, zi, k);
+						BlockwiseConvolution.run(source, kernels, options, grid, sink, new ProgressListener() {
+							@Override
+							public void progress(int done, int all) {
+								progress.blocks(before + done, total);
+							}
+
+							@Override
+							public boolean isCancelled() {
+								return progress.isCancelled();
+							}
+						});
+						already[0] += sink.skipped;
+					}
+				}
+			}
+			out.commit();
+			return already[0];
+		}
+	}
+
+	/** Decoded input chunks kept for the halos of neighbouring blocks: an eighth of the heap, at most 256 MB. */
+	private static long cacheBytes() {
+		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
+	}
+
+	private Map<String, Object> attributes(int inputChannels) {
+		Map<String, Object> c2d = new LinkedHashMap<>();
+		List<Map<String, Object>> ks = new ArrayList<>();
+		for (Kernel kernel : kernels) {
+			Map<String, Object> m = new LinkedHashMap<>();
+			m.put("name", kernel.name());
+			double[] v = kernel.values();
+			double[][] rows = new double[kernel.height()][kernel.width()];
+			for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * kernel.width(), rows[i], 0, kernel.width());
+			m.put("values", rows);
+			ks.add(m);
+		}
+		c2d.put("kernels", ks);
+		Map<String, Object> o = new LinkedHashMap<>();
+		o.put("mode", options.mode().label());
+		o.put("border", options.border().label());
+		o.put("cval", options.cval());
+		o.put("stride", new int[] { options.strideY(), options.strideX() });
+		o.put("dilation", new int[] { options.dilationY(), options.dilationX() });
+		o.put("flip", options.flip());
+		o.put("normalize", options.normalize());
+		c2d.put("options", o);
+		c2d.put("provenance", FeatureMaps.provenance(kernels, options));
+		c2d.put("channels", "output channel c*K+k is input channel c convolved with kernel k (K = " + kernels.size() + ")");
+		List<Map<String, Object>> channels = new ArrayList<>();
+		for (int c = 0; c < inputChannels; c++) {
+			for (Kernel kernel : kernels) {
+				Map<String, Object> ch = new LinkedHashMap<>();
+				ch.put("label", (inputChannels > 1 ? "c" + c + " / " : "") + kernel.name());
+				ch.put("active", true);
+				channels.add(ch);
+			}
+		}
+		Map<String, Object> attrs = new LinkedHashMap<>();
+		attrs.put("convolve2d", c2d);
+		attrs.put("omero", Map.of("channels", channels));
+		return attrs;
+	}
+
+	private static void deleteZarr(Path dir) throws IOException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.delete(p);
+		}
+	}
+
+	/** Writes each block as one chunk per feature map; a block whose chunks are all there is done. */
+	private static final class Sink implements BlockSink {
+		private final ZarrArray array;
+		private final BlockGrid grid;
+		private final int t, firstChannel, z, kernels;
+		volatile long skipped;
+
+		Sink(ZarrArray array, BlockGrid grid, int t, int firstChannel, int z, int kernels) {
+			this.array = array;
+			this.grid = grid;
+			this.t = t;
+			this.firstChannel = firstChannel;
+			this.z = z;
+			this.kernels = kernels;
+		}
+
+		private int[] chunk(int index, int k) {
+			return new int[] { t, firstChannel + k, z, index / grid.columns(), index % grid.columns() };
+		}
+
+		@Override
+		public boolean has(int index) {
+			for (int k = 0; k < kernels; k++) if (!array.hasChunk(chunk(index, k))) return false;
+			synchronized (this) {
+				skipped++;
+			}
+			return true;
+		}
+
+		@Override
+		public void write(int index, Region region, List<Plane> maps) throws IOException {
+			int bw = grid.blockWidth(), bh = grid.blockHeight();
+			for (int k = 0; k < kernels; k++) {
+				Plane p = maps.get(k);
+				float[] chunk = p.width() == bw && p.height() == bh ? p.pixels() : new float[bw * bh];
+				if (chunk != p.pixels()) {
+					// an edge block: Zarr stores whole chunks, the part past the image's edge holds 0 (the fill value)
+					for (int y = 0; y < p.height(); y++) System.arraycopy(p.pixels(), y * p.width(), chunk, y * bw, p.width());
+				}
+				array.writeChunk(chunk(index, k), chunk);
+			}
+		}
+	}
+}

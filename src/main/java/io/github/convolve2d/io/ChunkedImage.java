@@ -1,0 +1,153 @@
+package io.github.convolve2d.io;
+
+import io.github.convolve2d.core.PlaneSource;
+import io.github.convolve2d.core.UserException;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * An image read plane by plane and region by region, whatever holds it: an OME-Zarr image or Zarr array folder
+ * ({@link OmeZarr}), or a TIFF or BigTIFF file ({@link TiffReader}). Planes are addressed as NGFF does, by time
+ * point, channel and slice ({@code t, c, z}): a Zarr image's axes named {@code t} and {@code c} are those, any
+ * other leading axis is the slice; a TIFF's pages are its slices and the samples of a pixel (RGB) its channels.
+ * Opening it reads metadata only, so a remote worker can open the same path and read just its block.
+ */
+public final class ChunkedImage implements Closeable {
+
+	private final OmeZarr zarr;
+	private final TiffReader tiff;
+	private final int frames, channels, slices;
+	/** Zarr: position of the t and c axes among the leading ones (-1 when absent). */
+	private final int tAxis, cAxis;
+
+	private ChunkedImage(OmeZarr zarr, TiffReader tiff, int frames, int channels, int slices, int tAxis, int cAxis) {
+		this.zarr = zarr;
+		this.tiff = tiff;
+		this.frames = frames;
+		this.channels = channels;
+		this.slices = slices;
+		this.tAxis = tAxis;
+		this.cAxis = cAxis;
+	}
+
+	/** Whether {@code path} is a Zarr folder ({@code .zarr} with Zarr metadata) or a TIFF file. */
+	public static boolean canOpen(Path path) {
+		return Files.isDirectory(path) ? OmeZarr.isZarr(path) : TiffReader.isTiff(path);
+	}
+
+	/**
+	 * Opens a Zarr folder or a TIFF file.
+	 *
+	 * @throws UserException when it is neither, or holds what this package does not read
+	 */
+	public static ChunkedImage open(Path path) throws IOException {
+		if (Files.isDirectory(path)) {
+			OmeZarr z = OmeZarr.open(path);
+			List<String> axes = z.axes();
+			int[] shape = z.array().shape();
+			int t = -1, c = -1, other = -1, frames = 1, channels = 1, slices = 1;
+			for (int d = 0; d < axes.size() - 2; d++) {
+				if (axes.get(d).equals("t")) {
+					t = d;
+					frames = shape[d];
+				}
+				else if (axes.get(d).equals("c")) {
+					c = d;
+					channels = shape[d];
+				}
+				else if (other < 0) {
+					other = d;
+					slices = shape[d];
+				}
+				else {
+					throw new UserException(path + " has axes " + axes + "; read here are t, c and one more (z) before y, x");
+				}
+			}
+			return new ChunkedImage(z, null, frames, channels, slices, t, c);
+		}
+		if (!TiffReader.isTiff(path)) {
+			throw new UserException(path + " is neither a Zarr folder nor a TIFF file");
+		}
+		TiffReader r = TiffReader.open(path);
+		for (int p = 1; p < r.pages(); p++) {
+			if (r.width(p) != r.width(0) || r.height(p) != r.height(0) || r.samples(p) != r.samples(0)) {
+				int w = r.width(p), h = r.height(p);
+				r.close();
+				throw new UserException(path + ": page " + (p + 1) + " is " + w + "×" + h + " but page 1 is "
+					+ r.width(0) + "×" + r.height(0) + " (a pyramid or thumbnail?); only pages of one size are read");
+			}
+		}
+		return new ChunkedImage(null, r, 1, r.samples(0), r.pages(), -1, -1);
+	}
+
+	public int width() { return zarr != null ? zarr.width() : tiff.width(0); }
+	public int height() { return zarr != null ? zarr.height() : tiff.height(0); }
+	/** Time points. */
+	public int frames() { return frames; }
+	/** Channels (RGB samples count as 3). */
+	public int channels() { return channels; }
+	/** Slices. */
+	public int slices() { return slices; }
+
+	/** Physical pixel size along {@code t, c, z, y, x} (1 where not given; a TIFF's is not read). */
+	public double[] scale() {
+		return tczyx(zarr == null ? null : zarr.scale(), 1.0);
+	}
+
+	/** Physical position of pixel 0 along {@code t, c, z, y, x} (0 where not given). */
+	public double[] translation() {
+		return tczyx(zarr == null ? null : zarr.translation(), 0.0);
+	}
+
+	/** Units along {@code t, c, z, y, x}, null where none is given. */
+	public String[] units() {
+		String[] u = new String[5];
+		if (zarr == null) return u;
+		String[] z = zarr.units();
+		int n = z.length;
+		if (tAxis >= 0) u[0] = z[tAxis];
+		if (cAxis >= 0) u[1] = z[cAxis];
+		for (int d = 0; d < n - 2; d++) if (d != tAxis && d != cAxis) u[2] = z[d];
+		u[3] = z[n - 2];
+		u[4] = z[n - 1];
+		return u;
+	}
+
+	private double[] tczyx(double[] v, double none) {
+		double[] out = { none, none, none, none, none };
+		if (v == null) return out;
+		int n = v.length;
+		if (tAxis >= 0) out[0] = v[tAxis];
+		if (cAxis >= 0) out[1] = v[cAxis];
+		for (int d = 0; d < n - 2; d++) if (d != tAxis && d != cAxis) out[2] = v[d];
+		out[3] = v[n - 2];
+		out[4] = v[n - 1];
+		return out;
+	}
+
+	/** Bytes of decoded chunks or tiles kept for neighbouring reads. */
+	public void cacheBytes(long bytes) {
+		if (zarr != null) zarr.array().cacheBytes(bytes);
+		else tiff.cacheBytes(bytes);
+	}
+
+	/** The plane of time point {@code t}, channel {@code c}, slice {@code z}. */
+	public PlaneSource plane(int t, int c, int z) {
+		if (t < 0 || t >= frames || c < 0 || c >= channels || z < 0 || z >= slices) {
+			throw new IndexOutOfBoundsException("plane t" + t + " c" + c + " z" + z);
+		}
+		if (tiff != null) return tiff.plane(z, c);
+		int[] leading = new int[zarr.axes().size() - 2];
+		for (int d = 0; d < leading.length; d++) leading[d] = d == tAxis ? t : d == cAxis ? c : z;
+		return zarr.array().plane(leading);
+	}
+
+	@Override
+	public void close() throws IOException {
+		if (tiff != null) tiff.close();
+	}
+}

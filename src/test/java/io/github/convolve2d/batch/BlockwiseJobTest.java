@@ -1,0 +1,202 @@
+package io.github.convolve2d.batch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import io.github.convolve2d.core.Border;
+import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Method;
+import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.DataType;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.ZarrArray;
+import io.github.convolve2d.kernel.Presets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+/**
+ * Large inputs convolved block by block into OME-Zarr: the result equals the in-memory convolution of each plane
+ * bit for bit (direct path), for a Zarr input (5-D, channels × kernels in the TIFF results' order) and a TIFF stack;
+ * an interrupted run, rerun, skips its finished blocks and ends with the same bytes as an uninterrupted run.
+ */
+class BlockwiseJobTest {
+
+	@TempDir
+	Path tmp;
+
+	private static final List<Kernel> BANK = Arrays.asList(Presets.resolve("sobel-x"),
+		Kernel.of("random 5x5", 5, 5, random(25, 3)));
+	private static final ConvolutionOptions OPTIONS = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT)
+		.method(Method.DIRECT).threads(2).build();
+
+	private static double[] random(int n, long seed) {
+		Random rnd = new Random(seed);
+		double[] v = new double[n];
+		for (int i = 0; i < n; i++) v[i] = rnd.nextGaussian();
+		return v;
+	}
+
+	private static float pixel(int c, int z, int y, int x) {
+		return (float) (((c * 5 + z * 3 + y * 11 + x * 13) % 251) + ((y * 7 + x) % 10) * 0.1);
+	}
+
+	/** A 5-D OME-Zarr input, t=1 c=2 z=2, 70×53 pixels in chunks of 16×20 (edge chunks cut short). */
+	private Path zarrInput() throws IOException {
+		int w = 70, h = 53;
+		Path dir = tmp.resolve("in.ome.zarr");
+		OmeZarr image = OmeZarr.create(dir, new int[] { 1, 2, 2, h, w }, 20, 16, Compressor.zlib(1),
+			new double[] { 1, 1, 3, 0.5, 0.25 }, new double[5], new String[] { null, null, "micrometer", "micrometer", "micrometer" },
+			null);
+		ZarrArray a = image.array();
+		for (int c = 0; c < 2; c++) {
+			for (int z = 0; z < 2; z++) {
+				for (int cy = 0; cy * 16 < h; cy++) {
+					for (int cx = 0; cx * 20 < w; cx++) {
+						float[] v = new float[a.chunkElements()];
+						for (int r = 0; r < 16; r++) {
+							for (int q = 0; q < 20; q++) {
+								int y = cy * 16 + r, x = cx * 20 + q;
+								if (y < h && x < w) v[r * 20 + q] = pixel(c, z, y, x);
+							}
+						}
+						a.writeChunk(new int[] { 0, c, z, cy, cx }, v);
+					}
+				}
+			}
+		}
+		image.commit();
+		return dir;
+	}
+
+	private static Plane plane(int c, int z, int w, int h) {
+		float[] p = new float[w * h];
+		for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) p[y * w + x] = pixel(c, z, y, x);
+		return Plane.wrap(w, h, p);
+	}
+
+	@Test
+	void aZarrImageGivesTheInMemoryFeatureMapsInTheTiffChannelOrder() throws IOException {
+		Path out = tmp.resolve("out.ome.zarr");
+		AtomicLong last = new AtomicLong();
+		long already = new BlockwiseJob(BANK, OPTIONS, 24, Compressor.RAW).run(zarrInput(), out, false,
+			(done, total) -> {
+				assertEquals(2 * 2 * 3 * 3, total); // 4 planes of 3×3 blocks of 24² (70×53 output)
+				last.set(done);
+			});
+		assertEquals(0, already);
+		assertEquals(36, last.get());
+		assertTrue(OmeZarr.isComplete(out));
+		OmeZarr result = OmeZarr.open(out);
+		assertArrayEquals(new int[] { 1, 4, 2, 53, 70 }, result.array().shape());
+		assertArrayEquals(new int[] { 1, 1, 1, 24, 24 }, result.array().chunks());
+		assertArrayEquals(new double[] { 1, 1, 3, 0.5, 0.25 }, result.scale());
+		assertEquals("micrometer", result.units()[3]);
+		for (int c = 0; c < 2; c++) {
+			for (int z = 0; z < 2; z++) {
+				List<Plane> maps = Convolution.convolve(plane(c, z, 70, 53), BANK, OPTIONS, ProgressListener.NONE);
+				for (int k = 0; k < 2; k++) {
+					float[] got = new float[70 * 53];
+					result.array().plane(0, c * 2 + k, z).read(0, 0, 70, 53, got);
+					assertArrayEquals(maps.get(k).pixels(), got, "channel " + c + ", slice " + z + ", kernel " + k);
+				}
+			}
+		}
+		String attrs = new String(Files.readAllBytes(out.resolve(".zattrs")));
+		assertTrue(attrs.contains("\"convolve2d\"") && attrs.contains("Sobel X") && attrs.contains("\"reflect\"")
+			&& attrs.contains("c1 / random 5x5"), attrs);
+	}
+
+	@Test
+	void aTiffStackWithStrideGivesTheInMemoryFeatureMaps() throws IOException {
+		ImageStack stack = new ImageStack(61, 40);
+		for (int z = 0; z < 2; z++) stack.addSlice(new FloatProcessor(61, 40, plane(0, z, 61, 40).pixels().clone()));
+		Path tif = tmp.resolve("stack.tif");
+		assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(tif.toString()));
+		ConvolutionOptions o = OPTIONS.toBuilder().mode(Mode.VALID).stride(2, 3).build();
+		Path out = tmp.resolve("stack.ome.zarr");
+		new BlockwiseJob(BANK.subList(1, 2), o, 7, Compressor.gzip(1)).run(tif, out, false, (d, t) -> { });
+		OmeZarr result = OmeZarr.open(out);
+		int ow = (61 - 4 + 2) / 3, oh = (40 - 4 + 1) / 2;
+		assertArrayEquals(new int[] { 1, 1, 2, oh, ow }, result.array().shape());
+		assertArrayEquals(new double[] { 0, 0, 0, 2, 2 }, result.translation()); // valid: output 0 lies over pixel 2
+		for (int z = 0; z < 2; z++) {
+			Plane want = Convolution.convolve(plane(0, z, 61, 40), BANK.get(1), o);
+			float[] got = new float[ow * oh];
+			result.plane(z).read(0, 0, ow, oh, got);
+			assertArrayEquals(want.pixels(), got, "slice " + z);
+		}
+	}
+
+	@Test
+	void anInterruptedRunResumesToTheBytesOfAnUninterruptedOne() throws IOException {
+		Path in = zarrInput();
+		Path whole = tmp.resolve("whole.ome.zarr"), resumed = tmp.resolve("resumed.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.zlib(1));
+		job.run(in, whole, false, (d, t) -> { });
+		RuntimeException killed = assertThrows(RuntimeException.class, () -> job.run(in, resumed, false, (done, total) -> {
+			if (done >= 23) throw new IllegalStateException("killed");
+		}));
+		assertEquals("killed", killed.getMessage());
+		assertFalse(OmeZarr.isComplete(resumed), "an interrupted output has no NGFF metadata");
+		long[] seen = new long[2];
+		long already = job.run(in, resumed, false, (done, total) -> {
+			seen[0] = Math.max(seen[0], done);
+			seen[1] = total;
+		});
+		assertTrue(already >= 20 && already < seen[1], "blocks kept from the first run: " + already + " of " + seen[1]);
+		assertEquals(seen[1], seen[0]);
+		assertEquals(files(whole), files(resumed));
+	}
+
+	@Test
+	void overwriteReplacesAndAnotherImageInTheWayIsRefused() throws IOException {
+		Path in = zarrInput();
+		Path out = tmp.resolve("o.ome.zarr");
+		new BlockwiseJob(BANK, OPTIONS, 32, Compressor.RAW).run(in, out, false, (d, t) -> { });
+		// different options change nothing already written unless overwriting; another shape is refused
+		ConvolutionOptions valid = OPTIONS.toBuilder().mode(Mode.VALID).build();
+		assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK.subList(1, 2), valid, 32, Compressor.RAW).run(in, out, false, (d, t) -> { }));
+		new BlockwiseJob(BANK.subList(1, 2), valid, 32, Compressor.RAW).run(in, out, true, (d, t) -> { });
+		assertArrayEquals(new int[] { 1, 2, 2, 49, 66 }, OmeZarr.open(out).array().shape());
+		Path file = Files.write(tmp.resolve("f.ome.zarr"), new byte[1]);
+		assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK, OPTIONS, 32, Compressor.RAW).run(in, file, true, (d, t) -> { }));
+		assertTrue(DataType.FLOAT32.equals(OmeZarr.open(out).array().dataType()));
+	}
+
+	/** Every file below a store with its bytes, by relative path. */
+	private static TreeMap<String, String> files(Path dir) throws IOException {
+		TreeMap<String, String> m = new TreeMap<>();
+		try (Stream<Path> s = Files.walk(dir)) {
+			for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
+				String rel = dir.relativize(p).toString();
+				if (rel.equals(".zattrs")) continue; // names the store
+				m.put(rel, Arrays.toString(Files.readAllBytes(p)));
+			}
+		}
+		return m;
+	}
+}

@@ -1,0 +1,131 @@
+package io.github.convolve2d.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import io.github.convolve2d.core.Border;
+import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.Plane;
+import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.DataType;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.ZarrArray;
+import io.github.convolve2d.kernel.Presets;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** {@code batch} with Zarr inputs and {@code --format zarr}: block by block, progress per block, resumable runs. */
+class BatchZarrTest {
+
+	@TempDir
+	Path tmp;
+
+	private static float[] pixels(int w, int h) {
+		float[] p = new float[w * h];
+		for (int i = 0; i < p.length; i++) p[i] = (i * 37 % 101) * 0.5f;
+		return p;
+	}
+
+	/** in/a.zarr (a bare 2-D Zarr array, 45×38 in chunks of 10×12) and in/b.tif (a float TIFF, 40×30). */
+	private Path inputs() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		ZarrArray a = ZarrArray.create(in.resolve("a.zarr"), new int[] { 38, 45 }, new int[] { 10, 12 },
+			DataType.parse(">f4"), Compressor.zlib(1));
+		float[] px = pixels(45, 38);
+		for (int cy = 0; cy < 4; cy++) {
+			for (int cx = 0; cx < 4; cx++) {
+				float[] v = new float[120];
+				for (int r = 0; r < 10; r++) {
+					for (int q = 0; q < 12; q++) {
+						int y = cy * 10 + r, x = cx * 12 + q;
+						if (y < 38 && x < 45) v[r * 12 + q] = px[y * 45 + x];
+					}
+				}
+				a.writeChunk(new int[] { cy, cx }, v);
+			}
+		}
+		assertTrue(new FileSaver(new ImagePlus("b", new FloatProcessor(40, 30, pixels(40, 30)))).saveAsTiff(
+			in.resolve("b.tif").toString()));
+		return in;
+	}
+
+	@Test
+	void formatZarrConvolvesEachInputBlockByBlockAndARerunSkipsThem() throws IOException {
+		Path in = inputs(), out = tmp.resolve("out");
+		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
+			"--preset", "sobel-x", "--mode", "same", "--border", "reflect", "--progress", "lines", "--threads", 2);
+		assertEquals(0, run.code, run.toString());
+		assertTrue(run.err.contains("block 9/9"), run.toString()); // a.zarr: 3×3 blocks of 16² over 45×38
+		assertTrue(run.out.contains("2 written"), run.toString());
+		ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT).build();
+		for (String name : new String[] { "a", "b" }) {
+			OmeZarr result = OmeZarr.open(out.resolve(name + ".ome.zarr"));
+			int w = name.equals("a") ? 45 : 40, h = name.equals("a") ? 38 : 30;
+			assertArrayEquals(new int[] { 1, 1, 1, h, w }, result.array().shape(), name);
+			Plane want = Convolution.convolve(Plane.wrap(w, h, pixels(w, h)), Presets.resolve("sobel-x"), o);
+			float[] got = new float[w * h];
+			result.plane(0).read(0, 0, w, h, got);
+			assertArrayEquals(want.pixels(), got, name);
+		}
+		BatchCommandTest.Run again = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
+			"--preset", "sobel-x", "--mode", "same", "--border", "reflect", "--progress", "none");
+		assertEquals(0, again.code, again.toString());
+		assertTrue(again.out.contains("0 written, 2 skipped"), again.toString());
+		// other settings: refused unless --overwrite; a folder Convolve 2D did not write is never replaced
+		BatchCommandTest.Run other = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+			"sobel-y", "--mode", "same", "--progress", "none");
+		assertEquals(1, other.code, other.toString());
+		assertTrue(other.err.contains("made with other settings"), other.toString());
+		Files.createDirectories(out.resolve("b.ome.zarr.keep"));
+		BatchCommandTest.Run replaced = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+			"sobel-y", "--mode", "same", "--progress", "none", "--overwrite");
+		assertEquals(0, replaced.code, replaced.toString());
+		assertTrue(new String(Files.readAllBytes(out.resolve("a.ome.zarr/.zattrs"))).contains("Sobel Y"));
+		Files.delete(out.resolve("b.ome.zarr.keep"));
+		try (java.util.stream.Stream<Path> w = Files.walk(out.resolve("b.ome.zarr"))) {
+			for (Path p : (Iterable<Path>) w.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
+		}
+		Files.createDirectories(out.resolve("b.ome.zarr"));
+		Files.write(out.resolve("b.ome.zarr/notes.txt"), new byte[] { 1 });
+		BatchCommandTest.Run foreign = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+			"sobel-y", "--mode", "same", "--progress", "none", "--overwrite");
+		assertEquals(1, foreign.code, foreign.toString());
+		assertTrue(foreign.err.contains("did not write"), foreign.toString());
+		assertTrue(Files.exists(out.resolve("b.ome.zarr/notes.txt")));
+	}
+
+	@Test
+	void aZarrInputGivesAZarrOutputBesideTiffsForTheRest() throws IOException {
+		Path in = inputs(), out = tmp.resolve("out");
+		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--preset", "gaussian:1", "--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		assertTrue(OmeZarr.isComplete(out.resolve("a.ome.zarr")), run.toString());
+		assertTrue(Files.isRegularFile(out.resolve("b.tif")), run.toString());
+		BatchCommandTest.Run dry = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o2"), "--format", "zarr",
+			"--preset", "gaussian:1", "--dry-run");
+		assertTrue(dry.out.contains("b.ome.zarr"), dry.toString());
+	}
+
+	@Test
+	void usageMistakesAreShort() throws IOException {
+		Path in = inputs();
+		BatchCommandTest.Run bad = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "png", "--preset",
+			"sobel-x");
+		assertEquals(2, bad.code, bad.toString());
+		assertTrue(bad.err.contains("--format 'png' is not one of tiff, zarr"), bad.toString());
+		BatchCommandTest.Run block = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "zarr", "--block", 0,
+			"--preset", "sobel-x");
+		assertEquals(2, block.code, block.toString());
+		assertTrue(block.err.contains("--block must be at least 1"), block.toString());
+	}
+}
