@@ -106,6 +106,20 @@ public class PluginScreenshots {
 		System.out.println("kernel text starts: " + gd.getTextArea1().getText().split("\n")[0]);
 		capture(out.resolve("plugin-dialog.png"), new Window[] { gd, previewWindow });
 
+		// Help: the bundled page in ImageJ's HTML dialog (modal, so clicked later on the event thread)
+		Button help = null;
+		for (Button b : gd.getButtons()) if (b != null && "Help".equals(b.getLabel())) help = b;
+		Button helpButton = help;
+		EventQueue.invokeLater(() -> helpButton.dispatchEvent(
+			new ActionEvent(helpButton, ActionEvent.ACTION_PERFORMED, helpButton.getLabel())));
+		waitFor(() -> helpWindow() != null);
+		sleep(1000);
+		Window helpWindow = helpWindow();
+		System.out.println("help window: " + ((java.awt.Dialog) helpWindow).getTitle());
+		capture(Paths.get(System.getProperty("java.io.tmpdir"), "plugin-help.png"), new Window[] { helpWindow });
+		onEdt(helpWindow::dispose);
+		sleep(500);
+
 		// the bank of three, then OK
 		onEdt(() -> {
 			box.setState(false);
@@ -134,6 +148,13 @@ public class PluginScreenshots {
 		System.out.println("recorded: " + lines[lines.length - 1]);
 		capture(out.resolve("plugin-recorder.png"), new Window[] { recorder });
 		System.exit(0);
+	}
+
+	private static Window helpWindow() {
+		for (Window w : Window.getWindows()) {
+			if (w.isShowing() && w instanceof java.awt.Dialog && ((java.awt.Dialog) w).getTitle().endsWith("Help")) return w;
+		}
+		return null;
 	}
 
 	/** Selects a list item as a click does: the dialog's listeners hear of it. */

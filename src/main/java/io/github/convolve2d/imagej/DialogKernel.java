@@ -21,8 +21,9 @@ import java.util.Optional;
  * <ul>
  * <li>Choosing a preset or bank (or changing σ) fills the text with the kernels rounded for reading
  * ({@link KernelText}); the exact kernels are kept and are what runs while the text is left as filled.</li>
- * <li>Editing the text makes the choice "Custom" and the text is what runs, unless the text then equals a
- * preset's or bank's (as filled, or with the same values): that choice is regained, with its exact kernels.</li>
+ * <li>Editing the text makes the choice "Custom" and the text is what runs, unless the text then equals the
+ * last filled preset's (σ included) or a fixed preset's or bank's (as filled, or with the same values): that
+ * choice is regained, with its exact kernels.</li>
  * <li>A kernel opened from a file shows as the fixed preset it equals, else as "Custom" named after the file
  * ({@code edge.txt} gives feature maps named {@code edge}); its exact values run.</li>
  * </ul>
@@ -40,6 +41,9 @@ final class DialogKernel {
 	private String text;
 	/** The kernels that the current text stands for exactly: those last filled, or null once the text is edited. */
 	private List<Kernel> exact;
+	/** The last preset or bank filled in, its text and kernels: editing back to that text regains it (σ too). */
+	private String filledChoice, filledText;
+	private List<Kernel> filledKernels;
 
 	private DialogKernel(String choice, String sigma) {
 		this.choice = choice;
@@ -163,6 +167,11 @@ final class DialogKernel {
 			return !before.equals(choice); // not (yet) a kernel; reported on OK
 		}
 		String shown = normalise(newText);
+		if (filledText != null && shown.equals(normalise(filledText))) {
+			choice = filledChoice;
+			exact = filledKernels;
+			return !before.equals(choice);
+		}
 		for (String item : choices()) {
 			if (item.equals(KernelBank.CUSTOM) || Presets.find(item).map(Preset::isParameterised).orElse(false)) continue;
 			List<Kernel> kernels = KernelBank.of(item, null).kernels();
@@ -239,6 +248,9 @@ final class DialogKernel {
 	private void fill() {
 		List<Kernel> kernels = KernelBank.of(usesSigma() ? choice + ":" + sigma : choice, null).kernels();
 		showExact(kernels);
+		filledChoice = choice;
+		filledText = text;
+		filledKernels = kernels;
 	}
 
 	private void showExact(List<Kernel> kernels) {

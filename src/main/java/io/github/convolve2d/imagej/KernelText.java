@@ -8,11 +8,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Kernels as the dialog shows them: one row per line, values rounded to {@link #DIGITS} significant digits and
+ * Kernels as the dialog shows them: one row per line, values exact where a short decimal or fraction gives them
+ * ({@code 0.25}, {@code 1/9}), else rounded to {@link #DIGITS} significant digits, and
  * right-aligned in columns (for a monospaced text area), kernels of a bank separated by a line holding
  * {@code |}. Rounding is for reading only: the dialog keeps the exact kernels behind this text and runs them
  * unless the text is edited. Every value is written as {@link io.github.convolve2d.kernel.KernelParser} reads
- * it ({@code 0.0625}, {@code -1}, {@code 1.234e-07}).
+ * it ({@code 0.0625}, {@code -1}, {@code 1/9}, {@code 1.234e-7}).
  */
 final class KernelText {
 
@@ -51,9 +52,26 @@ final class KernelText {
 		}
 	}
 
-	/** One value rounded to {@link #DIGITS} significant digits, without trailing zeros; small ones in e-notation. */
+	/** Largest denominator tried for a value that a short fraction gives exactly (1/9, 1/25, 1/49). */
+	private static final int MAX_DENOMINATOR = 100;
+
+	/**
+	 * One value for reading: as a decimal when {@link #DIGITS} significant digits give it exactly, else as a
+	 * fraction when a small one gives it exactly ({@code 1/9}, read back to the same double), else rounded to
+	 * {@link #DIGITS} significant digits without trailing zeros, small and large ones in e-notation.
+	 */
 	static String value(double v) {
 		if (v == 0) return "0";
+		String decimal = rounded(v);
+		if (Double.parseDouble(decimal) == v) return decimal;
+		for (int d = 2; d <= MAX_DENOMINATOR; d++) {
+			double n = Math.rint(v * d);
+			if (n / d == v && Math.abs(n) < 1e6) return (long) n + "/" + d;
+		}
+		return decimal;
+	}
+
+	private static String rounded(double v) {
 		BigDecimal d = new BigDecimal(v).round(new MathContext(DIGITS)).stripTrailingZeros();
 		double abs = Math.abs(d.doubleValue());
 		if (abs >= 1e-4 && abs < 1e15) return d.toPlainString();

@@ -39,7 +39,7 @@ class DialogKernelTest {
 		assertEquals("preset=gaussian:2", "preset=" + settings(d).kernels().presetText());
 		d.choose("Box mean 3x3", "2");
 		assertFalse(d.usesSigma(), "σ only for presets that use it");
-		assertEquals(Presets.resolve("box-3"), settings(d).kernels().kernels().get(0), "1/9, not 0.1111");
+		assertEquals(Presets.resolve("box-3"), settings(d).kernels().kernels().get(0), "exactly 1/9");
 	}
 
 	@Test
@@ -52,10 +52,15 @@ class DialogKernelTest {
 		assertEquals(3, k.get(2, 2));
 		// rounded text of a Gaussian, once edited, runs as shown (the exact values are gone with the edit)
 		d.choose("Gaussian", "1");
-		d.edited(d.text() + " ");
+		assertFalse(d.edited(d.text() + " \n"), "spacing is no edit");
+		assertEquals("Gaussian", d.choice());
+		String shownSecond = d.text().trim().split("\\s+")[1];
+		assertTrue(d.edited(d.text().replaceFirst("1.965e-5", "2e-5")));
 		assertEquals("Custom", d.choice());
-		assertEquals(1.965e-5, settings(d).kernels().kernels().get(0).get(0, 0), "as shown");
-		assertTrue(Presets.resolve("gaussian:1").get(0, 0) != 1.965e-5);
+		Kernel edited = settings(d).kernels().kernels().get(0);
+		assertEquals(2e-5, edited.get(0, 0));
+		assertEquals(Double.parseDouble(shownSecond), edited.get(0, 1), "the other values as shown");
+		assertTrue(Presets.resolve("gaussian:1").get(0, 1) != edited.get(0, 1));
 	}
 
 	@Test
@@ -65,9 +70,17 @@ class DialogKernelTest {
 		assertTrue(d.edited("-1   0  1\n-2 0 2\n\n-1 0 1.0\n"));
 		assertEquals("Sobel X", d.choice());
 		assertEquals("preset=sobel-x", "preset=" + settings(d).kernels().presetText());
-		d.edited("0.1111 0.1111 0.1111; 0.1111 0.1111 0.1111; 0.1111 0.1111 0.1111");
-		assertEquals("Box mean 3x3", d.choice(), "the preset's text as shown");
+		d.edited("1/9 1/9 1/9; 1/9  1/9 1/9\n1/9 1/9 1/9");
+		assertEquals("Box mean 3x3", d.choice(), "the preset's values");
 		assertEquals(Presets.resolve("box-3"), settings(d).kernels().kernels().get(0));
+		d.edited("0.1111 0.1111 0.1111; 0.1111 0.1111 0.1111; 0.1111 0.1111 0.1111");
+		assertEquals("Custom", d.choice(), "0.1111 is not 1/9");
+		d.choose("LoG", "1.4");
+		d.edited(d.text().replaceFirst("-", "+"));
+		assertEquals("Custom", d.choice());
+		d.edited(d.text().replaceFirst("\\+", "-"));
+		assertEquals("LoG", d.choice(), "back to the text last filled");
+		assertEquals(Presets.resolve("log:1.4"), settings(d).kernels().kernels().get(0));
 		d.edited("-1 0 1\n-2 0 2\n-1 0 1\n|\n-1 -2 -1\n0 0 0\n1 2 1");
 		assertEquals("Sobel X, Sobel Y", d.choice(), "a bank too");
 		d.edited("-1 0 1\n-2 0 2\n-1 0 1\n|\n-1 -2 -1\n0 0 0\n1 2 2");

@@ -26,7 +26,13 @@ class KernelTextTest {
 
 	@Test
 	void valuesAreRoundedToFourSignificantDigits() {
-		assertEquals("0.1111", KernelText.value(1.0 / 9));
+		assertEquals("0.1235", KernelText.value(0.123456789));
+		assertEquals("1/9", KernelText.value(1.0 / 9), "exact as a fraction");
+		assertEquals("-2/3", KernelText.value(-2.0 / 3));
+		assertEquals("1/9 1/9 1/9\n1/9 1/9 1/9\n1/9 1/9 1/9\n",
+			KernelText.of(Collections.singletonList(Presets.resolve("box-3"))));
+		assertEquals(Presets.resolve("box-5").toText(),
+			KernelParser.parse(KernelText.of(Collections.singletonList(Presets.resolve("box-5")))).toText());
 		assertEquals("-0.25", KernelText.value(-0.25));
 		assertEquals("24", KernelText.value(24));
 		assertEquals("1235", KernelText.value(1234.5678));

@@ -64,6 +64,19 @@ class MacroRunsTest {
 		}
 	}
 
+	@Test
+	void aFileChoosersPathIsNotRecorded() {
+		// ImageJ's OpenDialog records the path it returns (open=...), which would fail on replay as an unknown key
+		Recorder.resetCommandOptions();
+		Recorder.recordPath("open", "/data/kernels/edge.txt");
+		assertTrue(String.valueOf(Recorder.getCommandOptions()).contains("open="), "ImageJ records the path");
+		Convolve2DPlugin.record(ConvolveSettings.fromMacro("kernel=[1 2] name=edge"));
+		String recorded = Recorder.getCommandOptions();
+		Recorder.resetCommandOptions();
+		assertEquals("preset=custom kernel=[1 2] name=edge mode=same border=replicate cval=0 stride=1 dilation=1",
+			recorded);
+	}
+
 	@ParameterizedTest(name = "{0}")
 	@CsvSource(delimiter = '|', value = {
 		"unknown preset| open('%s'); run('Convolve 2D...', 'preset=[Sobel Q]')| unknown preset 'Sobel Q'",
