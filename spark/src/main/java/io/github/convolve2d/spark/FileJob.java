@@ -34,14 +34,16 @@ import java.util.stream.Stream;
  * check, memory budget, ImageJ's reader, the image engine, ImageJ's TIFF writer) and sends each file's
  * outcome to the driver, which prints the failures and the batch's summary. No shuffle.
  * <p>
- * Safety, as {@code batch}: an input on a remote file system is copied to the task's scratch folder and read
- * there; the output is written to scratch, copied to a hidden temporary file beside its target
- * ({@code .NAME.tif.convolve2d-tmp-<stage>-<task>-<attempt>}, unique per task attempt) and renamed into place, so
- * a target is whole or absent whatever happens to the attempt. A task attempt that fails (an executor lost, a
- * bug) is retried by Spark; its finished outputs are then found in place and counted as written (their time is
- * after this run's start on the output's file system), its temporary file is deleted, or, if the executor died,
- * left hidden (scans skip it). Existing outputs are skipped unless {@code --overwrite}; a bad file is reported
- * with its reason and the others go on.
+ * Safety, as {@code batch}, by batch's own code: on a local or mounted shared file system ({@code file:}) each
+ * file goes through {@link BatchRunner#runOne} to its real output path (batch's writer: a unique hidden temporary
+ * file, then a link or rename; batch's rules for existing outputs: same settings skipped, other settings refused
+ * unless {@code --overwrite}, files not ours never replaced). On a remote file system (HDFS, S3) an input is read
+ * through a copy in the task's scratch folder, an existing output is fetched there so that the same rules judge it,
+ * and a result is written there, copied to a hidden temporary file beside its target
+ * ({@code .convolve2d-spark-<stage>-<task>-<attempt>-<n>.tif}) and renamed into place: a target is whole or absent
+ * whatever happens to the attempt. A task attempt that fails (an executor lost, a bug) is retried by Spark; the
+ * outputs it had finished are found in place with this run's settings and counted as written (their time is after
+ * this run's start on the output's file system). A bad file is reported with its reason and the others go on.
  */
 final class FileJob {
 
@@ -112,7 +114,7 @@ final class FileJob {
 		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
 		String attempt = context.stageId() + "-" + context.partitionId() + "-" + context.attemptNumber();
 		BatchRunner runner = new BatchRunner(settings.filter, settings.options, new AtomicTiffWriter(), threads,
-			budget(), true, BatchListener.NONE);
+			budget(), overwrite, BatchListener.NONE);
 		java.nio.file.Path scratch = Files.createTempDirectory("convolve2d-task-");
 		List<FileResult> results = new ArrayList<>();
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
@@ -138,15 +140,6 @@ final class FileJob {
 		if (task.problem != null) return new FileResult(task, Outcome.Status.FAILED, task.problem);
 		Path target = new Path(task.output);
 		FileSystem outFs = raw(target.getFileSystem(conf));
-		FileStatus existing = status(outFs, target);
-		if (existing != null && existing.isDirectory()) {
-			return new FileResult(task, Outcome.Status.FAILED, Outcome.folderInTheWay(task.output));
-		}
-		if (existing != null && !overwrite) {
-			// finished by an earlier attempt of this task in this run, or there before the run
-			return existing.getModificationTime() >= runStart ? new FileResult(task, Outcome.Status.WRITTEN, null)
-				: new FileResult(task, Outcome.Status.SKIPPED, Outcome.OUTPUT_EXISTS);
-		}
 		java.nio.file.Path localIn;
 		try {
 			localIn = local(new Path(task.input), conf, scratch);
@@ -154,40 +147,65 @@ final class FileJob {
 		catch (IOException e) {
 			return new FileResult(task, Outcome.Status.FAILED, "cannot read the file: " + e.getMessage());
 		}
-		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
-		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
-		if (outcome.status() != Outcome.Status.WRITTEN) {
-			return new FileResult(task, outcome.status(), outcome.message());
+		FileResult result;
+		if (outFs instanceof RawLocalFileSystem) {
+			// a local (or mounted shared) folder: the batch's own writer, with its rules for existing outputs
+			Outcome o = runner.runOne(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(),
+				null));
+			if (o.status() == Outcome.Status.WRITTEN) hook.written(task.output, attemptNumber);
+			result = new FileResult(task, o.status(), o.message());
 		}
-		try {
-			publish(outFs, localOut, target, overwrite, attempt, hook, attemptNumber);
+		else {
+			result = remote(task, localIn, runner, scratch, outFs, target, attempt, hook, attemptNumber);
 		}
-		catch (IOException e) {
-			return new FileResult(task, Outcome.Status.FAILED, "cannot write " + task.output + ": " + e.getMessage());
+		if (result.status == Outcome.Status.SKIPPED) {
+			// the same settings' output: from before this run, or written by an earlier attempt of this task
+			FileStatus st = status(outFs, target);
+			if (st != null && st.getModificationTime() >= runStart) {
+				return new FileResult(task, Outcome.Status.WRITTEN, null);
+			}
 		}
-		return new FileResult(task, Outcome.Status.WRITTEN, null);
+		return result;
 	}
 
 	/**
-	 * Copies a finished output to a hidden temporary file beside its target and renames it into place. A failure
-	 * of the hook (a test's injected failure) propagates and fails the task attempt; the temporary file is
-	 * deleted either way.
+	 * An output on a remote file system: an existing output is fetched into the scratch folder so that the batch's
+	 * rules judge it (skip, replace, refuse), the result is written there and then copied to a hidden temporary file
+	 * beside the target and renamed into place.
 	 */
-	private static void publish(FileSystem fs, java.nio.file.Path local, Path target, boolean overwrite,
-		String attempt, TaskHook hook, int attemptNumber) throws IOException
+	private static FileResult remote(FileTask task, java.nio.file.Path localIn, BatchRunner runner,
+		java.nio.file.Path scratch, FileSystem fs, Path target, String attempt, TaskHook hook, int attemptNumber)
+		throws IOException
 	{
-		Path tmp = new Path(target.getParent(), "." + target.getName() + AtomicTiffWriter.TEMP_SUFFIX + "-" + attempt);
-		fs.mkdirs(target.getParent());
+		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
+		FileStatus before = status(fs, target);
+		if (before != null && !before.isDirectory()) fs.copyToLocalFile(false, target, new Path(localOut.toUri()), true);
+		else if (before != null) Files.createDirectories(localOut);
+		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
+		if (outcome.status() != Outcome.Status.WRITTEN) {
+			String m = outcome.message();
+			return new FileResult(task, outcome.status(), m == null ? null : m.replace(localOut.toString(),
+				task.output));
+		}
+		Path tmp = new Path(target.getParent(), AtomicTiffWriter.TEMP_PREFIX + "spark-" + attempt + "-"
+			+ Long.toUnsignedString(System.nanoTime(), 36) + AtomicTiffWriter.TEMP_SUFFIX);
 		try {
-			fs.copyFromLocalFile(false, true, new Path(local.toUri()), tmp);
-			hook.beforeRename(target.toString(), attemptNumber);
-			if (fs.exists(target)) {
-				if (!overwrite) throw new IOException("it appeared while this run was writing it; it is left as it is");
-				// Hadoop's rename does not replace: the old output goes first (the target is absent a moment,
-				// never partial)
+			fs.mkdirs(target.getParent());
+			fs.copyFromLocalFile(false, true, new Path(localOut.toUri()), tmp);
+			hook.written(task.output, attemptNumber);
+			if (before != null) {
+				// the batch's rules allowed replacing it; Hadoop's rename does not replace, so it goes first (the
+				// target is absent a moment, never partial)
 				fs.delete(target, false);
 			}
-			if (!fs.rename(tmp, target)) throw new IOException("the file system refused to rename " + tmp);
+			if (!fs.rename(tmp, target)) {
+				return new FileResult(task, Outcome.Status.FAILED, "its output " + task.output + " appeared while "
+					+ "this run computed it; it is left as it is");
+			}
+			return new FileResult(task, Outcome.Status.WRITTEN, null);
+		}
+		catch (IOException e) {
+			return new FileResult(task, Outcome.Status.FAILED, "cannot write " + task.output + ": " + e.getMessage());
 		}
 		finally {
 			try {

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.Serializable;
 
 /**
- * Called in a task after an output's bytes are in their temporary file on the target file system and before it
- * is renamed into place: the point where a failed task attempt matters most. Tests inject failures here;
- * {@link #NONE} otherwise.
+ * Called in a task once an output is written: on a local or mounted file system after the batch's writer put it
+ * in place, on a remote one (HDFS, S3) after its bytes are in their temporary file beside the target and before
+ * the rename. A task attempt that fails there has finished some of its outputs and not others: tests inject
+ * failures here; {@link #NONE} otherwise.
  */
 @FunctionalInterface
 interface TaskHook extends Serializable {
@@ -18,5 +19,5 @@ interface TaskHook extends Serializable {
 	 * @param output the output's URI
 	 * @param attempt Spark's attempt number of this task (0 for the first)
 	 */
-	void beforeRename(String output, int attempt) throws IOException;
+	void written(String output, int attempt) throws IOException;
 }

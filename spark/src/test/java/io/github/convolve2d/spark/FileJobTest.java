@@ -157,7 +157,7 @@ class FileJobTest {
 		TaskHook failOnce = (output, attempt) -> {
 			if (output.endsWith("/microaneurysms.tif") && attempt == 0) {
 				INJECTED.incrementAndGet();
-				throw new IllegalStateException("injected failure of a task attempt before its rename");
+				throw new IllegalStateException("injected failure of a task attempt after an output was written");
 			}
 		};
 		INJECTED.set(0);
@@ -184,6 +184,40 @@ class FileJobTest {
 		Run again = spark(TaskHook.NONE, args(in, tmp.resolve("spark-out")));
 		assertEquals(List.of(0, 7, 2, 9), again.counts(), again.toString());
 		assertEquals(1, again.code, again.toString());
+	}
+
+	/** Batch's rules for outputs that exist: same settings skipped, other settings refused, files not ours kept. */
+	@Test
+	void existingOutputsJudgedAsBatch() throws IOException {
+		Path in = inputs();
+		Path b = tmp.resolve("out-b"), s = tmp.resolve("out-s");
+		for (Path out : List.of(b, s)) {
+			Files.createDirectories(out);
+			Files.write(out.resolve("camera.tif"), "not ours".getBytes(StandardCharsets.US_ASCII));
+		}
+		Run first = batch(args(in, b)), firstSpark = spark(TaskHook.NONE, args(in, s));
+		assertSameRun(first, firstSpark, b, s);
+		String[] other = { "--preset", "laplacian-4" };
+		Run second = batch(concat(args(in, b), other)), secondSpark = spark(TaskHook.NONE, concat(args(in, s), other));
+		assertSameRun(second, secondSpark, b, s);
+		assertEquals(List.of(0, 0, 9, 9), second.counts(), second.toString());
+		Run third = batch(concat(args(in, b), concat(other, "--overwrite"))),
+			thirdSpark = spark(TaskHook.NONE, concat(args(in, s), concat(other, "--overwrite")));
+		assertSameRun(third, thirdSpark, b, s);
+		assertEquals(List.of(6, 0, 3, 9), third.counts(), third.toString());
+		assertEquals("not ours", Files.readString(s.resolve("camera.tif")), "a file not ours is never replaced");
+		assertEquals(files(b), files(s));
+		for (String f : files(b)) {
+			assertArrayEquals(Files.readAllBytes(b.resolve(f)), Files.readAllBytes(s.resolve(f)), f);
+		}
+	}
+
+	private static void assertSameRun(Run single, Run spark, Path batchOut, Path sparkOut) {
+		assertEquals(single.code, spark.code, single + "\n" + spark);
+		assertEquals(single.counts(), spark.counts(), single + "\n" + spark);
+		Map<String, String> expected = new TreeMap<>();
+		single.failures().forEach((k, v) -> expected.put(k, v.replace(batchOut.toString(), sparkOut.toString())));
+		assertEquals(expected, spark.failures());
 	}
 
 	@Test
