@@ -109,7 +109,11 @@ public final class NpyReader {
 		}
 		int[] shape = shape(shapeText.group(1), what);
 		long count = 1;
-		for (int d : shape) count *= d;
+		for (int d : shape) {
+			// a corrupt header must not overflow the count: any count beyond the file's bytes is refused below
+			if (d < 0) throw new UserException(what + ": the .npy shape has a negative size " + d);
+			count = Math.min(count * d, 1L << 40);
+		}
 		long dataStart = start + headerLength;
 		if (count > Integer.MAX_VALUE - 8 || dataStart + count * size > bytes.length) {
 			throw new UserException(what + " is cut short: shape " + new Array(shape, new double[0]).shapeText() + " of "

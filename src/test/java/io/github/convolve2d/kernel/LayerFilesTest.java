@@ -74,6 +74,17 @@ class LayerFilesTest {
 		Files.write(cut, Arrays.copyOf(whole, whole.length - 4));
 		e = assertThrows(UserException.class, () -> LayerFiles.read(cut, null, null));
 		assertTrue(e.getMessage().contains("cut short"), e.getMessage());
+		// a header whose shape claims more than the file holds, even more than a long can count
+		String header = new String(whole, 10, whole[8], java.nio.charset.StandardCharsets.ISO_8859_1);
+		for (String shape : new String[] { "(2, 3, 2, 3)", "(99999, 99999, 99999, 99999)", "(-2, 3, 2, 2)" }) {
+			byte[] bad = whole.clone();
+			byte[] h = header.replace("(2, 3, 2, 2)", shape).getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+			System.arraycopy(h, 0, bad, 10, Math.min(h.length, whole[8]));
+			Path f = dir.resolve("bad.npy");
+			Files.write(f, bad);
+			e = assertThrows(UserException.class, () -> LayerFiles.read(f, null, null), shape);
+			assertTrue(e.getMessage().contains("cut short") || e.getMessage().contains("negative"), e.getMessage());
+		}
 		Path text = dir.resolve("text.npy");
 		Files.write(text, "1 2 3".getBytes(StandardCharsets.UTF_8));
 		e = assertThrows(UserException.class, () -> LayerFiles.read(text, null, null));
