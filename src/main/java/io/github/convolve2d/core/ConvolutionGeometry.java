@@ -118,7 +118,9 @@ public final class ConvolutionGeometry {
 	private static int extent(int size, int dilation) {
 		long e = (long) dilation * (size - 1) + 1;
 		if (e > Integer.MAX_VALUE / 4) {
-			throw new UserException("kernel of " + size + " with dilation " + dilation + " is too large");
+			throw new UserException(String.format(java.util.Locale.ROOT, "a kernel of %d taps with dilation %d would "
+				+ "span %,d pixels, more than the %,d the core can place; use less dilation", size, dilation, e,
+				Integer.MAX_VALUE / 4));
 		}
 		return (int) e;
 	}

@@ -90,6 +90,11 @@ class HugeDilationTest {
 		UserException e = assertThrows(UserException.class,
 			() -> Convolution.convolve(image, k, ConvolutionOptions.builder().mode(Mode.FULL).dilation(HUGE).build()));
 		assertTrue(e.getMessage().contains("more than one plane can hold"), e.getMessage());
+		Kernel wide = Kernel.of("wide", 13, 1, new double[13]);
+		assertEquals("a kernel of 13 taps with dilation 100000000 would span 1,200,000,001 pixels, more than the "
+			+ "536,870,911 the core can place; use less dilation", assertThrows(UserException.class,
+			() -> Convolution.convolve(image, wide, ConvolutionOptions.builder().mode(Mode.SAME).dilation(HUGE).build()))
+			.getMessage());
 	}
 
 	@Test
