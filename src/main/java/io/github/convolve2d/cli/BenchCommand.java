@@ -263,7 +263,7 @@ final class BenchCommand implements Callable<Integer> {
 				out.flush();
 			}
 		}
-		out.println("(scipy.ndimage is timed beside OpenCV by ../shared/bench/peer_vs.py, from Python.)");
+		out.println("(scipy.ndimage at the same sizes, timed the same way: /usr/bin/python3 scripts/bench_scipy.py)");
 	}
 
 	/** A bank of 3×3 kernels in one call against the same kernels one call each. */
