@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.UserException;
@@ -83,7 +84,7 @@ public final class BatchRunner {
 
 	/**
 	 * @throws UserException for an empty bank, a bank that does not fit one stack
-	 *         ({@link FeatureMaps#checkBankFitsOneStack}) or fewer than 1 thread
+	 *         ({@link ConvolutionGeometry#checkOneFeatureMapSize}) or fewer than 1 thread
 	 */
 	public BatchRunner(List<Kernel> kernels, ConvolutionOptions options, AtomicTiffWriter writer, int threads,
 		MemoryBudget budget, boolean overwrite, BatchListener listener)

@@ -71,7 +71,7 @@ public final class BlockGrid {
 	public static BlockGrid of(int imageWidth, int imageHeight, List<Kernel> kernels, ConvolutionOptions options,
 		int blockWidth, int blockHeight)
 	{
-		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
+		ConvolutionGeometry.checkOneFeatureMapSize(kernels, options);
 		if (blockWidth < 1 || blockHeight < 1) {
 			throw new UserException("a block must be at least 1×1 output pixels, got " + blockWidth + "×" + blockHeight);
 		}
@@ -81,14 +81,6 @@ public final class BlockGrid {
 		List<ConvolutionGeometry> gs = new ArrayList<>();
 		for (Kernel k : kernels) {
 			ConvolutionGeometry g = ConvolutionGeometry.of(imageWidth, imageHeight, k.width(), k.height(), options);
-			ConvolutionGeometry first = gs.isEmpty() ? g : gs.get(0);
-			if (g.outputWidth() != first.outputWidth() || g.outputHeight() != first.outputHeight()) {
-				Kernel k0 = kernels.get(0);
-				throw new UserException("kernels '" + k0.name() + "' (" + k0.width() + "×" + k0.height() + ") and '"
-					+ k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps of different sizes in "
-					+ options.mode().label() + " mode, which cannot share one output; use mode same, or run kernels of "
-					+ "different sizes separately");
-			}
 			gs.add(g);
 		}
 		return new BlockGrid(imageWidth, imageHeight, Collections.unmodifiableList(gs), blockWidth, blockHeight);

@@ -158,4 +158,24 @@ public final class ConvolutionGeometry {
 
 	/** Input row on which output row 0 is centred; see {@link #originX()}. */
 	public int originY() { return originY; }
+
+	/**
+	 * Checks that a bank's feature maps have one size and one position on any image, so that they can share one
+	 * output (a stack, a Zarr array, a block grid): any kernels in {@code same} mode, kernels of one size otherwise.
+	 *
+	 * @throws UserException for an empty bank, or naming two kernels whose sizes differ
+	 */
+	public static void checkOneFeatureMapSize(java.util.List<Kernel> kernels, ConvolutionOptions options) {
+		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
+		if (options.mode() == Mode.SAME) return;
+		Kernel first = kernels.get(0);
+		for (Kernel k : kernels) {
+			if (k.width() != first.width() || k.height() != first.height()) {
+				throw new UserException("kernels '" + first.name() + "' (" + first.width() + "×" + first.height()
+					+ ") and '" + k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps of different"
+					+ " sizes in " + options.mode().label() + " mode, which cannot share one output; use mode"
+					+ " same, or run kernels of different sizes separately");
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.LayerWeights;
@@ -40,10 +41,10 @@ public interface FeatureMapFilter {
 	 * A kernel bank.
 	 *
 	 * @throws UserException for an empty bank or one that does not fit one stack
-	 *         ({@link FeatureMaps#checkBankFitsOneStack})
+	 *         ({@link ConvolutionGeometry#checkOneFeatureMapSize})
 	 */
 	static FeatureMapFilter bank(List<Kernel> kernels, ConvolutionOptions options) {
-		FeatureMaps.checkBankFitsOneStack(kernels, options);
+		ConvolutionGeometry.checkOneFeatureMapSize(kernels, options);
 		List<Kernel> bank = List.copyOf(kernels);
 		return new FeatureMapFilter() {
 			@Override

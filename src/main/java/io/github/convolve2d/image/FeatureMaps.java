@@ -52,7 +52,7 @@ public final class FeatureMaps {
 	 * @param listener receives the progress of the whole run and may cancel it
 	 * @return a new, not yet shown 32-bit image titled as {@link #title} gives
 	 * @throws UserException for settings that do not fit the image: an empty bank, kernels of different sizes in
-	 *         valid/full mode ({@link #checkBankFitsOneStack}), a kernel larger than the image in valid mode, a
+	 *         valid/full mode ({@link ConvolutionGeometry#checkOneFeatureMapSize}), a kernel larger than the image in valid mode, a
 	 *         selection that holds no output pixel, feature maps that do not fit in the free memory
 	 * @throws CancellationException when the listener cancelled; nothing is returned
 	 */
@@ -62,7 +62,7 @@ public final class FeatureMaps {
 		Objects.requireNonNull(imp, "imp");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
-		checkBankFitsOneStack(kernels, options);
+		ConvolutionGeometry.checkOneFeatureMapSize(kernels, options);
 		InputPlanes in = new InputPlanes(imp, planes);
 		Kernel first = kernels.get(0);
 		ConvolutionGeometry whole = ConvolutionGeometry.of(imp.getWidth(), imp.getHeight(), first.width(),
@@ -126,33 +126,13 @@ public final class FeatureMaps {
 	}
 
 	/**
-	 * Checks that a bank's feature maps have one size and position for any image, so that they fit one stack:
-	 * any kernels in {@code same} mode, kernels of one size otherwise.
-	 *
-	 * @throws UserException for an empty bank, or naming two kernels whose sizes differ
-	 */
-	public static void checkBankFitsOneStack(List<Kernel> kernels, ConvolutionOptions options) {
-		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
-		if (options.mode() == Mode.SAME) return;
-		Kernel first = kernels.get(0);
-		for (Kernel k : kernels) {
-			if (k.width() != first.width() || k.height() != first.height()) {
-				throw new UserException("kernels '" + first.name() + "' (" + first.width() + "×" + first.height()
-					+ ") and '" + k.name() + "' (" + k.width() + "×" + k.height() + ") give feature maps of different"
-					+ " sizes in " + options.mode().label() + " mode, which cannot share one output stack; use mode"
-					+ " same, or run kernels of different sizes separately");
-			}
-		}
-	}
-
-	/**
 	 * The memory rule: the bytes a run on a whole {@code width × height} image of {@code planes} planes needs
 	 * while it runs — the 32-bit feature maps plus one input plane's float working copy.
 	 */
 	public static long bytesNeeded(int width, int height, long planes, boolean colour, List<Kernel> kernels,
 		ConvolutionOptions options)
 	{
-		checkBankFitsOneStack(kernels, options);
+		ConvolutionGeometry.checkOneFeatureMapSize(kernels, options);
 		Kernel k = kernels.get(0);
 		ConvolutionGeometry g = ConvolutionGeometry.of(width, height, k.width(), k.height(), options);
 		int colours = colour ? 3 : 1;

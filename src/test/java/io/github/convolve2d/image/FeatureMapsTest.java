@@ -11,6 +11,7 @@ import ij.ImagePlus;
 import ij.process.ColorProcessor;
 import ij.process.ImageConverter;
 import io.github.convolve2d.core.Convolution;
+import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Plane;
@@ -77,8 +78,8 @@ class FeatureMapsTest {
 	@Test
 	void banksMustFitOneStackOutsideSameMode() {
 		List<Kernel> mixed = Arrays.asList(Presets.resolve("box-3"), Presets.resolve("box-5"));
-		FeatureMaps.checkBankFitsOneStack(mixed, SAME);
-		String m = assertThrows(UserException.class, () -> FeatureMaps.checkBankFitsOneStack(mixed,
+		ConvolutionGeometry.checkOneFeatureMapSize(mixed, SAME);
+		String m = assertThrows(UserException.class, () -> ConvolutionGeometry.checkOneFeatureMapSize(mixed,
 			ConvolutionOptions.builder().mode("valid").build())).getMessage();
 		assertTrue(m.contains("different sizes in valid mode"), m);
 		assertThrows(UserException.class, () -> FeatureMaps.compute(ihc(), Collections.emptyList(), SAME,
