@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * an incomplete output skips the blocks whose chunks are all there and computes the rest, giving the same bytes
  * as an uninterrupted run. Memory: the blocks in flight (one per thread) and a chunk cache, never the image.
  */
-final class BlockwiseJob {
+public final class BlockwiseJob {
 
 	/** Output block (and chunk) side when none is given: 1024² floats, 4 MB a chunk. */
 	static final int DEFAULT_BLOCK = 1024;
@@ -51,7 +51,7 @@ final class BlockwiseJob {
 	}
 
 	/** What is at an output's path already. */
-	enum Existing {
+	public enum Existing {
 		/** Nothing. */
 		NONE,
 		/** A complete output made with these settings. */
@@ -70,7 +70,7 @@ final class BlockwiseJob {
 	}
 
 	/** What is at {@code output} already, judged by the settings it records. */
-	Existing inspect(Path output) throws IOException {
+	public Existing inspect(Path output) throws IOException {
 		if (!Files.exists(output)) return Existing.NONE;
 		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))) return Existing.FOREIGN;
 		Object settings;
@@ -93,7 +93,12 @@ final class BlockwiseJob {
 	private final int block;
 	private final Compressor compressor;
 
-	BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor) {
+	/**
+	 * @param options the convolution's options; its thread count is the blocks computed at once in {@link #run},
+	 *        and the threads inside each block in {@link #compute}
+	 * @param block the output block (and chunk) side
+	 */
+	public BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor) {
 		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
 		this.kernels = List.copyOf(kernels);
 		this.options = options;
@@ -113,49 +118,122 @@ final class BlockwiseJob {
 	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
-			BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
-			Existing existing = inspect(output);
-			if (existing == Existing.FOREIGN || existing == Existing.OTHER_SETTINGS && !replace) {
-				throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
-					? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
-			}
-			if (replace && existing != Existing.NONE) deleteZarr(output);
-			int k = kernels.size(), t = in.frames(), c = in.channels(), z = in.slices();
-			ConvolutionGeometry g = grid.geometry(0);
-			double[] scale = in.scale(), translation = in.translation();
-			translation[3] += g.originY() * scale[3];
-			translation[4] += g.originX() * scale[4];
-			scale[3] *= options.strideY();
-			scale[4] *= options.strideX();
-			OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
-				grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c));
-			if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
-			long total = (long) grid.blocks() * t * c * z;
+			Prepared prepared = prepare(in, output, replace);
+			BlockGrid grid = prepared.grid;
+			int k = kernels.size(), c = in.channels(), z = in.slices();
+			long total = prepared.blocks();
 			long[] already = new long[1];
-			long planeNumber = 0;
-			for (int ti = 0; ti < t; ti++) {
-				for (int ci = 0; ci < c; ci++) {
-					for (int zi = 0; zi < z; zi++, planeNumber++) {
-						long before = planeNumber * grid.blocks();
-						PlaneSource source = in.plane(ti, ci, zi);
-						Sink sink = new Sink(out.array(), grid, ti, ci * k, zi, k);
-						BlockwiseConvolution.run(source, kernels, options, grid, sink, new ProgressListener() {
-							@Override
-							public void progress(int done, int all) {
-								progress.blocks(before + done, total);
-							}
-
-							@Override
-							public boolean isCancelled() {
-								return progress.isCancelled();
-							}
-						});
-						already[0] += sink.skipped;
+			for (int plane = 0; plane < prepared.planes; plane++) {
+				long before = (long) plane * grid.blocks();
+				PlaneSource source = in.plane(plane / (c * z), plane / z % c, plane % z);
+				Sink sink = new Sink(prepared.out.array(), grid, plane / (c * z), plane / z % c * k, plane % z, k);
+				BlockwiseConvolution.run(source, kernels, options, grid, sink, new ProgressListener() {
+					@Override
+					public void progress(int done, int all) {
+						progress.blocks(before + done, total);
 					}
-				}
+
+					@Override
+					public boolean isCancelled() {
+						return progress.isCancelled();
+					}
+				});
+				already[0] += sink.skipped;
 			}
-			out.commit();
+			prepared.commit();
 			return already[0];
+		}
+	}
+
+	/**
+	 * An output created and waiting for its blocks: block {@code b} of plane {@code p} (planes in {@code t, c, z}
+	 * order) is number {@code p · grid.blocks() + b}. Its metadata is written by {@link #commit()} after the last
+	 * block, by whoever prepared it.
+	 */
+	public static final class Prepared {
+		final OmeZarr out;
+		final BlockGrid grid;
+		final int planes;
+
+		Prepared(OmeZarr out, BlockGrid grid, int planes) {
+			this.out = out;
+			this.grid = grid;
+			this.planes = planes;
+		}
+
+		/** Blocks of all planes. */
+		public long blocks() {
+			return (long) grid.blocks() * planes;
+		}
+
+		/** Writes the output's NGFF metadata: call once every block is written. */
+		public void commit() throws IOException {
+			out.commit();
+		}
+	}
+
+	/**
+	 * First step of a run split across machines: creates (or reopens, to resume) the output of {@code input},
+	 * with the rules of {@link #run}.
+	 *
+	 * @throws UserException for an input that cannot be read as it is, or an output in the way
+	 */
+	public Prepared prepare(Path input, Path output, boolean replace) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return prepare(in, output, replace);
+		}
+	}
+
+	private Prepared prepare(ChunkedImage in, Path output, boolean replace) throws IOException {
+		BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
+		Existing existing = inspect(output);
+		if (existing == Existing.FOREIGN || existing == Existing.OTHER_SETTINGS && !replace) {
+			throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
+				? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
+		}
+		if (replace && existing != Existing.NONE) deleteZarr(output);
+		int k = kernels.size(), t = in.frames(), c = in.channels(), z = in.slices();
+		ConvolutionGeometry g = grid.geometry(0);
+		double[] scale = in.scale(), translation = in.translation();
+		translation[3] += g.originY() * scale[3];
+		translation[4] += g.originX() * scale[4];
+		scale[3] *= options.strideY();
+		scale[4] *= options.strideX();
+		OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
+			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c));
+		if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
+		return new Prepared(out, grid, t * c * z);
+	}
+
+	/**
+	 * Second step of a run split across machines, on any of them: computes blocks {@code from} (inclusive) to
+	 * {@code to} (exclusive) of a {@linkplain #prepare prepared} output, one after the other (the options' threads
+	 * inside each), reading each block's window with its halo from {@code input}; blocks already written are
+	 * skipped. Each chunk is written atomically, so a block computed twice (a retried task) gives the same bytes.
+	 *
+	 * @return how many of the blocks were already there
+	 */
+	public long compute(Path input, Path output, long from, long to) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			in.cacheBytes(cacheBytes());
+			BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
+			ZarrArray array = ZarrArray.open(output.resolve("0"));
+			int k = kernels.size(), c = in.channels(), z = in.slices();
+			long skipped = 0;
+			Sink sink = null;
+			PlaneSource source = null;
+			int current = -1;
+			for (long n = from; n < to; n++) {
+				int plane = (int) (n / grid.blocks()), index = (int) (n % grid.blocks());
+				if (plane != current) {
+					current = plane;
+					source = in.plane(plane / (c * z), plane / z % c, plane % z);
+					sink = new Sink(array, grid, plane / (c * z), plane / z % c * k, plane % z, k);
+				}
+				if (sink.has(index)) skipped++;
+				else sink.write(index, grid.region(index), BlockwiseConvolution.block(source, kernels, options, grid, index));
+			}
+			return skipped;
 		}
 	}
 

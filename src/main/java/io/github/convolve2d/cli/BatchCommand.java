@@ -203,6 +203,12 @@ public final class BatchCommand implements Callable<Integer> {
 		public final Integer threads;
 		public final boolean overwrite, dryRun, help;
 		public final String usage;
+		/** {@code --format zarr}: every input becomes an OME-Zarr image (Zarr inputs always do). */
+		public final boolean zarr;
+		/** The kernels (null with {@code --weights}), {@code --block} and {@code --zarr-compression}: Zarr outputs. */
+		public final List<Kernel> kernels;
+		public final int block;
+		public final Compressor compressor;
 		private final BatchCommand command;
 
 		private Settings(BatchCommand c, CommandLine.ParseResult r, boolean help, FeatureMapFilter filter,
@@ -220,6 +226,10 @@ public final class BatchCommand implements Callable<Integer> {
 			threads = c.threads;
 			overwrite = c.overwrite;
 			dryRun = c.dryRun;
+			zarr = !help && c.zarrFormat();
+			kernels = help || c.weights != null ? null : c.kernels();
+			block = c.block;
+			compressor = help ? null : c.compressor();
 		}
 
 		/** The folder scanner of {@code --recursive}, {@code --include}, {@code --exclude}. */

@@ -1,5 +1,7 @@
 package io.github.convolve2d.spark;
 
+import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.UserException;
@@ -12,6 +14,7 @@ import picocli.CommandLine;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -103,6 +106,9 @@ public final class SparkMain {
 			out.println(settings.usage);
 			return OK;
 		}
+		if (settings.zarr || settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
+			return blocks(contexts, batchArgs, settings, hook, out, err);
+		}
 		JavaSparkContext sc = null;
 		try {
 			sc = contexts.get();
@@ -142,6 +148,55 @@ public final class SparkMain {
 			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
 				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
 				seconds > 0 ? total / seconds : 0.0, run.outputFolder);
+			return failed > 0 ? SOME_FAILED : OK;
+		}
+		finally {
+			out.flush();
+			err.flush();
+			if (sc != null) contexts.release(sc);
+		}
+	}
+
+	/** OME-Zarr outputs ({@link BlockJob}): local or shared mounted paths, one image after the other. */
+	private static int blocks(ContextFactory contexts, String[] batchArgs, BatchCommand.Settings settings,
+		TaskHook hook, PrintWriter out, PrintWriter err)
+	{
+		BatchPlan plan;
+		try {
+			plan = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
+				BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, settings.zarr);
+		}
+		catch (UserException e) {
+			return usage(err, e.getMessage());
+		}
+		catch (IOException e) {
+			return usage(err, "cannot list the inputs: " + e.getMessage());
+		}
+		if (plan.items().isEmpty()) return usage(err, "no image files found in the inputs");
+		if (settings.dryRun) {
+			for (BatchItem item : plan.items()) out.println("convolve " + item.input() + " -> " + item.output());
+			out.printf("dry run: %d files; nothing was read or written%n", plan.items().size());
+			return OK;
+		}
+		JavaSparkContext sc = null;
+		try {
+			sc = contexts.get();
+			long start = System.nanoTime();
+			List<Outcome> outcomes = BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook);
+			double seconds = (System.nanoTime() - start) / 1e9;
+			int written = 0, skipped = 0, failed = 0;
+			for (Outcome o : outcomes) {
+				if (o.status() == Outcome.Status.WRITTEN) written++;
+				else if (o.status() == Outcome.Status.SKIPPED) skipped++;
+				else {
+					failed++;
+					err.println("FAILED " + o.item().input() + ": " + o.message());
+				}
+			}
+			int total = written + skipped + failed;
+			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
+				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
+				seconds > 0 ? total / seconds : 0.0, plan.outputFolder());
 			return failed > 0 ? SOME_FAILED : OK;
 		}
 		finally {

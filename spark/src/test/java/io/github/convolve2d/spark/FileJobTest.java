@@ -112,6 +112,11 @@ class FileJobTest {
 	}
 
 	static Run spark(TaskHook hook, String... args) {
+		return spark(sc, hook, args);
+	}
+
+	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares. */
+	static Run spark(JavaSparkContext sc, TaskHook hook, String... args) {
 		StringWriter out = new StringWriter(), err = new StringWriter();
 		int code = SparkMain.batch(new SparkMain.ContextFactory() {
 			@Override

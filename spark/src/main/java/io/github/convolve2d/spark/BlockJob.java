@@ -1,0 +1,120 @@
+package io.github.convolve2d.spark;
+
+import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.BlockwiseJob;
+import io.github.convolve2d.batch.Outcome;
+import io.github.convolve2d.cli.BatchCommand;
+import io.github.convolve2d.core.UserException;
+import org.apache.spark.TaskContext;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Large images on Spark: each input becomes an OME-Zarr image computed block by block with batch's
+ * {@link BlockwiseJob} in three steps: the driver creates the output, one task per group of consecutive blocks
+ * computes them (each block reads its window with its halo from the input; no shuffle) and writes their chunks
+ * atomically, skipping those already written (a retried task attempt), and the driver writes the metadata last.
+ * The same bytes as {@code batch}'s blockwise output. Paths on a local or shared mounted file system only
+ * ({@code file:} URIs or plain paths), read and written with java.nio.
+ */
+final class BlockJob {
+
+	private BlockJob() {
+	}
+
+	/** The inputs as local paths, or a usage error for another file system. */
+	static List<Path> localPaths(List<String> inputs) {
+		List<Path> paths = new ArrayList<>();
+		for (String s : inputs) {
+			if (s.startsWith("file:")) paths.add(Paths.get(URI.create(s)));
+			else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
+				throw new UserException("OME-Zarr images are read and written on a local or shared mounted file system "
+					+ "(file: paths) only, not " + s);
+			}
+			else paths.add(Paths.get(s));
+		}
+		return paths;
+	}
+
+	/**
+	 * Runs the planned inputs one after the other, each across the cluster.
+	 *
+	 * @param blocksPerTask blocks in one task; 0 chooses about four tasks per core of the cluster
+	 * @return each input's outcome
+	 */
+	static List<Outcome> run(JavaSparkContext sc, String[] batchArgs, BatchCommand.Settings settings,
+		List<BatchItem> items, int blocksPerTask, TaskHook hook)
+	{
+		List<Outcome> outcomes = new ArrayList<>();
+		for (BatchItem item : items) outcomes.add(run(sc, batchArgs, settings, item, blocksPerTask, hook));
+		return outcomes;
+	}
+
+	private static Outcome run(JavaSparkContext sc, String[] batchArgs, BatchCommand.Settings settings,
+		BatchItem item, int blocksPerTask, TaskHook hook)
+	{
+		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
+		if (!item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
+			return new Outcome(item, Outcome.Status.FAILED, "a run with OME-Zarr images makes OME-Zarr outputs only "
+				+ "(--format zarr); convert the other images in a separate run");
+		}
+		if (settings.kernels == null) {
+			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are made with kernels (--preset, --kernel, "
+				+ "--kernel-file), not with a convolution layer (--weights)");
+		}
+		try {
+			BlockwiseJob job = job(settings, 1);
+			BlockwiseJob.Existing existing = job.inspect(item.output());
+			if (existing == BlockwiseJob.Existing.COMPLETE && !settings.overwrite) {
+				return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings "
+					+ "(--overwrite recomputes it)");
+			}
+			BlockwiseJob.Prepared prepared = job.prepare(item.input(), item.output(),
+				settings.overwrite && existing != BlockwiseJob.Existing.NONE);
+			long total = prepared.blocks();
+			long perTask = blocksPerTask > 0 ? blocksPerTask
+				: Math.max(1, (long) Math.ceil(total / (4.0 * sc.defaultParallelism())));
+			List<long[]> groups = new ArrayList<>();
+			for (long from = 0; from < total; from += perTask) groups.add(new long[] { from, Math.min(total, from + perTask) });
+			String input = item.input().toString(), output = item.output().toString();
+			sc.parallelize(groups, groups.size()).foreach(g -> compute(batchArgs, input, output, g, hook));
+			prepared.commit();
+			return new Outcome(item, Outcome.Status.WRITTEN, null);
+		}
+		catch (UserException e) {
+			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
+		}
+		catch (RuntimeException e) {
+			throw e;
+		}
+		catch (Exception e) {
+			// an IOException on the driver, or a task's failure after its retries (a SparkException, which the Java
+			// API throws undeclared)
+			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
+				+ ": " + e.getMessage() + " (rerun to resume: finished blocks are kept)");
+		}
+	}
+
+	private static BlockwiseJob job(BatchCommand.Settings settings, int threads) {
+		return new BlockwiseJob(settings.kernels, settings.options.toBuilder().threads(threads).build(), settings.block,
+			settings.compressor);
+	}
+
+	/** Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input. */
+	private static void compute(String[] batchArgs, String input, String output, long[] group, TaskHook hook)
+		throws IOException
+	{
+		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
+		TaskContext context = TaskContext.get();
+		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
+		job(settings, threads).compute(Paths.get(input), Paths.get(output), group[0], group[1]);
+		hook.written(output + "#" + group[0], context.attemptNumber());
+	}
+}

@@ -1,0 +1,129 @@
+package io.github.convolve2d.spark;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.ZarrArray;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * The Spark block job on {@code local[2,2]} against the single-machine {@code batch} on the same OME-Zarr image:
+ * the same files with the same bytes (chunks and metadata), also when a task attempt fails after writing its
+ * blocks and is retried.
+ */
+class BlockJobTest {
+
+	private static final AtomicInteger INJECTED = new AtomicInteger();
+	private static JavaSparkContext sc;
+
+	@TempDir
+	Path tmp;
+
+	@BeforeAll
+	static void startSpark() {
+		sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("BlockJobTest")
+			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
+			.set("spark.driver.bindAddress", "127.0.0.1"));
+		sc.setLogLevel("ERROR");
+	}
+
+	@AfterAll
+	static void stopSpark() {
+		if (sc != null) sc.stop();
+	}
+
+	/** A 300×200 float image, two channels, in chunks of 128×96 (not the output's blocks), random values. */
+	private Path input() throws IOException {
+		Path dir = Files.createDirectories(tmp.resolve("in")).resolve("big.zarr");
+		int w = 300, h = 200, cw = 128, ch = 96;
+		OmeZarr image = OmeZarr.create(dir, new int[] { 1, 2, 1, h, w }, cw, ch, Compressor.zlib(1),
+			new double[] { 1, 1, 1, 0.5, 0.25 }, new double[5], new String[5], null);
+		ZarrArray a = image.array();
+		Random r = new Random(11);
+		for (int c = 0; c < 2; c++) {
+			for (int cy = 0; cy * ch < h; cy++) {
+				for (int cx = 0; cx * cw < w; cx++) {
+					float[] v = new float[cw * ch];
+					for (int i = 0; i < v.length; i++) v[i] = (float) r.nextGaussian();
+					a.writeChunk(new int[] { 0, c, 0, cy, cx }, v);
+				}
+			}
+		}
+		image.commit();
+		return dir;
+	}
+
+	/** Relative path → bytes of every file under {@code dir}. */
+	private static Map<String, byte[]> files(Path dir) throws IOException {
+		Map<String, byte[]> m = new TreeMap<>();
+		try (Stream<Path> s = Files.walk(dir)) {
+			for (Path p : s.filter(Files::isRegularFile).collect(Collectors.toList())) {
+				m.put(dir.relativize(p).toString(), Files.readAllBytes(p));
+			}
+		}
+		return m;
+	}
+
+	private static void assertSameFiles(Path expected, Path actual) throws IOException {
+		Map<String, byte[]> e = files(expected), a = files(actual);
+		assertEquals(e.keySet(), a.keySet());
+		for (String k : e.keySet()) assertArrayEquals(e.get(k), a.get(k), k);
+	}
+
+	@Test
+	void sameBytesAsBatchAlsoWithAFailedAttempt() throws IOException {
+		Path in = input();
+		List<String> options = List.of("--format", "zarr", "--block", "64", "--preset", "gaussian:3", "--mode",
+			"same", "--border", "reflect", "--zarr-compression", "zlib");
+		String[] batchArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("batch").toString()),
+			options.stream()).toArray(String[]::new);
+		FileJobTest.Run batch = FileJobTest.batch(batchArgs);
+		assertEquals(0, batch.code, batch.toString());
+		Path expected = tmp.resolve("batch/big.ome.zarr");
+		assertTrue(Files.isRegularFile(expected.resolve(".zattrs")), batch.toString());
+
+		String[] sparkArgs = Stream.concat(Stream.of("-i", "file:" + in, "-o", tmp.resolve("spark").toString()),
+			options.stream()).toArray(String[]::new);
+		FileJobTest.Run spark = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		assertEquals(0, spark.code, spark.toString());
+		assertEquals(List.of(1, 0, 0, 1), spark.counts());
+		assertSameFiles(expected, tmp.resolve("spark/big.ome.zarr"));
+
+		// the task holding block 0 fails once after writing its blocks; Spark retries it
+		INJECTED.set(0);
+		String[] failing = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("retried").toString()),
+			options.stream()).toArray(String[]::new);
+		FileJobTest.Run retried = FileJobTest.spark(sc, (output, attempt) -> {
+			if (output.endsWith("#0") && attempt == 0) {
+				INJECTED.incrementAndGet();
+				throw new IOException("injected failure");
+			}
+		}, failing);
+		assertEquals(1, INJECTED.get());
+		assertEquals(0, retried.code, retried.toString());
+		assertSameFiles(expected, tmp.resolve("retried/big.ome.zarr"));
+
+		// a rerun finds the output complete
+		FileJobTest.Run again = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		assertEquals(List.of(0, 1, 0, 1), again.counts(), again.toString());
+	}
+}
