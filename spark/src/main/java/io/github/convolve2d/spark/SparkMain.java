@@ -144,11 +144,7 @@ public final class SparkMain {
 					err.println("FAILED " + r.task.input + ": " + r.message);
 				}
 			}
-			int total = written + skipped + failed;
-			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
-				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
-				seconds > 0 ? total / seconds : 0.0, run.outputFolder);
-			return failed > 0 ? SOME_FAILED : OK;
+			return summary(out, written, skipped, failed, seconds, run.outputFolder);
 		}
 		finally {
 			out.flush();
@@ -193,17 +189,22 @@ public final class SparkMain {
 					err.println("FAILED " + o.item().input() + ": " + o.message());
 				}
 			}
-			int total = written + skipped + failed;
-			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
-				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
-				seconds > 0 ? total / seconds : 0.0, plan.outputFolder());
-			return failed > 0 ? SOME_FAILED : OK;
+			return summary(out, written, skipped, failed, seconds, plan.outputFolder());
 		}
 		finally {
 			out.flush();
 			err.flush();
 			if (sc != null) contexts.release(sc);
 		}
+	}
+
+	/** Prints batch's summary line; returns the exit code. */
+	private static int summary(PrintWriter out, int written, int skipped, int failed, double seconds, Object folder) {
+		int total = written + skipped + failed;
+		out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
+			+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
+			seconds > 0 ? total / seconds : 0.0, folder);
+		return failed > 0 ? SOME_FAILED : OK;
 	}
 
 	private static int dryRun(HadoopPlan.Result plan, boolean overwrite, JavaSparkContext sc, PrintWriter out) {
