@@ -15,7 +15,6 @@ import ij.plugin.frame.Recorder;
 import java.awt.GraphicsEnvironment;
 import java.awt.Rectangle;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 
 /**
  * Process › Filters › Convolve 2D...: convolves the current image with one kernel or a bank of kernels and
@@ -70,23 +69,8 @@ public class Convolve2DPlugin implements PlugIn {
 			Rectangle area = area(imp);
 			IJ.showStatus(StatusLine.of(nanos, settings.allPlanes() ? imp.getStackSize() : 1, area.width, area.height));
 		}
-		catch (UserException e) {
-			IJ.showProgress(1.0);
-			UserMessages.error(e.getMessage());
-		}
-		catch (OutOfMemoryError e) {
-			IJ.showProgress(1.0);
-			UserMessages.error("not enough memory to finish; no result was made. Give ImageJ more memory (Edit >"
-				+ " Options > Memory & Threads), or convolve fewer planes or kernels");
-		}
-		catch (CancellationException e) {
-			IJ.showProgress(1.0);
-			IJ.showStatus(UserMessages.TITLE + " cancelled; no result");
-			if (macro != null) UserMessages.error("cancelled (Escape pressed); no result");
-		}
-		catch (RuntimeException e) {
-			IJ.showProgress(1.0);
-			UserMessages.bug(e);
+		catch (RuntimeException | OutOfMemoryError e) {
+			UserMessages.runFailed(e, macro != null, "convolve fewer planes or kernels");
 		}
 	}
 

@@ -19,7 +19,6 @@ import java.awt.GraphicsEnvironment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CancellationException;
 
 /**
  * Process › Filters › Convolve 2D layer...: applies a CNN convolution layer, weights from a {@code .npy} or
@@ -63,23 +62,8 @@ public class ConvolveLayerPlugin implements PlugIn {
 			result.show();
 			IJ.showProgress(1.0);
 		}
-		catch (UserException e) {
-			IJ.showProgress(1.0);
-			UserMessages.error(e.getMessage());
-		}
-		catch (OutOfMemoryError e) {
-			IJ.showProgress(1.0);
-			UserMessages.error("not enough memory to finish; no result was made. Give ImageJ more memory (Edit >"
-				+ " Options > Memory & Threads), or convolve fewer slices");
-		}
-		catch (CancellationException e) {
-			IJ.showProgress(1.0);
-			IJ.showStatus(UserMessages.TITLE + " cancelled; no result");
-			if (macro != null) UserMessages.error("cancelled (Escape pressed); no result");
-		}
-		catch (RuntimeException e) {
-			IJ.showProgress(1.0);
-			UserMessages.bug(e);
+		catch (RuntimeException | OutOfMemoryError e) {
+			UserMessages.runFailed(e, macro != null, "convolve fewer slices");
 		}
 	}
 

@@ -2,8 +2,10 @@ package io.github.convolve2d.imagej;
 
 import ij.IJ;
 import ij.macro.Interpreter;
+import io.github.convolve2d.core.UserException;
 
 import java.awt.GraphicsEnvironment;
+import java.util.concurrent.CancellationException;
 
 /**
  * Tells the user about a mistake in the way that reaches them and never blocks a script: an error dialog when
@@ -53,5 +55,28 @@ public final class UserMessages {
 		IJ.log(trace.toString());
 		error("internal error, not caused by your settings: " + e + ". Please report it with the stack trace"
 			+ " from the Log window");
+	}
+
+	/**
+	 * Reports how a run ended when it did not give a result: a user's mistake as its message, memory running out
+	 * with what to change ({@code lessWork}, e.g. "convolve fewer slices"), a cancelled run on the status bar (and
+	 * as an error in a macro, so that the macro stops), anything else as a bug. Ends ImageJ's progress bar.
+	 */
+	static void runFailed(Throwable e, boolean inMacro, String lessWork) {
+		IJ.showProgress(1.0);
+		if (e instanceof UserException) {
+			error(e.getMessage());
+		}
+		else if (e instanceof OutOfMemoryError) {
+			error("not enough memory to finish; no result was made. Give ImageJ more memory (Edit > Options > Memory"
+				+ " & Threads), or " + lessWork);
+		}
+		else if (e instanceof CancellationException) {
+			IJ.showStatus(TITLE + " cancelled; no result");
+			if (inMacro) error("cancelled (Escape pressed); no result");
+		}
+		else {
+			bug(e);
+		}
 	}
 }
