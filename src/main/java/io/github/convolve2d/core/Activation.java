@@ -1,8 +1,5 @@
 package io.github.convolve2d.core;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * What a convolution layer applies to each output after the bias: {@link #NONE} keeps the value, {@link #RELU}
  * gives {@code max(0, x)} as CNN layers do (NaN stays NaN).
@@ -19,11 +16,6 @@ public enum Activation implements Labelled {
 	@Override
 	public String label() {
 		return label;
-	}
-
-	@Override
-	public List<String> aliases() {
-		return Collections.emptyList();
 	}
 
 	/** The activation of one value. */

@@ -1,6 +1,7 @@
 package io.github.convolve2d.core;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 
@@ -14,8 +15,10 @@ public interface Labelled {
 	/** The canonical label, e.g. {@code "replicate"}. */
 	String label();
 
-	/** Other names accepted when parsing, e.g. {@code "nearest"}; never includes the label itself. */
-	List<String> aliases();
+	/** Other names accepted when parsing, e.g. {@code "nearest"}; never includes the label itself. None by default. */
+	default List<String> aliases() {
+		return Collections.emptyList();
+	}
 
 	/**
 	 * Finds the constant whose label or alias equals {@code text} (ignoring case and surrounding spaces).

@@ -1,8 +1,5 @@
 package io.github.convolve2d.core;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Which algorithm computes a convolution. {@link #AUTO} lets the core's cost model pick ({@link PathChooser});
  * forcing a path is meant for tests and benchmarks, since every path computes the same result (SEMANTICS.md):
@@ -21,11 +18,6 @@ public enum Method implements Labelled {
 	@Override
 	public String label() {
 		return label;
-	}
-
-	@Override
-	public List<String> aliases() {
-		return Collections.emptyList();
 	}
 
 	/** Parses a label, ignoring case; throws {@link UserException} listing the choices. */

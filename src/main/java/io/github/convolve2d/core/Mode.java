@@ -1,8 +1,5 @@
 package io.github.convolve2d.core;
 
-import java.util.Collections;
-import java.util.List;
-
 /**
  * Output size of a convolution (SEMANTICS.md): {@code valid} keeps only outputs whose footprint lies inside
  * the image (the seed's and CNN default), {@code same} keeps the image size, {@code full} every output that
@@ -20,11 +17,6 @@ public enum Mode implements Labelled {
 	@Override
 	public String label() {
 		return label;
-	}
-
-	@Override
-	public List<String> aliases() {
-		return Collections.emptyList();
 	}
 
 	/** Parses a label, ignoring case; throws {@link UserException} listing the choices. */
