@@ -72,7 +72,8 @@ public final class ConvolutionLayer {
 		if (region != null) g = g.region(region);
 		int outs = weights.outputs();
 		List<ConvolutionGeometry> geometries = Collections.nCopies(outs, g);
-		List<float[]> outputs = Convolution.allocate(geometries, 4L * outs * g.outputWidth() * g.outputHeight());
+		List<float[]> outputs = Convolution.allocate(geometries, 4L * outs * g.outputWidth() * g.outputHeight(),
+			options.threads());
 
 		List<ConvolutionPath> paths = new ArrayList<>();
 		int perGroup = outs / weights.groups(), cg = weights.channelsPerGroup();

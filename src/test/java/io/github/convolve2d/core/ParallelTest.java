@@ -1,0 +1,180 @@
+package io.github.convolve2d.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** The shared worker threads: every unit once, from any number of callers, nested, failing or cancelled. */
+class ParallelTest {
+
+	private static final Duration LIMIT = Duration.ofSeconds(60);
+
+	@Test
+	void everyUnitRunsExactlyOnceForManyConcurrentCallers() throws InterruptedException {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			int callers = 6, calls = 300;
+			AtomicReference<String> wrong = new AtomicReference<>();
+			List<Thread> threads = new ArrayList<>();
+			for (int c = 0; c < callers; c++) {
+				int caller = c;
+				threads.add(new Thread(() -> {
+					for (int call = 0; call < calls; call++) {
+						int units = 1 + (call * 7 + caller) % 40, width = 1 + (call + caller) % 4;
+						AtomicIntegerArray runs = new AtomicIntegerArray(units);
+						Parallel.forEach(units, width, ProgressListener.NONE, (u, scratch) -> runs.incrementAndGet(u));
+						for (int u = 0; u < units; u++) {
+							if (runs.get(u) != 1) {
+								wrong.compareAndSet(null, "caller " + caller + ", call " + call + " (" + units + " units on "
+									+ width + " threads): unit " + u + " ran " + runs.get(u) + " times");
+							}
+						}
+					}
+				}));
+			}
+			for (Thread t : threads) t.start();
+			for (Thread t : threads) t.join();
+			assertEquals(null, wrong.get());
+		});
+	}
+
+	@Test
+	void nestedCallsFromUnitsComplete() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			AtomicInteger inner = new AtomicInteger();
+			for (int rep = 0; rep < 50; rep++) {
+				Parallel.forEach(4, 4, ProgressListener.NONE,
+					(u, scratch) -> Parallel.forEach(5, 3, ProgressListener.NONE, (v, s) -> inner.incrementAndGet()));
+			}
+			assertEquals(50 * 4 * 5, inner.get());
+		});
+	}
+
+	@Test
+	void eachThreadHasItsOwnScratchForTheCall() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			ConcurrentHashMap<Thread, Scratch> seen = new ConcurrentHashMap<>();
+			AtomicReference<String> wrong = new AtomicReference<>();
+			CountDownLatch both = new CountDownLatch(2);
+			Parallel.forEach(2, 2, ProgressListener.NONE, (u, scratch) -> {
+				Scratch before = seen.putIfAbsent(Thread.currentThread(), scratch);
+				if (before != null && before != scratch) wrong.set("one thread, two scratches");
+				both.countDown();
+				try {
+					both.await(); // both units at once: on two threads
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+				}
+			});
+			assertEquals(null, wrong.get());
+			assertEquals(2, seen.size());
+			assertEquals(2, seen.values().stream().distinct().count());
+		});
+	}
+
+	@Test
+	void aFailingUnitIsRethrownAndTheWorkersStayUsable() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			for (int rep = 0; rep < 20; rep++) {
+				int bad = rep % 6;
+				IllegalStateException e = assertThrows(IllegalStateException.class,
+					() -> Parallel.forEach(6, 2, ProgressListener.NONE, (u, scratch) -> {
+						if (u == bad) throw new IllegalStateException("unit " + u);
+					}));
+				assertEquals("unit " + bad, e.getMessage());
+				Error err = assertThrows(OutOfMemoryError.class, () -> Parallel.forEach(4, 2, ProgressListener.NONE,
+					(u, scratch) -> {
+						if (u == 3) throw new OutOfMemoryError("test");
+					}));
+				assertEquals("test", err.getMessage());
+			}
+			AtomicInteger runs = new AtomicInteger();
+			Parallel.forEach(100, 2, ProgressListener.NONE, (u, scratch) -> runs.incrementAndGet());
+			assertEquals(100, runs.get());
+		});
+	}
+
+	@Test
+	void progressIsReportedInOrderEndingWithAllDone() {
+		List<Integer> reports = new ArrayList<>();
+		Parallel.forEach(37, 3, new ProgressListener() {
+			@Override
+			public void progress(int done, int total) {
+				assertEquals(37, total);
+				reports.add(done); // calls come one at a time
+			}
+		}, (u, scratch) -> { });
+		assertEquals(37, reports.size());
+		for (int i = 0; i < 37; i++) assertEquals(i + 1, reports.get(i));
+	}
+
+	@Test
+	void aCancelledListenerStopsTheCall() {
+		AtomicInteger runs = new AtomicInteger();
+		assertThrows(CancellationException.class, () -> Parallel.forEach(1000, 2, new ProgressListener() {
+			@Override
+			public void progress(int done, int total) {
+			}
+
+			@Override
+			public boolean isCancelled() {
+				return runs.get() >= 10;
+			}
+		}, (u, scratch) -> runs.incrementAndGet()));
+		assertTrue(runs.get() < 1000, runs.get() + " units ran");
+	}
+
+	@Test
+	void anInterruptedCallerStopsWaitingAndKeepsItsInterruptFlag() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			Thread caller = Thread.currentThread();
+			AtomicInteger started = new AtomicInteger();
+			assertThrows(CancellationException.class, () -> Parallel.forEach(2, 2, ProgressListener.NONE, (u, s) -> {
+				started.incrementAndGet();
+				if (Thread.currentThread() == caller) {
+					caller.interrupt(); // the caller then waits for the helper with its interrupt flag set
+					return;
+				}
+				long end = System.nanoTime() + 300_000_000L;
+				while (System.nanoTime() < end) Thread.onSpinWait();
+			}));
+			assertTrue(Thread.interrupted(), "the caller's interrupt flag is kept");
+			assertEquals(2, started.get());
+		});
+	}
+
+	@Test
+	void sequentialCallsReuseTheSameFewWorkers() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			for (int call = 0; call < 2000; call++) {
+				Parallel.forEach(8, 3, ProgressListener.NONE, (u, scratch) -> { });
+			}
+			long workers = Thread.getAllStackTraces().keySet().stream()
+				.filter(t -> t.getName().startsWith("convolve2d-worker-") && t.isAlive()).count();
+			// other tests' callers may have left a few; one caller at a time needs two helpers
+			assertTrue(workers <= 16, workers + " worker threads after 2,000 calls");
+			assertFalse(Thread.currentThread().isInterrupted());
+		});
+	}
+
+	@Test
+	void oneThreadRunsOnTheCaller() {
+		Thread caller = Thread.currentThread();
+		Parallel.forEach(10, 1, ProgressListener.NONE, (u, scratch) -> assertSame(caller, Thread.currentThread()));
+	}
+}
