@@ -214,97 +214,140 @@ final class DirectConvolution implements ConvolutionPath {
 		return bands;
 	}
 
-	@Override
-	public void compute(int band, Scratch scratch) {
-		int outW = g.outputWidth();
-		int sy = o.strideY(), sx = o.strideX(), dy = o.dilationY(), dx = o.dilationX();
-		int r0 = band * bandRows;
-		int outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
-		int outputs = outs.length;
-		for (int n = 0; n < outputs; n++) { // an all-zero kernel: every output is 0
-			if (lastChannel[n] < 0) Arrays.fill(outs[n], r0 * outW, (r0 + outRows) * outW, 0f);
-		}
-		if (rows.length == 0) return;
-		int y0 = r0 * sy - g.anchorY();
-		int maxColumns = 0;
-		for (int[] u : usedColumns) maxColumns = Math.max(maxColumns, u.length);
-		float[][] shifted = scratch.rows(0, maxColumns, tileWidth);
-		float[][][] acc = new float[outputs][][];
-		double[][][] total = new double[outputs][][];
-		for (int n = 0; n < outputs; n++) {
-			acc[n] = scratch.rows(1 + n, outRows, tileWidth);
-			if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
-		}
-		int[][] summed = new int[outputs][outRows]; // taps in acc[n][q] since it was last assigned
-		float[][][][][] sources = new float[outputs][rows.length][][][];
-		for (int n = 0; n < outputs; n++) {
-			for (int ch = 0; ch < rows.length; ch++) {
-				Taps tp = taps[n][ch];
-				if (tp == null) continue;
-				sources[n][ch] = new float[tp.rowWeights.length][][];
-				for (int i = 0; i < tp.rowWeights.length; i++) {
-					int[] rs = tp.rowSlots[i];
-					sources[n][ch][i] = new float[rs.length][];
-					for (int t = 0; t < rs.length; t++) sources[n][ch][i][t] = shifted[rs[t]];
-				}
+	/**
+	 * One band's work arrays: each thread's own (from its {@link Scratch}), set up once per band. The band's
+	 * loops are split into small methods ({@link #tile}, {@link #imageRow}, {@link #addTaps}) so that the JIT
+	 * compiles each soon and quickly: as one 1,200-byte method, C2 took hundreds of milliseconds to compile it
+	 * and a batch of small images ran that long in profiled (C1) code.
+	 */
+	private final class Band {
+		final int r0, outRows, y0;
+		final float[][] shifted;
+		final float[][][] acc;
+		final double[][][] total;
+		/** Taps in {@code acc[m][q]} since it was last assigned. */
+		final int[][] summed;
+		/** Per output, channel, kernel row and tap: the shifted copy that tap reads. */
+		final float[][][][][] sources;
+		final int[][] rowsRead;
+
+		Band(int band, Scratch scratch) {
+			r0 = band * bandRows;
+			outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
+			y0 = r0 * o.strideY() - g.anchorY();
+			int outputs = outs.length;
+			int maxColumns = 0;
+			for (int[] u : usedColumns) maxColumns = Math.max(maxColumns, u.length);
+			shifted = scratch.rows(0, maxColumns, tileWidth);
+			acc = new float[outputs][][];
+			total = new double[outputs][][];
+			for (int n = 0; n < outputs; n++) {
+				acc[n] = scratch.rows(1 + n, outRows, tileWidth);
+				if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
 			}
-		}
-		int[][] rowsRead = outRows == bandRows ? fullBandRows : lastBandRows;
-		for (int c0 = 0; c0 < outW; c0 += tileWidth) {
-			int n = Math.min(tileWidth, outW - c0);
-			int x0 = c0 * sx - g.anchorX();
-			for (int[] s : summed) Arrays.fill(s, 0);
-			if (anyDouble) {
-				for (int m = 0; m < outputs; m++) {
-					if (!floatOnly[m]) for (int q = 0; q < outRows; q++) Arrays.fill(total[m][q], 0, n, 0.0);
-				}
-			}
-			// channels one after the other into the same accumulator rows; a row is final after the last one's
-			for (int ch = 0; ch < rows.length; ch++) {
-				int[] columns = usedColumns[ch];
-				for (int k : rowsRead[ch]) {
-					boolean copied = false;
-					for (int m = 0; m < outputs; m++) {
-						Taps tp = taps[m][ch];
-						if (tp == null) continue;
-						int lastRow = tp.lastRow;
-						boolean lastOfOutput = ch == lastChannel[m];
-						float[][] a = acc[m];
-						int[] sm = summed[m];
-						// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
-						int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(outRows - 1, k / sy);
-						for (int q = qFirst; q <= qLast; q++) {
-							int d = k - q * sy;
-							if (d % dy != 0) continue;
-							int i = d / dy;
-							float[] w = tp.rowWeights[i];
-							if (w.length > 0) {
-								if (!copied) {
-									for (int u = 0; u < columns.length; u++) {
-										rows[ch].sample(y0 + k, x0 + columns[u] * dx, sx, n, shifted[u]);
-									}
-									copied = true;
-								}
-								// a kernel row wider than FLOAT_ONLY_TAPS is added in parts, so no float sum grows beyond it
-								for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
-									int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
-									if (!floatOnly[m] && sm[q] > 0 && sm[q] + to - from > FLOAT_ONLY_TAPS) {
-										double[] t = total[m][q];
-										float[] aq = a[q];
-										for (int c = 0; c < n; c++) t[c] += aq[c];
-										sm[q] = 0;
-									}
-									TapSums.add(a[q], n, sources[m][ch][i], w, from, to, sm[q] == 0);
-									sm[q] += to - from;
-								}
-							}
-							if (lastOfOutput && i == lastRow) {
-								finish(outs[m], r0 + q, c0, n, a[q], floatOnly[m] ? null : total[m][q]);
-							}
-						}
+			summed = new int[outputs][outRows];
+			sources = new float[outputs][rows.length][][][];
+			for (int n = 0; n < outputs; n++) {
+				for (int ch = 0; ch < rows.length; ch++) {
+					Taps tp = taps[n][ch];
+					if (tp == null) continue;
+					sources[n][ch] = new float[tp.rowWeights.length][][];
+					for (int i = 0; i < tp.rowWeights.length; i++) {
+						int[] rs = tp.rowSlots[i];
+						sources[n][ch][i] = new float[rs.length][];
+						for (int t = 0; t < rs.length; t++) sources[n][ch][i][t] = shifted[rs[t]];
 					}
 				}
 			}
+			rowsRead = outRows == bandRows ? fullBandRows : lastBandRows;
+		}
+	}
+
+	@Override
+	public void compute(int band, Scratch scratch) {
+		int outW = g.outputWidth();
+		int r0 = band * bandRows;
+		int outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
+		for (int n = 0; n < outs.length; n++) { // an all-zero kernel: every output is 0
+			if (lastChannel[n] < 0) Arrays.fill(outs[n], r0 * outW, (r0 + outRows) * outW, 0f);
+		}
+		if (rows.length == 0) return;
+		Band b = new Band(band, scratch);
+		for (int c0 = 0; c0 < outW; c0 += tileWidth) tile(b, c0, Math.min(tileWidth, outW - c0));
+	}
+
+	/** The band's outputs in columns {@code c0 .. c0+n-1}. */
+	private void tile(Band b, int c0, int n) {
+		for (int[] s : b.summed) Arrays.fill(s, 0);
+		if (anyDouble) {
+			for (int m = 0; m < outs.length; m++) {
+				if (!floatOnly[m]) for (int q = 0; q < b.outRows; q++) Arrays.fill(b.total[m][q], 0, n, 0.0);
+			}
+		}
+		// channels one after the other into the same accumulator rows; a row is final after the last one's
+		for (int ch = 0; ch < rows.length; ch++) {
+			for (int k : b.rowsRead[ch]) imageRow(b, ch, k, c0, n);
+		}
+	}
+
+	/**
+	 * Band-relative image row {@code k} of channel {@code ch}: copied (shifted) once, then added into every
+	 * output row of every output that reads it; output rows whose last kernel row this is are stored.
+	 */
+	private void imageRow(Band b, int ch, int k, int c0, int n) {
+		int sy = o.strideY(), dy = o.dilationY();
+		boolean copied = false;
+		for (int m = 0; m < outs.length; m++) {
+			Taps tp = taps[m][ch];
+			if (tp == null) continue;
+			int lastRow = tp.lastRow;
+			boolean lastOfOutput = ch == lastChannel[m];
+			// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
+			int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(b.outRows - 1, k / sy);
+			for (int q = qFirst; q <= qLast; q++) {
+				int d = k - q * sy;
+				if (d % dy != 0) continue;
+				int i = d / dy;
+				if (tp.rowWeights[i].length > 0) {
+					if (!copied) {
+						copy(b, ch, k, c0, n);
+						copied = true;
+					}
+					addTaps(b, m, ch, i, q, n);
+				}
+				if (lastOfOutput && i == lastRow) {
+					finish(outs[m], b.r0 + q, c0, n, b.acc[m][q], floatOnly[m] ? null : b.total[m][q]);
+				}
+			}
+		}
+	}
+
+	/** The shifted copies of image row {@code k} that the used kernel columns read for this tile. */
+	private void copy(Band b, int ch, int k, int c0, int n) {
+		int[] columns = usedColumns[ch];
+		int x0 = c0 * o.strideX() - g.anchorX(), dx = o.dilationX();
+		for (int u = 0; u < columns.length; u++) {
+			rows[ch].sample(b.y0 + k, x0 + columns[u] * dx, o.strideX(), n, b.shifted[u]);
+		}
+	}
+
+	/**
+	 * Adds kernel row {@code i} of output {@code m}, channel {@code ch} into output row {@code q}'s accumulator; a
+	 * kernel row wider than {@link #FLOAT_ONLY_TAPS} is added in parts, so no float sum grows beyond it.
+	 */
+	private void addTaps(Band b, int m, int ch, int i, int q, int n) {
+		float[] w = taps[m][ch].rowWeights[i];
+		int[] sm = b.summed[m];
+		for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
+			int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
+			if (!floatOnly[m] && sm[q] > 0 && sm[q] + to - from > FLOAT_ONLY_TAPS) {
+				double[] t = b.total[m][q];
+				float[] aq = b.acc[m][q];
+				for (int c = 0; c < n; c++) t[c] += aq[c];
+				sm[q] = 0;
+			}
+			TapSums.add(b.acc[m][q], n, b.sources[m][ch][i], w, from, to, sm[q] == 0);
+			sm[q] += to - from;
 		}
 	}
 

@@ -13,15 +13,18 @@ import java.util.concurrent.locks.LockSupport;
  * between units. Worker threads are shared daemon threads, so that thousands of small images in a batch run do
  * not each pay for starting threads, and a JVM is never kept alive by them.
  * <p>
- * Handing work to a parked thread costs a wake-up (measured 20–30 µs here, a third of a whole 256×256 3×3
- * convolution), so a worker that has just finished waits actively for {@value #SPIN_MICROS} µs before it parks,
- * as OpenCV's own thread pool does: calls that follow each other closely (a batch of small images, a preview
- * being dragged) then start at once. A worker parked for {@value #IDLE_SECONDS} s ends.
+ * Handing work to a parked thread costs a wake-up: 20 µs to 0.4 ms on the 2-core development VM, where a whole
+ * 256×256 3×3 convolution takes 50–70 µs. So a worker that has just finished polls for {@value #SPIN_MICROS} µs
+ * before it parks, and the caller polls likewise for its helpers to finish, as OpenCV's and OpenMP's thread
+ * pools do: calls that follow each other closely (a batch of small images, a preview being dragged) start at
+ * once. With 200 µs, the gap between two 256² calls (planning the next call, the caller's own units) was often
+ * longer than the poll, and every call paid a wake-up (0.5 ms medians). A worker parked for
+ * {@value #IDLE_SECONDS} s ends.
  */
 final class Parallel {
 
 	/** How long a worker that ran out of work keeps polling for the next before it parks. */
-	static final long SPIN_MICROS = 200;
+	static final long SPIN_MICROS = 1000;
 	static final long IDLE_SECONDS = 60;
 
 	private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
