@@ -115,6 +115,7 @@ final class BenchCommand implements Callable<Integer> {
 		out.printf(Locale.ROOT, "bench: %d thread(s) for Convolve 2D and OpenCV (%d available), ImageJ's Convolver "
 			+ "single-threaded as ImageJ runs it on one plane; %s%n", nThreads,
 			Runtime.getRuntime().availableProcessors(), openCv != null ? openCv.name() : "no OpenCV: " + why[0]);
+		out.println(heapLine());
 		out.flush();
 		Random rnd = new Random(42);
 		Plane image = randomImage(rnd, n);
@@ -129,6 +130,24 @@ final class BenchCommand implements Callable<Integer> {
 		out.printf("bench: %d of %d targets met%n", met, total);
 		out.flush();
 		return 0;
+	}
+
+	/**
+	 * The JVM's heap flags, and a warning when the heap is not pre-touched: on a VM whose memory is backed lazily
+	 * (the development machine: 64 MB of fresh heap cost 200 ms on first touch), every figure would otherwise
+	 * include the first touches of whatever heap pages the collector hands out next.
+	 */
+	static String heapLine() {
+		List<String> flags = new ArrayList<>();
+		for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+			if (a.startsWith("-Xms") || a.startsWith("-Xmx") || a.contains("PreTouch") || a.startsWith("-XX:+Use")) {
+				flags.add(a);
+			}
+		}
+		boolean preTouched = flags.contains("-XX:+AlwaysPreTouch");
+		return "JVM " + System.getProperty("java.version") + ", heap flags: " + (flags.isEmpty() ? "none" : String.join(" ",
+			flags)) + (preTouched ? "" : "  (heap not pre-touched: figures include first touches of heap pages; "
+				+ "see README for the flags bench is meant to run with)");
 	}
 
 	private void check(boolean ok, String message) {
@@ -272,15 +291,17 @@ final class BenchCommand implements Callable<Integer> {
 		List<Kernel> bank = new ArrayList<>();
 		for (int b = 0; b < BANK_KERNELS; b++) bank.add(randomKernel(rnd, 3));
 		ConvolutionOptions o = options(nThreads);
-		BenchTimer.Timing together = BenchTimer.time(() -> Convolution.convolve(image, bank, o, ProgressListener.NONE),
-			reps);
-		BenchTimer.Timing oneByOne = BenchTimer.time(() -> {
-			for (Kernel k : bank) Convolution.convolve(image, k, o);
-		}, reps);
+		// the two alternate, so that drifts of a noisy machine (other work, the heap's state) hit both alike
+		BenchTimer.Timing[] t = BenchTimer.alternate(reps, () -> Convolution.convolve(image, bank, o, ProgressListener.NONE),
+			() -> {
+				for (Kernel k : bank) Convolution.convolve(image, k, o);
+			});
+		BenchTimer.Timing together = t[0], oneByOne = t[1];
 		String cv = "";
 		if (openCv != null) {
 			List<BenchPeer.Run> cvRuns = new ArrayList<>();
 			for (Kernel k : bank) cvRuns.add(openCv.prepare(image, k, nThreads));
+			cvRuns.forEach(BenchPeer.Run::run); // each makes its output once, untimed: later runs reuse it
 			BenchTimer.Timing cvTime = BenchTimer.time(() -> cvRuns.forEach(BenchPeer.Run::run), reps);
 			cvRuns.forEach(BenchPeer.Run::close);
 			cv = String.format(Locale.ROOT, "; OpenCV, one filter2D per kernel: %s ms", cvTime.text());
@@ -306,21 +327,17 @@ final class BenchCommand implements Callable<Integer> {
 			double[][] ours = new double[starts][];
 			double[] imageJ = new double[starts];
 			for (int s = 0; s < starts; s++) {
-				ours[s] = probe("ours", n, k, FIRST_CALLS);
-				imageJ[s] = probe("imagej", n, k, 1)[0];
+				ours[s] = probe("ours", n, k, FIRST_CALLS, true);
+				imageJ[s] = probe("imagej", n, k, 1, false)[0];
 			}
-			double[] perCall = new double[FIRST_CALLS];
-			for (int c = 0; c < FIRST_CALLS; c++) {
+			// per call, and last the warm figure that each child measured after them (same JVM, heap and flags)
+			double[] perCall = new double[FIRST_CALLS + 1];
+			for (int c = 0; c <= FIRST_CALLS; c++) {
 				double[] calls = new double[starts];
 				for (int s = 0; s < starts; s++) calls[s] = ours[s][c];
 				perCall[c] = BenchTimer.median(calls);
 			}
-			// the warm figure: the same call in this JVM, long warmed up
-			Random rnd = new Random(42);
-			Plane image = randomImage(rnd, n);
-			Kernel kernel = randomKernel(rnd, k);
-			ConvolutionOptions o = options(Runtime.getRuntime().availableProcessors());
-			BenchTimer.Timing warm = BenchTimer.time(() -> Convolution.convolve(image, kernel, o), 9);
+			BenchTimer.Timing warm = new BenchTimer.Timing(perCall[FIRST_CALLS], 5);
 			double ijFirst = BenchTimer.median(imageJ);
 			double laterWorst = 0;
 			StringBuilder later = new StringBuilder();
@@ -337,12 +354,18 @@ final class BenchCommand implements Callable<Integer> {
 		}
 	}
 
-	/** Runs {@link FirstCallProbe} in a fresh JVM with this JVM's class path and heap limit. */
-	private static double[] probe(String who, int n, int k, int calls) throws IOException, InterruptedException {
+	/**
+	 * Runs {@link FirstCallProbe} in a fresh JVM with this JVM's class path and heap limit, and no other flag (a
+	 * fresh Fiji does not pre-touch its heap).
+	 */
+	private static double[] probe(String who, int n, int k, int calls, boolean warm)
+		throws IOException, InterruptedException
+	{
 		String java = Paths.get(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> cmd = new ArrayList<>(Arrays.asList(java, "-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m",
 			"-Djava.awt.headless=true", "-cp", System.getProperty("java.class.path"), FirstCallProbe.class.getName(), who,
 			Integer.toString(n), Integer.toString(k), Integer.toString(calls)));
+		if (warm) cmd.add("warm");
 		Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
 		String line;
 		StringBuilder all = new StringBuilder();

@@ -52,6 +52,30 @@ final class BenchTimer {
 		return timed(run, reps);
 	}
 
+	/**
+	 * Two operations timed alternately, after the usual warm-up of each: {@code reps} runs of each, A B A B ...,
+	 * so that a machine's drifts touch both alike; their medians in that order.
+	 */
+	static Timing[] alternate(int reps, Runnable a, Runnable b) {
+		for (Runnable r : new Runnable[] { a, b }) {
+			long t0 = System.nanoTime();
+			for (int w = 0; w < WARM_UP_RUNS || System.nanoTime() - t0 < WARM_UP_NS; w++) {
+				r.run();
+				if (System.nanoTime() - t0 > 3 * WARM_UP_NS) break;
+			}
+		}
+		double[] ta = new double[reps], tb = new double[reps];
+		for (int r = 0; r < reps; r++) {
+			long s = System.nanoTime();
+			a.run();
+			ta[r] = (System.nanoTime() - s) / 1e6;
+			s = System.nanoTime();
+			b.run();
+			tb[r] = (System.nanoTime() - s) / 1e6;
+		}
+		return new Timing[] { new Timing(median(ta), reps), new Timing(median(tb), reps) };
+	}
+
 	private static Timing timed(Runnable run, int reps) {
 		double[] ms = new double[reps];
 		for (int r = 0; r < reps; r++) {

@@ -12,8 +12,10 @@ import java.util.Random;
 
 /**
  * What {@code bench} runs in a fresh JVM to time the calls a user makes once in Fiji, JIT cold:
- * {@code FirstCallProbe ours|imagej SIZE K CALLS} prints the milliseconds of each of {@code CALLS} consecutive
- * calls on one line ({@code same} mode, replicate border, a random K×K kernel, the image made before timing).
+ * {@code FirstCallProbe ours|imagej SIZE K CALLS [warm]} prints the milliseconds of each of {@code CALLS}
+ * consecutive calls on one line ({@code same} mode, replicate border, a random K×K kernel, the image made before
+ * timing); with {@code warm}, it goes on calling as {@code bench} warms up and ends the line with the median of 5
+ * more calls, so that later calls are compared with warm ones of the same JVM, heap and flags.
  */
 public final class FirstCallProbe {
 
@@ -42,6 +44,9 @@ public final class FirstCallProbe {
 			long t0 = System.nanoTime();
 			call.run();
 			line.append(String.format(Locale.ROOT, "%s%.2f", c == 0 ? "" : " ", (System.nanoTime() - t0) / 1e6));
+		}
+		if (args.length > 4 && args[4].equals("warm")) {
+			line.append(String.format(Locale.ROOT, " %.2f", BenchTimer.time(call, 5).ms));
 		}
 		System.out.println(line);
 	}

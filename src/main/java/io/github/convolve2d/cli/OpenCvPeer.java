@@ -58,12 +58,17 @@ final class OpenCvPeer implements BenchPeer {
 		k.put(0, 0, weights);
 		Point centre = new Point(-1, -1);
 		return new Run() {
-			private Mat last;
+			/*
+			 * One output reused by every run (filter2D writes into a Mat of the right size without reallocating).
+			 * A new Mat per run, as Convolve 2D returns a new image, made OpenCV pay the VM rather than its work:
+			 * glibc unmaps a freed 64 MB block and maps fresh pages for the next, and on the development VM their
+			 * first touch cost about 200 ms per 64 MB (OpenCV's 4096² 3×3 took 213 ms instead of 15). Convolve 2D's
+			 * new image comes from a pre-touched JVM heap (README), so both write into memory already touched.
+			 */
+			private final Mat last = new Mat();
 
 			@Override
 			public void run() {
-				if (last != null) last.release();
-				last = new Mat(); // a new output image per run, as Convolve 2D returns one
 				Imgproc.filter2D(src, last, CvType.CV_32F, k, centre, 0, Core.BORDER_REPLICATE);
 			}
 
@@ -76,7 +81,7 @@ final class OpenCvPeer implements BenchPeer {
 
 			@Override
 			public void close() {
-				if (last != null) last.release();
+				last.release();
 				src.release();
 				k.release();
 			}

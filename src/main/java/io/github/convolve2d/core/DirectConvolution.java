@@ -51,6 +51,8 @@ final class DirectConvolution implements ConvolutionPath {
 	/** Per output: the last channel with a non-zero tap, -1 when every tap is zero. */
 	private final int[] lastChannel;
 	private final boolean[] floatOnly;
+	/** The last kernel row with a non-zero tap, over every output and channel. */
+	private final int maxLastRow;
 	private final boolean anyDouble;
 	private final int bandRows;
 	private final int bands;
@@ -190,6 +192,9 @@ final class DirectConvolution implements ConvolutionPath {
 			doubles |= !floatOnly[n];
 		}
 		anyDouble = doubles;
+		int last = 0;
+		for (Taps[] t : taps) for (Taps tp : t) if (tp != null) last = Math.max(last, tp.lastRow);
+		maxLastRow = last;
 		int outW = g.outputWidth();
 		int outH = g.outputHeight();
 		int perThread = (outH + 4 * threads - 1) / (4 * threads);
@@ -223,7 +228,14 @@ final class DirectConvolution implements ConvolutionPath {
 	private final class Band {
 		final int r0, outRows, y0;
 		final float[][] shifted;
+		/**
+		 * Per output, its accumulator rows: output row {@code q} sums into {@code acc[m][q % ring]}. With one
+		 * channel only {@link #ring} output rows take taps at once (an image row feeds rows {@code q} to
+		 * {@code q + maxLastRow*dy/sy}), so that many rows are reused down the band and stay in the L2 cache; a
+		 * layer adds channel after channel into every row of the band, so it needs one per output row.
+		 */
 		final float[][][] acc;
+		final int ring;
 		final double[][][] total;
 		/** Taps in {@code acc[m][q]} since it was last assigned. */
 		final int[][] summed;
@@ -241,8 +253,9 @@ final class DirectConvolution implements ConvolutionPath {
 			shifted = scratch.rows(0, maxColumns, tileWidth);
 			acc = new float[outputs][][];
 			total = new double[outputs][][];
+			ring = rows.length > 1 ? outRows : Math.min(outRows, maxLastRow * o.dilationY() / o.strideY() + 1);
 			for (int n = 0; n < outputs; n++) {
-				acc[n] = scratch.rows(1 + n, outRows, tileWidth);
+				acc[n] = scratch.rows(1 + n, ring, tileWidth);
 				if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
 			}
 			summed = new int[outputs][outRows];
@@ -316,7 +329,7 @@ final class DirectConvolution implements ConvolutionPath {
 					addTaps(b, m, ch, i, q, n);
 				}
 				if (lastOfOutput && i == lastRow) {
-					finish(outs[m], b.r0 + q, c0, n, b.acc[m][q], floatOnly[m] ? null : b.total[m][q]);
+					finish(outs[m], b.r0 + q, c0, n, b.acc[m][q % b.ring], floatOnly[m] ? null : b.total[m][q]);
 				}
 			}
 		}
@@ -342,11 +355,11 @@ final class DirectConvolution implements ConvolutionPath {
 			int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
 			if (!floatOnly[m] && sm[q] > 0 && sm[q] + to - from > FLOAT_ONLY_TAPS) {
 				double[] t = b.total[m][q];
-				float[] aq = b.acc[m][q];
+				float[] aq = b.acc[m][q % b.ring];
 				for (int c = 0; c < n; c++) t[c] += aq[c];
 				sm[q] = 0;
 			}
-			TapSums.add(b.acc[m][q], n, b.sources[m][ch][i], w, from, to, sm[q] == 0);
+			TapSums.add(b.acc[m][q % b.ring], n, b.sources[m][ch][i], w, from, to, sm[q] == 0);
 			sm[q] += to - from;
 		}
 	}

@@ -84,16 +84,14 @@ final class Parallel {
 		// wait for the helpers as they wait for work: polling briefly first, since they usually end within µs
 		boolean interrupted = false;
 		long spinUntil = System.nanoTime() + SPIN_MICROS * 1000;
-		while (running.get() > 0) {
-			if (System.nanoTime() - spinUntil < 0) {
-				Thread.onSpinWait();
-				continue;
-			}
-			LockSupport.park(running);
-			if (Thread.interrupted()) {
+		while (true) {
+			if (Thread.interrupted()) { // an interrupted caller stops the call, as it did when it waited on a latch
 				interrupted = true;
 				stop.set(true);
 			}
+			if (running.get() == 0) break;
+			if (System.nanoTime() - spinUntil < 0) Thread.onSpinWait();
+			else LockSupport.park(running);
 		}
 		if (interrupted) caller.interrupt();
 		Throwable t = failure.get();
