@@ -12,10 +12,8 @@ import java.util.Random;
 
 /**
  * What {@code bench} runs in a fresh JVM to time the calls a user makes once in Fiji, JIT cold:
- * {@code FirstCallProbe ours|imagej SIZE K CALLS [warm]} prints the milliseconds of each of {@code CALLS}
- * consecutive calls on one line ({@code same} mode, replicate border, a random K×K kernel, the image made before
- * timing); with {@code warm}, it goes on calling as {@code bench} warms up and ends the line with the median of 5
- * more calls, so that later calls are compared with warm ones of the same JVM, heap and flags.
+ * {@code FirstCallProbe ours|imagej SIZE K CALLS} prints the milliseconds of each of {@code CALLS} consecutive
+ * calls on one line ({@code same} mode, replicate border, a random K×K kernel, the image made before timing).
  */
 public final class FirstCallProbe {
 
@@ -44,19 +42,6 @@ public final class FirstCallProbe {
 			long t0 = System.nanoTime();
 			call.run();
 			line.append(String.format(Locale.ROOT, "%s%.2f", c == 0 ? "" : " ", (System.nanoTime() - t0) / 1e6));
-		}
-		if (args.length > 4 && args[4].equals("warm")) {
-			// bench's warm-up without its System.gc(): a collection shrinks this unpre-touched heap, and the next
-			// calls would time the first touches of the pages it takes back
-			long t0 = System.nanoTime();
-			for (int w = 0; w < BenchTimer.WARM_UP_RUNS || System.nanoTime() - t0 < BenchTimer.WARM_UP_NS; w++) call.run();
-			double[] ms = new double[5];
-			for (int r = 0; r < ms.length; r++) {
-				long s = System.nanoTime();
-				call.run();
-				ms[r] = (System.nanoTime() - s) / 1e6;
-			}
-			line.append(String.format(Locale.ROOT, " %.2f", BenchTimer.median(ms)));
 		}
 		System.out.println(line);
 	}

@@ -28,6 +28,12 @@ final class Parallel {
 	static final long IDLE_SECONDS = 60;
 
 	private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+	/**
+	 * Most worker threads alive at once. Beyond them a call runs on fewer threads (its caller always takes part),
+	 * so nested calls and many concurrent callers never wait for a thread and never start hundreds.
+	 */
+	static final int MAX_WORKERS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
+	private static final AtomicInteger WORKERS = new AtomicInteger();
 	/** Workers with no task; a worker leaves this list when it takes a task or ends. */
 	private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
 
@@ -73,15 +79,31 @@ final class Parallel {
 			}
 		};
 		int helpers = Math.min(threads, units) - 1;
-		AtomicInteger running = new AtomicInteger(Math.max(helpers, 0));
+		// helpers that have entered the unit loop and not left it; one that starts after every unit was taken
+		// (a worker slow to wake) returns at once and is not waited for: the caller has done its share
+		AtomicInteger active = new AtomicInteger();
 		Thread caller = Thread.currentThread();
 		for (int h = 0; h < helpers; h++) {
-			execute(worker, () -> {
-				if (running.decrementAndGet() == 0) LockSupport.unpark(caller);
+			boolean started = execute(new Job() {
+				private boolean entered;
+
+				@Override
+				void run() {
+					if (stop.get() || next.get() >= units) return;
+					entered = true;
+					active.incrementAndGet();
+					worker.run();
+				}
+
+				@Override
+				void done() {
+					if (entered && active.decrementAndGet() == 0) LockSupport.unpark(caller);
+				}
 			});
+			if (!started) break; // every worker busy and no more allowed: the threads that run do it all
 		}
 		worker.run();
-		// wait for the helpers as they wait for work: polling briefly first, since they usually end within µs
+		// wait for the helpers still in a unit, polling briefly first, since they usually end within µs
 		boolean interrupted = false;
 		long spinUntil = System.nanoTime() + SPIN_MICROS * 1000;
 		while (true) {
@@ -89,9 +111,9 @@ final class Parallel {
 				interrupted = true;
 				stop.set(true);
 			}
-			if (running.get() == 0) break;
+			if (active.get() == 0) break;
 			if (System.nanoTime() - spinUntil < 0) Thread.onSpinWait();
-			else LockSupport.park(running);
+			else LockSupport.park(active);
 		}
 		if (interrupted) caller.interrupt();
 		Throwable t = failure.get();
@@ -102,24 +124,27 @@ final class Parallel {
 	}
 
 	/**
-	 * Runs {@code task} on an idle worker, or on a new one when none is idle (a nested call, or several callers),
-	 * then {@code done} once that worker is idle again, so that a caller told it is done finds it idle.
+	 * Runs {@code job} on an idle worker, or on a new one when none is idle (a nested call, or several callers)
+	 * unless {@link #MAX_WORKERS} exist; false when it was not started.
 	 */
-	private static void execute(Runnable task, Runnable done) {
-		Job job = new Job(task, done);
+	private static boolean execute(Job job) {
 		for (Worker w; (w = IDLE.pollFirst()) != null;) {
-			if (w.offer(job)) return;
+			if (w.offer(job)) return true;
+		}
+		if (WORKERS.incrementAndGet() > MAX_WORKERS) {
+			WORKERS.decrementAndGet();
+			return false;
 		}
 		Worker w = new Worker(job);
 		w.thread.start();
+		return true;
 	}
 
-	private static final class Job {
-		final Runnable task, done;
+	/** A helper's share of one call: {@link #run} on a worker, then {@link #done} once that worker is idle again. */
+	private abstract static class Job {
+		abstract void run();
 
-		Job(Runnable task, Runnable done) {
-			this.task = task;
-			this.done = done;
+		void done() {
 		}
 	}
 
@@ -129,7 +154,11 @@ final class Parallel {
 	 */
 	private static final class Worker implements Runnable {
 
-		private static final Job ENDED = new Job(() -> { }, () -> { });
+		private static final Job ENDED = new Job() {
+			@Override
+			void run() {
+			}
+		};
 
 		/** The next task: null while idle; {@link #ENDED} once the worker has timed out and takes no more. */
 		private final AtomicReference<Job> mailbox = new AtomicReference<>();
@@ -155,13 +184,13 @@ final class Parallel {
 			first = null;
 			while (job != null) {
 				try {
-					job.task.run();
+					job.run();
 				}
 				catch (Throwable t) { // forEach's tasks catch their own; never let one end the thread before done
 					thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
 				}
 				IDLE.addFirst(this); // the most recently active worker is handed work first: it is still spinning
-				job.done.run();
+				job.done(); // after: a caller told its helper is done finds it idle for the next call
 				job = null;
 				long spinUntil = System.nanoTime() + SPIN_MICROS * 1000;
 				long parkUntil = spinUntil + TimeUnit.SECONDS.toNanos(IDLE_SECONDS);
@@ -181,6 +210,7 @@ final class Parallel {
 					}
 					else if (mailbox.compareAndSet(null, ENDED)) {
 						IDLE.remove(this);
+						WORKERS.decrementAndGet();
 						return;
 					}
 				}

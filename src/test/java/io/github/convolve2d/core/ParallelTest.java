@@ -173,6 +173,40 @@ class ParallelTest {
 	}
 
 	@Test
+	void manyCallersAtOnceStayWithinTheWorkerCapAndStillRunEveryUnit() {
+		assertTimeoutPreemptively(LIMIT, () -> {
+			int callers = 3 * Parallel.MAX_WORKERS;
+			AtomicInteger runs = new AtomicInteger();
+			AtomicInteger mostWorkers = new AtomicInteger();
+			CountDownLatch start = new CountDownLatch(1);
+			List<Thread> threads = new ArrayList<>();
+			for (int c = 0; c < callers; c++) {
+				threads.add(new Thread(() -> {
+					try {
+						start.await();
+					}
+					catch (InterruptedException e) {
+						return;
+					}
+					Parallel.forEach(6, 4, ProgressListener.NONE, (u, scratch) -> {
+						long workers = Thread.getAllStackTraces().keySet().stream()
+							.filter(t -> t.getName().startsWith("convolve2d-worker-") && t.isAlive()).count();
+						mostWorkers.accumulateAndGet((int) workers, Math::max);
+						long end = System.nanoTime() + 2_000_000L;
+						while (System.nanoTime() < end) Thread.onSpinWait();
+						runs.incrementAndGet();
+					});
+				}));
+			}
+			for (Thread t : threads) t.start();
+			start.countDown();
+			for (Thread t : threads) t.join();
+			assertEquals(callers * 6, runs.get());
+			assertTrue(mostWorkers.get() <= Parallel.MAX_WORKERS, mostWorkers.get() + " workers alive at once");
+		});
+	}
+
+	@Test
 	void oneThreadRunsOnTheCaller() {
 		Thread caller = Thread.currentThread();
 		Parallel.forEach(10, 1, ProgressListener.NONE, (u, scratch) -> assertSame(caller, Thread.currentThread()));
