@@ -46,9 +46,13 @@ final class BenchTimer {
 		return timed(run, reps);
 	}
 
-	/** Exactly {@code warmUps} untimed runs (a batch's worth of calls), then {@code reps} timed runs. */
-	static Timing timeAfter(int warmUps, Runnable run, int reps) {
-		for (int w = 0; w < warmUps; w++) run.run();
+	/**
+	 * At least {@code warmUps} untimed runs (a batch's worth of calls) that together last at least {@code minNs},
+	 * then {@code reps} timed runs.
+	 */
+	static Timing timeAfter(int warmUps, long minNs, Runnable run, int reps) {
+		long t0 = System.nanoTime();
+		for (int w = 0; w < warmUps || System.nanoTime() - t0 < minNs; w++) run.run();
 		return timed(run, reps);
 	}
 
