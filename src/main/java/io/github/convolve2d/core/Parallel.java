@@ -13,12 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * between units. Worker threads are shared daemon threads, so that thousands of small images in a batch run do
  * not each pay for starting threads, and a JVM is never kept alive by them.
  * <p>
- * Handing work to a parked thread costs a wake-up: 20 µs to 0.4 ms on the 2-core development VM, where a whole
+ * Handing work to a parked thread costs a wake-up: 20 µs to 2 ms on the 2-core development VM, where a whole
  * 256×256 3×3 convolution takes 50–70 µs. So a worker that has just finished polls for {@value #SPIN_MICROS} µs
  * before it parks, and the caller polls likewise for its helpers to finish, as OpenCV's and OpenMP's thread
  * pools do: calls that follow each other closely (a batch of small images, a preview being dragged) start at
  * once. With 200 µs, the gap between two 256² calls (planning the next call, the caller's own units) was often
- * longer than the poll, and every call paid a wake-up (0.5 ms medians). A worker parked for
+ * longer than the poll, and every call paid a wake-up (0.5 ms medians). The caller waits only for helpers that
+ * took part: one that wakes after the caller has done every unit is not waited for. A worker parked for
  * {@value #IDLE_SECONDS} s ends.
  */
 final class Parallel {
@@ -136,7 +137,13 @@ final class Parallel {
 			return false;
 		}
 		Worker w = new Worker(job);
-		w.thread.start();
+		try {
+			w.thread.start();
+		}
+		catch (OutOfMemoryError | InternalError e) { // no native thread to be had: the caller's threads do the work
+			WORKERS.decrementAndGet();
+			return false;
+		}
 		return true;
 	}
 
@@ -189,6 +196,7 @@ final class Parallel {
 				catch (Throwable t) { // forEach's tasks catch their own; never let one end the thread before done
 					thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
 				}
+				Thread.interrupted(); // a unit's interrupt must not make the park below return at once, for 60 s
 				IDLE.addFirst(this); // the most recently active worker is handed work first: it is still spinning
 				job.done(); // after: a caller told its helper is done finds it idle for the next call
 				job = null;
