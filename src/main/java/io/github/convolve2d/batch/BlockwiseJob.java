@@ -195,10 +195,11 @@ public final class BlockwiseJob {
 		int k = kernels.size(), t = in.frames(), c = in.channels(), z = in.slices();
 		ConvolutionGeometry g = grid.geometry(0);
 		double[] scale = in.scale(), translation = in.translation();
-		translation[3] += g.originY() * scale[3];
-		translation[4] += g.originX() * scale[4];
-		scale[3] *= options.strideY();
-		scale[4] *= options.strideX();
+		double inputOriginY = origin(translation[3], scale[3]), inputOriginX = origin(translation[4], scale[4]);
+		scale[3] = g.outputPixelHeight(scale[3]);
+		scale[4] = g.outputPixelWidth(scale[4]);
+		if (!Double.isNaN(inputOriginY)) translation[3] = 0.0 - g.outputOriginY(inputOriginY) * scale[3];
+		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
 		OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
 			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c));
 		if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
@@ -235,6 +236,14 @@ public final class BlockwiseJob {
 			}
 			return skipped;
 		}
+	}
+
+	/**
+	 * ImageJ's origin (the pixel position of physical 0) of an NGFF axis, through which the output's translation
+	 * follows the image engine's rule ({@link ConvolutionGeometry#outputOriginX}); NaN for a degenerate scale.
+	 */
+	private static double origin(double translation, double scale) {
+		return Double.isFinite(scale) && scale != 0 ? -translation / scale : Double.NaN;
 	}
 
 	/** Decoded input chunks kept for the halos of neighbouring blocks: an eighth of the heap, at most 256 MB. */

@@ -160,6 +160,33 @@ public final class ConvolutionGeometry {
 	public int originY() { return originY; }
 
 	/**
+	 * The one rule that keeps spatial calibration, for every front end: the feature maps' pixel width given the
+	 * input's, {@code sx} times larger.
+	 */
+	public double outputPixelWidth(double inputPixelWidth) {
+		return inputPixelWidth * strideX;
+	}
+
+	/** The feature maps' pixel height given the input's, {@code sy} times larger; see {@link #outputPixelWidth}. */
+	public double outputPixelHeight(double inputPixelHeight) {
+		return inputPixelHeight * strideY;
+	}
+
+	/**
+	 * The feature maps' origin along x given the input's, both in their own pixels as ImageJ's {@code xOrigin}
+	 * (the pixel position of physical 0; NGFF's translation is {@code -origin · pixel width}): output column
+	 * {@code c} lies over input column {@link #originX()}{@code  + c·sx}, so physical coordinates stay right.
+	 */
+	public double outputOriginX(double inputOriginX) {
+		return (inputOriginX - originX) / strideX;
+	}
+
+	/** The feature maps' origin along y given the input's; see {@link #outputOriginX}. */
+	public double outputOriginY(double inputOriginY) {
+		return (inputOriginY - originY) / strideY;
+	}
+
+	/**
 	 * Checks that a bank's feature maps have one size and one position on any image, so that they can share one
 	 * output (a stack, a Zarr array, a block grid): any kernels in {@code same} mode, kernels of one size otherwise.
 	 *

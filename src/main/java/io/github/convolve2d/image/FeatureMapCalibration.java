@@ -1,11 +1,13 @@
 package io.github.convolve2d.image;
 
 import ij.measure.Calibration;
-import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.ConvolutionGeometry;
 
 /**
  * The spatial calibration of a feature map: the source's units and pixel size, the pixel size multiplied by the
- * stride, and the origin moved so that each output pixel lies over the input pixel its kernel is centred on.
+ * stride, and the origin moved so that each output pixel lies over the input pixel its kernel is centred on, by
+ * the rule of {@link ConvolutionGeometry#outputPixelWidth} and {@link ConvolutionGeometry#outputOriginX}, which
+ * the blockwise OME-Zarr outputs follow too.
  * Density calibration is dropped (feature maps are plain 32-bit values).
  */
 final class FeatureMapCalibration {
@@ -13,17 +15,14 @@ final class FeatureMapCalibration {
 	private FeatureMapCalibration() {
 	}
 
-	/**
-	 * @param inputX0 input column under output column 0 ({@code ConvolutionGeometry.originX()} of the region)
-	 * @param inputY0 input row under output row 0
-	 */
-	static Calibration of(Calibration source, double inputX0, double inputY0, ConvolutionOptions o) {
+	/** The calibration of the feature maps of {@code source} computed with {@code geometry} (the region's). */
+	static Calibration of(Calibration source, ConvolutionGeometry geometry) {
 		Calibration cal = source.copy();
 		cal.disableDensityCalibration();
-		cal.pixelWidth = source.pixelWidth * o.strideX();
-		cal.pixelHeight = source.pixelHeight * o.strideY();
-		cal.xOrigin = (source.xOrigin - inputX0) / o.strideX();
-		cal.yOrigin = (source.yOrigin - inputY0) / o.strideY();
+		cal.pixelWidth = geometry.outputPixelWidth(source.pixelWidth);
+		cal.pixelHeight = geometry.outputPixelHeight(source.pixelHeight);
+		cal.xOrigin = geometry.outputOriginX(source.xOrigin);
+		cal.yOrigin = geometry.outputOriginY(source.yOrigin);
 		return cal;
 	}
 }

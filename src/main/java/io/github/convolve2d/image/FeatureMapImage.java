@@ -66,8 +66,7 @@ final class FeatureMapImage {
 		if (channels > 1 && channels <= CompositeImage.MAX_CHANNELS) {
 			result = new CompositeImage(result, colour ? CompositeImage.COMPOSITE : CompositeImage.GRAYSCALE);
 		}
-		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry.originX(),
-			geometry.originY(), options));
+		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry));
 		String info = source.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
 		result.setProp("Convolve2D", provenance);

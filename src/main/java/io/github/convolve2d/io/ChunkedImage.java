@@ -93,20 +93,39 @@ public final class ChunkedImage implements Closeable {
 	/** Slices. */
 	public int slices() { return slices; }
 
-	/** Physical pixel size along {@code t, c, z, y, x} (1 where not given; a TIFF's is not read). */
+	/**
+	 * Physical pixel size along {@code t, c, z, y, x} (1 where not given): a Zarr image's scale, a TIFF's
+	 * {@linkplain TiffCalibration calibration}.
+	 */
 	public double[] scale() {
-		return tczyx(zarr == null ? null : zarr.scale(), 1.0);
+		if (tiff != null) {
+			TiffCalibration cal = tiff.calibration();
+			return new double[] { 1, 1, cal.pixelDepth(), cal.pixelHeight(), cal.pixelWidth() };
+		}
+		return tczyx(zarr.scale(), 1.0);
 	}
 
 	/** Physical position of pixel 0 along {@code t, c, z, y, x} (0 where not given). */
 	public double[] translation() {
-		return tczyx(zarr == null ? null : zarr.translation(), 0.0);
+		if (tiff != null) {
+			// NGFF places pixel 0 at the translation; ImageJ names the pixel at physical 0 (its origin)
+			TiffCalibration cal = tiff.calibration();
+			return new double[] { 0, 0, 0.0 - cal.zOrigin() * cal.pixelDepth(), 0.0 - cal.yOrigin() * cal.pixelHeight(),
+				0.0 - cal.xOrigin() * cal.pixelWidth() };
+		}
+		return tczyx(zarr.translation(), 0.0);
 	}
 
-	/** Units along {@code t, c, z, y, x}, null where none is given. */
+	/** Units along {@code t, c, z, y, x} as NGFF names them, null where none is given. */
 	public String[] units() {
 		String[] u = new String[5];
-		if (zarr == null) return u;
+		if (tiff != null) {
+			TiffCalibration cal = tiff.calibration();
+			u[2] = cal.zUnit();
+			u[3] = cal.yUnit();
+			u[4] = cal.xUnit();
+			return u;
+		}
 		String[] z = zarr.units();
 		int n = z.length;
 		if (tAxis >= 0) u[0] = z[tAxis];

@@ -24,7 +24,8 @@ import java.util.zip.InflaterInputStream;
  * 32/64-bit float samples, either byte order, one or more samples per pixel (chunky or planar), one plane per
  * page. An uncompressed strip or tile is read row by row, only the columns asked for (ImageJ and tifffile write a
  * large uncompressed image as one strip); a compressed one is decoded whole into a small cache shared by the
- * neighbouring reads. A plane is {@link #plane(int, int) page × sample}.
+ * neighbouring reads. A plane is {@link #plane(int, int) page × sample}. The spatial calibration is read as ImageJ
+ * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error.
  * <p>
  * Why not a library: the JDK's TIFF reader has no BigTIFF, and TwelveMonkeys' imageio-tiff reads a region of an
  * uncompressed single-strip image by streaming through the whole strip; this reader is small and reads exactly
@@ -39,6 +40,8 @@ public final class TiffReader implements Closeable {
 		boolean tiled;
 		long[] offsets, counts;
 		DataType type;
+		/** Read on the first page only (ImageJ writes its description there), else none. */
+		TiffCalibration calibration = TiffCalibration.NONE;
 	}
 
 	private final Path path;
@@ -116,6 +119,9 @@ public final class TiffReader implements Closeable {
 		Page p = new Page();
 		long[] tileOffsets = null, tileCounts = null, stripOffsets = null, stripCounts = null;
 		int rowsPerStrip = Integer.MAX_VALUE;
+		double xResolution = Double.NaN, yResolution = Double.NaN;
+		int resolutionUnit = 0;
+		String description = null;
 		for (int i = 0; i < entries; i++) {
 			int base = i * entrySize;
 			int tag = e.getShort(base) & 0xffff, type = e.getShort(base + 2) & 0xffff;
@@ -139,7 +145,19 @@ public final class TiffReader implements Closeable {
 				case 339: p.format = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
 				default:
 			}
+			if (number == 1) {
+				switch (tag) {
+					case 270: description = text(f, big, e, valueAt, type, count); break;
+					case 282: xResolution = real(f, order, big, e, valueAt, type, count); break;
+					case 283: yResolution = real(f, order, big, e, valueAt, type, count); break;
+					case 296: // a SHORT held in the entry; anything else is no unit
+						resolutionUnit = type == 3 && count >= 1 && count <= (big ? 4 : 2) ? e.getShort(valueAt) & 0xffff : 0;
+						break;
+					default:
+				}
+			}
 		}
+		if (number == 1) p.calibration = TiffCalibration.of(xResolution, yResolution, resolutionUnit, description);
 		int last = (int) entries * entrySize;
 		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
 		String where = path + " (page " + number + ")";
@@ -227,6 +245,48 @@ public final class TiffReader implements Closeable {
 		return v;
 	}
 
+	/**
+	 * The first value of a rational or floating-point entry (a resolution), NaN when it has another type or lies
+	 * past the file's end: calibration that cannot be read is no calibration, never an error.
+	 */
+	private static double real(FileChannel f, ByteOrder order, boolean big, ByteBuffer e, int at, int type, long count) {
+		int size = type == 5 || type == 10 || type == 12 ? 8 : type == 11 ? 4 : 0;
+		if (size == 0 || count < 1) return Double.NaN;
+		try {
+			ByteBuffer b = size <= (big ? 8 : 4) ? e : read(f, big ? e.getLong(at) : e.getInt(at) & 0xffffffffL, size, order);
+			int base = b == e ? at : 0;
+			switch (type) {
+				case 5: return (b.getInt(base) & 0xffffffffL) / (double) (b.getInt(base + 4) & 0xffffffffL);
+				case 10: return b.getInt(base) / (double) b.getInt(base + 4);
+				case 11: return b.getFloat(base);
+				default: return b.getDouble(base);
+			}
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return Double.NaN;
+		}
+	}
+
+	/** An ASCII entry (the description) up to its first NUL; null when over 1 MB or unreadable (as {@link #real}). */
+	private static String text(FileChannel f, boolean big, ByteBuffer e, int at, int type, long count) {
+		if (type != 2 || count < 1 || count > 1 << 20) return null;
+		try {
+			byte[] bytes = new byte[(int) count];
+			if (count <= (big ? 8 : 4)) {
+				for (int i = 0; i < count; i++) bytes[i] = e.get(at + i);
+			}
+			else {
+				read(f, big ? e.getLong(at) : e.getInt(at) & 0xffffffffL, (int) count, ByteOrder.BIG_ENDIAN).get(bytes);
+			}
+			int end = 0;
+			while (end < bytes.length && bytes[end] != 0) end++;
+			return new String(bytes, 0, end, java.nio.charset.StandardCharsets.ISO_8859_1);
+		}
+		catch (IOException | IllegalArgumentException ex) {
+			return null;
+		}
+	}
+
 	private static ByteBuffer read(FileChannel f, long at, int n, ByteOrder order) throws IOException {
 		ByteBuffer b = ByteBuffer.allocate(n).order(order);
 		while (b.hasRemaining()) {
@@ -257,6 +317,11 @@ public final class TiffReader implements Closeable {
 	public int samples(int page) { return pages.get(page).samples; }
 	/** The sample type of a page. */
 	public DataType dataType(int page) { return pages.get(page).type; }
+	/** The spatial calibration the file records (ImageJ's reading of its first page), {@link TiffCalibration#NONE} when none. */
+	public TiffCalibration calibration() {
+		return pages.get(0).calibration;
+	}
+
 	/** Whether a page is tiled (else striped). */
 	public boolean tiled(int page) {
 		return pages.get(page).tiled;

@@ -1,0 +1,162 @@
+package io.github.convolve2d.io;
+
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The spatial calibration a TIFF file records, read as ImageJ reads it, so that an image convolved block by block
+ * keeps the calibration it has when ImageJ opens it:
+ * <ul>
+ * <li>pixel size: the inverse of XResolution and YResolution (pixels per unit) of the first page;</li>
+ * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}), else ResolutionUnit (2: inch,
+ * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, as is 72 pixels per inch (the
+ * default of programs that record no real calibration), as ImageJ does;</li>
+ * <li>slice spacing ({@code spacing=}) and origin ({@code xorigin=}, {@code yorigin=}, {@code zorigin=}, in
+ * pixels) from ImageJ's description.</li>
+ * </ul>
+ * A value that is absent, unreadable or not a sane number (zero, negative, NaN, infinite, a pixel size outside
+ * 10<sup>±12</sup>, an origin beyond 10<sup>12</sup> pixels) counts as not given: pixel size 1, origin 0, no unit.
+ * Units are given as NGFF names them (UDUNITS-2: {@code micrometer} for ImageJ's {@code micron}, {@code µm} or
+ * {@code um}); a unit NGFF has no name for is dropped (the pixel size stays).
+ */
+public final class TiffCalibration {
+
+	/** No calibration: pixels of size 1 at origin 0, no unit. */
+	public static final TiffCalibration NONE = new TiffCalibration(1, 1, 1, 0, 0, 0, null, null, null);
+
+	/** Beyond these a pixel size or origin is damage, not calibration. */
+	private static final double SMALLEST = 1e-12, LARGEST = 1e12;
+
+	private final double pixelWidth, pixelHeight, pixelDepth, xOrigin, yOrigin, zOrigin;
+	private final String xUnit, yUnit, zUnit;
+
+	private TiffCalibration(double pixelWidth, double pixelHeight, double pixelDepth, double xOrigin, double yOrigin,
+		double zOrigin, String xUnit, String yUnit, String zUnit)
+	{
+		this.pixelWidth = pixelWidth;
+		this.pixelHeight = pixelHeight;
+		this.pixelDepth = pixelDepth;
+		this.xOrigin = xOrigin;
+		this.yOrigin = yOrigin;
+		this.zOrigin = zOrigin;
+		this.xUnit = xUnit;
+		this.yUnit = yUnit;
+		this.zUnit = zUnit;
+	}
+
+	/**
+	 * The calibration from the first page's tags.
+	 *
+	 * @param xResolution XResolution (pixels per unit), NaN when absent
+	 * @param yResolution YResolution, NaN when absent (square pixels then)
+	 * @param resolutionUnit ResolutionUnit, 0 when absent
+	 * @param description ImageDescription, null when absent
+	 */
+	static TiffCalibration of(double xResolution, double yResolution, int resolutionUnit, String description) {
+		Map<String, String> fields = imageJFields(description);
+		String unit = fields.get("unit");
+		if (unit == null || unit.trim().isEmpty()) {
+			unit = resolutionUnit == 2 ? "inch" : resolutionUnit == 3 ? "cm" : null;
+		}
+		double pw = 1 / xResolution, ph = Double.isNaN(yResolution) ? pw : 1 / yResolution;
+		// ImageJ takes a resolution without any unit for none, and 72 dpi for the default of programs that set none
+		boolean defaultDpi = "inch".equals(unit) && xResolution == 72 && fields.get("unit") == null;
+		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1) && !defaultDpi;
+		double spacing = number(fields.get("spacing"));
+		boolean spaced = size(spacing);
+		String xUnit = sized ? ngffUnit(unit) : null;
+		String yUnit = sized && fields.containsKey("yunit") ? ngffUnit(fields.get("yunit")) : xUnit;
+		String zUnit = fields.containsKey("zunit") ? ngffUnit(fields.get("zunit")) : sized || spaced ? ngffUnit(unit) : null;
+		return new TiffCalibration(sized ? pw : 1, sized ? ph : 1, spaced ? spacing : 1, origin(fields.get("xorigin")),
+			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit);
+	}
+
+	private static boolean size(double v) {
+		return v >= SMALLEST && v <= LARGEST; // false for NaN
+	}
+
+	private static double origin(String text) {
+		double v = number(text);
+		return Math.abs(v) <= LARGEST ? v : 0;
+	}
+
+	private static double number(String text) {
+		if (text == null) return Double.NaN;
+		try {
+			return Double.parseDouble(text.trim());
+		}
+		catch (NumberFormatException e) {
+			return Double.NaN;
+		}
+	}
+
+	/**
+	 * The {@code key=value} lines of an ImageJ description (one that starts with {@code ImageJ=}), with ImageJ's
+	 * {@code \}{@code uXXXX} escapes undone; empty for any other description.
+	 */
+	private static Map<String, String> imageJFields(String description) {
+		Map<String, String> fields = new HashMap<>();
+		if (description == null || !description.startsWith("ImageJ=")) return fields;
+		for (String line : description.split("\n")) {
+			int eq = line.indexOf('=');
+			if (eq > 0) fields.putIfAbsent(line.substring(0, eq).trim(), unescape(line.substring(eq + 1)));
+		}
+		return fields;
+	}
+
+	private static String unescape(String s) {
+		StringBuilder sb = new StringBuilder(s.length());
+		for (int i = 0; i < s.length(); i++) {
+			char c = s.charAt(i);
+			if (c == '\\' && i + 5 < s.length() && s.charAt(i + 1) == 'u') {
+				try {
+					sb.append((char) Integer.parseInt(s.substring(i + 2, i + 6), 16));
+					i += 5;
+					continue;
+				}
+				catch (NumberFormatException e) {
+					// not an escape: kept as written
+				}
+			}
+			sb.append(c);
+		}
+		return sb.toString().trim();
+	}
+
+	private static final Map<String, String> NGFF_UNITS = new HashMap<>();
+
+	static {
+		String[][] names = { { "micrometer", "micron", "microns", "µm", "\u03bcm", "um" },
+			{ "nanometer", "nm" }, { "millimeter", "mm" }, { "centimeter", "cm" }, { "meter", "m", "metre" },
+			{ "kilometer", "km" }, { "picometer", "pm" }, { "angstrom", "Å", "\u212b" }, { "inch", "in", "inches" },
+			{ "foot", "ft", "feet" } };
+		for (String[] n : names) {
+			for (String alias : n) NGFF_UNITS.put(alias.toLowerCase(Locale.ROOT), n[0]);
+		}
+	}
+
+	/** ImageJ's name of a length unit as NGFF names it, null for none ({@code pixel}) or one NGFF does not name. */
+	private static String ngffUnit(String unit) {
+		return unit == null ? null : NGFF_UNITS.get(unit.trim().toLowerCase(Locale.ROOT));
+	}
+
+	/** Physical width of a pixel (1 when not given). */
+	public double pixelWidth() { return pixelWidth; }
+	/** Physical height of a pixel (1 when not given). */
+	public double pixelHeight() { return pixelHeight; }
+	/** Physical distance between slices (1 when not given). */
+	public double pixelDepth() { return pixelDepth; }
+	/** Column of physical x = 0, in pixels (ImageJ's {@code xOrigin}; 0 when not given). */
+	public double xOrigin() { return xOrigin; }
+	/** Row of physical y = 0, in pixels (0 when not given). */
+	public double yOrigin() { return yOrigin; }
+	/** Slice of physical z = 0, in slices (0 when not given). */
+	public double zOrigin() { return zOrigin; }
+	/** The x unit as NGFF names it, null when none. */
+	public String xUnit() { return xUnit; }
+	/** The y unit as NGFF names it, null when none. */
+	public String yUnit() { return yUnit; }
+	/** The z unit as NGFF names it, null when none. */
+	public String zUnit() { return zUnit; }
+}
