@@ -2,6 +2,7 @@ package io.github.convolve2d.batch;
 
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import io.github.convolve2d.io.TemporaryFiles;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -13,19 +14,19 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
 
 /**
  * Writes an image as TIFF with ImageJ's own writer ({@link FileSaver#saveAsTiff}) so that it is whole or
  * absent, also when several runs write into one folder at once:
  * <ul>
- * <li>the TIFF goes to a hidden temporary file next to the target, {@code .convolve2d-<random>.tif}, created
- * exclusively (no two writers, in this process or another, ever share one; the name is short, so a target name of
- * up to 255 bytes does not make it too long), and then takes the target's name in one atomic step;</li>
+ * <li>the TIFF goes to a hidden temporary file next to the target,
+ * {@code .convolve2d-<pid>-<start>-<host>-<random>.tif} ({@link TemporaryFiles}: it names the writing process),
+ * created exclusively (no two writers, in this process or another, ever share one; the name does not grow with the
+ * target's, so a target name of up to 255 bytes does not make it too long), and then takes the target's name in
+ * one atomic step;</li>
  * <li>without replacing, that step is a hard link that fails when the target exists — the check and the write
  * are one operation, so a target that another run wrote meanwhile is never replaced (on a file system without
  * hard links it falls back to a check and a rename); replacing, it is an atomic rename, done only when the
@@ -33,7 +34,7 @@ import java.util.function.Predicate;
  * </ul>
  * A run interrupted by Ctrl-C, a kill or a full disk leaves no half-written file under the target name; at worst a
  * hidden temporary file (after SIGKILL or a power cut), which folder scans ignore; the JVM's shutdown hook deletes
- * those of writes in progress.
+ * those of writes in progress, and the next run's {@link #removeStaleTemporaries} those of a process that is gone.
  */
 public final class AtomicTiffWriter {
 
@@ -41,6 +42,8 @@ public final class AtomicTiffWriter {
 	public static final String TEMP_PREFIX = ".convolve2d-";
 	/** ... and end with this. */
 	public static final String TEMP_SUFFIX = ".tif";
+	/** Between the two, the writing process and a random part: {@code .convolve2d-<pid>-<start>-<host>-<random>.tif}. */
+	private static final TemporaryFiles TEMPORARIES = new TemporaryFiles(TEMP_PREFIX, TEMP_SUFFIX);
 
 	/** Called between writing the temporary file and renaming it (tests inject failures here). */
 	interface BeforeMove {
@@ -61,28 +64,29 @@ public final class AtomicTiffWriter {
 		this.beforeMove = beforeMove;
 	}
 
-	/** Whether a file name is one of this writer's temporary files. */
+	/**
+	 * Whether a file name is one of this writer's temporary files, of this version or an earlier one (whose names
+	 * hold no process id).
+	 */
 	public static boolean isTemporary(Path file) {
 		String name = file.getFileName() == null ? "" : file.getFileName().toString();
 		return name.startsWith(TEMP_PREFIX) && name.endsWith(TEMP_SUFFIX);
 	}
 
 	/**
-	 * Creates a new, empty temporary file in {@code folder}, exclusively (never one that exists). Its permissions
-	 * follow the process's umask, as ImageJ's own writes do.
+	 * Creates a new, empty temporary file in {@code folder}, exclusively (never one that exists), named after this
+	 * process ({@link TemporaryFiles}). Its permissions follow the process's umask, as ImageJ's own writes do.
 	 */
 	public static Path createTemporary(Path folder) throws IOException {
-		for (int attempt = 0; ; attempt++) {
-			String random = Long.toUnsignedString(ThreadLocalRandom.current().nextLong(), 36);
-			Path tmp = folder.resolve(TEMP_PREFIX + random + TEMP_SUFFIX);
-			try {
-				Files.newOutputStream(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE).close();
-				return tmp;
-			}
-			catch (FileAlreadyExistsException e) {
-				if (attempt > 100) throw e;
-			}
-		}
+		return TEMPORARIES.create(folder);
+	}
+
+	/**
+	 * Removes the temporary files that killed runs (SIGKILL, power cut) left in {@code folder}, and only those:
+	 * see {@link TemporaryFiles#removeStale}. Returns how many.
+	 */
+	public static int removeStaleTemporaries(Path folder) {
+		return TEMPORARIES.removeStale(folder);
 	}
 
 	/**

@@ -20,6 +20,10 @@ public interface BatchListener {
 	/** One file is done (written, skipped or failed). */
 	void finished(Outcome outcome);
 
+	/** A line for the user about the run as a whole (not one file's outcome), e.g. leftovers of a killed run removed. */
+	default void notice(String line) {
+	}
+
 	/** Progress inside an input convolved block by block (an OME-Zarr output): {@code done} of {@code total} blocks. */
 	default void blocks(BatchItem item, long done, long total) {
 	}

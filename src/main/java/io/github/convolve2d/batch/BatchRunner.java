@@ -15,10 +15,13 @@ import io.github.convolve2d.io.TiffReader;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -44,6 +47,10 @@ import java.util.function.Consumer;
  * and reserved. A file whose need exceeds the whole budget fails as too large for memory. Inside a file, the
  * core uses all {@code threads} only for planes of a megapixel or more; smaller planes run on one thread each,
  * since the files already keep the cores busy.
+ * <p>
+ * Leftovers: at the start of {@link #run}, the hidden temporary files that a killed run (SIGKILL, a power cut)
+ * left in the folders this run writes into are removed — only those whose writing process is provably gone — and
+ * their number is reported through {@link BatchListener#notice}.
  * <p>
  * {@link #cancel} (from any thread, e.g. a shutdown hook on Ctrl-C) stops the run: no new file starts, the
  * convolutions in flight stop, nothing more is written, and {@link #run} returns an interrupted summary. The
@@ -153,6 +160,7 @@ public final class BatchRunner {
 			else failures.add(outcome);
 			listener.finished(outcome);
 		};
+		removeStaleTemporaries(items);
 		listener.started(items.size());
 		int workers = Math.max(1, Math.min(threads, items.size()));
 		AtomicInteger number = new AtomicInteger();
@@ -221,6 +229,37 @@ public final class BatchRunner {
 		interrupted = stopping();
 		return new BatchSummary(written.get(), skipped.get(), failures, items.size(), System.nanoTime() - start,
 			interrupted);
+	}
+
+	/**
+	 * Removes the temporary files that killed runs (SIGKILL, a power cut) left where this run writes — the folders
+	 * of its TIFF outputs, the OME-Zarr outputs it resumes — and tells the listener how many. Only files whose
+	 * writing process is provably gone go ({@link AtomicTiffWriter#removeStaleTemporaries}); a concurrent run's, a
+	 * user's, and anything in an output this run will not write stay.
+	 */
+	private void removeStaleTemporaries(List<BatchItem> items) {
+		Set<Path> folders = new LinkedHashSet<>();
+		int removed = 0;
+		for (BatchItem item : items) {
+			if (item.problem() != null) continue;
+			if (!blockwise(item)) {
+				folders.add(item.output().toAbsolutePath().getParent());
+				continue;
+			}
+			try {
+				if (kernels != null && blockwiseJob().inspect(item.output()) == BlockwiseJob.Existing.PARTIAL) {
+					removed += OmeZarr.removeStaleTemporaries(item.output());
+				}
+			}
+			catch (IOException | UserException e) {
+				// the item itself reports what is wrong with its output
+			}
+		}
+		for (Path folder : folders) removed += AtomicTiffWriter.removeStaleTemporaries(folder);
+		if (removed > 0) {
+			listener.notice("removed " + removed + " stale temporary file" + (removed == 1 ? "" : "s") + " of an "
+				+ "interrupted earlier run (its process no longer runs)");
+		}
 	}
 
 	private boolean stopping() {
@@ -359,7 +398,7 @@ public final class BatchRunner {
 				+ "--kernel-file), not with a convolution layer (--weights)");
 		}
 		try {
-			BlockwiseJob job = new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor);
+			BlockwiseJob job = blockwiseJob();
 			BlockwiseJob.Existing existing = job.inspect(item.output());
 			switch (existing) {
 				case FOREIGN:
@@ -410,6 +449,10 @@ public final class BatchRunner {
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
 		}
+	}
+
+	private BlockwiseJob blockwiseJob() {
+		return new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor);
 	}
 
 	private static long mb(long bytes) {

@@ -62,6 +62,15 @@ final class ConsoleProgress implements BatchListener {
 		}
 	}
 
+	/** A line about the whole run, in every style (as failures are): above the bar on a terminal. */
+	@Override
+	public synchronized void notice(String line) {
+		clearBar();
+		err.println(line);
+		err.flush();
+		if (style == Style.BAR && total > 0) drawBar(true);
+	}
+
 	/**
 	 * Blocks of an input convolved block by block: a line at most every second (and at the last block), or the bar
 	 * showing the blocks.

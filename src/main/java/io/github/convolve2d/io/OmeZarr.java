@@ -171,6 +171,19 @@ public final class OmeZarr {
 		return image;
 	}
 
+	/**
+	 * Removes the temporary files that killed writers left in the image written by {@link #create} at
+	 * {@code path}: in its group folder (metadata) and in its array's folders (chunks); see
+	 * {@link TemporaryFiles#removeStale}. Returns how many.
+	 */
+	public static int removeStaleTemporaries(Path path) throws IOException {
+		int removed = ZarrArray.PARTIAL.removeStale(path);
+		if (Files.isRegularFile(path.resolve("0").resolve(".zarray"))) {
+			removed += ZarrArray.open(path.resolve("0")).removeStaleTemporaries();
+		}
+		return removed;
+	}
+
 	/** Whether the OME-Zarr image at {@code path} was completed by {@link #commit()} (it has {@code .zattrs}). */
 	public static boolean isComplete(Path path) {
 		return Files.isRegularFile(path.resolve(".zattrs"));

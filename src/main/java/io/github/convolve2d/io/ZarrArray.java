@@ -15,12 +15,13 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
-import java.util.UUID;
+import java.util.stream.Stream;
 
 /**
  * One Zarr v2 array on disk: a folder with a {@code .zarray} (shape, chunk shape, dtype, compressor, fill value)
@@ -33,9 +34,16 @@ import java.util.UUID;
  * strip of full-width rows of an uncompressed chunk is read without the rest of it.
  * <p>
  * Writing: {@link #writeChunk} writes a chunk atomically (a temporary file renamed into place), so a chunk file is
- * whole or absent even after a crash, and {@link #hasChunk} tells a resumed run which chunks are done.
+ * whole or absent even after a crash, and {@link #hasChunk} tells a resumed run which chunks are done; the
+ * temporary files a killed writer left are removed by {@link #removeStaleTemporaries}.
  */
 public final class ZarrArray {
+
+	/**
+	 * The temporary files of {@link #writeChunk} and of the metadata, beside the file they become: they name
+	 * their writing process, so that a later run removes those of a killed one ({@link #removeStaleTemporaries}).
+	 */
+	static final TemporaryFiles PARTIAL = new TemporaryFiles(".convolve2d-", ".partial");
 
 	/** Decoded chunks kept for neighbouring reads, by default (bytes). */
 	public static final long DEFAULT_CACHE_BYTES = 64L << 20;
@@ -314,11 +322,28 @@ public final class ZarrArray {
 		return cache.get(key, () -> readChunk(index));
 	}
 
+	/**
+	 * Removes the temporary files that killed writers left in the array's folder (and in its chunk folders, with
+	 * {@code dimension_separator "/"}); see {@link TemporaryFiles#removeStale}. Returns how many.
+	 */
+	public int removeStaleTemporaries() throws IOException {
+		if (separator.equals(".")) return PARTIAL.removeStale(dir);
+		int removed = 0;
+		try (Stream<Path> folders = Files.walk(dir, shape.length - 1)) {
+			for (Path folder : (Iterable<Path>) folders.filter(f -> Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS))
+				::iterator)
+			{
+				removed += PARTIAL.removeStale(folder);
+			}
+		}
+		return removed;
+	}
+
 	/** Writes {@code bytes} to a temporary file beside {@code file} and renames it into place. */
 	static void writeAtomically(Path file, byte[] bytes) throws IOException {
-		Path tmp = file.resolveSibling("." + file.getFileName() + "." + UUID.randomUUID() + ".partial");
+		Path tmp = file.resolveSibling(PARTIAL.newName());
 		try {
-			Files.write(tmp, bytes);
+			Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
 			try {
 				Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}

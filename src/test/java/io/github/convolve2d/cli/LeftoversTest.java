@@ -1,0 +1,163 @@
+package io.github.convolve2d.cli;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import ij.process.FloatProcessor;
+import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.StaleTemporaries;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Leftovers of a {@code batch} run killed hard (SIGKILL, a power cut): the next run removes the hidden temporary
+ * files whose writing process is gone, in the folders it writes into, says how many in one line — and leaves a
+ * concurrent run's files, a user's files and other folders alone.
+ */
+class LeftoversTest {
+
+	private static final String NOTICE = "stale temporary file";
+	private static final String TIF_PREFIX = AtomicTiffWriter.TEMP_PREFIX, TIF = AtomicTiffWriter.TEMP_SUFFIX;
+
+	@TempDir
+	Path tmp;
+
+	@Test
+	void aTiffRunRemovesTheLeftoversOfKilledRunsInItsOutputFoldersAndNothingElse() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.createDirectories(in.resolve("sub"));
+		Path camera = Paths.get("sample-images", "camera.png");
+		Files.copy(camera, in.resolve("a.png"));
+		Files.copy(camera, in.resolve("sub").resolve("b.png"));
+		Path out = tmp.resolve("out"), sub = Files.createDirectories(out.resolve("sub"));
+		Path notWritten = Files.createDirectories(out.resolve("elsewhere"));
+		StaleTemporaries.Dead dead = StaleTemporaries.process();
+
+		List<Path> stale = List.of(StaleTemporaries.plant(out, TIF_PREFIX, TIF, dead),
+			StaleTemporaries.plant(sub, TIF_PREFIX, TIF, dead));
+		List<Path> kept = List.of(
+			StaleTemporaries.live(out, TIF_PREFIX, TIF), // a concurrent run's (this process: alive)
+			Files.write(out.resolve(TIF_PREFIX + "3k2j1x9q" + TIF), new byte[1]), // an older version's
+			Files.write(out.resolve(stale.get(0).getFileName() + ".bak"), new byte[1]), // a user's copy
+			StaleTemporaries.plant(notWritten, TIF_PREFIX, TIF, dead), // a folder this run does not write
+			StaleTemporaries.plant(in, TIF_PREFIX, TIF, dead)); // nor this one
+
+		BatchCommandTest.Run r = BatchCommandTest.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
+			"--progress", "none");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.err.contains("removed 2 stale temporary files of an interrupted earlier run"), r.toString());
+		assertEquals(1, r.err.split("\n").length, "one line: " + r);
+		for (Path p : stale) assertFalse(Files.exists(p), "removed: " + p);
+		for (Path p : kept) assertTrue(Files.exists(p), "kept: " + p);
+		assertTrue(Files.isRegularFile(out.resolve("a.tif")) && Files.isRegularFile(sub.resolve("b.tif")), r.toString());
+
+		BatchCommandTest.Run again = BatchCommandTest.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
+			"--progress", "none");
+		assertEquals(0, again.code, again.toString());
+		assertFalse(again.err.contains(NOTICE), "nothing left to remove, nothing said: " + again);
+		for (Path p : kept) assertTrue(Files.exists(p), "kept: " + p);
+	}
+
+	@Test
+	void aResumedZarrOutputLosesTheLeftoversOfItsKilledWriterAndAFinishedOneIsNotTouched() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (String name : new String[] { "b", "c" }) {
+			float[] px = new float[40 * 30];
+			for (int i = 0; i < px.length; i++) px[i] = i % 17;
+			new FileSaver(new ImagePlus(name, new FloatProcessor(40, 30, px))).saveAsTiff(in.resolve(name + ".tif")
+				.toString());
+		}
+		Path out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16, "--preset", "sobel-x",
+			"--mode", "same", "--progress", "none" };
+		BatchCommandTest.Run first = BatchCommandTest.run(args);
+		assertEquals(0, first.code, first.toString());
+		Path b = out.resolve("b.ome.zarr"), c = out.resolve("c.ome.zarr");
+		byte[] chunk = Files.readAllBytes(b.resolve("0").resolve("0.0.0.1.1"));
+		// b as a killed run leaves it: no metadata yet, a chunk missing, the temporary files of writes in flight
+		Files.delete(b.resolve(".zattrs"));
+		Files.delete(b.resolve("0").resolve("0.0.0.1.1"));
+		StaleTemporaries.Dead dead = StaleTemporaries.process();
+		List<Path> stale = List.of(StaleTemporaries.plant(b.resolve("0"), ".convolve2d-", ".partial", dead),
+			StaleTemporaries.plant(b, ".convolve2d-", ".partial", dead));
+		List<Path> kept = List.of(StaleTemporaries.live(b.resolve("0"), ".convolve2d-", ".partial"),
+			Files.write(b.resolve("0").resolve(".0.0.0.1.1.3f2a6c1e-0b5e-4a57-9d3e-1c2b3a4d5e6f.partial"), new byte[1]),
+			StaleTemporaries.plant(c.resolve("0"), ".convolve2d-", ".partial", dead)); // complete: skipped, not written
+
+		BatchCommandTest.Run r = BatchCommandTest.run(args);
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("1 written, 1 skipped"), r.toString());
+		assertTrue(r.err.contains("removed 2 stale temporary files of an interrupted earlier run"), r.toString());
+		for (Path p : stale) assertFalse(Files.exists(p), "removed: " + p);
+		for (Path p : kept) assertTrue(Files.exists(p), "kept: " + p);
+		assertTrue(OmeZarr.isComplete(b), "resumed to the end");
+		assertEquals(new String(chunk, "ISO-8859-1"), new String(Files.readAllBytes(b.resolve("0").resolve("0.0.0.1.1")),
+			"ISO-8859-1"), "the missing chunk is computed again, same bytes");
+	}
+
+	/**
+	 * The real thing: a run in a child JVM killed with SIGKILL ({@link Process#destroyForcibly}) while it writes
+	 * leaves temporary files; the next run removes them and completes every output.
+	 */
+	@Test
+	void aRunAfterASigkilledOneLeavesNoTemporaryFileAndEveryOutputWhole() throws Exception {
+		int files = 40;
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Path camera = Paths.get("sample-images", "camera.png").toAbsolutePath();
+		for (int i = 0; i < files; i++) Files.createLink(in.resolve(String.format("img%04d.png", i)), camera);
+		Path out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--preset", "gaussian:2", "--mode", "same", "--threads", 2,
+			"--progress", "lines" };
+		List<Path> leftovers = Collections.emptyList();
+		for (int attempt = 0; attempt < 10 && leftovers.isEmpty(); attempt++) {
+			ChildCli child = ChildCli.start(Collections.emptyList(), Collections.emptyMap(), args);
+			long deadline = System.nanoTime() + 60_000_000_000L;
+			// killed the moment a temporary file is seen: a TIFF being written
+			while (temporaries(out).isEmpty() && child.process.isAlive() && System.nanoTime() < deadline) {
+				Thread.onSpinWait();
+			}
+			assertTrue(child.process.isAlive(), "still writing when killed\n" + child);
+			child.process.destroyForcibly().waitFor();
+			leftovers = temporaries(out);
+		}
+		assertFalse(leftovers.isEmpty(), "SIGKILL while writing left a temporary file (10 tries)");
+
+		BatchCommandTest.Run r = BatchCommandTest.run(args);
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.err.contains("removed " + leftovers.size() + " stale temporary file"), leftovers + "\n" + r);
+		assertEquals(Collections.emptyList(), temporaries(out), "no temporary file remains");
+		List<Path> outputs;
+		try (Stream<Path> s = Files.list(out)) {
+			outputs = s.sorted().collect(Collectors.toList());
+		}
+		assertEquals(files, outputs.size(), outputs.toString());
+		for (Path p : outputs) {
+			ImagePlus imp = IJ.openImage(p.toString());
+			assertNotNull(imp, p + " is a whole TIFF");
+			assertEquals(512, imp.getWidth(), p + " is a whole TIFF");
+			assertEquals(512, imp.getHeight(), p + " is a whole TIFF");
+		}
+	}
+
+	private static List<Path> temporaries(Path folder) throws java.io.IOException {
+		if (!Files.isDirectory(folder)) return new ArrayList<>();
+		try (Stream<Path> s = Files.list(folder)) {
+			return s.filter(AtomicTiffWriter::isTemporary).collect(Collectors.toList());
+		}
+	}
+}
