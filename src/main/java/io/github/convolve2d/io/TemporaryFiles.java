@@ -44,8 +44,14 @@ import java.util.regex.Pattern;
  */
 public final class TemporaryFiles {
 
-	/** Start instants of one process read by two JVMs agree to the clock tick; this covers rounding. */
-	static final long START_TOLERANCE_MILLIS = 1000;
+	/**
+	 * How far apart two readings of one process's start instant may be and still name the same process. Two JVMs
+	 * agree to the clock tick, but each derives the instant from the boot time it read when it started, so a step
+	 * of the wall clock between their starts (NTP, a resumed VM) shifts one against the other by the step. A live
+	 * writer's files must never look stale: an hour absorbs any such step but the largest, and a reused id whose
+	 * process started within the hour only keeps a leftover until that process ends.
+	 */
+	static final long START_TOLERANCE_MILLIS = 3_600_000L;
 	/** The host key written when the machine cannot be identified: such files are never judged stale. */
 	static final String UNKNOWN_HOST = "00000000";
 
