@@ -222,8 +222,9 @@ final class DirectConvolution implements ConvolutionPath {
 	/**
 	 * One band's work arrays: each thread's own (from its {@link Scratch}), set up once per band. The band's
 	 * loops are split into small methods ({@link #tile}, {@link #imageRow}, {@link #addTaps}) so that the JIT
-	 * compiles each soon and quickly: as one 1,200-byte method, C2 took hundreds of milliseconds to compile it
-	 * and a batch of small images ran that long in profiled (C1) code.
+	 * compiles each soon and on its own: the one 1,172-byte method they replace was compiled, deoptimised and
+	 * recompiled, with on-stack replacement at three of its loop heads, over the first 0.9 s of a run of 256²
+	 * calls.
 	 */
 	private final class Band {
 		final int r0, outRows, y0;
