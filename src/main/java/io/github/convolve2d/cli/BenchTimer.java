@@ -39,11 +39,16 @@ final class BenchTimer {
 		run.run();
 		long first = System.nanoTime() - t0;
 		if (first > SLOW_NS) return new Timing(first / 1e6, 1);
-		for (int w = 1; w < WARM_UP_RUNS || System.nanoTime() - t0 < WARM_UP_NS; w++) {
+		warmUp(run, t0, 1);
+		return timed(run, reps);
+	}
+
+	/** The rest of the usual warm-up begun at {@code t0} with {@code done} runs: 15 runs or 1 s, at most 3 s. */
+	private static void warmUp(Runnable run, long t0, int done) {
+		for (int w = done; w < WARM_UP_RUNS || System.nanoTime() - t0 < WARM_UP_NS; w++) {
 			run.run();
 			if (System.nanoTime() - t0 > 3 * WARM_UP_NS) break;
 		}
-		return timed(run, reps);
 	}
 
 	/**
@@ -61,13 +66,8 @@ final class BenchTimer {
 	 * so that a machine's drifts touch both alike; their medians in that order.
 	 */
 	static Timing[] alternate(int reps, Runnable a, Runnable b) {
-		for (Runnable r : new Runnable[] { a, b }) {
-			long t0 = System.nanoTime();
-			for (int w = 0; w < WARM_UP_RUNS || System.nanoTime() - t0 < WARM_UP_NS; w++) {
-				r.run();
-				if (System.nanoTime() - t0 > 3 * WARM_UP_NS) break;
-			}
-		}
+		warmUp(a, System.nanoTime(), 0);
+		warmUp(b, System.nanoTime(), 0);
 		double[] ta = new double[reps], tb = new double[reps];
 		for (int r = 0; r < reps; r++) {
 			long s = System.nanoTime();

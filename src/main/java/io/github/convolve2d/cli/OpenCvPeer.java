@@ -62,7 +62,7 @@ final class OpenCvPeer implements BenchPeer {
 			 * One output reused by every run (filter2D writes into a Mat of the right size without reallocating).
 			 * A new Mat per run, as Convolve 2D returns a new image, made OpenCV pay the VM rather than its work:
 			 * glibc unmaps a freed 64 MB block and maps fresh pages for the next, and on the development VM their
-			 * first touch cost about 200 ms per 64 MB (OpenCV's 4096² 3×3 took 213 ms instead of 15). Convolve 2D's
+			 * first touch cost about 200 ms per 64 MB (OpenCV's 4096² 3×3 took 213 ms instead of 11). Convolve 2D's
 			 * new image comes from a pre-touched JVM heap (README), so both write into memory already touched.
 			 */
 			private final Mat last = new Mat();
