@@ -21,6 +21,11 @@ import java.util.concurrent.locks.LockSupport;
  * longer than the poll, and every call paid a wake-up (0.5 ms medians). The caller waits only for helpers that
  * took part: one that wakes after the caller has done every unit is not waited for. A worker parked for
  * {@value #IDLE_SECONDS} s ends.
+ * <p>
+ * A pool never has more workers than the calls in flight ask for: a helper slow to wake is still busy with the
+ * call that has already ended without it when the next call comes, and starting another worker for each such call
+ * had grown the pool of a single caller with 2 threads to 8 workers, whose polls then took the 2 cores from the
+ * caller (256² calls drifted from 0.05 to 0.4–1.5 ms). Such a call now runs without that helper.
  */
 final class Parallel {
 
@@ -30,15 +35,24 @@ final class Parallel {
 
 	private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
 	/**
-	 * Most worker threads alive at once. Beyond them a call runs on fewer threads (its caller always takes part),
-	 * so nested calls and many concurrent callers never wait for a thread and never start hundreds.
+	 * Most worker threads alive at once in the shared pool. Beyond them a call runs on fewer threads (its caller
+	 * always takes part), so nested calls and many concurrent callers never wait for a thread and never start
+	 * hundreds.
 	 */
 	static final int MAX_WORKERS = Math.max(8, 4 * Runtime.getRuntime().availableProcessors());
-	private static final AtomicInteger WORKERS = new AtomicInteger();
-	/** Workers with no task; a worker leaves this list when it takes a task or ends. */
-	private static final ConcurrentLinkedDeque<Worker> IDLE = new ConcurrentLinkedDeque<>();
+	/** The pool every convolution shares. */
+	private static final Parallel SHARED = new Parallel(MAX_WORKERS);
 
-	private Parallel() {
+	private final int maxWorkers;
+	private final AtomicInteger workers = new AtomicInteger();
+	/** Helpers asked for by the calls in flight: the pool grows only while it has fewer workers than that. */
+	private final AtomicInteger wanted = new AtomicInteger();
+	/** Workers with no task; a worker leaves this list when it takes a task or ends. */
+	private final ConcurrentLinkedDeque<Worker> idle = new ConcurrentLinkedDeque<>();
+
+	/** A pool of its own (tests); convolutions use the shared one through {@link #forEach}. */
+	Parallel(int maxWorkers) {
+		this.maxWorkers = maxWorkers;
 	}
 
 	/** A work unit that gets its thread's {@link Scratch} arrays. */
@@ -53,6 +67,27 @@ final class Parallel {
 	 * @throws CancellationException when the listener asked to stop
 	 */
 	static void forEach(int units, int threads, ProgressListener listener, Unit unit) {
+		SHARED.run(units, threads, listener, unit);
+	}
+
+	/** {@link #forEach} on this pool's workers. */
+	void run(int units, int threads, ProgressListener listener, Unit unit) {
+		int helpers = Math.max(0, Math.min(threads, units) - 1);
+		wanted.addAndGet(helpers);
+		try {
+			runWith(helpers, units, listener, unit);
+		}
+		finally {
+			wanted.addAndGet(-helpers);
+		}
+	}
+
+	/** Live worker threads of this pool. */
+	int workers() {
+		return workers.get();
+	}
+
+	private void runWith(int helpers, int units, ProgressListener listener, Unit unit) {
 		AtomicInteger next = new AtomicInteger();
 		AtomicInteger done = new AtomicInteger();
 		AtomicBoolean stop = new AtomicBoolean();
@@ -79,7 +114,6 @@ final class Parallel {
 				stop.set(true);
 			}
 		};
-		int helpers = Math.min(threads, units) - 1;
 		// helpers that have entered the unit loop and not left it; one that starts after every unit was taken
 		// (a worker slow to wake) returns at once and is not waited for: the caller has done its share
 		AtomicInteger active = new AtomicInteger();
@@ -126,26 +160,35 @@ final class Parallel {
 
 	/**
 	 * Runs {@code job} on an idle worker, or on a new one when none is idle (a nested call, or several callers)
-	 * unless {@link #MAX_WORKERS} exist; false when it was not started.
+	 * while the pool has fewer workers than the calls in flight want and than its cap; false when it was not
+	 * started.
 	 */
-	private static boolean execute(Job job) {
-		for (Worker w; (w = IDLE.pollFirst()) != null;) {
+	private boolean execute(Job job) {
+		for (Worker w; (w = idle.pollFirst()) != null;) {
 			if (w.offer(job)) return true;
 		}
-		if (WORKERS.incrementAndGet() > MAX_WORKERS) {
-			WORKERS.decrementAndGet();
-			return false;
+		while (true) {
+			int now = workers.get();
+			if (now >= Math.min(maxWorkers, wanted.get())) return false;
+			if (workers.compareAndSet(now, now + 1)) break;
 		}
 		Worker w = new Worker(job);
 		try {
 			w.thread.start();
 		}
 		catch (OutOfMemoryError | InternalError e) { // no native thread to be had: the caller's threads do the work
-			WORKERS.decrementAndGet();
+			workers.decrementAndGet();
 			return false;
 		}
 		return true;
 	}
+
+	/** What an ended worker's mailbox holds. */
+	private static final Job ENDED = new Job() {
+		@Override
+		void run() {
+		}
+	};
 
 	/** A helper's share of one call: {@link #run} on a worker, then {@link #done} once that worker is idle again. */
 	private abstract static class Job {
@@ -159,13 +202,7 @@ final class Parallel {
 	 * One shared thread: runs the task it is given, then offers itself as idle, polling its mailbox for
 	 * {@link #SPIN_MICROS} µs before parking.
 	 */
-	private static final class Worker implements Runnable {
-
-		private static final Job ENDED = new Job() {
-			@Override
-			void run() {
-			}
-		};
+	private final class Worker implements Runnable {
 
 		/** The next task: null while idle; {@link #ENDED} once the worker has timed out and takes no more. */
 		private final AtomicReference<Job> mailbox = new AtomicReference<>();
@@ -197,7 +234,7 @@ final class Parallel {
 					thread.getUncaughtExceptionHandler().uncaughtException(thread, t);
 				}
 				Thread.interrupted(); // a unit's interrupt must not make the park below return at once, for 60 s
-				IDLE.addFirst(this); // the most recently active worker is handed work first: it is still spinning
+				idle.addFirst(this); // the most recently active worker is handed work first: it is still spinning
 				job.done(); // after: a caller told its helper is done finds it idle for the next call
 				job = null;
 				long spinUntil = System.nanoTime() + SPIN_MICROS * 1000;
@@ -217,8 +254,8 @@ final class Parallel {
 						LockSupport.parkNanos(this, parkUntil - now);
 					}
 					else if (mailbox.compareAndSet(null, ENDED)) {
-						IDLE.remove(this);
-						WORKERS.decrementAndGet();
+						idle.remove(this);
+						workers.decrementAndGet();
 						return;
 					}
 				}
