@@ -6,7 +6,8 @@ package io.github.convolve2d.core;
  * <p>
  * A plane does not copy on the way in or out so that multi-megapixel images cross between ImageJ and
  * the core without duplication: {@link #wrap} takes the caller's array and {@link #pixels} returns it.
- * The core never writes into an input plane; a plane it returns belongs to the caller.
+ * The core never writes into an input plane; a plane it returns belongs to the caller, and
+ * {@link Convolution#convolveInto} writes only the output plane it is given.
  */
 public final class Plane {
 
