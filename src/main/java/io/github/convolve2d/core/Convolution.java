@@ -137,10 +137,15 @@ public final class Convolution {
 	static void run(List<ConvolutionPath> paths, ConvolutionOptions options, ProgressListener listener) {
 		int[] firstUnit = new int[paths.size() + 1];
 		for (int n = 0; n < paths.size(); n++) firstUnit[n + 1] = firstUnit[n] + paths.get(n).units();
-		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, (unit, scratch) -> {
-			int n = 0;
-			while (unit >= firstUnit[n + 1]) n++;
-			paths.get(n).compute(unit - firstUnit[n], scratch);
+		// anonymous classes rather than lambdas here and in Parallel: each lambda's class is spun at its first use
+		// (about 1 ms, the JVM's first lambda about 8 ms), which a fresh JVM's first call paid
+		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, new Parallel.Unit() {
+			@Override
+			public void run(int unit, Scratch scratch) {
+				int n = 0;
+				while (unit >= firstUnit[n + 1]) n++;
+				paths.get(n).compute(unit - firstUnit[n], scratch);
+			}
 		});
 	}
 
@@ -179,10 +184,10 @@ public final class Convolution {
 						outputs.get(n)));
 					break;
 				case FFT:
-					fftGroups.computeIfAbsent(g.kernelWidth() + "x" + g.kernelHeight(), key -> new ArrayList<>()).add(n);
+					group(fftGroups, g).add(n);
 					break;
 				default:
-					directGroups.computeIfAbsent(g.kernelWidth() + "x" + g.kernelHeight(), key -> new ArrayList<>()).add(n);
+					group(directGroups, g).add(n);
 			}
 		}
 		for (List<Integer> group : directGroups.values()) {
@@ -208,6 +213,14 @@ public final class Convolution {
 			paths.add(fft);
 		}
 		return paths;
+	}
+
+	/** The kernels of {@code g}'s kernel size among {@code groups}, keyed by that size. */
+	private static List<Integer> group(Map<String, List<Integer>> groups, ConvolutionGeometry g) {
+		String key = g.kernelWidth() + "x" + g.kernelHeight();
+		List<Integer> group = groups.get(key);
+		if (group == null) groups.put(key, group = new ArrayList<>());
+		return group;
 	}
 
 	/** The kernel as it slides over the image: normalised and rotated as the options ask, as floats. */
@@ -238,9 +251,12 @@ public final class Convolution {
 		float[][] made = new float[geometries.size()][];
 		List<float[]> outputs;
 		try {
-			Parallel.forEach(made.length, threads, ProgressListener.NONE, (n, scratch) -> {
-				ConvolutionGeometry g = geometries.get(n);
-				made[n] = new float[g.outputWidth() * g.outputHeight()];
+			Parallel.forEach(made.length, threads, ProgressListener.NONE, new Parallel.Unit() {
+				@Override
+				public void run(int n, Scratch scratch) {
+					ConvolutionGeometry g = geometries.get(n);
+					made[n] = new float[g.outputWidth() * g.outputHeight()];
+				}
 			});
 			outputs = new ArrayList<>(Arrays.asList(made));
 		}

@@ -229,6 +229,7 @@ final class DirectConvolution implements ConvolutionPath {
 	private final class Band {
 		final int r0, outRows, y0;
 		final float[][] shifted;
+		final float[] zeros;
 		/**
 		 * Per output, its accumulator rows: output row {@code q} sums into {@code acc[m][q % ring]}. With one
 		 * channel only {@link #ring} output rows take taps at once (an image row feeds rows {@code q} to
@@ -252,6 +253,7 @@ final class DirectConvolution implements ConvolutionPath {
 			int maxColumns = 0;
 			for (int[] u : usedColumns) maxColumns = Math.max(maxColumns, u.length);
 			shifted = scratch.rows(0, maxColumns, tileWidth);
+			zeros = scratch.zeros(tileWidth);
 			acc = new float[outputs][][];
 			total = new double[outputs][][];
 			ring = rows.length > 1 ? outRows : Math.min(outRows, maxLastRow * o.dilationY() / o.strideY() + 1);
@@ -352,15 +354,15 @@ final class DirectConvolution implements ConvolutionPath {
 	private void addTaps(Band b, int m, int ch, int i, int q, int n) {
 		float[] w = taps[m][ch].rowWeights[i];
 		int[] sm = b.summed[m];
+		float[] aq = b.acc[m][q % b.ring];
 		for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
 			int to = Math.min(w.length, from + FLOAT_ONLY_TAPS);
 			if (!floatOnly[m] && sm[q] > 0 && sm[q] + to - from > FLOAT_ONLY_TAPS) {
 				double[] t = b.total[m][q];
-				float[] aq = b.acc[m][q % b.ring];
 				for (int c = 0; c < n; c++) t[c] += aq[c];
 				sm[q] = 0;
 			}
-			TapSums.add(b.acc[m][q % b.ring], n, b.sources[m][ch][i], w, from, to, sm[q] == 0);
+			TapSums.add(aq, sm[q] == 0 ? b.zeros : aq, n, b.sources[m][ch][i], w, from, to);
 			sm[q] += to - from;
 		}
 	}

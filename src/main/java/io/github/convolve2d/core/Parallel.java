@@ -93,25 +93,28 @@ final class Parallel {
 		AtomicBoolean stop = new AtomicBoolean();
 		AtomicReference<Throwable> failure = new AtomicReference<>();
 		boolean silent = listener == ProgressListener.NONE;
-		Runnable worker = () -> {
-			Scratch scratch = new Scratch();
-			try {
-				for (int u; !stop.get() && (u = next.getAndIncrement()) < units;) {
-					if (listener.isCancelled()) {
-						stop.set(true);
-						break;
-					}
-					unit.run(u, scratch);
-					if (silent) continue; // no lock for nobody: contended, it can park a thread for µs
-					// one report at a time, in order: the last one a listener sees is always "all done"
-					synchronized (done) {
-						listener.progress(done.incrementAndGet(), units);
+		Runnable worker = new Runnable() { // not a lambda: see Convolution.run
+			@Override
+			public void run() {
+				Scratch scratch = new Scratch();
+				try {
+					for (int u; !stop.get() && (u = next.getAndIncrement()) < units;) {
+						if (listener.isCancelled()) {
+							stop.set(true);
+							break;
+						}
+						unit.run(u, scratch);
+						if (silent) continue; // no lock for nobody: contended, it can park a thread for µs
+						// one report at a time, in order: the last one a listener sees is always "all done"
+						synchronized (done) {
+							listener.progress(done.incrementAndGet(), units);
+						}
 					}
 				}
-			}
-			catch (Throwable t) {
-				failure.compareAndSet(null, t);
-				stop.set(true);
+				catch (Throwable t) {
+					failure.compareAndSet(null, t);
+					stop.set(true);
+				}
 			}
 		};
 		// helpers that have entered the unit loop and not left it; one that starts after every unit was taken

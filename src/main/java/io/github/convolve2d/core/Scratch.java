@@ -11,6 +11,7 @@ final class Scratch {
 	private double[][] doubles = new double[4][];
 	private float[][][] rowSets = new float[2][][];
 	private double[][][] doubleRowSets = new double[1][][];
+	private float[] zeros = new float[0];
 
 	/** A float array of at least {@code size} values for slot {@code slot}. */
 	float[] floats(int slot, int size) {
@@ -51,6 +52,12 @@ final class Scratch {
 			if (set[i] == null || set[i].length < length) set[i] = new double[length];
 		}
 		return set;
+	}
+
+	/** An array of at least {@code size} zeros, which nobody writes. */
+	float[] zeros(int size) {
+		if (zeros.length < size) zeros = new float[size];
+		return zeros;
 	}
 
 	/** A double array of at least {@code size} values for slot {@code slot}. */

@@ -23,66 +23,70 @@ final class TapSums {
 	 */
 	static void sum(float[] dst, int n, float[][] src, float[] w, int floatTaps, Scratch scratch) {
 		int taps = w.length;
+		float[] zeros = scratch.zeros(n);
 		if (taps <= floatTaps) {
-			add(dst, n, src, w, 0, taps, true);
+			add(dst, zeros, n, src, w, 0, taps);
 			return;
 		}
 		float[] acc = scratch.floats(7, n);
 		double[] total = scratch.doubles(7, n);
 		for (int t = 0; t < taps; t += floatTaps) {
-			add(acc, n, src, w, t, Math.min(taps, t + floatTaps), true);
+			add(acc, zeros, n, src, w, t, Math.min(taps, t + floatTaps));
 			if (t == 0) for (int c = 0; c < n; c++) total[c] = acc[c];
 			else for (int c = 0; c < n; c++) total[c] += acc[c];
 		}
 		for (int c = 0; c < n; c++) dst[c] = (float) total[c];
 	}
 
-	/** {@code acc[c] (+)= sum over t in [from, to) of w[t] * src[t][c]}; assigns instead of adding when asked. */
-	static void add(float[] acc, int n, float[][] src, float[] w, int from, int to, boolean assign) {
+	/**
+	 * {@code acc[c] = base[c] + sum over t in [from, to) of w[t] * src[t][c]}: {@code base} is {@code acc} itself to
+	 * add, or an array of zeros to assign ({@link Scratch#zeros}).
+	 * <p>
+	 * One loop per tap count, not an assigning and an adding one: C2 compiles each loop of a method on its own
+	 * when a long first call enters it (on-stack replacement), 30–40 ms each on the development machine, and a
+	 * fresh JVM's first 4096² call spent most of its time waiting for those compilations.
+	 */
+	static void add(float[] acc, float[] base, int n, float[][] src, float[] w, int from, int to) {
 		if (from == to) {
-			if (assign) Arrays.fill(acc, 0, n, 0f);
+			if (base != acc) Arrays.fill(acc, 0, n, 0f);
 			return;
 		}
 		int t = from;
-		boolean first = assign;
-		for (; t + 4 <= to; t += 4, first = false) {
-			quad(acc, n, src[t], src[t + 1], src[t + 2], src[t + 3], w[t], w[t + 1], w[t + 2], w[t + 3], first);
+		float[] b = base;
+		for (; t + 4 <= to; t += 4, b = acc) {
+			quad(acc, b, n, src[t], src[t + 1], src[t + 2], src[t + 3], w[t], w[t + 1], w[t + 2], w[t + 3]);
 		}
 		switch (to - t) {
 			case 3:
-				triple(acc, n, src[t], src[t + 1], src[t + 2], w[t], w[t + 1], w[t + 2], first);
+				triple(acc, b, n, src[t], src[t + 1], src[t + 2], w[t], w[t + 1], w[t + 2]);
 				break;
 			case 2:
-				pair(acc, n, src[t], src[t + 1], w[t], w[t + 1], first);
+				pair(acc, b, n, src[t], src[t + 1], w[t], w[t + 1]);
 				break;
 			case 1:
-				single(acc, n, src[t], w[t], first);
+				single(acc, b, n, src[t], w[t]);
 				break;
 			default:
 		}
 	}
 
-	private static void quad(float[] a, int n, float[] b0, float[] b1, float[] b2, float[] b3, float w0, float w1,
-		float w2, float w3, boolean assign)
+	private static void quad(float[] a, float[] z, int n, float[] b0, float[] b1, float[] b2, float[] b3, float w0,
+		float w1, float w2, float w3)
 	{
-		if (assign) for (int c = 0; c < n; c++) a[c] = w0 * b0[c] + w1 * b1[c] + w2 * b2[c] + w3 * b3[c];
-		else for (int c = 0; c < n; c++) a[c] += w0 * b0[c] + w1 * b1[c] + w2 * b2[c] + w3 * b3[c];
+		for (int c = 0; c < n; c++) a[c] = z[c] + (w0 * b0[c] + w1 * b1[c] + w2 * b2[c] + w3 * b3[c]);
 	}
 
-	private static void triple(float[] a, int n, float[] b0, float[] b1, float[] b2, float w0, float w1, float w2,
-		boolean assign)
+	private static void triple(float[] a, float[] z, int n, float[] b0, float[] b1, float[] b2, float w0, float w1,
+		float w2)
 	{
-		if (assign) for (int c = 0; c < n; c++) a[c] = w0 * b0[c] + w1 * b1[c] + w2 * b2[c];
-		else for (int c = 0; c < n; c++) a[c] += w0 * b0[c] + w1 * b1[c] + w2 * b2[c];
+		for (int c = 0; c < n; c++) a[c] = z[c] + (w0 * b0[c] + w1 * b1[c] + w2 * b2[c]);
 	}
 
-	private static void pair(float[] a, int n, float[] b0, float[] b1, float w0, float w1, boolean assign) {
-		if (assign) for (int c = 0; c < n; c++) a[c] = w0 * b0[c] + w1 * b1[c];
-		else for (int c = 0; c < n; c++) a[c] += w0 * b0[c] + w1 * b1[c];
+	private static void pair(float[] a, float[] z, int n, float[] b0, float[] b1, float w0, float w1) {
+		for (int c = 0; c < n; c++) a[c] = z[c] + (w0 * b0[c] + w1 * b1[c]);
 	}
 
-	private static void single(float[] a, int n, float[] b0, float w0, boolean assign) {
-		if (assign) for (int c = 0; c < n; c++) a[c] = w0 * b0[c];
-		else for (int c = 0; c < n; c++) a[c] += w0 * b0[c];
+	private static void single(float[] a, float[] z, int n, float[] b0, float w0) {
+		for (int c = 0; c < n; c++) a[c] = z[c] + w0 * b0[c];
 	}
 }
