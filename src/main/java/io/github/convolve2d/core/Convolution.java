@@ -19,8 +19,8 @@ import java.util.Objects;
  *     ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT).build());
  * }</pre>
  *
- * Work is spread over {@link ConvolutionOptions#threads()} threads; a {@link ProgressListener} sees progress
- * and may cancel. Errors a user can make (kernel too large for valid mode, result too large for memory) are
+ * Work is spread over up to {@link ConvolutionOptions#threads()} threads (as many as the call's work repays); a
+ * {@link ProgressListener} sees progress and may cancel. Errors a user can make (kernel too large for valid mode, result too large for memory) are
  * thrown as {@link UserException} with a message saying what to change.
  */
 public final class Convolution {
@@ -103,7 +103,8 @@ public final class Convolution {
 		List<float[]> weights = new ArrayList<>();
 		for (Kernel k : kernels) weights.add(weights(k, options));
 
-		run(plan(image, weights, geometries, options, outputs), options, listener);
+		int threads = PathChooser.threads(geometries, weights, options.threads());
+		run(plan(image, weights, geometries, options, threads, outputs), threads, listener);
 
 		if (given != null) return given;
 		List<Plane> planes = new ArrayList<>();
@@ -133,13 +134,13 @@ public final class Convolution {
 		return outputs;
 	}
 
-	/** Runs every unit of every path on the options' threads. */
-	static void run(List<ConvolutionPath> paths, ConvolutionOptions options, ProgressListener listener) {
+	/** Runs every unit of every path on up to {@code threads} threads. */
+	static void run(List<ConvolutionPath> paths, int threads, ProgressListener listener) {
 		int[] firstUnit = new int[paths.size() + 1];
 		for (int n = 0; n < paths.size(); n++) firstUnit[n + 1] = firstUnit[n] + paths.get(n).units();
 		// anonymous classes rather than lambdas here and in Parallel: each lambda's class is spun at its first use
 		// (about 1 ms, the JVM's first lambda about 8 ms), which a fresh JVM's first call paid
-		Parallel.forEach(firstUnit[paths.size()], options.threads(), listener, new Parallel.Unit() {
+		Parallel.forEach(firstUnit[paths.size()], threads, listener, new Parallel.Unit() {
 			@Override
 			public void run(int unit, Scratch scratch) {
 				int n = 0;
@@ -170,7 +171,7 @@ public final class Convolution {
 	 * (a bank of small kernels is bound by memory traffic). Separable kernels each have their own.
 	 */
 	private static List<ConvolutionPath> plan(Plane image, List<float[]> weights,
-		List<ConvolutionGeometry> geometries, ConvolutionOptions options, List<float[]> outputs)
+		List<ConvolutionGeometry> geometries, ConvolutionOptions options, int threads, List<float[]> outputs)
 	{
 		List<ConvolutionPath> paths = new ArrayList<>();
 		Map<String, List<Integer>> fftGroups = new LinkedHashMap<>();
@@ -180,7 +181,7 @@ public final class Convolution {
 			ConvolutionGeometry g = geometries.get(n);
 			switch (methods[n]) {
 				case SEPARABLE:
-					paths.add(new SeparableConvolution(image, weights.get(n), g, options, options.threads(),
+					paths.add(new SeparableConvolution(image, weights.get(n), g, options, threads,
 						outputs.get(n)));
 					break;
 				case FFT:
@@ -198,7 +199,7 @@ public final class Convolution {
 				out.add(outputs.get(n));
 			}
 			paths.add(new DirectConvolution(Collections.singletonList(image), w, geometries.get(group.get(0)), options,
-				options.threads(), out));
+				threads, out));
 		}
 		for (List<Integer> group : fftGroups.values()) {
 			ConvolutionGeometry g = geometries.get(group.get(0));

@@ -92,7 +92,7 @@ public final class ConvolutionLayer {
 				paths.add(new DirectConvolution(in, w, g, options, options.threads(), out));
 			}
 		}
-		Convolution.run(paths, options, listener);
+		Convolution.run(paths, options.threads(), listener);
 
 		List<Plane> planes = new ArrayList<>();
 		for (int o = 0; o < outs; o++) {

@@ -75,7 +75,7 @@ public final class ConvolutionOptions {
 	/** The kernel is divided by its sum unless that sum is zero. */
 	public boolean normalize() { return normalize; }
 	public Method method() { return method; }
-	/** Number of worker threads, at least 1. */
+	/** Most threads a call uses, at least 1 (a call too small to repay a thread uses fewer). */
 	public int threads() { return threads; }
 
 	@Override
