@@ -75,12 +75,30 @@ public final class ConvolutionLayer {
 		List<float[]> outputs = Convolution.allocate(geometries, 4L * outs * g.outputWidth() * g.outputHeight(),
 			options.threads());
 
-		List<ConvolutionPath> paths = new ArrayList<>();
 		int perGroup = outs / weights.groups(), cg = weights.channelsPerGroup();
+		List<List<List<float[]>>> prepared = new ArrayList<>(); // per group, per output, per channel
+		double work = 0;
+		for (int group = 0; group < weights.groups(); group++) {
+			List<List<float[]>> w = new ArrayList<>();
+			for (int o = group * perGroup; o < (group + 1) * perGroup; o++) {
+				List<float[]> perChannel = prepared(weights, o, options);
+				int taps = 0, copies = 0;
+				for (float[] k : perChannel) {
+					int n = PathChooser.nonZero(k);
+					taps += n;
+					if (n > 0) copies++;
+				}
+				work += PathChooser.directWork(g, taps, copies);
+				w.add(perChannel);
+			}
+			prepared.add(w);
+		}
+		int threads = PathChooser.threadsFor(work, options.threads());
+
+		List<ConvolutionPath> paths = new ArrayList<>();
 		for (int group = 0; group < weights.groups(); group++) {
 			List<Plane> in = channels.subList(group * cg, (group + 1) * cg);
-			List<List<float[]>> w = new ArrayList<>();
-			for (int o = group * perGroup; o < (group + 1) * perGroup; o++) w.add(prepared(weights, o, options));
+			List<List<float[]>> w = prepared.get(group);
 			List<float[]> out = outputs.subList(group * perGroup, (group + 1) * perGroup);
 			if (PathChooser.chooseLayerGroup(in, w, g, options) == Method.FFT) {
 				FftConvolution fft = new FftConvolution(in, w, g, options,
@@ -89,10 +107,10 @@ public final class ConvolutionLayer {
 				paths.add(fft);
 			}
 			else {
-				paths.add(new DirectConvolution(in, w, g, options, options.threads(), out));
+				paths.add(new DirectConvolution(in, w, g, options, threads, out));
 			}
 		}
-		Convolution.run(paths, options.threads(), listener);
+		Convolution.run(paths, threads, listener);
 
 		List<Plane> planes = new ArrayList<>();
 		for (int o = 0; o < outs; o++) {

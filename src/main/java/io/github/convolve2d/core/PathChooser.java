@@ -134,10 +134,18 @@ final class PathChooser {
 	 */
 	static int threads(List<ConvolutionGeometry> geometries, List<float[]> weights, int threads) {
 		double ns = 0;
-		for (int n = 0; n < weights.size(); n++) {
-			ns += outputs(geometries.get(n)) * (nonZero(weights.get(n)) * DIRECT_NS_PER_TAP + NS_PER_OUTPUT);
-		}
+		for (int n = 0; n < weights.size(); n++) ns += directWork(geometries.get(n), nonZero(weights.get(n)), 1);
+		return threadsFor(ns, threads);
+	}
+
+	/** As {@link #threads} for {@code ns} of work on one thread. */
+	static int threadsFor(double ns, int threads) {
 		return (int) Math.max(1, Math.min(threads, 1 + ns / NS_PER_HELPER));
+	}
+
+	/** One output's direct-path work on one thread: {@code taps} non-zero taps over {@code copies} channels. */
+	static double directWork(ConvolutionGeometry g, int taps, int copies) {
+		return outputs(g) * (taps * DIRECT_NS_PER_TAP + NS_PER_OUTPUT * Math.max(1, copies));
 	}
 
 	/**
