@@ -138,29 +138,12 @@ final class DirectConvolution implements ConvolutionPath {
 		this.outs = outs.toArray(new float[0][]);
 		List<PaddedRows> inputs = new ArrayList<>();
 		List<int[]> columnsUsed = new ArrayList<>();
-		Taps[][] perOutput = new Taps[outputs][0];
 		List<Taps[]> perChannel = new ArrayList<>();
 		int maxColumns = 0;
 		for (int ch = 0; ch < channels.size(); ch++) {
-			int[] slot = new int[kw];
-			Arrays.fill(slot, -1);
-			int used = 0;
-			for (List<float[]> w : weights) {
-				float[] k = w.get(ch);
-				for (int j = 0; j < kw; j++) {
-					if (slot[j] >= 0) continue;
-					for (int i = 0; i < kh; i++) {
-						if (k[i * kw + j] != 0f) {
-							slot[j] = used++;
-							break;
-						}
-					}
-				}
-			}
-			if (used == 0) continue; // every kernel of this channel is all zero: it adds nothing
-			// slots in column order, as a lone kernel numbers them
-			int[] columns = new int[used];
-			for (int j = 0, u = 0; j < kw; j++) if (slot[j] >= 0) { slot[j] = u; columns[u++] = j; }
+			int[] slot = columnSlots(weights, ch, kw, kh);
+			int[] columns = columns(slot);
+			if (columns.length == 0) continue; // every kernel of this channel is all zero: it adds nothing
 			Taps[] t = new Taps[outputs];
 			for (int n = 0; n < outputs; n++) {
 				Taps tp = new Taps(weights.get(n).get(ch), kh, kw, slot);
@@ -169,7 +152,7 @@ final class DirectConvolution implements ConvolutionPath {
 			inputs.add(new PaddedRows(channels.get(ch), o.border(), o.cval()));
 			columnsUsed.add(columns);
 			perChannel.add(t);
-			maxColumns = Math.max(maxColumns, used);
+			maxColumns = Math.max(maxColumns, columns.length);
 		}
 		rows = inputs.toArray(new PaddedRows[0]);
 		usedColumns = columnsUsed.toArray(new int[0][]);
@@ -212,6 +195,32 @@ final class DirectConvolution implements ConvolutionPath {
 			lastBandRows[ch] = lastOutRows == bandRows ? fullBandRows[ch]
 				: rowsRead(ch, lastOutRows, o.strideY(), o.dilationY());
 		}
+	}
+
+	/**
+	 * Per kernel column, its slot among the columns that some output's kernel of channel {@code ch} uses, numbered
+	 * in column order as a lone kernel numbers them; -1 where no kernel has a non-zero tap.
+	 */
+	private static int[] columnSlots(List<List<float[]>> weights, int ch, int kw, int kh) {
+		int[] slot = new int[kw];
+		Arrays.fill(slot, -1);
+		for (List<float[]> w : weights) {
+			float[] k = w.get(ch);
+			for (int j = 0; j < kw; j++) {
+				for (int i = 0; i < kh && slot[j] < 0; i++) if (k[i * kw + j] != 0f) slot[j] = 0;
+			}
+		}
+		for (int j = 0, u = 0; j < kw; j++) if (slot[j] >= 0) slot[j] = u++;
+		return slot;
+	}
+
+	/** The kernel columns that have a slot, in order. */
+	private static int[] columns(int[] slot) {
+		int used = 0;
+		for (int s : slot) if (s >= 0) used++;
+		int[] columns = new int[used];
+		for (int j = 0; j < slot.length; j++) if (slot[j] >= 0) columns[slot[j]] = j;
+		return columns;
 	}
 
 	@Override
