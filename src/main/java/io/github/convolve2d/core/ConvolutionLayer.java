@@ -80,17 +80,8 @@ public final class ConvolutionLayer {
 		double work = 0;
 		for (int group = 0; group < weights.groups(); group++) {
 			List<List<float[]>> w = new ArrayList<>();
-			for (int o = group * perGroup; o < (group + 1) * perGroup; o++) {
-				List<float[]> perChannel = prepared(weights, o, options);
-				int taps = 0, copies = 0;
-				for (float[] k : perChannel) {
-					int n = PathChooser.nonZero(k);
-					taps += n;
-					if (n > 0) copies++;
-				}
-				work += PathChooser.directWork(g, taps, copies);
-				w.add(perChannel);
-			}
+			for (int o = group * perGroup; o < (group + 1) * perGroup; o++) w.add(prepared(weights, o, options));
+			work += PathChooser.groupWork(w, g);
 			prepared.add(w);
 		}
 		int threads = PathChooser.threadsFor(work, options.threads());

@@ -53,6 +53,8 @@ final class DirectConvolution implements ConvolutionPath {
 	private final boolean[] floatOnly;
 	/** The last kernel row with a non-zero tap, over every output and channel. */
 	private final int maxLastRow;
+	/** The most used kernel columns of any channel: the shifted copies a band needs. */
+	private final int maxColumns;
 	private final boolean anyDouble;
 	private final int bandRows;
 	private final int bands;
@@ -139,7 +141,7 @@ final class DirectConvolution implements ConvolutionPath {
 		List<PaddedRows> inputs = new ArrayList<>();
 		List<int[]> columnsUsed = new ArrayList<>();
 		List<Taps[]> perChannel = new ArrayList<>();
-		int maxColumns = 0;
+		int mostColumns = 0;
 		for (int ch = 0; ch < channels.size(); ch++) {
 			int[] slot = columnSlots(weights, ch, kw, kh);
 			int[] columns = columns(slot);
@@ -152,8 +154,9 @@ final class DirectConvolution implements ConvolutionPath {
 			inputs.add(new PaddedRows(channels.get(ch), o.border(), o.cval()));
 			columnsUsed.add(columns);
 			perChannel.add(t);
-			maxColumns = Math.max(maxColumns, columns.length);
+			mostColumns = Math.max(mostColumns, columns.length);
 		}
+		maxColumns = mostColumns;
 		rows = inputs.toArray(new PaddedRows[0]);
 		usedColumns = columnsUsed.toArray(new int[0][]);
 		taps = new Taps[outputs][perChannel.size()];
@@ -254,13 +257,11 @@ final class DirectConvolution implements ConvolutionPath {
 		final float[][][][][] sources;
 		final int[][] rowsRead;
 
-		Band(int band, Scratch scratch) {
-			r0 = band * bandRows;
-			outRows = Math.min(g.outputHeight(), r0 + bandRows) - r0;
+		Band(int r0, int outRows, Scratch scratch) {
+			this.r0 = r0;
+			this.outRows = outRows;
 			y0 = r0 * o.strideY() - g.anchorY();
 			int outputs = outs.length;
-			int maxColumns = 0;
-			for (int[] u : usedColumns) maxColumns = Math.max(maxColumns, u.length);
 			shifted = scratch.rows(0, maxColumns, tileWidth);
 			zeros = scratch.zeros(tileWidth);
 			acc = new float[outputs][][];
@@ -297,7 +298,7 @@ final class DirectConvolution implements ConvolutionPath {
 			if (lastChannel[n] < 0) Arrays.fill(outs[n], r0 * outW, (r0 + outRows) * outW, 0f);
 		}
 		if (rows.length == 0) return;
-		Band b = new Band(band, scratch);
+		Band b = new Band(r0, outRows, scratch);
 		for (int c0 = 0; c0 < outW; c0 += tileWidth) tile(b, c0, Math.min(tileWidth, outW - c0));
 	}
 

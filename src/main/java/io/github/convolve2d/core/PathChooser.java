@@ -143,6 +143,27 @@ final class PathChooser {
 		return (int) Math.max(1, Math.min(threads, 1 + ns / NS_PER_HELPER));
 	}
 
+	/** A layer group's direct-path work on one thread ({@code weights}: per output, per channel). */
+	static double groupWork(List<List<float[]>> weights, ConvolutionGeometry g) {
+		double ns = 0;
+		for (List<float[]> perChannel : weights) {
+			int[] tc = tapsAndCopies(perChannel);
+			ns += directWork(g, tc[0], tc[1]);
+		}
+		return ns;
+	}
+
+	/** One output's non-zero taps over all its channels, and how many of its channels have any. */
+	private static int[] tapsAndCopies(List<float[]> perChannel) {
+		int taps = 0, copies = 0;
+		for (float[] w : perChannel) {
+			int n = nonZero(w);
+			taps += n;
+			if (n > 0) copies++;
+		}
+		return new int[] { taps, copies };
+	}
+
 	/** One output's direct-path work on one thread: {@code taps} non-zero taps over {@code copies} channels. */
 	static double directWork(ConvolutionGeometry g, int taps, int copies) {
 		return outputs(g) * (taps * DIRECT_NS_PER_TAP + NS_PER_OUTPUT * Math.max(1, copies));
@@ -176,12 +197,8 @@ final class PathChooser {
 		double direct = 0;
 		int taps = 0;
 		for (List<float[]> perChannel : weights) {
-			int outputTaps = 0, copies = 0;
-			for (float[] w : perChannel) {
-				int n = nonZero(w);
-				outputTaps += n;
-				if (n > 0) copies++;
-			}
+			int[] tc = tapsAndCopies(perChannel);
+			int outputTaps = tc[0], copies = tc[1];
 			taps += outputTaps;
 			double chunks = outputTaps > DirectConvolution.FLOAT_ONLY_TAPS ? 1 + outputTaps / 5000.0 : 1;
 			direct += outputs(g) * (outputTaps * tapCost(o) * chunks + NS_PER_OUTPUT * Math.max(1, copies)) / o.threads();
