@@ -328,9 +328,10 @@ final class DirectConvolution implements ConvolutionPath {
 			if (tp == null) continue;
 			int lastRow = tp.lastRow;
 			boolean lastOfOutput = ch == lastChannel[m];
-			// output rows q reading image row k: k = q*sy + i*dy for a kernel row i
-			int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qLast = Math.min(b.outRows - 1, k / sy);
-			for (int q = qFirst; q <= qLast; q++) {
+			// output rows q reading image row k: k = q*sy + i*dy for a kernel row i. The bound is exclusive: C2
+			// compiles a `q <= last` loop with a limit check that failed here, so imageRow was compiled twice
+			int qFirst = Math.max(0, (k - lastRow * dy + sy - 1) / sy), qEnd = Math.min(b.outRows, k / sy + 1);
+			for (int q = qFirst; q < qEnd; q++) {
 				int d = k - q * sy;
 				if (d % dy != 0) continue;
 				int i = d / dy;
