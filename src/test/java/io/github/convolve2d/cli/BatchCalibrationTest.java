@@ -68,7 +68,7 @@ class BatchCalibrationTest {
 
 	/** Runs {@code batch} on {@code in} into {@code out} with {@code format}; the options as given. */
 	private static void batch(Path in, Path out, String format, String mode, String stride) {
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", format, "--block", 16,
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--format", format, "--block", 16,
 			"--preset", "gaussian:1", "--mode", mode, "--stride", stride, "--border", "reflect", "--progress", "none");
 		assertEquals(0, run.code, run.toString());
 	}

@@ -45,33 +45,6 @@ class BatchCommandTest {
 	@TempDir
 	Path tmp;
 
-	/** Exit code and what the command printed. */
-	static final class Run {
-		final int code;
-		final String out, err;
-
-		Run(int code, String out, String err) {
-			this.code = code;
-			this.out = out;
-			this.err = err;
-		}
-
-		@Override
-		public String toString() {
-			return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
-		}
-	}
-
-	static Run run(Object... args) {
-		StringWriter out = new StringWriter(), err = new StringWriter();
-		picocli.CommandLine cl = Main.commandLine();
-		cl.setOut(new PrintWriter(out));
-		cl.setErr(new PrintWriter(err));
-		String[] a = Arrays.stream(args).map(String::valueOf).toArray(String[]::new);
-		int code = cl.execute(a);
-		return new Run(code, out.toString(), err.toString());
-	}
-
 	private Path inputFolder(String... samples) throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in"));
 		for (String s : samples) Files.copy(SAMPLES.resolve(s), in.resolve(s));
@@ -108,7 +81,7 @@ class BatchCommandTest {
 		Path in = inputFolder("camera.png", "ihc.png", "chessboard_GRAY_U16.tif", "multipage.tif");
 		Map<Path, byte[]> before = digests(in);
 		Path out = tmp.resolve("out");
-		Run r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--kernel", "0 1 0; 1 -4 1; 0 1 0",
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--kernel", "0 1 0; 1 -4 1; 0 1 0",
 			"--mode", "same", "--border", "reflect", "--threads", 2);
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("4 written, 0 skipped"), r.toString());
@@ -165,7 +138,7 @@ class BatchCommandTest {
 		Path in = Files.createDirectories(tmp.resolve("in"));
 		assertTrue(new FileSaver(cam).saveAsTiff(in.resolve("cal.tif").toString()));
 		Path out = tmp.resolve("out");
-		Run r = run("batch", "-i", in.resolve("cal.tif"), "-o", out, "--preset", "box-5", "--stride", "2,3");
+		CliRun r = CliRun.run("batch", "-i", in.resolve("cal.tif"), "-o", out, "--preset", "box-5", "--stride", "2,3");
 		assertEquals(0, r.code, r.toString());
 		ImagePlus res = IJ.openImage(out.resolve("cal.tif").toString());
 		Calibration c = res.getCalibration();
@@ -187,7 +160,7 @@ class BatchCommandTest {
 		Files.write(in.resolve("corrupt.tif"), Arrays.copyOf(tiff, 300));
 		Files.write(in.resolve("notes.png"), "these are notes, not a picture\n".getBytes("UTF-8"));
 		Path out = tmp.resolve("out");
-		Run r = run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--progress", "lines");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--progress", "lines");
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.err.contains("FAILED " + in.resolve("corrupt.tif").toAbsolutePath()) && r.err.contains(
 			"truncated or corrupt TIFF"), r.toString());
@@ -205,27 +178,27 @@ class BatchCommandTest {
 		Path leftover = out.resolve(AtomicTiffWriter.TEMP_PREFIX + "killed" + AtomicTiffWriter.TEMP_SUFFIX);
 		Files.write(leftover, new byte[] { 'I', 'I', 42, 0, 1, 2 }); // half a TIFF from a run killed with SIGKILL
 
-		Run r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("2 written, 0 skipped"), r.toString());
 		Map<Path, byte[]> sobel = digests(out);
-		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("0 written, 2 skipped (output exists), 0 failed"), r.toString());
 
 		// another kernel: the Sobel outputs no longer match the command; reported, kept, and the run fails
-		r = run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--progress", "lines");
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--progress", "lines");
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.out.contains("0 written, 0 skipped (output exists), 2 failed"), r.toString());
 		assertTrue(r.err.contains("exists, made with other settings; --overwrite replaces it"), r.toString());
 		assertDigestsEqual(sobel, digests(out), "outputs made with other settings are kept");
-		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--border", "reflect", "--dry-run");
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--border", "reflect", "--dry-run");
 		assertTrue(r.out.contains("exists, made with other settings") && r.out.contains("2 failing"), r.toString());
-		r = run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--cval", "7", "--border", "reflect",
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--cval", "7", "--border", "reflect",
 			"--dry-run");
 		assertTrue(r.out.contains("2 failing"), "another border is another setting: " + r);
 
-		r = run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--overwrite");
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "laplacian-4", "--overwrite");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("2 written, 0 skipped"), r.toString());
 		ImagePlus m = IJ.openImage(out.resolve("microaneurysms.tif").toString());
@@ -242,14 +215,14 @@ class BatchCommandTest {
 		byte[] notes = "an older result".getBytes("UTF-8");
 		Files.write(in.resolve("microaneurysms_c.tif"), notes);
 		Map<Path, byte[]> before = digests(in);
-		Run r = run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite",
+		CliRun r = CliRun.run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite",
 			"--progress", "lines");
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.out.contains("0 written, 0 skipped (output exists), 2 failed"), r.toString());
 		assertTrue(r.err.contains("camera.png: its output " + in.resolve("camera_c.tif") + " exists and was not "
 			+ "written by Convolve 2D"), r.toString());
 		assertDigestsEqual(before, digests(in), "the user's files are left as they are");
-		r = run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite", "--dry-run");
+		r = CliRun.run("batch", "-i", in, "-o", in, "--suffix", "_c", "--preset", "sobel-x", "--overwrite", "--dry-run");
 		assertTrue(r.out.contains("was not written by Convolve 2D") && r.out.contains("0 to write"), r.toString());
 	}
 
@@ -261,17 +234,17 @@ class BatchCommandTest {
 	@Test
 	void refusesAnOutputFolderThatIsReadAsInputUnlessASuffixMarksTheOutputs() throws Exception {
 		Path in = inputFolder("camera.png");
-		Run r = run("batch", "-i", in, "-o", in, "--preset", "sobel-x");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", in, "--preset", "sobel-x");
 		assertEquals(2, r.code, r.toString());
 		assertTrue(r.err.contains("is the folder of input") && r.err.contains("--suffix"), r.toString());
-		r = run("batch", "-i", tmp, "-r", "-o", in.resolve("out"), "--preset", "sobel-x");
+		r = CliRun.run("batch", "-i", tmp, "-r", "-o", in.resolve("out"), "--preset", "sobel-x");
 		assertEquals(2, r.code, r.toString());
 		assertTrue(r.err.contains("read with --recursive"), r.toString());
 
-		r = run("batch", "-i", in, "-o", in, "--suffix", "_sx", "--preset", "sobel-x");
+		r = CliRun.run("batch", "-i", in, "-o", in, "--suffix", "_sx", "--preset", "sobel-x");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(Files.exists(in.resolve("camera_sx.tif")));
-		r = run("batch", "-i", in, "-o", in, "--suffix", "_sx", "--preset", "sobel-x");
+		r = CliRun.run("batch", "-i", in, "-o", in, "--suffix", "_sx", "--preset", "sobel-x");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("0 written, 1 skipped (output exists), 0 failed of 1 files"),
 			"the output is not read as a new input: " + r);
@@ -287,16 +260,16 @@ class BatchCommandTest {
 		Files.copy(SAMPLES.resolve("multipage.tif"), tmp.resolve("in/a/b/skip-me.tif"));
 		Files.write(tmp.resolve("in/a/readme.txt"), "not an image".getBytes("UTF-8"));
 		Path out = tmp.resolve("out");
-		Run r = run("batch", "-i", tmp.resolve("in"), "-r", "--exclude", "skip-*", "-o", out, "--kernel", "1 1; 1 1");
+		CliRun r = CliRun.run("batch", "-i", tmp.resolve("in"), "-r", "--exclude", "skip-*", "-o", out, "--kernel", "1 1; 1 1");
 		assertEquals(0, r.code, r.toString());
 		assertEquals(Arrays.asList(out.resolve("a/b/two.tif"), out.resolve("a/one.tif"), out.resolve("top.tif")),
 			files(out));
 		Path out2 = tmp.resolve("out2");
-		r = run("batch", "-i", tmp.resolve("in"), "-r", "--include", "a/**/*.tif", "-o", out2, "--preset", "box-3",
+		r = CliRun.run("batch", "-i", tmp.resolve("in"), "-r", "--include", "a/**/*.tif", "-o", out2, "--preset", "box-3",
 			"--mode", "same");
 		assertEquals(0, r.code, r.toString());
 		assertEquals(Arrays.asList(out2.resolve("a/b/skip-me.tif"), out2.resolve("a/b/two.tif")), files(out2));
-		r = run("batch", "-i", tmp.resolve("in"), "-o", tmp.resolve("out3"), "--preset", "box-3", "--dry-run");
+		r = CliRun.run("batch", "-i", tmp.resolve("in"), "-o", tmp.resolve("out3"), "--preset", "box-3", "--dry-run");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("write    ") && r.out.contains("dry run: 1 to write"), r.toString());
 		assertFalse(Files.exists(tmp.resolve("out3")), "a dry run writes nothing");
@@ -319,12 +292,12 @@ class BatchCommandTest {
 			{ "unknown option '--bogus'", "batch", "-i", in, "-o", out, "--preset", "box-3", "--bogus" } };
 		Files.createDirectories(tmp.resolve("empty"));
 		for (Object[] c : cases) {
-			Run r = run(Arrays.copyOfRange(c, 1, c.length));
+			CliRun r = CliRun.run(Arrays.copyOfRange(c, 1, c.length));
 			assertEquals(2, r.code, c[0] + ": " + r);
 			assertTrue(r.err.contains((String) c[0]), c[0] + ": " + r);
 		}
 		assertFalse(Files.exists(out), "nothing written on a usage error");
-		Run help = run("batch", "--help");
+		CliRun help = CliRun.run("batch", "--help");
 		assertEquals(0, help.code);
 		assertTrue(help.out.contains("--kernel-file") && help.out.contains("--overwrite"), help.out);
 	}
@@ -336,7 +309,7 @@ class BatchCommandTest {
 		Files.copy(SAMPLES.resolve("microaneurysms.png"), in.resolve("deep.png"));
 		Path out = Files.createDirectories(tmp.resolve("out"));
 		Files.write(out.resolve("sub"), new byte[0]); // a file where the sub-folder should go
-		Run r = run("batch", "-i", tmp.resolve("in"), "-r", "-o", out, "--preset", "sobel-y");
+		CliRun r = CliRun.run("batch", "-i", tmp.resolve("in"), "-r", "-o", out, "--preset", "sobel-y");
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.err.contains("FAILED " + in.resolve("deep.png")) && r.err.contains("cannot write"), r.toString());
 		assertTrue(Files.exists(out.resolve("top.tif")));
@@ -345,7 +318,7 @@ class BatchCommandTest {
 		assumeFalse(readOnly.toFile().setWritable(false, false) && Files.isWritable(readOnly),
 			"running as root: permissions are not enforced");
 		try {
-			r = run("batch", "-i", tmp.resolve("in/top.png"), "-o", readOnly, "--preset", "sobel-y");
+			r = CliRun.run("batch", "-i", tmp.resolve("in/top.png"), "-o", readOnly, "--preset", "sobel-y");
 			assertEquals(2, r.code, r.toString());
 			assertTrue(r.err.contains("cannot write into the output folder"), r.toString());
 		}

@@ -62,7 +62,7 @@ class BatchZarrTest {
 	@Test
 	void formatZarrConvolvesEachInputBlockByBlockAndARerunSkipsThem() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
 			"--preset", "sobel-x", "--mode", "same", "--border", "reflect", "--progress", "lines", "--threads", 2);
 		assertEquals(0, run.code, run.toString());
 		assertTrue(run.err.contains("block 9/9"), run.toString()); // a.zarr: 3×3 blocks of 16² over 45×38
@@ -77,17 +77,17 @@ class BatchZarrTest {
 			result.plane(0).read(0, 0, w, h, got);
 			assertArrayEquals(want.pixels(), got, name);
 		}
-		BatchCommandTest.Run again = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
+		CliRun again = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
 			"--preset", "sobel-x", "--mode", "same", "--border", "reflect", "--progress", "none");
 		assertEquals(0, again.code, again.toString());
 		assertTrue(again.out.contains("0 written, 2 skipped"), again.toString());
 		// other settings: refused unless --overwrite; a folder Convolve 2D did not write is never replaced
-		BatchCommandTest.Run other = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+		CliRun other = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
 			"sobel-y", "--mode", "same", "--progress", "none");
 		assertEquals(1, other.code, other.toString());
 		assertTrue(other.err.contains("made with other settings"), other.toString());
 		Files.createDirectories(out.resolve("b.ome.zarr.keep"));
-		BatchCommandTest.Run replaced = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+		CliRun replaced = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
 			"sobel-y", "--mode", "same", "--progress", "none", "--overwrite");
 		assertEquals(0, replaced.code, replaced.toString());
 		assertTrue(new String(Files.readAllBytes(out.resolve("a.ome.zarr/.zattrs"))).contains("Sobel Y"));
@@ -97,7 +97,7 @@ class BatchZarrTest {
 		}
 		Files.createDirectories(out.resolve("b.ome.zarr"));
 		Files.write(out.resolve("b.ome.zarr/notes.txt"), new byte[] { 1 });
-		BatchCommandTest.Run foreign = BatchCommandTest.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
+		CliRun foreign = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset",
 			"sobel-y", "--mode", "same", "--progress", "none", "--overwrite");
 		assertEquals(1, foreign.code, foreign.toString());
 		assertTrue(foreign.err.contains("did not write"), foreign.toString());
@@ -107,11 +107,11 @@ class BatchZarrTest {
 	@Test
 	void aZarrInputGivesAZarrOutputBesideTiffsForTheRest() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--preset", "gaussian:1", "--progress", "none");
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "gaussian:1", "--progress", "none");
 		assertEquals(0, run.code, run.toString());
 		assertTrue(OmeZarr.isComplete(out.resolve("a.ome.zarr")), run.toString());
 		assertTrue(Files.isRegularFile(out.resolve("b.tif")), run.toString());
-		BatchCommandTest.Run dry = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o2"), "--format", "zarr",
+		CliRun dry = CliRun.run("batch", "-i", in, "-o", tmp.resolve("o2"), "--format", "zarr",
 			"--preset", "gaussian:1", "--dry-run");
 		assertTrue(dry.out.contains("b.ome.zarr"), dry.toString());
 	}
@@ -119,11 +119,11 @@ class BatchZarrTest {
 	@Test
 	void usageMistakesAreShort() throws IOException {
 		Path in = inputs();
-		BatchCommandTest.Run bad = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "png", "--preset",
+		CliRun bad = CliRun.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "png", "--preset",
 			"sobel-x");
 		assertEquals(2, bad.code, bad.toString());
 		assertTrue(bad.err.contains("--format 'png' is not one of tiff, zarr"), bad.toString());
-		BatchCommandTest.Run block = BatchCommandTest.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "zarr", "--block", 0,
+		CliRun block = CliRun.run("batch", "-i", in, "-o", tmp.resolve("o"), "--format", "zarr", "--block", 0,
 			"--preset", "sobel-x");
 		assertEquals(2, block.code, block.toString());
 		assertTrue(block.err.contains("--block must be at least 1"), block.toString());

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-import static io.github.convolve2d.cli.BatchCommandTest.run;
+import static io.github.convolve2d.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,7 +39,7 @@ class HostileInputsTest {
 		byte[] twoStep = TinyTiff.bytes(8, 8, false);
 		Files.write(in.resolve("good.tif"), twoStep.clone());
 		Path out = tmp.resolve("out");
-		BatchCommandTest.Run r = assertTimeoutPreemptively(HANG,
+		CliRun r = assertTimeoutPreemptively(HANG,
 			() -> run("batch", "-i", in, "-o", out, "--preset", "box-3", "--progress", "lines"));
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.err.contains("loop.tif: corrupt TIFF: its chain of image directories loops back to byte 8"),
@@ -52,7 +52,7 @@ class HostileInputsTest {
 		Path fifo = tmp.resolve("pipe.tif");
 		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
 		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
-		BatchCommandTest.Run r = assertTimeoutPreemptively(HANG,
+		CliRun r = assertTimeoutPreemptively(HANG,
 			() -> run("batch", "-i", fifo, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines"));
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.err.contains("pipe.tif: not a regular file (a named pipe, socket or device)"), r.toString());
@@ -132,7 +132,7 @@ class HostileInputsTest {
 			Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve(name));
 		}
 		Path out = tmp.resolve("out");
-		BatchCommandTest.Run r = run("batch", "-i", in, "-o", out, "--preset", "box-3");
+		CliRun r = run("batch", "-i", in, "-o", out, "--preset", "box-3");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("3 written"), r.toString());
 		assertTrue(Files.exists(out.resolve("n".repeat(248) + "255.tif")), r.toString());

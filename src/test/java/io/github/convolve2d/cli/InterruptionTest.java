@@ -72,7 +72,7 @@ class InterruptionTest {
 			assertNotNull(imp, p + " is a whole TIFF");
 			assertEquals(512, imp.getWidth(), p + " is a whole TIFF");
 		}
-		BatchCommandTest.Run dry = BatchCommandTest.run(Stream.concat(Stream.of(args), Stream.of("--dry-run"))
+		CliRun dry = CliRun.run(Stream.concat(Stream.of(args), Stream.of("--dry-run"))
 			.toArray());
 		assertTrue(dry.out.contains("dry run: " + (FILES - written) + " to write, " + written + " to skip, 0 failing"),
 			"a rerun continues where the run stopped: " + dry);

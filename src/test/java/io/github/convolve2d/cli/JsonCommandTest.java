@@ -5,12 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,57 +15,28 @@ import java.nio.file.Paths;
 /** The {@code json} command: the seed's examples, every option, errors in place, exit codes. */
 class JsonCommandTest {
 
-	/** Output, error text and exit code of one run. */
-	private static final class Run {
-		final int exit;
-		final String out;
-		final String err;
-
-		Run(int exit, String out, String err) {
-			this.exit = exit;
-			this.out = out.trim();
-			this.err = err;
-		}
-	}
-
-	private static Run run(String stdin, String... args) {
-		CommandLine cli = Main.commandLine();
-		StringWriter out = new StringWriter(), err = new StringWriter();
-		cli.setOut(new PrintWriter(out));
-		cli.setErr(new PrintWriter(err));
-		InputStream saved = System.in;
-		try {
-			if (stdin != null) System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-			int exit = cli.execute(args);
-			return new Run(exit, out.toString(), err.toString());
-		}
-		finally {
-			System.setIn(saved);
-		}
-	}
-
-	private static Run json(String stdin) {
-		return run(stdin, "json");
+	private static CliRun json(String stdin) {
+		return CliRun.withStdin(stdin, "json");
 	}
 
 	@Test
 	void seedExamplesFromTheResourceFile() throws URISyntaxException {
 		Path seed = Paths.get(getClass().getResource("seed.json").toURI());
-		Run r = run(null, "json", seed.toString());
-		assertEquals(0, r.exit, r.err);
+		CliRun r = CliRun.run("json", seed.toString());
+		assertEquals(0, r.code, r.err);
 		assertEquals("[{\"output\":[[-4,-4,2],[-4,-4,4],[6,6,6]]},{\"output\":[[5,3,5],[3,0,3],[5,3,5]]}]", r.out);
 	}
 
 	@Test
 	void singleCaseFromStdinGivesSingleObject() {
-		Run r = run("{\"input\": [[1,2,3,0],[4,5,6,1],[7,8,9,2],[0,1,2,3]], \"kernel\": [[1,0],[0,-1]]}", "json", "-");
-		assertEquals(0, r.exit);
+		CliRun r = CliRun.withStdin("{\"input\": [[1,2,3,0],[4,5,6,1],[7,8,9,2],[0,1,2,3]], \"kernel\": [[1,0],[0,-1]]}", "json", "-");
+		assertEquals(0, r.code);
 		assertEquals("{\"output\":[[-4,-4,2],[-4,-4,4],[6,6,6]]}", r.out);
 	}
 
 	@Test
 	void optionsArePassedToTheCore() {
-		Run r = json("{\"input\": [[1,2,3,4]], \"kernel\": [[1,0,0,0,0]], \"mode\": \"same\", \"border\": \"reflect\"}");
+		CliRun r = json("{\"input\": [[1,2,3,4]], \"kernel\": [[1,0,0,0,0]], \"mode\": \"same\", \"border\": \"reflect\"}");
 		assertEquals("{\"output\":[[2,1,1,2]]}", r.out);
 		r = json("{\"input\": [[1,2,3,4,5,6,7]], \"kernel\": [[1]], \"stride\": [1, 3]}");
 		assertEquals("{\"output\":[[1,4,7]]}", r.out);
@@ -86,21 +52,21 @@ class JsonCommandTest {
 
 	@Test
 	void kernelBankGivesOutputs() {
-		Run r = json("{\"input\": [[1,2],[3,4]], \"kernels\": [[[1]], [[1,1]], [[1],[-1]]]}");
-		assertEquals(0, r.exit);
+		CliRun r = json("{\"input\": [[1,2],[3,4]], \"kernels\": [[[1]], [[1,1]], [[1],[-1]]]}");
+		assertEquals(0, r.code);
 		assertEquals("{\"outputs\":[[[1,2],[3,4]],[[3],[7]],[[-2,-2]]]}", r.out);
 	}
 
 	@Test
 	void nanAndInfinityPrintAsNull() {
-		Run r = json("{\"input\": [[1e38, 1e38, 1]], \"kernel\": [[10]]}");
+		CliRun r = json("{\"input\": [[1e38, 1e38, 1]], \"kernel\": [[10]]}");
 		assertEquals("{\"output\":[[null,null,10]]}", r.out);
 	}
 
 	@Test
 	void badCaseGivesErrorInPlaceAndOthersStillRun() {
-		Run r = json("[{\"input\": [[1,2]], \"kernel\": [[1,2,3]]}, {\"input\": [[1]], \"kernel\": [[3]]}]");
-		assertEquals(1, r.exit);
+		CliRun r = json("[{\"input\": [[1,2]], \"kernel\": [[1,2,3]]}, {\"input\": [[1]], \"kernel\": [[3]]}]");
+		assertEquals(1, r.code);
 		assertEquals("[{\"error\":\"kernel 3×1 (width×height) but the image is 2×1; valid mode needs the kernel to fit"
 			+ " inside the image: use mode=same or mode=full, or a smaller kernel\"},{\"output\":[[3]]}]", r.out);
 	}
@@ -127,35 +93,35 @@ class JsonCommandTest {
 	}
 
 	private static void assertError(String in, String expectedStart) {
-		Run r = json(in);
-		assertEquals(1, r.exit, in);
+		CliRun r = json(in);
+		assertEquals(1, r.code, in);
 		assertTrue(r.out.contains("{\"error\":\"" + expectedStart.replace("\"", "\\\"")), r.out + " for " + in);
 	}
 
 	@Test
 	void usageErrorsExitWith2AndSayWhy(@TempDir Path dir) throws Exception {
-		Run missing = run(null, "json", dir.resolve("none.json").toString());
-		assertEquals(2, missing.exit);
+		CliRun missing = CliRun.run("json", dir.resolve("none.json").toString());
+		assertEquals(2, missing.code);
 		assertTrue(missing.err.contains("cannot read '" + dir.resolve("none.json") + "': no such file"), missing.err);
 		assertEquals("", missing.out);
-		Run folder = run(null, "json", dir.toString());
-		assertEquals(2, folder.exit);
+		CliRun folder = CliRun.run("json", dir.toString());
+		assertEquals(2, folder.code);
 		assertTrue(folder.err.contains("it is a folder"), folder.err);
-		Run unknown = run(null, "jsn");
-		assertEquals(2, unknown.exit);
+		CliRun unknown = CliRun.run("jsn");
+		assertEquals(2, unknown.code);
 		assertTrue(unknown.err.contains("unknown command 'jsn'; did you mean 'json'?"), unknown.err);
 		assertTrue(unknown.err.contains("Run 'convolve2d --help' for the options."), unknown.err);
 		assertTrue(!unknown.err.contains("Usage:"), "the message is not buried under the option list: " + unknown.err);
 		Path file = dir.resolve("case.json");
 		Files.write(file, "{\"input\": [[1]], \"kernel\": [[2]]}".getBytes(StandardCharsets.UTF_8));
-		assertEquals(0, run(null, "json", file.toString()).exit);
+		assertEquals(0, CliRun.run("json", file.toString()).code);
 	}
 
 	@Test
 	void layerCaseSumsChannelsAddsBiasAndAppliesRelu() {
-		Run r = json("{\"input\": [[[1,2],[3,4]],[[10,20],[30,40]]], \"weights\": [[[[1]],[[0.5]]],[[[-1]],[[0]]]],"
+		CliRun r = json("{\"input\": [[[1,2],[3,4]],[[10,20],[30,40]]], \"weights\": [[[[1]],[[0.5]]],[[[-1]],[[0]]]],"
 			+ " \"bias\": [1, 2], \"activation\": \"relu\"}");
-		assertEquals(0, r.exit, r.out);
+		assertEquals(0, r.code, r.out);
 		assertEquals("{\"outputs\":[[[7,13],[19,25]],[[1,0],[0,0]]]}", r.out);
 		// depthwise (groups = C) with the layer options shared with kernels
 		r = json("{\"input\": [[[1,2,3]],[[4,5,6]]], \"weights\": [[[[1,1]]],[[[0,2]]]], \"groups\": 2,"
@@ -168,11 +134,11 @@ class JsonCommandTest {
 
 	@Test
 	void layerMistakesAreErrorsInPlace() {
-		Run r = json("[{\"input\": [[[1,2]],[[3,4]],[[5,6]]], \"weights\": [[[[1]],[[1]]]]},"
+		CliRun r = json("[{\"input\": [[[1,2]],[[3,4]],[[5,6]]], \"weights\": [[[[1]],[[1]]]]},"
 			+ " {\"input\": [[1]], \"kernel\": [[1]], \"bias\": [1]},"
 			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"activation\": \"tanh\"},"
 			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"kernel\": [[1]]}]");
-		assertEquals(1, r.exit);
+		assertEquals(1, r.code);
 		assertTrue(r.out.contains("expect 2 input channels but the image has 3"), r.out);
 		assertTrue(r.out.contains("\\\"bias\\\" belongs to a layer"), r.out);
 		assertTrue(r.out.contains("unknown activation 'tanh'"), r.out);

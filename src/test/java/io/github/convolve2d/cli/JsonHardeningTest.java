@@ -1,13 +1,7 @@
 package io.github.convolve2d.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
-import java.io.ByteArrayInputStream;
-import java.io.InputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -17,48 +11,36 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The {@code json} command against what issue 9 found: huge results, strict JSON, deep nesting, odd numbers. */
 class JsonHardeningTest {
 
-	/** Exit code and printed text of one {@code json} run on {@code stdin}. */
-	static String[] json(String stdin) {
-		CommandLine cli = Main.commandLine();
-		StringWriter out = new StringWriter(), err = new StringWriter();
-		cli.setOut(new PrintWriter(out));
-		cli.setErr(new PrintWriter(err));
-		InputStream saved = System.in;
-		try {
-			System.setIn(new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)));
-			int exit = cli.execute("json", "--threads", "2");
-			return new String[] { Integer.toString(exit), out.toString().trim(), err.toString().trim() };
-		}
-		finally {
-			System.setIn(saved);
-		}
+	/** One {@code json} run on {@code stdin}. */
+	static CliRun json(String stdin) {
+		return CliRun.withStdin(stdin, "json", "--threads", "2");
 	}
 
 	@Test
 	void aResultTooLargeToPrintIsRefusedBeforeComputing() {
 		// issue 9 item 6: 20001×20001 values passed the memory check, then ran out of memory while printing
-		String[] r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> json(
+		CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> json(
 			"{\"input\":[[1]],\"kernel\":[[1,1],[1,1]],\"mode\":\"full\",\"dilation\":20000}"));
-		assertEquals("1", r[0], r[2]);
-		assertTrue(r[1].startsWith("{\"error\":\"the result would hold 400,040,001 values (20001×20001)"), r[1]);
-		assertTrue(r[1].contains("use a stride"), r[1]);
+		assertEquals(1, r.code, r.err);
+		assertTrue(r.out.startsWith("{\"error\":\"the result would hold 400,040,001 values (20001×20001)"), r.out);
+		assertTrue(r.out.contains("use a stride"), r.out);
 	}
 
 	@Test
 	void aHugeDilationInSameModePrintsTheSmallResult() {
-		String[] r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> json(
+		CliRun r = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> json(
 			"{\"input\":[[1,2],[3,4]],\"kernel\":[[1,1],[1,1]],\"mode\":\"same\",\"border\":\"wrap\","
 				+ "\"dilation\":100000000,\"method\":\"separable\"}"));
-		assertEquals("0", r[0], r[1] + r[2]);
+		assertEquals(0, r.code, r.out + r.err);
 		// wrap: a column 10^8 to the left of column c (even) is column c; rows alike: each output is 4 × itself
-		assertEquals("{\"output\":[[4,8],[12,16]]}", r[1]);
+		assertEquals("{\"output\":[[4,8],[12,16]]}", r.out);
 	}
 
 	private static String error(String stdin) {
-		String[] r = json(stdin);
-		assertEquals("1", r[0], r[1] + r[2]);
-		assertTrue(r[1].startsWith("{\"error\":\""), r[1]);
-		return com.google.gson.JsonParser.parseString(r[1]).getAsJsonObject().get("error").getAsString();
+		CliRun r = json(stdin);
+		assertEquals(1, r.code, r.out + r.err);
+		assertTrue(r.out.startsWith("{\"error\":\""), r.out);
+		return com.google.gson.JsonParser.parseString(r.out).getAsJsonObject().get("error").getAsString();
 	}
 
 	@Test
@@ -86,7 +68,7 @@ class JsonHardeningTest {
 			+ "are computed; use smaller values", error("{\"input\": [[1]], \"kernel\": [[1], [-1e400]]}"));
 		assertTrue(error("{\"input\": [[1]], \"kernel\": [[1]], \"cval\": 1e39}")
 			.startsWith("cval must be a finite number within the 32-bit float range"));
-		assertEquals("0", json("{\"input\": [[3.4e38]], \"kernel\": [[1]]}")[0]);
+		assertEquals(0, json("{\"input\": [[3.4e38]], \"kernel\": [[1]]}").code);
 	}
 
 	@Test
@@ -129,9 +111,9 @@ class JsonHardeningTest {
 	@Test
 	void theLargestStrideIsAccepted() {
 		// issue 9 item 12
-		String[] r = json("{\"input\": [[1, 2], [3, 4]], \"kernel\": [[1]], \"stride\": 2147483647, \"mode\": \"full\"}");
-		assertEquals("0", r[0], r[1]);
-		assertEquals("{\"output\":[[1]]}", r[1]);
+		CliRun r = json("{\"input\": [[1, 2], [3, 4]], \"kernel\": [[1]], \"stride\": 2147483647, \"mode\": \"full\"}");
+		assertEquals(0, r.code, r.out);
+		assertEquals("{\"output\":[[1]]}", r.out);
 		assertTrue(error("{\"input\": [[1]], \"kernel\": [[1]], \"stride\": 2147483648}")
 			.startsWith("\"stride\" must be a whole number from 1 to 2147483647"));
 	}

@@ -54,7 +54,7 @@ class LayerBatchTest {
 		Path weights = Files.copy(fixture("weights-be-f8.npy"), tmp.resolve("w.npy"));
 		Path bias = Files.copy(fixture("bias.npy"), tmp.resolve("b.npy"));
 		Files.write(tmp.resolve("w.names.txt"), "alpha\nbeta\n".getBytes(StandardCharsets.UTF_8));
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights, "--bias",
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights, "--bias",
 			bias, "--relu", "--mode", "same", "--border", "mirror", "--progress", "none");
 		assertEquals(0, run.code, run.toString());
 		ImagePlus maps = IJ.openImage(out.resolve("rgb.tif").toString());
@@ -100,7 +100,7 @@ class LayerBatchTest {
 		// depthwise: output 1 doubles channel 1, output 2 is channel 2 shifted by one column (valid mode)
 		Path weights = tmp.resolve("depthwise.json");
 		Files.write(weights, "{\"weights\": [[[0, 2]], [[1, 0]]], \"groups\": 2}".getBytes(StandardCharsets.UTF_8));
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights,
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights,
 			"--progress", "none");
 		assertEquals(0, run.code, run.toString());
 		ImagePlus maps = IJ.openImage(out.resolve("hyper.tif").toString());
@@ -122,20 +122,20 @@ class LayerBatchTest {
 		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
 		Files.copy(Paths.get("sample-images/camera.png"), in.resolve("camera.png"));
 		Path weights = fixture("weights-le-f4.npy");
-		BatchCommandTest.Run run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights,
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights,
 			"--progress", "lines");
 		assertEquals(1, run.code, run.toString());
 		assertTrue(run.err.contains("expect 3 input channels but the image has 1"), run.toString());
-		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", weights, "--preset", "sobel-x");
+		run = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights, "--preset", "sobel-x");
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("not both"), run.toString());
-		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--relu");
+		run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--relu");
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("go with --weights"), run.toString());
-		run = BatchCommandTest.run("batch", "-i", in, "-o", out, "--weights", fixture("fortran.npy"));
+		run = CliRun.run("batch", "-i", in, "-o", out, "--weights", fixture("fortran.npy"));
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("Fortran order"), run.toString());
-		run = BatchCommandTest.run("batch", "-i", in, "-o", out);
+		run = CliRun.run("batch", "-i", in, "-o", out);
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("no kernel given"), run.toString());
 	}

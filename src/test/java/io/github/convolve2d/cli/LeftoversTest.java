@@ -57,7 +57,7 @@ class LeftoversTest {
 			StaleTemporaries.plant(notWritten, TIF_PREFIX, TIF, dead), // a folder this run does not write
 			StaleTemporaries.plant(in, TIF_PREFIX, TIF, dead)); // nor this one
 
-		BatchCommandTest.Run r = BatchCommandTest.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
 			"--progress", "none");
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.err.contains("removed 2 stale temporary files of an interrupted earlier run"), r.toString());
@@ -66,7 +66,7 @@ class LeftoversTest {
 		for (Path p : kept) assertTrue(Files.exists(p), "kept: " + p);
 		assertTrue(Files.isRegularFile(out.resolve("a.tif")) && Files.isRegularFile(sub.resolve("b.tif")), r.toString());
 
-		BatchCommandTest.Run again = BatchCommandTest.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
+		CliRun again = CliRun.run("batch", "-i", in, "-o", out, "-r", "--preset", "sobel-x",
 			"--progress", "none");
 		assertEquals(0, again.code, again.toString());
 		assertFalse(again.err.contains(NOTICE), "nothing left to remove, nothing said: " + again);
@@ -85,7 +85,7 @@ class LeftoversTest {
 		Path out = tmp.resolve("out");
 		Object[] args = { "batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16, "--preset", "sobel-x",
 			"--mode", "same", "--progress", "none" };
-		BatchCommandTest.Run first = BatchCommandTest.run(args);
+		CliRun first = CliRun.run(args);
 		assertEquals(0, first.code, first.toString());
 		Path b = out.resolve("b.ome.zarr"), c = out.resolve("c.ome.zarr");
 		byte[] chunk = Files.readAllBytes(b.resolve("0").resolve("0.0.0.1.1"));
@@ -99,7 +99,7 @@ class LeftoversTest {
 			Files.write(b.resolve("0").resolve(".0.0.0.1.1.3f2a6c1e-0b5e-4a57-9d3e-1c2b3a4d5e6f.partial"), new byte[1]),
 			StaleTemporaries.plant(c.resolve("0"), ".convolve2d-", ".partial", dead)); // complete: skipped, not written
 
-		BatchCommandTest.Run r = BatchCommandTest.run(args);
+		CliRun r = CliRun.run(args);
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("1 written, 1 skipped"), r.toString());
 		assertTrue(r.err.contains("removed 2 stale temporary files of an interrupted earlier run"), r.toString());
@@ -146,7 +146,7 @@ class LeftoversTest {
 		}
 		assertFalse(leftovers.isEmpty(), "SIGKILL while writing left a temporary file (" + attempt + " tries)");
 
-		BatchCommandTest.Run r = BatchCommandTest.run(args);
+		CliRun r = CliRun.run(args);
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.err.contains("removed " + leftovers.size() + " stale temporary file"), leftovers + "\n" + r);
 		assertEquals(Collections.emptyList(), temporaries(out), "no temporary file remains");

@@ -1,10 +1,6 @@
 package io.github.convolve2d.cli;
 
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
-
-import java.io.PrintWriter;
-import java.io.StringWriter;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,23 +9,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Command-line mistakes (issue 9, items 8 and 15): short messages, did-you-mean, the hint to quote a kernel. */
 class UsageErrorsTest {
 
-	/** Exit code and stderr of one run; stdout must stay empty. */
-	private static String[] run(String... args) {
-		CommandLine cli = Main.commandLine();
-		StringWriter out = new StringWriter(), err = new StringWriter();
-		cli.setOut(new PrintWriter(out));
-		cli.setErr(new PrintWriter(err));
-		int exit = cli.execute(args);
-		return new String[] { Integer.toString(exit), err.toString().trim(), out.toString() };
-	}
-
+	/** The message of a run refused as a usage error: exit code 2, two lines on stderr, nothing on stdout. */
 	private static String usage(String... args) {
-		String[] r = run(args);
-		assertEquals("2", r[0], r[1]);
-		String[] lines = r[1].split("\n");
-		assertEquals(2, lines.length, r[1]);
-		assertTrue(lines[1].startsWith("Run 'convolve2d"), r[1]);
-		assertFalse(r[1].contains("Exception") || r[1].contains("\tat "), r[1]);
+		CliRun r = CliRun.run((Object[]) args);
+		assertEquals(2, r.code, r.err);
+		assertEquals("", r.out, r.toString());
+		String[] lines = r.err.split("\n");
+		assertEquals(2, lines.length, r.err);
+		assertTrue(lines[1].startsWith("Run 'convolve2d"), r.err);
+		assertFalse(r.err.contains("Exception") || r.err.contains("\tat "), r.err);
 		return lines[0];
 	}
 
@@ -69,8 +57,8 @@ class UsageErrorsTest {
 		assertTrue(m.contains("(5,000,000 characters)"), m);
 		m = usage("batch", "-i", "in", "-o", "out", "--preset", "sobel-x", "--stride", "x" + huge);
 		assertTrue(m.length() < 200, m);
-		String[] r = run("batch", "-i", "in", "-o", "out", "--kernel", "1 " + huge + "x");
-		assertTrue(r[1].length() < 400, r[1]);
+		CliRun r = CliRun.run("batch", "-i", "in", "-o", "out", "--kernel", "1 " + huge + "x");
+		assertTrue(r.err.length() < 400, r.err);
 	}
 
 	@Test

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.ZarrArray;
-import org.apache.spark.SparkConf;
+import io.github.convolve2d.cli.CliRun;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,10 +40,7 @@ class BlockJobTest {
 
 	@BeforeAll
 	static void startSpark() {
-		sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("BlockJobTest")
-			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-			.set("spark.driver.bindAddress", "127.0.0.1"));
-		sc.setLogLevel("ERROR");
+		sc = LocalSpark.start("BlockJobTest");
 	}
 
 	@AfterAll
@@ -96,23 +93,23 @@ class BlockJobTest {
 			"same", "--border", "reflect", "--zarr-compression", "zlib");
 		String[] batchArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("batch").toString()),
 			options.stream()).toArray(String[]::new);
-		FileJobTest.Run batch = FileJobTest.batch(batchArgs);
+		CliRun batch = FileJobTest.batch(batchArgs);
 		assertEquals(0, batch.code, batch.toString());
 		Path expected = tmp.resolve("batch/big.ome.zarr");
 		assertTrue(Files.isRegularFile(expected.resolve(".zattrs")), batch.toString());
 
 		String[] sparkArgs = Stream.concat(Stream.of("-i", "file:" + in, "-o", tmp.resolve("spark").toString()),
 			options.stream()).toArray(String[]::new);
-		FileJobTest.Run spark = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		CliRun spark = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
 		assertEquals(0, spark.code, spark.toString());
-		assertEquals(List.of(1, 0, 0, 1), spark.counts());
+		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
 		assertSameFiles(expected, tmp.resolve("spark/big.ome.zarr"));
 
 		// the task holding block 0 fails once after writing its blocks; Spark retries it
 		INJECTED.set(0);
 		String[] failing = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("retried").toString()),
 			options.stream()).toArray(String[]::new);
-		FileJobTest.Run retried = FileJobTest.spark(sc, (output, attempt) -> {
+		CliRun retried = FileJobTest.spark(sc, (output, attempt) -> {
 			if (output.endsWith("#0") && attempt == 0) {
 				INJECTED.incrementAndGet();
 				throw new IOException("injected failure");
@@ -123,7 +120,7 @@ class BlockJobTest {
 		assertSameFiles(expected, tmp.resolve("retried/big.ome.zarr"));
 
 		// a rerun finds the output complete
-		FileJobTest.Run again = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
-		assertEquals(List.of(0, 1, 0, 1), again.counts(), again.toString());
+		CliRun again = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), again.toString());
 	}
 }

@@ -8,8 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ij.ImagePlus;
 import ij.ImageStack;
 import ij.io.Opener;
-import io.github.convolve2d.cli.Main;
-import org.apache.spark.SparkConf;
+import io.github.convolve2d.cli.CliRun;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,10 +56,7 @@ class FileJobTest {
 
 	@BeforeAll
 	static void startSpark() {
-		sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName("FileJobTest")
-			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-			.set("spark.driver.bindAddress", "127.0.0.1"));
-		sc.setLogLevel("ERROR");
+		sc = LocalSpark.start("FileJobTest");
 	}
 
 	@AfterAll
@@ -68,55 +64,35 @@ class FileJobTest {
 		if (sc != null) sc.stop();
 	}
 
-	/** Exit code and what a command printed. */
-	static final class Run {
-		final int code;
-		final String out, err;
-
-		Run(int code, String out, String err) {
-			this.code = code;
-			this.out = out;
-			this.err = err;
-		}
-
-		@Override
-		public String toString() {
-			return "exit " + code + "\nstdout: " + out + "\nstderr: " + err;
-		}
-
-		List<Integer> counts() {
-			Matcher m = SUMMARY.matcher(out);
-			assertTrue(m.find(), "no summary in " + this);
-			return List.of(Integer.valueOf(m.group(1)), Integer.valueOf(m.group(2)), Integer.valueOf(m.group(3)),
-				Integer.valueOf(m.group(4)));
-		}
-
-		/** File name of each failed input → its reason. */
-		Map<String, String> failures() {
-			Map<String, String> f = new TreeMap<>();
-			Matcher m = FAILED.matcher(err);
-			while (m.find()) f.put(Paths.get(m.group(1).replaceFirst("^file:", "")).getFileName().toString(), m.group(2));
-			return f;
-		}
+	/** The summary's counts: written, skipped, failed, files. */
+	static List<Integer> counts(CliRun r) {
+		Matcher m = SUMMARY.matcher(r.out);
+		assertTrue(m.find(), "no summary in " + r);
+		return List.of(Integer.valueOf(m.group(1)), Integer.valueOf(m.group(2)), Integer.valueOf(m.group(3)),
+			Integer.valueOf(m.group(4)));
 	}
 
-	static Run batch(String... args) {
-		StringWriter out = new StringWriter(), err = new StringWriter();
-		picocli.CommandLine cl = Main.commandLine();
-		cl.setOut(new PrintWriter(out));
-		cl.setErr(new PrintWriter(err));
+	/** File name of each failed input → its reason. */
+	static Map<String, String> failures(CliRun r) {
+		Map<String, String> f = new TreeMap<>();
+		Matcher m = FAILED.matcher(r.err);
+		while (m.find()) f.put(Paths.get(m.group(1).replaceFirst("^file:", "")).getFileName().toString(), m.group(2));
+		return f;
+	}
+
+	/** The single-machine {@code batch} command on {@code ARGS}, without progress lines. */
+	static CliRun batch(String... args) {
 		List<String> a = new ArrayList<>(List.of("batch", "--progress", "none"));
 		a.addAll(Arrays.asList(args));
-		int code = cl.execute(a.toArray(new String[0]));
-		return new Run(code, out.toString(), err.toString());
+		return CliRun.run(a.toArray());
 	}
 
-	static Run spark(TaskHook hook, String... args) {
+	static CliRun spark(TaskHook hook, String... args) {
 		return spark(sc, hook, args);
 	}
 
 	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares. */
-	static Run spark(JavaSparkContext sc, TaskHook hook, String... args) {
+	static CliRun spark(JavaSparkContext sc, TaskHook hook, String... args) {
 		StringWriter out = new StringWriter(), err = new StringWriter();
 		int code = SparkMain.batch(new SparkMain.ContextFactory() {
 			@Override
@@ -129,7 +105,7 @@ class FileJobTest {
 				// shared by the tests
 			}
 		}, args, hook, new PrintWriter(out), new PrintWriter(err));
-		return new Run(code, out.toString(), err.toString());
+		return new CliRun(code, out.toString(), err.toString());
 	}
 
 	/** Sample images (a sub-folder too), a text file named .png and a truncated TIFF. */
@@ -158,7 +134,7 @@ class FileJobTest {
 	@Test
 	void sameOutputsAsBatchWithARetriedTaskAttempt() throws IOException {
 		Path in = inputs();
-		Run single = batch(args(in, tmp.resolve("batch-out")));
+		CliRun single = batch(args(in, tmp.resolve("batch-out")));
 		TaskHook failOnce = (output, attempt) -> {
 			if (output.endsWith("/microaneurysms.tif") && attempt == 0) {
 				INJECTED.incrementAndGet();
@@ -166,16 +142,16 @@ class FileJobTest {
 			}
 		};
 		INJECTED.set(0);
-		Run spark = spark(failOnce, concat(args(in, tmp.resolve("spark-out")), "--files-per-task", "2"));
+		CliRun spark = spark(failOnce, concat(args(in, tmp.resolve("spark-out")), "--files-per-task", "2"));
 
 		assertEquals(1, INJECTED.get(), "the injected failure ran once, and Spark retried the task: " + spark);
 		assertEquals(1, single.code, single.toString());
 		assertEquals(single.code, spark.code, spark.toString());
-		assertEquals(List.of(7, 0, 2, 9), single.counts(), single.toString());
-		assertEquals(single.counts(), spark.counts(), spark.toString());
-		assertEquals(single.failures(), spark.failures(), spark.toString());
-		assertEquals(Map.of("bad.png", single.failures().get("bad.png"), "truncated.tif",
-			single.failures().get("truncated.tif")), spark.failures());
+		assertEquals(List.of(7, 0, 2, 9), counts(single), single.toString());
+		assertEquals(counts(single), counts(spark), spark.toString());
+		assertEquals(failures(single), failures(spark), spark.toString());
+		assertEquals(Map.of("bad.png", failures(single).get("bad.png"), "truncated.tif",
+			failures(single).get("truncated.tif")), failures(spark));
 
 		List<String> expected = files(tmp.resolve("batch-out"));
 		assertEquals(expected, files(tmp.resolve("spark-out")), "same outputs, no temporary or extra files");
@@ -186,8 +162,8 @@ class FileJobTest {
 		}
 
 		// a second run finds every output in place, as batch does
-		Run again = spark(TaskHook.NONE, args(in, tmp.resolve("spark-out")));
-		assertEquals(List.of(0, 7, 2, 9), again.counts(), again.toString());
+		CliRun again = spark(TaskHook.NONE, args(in, tmp.resolve("spark-out")));
+		assertEquals(List.of(0, 7, 2, 9), counts(again), again.toString());
 		assertEquals(1, again.code, again.toString());
 	}
 
@@ -200,16 +176,16 @@ class FileJobTest {
 			Files.createDirectories(out);
 			Files.write(out.resolve("camera.tif"), "not ours".getBytes(StandardCharsets.US_ASCII));
 		}
-		Run first = batch(args(in, b)), firstSpark = spark(TaskHook.NONE, args(in, s));
+		CliRun first = batch(args(in, b)), firstSpark = spark(TaskHook.NONE, args(in, s));
 		assertSameRun(first, firstSpark, b, s);
 		String[] other = { "--preset", "laplacian-4" };
-		Run second = batch(concat(args(in, b), other)), secondSpark = spark(TaskHook.NONE, concat(args(in, s), other));
+		CliRun second = batch(concat(args(in, b), other)), secondSpark = spark(TaskHook.NONE, concat(args(in, s), other));
 		assertSameRun(second, secondSpark, b, s);
-		assertEquals(List.of(0, 0, 9, 9), second.counts(), second.toString());
-		Run third = batch(concat(args(in, b), concat(other, "--overwrite"))),
+		assertEquals(List.of(0, 0, 9, 9), counts(second), second.toString());
+		CliRun third = batch(concat(args(in, b), concat(other, "--overwrite"))),
 			thirdSpark = spark(TaskHook.NONE, concat(args(in, s), concat(other, "--overwrite")));
 		assertSameRun(third, thirdSpark, b, s);
-		assertEquals(List.of(6, 0, 3, 9), third.counts(), third.toString());
+		assertEquals(List.of(6, 0, 3, 9), counts(third), third.toString());
 		assertEquals("not ours", Files.readString(s.resolve("camera.tif")), "a file not ours is never replaced");
 		assertEquals(files(b), files(s));
 		for (String f : files(b)) {
@@ -217,19 +193,19 @@ class FileJobTest {
 		}
 	}
 
-	private static void assertSameRun(Run single, Run spark, Path batchOut, Path sparkOut) {
+	private static void assertSameRun(CliRun single, CliRun spark, Path batchOut, Path sparkOut) {
 		assertEquals(single.code, spark.code, single + "\n" + spark);
-		assertEquals(single.counts(), spark.counts(), single + "\n" + spark);
+		assertEquals(counts(single), counts(spark), single + "\n" + spark);
 		Map<String, String> expected = new TreeMap<>();
-		single.failures().forEach((k, v) -> expected.put(k, v.replace(batchOut.toString(), sparkOut.toString())));
-		assertEquals(expected, spark.failures());
+		failures(single).forEach((k, v) -> expected.put(k, v.replace(batchOut.toString(), sparkOut.toString())));
+		assertEquals(expected, failures(spark));
 	}
 
 	@Test
 	void usageErrorsAsBatch() throws IOException {
 		Path in = inputs();
-		Run single = batch(args(in, in.resolve("out")));
-		Run spark = spark(TaskHook.NONE, args(in, in.resolve("out")));
+		CliRun single = batch(args(in, in.resolve("out")));
+		CliRun spark = spark(TaskHook.NONE, args(in, in.resolve("out")));
 		assertEquals(2, single.code, single.toString());
 		assertEquals(2, spark.code, spark.toString());
 		String message = single.err.lines().findFirst().orElse("");
@@ -237,7 +213,7 @@ class FileJobTest {
 		assertEquals(message, spark.err.lines().findFirst().orElse(""), spark.toString());
 		assertFalse(Files.exists(in.resolve("out")), "nothing written");
 
-		Run badKernel = spark(TaskHook.NONE, "--input", in.toString(), "--output", tmp.resolve("o").toString(),
+		CliRun badKernel = spark(TaskHook.NONE, "--input", in.toString(), "--output", tmp.resolve("o").toString(),
 			"--kernel", "1 2; 3 x");
 		assertEquals(2, badKernel.code, badKernel.toString());
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
