@@ -14,6 +14,7 @@ import io.github.convolve2d.core.UserException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.awt.image.BufferedImage;
 import java.awt.image.WritableRaster;
@@ -36,6 +37,9 @@ import javax.imageio.stream.ImageOutputStream;
  * whole and in random rectangles. Pixel (page p, sample s, y, x) holds {@link ZarrGoldenTest#value}(0, s, p, y, x).
  */
 class TiffReaderTest {
+
+	@TempDir
+	Path dir;
 
 	@ParameterizedTest(name = "{0}")
 	@CsvSource({ "f32le-strips, 1, 1, 37, 53, <f4, false", "f32be-tiles-zlib, 1, 1, 37, 53, >f4, true",
@@ -66,120 +70,96 @@ class TiffReaderTest {
 	@ParameterizedTest(name = "{0} {1}")
 	@CsvSource({ "LZW, 0", "LZW, 16", "PackBits, 0", "PackBits, 32", "Deflate, 16", "Deflate, 0" })
 	void readsFilesTheJdkWrote(String compression, int tile) throws IOException {
-		Path dir = Files.createTempDirectory("tiff");
-		try {
-			for (int type : new int[] { BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY }) {
-				int w = 61, h = 45;
-				BufferedImage img = new BufferedImage(w, h, type);
-				WritableRaster r = img.getRaster();
-				for (int y = 0; y < h; y++) {
-					for (int x = 0; x < w; x++) r.setSample(x, y, 0, Math.floor(ZarrGoldenTest.value(0, 0, 0, y, x)));
-				}
-				Path file = dir.resolve(compression + type + ".tif");
-				ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
-				ImageWriteParam param = writer.getDefaultWriteParam();
-				param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-				param.setCompressionType(compression);
-				if (tile > 0) {
-					param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
-					param.setTiling(tile, tile, 0, 0);
-				}
-				try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-					writer.setOutput(out);
-					writer.write(null, new IIOImage(img, null, null), param);
-				}
-				writer.dispose();
-				try (TiffReader tiff = TiffReader.open(file)) {
-					assertEquals(tile > 0, tiff.tiled(0));
-					ZarrGoldenTest.checkPlane(tiff.plane(0, 0), DataType.parse("<u2"), 0, 0, 0, compression + " " + type,
-						new Random(3));
-				}
+		for (int type : new int[] { BufferedImage.TYPE_BYTE_GRAY, BufferedImage.TYPE_USHORT_GRAY }) {
+			int w = 61, h = 45;
+			BufferedImage img = new BufferedImage(w, h, type);
+			WritableRaster r = img.getRaster();
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) r.setSample(x, y, 0, Math.floor(ZarrGoldenTest.value(0, 0, 0, y, x)));
 			}
-		}
-		finally {
-			ZarrGoldenTest.deleteTree(dir);
+			Path file = dir.resolve(compression + type + ".tif");
+			ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+			ImageWriteParam param = writer.getDefaultWriteParam();
+			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+			param.setCompressionType(compression);
+			if (tile > 0) {
+				param.setTilingMode(ImageWriteParam.MODE_EXPLICIT);
+				param.setTiling(tile, tile, 0, 0);
+			}
+			try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+				writer.setOutput(out);
+				writer.write(null, new IIOImage(img, null, null), param);
+			}
+			writer.dispose();
+			try (TiffReader tiff = TiffReader.open(file)) {
+				assertEquals(tile > 0, tiff.tiled(0));
+				ZarrGoldenTest.checkPlane(tiff.plane(0, 0), DataType.parse("<u2"), 0, 0, 0, compression + " " + type,
+					new Random(3));
+			}
 		}
 	}
 
 	@Test
 	void readsAnImageJFloatStack() throws IOException {
-		Path dir = Files.createTempDirectory("tiff");
-		try {
-			ImageStack stack = new ImageStack(40, 30);
-			for (int z = 0; z < 3; z++) {
-				FloatProcessor fp = new FloatProcessor(40, 30);
-				for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) fp.setf(x, y, (float) ZarrGoldenTest.value(0, 0, z, y, x));
-				stack.addSlice(fp);
-			}
-			Path file = dir.resolve("stack.tif");
-			assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(file.toString()));
-			try (TiffReader tiff = TiffReader.open(file)) {
-				assertEquals(3, tiff.pages());
-				for (int z = 0; z < 3; z++) {
-					ZarrGoldenTest.checkPlane(tiff.plane(z, 0), DataType.FLOAT32, 0, 0, z, "ImageJ stack", new Random(z));
-				}
-			}
+		ImageStack stack = new ImageStack(40, 30);
+		for (int z = 0; z < 3; z++) {
+			FloatProcessor fp = new FloatProcessor(40, 30);
+			for (int y = 0; y < 30; y++) for (int x = 0; x < 40; x++) fp.setf(x, y, (float) ZarrGoldenTest.value(0, 0, z, y, x));
+			stack.addSlice(fp);
 		}
-		finally {
-			ZarrGoldenTest.deleteTree(dir);
+		Path file = dir.resolve("stack.tif");
+		assertTrue(new FileSaver(new ImagePlus("stack", stack)).saveAsTiffStack(file.toString()));
+		try (TiffReader tiff = TiffReader.open(file)) {
+			assertEquals(3, tiff.pages());
+			for (int z = 0; z < 3; z++) {
+				ZarrGoldenTest.checkPlane(tiff.plane(z, 0), DataType.FLOAT32, 0, 0, z, "ImageJ stack", new Random(z));
+			}
 		}
 	}
 
 	@Test
 	void whatItDoesNotReadIsRefusedWithWhatToDo() throws IOException {
-		Path dir = Files.createTempDirectory("tiff");
-		try {
-			BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_BYTE_GRAY);
-			Path file = dir.resolve("jpeg.tif");
-			ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
-			ImageWriteParam param = writer.getDefaultWriteParam();
-			param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-			param.setCompressionType("JPEG");
-			try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
-				writer.setOutput(out);
-				writer.write(null, new IIOImage(img, null, null), param);
-			}
-			UserException e = assertThrows(UserException.class, () -> TiffReader.open(file));
-			assertTrue(e.getMessage().contains("compression 7") && e.getMessage().contains("Deflate"), e.getMessage());
-			Path text = dir.resolve("notes.tif");
-			Files.write(text, "hello".getBytes());
-			assertFalse(TiffReader.isTiff(text));
-			assertThrows(UserException.class, () -> TiffReader.open(text));
+		BufferedImage img = new BufferedImage(20, 20, BufferedImage.TYPE_BYTE_GRAY);
+		Path file = dir.resolve("jpeg.tif");
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+		ImageWriteParam param = writer.getDefaultWriteParam();
+		param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+		param.setCompressionType("JPEG");
+		try (ImageOutputStream out = ImageIO.createImageOutputStream(file.toFile())) {
+			writer.setOutput(out);
+			writer.write(null, new IIOImage(img, null, null), param);
 		}
-		finally {
-			ZarrGoldenTest.deleteTree(dir);
-		}
+		UserException e = assertThrows(UserException.class, () -> TiffReader.open(file));
+		assertTrue(e.getMessage().contains("compression 7") && e.getMessage().contains("Deflate"), e.getMessage());
+		Path text = dir.resolve("notes.tif");
+		Files.write(text, "hello".getBytes());
+		assertFalse(TiffReader.isTiff(text));
+		assertThrows(UserException.class, () -> TiffReader.open(text));
 	}
 
 	@Test
 	void aRegionOfAnUncompressedStripReadsOnlyItsBytes() throws IOException {
 		// a 1-strip image whose pixels past row 3 are cut off: reading rows 0..2 must not touch them
-		Path dir = Files.createTempDirectory("tiff");
-		try {
-			FloatProcessor fp = new FloatProcessor(50, 40);
-			for (int i = 0; i < 50 * 40; i++) fp.setf(i, i);
-			Path file = dir.resolve("cut.tif");
-			assertTrue(new FileSaver(new ImagePlus("cut", fp)).saveAsTiff(file.toString()));
-			long dataStart;
-			try (TiffReader tiff = TiffReader.open(file)) {
-				float[] all = new float[50 * 40];
-				tiff.plane(0, 0).read(0, 0, 50, 40, all);
-				dataStart = Files.size(file) - 4L * 50 * 40; // ImageJ writes the pixels last
-				assertEquals(1999f, all[1999]);
-			}
-			byte[] bytes = Files.readAllBytes(file);
-			Files.write(file, java.util.Arrays.copyOf(bytes, (int) dataStart + 4 * 50 * 3));
-			try (TiffReader tiff = TiffReader.open(file)) {
-				PlaneSource p = tiff.plane(0, 0);
-				float[] part = new float[7 * 3];
-				p.read(10, 0, 7, 3, part);
-				assertEquals(10f, part[0]);
-				assertEquals(2 * 50 + 16f, part[20]);
-				assertThrows(IOException.class, () -> p.read(0, 5, 2, 2, new float[4]));
-			}
+		FloatProcessor fp = new FloatProcessor(50, 40);
+		for (int i = 0; i < 50 * 40; i++) fp.setf(i, i);
+		Path file = dir.resolve("cut.tif");
+		assertTrue(new FileSaver(new ImagePlus("cut", fp)).saveAsTiff(file.toString()));
+		long dataStart;
+		try (TiffReader tiff = TiffReader.open(file)) {
+			float[] all = new float[50 * 40];
+			tiff.plane(0, 0).read(0, 0, 50, 40, all);
+			dataStart = Files.size(file) - 4L * 50 * 40; // ImageJ writes the pixels last
+			assertEquals(1999f, all[1999]);
 		}
-		finally {
-			ZarrGoldenTest.deleteTree(dir);
+		byte[] bytes = Files.readAllBytes(file);
+		Files.write(file, java.util.Arrays.copyOf(bytes, (int) dataStart + 4 * 50 * 3));
+		try (TiffReader tiff = TiffReader.open(file)) {
+			PlaneSource p = tiff.plane(0, 0);
+			float[] part = new float[7 * 3];
+			p.read(10, 0, 7, 3, part);
+			assertEquals(10f, part[0]);
+			assertEquals(2 * 50 + 16f, part[20]);
+			assertThrows(IOException.class, () -> p.read(0, 5, 2, 2, new float[4]));
 		}
 	}
 }
