@@ -8,10 +8,8 @@ import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.ZarrArray;
 import io.github.convolve2d.cli.CliRun;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -33,20 +31,11 @@ import java.util.stream.Stream;
 class BlockJobTest {
 
 	private static final AtomicInteger INJECTED = new AtomicInteger();
-	private static JavaSparkContext sc;
+	@RegisterExtension
+	static final LocalSpark SPARK = new LocalSpark();
 
 	@TempDir
 	Path tmp;
-
-	@BeforeAll
-	static void startSpark() {
-		sc = LocalSpark.start("BlockJobTest");
-	}
-
-	@AfterAll
-	static void stopSpark() {
-		if (sc != null) sc.stop();
-	}
 
 	/** A 300×200 float image, two channels, in chunks of 128×96 (not the output's blocks), random values. */
 	private Path input() throws IOException {
@@ -100,7 +89,7 @@ class BlockJobTest {
 
 		String[] sparkArgs = Stream.concat(Stream.of("-i", "file:" + in, "-o", tmp.resolve("spark").toString()),
 			options.stream()).toArray(String[]::new);
-		CliRun spark = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
 		assertEquals(0, spark.code, spark.toString());
 		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
 		assertSameFiles(expected, tmp.resolve("spark/big.ome.zarr"));
@@ -109,7 +98,7 @@ class BlockJobTest {
 		INJECTED.set(0);
 		String[] failing = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("retried").toString()),
 			options.stream()).toArray(String[]::new);
-		CliRun retried = FileJobTest.spark(sc, (output, attempt) -> {
+		CliRun retried = FileJobTest.spark(SPARK.context(), (output, attempt) -> {
 			if (output.endsWith("#0") && attempt == 0) {
 				INJECTED.incrementAndGet();
 				throw new IOException("injected failure");
@@ -120,7 +109,7 @@ class BlockJobTest {
 		assertSameFiles(expected, tmp.resolve("retried/big.ome.zarr"));
 
 		// a rerun finds the output complete
-		CliRun again = FileJobTest.spark(sc, TaskHook.NONE, sparkArgs);
+		CliRun again = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
 		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), again.toString());
 	}
 }

@@ -10,9 +10,8 @@ import ij.ImageStack;
 import ij.io.Opener;
 import io.github.convolve2d.cli.CliRun;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -49,20 +48,11 @@ class FileJobTest {
 	/** Injected failures, counted across the task attempts (local mode: one JVM). */
 	private static final AtomicInteger INJECTED = new AtomicInteger();
 
-	private static JavaSparkContext sc;
+	@RegisterExtension
+	static final LocalSpark SPARK = new LocalSpark();
 
 	@TempDir
 	Path tmp;
-
-	@BeforeAll
-	static void startSpark() {
-		sc = LocalSpark.start("FileJobTest");
-	}
-
-	@AfterAll
-	static void stopSpark() {
-		if (sc != null) sc.stop();
-	}
 
 	/** The summary's counts: written, skipped, failed, files. */
 	static List<Integer> counts(CliRun r) {
@@ -88,7 +78,7 @@ class FileJobTest {
 	}
 
 	static CliRun spark(TaskHook hook, String... args) {
-		return spark(sc, hook, args);
+		return spark(SPARK.context(), hook, args);
 	}
 
 	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares. */

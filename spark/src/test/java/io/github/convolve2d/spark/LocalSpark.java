@@ -2,21 +2,36 @@ package io.github.convolve2d.spark;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The Spark context of the job tests: {@code local[2,2]} (two cores, a failed task attempt retried once), no web
- * UI, bound to the loopback address so that no test depends on the machine's host name.
+ * The Spark context of a job test class, started before its first test and stopped after its last:
+ * {@code @RegisterExtension static final LocalSpark SPARK = new LocalSpark();}. {@code local[2,2]} (two cores, a
+ * failed task attempt retried once), no web UI, bound to the loopback address so that no test depends on the
+ * machine's host name.
  */
-final class LocalSpark {
+final class LocalSpark implements BeforeAllCallback, AfterAllCallback {
 
-	private LocalSpark() {
+	private JavaSparkContext sc;
+
+	/** The running context (between the class's first and last test). */
+	JavaSparkContext context() {
+		return sc;
 	}
 
-	static JavaSparkContext start(String appName) {
-		JavaSparkContext sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]").setAppName(appName)
-			.set("spark.ui.enabled", "false").set("spark.driver.host", "127.0.0.1")
-			.set("spark.driver.bindAddress", "127.0.0.1"));
+	@Override
+	public void beforeAll(ExtensionContext context) {
+		sc = new JavaSparkContext(new SparkConf().setMaster("local[2,2]")
+			.setAppName(context.getRequiredTestClass().getSimpleName()).set("spark.ui.enabled", "false")
+			.set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1"));
 		sc.setLogLevel("ERROR");
-		return sc;
+	}
+
+	@Override
+	public void afterAll(ExtensionContext context) {
+		if (sc != null) sc.stop();
+		sc = null;
 	}
 }
