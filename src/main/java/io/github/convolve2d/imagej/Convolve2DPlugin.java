@@ -7,13 +7,10 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
-import ij.WindowManager;
-import ij.gui.Roi;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
 
 import java.awt.GraphicsEnvironment;
-import java.awt.Rectangle;
 import java.util.Map;
 
 /**
@@ -42,45 +39,20 @@ public class Convolve2DPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = WindowManager.getCurrentImage();
-		if (imp == null) {
-			UserMessages.error("no image is open; open an image first (File > Open...)");
-			return;
-		}
+		ImagePlus imp = PluginRun.currentImage();
+		if (imp == null) return;
 		String macro = Macro.getOptions();
 		try {
 			ConvolveSettings settings = macro != null ? ConvolveSettings.fromMacro(macro) : fromDialog(imp);
 			if (settings == null) return; // cancelled
-			if (!imp.lock()) return; // ImageJ has said that the image is busy
-			ImagePlus result;
-			long start = System.nanoTime();
-			try {
-				result = FeatureMaps.compute(imp, settings.kernels().kernels(),
+			PluginRun.computeAndShow(imp, settings.allPlanes() ? imp.getStackSize() : 1,
+				() -> FeatureMaps.compute(imp, settings.kernels().kernels(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
-			}
-			finally {
-				imp.unlock();
-			}
-			long nanos = System.nanoTime() - start;
-			result.setTitle(WindowManager.makeUniqueName(result.getTitle()));
-			result.show();
-			IJ.showProgress(1.0);
-			Rectangle area = area(imp);
-			IJ.showStatus(StatusLine.of(nanos, settings.allPlanes() ? imp.getStackSize() : 1, area.width, area.height));
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress()));
 		}
 		catch (RuntimeException | OutOfMemoryError e) {
 			UserMessages.runFailed(e, macro != null, "convolve fewer planes or kernels");
 		}
-	}
-
-	/** The area convolved: the selection's bounds within the image, or the whole image. */
-	private static Rectangle area(ImagePlus imp) {
-		Roi roi = imp.getRoi();
-		Rectangle image = new Rectangle(0, 0, imp.getWidth(), imp.getHeight());
-		if (roi == null || !roi.isArea()) return image;
-		Rectangle r = roi.getBounds().intersection(image);
-		return r.isEmpty() ? image : r;
 	}
 
 	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */

@@ -4,7 +4,6 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
-import ij.WindowManager;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
 import ij.plugin.frame.Recorder;
@@ -39,28 +38,17 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = WindowManager.getCurrentImage();
-		if (imp == null) {
-			UserMessages.error("no image is open; open an image first (File > Open...)");
-			return;
-		}
+		ImagePlus imp = PluginRun.currentImage();
+		if (imp == null) return;
 		String macro = Macro.getOptions();
 		try {
 			LayerSettings settings = macro != null ? LayerSettings.fromMacro(macro) : fromDialog();
 			if (settings == null) return; // cancelled
-			if (!imp.lock()) return;
-			ImagePlus result;
-			try {
-				result = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+			// the layer reads every channel of the slices and frames it convolves
+			PluginRun.computeAndShow(imp, settings.allPlanes() ? imp.getStackSize() : imp.getNChannels(),
+				() -> LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
-			}
-			finally {
-				imp.unlock();
-			}
-			result.setTitle(WindowManager.makeUniqueName(result.getTitle()));
-			result.show();
-			IJ.showProgress(1.0);
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress()));
 		}
 		catch (RuntimeException | OutOfMemoryError e) {
 			UserMessages.runFailed(e, macro != null, "convolve fewer slices");
