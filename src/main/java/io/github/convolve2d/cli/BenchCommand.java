@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -328,17 +327,39 @@ final class BenchCommand implements Callable<Integer> {
 		out.flush();
 	}
 
+	/** The heap flags of a first-call JVM, and whether the targets are read on it. */
+	private static final class HeapSetup {
+		final String name;
+		final List<String> flags;
+		final boolean targets;
+
+		HeapSetup(String name, boolean targets, String... flags) {
+			this.name = name;
+			this.flags = Arrays.asList(flags);
+			this.targets = targets;
+		}
+	}
+
 	/**
 	 * Calls in fresh JVMs: the first (JIT cold) and the next ones, ours against ImageJ's. The targets are read on
-	 * JVMs with the default heap, as a freshly started Fiji has; the same calls in JVMs whose heap is touched at
-	 * start-up follow, to tell the JIT's share from the first touches of fresh heap pages.
+	 * JVMs with the default heap, as a freshly started Fiji has; the same calls follow in JVMs whose heap uses
+	 * transparent huge pages (Linux: one page fault per 2 MB instead of per 4 KB) and in JVMs whose heap is touched at
+	 * start-up, to tell the JIT's share from the first touches of fresh heap pages.
 	 */
 	private void firstCalls(PrintWriter out, int n, int starts) throws IOException, InterruptedException {
 		long touchedMb = Math.max(1024, 12L * n * n * 4 >> 20);
+		String xmx = "-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m";
+		List<HeapSetup> setups = new ArrayList<>();
+		setups.add(new HeapSetup("default", true, xmx));
+		boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+		if (linux) setups.add(new HeapSetup("thp", false, xmx, "-XX:+UseTransparentHugePages"));
+		setups.add(new HeapSetup("touched", false, "-Xms" + touchedMb + "m", "-Xmx" + touchedMb + "m",
+			"-XX:+AlwaysPreTouch"));
 		out.printf(Locale.ROOT, "%n[first] fresh JVMs (%d starts each), %d×%d image made before timing; median over "
-			+ "the starts of each call's ms. Heap 'default': only -Xmx, as a fresh Fiji (the targets); 'touched': "
+			+ "the starts of each call's ms. Heap 'default': only -Xmx, as a fresh Fiji (the targets);%s 'touched': "
 			+ "-Xms%dm -Xmx%dm -XX:+AlwaysPreTouch, no first touch of heap pages in any call%n", starts, n, n,
-			touchedMb, touchedMb);
+			linux ? " 'thp': -XX:+UseTransparentHugePages as well (the heap in 2 MB pages, where the kernel allows);"
+				: "", touchedMb, touchedMb);
 		out.printf("%-8s %-8s %14s %14s %9s %22s %10s  %s%n", "kernel", "heap", "ImageJ 1st ms", "ours 1st ms",
 			"×ImageJ", "ours calls 2..6 ms", "warm ms", "targets");
 		out.flush();
@@ -352,10 +373,8 @@ final class BenchCommand implements Callable<Integer> {
 			Kernel kernel = randomKernel(rnd, k);
 			ConvolutionOptions o = options(Runtime.getRuntime().availableProcessors());
 			BenchTimer.Timing warm = BenchTimer.time(() -> Convolution.convolve(image, kernel, o), 9);
-			for (boolean touched : new boolean[] { false, true }) {
-				List<String> heap = touched
-					? Arrays.asList("-Xms" + touchedMb + "m", "-Xmx" + touchedMb + "m", "-XX:+AlwaysPreTouch")
-					: Collections.singletonList("-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m");
+			for (HeapSetup setup : setups) {
+				List<String> heap = setup.flags;
 				double[][] ours = new double[starts][];
 				double[] imageJ = new double[starts];
 				for (int s = 0; s < starts; s++) {
@@ -376,7 +395,7 @@ final class BenchCommand implements Callable<Integer> {
 					later.append(String.format(Locale.ROOT, c == 1 ? "%.0f" : " %.0f", perCall[c]));
 				}
 				List<String> checks = new ArrayList<>();
-				if (!touched) {
+				if (setup.targets) {
 					target(checks, ijFirst / perCall[0] >= t[1], "≥" + (int) t[1] + "×ImageJ");
 					target(checks, laterWorst <= LATER_CALLS_VS_WARM * warm.ms, "later≤1.3×warm");
 				}
@@ -386,7 +405,7 @@ final class BenchCommand implements Callable<Integer> {
 							: "no"));
 				}
 				out.printf(Locale.ROOT, "%-8s %-8s %14.1f %14.1f %8.1f× %22s %10.1f  %s%n", k + "×" + k,
-					touched ? "touched" : "default", ijFirst, perCall[0], ijFirst / perCall[0], later, warm.ms,
+					setup.name, ijFirst, perCall[0], ijFirst / perCall[0], later, warm.ms,
 					String.join(", ", checks));
 				out.flush();
 			}
