@@ -77,7 +77,7 @@ public final class LayerFiles {
 			layer = of(shape, values, b, g);
 		}
 		catch (UserException e) {
-			throw new UserException(what + " is " + e.getMessage(), e);
+			throw new UserException(what + ": " + e.getMessage(), e);
 		}
 		List<String> names = null;
 		if (json != null && json.has("names")) {

@@ -92,7 +92,8 @@ class LayerFilesTest {
 		e = assertThrows(UserException.class, () -> LayerFiles.read(dir.resolve("missing.npy"), null, null));
 		assertTrue(e.getMessage().contains("no such file"), e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), null, 3));
-		assertTrue(e.getMessage().contains("groups=3 must divide the 2 output channels"), e.getMessage());
+		assertTrue(e.getMessage().startsWith("weights file '" + fixture("weights-le-f4.npy")
+			+ "': groups=3 must divide the 2 output channels"), e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture("weights-le-f4.npy"), 1));
 		assertTrue(e.getMessage().contains("1-D array"), e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("bias.npy"), null, 1));

@@ -1,0 +1,62 @@
+package io.github.convolve2d.imagej;
+
+import ij.ImagePlus;
+import ij.Prefs;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.LayerMaps;
+import io.github.convolve2d.image.Planes;
+
+import java.io.File;
+import java.util.Map;
+
+import org.scijava.command.Command;
+import org.scijava.plugin.Parameter;
+import org.scijava.plugin.Plugin;
+
+/**
+ * A convolution layer as a SciJava command: what Process › Filters › Convolve 2D layer... does, with named
+ * parameters, for Fiji scripts and headless runs. The image's channels (RGB: red, green, blue) are the layer's
+ * input; the weights file holds O × C/groups × kh × kw values ({@code .npy} or {@code .json}, as
+ * {@code numpy.save(conv.weight)} writes them); the output has O channels. The image, file and option
+ * parameters are those of every Convolve 2D command ({@link ImageCommand}); the settings are read by the menu
+ * command's code ({@link LayerSettings}).
+ * <pre>
+ * module = command.run(ConvolveLayerCommand, False, "image", imp, "weights", File("/data/conv1.npy"),
+ *     "bias", File("/data/conv1-bias.npy"), "relu", True).get()
+ * maps = module.getOutput("featureMaps")
+ * </pre>
+ */
+@Plugin(type = Command.class, name = "Convolve 2D layer", label = "Convolve 2D layer", headless = true)
+public class ConvolveLayerCommand extends ImageCommand {
+
+	@Parameter(label = "Weights", persist = false, description = "O × C/groups × kh × kw values, .npy or .json")
+	private File weights;
+
+	@Parameter(label = "Bias", persist = false, required = false, description = "O values, .npy or .json (optional)")
+	private File bias;
+
+	/** 0: not given (a SciJava number has no "unset"; its preprocessing sets an unset Integer to 0). */
+	@Parameter(label = "Groups", persist = false, required = false,
+		description = "Channel groups: the number of channels for a depthwise layer; 0 (default): the weights file's"
+			+ " own (JSON), else 1")
+	private int groups;
+
+	@Parameter(label = "ReLU", persist = false, required = false, description = "max(0, x) after the bias")
+	private boolean relu;
+
+	@Override
+	void addOwnOptions(Map<String, String> options) {
+		if (weights != null) options.put("weights", weights.getPath());
+		if (bias != null) options.put("bias", bias.getPath());
+		if (groups != 0) options.put("groups", Integer.toString(groups));
+		if (relu) options.put("relu", null);
+	}
+
+	@Override
+	ImagePlus compute(ImagePlus source, MacroOptions options) {
+		LayerSettings settings = LayerSettings.from(options);
+		return LayerMaps.compute(source, settings.weights(), settings.activation(), settings.name(),
+			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, ProgressListener.NONE);
+	}
+}

@@ -1,0 +1,116 @@
+package io.github.convolve2d.imagej;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import io.github.convolve2d.core.UserException;
+
+import java.io.File;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.scijava.ItemIO;
+import org.scijava.command.ContextCommand;
+import org.scijava.log.LogService;
+import org.scijava.plugin.Parameter;
+import org.scijava.widget.FileWidget;
+
+/**
+ * What the SciJava commands share ({@link Convolve2DCommand}, {@link ConvolveLayerCommand}): the image or an image
+ * file, a file to save the result in, the convolution options as named parameters (read by the menu commands'
+ * code, as their macro options), the feature maps as output, and a user's mistake as the cancel reason, logged,
+ * never a stack trace. Nothing is remembered between runs.
+ */
+abstract class ImageCommand extends ContextCommand {
+
+	@Parameter(label = "Image", persist = false, required = false,
+		description = "The image to convolve (or give 'file')")
+	private ImagePlus image;
+
+	@Parameter(label = "Image file", persist = false, required = false,
+		description = "An image file to open and convolve when no image is given (for --headless --run)")
+	private File file;
+
+	@Parameter(label = "Save feature maps as", persist = false, required = false,
+		style = FileWidget.SAVE_STYLE,
+		description = "A TIFF file to save the feature maps in (for --headless --run); none: not saved")
+	private File output;
+
+	@Parameter(label = "Mode", persist = false, choices = { "same", "valid", "full" }, required = false)
+	private String mode = "same";
+
+	@Parameter(label = "Border", persist = false, choices = { "replicate", "reflect", "mirror", "wrap", "constant" },
+		required = false)
+	private String border = "replicate";
+
+	@Parameter(label = "Value outside the image (constant border)", persist = false, required = false)
+	private double cval = 0;
+
+	@Parameter(label = "Stride", persist = false, required = false, description = "n, or rows,columns")
+	private String stride = "1";
+
+	@Parameter(label = "Dilation", persist = false, required = false, description = "n, or rows,columns")
+	private String dilation = "1";
+
+	@Parameter(label = "Flip kernel (true convolution)", persist = false, required = false)
+	private boolean flip;
+
+	@Parameter(label = "Normalize kernel", persist = false, required = false)
+	private boolean normalize;
+
+	@Parameter(label = "All planes", persist = false, required = false,
+		description = "Every channel, slice and frame (a layer reads every channel anyway); else the displayed plane")
+	private boolean allPlanes = true;
+
+	@Parameter(label = "Feature maps", type = ItemIO.OUTPUT)
+	private ImagePlus featureMaps;
+
+	@Parameter
+	private LogService log;
+
+	@Override
+	public final void run() {
+		try {
+			Map<String, String> options = new LinkedHashMap<>();
+			addOwnOptions(options);
+			options.put("mode", mode);
+			options.put("border", border);
+			options.put("cval", Double.toString(cval));
+			options.put("stride", stride);
+			options.put("dilation", dilation);
+			if (flip) options.put("flip", null);
+			if (normalize) options.put("normalize", null);
+			if (allPlanes) options.put("stack", null);
+			MacroOptions settings = MacroOptions.of(options);
+			ImagePlus source = image != null ? image : open(file);
+			featureMaps = compute(source, settings);
+			if (output != null && !new FileSaver(featureMaps).saveAsTiff(output.getPath())) {
+				throw new UserException("cannot write the feature maps to " + output + "; check the folder exists and"
+					+ " may be written");
+			}
+		}
+		catch (UserException e) {
+			String message = UserMessages.TITLE + ": " + e.getMessage();
+			if (log != null) log.error(message); // a headless --run has no other way to say it
+			cancel(message);
+		}
+	}
+
+	/** Puts the command's own parameters into {@code options} as the menu command's macro options. */
+	abstract void addOwnOptions(Map<String, String> options);
+
+	/**
+	 * The feature maps of {@code source} for these macro options (the command's own and the shared ones).
+	 *
+	 * @throws UserException for a mistake in the options or settings that do not fit the image
+	 */
+	abstract ImagePlus compute(ImagePlus source, MacroOptions options);
+
+	private static ImagePlus open(File file) {
+		if (file == null) throw new UserException("no image given; set 'image', or 'file' to an image file");
+		if (!file.isFile()) throw new UserException("image file " + file + " not found");
+		ImagePlus imp = IJ.openImage(file.getPath());
+		if (imp == null) throw new UserException("ImageJ cannot open " + file + " as an image");
+		return imp;
+	}
+}

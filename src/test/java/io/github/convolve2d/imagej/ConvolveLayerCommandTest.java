@@ -1,0 +1,140 @@
+package io.github.convolve2d.imagej;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.io.FileSaver;
+import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.image.LayerMaps;
+import io.github.convolve2d.image.Planes;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.scijava.Context;
+import org.scijava.command.CommandModule;
+import org.scijava.command.CommandService;
+import org.scijava.console.ConsoleService;
+import org.scijava.startup.StartupService;
+
+/**
+ * The layer's SciJava command run headless as a Fiji script runs it (scijava-common alone): the image engine's
+ * layer feature maps, the same as the menu command's macro options give, and mistakes as cancel reasons.
+ */
+class ConvolveLayerCommandTest {
+
+	private static Context context;
+	private static CommandService commands;
+
+	@BeforeAll
+	static void start() {
+		context = new Context();
+		commands = context.getService(CommandService.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		context.dispose();
+	}
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	private static File fixture(String name) throws Exception {
+		return Paths.get(ConvolveLayerCommandTest.class.getResource("/io/github/convolve2d/kernel/" + name).toURI())
+			.toFile();
+	}
+
+	/** The layer maps that the menu command's options give, computed by the image engine. */
+	private static ImagePlus engine(ImagePlus imp, String options) {
+		LayerSettings settings = LayerSettings.fromMacro(options);
+		return LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+			settings.options().toBuilder().threads(1).build(), settings.allPlanes() ? Planes.ALL : Planes.CURRENT,
+			ProgressListener.NONE);
+	}
+
+	private static void assertSameMaps(ImagePlus expected, ImagePlus actual) {
+		assertEquals(expected.getTitle(), actual.getTitle());
+		assertEquals(expected.getStackSize(), actual.getStackSize());
+		assertEquals(expected.getNChannels(), actual.getNChannels());
+		for (int n = 1; n <= expected.getStackSize(); n++) {
+			assertEquals(expected.getStack().getSliceLabel(n), actual.getStack().getSliceLabel(n));
+			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) actual.getStack().getPixels(n),
+				"slice " + n);
+		}
+	}
+
+	@Test
+	void givesTheMenuCommandsMapsWithNamedParameters() throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("ihc.png");
+		File weights = fixture("weights-le-f8.npy"), bias = fixture("bias.npy");
+		for (boolean process : new boolean[] { true, false }) {
+			CommandModule module = commands.run(ConvolveLayerCommand.class, process, "image", imp, "weights", weights,
+				"bias", bias, "relu", true, "mode", "valid", "border", "wrap", "stride", "2").get();
+			assertFalse(module.isCanceled(), module.getCancelReason());
+			assertSameMaps(engine(imp, "weights=[" + weights + "] bias=[" + bias + "] relu mode=valid border=wrap"
+				+ " stride=2 stack"), (ImagePlus) module.getOutput("featureMaps"));
+		}
+		ImagePlus maps = (ImagePlus) commands.run(ConvolveLayerCommand.class, false, "image", imp, "weights", weights)
+			.get().getOutput("featureMaps");
+		assertEquals("feature 1", maps.getStack().getSliceLabel(1));
+		assertSameMaps(engine(imp, "weights=[" + weights + "] stack"), maps);
+	}
+
+	/** What {@code ImageJ-linux64 --headless --run command:... 'file="...",output="...",weights="..."'} does. */
+	@Test
+	void runsFromTheCommandLineWithFiles(@TempDir Path dir) throws Exception {
+		Path in = dir.resolve("ihc.tif"), out = dir.resolve("maps.tif");
+		assertTrue(new FileSaver(HeadlessImageJ.open("ihc.png")).saveAsTiff(in.toString()));
+		File weights = fixture("weights-le-f8.npy");
+		context.service(ConsoleService.class).processArgs("--run", "command:" + ConvolveLayerCommand.class.getName(),
+			"file=\"" + in + "\",output=\"" + out + "\",weights=\"" + weights + "\",relu=\"true\",border=\"reflect\"");
+		context.service(StartupService.class).executeOperations();
+		assertTrue(Files.isRegularFile(out), "feature maps saved");
+		ImagePlus saved = IJ.openImage(out.toString());
+		ImagePlus expected = engine(IJ.openImage(in.toString()), "weights=[" + weights + "] relu border=reflect stack");
+		assertEquals(expected.getStackSize(), saved.getStackSize());
+		for (int n = 1; n <= expected.getStackSize(); n++) {
+			assertEquals(expected.getStack().getSliceLabel(n), saved.getStack().getSliceLabel(n));
+			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) saved.getStack().getPixels(n));
+		}
+	}
+
+	@Test
+	void mistakesCancelWithTheMessage() throws Exception {
+		ImagePlus grey = HeadlessImageJ.open("microaneurysms.png");
+		CommandModule module = commands.run(ConvolveLayerCommand.class, false, "image", grey, "weights",
+			fixture("weights-le-f4.npy")).get();
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().startsWith("Convolve 2D: ")
+			&& module.getCancelReason().contains("expect 3 input channels but the image has 1"),
+			module.getCancelReason());
+		assertNull(module.getOutput("featureMaps"));
+		module = commands.run(ConvolveLayerCommand.class, false, "image", grey).get();
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().contains("no weights file given"), module.getCancelReason());
+		module = commands.run(ConvolveLayerCommand.class, true, "image", HeadlessImageJ.open("ihc.png"), "weights",
+			fixture("weights-le-f8.npy"), "groups", 3).get();
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().contains("groups=3 must divide the 2 output channels"),
+			module.getCancelReason());
+		module = commands.run(ConvolveLayerCommand.class, false, "image", grey, "weights", new File("/no/such.npy"))
+			.get();
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().contains("no such file"), module.getCancelReason());
+	}
+}
