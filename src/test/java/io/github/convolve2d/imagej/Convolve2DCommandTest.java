@@ -14,16 +14,10 @@ import ij.io.FileSaver;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.console.ConsoleService;
-import org.scijava.startup.StartupService;
 
 /**
  * The SciJava command run headless as a Fiji script runs it — a SciJava {@link Context} and its
@@ -31,27 +25,11 @@ import org.scijava.startup.StartupService;
  */
 class Convolve2DCommandTest {
 
-	private static Context context;
-	private static CommandService commands;
-
-	@BeforeAll
-	static void start() {
-		context = new Context(); // every scijava-common service: the command line (--run) needs several
-		commands = context.getService(CommandService.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
-
-	@BeforeEach
-	void reset() {
-		HeadlessImageJ.reset();
-	}
+	@RegisterExtension
+	static final SciJavaContext SCIJAVA = new SciJavaContext();
 
 	private static CommandModule run(boolean process, Object... inputs) throws Exception {
-		return commands.run(Convolve2DCommand.class, process, inputs).get();
+		return SCIJAVA.run(Convolve2DCommand.class, process, inputs);
 	}
 
 	@Test
@@ -100,9 +78,8 @@ class Convolve2DCommandTest {
 		ImagePlus imp = IJ.createImage("ramp", "8-bit ramp", 40, 30, 1);
 		Path in = dir.resolve("in.tif"), out = dir.resolve("maps.tif");
 		assertTrue(new FileSaver(imp).saveAsTiff(in.toString()));
-		context.service(ConsoleService.class).processArgs("--run", "command:" + Convolve2DCommand.class.getName(),
+		SCIJAVA.runFromCommandLine(Convolve2DCommand.class,
 			"file=\"" + in + "\",output=\"" + out + "\",preset=\"sobel-x, laplacian-4\",border=\"reflect\"");
-		context.service(StartupService.class).executeOperations();
 		assertTrue(Files.isRegularFile(out), "feature maps saved");
 		ImagePlus saved = IJ.openImage(out.toString());
 		ImagePlus plugin = HeadlessImageJ.convolve(IJ.openImage(in.toString()), "preset=[sobel-x, laplacian-4]"

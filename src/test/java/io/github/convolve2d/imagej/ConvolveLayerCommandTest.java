@@ -18,16 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.scijava.Context;
 import org.scijava.command.CommandModule;
-import org.scijava.command.CommandService;
-import org.scijava.console.ConsoleService;
-import org.scijava.startup.StartupService;
 
 /**
  * The layer's SciJava command run headless as a Fiji script runs it (scijava-common alone): the image engine's
@@ -35,24 +29,8 @@ import org.scijava.startup.StartupService;
  */
 class ConvolveLayerCommandTest {
 
-	private static Context context;
-	private static CommandService commands;
-
-	@BeforeAll
-	static void start() {
-		context = new Context();
-		commands = context.getService(CommandService.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		context.dispose();
-	}
-
-	@BeforeEach
-	void reset() {
-		HeadlessImageJ.reset();
-	}
+	@RegisterExtension
+	static final SciJavaContext SCIJAVA = new SciJavaContext();
 
 	private static File fixture(String name) throws Exception {
 		return Paths.get(ConvolveLayerCommandTest.class.getResource("/io/github/convolve2d/kernel/" + name).toURI())
@@ -83,14 +61,14 @@ class ConvolveLayerCommandTest {
 		ImagePlus imp = HeadlessImageJ.open("ihc.png");
 		File weights = fixture("weights-le-f8.npy"), bias = fixture("bias.npy");
 		for (boolean process : new boolean[] { true, false }) {
-			CommandModule module = commands.run(ConvolveLayerCommand.class, process, "image", imp, "weights", weights,
-				"bias", bias, "relu", true, "mode", "valid", "border", "wrap", "stride", "2").get();
+			CommandModule module = SCIJAVA.run(ConvolveLayerCommand.class, process, "image", imp, "weights", weights,
+				"bias", bias, "relu", true, "mode", "valid", "border", "wrap", "stride", "2");
 			assertFalse(module.isCanceled(), module.getCancelReason());
 			assertSameMaps(engine(imp, "weights=[" + weights + "] bias=[" + bias + "] relu mode=valid border=wrap"
 				+ " stride=2 stack"), (ImagePlus) module.getOutput("featureMaps"));
 		}
-		ImagePlus maps = (ImagePlus) commands.run(ConvolveLayerCommand.class, false, "image", imp, "weights", weights)
-			.get().getOutput("featureMaps");
+		ImagePlus maps = (ImagePlus) SCIJAVA.run(ConvolveLayerCommand.class, false, "image", imp, "weights", weights)
+			.getOutput("featureMaps");
 		assertEquals("feature 1", maps.getStack().getSliceLabel(1));
 		assertSameMaps(engine(imp, "weights=[" + weights + "] stack"), maps);
 	}
@@ -101,9 +79,8 @@ class ConvolveLayerCommandTest {
 		Path in = dir.resolve("ihc.tif"), out = dir.resolve("maps.tif");
 		assertTrue(new FileSaver(HeadlessImageJ.open("ihc.png")).saveAsTiff(in.toString()));
 		File weights = fixture("weights-le-f8.npy");
-		context.service(ConsoleService.class).processArgs("--run", "command:" + ConvolveLayerCommand.class.getName(),
+		SCIJAVA.runFromCommandLine(ConvolveLayerCommand.class,
 			"file=\"" + in + "\",output=\"" + out + "\",weights=\"" + weights + "\",relu=\"true\",border=\"reflect\"");
-		context.service(StartupService.class).executeOperations();
 		assertTrue(Files.isRegularFile(out), "feature maps saved");
 		ImagePlus saved = IJ.openImage(out.toString());
 		ImagePlus expected = engine(IJ.openImage(in.toString()), "weights=[" + weights + "] relu border=reflect stack");
@@ -117,23 +94,22 @@ class ConvolveLayerCommandTest {
 	@Test
 	void mistakesCancelWithTheMessage() throws Exception {
 		ImagePlus grey = HeadlessImageJ.open("microaneurysms.png");
-		CommandModule module = commands.run(ConvolveLayerCommand.class, false, "image", grey, "weights",
-			fixture("weights-le-f4.npy")).get();
+		CommandModule module = SCIJAVA.run(ConvolveLayerCommand.class, false, "image", grey, "weights",
+			fixture("weights-le-f4.npy"));
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().startsWith("Convolve 2D: ")
 			&& module.getCancelReason().contains("expect 3 input channels but the image has 1"),
 			module.getCancelReason());
 		assertNull(module.getOutput("featureMaps"));
-		module = commands.run(ConvolveLayerCommand.class, false, "image", grey).get();
+		module = SCIJAVA.run(ConvolveLayerCommand.class, false, "image", grey);
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("no weights file given"), module.getCancelReason());
-		module = commands.run(ConvolveLayerCommand.class, true, "image", HeadlessImageJ.open("ihc.png"), "weights",
-			fixture("weights-le-f8.npy"), "groups", 3).get();
+		module = SCIJAVA.run(ConvolveLayerCommand.class, true, "image", HeadlessImageJ.open("ihc.png"), "weights",
+			fixture("weights-le-f8.npy"), "groups", 3);
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("groups=3 must divide the 2 output channels"),
 			module.getCancelReason());
-		module = commands.run(ConvolveLayerCommand.class, false, "image", grey, "weights", new File("/no/such.npy"))
-			.get();
+		module = SCIJAVA.run(ConvolveLayerCommand.class, false, "image", grey, "weights", new File("/no/such.npy"));
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("no such file"), module.getCancelReason());
 	}
