@@ -16,8 +16,9 @@ import org.scijava.plugin.Plugin;
 /**
  * A convolution layer as a SciJava command: what Process › Filters › Convolve 2D layer... does, with named
  * parameters, for Fiji scripts and headless runs. The image's channels (RGB: red, green, blue) are the layer's
- * input; the weights file holds O × C/groups × kh × kw values ({@code .npy} or {@code .json}, as
- * {@code numpy.save(conv.weight)} writes them); the output has O channels. The image, file and option
+ * input; the weights file holds O × C/groups × kh × kw values ({@code .npy} or {@code .json}; a PyTorch
+ * {@code Conv2d}'s as {@code numpy.save("conv1.npy", conv.weight.detach().numpy())} writes them); the output has O
+ * channels. The image, file and option
  * parameters are those of every Convolve 2D command ({@link ImageCommand}); the settings are read by the menu
  * command's code ({@link LayerSettings}).
  * <pre>
