@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +29,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code bench}: times Convolve 2D, ImageJ's own Convolver and OpenCV's {@code filter2D} on the same random float
@@ -139,9 +142,10 @@ final class BenchCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * The JVM's heap flags, and a warning when the heap is not pre-touched: on a VM whose memory is backed lazily
-	 * (the development machine: 64 MB of fresh heap cost 200 ms on first touch), every figure would otherwise
-	 * include the first touches of whatever heap pages the collector hands out next.
+	 * The JVM's heap flags and, on Linux, the kernel's transparent huge page mode, with a warning when the heap is
+	 * not pre-touched: on a VM whose page faults are slow (the development machine: 64 MB of fresh heap cost
+	 * 170–235 ms on first touch, in 4 KB pages), every figure would otherwise include the first touches of whatever
+	 * heap pages the collector hands out next.
 	 */
 	static String heapLine() {
 		List<String> flags = new ArrayList<>();
@@ -151,9 +155,27 @@ final class BenchCommand implements Callable<Integer> {
 			}
 		}
 		boolean preTouched = flags.contains("-XX:+AlwaysPreTouch");
+		String thp = transparentHugePages();
 		return "JVM " + System.getProperty("java.version") + ", heap flags: " + (flags.isEmpty() ? "none" : String.join(" ",
-			flags)) + (preTouched ? "" : "  (heap not pre-touched: figures include first touches of heap pages; "
-				+ "see README for the flags bench is meant to run with)");
+			flags)) + (thp == null ? "" : "; transparent huge pages: " + thp) + (preTouched ? ""
+				: "  (heap not pre-touched: figures include first touches of heap pages; see README for the flags bench "
+					+ "is meant to run with)");
+	}
+
+	/**
+	 * The kernel's transparent huge page mode as Linux shows it ({@code always}, {@code madvise}: only where the JVM
+	 * asks, with {@code -XX:+UseTransparentHugePages}; {@code never}), or null where there is none to read.
+	 */
+	private static String transparentHugePages() {
+		try {
+			String all = new String(Files.readAllBytes(Paths.get("/sys/kernel/mm/transparent_hugepage/enabled")),
+				StandardCharsets.US_ASCII);
+			Matcher m = Pattern.compile("\\[(\\w+)\\]").matcher(all);
+			return m.find() ? m.group(1) : null;
+		}
+		catch (IOException | RuntimeException e) {
+			return null;
+		}
 	}
 
 	private void check(boolean ok, String message) {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +29,10 @@ class BenchCommandTest {
 			assertTrue(r.out.contains(part), "no '" + part + "' in\n" + r.out);
 		}
 		boolean linux = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).contains("linux");
+		if (Files.isReadable(Paths.get("/sys/kernel/mm/transparent_hugepage/enabled"))) {
+			assertTrue(Pattern.compile("(?m)^JVM .*; transparent huge pages: (always|madvise|never)").matcher(r.out).find(),
+				r.out);
+		}
 		for (String kernel : new String[] { "3×3", "9×9" }) {
 			for (String heap : linux ? new String[] { "default", "thp", "touched" } : new String[] { "default", "touched" }) {
 				Pattern row = Pattern.compile("(?m)^" + kernel + " +" + heap + " +[0-9.]+ +[0-9.]+ +[0-9.]+× +[0-9 ]+ +[0-9.]+ ");
