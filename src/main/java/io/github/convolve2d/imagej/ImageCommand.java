@@ -18,8 +18,8 @@ import org.scijava.widget.FileWidget;
 /**
  * What the SciJava commands share ({@link Convolve2DCommand}, {@link ConvolveLayerCommand}): the image or an image
  * file, a file to save the result in, the convolution options as named parameters (read by the menu commands'
- * code, as their macro options), the feature maps as output, and a user's mistake as the cancel reason, logged,
- * never a stack trace. Nothing is remembered between runs.
+ * code, as their macro options), the feature maps as output, and a user's mistake (or too little memory) as the
+ * cancel reason, logged, never a stack trace. Nothing is remembered between runs.
  */
 abstract class ImageCommand extends ContextCommand {
 
@@ -90,10 +90,20 @@ abstract class ImageCommand extends ContextCommand {
 			}
 		}
 		catch (UserException e) {
-			String message = UserMessages.TITLE + ": " + e.getMessage();
-			if (log != null) log.error(message); // a headless --run has no other way to say it
-			cancel(message);
+			fail(e.getMessage());
 		}
+		catch (OutOfMemoryError e) {
+			featureMaps = null;
+			fail("not enough memory to finish; no result was made. Give Fiji more memory (Edit > Options > Memory & "
+				+ "Threads; java -Xmx... for a headless run), or convolve fewer planes, kernels or a smaller image");
+		}
+	}
+
+	/** Cancels the command with {@code message} as its reason, and logs it: a headless --run has no other way. */
+	private void fail(String message) {
+		String reason = UserMessages.TITLE + ": " + message;
+		if (log != null) log.error(reason);
+		cancel(reason);
 	}
 
 	/** Puts the command's own parameters into {@code options} as the menu command's macro options. */

@@ -17,6 +17,7 @@ import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -112,5 +113,26 @@ class ConvolveLayerCommandTest {
 		module = SCIJAVA.run(ConvolveLayerCommand.class, false, "image", grey, "weights", new File("/no/such.npy"));
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("no such file"), module.getCancelReason());
+	}
+
+	/** A command whose computation runs out of memory, as a real one may beyond the engine's memory check. */
+	public static class OutOfMemoryCommand extends ImageCommand {
+		@Override
+		void addOwnOptions(Map<String, String> options) {
+		}
+
+		@Override
+		ImagePlus compute(ImagePlus source, MacroOptions options) {
+			throw new OutOfMemoryError("Java heap space");
+		}
+	}
+
+	@Test
+	void runningOutOfMemoryCancelsWithAMessageNotAStackTrace() throws Exception {
+		CommandModule module = SCIJAVA.run(OutOfMemoryCommand.class, false, "image", HeadlessImageJ.open("coins.png"));
+		assertTrue(module.isCanceled());
+		assertTrue(module.getCancelReason().startsWith("Convolve 2D: not enough memory to finish; no result was made"),
+			module.getCancelReason());
+		assertNull(module.getOutput("featureMaps"));
 	}
 }
