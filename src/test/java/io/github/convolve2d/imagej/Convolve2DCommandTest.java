@@ -44,12 +44,7 @@ class Convolve2DCommandTest {
 			+ " stride=2,1 stack");
 		assertEquals(plugin.getTitle(), maps.getTitle());
 		assertEquals(6, maps.getStackSize(), "all planes by default: 3 slices × 2 kernels");
-		assertEquals(plugin.getStackSize(), maps.getStackSize());
-		for (int n = 1; n <= maps.getStackSize(); n++) {
-			assertEquals(plugin.getStack().getSliceLabel(n), maps.getStack().getSliceLabel(n));
-			assertArrayEquals((float[]) plugin.getStack().getPixels(n), (float[]) maps.getStack().getPixels(n),
-				"slice " + n);
-		}
+		HeadlessImageJ.assertSameSlices("named parameters", plugin, maps);
 	}
 
 	@Test
@@ -85,10 +80,7 @@ class Convolve2DCommandTest {
 		ImagePlus plugin = HeadlessImageJ.convolve(IJ.openImage(in.toString()), "preset=[sobel-x, laplacian-4]"
 			+ " border=reflect stack");
 		assertEquals(2, saved.getStackSize());
-		for (int n = 1; n <= 2; n++) {
-			assertEquals(plugin.getStack().getSliceLabel(n), saved.getStack().getSliceLabel(n));
-			assertArrayEquals((float[]) plugin.getStack().getPixels(n), (float[]) saved.getStack().getPixels(n));
-		}
+		HeadlessImageJ.assertSameSlices("--run", plugin, saved);
 	}
 
 	@Test

@@ -1,6 +1,5 @@
 package io.github.convolve2d.imagej;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -48,13 +47,8 @@ class ConvolveLayerCommandTest {
 
 	private static void assertSameMaps(ImagePlus expected, ImagePlus actual) {
 		assertEquals(expected.getTitle(), actual.getTitle());
-		assertEquals(expected.getStackSize(), actual.getStackSize());
 		assertEquals(expected.getNChannels(), actual.getNChannels());
-		for (int n = 1; n <= expected.getStackSize(); n++) {
-			assertEquals(expected.getStack().getSliceLabel(n), actual.getStack().getSliceLabel(n));
-			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) actual.getStack().getPixels(n),
-				"slice " + n);
-		}
+		HeadlessImageJ.assertSameSlices(actual.getTitle(), expected, actual);
 	}
 
 	@Test
@@ -85,11 +79,7 @@ class ConvolveLayerCommandTest {
 		assertTrue(Files.isRegularFile(out), "feature maps saved");
 		ImagePlus saved = IJ.openImage(out.toString());
 		ImagePlus expected = engine(IJ.openImage(in.toString()), "weights=[" + weights + "] relu border=reflect stack");
-		assertEquals(expected.getStackSize(), saved.getStackSize());
-		for (int n = 1; n <= expected.getStackSize(); n++) {
-			assertEquals(expected.getStack().getSliceLabel(n), saved.getStack().getSliceLabel(n));
-			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) saved.getStack().getPixels(n));
-		}
+		HeadlessImageJ.assertSameSlices("--run", expected, saved);
 	}
 
 	@Test

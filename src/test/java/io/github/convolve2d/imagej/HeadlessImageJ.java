@@ -1,5 +1,8 @@
 package io.github.convolve2d.imagej;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import ij.IJ;
 import ij.ImagePlus;
 import ij.Menus;
@@ -93,5 +96,15 @@ final class HeadlessImageJ {
 		ImagePlus result = WindowManager.getCurrentImage();
 		WindowManager.setTempCurrentImage(null);
 		return result == imp ? null : result;
+	}
+
+	/** {@code actual} has {@code expected}'s slices: as many, each with the same label and the same pixels. */
+	static void assertSameSlices(String what, ImagePlus expected, ImagePlus actual) {
+		assertEquals(expected.getStackSize(), actual.getStackSize(), what + ": slices");
+		for (int n = 1; n <= expected.getStackSize(); n++) {
+			assertEquals(expected.getStack().getSliceLabel(n), actual.getStack().getSliceLabel(n), what + ": label " + n);
+			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) actual.getStack().getPixels(n),
+				what + ": slice " + n);
+		}
 	}
 }

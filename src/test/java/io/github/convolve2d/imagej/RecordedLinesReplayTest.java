@@ -1,6 +1,5 @@
 package io.github.convolve2d.imagej;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -112,11 +111,6 @@ class RecordedLinesReplayTest {
 		ImagePlus expected = HeadlessImageJ.featureMaps(HeadlessImageJ.open(IMAGE), dialogRun);
 		assertNotNull(replay, what + ": the replay made no image; line: " + line);
 		assertEquals(expected.getTitle(), replay.getTitle(), what + ": " + line);
-		assertEquals(expected.getStackSize(), replay.getStackSize(), what + ": " + line);
-		for (int n = 1; n <= expected.getStackSize(); n++) {
-			assertEquals(expected.getStack().getSliceLabel(n), replay.getStack().getSliceLabel(n), what + " label " + n);
-			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) replay.getStack().getPixels(n),
-				what + ", slice " + n + ": " + line);
-		}
+		HeadlessImageJ.assertSameSlices(what + " (" + line + ")", expected, replay);
 	}
 }
