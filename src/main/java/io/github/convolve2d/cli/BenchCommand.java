@@ -369,7 +369,8 @@ final class BenchCommand implements Callable<Integer> {
 	 * start-up, to tell the JIT's share from the first touches of fresh heap pages.
 	 */
 	private void firstCalls(PrintWriter out, int n, int starts) throws IOException, InterruptedException {
-		long touchedMb = Math.max(1024, 12L * n * n * 4 >> 20);
+		// the pre-touched heap: 16 images' worth (1 GB at 4096²), at least 256 MB
+		long touchedMb = Math.max(256, 16L * n * n * 4 >> 20);
 		String xmx = "-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m";
 		List<HeapSetup> setups = new ArrayList<>();
 		setups.add(new HeapSetup("default", true, xmx));
