@@ -83,6 +83,13 @@ public final class Convolution {
 	private static List<Plane> convolve(Plane image, List<Kernel> kernels, ConvolutionOptions options, Region region,
 		ProgressListener listener, List<Plane> given)
 	{
+		return convolve(image, kernels, options, region, listener, given, FirstCallWarmUp.SHARED);
+	}
+
+	/** As above; new outputs are allocated through {@code warmUp} (tests give their own). */
+	static List<Plane> convolve(Plane image, List<Kernel> kernels, ConvolutionOptions options, Region region,
+		ProgressListener listener, List<Plane> given, FirstCallWarmUp warmUp)
+	{
 		Objects.requireNonNull(image, "image");
 		Objects.requireNonNull(options, "options");
 		Objects.requireNonNull(listener, "listener");
@@ -98,13 +105,14 @@ public final class Convolution {
 			geometries.add(g);
 			bytes += 4L * g.outputWidth() * g.outputHeight();
 		}
-		List<float[]> outputs = given == null ? allocate(geometries, bytes, options.threads())
-			: givenOutputs(image, geometries, given);
 		List<float[]> weights = new ArrayList<>();
 		for (Kernel k : kernels) weights.add(weights(k, options));
+		Method[] methods = PathChooser.choose(image, weights, geometries, options);
+		List<float[]> outputs = given != null ? givenOutputs(image, geometries, given)
+			: warmUp.allocate(image, weights, geometries, methods, options, bytes);
 
 		int threads = PathChooser.threads(geometries, weights, options.threads());
-		run(plan(image, weights, geometries, options, threads, outputs), threads, listener);
+		run(plan(image, weights, geometries, methods, options, threads, outputs), threads, listener);
 
 		if (given != null) return given;
 		List<Plane> planes = new ArrayList<>();
@@ -169,14 +177,15 @@ public final class Convolution {
 	 * FFT path share one path, so that each image tile is transformed once for all of them; kernels of one size
 	 * that go to the direct path share one too, so that each image row is read and copied once for all of them
 	 * (a bank of small kernels is bound by memory traffic). Separable kernels each have their own.
+	 *
+	 * @param methods each kernel's path, as {@link PathChooser#choose} gives it for the whole call
 	 */
-	private static List<ConvolutionPath> plan(Plane image, List<float[]> weights,
-		List<ConvolutionGeometry> geometries, ConvolutionOptions options, int threads, List<float[]> outputs)
+	static List<ConvolutionPath> plan(Plane image, List<float[]> weights, List<ConvolutionGeometry> geometries,
+		Method[] methods, ConvolutionOptions options, int threads, List<float[]> outputs)
 	{
 		List<ConvolutionPath> paths = new ArrayList<>();
 		Map<String, List<Integer>> fftGroups = new LinkedHashMap<>();
 		Map<String, List<Integer>> directGroups = new LinkedHashMap<>();
-		Method[] methods = PathChooser.choose(image, weights, geometries, options);
 		for (int n = 0; n < weights.size(); n++) {
 			ConvolutionGeometry g = geometries.get(n);
 			switch (methods[n]) {
