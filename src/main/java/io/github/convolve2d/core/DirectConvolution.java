@@ -253,8 +253,13 @@ final class DirectConvolution implements ConvolutionPath {
 		final double[][][] total;
 		/** Taps in {@code acc[m][q]} since it was last assigned. */
 		final int[][] summed;
-		/** Per output, channel, kernel row and tap: the shifted copy that tap reads. */
-		final float[][][][][] sources;
+		/**
+		 * The shifted copies that the taps of one kernel row read, in tap order, filled for each pass
+		 * ({@link #addTaps}). Not a table per output, channel, row and tap made per band: building it took nested loops
+		 * that C2 compiled (twice on stack, then whole) only during a fresh JVM's calls 5–7 of a 4096² 9×9, while
+		 * those calls ran.
+		 */
+		final float[][] tapRows;
 		final int[][] rowsRead;
 
 		Band(int r0, int outRows, Scratch scratch) {
@@ -272,19 +277,7 @@ final class DirectConvolution implements ConvolutionPath {
 				if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
 			}
 			summed = new int[outputs][outRows];
-			sources = new float[outputs][rows.length][][][];
-			for (int n = 0; n < outputs; n++) {
-				for (int ch = 0; ch < rows.length; ch++) {
-					Taps tp = taps[n][ch];
-					if (tp == null) continue;
-					sources[n][ch] = new float[tp.rowWeights.length][][];
-					for (int i = 0; i < tp.rowWeights.length; i++) {
-						int[] rs = tp.rowSlots[i];
-						sources[n][ch][i] = new float[rs.length][];
-						for (int t = 0; t < rs.length; t++) sources[n][ch][i][t] = shifted[rs[t]];
-					}
-				}
-			}
+			tapRows = new float[maxColumns][];
 			rowsRead = outRows == bandRows ? fullBandRows : lastBandRows;
 		}
 	}
@@ -364,6 +357,9 @@ final class DirectConvolution implements ConvolutionPath {
 	 */
 	private void addTaps(Band b, int m, int ch, int i, int q, int n) {
 		float[] w = taps[m][ch].rowWeights[i];
+		int[] slots = taps[m][ch].rowSlots[i];
+		float[][] src = b.tapRows;
+		for (int t = 0; t < w.length; t++) src[t] = b.shifted[slots[t]];
 		int[] sm = b.summed[m];
 		float[] aq = b.acc[m][q % b.ring];
 		for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
@@ -373,7 +369,7 @@ final class DirectConvolution implements ConvolutionPath {
 				for (int c = 0; c < n; c++) t[c] += aq[c];
 				sm[q] = 0;
 			}
-			TapSums.add(aq, sm[q] == 0 ? b.zeros : aq, n, b.sources[m][ch][i], w, from, to);
+			TapSums.add(aq, sm[q] == 0 ? b.zeros : aq, n, src, w, from, to);
 			sm[q] += to - from;
 		}
 	}
