@@ -6,7 +6,9 @@ import ij.ImageStack;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.ValueRange;
 
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -70,25 +72,24 @@ final class FeatureMapImage {
 		String info = source.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
 		result.setProp("Convolve2D", provenance);
-		setDisplayRanges(result);
+		setDisplayRanges(result, maps, options.threads());
 		return result;
 	}
 
-	/** One display range per channel of a composite (over its slices and frames), else one for all the data. */
-	private static void setDisplayRanges(ImagePlus result) {
-		ImageStack stack = result.getStack();
+	/**
+	 * One display range per channel of a composite (over its slices and frames), else one for all the data, read
+	 * from {@code maps}, the stack the result was made of: {@code result.getStack()} would build a new stack for a
+	 * single image and scan its pixels once more (30 ms for a 4096² plane, ImageJ 1.54p).
+	 */
+	private static void setDisplayRanges(ImagePlus result, ImageStack maps, int threads) {
 		int channels = result.isComposite() ? result.getNChannels() : 1;
 		for (int c = 1; c <= channels; c++) {
-			double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
-			for (int n = c; n <= stack.getSize(); n += channels) {
-				for (float v : (float[]) stack.getPixels(n)) {
-					if (v < min) min = v;
-					if (v > max) max = v;
-				}
-			}
-			if (min > max) min = max = 0; // all NaN
+			List<float[]> data = new ArrayList<>();
+			for (int n = c; n <= maps.getSize(); n += channels) data.add((float[]) maps.getPixels(n));
+			ValueRange range = ValueRange.of(data, threads);
+			boolean none = Float.isNaN(range.min()); // every value NaN
 			if (channels > 1) result.setPosition(c, 1, 1);
-			result.setDisplayRange(min, max);
+			result.setDisplayRange(none ? 0 : range.min(), none ? 0 : range.max());
 		}
 		if (channels > 1) result.setPosition(1, 1, 1);
 	}

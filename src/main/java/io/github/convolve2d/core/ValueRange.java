@@ -1,0 +1,63 @@
+package io.github.convolve2d.core;
+
+import java.util.List;
+
+/**
+ * The smallest and the largest value of some pixel arrays, NaN ignored: what a viewer's display range is set from.
+ * The arrays are scanned in parts on several threads: one thread takes about 2 ns a value (30 ms for a 4096² plane
+ * on the development machine, whatever way the loop is written: C2 does not turn a min/max reduction into SIMD code
+ * here), as long as a 3×3 convolution of the same plane.
+ */
+public final class ValueRange {
+
+	/** Values scanned as one unit of work. */
+	private static final int PART = 1 << 20;
+
+	private final float min, max;
+
+	private ValueRange(float min, float max) {
+		this.min = min;
+		this.max = max;
+	}
+
+	/** The smallest value that is not NaN; NaN when every value is NaN or there is none. */
+	public float min() {
+		return min;
+	}
+
+	/** The largest value that is not NaN; NaN when every value is NaN or there is none. */
+	public float max() {
+		return max;
+	}
+
+	/** The range of the values of {@code arrays}, scanned on up to {@code threads} threads. */
+	public static ValueRange of(List<float[]> arrays, int threads) {
+		int[] first = new int[arrays.size() + 1]; // each array's first part
+		for (int a = 0; a < arrays.size(); a++) first[a + 1] = first[a] + (arrays.get(a).length + PART - 1) / PART;
+		int parts = first[arrays.size()];
+		float[] lows = new float[parts], highs = new float[parts];
+		Parallel.forEach(parts, threads, ProgressListener.NONE, new Parallel.Unit() { // not a lambda: Convolution.run
+			@Override
+			public void run(int part, Scratch scratch) {
+				int a = 0;
+				while (part >= first[a + 1]) a++;
+				float[] values = arrays.get(a);
+				int from = (part - first[a]) * PART;
+				float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+				for (int i = from, to = Math.min(values.length, from + PART); i < to; i++) {
+					float v = values[i];
+					if (v < lo) lo = v; // false for NaN, which is skipped
+					if (v > hi) hi = v;
+				}
+				lows[part] = lo;
+				highs[part] = hi;
+			}
+		});
+		float lo = Float.POSITIVE_INFINITY, hi = Float.NEGATIVE_INFINITY;
+		for (int p = 0; p < parts; p++) {
+			lo = Math.min(lo, lows[p]);
+			hi = Math.max(hi, highs[p]);
+		}
+		return lo > hi ? new ValueRange(Float.NaN, Float.NaN) : new ValueRange(lo, hi);
+	}
+}

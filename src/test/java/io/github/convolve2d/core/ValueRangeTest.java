@@ -1,0 +1,75 @@
+package io.github.convolve2d.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@link ValueRange}: the smallest and largest non-NaN value of several arrays, against a plain loop, on arrays that
+ * span several parts of the parallel scan, with NaN and infinities placed anywhere, on 1 to 3 threads.
+ */
+class ValueRangeTest {
+
+	@Test
+	void minAndMaxIgnoreNaNAcrossArraysAndPartsOnRandomCases() {
+		Random rnd = new Random(20261202);
+		for (int t = 0; t < 24; t++) {
+			List<float[]> arrays = new ArrayList<>();
+			for (int a = 1 + rnd.nextInt(3); a > 0; a--) {
+				// lengths around the scan's parts of 2^20 values, and small ones
+				int n = t % 4 == 0 ? rnd.nextInt(50) : (1 << 20) * rnd.nextInt(3) + rnd.nextInt(3000);
+				float[] v = new float[n];
+				for (int i = 0; i < n; i++) v[i] = rnd.nextFloat() * 200 - 100;
+				for (int k = rnd.nextInt(4); k > 0 && n > 0; k--) v[rnd.nextInt(n)] = Float.NaN;
+				if (n > 0 && rnd.nextInt(5) == 0) v[rnd.nextInt(n)] = rnd.nextBoolean() ? Float.POSITIVE_INFINITY
+					: Float.NEGATIVE_INFINITY;
+				if (n > 0 && rnd.nextInt(5) == 0) v[n - 1] = 1e6f; // the last value of an array or of a part counts
+				arrays.add(v);
+			}
+			float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
+			for (float[] v : arrays) {
+				for (float x : v) {
+					if (Float.isNaN(x)) continue;
+					min = Math.min(min, x);
+					max = Math.max(max, x);
+				}
+			}
+			int threads = 1 + t % 3;
+			ValueRange r = ValueRange.of(arrays, threads);
+			String what = "case " + t + ": lengths " + lengths(arrays) + ", " + threads + " thread(s)";
+			if (min > max) {
+				assertTrue(Float.isNaN(r.min()) && Float.isNaN(r.max()), what + ": no value gives NaN");
+			}
+			else {
+				assertEquals(min, r.min(), what);
+				assertEquals(max, r.max(), what);
+			}
+		}
+	}
+
+	@Test
+	void onlyNaNOrNoValuesGiveNaN() {
+		float[] nan = new float[3000];
+		Arrays.fill(nan, Float.NaN);
+		ValueRange r = ValueRange.of(List.of(nan, new float[0]), 2);
+		assertTrue(Float.isNaN(r.min()) && Float.isNaN(r.max()));
+		ValueRange none = ValueRange.of(Collections.emptyList(), 2);
+		assertTrue(Float.isNaN(none.min()) && Float.isNaN(none.max()));
+		ValueRange one = ValueRange.of(List.of(nan, new float[] { -2.5f }), 2);
+		assertEquals(-2.5f, one.min());
+		assertEquals(-2.5f, one.max());
+	}
+
+	private static String lengths(List<float[]> arrays) {
+		StringBuilder sb = new StringBuilder();
+		for (float[] a : arrays) sb.append(sb.length() == 0 ? "" : ",").append(a.length);
+		return sb.toString();
+	}
+}
