@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import ij.ImagePlus;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.Excerpt;
@@ -24,6 +25,7 @@ import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
@@ -35,9 +37,10 @@ import java.util.regex.Pattern;
 /**
  * {@code bench}: times Convolve 2D, ImageJ's own Convolver and OpenCV's {@code filter2D} on the same random float
  * images in one run ({@code same} mode, replicate border, no normalisation: the settings on which they agree) and
- * checks the project's speed targets, ending with {@code bench: N of M targets met}. Four sections: large images
- * by kernel size, small images after a batch-like warm-up, a kernel bank against its kernels one by one, and
- * first calls in fresh JVMs (JIT cold, as a Fiji user's one call is).
+ * checks the project's speed targets, ending with {@code bench: N of M targets met}. Five sections: large images
+ * by kernel size, small images after a batch-like warm-up, a kernel bank against its kernels one by one, first
+ * calls in fresh JVMs (JIT cold, as a Fiji user's one call is), and a 16-bit image through the image engine against
+ * ImageJ's Convolve… (the whole call a Fiji user waits for; no target).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
 	description = { "Times Convolve 2D beside ImageJ's Convolver and OpenCV's filter2D (same mode, replicate border).",
@@ -69,7 +72,7 @@ final class BenchCommand implements Callable<Integer> {
 	private static final double LATER_CALLS_VS_WARM = 1.3;
 	private static final int FIRST_CALLS = 6;
 
-	enum Section { LARGE, SMALL, BANK, FIRST }
+	enum Section { LARGE, SMALL, BANK, FIRST, IMAGE }
 
 	@Option(names = "--size", paramLabel = "N",
 		description = "Side of the large image, the bank's and the first calls' image (default 4096; --quick: 1024).")
@@ -94,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
 	private Integer jvms;
 
 	@Option(names = "--sections", paramLabel = "S,S,...", split = ",",
-		description = "Which sections to run: large, small, bank, first (default: all).")
+		description = "Which sections to run: large, small, bank, first, image (default: all).")
 	private List<String> sections;
 
 	@CommandLine.Spec
@@ -132,6 +135,7 @@ final class BenchCommand implements Callable<Integer> {
 		if (todo.contains(Section.SMALL)) small(out, reps, nThreads, openCv);
 		if (todo.contains(Section.BANK)) bank(out, image, rnd, reps, nThreads, openCv);
 		if (todo.contains(Section.FIRST)) firstCalls(out, n, starts);
+		if (todo.contains(Section.IMAGE)) imageEngine(out, n, reps, starts, nThreads);
 		if (n != 4096 && (todo.contains(Section.LARGE) || todo.contains(Section.FIRST))) {
 			out.printf(Locale.ROOT, "(the large-image and first-call targets are set for 4096² images; at %d² they are "
 				+ "only indicative)%n", n);
@@ -191,8 +195,8 @@ final class BenchCommand implements Callable<Integer> {
 			}
 			catch (IllegalArgumentException e) {
 				check(false, "--sections: unknown section '" + Excerpt.of(name) + "'"
-					+ Suggestions.didYouMean(name, List.of("large", "small", "bank", "first"))
-					+ "; choose from large, small, bank, first");
+					+ Suggestions.didYouMean(name, List.of("large", "small", "bank", "first", "image"))
+					+ "; choose from large, small, bank, first, image");
 			}
 		}
 		return s;
@@ -441,6 +445,41 @@ final class BenchCommand implements Callable<Integer> {
 				out.flush();
 			}
 		}
+	}
+
+	/**
+	 * A 16-bit image convolved as a Fiji user gets it ({@link ImageEngineRuns}): our image engine against ImageJ's
+	 * Convolve…, the first call in fresh JVMs with the default heap and warm in this JVM, timed alternately. The
+	 * whole call counts (the float copy, the feature map's assembly and display range), not the convolution
+	 * alone: for information, not a target.
+	 */
+	private void imageEngine(PrintWriter out, int n, int reps, int starts, int nThreads)
+		throws IOException, InterruptedException
+	{
+		int k = 3;
+		List<String> heap = Collections.singletonList("-Xmx" + (Runtime.getRuntime().maxMemory() >> 20) + "m");
+		out.printf(Locale.ROOT, "%n[image] a 16-bit %d×%d image and a random %d×%d kernel as a Fiji user convolves it: ours "
+			+ "through the image engine (FeatureMaps.compute: the float copy, the convolution, the 32-bit feature map "
+			+ "and its display range), ImageJ's Convolver.convolve on a copy of the 16-bit processor (its float copy, "
+			+ "the convolution, the conversion back), as Process › Filters › Convolve... runs it. First call: median of "
+			+ "%d fresh JVMs (default heap); warm: median of %d runs, alternately%n", n, n, k, k, starts, reps);
+		out.printf("%-8s %14s %10s%n", "", "first call ms", "warm ms");
+		out.flush();
+		double[] ours = new double[starts], imageJ = new double[starts];
+		for (int s = 0; s < starts; s++) {
+			ours[s] = probe(heap, "ours-image", n, k, 1)[0];
+			imageJ[s] = probe(heap, "imagej-image", n, k, 1)[0];
+		}
+		Random rnd = new Random(42);
+		ImagePlus imp = ImageEngineRuns.image16(rnd, n);
+		Kernel kernel = randomKernel(rnd, k);
+		BenchTimer.Timing[] warm = BenchTimer.alternate(reps, ImageEngineRuns.ours(imp, kernel, nThreads),
+			ImageEngineRuns.imageJ(imp, kernel));
+		double oursFirst = BenchTimer.median(ours), imageJFirst = BenchTimer.median(imageJ);
+		out.printf(Locale.ROOT, "%-8s %14.1f %10s%n", "ImageJ", imageJFirst, warm[1].text());
+		out.printf(Locale.ROOT, "%-8s %14.1f %10s%n", "ours", oursFirst, warm[0].text());
+		out.printf(Locale.ROOT, "%-8s %13.1f× %9.1f×%n", "×ImageJ", imageJFirst / oursFirst, warm[1].ms / warm[0].ms);
+		out.flush();
 	}
 
 	/**

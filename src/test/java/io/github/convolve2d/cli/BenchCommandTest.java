@@ -21,10 +21,10 @@ class BenchCommandTest {
 	@Test
 	void runsItsSectionsOnATinyImage() {
 		CliRun r = CliRun.run("bench", "--size", "64", "--kernels", "3,9", "--runs", "1", "--jvms", "1",
-			"--sections", "large,bank,first");
+			"--sections", "large,bank,first,image");
 		assertEquals(0, r.code, r.toString());
 		for (String part : new String[] { "[large] 64×64", "3×3 random", "9×9 random", "Gaussian 15×15", "[bank]",
-			"[first] fresh JVMs (1 starts each)" })
+			"[first] fresh JVMs (1 starts each)", "[image] a 16-bit 64×64 image" })
 		{
 			assertTrue(r.out.contains(part), "no '" + part + "' in\n" + r.out);
 		}
@@ -39,9 +39,14 @@ class BenchCommandTest {
 				assertTrue(row.matcher(r.out).find(), "no " + kernel + " " + heap + " row in\n" + r.out);
 			}
 		}
+		for (String who : new String[] { "ImageJ", "ours" }) {
+			Pattern row = Pattern.compile("(?m)^" + who + " +[0-9.]+ +[0-9.]+¹?$");
+			assertTrue(row.matcher(r.out).find(), "no [image] row for " + who + " in\n" + r.out);
+		}
+		assertTrue(Pattern.compile("(?m)^×ImageJ +[0-9.]+× +[0-9.]+×$").matcher(r.out).find(), r.out);
 		Matcher summary = Pattern.compile("(?m)^bench: (\\d+) of (\\d+) targets met$").matcher(r.out);
 		assertTrue(summary.find(), r.out);
-		// large: 3 rows with their targets (3×3 has three, the others two), bank: 1, first: 2 per kernel
+		// large: 3 rows with their targets (3×3 has three, the others two), bank: 1, first: 2 per kernel, image: none
 		assertEquals(7 + 1 + 4, Integer.parseInt(summary.group(2)), r.out);
 		assertTrue(r.out.contains("only indicative"), "a size other than 4096 says so: " + r.out);
 	}
