@@ -62,8 +62,7 @@ class BlockwiseConvolutionTest {
 			int kernels = 1 + rnd.nextInt(3);
 			for (int b = 0; b < kernels; b++) {
 				int bw = mixed ? 1 + rnd.nextInt(7) : kw, bh = mixed ? 1 + rnd.nextInt(7) : kh;
-				bank.add(method == Method.SEPARABLE ? PathCases.separableKernel(rnd, bw, bh)
-					: PathCases.randomKernel(rnd, bw, bh));
+				bank.add(PathCases.kernelFor(rnd, method, bw, bh));
 			}
 			// blocks from 1 pixel (smaller than any kernel) to larger than the output
 			int blockW = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 40), blockH = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 40);

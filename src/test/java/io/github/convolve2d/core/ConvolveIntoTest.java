@@ -24,8 +24,7 @@ class ConvolveIntoTest {
 			int w = 1 + rnd.nextInt(40), h = 1 + rnd.nextInt(40);
 			int kw = 1 + rnd.nextInt(Math.min(w, 9)), kh = 1 + rnd.nextInt(Math.min(h, 9));
 			Method method = methods[t % methods.length];
-			Kernel k = method == Method.SEPARABLE ? PathCases.separableKernel(rnd, kw, kh)
-				: PathCases.randomKernel(rnd, kw, kh);
+			Kernel k = PathCases.kernelFor(rnd, method, kw, kh);
 			Plane image = PathCases.randomImage(rnd, w, h);
 			if (rnd.nextInt(8) == 0) image.pixels()[rnd.nextInt(w * h)] = Float.NaN;
 			ConvolutionOptions o = PathCases.randomOptions(rnd, method, w, h, kw, kh);

@@ -31,8 +31,7 @@ class FirstCallWarmUpTest {
 			for (int n = 1 + (t % 3 == 0 ? rnd.nextInt(4) : 0); n > 0; n--) {
 				boolean sameSize = method == Method.FFT || rnd.nextBoolean();
 				int bw = sameSize ? kw : 1 + rnd.nextInt(kw), bh = sameSize ? kh : 1 + rnd.nextInt(kh);
-				bank.add(method == Method.SEPARABLE ? PathCases.separableKernel(rnd, bw, bh)
-					: PathCases.randomKernel(rnd, bw, bh));
+				bank.add(PathCases.kernelFor(rnd, method, bw, bh));
 			}
 			Plane image = PathCases.randomImage(rnd, w, h);
 			if (rnd.nextInt(8) == 0) image.pixels()[rnd.nextInt(w * h)] = Float.NaN;

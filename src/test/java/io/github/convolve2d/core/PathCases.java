@@ -35,6 +35,11 @@ final class PathCases {
 		return Kernel.of("random", kw, kh, v);
 	}
 
+	/** A kernel that {@code method} can take: rank 1 for the separable path ({@link #separableKernel}), else random. */
+	static Kernel kernelFor(Random rnd, Method method, int kw, int kh) {
+		return method == Method.SEPARABLE ? separableKernel(rnd, kw, kh) : randomKernel(rnd, kw, kh);
+	}
+
 	/** A rank-1 kernel: a random column times a random row (with some zero factors). */
 	static Kernel separableKernel(Random rnd, int kw, int kh) {
 		double[] col = new double[kh], row = new double[kw];

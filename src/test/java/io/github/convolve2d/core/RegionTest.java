@@ -48,8 +48,7 @@ class RegionTest {
 			List<Kernel> bank = new ArrayList<>();
 			int kernels = 1 + rnd.nextInt(3);
 			for (int b = 0; b < kernels; b++) {
-				bank.add(method == Method.SEPARABLE ? PathCases.separableKernel(rnd, kw, kh)
-					: PathCases.randomKernel(rnd, kw, kh));
+				bank.add(PathCases.kernelFor(rnd, method, kw, kh));
 			}
 			List<Plane> whole = Convolution.convolve(image, bank, o, ProgressListener.NONE);
 			int ow = whole.get(0).width(), oh = whole.get(0).height();
