@@ -37,7 +37,7 @@ final class ImageEngineRuns {
 	static Runnable ours(ImagePlus imp, Kernel kernel, int threads) {
 		ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REPLICATE).threads(threads)
 			.build();
-		return new Runnable() { // not a lambda: a first call would time the JVM's first lambda too
+		return new Runnable() {
 			@Override
 			public void run() {
 				FeatureMaps.compute(imp, Collections.singletonList(kernel), o, Planes.ALL, ProgressListener.NONE);
