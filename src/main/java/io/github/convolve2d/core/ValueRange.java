@@ -4,9 +4,9 @@ import java.util.List;
 
 /**
  * The smallest and the largest value of some pixel arrays, NaN ignored: what a viewer's display range is set from.
- * The arrays are scanned in parts on several threads: one thread takes about 2 ns a value (30 ms for a 4096² plane
- * on the development machine, whatever way the loop is written: C2 does not turn a min/max reduction into SIMD code
- * here), as long as a 3×3 convolution of the same plane.
+ * The arrays are scanned in parts on several threads: one thread takes about 2 ns a value of a 4096² plane on the
+ * development machine (30 ms, however the loop is written; 0.6 ns for values in cache), longer than a 3×3
+ * convolution of the same plane on two threads.
  */
 public final class ValueRange {
 
