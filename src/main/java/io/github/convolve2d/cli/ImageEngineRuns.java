@@ -47,9 +47,7 @@ final class ImageEngineRuns {
 
 	/** ImageJ's Convolve… on a copy of {@code imp}'s 16-bit processor (it replicates edges; not normalised). */
 	static Runnable imageJ(ImagePlus imp, Kernel kernel) {
-		float[] weights = new float[kernel.width() * kernel.height()];
-		double[] values = kernel.values();
-		for (int i = 0; i < weights.length; i++) weights[i] = (float) values[i];
+		float[] weights = ImageJPeer.weights(kernel);
 		return new Runnable() {
 			@Override
 			public void run() {

@@ -16,11 +16,17 @@ final class ImageJPeer implements BenchPeer {
 		return "ImageJ";
 	}
 
-	@Override
-	public Run prepare(Plane image, Kernel kernel, int threads) {
+	/** The kernel's values as the float array ImageJ's Convolver takes, row by row. */
+	static float[] weights(Kernel kernel) {
 		float[] weights = new float[kernel.width() * kernel.height()];
 		double[] values = kernel.values();
 		for (int i = 0; i < weights.length; i++) weights[i] = (float) values[i];
+		return weights;
+	}
+
+	@Override
+	public Run prepare(Plane image, Kernel kernel, int threads) {
+		float[] weights = weights(kernel);
 		return new Run() {
 			private float[] last;
 
