@@ -1,6 +1,9 @@
 package io.github.convolve2d.cli;
 
 import ij.ImagePlus;
+import ij.Prefs;
+import ij.plugin.filter.GaussianBlur;
+import ij.process.FloatProcessor;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.Excerpt;
@@ -12,6 +15,7 @@ import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.kernel.Presets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -279,6 +283,32 @@ final class BenchCommand implements Callable<Integer> {
 		}
 		out.println("¹ timed once (a run takes more than 2 s); other figures are medians. ×ImageJ, ×OpenCV: their "
 			+ "time over ours (above 1: ours is faster). direct/separable/fft: the path forced; '-': not separable.");
+		imageJBlur(out, image, reps, nThreads);
+	}
+
+	/**
+	 * What a Fiji user blurs with: ImageJ's own Gaussian Blur (its separable filter on {@code Prefs.getThreads()}
+	 * threads, the kernel accuracy it takes for 32-bit images) against our {@code gaussian:2.5} preset, on a copy of
+	 * the image as a filter run makes (information, not a target).
+	 */
+	private static void imageJBlur(PrintWriter out, Plane image, int reps, int nThreads) {
+		int n = image.width();
+		double sigma = 2.5;
+		Kernel preset = Presets.resolve("gaussian:" + sigma);
+		BenchTimer.Timing ij = BenchTimer.time(new Runnable() {
+			@Override
+			public void run() {
+				FloatProcessor fp = new FloatProcessor(n, n, image.pixels().clone());
+				new GaussianBlur().blurGaussian(fp, sigma, sigma, 0.0002);
+			}
+		}, reps);
+		ConvolutionOptions o = options(nThreads);
+		BenchTimer.Timing ours = BenchTimer.time(() -> Convolution.convolve(image, preset, o), reps);
+		out.printf(Locale.ROOT, "ImageJ's Gaussian Blur (σ=%.1f, accuracy 0.0002 as for 32-bit images, %d threads): %s ms; "
+			+ "ours, preset gaussian:%.1f (%d×%d, %s): %s ms (%.1f×)%n", sigma, Prefs.getThreads(), ij.text(), sigma,
+			preset.width(), preset.height(), Convolution.chosenMethod(image, preset, o).label(), ours.text(),
+			ij.ms / ours.ms);
+		out.flush();
 	}
 
 	/** Small images after a batch's worth of calls: ours against OpenCV (and ImageJ for scale). */

@@ -39,6 +39,8 @@ class BenchCommandTest {
 				assertTrue(row.matcher(r.out).find(), "no " + kernel + " " + heap + " row in\n" + r.out);
 			}
 		}
+		assertTrue(Pattern.compile("(?m)^ImageJ's Gaussian Blur \\(σ=2\\.5, .*\\): [0-9.]+¹? ms; ours, preset gaussian:2\\.5 "
+			+ "\\(17×17, \\w+\\): [0-9.]+¹? ms \\([0-9.]+×\\)$").matcher(r.out).find(), r.out);
 		for (String who : new String[] { "ImageJ", "ours" }) {
 			Pattern row = Pattern.compile("(?m)^" + who + " +[0-9.]+ +[0-9.]+¹?$");
 			assertTrue(row.matcher(r.out).find(), "no [image] row for " + who + " in\n" + r.out);
