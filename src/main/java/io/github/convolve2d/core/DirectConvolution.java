@@ -253,13 +253,6 @@ final class DirectConvolution implements ConvolutionPath {
 		final double[][][] total;
 		/** Taps in {@code acc[m][q]} since it was last assigned. */
 		final int[][] summed;
-		/**
-		 * The shifted copies that the taps of one kernel row read, in tap order, filled for each pass
-		 * ({@link #addTaps}). Not a table per output, channel, row and tap made per band: building it took nested loops
-		 * that C2 compiled (twice on stack, then whole) only during a fresh JVM's fifth to eighth 4096² 9×9 call,
-		 * while those calls ran (57–67 ms instead of 49–52).
-		 */
-		final float[][] tapRows;
 		final int[][] rowsRead;
 
 		Band(int r0, int outRows, Scratch scratch) {
@@ -277,7 +270,6 @@ final class DirectConvolution implements ConvolutionPath {
 				if (!floatOnly[n]) total[n] = scratch.doubleRows(n, outRows, tileWidth);
 			}
 			summed = new int[outputs][outRows];
-			tapRows = new float[maxColumns][];
 			rowsRead = outRows == bandRows ? fullBandRows : lastBandRows;
 		}
 	}
@@ -358,8 +350,6 @@ final class DirectConvolution implements ConvolutionPath {
 	private void addTaps(Band b, int m, int ch, int i, int q, int n) {
 		float[] w = taps[m][ch].rowWeights[i];
 		int[] slots = taps[m][ch].rowSlots[i];
-		float[][] src = b.tapRows;
-		for (int t = 0; t < w.length; t++) src[t] = b.shifted[slots[t]];
 		int[] sm = b.summed[m];
 		float[] aq = b.acc[m][q % b.ring];
 		for (int from = 0; from < w.length; from += FLOAT_ONLY_TAPS) {
@@ -369,7 +359,7 @@ final class DirectConvolution implements ConvolutionPath {
 				for (int c = 0; c < n; c++) t[c] += aq[c];
 				sm[q] = 0;
 			}
-			TapSums.add(aq, sm[q] == 0 ? b.zeros : aq, n, src, w, from, to);
+			TapSums.add(aq, sm[q] == 0 ? b.zeros : aq, n, b.shifted, slots, w, from, to);
 			sm[q] += to - from;
 		}
 	}
