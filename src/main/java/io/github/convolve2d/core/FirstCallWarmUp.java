@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@value #ROWS} output rows at the top and {@value #ROWS} at the bottom of each result (full width, so the loops
  * run as long as in the call, and both borders, so the compiled code has seen each branch the call takes), into
  * scratch planes, again until the allocation is done. The JIT compiles during the page faults instead of during the
- * call. Fresh JVMs, same mode, replicate border, 2 threads, medians of 4–6 starts: 4096² 3×3 first call 106 → 79 ms,
- * 9×9 206 → 165 ms, later calls unchanged. The FFT path is not warmed: one of its tiles takes longer than the
+ * call. Fresh JVMs, same mode, replicate border, 2 threads, medians of 6 starts alternately with and without it:
+ * 4096² 3×3 first call 108 → 83 ms, 9×9 205 → 173 ms, later calls unchanged. The FFT path is not warmed: one of its tiles takes longer than the
  * allocation (63×63 gained nothing).
  * <p>
  * Results never change: the warm-up only reads the image and writes its own planes. It runs once per instance
