@@ -11,14 +11,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Why: a fresh JVM's first call runs in the interpreter and C1's code until C2 has compiled the tap loops and row
  * copies, and before that it allocates its outputs in heap pages the process has never touched: the JVM zeroes a
  * new plane on the calling thread, one page fault per 4 KB (27 ms for a 4096² plane on the development machine, and
- * 170–235 ms on a virtual machine with slow faults), while the other cores wait. So the first call of a JVM whose new
- * outputs take at least {@code minBytes} runs two units at once: the allocation, and the call's own paths over
- * {@value #ROWS} output rows at the top and {@value #ROWS} at the bottom of each result (full width, so the loops
- * run as long as in the call, and both borders, so the compiled code has seen each branch the call takes), into
- * scratch planes, again until the allocation is done. The JIT compiles during the page faults instead of during the
+ * 170–235 ms on a virtual machine with slow faults), while the other cores wait. So the first call of a JVM whose one
+ * new output takes at least {@code minBytes} runs two units at once: the allocation, and the call's own path over
+ * {@value #ROWS} output rows at the top and {@value #ROWS} at the bottom of the result (full width, so the loops run
+ * as long as in the call, and both borders, so the compiled code has seen each branch the call takes), into scratch
+ * planes, again until the allocation is done. The JIT compiles during the page faults instead of during the
  * call. Fresh JVMs, same mode, replicate border, 2 threads, medians of 6 starts alternately with and without it:
  * 4096² 3×3 first call 108 → 83 ms, 9×9 205 → 173 ms, later calls unchanged. The FFT path is not warmed: one of its tiles takes longer than the
- * allocation (63×63 gained nothing).
+ * allocation (63×63 gained nothing). Nor is a bank: its planes are allocated on all the call's threads, so no core is
+ * idle, and allocating them on one thread to free one cost more than the warm-up gained (first call of a bank of
+ * eight 3×3 kernels on 4096²: medians of 5 fresh JVMs 346 ms warmed, 310 ms not).
  * <p>
  * Results never change: the warm-up only reads the image and writes its own planes. It runs once per instance
  * (the shared one: once per JVM), on the first call that qualifies.
@@ -42,9 +44,9 @@ final class FirstCallWarmUp {
 	}
 
 	/**
-	 * New zeroed output planes as {@link Convolution#allocate} makes them; the first time that {@code bytes} reach
-	 * this instance's threshold on at least two threads and no output takes the FFT path, the call's paths run
-	 * meanwhile on rows of their results.
+	 * New zeroed output planes as {@link Convolution#allocate} makes them; the first time that one output's
+	 * {@code bytes} reach this instance's threshold on at least two threads, outside the FFT path, the call's path
+	 * runs meanwhile on rows of its result.
 	 *
 	 * @param methods each output's path for the whole call
 	 */
@@ -76,7 +78,9 @@ final class FirstCallWarmUp {
 	private boolean worthIt(List<ConvolutionGeometry> geometries, Method[] methods, ConvolutionOptions options,
 		long bytes)
 	{
-		if (used.get() || bytes < minBytes || options.threads() < 2) return false;
+		// one output: its allocation runs on one thread and leaves the others idle; a bank's planes are allocated on
+		// all the call's threads, which leaves no core to warm up on
+		if (used.get() || geometries.size() != 1 || bytes < minBytes || options.threads() < 2) return false;
 		long scratch = 0;
 		for (int n = 0; n < methods.length; n++) {
 			if (methods[n] == Method.FFT) return false;

@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@link FirstCallWarmUp}: a call whose outputs are allocated while the warm-up runs its paths on rows of the same
- * results gives the same pixels, bit for bit, as the call without it, on random cases of the direct and separable
- * paths (banks of mixed sizes, regions, every option, results lower than the warm-up's rows); a call it does not
- * warm (the FFT path, one thread) too; and a failing allocation still says why.
+ * {@link FirstCallWarmUp}: a call whose output is allocated while the warm-up runs its path on rows of the same
+ * result gives the same pixels, bit for bit, as the call without it, on random cases of the direct and separable
+ * paths (regions, every option, results lower than the warm-up's rows); a call it does not warm (a bank, the FFT
+ * path, one thread) too; and a failing allocation still says why.
  */
 class FirstCallWarmUpTest {
 
@@ -80,12 +80,12 @@ class FirstCallWarmUpTest {
 
 	@Test
 	void anAllocationThatCannotBeMadeStillSaysWhy() {
-		// 200 planes of 4000² (12 GB) in the tests' 2 GB heap: refused before any plane is made, while the warm-up's
-		// unit runs the 200 kernels on its rows beside the allocation's
-		Plane image = PathCases.randomImage(new Random(3), 4000, 4000);
-		ConvolutionOptions o = ConvolutionOptions.builder().threads(2).build();
-		List<Kernel> bank = java.util.Collections.nCopies(200, Kernel.of("k", 1, 1, 1));
-		UserException e = assertThrows(UserException.class, () -> Convolution.convolve(image, bank, o, null,
+		// one 4096 × 200,002 result (3.3 GB) in the tests' 2 GB heap: refused before any plane is made, while the
+		// warm-up's unit runs the call's path on rows of it beside the allocation's
+		Plane image = PathCases.randomImage(new Random(3), 4096, 1);
+		ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.FULL).dilation(200_000, 1).threads(2).build();
+		Kernel k = Kernel.of("k", 1, 2, 1, -1);
+		UserException e = assertThrows(UserException.class, () -> Convolution.convolve(image, List.of(k), o, null,
 			ProgressListener.NONE, null, new FirstCallWarmUp(0)));
 		assertTrue(e.getMessage().startsWith("not enough memory"), e.getMessage());
 	}
