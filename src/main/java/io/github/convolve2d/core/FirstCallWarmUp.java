@@ -80,12 +80,12 @@ final class FirstCallWarmUp {
 	{
 		// one output: its allocation runs on one thread and leaves the others idle; a bank's planes are allocated on
 		// all the call's threads, which leaves no core to warm up on
-		if (used.get() || geometries.size() != 1 || bytes < minBytes || options.threads() < 2) return false;
-		long scratch = 0;
-		for (int n = 0; n < methods.length; n++) {
-			if (methods[n] == Method.FFT) return false;
-			scratch += 8L * ROWS * geometries.get(n).outputWidth();
+		if (used.get() || geometries.size() != 1 || methods[0] == Method.FFT || bytes < minBytes
+			|| options.threads() < 2)
+		{
+			return false;
 		}
+		long scratch = 8L * ROWS * geometries.get(0).outputWidth(); // ROWS at each end
 		return scratch <= Math.max(bytes / MAX_SCRATCH_SHARE, MAX_SCRATCH_BYTES);
 	}
 
