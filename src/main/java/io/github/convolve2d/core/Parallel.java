@@ -70,6 +70,18 @@ final class Parallel {
 		SHARED.run(units, threads, listener, unit);
 	}
 
+	/**
+	 * The threads for a plain loop over whole planes (a pixel conversion, a min/max scan) that has run before in this
+	 * JVM if {@code ran} is set, which this sets: one the first time, {@code threads} after. A JVM's first run of such
+	 * a loop goes through the interpreter and C1's code while C2 is still busy with the convolution's methods, and a
+	 * second thread in that slow code only takes a core from the compiler threads: fresh JVMs, the min/max of a 4096²
+	 * plane after its first convolution took 37–52 ms on one thread and 30–89 ms (mostly over 65) on two on the
+	 * development machine, and the first 16-bit to float conversion 51–55 ms on one and 57–67 ms on two.
+	 */
+	static int threadsForLoop(AtomicBoolean ran, int threads) {
+		return ran.getAndSet(true) ? threads : 1;
+	}
+
 	/** {@link #forEach} on this pool's workers. */
 	void run(int units, int threads, ProgressListener listener, Unit unit) {
 		int helpers = Math.max(0, Math.min(threads, units) - 1);

@@ -80,7 +80,7 @@ public final class FeatureMaps {
 			for (int z : in.slices) {
 				for (int c : in.channels) {
 					if (listener.isCancelled()) throw new CancellationException("cancelled");
-					float[][] data = in.read(c, z, t);
+					float[][] data = in.read(c, z, t, options.threads());
 					String label = in.label(c, z, t);
 					for (int s = 0; s < data.length; s++) {
 						Plane plane = Plane.wrap(imp.getWidth(), imp.getHeight(), data[s]);

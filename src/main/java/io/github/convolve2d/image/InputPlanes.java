@@ -8,6 +8,7 @@ import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
 import ij.process.ImageProcessor;
 import ij.process.ShortProcessor;
+import io.github.convolve2d.core.PixelConversion;
 
 import java.awt.Rectangle;
 
@@ -64,11 +65,15 @@ final class InputPlanes {
 		return r.isEmpty() ? null : r;
 	}
 
-	/** The float data of plane (c, z, t): one array, or red, green and blue for a colour image. */
-	float[][] read(int c, int z, int t) {
+	/**
+	 * The float data of plane (c, z, t): one array, or red, green and blue for a colour image, converted on up to
+	 * {@code threads} threads.
+	 */
+	float[][] read(int c, int z, int t, int threads) {
 		ImageProcessor ip = stack == null ? imp.getProcessor() : stack.getProcessor(imp.getStackIndex(c, z, t));
-		if (!colour) return new float[][] { grey(ip, cTable) };
-		return rgb(ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB());
+		if (!colour) return new float[][] { grey(ip, cTable, threads) };
+		ColorProcessor rgb = ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB();
+		return PixelConversion.rgb((int[]) rgb.getPixels(), threads);
 	}
 
 	/**
@@ -85,36 +90,20 @@ final class InputPlanes {
 		return imp.getNChannels() > 1 ? "C" + c : null;
 	}
 
-	private static float[] grey(ImageProcessor ip, float[] cTable) {
+	private static float[] grey(ImageProcessor ip, float[] cTable, int threads) {
 		if (ip instanceof FloatProcessor) return (float[]) ip.getPixels();
+		if (ip instanceof ByteProcessor) {
+			return PixelConversion.unsigned8((byte[]) ip.getPixels(), cTable != null && cTable.length >= 256 ? cTable
+				: null, threads);
+		}
+		if (ip instanceof ShortProcessor) {
+			return PixelConversion.unsigned16((short[]) ip.getPixels(), cTable != null && cTable.length >= 65536
+				? cTable : null, threads);
+		}
 		int n = ip.getPixelCount();
 		float[] f = new float[n];
-		if (ip instanceof ByteProcessor) {
-			byte[] p = (byte[]) ip.getPixels();
-			if (cTable != null && cTable.length >= 256) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xff];
-			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xff;
-		}
-		else if (ip instanceof ShortProcessor) {
-			short[] p = (short[]) ip.getPixels();
-			if (cTable != null && cTable.length >= 65536) for (int i = 0; i < n; i++) f[i] = cTable[p[i] & 0xffff];
-			else for (int i = 0; i < n; i++) f[i] = p[i] & 0xffff;
-		}
-		else {
-			for (int i = 0; i < n; i++) f[i] = ip.getf(i);
-		}
+		for (int i = 0; i < n; i++) f[i] = ip.getf(i);
 		return f;
-	}
-
-	private static float[][] rgb(ColorProcessor ip) {
-		int[] p = (int[]) ip.getPixels();
-		float[] r = new float[p.length], g = new float[p.length], b = new float[p.length];
-		for (int i = 0; i < p.length; i++) {
-			int c = p[i];
-			r[i] = (c >> 16) & 0xff;
-			g[i] = (c >> 8) & 0xff;
-			b[i] = c & 0xff;
-		}
-		return new float[][] { r, g, b };
 	}
 
 	private static int[] oneTo(int n) {

@@ -70,7 +70,7 @@ public final class LayerMaps {
 				if (listener.isCancelled()) throw new CancellationException("cancelled");
 				List<Plane> layerInput = new ArrayList<>();
 				for (int c : channels) {
-					for (float[] data : in.read(c, z, t)) layerInput.add(Plane.wrap(imp.getWidth(), imp.getHeight(), data));
+					for (float[] data : in.read(c, z, t, options.threads())) layerInput.add(Plane.wrap(imp.getWidth(), imp.getHeight(), data));
 				}
 				List<Plane> out = ConvolutionLayer.convolve(layerInput, weights, options, activation, region,
 					FeatureMaps.partOf(listener, part++, inputs));

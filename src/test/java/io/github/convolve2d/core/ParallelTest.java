@@ -26,6 +26,14 @@ class ParallelTest {
 	private static final Duration LIMIT = Duration.ofSeconds(60);
 
 	@Test
+	void aLoopRunsOnOneThreadTheFirstTimeAndOnAllAfter() {
+		java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+		assertEquals(1, Parallel.threadsForLoop(ran, 4));
+		assertEquals(4, Parallel.threadsForLoop(ran, 4));
+		assertEquals(3, Parallel.threadsForLoop(ran, 3));
+	}
+
+	@Test
 	void everyUnitRunsExactlyOnceForManyConcurrentCallers() throws InterruptedException {
 		assertTimeoutPreemptively(LIMIT, () -> {
 			int callers = 6, calls = 300;

@@ -55,6 +55,27 @@ class ValueRangeTest {
 	}
 
 	@Test
+	void anExtremeAtAnyEdgeOfTheScansChunksAndPartsCounts() {
+		// the scan copies 4096 values at a time into a buffer, within parts of 2^20 values
+		int n = (1 << 20) + 5000;
+		int[] places = { 0, 1, 4095, 4096, 4097, 8191, (1 << 20) - 1, 1 << 20, (1 << 20) + 4095, n - 1 };
+		Random rnd = new Random(7);
+		float[] v = new float[n];
+		for (int i = 0; i < n; i++) v[i] = rnd.nextFloat() * 2 - 1;
+		for (int threads = 1; threads <= 2; threads++) {
+			for (int p : places) {
+				int q = (p + n / 2) % n;
+				float[] w = v.clone();
+				w[p] = 5;
+				w[q] = -5;
+				ValueRange r = ValueRange.of(List.of(w), threads);
+				assertEquals(5f, r.max(), "max at " + p + ", " + threads + " thread(s)");
+				assertEquals(-5f, r.min(), "min at " + q + ", " + threads + " thread(s)");
+			}
+		}
+	}
+
+	@Test
 	void onlyNaNOrNoValuesGiveNaN() {
 		float[] nan = new float[3000];
 		Arrays.fill(nan, Float.NaN);
