@@ -114,7 +114,7 @@ final class PathChooser {
 					}
 					double fft = FFT_LIBRARY_PRESENT && fftFits(g) ? fftCost(g, o, sameSize) : Double.POSITIVE_INFINITY;
 					if (fft < best) {
-						if (nonFinite < 0) nonFinite = countNonFinite(image);
+						if (nonFinite < 0) nonFinite = ChunkedScan.nonFinite(image.pixels(), o.threads());
 						fft += repairCost(w, g, o, nonFinite);
 						if (fft < best) m[n] = Method.FFT;
 					}
@@ -208,7 +208,7 @@ final class PathChooser {
 		double fft = (plan.work() * FFT_NS_PER_UNIT + outputs(g) * NS_PER_OUTPUT * weights.size()) / o.threads();
 		if (fft >= direct) return Method.DIRECT;
 		long nonFinite = 0;
-		for (Plane p : channels) nonFinite += countNonFinite(p);
+		for (Plane p : channels) nonFinite += ChunkedScan.nonFinite(p.pixels(), o.threads());
 		// each non-finite pixel makes at most one output per tap of each output recomputed, over all channels
 		double repaired = Math.min(outputs(g) * weights.size(), (double) nonFinite * taps);
 		fft += repaired * ((double) taps / weights.size()) * REPAIR_NS_PER_TAP / o.threads();
@@ -255,11 +255,5 @@ final class PathChooser {
 		int taps = nonZero(w);
 		double outputs = Math.min(outputs(g), (double) nonFinite * taps);
 		return outputs * taps * REPAIR_NS_PER_TAP / o.threads();
-	}
-
-	private static long countNonFinite(Plane image) {
-		long n = 0;
-		for (float v : image.pixels()) if (!Float.isFinite(v)) n++;
-		return n;
 	}
 }
