@@ -80,11 +80,10 @@ public final class FeatureMaps {
 			for (int z : in.slices) {
 				for (int c : in.channels) {
 					if (listener.isCancelled()) throw new CancellationException("cancelled");
-					float[][] data = in.read(c, z, t, options.threads());
+					float[][] data = in.read(c, z, t, options.threads(), true);
 					String label = in.label(c, z, t);
 					for (int s = 0; s < data.length; s++) {
 						Plane plane = Plane.wrap(imp.getWidth(), imp.getHeight(), data[s]);
-						data[s] = null; // a colour plane's float copy can go once convolved
 						List<Plane> out = Convolution.convolve(plane, kernels, options, region,
 							partOf(listener, part++, parts));
 						for (int k = 0; k < out.size(); k++) {

@@ -30,6 +30,8 @@ final class InputPlanes {
 	/** The image's stack; null for a single image, whose processor is read instead. */
 	private final ImageStack stack;
 	private final float[] cTable;
+	/** The arrays the last conversion wrote, which a read may overwrite when its caller allows it. */
+	private float[][] converted;
 	/** Whether each plane is read as red, green and blue. */
 	final boolean colour;
 	/** The channels, slices and frames (1-based) to convolve, in output order. */
@@ -67,13 +69,23 @@ final class InputPlanes {
 
 	/**
 	 * The float data of plane (c, z, t): one array, or red, green and blue for a colour image, converted on up to
-	 * {@code threads} threads.
+	 * {@code threads} threads. A 32-bit plane is handed over as it is (the core never writes into its input).
+	 *
+	 * @param reuse whether the caller is done with the arrays of the previous read, which this one may then
+	 *        overwrite (a stack's planes then share one float copy instead of each allocating and zeroing its own)
 	 */
-	float[][] read(int c, int z, int t, int threads) {
+	float[][] read(int c, int z, int t, int threads, boolean reuse) {
 		ImageProcessor ip = stack == null ? imp.getProcessor() : stack.getProcessor(imp.getStackIndex(c, z, t));
-		if (!colour) return new float[][] { grey(ip, cTable, threads) };
-		ColorProcessor rgb = ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB();
-		return PixelConversion.rgb((int[]) rgb.getPixels(), threads);
+		if (ip instanceof FloatProcessor) return new float[][] { (float[]) ip.getPixels() };
+		float[][] into = reuse ? converted : null;
+		if (colour) {
+			ColorProcessor rgb = ip instanceof ColorProcessor ? (ColorProcessor) ip : (ColorProcessor) ip.convertToRGB();
+			converted = PixelConversion.rgb((int[]) rgb.getPixels(), into, threads);
+		}
+		else {
+			converted = new float[][] { grey(ip, cTable, into == null ? null : into[0], threads) };
+		}
+		return converted.clone(); // the caller may change its copy of the list, never this one
 	}
 
 	/**
@@ -90,18 +102,18 @@ final class InputPlanes {
 		return imp.getNChannels() > 1 ? "C" + c : null;
 	}
 
-	private static float[] grey(ImageProcessor ip, float[] cTable, int threads) {
-		if (ip instanceof FloatProcessor) return (float[]) ip.getPixels();
+	/** The floats of an 8-bit, 16-bit (or other non-float, non-RGB) plane, written into {@code into} if not null. */
+	private static float[] grey(ImageProcessor ip, float[] cTable, float[] into, int threads) {
 		if (ip instanceof ByteProcessor) {
 			return PixelConversion.unsigned8((byte[]) ip.getPixels(), cTable != null && cTable.length >= 256 ? cTable
-				: null, threads);
+				: null, into, threads);
 		}
 		if (ip instanceof ShortProcessor) {
 			return PixelConversion.unsigned16((short[]) ip.getPixels(), cTable != null && cTable.length >= 65536
-				? cTable : null, threads);
+				? cTable : null, into, threads);
 		}
 		int n = ip.getPixelCount();
-		float[] f = new float[n];
+		float[] f = into != null ? into : new float[n];
 		for (int i = 0; i < n; i++) f[i] = ip.getf(i);
 		return f;
 	}

@@ -70,7 +70,9 @@ public final class LayerMaps {
 				if (listener.isCancelled()) throw new CancellationException("cancelled");
 				List<Plane> layerInput = new ArrayList<>();
 				for (int c : channels) {
-					for (float[] data : in.read(c, z, t, options.threads())) layerInput.add(Plane.wrap(imp.getWidth(), imp.getHeight(), data));
+					for (float[] data : in.read(c, z, t, options.threads(), false)) {
+						layerInput.add(Plane.wrap(imp.getWidth(), imp.getHeight(), data)); // all channels at once: no reuse
+					}
 				}
 				List<Plane> out = ConvolutionLayer.convolve(layerInput, weights, options, activation, region,
 					FeatureMaps.partOf(listener, part++, inputs));

@@ -2,6 +2,7 @@ package io.github.convolve2d.core;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
@@ -10,12 +11,12 @@ import java.util.Random;
 
 /**
  * {@link PixelConversion} against plain loops: unsigned 8- and 16-bit values raw and through a lookup table, and
- * packed RGB, on lengths around its parts of 2^20 values, on 1 to 3 threads (each conversion's first run in a JVM
- * goes on one thread, so every case runs twice).
+ * packed RGB, into new arrays or given ones, on lengths around its parts, on 1 to 3 threads (each conversion's
+ * first run in a JVM goes on one thread, so every case runs twice).
  */
 class PixelConversionTest {
 
-	private static final int PART = 1 << 20;
+	private static final int PART = PixelConversion.PART;
 
 	@Test
 	void unsignedValuesRawAndThroughATableMatchAPlainLoop() {
@@ -42,11 +43,18 @@ class PixelConversionTest {
 			}
 			String what = "case " + t + ": " + n + " values, " + threads + " thread(s)";
 			for (int run = 0; run < 2; run++) {
-				assertArrayEquals(raw8, PixelConversion.unsigned8(b, null, threads), what);
-				assertArrayEquals(cal8, PixelConversion.unsigned8(b, table8, threads), what);
-				assertArrayEquals(raw16, PixelConversion.unsigned16(s, null, threads), what);
-				assertArrayEquals(cal16, PixelConversion.unsigned16(s, table16, threads), what);
+				assertArrayEquals(raw8, PixelConversion.unsigned8(b, null, null, threads), what);
+				assertArrayEquals(cal8, PixelConversion.unsigned8(b, table8, null, threads), what);
+				assertArrayEquals(raw16, PixelConversion.unsigned16(s, null, null, threads), what);
+				assertArrayEquals(cal16, PixelConversion.unsigned16(s, table16, null, threads), what);
 			}
+			// into an array that held another plane: every value overwritten, the array itself returned
+			float[] into = garbage(rnd, n);
+			assertSame(into, PixelConversion.unsigned16(s, table16, into, threads), what);
+			assertArrayEquals(cal16, into, what + ", into an array");
+			into = garbage(rnd, n);
+			assertSame(into, PixelConversion.unsigned8(b, null, into, threads), what);
+			assertArrayEquals(raw8, into, what + ", into an array");
 		}
 	}
 
@@ -63,8 +71,10 @@ class PixelConversionTest {
 				b[i] = p[i] & 0xff;
 			}
 			for (int threads = 1; threads <= 3; threads++) {
-				float[][] c = PixelConversion.rgb(p, threads);
+				float[][] into = threads == 2 ? new float[][] { garbage(rnd, n), garbage(rnd, n), garbage(rnd, n) } : null;
+				float[][] c = PixelConversion.rgb(p, into, threads);
 				assertEquals(3, c.length);
+				if (into != null) for (int k = 0; k < 3; k++) assertSame(into[k], c[k]);
 				assertArrayEquals(r, c[0], n + " values, red");
 				assertArrayEquals(g, c[1], n + " values, green");
 				assertArrayEquals(b, c[2], n + " values, blue");
@@ -73,11 +83,22 @@ class PixelConversionTest {
 	}
 
 	@Test
-	void aTableTooShortIsRefused() {
+	void aTableTooShortOrAnArrayOfAnotherSizeIsRefused() {
 		IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-			() -> PixelConversion.unsigned16(new short[4], new float[256], 2));
+			() -> PixelConversion.unsigned16(new short[4], new float[256], null, 2));
 		assertEquals("a lookup table needs 65536 values, not 256", e.getMessage());
-		assertThrows(IllegalArgumentException.class, () -> PixelConversion.unsigned8(new byte[4], new float[255], 2));
+		assertThrows(IllegalArgumentException.class, () -> PixelConversion.unsigned8(new byte[4], new float[255], null, 2));
+		e = assertThrows(IllegalArgumentException.class,
+			() -> PixelConversion.unsigned8(new byte[4], null, new float[5], 2));
+		assertEquals("the array to convert into has 5 values, not 4", e.getMessage());
+		assertThrows(IllegalArgumentException.class,
+			() -> PixelConversion.rgb(new int[4], new float[][] { new float[4], new float[4] }, 2));
+	}
+
+	private static float[] garbage(Random rnd, int n) {
+		float[] f = new float[n];
+		for (int i = 0; i < n; i++) f[i] = rnd.nextFloat() - 7;
+		return f;
 	}
 
 	private static float[] randomTable(Random rnd, int size) {

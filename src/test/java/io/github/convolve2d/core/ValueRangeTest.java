@@ -23,8 +23,8 @@ class ValueRangeTest {
 		for (int t = 0; t < 24; t++) {
 			List<float[]> arrays = new ArrayList<>();
 			for (int a = 1 + rnd.nextInt(3); a > 0; a--) {
-				// lengths around the scan's parts of 2^20 values, and small ones
-				int n = t % 4 == 0 ? rnd.nextInt(50) : (1 << 20) * rnd.nextInt(3) + rnd.nextInt(3000);
+				// lengths around the scan's parts, and small ones
+				int n = t % 4 == 0 ? rnd.nextInt(50) : ChunkedScan.PART * rnd.nextInt(20) + rnd.nextInt(3000);
 				float[] v = new float[n];
 				for (int i = 0; i < n; i++) v[i] = rnd.nextFloat() * 200 - 100;
 				for (int k = rnd.nextInt(4); k > 0 && n > 0; k--) v[rnd.nextInt(n)] = Float.NaN;
@@ -56,9 +56,11 @@ class ValueRangeTest {
 
 	@Test
 	void anExtremeAtAnyEdgeOfTheScansChunksAndPartsCounts() {
-		// the scan copies 4096 values at a time into a buffer, within parts of 2^20 values
-		int n = (1 << 20) + 5000;
-		int[] places = { 0, 1, 4095, 4096, 4097, 8191, (1 << 20) - 1, 1 << 20, (1 << 20) + 4095, n - 1 };
+		// the scan copies CHUNK values at a time into a buffer, within parts of PART values
+		int chunk = ChunkedScan.CHUNK, part = ChunkedScan.PART;
+		int n = 3 * part + 5000;
+		int[] places = { 0, 1, chunk - 1, chunk, chunk + 1, 2 * chunk - 1, part - 1, part, part + chunk - 1, 2 * part,
+			n - 1 };
 		Random rnd = new Random(7);
 		float[] v = new float[n];
 		for (int i = 0; i < n; i++) v[i] = rnd.nextFloat() * 2 - 1;

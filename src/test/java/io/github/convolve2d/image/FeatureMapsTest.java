@@ -38,6 +38,54 @@ class FeatureMapsTest {
 		return imp.crop();
 	}
 
+	/**
+	 * The planes of a stack share one float copy (each overwrites the previous plane's): every feature map still
+	 * equals the core's on its own plane, as ImageJ converts it, for 8-bit, calibrated 16-bit and RGB hyperstacks,
+	 * on 1 and 2 threads, and the source is unchanged.
+	 */
+	@Test
+	void eachPlaneOfAStackEqualsTheCoreOnThatPlane() {
+		for (String type : new String[] { "8-bit", "16-bit", "RGB" }) {
+			for (int threads = 1; threads <= 2; threads++) {
+				ImagePlus imp = IJ.createImage("hs", type + " random", 33, 21, 2, 3, 2);
+				if (type.equals("16-bit")) imp.getCalibration().setSigned16BitCalibration(); // through its table
+				Object[] before = new Object[imp.getStackSize()];
+				for (int i = 0; i < before.length; i++) before[i] = copyOf(imp.getStack().getPixels(i + 1));
+				ConvolutionOptions o = ConvolutionOptions.builder().mode("same").border("reflect").threads(threads).build();
+				ImagePlus maps = FeatureMaps.compute(imp, SOBEL, o, Planes.ALL, ProgressListener.NONE);
+				int colours = type.equals("RGB") ? 3 : 1;
+				assertEquals(2 * colours * 2, maps.getNChannels(), type);
+				for (int t = 1; t <= 2; t++) {
+					for (int z = 1; z <= 3; z++) {
+						for (int c = 1; c <= 2; c++) {
+							ij.process.ImageProcessor ip = imp.getStack().getProcessor(imp.getStackIndex(c, z, t));
+							ip.setCalibrationTable(imp.getCalibration().getCTable());
+							for (int colour = 0; colour < colours; colour++) {
+								float[] in = (float[]) ip.toFloat(colour, null).getPixels();
+								for (int k = 0; k < 2; k++) {
+									int channel = ((c - 1) * colours + colour) * 2 + k + 1;
+									assertArrayEquals(Convolution.convolve(Plane.wrap(33, 21, in), SOBEL.get(k), o).pixels(),
+										(float[]) maps.getStack().getPixels(maps.getStackIndex(channel, z, t)),
+										type + ", " + threads + " thread(s): c" + c + " z" + z + " t" + t + " colour " + colour + " k" + k);
+								}
+							}
+						}
+					}
+				}
+				for (int i = 0; i < before.length; i++) {
+					assertTrue(Arrays.deepEquals(new Object[] { before[i] }, new Object[] { imp.getStack().getPixels(i + 1) }),
+						type + ": source plane " + (i + 1) + " changed");
+				}
+			}
+		}
+	}
+
+	private static Object copyOf(Object pixels) {
+		if (pixels instanceof byte[]) return ((byte[]) pixels).clone();
+		if (pixels instanceof short[]) return ((short[]) pixels).clone();
+		return ((int[]) pixels).clone();
+	}
+
 	/** A palette image is convolved on the colours its palette gives, as 3 channels, like RGB. */
 	@Test
 	void aPaletteImageGivesRedGreenBlueChannelsPerKernel() {
