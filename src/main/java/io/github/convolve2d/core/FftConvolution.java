@@ -264,7 +264,11 @@ final class FftConvolution implements ConvolutionPath {
 		for (int big = ((r0 + sy - 1) / sy) * sy; big < rEnd; big += sy) {
 			int y = big - r0;
 			int outRow = (big / sy) * outW;
-			for (int c = cFirst; c < cEnd; c += sx) out[outRow + c / sx] = (float) (product[2 * (y * tw + c - c0) + part] * scale);
+			int from = 2 * (y * tw - c0) + part; // product index of stride-1 column c: from + 2c
+			// no division per pixel: the output column advances by one as c advances by sx
+			for (int c = cFirst, at = outRow + cFirst / sx; c < cEnd; c += sx, at++) {
+				out[at] = (float) (product[from + 2 * c] * scale);
+			}
 		}
 	}
 
