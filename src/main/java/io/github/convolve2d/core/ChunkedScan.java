@@ -5,12 +5,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A read-only pass over whole pixel arrays (a min/max, a count of non-finite values), in parts of
- * {@value #PART} values spread over the call's threads, each part read {@value #CHUNK} values at a time into a
- * small per-thread buffer ({@link #copy}) and visited there. On the development machine a plain loop over a 4096²
- * plane in memory took about 2 ns a value on one thread (30 ms; branches, {@code Math.min}/{@code max} or several
- * lanes alike) but 0.6 ns over values in cache: the loop alone does not keep enough cache-line loads in flight, and
- * {@code System.arraycopy} does. The copy and the same loop over the copy took 0.9 ns a value (1024 or 16384 values
- * a time did as well). A loop over the copy that C2 turns into SIMD code is faster still ({@link ValueRange}).
+ * {@value #PART} values spread over the call's threads, each part copied {@value #CHUNK} values at a time into a
+ * small per-thread buffer and visited there. On the development machine a plain loop over a 4096² plane in memory
+ * took about 2 ns a value on one thread (30 ms; branches, {@code Math.min}/{@code max} or several lanes alike) but
+ * 0.6 ns over values in cache: the loop alone does not keep enough cache-line loads in flight, and
+ * {@code System.arraycopy} does. The copy and the loop over the copy took 0.9 ns a value (1024 or 16384 values a
+ * time did as well).
  */
 final class ChunkedScan {
 
@@ -19,13 +19,13 @@ final class ChunkedScan {
 	/** Values copied and visited at a time. */
 	static final int CHUNK = 4096;
 
-	/** What is done with one part. */
+	/** What is done with the values of one chunk. */
 	interface Visitor {
 		/**
-		 * Visits {@code values[from .. to)}, one part, reading it through {@link #copy} into buffers of
-		 * {@code scratch} (float slot 0 is {@link #copy}'s).
+		 * Visits {@code values[0 .. n)}, a copy of a chunk of part {@code part}; one thread visits all the chunks
+		 * of a part, in order.
 		 */
-		void visit(int part, float[] values, int from, int to, Scratch scratch);
+		void visit(int part, float[] values, int n);
 	}
 
 	private ChunkedScan() {
@@ -39,7 +39,7 @@ final class ChunkedScan {
 	}
 
 	/**
-	 * Visits every part of {@code arrays} once, on up to {@code threads} threads ({@link Parallel#threadsForLoop}
+	 * Visits every value of {@code arrays} once, on up to {@code threads} threads ({@link Parallel#threadsForLoop}
 	 * with {@code ran}, the visitor's own flag).
 	 */
 	static void run(List<float[]> arrays, int threads, AtomicBoolean ran, Visitor visitor) {
@@ -52,20 +52,15 @@ final class ChunkedScan {
 					int a = 0;
 					while (part >= first[a + 1]) a++;
 					float[] values = arrays.get(a);
+					float[] chunk = scratch.floats(0, CHUNK);
 					int from = (part - first[a]) * PART;
-					visitor.visit(part, values, from, Math.min(values.length, from + PART), scratch);
+					for (int at = from, to = Math.min(values.length, from + PART); at < to; at += CHUNK) {
+						int n = Math.min(CHUNK, to - at);
+						System.arraycopy(values, at, chunk, 0, n);
+						visitor.visit(part, chunk, n);
+					}
 				}
 			});
-	}
-
-	/**
-	 * Copies {@code values[at .. min(to, at + CHUNK))} into the start of the thread's chunk buffer, which it returns;
-	 * the count copied is {@code min(CHUNK, to - at)}.
-	 */
-	static float[] copy(float[] values, int at, int to, Scratch scratch) {
-		float[] chunk = scratch.floats(0, CHUNK);
-		System.arraycopy(values, at, chunk, 0, Math.min(CHUNK, to - at));
-		return chunk;
 	}
 
 	/** How many values of {@code values} are NaN or infinite, counted on up to {@code threads} threads. */
@@ -74,13 +69,10 @@ final class ChunkedScan {
 		long[] counts = new long[parts(arrays)];
 		run(arrays, threads, NON_FINITE_RAN, new Visitor() {
 			@Override
-			public void visit(int part, float[] v, int from, int to, Scratch scratch) {
+			public void visit(int part, float[] chunk, int n) {
 				int c = 0;
-				for (int at = from; at < to; at += CHUNK) {
-					float[] chunk = copy(v, at, to, scratch);
-					for (int i = 0, n = Math.min(CHUNK, to - at); i < n; i++) if (!Float.isFinite(chunk[i])) c++;
-				}
-				counts[part] = c;
+				for (int i = 0; i < n; i++) if (!Float.isFinite(chunk[i])) c++;
+				counts[part] += c;
 			}
 		});
 		long total = 0;

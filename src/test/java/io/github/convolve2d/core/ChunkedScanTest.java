@@ -32,14 +32,10 @@ class ChunkedScanTest {
 			double[] sums = new double[parts];
 			long[] counts = new long[parts];
 			int threads = 1 + t % 3;
-			ChunkedScan.run(arrays, threads, new java.util.concurrent.atomic.AtomicBoolean(true),
-				(part, values, from, to, scratch) -> {
-					for (int at = from; at < to; at += CHUNK) {
-						float[] chunk = ChunkedScan.copy(values, at, to, scratch);
-						for (int i = 0, n = Math.min(CHUNK, to - at); i < n; i++) sums[part] += chunk[i];
-						counts[part] += Math.min(CHUNK, to - at);
-					}
-				});
+			ChunkedScan.run(arrays, threads, new java.util.concurrent.atomic.AtomicBoolean(true), (part, values, n) -> {
+				for (int i = 0; i < n; i++) sums[part] += values[i];
+				counts[part] += n;
+			});
 			int part = 0;
 			for (float[] v : arrays) {
 				for (int from = 0; from < v.length; from += PART, part++) {
