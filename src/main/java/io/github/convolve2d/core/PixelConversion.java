@@ -34,14 +34,14 @@ public final class PixelConversion {
 		checkTable(table, 256);
 		float[] f = target(into, pixels.length);
 		Parallel.forEach(parts(pixels.length), Parallel.threadsForLoop(RAN_8, threads), ProgressListener.NONE,
-			new Parallel.Unit() { // not a lambda: Convolution.run
-			@Override
-			public void run(int part, Scratch scratch) {
-				int from = part * PART, to = Math.min(pixels.length, from + PART);
-				if (table == null) for (int i = from; i < to; i++) f[i] = pixels[i] & 0xff;
-				else for (int i = from; i < to; i++) f[i] = table[pixels[i] & 0xff];
-			}
-		});
+			new Parallel.Unit() { // not a lambda: see Convolution.run
+				@Override
+				public void run(int part, Scratch scratch) {
+					int from = part * PART, to = Math.min(pixels.length, from + PART);
+					if (table == null) for (int i = from; i < to; i++) f[i] = pixels[i] & 0xff;
+					else for (int i = from; i < to; i++) f[i] = table[pixels[i] & 0xff];
+				}
+			});
 		return f;
 	}
 
@@ -57,14 +57,14 @@ public final class PixelConversion {
 		checkTable(table, 65536);
 		float[] f = target(into, pixels.length);
 		Parallel.forEach(parts(pixels.length), Parallel.threadsForLoop(RAN_16, threads), ProgressListener.NONE,
-			new Parallel.Unit() {
-			@Override
-			public void run(int part, Scratch scratch) {
-				int from = part * PART, to = Math.min(pixels.length, from + PART);
-				if (table == null) for (int i = from; i < to; i++) f[i] = pixels[i] & 0xffff;
-				else for (int i = from; i < to; i++) f[i] = table[pixels[i] & 0xffff];
-			}
-		});
+			new Parallel.Unit() { // not a lambda: see Convolution.run
+				@Override
+				public void run(int part, Scratch scratch) {
+					int from = part * PART, to = Math.min(pixels.length, from + PART);
+					if (table == null) for (int i = from; i < to; i++) f[i] = pixels[i] & 0xffff;
+					else for (int i = from; i < to; i++) f[i] = table[pixels[i] & 0xffff];
+				}
+			});
 		return f;
 	}
 
@@ -80,17 +80,17 @@ public final class PixelConversion {
 		float[] g = target(into == null ? null : into[1], pixels.length);
 		float[] b = target(into == null ? null : into[2], pixels.length);
 		Parallel.forEach(parts(pixels.length), Parallel.threadsForLoop(RAN_RGB, threads), ProgressListener.NONE,
-			new Parallel.Unit() {
-			@Override
-			public void run(int part, Scratch scratch) {
-				for (int i = part * PART, to = Math.min(pixels.length, i + PART); i < to; i++) {
-					int c = pixels[i];
-					r[i] = (c >> 16) & 0xff;
-					g[i] = (c >> 8) & 0xff;
-					b[i] = c & 0xff;
+			new Parallel.Unit() { // not a lambda: see Convolution.run
+				@Override
+				public void run(int part, Scratch scratch) {
+					for (int i = part * PART, to = Math.min(pixels.length, i + PART); i < to; i++) {
+						int c = pixels[i];
+						r[i] = (c >> 16) & 0xff;
+						g[i] = (c >> 8) & 0xff;
+						b[i] = c & 0xff;
+					}
 				}
-			}
-		});
+			});
 		return new float[][] { r, g, b };
 	}
 
