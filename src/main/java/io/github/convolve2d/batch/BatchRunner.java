@@ -88,6 +88,7 @@ public final class BatchRunner {
 	private List<Kernel> kernels;
 	private int block = BlockwiseJob.DEFAULT_BLOCK;
 	private Compressor compressor = Compressor.RAW;
+	private boolean pyramid;
 
 	/**
 	 * @throws UserException for an empty bank, a bank that does not fit one stack
@@ -103,15 +104,17 @@ public final class BatchRunner {
 	/**
 	 * Sets how items with OME-Zarr outputs ({@link BatchPlan#ZARR}) are computed: with {@code kernels} (null when
 	 * the batch applies a convolution layer, which such items refuse), in output blocks (and chunks) of
-	 * {@code block × block} pixels, chunks stored with {@code compressor}.
+	 * {@code block × block} pixels, chunks stored with {@code compressor}, with a pyramid of 2×2 means when
+	 * {@code pyramid} is set ({@link BlockwiseJob}).
 	 *
 	 * @throws UserException for a block under 1
 	 */
-	public BatchRunner blocks(List<Kernel> kernels, int block, Compressor compressor) {
+	public BatchRunner blocks(List<Kernel> kernels, int block, Compressor compressor, boolean pyramid) {
 		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
 		this.kernels = kernels == null ? null : List.copyOf(kernels);
 		this.block = block;
 		this.compressor = compressor;
+		this.pyramid = pyramid;
 		return this;
 	}
 
@@ -452,7 +455,7 @@ public final class BatchRunner {
 	}
 
 	private BlockwiseJob blockwiseJob() {
-		return new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor);
+		return new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor, pyramid);
 	}
 
 	private static long mb(long bytes) {

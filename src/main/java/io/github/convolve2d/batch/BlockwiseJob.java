@@ -25,6 +25,13 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
@@ -32,9 +39,13 @@ import java.util.stream.Stream;
  * image ({@link BlockwiseConvolution}): output {@code t, c·K + k, z, y, x} for input channel {@code c} and kernel
  * {@code k} of {@code K} (the channel order of the TIFF results), one chunk per block and feature map.
  * <p>
+ * With a pyramid, levels {@code 1, 2, ...} follow, each halving {@code y} and {@code x} (2×2 means,
+ * {@link OmeZarr#writeLevelChunk}) until one chunk holds a plane, for viewers that show the result zoomed out.
+ * <p>
  * Resumable: each chunk is written atomically, and the image's NGFF metadata ({@code .zattrs}) last; a rerun on
- * an incomplete output skips the blocks whose chunks are all there and computes the rest, giving the same bytes
- * as an uninterrupted run. Memory: the blocks in flight (one per thread) and a chunk cache, never the image.
+ * an incomplete output skips the blocks (and pyramid chunks) whose chunks are all there and computes the rest,
+ * giving the same bytes as an uninterrupted run. Memory: the blocks in flight (one per thread) and a chunk cache,
+ * never the image.
  */
 public final class BlockwiseJob {
 
@@ -66,7 +77,7 @@ public final class BlockwiseJob {
 
 	/** The settings a result was made with, recorded in its array's attributes before its first chunk. */
 	private String stamp() {
-		return FeatureMaps.provenance(kernels, options);
+		return FeatureMaps.provenance(kernels, options) + (pyramid ? "; pyramid" : "");
 	}
 
 	/** What is at {@code output} already, judged by the settings it records. */
@@ -92,6 +103,7 @@ public final class BlockwiseJob {
 	private final ConvolutionOptions options;
 	private final int block;
 	private final Compressor compressor;
+	private final boolean pyramid;
 
 	/**
 	 * @param options the convolution's options; its thread count is the blocks computed at once in {@link #run},
@@ -99,11 +111,22 @@ public final class BlockwiseJob {
 	 * @param block the output block (and chunk) side
 	 */
 	public BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor) {
+		this(kernels, options, block, compressor, false);
+	}
+
+	/**
+	 * As {@link #BlockwiseJob(List, ConvolutionOptions, int, Compressor)}, with a pyramid of 2×2 means after the
+	 * full-resolution level when {@code pyramid} is set.
+	 */
+	public BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor,
+		boolean pyramid)
+	{
 		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
 		this.kernels = List.copyOf(kernels);
 		this.options = options;
 		this.block = block;
 		this.compressor = compressor;
+		this.pyramid = pyramid;
 	}
 
 	/**
@@ -121,7 +144,7 @@ public final class BlockwiseJob {
 			Prepared prepared = prepare(in, output, replace);
 			BlockGrid grid = prepared.grid;
 			int k = kernels.size(), c = in.channels(), z = in.slices();
-			long total = prepared.blocks();
+			long total = prepared.blocks() + prepared.pyramidChunks();
 			long[] already = new long[1];
 			for (int plane = 0; plane < prepared.planes; plane++) {
 				long before = (long) plane * grid.blocks();
@@ -139,6 +162,22 @@ public final class BlockwiseJob {
 					}
 				});
 				already[0] += sink.skipped;
+			}
+			long done = prepared.blocks();
+			for (int l = 1; l < prepared.levels(); l++) {
+				long chunks = prepared.out.levelChunks(l), from = done;
+				already[0] += levelChunks(prepared.out, l, 0, chunks, options.threads(), new Progress() {
+					@Override
+					public void blocks(long n, long all) {
+						progress.blocks(from + n, total);
+					}
+
+					@Override
+					public boolean isCancelled() {
+						return progress.isCancelled();
+					}
+				});
+				done += chunks;
 			}
 			prepared.commit();
 			return already[0];
@@ -161,9 +200,26 @@ public final class BlockwiseJob {
 			this.planes = planes;
 		}
 
-		/** Blocks of all planes. */
+		/** Blocks of all planes (the full-resolution level's chunks, one per block and feature map). */
 		public long blocks() {
 			return (long) grid.blocks() * planes;
+		}
+
+		/** Levels of the output: 1, or the pyramid's. */
+		public int levels() {
+			return out.levels().size();
+		}
+
+		/** Chunks of level {@code l ≥ 1} of the pyramid ({@link #computeLevel}). */
+		public long levelChunks(int l) {
+			return out.levelChunks(l);
+		}
+
+		/** Chunks of every level past the first. */
+		long pyramidChunks() {
+			long n = 0;
+			for (int l = 1; l < levels(); l++) n += out.levelChunks(l);
+			return n;
 		}
 
 		/** Writes the output's NGFF metadata: call once every block is written. */
@@ -200,8 +256,10 @@ public final class BlockwiseJob {
 		scale[4] = g.outputPixelWidth(scale[4]);
 		if (!Double.isNaN(inputOriginY)) translation[3] = 0.0 - g.outputOriginY(inputOriginY) * scale[3];
 		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
+		int levels = pyramid ? OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
+			grid.blockWidth()) : 1;
 		OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
-			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c));
+			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c), levels);
 		if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
 		return new Prepared(out, grid, t * c * z);
 	}
@@ -235,6 +293,84 @@ public final class BlockwiseJob {
 				else sink.write(index, grid.region(index), BlockwiseConvolution.block(source, kernels, options, grid, index));
 			}
 			return skipped;
+		}
+	}
+
+	/**
+	 * Third step of a run split across machines, with a pyramid, once every chunk of level {@code level - 1} is
+	 * written: computes chunks {@code from} (inclusive) to {@code to} (exclusive) of level {@code level} of a
+	 * {@linkplain #prepare prepared} output ({@link Prepared#levelChunks}), on the options' threads; chunks already
+	 * written are skipped.
+	 *
+	 * @return how many of the chunks were already there
+	 */
+	public long computeLevel(Path output, int level, long from, long to) throws IOException {
+		return levelChunks(OmeZarr.reopen(output), level, from, to, options.threads(), (d, t) -> { });
+	}
+
+	/** Level {@code l}'s chunks {@code from .. to} on up to {@code threads} threads; returns those already there. */
+	private static long levelChunks(OmeZarr out, int l, long from, long to, int threads, Progress progress)
+		throws IOException
+	{
+		AtomicLong next = new AtomicLong(from), done = new AtomicLong(), skipped = new AtomicLong();
+		Callable<Void> worker = () -> {
+			for (long n; (n = next.getAndIncrement()) < to;) {
+				if (progress.isCancelled()) throw new CancellationException("cancelled");
+				if (out.hasLevelChunk(l, n)) skipped.incrementAndGet();
+				else out.writeLevelChunk(l, n);
+				synchronized (progress) { // one report at a time, in order
+					progress.blocks(done.incrementAndGet(), to - from);
+				}
+			}
+			return null;
+		};
+		int workers = (int) Math.max(1, Math.min(threads, to - from));
+		if (workers == 1) {
+			call(worker);
+			return skipped.get();
+		}
+		ExecutorService pool = Executors.newFixedThreadPool(workers - 1, r -> {
+			Thread t = new Thread(r, "convolve2d-pyramid");
+			t.setDaemon(true);
+			return t;
+		});
+		try {
+			List<Future<Void>> helpers = new ArrayList<>();
+			for (int w = 1; w < workers; w++) helpers.add(pool.submit(worker));
+			call(worker);
+			for (Future<Void> f : helpers) {
+				try {
+					f.get();
+				}
+				catch (InterruptedException e) {
+					Thread.currentThread().interrupt();
+					throw new CancellationException("interrupted");
+				}
+				catch (ExecutionException e) {
+					Throwable cause = e.getCause();
+					if (cause instanceof IOException) throw (IOException) cause;
+					if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+					if (cause instanceof Error) throw (Error) cause;
+					throw new IOException(cause);
+				}
+			}
+		}
+		finally {
+			next.set(Long.MAX_VALUE); // helpers still running stop at their next chunk
+			pool.shutdown();
+		}
+		return skipped.get();
+	}
+
+	private static void call(Callable<Void> worker) throws IOException {
+		try {
+			worker.call();
+		}
+		catch (IOException | RuntimeException e) {
+			throw e;
+		}
+		catch (Exception e) {
+			throw new IOException(e);
 		}
 	}
 

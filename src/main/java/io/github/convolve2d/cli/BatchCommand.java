@@ -162,6 +162,11 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "images).")
 	private String zarrCompression;
 
+	@Option(names = "--zarr-pyramid",
+		description = "Zarr outputs: add lower-resolution levels (each halving y and x, each pixel the mean of 2×2) "
+			+ "until one chunk holds a plane, for viewers that show a large result zoomed out (napari, BigDataViewer).")
+	private boolean zarrPyramid;
+
 	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
 	private boolean dryRun;
 
@@ -205,10 +210,14 @@ public final class BatchCommand implements Callable<Integer> {
 		public final String usage;
 		/** {@code --format zarr}: every input becomes an OME-Zarr image (Zarr inputs always do). */
 		public final boolean zarr;
-		/** The kernels (null with {@code --weights}), {@code --block} and {@code --zarr-compression}: Zarr outputs. */
+		/**
+		 * The kernels (null with {@code --weights}), {@code --block}, {@code --zarr-compression} and
+		 * {@code --zarr-pyramid}: Zarr outputs.
+		 */
 		public final List<Kernel> kernels;
 		public final int block;
 		public final Compressor compressor;
+		public final boolean pyramid;
 		private final BatchCommand command;
 
 		private Settings(BatchCommand c, CommandLine.ParseResult r, boolean help, FeatureMapFilter filter,
@@ -230,6 +239,7 @@ public final class BatchCommand implements Callable<Integer> {
 			kernels = help || c.weights != null ? null : c.kernels();
 			block = c.block;
 			compressor = help ? null : c.compressor();
+			pyramid = c.zarrPyramid;
 		}
 
 		/** The folder scanner of {@code --recursive}, {@code --include}, {@code --exclude}. */
@@ -289,7 +299,7 @@ public final class BatchCommand implements Callable<Integer> {
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
-			console).blocks(weights == null ? kernels() : null, block, compressor());
+			console).blocks(weights == null ? kernels() : null, block, compressor(), zarrPyramid);
 		Interruption interruption = Interruption.install(runner, writer, err);
 		try {
 			try (ConsoleCapture capture = ConsoleCapture.install()) {

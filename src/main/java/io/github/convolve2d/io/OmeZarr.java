@@ -22,9 +22,10 @@ import java.util.Map;
 /**
  * An OME-Zarr image (NGFF 0.4 on Zarr v2): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
  * pyramid's levels and each level's scale), with the full-resolution level as a {@link ZarrArray}. Reads a group
- * (its first, full-resolution level) or a bare Zarr array; writes a one-level image with axes {@code t, c, z, y, x}
+ * (its first, full-resolution level) or a bare Zarr array; writes an image with axes {@code t, c, z, y, x}
  * (or {@code y, x}), its scale and translation, and attributes of the caller's (the kernels and options of a
- * result).
+ * result): one level, or a pyramid whose every further level halves the last two axes, each pixel the mean of the
+ * 2×2 pixels of the level below ({@link #writeLevelChunk}), for viewers that show a large image zoomed out.
  * <p>
  * The last two axes are the image's rows and columns ({@code y}, {@code x}); every combination of the other axes'
  * indices is one plane, numbered in C order ({@link #plane(int)}).
@@ -36,6 +37,8 @@ public final class OmeZarr {
 
 	private final Path path;
 	private final ZarrArray array;
+	/** Every level written, the full-resolution one first ({@code array}); one for an image that was read. */
+	private final List<ZarrArray> levels;
 	private final List<String> axes;
 	private final double[] scale;
 	private final double[] translation;
@@ -43,11 +46,12 @@ public final class OmeZarr {
 	/** Attributes written into .zattrs beside the NGFF metadata by {@link #commit()}. */
 	private Map<String, Object> attributes = Collections.emptyMap();
 
-	private OmeZarr(Path path, ZarrArray array, List<String> axes, double[] scale, double[] translation,
+	private OmeZarr(Path path, List<ZarrArray> levels, List<String> axes, double[] scale, double[] translation,
 		String[] units)
 	{
 		this.path = path;
-		this.array = array;
+		this.levels = Collections.unmodifiableList(levels);
+		this.array = levels.get(0);
 		this.axes = Collections.unmodifiableList(axes);
 		this.scale = scale;
 		this.translation = translation;
@@ -69,7 +73,7 @@ public final class OmeZarr {
 		if (Files.isRegularFile(path.resolve(".zarray"))) {
 			ZarrArray a = ZarrArray.open(path);
 			int n = a.shape().length;
-			return new OmeZarr(path, a, defaultAxes(n), ones(n), new double[n], new String[n]);
+			return new OmeZarr(path, List.of(a), defaultAxes(n), ones(n), new double[n], new String[n]);
 		}
 		Path attrs = path.resolve(".zattrs");
 		if (!Files.isRegularFile(attrs)) {
@@ -127,7 +131,7 @@ public final class OmeZarr {
 				}
 			}
 		}
-		return new OmeZarr(path, a, axes, scale, translation, units);
+		return new OmeZarr(path, List.of(a), axes, scale, translation, units);
 	}
 
 	/** The level's own transformations, then the multiscale's (NGFF applies the level's first). */
@@ -140,46 +144,172 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Starts a new one-level OME-Zarr image, or reopens the one an interrupted run left (same shape, chunks and
-	 * compressor; its chunks are kept). The image's {@code .zattrs} (its NGFF metadata) is written by
-	 * {@link #commit()}, after the last chunk: an image with {@code .zattrs} is complete ({@link #isComplete}).
+	 * Starts a new one-level OME-Zarr image, or reopens the one an interrupted run left; see
+	 * {@link #create(Path, int[], int, int, Compressor, double[], double[], String[], Map, int)}.
+	 */
+	public static OmeZarr create(Path path, int[] shape, int chunkWidth, int chunkHeight, Compressor compressor,
+		double[] scale, double[] translation, String[] units, Map<String, Object> attributes) throws IOException
+	{
+		return create(path, shape, chunkWidth, chunkHeight, compressor, scale, translation, units, attributes, 1);
+	}
+
+	/**
+	 * Starts a new OME-Zarr image of {@code levels} levels (arrays {@code 0}, {@code 1}, ...; level {@code l} has
+	 * the last two axes of {@code shape} divided by 2^l, rounded up, and the same chunks), or reopens the one an
+	 * interrupted run left (same shapes, chunks and compressor; its chunks are kept). The image's {@code .zattrs}
+	 * (its NGFF metadata) is written by {@link #commit()}, after the last chunk: an image with {@code .zattrs} is
+	 * complete ({@link #isComplete}).
 	 *
-	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}}
+	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}} of the full-resolution level
 	 * @param chunkHeight rows of a chunk (chunks hold one plane)
 	 * @param scale physical size per pixel along each axis; {@code translation} the position of pixel 0
 	 * @param units per axis (null entries for none)
 	 * @param attributes more entries for {@code .zattrs} (e.g. the kernels and options of a result), as Gson
 	 *        serialises them
+	 * @param levels 1 for the full resolution alone; {@link #levelsFor} for a pyramid down to one chunk
 	 * @throws UserException when another image is in the way
 	 */
 	public static OmeZarr create(Path path, int[] shape, int chunkWidth, int chunkHeight, Compressor compressor,
-		double[] scale, double[] translation, String[] units, Map<String, Object> attributes) throws IOException
+		double[] scale, double[] translation, String[] units, Map<String, Object> attributes, int levels)
+		throws IOException
 	{
 		int n = shape.length;
 		if (n != 2 && n != 5) throw new IllegalArgumentException("an OME-Zarr image here is 2-D (y, x) or 5-D (t, c, z, y, x)");
-		int[] chunks = new int[n];
-		Arrays.fill(chunks, 1);
-		chunks[n - 2] = Math.min(chunkHeight, shape[n - 2]);
-		chunks[n - 1] = Math.min(chunkWidth, shape[n - 1]);
-		ZarrArray array = ZarrArray.create(path.resolve("0"), shape, chunks, DataType.FLOAT32, compressor);
+		if (levels < 1) throw new IllegalArgumentException("an OME-Zarr image has at least one level, not " + levels);
+		List<ZarrArray> arrays = new ArrayList<>();
+		int[] levelShape = shape.clone();
+		for (int l = 0; l < levels; l++) {
+			int[] chunks = new int[n];
+			Arrays.fill(chunks, 1);
+			chunks[n - 2] = Math.min(chunkHeight, levelShape[n - 2]);
+			chunks[n - 1] = Math.min(chunkWidth, levelShape[n - 1]);
+			arrays.add(ZarrArray.create(path.resolve(Integer.toString(l)), levelShape.clone(), chunks, DataType.FLOAT32,
+				compressor));
+			levelShape[n - 2] = (levelShape[n - 2] + 1) / 2;
+			levelShape[n - 1] = (levelShape[n - 1] + 1) / 2;
+		}
 		JsonObject group = new JsonObject();
 		group.addProperty("zarr_format", 2);
 		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
-		OmeZarr image = new OmeZarr(path, array, defaultAxes(n), scale.clone(), translation.clone(),
+		OmeZarr image = new OmeZarr(path, arrays, defaultAxes(n), scale.clone(), translation.clone(),
 			units == null ? new String[n] : units.clone());
 		image.attributes = attributes == null ? Collections.emptyMap() : new LinkedHashMap<>(attributes);
 		return image;
 	}
 
 	/**
+	 * Reopens, to add chunks, an image that {@link #create} started and whose metadata is not written yet (on
+	 * another machine than the one that created it): its levels' arrays {@code 0}, {@code 1}, ... as they are.
+	 */
+	public static OmeZarr reopen(Path path) throws IOException {
+		List<ZarrArray> arrays = new ArrayList<>();
+		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray")); l++) {
+			arrays.add(ZarrArray.open(path.resolve(Integer.toString(l))));
+		}
+		if (arrays.isEmpty()) throw new UserException(path + " holds no Zarr array 0 to add chunks to");
+		int n = arrays.get(0).shape().length;
+		return new OmeZarr(path, arrays, defaultAxes(n), ones(n), new double[n], new String[n]);
+	}
+
+	/**
+	 * The levels of a pyramid over a {@code height × width} image in chunks of {@code chunkHeight × chunkWidth}:
+	 * halving until the coarsest level fits in one chunk (1 when the image already does).
+	 */
+	public static int levelsFor(int height, int width, int chunkHeight, int chunkWidth) {
+		int levels = 1;
+		for (long h = height, w = width; h > chunkHeight || w > chunkWidth; h = (h + 1) / 2, w = (w + 1) / 2) levels++;
+		return levels;
+	}
+
+	/** The levels written, the full-resolution one first. */
+	public List<ZarrArray> levels() {
+		return levels;
+	}
+
+	/** The chunks of level {@code l}: its planes times its chunks across a plane. */
+	public long levelChunks(int l) {
+		ZarrArray a = levels.get(l);
+		int[] s = a.shape(), c = a.chunks();
+		int n = s.length;
+		long across = (long) ((s[n - 2] + c[n - 2] - 1) / c[n - 2]) * ((s[n - 1] + c[n - 1] - 1) / c[n - 1]);
+		return planes() * across;
+	}
+
+	/** The indices of chunk {@code number} of level {@code l}, numbered plane by plane, rows of chunks in order. */
+	private int[] levelChunk(int l, long number) {
+		ZarrArray a = levels.get(l);
+		int[] s = a.shape(), c = a.chunks();
+		int n = s.length;
+		int columns = (s[n - 1] + c[n - 1] - 1) / c[n - 1], rows = (s[n - 2] + c[n - 2] - 1) / c[n - 2];
+		long across = (long) columns * rows;
+		int[] index = new int[n];
+		int[] lead = leading(Math.toIntExact(number / across));
+		System.arraycopy(lead, 0, index, 0, n - 2);
+		int within = (int) (number % across);
+		index[n - 2] = within / columns;
+		index[n - 1] = within % columns;
+		return index;
+	}
+
+	/** Whether chunk {@code number} of level {@code l} (numbered as by {@link #writeLevelChunk}) is written. */
+	public boolean hasLevelChunk(int l, long number) {
+		return levels.get(l).hasChunk(levelChunk(l, number));
+	}
+
+	/**
+	 * Computes chunk {@code number} of level {@code l ≥ 1} from level {@code l - 1}, which must be complete over it,
+	 * and writes it atomically: each pixel the mean of the 2×2 pixels below it, or of those there are at an odd
+	 * edge (NaN when one of them is NaN). Chunks are numbered plane by plane ({@code t, c, z} order), within a plane
+	 * row by row; {@link #levelChunks} are there.
+	 */
+	public void writeLevelChunk(int l, long number) throws IOException {
+		if (l < 1) throw new IllegalArgumentException("level 0 is not made from another level");
+		ZarrArray below = levels.get(l - 1), level = levels.get(l);
+		int[] index = levelChunk(l, number);
+		int n = index.length;
+		int[] s = level.shape(), c = level.chunks(), sb = below.shape();
+		int ch = c[n - 2], cw = c[n - 1];
+		int y0 = index[n - 2] * ch, x0 = index[n - 1] * cw;
+		int h = Math.min(ch, s[n - 2] - y0), w = Math.min(cw, s[n - 1] - x0);
+		// the rows and columns of the level below that this chunk covers, clipped to it
+		int by0 = 2 * y0, bx0 = 2 * x0;
+		int bh = Math.min(2 * h, sb[n - 2] - by0), bw = Math.min(2 * w, sb[n - 1] - bx0);
+		float[] src = new float[bh * bw];
+		below.plane(Arrays.copyOf(index, n - 2)).read(bx0, by0, bw, bh, src);
+		float[] chunk = new float[ch * cw]; // past the edge: 0, the fill value
+		for (int y = 0; y < h; y++) {
+			int r0 = 2 * y, r1 = Math.min(r0 + 1, bh - 1);
+			for (int x = 0; x < w; x++) {
+				int q0 = 2 * x, q1 = Math.min(q0 + 1, bw - 1);
+				double sum = (double) src[r0 * bw + q0];
+				int count = 1;
+				if (q1 != q0) {
+					sum += src[r0 * bw + q1];
+					count++;
+				}
+				if (r1 != r0) {
+					sum += src[r1 * bw + q0];
+					count++;
+					if (q1 != q0) {
+						sum += src[r1 * bw + q1];
+						count++;
+					}
+				}
+				chunk[y * cw + x] = (float) (sum / count);
+			}
+		}
+		level.writeChunk(index, chunk);
+	}
+
+	/**
 	 * Removes the temporary files that killed writers left in the image written by {@link #create} at
-	 * {@code path}: in its group folder (metadata) and in its array's folders (chunks); see
+	 * {@code path}: in its group folder (metadata) and in its levels' array folders (chunks); see
 	 * {@link TemporaryFiles#removeStale}. Returns how many.
 	 */
 	public static int removeStaleTemporaries(Path path) throws IOException {
 		int removed = ZarrArray.PARTIAL.removeStale(path);
-		if (Files.isRegularFile(path.resolve("0").resolve(".zarray"))) {
-			removed += ZarrArray.open(path.resolve("0")).removeStaleTemporaries();
+		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray")); l++) {
+			removed += ZarrArray.open(path.resolve(Integer.toString(l))).removeStaleTemporaries();
 		}
 		return removed;
 	}
@@ -205,25 +335,40 @@ public final class OmeZarr {
 			axesJson.add(a);
 		}
 		ms.add("axes", axesJson);
-		JsonObject level = new JsonObject();
-		level.addProperty("path", "0");
-		JsonArray transforms = new JsonArray();
-		JsonObject s = new JsonObject();
-		s.addProperty("type", "scale");
-		s.add("scale", Json.tree(scale));
-		transforms.add(s);
-		boolean moved = false;
-		for (double t : translation) moved |= t != 0;
-		if (moved) {
-			JsonObject t = new JsonObject();
-			t.addProperty("type", "translation");
-			t.add("translation", Json.tree(translation));
-			transforms.add(t);
-		}
-		level.add("coordinateTransformations", transforms);
 		JsonArray datasets = new JsonArray();
-		datasets.add(level);
+		for (int l = 0; l < levels.size(); l++) {
+			// level l's pixel spans 2^l pixels of level 0 along y and x; its centre sits (2^l - 1) / 2 of them in
+			double[] levelScale = scale.clone(), levelTranslation = translation.clone();
+			for (int d = n - 2; d < n; d++) {
+				levelScale[d] = scale[d] * (1L << l);
+				levelTranslation[d] = translation[d] + scale[d] * ((1L << l) - 1) / 2.0;
+			}
+			JsonObject level = new JsonObject();
+			level.addProperty("path", Integer.toString(l));
+			JsonArray transforms = new JsonArray();
+			JsonObject s = new JsonObject();
+			s.addProperty("type", "scale");
+			s.add("scale", Json.tree(levelScale));
+			transforms.add(s);
+			boolean moved = false;
+			for (double t : levelTranslation) moved |= t != 0;
+			if (moved) {
+				JsonObject t = new JsonObject();
+				t.addProperty("type", "translation");
+				t.add("translation", Json.tree(levelTranslation));
+				transforms.add(t);
+			}
+			level.add("coordinateTransformations", transforms);
+			datasets.add(level);
+		}
 		ms.add("datasets", datasets);
+		if (levels.size() > 1) {
+			ms.addProperty("type", "local_mean");
+			JsonObject how = new JsonObject();
+			how.addProperty("description", "each level halves y and x; each pixel is the mean of the 2x2 pixels of the "
+				+ "level below (of those there are at an odd edge)");
+			ms.add("metadata", how);
+		}
 		JsonObject attrs = new JsonObject();
 		JsonArray multiscales = new JsonArray();
 		multiscales.add(ms);

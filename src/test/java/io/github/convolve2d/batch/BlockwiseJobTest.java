@@ -171,6 +171,70 @@ class BlockwiseJobTest {
 	}
 
 	@Test
+	void aPyramidFollowsTheFullResolutionAndResumesLikeIt() throws IOException {
+		Path in = zarrInput();
+		Path whole = tmp.resolve("whole.ome.zarr"), resumed = tmp.resolve("resumed.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.zlib(1), true);
+		long[] last = new long[2];
+		job.run(in, whole, false, (done, total) -> {
+			last[0] = done;
+			last[1] = total;
+		});
+		// 70×53 in chunks of 16²: 70×53, 35×27, 18×14, 9×7 (one chunk). Level 0: 4 input planes of 5×4 blocks (each
+		// block one chunk per kernel); the pyramid: 8 output planes of 3×2, 2×1 and 1 chunks
+		long level0 = 4 * 5 * 4, pyramid = 8 * (3 * 2 + 2 * 1 + 1);
+		assertEquals(level0 + pyramid, last[1]);
+		assertEquals(last[1], last[0]);
+		OmeZarr out = OmeZarr.reopen(whole);
+		assertEquals(4, out.levels().size());
+		int[][] shapes = { { 53, 70 }, { 27, 35 }, { 14, 18 }, { 7, 9 } };
+		for (int channel = 0; channel < 4; channel++) {
+			for (int z = 0; z < 2; z++) {
+				float[] below = new float[53 * 70];
+				out.levels().get(0).plane(0, channel, z).read(0, 0, 70, 53, below);
+				for (int l = 1; l < 4; l++) {
+					int bh = shapes[l - 1][0], bw = shapes[l - 1][1], lh = shapes[l][0], lw = shapes[l][1];
+					assertArrayEquals(new int[] { 1, 4, 2, lh, lw }, out.levels().get(l).shape());
+					float[] level = new float[lh * lw];
+					out.levels().get(l).plane(0, channel, z).read(0, 0, lw, lh, level);
+					for (int y = 0; y < lh; y++) {
+						for (int x = 0; x < lw; x++) {
+							double sum = 0;
+							int n = 0;
+							for (int r = 2 * y; r < Math.min(bh, 2 * y + 2); r++) {
+								for (int q = 2 * x; q < Math.min(bw, 2 * x + 2); q++) {
+									sum += below[r * bw + q];
+									n++;
+								}
+							}
+							assertEquals((float) (sum / n), level[y * lw + x], "level " + l + " (" + x + ", " + y + ")");
+						}
+					}
+					below = level;
+				}
+			}
+		}
+		String attrs = new String(Files.readAllBytes(whole.resolve(".zattrs")));
+		assertTrue(attrs.contains("\"path\": \"3\"") && attrs.contains("local_mean"), attrs);
+
+		// killed in the pyramid, then rerun: the bytes of the uninterrupted run
+		RuntimeException killed = assertThrows(RuntimeException.class, () -> job.run(in, resumed, false, (done, total) -> {
+			if (done >= level0 + 5) throw new IllegalStateException("killed");
+		}));
+		assertEquals("killed", killed.getMessage());
+		assertFalse(OmeZarr.isComplete(resumed));
+		long already = job.run(in, resumed, false, (d, t) -> { });
+		assertTrue(already >= level0 + 5 - 2, "chunks kept: " + already);
+		assertEquals(files(whole), files(resumed));
+
+		// a result without a pyramid is one made with other settings
+		Path flat = tmp.resolve("flat.ome.zarr");
+		new BlockwiseJob(BANK, OPTIONS, 16, Compressor.zlib(1)).run(in, flat, false, (d, t) -> { });
+		assertEquals(BlockwiseJob.Existing.OTHER_SETTINGS, job.inspect(flat));
+		assertEquals(BlockwiseJob.Existing.COMPLETE, job.inspect(whole));
+	}
+
+	@Test
 	void overwriteReplacesAndAnotherImageInTheWayIsRefused() throws IOException {
 		Path in = zarrInput();
 		Path out = tmp.resolve("o.ome.zarr");

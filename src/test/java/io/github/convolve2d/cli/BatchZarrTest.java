@@ -105,6 +105,33 @@ class BatchZarrTest {
 	}
 
 	@Test
+	void zarrPyramidAddsHalvedLevelsDownToOneChunk() throws IOException {
+		Path in = inputs(), out = tmp.resolve("out");
+		CliRun run = CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", out, "--block", 16, "--zarr-pyramid",
+			"--preset", "sobel-x", "--mode", "same", "--progress", "lines", "--threads", 2);
+		assertEquals(0, run.code, run.toString());
+		// 45×38: 3×3 blocks of 16², then 23×19 (2×2 chunks) and 12×10 (one chunk)
+		assertTrue(run.err.contains("block 14/14"), run.toString());
+		Path a = out.resolve("a.ome.zarr");
+		OmeZarr levels = OmeZarr.reopen(a);
+		assertEquals(3, levels.levels().size());
+		assertArrayEquals(new int[] { 1, 1, 1, 19, 23 }, levels.levels().get(1).shape());
+		assertArrayEquals(new int[] { 1, 1, 1, 10, 12 }, levels.levels().get(2).shape());
+		String attrs = new String(Files.readAllBytes(a.resolve(".zattrs")));
+		assertTrue(attrs.contains("\"path\": \"2\"") && attrs.contains("local_mean"), attrs);
+		float[] full = new float[45 * 38], half = new float[23 * 19];
+		OmeZarr.open(a).plane(0).read(0, 0, 45, 38, full);
+		levels.levels().get(1).plane(0, 0, 0).read(0, 0, 23, 19, half);
+		float want = (float) (((double) full[2 * 45 + 4] + full[2 * 45 + 5] + full[3 * 45 + 4] + full[3 * 45 + 5]) / 4);
+		assertEquals(want, half[1 * 23 + 2], "a level-1 pixel is the mean of its 2×2");
+		// the same run without a pyramid finds a result made with other settings
+		CliRun flat = CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", out, "--block", 16, "--preset", "sobel-x",
+			"--mode", "same", "--progress", "none");
+		assertEquals(1, flat.code, flat.toString());
+		assertTrue(flat.err.contains("made with other settings"), flat.toString());
+	}
+
+	@Test
 	void aZarrInputGivesAZarrOutputBesideTiffsForTheRest() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
 		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "gaussian:1", "--progress", "none");

@@ -21,6 +21,8 @@ import java.util.List;
  * {@link BlockwiseJob} in three steps: the driver creates the output, one task per group of consecutive blocks
  * computes them (each block reads its window with its halo from the input; no shuffle) and writes their chunks
  * atomically, skipping those already written (a retried task attempt), and the driver writes the metadata last.
+ * With {@code --zarr-pyramid}, each further level is one more stage of tasks over groups of its chunks, after the
+ * level below is complete.
  * The same bytes as {@code batch}'s blockwise output. Paths on a local or shared mounted file system only
  * ({@code file:} URIs or plain paths), read and written with java.nio.
  */
@@ -85,6 +87,16 @@ final class BlockJob {
 			for (long from = 0; from < total; from += perTask) groups.add(new long[] { from, Math.min(total, from + perTask) });
 			String input = item.input().toString(), output = item.output().toString();
 			sc.parallelize(groups, groups.size()).foreach(g -> compute(batchArgs, input, output, g, hook));
+			for (int level = 1; level < prepared.levels(); level++) {
+				long chunks = prepared.levelChunks(level);
+				long per = blocksPerTask > 0 ? blocksPerTask
+					: Math.max(1, (long) Math.ceil(chunks / (4.0 * sc.defaultParallelism())));
+				List<long[]> levelGroups = new ArrayList<>();
+				for (long from = 0; from < chunks; from += per) {
+					levelGroups.add(new long[] { level, from, Math.min(chunks, from + per) });
+				}
+				sc.parallelize(levelGroups, levelGroups.size()).foreach(g -> computeLevel(batchArgs, output, g, hook));
+			}
 			prepared.commit();
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}
@@ -104,7 +116,7 @@ final class BlockJob {
 
 	private static BlockwiseJob job(BatchCommand.Settings settings, int threads) {
 		return new BlockwiseJob(settings.kernels, settings.options.toBuilder().threads(threads).build(), settings.block,
-			settings.compressor);
+			settings.compressor, settings.pyramid);
 	}
 
 	/** Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input. */
@@ -116,5 +128,14 @@ final class BlockJob {
 		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
 		job(settings, threads).compute(Paths.get(input), Paths.get(output), group[0], group[1]);
 		hook.written(output + "#" + group[0], context.attemptNumber());
+	}
+
+	/** Runs in a task: chunks {@code group[1]} to {@code group[2]} (exclusive) of pyramid level {@code group[0]}. */
+	private static void computeLevel(String[] batchArgs, String output, long[] group, TaskHook hook) throws IOException {
+		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
+		TaskContext context = TaskContext.get();
+		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
+		job(settings, threads).computeLevel(Paths.get(output), (int) group[0], group[1], group[2]);
+		hook.written(output + "#level " + group[0] + " from " + group[1], context.attemptNumber());
 	}
 }

@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * The Spark block job on {@code local[2,2]} against the single-machine {@code batch} on the same OME-Zarr image:
- * the same files with the same bytes (chunks and metadata), also when a task attempt fails after writing its
- * blocks and is retried.
+ * The Spark block job on {@code local[2,2]} against the single-machine {@code batch} on the same OME-Zarr image,
+ * with a pyramid: the same files with the same bytes (chunks of every level and metadata), also when a task attempt
+ * fails after writing its blocks (or its pyramid chunks) and is retried.
  */
 class BlockJobTest {
 
@@ -79,13 +79,14 @@ class BlockJobTest {
 	void sameBytesAsBatchAlsoWithAFailedAttempt() throws IOException {
 		Path in = input();
 		List<String> options = List.of("--format", "zarr", "--block", "64", "--preset", "gaussian:3", "--mode",
-			"same", "--border", "reflect", "--zarr-compression", "zlib");
+			"same", "--border", "reflect", "--zarr-compression", "zlib", "--zarr-pyramid");
 		String[] batchArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("batch").toString()),
 			options.stream()).toArray(String[]::new);
 		CliRun batch = FileJobTest.batch(batchArgs);
 		assertEquals(0, batch.code, batch.toString());
 		Path expected = tmp.resolve("batch/big.ome.zarr");
 		assertTrue(Files.isRegularFile(expected.resolve(".zattrs")), batch.toString());
+		assertTrue(Files.isRegularFile(expected.resolve("3/.zarray")), "300×200 in blocks of 64: 4 levels");
 
 		String[] sparkArgs = Stream.concat(Stream.of("-i", "file:" + in, "-o", tmp.resolve("spark").toString()),
 			options.stream()).toArray(String[]::new);
@@ -94,17 +95,17 @@ class BlockJobTest {
 		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
 		assertSameFiles(expected, tmp.resolve("spark/big.ome.zarr"));
 
-		// the task holding block 0 fails once after writing its blocks; Spark retries it
+		// the task holding block 0 and the first task of pyramid level 1 fail once after writing; Spark retries them
 		INJECTED.set(0);
 		String[] failing = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("retried").toString()),
 			options.stream()).toArray(String[]::new);
 		CliRun retried = FileJobTest.spark(SPARK.context(), (output, attempt) -> {
-			if (output.endsWith("#0") && attempt == 0) {
+			if ((output.endsWith("#0") || output.endsWith("#level 1 from 0")) && attempt == 0) {
 				INJECTED.incrementAndGet();
 				throw new IOException("injected failure");
 			}
 		}, failing);
-		assertEquals(1, INJECTED.get());
+		assertEquals(2, INJECTED.get());
 		assertEquals(0, retried.code, retried.toString());
 		assertSameFiles(expected, tmp.resolve("retried/big.ome.zarr"));
 
