@@ -81,6 +81,47 @@ def write():
     print(f"wrote {len(CASES)} arrays and {len(GROUPS)} OME-Zarr groups into {GOLDEN} ({size} bytes)")
 
 
+def halve(a):
+    """The 2x2 means of the last two axes (of the pixels there are at an odd edge), summed in float64 in the order
+    Convolve 2D sums them, then rounded to float32."""
+    a = a.astype(np.float64)
+    h, w = a.shape[-2:]
+    total = np.zeros(a.shape[:-2] + ((h + 1) // 2, (w + 1) // 2))
+    count = np.zeros(total.shape[-2:])
+    for dy in (0, 1):
+        for dx in (0, 1):
+            part = a[..., dy::2, dx::2]
+            ph, pw = part.shape[-2:]
+            total[..., :ph, :pw] += part
+            count[:ph, :pw] += 1
+    return (total / count).astype(np.float32)
+
+
+def verify_pyramid(g, ms, levels):
+    """Each level of a pyramid: the 2x2 means of the level below, its scale doubled and its origin moved to the centre
+    of the pixels it covers."""
+    datasets = ms["datasets"]
+    assert [d["path"] for d in datasets] == [str(l) for l in range(levels)], datasets
+    assert ms.get("type") == "local_mean", ms.get("type")
+    base = datasets[0]["coordinateTransformations"]
+    scale0 = np.array(base[0]["scale"])
+    shift0 = np.array(base[1]["translation"]) if len(base) > 1 else np.zeros(len(scale0))
+    below = g[datasets[0]["path"]][...]
+    for l in range(1, levels):
+        level = g[datasets[l]["path"]][...]
+        assert np.array_equal(level, halve(below)), (l, np.argwhere(level != halve(below))[:5])
+        t = datasets[l]["coordinateTransformations"]
+        f = 2 ** l
+        want_scale = scale0.copy()
+        want_scale[-2:] *= f
+        want_shift = shift0.copy()
+        want_shift[-2:] += scale0[-2:] * (f - 1) / 2
+        assert np.allclose(t[0]["scale"], want_scale), (l, t)
+        assert np.allclose(t[1]["translation"], want_shift), (l, t)
+        print(f"ok   level {l}: {level.shape}, the 2x2 means of level {l - 1}")
+        below = level
+
+
 def verify():
     """The stores ZarrGoldenTest wrote: every value as value() cast to the store's dtype; the metadata as written."""
     manifest = json.load(open(os.path.join(WRITTEN, "manifest.json")))
@@ -103,6 +144,8 @@ def verify():
         got = a[...]
         assert np.array_equal(got, want), (path, np.argwhere(got != want)[:5])
         print(f"ok {entry['path']}: {a.shape} chunks {a.chunks} {a.dtype.str} {a.compressor}")
+        if entry.get("levels"):
+            verify_pyramid(g, ms, entry["levels"])
     print(f"verified {len(manifest)} stores written by Convolve 2D")
 
 

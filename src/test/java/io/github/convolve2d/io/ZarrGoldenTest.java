@@ -168,6 +168,22 @@ class ZarrGoldenTest {
 		checkPlane(back.plane(4), DataType.FLOAT32, 1, 1, 0, "written 5-D", new Random(9));
 		manifest.add(entry("tczyx.ome.zarr", shape, new int[] { 1, 1, 1, 5, 8 }, DataType.FLOAT32, true,
 			Arrays.asList("t", "c", "z", "y", "x"), attrs));
+		// the same image with a pyramid (21×18 in chunks of 5×8: 21×18, 11×9, 6×5, 3×3 fits one chunk)
+		int levels = OmeZarr.levelsFor(21, 18, 5, 8);
+		assertEquals(4, levels);
+		OmeZarr pyramid = OmeZarr.create(WRITTEN.resolve("pyramid.ome.zarr"), shape, 8, 5, Compressor.RAW,
+			new double[] { 1, 1, 1, 0.5, 0.5 }, new double[5], new String[] { null, null, null, "micrometer", "micrometer" },
+			attrs, levels);
+		for (int p = 0; p < pyramid.planes(); p++) {
+			int[] i = pyramid.leading(p);
+			writeAll(pyramid.array(), i[0], i[1], i[2]);
+		}
+		for (int l = 1; l < levels; l++) for (long n = 0; n < pyramid.levelChunks(l); n++) pyramid.writeLevelChunk(l, n);
+		pyramid.commit();
+		Map<String, Object> pe = entry("pyramid.ome.zarr", shape, new int[] { 1, 1, 1, 5, 8 }, DataType.FLOAT32, true,
+			Arrays.asList("t", "c", "z", "y", "x"), attrs);
+		pe.put("levels", levels);
+		manifest.add(pe);
 		try (Stream<Path> files = Files.walk(WRITTEN)) {
 			assertFalse(files.anyMatch(f -> f.getFileName().toString().endsWith(".partial")), "temporary files left");
 		}
