@@ -78,7 +78,7 @@ class OmeZarrPyramidTest {
 			}
 			float[][] level = new float[planes][lh * lw];
 			for (int p = 0; p < planes; p++) {
-				float[] want = mean(below[p], bh, bw);
+				float[] want = PyramidReference.mean(below[p], bh, bw);
 				image.levels().get(l).plane(0, p, 0).read(0, 0, lw, lh, level[p]);
 				assertArrayEquals(want, level[p], "level " + l + ", plane " + p);
 			}
@@ -113,25 +113,5 @@ class OmeZarrPyramidTest {
 		assertArrayEquals(new int[] { 1, planes, 1, h, w }, read.array().shape(), "reading gives the full resolution");
 		assertArrayEquals(scale, read.scale());
 		assertEquals(4, OmeZarr.reopen(dir).levels().size());
-	}
-
-	/** The plain 2×2 mean of a plane: each output pixel over the pixels of its 2×2 that exist. */
-	private static float[] mean(float[] v, int h, int w) {
-		int oh = (h + 1) / 2, ow = (w + 1) / 2;
-		float[] m = new float[oh * ow];
-		for (int y = 0; y < oh; y++) {
-			for (int x = 0; x < ow; x++) {
-				double sum = 0;
-				int n = 0;
-				for (int r = 2 * y; r < Math.min(h, 2 * y + 2); r++) {
-					for (int q = 2 * x; q < Math.min(w, 2 * x + 2); q++) {
-						sum += v[r * w + q];
-						n++;
-					}
-				}
-				m[y * ow + x] = (float) (sum / n);
-			}
-		}
-		return m;
 	}
 }
