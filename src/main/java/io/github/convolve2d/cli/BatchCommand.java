@@ -296,6 +296,8 @@ public final class BatchCommand implements Callable<Integer> {
 		checkWritable(plan.outputFolder());
 
 		ConsoleProgress console = new ConsoleProgress(err, style());
+		String zarrOnly = zarrOnlyOptionsUnused(plan);
+		if (zarrOnly != null) console.notice(zarrOnly);
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
@@ -323,6 +325,24 @@ public final class BatchCommand implements Callable<Integer> {
 		finally {
 			interruption.remove();
 		}
+	}
+
+	/**
+	 * A note when options that shape Zarr outputs were given but no input gives one (they would be ignored
+	 * silently), else null.
+	 */
+	private String zarrOnlyOptionsUnused(BatchPlan plan) {
+		List<String> given = new ArrayList<>();
+		CommandLine.ParseResult r = spec.commandLine().getParseResult();
+		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid" }) {
+			if (r.hasMatchedOption(name)) given.add(name);
+		}
+		if (given.isEmpty()) return null;
+		for (BatchItem item : plan.items()) {
+			if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) return null;
+		}
+		return "note: " + String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to OME-Zarr outputs "
+			+ "only (--format zarr, or .zarr inputs); every output of this run is a TIFF";
 	}
 
 	private int dryRun(BatchPlan plan, OutputStamp stamp, PrintWriter out) {

@@ -2,6 +2,7 @@ package io.github.convolve2d.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
@@ -129,6 +130,12 @@ class BatchZarrTest {
 			"--mode", "same", "--progress", "none");
 		assertEquals(1, flat.code, flat.toString());
 		assertTrue(flat.err.contains("made with other settings"), flat.toString());
+		// with TIFF outputs only, the Zarr options are named as unused rather than ignored silently
+		CliRun tiff = CliRun.run("batch", "-i", in.resolve("b.tif"), "-o", tmp.resolve("t"), "--zarr-pyramid",
+			"--preset", "sobel-x", "--progress", "none");
+		assertEquals(0, tiff.code, tiff.toString());
+		assertTrue(tiff.err.contains("note: --zarr-pyramid applies to OME-Zarr outputs only"), tiff.toString());
+		assertFalse(run.err.contains("note:"), run.toString());
 	}
 
 	@Test
