@@ -86,6 +86,19 @@ public final class BlockGrid {
 		return new BlockGrid(imageWidth, imageHeight, Collections.unmodifiableList(gs), blockWidth, blockHeight);
 	}
 
+	/**
+	 * The grid of output blocks for a convolution layer on images of this size: every kernel of a layer has one
+	 * size, so its one geometry is the layer's ({@link #kernels()} is 1).
+	 *
+	 * @throws UserException as {@link #of}
+	 */
+	public static BlockGrid forLayer(int imageWidth, int imageHeight, LayerWeights weights, ConvolutionOptions options,
+		int blockWidth, int blockHeight)
+	{
+		return of(imageWidth, imageHeight, Collections.singletonList(weights.kernel(0, 0)), options, blockWidth,
+			blockHeight);
+	}
+
 	public int imageWidth() { return imageWidth; }
 	public int imageHeight() { return imageHeight; }
 	/** Columns of every kernel's feature map. */

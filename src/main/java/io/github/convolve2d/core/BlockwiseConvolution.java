@@ -90,6 +90,60 @@ public final class BlockwiseConvolution {
 	public static void run(PlaneSource source, List<Kernel> kernels, ConvolutionOptions options, BlockGrid grid,
 		BlockSink sink, ProgressListener listener) throws IOException
 	{
+		runBlocks(options, grid, sink, listener, (inner, index) -> block(source, kernels, inner, grid, index));
+	}
+
+	/**
+	 * Computes block {@code index} of {@code grid} (made by {@link BlockGrid#forLayer}) of a convolution layer
+	 * alone: its {@code O} feature maps, bias and activation applied, each the block's region of the whole
+	 * layer's map ({@link ConvolutionLayer}), bit for bit on the direct path.
+	 *
+	 * @param channels the layer's input channels, one source each, all of one size
+	 * @throws IOException when a source cannot be read
+	 * @throws UserException when the grid was made for another image size, or the channels do not fit the weights
+	 */
+	public static List<Plane> layerBlock(List<PlaneSource> channels, LayerWeights weights, Activation activation,
+		ConvolutionOptions options, BlockGrid grid, int index) throws IOException
+	{
+		weights.checkChannels(channels.size());
+		for (PlaneSource source : channels) {
+			if (source.width() != grid.imageWidth() || source.height() != grid.imageHeight()) {
+				throw new UserException("the block grid was made for a " + grid.imageWidth() + "×" + grid.imageHeight()
+					+ " image, not for this " + source.width() + "×" + source.height() + " one");
+			}
+		}
+		Region region = grid.region(index);
+		BlockGrid.Window window = grid.window(index);
+		List<Plane> in = new ArrayList<>();
+		if ((long) window.width() * window.height() > (long) grid.imageWidth() * grid.imageHeight()) {
+			for (PlaneSource source : channels) in.add(whole(source));
+			return ConvolutionLayer.convolve(in, weights, options, activation, region, ProgressListener.NONE);
+		}
+		for (PlaneSource source : channels) in.add(BlockWindow.read(source, window, options.border(), options.cval()));
+		return ConvolutionLayer.convolve(in, weights, options.toBuilder().mode(Mode.VALID).build(), activation, null,
+			ProgressListener.NONE);
+	}
+
+	/**
+	 * Computes every block of a convolution layer's feature maps that the sink does not already hold, as
+	 * {@link #run} does for kernels; the sink gets the layer's {@code O} maps of each block.
+	 */
+	public static void runLayer(List<PlaneSource> channels, LayerWeights weights, Activation activation,
+		ConvolutionOptions options, BlockGrid grid, BlockSink sink, ProgressListener listener) throws IOException
+	{
+		runBlocks(options, grid, sink, listener,
+			(inner, index) -> layerBlock(channels, weights, activation, inner, grid, index));
+	}
+
+	/** One block's feature maps, computed with {@code options}. */
+	private interface BlockMaps {
+		List<Plane> compute(ConvolutionOptions options, int index) throws IOException;
+	}
+
+	/** Every block the sink lacks, up to {@code options.threads()} at once (see {@link #run}). */
+	private static void runBlocks(ConvolutionOptions options, BlockGrid grid, BlockSink sink, ProgressListener listener,
+		BlockMaps maps) throws IOException
+	{
 		int blocks = grid.blocks();
 		int inFlight = Math.min(options.threads(), blocks);
 		ConvolutionOptions inner = options.toBuilder().threads(Math.max(1, options.threads() / inFlight)).build();
@@ -97,7 +151,7 @@ public final class BlockwiseConvolution {
 			Parallel.forEach(blocks, inFlight, listener, (index, scratch) -> {
 				try {
 					if (sink.has(index)) return;
-					sink.write(index, grid.region(index), block(source, kernels, inner, grid, index));
+					sink.write(index, grid.region(index), maps.compute(inner, index));
 				}
 				catch (IOException e) {
 					throw new UncheckedIOException(e);
@@ -117,6 +171,11 @@ public final class BlockwiseConvolution {
 	private static List<Plane> fromWholeImage(PlaneSource source, List<Kernel> kernels, ConvolutionOptions options,
 		Region region) throws IOException
 	{
+		return Convolution.convolve(whole(source), kernels, options, region, ProgressListener.NONE);
+	}
+
+	/** The whole image of {@code source}, for a block whose window would be larger than it. */
+	private static Plane whole(PlaneSource source) throws IOException {
 		int w = source.width(), h = source.height();
 		if ((long) w * h > Integer.MAX_VALUE - 8) {
 			throw new UserException("with this dilation each block reads more than the whole " + w + "×" + h
@@ -124,7 +183,7 @@ public final class BlockwiseConvolution {
 		}
 		float[] px = new float[w * h];
 		source.read(0, 0, w, h, px);
-		return Convolution.convolve(Plane.wrap(w, h, px), kernels, options, region, ProgressListener.NONE);
+		return Plane.wrap(w, h, px);
 	}
 
 	private static Plane crop(Plane p, int x, int y, int w, int h) throws IOException {

@@ -86,6 +86,57 @@ class BlockwiseConvolutionTest {
 		}
 	}
 
+	/**
+	 * A convolution layer block by block (channels summed, groups, bias, ReLU, every option; blocks of 1 pixel to
+	 * larger than the output): its maps equal the whole layer's, bit for bit on the direct path, within the bound on
+	 * the others.
+	 */
+	@Test
+	void layerBlocksAssembleToTheWholeLayer() throws IOException {
+		Random rnd = new Random(35);
+		for (int n = 0; n < 160; n++) {
+			Method method = n % 4 == 3 ? Method.AUTO : Method.DIRECT;
+			int w = 1 + rnd.nextInt(40), h = 1 + rnd.nextInt(40);
+			int kw = 1 + rnd.nextInt(5), kh = 1 + rnd.nextInt(5);
+			int groups = 1 + rnd.nextInt(2), cg = 1 + rnd.nextInt(2), outs = groups * (1 + rnd.nextInt(2));
+			List<Plane> channels = new ArrayList<>();
+			for (int c = 0; c < groups * cg; c++) channels.add(PathCases.randomImage(rnd, w, h));
+			double[] values = new double[outs * cg * kh * kw];
+			for (int v = 0; v < values.length; v++) values[v] = rnd.nextInt(6) == 0 ? 0 : rnd.nextGaussian();
+			double[] bias = null;
+			if (rnd.nextBoolean()) {
+				bias = new double[outs];
+				for (int o = 0; o < outs; o++) bias[o] = rnd.nextGaussian();
+			}
+			LayerWeights weights = LayerWeights.of(outs, cg, kh, kw, values, bias, groups);
+			ConvolutionOptions o = PathCases.randomOptions(rnd, method, w, h, kw, kh);
+			Activation act = rnd.nextBoolean() ? Activation.RELU : Activation.NONE;
+			int blockW = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 30), blockH = 1 + rnd.nextInt(rnd.nextBoolean() ? 4 : 30);
+			BlockGrid grid = BlockGrid.forLayer(w, h, weights, o, blockW, blockH);
+			String what = "case " + n + ": image " + w + "×" + h + ", " + weights + ", blocks " + blockW + "×" + blockH
+				+ ", " + o + ", " + act;
+			List<PlaneSource> sources = new ArrayList<>();
+			for (Plane c : channels) sources.add(new CheckedSource(c, grid));
+			Assembler sink = new Assembler(grid, outs);
+			BlockwiseConvolution.runLayer(sources, weights, act, o, grid, sink, ProgressListener.NONE);
+			assertEquals(grid.blocks(), sink.written.size(), what + ": blocks written");
+			List<Plane> whole = ConvolutionLayer.convolve(channels, weights, o, act, null, ProgressListener.NONE);
+			ReferenceConvolution.Result[] ref = method == Method.DIRECT ? null
+				: ReferenceLayer.convolve(channels, weights, o, act);
+			for (int out = 0; out < outs; out++) {
+				if (method == Method.DIRECT) assertArrayEquals(whole.get(out).pixels(), sink.maps[out], what + ", output " + out);
+				else {
+					PathCases.assertWithinBound(ref[out], Plane.wrap(grid.outputWidth(), grid.outputHeight(),
+						sink.maps[out]), true, what + ", output " + out);
+				}
+			}
+		}
+		assertThrows(UserException.class, () -> BlockwiseConvolution.layerBlock(List.of(PlaneSource.of(
+			PathCases.randomImage(rnd, 9, 9))), LayerWeights.of(1, 2, 3, 3, new double[18], null, 1), Activation.NONE,
+			ConvolutionOptions.builder().build(), BlockGrid.of(9, 9, List.of(Kernel.of("k", 3, 3, new double[9])),
+				ConvolutionOptions.builder().build(), 4, 4), 0), "one channel for weights of two");
+	}
+
 	@Test
 	void gridTilesTheOutputRowByRow() {
 		List<Kernel> k = Collections.singletonList(Kernel.of("k", 3, 5, new double[15]));
@@ -225,15 +276,20 @@ class BlockwiseConvolutionTest {
 		final Set<Integer> written = ConcurrentHashMap.newKeySet();
 
 		Assembler(BlockGrid grid) {
+			this(grid, grid.kernels());
+		}
+
+		/** For {@code count} feature maps a block (a layer's outputs). */
+		Assembler(BlockGrid grid, int count) {
 			this.grid = grid;
-			maps = new float[grid.kernels()][grid.outputWidth() * grid.outputHeight()];
+			maps = new float[count][grid.outputWidth() * grid.outputHeight()];
 		}
 
 		@Override
 		public void write(int index, Region region, List<Plane> planes) throws IOException {
 			assertEquals(grid.region(index), region);
 			assertTrue(written.add(index), "block " + index + " written twice");
-			assertEquals(grid.kernels(), planes.size());
+			assertEquals(maps.length, planes.size());
 			for (int k = 0; k < planes.size(); k++) {
 				Plane p = planes.get(k);
 				assertEquals(region.width(), p.width());
