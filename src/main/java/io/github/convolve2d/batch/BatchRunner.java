@@ -1,8 +1,10 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.UserException;
 import ij.ImagePlus;
 import io.github.convolve2d.core.ProgressListener;
@@ -21,6 +23,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutorService;
@@ -89,6 +92,10 @@ public final class BatchRunner {
 	private int block = BlockwiseJob.DEFAULT_BLOCK;
 	private Compressor compressor = Compressor.RAW;
 	private boolean pyramid;
+	/** The layer of a batch with --weights, for its OME-Zarr outputs; null with kernels. */
+	private LayerWeights layer;
+	private Activation activation;
+	private String layerName;
 
 	/**
 	 * @throws UserException for an empty bank, a bank that does not fit one stack
@@ -115,6 +122,23 @@ public final class BatchRunner {
 		this.block = block;
 		this.compressor = compressor;
 		this.pyramid = pyramid;
+		return this;
+	}
+
+	/**
+	 * Sets how items with OME-Zarr outputs are computed when the batch applies a convolution layer: block by block
+	 * from all the input's channels ({@link BlockwiseJob#layer}), in blocks of {@code block × block} output pixels,
+	 * as {@link #blocks} says for kernels.
+	 *
+	 * @throws UserException for a block under 1
+	 */
+	public BatchRunner layerBlocks(LayerWeights weights, Activation activation, String name, int block,
+		Compressor compressor, boolean pyramid)
+	{
+		blocks(null, block, compressor, pyramid);
+		this.layer = Objects.requireNonNull(weights, "weights");
+		this.activation = Objects.requireNonNull(activation, "activation");
+		this.layerName = name;
 		return this;
 	}
 
@@ -250,7 +274,9 @@ public final class BatchRunner {
 				continue;
 			}
 			try {
-				if (kernels != null && blockwiseJob().inspect(item.output()) == BlockwiseJob.Existing.PARTIAL) {
+				if ((kernels != null || layer != null)
+					&& blockwiseJob().inspect(item.output()) == BlockwiseJob.Existing.PARTIAL)
+				{
 					removed += OmeZarr.removeStaleTemporaries(item.output());
 				}
 			}
@@ -312,7 +338,7 @@ public final class BatchRunner {
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
 				+ filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
 				+ " MB (3/4 of the Java heap); run java with more memory, e.g. java -Xmx" + suggestGb(need)
-				+ "g -jar ..." + (kernels != null && TiffReader.isTiff(item.input())
+				+ "g -jar ..." + ((kernels != null || layer != null) && TiffReader.isTiff(item.input())
 					? ", or convolve it block by block into OME-Zarr with --format zarr" : "")));
 			return null;
 		}
@@ -396,9 +422,9 @@ public final class BatchRunner {
 	 * overwriting; a file or folder Convolve 2D did not write is never replaced. Null when cancelled (not done).
 	 */
 	private Outcome processBlockwise(BatchItem item) {
-		if (kernels == null) {
-			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are made with kernels (--preset, --kernel, "
-				+ "--kernel-file), not with a convolution layer (--weights)");
+		if (kernels == null && layer == null) {
+			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs need kernels or a layer set for blocks "
+				+ "(BatchRunner.blocks or layerBlocks)");
 		}
 		try {
 			BlockwiseJob job = blockwiseJob();
@@ -455,7 +481,9 @@ public final class BatchRunner {
 	}
 
 	private BlockwiseJob blockwiseJob() {
-		return new BlockwiseJob(kernels, options.toBuilder().threads(threads).build(), block, compressor, pyramid);
+		ConvolutionOptions o = options.toBuilder().threads(threads).build();
+		return kernels != null ? new BlockwiseJob(kernels, o, block, compressor, pyramid)
+			: BlockwiseJob.layer(layer, activation, layerName, o, block, compressor, pyramid);
 	}
 
 	private static long mb(long bytes) {

@@ -1,23 +1,28 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.BlockGrid;
 import io.github.convolve2d.core.BlockSink;
 import io.github.convolve2d.core.BlockwiseConvolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.PlaneSource;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Region;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.image.FeatureMapFilter;
 import io.github.convolve2d.image.FeatureMaps;
+import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.ZarrArray;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,6 +30,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -36,8 +42,10 @@ import java.util.stream.Stream;
 
 /**
  * One input too large for memory (an OME-Zarr image or a large TIFF) convolved block by block into an OME-Zarr
- * image ({@link BlockwiseConvolution}): output {@code t, c·K + k, z, y, x} for input channel {@code c} and kernel
- * {@code k} of {@code K} (the channel order of the TIFF results), one chunk per block and feature map.
+ * image ({@link BlockwiseConvolution}): with kernels, output {@code t, c·K + k, z, y, x} for input channel {@code c}
+ * and kernel {@code k} of {@code K} (the channel order of the TIFF results); with a convolution layer, output
+ * {@code t, o, z, y, x} for its output {@code o}, every block read from all input channels. One chunk per block and
+ * feature map.
  * <p>
  * With a pyramid, levels {@code 1, 2, ...} follow, each halving {@code y} and {@code x} (2×2 means,
  * {@link OmeZarr#writeLevelChunk}) until one chunk holds a plane, for viewers that show the result zoomed out.
@@ -77,7 +85,26 @@ public final class BlockwiseJob {
 
 	/** The settings a result was made with, recorded in its array's attributes before its first chunk. */
 	private String stamp() {
-		return FeatureMaps.provenance(kernels, options) + (pyramid ? "; pyramid" : "");
+		String what = layer == null ? FeatureMaps.provenance(kernels, options)
+			: "layer sha256:" + sha256(layerFilter().fingerprint()) + "; " + LayerMaps.provenance(layer, activation, options);
+		return what + (pyramid ? "; pyramid" : "");
+	}
+
+	/** The layer as the image engine applies it (for its fingerprint: every value, name, bias and activation). */
+	private FeatureMapFilter layerFilter() {
+		return FeatureMapFilter.layer(layer, activation, layerName);
+	}
+
+	private static String sha256(String text) {
+		try {
+			byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+			StringBuilder sb = new StringBuilder();
+			for (byte b : h) sb.append(String.format("%02x", b));
+			return sb.toString();
+		}
+		catch (java.security.NoSuchAlgorithmException e) {
+			throw new IllegalStateException("every JVM has SHA-256", e);
+		}
 	}
 
 	/** What is at {@code output} already, judged by the settings it records. */
@@ -99,7 +126,12 @@ public final class BlockwiseJob {
 	/** The attribute of the result's array that records the settings. */
 	static final String STAMP = "convolve2d_settings";
 
+	/** The kernels, or null for a layer. */
 	private final List<Kernel> kernels;
+	/** The layer, its activation and name, or null for kernels. */
+	private final LayerWeights layer;
+	private final Activation activation;
+	private final String layerName;
 	private final ConvolutionOptions options;
 	private final int block;
 	private final Compressor compressor;
@@ -121,12 +153,71 @@ public final class BlockwiseJob {
 	public BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor,
 		boolean pyramid)
 	{
+		this(List.copyOf(kernels), null, null, null, options, block, compressor, pyramid);
+	}
+
+	/**
+	 * A convolution layer block by block: output {@code o} of the layer is output channel {@code o}, each block
+	 * computed from the windows of all the input's channels ({@link BlockwiseConvolution#layerBlock}).
+	 *
+	 * @param name what the weights are called (the feature maps' labels come from the weights' names)
+	 */
+	public static BlockwiseJob layer(LayerWeights weights, Activation activation, String name,
+		ConvolutionOptions options, int block, Compressor compressor, boolean pyramid)
+	{
+		return new BlockwiseJob(null, Objects.requireNonNull(weights, "weights"), Objects.requireNonNull(activation,
+			"activation"), name, options, block, compressor, pyramid);
+	}
+
+	private BlockwiseJob(List<Kernel> kernels, LayerWeights layer, Activation activation, String layerName,
+		ConvolutionOptions options, int block, Compressor compressor, boolean pyramid)
+	{
 		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
-		this.kernels = List.copyOf(kernels);
+		this.kernels = kernels;
+		this.layer = layer;
+		this.activation = activation;
+		this.layerName = layerName;
 		this.options = options;
 		this.block = block;
 		this.compressor = compressor;
 		this.pyramid = pyramid;
+	}
+
+	/** The block grid over {@code in}'s planes. */
+	private BlockGrid grid(ChunkedImage in) {
+		return layer == null ? BlockGrid.of(in.width(), in.height(), kernels, options, block, block)
+			: BlockGrid.forLayer(in.width(), in.height(), layer, options, block, block);
+	}
+
+	/**
+	 * The planes the blocks are counted over: each input plane {@code (t, c, z)} with kernels, each {@code (t, z)}
+	 * with a layer (all channels at once).
+	 */
+	private int workPlanes(ChunkedImage in) {
+		return in.frames() * in.slices() * (layer == null ? in.channels() : 1);
+	}
+
+	/** Where work plane {@code plane}'s feature maps go. */
+	private Sink sink(ZarrArray array, BlockGrid grid, ChunkedImage in, int plane) {
+		int c = in.channels(), z = in.slices();
+		if (layer != null) return new Sink(array, grid, plane / z, 0, plane % z, layer.outputs());
+		int k = kernels.size();
+		return new Sink(array, grid, plane / (c * z), plane / z % c * k, plane % z, k);
+	}
+
+	/** The input planes work plane {@code plane} reads: one with kernels, every channel of its (t, z) with a layer. */
+	private List<PlaneSource> sources(ChunkedImage in, int plane) {
+		int c = in.channels(), z = in.slices();
+		if (layer == null) return List.of(in.plane(plane / (c * z), plane / z % c, plane % z));
+		List<PlaneSource> all = new ArrayList<>();
+		for (int ch = 0; ch < c; ch++) all.add(in.plane(plane / z, ch, plane % z));
+		return all;
+	}
+
+	/** Block {@code index} of work plane {@code plane}'s feature maps. */
+	private List<Plane> block(List<PlaneSource> sources, BlockGrid grid, int index) throws IOException {
+		return layer == null ? BlockwiseConvolution.block(sources.get(0), kernels, options, grid, index)
+			: BlockwiseConvolution.layerBlock(sources, layer, activation, options, grid, index);
 	}
 
 	/**
@@ -143,14 +234,13 @@ public final class BlockwiseJob {
 			in.cacheBytes(cacheBytes());
 			Prepared prepared = prepare(in, output, replace);
 			BlockGrid grid = prepared.grid;
-			int k = kernels.size(), c = in.channels(), z = in.slices();
 			long total = prepared.blocks() + prepared.pyramidChunks();
 			long[] already = new long[1];
 			for (int plane = 0; plane < prepared.planes; plane++) {
 				long before = (long) plane * grid.blocks();
-				PlaneSource source = in.plane(plane / (c * z), plane / z % c, plane % z);
-				Sink sink = new Sink(prepared.out.array(), grid, plane / (c * z), plane / z % c * k, plane % z, k);
-				BlockwiseConvolution.run(source, kernels, options, grid, sink, new ProgressListener() {
+				List<PlaneSource> sources = sources(in, plane);
+				Sink sink = sink(prepared.out.array(), grid, in, plane);
+				ProgressListener listener = new ProgressListener() {
 					@Override
 					public void progress(int done, int all) {
 						progress.blocks(before + done, total);
@@ -160,7 +250,9 @@ public final class BlockwiseJob {
 					public boolean isCancelled() {
 						return progress.isCancelled();
 					}
-				});
+				};
+				if (layer == null) BlockwiseConvolution.run(sources.get(0), kernels, options, grid, sink, listener);
+				else BlockwiseConvolution.runLayer(sources, layer, activation, options, grid, sink, listener);
 				already[0] += sink.skipped;
 			}
 			long done = prepared.blocks();
@@ -241,14 +333,16 @@ public final class BlockwiseJob {
 	}
 
 	private Prepared prepare(ChunkedImage in, Path output, boolean replace) throws IOException {
-		BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
+		if (layer != null) layer.checkChannels(in.channels());
+		BlockGrid grid = grid(in);
 		Existing existing = inspect(output);
 		if (existing == Existing.FOREIGN || existing == Existing.OTHER_SETTINGS && !replace) {
 			throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
 				? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
 		}
 		if (replace && existing != Existing.NONE) deleteZarr(output);
-		int k = kernels.size(), t = in.frames(), c = in.channels(), z = in.slices();
+		int t = in.frames(), c = in.channels(), z = in.slices();
+		int outputChannels = layer == null ? c * kernels.size() : layer.outputs();
 		ConvolutionGeometry g = grid.geometry(0);
 		double[] scale = in.scale(), translation = in.translation();
 		double inputOriginY = origin(translation[3], scale[3]), inputOriginX = origin(translation[4], scale[4]);
@@ -258,10 +352,10 @@ public final class BlockwiseJob {
 		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
 		int levels = pyramid ? OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
 			grid.blockWidth()) : 1;
-		OmeZarr out = OmeZarr.create(output, new int[] { t, c * k, z, grid.outputHeight(), grid.outputWidth() },
+		OmeZarr out = OmeZarr.create(output, new int[] { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() },
 			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c), levels);
 		if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
-		return new Prepared(out, grid, t * c * z);
+		return new Prepared(out, grid, workPlanes(in));
 	}
 
 	/**
@@ -275,22 +369,21 @@ public final class BlockwiseJob {
 	public long compute(Path input, Path output, long from, long to) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
-			BlockGrid grid = BlockGrid.of(in.width(), in.height(), kernels, options, block, block);
+			BlockGrid grid = grid(in);
 			ZarrArray array = ZarrArray.open(output.resolve("0"));
-			int k = kernels.size(), c = in.channels(), z = in.slices();
 			long skipped = 0;
 			Sink sink = null;
-			PlaneSource source = null;
+			List<PlaneSource> sources = null;
 			int current = -1;
 			for (long n = from; n < to; n++) {
 				int plane = (int) (n / grid.blocks()), index = (int) (n % grid.blocks());
 				if (plane != current) {
 					current = plane;
-					source = in.plane(plane / (c * z), plane / z % c, plane % z);
-					sink = new Sink(array, grid, plane / (c * z), plane / z % c * k, plane % z, k);
+					sources = sources(in, plane);
+					sink = sink(array, grid, in, plane);
 				}
 				if (sink.has(index)) skipped++;
-				else sink.write(index, grid.region(index), BlockwiseConvolution.block(source, kernels, options, grid, index));
+				else sink.write(index, grid.region(index), block(sources, grid, index));
 			}
 			return skipped;
 		}
@@ -389,17 +482,34 @@ public final class BlockwiseJob {
 
 	private Map<String, Object> attributes(int inputChannels) {
 		Map<String, Object> c2d = new LinkedHashMap<>();
-		List<Map<String, Object>> ks = new ArrayList<>();
-		for (Kernel kernel : kernels) {
-			Map<String, Object> m = new LinkedHashMap<>();
-			m.put("name", kernel.name());
-			double[] v = kernel.values();
-			double[][] rows = new double[kernel.height()][kernel.width()];
-			for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * kernel.width(), rows[i], 0, kernel.width());
-			m.put("values", rows);
-			ks.add(m);
+		List<Map<String, Object>> channels = new ArrayList<>();
+		if (layer == null) {
+			List<Map<String, Object>> ks = new ArrayList<>();
+			for (Kernel kernel : kernels) {
+				Map<String, Object> m = new LinkedHashMap<>();
+				m.put("name", kernel.name());
+				double[] v = kernel.values();
+				double[][] rows = new double[kernel.height()][kernel.width()];
+				for (int i = 0; i < rows.length; i++) System.arraycopy(v, i * kernel.width(), rows[i], 0, kernel.width());
+				m.put("values", rows);
+				ks.add(m);
+			}
+			c2d.put("kernels", ks);
+			for (int c = 0; c < inputChannels; c++) {
+				for (Kernel kernel : kernels) channels.add(channel((inputChannels > 1 ? "c" + c + " / " : "") + kernel.name()));
+			}
 		}
-		c2d.put("kernels", ks);
+		else {
+			Map<String, Object> l = new LinkedHashMap<>();
+			l.put("name", layerName);
+			l.put("weights", layer.shape());
+			l.put("groups", layer.groups());
+			l.put("bias", layer.hasBias());
+			l.put("activation", activation.label());
+			l.put("fingerprint", "sha256:" + sha256(layerFilter().fingerprint()));
+			c2d.put("layer", l);
+			for (int o = 0; o < layer.outputs(); o++) channels.add(channel(layer.name(o)));
+		}
 		Map<String, Object> o = new LinkedHashMap<>();
 		o.put("mode", options.mode().label());
 		o.put("border", options.border().label());
@@ -409,21 +519,25 @@ public final class BlockwiseJob {
 		o.put("flip", options.flip());
 		o.put("normalize", options.normalize());
 		c2d.put("options", o);
-		c2d.put("provenance", FeatureMaps.provenance(kernels, options));
-		c2d.put("channels", "output channel c*K+k is input channel c convolved with kernel k (K = " + kernels.size() + ")");
-		List<Map<String, Object>> channels = new ArrayList<>();
-		for (int c = 0; c < inputChannels; c++) {
-			for (Kernel kernel : kernels) {
-				Map<String, Object> ch = new LinkedHashMap<>();
-				ch.put("label", (inputChannels > 1 ? "c" + c + " / " : "") + kernel.name());
-				ch.put("active", true);
-				channels.add(ch);
-			}
+		if (layer == null) {
+			c2d.put("provenance", FeatureMaps.provenance(kernels, options));
+			c2d.put("channels", "output channel c*K+k is input channel c convolved with kernel k (K = " + kernels.size() + ")");
+		}
+		else {
+			c2d.put("provenance", LayerMaps.provenance(layer, activation, options));
+			c2d.put("channels", "output channel o is the layer's output o, every input channel summed");
 		}
 		Map<String, Object> attrs = new LinkedHashMap<>();
 		attrs.put("convolve2d", c2d);
 		attrs.put("omero", Map.of("channels", channels));
 		return attrs;
+	}
+
+	private static Map<String, Object> channel(String label) {
+		Map<String, Object> ch = new LinkedHashMap<>();
+		ch.put("label", label);
+		ch.put("active", true);
+		return ch;
 	}
 
 	private static void deleteZarr(Path dir) throws IOException {

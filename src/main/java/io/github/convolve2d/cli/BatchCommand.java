@@ -167,6 +167,9 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "until one chunk holds a plane, for viewers that show a large result zoomed out (napari, BigDataViewer).")
 	private boolean zarrPyramid;
 
+	/** The layer of --weights once read ({@link #layer()}). */
+	private LayerWeights layer;
+
 	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
 	private boolean dryRun;
 
@@ -215,6 +218,10 @@ public final class BatchCommand implements Callable<Integer> {
 		 * {@code --zarr-pyramid}: Zarr outputs.
 		 */
 		public final List<Kernel> kernels;
+		/** With {@code --weights}: the layer, its activation and name (null with kernels). */
+		public final LayerWeights layer;
+		public final Activation activation;
+		public final String layerName;
 		public final int block;
 		public final Compressor compressor;
 		public final boolean pyramid;
@@ -237,6 +244,9 @@ public final class BatchCommand implements Callable<Integer> {
 			dryRun = c.dryRun;
 			zarr = !help && c.zarrFormat();
 			kernels = help || c.weights != null ? null : c.kernels();
+			layer = help || c.weights == null ? null : c.layer();
+			activation = c.activation();
+			layerName = help || c.weights == null ? null : c.layerName();
 			block = c.block;
 			compressor = help ? null : c.compressor();
 			pyramid = c.zarrPyramid;
@@ -301,7 +311,9 @@ public final class BatchCommand implements Callable<Integer> {
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
-			console).blocks(weights == null ? kernels() : null, block, compressor(), zarrPyramid);
+			console);
+		if (weights == null) runner.blocks(kernels(), block, compressor(), zarrPyramid);
+		else runner.layerBlocks(layer(), activation(), layerName(), block, compressor(), zarrPyramid);
 		Interruption interruption = Interruption.install(runner, writer, err);
 		try {
 			try (ConsoleCapture capture = ConsoleCapture.install()) {
@@ -403,7 +415,6 @@ public final class BatchCommand implements Callable<Integer> {
 				return false;
 			case "zarr":
 			case "ome-zarr":
-				if (weights != null) throw usage("--format zarr takes kernels (--preset, --kernel, --kernel-file), not --weights");
 				if (block < 1) throw usage("--block must be at least 1, got " + block);
 				return true;
 			default:
@@ -434,9 +445,22 @@ public final class BatchCommand implements Callable<Integer> {
 			return FeatureMapFilter.bank(kernels(), options);
 		}
 		if (!kernelSources.isEmpty()) throw usage("give kernels or --weights, not both");
-		LayerWeights layer = LayerFiles.read(weights, bias, groups);
-		String name = weights.getFileName().toString().replaceFirst("\\.(npy|json)$", "");
-		return FeatureMapFilter.layer(layer, relu ? Activation.RELU : Activation.NONE, name);
+		return FeatureMapFilter.layer(layer(), activation(), layerName());
+	}
+
+	/** The layer of --weights (with --bias and --groups), read once. */
+	private LayerWeights layer() {
+		if (layer == null) layer = LayerFiles.read(weights, bias, groups);
+		return layer;
+	}
+
+	private Activation activation() {
+		return relu ? Activation.RELU : Activation.NONE;
+	}
+
+	/** The layer's name: its weights file's, without the extension. */
+	private String layerName() {
+		return weights.getFileName().toString().replaceFirst("\\.(npy|json)$", "");
 	}
 
 	private List<Kernel> kernels() {

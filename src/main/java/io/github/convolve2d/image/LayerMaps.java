@@ -80,9 +80,17 @@ public final class LayerMaps {
 			}
 		}
 		listener.progress(FeatureMaps.PROGRESS_UNITS, FeatureMaps.PROGRESS_UNITS);
-		String provenance = weights + (activation == Activation.NONE ? "" : " activation=" + activation.label()) + "; "
+		return FeatureMapImage.of(title(imp, name), maps, imp, weights.outputs(), in, false,
+			provenance(weights, activation, options), options, g);
+	}
+
+	/**
+	 * What made a layer's feature maps, in one line ({@code 8×3×3×3 weights ... activation=relu; mode=same ...}):
+	 * TIFF results keep it in their "Convolve2D" property, OME-Zarr results in their attributes.
+	 */
+	public static String provenance(LayerWeights weights, Activation activation, ConvolutionOptions options) {
+		return weights + (activation == Activation.NONE ? "" : " activation=" + activation.label()) + "; "
 			+ FeatureMapImage.options(options);
-		return FeatureMapImage.of(title(imp, name), maps, imp, weights.outputs(), in, false, provenance, options, g);
 	}
 
 	/** The feature maps' title: the source's title without its extension, a dash, the weights' name. */

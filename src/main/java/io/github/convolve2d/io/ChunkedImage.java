@@ -13,7 +13,8 @@ import java.util.List;
  * An image read plane by plane and region by region, whatever holds it: an OME-Zarr image or Zarr array folder
  * ({@link OmeZarr}), or a TIFF or BigTIFF file ({@link TiffReader}). Planes are addressed as NGFF does, by time
  * point, channel and slice ({@code t, c, z}): a Zarr image's axes named {@code t} and {@code c} are those, any
- * other leading axis is the slice; a TIFF's pages are its slices and the samples of a pixel (RGB) its channels.
+ * other leading axis is the slice; a TIFF's pages are its slices and the samples of a pixel (RGB) its channels,
+ * except in an ImageJ hyperstack, whose pages are its channels, slices and frames as its description counts them.
  * Opening it reads metadata only, so a remote worker can open the same path and read just its block.
  */
 public final class ChunkedImage implements Closeable {
@@ -81,6 +82,8 @@ public final class ChunkedImage implements Closeable {
 					+ r.width(0) + "×" + r.height(0) + " (a pyramid or thumbnail?); only pages of one size are read");
 			}
 		}
+		int[] hyper = r.samples(0) == 1 ? r.imageJDimensions() : null;
+		if (hyper != null) return new ChunkedImage(null, r, hyper[2], hyper[0], hyper[1], -1, -1);
 		return new ChunkedImage(null, r, 1, r.samples(0), r.pages(), -1, -1);
 	}
 
@@ -159,7 +162,10 @@ public final class ChunkedImage implements Closeable {
 		if (t < 0 || t >= frames || c < 0 || c >= channels || z < 0 || z >= slices) {
 			throw new IndexOutOfBoundsException("plane t" + t + " c" + c + " z" + z);
 		}
-		if (tiff != null) return tiff.plane(z, c);
+		if (tiff != null) {
+			// an ImageJ hyperstack's pages go channel, slice, frame; samples (RGB) are the channels otherwise
+			return tiff.samples(0) == 1 ? tiff.plane(c + channels * (z + slices * t), 0) : tiff.plane(z, c);
+		}
 		int[] leading = new int[zarr.axes().size() - 2];
 		for (int d = 0; d < leading.length; d++) leading[d] = d == tAxis ? t : d == cAxis ? c : z;
 		return zarr.array().plane(leading);

@@ -72,6 +72,30 @@ public final class TiffCalibration {
 			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit);
 	}
 
+	/**
+	 * {@code {channels, slices, frames}} from ImageJ's description ({@code channels=}, {@code slices=},
+	 * {@code frames=}; 1 each when absent), or null when it is no ImageJ description, names none of them, or they do
+	 * not multiply to {@code pages}.
+	 */
+	static int[] imageJDimensions(String description, int pages) {
+		Map<String, String> fields = imageJFields(description);
+		if (!fields.containsKey("channels") && !fields.containsKey("slices") && !fields.containsKey("frames")) return null;
+		int c = count(fields.get("channels")), z = count(fields.get("slices")), t = count(fields.get("frames"));
+		if (c < 1 || z < 1 || t < 1 || (long) c * z * t != pages) return null;
+		return new int[] { c, z, t };
+	}
+
+	/** A positive count, 1 when absent, 0 when unreadable. */
+	private static int count(String text) {
+		if (text == null) return 1;
+		try {
+			return Math.max(0, Integer.parseInt(text.trim()));
+		}
+		catch (NumberFormatException e) {
+			return 0;
+		}
+	}
+
 	private static boolean size(double v) {
 		return v >= SMALLEST && v <= LARGEST; // false for NaN
 	}

@@ -42,6 +42,8 @@ public final class TiffReader implements Closeable {
 		DataType type;
 		/** Read on the first page only (ImageJ writes its description there), else none. */
 		TiffCalibration calibration = TiffCalibration.NONE;
+		/** ImageDescription of the first page (ImageJ's hyperstack dimensions), else null. */
+		String description;
 	}
 
 	private final Path path;
@@ -157,7 +159,10 @@ public final class TiffReader implements Closeable {
 				}
 			}
 		}
-		if (number == 1) p.calibration = TiffCalibration.of(xResolution, yResolution, resolutionUnit, description);
+		if (number == 1) {
+			p.calibration = TiffCalibration.of(xResolution, yResolution, resolutionUnit, description);
+			p.description = description;
+		}
 		int last = (int) entries * entrySize;
 		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
 		String where = path + " (page " + number + ")";
@@ -317,6 +322,15 @@ public final class TiffReader implements Closeable {
 	public int samples(int page) { return pages.get(page).samples; }
 	/** The sample type of a page. */
 	public DataType dataType(int page) { return pages.get(page).type; }
+	/**
+	 * The channels, slices and frames of an ImageJ hyperstack ({@code channels=}, {@code slices=}, {@code frames=} in
+	 * ImageJ's description, pages in channel, slice, frame order); null for any other file, or when they do not
+	 * multiply to the pages.
+	 */
+	public int[] imageJDimensions() {
+		return TiffCalibration.imageJDimensions(pages.get(0).description, pages.size());
+	}
+
 	/** The spatial calibration the file records (ImageJ's reading of its first page), {@link TiffCalibration#NONE} when none. */
 	public TiffCalibration calibration() {
 		return pages.get(0).calibration;

@@ -151,6 +151,31 @@ class BlockwiseJobTest {
 	}
 
 	@Test
+	void anImageJHyperstackKeepsItsChannelsAndSlices() throws IOException {
+		int w = 23, h = 17;
+		ImageStack stack = new ImageStack(w, h);
+		for (int n = 0; n < 6; n++) stack.addSlice(new FloatProcessor(w, h, plane(n % 2, n / 2, w, h).pixels().clone()));
+		ImagePlus hyper = new ImagePlus("hyper", stack);
+		hyper.setDimensions(2, 3, 1); // pages go channel, slice: page n is channel n % 2 of slice n / 2
+		Path tif = tmp.resolve("hyper.tif");
+		assertTrue(new FileSaver(hyper).saveAsTiffStack(tif.toString()));
+		Path out = tmp.resolve("hyper.ome.zarr");
+		new BlockwiseJob(BANK, OPTIONS, 8, Compressor.RAW).run(tif, out, false, (d, t) -> { });
+		OmeZarr result = OmeZarr.open(out);
+		assertArrayEquals(new int[] { 1, 4, 3, h, w }, result.array().shape(), "2 channels × 2 kernels, 3 slices");
+		for (int c = 0; c < 2; c++) {
+			for (int z = 0; z < 3; z++) {
+				List<Plane> maps = Convolution.convolve(plane(c, z, w, h), BANK, OPTIONS, ProgressListener.NONE);
+				for (int k = 0; k < 2; k++) {
+					float[] got = new float[w * h];
+					result.array().plane(0, c * 2 + k, z).read(0, 0, w, h, got);
+					assertArrayEquals(maps.get(k).pixels(), got, "channel " + c + ", slice " + z + ", kernel " + k);
+				}
+			}
+		}
+	}
+
+	@Test
 	void anInterruptedRunResumesToTheBytesOfAnUninterruptedOne() throws IOException {
 		Path in = zarrInput();
 		Path whole = tmp.resolve("whole.ome.zarr"), resumed = tmp.resolve("resumed.ome.zarr");

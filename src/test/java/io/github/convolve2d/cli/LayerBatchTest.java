@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -16,6 +17,7 @@ import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.kernel.LayerFiles;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -115,6 +117,35 @@ class LayerBatchTest {
 			assertEquals(2 * (100 * (2 * z) + 1), f1[0], 1e-3, "slice " + z);
 			assertEquals(100 * (2 * z + 1) + w, f2[w - 1], 1e-3, "slice " + z);
 		}
+
+		// the same layer block by block into OME-Zarr (blocks of 4², a pyramid): the TIFF result's maps exactly
+		Path zarr = tmp.resolve("zarr");
+		CliRun blocks = CliRun.run("batch", "-i", in, "-o", zarr, "--weights", weights, "--format", "zarr",
+			"--block", 4, "--zarr-pyramid", "--progress", "none");
+		assertEquals(0, blocks.code, blocks.toString());
+		OmeZarr result = OmeZarr.open(zarr.resolve("hyper.ome.zarr"));
+		assertArrayEquals(new int[] { 1, 2, 3, h, w - 1 }, result.array().shape());
+		for (int z = 0; z < 3; z++) {
+			for (int c = 1; c <= 2; c++) {
+				float[] got = new float[(w - 1) * h];
+				result.array().plane(0, c - 1, z).read(0, 0, w - 1, h, got);
+				assertArrayEquals((float[]) maps.getStack().getPixels(maps.getStackIndex(c, z + 1, 1)), got,
+					"output " + c + ", slice " + z);
+			}
+		}
+		String attrs = new String(Files.readAllBytes(zarr.resolve("hyper.ome.zarr/.zattrs")), StandardCharsets.UTF_8);
+		assertTrue(attrs.contains("\"layer\"") && attrs.contains("feature 2") && attrs.contains("sha256:"), attrs);
+		CliRun again = CliRun.run("batch", "-i", in, "-o", zarr, "--weights", weights, "--format", "zarr",
+			"--block", 4, "--zarr-pyramid", "--progress", "none");
+		assertTrue(again.out.contains("0 written, 1 skipped"), again.toString());
+		// other weights of the same shape are other settings
+		Path other = tmp.resolve("depthwise2.json");
+		Files.write(other, "{\"weights\": [[[0, 3]], [[1, 0]]], \"groups\": 2}".getBytes(StandardCharsets.UTF_8));
+		Files.move(other, weights, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		CliRun changed = CliRun.run("batch", "-i", in, "-o", zarr, "--weights", weights, "--format", "zarr",
+			"--block", 4, "--zarr-pyramid", "--progress", "none");
+		assertEquals(1, changed.code, changed.toString());
+		assertTrue(changed.err.contains("made with other settings"), changed.toString());
 	}
 
 	@Test

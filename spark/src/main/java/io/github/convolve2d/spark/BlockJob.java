@@ -5,6 +5,7 @@ import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
+import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.UserException;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -67,10 +68,6 @@ final class BlockJob {
 			return new Outcome(item, Outcome.Status.FAILED, "a run with OME-Zarr images makes OME-Zarr outputs only "
 				+ "(--format zarr); convert the other images in a separate run");
 		}
-		if (settings.kernels == null) {
-			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are made with kernels (--preset, --kernel, "
-				+ "--kernel-file), not with a convolution layer (--weights)");
-		}
 		try {
 			BlockwiseJob job = job(settings, 1);
 			BlockwiseJob.Existing existing = job.inspect(item.output());
@@ -115,8 +112,10 @@ final class BlockJob {
 	}
 
 	private static BlockwiseJob job(BatchCommand.Settings settings, int threads) {
-		return new BlockwiseJob(settings.kernels, settings.options.toBuilder().threads(threads).build(), settings.block,
-			settings.compressor, settings.pyramid);
+		ConvolutionOptions o = settings.options.toBuilder().threads(threads).build();
+		return settings.kernels != null ? new BlockwiseJob(settings.kernels, o, settings.block, settings.compressor,
+			settings.pyramid) : BlockwiseJob.layer(settings.layer, settings.activation, settings.layerName, o,
+			settings.block, settings.compressor, settings.pyramid);
 	}
 
 	/** Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input. */

@@ -113,4 +113,23 @@ class BlockJobTest {
 		CliRun again = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
 		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), again.toString());
 	}
+
+	@Test
+	void aConvolutionLayerBlockByBlockGivesTheBytesOfBatch() throws IOException {
+		Path in = input();
+		Path weights = tmp.resolve("layer.json");
+		// 2 outputs over the 2 input channels, 3×3, with a bias and ReLU
+		Files.write(weights, ("{\"weights\": [[[[1, 0, -1], [2, 0, -2], [1, 0, -1]], [[0, 1, 0], [1, -4, 1], [0, 1, 0]]],"
+			+ " [[[0.5, 0, 0], [0, 0.5, 0], [0, 0, 0.5]], [[1, 1, 1], [0, 0, 0], [-1, -1, -1]]]], \"bias\": [0.25, -1]}")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		List<String> options = List.of("--format", "zarr", "--block", "64", "--weights", weights.toString(), "--relu",
+			"--mode", "same", "--border", "reflect");
+		CliRun batch = FileJobTest.batch(Stream.concat(Stream.of("-i", in.toString(), "-o",
+			tmp.resolve("batch").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, batch.code, batch.toString());
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, Stream.concat(Stream.of("-i", "file:" + in, "-o",
+			tmp.resolve("spark").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, spark.code, spark.toString());
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
+	}
 }
