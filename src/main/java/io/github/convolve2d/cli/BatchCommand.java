@@ -5,6 +5,7 @@ import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BatchSummary;
 import io.github.convolve2d.batch.ConsoleCapture;
@@ -360,8 +361,38 @@ public final class BatchCommand implements Callable<Integer> {
 	private int dryRun(BatchPlan plan, OutputStamp stamp, PrintWriter out) {
 		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
 		int write = 0, skip = 0, bad = 0;
+		BlockwiseJob zarr = null;
 		for (BatchItem item : plan.items()) {
 			String in = names.display(item.input()), to = names.display(item.output());
+			if (item.problem() == null && item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
+				// an OME-Zarr output is judged as the blockwise run judges it
+				if (zarr == null) zarr = zarrJob();
+				BlockwiseJob.Existing e;
+				try {
+					e = zarr.inspect(item.output());
+				}
+				catch (IOException | UserException ex) {
+					e = BlockwiseJob.Existing.FOREIGN;
+				}
+				if (e == BlockwiseJob.Existing.NONE || overwrite && e != BlockwiseJob.Existing.FOREIGN) {
+					write++;
+					out.println((e == BlockwiseJob.Existing.NONE ? "write    " : "replace  ") + in + " -> " + to);
+				}
+				else if (e == BlockwiseJob.Existing.PARTIAL) {
+					write++;
+					out.println("resume   " + in + " -> " + to + " (the blocks an interrupted run wrote are kept)");
+				}
+				else if (e == BlockwiseJob.Existing.COMPLETE) {
+					skip++;
+					out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
+				}
+				else {
+					bad++;
+					out.println("fail     " + in + ": " + to + (e == BlockwiseJob.Existing.OTHER_SETTINGS
+						? " exists, made with other settings" : " exists and was not written by Convolve 2D"));
+				}
+				continue;
+			}
 			OutputStamp.Existing existing = item.problem() != null ? null : stamp.inspect(item.output());
 			if (item.problem() != null) {
 				bad++;
@@ -392,6 +423,13 @@ public final class BatchCommand implements Callable<Integer> {
 			skip, bad, plan.items().size());
 		out.flush();
 		return 0;
+	}
+
+	/** The blockwise job a run would make its OME-Zarr outputs with (for the dry run's judgement of them). */
+	private BlockwiseJob zarrJob() {
+		ConvolutionOptions o = options();
+		return weights == null ? new BlockwiseJob(kernels(), o, block, compressor(), zarrPyramid)
+			: BlockwiseJob.layer(layer(), activation(), layerName(), o, block, compressor(), zarrPyramid);
 	}
 
 	private void checkWritable(Path folder) {

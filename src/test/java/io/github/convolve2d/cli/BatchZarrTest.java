@@ -139,6 +139,30 @@ class BatchZarrTest {
 	}
 
 	@Test
+	void aDryRunJudgesExistingZarrOutputsAsTheRunWould() throws IOException {
+		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
+		Object[] same = { "batch", "-i", in, "-o", out, "--block", 16, "--preset", "sobel-x", "--progress", "none" };
+		assertEquals(0, CliRun.run(same).code);
+		CliRun skip = CliRun.run(append(same, "--dry-run"));
+		assertTrue(skip.out.contains("skip     ") && skip.out.contains("1 to skip"), skip.toString());
+		Object[] other = { "batch", "-i", in, "-o", out, "--block", 16, "--preset", "sobel-y", "--progress", "none",
+			"--dry-run" };
+		CliRun fail = CliRun.run(other);
+		assertTrue(fail.out.contains("exists, made with other settings") && fail.out.contains("1 failing"), fail.toString());
+		CliRun replace = CliRun.run(append(other, "--overwrite"));
+		assertTrue(replace.out.contains("replace  ") && replace.out.contains("1 to write"), replace.toString());
+		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a killed run leaves it
+		CliRun resume = CliRun.run(append(same, "--dry-run"));
+		assertTrue(resume.out.contains("resume   ") && resume.out.contains("1 to write"), resume.toString());
+	}
+
+	private static Object[] append(Object[] args, Object... more) {
+		Object[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+		System.arraycopy(more, 0, all, args.length, more.length);
+		return all;
+	}
+
+	@Test
 	void aZarrInputGivesAZarrOutputBesideTiffsForTheRest() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
 		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "gaussian:1", "--progress", "none");
