@@ -364,7 +364,13 @@ public final class BatchCommand implements Callable<Integer> {
 		BlockwiseJob zarr = null;
 		for (BatchItem item : plan.items()) {
 			String in = names.display(item.input()), to = names.display(item.output());
-			if (item.problem() == null && item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
+			String failure; // why the run would fail the item, or null
+			boolean exists, same, partial = false;
+			if (item.problem() != null) {
+				failure = item.problem();
+				exists = same = false;
+			}
+			else if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
 				// an OME-Zarr output is judged as the blockwise run judges it
 				if (zarr == null) zarr = zarrJob();
 				BlockwiseJob.Existing e;
@@ -374,49 +380,38 @@ public final class BatchCommand implements Callable<Integer> {
 				catch (IOException | UserException ex) {
 					e = BlockwiseJob.Existing.FOREIGN;
 				}
-				if (e == BlockwiseJob.Existing.NONE || overwrite && e != BlockwiseJob.Existing.FOREIGN) {
-					write++;
-					out.println((e == BlockwiseJob.Existing.NONE ? "write    " : "replace  ") + in + " -> " + to);
-				}
-				else if (e == BlockwiseJob.Existing.PARTIAL) {
-					write++;
-					out.println("resume   " + in + " -> " + to + " (the blocks an interrupted run wrote are kept)");
-				}
-				else if (e == BlockwiseJob.Existing.COMPLETE) {
-					skip++;
-					out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
-				}
-				else {
-					bad++;
-					out.println("fail     " + in + ": " + to + (e == BlockwiseJob.Existing.OTHER_SETTINGS
-						? " exists, made with other settings" : " exists and was not written by Convolve 2D"));
-				}
-				continue;
+				exists = e != BlockwiseJob.Existing.NONE;
+				same = e == BlockwiseJob.Existing.COMPLETE || e == BlockwiseJob.Existing.PARTIAL;
+				partial = e == BlockwiseJob.Existing.PARTIAL;
+				failure = e == BlockwiseJob.Existing.FOREIGN ? to + " exists and was not written by Convolve 2D" : null;
 			}
-			OutputStamp.Existing existing = item.problem() != null ? null : stamp.inspect(item.output());
-			if (item.problem() != null) {
+			else {
+				OutputStamp.Existing e = stamp.inspect(item.output());
+				exists = e != OutputStamp.Existing.NONE;
+				same = e == OutputStamp.Existing.SAME_SETTINGS;
+				failure = e == OutputStamp.Existing.FOLDER ? to + " is a folder"
+					: e == OutputStamp.Existing.NOT_OURS ? to + " exists and was not written by Convolve 2D" : null;
+			}
+			if (failure == null && !same && exists && !overwrite) failure = to + " exists, made with other settings";
+			if (failure != null) {
 				bad++;
-				out.println("fail     " + in + ": " + item.problem());
+				out.println("fail     " + in + ": " + failure);
 			}
-			else if (existing == OutputStamp.Existing.NONE) {
+			else if (!exists) {
 				write++;
 				out.println("write    " + in + " -> " + to);
 			}
-			else if (overwrite && (existing == OutputStamp.Existing.SAME_SETTINGS
-				|| existing == OutputStamp.Existing.OTHER_SETTINGS))
-			{
+			else if (overwrite) {
 				write++;
 				out.println("replace  " + in + " -> " + to);
 			}
-			else if (existing == OutputStamp.Existing.SAME_SETTINGS) {
-				skip++;
-				out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
+			else if (partial) {
+				write++;
+				out.println("resume   " + in + " -> " + to + " (the blocks an interrupted run wrote are kept)");
 			}
 			else {
-				bad++;
-				out.println("fail     " + in + ": " + to + (existing == OutputStamp.Existing.OTHER_SETTINGS
-					? " exists, made with other settings" : existing == OutputStamp.Existing.FOLDER
-						? " is a folder" : " exists and was not written by Convolve 2D"));
+				skip++;
+				out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
 			}
 		}
 		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
