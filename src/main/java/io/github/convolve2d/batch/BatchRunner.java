@@ -426,6 +426,11 @@ public final class BatchRunner {
 			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs need kernels or a layer set for blocks "
 				+ "(BatchRunner.blocks or layerBlocks)");
 		}
+		if (!OmeZarr.isZarr(item.input()) && !TiffReader.isTiff(item.input())) {
+			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are computed block by block from OME-Zarr "
+				+ "or TIFF inputs, and this is neither; convert it in a run without --format zarr (its output is then a "
+				+ "TIFF), or save it as TIFF first");
+		}
 		try {
 			BlockwiseJob job = blockwiseJob();
 			BlockwiseJob.Existing existing = job.inspect(item.output());

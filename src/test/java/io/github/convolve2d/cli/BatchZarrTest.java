@@ -185,5 +185,12 @@ class BatchZarrTest {
 			"--preset", "sobel-x");
 		assertEquals(2, block.code, block.toString());
 		assertTrue(block.err.contains("--block must be at least 1"), block.toString());
+		Path png = tmp.resolve("c.png");
+		assertTrue(new FileSaver(new ImagePlus("c", new ij.process.ByteProcessor(9, 7))).saveAsPng(png.toString()));
+		CliRun notBlockwise = CliRun.run("batch", "-i", png, "-o", tmp.resolve("o"), "--format", "zarr", "--preset",
+			"sobel-x", "--progress", "none");
+		assertEquals(1, notBlockwise.code, notBlockwise.toString());
+		assertTrue(notBlockwise.err.contains("from OME-Zarr or TIFF inputs, and this is neither; convert it in a run "
+			+ "without --format zarr"), notBlockwise.toString());
 	}
 }
