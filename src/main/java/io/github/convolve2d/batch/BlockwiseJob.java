@@ -214,7 +214,7 @@ public final class BlockwiseJob {
 		return all;
 	}
 
-	/** Block {@code index} of work plane {@code plane}'s feature maps. */
+	/** The feature maps of block {@code index}, from its work plane's {@code sources}. */
 	private List<Plane> block(List<PlaneSource> sources, BlockGrid grid, int index) throws IOException {
 		return layer == null ? BlockwiseConvolution.block(sources.get(0), kernels, options, grid, index)
 			: BlockwiseConvolution.layerBlock(sources, layer, activation, options, grid, index);
@@ -292,7 +292,7 @@ public final class BlockwiseJob {
 			this.planes = planes;
 		}
 
-		/** Blocks of all planes (the full-resolution level's chunks, one per block and feature map). */
+		/** Blocks of all work planes (each block writes one chunk per feature map of the full-resolution level). */
 		public long blocks() {
 			return (long) grid.blocks() * planes;
 		}
