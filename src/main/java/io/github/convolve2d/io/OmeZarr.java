@@ -183,8 +183,12 @@ public final class OmeZarr {
 			Arrays.fill(chunks, 1);
 			chunks[n - 2] = Math.min(chunkHeight, levelShape[n - 2]);
 			chunks[n - 1] = Math.min(chunkWidth, levelShape[n - 1]);
-			arrays.add(ZarrArray.create(path.resolve(Integer.toString(l)), levelShape.clone(), chunks, DataType.FLOAT32,
-				compressor));
+			ZarrArray a = ZarrArray.create(path.resolve(Integer.toString(l)), levelShape.clone(), chunks, DataType.FLOAT32,
+				compressor);
+			// an image being written is read back only by its pyramid, each chunk once: a cache per level would only
+			// hold memory (64 MB each by default)
+			a.cacheBytes(0);
+			arrays.add(a);
 			levelShape[n - 2] = (levelShape[n - 2] + 1) / 2;
 			levelShape[n - 1] = (levelShape[n - 1] + 1) / 2;
 		}

@@ -114,4 +114,27 @@ class OmeZarrPyramidTest {
 		assertArrayEquals(scale, read.scale());
 		assertEquals(4, OmeZarr.reopen(dir).levels().size());
 	}
+
+	/**
+	 * The levels of an image being written keep no chunk cache (each chunk is read back once, by the level above;
+	 * caches of 64 MB per level ran a 30,000² pyramid out of a 256 MB heap): a chunk read, rewritten and read again
+	 * gives its new values.
+	 */
+	@Test
+	void anImageBeingWrittenIsReadWithoutACache() throws IOException {
+		OmeZarr image = OmeZarr.create(tmp.resolve("c.ome.zarr"), new int[] { 4, 4 }, 4, 4, Compressor.RAW,
+			new double[] { 1, 1 }, new double[2], null, null, 2);
+		for (ZarrArray level : image.levels()) {
+			float[] v = new float[level.chunkElements()];
+			float[] got = new float[1];
+			java.util.Arrays.fill(v, 1);
+			level.writeChunk(new int[] { 0, 0 }, v);
+			level.plane().read(0, 0, 1, 1, got);
+			assertEquals(1, got[0]);
+			java.util.Arrays.fill(v, 2);
+			level.writeChunk(new int[] { 0, 0 }, v);
+			level.plane().read(0, 0, 1, 1, got);
+			assertEquals(2, got[0], "read again, not from a cache");
+		}
+	}
 }
