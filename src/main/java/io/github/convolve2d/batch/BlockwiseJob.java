@@ -86,13 +86,8 @@ public final class BlockwiseJob {
 	/** The settings a result was made with, recorded in its array's attributes before its first chunk. */
 	private String stamp() {
 		String what = layer == null ? FeatureMaps.provenance(kernels, options)
-			: "layer sha256:" + sha256(layerFilter().fingerprint()) + "; " + LayerMaps.provenance(layer, activation, options);
+			: "layer sha256:" + layerHash + "; " + LayerMaps.provenance(layer, activation, options);
 		return what + (pyramid ? "; pyramid" : "");
-	}
-
-	/** The layer as the image engine applies it (for its fingerprint: every value, name, bias and activation). */
-	private FeatureMapFilter layerFilter() {
-		return FeatureMapFilter.layer(layer, activation, layerName);
 	}
 
 	private static String sha256(String text) {
@@ -132,6 +127,11 @@ public final class BlockwiseJob {
 	private final LayerWeights layer;
 	private final Activation activation;
 	private final String layerName;
+	/**
+	 * SHA-256 of the layer as the image engine applies it (its fingerprint: every value, name, bias and activation),
+	 * or null for kernels.
+	 */
+	private final String layerHash;
 	private final ConvolutionOptions options;
 	private final int block;
 	private final Compressor compressor;
@@ -177,6 +177,7 @@ public final class BlockwiseJob {
 		this.layer = layer;
 		this.activation = activation;
 		this.layerName = layerName;
+		this.layerHash = layer == null ? null : sha256(FeatureMapFilter.layer(layer, activation, layerName).fingerprint());
 		this.options = options;
 		this.block = block;
 		this.compressor = compressor;
@@ -235,50 +236,29 @@ public final class BlockwiseJob {
 			Prepared prepared = prepare(in, output, replace);
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
-			long[] already = new long[1];
+			long already = 0;
 			for (int plane = 0; plane < prepared.planes; plane++) {
-				long before = (long) plane * grid.blocks();
 				List<PlaneSource> sources = sources(in, plane);
 				Sink sink = sink(prepared.out.array(), grid, in, plane);
-				ProgressListener listener = new ProgressListener() {
-					@Override
-					public void progress(int done, int all) {
-						progress.blocks(before + done, total);
-					}
-
-					@Override
-					public boolean isCancelled() {
-						return progress.isCancelled();
-					}
-				};
-				if (layer == null) BlockwiseConvolution.run(sources.get(0), kernels, options, grid, sink, listener);
-				else BlockwiseConvolution.runLayer(sources, layer, activation, options, grid, sink, listener);
-				already[0] += sink.skipped;
+				Part part = new Part(progress, (long) plane * grid.blocks(), total);
+				if (layer == null) BlockwiseConvolution.run(sources.get(0), kernels, options, grid, sink, part);
+				else BlockwiseConvolution.runLayer(sources, layer, activation, options, grid, sink, part);
+				already += sink.skipped;
 			}
 			long done = prepared.blocks();
 			for (int l = 1; l < prepared.levels(); l++) {
-				long chunks = prepared.out.levelChunks(l), from = done;
-				already[0] += levelChunks(prepared.out, l, 0, chunks, options.threads(), new Progress() {
-					@Override
-					public void blocks(long n, long all) {
-						progress.blocks(from + n, total);
-					}
-
-					@Override
-					public boolean isCancelled() {
-						return progress.isCancelled();
-					}
-				});
-				done += chunks;
+				already += levelChunks(prepared.out, l, 0, prepared.levelChunks(l), options.threads(),
+					new Part(progress, done, total));
+				done += prepared.levelChunks(l);
 			}
 			prepared.commit();
-			return already[0];
+			return already;
 		}
 	}
 
 	/**
-	 * An output created and waiting for its blocks: block {@code b} of plane {@code p} (planes in {@code t, c, z}
-	 * order) is number {@code p · grid.blocks() + b}. Its metadata is written by {@link #commit()} after the last
+	 * An output created and waiting for its blocks: block {@code b} of work plane {@code p} (input planes in
+	 * {@code t, c, z} order with kernels, {@code t, z} with a layer) is number {@code p · grid.blocks() + b}. Its metadata is written by {@link #commit()} after the last
 	 * block, by whoever prepared it.
 	 */
 	public static final class Prepared {
@@ -506,7 +486,7 @@ public final class BlockwiseJob {
 			l.put("groups", layer.groups());
 			l.put("bias", layer.hasBias());
 			l.put("activation", activation.label());
-			l.put("fingerprint", "sha256:" + sha256(layerFilter().fingerprint()));
+			l.put("fingerprint", "sha256:" + layerHash);
 			c2d.put("layer", l);
 			for (int o = 0; o < layer.outputs(); o++) channels.add(channel(layer.name(o)));
 		}
@@ -543,6 +523,33 @@ public final class BlockwiseJob {
 	private static void deleteZarr(Path dir) throws IOException {
 		try (Stream<Path> s = Files.walk(dir)) {
 			for (Path p : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.delete(p);
+		}
+	}
+
+	/** One part of a run (a plane's blocks, a pyramid level's chunks) reporting as the run: {@code from} done before it. */
+	private static final class Part implements ProgressListener, Progress {
+		private final Progress run;
+		private final long from, total;
+
+		Part(Progress run, long from, long total) {
+			this.run = run;
+			this.from = from;
+			this.total = total;
+		}
+
+		@Override
+		public void progress(int done, int all) {
+			run.blocks(from + done, total);
+		}
+
+		@Override
+		public void blocks(long done, long all) {
+			run.blocks(from + done, total);
+		}
+
+		@Override
+		public boolean isCancelled() {
+			return run.isCancelled();
 		}
 	}
 
