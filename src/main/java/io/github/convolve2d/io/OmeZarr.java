@@ -206,13 +206,19 @@ public final class OmeZarr {
 	 * another machine than the one that created it): its levels' arrays {@code 0}, {@code 1}, ... as they are.
 	 */
 	public static OmeZarr reopen(Path path) throws IOException {
+		List<ZarrArray> arrays = levelArrays(path);
+		if (arrays.isEmpty()) throw new UserException(path + " holds no Zarr array 0 to add chunks to");
+		int n = arrays.get(0).shape().length;
+		return new OmeZarr(path, arrays, defaultAxes(n), ones(n), new double[n], new String[n]);
+	}
+
+	/** The arrays {@code 0}, {@code 1}, ... of the image at {@code path}, as far as they go. */
+	private static List<ZarrArray> levelArrays(Path path) throws IOException {
 		List<ZarrArray> arrays = new ArrayList<>();
 		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray")); l++) {
 			arrays.add(ZarrArray.open(path.resolve(Integer.toString(l))));
 		}
-		if (arrays.isEmpty()) throw new UserException(path + " holds no Zarr array 0 to add chunks to");
-		int n = arrays.get(0).shape().length;
-		return new OmeZarr(path, arrays, defaultAxes(n), ones(n), new double[n], new String[n]);
+		return arrays;
 	}
 
 	/**
@@ -312,9 +318,7 @@ public final class OmeZarr {
 	 */
 	public static int removeStaleTemporaries(Path path) throws IOException {
 		int removed = ZarrArray.PARTIAL.removeStale(path);
-		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray")); l++) {
-			removed += ZarrArray.open(path.resolve(Integer.toString(l))).removeStaleTemporaries();
-		}
+		for (ZarrArray level : levelArrays(path)) removed += level.removeStaleTemporaries();
 		return removed;
 	}
 
