@@ -233,6 +233,8 @@ public final class BlockwiseJob {
 	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
+			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
+			ConvolutionOptions options = fittingThreads(grid(in), in.channels(), this.options);
 			Prepared prepared = prepare(in, output, replace);
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
@@ -350,6 +352,7 @@ public final class BlockwiseJob {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			BlockGrid grid = grid(in);
+			fittingThreads(grid, in.channels(), options.toBuilder().threads(1).build()); // one block at a time here
 			ZarrArray array = ZarrArray.open(output.resolve("0"));
 			long skipped = 0;
 			Sink sink = null;
@@ -453,6 +456,63 @@ public final class BlockwiseJob {
 	 */
 	private static double origin(double translation, double scale) {
 		return Double.isFinite(scale) && scale != 0 ? -translation / scale : Double.NaN;
+	}
+
+	/**
+	 * {@code options} with as many threads (blocks in flight, one thread each) as the free heap holds, at most its
+	 * own: a block needs its input windows (every channel's, with a layer), as much again while a window reaching
+	 * past the image's edge is made up, and its feature maps. Checked before any work, so that a block too large
+	 * for the heap is refused with what to change rather than running out of memory half-way.
+	 *
+	 * @throws UserException when not even one block fits
+	 */
+	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options) {
+		long perBlock = blockBytes(grid, inputChannels);
+		long free = freeHeap();
+		if (free < perBlock * options.threads()) {
+			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
+			free = freeHeap();
+		}
+		return fittingThreads(grid, inputChannels, options, free);
+	}
+
+	/** {@link #fittingThreads(BlockGrid, int, ConvolutionOptions)} with {@code free} bytes of heap. */
+	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options, long free) {
+		long perBlock = blockBytes(grid, inputChannels);
+		int fit = (int) Math.min(options.threads(), free / perBlock);
+		if (fit >= 1) return fit == options.threads() ? options : options.toBuilder().threads(fit).build();
+		// a side whose block takes at most 80% of what is free: a block's bytes grow with its area
+		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perBlock)) / 16 * 16);
+		throw new UserException("a block of " + grid.blockWidth() + "×" + grid.blockHeight() + " output pixels needs about "
+			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)) "
+			+ "but only " + (free >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
+			+ ") or give Java more memory (java -Xmx...)");
+	}
+
+	/**
+	 * The bytes one block in flight needs: its input windows (each at most the image, which a block whose window
+	 * would be larger reads instead), as much again while a window reaching past the edge is made up, its feature
+	 * maps and an edge chunk's padded copy.
+	 */
+	private long blockBytes(BlockGrid grid, int inputChannels) {
+		BlockGrid.Window w = grid.window(0);
+		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
+		long block = (long) grid.blockWidth() * grid.blockHeight();
+		return 4 * (2 * windows(inputChannels) * window + (maps() + 1) * block);
+	}
+
+	private long windows(int inputChannels) {
+		return layer == null ? 1 : inputChannels;
+	}
+
+	private long maps() {
+		return layer == null ? kernels.size() : layer.outputs();
+	}
+
+	/** Bytes the heap may still take, less the input chunks' cache ({@link #cacheBytes}), which fills as blocks run. */
+	private static long freeHeap() {
+		Runtime rt = Runtime.getRuntime();
+		return Math.max(0, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) - cacheBytes());
 	}
 
 	/** Decoded input chunks kept for the halos of neighbouring blocks: an eighth of the heap, at most 256 MB. */

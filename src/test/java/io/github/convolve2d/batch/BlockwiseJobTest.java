@@ -250,6 +250,28 @@ class BlockwiseJobTest {
 	}
 
 	@Test
+	void blocksInFlightFitTheFreeHeapOrTheRunIsRefusedWithABlockThatFits() {
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS.toBuilder().threads(4).build(), 512, Compressor.RAW);
+		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(4000, 3000, BANK, OPTIONS, 512,
+			512);
+		// a block: its 516² window twice and 2 maps plus a padded copy of 512² floats, about 5.3 MB
+		long perBlock = 4L * (2 * 516 * 516 + 3 * 512 * 512);
+		assertEquals(4, job.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 10 * perBlock).threads());
+		assertEquals(2, job.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * perBlock + 1).threads());
+		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> job.fittingThreads(grid, 1, OPTIONS, perBlock / 4));
+		assertTrue(e.getMessage().startsWith("a block of 512×512 output pixels needs about 5 MB (1 input window(s) and 2 "
+			+ "feature map(s)) but only 1 MB of the Java heap are free; use a smaller --block (e.g. --block 224)"),
+			e.getMessage());
+		// a dilation that makes the window larger than the image: the block reads the image instead
+		ConvolutionOptions dilated = OPTIONS.toBuilder().dilation(100_000_000).build();
+		io.github.convolve2d.core.BlockGrid wide = io.github.convolve2d.core.BlockGrid.of(300, 200, BANK.subList(0, 1),
+			dilated, 64, 64);
+		assertEquals(2, new BlockwiseJob(BANK.subList(0, 1), dilated, 64, Compressor.RAW)
+			.fittingThreads(wide, 1, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2).threads());
+	}
+
+	@Test
 	void overwriteReplacesAndAnotherImageInTheWayIsRefused() throws IOException {
 		Path in = zarrInput();
 		Path out = tmp.resolve("o.ome.zarr");
