@@ -187,10 +187,28 @@ public final class TemporaryFiles {
 			if (!linux.isEmpty()) return linux;
 			String windows = System.getenv("COMPUTERNAME");
 			if (windows != null && !windows.isEmpty()) return windows;
+			// macOS and the BSDs: the JDK resolves the name it asks for, which waits 5 s for mDNS on a Mac whose
+			// name is in no resolver (a JDK behaviour, not reproducible on the Linux development machine)
+			return within(() -> InetAddress.getLocalHost().getHostName(), LOOKUP_MILLIS);
+		}
+
+		/** How long the host name lookup may take before the key is unknown (its files then never look stale). */
+		static final long LOOKUP_MILLIS = 1000;
+
+		/** What {@code lookup} returns within {@code millis}, else null (also when it fails). */
+		static String within(java.util.concurrent.Callable<String> lookup, long millis) {
+			java.util.concurrent.FutureTask<String> task = new java.util.concurrent.FutureTask<>(lookup);
+			Thread t = new Thread(task, "convolve2d-host-name");
+			t.setDaemon(true);
+			t.start();
 			try {
-				return InetAddress.getLocalHost().getHostName();
+				return task.get(millis, java.util.concurrent.TimeUnit.MILLISECONDS);
 			}
-			catch (IOException | RuntimeException e) {
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return null;
+			}
+			catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
 				return null;
 			}
 		}

@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -124,5 +125,20 @@ class TemporaryFilesTest {
 			assertTrue(Files.exists(live) && Files.exists(tif) && array.hasChunk(new int[] { 0, 1, 1 }), separator);
 			assertEquals(separator.equals("/"), !chunkFolder.equals(dir), "the chunk is in a folder of its own");
 		}
+	}
+
+	/** The host name lookup where the platform gives no name (macOS) is bounded: a stalled one gives no key. */
+	@Test
+	void aHostNameLookupThatStallsGivesUpInTime() {
+		assertEquals("host", TemporaryFiles.Writer.within(() -> "host", 1000));
+		long t0 = System.nanoTime();
+		assertNull(TemporaryFiles.Writer.within(() -> {
+			Thread.sleep(30_000);
+			return "late";
+		}, 200));
+		assertTrue(System.nanoTime() - t0 < 5_000_000_000L, "returned after the limit, not after the lookup");
+		assertNull(TemporaryFiles.Writer.within(() -> {
+			throw new java.net.UnknownHostException("no name");
+		}, 1000));
 	}
 }
