@@ -208,6 +208,7 @@ public final class OmeZarr {
 	public static OmeZarr reopen(Path path) throws IOException {
 		List<ZarrArray> arrays = levelArrays(path);
 		if (arrays.isEmpty()) throw new UserException(path + " holds no Zarr array 0 to add chunks to");
+		for (ZarrArray a : arrays) a.cacheBytes(0); // as in create: each chunk is read back once, by the level above
 		int n = arrays.get(0).shape().length;
 		return new OmeZarr(path, arrays, defaultAxes(n), ones(n), new double[n], new String[n]);
 	}
