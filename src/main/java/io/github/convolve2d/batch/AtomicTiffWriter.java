@@ -159,8 +159,7 @@ public final class AtomicTiffWriter {
 				throw new IOException(e);
 			}
 			if (!saved.value()) {
-				String said = saved.printed().replace(" ;", ";");
-				throw new IOException(said.isEmpty() ? "ImageJ's TIFF writer failed without a reason" : said);
+				throw new IOException(writerFailure(saved.printed()));
 			}
 			beforeMove.run(tmp, target);
 			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -179,6 +178,19 @@ public final class AtomicTiffWriter {
 				inFlight.remove(tmp);
 			}
 		}
+	}
+
+	/**
+	 * What ImageJ's TIFF writer printed when it failed, as a reason: its {@code File saving error (IOException):
+	 * "No space left on device" <temporary path>} becomes {@code No space left on device} (the temporary file's name
+	 * means nothing to a user).
+	 */
+	static String writerFailure(String printed) {
+		String said = printed.replace(" ;", ";").trim();
+		if (said.isEmpty()) return "ImageJ's TIFF writer failed without a reason";
+		int open = said.indexOf('"'), close = said.lastIndexOf('"');
+		if (said.startsWith("File saving error") && open >= 0 && close > open + 1) return said.substring(open + 1, close);
+		return said;
 	}
 
 	/** Gives {@code tmp} the name {@code target}, which did not exist a moment ago; never replaces silently. */

@@ -332,7 +332,14 @@ public final class BatchRunner {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, e.getMessage()));
 			return null;
 		}
-		long need = need(header);
+		long need;
+		try {
+			need = need(header); // the output's geometry: a kernel that does not fit this image is this file's failure
+		}
+		catch (UserException e) {
+			counting.accept(new Outcome(item, Outcome.Status.FAILED, e.getMessage()));
+			return null;
+		}
 		if (!budget.fits(need)) {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, "too large for memory: it needs about "
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "

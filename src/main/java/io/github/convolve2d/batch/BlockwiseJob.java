@@ -14,6 +14,7 @@ import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.core.Region;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.image.FeatureMapFilter;
+import io.github.convolve2d.image.Fingerprint;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.io.ChunkedImage;
@@ -22,7 +23,6 @@ import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.ZarrArray;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -88,18 +88,6 @@ public final class BlockwiseJob {
 		String what = layer == null ? FeatureMaps.provenance(kernels, options)
 			: "layer sha256:" + layerHash + "; " + LayerMaps.provenance(layer, activation, options);
 		return what + (pyramid ? "; pyramid" : "");
-	}
-
-	private static String sha256(String text) {
-		try {
-			byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-			StringBuilder sb = new StringBuilder();
-			for (byte b : h) sb.append(String.format("%02x", b));
-			return sb.toString();
-		}
-		catch (java.security.NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every JVM has SHA-256", e);
-		}
 	}
 
 	/** What is at {@code output} already, judged by the settings it records. */
@@ -177,7 +165,12 @@ public final class BlockwiseJob {
 		this.layer = layer;
 		this.activation = activation;
 		this.layerName = layerName;
-		this.layerHash = layer == null ? null : sha256(FeatureMapFilter.layer(layer, activation, layerName).fingerprint());
+		if (layer == null) this.layerHash = null;
+		else {
+			Fingerprint f = new Fingerprint();
+			FeatureMapFilter.layer(layer, activation, layerName).fingerprint(f);
+			this.layerHash = f.hex();
+		}
 		this.options = options;
 		this.block = block;
 		this.compressor = compressor;

@@ -71,6 +71,20 @@ public final class ImageHeader {
 		}
 		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
 		FileInfo first = info[0];
+		for (int i = 1; i < info.length; i++) {
+			// ImageJ opens such a file as its first page alone, and the other pages would be lost without a word
+			FileInfo fi = info[i];
+			if (fi.width != first.width || fi.height != first.height) {
+				throw new UnreadableImageException("its pages differ in size: page " + (i + 1) + " is " + fi.width + "×"
+					+ fi.height + " but page 1 is " + first.width + "×" + first.height + " (a pyramid or a thumbnail?), "
+					+ "and ImageJ would read page 1 alone; save the pages of one size as a stack of their own");
+			}
+			if (fi.fileType != first.fileType) {
+				throw new UnreadableImageException("its pages differ in pixel type: page " + (i + 1) + " is "
+					+ pixelType(fi) + " but page 1 is " + pixelType(first) + ", and ImageJ would read page 1 alone; save "
+					+ "the pages of one type as a stack of their own");
+			}
+		}
 		long planes = info.length == 1 ? Math.max(1, first.nImages) : info.length;
 		for (FileInfo fi : info) {
 			long end = dataEnd(fi, info.length == 1 ? planes : 1);
@@ -91,6 +105,28 @@ public final class ImageHeader {
 		// an 8-bit colour (palette) image is convolved on its colours: 3 channels, as RGB
 		return new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
 			rgb || first.fileType == FileInfo.COLOR8);
+	}
+
+	/** A page's pixel type in words: {@code 16-bit}, {@code RGB}, ... */
+	private static String pixelType(FileInfo fi) {
+		switch (fi.fileType) {
+			case FileInfo.RGB:
+			case FileInfo.BGR:
+			case FileInfo.ARGB:
+			case FileInfo.RGB_PLANAR:
+				return "RGB";
+			case FileInfo.RGB48:
+			case FileInfo.RGB48_PLANAR:
+				return "48-bit RGB";
+			case FileInfo.GRAY32_FLOAT:
+				return "32-bit float";
+			case FileInfo.COLOR8:
+				return "8-bit colour";
+			case FileInfo.BITMAP:
+				return "1-bit";
+			default:
+				return fi.getBytesPerPixel() * 8 + "-bit";
+		}
 	}
 
 	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */

@@ -79,18 +79,42 @@ public final class InputScanner {
 		for (String g : this.excludes) excludeMatchers.add(matcher("--exclude", g));
 	}
 
-	/** One matcher, plus a second one for {@code **}/x globs so that they match at the top level too. */
+	/**
+	 * The matchers of one glob: a {@code **}{@code /} at its start or after a {@code /} matches no folder too, as in
+	 * shells with globstar and in .gitignore ({@code raw/**}{@code /*.tif} takes {@code raw/a.tif} and
+	 * {@code raw/x/y/a.tif}), which Java's glob alone does not do; so each combination of those segments left out
+	 * gives one more matcher.
+	 */
 	private static PathMatcher[] matcher(String option, String glob) {
+		List<Integer> starts = new ArrayList<>();
+		for (int i = glob.indexOf("**/"); i >= 0; i = glob.indexOf("**/", i + 3)) {
+			if (i == 0 || glob.charAt(i - 1) == '/') starts.add(i);
+		}
+		if (starts.size() > 8) {
+			throw new UserException(option + " '" + glob + "' has more than 8 '**/' segments; use fewer");
+		}
+		PathMatcher[] matchers = new PathMatcher[1 << starts.size()];
 		try {
-			PathMatcher m = FileSystems.getDefault().getPathMatcher("glob:" + glob);
-			if (glob.startsWith("**/")) {
-				return new PathMatcher[] { m, FileSystems.getDefault().getPathMatcher("glob:" + glob.substring(3)) };
+			for (int mask = 0; mask < matchers.length; mask++) {
+				StringBuilder variant = new StringBuilder();
+				int from = 0;
+				for (int b = 0; b < starts.size(); b++) {
+					if ((mask & 1 << b) == 0) continue;
+					variant.append(glob, from, starts.get(b));
+					from = starts.get(b) + 3;
+				}
+				variant.append(glob.substring(from));
+				matchers[mask] = FileSystems.getDefault().getPathMatcher("glob:" + variant);
 			}
-			return new PathMatcher[] { m };
 		}
-		catch (UserException e) {
-			throw new UserException(option + " '" + glob + "' is not a valid glob: " + e.getMessage());
+		catch (IllegalArgumentException e) { // PatternSyntaxException among them
+			String why = e instanceof java.util.regex.PatternSyntaxException
+				? ((java.util.regex.PatternSyntaxException) e).getDescription() : e.getMessage();
+			throw new UserException(option + " '" + glob + "' is not a valid glob (" + why + "); write * for any "
+				+ "characters, ? for one, [abc] for one of a set, {tif,png} for alternatives, and put the glob in quotes "
+				+ "so that the shell does not expand it");
 		}
+		return matchers;
 	}
 
 	public boolean recursive() {

@@ -8,12 +8,12 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
 /** Short, user-facing descriptions of I/O errors ("permission denied" rather than an exception class name). */
-final class IoMessages {
+public final class IoMessages {
 
 	private IoMessages() {
 	}
 
-	static String describe(IOException e) {
+	public static String describe(IOException e) {
 		if (e instanceof NoSuchFileException) return "no such file or folder: " + ((NoSuchFileException) e).getFile();
 		if (e instanceof AccessDeniedException) return "permission denied: " + ((AccessDeniedException) e).getFile();
 		if (e instanceof FileAlreadyExistsException) {

@@ -6,14 +6,12 @@ import ij.io.TiffDecoder;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.image.FeatureMapFilter;
+import io.github.convolve2d.image.Fingerprint;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.List;
 import java.util.UUID;
 
@@ -63,23 +61,14 @@ public final class OutputStamp {
 	 * {@link FeatureMapFilter#fingerprint} gives a stamp that matches no file.
 	 */
 	public static OutputStamp of(FeatureMapFilter filter, ConvolutionOptions o) {
-		String fingerprint = filter.fingerprint();
-		if (fingerprint == null) return new OutputStamp("unknown:" + UUID.randomUUID());
-		StringBuilder sb = new StringBuilder("convolve2d-settings 1\n").append(fingerprint);
-		sb.append("mode ").append(o.mode().label()).append("\nborder ").append(o.border().label());
-		if (o.border().label().equals("constant")) sb.append("\ncval ").append(Double.doubleToLongBits(o.cval()));
-		sb.append("\nstride ").append(o.strideY()).append(',').append(o.strideX()).append("\ndilation ")
-			.append(o.dilationY()).append(',').append(o.dilationX()).append("\nflip ").append(o.flip())
-			.append("\nnormalize ").append(o.normalize());
-		try {
-			byte[] d = MessageDigest.getInstance("SHA-256").digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-			StringBuilder hex = new StringBuilder("sha256:");
-			for (byte b : d) hex.append(Character.forDigit((b >> 4) & 15, 16)).append(Character.forDigit(b & 15, 16));
-			return new OutputStamp(hex.toString());
-		}
-		catch (NoSuchAlgorithmException e) {
-			throw new IllegalStateException("every JVM has SHA-256", e);
-		}
+		Fingerprint f = new Fingerprint().append("convolve2d-settings 1\n");
+		if (!filter.fingerprint(f)) return new OutputStamp("unknown:" + UUID.randomUUID());
+		f.append("mode ").append(o.mode().label()).append("\nborder ").append(o.border().label());
+		if (o.border().label().equals("constant")) f.append("\ncval ").append(Double.doubleToLongBits(o.cval()));
+		f.append("\nstride ").append(o.strideY()).append(',').append(o.strideX()).append("\ndilation ")
+			.append(o.dilationY()).append(',').append(o.dilationX()).append("\nflip ").append(String.valueOf(o.flip()))
+			.append("\nnormalize ").append(String.valueOf(o.normalize()));
+		return new OutputStamp("sha256:" + f.hex());
 	}
 
 	/** The stamp's text, as stored in the TIFF. */

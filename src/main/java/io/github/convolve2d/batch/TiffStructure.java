@@ -19,7 +19,9 @@ import java.util.Set;
  * allocates nothing that grows with a value in the file.
  * <p>
  * What it does not judge: whether ImageJ supports the pixel format (ImageJ says so itself) and whether the pixel
- * data fit the file (see {@link ImageHeader}).
+ * data fit the file (see {@link ImageHeader}) — except for the two encodings that ImageJ 1.54 decodes into wrong
+ * pixels without failing: JPEG compression (which its decoder takes for none in images under 500 pixels wide) and
+ * the floating-point predictor (3; it only logs "unsupported predictor"). Those are refused with what to do.
  */
 final class TiffStructure {
 
@@ -29,7 +31,7 @@ final class TiffStructure {
 	static final int MAX_ENTRIES = 1000;
 
 	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, BITS_PER_SAMPLE = 258,
-		COLOR_MAP = 320, META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314,
+		COMPRESSION = 259, PREDICTOR = 317, COLOR_MAP = 320, META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314,
 		TYPE_SHORT = 3;
 	/** Bytes per value of the TIFF field types 1–12 (index = type); unknown types are not read by ImageJ. */
 	private static final int[] TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8 };
@@ -129,6 +131,18 @@ final class TiffStructure {
 					break;
 				case BITS_PER_SAMPLE:
 					if (n == 3) within(entry, value, 2);
+					break;
+				case COMPRESSION:
+					if (value == 6 || value == 7) {
+						throw new UnreadableImageException("a JPEG-compressed TIFF (" + where + "), which ImageJ does "
+							+ "not decode correctly; save it uncompressed or with LZW or Deflate (lossless) compression");
+					}
+					break;
+				case PREDICTOR:
+					if (value == 3) {
+						throw new UnreadableImageException("a TIFF with the floating-point predictor (" + where + "), "
+							+ "which ImageJ does not decode; save it without a predictor (e.g. tifffile: predictor=False)");
+					}
 					break;
 				case COLOR_MAP:
 					if (n == 768) within(entry, value, 1536);

@@ -10,6 +10,7 @@ import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BatchSummary;
 import io.github.convolve2d.batch.ConsoleCapture;
 import io.github.convolve2d.batch.InputScanner;
+import io.github.convolve2d.batch.IoMessages;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.batch.OutputStamp;
@@ -270,6 +271,7 @@ public final class BatchCommand implements Callable<Integer> {
 		CommandLine.ParseResult r = cl.parseArgs(args);
 		boolean help = r.isUsageHelpRequested() || r.isVersionHelpRequested();
 		if (help) return new Settings(c, r, true, null, null);
+		c.checkArguments();
 		ConvolutionOptions options = c.options();
 		try {
 			return new Settings(c, r, false, c.filter(options), options);
@@ -283,6 +285,7 @@ public final class BatchCommand implements Callable<Integer> {
 	public Integer call() {
 		PrintWriter out = spec.commandLine().getOut();
 		PrintWriter err = spec.commandLine().getErr();
+		checkArguments();
 		ConvolutionOptions options = options();
 		FeatureMapFilter filter;
 		InputScanner scanner;
@@ -303,7 +306,10 @@ public final class BatchCommand implements Callable<Integer> {
 				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr" + (recursive ? ")"
 					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
 		}
-		if (dryRun) return dryRun(plan, OutputStamp.of(filter, options), out);
+		if (dryRun) {
+			checkWritableWithoutWriting(plan.outputFolder());
+			return dryRun(plan, OutputStamp.of(filter, options), out);
+		}
 		checkWritable(plan.outputFolder());
 
 		ConsoleProgress console = new ConsoleProgress(err, style());
@@ -417,7 +423,47 @@ public final class BatchCommand implements Callable<Integer> {
 		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
 			skip, bad, plan.items().size());
 		out.flush();
-		return 0;
+		return bad > 0 ? 1 : 0; // as the run would end
+	}
+
+	/**
+	 * The options that {@link #call} reads only as it needs them, checked before anything is listed, read or
+	 * written, so that a dry run refuses what the run would refuse.
+	 */
+	private void checkArguments() {
+		for (Path in : inputs) {
+			if (in.toString().isEmpty()) {
+				throw usage("--input is an empty name (an unset shell variable?); name a file or folder ('.' for the "
+					+ "current folder)");
+			}
+		}
+		if (output.toString().isEmpty()) {
+			throw usage("--output is an empty name (an unset shell variable?); name a folder ('.' for the current "
+				+ "folder)");
+		}
+		if (block < 1) throw usage("--block must be at least 1, got " + block);
+		style();
+		compressor();
+		zarrFormat();
+		try {
+			new InputScanner(recursive, includes, excludes);
+		}
+		catch (UserException e) {
+			throw usage(e.getMessage());
+		}
+	}
+
+	/** What {@link #checkWritable} refuses, judged from permissions alone (a dry run creates nothing). */
+	private void checkWritableWithoutWriting(Path folder) {
+		Path existing = folder.toAbsolutePath();
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing == null) return;
+		if (!Files.isDirectory(existing)) {
+			throw usage("cannot write into the output folder '" + output + "': a file is in the way (" + existing + ")");
+		}
+		if (!Files.isWritable(existing)) {
+			throw usage("cannot write into the output folder '" + output + "': permission denied");
+		}
 	}
 
 	/** The blockwise job a run would make its OME-Zarr outputs with (for the dry run's judgement of them). */
@@ -435,7 +481,7 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		catch (IOException e) {
 			String reason = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-				: e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : e.toString();
+				: e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way" : IoMessages.describe(e);
 			throw usage("cannot write into the output folder '" + output + "': " + reason);
 		}
 	}

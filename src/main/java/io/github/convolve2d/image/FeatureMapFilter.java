@@ -28,13 +28,13 @@ public interface FeatureMapFilter {
 	String describe();
 
 	/**
-	 * Everything about this filter that changes its feature maps (names, sizes, exact values, activation), as
-	 * text: equal for equal filters, different otherwise. The batch stamps each output with a hash of it, so that
-	 * a rerun recognises the outputs it would make again. Null when a filter cannot say (its outputs are then never
-	 * taken as made with the same settings).
+	 * Appends everything about this filter that changes its feature maps (names, sizes, exact values, activation)
+	 * to {@code out}, as text: equal for equal filters, different otherwise. The batch stamps each output with a hash
+	 * of it, so that a rerun recognises the outputs it would make again. Returns false, appending nothing, when a
+	 * filter cannot say (its outputs are then never taken as made with the same settings).
 	 */
-	default String fingerprint() {
-		return null;
+	default boolean fingerprint(Fingerprint out) {
+		return false;
 	}
 
 	/**
@@ -63,14 +63,14 @@ public interface FeatureMapFilter {
 			}
 
 			@Override
-			public String fingerprint() {
-				StringBuilder sb = new StringBuilder("bank\n");
+			public boolean fingerprint(Fingerprint out) {
+				out.append("bank\n");
 				for (Kernel k : bank) {
-					sb.append("kernel ").append(k.name()).append('\n').append(k.width()).append('x').append(k.height());
-					for (double v : k.values()) sb.append(' ').append(Double.doubleToLongBits(v));
-					sb.append('\n');
+					out.append("kernel ").append(k.name()).append('\n').append(k.width()).append('x').append(k.height());
+					for (double v : k.values()) out.append(' ').append(Double.doubleToLongBits(v));
+					out.append('\n');
 				}
-				return sb.toString();
+				return true;
 			}
 		};
 	}
@@ -96,23 +96,22 @@ public interface FeatureMapFilter {
 			}
 
 			@Override
-			public String fingerprint() {
-				StringBuilder sb = new StringBuilder("layer ").append(name).append('\n').append(weights.shape())
-					.append(" groups ").append(weights.groups()).append(" activation ").append(activation.label())
-					.append('\n');
+			public boolean fingerprint(Fingerprint out) {
+				out.append("layer ").append(name).append('\n').append(weights.shape()).append(" groups ")
+					.append(weights.groups()).append(" activation ").append(activation.label()).append('\n');
 				for (int o = 0; o < weights.outputs(); o++) {
-					sb.append(weights.name(o)).append(" bias ")
+					out.append(weights.name(o)).append(" bias ")
 						.append(weights.hasBias() ? Double.doubleToLongBits(weights.bias(o)) : 0);
 					for (int c = 0; c < weights.channelsPerGroup(); c++) {
 						for (int i = 0; i < weights.kernelHeight(); i++) {
 							for (int j = 0; j < weights.kernelWidth(); j++) {
-								sb.append(' ').append(Double.doubleToLongBits(weights.get(o, c, i, j)));
+								out.append(' ').append(Double.doubleToLongBits(weights.get(o, c, i, j)));
 							}
 						}
 					}
-					sb.append('\n');
+					out.append('\n');
 				}
-				return sb.toString();
+				return true;
 			}
 		};
 	}

@@ -43,10 +43,29 @@ final class FeatureMapImage {
 			provenance(kernels, options), options, geometry);
 	}
 
-	/** The {@code Convolve2D} property of a bank's feature maps: each kernel's name and values, then the options. */
+	/**
+	 * Kernels of up to this many values are recorded with their values; a larger one by its size and a SHA-256 of
+	 * its values, since its text (about 20 bytes a value) would be carried by every output.
+	 */
+	static final int RECORDED_VALUES = 64 * 64;
+
+	/**
+	 * The {@code Convolve2D} property of a bank's feature maps: each kernel's name and values (or, past
+	 * {@link #RECORDED_VALUES}, its size and a SHA-256 of its values), then the options.
+	 */
 	static String provenance(List<Kernel> kernels, ConvolutionOptions options) {
 		StringBuilder sb = new StringBuilder();
-		for (Kernel k : kernels) sb.append(k.name()).append(" [").append(k.toLine()).append("]; ");
+		for (Kernel k : kernels) {
+			sb.append(k.name()).append(" [");
+			if (k.width() * k.height() <= RECORDED_VALUES) sb.append(k.toLine());
+			else {
+				Fingerprint f = new Fingerprint();
+				for (double v : k.values()) f.append(Double.doubleToLongBits(v)).append(' ');
+				sb.append(k.width()).append('×').append(k.height()).append(" values, SHA-256 of their bits ")
+					.append(f.hex());
+			}
+			sb.append("]; ");
+		}
 		return sb + options(options);
 	}
 

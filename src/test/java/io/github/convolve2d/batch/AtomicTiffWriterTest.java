@@ -101,4 +101,13 @@ class AtomicTiffWriterTest {
 		assertFalse(Files.exists(out.resolve("camera.tif")));
 		assertTrue(Files.exists(out.resolve("microaneurysms.tif")));
 	}
+
+	/** ImageJ's wording of a failed write keeps its reason and drops the temporary file's name. */
+	@Test
+	void aFailedWriteIsReportedByItsReason() {
+		assertEquals("No space left on device", AtomicTiffWriter.writerFailure("File saving error (IOException):\n"
+			+ "   \"No space left on device\" \n   /out/.convolve2d-1-2-h-3.tif"));
+		assertEquals("something else", AtomicTiffWriter.writerFailure("something else\n"));
+		assertEquals("ImageJ's TIFF writer failed without a reason", AtomicTiffWriter.writerFailure(" "));
+	}
 }

@@ -75,4 +75,20 @@ class OutputStampTest {
 		assertEquals(stamps.get("reflect").value(), OutputStamp.of(bank("sobel-x"), O.toBuilder().border("reflect")
 			.cval(5).build()).value(), "cval counts only under a constant border");
 	}
+
+	/**
+	 * Outputs written by earlier versions must still be recognised: the stamps of two settings, as the code that
+	 * built the whole fingerprint text before hashing it gave them, are pinned here.
+	 */
+	@Test
+	void stampsStayThoseOfEarlierVersions() {
+		assertEquals("sha256:0bbed32866f83f8cfcf475e407b0cea1ff4c6d34920afe7a8090ab1df3cfac5f",
+			OutputStamp.of(bank("sobel-x", "gaussian:2.5"), O.toBuilder().mode("same").border("constant").cval(1.5)
+				.stride(1, 2).dilation(2).build()).value());
+		double[] v = new double[2 * 1 * 3 * 3];
+		for (int i = 0; i < v.length; i++) v[i] = i * 0.1 - 0.7;
+		assertEquals("sha256:4c27a3ff0a80763ed5e3fec689360d4af3b1c3593435d55b7829dfa14af23850",
+			OutputStamp.of(FeatureMapFilter.layer(LayerWeights.of(2, 1, 3, 3, v, new double[] { 0.5, -1 }, 1),
+				Activation.RELU, "layer σ"), O.toBuilder().flip(true).normalize(true).build()).value());
+	}
 }

@@ -145,4 +145,21 @@ class FeatureMapsTest {
 		assertEquals(4L * 100 * 50 * 3 * 2 + 4L * 3 * 100 * 50,
 			FeatureMaps.bytesNeeded(100, 50, 1, true, SOBEL, SAME));
 	}
+
+	/** Small kernels are recorded with their values; a large one by size and hash, not 20 bytes a value. */
+	@Test
+	void provenanceRecordsValuesOfSmallKernelsAndAHashOfLargeOnes() {
+		double[] small = new double[64 * 64], large = new double[65 * 65], other = new double[65 * 65];
+		Arrays.fill(small, 0.5);
+		Arrays.fill(large, 0.5);
+		Arrays.fill(other, 0.5);
+		other[100] = Math.nextUp(0.5);
+		String s = FeatureMaps.provenance(List.of(Kernel.of("s", 64, 64, small)), SAME);
+		assertTrue(s.startsWith("s [0.5 0.5 "), s.substring(0, 40));
+		String l = FeatureMaps.provenance(List.of(Kernel.of("l", 65, 65, large)), SAME);
+		assertTrue(l.startsWith("l [65×65 values, SHA-256 of their bits "), l);
+		assertTrue(l.length() < 300, l);
+		String o = FeatureMaps.provenance(List.of(Kernel.of("l", 65, 65, other)), SAME);
+		assertTrue(!o.equals(l), "one value one ulp apart gives another hash");
+	}
 }

@@ -1,0 +1,129 @@
+package io.github.convolve2d.cli;
+
+import io.github.convolve2d.batch.TinyTiff;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a batch refuses, file by file or as a usage error, and that it never answers a user's mistake with a stack
+ * trace: images a kernel does not fit, TIFFs that ImageJ would decode into wrong pixels or lose pages of, and
+ * options that used to be checked only once the run needed them.
+ */
+class BatchRefusalsTest {
+
+	private static final Path SAMPLES = Paths.get("sample-images");
+
+	@TempDir
+	Path tmp;
+
+	private static void assertNoTrace(CliRun r) {
+		assertFalse(r.err.contains("\tat ") || r.err.contains("Exception"), "no stack trace: " + r);
+	}
+
+	/** A TinyTiff whose entry {@code index} (0-based, of nine) gets this tag and one SHORT value. */
+	private static byte[] withEntry(byte[] tiff, int index, int tag, int value) {
+		ByteBuffer b = ByteBuffer.wrap(tiff).order(ByteOrder.LITTLE_ENDIAN);
+		int at = 10 + 12 * index;
+		b.putShort(at, (short) tag).putShort(at + 2, (short) 3).putInt(at + 4, 1).putInt(at + 8, value & 0xffff);
+		return tiff;
+	}
+
+	/** Two TinyTiff pages in one file: 5×4 then {@code w2}×{@code h2}. */
+	private static byte[] twoPages(int w2, int h2) {
+		byte[] a = TinyTiff.bytes(5, 4, true), b = TinyTiff.bytes(w2, h2, true);
+		int shift = a.length - 8;
+		TinyTiff.putInt(a, TinyTiff.NEXT_IFD_AT, a.length);
+		TinyTiff.putInt(b, 10 + 12 * 5 + 8, TinyTiff.PIXELS_AT + shift); // page 2's strip offset (tag 273)
+		byte[] both = Arrays.copyOf(a, a.length + b.length - 8);
+		System.arraycopy(b, 8, both, a.length, b.length - 8);
+		return both;
+	}
+
+	@Test
+	void filesThatCannotBeConvolvedFailAloneAndTheOthersAreWritten() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("microaneurysms.png"), in.resolve("good.png"));
+		Files.write(in.resolve("tiny.tif"), TinyTiff.bytes(2, 2, true)); // a 3×3 kernel does not fit in valid mode
+		Files.write(in.resolve("jpeg.tif"), withEntry(TinyTiff.bytes(8, 8, true), 3, 259, 7));
+		Files.write(in.resolve("predictor.tif"), withEntry(TinyTiff.bytes(8, 8, true), 6, 317, 3));
+		Files.write(in.resolve("pages.tif"), twoPages(7, 3));
+		Files.write(in.resolve("stack.tif"), twoPages(5, 4)); // two pages of one size: a stack, convolved whole
+		Path out = tmp.resolve("out");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--threads", "1");
+		assertEquals(1, r.code, r.toString());
+		assertNoTrace(r);
+		assertTrue(r.err.contains("FAILED " + in.resolve("tiny.tif")) && r.err.contains("valid mode"), r.toString());
+		assertTrue(r.err.contains("JPEG-compressed TIFF"), r.toString());
+		assertTrue(r.err.contains("floating-point predictor"), r.toString());
+		assertTrue(r.err.contains("its pages differ in size: page 2 is 7×3 but page 1 is 5×4"), r.toString());
+		assertTrue(r.out.contains("2 written, 0 skipped (output exists), 4 failed of 6 files"), r.toString());
+		assertTrue(Files.exists(out.resolve("good.tif")) && Files.exists(out.resolve("stack.tif")));
+		ij.ImagePlus stack = ij.IJ.openImage(out.resolve("stack.tif").toString());
+		assertEquals(2, stack.getStackSize(), "both pages convolved");
+	}
+
+	@Test
+	void optionsAreCheckedBeforeAnythingRunsAndADryRunRefusesWhatTheRunWould() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("microaneurysms.png"), in.resolve("a.png"));
+		Path out = tmp.resolve("out");
+		Object[][] cases = {
+			{ "--include '[' is not a valid glob", "--include", "[" },
+			{ "--exclude '{a,b' is not a valid glob", "--exclude", "{a,b" },
+			{ "--block must be at least 1, got 0", "--block", "0" },
+			{ "--progress 'bogus' is not one of", "--progress", "bogus" },
+			{ "--zarr-compression 'blosc' is not one of", "--zarr-compression", "blosc" } };
+		for (Object[] c : cases) {
+			for (boolean dry : new boolean[] { false, true }) {
+				Object[] args = { "batch", "-i", in, "-o", out, "--preset", "sobel-x", c[1], c[2], dry ? "--dry-run" : "-q" };
+				CliRun r = CliRun.run(dry ? args : Arrays.copyOf(args, args.length - 1));
+				assertEquals(2, r.code, c[0] + (dry ? " (dry run)" : "") + ": " + r);
+				assertTrue(r.err.contains((String) c[0]), c[0] + ": " + r);
+				assertNoTrace(r);
+			}
+		}
+		CliRun r = CliRun.run("batch", "-i", in, "-o", "", "--preset", "sobel-x");
+		assertEquals(2, r.code, r.toString());
+		assertTrue(r.err.contains("--output is an empty name"), r.toString());
+		r = CliRun.run("batch", "-i", "", "-o", out, "--preset", "sobel-x");
+		assertEquals(2, r.code, r.toString());
+		assertTrue(r.err.contains("--input is an empty name"), r.toString());
+		assertFalse(Files.exists(out), "nothing written");
+
+		// a dry run whose plan has failures ends as the run would: 1
+		Files.createDirectories(out);
+		Files.write(out.resolve("a.tif"), new byte[] { 1, 2, 3 }); // not ours: never replaced
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--dry-run");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.out.contains("fail     ") && r.out.contains("1 failing of 1 files"), r.toString());
+	}
+
+	@Test
+	void aDoubleStarFolderMatchesNoFolderToo() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in/raw/d1/d2"));
+		Files.createDirectories(tmp.resolve("in/other"));
+		for (String f : new String[] { "raw/r.png", "raw/d1/d.png", "raw/d1/d2/e.png", "other/o.png", "top.png" }) {
+			Files.copy(SAMPLES.resolve("microaneurysms.png"), tmp.resolve("in").resolve(f));
+		}
+		CliRun r = CliRun.run("batch", "-i", tmp.resolve("in"), "-r", "-o", tmp.resolve("out"), "--preset", "sobel-x",
+			"--include", "raw/**/*.png", "--dry-run");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("3 to write"), r.toString());
+		for (String f : new String[] { "r.png", "d.png", "e.png" }) assertTrue(r.out.contains(f), f + ": " + r);
+		r = CliRun.run("batch", "-i", tmp.resolve("in"), "-r", "-o", tmp.resolve("out"), "--preset", "sobel-x",
+			"--include", "**/d1/**/*.png", "--dry-run");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("2 to write") && r.out.contains("d.png") && r.out.contains("e.png"), r.toString());
+	}
+}
