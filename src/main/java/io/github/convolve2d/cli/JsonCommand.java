@@ -57,23 +57,50 @@ final class JsonCommand implements Callable<Integer> {
 		}
 		catch (IOException e) {
 			throw new CommandLine.ParameterException(spec.commandLine(),
-				"cannot read " + (file == null ? "stdin" : "'" + file + "'") + ": " + describe(e));
+				"cannot read " + (file == null || file.equals("-") ? "stdin" : "'" + file + "'") + ": " + describe(e));
 		}
 		int nThreads = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
 		if (nThreads < 1) {
 			throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
 		}
 		PrintWriter out = spec.commandLine().getOut();
+		try {
+			return run(text, nThreads, out);
+		}
+		catch (OutOfMemoryError e) {
+			return error(out, Main.outOfMemory("json"));
+		}
+	}
+
+	/** Heap a value of the input takes once parsed (its JSON tree node and text), with room for its result. */
+	private static final long PARSED_BYTES_PER_VALUE = 128;
+
+	private static int error(PrintWriter out, String message) {
+		JsonObject error = new JsonObject();
+		error.addProperty("error", message);
+		out.println(GSON.toJson(error));
+		out.flush();
+		return 1;
+	}
+
+	private static int run(String text, int nThreads, PrintWriter out) {
+		long values = 1;
+		for (int i = 0; i < text.length(); i++) {
+			if (text.charAt(i) == ',') values++;
+		}
+		long free = Runtime.getRuntime().maxMemory() - (Runtime.getRuntime().totalMemory()
+			- Runtime.getRuntime().freeMemory());
+		if (values * PARSED_BYTES_PER_VALUE > free) {
+			return error(out, String.format(java.util.Locale.ROOT, "the input holds about %,d values, more than this "
+				+ "Java heap can parse (about %,d); give java more memory (-Xmx), or use the batch command for images",
+				values, free / PARSED_BYTES_PER_VALUE));
+		}
 		JsonElement in;
 		try {
 			in = StrictJson.parse(text);
 		}
 		catch (UserException e) {
-			JsonObject error = new JsonObject();
-			error.addProperty("error", "the input is " + e.getMessage());
-			out.println(GSON.toJson(error));
-			out.flush();
-			return 1;
+			return error(out, "the input is " + e.getMessage());
 		}
 		boolean allGood = true;
 		if (in.isJsonArray()) {
@@ -94,14 +121,29 @@ final class JsonCommand implements Callable<Integer> {
 		return allGood ? 0 : 1;
 	}
 
+	/**
+	 * The text of the file or of stdin, up to a limit that the heap can parse (a JSON value's tree takes many
+	 * times its text), so that endless input ends with a message rather than filling the heap; a leading
+	 * byte-order mark is dropped.
+	 */
 	private String read() throws IOException {
+		long most = Math.min(Integer.MAX_VALUE - 8, Runtime.getRuntime().maxMemory() / 8);
+		String tooLarge = "it holds more than " + (most >> 20) + " MB of JSON, more than this Java heap can parse; "
+			+ "give java more memory (-Xmx), or use the batch command for images";
+		byte[] bytes;
 		if (file == null || file.equals("-")) {
 			InputStream stdin = System.in;
-			return new String(stdin.readAllBytes(), StandardCharsets.UTF_8);
+			bytes = stdin.readNBytes((int) most + 1);
+			if (bytes.length > most) throw new IOException(tooLarge);
 		}
-		Path path = Paths.get(file);
-		if (Files.isDirectory(path)) throw new IOException("it is a folder, not a file");
-		return new String(Files.readAllBytes(path), StandardCharsets.UTF_8);
+		else {
+			Path path = Paths.get(file);
+			if (Files.isDirectory(path)) throw new IOException("it is a folder, not a file");
+			if (Files.size(path) > most) throw new IOException(tooLarge);
+			bytes = Files.readAllBytes(path);
+		}
+		String text = new String(bytes, StandardCharsets.UTF_8);
+		return text.startsWith("\uFEFF") ? text.substring(1) : text;
 	}
 
 	private static String describe(IOException e) {

@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.core.UserException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -31,12 +32,44 @@ public final class Main implements Runnable {
 		cli.registerConverter(java.nio.file.Path.class, new PathConverter());
 		// a usage error prints a short message and where to find help, not the whole option list that buries it
 		cli.setParameterExceptionHandler(UsageErrors::handle);
+		cli.setExecutionExceptionHandler(Main::failed);
 		return cli;
+	}
+
+	/**
+	 * A command that failed as it ran. A user's mistake ({@link UserException}) that a command did not turn into
+	 * its own message, and a JVM out of memory, print one line and exit 1; anything else is a bug and keeps its
+	 * stack trace.
+	 */
+	private static int failed(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
+		Throwable cause = e;
+		while (cause.getCause() != null && !(cause instanceof UserException)) cause = cause.getCause();
+		if (!(cause instanceof UserException)) throw e;
+		cl.getErr().println(cl.getColorScheme().errorText(cl.getCommandSpec().qualifiedName() + ": "
+			+ cause.getMessage()));
+		cl.getErr().flush();
+		return 1;
+	}
+
+	/** The one-line message for a JVM that ran out of memory while running {@code command}. */
+	static String outOfMemory(String command) {
+		long mb = Runtime.getRuntime().maxMemory() >> 20;
+		return command + ": not enough memory (the Java heap holds at most " + mb + " MB); give java more, e.g. java -Xmx"
+			+ Math.max(2, 2 * ((mb + 1023) >> 10)) + "g -jar convolve2d-cli.jar ..., or make the work smaller";
 	}
 
 	public static void main(String[] args) {
 		// Image I/O must never need a display: set before any AWT or ImageJ class loads.
 		if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
-		System.exit(commandLine().execute(args));
+		int code;
+		try {
+			code = commandLine().execute(args);
+		}
+		catch (OutOfMemoryError e) {
+			System.err.println(outOfMemory("convolve2d " + (args.length > 0 ? args[0] : "")));
+			code = 1;
+		}
+		System.exit(code);
 	}
+
 }

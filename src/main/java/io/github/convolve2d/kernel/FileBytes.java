@@ -14,6 +14,12 @@ final class FileBytes {
 	private FileBytes() {
 	}
 
+	/** Bytes as UTF-8 text, without the byte-order mark that some Windows editors put first (it is invisible). */
+	static String text(byte[] bytes) {
+		String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+		return text.startsWith("\uFEFF") ? text.substring(1) : text;
+	}
+
 	/**
 	 * The bytes of {@code file}.
 	 *

@@ -26,7 +26,7 @@ public final class KernelFiles {
 	 */
 	public static Kernel read(Path file) {
 		// 10 MB: far more than any kernel, little enough to refuse an image picked by mistake
-		String text = new String(FileBytes.read(file, "kernel file", 10L << 20), StandardCharsets.UTF_8);
+		String text = FileBytes.text(FileBytes.read(file, "kernel file", 10L << 20));
 		String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
 		try {
 			return KernelParser.parse(text, name);

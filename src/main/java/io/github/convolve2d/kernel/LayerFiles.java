@@ -4,10 +4,11 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +35,9 @@ public final class LayerFiles {
 	private LayerFiles() {
 	}
 
+	/** The keys of a weights JSON object. */
+	private static final List<String> JSON_KEYS = List.of("weights", "bias", "groups", "names");
+
 	/**
 	 * The weights in {@code weights} ({@code .npy} or {@code .json}) with the bias in {@code bias} ({@code .npy}
 	 * or {@code .json}, or {@code null}) and {@code groups} (or {@code null} for the file's own, else 1), named
@@ -52,6 +56,13 @@ public final class LayerFiles {
 			JsonElement w = root;
 			if (root.isJsonObject()) {
 				json = root.getAsJsonObject();
+				for (String key : json.keySet()) {
+					if (!JSON_KEYS.contains(key)) {
+						throw new UserException(what + " has the unknown key \"" + Excerpt.of(key) + "\""
+							+ Suggestions.didYouMean(key, JSON_KEYS) + "; a weights file holds \"weights\" and may hold "
+							+ "\"bias\", \"groups\" and \"names\"");
+					}
+				}
 				w = json.get("weights");
 				if (w == null) throw new UserException(what + " has no \"weights\" key");
 			}
@@ -139,7 +150,7 @@ public final class LayerFiles {
 	}
 
 	private static List<String> names(Path file) {
-		String text = new String(bytes(file, "names file"), StandardCharsets.UTF_8);
+		String text = FileBytes.text(bytes(file, "names file"));
 		List<String> names = new ArrayList<>();
 		for (String line : text.split("\\r?\\n", -1)) if (!line.trim().isEmpty()) names.add(line.trim());
 		return names;
@@ -211,7 +222,7 @@ public final class LayerFiles {
 
 	private static JsonElement parse(byte[] bytes, String what) {
 		try {
-			return StrictJson.parse(new String(bytes, StandardCharsets.UTF_8));
+			return StrictJson.parse(FileBytes.text(bytes));
 		}
 		catch (UserException e) {
 			throw new UserException(what + " is " + e.getMessage(), e);

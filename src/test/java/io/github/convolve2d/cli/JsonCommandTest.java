@@ -28,6 +28,13 @@ class JsonCommandTest {
 	}
 
 	@Test
+	void aByteOrderMarkBeforeTheJsonIsSkipped() {
+		CliRun r = CliRun.withStdin("\uFEFF{\"input\": [[1,2],[3,4]], \"kernel\": [[1]]}", "json");
+		assertEquals(0, r.code, r.toString());
+		assertEquals("{\"output\":[[1,2],[3,4]]}", r.out);
+	}
+
+	@Test
 	void singleCaseFromStdinGivesSingleObject() {
 		CliRun r = CliRun.withStdin("{\"input\": [[1,2,3,0],[4,5,6,1],[7,8,9,2],[0,1,2,3]], \"kernel\": [[1,0],[0,-1]]}", "json", "-");
 		assertEquals(0, r.code);

@@ -35,6 +35,14 @@ class KernelFilesTest {
 		}
 	}
 
+	/** Some Windows editors start a UTF-8 file with an invisible byte-order mark; it is not part of the kernel. */
+	@Test
+	void aByteOrderMarkIsSkipped(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("bom.txt");
+		Files.write(file, "\uFEFF1 2\n3 4\n".getBytes("UTF-8"));
+		assertArrayEquals(new double[][] { { 1, 2 }, { 3, 4 } }, KernelFiles.read(file).toRows());
+	}
+
 	@Test
 	void kernelFileErrorsNameTheFile(@TempDir Path dir) throws Exception {
 		Path missing = dir.resolve("nope.txt");

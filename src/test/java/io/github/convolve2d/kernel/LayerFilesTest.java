@@ -121,6 +121,18 @@ class LayerFilesTest {
 			e.getMessage());
 	}
 
+	/** A misspelt key would otherwise be ignored: a bias typed as "bais" would silently not be added. */
+	@Test
+	void unknownKeysAreRefusedAndAByteOrderMarkIsSkipped() throws Exception {
+		Path typo = dir.resolve("typo.json");
+		Files.write(typo, "{\"weights\": [[[[1]]]], \"bais\": [100]}".getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(typo, null, null));
+		assertTrue(e.getMessage().contains("unknown key \"bais\"; did you mean 'bias'?"), e.getMessage());
+		Path bom = dir.resolve("bom.json");
+		Files.write(bom, "\uFEFF{\"weights\": [[[[2]]]], \"bias\": [1]}".getBytes(StandardCharsets.UTF_8));
+		assertEquals(1.0, LayerFiles.read(bom, null, null).bias(0));
+	}
+
 	@Test
 	void threeAndTwoDimensionalShapes() throws Exception {
 		Path three = dir.resolve("three.json"), two = dir.resolve("two.json"), ragged = dir.resolve("ragged.json");
