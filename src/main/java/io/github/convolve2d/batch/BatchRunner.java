@@ -353,7 +353,8 @@ public final class BatchRunner {
 	}
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {
-		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS;
+		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS
+			|| existing == OutputStamp.Existing.CUT_SHORT;
 	}
 
 	/** The outcome of an item whose output path is taken and will not be replaced. */
@@ -366,6 +367,9 @@ public final class BatchRunner {
 			case OTHER_SETTINGS:
 				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists, made with "
 					+ "other settings" + when + "; --overwrite replaces it, or choose another --output or --suffix");
+			case CUT_SHORT:
+				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists but is cut "
+					+ "short (its pixel data end past the end of the file)" + when + "; --overwrite replaces it");
 			case FOLDER:
 				return new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output()));
 			default:

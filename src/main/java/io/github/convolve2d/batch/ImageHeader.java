@@ -130,7 +130,7 @@ public final class ImageHeader {
 	}
 
 	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */
-	private static long dataEnd(FileInfo fi, long planes) {
+	static long dataEnd(FileInfo fi, long planes) {
 		long end = 0;
 		if (fi.stripOffsets != null && fi.stripLengths != null && fi.stripOffsets.length == fi.stripLengths.length
 			&& fi.stripOffsets.length > 0)

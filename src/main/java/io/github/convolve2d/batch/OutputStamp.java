@@ -39,6 +39,11 @@ public final class OutputStamp {
 		SAME_SETTINGS,
 		/** Our output, made with other settings (or by a version that did not record them). */
 		OTHER_SETTINGS,
+		/**
+		 * Our output, but its pixel data end past the end of the file (cut short by a copy, a full disk elsewhere):
+		 * never taken as done; {@code --overwrite} replaces it.
+		 */
+		CUT_SHORT,
 		/** A file Convolve 2D did not write (or cannot be read as a TIFF): never replaced. */
 		NOT_OURS,
 		/** A folder. */
@@ -90,7 +95,7 @@ public final class OutputStamp {
 		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return Existing.NONE;
 		if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) return Existing.FOLDER;
 		String stamp = null;
-		boolean provenance = false;
+		boolean provenance = false, cutShort = false;
 		try {
 			if (ImageFormat.of(file) != ImageFormat.TIFF) return Existing.NOT_OURS;
 			TiffStructure.check(file);
@@ -102,10 +107,15 @@ public final class OutputStamp {
 				if (PROPERTY.equals(props[i])) stamp = props[i + 1];
 				if (PROVENANCE.equals(props[i])) provenance = true;
 			}
+			long size = Files.size(file);
+			for (int i = 0; info != null && i < info.length; i++) {
+				cutShort |= ImageHeader.dataEnd(info[i], info.length == 1 ? Math.max(1, info[i].nImages) : 1) > size;
+			}
 		}
 		catch (UnreadableImageException | IOException | RuntimeException e) {
 			return Existing.NOT_OURS;
 		}
+		if (cutShort && (stamp != null || provenance)) return Existing.CUT_SHORT;
 		if (stamp != null) return stamp.equals(value) ? Existing.SAME_SETTINGS : Existing.OTHER_SETTINGS;
 		return provenance ? Existing.OTHER_SETTINGS : Existing.NOT_OURS;
 	}

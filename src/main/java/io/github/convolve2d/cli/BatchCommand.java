@@ -396,7 +396,8 @@ public final class BatchCommand implements Callable<Integer> {
 				exists = e != OutputStamp.Existing.NONE;
 				same = e == OutputStamp.Existing.SAME_SETTINGS;
 				failure = e == OutputStamp.Existing.FOLDER ? to + " is a folder"
-					: e == OutputStamp.Existing.NOT_OURS ? to + " exists and was not written by Convolve 2D" : null;
+					: e == OutputStamp.Existing.NOT_OURS ? to + " exists and was not written by Convolve 2D"
+					: e == OutputStamp.Existing.CUT_SHORT && !overwrite ? to + " exists but is cut short" : null;
 			}
 			if (failure == null && !same && exists && !overwrite) failure = to + " exists, made with other settings";
 			if (failure != null) {

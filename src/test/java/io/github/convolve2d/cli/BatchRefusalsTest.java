@@ -126,4 +126,25 @@ class BatchRefusalsTest {
 		assertEquals(0, r.code, r.toString());
 		assertTrue(r.out.contains("2 to write") && r.out.contains("d.png") && r.out.contains("e.png"), r.toString());
 	}
+
+	/** An output cut short (by a copy, a disk full elsewhere) is not taken as done; --overwrite replaces it. */
+	@Test
+	void anOutputCutShortIsNeverSkippedAsDone() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path out = tmp.resolve("out");
+		assertEquals(0, CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x").code);
+		Path tif = out.resolve("camera.tif");
+		byte[] whole = Files.readAllBytes(tif);
+		Files.write(tif, Arrays.copyOf(whole, whole.length / 2));
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("exists but is cut short") && r.err.contains("--overwrite replaces it"), r.toString());
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--dry-run");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.out.contains("exists but is cut short"), r.toString());
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--overwrite");
+		assertEquals(0, r.code, r.toString());
+		assertEquals(whole.length, Files.size(tif));
+	}
 }
