@@ -72,7 +72,13 @@ public final class BatchPlan {
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
-			boolean folder = Files.isDirectory(in) && !InputScanner.isZarrImage(in);
+			boolean zarrImage = Files.isDirectory(in) && InputScanner.isZarrImage(in);
+			if (zarrImage && outReal.startsWith(real(in))) {
+				throw new UserException("the output folder '" + output + "' is " + (outReal.equals(real(in)) ? ""
+					: "inside ") + "input '" + input + "', an OME-Zarr image: outputs would be written into it; choose an "
+					+ "output folder outside it");
+			}
+			boolean folder = Files.isDirectory(in) && !zarrImage;
 			Path read = real(folder ? in : in.getParent());
 			checkOutputFolder(outReal, read, folder && scanner.recursive(), sfx, output, input);
 		}

@@ -273,6 +273,7 @@ public final class BatchRunner {
 				folders.add(item.output().toAbsolutePath().getParent());
 				continue;
 			}
+			folders.add(item.output().toAbsolutePath().getParent()); // outputs a killed run was making there
 			try {
 				if ((kernels != null || layer != null)
 					&& blockwiseJob().inspect(item.output()) == BlockwiseJob.Existing.PARTIAL)
@@ -284,7 +285,9 @@ public final class BatchRunner {
 				// the item itself reports what is wrong with its output
 			}
 		}
-		for (Path folder : folders) removed += AtomicTiffWriter.removeStaleTemporaries(folder);
+		for (Path folder : folders) {
+			removed += AtomicTiffWriter.removeStaleTemporaries(folder) + BlockwiseJob.removeStaleSkeletons(folder);
+		}
 		if (removed > 0) {
 			listener.notice("removed " + removed + " stale temporary file" + (removed == 1 ? "" : "s") + " of an "
 				+ "interrupted earlier run (its process no longer runs)");
@@ -344,9 +347,11 @@ public final class BatchRunner {
 			counting.accept(new Outcome(item, Outcome.Status.FAILED, "too large for memory: it needs about "
 				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
 				+ filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
-				+ " MB (3/4 of the Java heap); run java with more memory, e.g. java -Xmx" + suggestGb(need)
-				+ "g -jar ..." + ((kernels != null || layer != null) && TiffReader.isTiff(item.input())
-					? ", or convolve it block by block into OME-Zarr with --format zarr" : "")));
+				+ " MB (3/4 of the Java heap); " + (need > 64 * Math.max(1L << 20, header.decodedBytes())
+					? "its feature maps would be far larger than the image: check --mode full, --dilation and --stride"
+					: "run java with more memory, e.g. java -Xmx" + suggestGb(need) + "g -jar ..."
+						+ ((kernels != null || layer != null) && TiffReader.isTiff(item.input())
+							? ", or convolve it block by block into OME-Zarr with --format zarr" : ""))));
 			return null;
 		}
 		return header;

@@ -20,11 +20,14 @@ import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
+import io.github.convolve2d.io.TemporaryFiles;
 import io.github.convolve2d.io.ZarrArray;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -92,6 +95,7 @@ public final class BlockwiseJob {
 
 	/** What is at {@code output} already, judged by the settings it records. */
 	public Existing inspect(Path output) throws IOException {
+		if (Files.isSymbolicLink(output)) return Existing.FOREIGN; // a run never writes a link: never replaced
 		if (!Files.exists(output)) return Existing.NONE;
 		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))) return Existing.FOREIGN;
 		Object settings;
@@ -228,7 +232,7 @@ public final class BlockwiseJob {
 			in.cacheBytes(cacheBytes());
 			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
 			ConvolutionOptions options = fittingThreads(grid(in), in.channels(), this.options);
-			Prepared prepared = prepare(in, output, replace);
+			Prepared prepared = prepare(input, in, output, replace);
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
 			long already = 0;
@@ -303,11 +307,23 @@ public final class BlockwiseJob {
 	 */
 	public Prepared prepare(Path input, Path output, boolean replace) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
-			return prepare(in, output, replace);
+			return prepare(input, in, output, replace);
 		}
 	}
 
-	private Prepared prepare(ChunkedImage in, Path output, boolean replace) throws IOException {
+	/**
+	 * What the output was made from, recorded beside its settings: the input's absolute path and dimensions. A run
+	 * resumes an output only from the input it was started from, so that an interrupted result is never completed
+	 * with blocks of another image (a complete one is skipped as a TIFF output is, by its settings alone).
+	 */
+	static final String INPUT = "convolve2d_input";
+
+	private static String inputIdentity(Path input, ChunkedImage in) {
+		return input.toAbsolutePath().normalize() + " (t, c, z, y, x: " + in.frames() + ", " + in.channels() + ", "
+			+ in.slices() + ", " + in.height() + ", " + in.width() + ")";
+	}
+
+	private Prepared prepare(Path input, ChunkedImage in, Path output, boolean replace) throws IOException {
 		if (layer != null) layer.checkChannels(in.channels());
 		BlockGrid grid = grid(in);
 		Existing existing = inspect(output);
@@ -327,10 +343,86 @@ public final class BlockwiseJob {
 		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
 		int levels = pyramid ? OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
 			grid.blockWidth()) : 1;
-		OmeZarr out = OmeZarr.create(output, new int[] { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() },
-			grid.blockWidth(), grid.blockHeight(), compressor, scale, translation, in.units(), attributes(c), levels);
-		if (out.array().attributes().get(STAMP) == null) out.array().writeAttributes(Map.of(STAMP, stamp()));
+		int[] shape = { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() };
+		if (replace || existing == Existing.NONE) {
+			checkDiskSpace(output, shape, levels);
+			// made whole, settings included, beside the output, then given its name in one step: a run that starts
+			// at the same time sees either nothing or this run's settings, never a store it could add other results to
+			Path skeleton = output.resolveSibling(SKELETONS.newName());
+			try {
+				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
+					in.units(), attributes(c), levels).array().writeAttributes(Map.of(STAMP, stamp(), INPUT,
+						inputIdentity(input, in)));
+				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
+			}
+			catch (IOException e) {
+				if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) throw e;
+				Existing now = inspect(output); // another run took the name first
+				if (now != Existing.COMPLETE && now != Existing.PARTIAL) {
+					throw new UserException("its output " + output + " was made meanwhile by another run with other "
+						+ "settings (or by something else); it is not replaced: rerun to be told what it holds");
+				}
+			}
+			finally {
+				if (Files.exists(skeleton, LinkOption.NOFOLLOW_LINKS)) deleteZarr(skeleton);
+			}
+		}
+		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
+			translation, in.units(), attributes(c), levels);
+		Map<String, Object> recorded = out.array().attributes();
+		if (!stamp().equals(recorded.get(STAMP))) {
+			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "
+				+ "is not replaced");
+		}
+		Object from = recorded.get(INPUT);
+		if (from != null && !from.equals(inputIdentity(input, in))) {
+			throw new UserException("its output " + output + " is an interrupted result of another input, " + from
+				+ ", and would be completed with blocks of this one; --overwrite replaces it, or choose another --output "
+				+ "or --suffix");
+		}
 		return new Prepared(out, grid, workPlanes(in));
+	}
+
+	/**
+	 * Refuses a new output that cannot fit the free space of its disk, before any block is written: uncompressed,
+	 * its size is known (4 bytes a value, a third more with a pyramid); compressed, float results rarely shrink
+	 * to a quarter, so one that would need four times the free space is refused too.
+	 */
+	private void checkDiskSpace(Path output, int[] shape, int levels) throws IOException {
+		double bytes = 4.0 * shape[0] * shape[1] * shape[2] * shape[3] * shape[4] * (levels > 1 ? 4.0 / 3 : 1);
+		Path folder = output.toAbsolutePath().getParent();
+		while (folder != null && !Files.exists(folder)) folder = folder.getParent();
+		if (folder == null) return;
+		long free = Files.getFileStore(folder).getUsableSpace();
+		boolean raw = compressor.id() == Compressor.Id.RAW;
+		if (bytes > (raw ? free : 4.0 * free)) {
+			throw new UserException(String.format(java.util.Locale.ROOT, "its output would be %,d×%,d pixels × %d "
+				+ "plane(s), %s%s, and the disk of %s has %s free; free some space or choose another --output%s",
+				shape[4], shape[3], (long) shape[0] * shape[1] * shape[2], size(bytes), raw ? "" : " before compression",
+				folder, size(free), ", or make the result smaller (--stride, --mode valid, less --dilation)"));
+		}
+	}
+
+	/** Bytes for messages: {@code 1.5 GB}, {@code 36.0 TB}. */
+	private static String size(double bytes) {
+		String[] units = { "bytes", "kB", "MB", "GB", "TB", "PB" };
+		int u = 0;
+		while (bytes >= 1000 && u < units.length - 1) {
+			bytes /= 1000;
+			u++;
+		}
+		return String.format(java.util.Locale.ROOT, u == 0 ? "%.0f %s" : "%.1f %s", bytes, units[u]);
+	}
+
+	/**
+	 * Outputs being made, beside their final name ({@code .convolve2d-<pid>-<start>-<host>-<random>.ome.zarr}): a
+	 * killed run's is removed by the next run into that folder ({@link #removeStaleSkeletons}).
+	 */
+	private static final TemporaryFiles SKELETONS = new TemporaryFiles(".convolve2d-", ".ome.zarr", true);
+
+	/** Removes from {@code folder} the outputs that killed runs left half made (before they took their names). */
+	public static int removeStaleSkeletons(Path folder) {
+		return SKELETONS.removeStale(folder);
 	}
 
 	/**

@@ -56,13 +56,23 @@ public final class TemporaryFiles {
 	static final String UNKNOWN_HOST = "00000000";
 
 	private final String prefix, suffix;
+	private final boolean folders;
 	private final Pattern pattern;
 
 	/** The family of files named {@code <prefix><writer tag><suffix>}, e.g. {@code ".convolve2d-", ".tif"}. */
 	public TemporaryFiles(String prefix, String suffix) {
+		this(prefix, suffix, false);
+	}
+
+	/**
+	 * A family named as above whose members are files or, with {@code folders}, folders (an output made whole
+	 * before it takes its name); {@link #removeStale} removes only members of that kind.
+	 */
+	public TemporaryFiles(String prefix, String suffix, boolean folders) {
 		if (!prefix.startsWith(".")) throw new IllegalArgumentException("temporary files are hidden: " + prefix);
 		this.prefix = prefix;
 		this.suffix = suffix;
+		this.folders = folders;
 		pattern = Pattern.compile(Pattern.quote(prefix) + "([1-9][0-9]{0,18})-([0-9a-z]{1,13})-([0-9a-f]{8})-"
 			+ "([0-9a-z]{1,13})" + Pattern.quote(suffix));
 	}
@@ -107,7 +117,8 @@ public final class TemporaryFiles {
 			for (Path file : files) {
 				if (isStale(file)) {
 					try {
-						if (Files.deleteIfExists(file)) removed++;
+						if (folders) removed += deleteTree(file);
+						else if (Files.deleteIfExists(file)) removed++;
 					}
 					catch (IOException e) {
 						// not ours to insist on: kept
@@ -124,10 +135,24 @@ public final class TemporaryFiles {
 		return removed;
 	}
 
-	/** Whether {@code file} is of this family and its writer is gone. */
+	/** Deletes a folder a killed writer left (an output it was making), links inside it not followed; 1. */
+	private static int deleteTree(Path folder) throws IOException {
+		try (java.util.stream.Stream<Path> all = Files.walk(folder)) {
+			for (Path p : (Iterable<Path>) all.sorted(java.util.Comparator.reverseOrder())::iterator) {
+				Files.deleteIfExists(p);
+			}
+		}
+		return 1;
+	}
+
+	/** Whether {@code file} (a file, or a folder being made) is of this family and its writer is gone. */
 	boolean isStale(Path file) {
 		Matcher m = pattern.matcher(file.getFileName().toString());
-		if (!m.matches() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) return false;
+		if (!m.matches() || !(folders ? Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)
+			: Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)))
+		{
+			return false;
+		}
 		String host = m.group(3);
 		if (host.equals(UNKNOWN_HOST) || !host.equals(Writer.SELF.host)) return false;
 		long pid, start;

@@ -288,6 +288,94 @@ class BlockwiseJobTest {
 		assertTrue(DataType.FLOAT32.equals(OmeZarr.open(out).array().dataType()));
 	}
 
+	/**
+	 * Two runs with other kernels started at once into one output: one makes it, the other is refused or finds it
+	 * made (never a store holding blocks of both, as when the check of the output and the writing of its settings
+	 * were two steps).
+	 */
+	@Test
+	void twoRunsAtOnceWithOtherKernelsNeverMixTheirResults() throws Exception {
+		Path in = zarrInput();
+		List<BlockwiseJob> jobs = Arrays.asList(new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 8, Compressor.RAW),
+			new BlockwiseJob(BANK.subList(1, 2), OPTIONS, 8, Compressor.RAW));
+		List<TreeMap<String, String>> alone = new java.util.ArrayList<>();
+		for (int j = 0; j < 2; j++) {
+			Path ref = tmp.resolve("alone" + j + ".ome.zarr");
+			jobs.get(j).run(in, ref, false, (d, t) -> { });
+			alone.add(files(ref));
+		}
+		java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+		try {
+			for (int round = 0; round < 12; round++) {
+				Path out = tmp.resolve("race" + round + ".ome.zarr");
+				java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+				List<java.util.concurrent.Future<Boolean>> done = new java.util.ArrayList<>();
+				for (BlockwiseJob job : jobs) {
+					done.add(pool.submit(() -> {
+						start.await();
+						try {
+							job.run(in, out, false, (d, t) -> { });
+							return true;
+						}
+						catch (io.github.convolve2d.core.UserException e) {
+							return false;
+						}
+					}));
+				}
+				start.countDown();
+				int finished = 0;
+				for (java.util.concurrent.Future<Boolean> f : done) finished += f.get() ? 1 : 0;
+				assertTrue(finished >= 1, "one run makes the output");
+				TreeMap<String, String> got = files(out);
+				assertTrue(got.equals(alone.get(0)) || got.equals(alone.get(1)),
+					"round " + round + ": the output is one run's whole result");
+			}
+		}
+		finally {
+			pool.shutdownNow();
+		}
+		try (Stream<Path> left = Files.list(tmp)) {
+			assertFalse(left.anyMatch(p -> p.getFileName().toString().startsWith(".convolve2d-")),
+				"no output half made is left beside the outputs");
+		}
+	}
+
+	/** An interrupted output is completed only from the input it was started from. */
+	@Test
+	void aRunResumesOnlyFromTheInputItWasStartedFrom() throws IOException {
+		Path in = zarrInput();
+		Path other = Files.createDirectories(tmp.resolve("other")).resolve("in.ome.zarr");
+		try (Stream<Path> s = Files.walk(in)) {
+			for (Path p : (Iterable<Path>) s::iterator) Files.copy(p, other.resolve(in.relativize(p).toString()));
+		}
+		Path out = tmp.resolve("o.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.RAW);
+		assertThrows(IllegalStateException.class, () -> job.run(in, out, false, (done, total) -> {
+			if (done >= 5) throw new IllegalStateException("killed");
+		}));
+		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> job.run(other, out, false, (d, t) -> { }));
+		assertTrue(e.getMessage().contains("an interrupted result of another input, " + in.toAbsolutePath()),
+			e.getMessage());
+		job.run(in, out, false, (d, t) -> { });
+		assertTrue(OmeZarr.isComplete(out));
+		job.run(other, out, true, (d, t) -> { }); // replacing it is allowed
+		assertTrue(OmeZarr.isComplete(out));
+	}
+
+	/** A link at the output's path is never replaced, not even when overwriting. */
+	@Test
+	void aLinkAtTheOutputIsNeverReplaced() throws IOException {
+		Path in = zarrInput();
+		Path target = tmp.resolve("target.ome.zarr");
+		new BlockwiseJob(BANK, OPTIONS, 32, Compressor.RAW).run(in, target, false, (d, t) -> { });
+		Path link = Files.createSymbolicLink(tmp.resolve("link.ome.zarr"), target);
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 32, Compressor.RAW);
+		assertEquals(BlockwiseJob.Existing.FOREIGN, job.inspect(link));
+		assertThrows(io.github.convolve2d.core.UserException.class, () -> job.run(in, link, true, (d, t) -> { }));
+		assertTrue(Files.isSymbolicLink(link) && OmeZarr.isComplete(target));
+	}
+
 	/** Every file below a store with its bytes, by relative path. */
 	private static TreeMap<String, String> files(Path dir) throws IOException {
 		TreeMap<String, String> m = new TreeMap<>();

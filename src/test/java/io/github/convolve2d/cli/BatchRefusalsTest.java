@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,5 +147,24 @@ class BatchRefusalsTest {
 		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--overwrite");
 		assertEquals(0, r.code, r.toString());
 		assertEquals(whole.length, Files.size(tif));
+	}
+
+	/** An OME-Zarr input is a folder being read: no output is written into it. */
+	@Test
+	void anOutputFolderInsideAZarrInputIsRefused() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("board.tif"));
+		CliRun made = CliRun.run("batch", "-i", in, "-o", tmp.resolve("z"), "--preset", "identity", "--format", "zarr");
+		assertEquals(0, made.code, made.toString());
+		Path zarr = tmp.resolve("z/board.ome.zarr");
+		for (Path out : new Path[] { zarr, zarr.resolve("sub") }) {
+			CliRun r = CliRun.run("batch", "-i", zarr, "-o", out, "--preset", "sobel-x", "--suffix", "_s");
+			assertEquals(2, r.code, r.toString());
+			assertTrue(r.err.contains("an OME-Zarr image: outputs would be written into it"), r.toString());
+		}
+		try (java.util.stream.Stream<Path> s = Files.list(zarr)) {
+			assertEquals(List.of(".zattrs", ".zgroup", "0"), s.map(p -> p.getFileName().toString()).sorted()
+				.collect(java.util.stream.Collectors.toList()));
+		}
 	}
 }

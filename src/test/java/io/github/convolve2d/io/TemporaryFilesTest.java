@@ -88,6 +88,23 @@ class TemporaryFilesTest {
 		assertTrue(Files.exists(below));
 	}
 
+	/** A family of folders (outputs made whole before they take their names): a dead writer's go with their files. */
+	@Test
+	void aFolderFamilyRemovesTheFoldersOfWritersThatAreGoneAndNothingElse() throws Exception {
+		StaleTemporaries.Dead dead = StaleTemporaries.process();
+		TemporaryFiles family = new TemporaryFiles(".convolve2d-", ".ome.zarr", true);
+		Path stale = Files.createDirectory(tmp.resolve(StaleTemporaries.name(".convolve2d-", ".ome.zarr", dead.pid,
+			dead.start)));
+		Files.createDirectories(stale.resolve("0/0"));
+		Files.write(stale.resolve("0/.zarray"), new byte[] { 1 });
+		Path live = Files.createDirectory(tmp.resolve(family.newName()));
+		Path fileNamedLikeOne = Files.write(tmp.resolve(StaleTemporaries.name(".convolve2d-", ".ome.zarr", dead.pid,
+			dead.start).replace("k1ll3d", "f1le")), new byte[] { 1 });
+		assertEquals(1, family.removeStale(tmp));
+		assertFalse(Files.exists(stale), "a dead writer's folder is removed with what it holds");
+		assertTrue(Files.isDirectory(live) && Files.exists(fileNamedLikeOne), "this process's folder and a file stay");
+	}
+
 	@Test
 	void aSymbolicLinkNamedLikeALeftoverIsKeptAndSoIsItsTarget() throws Exception {
 		StaleTemporaries.Dead dead = StaleTemporaries.process();
