@@ -233,6 +233,21 @@ public final class Convolution {
 		return group;
 	}
 
+	/**
+	 * Refuses, before any image is read, a forced method that no image can run with these kernels: separable on
+	 * a kernel that is not separable (a front end that runs many images says so once, not once per image).
+	 *
+	 * @throws UserException as {@link #convolve} would for every image
+	 */
+	public static void checkMethod(List<Kernel> kernels, ConvolutionOptions options) {
+		if (options.method() != Method.SEPARABLE) return;
+		for (Kernel k : kernels) {
+			if (Separation.of(weights(k, options), k.height(), k.width()) == null) {
+				throw SeparableConvolution.notSeparable(k.width(), k.height());
+			}
+		}
+	}
+
 	/** The kernel as it slides over the image: normalised and rotated as the options ask, as floats. */
 	static float[] weights(Kernel kernel, ConvolutionOptions options) {
 		Kernel k = options.normalize() ? kernel.normalized() : kernel;

@@ -109,9 +109,12 @@ final class SeparableConvolution implements ConvolutionPath {
 	}
 
 	static UserException notSeparable(ConvolutionGeometry g) {
+		return notSeparable(g.kernelWidth(), g.kernelHeight());
+	}
+
+	static UserException notSeparable(int kernelWidth, int kernelHeight) {
 		return new UserException("method=separable needs a separable kernel (one column times one row, "
-			+ "rank 1), but this " + g.kernelWidth() + "×" + g.kernelHeight()
-			+ " kernel is not; use method=auto, direct or fft");
+			+ "rank 1), but this " + kernelWidth + "×" + kernelHeight + " kernel is not; use method=auto, direct or fft");
 	}
 
 	@Override

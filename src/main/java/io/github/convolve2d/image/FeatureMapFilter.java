@@ -2,6 +2,7 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import io.github.convolve2d.core.Activation;
+import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
@@ -40,11 +41,13 @@ public interface FeatureMapFilter {
 	/**
 	 * A kernel bank.
 	 *
-	 * @throws UserException for an empty bank or one that does not fit one stack
-	 *         ({@link ConvolutionGeometry#checkOneFeatureMapSize})
+	 * @throws UserException for an empty bank, one that does not fit one stack
+	 *         ({@link ConvolutionGeometry#checkOneFeatureMapSize}), or a forced method that cannot run it
+	 *         ({@link Convolution#checkMethod})
 	 */
 	static FeatureMapFilter bank(List<Kernel> kernels, ConvolutionOptions options) {
 		ConvolutionGeometry.checkOneFeatureMapSize(kernels, options);
+		Convolution.checkMethod(kernels, options);
 		List<Kernel> bank = List.copyOf(kernels);
 		return new FeatureMapFilter() {
 			@Override

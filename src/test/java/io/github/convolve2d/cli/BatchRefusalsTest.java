@@ -84,10 +84,12 @@ class BatchRefusalsTest {
 			{ "--exclude '{a,b' is not a valid glob", "--exclude", "{a,b" },
 			{ "--block must be at least 1, got 0", "--block", "0" },
 			{ "--progress 'bogus' is not one of", "--progress", "bogus" },
-			{ "--zarr-compression 'blosc' is not one of", "--zarr-compression", "blosc" } };
+			{ "--zarr-compression 'blosc' is not one of", "--zarr-compression", "blosc" },
+			{ "method=separable needs a separable kernel", "--preset", "laplacian-4" } };
 		for (Object[] c : cases) {
 			for (boolean dry : new boolean[] { false, true }) {
-				Object[] args = { "batch", "-i", in, "-o", out, "--preset", "sobel-x", c[1], c[2], dry ? "--dry-run" : "-q" };
+				Object[] args = { "batch", "-i", in, "-o", out, "--method", c[1].equals("--preset") ? "separable" : "auto",
+					"--preset", "sobel-x", c[1], c[2], dry ? "--dry-run" : "-q" };
 				CliRun r = CliRun.run(dry ? args : Arrays.copyOf(args, args.length - 1));
 				assertEquals(2, r.code, c[0] + (dry ? " (dry run)" : "") + ": " + r);
 				assertTrue(r.err.contains((String) c[0]), c[0] + ": " + r);
