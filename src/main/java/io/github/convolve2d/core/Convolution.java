@@ -286,15 +286,19 @@ public final class Convolution {
 			outputs = new ArrayList<>(Arrays.asList(made));
 		}
 		catch (OutOfMemoryError e) {
-			throw notEnoughMemory(bytes, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()));
+			// the free heap was enough on paper, but not in one piece or not beside the rest of the work
+			throw new UserException("not enough memory: the result needs " + mb(bytes) + " MB, which Java could not"
+				+ " find in its " + mb(rt.maxMemory()) + " MB heap beside what is already there; " + MORE_MEMORY);
 		}
 		return outputs;
 	}
 
+	private static final String MORE_MEMORY = "give Java more memory (ImageJ: Edit > Options > Memory & Threads; "
+		+ "java -Xmx...), use fewer kernels, a stride, or a smaller image";
+
 	private static UserException notEnoughMemory(long needed, long free) {
 		return new UserException("not enough memory: the result needs " + mb(needed) + " MB but only "
-			+ mb(free) + " MB are free; give Java more memory (ImageJ: Edit > Options > Memory & Threads; "
-			+ "java -Xmx...), use fewer kernels, a stride, or a smaller image");
+			+ mb(free) + " MB are free; " + MORE_MEMORY);
 	}
 
 	private static long mb(long bytes) {

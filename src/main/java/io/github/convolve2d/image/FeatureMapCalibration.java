@@ -8,7 +8,8 @@ import io.github.convolve2d.core.ConvolutionGeometry;
  * stride, and the origin moved so that each output pixel lies over the input pixel its kernel is centred on, by
  * the rule of {@link ConvolutionGeometry#outputPixelWidth} and {@link ConvolutionGeometry#outputOriginX}, which
  * the blockwise OME-Zarr outputs follow too.
- * Density calibration is dropped (feature maps are plain 32-bit values).
+ * The value calibration's function is dropped (the values were read through it: feature maps are plain 32-bit
+ * values) and its unit kept, as Image › Type › 32-bit does.
  */
 final class FeatureMapCalibration {
 
@@ -19,6 +20,7 @@ final class FeatureMapCalibration {
 	static Calibration of(Calibration source, ConvolutionGeometry geometry) {
 		Calibration cal = source.copy();
 		cal.disableDensityCalibration();
+		cal.setValueUnit(source.getValueUnit());
 		cal.pixelWidth = geometry.outputPixelWidth(source.pixelWidth);
 		cal.pixelHeight = geometry.outputPixelHeight(source.pixelHeight);
 		cal.xOrigin = geometry.outputOriginX(source.xOrigin);

@@ -3,11 +3,14 @@ package io.github.convolve2d.image;
 import ij.CompositeImage;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.process.ImageProcessor;
+import ij.process.LUT;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.ValueRange;
 
+import java.awt.Color;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +21,10 @@ import java.util.List;
  * RGB image counting as one channel) convolved with kernel {@code k} of {@code K} is output channel
  * {@code c·K + k}; slices and frames stay as they are;</li>
  * <li>up to {@link CompositeImage#MAX_CHANNELS} channels make a composite: in colour for an RGB image and one
- * kernel, grey otherwise;</li>
+ * kernel, in the source's display mode for a composite and one kernel, grey otherwise;</li>
+ * <li>each output channel keeps the lookup table of the channel it was computed from (as Image › Type › 32-bit
+ * does): a composite's channel colours, a single image's LUT (inverting, Fire, ...), red, green and blue for the
+ * colours of an RGB image;</li>
  * <li>each channel's display range is set from its data (all its slices and frames), so every channel opens
  * visible, and the TIFF writer stores one range per channel;</li>
  * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info is kept, and a
@@ -39,8 +45,47 @@ final class FeatureMapImage {
 		ConvolutionOptions options, ConvolutionGeometry geometry)
 	{
 		boolean colour = in.colour && in.channels.length == 1 && kernels.size() == 1;
-		return of(title, maps, source, in.channels.length * in.colours() * kernels.size(), in, colour,
+		ImagePlus result = of(title, maps, source, in.channels.length * in.colours() * kernels.size(), in, colour,
 			provenance(kernels, options), options, geometry);
+		setLuts(result, source, in, kernels.size());
+		return result;
+	}
+
+	private static final Color[] COLOURS = { Color.red, Color.green, Color.blue };
+
+	/**
+	 * Gives output channel {@code (c·colours + s)·K + k} the lookup table of the source channel (or colour) it was
+	 * computed from, and a composite of one kernel per channel the source's display mode. Display ranges are set
+	 * afterwards by {@link #setDisplayRanges} (on a composite, a channel's LUT holds its range).
+	 */
+	private static void setLuts(ImagePlus result, ImagePlus source, InputPlanes in, int kernels) {
+		int colours = in.colours();
+		LUT[] luts = new LUT[in.channels.length * colours * kernels];
+		for (int c = 0; c < in.channels.length; c++) {
+			for (int s = 0; s < colours; s++) {
+				LUT lut = in.colour ? LUT.createLutFromColor(COLOURS[s]) : sourceLut(source, in.channels[c]);
+				for (int k = 0; k < kernels; k++) luts[(c * colours + s) * kernels + k] = lut;
+			}
+		}
+		if (result.isComposite()) {
+			CompositeImage composite = (CompositeImage) result;
+			for (int o = 0; o < luts.length; o++) {
+				LUT range = composite.getChannelLut(o + 1); // holds the channel's display range
+				composite.setChannelLut(new LUT(luts[o], range.min, range.max), o + 1);
+			}
+			if (kernels == 1 && source.isComposite()) composite.setMode(((CompositeImage) source).getMode());
+		}
+		else if (luts.length == 1 || !source.isComposite() && !in.colour) {
+			ImageProcessor ip = result.getProcessor();
+			double min = ip.getMin(), max = ip.getMax();
+			ip.setLut(luts[0]);
+			ip.setMinAndMax(min, max);
+		}
+	}
+
+	/** The lookup table of a source channel (1-based). */
+	private static LUT sourceLut(ImagePlus source, int channel) {
+		return source.isComposite() ? ((CompositeImage) source).getChannelLut(channel) : source.getProcessor().getLut();
 	}
 
 	/**

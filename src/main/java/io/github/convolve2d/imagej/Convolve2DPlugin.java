@@ -1,16 +1,13 @@
 package io.github.convolve2d.imagej;
 
-import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.Planes;
-import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
 import ij.plugin.PlugIn;
-import ij.plugin.frame.Recorder;
 
-import java.awt.GraphicsEnvironment;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -39,64 +36,64 @@ public class Convolve2DPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = PluginRun.currentImage();
-		if (imp == null) return;
-		String macro = Macro.getOptions();
-		try {
-			ConvolveSettings settings = macro != null ? ConvolveSettings.fromMacro(macro) : fromDialog(imp);
-			if (settings == null) return; // cancelled
-			PluginRun.computeAndShow(imp, settings.allPlanes() ? imp.getStackSize() : 1,
-				() -> FeatureMaps.compute(imp, settings.kernels().kernels(),
-					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress()));
-		}
-		catch (RuntimeException | OutOfMemoryError e) {
-			UserMessages.runFailed(e, macro != null, "convolve fewer planes or kernels");
-		}
-	}
-
-	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */
-	private ConvolveSettings fromDialog(ImagePlus imp) {
-		if (GraphicsEnvironment.isHeadless()) {
-			throw new UserException("no options given and there is no display for the dialog; call it"
-				+ " from a macro, e.g. run(\"" + COMMAND + "\", \"preset=sobel-x mode=same\")");
-		}
-		MacroOptions start = lastDialog != null ? lastDialog : MacroOptions.parse(Prefs.get(PREFS_KEY, FIRST_DIALOG));
-		while (true) {
-			MacroOptions chosen = ConvolveDialog.show(imp, start);
-			if (chosen == null) {
-				Recorder.setCommand(null); // a cancelled dialog records nothing
-				return null;
+		MacroOptions first = lastDialog != null ? lastDialog : MacroOptions.parse(Prefs.get(PREFS_KEY, FIRST_DIALOG));
+		PluginRun.run(new PluginRun.Command<ConvolveSettings>() {
+			@Override
+			public ConvolveSettings settings(MacroOptions options) {
+				return ConvolveSettings.from(options);
 			}
-			try {
-				ConvolveSettings settings = ConvolveSettings.from(chosen);
+
+			@Override
+			public MacroOptions dialog(ImagePlus imp, MacroOptions start) {
+				return ConvolveDialog.show(imp, start);
+			}
+
+			@Override
+			public void remember(ImagePlus imp, ConvolveSettings settings, MacroOptions chosen) {
+				if (settings == null) { // kept as typed, to be fixed
+					lastDialog = chosen;
+					return;
+				}
 				lastDialog = settings.remembered();
-				if (imp.getStackSize() == 1 && start.flag("stack")) { // no check box for one plane: keep it for stacks
-					Map<String, String> m = new java.util.LinkedHashMap<>(lastDialog.asMap());
+				if (imp.getStackSize() == 1 && first.flag("stack")) { // no check box for one plane: keep it for stacks
+					Map<String, String> m = new LinkedHashMap<>(lastDialog.asMap());
 					m.put("stack", null);
 					lastDialog = MacroOptions.of(m);
 				}
 				Prefs.set(PREFS_KEY, lastDialog.toString());
-				if (Recorder.record) record(settings);
-				return settings;
 			}
-			catch (UserException e) {
-				lastDialog = chosen;
-				IJ.error(UserMessages.TITLE, e.getMessage());
-				start = chosen;
+
+			@Override
+			public MacroOptions recorded(ConvolveSettings settings) {
+				return settings.toMacroOptions();
 			}
-		}
+
+			@Override
+			public int planes(ImagePlus imp, ConvolveSettings settings) {
+				return settings.allPlanes() ? imp.getStackSize() : 1;
+			}
+
+			@Override
+			public ImagePlus compute(ImagePlus imp, ConvolveSettings settings) {
+				return FeatureMaps.compute(imp, settings.kernels().kernels(),
+					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+			}
+
+			@Override
+			public String lessWork() {
+				return "convolve fewer planes or kernels";
+			}
+
+			@Override
+			public String example() {
+				return "run(\"" + COMMAND + "\", \"preset=sobel-x mode=same\")";
+			}
+		}, Macro.getOptions(), first);
 	}
 
-	/**
-	 * Records the settings as the options of this command's {@code run(...)} line, replacing whatever the
-	 * dialog's file choosers may have left there (ImageJ records the path of every Open/Save dialog).
-	 */
+	/** Records the settings as the options of this command's {@code run(...)} line ({@link PluginRun#record}). */
 	static void record(ConvolveSettings settings) {
-		Recorder.resetCommandOptions();
-		for (Map.Entry<String, String> e : settings.toMacroOptions().asMap().entrySet()) {
-			if (e.getValue() == null) Recorder.recordOption(e.getKey());
-			else Recorder.recordOption(e.getKey(), e.getValue());
-		}
+		PluginRun.record(settings.toMacroOptions());
 	}
 }

@@ -1,20 +1,16 @@
 package io.github.convolve2d.imagej;
 
-import ij.IJ;
 import ij.ImagePlus;
 import ij.Macro;
 import ij.Prefs;
 import ij.gui.GenericDialog;
 import ij.plugin.PlugIn;
-import ij.plugin.frame.Recorder;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Labelled;
 import io.github.convolve2d.core.Mode;
-import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.image.Planes;
 
-import java.awt.GraphicsEnvironment;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,53 +34,50 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 	@Override
 	public void run(String arg) {
-		ImagePlus imp = PluginRun.currentImage();
-		if (imp == null) return;
-		String macro = Macro.getOptions();
-		try {
-			LayerSettings settings = macro != null ? LayerSettings.fromMacro(macro) : fromDialog();
-			if (settings == null) return; // cancelled
-			// the layer reads every channel of the slices and frames it convolves
-			PluginRun.computeAndShow(imp, settings.allPlanes() ? imp.getStackSize() : imp.getNChannels(),
-				() -> LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
-					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress()));
-		}
-		catch (RuntimeException | OutOfMemoryError e) {
-			UserMessages.runFailed(e, macro != null, "convolve fewer slices");
-		}
-	}
+		PluginRun.run(new PluginRun.Command<LayerSettings>() {
+			@Override
+			public LayerSettings settings(MacroOptions options) {
+				return LayerSettings.from(options);
+			}
 
-	/** Shows the dialog until its values are valid or it is cancelled; records the accepted settings. */
-	private static LayerSettings fromDialog() {
-		if (GraphicsEnvironment.isHeadless()) {
-			throw new UserException("no options given and there is no display for the dialog; call it from a macro,"
-				+ " e.g. run(\"" + COMMAND + "\", \"weights=[/path/conv1.npy] relu\")");
-		}
-		MacroOptions start = MacroOptions.parse(Prefs.get(PREFS_KEY, "mode=same border=replicate"));
-		while (true) {
-			MacroOptions chosen = dialog(start);
-			if (chosen == null) {
-				Recorder.setCommand(null);
-				return null;
+			@Override
+			public MacroOptions dialog(ImagePlus imp, MacroOptions start) {
+				return ConvolveLayerPlugin.dialog(start);
 			}
-			try {
-				LayerSettings settings = LayerSettings.from(chosen);
-				Prefs.set(PREFS_KEY, settings.toMacroOptions().toString());
-				if (Recorder.record) {
-					Recorder.resetCommandOptions();
-					for (Map.Entry<String, String> e : settings.toMacroOptions().asMap().entrySet()) {
-						if (e.getValue() == null) Recorder.recordOption(e.getKey());
-						else Recorder.recordOption(e.getKey(), e.getValue());
-					}
-				}
-				return settings;
+
+			@Override
+			public void remember(ImagePlus imp, LayerSettings settings, MacroOptions chosen) {
+				Prefs.set(PREFS_KEY, (settings != null ? settings.toMacroOptions() : chosen).toString());
 			}
-			catch (UserException e) {
-				IJ.error(UserMessages.TITLE, e.getMessage());
-				start = chosen;
+
+			@Override
+			public MacroOptions recorded(LayerSettings settings) {
+				return settings.toMacroOptions();
 			}
-		}
+
+			@Override
+			public int planes(ImagePlus imp, LayerSettings settings) {
+				// the layer reads every channel of the slices and frames it convolves
+				return settings.allPlanes() ? imp.getStackSize() : imp.getNChannels();
+			}
+
+			@Override
+			public ImagePlus compute(ImagePlus imp, LayerSettings settings) {
+				return LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+			}
+
+			@Override
+			public String lessWork() {
+				return "convolve fewer slices";
+			}
+
+			@Override
+			public String example() {
+				return "run(\"" + COMMAND + "\", \"weights=[/path/conv1.npy] relu\")";
+			}
+		}, Macro.getOptions(), MacroOptions.parse(Prefs.get(PREFS_KEY, "mode=same border=replicate")));
 	}
 
 	/** The dialog, starting from {@code o}; its values as macro options, or null when cancelled. */

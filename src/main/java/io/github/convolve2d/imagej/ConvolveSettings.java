@@ -19,16 +19,20 @@ import java.util.Map;
  * same keys) by {@link #from} and written back by {@link #toMacroOptions}, so that a recorded line replays to
  * the same result.
  * <p>
- * Keys: {@code preset}, {@code kernel}, {@code name}, {@code mode}, {@code border}, {@code cval}, {@code stride},
+ * Keys: {@code preset}, {@code sigma} (σ of the presets named without one, as ImageJ's Gaussian Blur takes it),
+ * {@code kernel}, {@code name}, {@code mode}, {@code border}, {@code cval}, {@code stride},
  * {@code dilation}, {@code method}, and the flags {@code flip}, {@code normalize}, {@code stack}. A key left
  * out takes the plugin's default: {@code mode=same border=replicate cval=0 stride=1 dilation=1 method=auto},
  * flags off (as ImageJ does, a macro never inherits the last dialog's settings).
  */
 public final class ConvolveSettings {
 
-	/** The option keys, in the order they are recorded. */
-	public static final List<String> KEYS = Arrays.asList("preset", "kernel", "name", "mode", "border", "cval",
-		"stride", "dilation", "method", "flip", "normalize", "stack");
+	/**
+	 * The option keys, in the order they are recorded; {@code sigma} never is: it is folded into {@code preset}
+	 * ({@code preset=gaussian sigma=2} records as {@code preset=gaussian:2}).
+	 */
+	public static final List<String> KEYS = Arrays.asList("preset", "sigma", "kernel", "name", "mode", "border",
+		"cval", "stride", "dilation", "method", "flip", "normalize", "stack");
 
 	/** The plugin's defaults, those of ImageJ's own Convolve...: the image's size, edge pixels replicated. */
 	public static final ConvolutionOptions DEFAULT_OPTIONS =
@@ -63,7 +67,9 @@ public final class ConvolveSettings {
 					+ "' to turn it on and leave it out to turn it off");
 			}
 		}
-		KernelBank bank = KernelBank.of(o.asMap().get("preset"), o.asMap().get("kernel"), o.asMap().get("name"));
+		String presets = o.asMap().get("preset");
+		if (o.has("sigma")) presets = KernelBank.withSigma(presets, o.get("sigma", ""));
+		KernelBank bank = KernelBank.of(presets, o.asMap().get("kernel"), o.asMap().get("name"));
 		return new ConvolveSettings(bank, readOptions(o), o.flag("stack"));
 	}
 

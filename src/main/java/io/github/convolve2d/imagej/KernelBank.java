@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.kernel.KernelParser;
@@ -117,6 +118,37 @@ public final class KernelBank {
 		return new KernelBank(kernels, ids);
 	}
 
+	/**
+	 * A {@code preset=} value with σ given apart, by {@code sigma=} as ImageJ's Gaussian Blur takes it: each preset
+	 * that takes σ and is named without one gets {@code sigmaText} ({@code gaussian,sobel-x} with 2 gives
+	 * {@code gaussian:2,sobel-x}).
+	 *
+	 * @throws UserException when no preset named takes σ without one already
+	 */
+	static String withSigma(String presetText, String sigmaText) {
+		String sigma = sigmaText.trim();
+		List<String> presets = presetText == null ? Collections.emptyList() : split(presetText, "[,|]");
+		List<String> out = new ArrayList<>();
+		boolean used = false;
+		for (String p : presets) {
+			String bare = p.startsWith("[") && p.endsWith("]") ? p.substring(1, p.length() - 1) : p;
+			Optional<Preset> preset = Presets.find(bare);
+			if (preset.isPresent() && preset.get().isParameterised()) {
+				out.add(preset.get().id() + ":" + sigma);
+				used = true;
+			}
+			else out.add(p);
+		}
+		if (!used) {
+			List<String> takers = new ArrayList<>();
+			for (Preset p : Presets.all()) if (p.isParameterised()) takers.add(p.id());
+			throw new UserException("sigma= sets σ of a preset that takes one (" + String.join(", ", takers)
+				+ ") named without it, but preset= names none" + (presetText == null ? "" : " ('"
+				+ Excerpt.of(presetText.trim()) + "')") + "; e.g. preset=gaussian sigma=2, or leave out sigma=");
+		}
+		return String.join(",", out);
+	}
+
 	/** The names of a {@code name=} value: separated by commas, none empty. */
 	private static List<String> names(String nameText) {
 		List<String> names = new ArrayList<>();
@@ -126,9 +158,15 @@ public final class KernelBank {
 				throw new UserException("name= holds an empty name; give one name per typed kernel, separated"
 					+ " by commas, e.g. name=[edges, ridges]");
 			}
-			if (!name.equals(safeName(name))) {
-				throw new UserException("kernel name '" + name + "' holds a character names cannot hold ("
-					+ "brackets, |, ; or a control character); e.g. name=" + safeName(name).replace(' ', '_'));
+			String safe = safeName(name);
+			if (!name.equals(safe)) {
+				int at = 0;
+				while (name.charAt(at) == safe.charAt(at)) at++;
+				char c = name.charAt(at);
+				String what = c < ' ' || c == 0x7f ? "a control character" : c > '~' ? "'" + c + "', which is not"
+					+ " ASCII (a recorded macro line must be ASCII to replay everywhere)" : "'" + c + "'";
+				throw new UserException("kernel name '" + Excerpt.of(name) + "' holds " + what + "; a name may hold"
+					+ " printable ASCII but no brackets, commas, | or ;, e.g. name=" + Excerpt.of(safe.replace(' ', '_')));
 			}
 			names.add(name);
 		}

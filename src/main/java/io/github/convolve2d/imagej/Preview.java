@@ -2,6 +2,7 @@ package io.github.convolve2d.imagej;
 
 import ij.CompositeImage;
 import ij.IJ;
+import ij.ImageListener;
 import ij.ImagePlus;
 import ij.Prefs;
 import ij.WindowManager;
@@ -11,15 +12,18 @@ import io.github.convolve2d.image.Planes;
 import io.github.convolve2d.core.UserException;
 
 import java.util.Collections;
+import java.util.concurrent.CancellationException;
 
 /**
  * The dialog's live preview: the first kernel's feature map of the plane on display (all three colours of an
  * RGB image), in a window of its own titled {@value #TITLE}, recomputed as the settings change. The source
  * image is only read, never drawn on. Computed on one background thread that always takes the newest settings,
- * so typing never waits for a stale preview. Offered only for images of at most {@link #MAX_PIXELS} pixels per
+ * so typing never waits for a stale preview (a computation overtaken by newer settings stops). While it reads the
+ * source it holds ImageJ's lock on it, so that closing the source cannot pull its pixels away mid-read; when the
+ * source is closed the preview closes too. Offered only for images of at most {@link #MAX_PIXELS} pixels per
  * plane, where even a large kernel previews in well under a second.
  */
-final class Preview {
+final class Preview implements ImageListener {
 
 	/** The preview window's title. */
 	static final String TITLE = "Convolve 2D preview";
@@ -37,6 +41,7 @@ final class Preview {
 
 	Preview(ImagePlus source) {
 		this.source = source;
+		ImagePlus.addImageListener(this);
 	}
 
 	/** Whether an image is small enough for a preview. */
@@ -49,8 +54,14 @@ final class Preview {
 	 * bounds if any), laid out and labelled as the run's first feature map.
 	 */
 	static ImagePlus compute(ImagePlus source, ConvolveSettings settings, int threads) {
+		return compute(source, settings, threads, ProgressListener.NONE);
+	}
+
+	private static ImagePlus compute(ImagePlus source, ConvolveSettings settings, int threads,
+		ProgressListener listener)
+	{
 		ImagePlus result = FeatureMaps.compute(source, Collections.singletonList(settings.kernels().kernels().get(0)),
-			settings.options().toBuilder().threads(threads).build(), Planes.CURRENT, ProgressListener.NONE);
+			settings.options().toBuilder().threads(threads).build(), Planes.CURRENT, listener);
 		result.setTitle(TITLE);
 		return result;
 	}
@@ -84,14 +95,60 @@ final class Preview {
 		if (source.getWindow() != null) WindowManager.setCurrentWindow(source.getWindow());
 	}
 
-	/** Ends the preview for good (the dialog closed): as {@link #hide}, and the preview thread ends. */
+	/**
+	 * Ends the preview for good (the dialog closed): as {@link #hide}, and the preview thread ends; returns once it
+	 * has let go of the source, so that the run can lock it.
+	 */
 	void close() {
+		Thread running;
 		synchronized (this) {
 			closed = true;
+			running = worker;
 			notifyAll();
+		}
+		ImagePlus.removeImageListener(this);
+		if (running != null && running != Thread.currentThread()) {
+			try {
+				running.join(10_000); // a preview computation checks often whether it is still wanted
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		hide();
 	}
+
+	@Override
+	public void imageClosed(ImagePlus imp) {
+		if (imp != source) return;
+		synchronized (this) {
+			on = false;
+			pending = null;
+		}
+		hide();
+	}
+
+	@Override
+	public void imageOpened(ImagePlus imp) {
+	}
+
+	@Override
+	public void imageUpdated(ImagePlus imp) {
+	}
+
+	/** Cancels a preview computation once newer settings wait or the preview is no longer wanted. */
+	private final ProgressListener stale = new ProgressListener() {
+		@Override
+		public void progress(int done, int total) {
+		}
+
+		@Override
+		public boolean isCancelled() {
+			synchronized (Preview.this) {
+				return closed || !on || pending != null;
+			}
+		}
+	};
 
 	private void work() {
 		while (true) {
@@ -109,9 +166,17 @@ final class Preview {
 				settings = pending;
 				pending = null;
 			}
+			if (!source.lockSilently()) {
+				IJ.showStatus("Preview: \"" + source.getTitle() + "\" is locked by another command");
+				continue;
+			}
 			try {
-				show(compute(source, settings, Prefs.getThreads()));
+				if (PluginRun.closed(source)) continue; // its window has gone, and with it the preview's
+				show(compute(source, settings, Prefs.getThreads(), stale));
 				IJ.showStatus("");
+			}
+			catch (CancellationException e) {
+				// newer settings are waiting, or the preview is no longer wanted
 			}
 			catch (UserException e) {
 				IJ.showStatus("Preview: " + e.getMessage());
@@ -121,6 +186,9 @@ final class Preview {
 			}
 			catch (RuntimeException e) {
 				UserMessages.bug(e);
+			}
+			finally {
+				source.unlock();
 			}
 		}
 	}
@@ -136,6 +204,7 @@ final class Preview {
 			&& old.getHeight() == result.getHeight())
 		{
 			old.setStack(result.getStack(), result.getNChannels(), result.getNSlices(), result.getNFrames());
+			old.setProp("Slice_Label", result.getProp("Slice_Label")); // the window's subtitle names the kernel
 			old.setCalibration(result.getCalibration());
 			if (old.isComposite()) ((CompositeImage) old).setLuts(((CompositeImage) result).getLuts());
 			else old.setDisplayRange(result.getDisplayRangeMin(), result.getDisplayRangeMax());

@@ -62,11 +62,20 @@ class ConvolveSettingsTest {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "preset=gaussian:2.5", "preset=[Gaussian σ=2.5]", "preset=[gaussian sigma=2.5]" })
+	@ValueSource(strings = { "preset=gaussian:2.5", "preset=[Gaussian σ=2.5]", "preset=[gaussian sigma=2.5]",
+		"preset=gaussian sigma=2.5", "preset=[Gaussian] sigma=2.5" })
 	void parameterisedPresets(String options) {
 		Kernel k = ConvolveSettings.fromMacro(options).kernels().kernels().get(0);
 		assertEquals("Gaussian σ=2.5", k.name());
 		assertEquals(17, k.width());
+	}
+
+	@Test
+	void sigmaGoesToEachPresetThatTakesOneNamedWithoutIt() {
+		ConvolveSettings s = ConvolveSettings.fromMacro("preset=sobel-x,gaussian,log:2,unsharp sigma=3");
+		assertEquals("preset=sobel-x,gaussian:3,log:2,unsharp:3", "preset=" + s.kernels().presetText());
+		assertEquals("sobel-x,gaussian:3,log:2,unsharp:3", s.toMacroOptions().get("preset", ""), "recorded as one key");
+		assertFalse(s.toMacroOptions().has("sigma"));
 	}
 
 	@Test
@@ -144,7 +153,13 @@ class ConvolveSettingsTest {
 		assertMessage("kernel= holds no kernel, only separators", "preset=custom kernel=[ | | ]");
 		assertMessage("name= gives 2 name(s) but there are 1 typed kernel(s)", "kernel=[1] name=[a, b]");
 		assertMessage("every kernel here is a preset", "preset=sobel-x name=edges");
-		assertMessage("holds a character names cannot hold", "kernel=[1] name=[a;b]");
+		assertMessage("kernel name 'a;b' holds ';'; a name may hold printable ASCII but no brackets, commas, | or ;,"
+			+ " e.g. name=a_b", "kernel=[1] name=[a;b]");
+		assertMessage("kernel name 'café' holds 'é', which is not ASCII", "kernel=[1] name=[café]");
+		assertMessage("sigma= sets σ of a preset that takes one (gaussian, log, unsharp) named without it, but preset="
+			+ " names none ('sobel-x,gaussian:2')", "preset=sobel-x,gaussian:2 sigma=3");
+		assertMessage("sigma= sets σ", "kernel=[1 2] sigma=3");
+		assertMessage("preset 'Gaussian': 'x' is not a number", "preset=gaussian sigma=x");
 		assertMessage("not a number; write e.g. gaussian:2.5", "preset=gaussian:NaN");
 	}
 

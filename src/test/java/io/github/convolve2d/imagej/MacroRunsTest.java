@@ -3,9 +3,12 @@ package io.github.convolve2d.imagej;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
+import ij.WindowManager;
+import io.github.convolve2d.core.UserException;
 import ij.ImageStack;
 import ij.macro.Interpreter;
 import ij.plugin.frame.Recorder;
@@ -95,8 +98,52 @@ class MacroRunsTest {
 			"kernel= holds no kernel, only separators (|)");
 	}
 
+	@Test
+	void anImageLockedByAnotherCommandStopsTheMacro() throws InterruptedException {
+		// ImageJ's lock() only beeps and shows the status: the macro used to go on without a result
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		Thread other = new Thread(imp::lock, "another command");
+		other.start();
+		other.join();
+		assertTrue(imp.isLocked());
+		WindowManager.setTempCurrentImage(imp);
+		try {
+			assertOneLineAndStopped("locked", "run('Convolve 2D...', 'preset=sobel-x');",
+				"\"microaneurysms.png\" is locked: another command is working on it", false);
+		}
+		finally {
+			imp.unlock();
+		}
+	}
+
+	@Test
+	void aClosedImageIsAMistakeNotABug() {
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		imp.flush(); // what closing its window does
+		UserException e = assertThrows(UserException.class, () -> PluginRun.computeAndShow(imp, 1,
+			() -> HeadlessImageJ.featureMaps(imp, ConvolveSettings.fromMacro("preset=sobel-x"))));
+		assertEquals("\"microaneurysms.png\" was closed before it could be convolved; open it again", e.getMessage());
+		assertFalse(imp.isLocked(), "the lock is given back");
+		UserException engine = assertThrows(UserException.class,
+			() -> HeadlessImageJ.featureMaps(imp, ConvolveSettings.fromMacro("preset=sobel-x")));
+		assertTrue(engine.getMessage().contains("has been closed"), engine.getMessage());
+	}
+
+	@Test
+	void sigmaAsImageJsGaussianBlurTakesIt() {
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		ImagePlus withSigma = HeadlessImageJ.convolve(imp, "preset=gaussian sigma=2");
+		ImagePlus withId = HeadlessImageJ.convolve(imp, "preset=gaussian:2");
+		assertEquals(withId.getTitle().replaceFirst("-\\d+$", ""), withSigma.getTitle().replaceFirst("-\\d+$", ""));
+		assertArrayEquals((float[]) withId.getProcessor().getPixels(), (float[]) withSigma.getProcessor().getPixels());
+	}
+
 	private static void assertOneLineAndStopped(String what, String macro, String message) {
-		String code = String.format(macro, HeadlessImageJ.SAMPLES.resolve("microaneurysms.png"))
+		assertOneLineAndStopped(what, macro, message, true);
+	}
+
+	private static void assertOneLineAndStopped(String what, String macro, String message, boolean sample) {
+		String code = (sample ? String.format(macro, HeadlessImageJ.SAMPLES.resolve("microaneurysms.png")) : macro)
 			+ " print('went on'); return 'finished';";
 		PrintStream out = System.out;
 		ByteArrayOutputStream captured = new ByteArrayOutputStream();

@@ -3,11 +3,13 @@ package io.github.convolve2d.imagej;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.ImagePlus;
 import ij.gui.Roi;
 import ij.process.FloatProcessor;
+import io.github.convolve2d.core.UserException;
 
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,16 @@ class PreviewTest {
 		ImagePlus preview = Preview.compute(imp, ConvolveSettings.fromMacro("preset=sobel-y"), 1);
 		assertEquals(30, preview.getWidth());
 		assertEquals(40, preview.getHeight());
+	}
+
+	@Test
+	void aClosedSourceIsAMessageNotAnInternalError() {
+		ImagePlus imp = HeadlessImageJ.open("camera.png");
+		imp.flush(); // closing the source's window while the dialog is open
+		assertTrue(PluginRun.closed(imp));
+		UserException e = assertThrows(UserException.class,
+			() -> Preview.compute(imp, ConvolveSettings.fromMacro("preset=sobel-y"), 1));
+		assertTrue(e.getMessage().contains("has been closed"), e.getMessage());
 	}
 
 	@Test

@@ -1,0 +1,285 @@
+import ij.IJ;
+import ij.ImageJ;
+import ij.ImagePlus;
+import ij.WindowManager;
+import ij.gui.GenericDialog;
+import ij.plugin.LutLoader;
+import ij.plugin.frame.Recorder;
+import ij.text.TextWindow;
+
+import java.awt.Button;
+import java.awt.Checkbox;
+import java.awt.Choice;
+import java.awt.Dialog;
+import java.awt.EventQueue;
+import java.awt.Frame;
+import java.awt.Rectangle;
+import java.awt.Robot;
+import java.awt.TextField;
+import java.awt.Window;
+import java.awt.event.ActionEvent;
+import java.awt.event.ItemEvent;
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Checks the plugin's dialog in a real ImageJ window under a virtual display, where headless tests cannot go, and
+ * leaves screenshots of each step. Prints one line per check, PASS or FAIL, and exits 1 on a failure:
+ * <ol>
+ * <li>a run that fails (a kernel too large for valid mode) shows the error, then the dialog again with the values
+ * typed; cancelling it then records no line;</li>
+ * <li>the preview window's subtitle follows the preset;</li>
+ * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
+ * trace in the Log), and OK then says the image was closed;</li>
+ * <li>a source with the Fire LUT gives feature maps with the Fire LUT.</li>
+ * </ol>
+ * <pre>
+ * mvn -B -q package -DskipTests
+ * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ~/.m2/repository/net/imagej/ij/1.54p/ij-1.54p.jar \
+ *     scripts/PluginGuiChecks.java target/Convolve_2D-0.1.0-SNAPSHOT.jar /tmp/gui-checks
+ * </pre>
+ */
+public class PluginGuiChecks {
+
+	private static int failures;
+	private static Path out;
+
+	public static void main(String[] args) throws Exception {
+		Path jar = Paths.get(args[0]).toAbsolutePath();
+		out = Paths.get(args[1]).toAbsolutePath();
+		Files.createDirectories(out);
+		Path home = Files.createTempDirectory("imagej-home");
+		Files.createDirectories(home.resolve("plugins"));
+		Files.copy(jar, home.resolve("plugins").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+		System.setProperty("plugins.dir", home.toString());
+		System.setProperty("user.home", home.toString());
+		ImageJ ij = new ImageJ();
+		waitFor(ij::isShowing);
+		Recorder recorder = new Recorder();
+		recorder.setLocation(0, 800);
+
+		// 1. a failing run: error, the dialog again, nothing recorded
+		ImagePlus cell = open("cell.png");
+		int recorded = recorder.getText().split("\n").length;
+		GenericDialog gd = openDialog();
+		onEdt(() -> choose(gd, (Choice) gd.getChoices().get(0), "Gaussian"));
+		onEdt(() -> ((TextField) gd.getStringFields().get(0)).setText("100"));
+		onEdt(() -> choose(gd, (Choice) gd.getChoices().get(1), "valid"));
+		sleep(500);
+		click(gd, "OK");
+		Window error = waitForDialog("Convolve 2D", gd);
+		shot("1-error.png", error);
+		String text = dialogText(error);
+		check("the error names the problem: " + text, text.contains("valid mode needs the kernel to fit"));
+		closeDialog(error);
+		waitFor(() -> GenericDialog.getInstance() != null && GenericDialog.getInstance() != gd
+			&& GenericDialog.getInstance().isShowing());
+		GenericDialog again = GenericDialog.getInstance();
+		sleep(500);
+		shot("1-dialog-again.png", again);
+		check("the dialog is shown again with the values typed",
+			"valid".equals(((Choice) again.getChoices().get(1)).getSelectedItem())
+			&& "100".equals(((TextField) again.getStringFields().get(0)).getText()));
+		click(again, "Cancel");
+		sleep(1000);
+		String[] lines = recorder.getText().split("\n");
+		check("no line recorded for the failed run (last: " + lines[lines.length - 1] + ")",
+			lines.length == recorded && !recorder.getText().contains("Convolve 2D"));
+		check("no result opened", WindowManager.getImageCount() == 1);
+
+		// 2. the preview's subtitle follows the preset
+		GenericDialog gd2 = openDialog();
+		Checkbox preview = previewBox(gd2);
+		onEdt(() -> choose(gd2, (Choice) gd2.getChoices().get(0), "Sobel X"));
+		onEdt(() -> {
+			preview.setState(true);
+			gd2.itemStateChanged(new ItemEvent(preview, ItemEvent.ITEM_STATE_CHANGED, preview, ItemEvent.SELECTED));
+		});
+		waitFor(() -> previewImage() != null);
+		sleep(1000);
+		onEdt(() -> choose(gd2, (Choice) gd2.getChoices().get(0), "Sobel Y"));
+		sleep(2000);
+		String subtitle = previewImage().getWindow().createSubtitle();
+		shot("2-preview.png", gd2, previewImage().getWindow());
+		check("the preview's subtitle names the new preset: " + subtitle, subtitle.startsWith("\"Sobel Y\""));
+
+		// 3. the source closed while the preview runs
+		onEdt(() -> {
+			cell.changes = false;
+			cell.getWindow().close();
+		});
+		sleep(2000);
+		check("the preview closed with its source", previewImage() == null);
+		Frame log = WindowManager.getFrame("Log");
+		String logText = log instanceof TextWindow ? ((TextWindow) log).getTextPanel().getText() : "";
+		check("no stack trace in the Log: [" + logText.trim() + "]", !logText.contains("Exception"));
+		click(gd2, "OK");
+		Window closed = waitForDialog("Convolve 2D", gd2);
+		shot("3-closed.png", closed);
+		String closedText = dialogText(closed);
+		check("OK says the image was closed: " + closedText, closedText.contains("was closed"));
+		closeDialog(closed);
+		sleep(1500);
+		check("and no dialog comes back for a closed image",
+			GenericDialog.getInstance() == null || !GenericDialog.getInstance().isShowing());
+
+		// 4. the source's LUT is kept
+		ImagePlus fire = open("camera.png");
+		onEdt(() -> {
+			fire.getProcessor().setColorModel(LutLoader.getLut("fire"));
+			fire.updateAndDraw();
+		});
+		GenericDialog gd4 = openDialog();
+		onEdt(() -> choose(gd4, (Choice) gd4.getChoices().get(0), "Gaussian"));
+		click(gd4, "OK");
+		waitFor(() -> WindowManager.getCurrentImage() != fire && WindowManager.getCurrentImage() != null
+			&& WindowManager.getCurrentImage().getWindow() != null && WindowManager.getCurrentImage().getWindow().isShowing());
+		ImagePlus result = WindowManager.getCurrentImage();
+		sleep(1500);
+		shot("4-fire.png", fire.getWindow(), result.getWindow());
+		check("the feature map has the Fire LUT", result.getProcessor().isColorLut()
+			&& result.getProcessor().getLut().getRGB(128) == fire.getProcessor().getLut().getRGB(128));
+		String[] after = recorder.getText().split("\n");
+		check("the successful run is recorded: " + after[after.length - 1],
+			after[after.length - 1].startsWith("run(\"Convolve 2D...\", \"preset=gaussian:"));
+		System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
+		System.exit(failures == 0 ? 0 : 1);
+	}
+
+	private static ImagePlus open(String name) throws Exception {
+		ImagePlus imp = IJ.openImage(Paths.get("sample-images", name).toAbsolutePath().toString());
+		imp.show();
+		waitFor(() -> imp.getWindow() != null && imp.getWindow().isShowing());
+		sleep(500);
+		return imp;
+	}
+
+	private static GenericDialog openDialog() throws Exception {
+		GenericDialog before = GenericDialog.getInstance();
+		IJ.doCommand("Convolve 2D..."); // as a menu click does: its own thread, recorded
+		waitFor(() -> GenericDialog.getInstance() != null && GenericDialog.getInstance() != before
+			&& GenericDialog.getInstance().isShowing());
+		sleep(700);
+		return GenericDialog.getInstance();
+	}
+
+	private static ImagePlus previewImage() {
+		ImagePlus p = WindowManager.getImage("Convolve 2D preview");
+		return p != null && p.getWindow() != null && p.getWindow().isShowing() ? p : null;
+	}
+
+	private static Checkbox previewBox(GenericDialog gd) {
+		for (Object c : gd.getCheckboxes()) if (((Checkbox) c).getLabel().startsWith("Preview")) return (Checkbox) c;
+		throw new IllegalStateException("no Preview box");
+	}
+
+	private static void choose(GenericDialog gd, Choice choice, String item) {
+		choice.select(item);
+		gd.itemStateChanged(new ItemEvent(choice, ItemEvent.ITEM_STATE_CHANGED, item, ItemEvent.SELECTED));
+	}
+
+	private static void click(GenericDialog gd, String label) {
+		for (Button b : gd.getButtons()) {
+			if (b != null && label.equals(b.getLabel().trim())) {
+				EventQueue.invokeLater(() -> b.dispatchEvent(new ActionEvent(b, ActionEvent.ACTION_PERFORMED, label)));
+				return;
+			}
+		}
+		throw new IllegalStateException("no button " + label);
+	}
+
+	/** A showing dialog titled {@code title} other than {@code not}. */
+	private static Window waitForDialog(String title, Window not) throws Exception {
+		Window[] found = new Window[1];
+		waitFor(() -> {
+			for (Window w : Window.getWindows()) {
+				if (w != not && w.isShowing() && w instanceof Dialog && title.equals(((Dialog) w).getTitle())
+					&& !(w instanceof GenericDialog))
+				{
+					found[0] = w;
+					return true;
+				}
+			}
+			return false;
+		});
+		sleep(700);
+		return found[0];
+	}
+
+	private static String dialogText(Window w) {
+		StringBuilder sb = new StringBuilder();
+		collect(w, sb);
+		return sb.toString().replaceAll("\\s+", " ").trim();
+	}
+
+	private static void collect(java.awt.Container c, StringBuilder sb) {
+		for (java.awt.Component k : c.getComponents()) {
+			if (k instanceof ij.gui.MultiLineLabel) sb.append(String.join(" ", linesOf(k))).append(' ');
+			else if (k instanceof java.awt.Label) sb.append(((java.awt.Label) k).getText()).append(' ');
+			if (k instanceof java.awt.Container) collect((java.awt.Container) k, sb);
+		}
+	}
+
+	/** A MultiLineLabel's lines (it has no getter; ImageJ's error dialog shows its message in one). */
+	private static String[] linesOf(java.awt.Component label) {
+		try {
+			java.lang.reflect.Field f = ij.gui.MultiLineLabel.class.getDeclaredField("lines");
+			f.setAccessible(true);
+			return (String[]) f.get(label);
+		}
+		catch (ReflectiveOperationException e) {
+			throw new IllegalStateException(e);
+		}
+	}
+
+	private static void closeDialog(Window w) {
+		EventQueue.invokeLater(() -> {
+			for (java.awt.Component k : ((java.awt.Container) w).getComponents()) pressOk(k);
+		});
+	}
+
+	private static void pressOk(java.awt.Component k) {
+		if (k instanceof Button && "OK".equals(((Button) k).getLabel().trim())) {
+			((Button) k).dispatchEvent(new ActionEvent(k, ActionEvent.ACTION_PERFORMED, "OK"));
+		}
+		else if (k instanceof java.awt.Container) {
+			for (java.awt.Component c : ((java.awt.Container) k).getComponents()) pressOk(c);
+		}
+	}
+
+	private static void check(String what, boolean ok) {
+		System.out.println((ok ? "PASS " : "FAIL ") + what);
+		if (!ok) failures++;
+	}
+
+	private static void shot(String name, Window... windows) throws Exception {
+		Rectangle r = null;
+		for (Window w : windows) r = r == null ? w.getBounds() : r.union(w.getBounds());
+		ImageIO.write(new Robot().createScreenCapture(r), "png", out.resolve(name).toFile());
+	}
+
+	private interface Check {
+		boolean ok() throws Exception;
+	}
+
+	private static void waitFor(Check check) throws Exception {
+		for (int i = 0; i < 200; i++) {
+			if (check.ok()) return;
+			Thread.sleep(100);
+		}
+		throw new IllegalStateException("timed out waiting");
+	}
+
+	private static void onEdt(Runnable r) throws Exception {
+		EventQueue.invokeAndWait(r);
+	}
+
+	private static void sleep(long ms) throws InterruptedException {
+		Thread.sleep(ms);
+	}
+}

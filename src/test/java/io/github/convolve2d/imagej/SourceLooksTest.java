@@ -1,0 +1,138 @@
+package io.github.convolve2d.imagej;
+
+import static io.github.convolve2d.imagej.HeadlessImageJ.convolve;
+import static io.github.convolve2d.imagej.HeadlessImageJ.open;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.CompositeImage;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
+import ij.plugin.LutLoader;
+import ij.process.ByteProcessor;
+import ij.process.ImageConverter;
+import ij.process.LUT;
+
+import java.awt.Color;
+import java.awt.image.IndexColorModel;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The feature maps look like the source as Image › Type › 32-bit would leave it: lookup tables (a single image's,
+ * each channel's of a composite, red/green/blue for an RGB image's colours), a composite's display mode, and the
+ * value unit of a value calibration.
+ */
+class SourceLooksTest {
+
+	@BeforeEach
+	void reset() {
+		HeadlessImageJ.reset();
+	}
+
+	@Test
+	void anInvertingLutIsKeptAsImageJs32BitConversionKeepsIt() {
+		ImagePlus imp = open("camera.png");
+		imp.getProcessor().invertLut();
+		assertTrue(imp.isInvertedLut());
+		ImagePlus out = convolve(imp, "preset=gaussian:1");
+		assertNotNull(out);
+		ImagePlus imageJ = imp.duplicate();
+		new ImageConverter(imageJ).convertToGray32();
+		assertTrue(imageJ.isInvertedLut(), "ImageJ's 32-bit conversion keeps it");
+		assertTrue(out.isInvertedLut(), "the feature map's LUT inverts too");
+	}
+
+	@Test
+	void aColourLutIsKept() {
+		ImagePlus imp = open("camera.png");
+		IndexColorModel fire = LutLoader.getLut("fire");
+		imp.getProcessor().setColorModel(fire);
+		ImagePlus out = convolve(imp, "preset=sobel-x");
+		assertNotNull(out);
+		assertSameColours(new LUT(fire, 0, 0), out.getProcessor().getLut(), "fire");
+	}
+
+	@Test
+	void theValueUnitOfAValueCalibrationIsKept() {
+		ImagePlus imp = open("camera.png");
+		Calibration cal = imp.getCalibration();
+		cal.setFunction(Calibration.STRAIGHT_LINE, new double[] { 0.5, 0.01 }, "OD");
+		imp.setCalibration(cal);
+		ImagePlus out = convolve(imp, "preset=box-3");
+		assertNotNull(out);
+		assertEquals("OD", out.getCalibration().getValueUnit());
+		assertFalse(out.getCalibration().calibrated(), "the values were read through the function: no function left");
+		double sum = 0;
+		for (int dy = -1; dy <= 1; dy++) {
+			for (int dx = -1; dx <= 1; dx++) sum += 0.5 + 0.01 * imp.getProcessor().get(100 + dx, 100 + dy);
+		}
+		assertEquals(sum / 9, out.getProcessor().getf(100, 100), 1e-5, "convolved on the calibrated values");
+	}
+
+	@Test
+	void aCompositeKeepsItsChannelColoursAndMode() {
+		ImagePlus imp = twoChannels();
+		CompositeImage source = new CompositeImage(imp, CompositeImage.COLOR);
+		source.setChannelLut(LUT.createLutFromColor(Color.magenta), 1);
+		source.setChannelLut(LUT.createLutFromColor(Color.cyan), 2);
+		ImagePlus out = convolve(source, "preset=sobel-x stack");
+		assertTrue(out instanceof CompositeImage);
+		assertEquals(CompositeImage.COLOR, ((CompositeImage) out).getMode(), "the source's display mode");
+		assertSameColours(source.getChannelLut(1), ((CompositeImage) out).getChannelLut(1), "channel 1");
+		assertSameColours(source.getChannelLut(2), ((CompositeImage) out).getChannelLut(2), "channel 2");
+	}
+
+	@Test
+	void aBankOfAnRgbImageColoursEachMapAfterItsColour() {
+		ImagePlus out = convolve(open("ihc.png"), "preset=sobel-x,sobel-y");
+		assertTrue(out instanceof CompositeImage);
+		assertEquals(6, out.getNChannels());
+		Color[] expected = { Color.red, Color.red, Color.green, Color.green, Color.blue, Color.blue };
+		for (int c = 1; c <= 6; c++) {
+			String label = out.getStack().getSliceLabel(c);
+			assertSameColours(LUT.createLutFromColor(expected[c - 1]), ((CompositeImage) out).getChannelLut(c),
+				"channel " + c + " (" + label + ")");
+		}
+		assertEquals(CompositeImage.GRAYSCALE, ((CompositeImage) out).getMode(), "a bank opens grey");
+	}
+
+	@Test
+	void aCompositeBankGivesEachMapItsChannelsColour() {
+		CompositeImage source = new CompositeImage(twoChannels(), CompositeImage.COMPOSITE);
+		source.setChannelLut(LUT.createLutFromColor(Color.yellow), 1);
+		ImagePlus out = convolve(source, "preset=sobel-x,sobel-y stack");
+		assertEquals(4, out.getNChannels());
+		assertSameColours(source.getChannelLut(1), ((CompositeImage) out).getChannelLut(2), "channel 1, kernel 2");
+		assertSameColours(source.getChannelLut(2), ((CompositeImage) out).getChannelLut(3), "channel 2, kernel 1");
+		// and the pixels do not depend on the colours
+		ImagePlus plain = convolve(twoChannels(), "preset=sobel-x,sobel-y stack");
+		for (int n = 1; n <= 4; n++) {
+			assertArrayEquals((float[]) plain.getStack().getPixels(n), (float[]) out.getStack().getPixels(n));
+		}
+	}
+
+	private static ImagePlus twoChannels() {
+		ImageStack stack = new ImageStack(40, 30);
+		for (int c = 0; c < 2; c++) {
+			ByteProcessor bp = new ByteProcessor(40, 30);
+			for (int i = 0; i < 40 * 30; i++) bp.set(i, (i * (c + 3)) % 251);
+			stack.addSlice("C" + (c + 1), bp);
+		}
+		ImagePlus imp = new ImagePlus("two channels", stack);
+		imp.setDimensions(2, 1, 1);
+		return imp;
+	}
+
+	private static void assertSameColours(LUT expected, LUT actual, String what) {
+		assertEquals(expected.getMapSize(), actual.getMapSize(), what + ": LUT size");
+		for (int i = 0; i < expected.getMapSize(); i++) {
+			assertEquals(expected.getRGB(i), actual.getRGB(i), what + ": LUT entry " + i);
+		}
+	}
+}
