@@ -164,8 +164,8 @@ public final class ZarrArray {
 	}
 
 	/** Why a Zarr v3 store is refused, and how to convert it. */
-	static final String ZARR_V3 = "zarr v3 is not supported yet (it has zarr.json; read are Zarr v2 stores, NGFF 0.4 "
-		+ "and older): convert it to Zarr v2, e.g. per array with zarr-python 3: python3 -c \"import zarr, numcodecs; "
+	static final String ZARR_V3 = "zarr v3 is not supported yet: convert it to Zarr v2 (it has zarr.json; read are "
+		+ "Zarr v2 stores, NGFF 0.4 and older), e.g. per array with zarr-python 3: python3 -c \"import zarr, numcodecs; "
 		+ "src = zarr.open_array('in.zarr/0', mode='r'); zarr.array(src[:], chunks=src.chunks, "
 		+ "compressor=numcodecs.Zlib(level=1), zarr_format=2, store='out.zarr')\", or write the image again as NGFF 0.4 "
 		+ "(ome-zarr-py's writer with fmt=FormatV04())";
