@@ -131,14 +131,23 @@ public final class OmeZarr {
 			axes = new ArrayList<>();
 			for (int d = 0; d < n; d++) {
 				JsonElement e = ax.get(d);
-				String name;
+				String name, type = null;
 				if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
 					name = e.getAsString(); // NGFF 0.3: names only
 				}
 				else {
 					JsonFields axis = ms.element("axes", d, e);
 					name = axis.requiredString("name");
+					type = axis.optionalString("type", null);
 					units[d] = axis.optionalString("unit", null);
+				}
+				// the last two axes are read as the rows and columns: a channel or time axis there would be read as
+				// pixels of a plane
+				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type) || name.equals("t") || name.equals("c"))) {
+					throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
+						ax.get(n - 1)) + ": the last two axes must be the image's rows and columns (y, x), as NGFF "
+						+ "requires, not '" + name + "' (" + (type != null ? type : name.equals("t") ? "time" : "channel")
+						+ "); rewrite the image with its axes in t, c, z, y, x order");
 				}
 				if (name.isEmpty()) throw ms.error("axes", "has an empty name at position " + d);
 				if (axes.contains(name)) {

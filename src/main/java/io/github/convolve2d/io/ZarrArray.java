@@ -320,6 +320,12 @@ public final class ZarrArray {
 			if (Files.isSymbolicLink(file)) throw damaged(file, "it is a link to nothing");
 			return null;
 		}
+		catch (java.nio.file.AccessDeniedException e) {
+			throw e; // not damage: a permission to fix
+		}
+		catch (java.nio.file.FileSystemException e) { // with dimension_separator "/": a file where a folder belongs
+			throw damaged(file, "its path cannot be followed: " + (e.getReason() != null ? e.getReason() : e));
+		}
 		if (!attrs.isRegularFile()) {
 			throw damaged(file, "it is " + (attrs.isDirectory() ? "a folder" : "not a plain file (a pipe or device?)")
 				+ " where a chunk file belongs");

@@ -152,6 +152,21 @@ class ZarrCorruptChunkTest {
 	}
 
 	@Test
+	void aFileWhereAChunkFolderBelongsIsRefused() throws IOException {
+		Path dir = tmp.resolve("nested").resolve("data.zarr");
+		ZarrArray.create(dir, new int[] { H, W }, new int[] { CH, W }, DataType.FLOAT32, Compressor.RAW);
+		Path zarray = dir.resolve(".zarray");
+		String meta = new String(Files.readAllBytes(zarray), java.nio.charset.StandardCharsets.UTF_8);
+		Files.write(zarray, meta.replace("\"dimension_separator\": \".\"", "\"dimension_separator\": \"/\"")
+			.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		Files.write(dir.resolve("1"), new byte[BYTES]); // chunk 1/0 lies in folder 1: a file is in the way
+		PlaneSource p = OmeZarr.open(dir).plane(0);
+		UserException e = assertThrows(UserException.class, () -> p.read(0, 0, W, H, new float[W * H]));
+		assertTrue(e.getMessage().startsWith("data.zarr/1/0: chunk is damaged (its path cannot be followed"),
+			e.getMessage());
+	}
+
+	@Test
 	void aMissingChunkStillReadsAsTheFillValue() throws IOException {
 		for (Compressor c : new Compressor[] { Compressor.RAW, Compressor.zlib(1) }) {
 			ZarrArray a = array(c);
