@@ -152,7 +152,7 @@ public final class ZarrArray {
 			throw o.error("chunks", "makes chunks of " + Arrays.toString(chunks) + " × " + type.bytes() + " bytes, "
 				+ (bytes == Long.MAX_VALUE ? "far " : "") + "over the 2 GB a chunk may hold here (a Java array); rechunk "
 				+ "it, e.g. with zarr-python 2: python3 -c \"import zarr, numcodecs; src = zarr.open_array('in.zarr', "
-				+ "mode='r'); zarr.array(src[:], chunks=(..., 1024, 1024), compressor=numcodecs.Zlib(level=1), "
+				+ "mode='r'); zarr.array(src[:], chunks=src.chunks[:-2] + (1024, 1024), compressor=numcodecs.Zlib(level=1), "
 				+ "store='copy.zarr')\"");
 		}
 		Compressor compressor = Compressor.fromJson(o, rewrite(dir));
