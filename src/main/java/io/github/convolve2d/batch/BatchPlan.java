@@ -72,7 +72,7 @@ public final class BatchPlan {
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
-			boolean zarrImage = Files.isDirectory(in) && InputScanner.isZarrImage(in);
+			boolean zarrImage = InputScanner.isZarrFolder(in);
 			if (zarrImage && outReal.startsWith(real(in))) {
 				throw new UserException("the output folder '" + output + "' is " + (outReal.equals(real(in)) ? ""
 					: "inside ") + "input '" + input + "', an OME-Zarr image: outputs would be written into it; choose an "

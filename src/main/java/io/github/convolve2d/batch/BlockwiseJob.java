@@ -181,18 +181,43 @@ public final class BlockwiseJob {
 		this.pyramid = pyramid;
 	}
 
-	/** The block grid over {@code in}'s planes. */
+	/**
+	 * The block grid over {@code in}'s planes, once the run is known to fit the limits of Java's arrays and ints.
+	 *
+	 * @throws UserException for more than {@link BlockGrid#MAX_BLOCKS} blocks a plane, more than
+	 *         {@link OmeZarr#MAX_PLANES} input or output planes, or chunks over {@link ZarrArray#MAX_CHUNK_BYTES}
+	 */
 	private BlockGrid grid(ChunkedImage in) {
-		return layer == null ? BlockGrid.of(in.width(), in.height(), kernels, options, block, block)
+		BlockGrid grid = layer == null ? BlockGrid.of(in.width(), in.height(), kernels, options, block, block)
 			: BlockGrid.forLayer(in.width(), in.height(), layer, options, block, block);
+		// a chunk is one block of one feature map, a float array (and a pyramid reads 2×2 chunks of the level below
+		// into one array, as many values as one chunk's bytes)
+		long chunkBytes = 4L * grid.blockWidth() * grid.blockHeight();
+		if (chunkBytes > ZarrArray.MAX_CHUNK_BYTES) {
+			long side = (long) Math.sqrt(ZarrArray.MAX_CHUNK_BYTES / 4.0) / 16 * 16;
+			throw new UserException(String.format(java.util.Locale.ROOT, "a block of %,d×%,d output pixels would be a "
+				+ "chunk of %,d bytes (float32), over the 2 GB a chunk may hold (a Java array); use a smaller --block "
+				+ "(at most %d)", grid.blockWidth(), grid.blockHeight(), chunkBytes, side));
+		}
+		long outputChannels = layer == null ? (long) in.channels() * kernels.size() : layer.outputs();
+		long outputPlanes = (long) in.frames() * in.slices() * outputChannels;
+		long inputPlanes = (long) in.frames() * in.slices() * in.channels();
+		if (Math.max(inputPlanes, outputPlanes) > OmeZarr.MAX_PLANES || outputChannels > Integer.MAX_VALUE) {
+			throw new UserException(String.format(java.util.Locale.ROOT, "%,d time point(s) × %,d channel(s) × %,d "
+				+ "slice(s) give %,d input plane(s) and %,d output plane(s) (%,d feature map(s) per %s), more than the %,d "
+				+ "(2^31 - 1) an image may hold here; split the input into several images, or use fewer kernels",
+				in.frames(), in.channels(), in.slices(), inputPlanes, outputPlanes, layer == null ? kernels.size()
+					: layer.outputs(), layer == null ? "channel" : "time point and slice", OmeZarr.MAX_PLANES));
+		}
+		return grid;
 	}
 
 	/**
 	 * The planes the blocks are counted over: each input plane {@code (t, c, z)} with kernels, each {@code (t, z)}
-	 * with a layer (all channels at once).
+	 * with a layer (all channels at once); fits an int ({@link #grid}).
 	 */
 	private int workPlanes(ChunkedImage in) {
-		return in.frames() * in.slices() * (layer == null ? in.channels() : 1);
+		return Math.toIntExact((long) in.frames() * in.slices() * (layer == null ? in.channels() : 1));
 	}
 
 	/** Where work plane {@code plane}'s feature maps go. */

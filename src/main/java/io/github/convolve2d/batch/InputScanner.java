@@ -26,6 +26,8 @@ import java.util.function.Predicate;
  * (e.g. {@code raw/}, any folders, then {@code *.tif}).</li>
  * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
  * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
+ * <li>A folder named {@code *.zarr} is one input (a Zarr image or array), never a folder of images; one that is
+ * no Zarr v2 store (Zarr v3, no metadata) is listed with the reason.</li>
  * <li>A sub-folder that cannot be read (permission denied, an I/O error) is listed with its reason, so that the
  * batch reports it as failed instead of finding no files in it.</li>
  * </ul>
@@ -136,13 +138,13 @@ public final class InputScanner {
 			if (!Files.exists(in)) {
 				throw new UserException("input '" + input + "' does not exist");
 			}
-			if (Files.isDirectory(in) && !isZarrImage(in)) {
+			if (Files.isDirectory(in) && !isZarrFolder(in)) {
 				for (Found f : scanFolder(in, skip)) {
 					if (f.problem() != null || seen.add(f.file().toRealPath())) found.add(f);
 				}
 			}
 			else if (seen.add(in.toRealPath())) {
-				found.add(new Found(in, null, in.getFileName()));
+				found.add(new Found(in, null, in.getFileName(), Files.isDirectory(in) ? OmeZarr.whyNotZarrV2(in) : null));
 			}
 		}
 		return found;
@@ -155,7 +157,7 @@ public final class InputScanner {
 				@Override
 				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
 					if (dir.equals(root)) return FileVisitResult.CONTINUE;
-					if (isZarrImage(dir)) { // an image, not a folder of images
+					if (isZarrFolder(dir)) { // an image, not a folder of images, even when it is no Zarr v2 image
 						visitFile(dir, attrs);
 						return FileVisitResult.SKIP_SUBTREE;
 					}
@@ -164,12 +166,12 @@ public final class InputScanner {
 
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-					boolean zarr = attrs.isDirectory() && isZarrImage(file);
+					boolean zarr = attrs.isDirectory() && isZarrFolder(file);
 					if (hidden(file) || skip.test(file) || !(zarr || attrs.isRegularFile() || Files.isRegularFile(file))) {
 						return FileVisitResult.CONTINUE;
 					}
 					Path relative = root.relativize(file);
-					if (selected(relative)) found.add(new Found(file, root, relative));
+					if (selected(relative)) found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
 					return FileVisitResult.CONTINUE;
 				}
 
@@ -189,10 +191,15 @@ public final class InputScanner {
 		return found;
 	}
 
-	/** A Zarr image folder ({@code name.zarr} holding Zarr metadata): one input, never searched for files. */
-	static boolean isZarrImage(Path dir) {
+	/**
+	 * A folder named {@code *.zarr}: one input, never searched for files, whatever it holds (a Zarr v2 image or
+	 * array is read; a Zarr v3 store or a folder without Zarr metadata is a failure of its own,
+	 * {@link OmeZarr#whyNotZarrV2}).
+	 */
+	static boolean isZarrFolder(Path dir) {
 		Path name = dir.getFileName();
-		return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr") && OmeZarr.isZarr(dir);
+		return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")
+			&& Files.isDirectory(dir);
 	}
 
 	private static boolean hidden(Path p) {

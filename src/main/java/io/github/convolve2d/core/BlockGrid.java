@@ -58,15 +58,17 @@ public final class BlockGrid {
 		this.outputHeight = geometries.get(0).outputHeight();
 		this.blockWidth = Math.min(blockWidth, outputWidth);
 		this.blockHeight = Math.min(blockHeight, outputHeight);
-		this.columns = (outputWidth + this.blockWidth - 1) / this.blockWidth;
-		this.rows = (outputHeight + this.blockHeight - 1) / this.blockHeight;
+		// in long: an output near 2^31 pixels across would overflow the rounding up
+		this.columns = (int) ((outputWidth + (long) this.blockWidth - 1) / this.blockWidth);
+		this.rows = (int) ((outputHeight + (long) this.blockHeight - 1) / this.blockHeight);
 	}
 
 	/**
 	 * The grid of {@code blockWidth × blockHeight} output blocks for convolving an image of this size with a bank.
 	 *
 	 * @throws UserException for an empty bank, a block size under 1, a kernel larger than the image in valid mode,
-	 *         or kernels whose feature maps differ in size (different kernel sizes outside {@code same} mode)
+	 *         kernels whose feature maps differ in size (different kernel sizes outside {@code same} mode), or more
+	 *         than {@link #MAX_BLOCKS} blocks
 	 */
 	public static BlockGrid of(int imageWidth, int imageHeight, List<Kernel> kernels, ConvolutionOptions options,
 		int blockWidth, int blockHeight)
@@ -83,8 +85,19 @@ public final class BlockGrid {
 			ConvolutionGeometry g = ConvolutionGeometry.of(imageWidth, imageHeight, k.width(), k.height(), options);
 			gs.add(g);
 		}
-		return new BlockGrid(imageWidth, imageHeight, Collections.unmodifiableList(gs), blockWidth, blockHeight);
+		BlockGrid grid = new BlockGrid(imageWidth, imageHeight, Collections.unmodifiableList(gs), blockWidth, blockHeight);
+		long blocks = (long) grid.columns * grid.rows;
+		if (blocks > MAX_BLOCKS) {
+			throw new UserException(String.format(java.util.Locale.ROOT, "an output of %,d×%,d pixels in blocks of %,d×%,d "
+				+ "is %,d×%,d = %,d blocks, more than the %,d (2^31 - 1) a grid may hold; use larger blocks (--block)",
+				grid.outputWidth, grid.outputHeight, grid.blockWidth, grid.blockHeight, grid.columns, grid.rows, blocks,
+				MAX_BLOCKS));
+		}
+		return grid;
 	}
+
+	/** The most blocks a grid holds: blocks are numbered by {@code int}. */
+	public static final long MAX_BLOCKS = Integer.MAX_VALUE;
 
 	/**
 	 * The grid of output blocks for a convolution layer on images of this size: every kernel of a layer has one
@@ -116,7 +129,7 @@ public final class BlockGrid {
 
 	/** Number of blocks. */
 	public int blocks() {
-		return Math.multiplyExact(columns, rows);
+		return columns * rows; // at most MAX_BLOCKS, checked when the grid is made
 	}
 
 	/** The geometry of the whole convolution with kernel {@code k} of the bank. */

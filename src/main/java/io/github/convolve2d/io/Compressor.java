@@ -53,24 +53,24 @@ public final class Compressor {
 	public Id id() { return id; }
 
 	/**
-	 * The compressor of a {@code .zarray}'s {@code "compressor"} value.
+	 * The compressor of a {@code .zarray}'s {@code "compressor"} field.
 	 *
-	 * @throws UserException for one this package does not read
+	 * @param rewrite how to rewrite the array with zlib chunks, for a compressor this package does not read
+	 * @throws UserException for a malformed field or a compressor this package does not read, naming the file
 	 */
-	static Compressor fromJson(JsonElement json, String where) {
-		if (json == null || json.isJsonNull()) return RAW;
-		JsonObject o = json.getAsJsonObject();
-		String name = o.has("id") ? o.get("id").getAsString() : "?";
-		int level = o.has("level") && !o.get("level").isJsonNull() ? o.get("level").getAsInt() : 1;
+	static Compressor fromJson(JsonFields zarray, String rewrite) {
+		JsonFields o = zarray.optionalObject("compressor");
+		if (o == null) return RAW;
+		String name = o.requiredString("id");
 		switch (name) {
 			case "zlib":
-				return new Compressor(Id.ZLIB, Math.max(0, Math.min(9, level)));
 			case "gzip":
-				return new Compressor(Id.GZIP, Math.max(0, Math.min(9, level)));
+				int level = o.optionalInt("level", 1, -1, 9); // -1: zlib's default, 6
+				return new Compressor(name.equals("zlib") ? Id.ZLIB : Id.GZIP, level < 0 ? 6 : level);
 			default:
-				throw new UserException(where + " is compressed with '" + name + "', which Convolve 2D does not read "
-					+ "(it reads raw, zlib and gzip chunks); convert it, e.g. in Python: zarr.copy_store or "
-					+ "zarr.array(src[:], chunks=src.chunks, compressor=numcodecs.Zlib(1), store=...)");
+				throw zarray.error("compressor", "is '" + name + "'" + ("blosc".equals(name) ? " (numcodecs' default)" : "")
+					+ ", which Convolve 2D does not read (it reads raw, zlib and gzip chunks; no pure-Java " + name
+					+ " codec is at hand); " + rewrite);
 		}
 	}
 
@@ -82,17 +82,44 @@ public final class Compressor {
 		return o;
 	}
 
-	/** The chunk's bytes from its stored form; {@code expected} is the decoded size. */
+	/**
+	 * The chunk's bytes from its stored form; {@code expected} is the decoded size.
+	 *
+	 * @throws Damaged when the stored form is not valid or does not decode to exactly {@code expected} bytes
+	 */
 	byte[] decode(byte[] stored, int expected) throws IOException {
-		if (id == Id.RAW) return stored;
+		if (id == Id.RAW) {
+			if (stored.length != expected) {
+				throw new Damaged("it holds " + stored.length + " bytes, expected " + expected + " (uncompressed)");
+			}
+			return stored;
+		}
+		String codec = id.name().toLowerCase(java.util.Locale.ROOT);
 		byte[] out = new byte[expected];
 		try (InputStream in = id == Id.ZLIB ? new InflaterInputStream(new ByteArrayInputStream(stored))
 			: new GZIPInputStream(new ByteArrayInputStream(stored)))
 		{
 			int n = in.readNBytes(out, 0, expected);
-			if (n != expected) throw new IOException("a chunk decodes to " + n + " bytes, expected " + expected);
+			if (n != expected) throw new Damaged(codec + " data ends early: " + n + " bytes of " + expected);
+			// reading on checks the stream's end and checksum, and finds data past the chunk's size
+			if (in.read() >= 0) throw new Damaged(codec + " data holds more than the chunk's " + expected + " bytes");
+		}
+		catch (java.io.EOFException e) {
+			throw new Damaged(codec + " data ends early");
+		}
+		catch (java.util.zip.ZipException e) {
+			throw new Damaged(codec + " data is not valid: " + e.getMessage());
 		}
 		return out;
+	}
+
+	/** A chunk whose stored bytes are not what its array's metadata says; the message says what is wrong. */
+	static final class Damaged extends IOException {
+		private static final long serialVersionUID = 1L;
+
+		Damaged(String why) {
+			super(why);
+		}
 	}
 
 	/** The stored form of a chunk's bytes. */

@@ -3,11 +3,30 @@ package io.github.convolve2d.io;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonElement;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.github.convolve2d.core.UserException;
 
-/** The JSON style of the metadata this package writes: indented, nulls kept (Zarr writes {@code "filters": null}). */
+import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * The JSON style of the metadata this package writes (indented, nulls kept: Zarr writes {@code "filters": null}),
+ * and the one way it reads a metadata file ({@link #read}), which a user's damaged or foreign file cannot hang
+ * (a FIFO), exhaust (a huge file) or turn into a stack trace.
+ */
 final class Json {
 
 	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+
+	/** Zarr metadata is a few kB; a larger file is not metadata (and is not read into memory). */
+	static final long MAX_METADATA_BYTES = 16L << 20;
 
 	private Json() {
 	}
@@ -18,5 +37,44 @@ final class Json {
 
 	static JsonElement tree(Object value) {
 		return GSON.toJsonTree(value);
+	}
+
+	/**
+	 * The JSON of a metadata file ({@code .zarray}, {@code .zattrs}, {@code .zgroup}).
+	 *
+	 * @throws NoSuchFileException when there is no such file
+	 * @throws UserException when it is not a plain file, too large, not UTF-8 or not JSON, naming it
+	 *         ({@link JsonFields#name})
+	 */
+	static JsonElement read(Path file) throws IOException {
+		String name = JsonFields.name(file);
+		BasicFileAttributes attrs = Files.readAttributes(file, BasicFileAttributes.class);
+		if (!attrs.isRegularFile()) {
+			throw new UserException(name + ": is " + (attrs.isDirectory() ? "a folder" : "not a plain file (a pipe or "
+				+ "device?)") + " where Zarr metadata (a JSON file) belongs; the input is damaged");
+		}
+		if (attrs.size() > MAX_METADATA_BYTES) {
+			throw new UserException(name + ": is " + attrs.size() + " bytes, too large for Zarr metadata (a JSON file of "
+				+ "a few kB); the input is damaged");
+		}
+		String text;
+		try {
+			text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file)))
+				.toString();
+		}
+		catch (CharacterCodingException e) {
+			throw new UserException(name + ": is not UTF-8 text, so not Zarr metadata (JSON); the input is damaged");
+		}
+		try {
+			JsonElement e = JsonParser.parseString(text);
+			if (e == null || e.isJsonNull()) throw new JsonParseException("it is empty");
+			return e;
+		}
+		catch (JsonParseException e) {
+			String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
+				: e.getMessage();
+			throw new UserException(name + ": is not valid JSON (" + why + "); the input is damaged");
+		}
 	}
 }

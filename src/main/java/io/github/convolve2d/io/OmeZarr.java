@@ -3,14 +3,14 @@ package io.github.convolve2d.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import io.github.convolve2d.core.PlaneSource;
 import io.github.convolve2d.core.UserException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,81 +65,137 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 array.
+	 * Why the folder {@code dir} (named {@code *.zarr}, say) is no Zarr v2 store to open, or null when it holds Zarr v2
+	 * metadata ({@link #isZarr}; whether that metadata is sound is for {@link #open} to say): a Zarr v3 store
+	 * ({@code zarr.json}), with how to convert it, or a folder without any Zarr metadata.
+	 */
+	public static String whyNotZarrV2(Path dir) {
+		if (isZarr(dir)) return null;
+		if (!Files.isDirectory(dir)) return "it is not a folder, so not a Zarr store";
+		if (Files.exists(dir.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) return ZarrArray.ZARR_V3;
+		return "it is a folder named like a Zarr store but holds no Zarr metadata (no .zarray, .zgroup or .zattrs in "
+			+ "it): not a Zarr v2 image or array, perhaps copied in part; copy it again, or give the image's own folder";
+	}
+
+	/**
+	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 array, checking the fields it reads.
 	 *
-	 * @throws UserException when it is neither, or stored in a way this package does not read
+	 * @throws UserException when it is neither, malformed (naming the file and the field), or stored in a way this
+	 *         package does not read
 	 */
 	public static OmeZarr open(Path path) throws IOException {
-		if (Files.isRegularFile(path.resolve(".zarray"))) {
+		if (Files.exists(path.resolve(".zarray"), LinkOption.NOFOLLOW_LINKS)) {
 			ZarrArray a = ZarrArray.open(path);
 			int n = a.shape().length;
 			return new OmeZarr(path, List.of(a), defaultAxes(n), ones(n), new double[n], new String[n]);
 		}
 		Path attrs = path.resolve(".zattrs");
-		if (!Files.isRegularFile(attrs)) {
-			throw new UserException(path + " is neither an OME-Zarr image (no .zattrs) nor a Zarr array (no .zarray)");
+		if (!Files.exists(attrs, LinkOption.NOFOLLOW_LINKS)) {
+			if (Files.exists(path.resolve("zarr.json"))) throw new UserException(JsonFields.name(path) + ": " + ZarrArray.ZARR_V3);
+			throw new UserException(JsonFields.name(path) + " is neither an OME-Zarr image (no .zattrs) nor a Zarr array "
+				+ "(no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an image; give the "
+					+ "image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
 		}
-		JsonObject o;
+		JsonFields o;
 		try {
-			o = JsonParser.parseString(new String(Files.readAllBytes(attrs), StandardCharsets.UTF_8)).getAsJsonObject();
+			o = JsonFields.read(attrs);
 		}
-		catch (JsonParseException | IllegalStateException e) {
-			throw new UserException(attrs + " is not valid JSON: " + e.getMessage());
+		catch (NoSuchFileException e) {
+			throw new UserException(JsonFields.name(attrs) + ": is a link to nothing; the input is damaged");
 		}
-		if (!o.has("multiscales") || o.getAsJsonArray("multiscales").size() == 0) {
-			throw new UserException(path + " holds no OME-Zarr image (no \"multiscales\" in .zattrs); give the image's "
+		if (!o.has("multiscales")) {
+			throw new UserException(o.file() + " holds no OME-Zarr image (no 'multiscales' field); give the image's "
 				+ "folder (e.g. data.zarr/0 for a plate or a collection)");
 		}
-		JsonObject ms = o.getAsJsonArray("multiscales").get(0).getAsJsonObject();
-		JsonObject level = ms.getAsJsonArray("datasets").get(0).getAsJsonObject();
-		ZarrArray a = ZarrArray.open(path.resolve(level.get("path").getAsString()));
+		JsonFields ms = o.requiredObjects("multiscales", true).get(0);
+		JsonFields level = ms.requiredObjects("datasets", true).get(0);
+		String levelPath = level.requiredString("path");
+		if (!safeRelative(levelPath)) {
+			throw level.error("path", "must name a folder inside the image (e.g. '0'), found '" + levelPath + "'");
+		}
+		Path levelDir = path.resolve(levelPath);
+		if (!Files.isDirectory(levelDir)) {
+			throw level.error("path", "is '" + levelPath + "', but " + JsonFields.name(levelDir) + " is not a folder; the "
+				+ "image is incomplete or damaged");
+		}
+		ZarrArray a = ZarrArray.open(levelDir);
 		int n = a.shape().length;
 		List<String> axes = defaultAxes(n);
 		String[] units = new String[n];
-		if (ms.has("axes")) {
-			JsonArray ax = ms.getAsJsonArray("axes");
+		com.google.gson.JsonArray ax = ms.optionalArray("axes");
+		if (ax != null) {
 			if (ax.size() != n) {
-				throw new UserException(path + " names " + ax.size() + " axes but its array has " + n);
+				throw ms.error("axes", "names " + ax.size() + " axes, but the array " + JsonFields.name(levelDir) + " has "
+					+ n + " (shape " + Arrays.toString(a.shape()) + ")");
 			}
 			axes = new ArrayList<>();
 			for (int d = 0; d < n; d++) {
 				JsonElement e = ax.get(d);
-				if (e.isJsonObject()) {
-					JsonObject a1 = e.getAsJsonObject();
-					axes.add(a1.get("name").getAsString());
-					if (a1.has("unit")) units[d] = a1.get("unit").getAsString();
+				String name, type = null;
+				if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
+					name = e.getAsString(); // NGFF 0.3: names only
 				}
 				else {
-					axes.add(e.getAsString()); // NGFF 0.3: names only
+					JsonFields axis = ms.element("axes", d, e);
+					name = axis.requiredString("name");
+					type = axis.optionalString("type", null);
+					units[d] = axis.optionalString("unit", null);
 				}
+				// the last two axes are read as the rows and columns: a channel or time axis there would be read as
+				// pixels of a plane
+				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type) || name.equals("t") || name.equals("c"))) {
+					throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
+						ax.get(n - 1)) + ": the last two axes must be the image's rows and columns (y, x), as NGFF "
+						+ "requires, not '" + name + "' (" + (type != null ? type : name.equals("t") ? "time" : "channel")
+						+ "); rewrite the image with its axes in t, c, z, y, x order");
+				}
+				if (name.isEmpty()) throw ms.error("axes", "has an empty name at position " + d);
+				if (axes.contains(name)) {
+					throw ms.error("axes", "names axis '" + name + "' twice, found " + JsonFields.shortly(ax) + "; each axis "
+						+ "needs a name of its own");
+				}
+				axes.add(name);
 			}
 		}
 		double[] scale = ones(n), translation = new double[n];
-		for (JsonElement t : transforms(ms, level)) {
-			JsonObject to = t.getAsJsonObject();
-			String type = to.get("type").getAsString();
-			if (to.has(type) && to.get(type).isJsonArray()) {
-				JsonArray v = to.getAsJsonArray(type);
-				for (int d = 0; d < Math.min(n, v.size()); d++) {
-					if (type.equals("scale")) {
-						translation[d] *= v.get(d).getAsDouble();
-						scale[d] *= v.get(d).getAsDouble();
-					}
-					else if (type.equals("translation")) {
-						translation[d] += v.get(d).getAsDouble();
-					}
+		for (JsonFields t : transforms(ms, level)) {
+			String type = t.requiredString("type");
+			if (type.equals("identity")) continue;
+			if (!type.equals("scale") && !type.equals("translation")) {
+				throw t.error("type", "must be 'scale', 'translation' or 'identity', found '" + type + "'");
+			}
+			double[] v = t.optionalNumbers(type);
+			if (v == null) {
+				throw t.error(type, "is missing" + (t.has("path") ? " (values in a file named by 'path' are not read)" : "")
+					+ "; it must be a list of " + n + " numbers");
+			}
+			if (v.length != n) {
+				throw t.error(type, "must give one number for each of the " + n + " axes, found " + v.length);
+			}
+			for (int d = 0; d < n; d++) {
+				if (type.equals("scale")) {
+					translation[d] *= v[d];
+					scale[d] *= v[d];
+				}
+				else {
+					translation[d] += v[d];
 				}
 			}
 		}
 		return new OmeZarr(path, List.of(a), axes, scale, translation, units);
 	}
 
+	/** Whether a dataset's path names a folder inside its image: relative, no {@code ..}, not empty. */
+	private static boolean safeRelative(String p) {
+		if (p.isEmpty() || p.startsWith("/") || p.startsWith("\\") || p.contains(":") || p.contains("\0")) return false;
+		for (String part : p.split("[/\\\\]")) if (part.equals("..") || part.equals(".")) return false;
+		return true;
+	}
+
 	/** The level's own transformations, then the multiscale's (NGFF applies the level's first). */
-	private static List<JsonElement> transforms(JsonObject ms, JsonObject level) {
-		List<JsonElement> list = new ArrayList<>();
-		for (JsonObject o : new JsonObject[] { level, ms }) {
-			if (o.has("coordinateTransformations")) o.getAsJsonArray("coordinateTransformations").forEach(list::add);
-		}
+	private static List<JsonFields> transforms(JsonFields ms, JsonFields level) {
+		List<JsonFields> list = new ArrayList<>(level.optionalObjects("coordinateTransformations"));
+		list.addAll(ms.optionalObjects("coordinateTransformations"));
 		return list;
 	}
 
@@ -416,13 +472,27 @@ public final class OmeZarr {
 	public int width() { return array.shape()[axes.size() - 1]; }
 	public int height() { return array.shape()[axes.size() - 2]; }
 
-	/** Number of planes: the product of every axis but the last two. */
+	/**
+	 * Number of planes: the product of every axis but the last two.
+	 *
+	 * @throws UserException when there are more than {@link #MAX_PLANES}
+	 */
 	public int planes() {
 		int[] s = array.shape();
 		long n = 1;
-		for (int d = 0; d < s.length - 2; d++) n *= s[d];
-		return Math.toIntExact(n);
+		for (int d = 0; d < s.length - 2; d++) {
+			n *= s[d];
+			if (n > MAX_PLANES) {
+				throw new UserException(JsonFields.name(array.dir()) + " has shape " + Arrays.toString(s) + ": more than "
+					+ MAX_PLANES + " (2^31 - 1) planes of " + s[s.length - 2] + "×" + s[s.length - 1] + " pixels, more than "
+					+ "are read; split it into several images");
+			}
+		}
+		return (int) n;
 	}
+
+	/** The most planes an image holds here: planes are numbered by {@code int}. */
+	public static final long MAX_PLANES = Integer.MAX_VALUE;
 
 	/** The indices of plane {@code p} along every axis but the last two (C order: the last of them fastest). */
 	public int[] leading(int p) {

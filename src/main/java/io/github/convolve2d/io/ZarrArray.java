@@ -3,8 +3,6 @@ package io.github.convolve2d.io;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
 import io.github.convolve2d.core.PlaneSource;
 import io.github.convolve2d.core.UserException;
@@ -20,6 +18,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.stream.Stream;
 
@@ -68,56 +67,126 @@ public final class ZarrArray {
 		this.compressor = compressor;
 		this.fill = fill;
 		this.separator = separator;
-		long n = 1;
-		for (int c : chunks) n *= c;
-		if (n * type.bytes() > Integer.MAX_VALUE - 8) {
-			throw new UserException("Zarr chunks of " + Arrays.toString(chunks) + " are too large (over 2 GB each); "
-				+ "rechunk the array");
+		long bytes = chunkBytes(Arrays.stream(chunks).asLongStream().toArray(), type);
+		if (bytes > MAX_CHUNK_BYTES) {
+			throw new UserException("Zarr chunks of " + Arrays.toString(chunks) + " are too large (over 2 GB each, a Java "
+				+ "array); use smaller chunks");
 		}
-		chunkElements = (int) n;
+		chunkElements = (int) (bytes / type.bytes());
+	}
+
+	/** The most bytes a chunk may hold: it is decoded into one Java array. */
+	public static final long MAX_CHUNK_BYTES = Integer.MAX_VALUE - 8;
+
+	/** The bytes of one chunk, {@link Long#MAX_VALUE} when that overflows. */
+	private static long chunkBytes(long[] chunks, DataType type) {
+		long n = type.bytes();
+		for (long c : chunks) {
+			if (c != 0 && n > Long.MAX_VALUE / c) return Long.MAX_VALUE;
+			n *= c;
+		}
+		return n;
 	}
 
 	/**
-	 * Opens the array in {@code dir}.
+	 * Opens the array in {@code dir}, checking every field of its {@code .zarray}.
 	 *
-	 * @throws UserException when {@code .zarray} is missing or describes an array this package does not read (Zarr
-	 *         v3, Fortran order, filters, blosc, another dtype), saying which
+	 * @throws UserException when {@code .zarray} is missing, malformed (naming the file and the field) or describes an
+	 *         array this package does not read (Zarr v3, Fortran order, filters, blosc, another dtype), saying how to
+	 *         rewrite it
 	 * @throws IOException when it cannot be read
 	 */
 	public static ZarrArray open(Path dir) throws IOException {
 		Path meta = dir.resolve(".zarray");
-		if (!Files.isRegularFile(meta)) {
-			throw new UserException(dir + " is not a Zarr v2 array (no .zarray in it)");
+		if (!Files.exists(meta, LinkOption.NOFOLLOW_LINKS)) {
+			if (Files.exists(dir.resolve("zarr.json"))) throw new UserException(JsonFields.name(dir) + ": " + ZARR_V3);
+			throw new UserException(JsonFields.name(dir) + " is not a Zarr v2 array (no .zarray in it)");
 		}
-		JsonObject o;
+		JsonFields o;
 		try {
-			o = JsonParser.parseString(new String(Files.readAllBytes(meta), StandardCharsets.UTF_8)).getAsJsonObject();
+			o = JsonFields.read(meta);
 		}
-		catch (JsonParseException | IllegalStateException e) {
-			throw new UserException(meta + " is not valid JSON: " + e.getMessage());
+		catch (NoSuchFileException e) { // a link to nothing
+			throw new UserException(JsonFields.name(meta) + ": is a link to nothing; the input is damaged");
 		}
-		String where = "the Zarr array " + dir;
-		if (!o.has("zarr_format") || o.get("zarr_format").getAsInt() != 2) {
-			throw new UserException(where + " is not Zarr format 2 (zarr_format " + o.get("zarr_format") + ")");
+		int format = o.requiredInt("zarr_format");
+		if (format == 3) throw new UserException(o.file() + ": " + ZARR_V3);
+		if (format != 2) throw o.error("zarr_format", "must be 2 (Zarr v2), found " + format);
+		String order = o.optionalString("order", "C");
+		if (order.equals("F")) {
+			throw o.error("order", "is 'F': the chunks are stored in Fortran order, and only C order is read; "
+				+ rewrite(dir));
 		}
-		if (o.has("order") && !"C".equals(o.get("order").getAsString())) {
-			throw new UserException(where + " stores its chunks in Fortran order; only C order is read");
+		if (!order.equals("C")) throw o.error("order", "must be 'C' or 'F', found '" + order + "'");
+		JsonArray filters = o.optionalArray("filters");
+		if (filters != null && filters.size() > 0) {
+			throw o.error("filters", "lists " + JsonFields.shortly(filters) + ": filters are not read; " + rewrite(dir));
 		}
-		if (o.has("filters") && !o.get("filters").isJsonNull() && o.get("filters").getAsJsonArray().size() > 0) {
-			throw new UserException(where + " uses filters " + o.get("filters") + ", which are not read");
+		long[] shape = o.requiredWholeNumbers("shape", 0, Integer.MAX_VALUE);
+		long[] chunks = o.requiredWholeNumbers("chunks", 1, Integer.MAX_VALUE);
+		if (shape.length < 2) {
+			throw o.error("shape", "has " + shape.length + " axes, found " + Arrays.toString(shape) + "; an image needs at "
+				+ "least 2 (rows and columns)");
 		}
-		int[] shape = ints(o.get("shape"), where + ": shape");
-		int[] chunks = ints(o.get("chunks"), where + ": chunks");
-		if (shape.length < 2 || chunks.length != shape.length) {
-			throw new UserException(where + " has shape " + Arrays.toString(shape) + " and chunks " + Arrays.toString(chunks)
-				+ "; an image needs at least 2 axes and one chunk size per axis");
+		if (chunks.length != shape.length) {
+			throw o.error("chunks", "must give one chunk size for each of the " + shape.length + " axes of shape "
+				+ Arrays.toString(shape) + ", found " + Arrays.toString(chunks));
 		}
-		for (int c : chunks) if (c < 1) throw new UserException(where + " has a chunk size below 1");
-		DataType type = DataType.parse(o.get("dtype").getAsString());
-		Compressor compressor = Compressor.fromJson(o.get("compressor"), where);
-		String separator = o.has("dimension_separator") && !o.get("dimension_separator").isJsonNull()
-			? o.get("dimension_separator").getAsString() : ".";
-		return new ZarrArray(dir, shape, chunks, type, compressor, fillValue(o.get("fill_value")), separator);
+		for (long n : shape) {
+			if (n == 0) {
+				throw o.error("shape", "has an axis of length 0, found " + Arrays.toString(shape) + ": the array holds no "
+					+ "pixels");
+			}
+		}
+		if (o.raw("dtype") == null) throw o.error("dtype", "is missing; it must be a type such as '<f4' or '|u1'");
+		String dtype = o.requiredString("dtype");
+		DataType type;
+		try {
+			type = DataType.parse(dtype);
+		}
+		catch (UserException e) {
+			throw o.error("dtype", "is '" + dtype + "': " + e.getMessage());
+		}
+		long bytes = chunkBytes(chunks, type);
+		if (bytes > MAX_CHUNK_BYTES) {
+			throw o.error("chunks", "makes chunks of " + Arrays.toString(chunks) + " × " + type.bytes() + " bytes, "
+				+ (bytes == Long.MAX_VALUE ? "far " : "") + "over the 2 GB a chunk may hold here (a Java array); rechunk "
+				+ "it, e.g. with zarr-python 2: python3 -c \"import zarr, numcodecs; src = zarr.open_array('in.zarr', "
+				+ "mode='r'); zarr.array(src[:], chunks=src.chunks[:-2] + (1024, 1024), compressor=numcodecs.Zlib(level=1), "
+				+ "store='copy.zarr')\"");
+		}
+		Compressor compressor = Compressor.fromJson(o, rewrite(dir));
+		String separator = o.optionalString("dimension_separator", ".");
+		if (!separator.equals(".") && !separator.equals("/")) {
+			throw o.error("dimension_separator", "must be '.' or '/', found '" + separator + "'");
+		}
+		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o), separator);
+	}
+
+	/** Why a Zarr v3 store is refused, and how to convert it. */
+	static final String ZARR_V3 = "zarr v3 is not supported yet: convert it to Zarr v2 (it has zarr.json; read are "
+		+ "Zarr v2 stores, NGFF 0.4 and older), e.g. per array with zarr-python 3: python3 -c \"import zarr, numcodecs; "
+		+ "src = zarr.open_array('in.zarr/0', mode='r'); zarr.array(src[:], chunks=src.chunks, "
+		+ "compressor=numcodecs.Zlib(level=1), zarr_format=2, store='out.zarr')\", or write the image again as NGFF 0.4 "
+		+ "(ome-zarr-py's writer with fmt=FormatV04())";
+
+	/**
+	 * How to rewrite the array in {@code dir} (or the image it belongs to) as one this package reads: zlib chunks,
+	 * no filters, C order; a Python one-liner with zarr-python 2 (which {@code pip install "zarr<3"} gives).
+	 */
+	static String rewrite(Path dir) {
+		Path parent = dir.toAbsolutePath().normalize().getParent();
+		boolean inGroup = parent != null && (Files.isRegularFile(parent.resolve(".zgroup"))
+			|| Files.isRegularFile(parent.resolve(".zattrs")));
+		String how = inGroup
+			? "python3 -c \"import zarr, numcodecs; zarr.copy_all(zarr.open_group('" + parent.getFileName()
+				+ "', mode='r'), zarr.open_group('copy.zarr', mode='w-'), compressor=numcodecs.Zlib(level=1), "
+				+ "filters=None, order='C')\" (run beside " + JsonFields.name(parent) + "; it copies the whole image "
+				+ "with its metadata)"
+			: "python3 -c \"import zarr, numcodecs; src = zarr.open_array('" + dir.toAbsolutePath().normalize()
+				.getFileName() + "', mode='r'); zarr.array(src[:], chunks=src.chunks, compressor=numcodecs.Zlib(level=1), "
+				+ "filters=None, order='C', store='copy.zarr')\"";
+		return "rewrite it with zlib chunks, no filters and C order, e.g. with zarr-python 2: " + how;
 	}
 
 	/**
@@ -169,23 +238,23 @@ public final class ZarrArray {
 		cache.limit(bytes);
 	}
 
-	/** The array's own attributes ({@code .zattrs} in its folder; empty when there is none). */
+	/**
+	 * The array's own attributes ({@code .zattrs} in its folder; empty when there is none): texts as they are, other
+	 * values as their JSON.
+	 *
+	 * @throws UserException when it is damaged (not a JSON object), naming it
+	 */
 	public java.util.Map<String, Object> attributes() throws IOException {
 		Path file = dir.resolve(".zattrs");
-		if (!Files.isRegularFile(file)) return java.util.Collections.emptyMap();
-		try {
-			JsonObject o = JsonParser.parseString(new String(Files.readAllBytes(file), StandardCharsets.UTF_8))
-				.getAsJsonObject();
-			java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
-			for (String key : o.keySet()) {
-				JsonElement e = o.get(key);
-				m.put(key, e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : e.toString());
-			}
-			return m;
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return java.util.Collections.emptyMap();
+		JsonFields o = JsonFields.read(file);
+		java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+		for (String key : o.keys()) {
+			JsonElement e = o.raw(key);
+			m.put(key, e == null ? null : e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString()
+				: e.toString());
 		}
-		catch (JsonParseException | IllegalStateException e) {
-			throw new UserException(file + " is not valid JSON: " + e.getMessage());
-		}
+		return m;
 	}
 
 	/** Writes the array's attributes ({@code .zattrs}) atomically, replacing any. */
@@ -205,24 +274,69 @@ public final class ZarrArray {
 		return Files.isRegularFile(chunkPath(index));
 	}
 
-	/** The chunk's values, C order over the chunk shape (the fill value when it is missing). */
+	/**
+	 * The chunk's values, C order over the chunk shape (the fill value when it is missing, as Zarr says).
+	 *
+	 * @throws UserException when its file is damaged (not a plain file, not valid for the compressor, not the chunk's
+	 *         size), naming it
+	 */
 	public float[] readChunk(int[] index) throws IOException {
+		Path file = chunkPath(index);
 		float[] values = new float[chunkElements];
-		byte[] stored;
-		try {
-			stored = Files.readAllBytes(chunkPath(index));
-		}
-		catch (NoSuchFileException e) {
+		long expected = (long) chunkElements * type.bytes();
+		BasicFileAttributes attrs = chunkAttributes(file);
+		if (attrs == null) {
 			Arrays.fill(values, fill);
 			return values;
 		}
-		byte[] raw = compressor.decode(stored, chunkElements * type.bytes());
-		if (raw.length != chunkElements * type.bytes()) {
-			throw new IOException("chunk " + chunkPath(index) + " holds " + raw.length + " bytes, expected "
-				+ (long) chunkElements * type.bytes());
+		// zlib and gzip store incompressible data in a few bytes more than it; far more is not a chunk of this array
+		long most = compressor.id() == Compressor.Id.RAW ? expected : expected + expected / 8 + (1 << 16);
+		if (attrs.size() > most) {
+			throw damaged(file, "it holds " + attrs.size() + " bytes, " + (compressor.id() == Compressor.Id.RAW
+				? "expected " + expected + " (uncompressed)" : "more than " + compressor + " makes of " + expected));
+		}
+		byte[] raw;
+		try {
+			raw = compressor.decode(Files.readAllBytes(file), (int) expected);
+		}
+		catch (Compressor.Damaged e) {
+			throw damaged(file, e.getMessage());
 		}
 		type.decode(ByteBuffer.wrap(raw), values, 0, chunkElements);
 		return values;
+	}
+
+	/**
+	 * The attributes of a chunk's file, null when there is none (the chunk holds the fill value).
+	 *
+	 * @throws UserException when it is not a plain file (a folder, a pipe that would block the read forever)
+	 */
+	private static BasicFileAttributes chunkAttributes(Path file) throws IOException {
+		BasicFileAttributes attrs;
+		try {
+			attrs = Files.readAttributes(file, BasicFileAttributes.class);
+		}
+		catch (NoSuchFileException e) {
+			if (Files.isSymbolicLink(file)) throw damaged(file, "it is a link to nothing");
+			return null;
+		}
+		catch (java.nio.file.AccessDeniedException e) {
+			throw e; // not damage: a permission to fix
+		}
+		catch (java.nio.file.FileSystemException e) { // with dimension_separator "/": a file where a folder belongs
+			throw damaged(file, "its path cannot be followed: " + (e.getReason() != null ? e.getReason() : e));
+		}
+		if (!attrs.isRegularFile()) {
+			throw damaged(file, "it is " + (attrs.isDirectory() ? "a folder" : "not a plain file (a pipe or device?)")
+				+ " where a chunk file belongs");
+		}
+		return attrs;
+	}
+
+	/** The refusal of a damaged chunk file, naming it. */
+	private static UserException damaged(Path file, String why) {
+		return new UserException(JsonFields.name(file) + ": chunk is damaged (" + why + ") — the input is damaged; "
+			+ "re-export it");
 	}
 
 	/** Writes a whole chunk (C order over the chunk shape, padded past the array's edge) atomically. */
@@ -297,19 +411,25 @@ public final class ZarrArray {
 
 	private void readRows(int[] index, int first, int rows, float[] dst, int at, int dstWidth) throws IOException {
 		int cw = chunks[shape.length - 1];
+		Path file = chunkPath(index);
+		BasicFileAttributes attrs = chunkAttributes(file);
+		if (attrs == null) {
+			for (int r = 0; r < rows; r++) Arrays.fill(dst, at + r * dstWidth, at + r * dstWidth + cw, fill);
+			return;
+		}
+		long expected = (long) chunkElements * type.bytes();
+		if (attrs.size() != expected) {
+			throw damaged(file, "it holds " + attrs.size() + " bytes, expected " + expected + " (uncompressed)");
+		}
 		ByteBuffer buf = ByteBuffer.allocate(rows * cw * type.bytes());
-		try (FileChannel f = FileChannel.open(chunkPath(index), StandardOpenOption.READ)) {
-			if (f.size() != (long) chunkElements * type.bytes()) {
-				throw new IOException("chunk " + chunkPath(index) + " holds " + f.size() + " bytes, expected "
-					+ (long) chunkElements * type.bytes());
-			}
+		try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
 			long pos = (long) first * type.bytes();
 			while (buf.hasRemaining()) {
 				int n = f.read(buf, pos + buf.position());
-				if (n < 0) throw new IOException("chunk " + chunkPath(index) + " ends early");
+				if (n < 0) throw damaged(file, "it ends early, at " + f.size() + " bytes of " + expected);
 			}
 		}
-		catch (NoSuchFileException e) {
+		catch (NoSuchFileException e) { // removed meanwhile
 			for (int r = 0; r < rows; r++) Arrays.fill(dst, at + r * dstWidth, at + r * dstWidth + cw, fill);
 			return;
 		}
@@ -356,16 +476,10 @@ public final class ZarrArray {
 		}
 	}
 
-	private static int[] ints(JsonElement e, String what) {
-		if (e == null || !e.isJsonArray()) throw new UserException(what + " is missing");
-		JsonArray a = e.getAsJsonArray();
-		int[] v = new int[a.size()];
-		for (int i = 0; i < v.length; i++) {
-			long n = a.get(i).getAsLong();
-			if (n < 0 || n > Integer.MAX_VALUE - 8) throw new UserException(what + " " + a + " is out of range");
-			v[i] = (int) n;
-		}
-		return v;
+	private static int[] ints(long[] v) {
+		int[] i = new int[v.length];
+		for (int d = 0; d < v.length; d++) i[d] = Math.toIntExact(v[d]);
+		return i;
 	}
 
 	private static JsonArray array(int[] v) {
@@ -374,18 +488,34 @@ public final class ZarrArray {
 		return a;
 	}
 
-	private static float fillValue(JsonElement e) {
-		if (e == null || e.isJsonNull()) return 0f;
-		JsonPrimitive p = e.getAsJsonPrimitive();
-		if (p.isString()) {
-			switch (p.getAsString()) {
-				case "NaN": return Float.NaN;
-				case "Infinity": return Float.POSITIVE_INFINITY;
-				case "-Infinity": return Float.NEGATIVE_INFINITY;
-				default: throw new UserException("fill_value " + p + " is not understood");
+	/**
+	 * The {@code fill_value} of a {@code .zarray} as a float: a number, {@code "NaN"}, {@code "Infinity"},
+	 * {@code "-Infinity"}, a boolean, or null (0).
+	 */
+	private static float fillValue(JsonFields o) {
+		JsonElement e = o.raw("fill_value");
+		if (e == null) return 0f;
+		if (e.isJsonPrimitive()) {
+			JsonPrimitive p = e.getAsJsonPrimitive();
+			if (p.isBoolean()) return p.getAsBoolean() ? 1 : 0;
+			if (p.isNumber()) {
+				try {
+					return (float) Double.parseDouble(p.getAsString());
+				}
+				catch (NumberFormatException x) {
+					// refused below
+				}
+			}
+			if (p.isString()) {
+				switch (p.getAsString()) {
+					case "NaN": return Float.NaN;
+					case "Infinity": return Float.POSITIVE_INFINITY;
+					case "-Infinity": return Float.NEGATIVE_INFINITY;
+					default:
+				}
 			}
 		}
-		if (p.isBoolean()) return p.getAsBoolean() ? 1 : 0;
-		return p.getAsFloat();
+		throw o.error("fill_value", "must be a number, 'NaN', 'Infinity', '-Infinity' or null, found "
+			+ JsonFields.shortly(e));
 	}
 }

@@ -376,6 +376,66 @@ class BlockwiseJobTest {
 		assertTrue(Files.isSymbolicLink(link) && OmeZarr.isComplete(target));
 	}
 
+	/** A bare Zarr array of {@code shape} with no chunk written (all fill value): metadata only, whatever its size. */
+	private Path emptyArray(String name, int[] shape, int[] chunks) throws IOException {
+		Path dir = tmp.resolve(name);
+		ZarrArray.create(dir, shape, chunks, DataType.FLOAT32, Compressor.RAW);
+		return dir;
+	}
+
+	/**
+	 * Runs past what ints and Java arrays hold are refused before any output is made, saying what to change: more
+	 * than 2^31 - 1 blocks a plane or planes (which overflowed, or made no blocks at all), chunks over 2 GB.
+	 */
+	@Test
+	void runsPastTheLimitsOfIntsAndArraysAreRefusedBeforeAnyOutput() throws IOException {
+		Path out = tmp.resolve("o.ome.zarr");
+		Path wide = emptyArray("wide.zarr", new int[] { 46341, 46341 }, new int[] { 1024, 1024 });
+		io.github.convolve2d.core.UserException blocks = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 1, Compressor.RAW).run(wide, out, false, (d, t) -> { }));
+		assertTrue(blocks.getMessage().contains("2,147,488,281 blocks") && blocks.getMessage().contains("--block"),
+			blocks.getMessage());
+		assertFalse(Files.exists(out));
+
+		Path big = emptyArray("big.zarr", new int[] { 30000, 30000 }, new int[] { 1024, 1024 });
+		for (boolean pyramid : new boolean[] { false, true }) {
+			io.github.convolve2d.core.UserException chunk = assertThrows(io.github.convolve2d.core.UserException.class,
+				() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 30000, Compressor.RAW, pyramid).run(big, out, false,
+					(d, t) -> { }));
+			assertTrue(chunk.getMessage().contains("over the 2 GB a chunk may hold") && chunk.getMessage().contains(
+				"use a smaller --block (at most 23168)"), chunk.getMessage());
+			assertFalse(Files.exists(out));
+		}
+		// a prepared run (the Spark job's first step) is refused alike
+		assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 30000, Compressor.RAW).prepare(big, out, false));
+
+		// t × c = 2^32 planes of 4×4: an int count of them wrapped to 0, a run that wrote nothing and said done
+		Path many = emptyArray("many.zarr", new int[] { 65536, 65536, 1, 4, 4 }, new int[] { 1, 1, 1, 4, 4 });
+		io.github.convolve2d.core.UserException planes = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 4, Compressor.RAW).run(many, out, false, (d, t) -> { }));
+		assertTrue(planes.getMessage().contains("4,294,967,296 input plane(s)") && planes.getMessage().contains(
+			"more than the 2,147,483,647"), planes.getMessage());
+		assertFalse(Files.exists(out));
+		// within the limits, a huge sparse array is fine to describe: its grid is made without overflow
+		assertEquals(1, OmeZarr.open(wide).planes());
+	}
+
+	/** A damaged chunk of the input fails the run naming the chunk; finished blocks stay for a rerun. */
+	@Test
+	void aDamagedInputChunkFailsTheRunNamingIt() throws IOException {
+		Path in = zarrInput();
+		Path chunk = in.resolve("0").resolve("0.1.1.2.3");
+		assertTrue(Files.isRegularFile(chunk));
+		byte[] whole = Files.readAllBytes(chunk);
+		Files.write(chunk, Arrays.copyOf(whole, whole.length / 2));
+		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> new BlockwiseJob(BANK, OPTIONS, 32, Compressor.RAW).run(in, tmp.resolve("o.ome.zarr"), false,
+				(d, t) -> { }));
+		assertTrue(e.getMessage().startsWith("in.ome.zarr/0/0.1.1.2.3: chunk is damaged (zlib data ends early)"),
+			e.getMessage());
+	}
+
 	/** Every file below a store with its bytes, by relative path. */
 	private static TreeMap<String, String> files(Path dir) throws IOException {
 		TreeMap<String, String> m = new TreeMap<>();

@@ -193,4 +193,64 @@ class BatchZarrTest {
 		assertTrue(notBlockwise.err.contains("from OME-Zarr or TIFF inputs, and this is neither; convert it in a run "
 			+ "without --format zarr"), notBlockwise.toString());
 	}
+
+	/**
+	 * Every folder named *.zarr is one input, never a folder of images: a Zarr v3 store, or one without Zarr
+	 * metadata, is a failure of its own with what to do (the images inside it are not convolved), and the batch
+	 * goes on with the other inputs; so in a scan with --recursive, and for one given by name.
+	 */
+	@Test
+	void aZarrFolderThatIsNoZarrV2StoreFailsAloneAndIsNeverSearchedForImages() throws IOException {
+		Path in = inputs();
+		Path v3 = Files.createDirectories(in.resolve("v3.zarr"));
+		Files.write(v3.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"array\"}".getBytes(
+			java.nio.charset.StandardCharsets.UTF_8));
+		Path bare = Files.createDirectories(in.resolve("bare.zarr").resolve("sub"));
+		for (Path folder : new Path[] { v3, bare }) {
+			assertTrue(new FileSaver(new ImagePlus("x", new FloatProcessor(8, 6, pixels(8, 6)))).saveAsTiff(
+				folder.resolve("x.tif").toString()));
+		}
+		for (boolean recursive : new boolean[] { false, true }) {
+			Path out = tmp.resolve("out" + recursive);
+			CliRun run = recursive ? CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--recursive",
+				"--progress", "none") : CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none");
+			assertEquals(1, run.code, run.toString());
+			assertTrue(run.out.contains("2 written") && run.out.contains("2 failed"), run.toString());
+			assertTrue(run.err.contains("v3.zarr") && run.err.contains("zarr v3 is not supported yet"), run.toString());
+			assertTrue(run.err.contains("bare.zarr") && run.err.contains("holds no Zarr metadata"), run.toString());
+			assertFalse(run.err.contains("Exception"), run.toString());
+			assertTrue(Files.isDirectory(out.resolve("a.ome.zarr")) && Files.isRegularFile(out.resolve("b.tif")),
+				run.toString());
+			assertFalse(Files.exists(out.resolve("v3")) || Files.exists(out.resolve("bare")), run.toString());
+		}
+		CliRun alone = CliRun.run("batch", "-i", v3, "-o", tmp.resolve("o3"), "--preset", "sobel-x", "--progress",
+			"none");
+		assertEquals(1, alone.code, alone.toString());
+		assertTrue(alone.err.contains("zarr v3 is not supported yet: convert it"), alone.toString());
+	}
+
+	/** Malformed metadata and damaged chunks fail their input with the file and field, or chunk, named. */
+	@Test
+	void aMalformedOrDamagedZarrInputFailsAloneNamingWhatIsWrong() throws IOException {
+		Path in = inputs();
+		Path zarray = in.resolve("a.zarr").resolve(".zarray");
+		String good = new String(Files.readAllBytes(zarray), java.nio.charset.StandardCharsets.UTF_8);
+		Files.write(zarray, good.replaceFirst("\"shape\": \\[", "\"shape\": [12.5, ").replaceFirst("\"chunks\": \\[",
+			"\"chunks\": [1, ").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		CliRun bad = CliRun.run("batch", "-i", in, "-o", tmp.resolve("o1"), "--preset", "sobel-x", "--progress", "none");
+		assertEquals(1, bad.code, bad.toString());
+		assertTrue(bad.err.contains("a.zarr/.zarray: field 'shape' must be a list of whole numbers, found 12.5"),
+			bad.toString());
+		assertTrue(bad.out.contains("1 written") && bad.out.contains("1 failed"), bad.toString());
+		Files.write(zarray, good.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		Path chunk = in.resolve("a.zarr").resolve("1.2");
+		byte[] whole = Files.readAllBytes(chunk);
+		Files.write(chunk, java.util.Arrays.copyOf(whole, whole.length - 6));
+		CliRun damaged = CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", tmp.resolve("o2"), "--preset", "sobel-x",
+			"--progress", "none");
+		assertEquals(1, damaged.code, damaged.toString());
+		assertTrue(damaged.err.contains("a.zarr/1.2: chunk is damaged (zlib data"), damaged.toString());
+		assertTrue(damaged.err.contains("re-export it"), damaged.toString());
+		assertFalse(damaged.err.contains("Exception"), damaged.toString());
+	}
 }

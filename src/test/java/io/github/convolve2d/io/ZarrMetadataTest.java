@@ -1,0 +1,264 @@
+package io.github.convolve2d.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.github.convolve2d.core.UserException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Malformed Zarr v2 metadata, as a hand-edited or foreign store holds it: every case is refused as a
+ * {@link UserException} whose message names the file ({@code data.zarr/0/.zarray}) and the field, never a
+ * ClassCastException, a null pointer or a hang; features zarr-python writes but this package does not read (blosc,
+ * filters, Fortran order) come with a Python one-liner that rewrites the array.
+ */
+class ZarrMetadataTest {
+
+	private static final String VALID = "{\"zarr_format\": 2, \"shape\": [4, 6], \"chunks\": [2, 3], \"dtype\": \"<f4\", "
+		+ "\"compressor\": null, \"fill_value\": 0, \"order\": \"C\", \"filters\": null}";
+
+	@TempDir
+	Path tmp;
+
+	/** data.zarr/0 with a .zarray of VALID whose {@code field} is {@code json} (removed when null). */
+	private Path array(String field, String json) throws IOException {
+		JsonObject o = JsonParser.parseString(VALID).getAsJsonObject();
+		if (json == null) o.remove(field);
+		else o.add(field, JsonParser.parseString(json));
+		return arrayWith(o.toString());
+	}
+
+	private Path arrayWith(String zarray) throws IOException {
+		Path dir = Files.createDirectories(tmp.resolve("data.zarr").resolve("0"));
+		Files.write(dir.resolve(".zarray"), zarray.getBytes(StandardCharsets.UTF_8));
+		return dir;
+	}
+
+	/** Opens {@code dir}, which must be refused with a message holding each of {@code parts}. */
+	private static String refused(Path dir, String... parts) {
+		UserException e = assertThrows(UserException.class, () -> OmeZarr.open(dir));
+		for (String p : parts) assertTrue(e.getMessage().contains(p), "'" + p + "' missing from: " + e.getMessage());
+		return e.getMessage();
+	}
+
+	@ParameterizedTest(name = "{0} = {1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+		"zarr_format | | field 'zarr_format' is missing",
+		"zarr_format | '2' | field 'zarr_format' must be a whole number, found '2'",
+		"zarr_format | 1 | field 'zarr_format' must be 2",
+		"shape | | field 'shape' is missing",
+		"shape | [4, 12.5] | field 'shape' must be a list of whole numbers, found 12.5",
+		"shape | [4, '6'] | field 'shape' must be a list of whole numbers, found '6'",
+		"shape | [4, null] | field 'shape' must be a list of whole numbers, found null",
+		"shape | 24 | field 'shape' must be a list of whole numbers, found 24",
+		"shape | [-4, 6] | field 'shape' must be a list of whole numbers from 0",
+		"shape | [4, 3000000000] | field 'shape' must be a list of whole numbers from 0 to 2147483647",
+		"shape | [24] | field 'shape' has 1 axes",
+		"shape | [0, 6] | field 'shape' has an axis of length 0",
+		"chunks | | field 'chunks' is missing",
+		"chunks | [2, 0] | field 'chunks' must be a list of whole numbers from 1",
+		"chunks | [2, 1.5] | field 'chunks' must be a list of whole numbers, found 1.5",
+		"chunks | [2] | field 'chunks' must give one chunk size for each of the 2 axes",
+		"chunks | {'y': 2} | field 'chunks' must be a list of whole numbers, found {",
+		"chunks | [65536, 65536] | field 'chunks' makes chunks of [65536, 65536] × 4 bytes, over the 2 GB",
+		"dtype | | field 'dtype' is missing",
+		"dtype | '<i8' | field 'dtype' is '<i8'",
+		"dtype | 'float32' | field 'dtype' is 'float32'",
+		"dtype | [['r', '<f4'], ['g', '<f4']] | field 'dtype' must be a text",
+		"dtype | 4 | field 'dtype' must be a text, found 4",
+		"compressor | 'zlib' | field 'compressor' must be an object",
+		"compressor | {} | field 'compressor.id' is missing",
+		"compressor | {'id': 5} | field 'compressor.id' must be a text",
+		"compressor | {'id': 'zlib', 'level': 12} | field 'compressor.level' must be -1 to 9",
+		"compressor | {'id': 'zlib', 'level': 'high'} | field 'compressor.level' must be a whole number",
+		"compressor | {'id': 'zstd', 'level': 1} | field 'compressor' is 'zstd'",
+		"filters | 'delta' | field 'filters' must be a list",
+		"order | 'X' | field 'order' must be 'C' or 'F', found 'X'",
+		"order | 1 | field 'order' must be a text, found 1",
+		"fill_value | 'abc' | field 'fill_value' must be a number, 'NaN', 'Infinity', '-Infinity' or null, found 'abc'",
+		"fill_value | [0] | field 'fill_value' must be a number",
+		"dimension_separator | '-' | field 'dimension_separator' must be '.' or '/', found '-'",
+		"dimension_separator | 0 | field 'dimension_separator' must be a text" })
+	void aMalformedZarrayIsRefusedNamingFileAndField(String field, String json, String expected) throws IOException {
+		Path dir = array(field, json == null ? null : json.replace('\'', '"'));
+		refused(dir, "data.zarr/0/.zarray: ", expected);
+	}
+
+	@Test
+	void unsupportedButCommonFeaturesComeWithAPythonRewrite() throws IOException {
+		// an array on its own: rewritten with zarr.array
+		String blosc = refused(array("compressor", "{\"id\": \"blosc\", \"cname\": \"lz4\", \"clevel\": 5, \"shuffle\": 1}"),
+			"data.zarr/0/.zarray: field 'compressor' is 'blosc'", "zarr.array(src[:]", "numcodecs.Zlib(level=1)",
+			"order='C'", "filters=None");
+		assertTrue(blosc.contains("python3 -c"), blosc);
+		refused(array("filters", "[{\"id\": \"delta\", \"dtype\": \"<f4\"}]"), "data.zarr/0/.zarray: field 'filters'",
+			"delta", "filters=None");
+		refused(array("order", "\"F\""), "data.zarr/0/.zarray: field 'order' is 'F'", "Fortran", "order='C'");
+		// an array of an image (its folder holds .zgroup): the whole image is copied with zarr.copy_all
+		Files.write(tmp.resolve("data.zarr").resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		refused(array("compressor", "{\"id\": \"blosc\"}"), "field 'compressor' is 'blosc'", "zarr.copy_all(",
+			"zarr.open_group('data.zarr'");
+	}
+
+	@Test
+	void zarrV3IsRefusedWithHowToConvert() throws IOException {
+		Path v3 = Files.createDirectories(tmp.resolve("v3.zarr"));
+		Files.write(v3.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"group\"}".getBytes(StandardCharsets.UTF_8));
+		refused(v3, "v3.zarr: zarr v3 is not supported yet", "zarr_format=2");
+		refused(array("zarr_format", "3"), "data.zarr/0/.zarray: zarr v3 is not supported yet");
+	}
+
+	@Test
+	void aFileThatIsNoJsonObjectIsRefusedNamingIt() throws IOException {
+		refused(arrayWith("{\"zarr_format\": 2, \"shape\": [4"), "data.zarr/0/.zarray: is not valid JSON");
+		refused(arrayWith(""), "data.zarr/0/.zarray: is not valid JSON");
+		refused(arrayWith("[2, 4, 6]"), "data.zarr/0/.zarray: must hold a JSON object", "[2,4,6]");
+		refused(arrayWith("\"zarr\""), "data.zarr/0/.zarray: must hold a JSON object");
+		Path dir = arrayWith("");
+		Files.write(dir.resolve(".zarray"), new byte[] { '{', (byte) 0xff, (byte) 0xfe, '}' });
+		refused(dir, "data.zarr/0/.zarray: is not UTF-8");
+		Files.delete(dir.resolve(".zarray"));
+		Files.createDirectory(dir.resolve(".zarray"));
+		refused(dir, "data.zarr/0/.zarray: is a folder");
+	}
+
+	@Test
+	void aPipeInPlaceOfMetadataIsRefusedRatherThanWaitedOn() throws Exception {
+		Path dir = Files.createDirectories(tmp.resolve("data.zarr").resolve("0"));
+		assumeTrue(mkfifo(dir.resolve(".zarray")), "mkfifo is not available");
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> refused(dir, "data.zarr/0/.zarray: is not a plain file"));
+		Path image = Files.createDirectories(tmp.resolve("img.zarr"));
+		assumeTrue(mkfifo(image.resolve(".zattrs")));
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> refused(image, "img.zarr/.zattrs: is not a plain file"));
+	}
+
+	static boolean mkfifo(Path p) throws InterruptedException {
+		try {
+			return new ProcessBuilder("mkfifo", p.toString()).start().waitFor() == 0;
+		}
+		catch (IOException e) {
+			return false;
+		}
+	}
+
+	@Test
+	void chunksLargerThanTheShapeAreAllowedAsZarrAllows() throws IOException {
+		Path dir = array("chunks", "[100, 100]");
+		ZarrArray a = ZarrArray.open(dir);
+		assertArrayEquals(new int[] { 100, 100 }, a.chunks());
+		float[] chunk = new float[100 * 100];
+		for (int y = 0; y < 4; y++) for (int x = 0; x < 6; x++) chunk[y * 100 + x] = y * 10 + x;
+		a.writeChunk(new int[] { 0, 0 }, chunk);
+		float[] got = new float[24];
+		OmeZarr.open(dir).plane(0).read(0, 0, 6, 4, got);
+		for (int y = 0; y < 4; y++) for (int x = 0; x < 6; x++) assertEquals(y * 10 + x, got[y * 6 + x], "y " + y + " x " + x);
+	}
+
+	@Test
+	void theFillValuesZarrWritesAreRead() throws IOException {
+		for (String[] c : new String[][] { { "\"NaN\"", "NaN" }, { "\"-Infinity\"", "-Infinity" }, { "2.5", "2.5" },
+			{ "true", "1.0" }, { "null", "0.0" } })
+		{
+			float[] got = new float[24];
+			OmeZarr.open(array("fill_value", c[0])).plane(0).read(0, 0, 6, 4, got);
+			assertEquals(Float.parseFloat(c[1]), got[23], c[0]);
+		}
+	}
+
+	/** img.zarr: .zgroup, .zattrs with {@code multiscales} (its first entry's {@code key} set to {@code json}), array 0. */
+	private Path image(String key, String json) throws IOException {
+		JsonObject ms = JsonParser.parseString("{\"version\": \"0.4\", \"axes\": [{\"name\": \"y\", \"type\": \"space\"}, "
+			+ "{\"name\": \"x\", \"type\": \"space\", \"unit\": \"micrometer\"}], \"datasets\": [{\"path\": \"0\", "
+			+ "\"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [0.5, 0.25]}]}]}").getAsJsonObject();
+		if (key != null) {
+			if (json == null) ms.remove(key);
+			else ms.add(key, JsonParser.parseString(json));
+		}
+		return imageWith("{\"multiscales\": [" + ms + "]}");
+	}
+
+	private Path imageWith(String zattrs) throws IOException {
+		Path img = Files.createDirectories(tmp.resolve("img.zarr"));
+		Files.write(img.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		Files.write(img.resolve(".zattrs"), zattrs.getBytes(StandardCharsets.UTF_8));
+		Path a = Files.createDirectories(img.resolve("0"));
+		Files.write(a.resolve(".zarray"), VALID.getBytes(StandardCharsets.UTF_8));
+		return img;
+	}
+
+	@Test
+	void aValidImageIsRead() throws IOException {
+		OmeZarr z = OmeZarr.open(image(null, null));
+		assertEquals(java.util.List.of("y", "x"), z.axes());
+		assertArrayEquals(new double[] { 0.5, 0.25 }, z.scale());
+		assertEquals("micrometer", z.units()[1]);
+	}
+
+	@ParameterizedTest(name = "{0} = {1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+		"datasets | | field 'multiscales[0].datasets' is missing",
+		"datasets | [] | field 'multiscales[0].datasets' is an empty list",
+		"datasets | {'path': '0'} | field 'multiscales[0].datasets' must be a list of objects",
+		"datasets | ['0'] | field 'multiscales[0].datasets[0]' must be an object",
+		"datasets | [{}] | field 'multiscales[0].datasets[0].path' is missing",
+		"datasets | [{'path': 0}] | field 'multiscales[0].datasets[0].path' must be a text, found 0",
+		"datasets | [{'path': '../0'}] | field 'multiscales[0].datasets[0].path' must name a folder inside the image",
+		"datasets | [{'path': '/etc'}] | field 'multiscales[0].datasets[0].path' must name a folder inside the image",
+		"datasets | [{'path': 's9'}] | field 'multiscales[0].datasets[0].path' is 's9', but img.zarr/s9 is not a folder",
+		"axes | 'yx' | field 'multiscales[0].axes' must be a list",
+		"axes | [{'name': 'y'}] | field 'multiscales[0].axes' names 1 axes, but the array img.zarr/0",
+		"axes | [{'name': 'y'}, {'name': 'y'}] | field 'multiscales[0].axes' names axis 'y' twice",
+		"axes | ['x', 'x'] | field 'multiscales[0].axes' names axis 'x' twice",
+		"axes | [{'type': 'space'}, {'name': 'x'}] | field 'multiscales[0].axes[0].name' is missing",
+		"axes | [{'name': 1}, {'name': 'x'}] | field 'multiscales[0].axes[0].name' must be a text",
+		"axes | [1, 2] | field 'multiscales[0].axes[0]' must be an object",
+		"axes | [{'name': 'y', 'unit': 5}, {'name': 'x'}] | field 'multiscales[0].axes[0].unit' must be a text",
+		"axes | [{'name': 'y', 'type': 5}, {'name': 'x'}] | field 'multiscales[0].axes[0].type' must be a text",
+		"axes | [{'name': 'x', 'type': 'space'}, {'name': 'ch', 'type': 'channel'}] | field 'multiscales[0].axes' ends with {",
+		"axes | ['y', 'c'] | the last two axes must be the image's rows and columns (y, x)",
+		"axes | [{'name': 't', 'type': 'time'}, {'name': 'x'}] | not 't' (time)",
+		"coordinateTransformations | {'type': 'scale'} | field 'multiscales[0].coordinateTransformations' must be a list",
+		"coordinateTransformations | [{'scale': [1, 1]}] | field 'multiscales[0].coordinateTransformations[0].type' is missing",
+		"coordinateTransformations | [{'type': 'affine'}] | field 'multiscales[0].coordinateTransformations[0].type' must be 'scale', 'translation' or 'identity'",
+		"coordinateTransformations | [{'type': 'scale', 'scale': [1]}] | field 'multiscales[0].coordinateTransformations[0].scale' must give one number for each of the 2 axes, found 1",
+		"coordinateTransformations | [{'type': 'scale', 'scale': [1, 'a']}] | field 'multiscales[0].coordinateTransformations[0].scale' must be a list of numbers, found 'a'",
+		"coordinateTransformations | [{'type': 'translation'}] | field 'multiscales[0].coordinateTransformations[0].translation' is missing",
+		"coordinateTransformations | [{'type': 'scale', 'path': 'scale.bin'}] | values in a file named by 'path' are not read" })
+	void aMalformedMultiscalesIsRefusedNamingFileAndField(String key, String json, String expected) throws IOException {
+		Path img = image(key, json == null ? null : json.replace('\'', '"'));
+		refused(img, "img.zarr/.zattrs: ", expected);
+	}
+
+	@Test
+	void aMalformedZattrsIsRefusedNamingIt() throws IOException {
+		refused(imageWith("[]"), "img.zarr/.zattrs: must hold a JSON object");
+		refused(imageWith("{\"multiscales\": {}}"), "img.zarr/.zattrs: field 'multiscales' must be a list of objects");
+		refused(imageWith("{\"multiscales\": []}"), "img.zarr/.zattrs: field 'multiscales' is an empty list");
+		refused(imageWith("{\"multiscales\": [5]}"), "img.zarr/.zattrs: field 'multiscales[0]' must be an object");
+		refused(imageWith("{\"multiscales\": null}"), "img.zarr/.zattrs holds no OME-Zarr image");
+		refused(imageWith("{\"plate\": {}}"), "img.zarr/.zattrs holds no OME-Zarr image", "data.zarr/0");
+		refused(imageWith("{\"multiscales\": [{\"datasets\": [{\"path\": \"0\"}]}"), "img.zarr/.zattrs: is not valid JSON");
+	}
+
+	@Test
+	void aGroupWithoutAnImageSaysSo() throws IOException {
+		Path g = Files.createDirectories(tmp.resolve("plate.zarr"));
+		Files.write(g.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		refused(g, "plate.zarr is neither an OME-Zarr image", "a Zarr group without an image", "data.zarr/0");
+	}
+}
