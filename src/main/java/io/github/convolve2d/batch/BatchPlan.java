@@ -152,7 +152,7 @@ public final class BatchPlan {
 			}
 			String name = relative.getFileName().toString();
 			String lower = name.toLowerCase(Locale.ROOT);
-			boolean zarrInput = lower.endsWith(".zarr");
+			boolean zarrInput = lower.endsWith(".zarr") || InputScanner.isZarrFolder(f.file()); // data.zarr/0 too
 			int dot = lower.endsWith(ZARR) ? name.length() - ZARR.length() : name.lastIndexOf('.');
 			String base = dot > 0 ? name.substring(0, dot) : name;
 			Path parent = relative.getParent();

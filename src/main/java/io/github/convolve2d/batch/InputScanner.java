@@ -26,8 +26,9 @@ import java.util.function.Predicate;
  * (e.g. {@code raw/}, any folders, then {@code *.tif}).</li>
  * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
  * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
- * <li>A folder named {@code *.zarr} is one input (a Zarr image or array), never a folder of images; one that is
- * no Zarr v2 store (Zarr v3, no metadata) is listed with the reason.</li>
+ * <li>A folder named {@code *.zarr} or holding Zarr metadata ({@code data.zarr/0}) is one input (a Zarr image or
+ * array), never a folder of images; one that is no Zarr v2 store (Zarr v3, no metadata) is listed with the
+ * reason.</li>
  * <li>A sub-folder that cannot be read (permission denied, an I/O error) is listed with its reason, so that the
  * batch reports it as failed instead of finding no files in it.</li>
  * </ul>
@@ -171,7 +172,10 @@ public final class InputScanner {
 						return FileVisitResult.CONTINUE;
 					}
 					Path relative = root.relativize(file);
-					if (selected(relative)) found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
+					// a Zarr folder not named *.zarr (data/0 holding .zarray) is an image too, unless --include says otherwise
+					boolean chosen = zarr && includes.isEmpty() ? !matchesAny(excludeMatchers, excludes, relative)
+						: selected(relative);
+					if (chosen) found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
 					return FileVisitResult.CONTINUE;
 				}
 
@@ -192,15 +196,22 @@ public final class InputScanner {
 	}
 
 	/**
-	 * A folder named {@code *.zarr}: one input, never searched for files, whatever it holds (a Zarr v2 image or
-	 * array is read; a Zarr v3 store or a folder without Zarr metadata is a failure of its own,
-	 * {@link OmeZarr#whyNotZarrV2}).
+	 * A folder named {@code *.zarr}, or one holding Zarr metadata (an image or array inside a store, such as
+	 * {@code data.zarr/0}): one input, never searched for files, whatever it holds (a Zarr v2 image or array is
+	 * read; a Zarr v3 store or a folder without Zarr metadata is a failure of its own, {@link OmeZarr#whyNotZarrV2}).
 	 */
 	static boolean isZarrFolder(Path dir) {
+		if (!Files.isDirectory(dir)) return false;
 		Path name = dir.getFileName();
-		return name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")
-			&& Files.isDirectory(dir);
+		if (name != null && name.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")) return true;
+		for (String metadata : ZARR_METADATA) {
+			if (Files.exists(dir.resolve(metadata), java.nio.file.LinkOption.NOFOLLOW_LINKS)) return true;
+		}
+		return false;
 	}
+
+	/** The files that make a folder a Zarr node: v2's array, group and attributes, v3's one file. */
+	private static final String[] ZARR_METADATA = { ".zarray", ".zgroup", ".zattrs", "zarr.json" };
 
 	private static boolean hidden(Path p) {
 		return p.getFileName() != null && p.getFileName().toString().startsWith(".");

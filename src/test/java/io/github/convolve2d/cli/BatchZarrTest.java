@@ -229,6 +229,34 @@ class BatchZarrTest {
 		assertTrue(alone.err.contains("zarr v3 is not supported yet: convert it"), alone.toString());
 	}
 
+	/**
+	 * A Zarr image or array whose folder is not named *.zarr (data.zarr/0, an image inside a store) is one input
+	 * too, given by name or met in a scan; never searched as a folder of images, where it held none.
+	 */
+	@Test
+	void aZarrFolderNotNamedZarrIsOneInputByNameAndInAScan() throws IOException {
+		Path in = inputs();
+		Path store = Files.createDirectories(tmp.resolve("store.zarr"));
+		Files.write(store.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		Files.move(in.resolve("a.zarr"), store.resolve("0"));
+		CliRun byName = CliRun.run("batch", "-i", store.resolve("0"), "-o", tmp.resolve("o1"), "--preset", "sobel-x",
+			"--progress", "none");
+		assertEquals(0, byName.code, byName.toString());
+		assertTrue(byName.out.contains("1 written"), byName.toString());
+		assertTrue(Files.isDirectory(tmp.resolve("o1").resolve("0.ome.zarr")), byName.toString());
+
+		Path tree = Files.createDirectories(tmp.resolve("tree").resolve("sub"));
+		Files.move(store.resolve("0"), tree.resolve("image"));
+		CliRun scan = CliRun.run("batch", "-i", tmp.resolve("tree"), "-o", tmp.resolve("o2"), "--preset", "sobel-x",
+			"--recursive", "--progress", "none");
+		assertEquals(0, scan.code, scan.toString());
+		assertTrue(Files.isDirectory(tmp.resolve("o2").resolve("sub").resolve("image.ome.zarr")), scan.toString());
+		CliRun excluded = CliRun.run("batch", "-i", tmp.resolve("tree"), "-o", tmp.resolve("o3"), "--preset", "sobel-x",
+			"--recursive", "--exclude", "image", "--progress", "none");
+		assertEquals(2, excluded.code, excluded.toString());
+		assertTrue(excluded.err.contains("no image files found"), excluded.toString());
+	}
+
 	/** Malformed metadata and damaged chunks fail their input with the file and field, or chunk, named. */
 	@Test
 	void aMalformedOrDamagedZarrInputFailsAloneNamingWhatIsWrong() throws IOException {
