@@ -49,7 +49,8 @@ public final class InputScanner {
 			this(file, root, relative, null);
 		}
 
-		private Found(Path file, Path root, Path relative, String problem) {
+		/** An entry that cannot be convolved, with the reason ({@link #problem}). */
+		public Found(Path file, Path root, Path relative, String problem) {
 			this.file = file;
 			this.root = root;
 			this.relative = relative;
@@ -172,10 +173,9 @@ public final class InputScanner {
 						return FileVisitResult.CONTINUE;
 					}
 					Path relative = root.relativize(file);
-					// a Zarr folder not named *.zarr (data/0 holding .zarray) is an image too, unless --include says otherwise
-					boolean chosen = zarr && includes.isEmpty() ? !matchesAny(excludeMatchers, excludes, relative)
-						: selected(relative);
-					if (chosen) found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
+					if (zarr ? selectedZarr(relative) : selected(relative)) {
+						found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
+					}
 					return FileVisitResult.CONTINUE;
 				}
 
@@ -225,6 +225,20 @@ public final class InputScanner {
 			: matchesAny(includeMatchers,
 			includes, relative);
 		return included && !matchesAny(excludeMatchers, excludes, relative);
+	}
+
+	/**
+	 * Whether a Zarr folder below an input folder is selected: as a file by --include when given, else always (one
+	 * not named *.zarr, such as data/0 holding .zarray, too); never when --exclude matches it.
+	 */
+	public boolean selectedZarr(Path relative) {
+		return includes.isEmpty() ? !matchesAny(excludeMatchers, excludes, relative) : selected(relative);
+	}
+
+	/** Whether a folder's entries (by name) make it a Zarr node: v2's array, group or attributes, v3's one file. */
+	public static boolean holdsZarrMetadata(java.util.Collection<String> names) {
+		for (String metadata : ZARR_METADATA) if (names.contains(metadata)) return true;
+		return false;
 	}
 
 	private static boolean matchesAny(List<PathMatcher[]> matchers, List<String> globs, Path relative) {

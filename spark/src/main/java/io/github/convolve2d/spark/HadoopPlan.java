@@ -124,15 +124,44 @@ final class HadoopPlan {
 		return new Path(fs.getScheme(), fs.getAuthority(), path.toString()).toString();
 	}
 
+	/**
+	 * Why a Zarr image or array met in a folder is not convolved by a job of files (it is listed as a failure of its
+	 * own rather than searched for images or left out silently).
+	 */
+	static final String ZARR_NEEDS_BLOCKS = "an OME-Zarr image or Zarr array: on Spark these are convolved block by"
+		+ " block, in a run with --format zarr (inputs and output on a local or shared mounted file system); give it"
+		+ " to such a run";
+
 	private static void list(FileSystem fs, Path root, Path dir, InputScanner scanner, String sfx, Path out,
 		List<InputScanner.Found> found) throws IOException
 	{
+		list(fs, root, fs.listStatus(dir), scanner, sfx, out, found);
+	}
+
+	private static void list(FileSystem fs, Path root, FileStatus[] entries, InputScanner scanner, String sfx, Path out,
+		List<InputScanner.Found> found) throws IOException
+	{
 		java.nio.file.Path rootNio = nio(root);
-		for (FileStatus st : fs.listStatus(dir)) {
+		for (FileStatus st : entries) {
 			String name = st.getPath().getName();
 			if (name.startsWith(".")) continue;
 			if (st.isDirectory()) {
-				if (scanner.recursive() && !st.isSymlink()) list(fs, root, st.getPath(), scanner, sfx, out, found);
+				if (st.isSymlink()) continue;
+				boolean zarr = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zarr");
+				FileStatus[] below = null;
+				if (!zarr && scanner.recursive()) {
+					below = fs.listStatus(st.getPath());
+					Set<String> names = new HashSet<>();
+					for (FileStatus b : below) names.add(b.getPath().getName());
+					zarr = InputScanner.holdsZarrMetadata(names);
+				}
+				if (zarr) {
+					java.nio.file.Path relative = rootNio.relativize(nio(st.getPath()));
+					if (scanner.selectedZarr(relative)) {
+						found.add(new InputScanner.Found(nio(st.getPath()), rootNio, relative, ZARR_NEEDS_BLOCKS));
+					}
+				}
+				else if (below != null) list(fs, root, below, scanner, sfx, out, found);
 				continue;
 			}
 			if (!st.isFile()) continue;

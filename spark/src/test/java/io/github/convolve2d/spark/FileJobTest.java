@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
@@ -181,6 +182,29 @@ class FileJobTest {
 		for (String f : files(b)) {
 			assertArrayEquals(Files.readAllBytes(b.resolve(f)), Files.readAllBytes(s.resolve(f)), f);
 		}
+	}
+
+	/**
+	 * A Zarr image met in a folder (named *.zarr, or holding Zarr metadata) is a failure of its own that says to use
+	 * --format zarr, never searched as a folder of images or left out silently; the other files are convolved.
+	 */
+	@Test
+	void aZarrImageInAFolderIsNamedWithTheWayToConvolveIt() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path named = Files.createDirectories(in.resolve("a.zarr"));
+		Files.write(named.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.US_ASCII));
+		Path inner = Files.createDirectories(in.resolve("plate").resolve("0"));
+		Files.write(inner.resolve(".zarray"), "{}".getBytes(StandardCharsets.US_ASCII));
+		Files.copy(SAMPLES.resolve("coins.png"), inner.resolve("inside.png")); // never taken for an image of the batch
+		CliRun run = spark(TaskHook.NONE, "--input", in.toString(), "--recursive", "--output",
+			tmp.resolve("out").toString(), "--preset", "sobel-x");
+		assertEquals(1, run.code, run.toString());
+		assertEquals(List.of(1, 0, 2, 3), counts(run), run.toString());
+		Map<String, String> failed = failures(run);
+		assertEquals(Set.of("a.zarr", "0"), failed.keySet(), run.toString());
+		for (String reason : failed.values()) assertTrue(reason.contains("--format zarr"), run.toString());
+		assertFalse(Files.exists(tmp.resolve("out").resolve("plate")), "nothing from inside the Zarr image");
 	}
 
 	private static void assertSameRun(CliRun single, CliRun spark, Path batchOut, Path sparkOut) {
