@@ -55,6 +55,13 @@ public final class TiffReader implements Closeable {
 	private final ByteOrder order;
 	private final List<Page> pages;
 	private final ChunkCache cache = new ChunkCache(ZarrArray.DEFAULT_CACHE_BYTES);
+	/**
+	 * ImageJ's value calibration as a table over the raw values ({@link ValueCalibration}), null when none applies;
+	 * a raw value {@code v} reads as {@code values[v + valueOffset]} (signed samples are indexed as ImageJ stores
+	 * them, unsigned).
+	 */
+	private float[] values;
+	private int valueOffset;
 
 	/** Bounds that a header which lies cannot push past: pages, samples per pixel, samples of a compressed segment. */
 	private static final int MAX_PAGES = 1_000_000, MAX_SAMPLES = 1024, MAX_SEGMENT_SAMPLES = 1 << 28;
@@ -125,7 +132,9 @@ public final class TiffReader implements Closeable {
 				ifd = next[0];
 			}
 			if (pages.isEmpty()) throw new UserException(path + " holds no image");
-			return new TiffReader(path, f, order, Collections.unmodifiableList(pages));
+			TiffReader reader = new TiffReader(path, f, order, Collections.unmodifiableList(pages));
+			reader.valueCalibration();
+			return reader;
 		}
 		catch (IOException | RuntimeException e) {
 			f.close();
@@ -398,6 +407,28 @@ public final class TiffReader implements Closeable {
 		return b;
 	}
 
+	/**
+	 * Sets up ImageJ's value calibration where ImageJ applies it: 8-bit grey and 16-bit samples (8-bit RGB and
+	 * 32-bit samples keep their raw values, as in ImageJ).
+	 */
+	private void valueCalibration() {
+		Page first = pages.get(0);
+		DataType.Kind kind = first.type.kind();
+		boolean grey8 = (kind == DataType.Kind.UINT8 || kind == DataType.Kind.INT8) && first.channels == 1;
+		boolean sixteen = kind == DataType.Kind.UINT16 || kind == DataType.Kind.INT16;
+		if (!grey8 && !sixteen) return;
+		ValueCalibration cal = ValueCalibration.of(first.description, path.toString());
+		if (cal == null) return;
+		values = cal.table(grey8 ? 8 : 16);
+		// ImageJ reads signed 16-bit samples shifted by 32768 and signed 8-bit ones as unsigned bytes
+		valueOffset = kind == DataType.Kind.INT16 ? 32768 : 0;
+	}
+
+	/** Whether the values read are ImageJ's calibrated values ({@code vunit=} in its description), not raw ones. */
+	public boolean valueCalibrated() {
+		return values != null;
+	}
+
 	@Override
 	public void close() throws IOException {
 		file.close();
@@ -458,6 +489,10 @@ public final class TiffReader implements Closeable {
 			@Override
 			public void read(int x, int y, int w, int h, float[] dst) throws IOException {
 				readPlane(page, p, sample, x, y, w, h, dst);
+				if (values != null) {
+					int mask = values.length - 1; // signed 8-bit indexes as its unsigned byte
+					for (int i = 0, n = w * h; i < n; i++) dst[i] = values[((int) dst[i] + valueOffset) & mask];
+				}
 			}
 		};
 	}
