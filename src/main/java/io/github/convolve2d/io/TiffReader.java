@@ -27,7 +27,15 @@ import java.util.zip.Inflater;
  * page. An uncompressed strip or tile is read row by row, only the columns asked for (ImageJ and tifffile write a
  * large uncompressed image as one strip); a compressed one is decoded whole into a small cache shared by the
  * neighbouring reads. A plane is {@link #plane(int, int) page × sample}. The spatial calibration is read as ImageJ
- * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error.
+ * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error. ImageJ's value calibration
+ * of an 8-bit grey or 16-bit image is applied as ImageJ applies it ({@link ValueCalibration}), and 8-bit RGB with a
+ * 4th (alpha) sample reads as ImageJ's 3 channels.
+ * <p>
+ * Damage is refused, never read as a wrong image: a header that lies (directories or tag values outside the file,
+ * a chain of pages that loops back, absurd counts, strips or tiles beyond the file's end, compressed ones too large
+ * to decode) when the file is opened; compressed data that end early, run past their strip or tile or do not
+ * decode when they are read. Each message names the file, page and strip or tile ({@link UserException}). A named
+ * pipe or device is refused without being opened.
  * <p>
  * Why not a library: the JDK's TIFF reader has no BigTIFF, and TwelveMonkeys' imageio-tiff reads a region of an
  * uncompressed single-strip image by streaming through the whole strip; this reader is small and reads exactly
