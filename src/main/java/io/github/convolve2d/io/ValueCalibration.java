@@ -20,7 +20,8 @@ import java.util.Map;
  * (NaN for {@code x ≤ c}), 10 inverse Rodbard {@code c((x-a)/(d-x))^(1/b)} (0 outside {@code a ≤ x < d}),
  * 11 exponential with offset {@code a·e^(-bx)+c}, 12 Gaussian {@code a+(b-a)e^(-(x-c)²/(2d²))}, 13 exponential
  * recovery {@code a(1-e^(-bx))+c};</li>
- * <li>{@code cf=20} (none) is no calibration.</li>
+ * <li>{@code cf=20} (none), and a value unit alone ({@code cf=0} without coefficients, as ImageJ saves a unit
+ * without a function) are no calibration.</li>
  * </ul>
  * What ImageJ cannot apply the same way from the file alone is refused, never ignored: uncalibrated OD
  * ({@code cf=21}, whose values depend on the display LUT), a custom table ({@code cf=22}, not stored in the
@@ -46,8 +47,8 @@ final class ValueCalibration {
 	}
 
 	/**
-	 * The value calibration of an ImageJ description, null when it has none ({@code vunit=} absent, or
-	 * {@code cf=20}).
+	 * The value calibration of an ImageJ description, null when it has none ({@code vunit=} absent, {@code cf=20},
+	 * or a straight line without coefficients).
 	 *
 	 * @param where the file, for the message
 	 * @throws UserException for a calibration ImageJ cannot apply the same way (see the class comment)
@@ -64,6 +65,8 @@ final class ValueCalibration {
 			c[count] = number(fields.get("c" + count));
 			count++;
 		}
+		// ImageJ saves a value unit without a function (a calibration it cannot apply) as cf=0 and no coefficients
+		if (function == 0 && count == 0) return null;
 		String refusal = "; convert it in ImageJ (Image \u203a Type \u203a 32-bit) and save it, or convolve it without "
 			+ "--format zarr (ImageJ reads it whole then)";
 		if (function == UNCALIBRATED_OD) {

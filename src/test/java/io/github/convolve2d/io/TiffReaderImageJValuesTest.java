@@ -81,7 +81,9 @@ class TiffReaderImageJValuesTest {
 	@Test
 	void noValueUnitAndFunctionNoneAreRawValues() throws IOException {
 		byte[] raw = TiffBytes.rows(20, 0, 10, 1);
-		for (String d : new String[] { "ImageJ=1.54p\ncf=7\nc0=1\nc1=2\n", "ImageJ=1.54p\ncf=20\nvunit=ng\n" }) {
+		// no value unit; function none; a value unit alone (as ImageJ saves one without a function)
+		for (String d : new String[] { "ImageJ=1.54p\ncf=7\nc0=1\nc1=2\n", "ImageJ=1.54p\ncf=20\nvunit=ng\n",
+			"ImageJ=1.54p\ncf=0\nvunit=ng/ml\n" }) {
 			Path file = dir.resolve("raw.tif");
 			Files.write(file, TiffBytes.grey8(20, 10).description(d).strips(List.of(raw)).build());
 			try (TiffReader r = TiffReader.open(file)) {
@@ -109,7 +111,7 @@ class TiffReaderImageJValuesTest {
 		String[][] cases = { { "ImageJ=1.54p\ncf=22\nvunit=ng\n", "a custom table (cf=22)" },
 			{ "ImageJ=1.54p\ncf=17\nc0=1\nc1=2\nvunit=ng\n", "function cf=17, which ImageJ does not know" },
 			{ "ImageJ=1.54p\ncf=7\nc0=1\nc1=2\nvunit=ng\n", "(Rodbard, cf=7) lists 2 coefficients but needs 4" },
-			{ "ImageJ=1.54p\nvunit=ng\n", "(straight line, cf=0) lists 0 coefficients but needs 2" } };
+			{ "ImageJ=1.54p\ncf=0\nc0=5\nvunit=ng\n", "(straight line, cf=0) lists 1 coefficients but needs 2" } };
 		for (String[] c : cases) {
 			Path file = dir.resolve("refused.tif");
 			Files.write(file, TiffBytes.grey8(8, 8).description(c[0]).strips(List.of(raw)).build());
