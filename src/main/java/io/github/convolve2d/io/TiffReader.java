@@ -107,6 +107,45 @@ public final class TiffReader implements Closeable {
 	 * @throws IOException when it cannot be read
 	 */
 	public static TiffReader open(Path path) throws IOException {
+		return open(path, true);
+	}
+
+	/**
+	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
+	 * not decode — as the message {@link #plane}'s reads would refuse it with; null when they all decode, or when
+	 * this reader does not read the file (whoever reads it judges it). Decodes every compressed strip and tile, one
+	 * at a time: for a reader that takes a short strip for zeros (ImageJ's), before it reads the file.
+	 */
+	public static String damage(Path path) throws IOException {
+		TiffReader r;
+		try {
+			r = open(path, false);
+		}
+		catch (UserException e) {
+			return null;
+		}
+		try (r) {
+			for (int page = 0; page < r.pages.size(); page++) {
+				Page p = r.pages.get(page);
+				if (p.compression == 1) continue;
+				boolean planar = p.planar == 2 && p.samples > 1;
+				int perPixel = planar ? 1 : p.samples;
+				int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
+				int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+				for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
+					try {
+						r.decode(page, p, segment, perPixel);
+					}
+					catch (UserException e) {
+						return e.getMessage();
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	private static TiffReader open(Path path, boolean values) throws IOException {
 		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(notRegular(path));
 		FileChannel f = FileChannel.open(path, StandardOpenOption.READ);
 		try {
@@ -141,7 +180,7 @@ public final class TiffReader implements Closeable {
 			}
 			if (pages.isEmpty()) throw new UserException(path + " holds no image");
 			TiffReader reader = new TiffReader(path, f, order, Collections.unmodifiableList(pages));
-			reader.valueCalibration();
+			if (values) reader.valueCalibration();
 			return reader;
 		}
 		catch (IOException | RuntimeException e) {

@@ -40,7 +40,7 @@ public final class TiffBytes {
 		return new TiffBytes(width, height);
 	}
 
-	/** Sets a tag (SHORT when every value fits 16 bits, else LONG). */
+	/** Sets a tag (SHORT when every value fits 16 bits, else LONG; strip offsets and counts always LONG). */
 	public TiffBytes tag(int tag, long... values) {
 		tags.put(tag, values.clone());
 		return this;
@@ -108,7 +108,7 @@ public final class TiffBytes {
 			Map<Integer, Long> arrayAt = new TreeMap<>();
 			for (Map.Entry<Integer, long[]> t : all.entrySet()) {
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(v);
+				boolean shorts = fitsShort(t.getKey(), v);
 				if (v.length * (shorts ? 2 : 4) > 4) {
 					arrayAt.put(t.getKey(), (long) out.size());
 					ByteBuffer b = ByteBuffer.allocate(v.length * (shorts ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -132,7 +132,7 @@ public final class TiffBytes {
 					continue;
 				}
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(v);
+				boolean shorts = fitsShort(t.getKey(), v);
 				d.putShort((short) (shorts ? 3 : 4)).putInt(v.length);
 				if (arrayAt.containsKey(t.getKey())) d.putInt((int) (long) arrayAt.get(t.getKey()));
 				else if (shorts) d.putShort((short) v[0]).putShort((short) (v.length > 1 ? v[1] : 0));
@@ -150,7 +150,9 @@ public final class TiffBytes {
 		return file;
 	}
 
-	private static boolean fitsShort(long[] v) {
+	/** SHORT when every value fits 16 bits, except strip offsets and counts: LONG, as ImageJ reads them. */
+	private static boolean fitsShort(int tag, long[] v) {
+		if (tag == 273 || tag == 279) return false;
 		for (long x : v) if (x < 0 || x > 0xffff) return false;
 		return true;
 	}
