@@ -17,6 +17,7 @@ import io.github.convolve2d.io.TiffReader;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -332,7 +333,7 @@ public final class BatchRunner {
 			header = ImageHeader.read(item.input());
 		}
 		catch (UnreadableImageException e) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, e.getMessage()));
+			counting.accept(failed(item, e.getMessage()));
 			return null;
 		}
 		long need;
@@ -340,7 +341,7 @@ public final class BatchRunner {
 			need = need(header); // the output's geometry: a kernel that does not fit this image is this file's failure
 		}
 		catch (UserException e) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, e.getMessage()));
+			counting.accept(failed(item, e.getMessage()));
 			return null;
 		}
 		if (!budget.fits(need)) {
@@ -413,7 +414,7 @@ public final class BatchRunner {
 			return null;
 		}
 		catch (UnreadableImageException | UserException e) {
-			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
+			return failed(item, e.getMessage());
 		}
 		catch (IOException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "cannot write " + item.output() + ": "
@@ -441,6 +442,11 @@ public final class BatchRunner {
 		if (kernels == null && layer == null) {
 			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs need kernels or a layer set for blocks "
 				+ "(BatchRunner.blocks or layerBlocks)");
+		}
+		if (Files.exists(item.input()) && !Files.isDirectory(item.input()) && !Files.isRegularFile(item.input())) {
+			// a named pipe would block the first read: never opened (the message ImageFormat gives other outputs)
+			return new Outcome(item, Outcome.Status.FAILED, "not a regular file (a named pipe, socket or device); only "
+				+ "regular files are read");
 		}
 		if (!OmeZarr.isZarr(item.input()) && !TiffReader.isTiff(item.input())) {
 			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs are computed block by block from OME-Zarr "
@@ -483,7 +489,7 @@ public final class BatchRunner {
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}
 		catch (UserException e) {
-			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
+			return failed(item, e.getMessage());
 		}
 		catch (IOException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
@@ -499,6 +505,21 @@ public final class BatchRunner {
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
 		}
+	}
+
+	/**
+	 * A failure with its reason, less the input's name where the reason starts with it (the readers name the file
+	 * they refuse; the batch's line names it already).
+	 */
+	static Outcome failed(BatchItem item, String reason) {
+		String name = item.input().toString();
+		String r = reason;
+		if (r != null && r.startsWith(name) && r.length() > name.length()) {
+			String rest = r.substring(name.length());
+			if (rest.startsWith(": ")) r = rest.substring(2);
+			else if (rest.startsWith(" ")) r = rest.substring(1);
+		}
+		return new Outcome(item, Outcome.Status.FAILED, r);
 	}
 
 	private BlockwiseJob blockwiseJob() {

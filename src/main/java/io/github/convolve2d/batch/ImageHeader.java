@@ -29,6 +29,8 @@ public final class ImageHeader {
 	private final long planes;
 	private final int bytesPerPixel;
 	private final boolean rgb;
+	/** A TIFF whose pixel data are compressed (LZW, Deflate, PackBits). */
+	private boolean compressed;
 
 	private ImageHeader(ImageFormat format, int width, int height, long planes, int bytesPerPixel, boolean rgb) {
 		this.format = format;
@@ -103,8 +105,10 @@ public final class ImageHeader {
 			planes *= 3;
 		}
 		// an 8-bit colour (palette) image is convolved on its colours: 3 channels, as RGB
-		return new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
+		ImageHeader h = new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
 			rgb || first.fileType == FileInfo.COLOR8);
+		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
+		return h;
 	}
 
 	/** A page's pixel type in words: {@code 16-bit}, {@code RGB}, ... */
@@ -198,6 +202,8 @@ public final class ImageHeader {
 	 * convolve.
 	 */
 	public boolean rgb() { return rgb; }
+	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */
+	public boolean compressed() { return compressed; }
 
 	/** Bytes the decoded image takes in ImageJ, plus the decoder's working copy for formats read via ImageIO. */
 	public long decodedBytes() {

@@ -2,6 +2,7 @@ package io.github.convolve2d.batch;
 
 import ij.ImagePlus;
 import ij.io.Opener;
+import io.github.convolve2d.io.TiffReader;
 
 import java.io.File;
 import java.nio.file.Path;
@@ -9,7 +10,8 @@ import java.nio.file.Path;
 /**
  * Reads an image with ImageJ's own {@link Opener} (TIFF incl. 16/32-bit and multi-page stacks and hyperstacks,
  * PNG, JPEG, GIF, BMP), headless, and turns its silent failures into reasons: the header is checked first
- * ({@link ImageHeader}), and what ImageJ prints while opening (its {@code IJ.error} text) becomes the message.
+ * ({@link ImageHeader}), and what ImageJ prints while opening (its {@code IJ.error} text) becomes the message. A
+ * compressed TIFF's strips are decoded first ({@link TiffReader#damage}): ImageJ would read damaged ones as zeros.
  */
 public final class ImageJReader {
 
@@ -22,6 +24,17 @@ public final class ImageJReader {
 	 * @throws UnreadableImageException with the reason when ImageJ cannot read it
 	 */
 	public static ImagePlus read(Path file, ImageHeader header) throws UnreadableImageException {
+		if (header.format() == ImageFormat.TIFF && header.compressed()) {
+			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word
+			String damage;
+			try {
+				damage = TiffReader.damage(file);
+			}
+			catch (java.io.IOException e) {
+				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+			}
+			if (damage != null) throw new UnreadableImageException(damage);
+		}
 		Path absolute = file.toAbsolutePath();
 		String dir = absolute.getParent().toString() + File.separator;
 		String name = absolute.getFileName().toString();

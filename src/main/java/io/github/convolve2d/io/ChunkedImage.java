@@ -35,7 +35,10 @@ public final class ChunkedImage implements Closeable {
 		this.cAxis = cAxis;
 	}
 
-	/** Whether {@code path} is a Zarr folder ({@code .zarr} with Zarr metadata) or a TIFF file. */
+	/**
+	 * Whether {@code path} is a Zarr folder ({@code .zarr} with Zarr metadata) or a TIFF file; never for a named pipe
+	 * or device (it is not opened).
+	 */
 	public static boolean canOpen(Path path) {
 		return Files.isDirectory(path) ? OmeZarr.isZarr(path) : TiffReader.isTiff(path);
 	}
@@ -43,7 +46,8 @@ public final class ChunkedImage implements Closeable {
 	/**
 	 * Opens a Zarr folder or a TIFF file.
 	 *
-	 * @throws UserException when it is neither, or holds what this package does not read
+	 * @throws UserException when it is neither (a named pipe or device is refused without being opened), or holds
+	 *         what this package does not read, or is damaged
 	 */
 	public static ChunkedImage open(Path path) throws IOException {
 		if (Files.isDirectory(path)) {
@@ -70,6 +74,7 @@ public final class ChunkedImage implements Closeable {
 			}
 			return new ChunkedImage(z, null, frames, channels, slices, t, c);
 		}
+		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(TiffReader.notRegular(path));
 		if (!TiffReader.isTiff(path)) {
 			throw new UserException(path + " is neither a Zarr folder nor a TIFF file");
 		}

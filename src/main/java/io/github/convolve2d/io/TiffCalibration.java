@@ -119,7 +119,7 @@ public final class TiffCalibration {
 	 * The {@code key=value} lines of an ImageJ description (one that starts with {@code ImageJ=}), with ImageJ's
 	 * {@code \}{@code uXXXX} escapes undone; empty for any other description.
 	 */
-	private static Map<String, String> imageJFields(String description) {
+	static Map<String, String> imageJFields(String description) {
 		Map<String, String> fields = new HashMap<>();
 		if (description == null || !description.startsWith("ImageJ=")) return fields;
 		for (String line : description.split("\n")) {

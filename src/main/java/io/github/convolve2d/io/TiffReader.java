@@ -3,20 +3,22 @@ package io.github.convolve2d.io;
 import io.github.convolve2d.core.PlaneSource;
 import io.github.convolve2d.core.UserException;
 
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
-import java.util.zip.InflaterInputStream;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
 
 /**
  * Reads TIFF and BigTIFF files rectangle by rectangle, so an image larger than memory is never loaded whole:
@@ -25,7 +27,15 @@ import java.util.zip.InflaterInputStream;
  * page. An uncompressed strip or tile is read row by row, only the columns asked for (ImageJ and tifffile write a
  * large uncompressed image as one strip); a compressed one is decoded whole into a small cache shared by the
  * neighbouring reads. A plane is {@link #plane(int, int) page × sample}. The spatial calibration is read as ImageJ
- * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error.
+ * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error. ImageJ's value calibration
+ * of an 8-bit grey or 16-bit image is applied as ImageJ applies it ({@link ValueCalibration}), and 8-bit RGB with a
+ * 4th (alpha) sample reads as ImageJ's 3 channels.
+ * <p>
+ * Damage is refused, never read as a wrong image: a header that lies (directories or tag values outside the file,
+ * a chain of pages that loops back, absurd counts, strips or tiles beyond the file's end, compressed ones too large
+ * to decode) when the file is opened; compressed data that end early, run past their strip or tile or do not
+ * decode when they are read. Each message names the file, page and strip or tile ({@link UserException}). A named
+ * pipe or device is refused without being opened.
  * <p>
  * Why not a library: the JDK's TIFF reader has no BigTIFF, and TwelveMonkeys' imageio-tiff reads a region of an
  * uncompressed single-strip image by streaming through the whole strip; this reader is small and reads exactly
@@ -35,7 +45,9 @@ public final class TiffReader implements Closeable {
 
 	/** One page (image file directory): its size, samples and where its strips or tiles lie. */
 	private static final class Page {
-		int width, height, samples = 1, bits = 1, format = 1, compression = 1, predictor = 1, planar = 1;
+		int width, height, samples = 1, bits = 1, format = 1, compression = 1, predictor = 1, planar = 1, photometric = 1;
+		/** The samples read as channels: all but the 4th of 8-bit RGBA, which ImageJ drops (see {@link #samples}). */
+		int channels;
 		int segmentWidth, segmentHeight;
 		boolean tiled;
 		long[] offsets, counts;
@@ -51,6 +63,16 @@ public final class TiffReader implements Closeable {
 	private final ByteOrder order;
 	private final List<Page> pages;
 	private final ChunkCache cache = new ChunkCache(ZarrArray.DEFAULT_CACHE_BYTES);
+	/**
+	 * ImageJ's value calibration as a table over the raw values ({@link ValueCalibration}), null when none applies;
+	 * a raw value {@code v} reads as {@code values[v + valueOffset]} (signed samples are indexed as ImageJ stores
+	 * them, unsigned).
+	 */
+	private float[] values;
+	private int valueOffset;
+
+	/** Bounds that a header which lies cannot push past: pages, samples per pixel, samples of a compressed segment. */
+	private static final int MAX_PAGES = 1_000_000, MAX_SAMPLES = 1024, MAX_SEGMENT_SAMPLES = 1 << 28;
 
 	private TiffReader(Path path, FileChannel file, ByteOrder order, List<Page> pages) {
 		this.path = path;
@@ -59,8 +81,12 @@ public final class TiffReader implements Closeable {
 		this.pages = pages;
 	}
 
-	/** Whether the file starts as a TIFF or BigTIFF does. */
+	/**
+	 * Whether the file starts as a TIFF or BigTIFF does; false for anything but a regular file (a named pipe would
+	 * block the read).
+	 */
 	public static boolean isTiff(Path path) {
+		if (!Files.isRegularFile(path)) return false;
 		try (FileChannel f = FileChannel.open(path, StandardOpenOption.READ)) {
 			ByteBuffer b = ByteBuffer.allocate(4);
 			if (f.read(b, 0) < 4) return false;
@@ -81,9 +107,50 @@ public final class TiffReader implements Closeable {
 	 * @throws IOException when it cannot be read
 	 */
 	public static TiffReader open(Path path) throws IOException {
+		return open(path, true);
+	}
+
+	/**
+	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
+	 * not decode — as the message {@link #plane}'s reads would refuse it with; null when they all decode, or when
+	 * this reader does not read the file (whoever reads it judges it). Decodes every compressed strip and tile, one
+	 * at a time: for a reader that takes a short strip for zeros (ImageJ's), before it reads the file.
+	 */
+	public static String damage(Path path) throws IOException {
+		TiffReader r;
+		try {
+			r = open(path, false);
+		}
+		catch (UserException e) {
+			return null;
+		}
+		try (r) {
+			for (int page = 0; page < r.pages.size(); page++) {
+				Page p = r.pages.get(page);
+				if (p.compression == 1) continue;
+				boolean planar = p.planar == 2 && p.samples > 1;
+				int perPixel = planar ? 1 : p.samples;
+				int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
+				int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+				for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
+					try {
+						r.decode(page, p, segment, perPixel);
+					}
+					catch (UserException e) {
+						return e.getMessage();
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	private static TiffReader open(Path path, boolean values) throws IOException {
+		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(notRegular(path));
 		FileChannel f = FileChannel.open(path, StandardOpenOption.READ);
 		try {
-			if (f.size() < 16) throw new UserException(path + " is not a TIFF file");
+			long size = f.size();
+			if (size < 16) throw new UserException(path + " is not a TIFF file");
 			ByteBuffer h = read(f, 0, 16, ByteOrder.LITTLE_ENDIAN);
 			byte b0 = h.get(0), b1 = h.get(1);
 			ByteOrder order = b0 == 'I' && b1 == 'I' ? ByteOrder.LITTLE_ENDIAN
@@ -95,14 +162,26 @@ public final class TiffReader implements Closeable {
 			if (magic != 42 && !big) throw new UserException(path + " is not a TIFF file");
 			long ifd = big ? h.getLong(8) : h.getInt(4) & 0xffffffffL;
 			List<Page> pages = new ArrayList<>();
+			Map<Long, Integer> seen = new HashMap<>(); // directory offset -> page number
+			if (ifd == 0) throw new UserException(path + " holds no image (its header points to no page)");
 			while (ifd != 0) {
-				if (pages.size() > 1_000_000) throw new UserException(path + " has a loop in its page directories");
+				Integer earlier = seen.put(ifd, pages.size() + 1);
+				if (earlier != null) {
+					throw damaged(path, "page " + pages.size() + " points back to page " + earlier + " as the next page "
+						+ "(a loop in its chain of pages)");
+				}
+				if (pages.size() >= MAX_PAGES) {
+					throw new UserException(path + " has more than " + MAX_PAGES + " pages; read here are at most "
+						+ MAX_PAGES);
+				}
 				long[] next = new long[1];
-				pages.add(page(f, order, big, ifd, next, path, pages.size() + 1));
+				pages.add(page(f, size, order, big, ifd, next, path, pages.size() + 1));
 				ifd = next[0];
 			}
 			if (pages.isEmpty()) throw new UserException(path + " holds no image");
-			return new TiffReader(path, f, order, Collections.unmodifiableList(pages));
+			TiffReader reader = new TiffReader(path, f, order, Collections.unmodifiableList(pages));
+			if (values) reader.valueCalibration();
+			return reader;
 		}
 		catch (IOException | RuntimeException e) {
 			f.close();
@@ -110,14 +189,34 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
-	private static Page page(FileChannel f, ByteOrder order, boolean big, long at, long[] next, Path path, int number)
-		throws IOException
+	/** The message of a file whose structure or data are damaged: what is wrong, and what to do. */
+	private static UserException damaged(Path path, String what) {
+		return new UserException(path + ": " + what + "; the file is damaged or cut short \u2014 re-export it");
+	}
+
+	/** The refusal of a named pipe, socket or device, which would block a read or never end. */
+	static String notRegular(Path path) {
+		return path + ": not a regular file (a named pipe, socket or device); only regular files are read";
+	}
+
+	private static Page page(FileChannel f, long size, ByteOrder order, boolean big, long at, long[] next, Path path,
+		int number) throws IOException
 	{
 		int entrySize = big ? 20 : 12;
+		String page = "page " + number;
+		if (at < 8 || at > size - (big ? 8 : 2)) {
+			throw damaged(path, "the directory of " + page + " lies outside the file (at byte " + at + " of " + size + ")");
+		}
 		ByteBuffer countBuf = read(f, at, big ? 8 : 2, order);
 		long entries = big ? countBuf.getLong(0) : countBuf.getShort(0) & 0xffff;
-		if (entries > 10_000) throw new UserException(path + ": page " + number + " is damaged");
-		ByteBuffer e = read(f, at + (big ? 8 : 2), (int) entries * entrySize + (big ? 8 : 4), order);
+		if (entries < 1 || entries > 10_000) {
+			throw damaged(path, "the directory of " + page + " claims " + entries + " entries");
+		}
+		long tableBytes = entries * entrySize + (big ? 8 : 4);
+		if (at + (big ? 8 : 2) + tableBytes > size) {
+			throw damaged(path, "the directory of " + page + " runs past the end of the file");
+		}
+		ByteBuffer e = read(f, at + (big ? 8 : 2), (int) tableBytes, order);
 		Page p = new Page();
 		long[] tileOffsets = null, tileCounts = null, stripOffsets = null, stripCounts = null;
 		int rowsPerStrip = Integer.MAX_VALUE;
@@ -130,21 +229,22 @@ public final class TiffReader implements Closeable {
 			long count = big ? e.getLong(base + 4) : e.getInt(base + 4) & 0xffffffffL;
 			int valueAt = base + (big ? 12 : 8);
 			switch (tag) {
-				case 256: p.width = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 257: p.height = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 258: p.bits = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 259: p.compression = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 273: stripOffsets = values(f, order, big, e, valueAt, type, count); break;
-				case 277: p.samples = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 278: rowsPerStrip = (int) Math.min(Integer.MAX_VALUE, values(f, order, big, e, valueAt, type, count)[0]); break;
-				case 279: stripCounts = values(f, order, big, e, valueAt, type, count); break;
-				case 284: p.planar = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 317: p.predictor = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 322: p.segmentWidth = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 323: p.segmentHeight = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
-				case 324: tileOffsets = values(f, order, big, e, valueAt, type, count); break;
-				case 325: tileCounts = values(f, order, big, e, valueAt, type, count); break;
-				case 339: p.format = (int) values(f, order, big, e, valueAt, type, count)[0]; break;
+				case 256: p.width = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 257: p.height = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 258: p.bits = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 259: p.compression = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 273: stripOffsets = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
+				case 262: p.photometric = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 277: p.samples = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 278: rowsPerStrip = (int) Math.min(Integer.MAX_VALUE, values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]); break;
+				case 279: stripCounts = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
+				case 284: p.planar = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 317: p.predictor = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 322: p.segmentWidth = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 323: p.segmentHeight = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 324: tileOffsets = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
+				case 325: tileCounts = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
+				case 339: p.format = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
 				default:
 			}
 			if (number == 1) {
@@ -167,6 +267,9 @@ public final class TiffReader implements Closeable {
 		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
 		String where = path + " (page " + number + ")";
 		if (p.width < 1 || p.height < 1) throw new UserException(where + " has no image size");
+		if (p.samples < 1 || p.samples > MAX_SAMPLES) {
+			throw damaged(path, page + " claims " + p.samples + " samples per pixel (read here are 1 to " + MAX_SAMPLES + ")");
+		}
 		if (tileOffsets != null) {
 			p.tiled = true;
 			p.offsets = tileOffsets;
@@ -198,7 +301,49 @@ public final class TiffReader implements Closeable {
 			throw new UserException(where + " uses TIFF predictor " + p.predictor + " with "
 				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
 		}
+		checkSegments(p, path, number, size);
+		// ImageJ reads 8-bit pixels of 4 samples that are not CMYK (photometric 5) as RGB, dropping the 4th (alpha)
+		p.channels = p.samples == 4 && p.bits == 8 && p.photometric != 5 ? 3 : p.samples;
 		return p;
+	}
+
+	/**
+	 * Every strip or tile the image needs must lie inside the file (a compressed one with all its stored bytes, an
+	 * uncompressed one with the rows and columns of the image it holds), and a compressed one must decode to a
+	 * bounded size: a header that lies is refused when the file is opened, not met halfway through a run.
+	 */
+	private static void checkSegments(Page p, Path path, int number, long size) {
+		int across = (p.width + p.segmentWidth - 1) / p.segmentWidth, down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+		boolean planar = p.planar == 2 && p.samples > 1;
+		int perPixel = planar ? 1 : p.samples;
+		long rowBytes = (long) p.segmentWidth * perPixel * p.type.bytes();
+		if (p.compression != 1 && (long) p.segmentWidth * p.segmentHeight * perPixel > MAX_SEGMENT_SAMPLES) {
+			throw new UserException(path + ": page " + number + " is stored in compressed " + (p.tiled ? "tiles" : "strips")
+				+ " of " + p.segmentWidth + "\u00d7" + p.segmentHeight + " pixels, larger than read here (at most "
+				+ MAX_SEGMENT_SAMPLES + " samples each); save it with smaller strips or tiles, or uncompressed");
+		}
+		int segments = across * down * (planar ? p.samples : 1);
+		for (int i = 0; i < segments; i++) {
+			int inPlane = i % (across * down), sx = inPlane % across, sy = inPlane / across;
+			long offset = p.offsets[i], end;
+			if (p.compression == 1) {
+				int rows = Math.min(p.segmentHeight, p.height - sy * p.segmentHeight);
+				int cols = Math.min(p.segmentWidth, p.width - sx * p.segmentWidth);
+				end = offset + (rows - 1) * rowBytes + (long) cols * perPixel * p.type.bytes();
+			}
+			else {
+				end = offset + p.counts[i];
+			}
+			if (offset < 0 || end > size || end < offset) {
+				throw damaged(path, segment(p, number, i) + " lies beyond the end of the file (it ends at byte " + end
+					+ ", the file has " + size + " bytes)");
+			}
+		}
+	}
+
+	/** A strip or tile in words: {@code page 3, strip 12} (both counted from 1). */
+	private static String segment(Page p, int page, int index) {
+		return "page " + page + ", " + (p.tiled ? "tile " : "strip ") + (index + 1);
 	}
 
 	private static DataType sampleType(Page p, ByteOrder order, String where) {
@@ -218,14 +363,17 @@ public final class TiffReader implements Closeable {
 	}
 
 	/** The values of an entry: inline when they fit in its value field, else at the offset it holds. */
-	private static long[] values(FileChannel f, ByteOrder order, boolean big, ByteBuffer e, int at, int type, long count)
-		throws IOException
+	private static long[] values(FileChannel f, long fileSize, ByteOrder order, boolean big, ByteBuffer e, int at,
+		int type, long count, Path path, String page, int tag) throws IOException
 	{
 		int size = type == 3 || type == 8 ? 2 : type == 4 || type == 9 || type == 13 ? 4
 			: type == 16 || type == 17 || type == 18 ? 8 : type == 1 || type == 6 || type == 7 ? 1 : 0;
 		if (size == 0) return new long[] { 0 };
-		if (count > Integer.MAX_VALUE / 8) throw new UserException("a TIFF tag holds too many values");
+		if (count < 1) throw damaged(path, page + ": tag " + tag + " holds no value");
 		long bytes = count * size;
+		if (count > Integer.MAX_VALUE / 8 || (bytes > (big ? 8 : 4) && bytes > fileSize)) {
+			throw damaged(path, page + ": tag " + tag + " claims " + count + " values, more than the file holds");
+		}
 		ByteBuffer b;
 		int base;
 		if (bytes <= (big ? 8 : 4)) {
@@ -234,6 +382,10 @@ public final class TiffReader implements Closeable {
 		}
 		else {
 			long offset = big ? e.getLong(at) : e.getInt(at) & 0xffffffffL;
+			if (offset < 0 || offset > fileSize - bytes) {
+				throw damaged(path, page + ": the " + count + " values of tag " + tag + " lie beyond the end of the file "
+					+ "(at byte " + offset + " of " + fileSize + ")");
+			}
 			b = read(f, offset, (int) bytes, order);
 			base = 0;
 		}
@@ -302,6 +454,28 @@ public final class TiffReader implements Closeable {
 		return b;
 	}
 
+	/**
+	 * Sets up ImageJ's value calibration where ImageJ applies it: 8-bit grey and 16-bit samples (8-bit RGB and
+	 * 32-bit samples keep their raw values, as in ImageJ).
+	 */
+	private void valueCalibration() {
+		Page first = pages.get(0);
+		DataType.Kind kind = first.type.kind();
+		boolean grey8 = (kind == DataType.Kind.UINT8 || kind == DataType.Kind.INT8) && first.channels == 1;
+		boolean sixteen = kind == DataType.Kind.UINT16 || kind == DataType.Kind.INT16;
+		if (!grey8 && !sixteen) return;
+		ValueCalibration cal = ValueCalibration.of(first.description, path.toString());
+		if (cal == null) return;
+		values = cal.table(grey8 ? 8 : 16);
+		// ImageJ reads signed 16-bit samples shifted by 32768 and signed 8-bit ones as unsigned bytes
+		valueOffset = kind == DataType.Kind.INT16 ? 32768 : 0;
+	}
+
+	/** Whether the values read are ImageJ's calibrated values ({@code vunit=} in its description), not raw ones. */
+	public boolean valueCalibrated() {
+		return values != null;
+	}
+
 	@Override
 	public void close() throws IOException {
 		file.close();
@@ -318,8 +492,11 @@ public final class TiffReader implements Closeable {
 	public int width(int page) { return pages.get(page).width; }
 	/** Rows of a page. */
 	public int height(int page) { return pages.get(page).height; }
-	/** Samples per pixel of a page (3 for RGB). */
-	public int samples(int page) { return pages.get(page).samples; }
+	/**
+	 * Samples per pixel of a page that are read as channels: 3 for RGB, and 3 for 8-bit RGB with a 4th (alpha or
+	 * other extra) sample, which is dropped as ImageJ drops it; all 4 of CMYK.
+	 */
+	public int samples(int page) { return pages.get(page).channels; }
 	/** The sample type of a page. */
 	public DataType dataType(int page) { return pages.get(page).type; }
 	/**
@@ -344,7 +521,7 @@ public final class TiffReader implements Closeable {
 	/** Sample {@code sample} of page {@code page} as a source of float pixels; reads may come from several threads. */
 	public PlaneSource plane(int page, int sample) {
 		Page p = pages.get(page);
-		if (sample < 0 || sample >= p.samples) throw new IndexOutOfBoundsException("sample " + sample);
+		if (sample < 0 || sample >= p.channels) throw new IndexOutOfBoundsException("sample " + sample);
 		return new PlaneSource() {
 			@Override
 			public int width() {
@@ -359,6 +536,10 @@ public final class TiffReader implements Closeable {
 			@Override
 			public void read(int x, int y, int w, int h, float[] dst) throws IOException {
 				readPlane(page, p, sample, x, y, w, h, dst);
+				if (values != null) {
+					int mask = values.length - 1; // signed 8-bit indexes as its unsigned byte
+					for (int i = 0, n = w * h; i < n; i++) dst[i] = values[((int) dst[i] + valueOffset) & mask];
+				}
 			}
 		};
 	}
@@ -379,7 +560,7 @@ public final class TiffReader implements Closeable {
 					continue;
 				}
 				// a compressed segment: decode it whole (all its samples), keep it for the neighbouring reads
-				float[] values = cache.get(page + ":" + segment, () -> decode(p, segment, perPixel));
+				float[] values = cache.get(page + ":" + segment, () -> decode(page, p, segment, perPixel));
 				int rowLength = sw * perPixel;
 				for (int r = y0; r < y1; r++) {
 					int from = (r - sy * sh) * rowLength + (x0 - sx * sw) * perPixel + pick, at = (r - y) * w + (x0 - x);
@@ -416,55 +597,107 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
-	/** A compressed segment's samples, all of its rows (a strip at the bottom may hold fewer). */
-	private float[] decode(Page p, int segment, int perPixel) throws IOException {
-		if (p.counts[segment] > Integer.MAX_VALUE - 8) throw new UserException(path + ": a strip or tile is over 2 GB");
-		byte[] stored = new byte[(int) p.counts[segment]];
+	/**
+	 * A compressed segment's samples, all of its rows. Its data must decode to the rows of the image it holds (a
+	 * strip at the bottom may stop there) and at most to its full size: data that end early, run past the segment
+	 * or do not decode are refused as damage, naming the page and the strip or tile, never read as zeros or garbage.
+	 */
+	private float[] decode(int page, Page p, int segment, int perPixel) throws IOException {
+		byte[] stored = new byte[(int) p.counts[segment]]; // within the file (checked when opened)
 		ByteBuffer b = ByteBuffer.wrap(stored);
 		while (b.hasRemaining()) {
 			int got = file.read(b, p.offsets[segment] + b.position());
-			if (got < 0) throw new IOException(path + " ends early, inside strip or tile " + segment);
+			if (got < 0) throw damaged(path, segment(p, page + 1, segment) + " ends past the end of the file");
 		}
 		int bytes = p.type.bytes();
-		long rowBytes = (long) p.segmentWidth * perPixel * bytes;
-		long full = rowBytes * p.segmentHeight;
-		if (full > Integer.MAX_VALUE - 8) throw new UserException(path + ": a strip or tile is over 2 GB decoded");
+		int rowBytes = p.segmentWidth * perPixel * bytes; // bounded by MAX_SEGMENT_SAMPLES when opened
+		int full = rowBytes * p.segmentHeight;
+		int across = (p.width + p.segmentWidth - 1) / p.segmentWidth, down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+		int sy = segment % (across * down) / across;
+		int least = rowBytes * Math.min(p.segmentHeight, p.height - sy * p.segmentHeight);
 		byte[] raw;
-		switch (p.compression) {
-			case 8:
-			case 32946:
-				raw = inflate(stored, (int) full);
-				break;
-			case 5:
-				raw = lzw(stored, (int) full);
-				break;
-			default:
-				raw = packBits(stored, (int) full);
+		String method = p.compression == 5 ? "LZW" : p.compression == 32773 ? "PackBits" : "Deflate";
+		try {
+			switch (p.compression) {
+				case 8:
+				case 32946:
+					raw = inflate(stored, full);
+					break;
+				case 5:
+					raw = lzw(stored, full);
+					break;
+				default:
+					raw = packBits(stored, full);
+			}
 		}
-		int rows = (int) Math.min(p.segmentHeight, raw.length / rowBytes);
+		catch (DamagedData e) {
+			throw damaged(path, segment(p, page + 1, segment) + " is damaged (" + method + " data " + e.getMessage() + ")");
+		}
+		if (raw.length < least) {
+			throw damaged(path, segment(p, page + 1, segment) + " is damaged (" + method + " data ends early: "
+				+ raw.length + " of " + least + " bytes)");
+		}
+		int rows = raw.length / rowBytes;
 		if (p.predictor == 2) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
-		float[] values = new float[(int) (full / bytes)];
-		p.type.decode(ByteBuffer.wrap(raw, 0, (int) (rows * rowBytes)), values, 0, (int) (rows * rowBytes / bytes));
+		float[] values = new float[full / bytes];
+		p.type.decode(ByteBuffer.wrap(raw, 0, rows * rowBytes), values, 0, rows * rowBytes / bytes);
 		return values;
 	}
 
-	private static byte[] inflate(byte[] stored, int expected) throws IOException {
-		byte[] out = new byte[expected];
-		try (InputStream in = new InflaterInputStream(new ByteArrayInputStream(stored))) {
-			int n = in.readNBytes(out, 0, expected);
-			return n == expected ? out : java.util.Arrays.copyOf(out, n);
+	/** Why compressed data cannot be decoded, in words that follow "LZW data" ("ends early", ...). */
+	static final class DamagedData extends Exception {
+		private static final long serialVersionUID = 1L;
+
+		DamagedData(String reason) {
+			super(reason);
 		}
 	}
 
-	/** TIFF's LZW: codes of 9 to 12 bits, most significant bit first, code width growing one code early. */
-	static byte[] lzw(byte[] in, int expected) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream(expected);
+	/**
+	 * Deflate (zlib) data: at most {@code limit} bytes; more is {@link DamagedData}, as are data that do not inflate
+	 * or stop before the stream's end.
+	 */
+	static byte[] inflate(byte[] stored, int limit) throws DamagedData {
+		Inflater inflater = new Inflater();
+		try {
+			inflater.setInput(stored);
+			byte[] out = new byte[limit];
+			int n = 0;
+			while (!inflater.finished()) {
+				if (n == limit) {
+					// full: anything more the stream holds is more than the segment can hold
+					if (inflater.inflate(new byte[1]) > 0) throw new DamagedData("runs past the end of the strip or tile");
+					break;
+				}
+				int got = inflater.inflate(out, n, limit - n);
+				n += got;
+				if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
+					if (n == 0) throw new DamagedData("ends early: none of it inflates");
+					break; // cut short: the caller judges the length
+				}
+			}
+			return n == limit ? out : java.util.Arrays.copyOf(out, n);
+		}
+		catch (DataFormatException e) {
+			throw new DamagedData("is not valid zlib (" + e.getMessage() + ")");
+		}
+		finally {
+			inflater.end();
+		}
+	}
+
+	/**
+	 * TIFF's LZW: codes of 9 to 12 bits, most significant bit first, code width growing one code early. At most
+	 * {@code limit} bytes; a code not yet defined, or more data than that, is {@link DamagedData}.
+	 */
+	static byte[] lzw(byte[] in, int limit) throws DamagedData {
+		ByteArrayOutputStream out = new ByteArrayOutputStream(Math.min(limit, 1 << 20));
 		byte[][] table = new byte[4096][];
 		for (int i = 0; i < 256; i++) table[i] = new byte[] { (byte) i };
 		int next = 258, width = 9;
 		long bitPos = 0, totalBits = (long) in.length * 8;
 		byte[] previous = null;
-		while (bitPos + width <= totalBits && out.size() < expected) {
+		while (bitPos + width <= totalBits) {
 			int code = 0;
 			for (int i = 0; i < width; i++, bitPos++) {
 				code = code << 1 | (in[(int) (bitPos >> 3)] >> (7 - (int) (bitPos & 7)) & 1);
@@ -482,7 +715,8 @@ public final class TiffReader implements Closeable {
 				entry = java.util.Arrays.copyOf(previous, previous.length + 1);
 				entry[previous.length] = previous[0];
 			}
-			else throw new IllegalStateException("damaged LZW data");
+			else throw new DamagedData("holds code " + code + " where at most " + (next - 1) + " is defined");
+			if (out.size() + entry.length > limit) throw new DamagedData("runs past the end of the strip or tile");
 			out.write(entry, 0, entry.length);
 			if (previous != null && next < 4096) {
 				byte[] added = java.util.Arrays.copyOf(previous, previous.length + 1);
@@ -495,24 +729,32 @@ public final class TiffReader implements Closeable {
 		return out.toByteArray();
 	}
 
-	static byte[] packBits(byte[] in, int expected) {
-		byte[] out = new byte[expected];
-		int o = 0;
-		for (int i = 0; i < in.length && o < expected;) {
+	/**
+	 * PackBits: at most {@code limit} bytes; a run past that, or another run after it, is {@link DamagedData} (one
+	 * byte left over is padding). A literal run cut short by the data's end ends the output there (the caller judges the length).
+	 */
+	static byte[] packBits(byte[] in, int limit) throws DamagedData {
+		byte[] out = new byte[limit];
+		int o = 0, i = 0;
+		while (i < in.length && o < limit) {
 			int n = in[i++];
 			if (n >= 0) {
-				int len = Math.min(n + 1, Math.min(expected - o, in.length - i));
+				if (o + n + 1 > limit) throw new DamagedData("runs past the end of the strip or tile");
+				int len = Math.min(n + 1, in.length - i);
 				System.arraycopy(in, i, out, o, len);
 				i += n + 1;
 				o += len;
 			}
 			else if (n != -128 && i < in.length) {
-				int len = Math.min(1 - n, expected - o);
-				java.util.Arrays.fill(out, o, o + len, in[i++]);
-				o += len;
+				if (o + 1 - n > limit) throw new DamagedData("runs past the end of the strip or tile");
+				java.util.Arrays.fill(out, o, o + 1 - n, in[i++]);
+				o += 1 - n;
 			}
 		}
-		return o == expected ? out : java.util.Arrays.copyOf(out, o);
+		if (o == limit && in.length - i >= 2 && in[i] != -128) {
+			throw new DamagedData("runs past the end of the strip or tile"); // a whole run more: not a padding byte
+		}
+		return o == limit ? out : java.util.Arrays.copyOf(out, o);
 	}
 
 	/** Predictor 2: each sample was stored as the difference to the same sample of the pixel on its left. */

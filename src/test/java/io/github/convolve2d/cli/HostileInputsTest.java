@@ -1,6 +1,7 @@
 package io.github.convolve2d.cli;
 
 import io.github.convolve2d.batch.TinyTiff;
+import io.github.convolve2d.io.TiffBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,6 +57,38 @@ class HostileInputsTest {
 			() -> run("batch", "-i", fifo, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines"));
 		assertEquals(1, r.code, r.toString());
 		assertTrue(r.err.contains("pipe.tif: not a regular file (a named pipe, socket or device)"), r.toString());
+	}
+
+	@Test
+	void aNamedPipeGivenAsInputForBlockwiseOmeZarrIsRefusedWithoutBeingOpened() throws Exception {
+		Path fifo = tmp.resolve("pipe.tif");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		CliRun r = assertTimeoutPreemptively(HANG, () -> run("batch", "-i", fifo, "-o", tmp.resolve("out"), "--format",
+			"zarr", "--preset", "box-3", "--progress", "lines"));
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("pipe.tif: not a regular file (a named pipe, socket or device)"), r.toString());
+	}
+
+	@org.junit.jupiter.params.ParameterizedTest(name = "--format {0}")
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "tiff", "zarr" })
+	void aDamagedCompressedTiffFailsAloneNamedOnceInMemoryAndBlockwise(String format) throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		int w = 24, h = 20;
+		java.util.List<byte[]> strips = new java.util.ArrayList<>();
+		strips.add(TiffBytes.lzw(TiffBytes.rows(w, 0, 10, 1)));
+		strips.add(TiffBytes.lzw(TiffBytes.rows(w, 10, 13, 1))); // strip 2 holds 3 of its 10 rows
+		Files.write(in.resolve("damaged.tif"), TiffBytes.grey8(w, h).tag(259, TiffBytes.LZW).tag(278, 10)
+			.strips(strips).build());
+		Files.write(in.resolve("good.tif"), TinyTiff.bytes(w, h, true));
+		Path out = tmp.resolve("out");
+		// ImageJ's reader (--format tiff) would take the missing rows for zeros without a word
+		CliRun r = assertTimeoutPreemptively(HANG, () -> run("batch", "-i", in, "-o", out, "--format", format,
+			"--preset", "box-3", "--progress", "lines"));
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("damaged.tif: page 1, strip 2 is damaged (LZW data ends early"), r.toString());
+		assertEquals(1, r.err.split(Pattern.quote("damaged.tif"), -1).length - 1, "the file is named once: " + r);
+		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
 	}
 
 	@Test

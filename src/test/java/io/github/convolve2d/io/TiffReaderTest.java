@@ -138,8 +138,8 @@ class TiffReaderTest {
 	}
 
 	@Test
-	void aRegionOfAnUncompressedStripReadsOnlyItsBytes() throws IOException {
-		// a 1-strip image whose pixels past row 3 are cut off: reading rows 0..2 must not touch them
+	void aRegionOfAnUncompressedStripIsReadAndAStripCutShortIsRefusedWhenOpened() throws IOException {
+		// a 1-strip image whose pixels past row 3 are cut off: refused when opened, not met halfway through a run
 		FloatProcessor fp = new FloatProcessor(50, 40);
 		for (int i = 0; i < 50 * 40; i++) fp.setf(i, i);
 		Path file = dir.resolve("cut.tif");
@@ -152,14 +152,15 @@ class TiffReaderTest {
 			assertEquals(1999f, all[1999]);
 		}
 		byte[] bytes = Files.readAllBytes(file);
-		Files.write(file, java.util.Arrays.copyOf(bytes, (int) dataStart + 4 * 50 * 3));
 		try (TiffReader tiff = TiffReader.open(file)) {
 			PlaneSource p = tiff.plane(0, 0);
 			float[] part = new float[7 * 3];
 			p.read(10, 0, 7, 3, part);
 			assertEquals(10f, part[0]);
 			assertEquals(2 * 50 + 16f, part[20]);
-			assertThrows(IOException.class, () -> p.read(0, 5, 2, 2, new float[4]));
 		}
+		Files.write(file, java.util.Arrays.copyOf(bytes, (int) dataStart + 4 * 50 * 3));
+		UserException e = assertThrows(UserException.class, () -> TiffReader.open(file));
+		assertTrue(e.getMessage().contains("cut.tif: page 1, strip 1 lies beyond the end of the file"), e.getMessage());
 	}
 }

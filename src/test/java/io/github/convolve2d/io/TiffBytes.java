@@ -1,0 +1,266 @@
+package io.github.convolve2d.io;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.Deflater;
+
+/**
+ * TIFF files built byte by byte with chosen tags and strips, so that a test can make exactly the damage it means:
+ * strips stored as given (compressed or not, short or long), offsets and counts that lie, directory chains that
+ * loop. Layout: header, the strips in order, the description, then each page's value arrays and directory; every
+ * page holds the same strips. Little-endian classic TIFF.
+ */
+public final class TiffBytes {
+
+	public static final int LZW = 5, DEFLATE = 8, PACKBITS = 32773;
+
+	private final int width, height;
+	private final Map<Integer, long[]> tags = new TreeMap<>();
+	private final List<byte[]> strips = new ArrayList<>();
+	private String description;
+	private int pages = 1;
+	/** Page (from 1) the last page's next-directory offset points back to; 0: the chain ends. */
+	private int loopTo;
+	/** Overrides of a strip's offset or byte count (index → value), applied after layout. */
+	private final Map<Integer, Long> offsetOverride = new TreeMap<>(), countOverride = new TreeMap<>();
+
+	private TiffBytes(int width, int height) {
+		this.width = width;
+		this.height = height;
+		tag(256, width).tag(257, height).tag(258, 8).tag(259, 1).tag(262, 1).tag(277, 1).tag(278, height);
+	}
+
+	/** A {@code width}×{@code height} 8-bit grey image, one sample per pixel, uncompressed, one strip until set. */
+	public static TiffBytes grey8(int width, int height) {
+		return new TiffBytes(width, height);
+	}
+
+	/** Sets a tag (SHORT when every value fits 16 bits, else LONG; strip offsets and counts always LONG). */
+	public TiffBytes tag(int tag, long... values) {
+		tags.put(tag, values.clone());
+		return this;
+	}
+
+	public TiffBytes description(String text) {
+		description = text;
+		return this;
+	}
+
+	/** The stored bytes of each strip, in order (their offsets and counts are filled in). */
+	public TiffBytes strips(List<byte[]> stored) {
+		strips.clear();
+		strips.addAll(stored);
+		return this;
+	}
+
+	public TiffBytes pages(int n) {
+		pages = n;
+		return this;
+	}
+
+	/** The last page's next-directory offset points to page {@code page} (from 1): a loop. */
+	public TiffBytes loopTo(int page) {
+		loopTo = page;
+		return this;
+	}
+
+	/** Strip {@code index} (from 0) claims to lie at {@code offset}. */
+	public TiffBytes stripOffset(int index, long offset) {
+		offsetOverride.put(index, offset);
+		return this;
+	}
+
+	/** Strip {@code index} (from 0) claims {@code count} bytes. */
+	public TiffBytes stripCount(int index, long count) {
+		countOverride.put(index, count);
+		return this;
+	}
+
+	public byte[] build() {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		out.writeBytes(new byte[] { 'I', 'I', 42, 0, 0, 0, 0, 0 });
+		long[] offsets = new long[strips.size()], counts = new long[strips.size()];
+		for (int i = 0; i < strips.size(); i++) {
+			offsets[i] = out.size();
+			counts[i] = strips.get(i).length;
+			out.writeBytes(strips.get(i));
+		}
+		offsetOverride.forEach((i, v) -> offsets[i] = v);
+		countOverride.forEach((i, v) -> counts[i] = v);
+		Map<Integer, long[]> all = new TreeMap<>(tags);
+		all.put(273, offsets);
+		all.put(279, counts);
+		long descriptionAt = 0;
+		if (description != null) {
+			descriptionAt = out.size();
+			out.writeBytes((description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+		}
+		if (out.size() % 2 == 1) out.write(0);
+		List<Integer> ifds = new ArrayList<>();
+		List<Integer> nextAt = new ArrayList<>();
+		for (int page = 0; page < pages; page++) {
+			// the value arrays that do not fit their entries, then the directory
+			Map<Integer, Long> arrayAt = new TreeMap<>();
+			for (Map.Entry<Integer, long[]> t : all.entrySet()) {
+				long[] v = t.getValue();
+				boolean shorts = fitsShort(t.getKey(), v);
+				if (v.length * (shorts ? 2 : 4) > 4) {
+					arrayAt.put(t.getKey(), (long) out.size());
+					ByteBuffer b = ByteBuffer.allocate(v.length * (shorts ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
+					for (long x : v) {
+						if (shorts) b.putShort((short) x);
+						else b.putInt((int) x);
+					}
+					out.writeBytes(b.array());
+				}
+			}
+			int entries = all.size() + (description != null ? 1 : 0);
+			ifds.add(out.size());
+			ByteBuffer d = ByteBuffer.allocate(2 + 12 * entries + 4).order(ByteOrder.LITTLE_ENDIAN);
+			d.putShort((short) entries);
+			Map<Integer, long[]> sorted = new TreeMap<>(all);
+			if (description != null) sorted.put(270, null);
+			for (Map.Entry<Integer, long[]> t : sorted.entrySet()) {
+				d.putShort((short) (int) t.getKey());
+				if (t.getValue() == null) {
+					d.putShort((short) 2).putInt(description.length() + 1).putInt((int) descriptionAt);
+					continue;
+				}
+				long[] v = t.getValue();
+				boolean shorts = fitsShort(t.getKey(), v);
+				d.putShort((short) (shorts ? 3 : 4)).putInt(v.length);
+				if (arrayAt.containsKey(t.getKey())) d.putInt((int) (long) arrayAt.get(t.getKey()));
+				else if (shorts) d.putShort((short) v[0]).putShort((short) (v.length > 1 ? v[1] : 0));
+				else d.putInt((int) v[0]);
+			}
+			nextAt.add(out.size() + d.position());
+			d.putInt(0);
+			out.writeBytes(d.array());
+		}
+		byte[] file = out.toByteArray();
+		ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+		b.putInt(4, ifds.get(0));
+		for (int p = 0; p + 1 < pages; p++) b.putInt(nextAt.get(p), ifds.get(p + 1));
+		if (loopTo > 0) b.putInt(nextAt.get(pages - 1), ifds.get(loopTo - 1));
+		return file;
+	}
+
+	/** SHORT when every value fits 16 bits, except strip offsets and counts: LONG, as ImageJ reads them. */
+	private static boolean fitsShort(int tag, long[] v) {
+		if (tag == 273 || tag == 279) return false;
+		for (long x : v) if (x < 0 || x > 0xffff) return false;
+		return true;
+	}
+
+	/** The pixel at (x, y) of the test images: {@code (7x + 3y) & 255}. */
+	public static byte value(int x, int y) {
+		return (byte) (7 * x + 3 * y);
+	}
+
+	/** Rows {@code y0 ≤ y < y1} of the test image, {@code samples} per pixel: sample s is {@link #value} + 50s. */
+	public static byte[] rows(int width, int y0, int y1, int samples) {
+		byte[] r = new byte[width * (y1 - y0) * samples];
+		int i = 0;
+		for (int y = y0; y < y1; y++) {
+			for (int x = 0; x < width; x++) {
+				for (int s = 0; s < samples; s++) r[i++] = (byte) (value(x, y) + 50 * s);
+			}
+		}
+		return r;
+	}
+
+	public static byte[] deflate(byte[] raw) {
+		Deflater d = new Deflater();
+		d.setInput(raw);
+		d.finish();
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		byte[] buf = new byte[4096];
+		while (!d.finished()) out.write(buf, 0, d.deflate(buf));
+		d.end();
+		return out.toByteArray();
+	}
+
+	/** PackBits: alternate literal runs of up to 5 bytes and repeat runs where bytes repeat. */
+	public static byte[] packBits(byte[] raw) {
+		ByteArrayOutputStream out = new ByteArrayOutputStream();
+		int i = 0;
+		while (i < raw.length) {
+			int run = 1;
+			while (i + run < raw.length && run < 128 && raw[i + run] == raw[i]) run++;
+			if (run >= 2) {
+				out.write(1 - run);
+				out.write(raw[i]);
+				i += run;
+				continue;
+			}
+			int n = Math.min(5, raw.length - i);
+			out.write(n - 1);
+			out.write(raw, i, n);
+			i += n;
+		}
+		return out.toByteArray();
+	}
+
+	/** TIFF LZW (9–12-bit codes, most significant bit first, early change), with a clear code first and at 4094. */
+	public static byte[] lzw(byte[] raw) {
+		BitWriter w = new BitWriter();
+		Map<String, Integer> table = new java.util.HashMap<>();
+		int next = 258, width = 9;
+		w.put(256, width);
+		String current = "";
+		for (byte b : raw) {
+			String s = current + (char) (b & 0xff);
+			if (s.length() == 1 || table.containsKey(s)) {
+				current = s;
+				continue;
+			}
+			w.put(code(table, current), width);
+			table.put(s, next++);
+			// the decoder adds each entry one code later, and widens when its next code + 1 needs another bit
+			if (next >= 1 << width && width < 12) width++;
+			if (next >= 4094) {
+				w.put(256, width);
+				table.clear();
+				next = 258;
+				width = 9;
+			}
+			current = String.valueOf((char) (b & 0xff));
+		}
+		if (!current.isEmpty()) w.put(code(table, current), width);
+		if (next + 1 >= 1 << width && width < 12) width++; // the decoder adds the entry of the last code first
+		w.put(257, width);
+		return w.bytes();
+	}
+
+	private static int code(Map<String, Integer> table, String s) {
+		return s.length() == 1 ? s.charAt(0) : table.get(s);
+	}
+
+	private static final class BitWriter {
+		private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+		private int acc, bits;
+
+		void put(int code, int width) {
+			for (int i = width - 1; i >= 0; i--) {
+				acc = acc << 1 | (code >> i & 1);
+				if (++bits == 8) {
+					out.write(acc);
+					acc = 0;
+					bits = 0;
+				}
+			}
+		}
+
+		byte[] bytes() {
+			if (bits > 0) out.write(acc << (8 - bits));
+			acc = 0;
+			bits = 0;
+			return out.toByteArray();
+		}
+	}
+}

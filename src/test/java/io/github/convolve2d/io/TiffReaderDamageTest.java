@@ -1,0 +1,266 @@
+package io.github.convolve2d.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.convolve2d.core.UserException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.function.UnaryOperator;
+
+import javax.imageio.ImageIO;
+
+/**
+ * Damaged and lying TIFFs ({@link TiffBytes}): compressed strips cut short, over-long or corrupt, strips beyond
+ * the file's end, directory chains that loop, absurd counts and sizes, a named pipe. Each is refused with one
+ * message naming the file, the page and the strip, never read as a wrong image, an index exception or a hang.
+ */
+class TiffReaderDamageTest {
+
+	private static final int W = 40, H = 30, ROWS = 10;
+	private static final Duration HANG = Duration.ofSeconds(20);
+
+	@TempDir
+	Path dir;
+
+	/** The three strips of the test image, each compressed with {@code method} ({@code TiffBytes.LZW}, ...). */
+	private static List<byte[]> strips(int method) {
+		List<byte[]> s = new ArrayList<>();
+		for (int y = 0; y < H; y += ROWS) s.add(compress(method, TiffBytes.rows(W, y, Math.min(H, y + ROWS), 1)));
+		return s;
+	}
+
+	private static byte[] compress(int method, byte[] raw) {
+		return method == TiffBytes.LZW ? TiffBytes.lzw(raw) : method == TiffBytes.DEFLATE ? TiffBytes.deflate(raw)
+			: method == TiffBytes.PACKBITS ? TiffBytes.packBits(raw) : raw;
+	}
+
+	private static String name(int method) {
+		return method == TiffBytes.LZW ? "LZW" : method == TiffBytes.DEFLATE ? "Deflate" : "PackBits";
+	}
+
+	private Path write(String name, TiffBytes tiff) throws IOException {
+		Path file = dir.resolve(name);
+		Files.write(file, tiff.build());
+		return file;
+	}
+
+	private static TiffBytes image(int method, List<byte[]> strips) {
+		return TiffBytes.grey8(W, H).tag(259, method).tag(278, ROWS).strips(strips);
+	}
+
+	/** The whole plane read through the reader, with any failure as its exception. */
+	private static float[] readAll(Path file) throws IOException {
+		try (TiffReader r = TiffReader.open(file)) {
+			float[] all = new float[W * H];
+			r.plane(0, 0).read(0, 0, W, H, all);
+			return all;
+		}
+	}
+
+	private static float[] expected() {
+		float[] e = new float[W * H];
+		for (int y = 0; y < H; y++) for (int x = 0; x < W; x++) e[y * W + x] = TiffBytes.value(x, y) & 0xff;
+		return e;
+	}
+
+	private static String refusal(Path file) {
+		UserException e = assertThrows(UserException.class, () -> assertTimeoutPreemptively(HANG, () -> readAll(file)));
+		return e.getMessage();
+	}
+
+	@ParameterizedTest(name = "compression {0}")
+	@ValueSource(ints = { TiffBytes.LZW, TiffBytes.DEFLATE, TiffBytes.PACKBITS })
+	void soundStripsAreReadExactlyAndTheJdkAgrees(int method) throws IOException {
+		Path file = write("sound.tif", image(method, strips(method)));
+		assertArrayEquals(expected(), readAll(file), name(method));
+		// the hand-made encoders are sound: the JDK's TIFF reader decodes them to the same pixels
+		java.awt.image.Raster jdk = ImageIO.read(file.toFile()).getRaster();
+		for (int y = 0; y < H; y++) {
+			for (int x = 0; x < W; x++) assertEquals(TiffBytes.value(x, y) & 0xff, jdk.getSample(x, y, 0), name(method));
+		}
+	}
+
+	@ParameterizedTest(name = "compression {0}")
+	@ValueSource(ints = { TiffBytes.LZW, TiffBytes.DEFLATE, TiffBytes.PACKBITS })
+	void aStripWhoseDataEndEarlyIsRefusedNamingPageAndStrip(int method) throws IOException {
+		List<byte[]> s = strips(method);
+		// the second strip holds only its first 4 rows, well compressed: the data end before the strip does
+		s.set(1, compress(method, TiffBytes.rows(W, ROWS, ROWS + 4, 1)));
+		String m = refusal(write("short.tif", image(method, s)));
+		assertTrue(m.startsWith(dir.resolve("short.tif") + ": page 1, strip 2 is damaged (" + name(method)
+			+ " data ends early"), m);
+		assertTrue(m.endsWith("the file is damaged or cut short \u2014 re-export it"), m);
+	}
+
+	@ParameterizedTest(name = "compression {0}")
+	@ValueSource(ints = { TiffBytes.LZW, TiffBytes.DEFLATE, TiffBytes.PACKBITS })
+	void aStripWhoseDataRunPastItIsRefused(int method) throws IOException {
+		List<byte[]> s = strips(method);
+		s.set(2, compress(method, TiffBytes.rows(W, 2 * ROWS, 2 * ROWS + ROWS + 3, 1))); // 13 rows in a strip of 10
+		String m = refusal(write("long.tif", image(method, s)));
+		assertTrue(m.contains("long.tif: page 1, strip 3 is damaged (" + name(method)
+			+ " data runs past the end of the strip or tile)"), m);
+	}
+
+	@Test
+	void damageIsFoundBeforeAnotherReaderReadsTheFile() throws IOException {
+		List<byte[]> s = strips(TiffBytes.PACKBITS);
+		s.set(2, Arrays.copyOf(s.get(2), s.get(2).length / 3));
+		Path damaged = write("damaged.tif", image(TiffBytes.PACKBITS, s));
+		String m = TiffReader.damage(damaged);
+		assertTrue(m != null && m.contains("damaged.tif: page 1, strip 3 is damaged (PackBits data ends early"), m);
+		assertEquals(null, TiffReader.damage(write("sound.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)))));
+		// a variant this reader does not read (12-bit) is not its to judge
+		assertEquals(null, TiffReader.damage(write("twelve.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)).tag(258, 12))));
+	}
+
+	@Test
+	void corruptCompressedDataAreRefused() throws IOException {
+		List<byte[]> s = strips(TiffBytes.LZW);
+		byte[] bad = s.get(0).clone();
+		// after the clear code and one literal, a 9-bit code far beyond the table (0x1ff)
+		bad[1] |= 0x7f;
+		bad[2] = (byte) 0xff;
+		s.set(0, bad);
+		String m = refusal(write("lzw.tif", image(TiffBytes.LZW, s)));
+		assertTrue(m.contains("page 1, strip 1 is damaged (LZW data holds code"), m);
+
+		s = strips(TiffBytes.DEFLATE);
+		byte[] garbage = new byte[40];
+		Arrays.fill(garbage, (byte) 0x5a);
+		s.set(2, garbage);
+		m = refusal(write("zip.tif", image(TiffBytes.DEFLATE, s)));
+		assertTrue(m.contains("page 1, strip 3 is damaged (Deflate data is not valid zlib"), m);
+	}
+
+	@Test
+	void stripsAndCountsBeyondTheEndOfTheFileAreRefusedWhenOpened() throws IOException {
+		Path far = write("far.tif", image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).stripOffset(2, 1_000_000));
+		UserException e = assertThrows(UserException.class, () -> TiffReader.open(far));
+		assertTrue(e.getMessage().contains("far.tif: page 1, strip 3 lies beyond the end of the file"), e.getMessage());
+
+		Path count = write("count.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)).stripCount(1, 0xfffffff0L));
+		e = assertThrows(UserException.class, () -> TiffReader.open(count));
+		assertTrue(e.getMessage().contains("count.tif: page 1, strip 2 lies beyond the end of the file"), e.getMessage());
+
+		// uncompressed: the rows of the image the strip holds must be in the file, whatever its byte count says
+		byte[] raw = TiffBytes.rows(W, 0, H, 1);
+		byte[] whole = TiffBytes.grey8(W, H).strips(List.of(raw)).build();
+		Path cut = dir.resolve("cut.tif");
+		Files.write(cut, Arrays.copyOf(whole, 8 + raw.length / 2)); // the directory is past the cut: none is read
+		assertThrows(UserException.class, () -> TiffReader.open(cut));
+		Path lying = write("lying.tif", TiffBytes.grey8(W, H).strips(List.of(Arrays.copyOf(raw, raw.length / 2))));
+		e = assertThrows(UserException.class, () -> TiffReader.open(lying));
+		assertTrue(e.getMessage().contains("page 1, strip 1 lies beyond the end of the file"), e.getMessage());
+	}
+
+	@Test
+	void aDirectoryChainThatLoopsBackIsRefused() throws IOException {
+		TiffBytes t = image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).pages(3).loopTo(2);
+		Path loop = write("loop.tif", t);
+		UserException e = assertThrows(UserException.class,
+			() -> assertTimeoutPreemptively(HANG, () -> TiffReader.open(loop).close()));
+		assertTrue(e.getMessage().contains("loop.tif: page 3 points back to page 2 as the next page (a loop in its "
+			+ "chain of pages)"), e.getMessage());
+		Path self = write("self.tif", image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).loopTo(1));
+		e = assertThrows(UserException.class, () -> TiffReader.open(self));
+		assertTrue(e.getMessage().contains("page 1 points back to page 1"), e.getMessage());
+	}
+
+	@Test
+	void absurdCountsAndSizesAreRefusedWithoutAllocatingThem() throws IOException {
+		// a strip-offset count of a billion values: more than the file holds
+		byte[] b = image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).build();
+		Path many = dir.resolve("many.tif");
+		Files.write(many, patchCount(b, 273, 1_000_000_000));
+		UserException e = assertThrows(UserException.class, () -> TiffReader.open(many));
+		assertTrue(e.getMessage().contains("tag 273 claims 1000000000 values, more than the file holds"), e.getMessage());
+
+		// a 2-gigapixel image in three strips: too few strips for its rows
+		Path huge = write("huge.tif", image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).tag(257, 2_000_000_000L));
+		e = assertThrows(UserException.class, () -> TiffReader.open(huge));
+		assertTrue(e.getMessage().contains("lists 3 strips or tiles but needs"), e.getMessage());
+
+		// one compressed strip of 60000×60000 pixels: a memory bomb, refused before any is decoded
+		Path bomb = write("bomb.tif", TiffBytes.grey8(60_000, 60_000).tag(259, TiffBytes.DEFLATE)
+			.strips(List.of(TiffBytes.deflate(new byte[1000]))));
+		e = assertThrows(UserException.class, () -> TiffReader.open(bomb));
+		assertTrue(e.getMessage().contains("larger than read here"), e.getMessage());
+
+		Path samples = write("samples.tif", image(TiffBytes.DEFLATE, strips(TiffBytes.DEFLATE)).tag(277, 60_000));
+		e = assertThrows(UserException.class, () -> TiffReader.open(samples));
+		assertTrue(e.getMessage().contains("claims 60000 samples per pixel"), e.getMessage());
+	}
+
+	/** Rewrites the count of {@code tag}'s entry in the only directory of a {@link TiffBytes} file. */
+	private static byte[] patchCount(byte[] file, int tag, int count) {
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		int ifd = b.getInt(4), n = b.getShort(ifd) & 0xffff;
+		for (int i = 0; i < n; i++) {
+			int at = ifd + 2 + 12 * i;
+			if ((b.getShort(at) & 0xffff) == tag) b.putInt(at + 4, count);
+		}
+		return b.array();
+	}
+
+	@Test
+	void randomDamageToCompressedStripsGivesTheImageOrOneClearRefusal() throws IOException {
+		Random rnd = new Random(11);
+		int refused = 0;
+		for (int round = 0; round < 300; round++) {
+			int method = new int[] { TiffBytes.LZW, TiffBytes.DEFLATE, TiffBytes.PACKBITS }[round % 3];
+			List<byte[]> s = strips(method);
+			int which = rnd.nextInt(s.size());
+			byte[] strip = s.get(which).clone();
+			UnaryOperator<byte[]> damage = rnd.nextBoolean() ? x -> Arrays.copyOf(x, rnd.nextInt(x.length))
+				: x -> {
+					for (int k = 0; k < 1 + rnd.nextInt(4); k++) x[rnd.nextInt(x.length)] ^= (byte) (1 + rnd.nextInt(255));
+					return x;
+				};
+			s.set(which, damage.apply(strip));
+			Path file = write("fuzz" + round + ".tif", image(method, s));
+			String what = "round " + round + ", " + name(method) + ", strip " + (which + 1);
+			try {
+				float[] got = assertTimeoutPreemptively(HANG, () -> readAll(file), what);
+				assertEquals(W * H, got.length, what);
+			}
+			catch (UserException e) {
+				refused++;
+				assertTrue(e.getMessage().contains("page 1, strip " + (which + 1) + " is damaged ("), what + ": " + e.getMessage());
+			}
+		}
+		assertTrue(refused > 100, "most damage is noticed: " + refused + " of 300");
+	}
+
+	@Test
+	void aNamedPipeIsRefusedWithoutBeingOpened() throws Exception {
+		Path fifo = dir.resolve("pipe.tif");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		assertTimeoutPreemptively(HANG, () -> {
+			assertFalse(TiffReader.isTiff(fifo));
+			assertFalse(ChunkedImage.canOpen(fifo));
+			UserException e = assertThrows(UserException.class, () -> TiffReader.open(fifo));
+			assertTrue(e.getMessage().contains("pipe.tif: not a regular file (a named pipe, socket or device)"), e.getMessage());
+			e = assertThrows(UserException.class, () -> ChunkedImage.open(fifo));
+			assertTrue(e.getMessage().contains("pipe.tif: not a regular file"), e.getMessage());
+		});
+	}
+}
