@@ -328,34 +328,51 @@ public final class BatchRunner {
 			counting.accept(existingOutcome(item, existing, false));
 			return null;
 		}
-		ImageHeader header;
+		ImageHeader[] header = new ImageHeader[1];
+		String problem = judgeHeader(item.input(), header);
+		if (problem != null) {
+			counting.accept(failed(item, problem));
+			return null;
+		}
+		return header[0];
+	}
+
+	/**
+	 * What the run would say of an input from its header alone, reading nothing else: why it would fail (it cannot
+	 * be read as an image, a kernel does not fit it, it does not fit the memory), or null when it would be
+	 * convolved. The dry run judges its TIFF outputs' inputs with it.
+	 */
+	public String judgeHeader(Path input) {
+		return judgeHeader(input, new ImageHeader[1]);
+	}
+
+	/** As {@link #judgeHeader(Path)}, putting the header read into {@code header[0]}. */
+	private String judgeHeader(Path input, ImageHeader[] header) {
+		ImageHeader h;
 		try {
-			header = ImageHeader.read(item.input());
+			h = ImageHeader.read(input);
 		}
 		catch (UnreadableImageException e) {
-			counting.accept(failed(item, e.getMessage()));
-			return null;
+			return e.getMessage();
 		}
 		long need;
 		try {
-			need = need(header); // the output's geometry: a kernel that does not fit this image is this file's failure
+			need = need(h); // the output's geometry: a kernel that does not fit this image is this file's failure
 		}
 		catch (UserException e) {
-			counting.accept(failed(item, e.getMessage()));
-			return null;
+			return e.getMessage();
 		}
 		if (!budget.fits(need)) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, "too large for memory: it needs about "
-				+ mb(need) + " MB (" + header.width() + "×" + header.height() + "×" + header.planes() + " planes, "
-				+ filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
-				+ " MB (3/4 of the Java heap); " + (need > 64 * Math.max(1L << 20, header.decodedBytes())
+			return "too large for memory: it needs about " + mb(need) + " MB (" + h.width() + "×" + h.height() + "×"
+				+ h.planes() + " planes, " + filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
+				+ " MB (3/4 of the Java heap); " + (need > 64 * Math.max(1L << 20, h.decodedBytes())
 					? "its feature maps would be far larger than the image: check --mode full, --dilation and --stride"
 					: "run java with more memory, e.g. java -Xmx" + suggestGb(need) + "g -jar ..."
-						+ ((kernels != null || layer != null) && TiffReader.isTiff(item.input())
-							? ", or convolve it block by block into OME-Zarr with --format zarr" : ""))));
-			return null;
+						+ ((kernels != null || layer != null) && TiffReader.isTiff(input)
+							? ", or convolve it block by block into OME-Zarr with --format zarr" : ""));
 		}
-		return header;
+		header[0] = h;
+		return null;
 	}
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {

@@ -4,6 +4,7 @@ import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.BatchRunner;
@@ -172,7 +173,8 @@ public final class BatchCommand implements Callable<Integer> {
 	/** The layer of --weights once read ({@link #layer()}). */
 	private LayerWeights layer;
 
-	@Option(names = "--dry-run", description = "List what would be done; read and write nothing.")
+	@Option(names = "--dry-run", description = "List what would be done; read only the images' headers, write "
+		+ "nothing.")
 	private boolean dryRun;
 
 	@Option(names = "--progress", paramLabel = "STYLE", defaultValue = "auto",
@@ -308,7 +310,8 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());
-			return dryRun(plan, OutputStamp.of(filter, options), out);
+			return dryRun(plan, OutputStamp.of(filter, options), new BatchRunner(filter, options, new AtomicTiffWriter(),
+				threadCount(), MemoryBudget.ofHeap(), overwrite, BatchListener.NONE), out);
 		}
 		checkWritable(plan.outputFolder());
 
@@ -364,7 +367,11 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "only (--format zarr, or .zarr inputs); every output of this run is a TIFF";
 	}
 
-	private int dryRun(BatchPlan plan, OutputStamp stamp, PrintWriter out) {
+	/**
+	 * Lists what a run would do with each file, reading only the images' headers (size, type, planes: whether it
+	 * can be read, whether the kernels fit it, whether it fits the memory) and writing nothing.
+	 */
+	private int dryRun(BatchPlan plan, OutputStamp stamp, BatchRunner judge, PrintWriter out) {
 		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
 		int write = 0, skip = 0, bad = 0;
 		BlockwiseJob zarr = null;
@@ -400,6 +407,11 @@ public final class BatchCommand implements Callable<Integer> {
 					: e == OutputStamp.Existing.CUT_SHORT && !overwrite ? to + " exists but is cut short" : null;
 			}
 			if (failure == null && !same && exists && !overwrite) failure = to + " exists, made with other settings";
+			if (failure == null && (overwrite || !same) && item.problem() == null
+				&& !item.output().getFileName().toString().endsWith(BatchPlan.ZARR))
+			{
+				failure = judge.judgeHeader(item.input()); // what the run would find in its header
+			}
 			if (failure != null) {
 				bad++;
 				out.println("fail     " + in + ": " + failure);
@@ -421,7 +433,8 @@ public final class BatchCommand implements Callable<Integer> {
 				out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
 			}
 		}
-		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
+		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; only image headers were read, nothing "
+			+ "was written%n", write,
 			skip, bad, plan.items().size());
 		out.flush();
 		return bad > 0 ? 1 : 0; // as the run would end

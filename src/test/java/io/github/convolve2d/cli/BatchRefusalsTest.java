@@ -61,6 +61,17 @@ class BatchRefusalsTest {
 		Files.write(in.resolve("pages.tif"), twoPages(7, 3));
 		Files.write(in.resolve("stack.tif"), twoPages(5, 4)); // two pages of one size: a stack, convolved whole
 		Path out = tmp.resolve("out");
+		// a dry run finds the same failures in the headers, and writes nothing
+		CliRun dry = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("fail     " + in.resolve("tiny.tif") + ": ") && dry.out.contains("valid mode"),
+			dry.toString());
+		assertTrue(dry.out.contains("JPEG-compressed TIFF") && dry.out.contains("floating-point predictor")
+			&& dry.out.contains("page 2 is 7×3"), dry.toString());
+		assertTrue(dry.out.contains("write    " + in.resolve("stack.tif")), dry.toString());
+		assertTrue(dry.out.contains("dry run: 2 to write, 0 to skip, 4 failing of 6 files; only image headers were"
+			+ " read, nothing was written"), dry.toString());
+		assertFalse(Files.exists(out), "nothing written");
 		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--threads", "1");
 		assertEquals(1, r.code, r.toString());
 		assertNoTrace(r);
