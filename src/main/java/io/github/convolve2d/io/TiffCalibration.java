@@ -105,7 +105,8 @@ public final class TiffCalibration {
 		return Math.abs(v) <= LARGEST ? v : 0;
 	}
 
-	private static double number(String text) {
+	/** A number of an ImageJ description field, NaN when it is missing or not a number. */
+	static double number(String text) {
 		if (text == null) return Double.NaN;
 		try {
 			return Double.parseDouble(text.trim());

@@ -56,13 +56,13 @@ final class ValueCalibration {
 	static ValueCalibration of(String description, String where) {
 		Map<String, String> fields = TiffCalibration.imageJFields(description);
 		if (!fields.containsKey("vunit")) return null;
-		double cf = number(fields.get("cf"));
+		double cf = TiffCalibration.number(fields.get("cf"));
 		int function = Double.isNaN(cf) ? 0 : (int) cf; // ImageJ: absent is 0 (straight line)
 		if (function == NONE) return null;
 		double[] c = new double[5];
 		int count = 0;
-		while (count < 5 && !Double.isNaN(number(fields.get("c" + count)))) {
-			c[count] = number(fields.get("c" + count));
+		while (count < 5 && !Double.isNaN(TiffCalibration.number(fields.get("c" + count)))) {
+			c[count] = TiffCalibration.number(fields.get("c" + count));
 			count++;
 		}
 		// ImageJ saves a value unit without a function (a calibration it cannot apply) as cf=0 and no coefficients
@@ -85,16 +85,6 @@ final class ValueCalibration {
 		}
 		return new ValueCalibration(function, java.util.Arrays.copyOf(c, NEEDS[function]),
 			"true".equals(fields.get("zeroclip")));
-	}
-
-	private static double number(String text) {
-		if (text == null) return Double.NaN;
-		try {
-			return Double.parseDouble(text.trim());
-		}
-		catch (NumberFormatException e) {
-			return Double.NaN;
-		}
 	}
 
 	/**
