@@ -195,8 +195,11 @@ public final class TiffReader implements Closeable {
 			}
 			if (pages.isEmpty()) throw new UserException(path + " holds no image");
 			TiffReader reader = new TiffReader(path, f, order, Collections.unmodifiableList(pages));
-			reader.palette();
-			if (values) reader.valueCalibration();
+			if (values) {
+				reader.refuseWhatImageJReadsOtherwise();
+				reader.palette();
+				reader.valueCalibration();
+			}
 			return reader;
 		}
 		catch (IOException | RuntimeException e) {
@@ -324,11 +327,6 @@ public final class TiffReader implements Closeable {
 		checkSegments(p, path, number, size);
 		// ImageJ reads 8-bit pixels of 4 samples as RGB: it drops the 4th (alpha) sample, or converts CMYK (photometric 5)
 		boolean fourBytes = p.samples == 4 && p.bits == 8;
-		if (fourBytes && p.planar == 2) {
-			throw new UserException(where + " stores its 4 8-bit samples (" + (p.photometric == 5 ? "CMYK" : "RGB and alpha")
-				+ ") in separate planes (PlanarConfiguration 2), which ImageJ reads as if interleaved, so this file would "
-				+ "give other values block by block than in ImageJ; save it with interleaved samples (or as RGB)");
-		}
 		p.cmyk = fourBytes && p.photometric == 5;
 		p.channels = fourBytes ? 3 : p.samples;
 		return p;
@@ -496,6 +494,23 @@ public final class TiffReader implements Closeable {
 		values = cal.table(grey8 ? 8 : 16);
 		// ImageJ reads signed 16-bit samples shifted by 32768
 		valueOffset = kind == DataType.Kind.INT16 ? 32768 : 0;
+	}
+
+	/**
+	 * Refuses what ImageJ reads in a way the values read here cannot match: 4 samples of 8 bits in separate planes,
+	 * which ImageJ reads as if they were interleaved. (Checked only when the file is opened to be read: the damage
+	 * check of a file ImageJ is about to read judges its strips alone.)
+	 */
+	private void refuseWhatImageJReadsOtherwise() {
+		for (int i = 0; i < pages.size(); i++) {
+			Page p = pages.get(i);
+			if (p.samples == 4 && p.bits == 8 && p.planar == 2) {
+				throw new UserException(path + " (page " + (i + 1) + ") stores its 4 8-bit samples (" + (p.cmyk ? "CMYK"
+					: "RGB and alpha") + ") in separate planes (PlanarConfiguration 2), which ImageJ reads as if "
+					+ "interleaved, so block by block would give other values than ImageJ; save it with interleaved "
+					+ "samples (or as RGB), or convolve it without --format zarr (ImageJ reads it whole then)");
+			}
+		}
 	}
 
 	/**

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -109,7 +110,18 @@ class TiffReaderImageJSamplesTest {
 			assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
 			assertTrue(e.getMessage().contains("separate planes (PlanarConfiguration 2)"), e.getMessage());
 			assertTrue(e.getMessage().contains(photometric == 5 ? "CMYK" : "RGB and alpha"), e.getMessage());
+			assertNull(TiffReader.damage(file), "whoever reads it whole still has its strips checked");
 		}
+		// a damaged one is still found damaged before ImageJ reads it
+		List<byte[]> compressed = new ArrayList<>();
+		for (byte[] plane : planes) compressed.add(TiffBytes.deflate(plane));
+		compressed.set(3, java.util.Arrays.copyOf(compressed.get(3), compressed.get(3).length / 2));
+		Path cut = dir.resolve("planar-cut.tif");
+		Files.write(cut, TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4).tag(262, 5).tag(284, 2)
+			.tag(259, TiffBytes.DEFLATE).strips(compressed).build());
+		String damage = TiffReader.damage(cut);
+		assertNotNull(damage);
+		assertTrue(damage.contains("strip 4"), damage);
 	}
 
 	/** A 37×23 image of many colours, as Image › Type › 8-bit Color makes it, saved by ImageJ. */
