@@ -28,8 +28,10 @@ import java.util.zip.Inflater;
  * large uncompressed image as one strip); a compressed one is decoded whole into a small cache shared by the
  * neighbouring reads. A plane is {@link #plane(int, int) page × sample}. The spatial calibration is read as ImageJ
  * reads it ({@link TiffCalibration}); a damaged or absent one is none, never an error. ImageJ's value calibration
- * of an 8-bit grey or 16-bit image is applied as ImageJ applies it ({@link ValueCalibration}), and 8-bit RGB with a
- * 4th (alpha) sample reads as ImageJ's 3 channels.
+ * of an 8-bit grey or 16-bit image is applied as ImageJ applies it ({@link ValueCalibration}). Samples read as
+ * ImageJ reads them: 8-bit RGB with a 4th (alpha) sample and 8-bit CMYK as 3 channels (red, green, blue), an 8-bit
+ * colour image ImageJ saved as one as the red, green and blue of its palette, 8-bit samples unsigned whatever their
+ * format, 32-bit integers signed.
  * <p>
  * Damage is refused, never read as a wrong image: a header that lies (directories or tag values outside the file,
  * a chain of pages that loops back, absurd counts, strips or tiles beyond the file's end, compressed ones too large
@@ -46,8 +48,16 @@ public final class TiffReader implements Closeable {
 	/** One page (image file directory): its size, samples and where its strips or tiles lie. */
 	private static final class Page {
 		int width, height, samples = 1, bits = 1, format = 1, compression = 1, predictor = 1, planar = 1, photometric = 1;
-		/** The samples read as channels: all but the 4th of 8-bit RGBA, which ImageJ drops (see {@link #samples}). */
+		/**
+		 * The samples read as channels: all but the 4th of 8-bit RGBA, which ImageJ drops; red, green and blue of
+		 * 8-bit CMYK and of an 8-bit colour (palette) image read as ImageJ reads it (see {@link #samples}).
+		 */
 		int channels;
+		/** 8-bit CMYK (photometric 5, 4 samples), which ImageJ converts to RGB. */
+		boolean cmyk;
+		/** The ColorMap (tag 320) as stored, and its TIFF type; null when absent. */
+		long[] colourMap;
+		int colourMapType;
 		int segmentWidth, segmentHeight;
 		boolean tiled;
 		long[] offsets, counts;
@@ -70,6 +80,11 @@ public final class TiffReader implements Closeable {
 	 */
 	private float[] values;
 	private int valueOffset;
+	/**
+	 * The colours of an 8-bit colour (palette) image that ImageJ opens as one ({@link #palette}): red, green and
+	 * blue of each index, 8-bit as ImageJ's LUT holds them; null when its indices are read.
+	 */
+	private int[][] palette;
 
 	/** Bounds that a header which lies cannot push past: pages, samples per pixel, samples of a compressed segment. */
 	private static final int MAX_PAGES = 1_000_000, MAX_SAMPLES = 1024, MAX_SEGMENT_SAMPLES = 1 << 28;
@@ -180,7 +195,11 @@ public final class TiffReader implements Closeable {
 			}
 			if (pages.isEmpty()) throw new UserException(path + " holds no image");
 			TiffReader reader = new TiffReader(path, f, order, Collections.unmodifiableList(pages));
-			if (values) reader.valueCalibration();
+			if (values) {
+				reader.refuseWhatImageJReadsOtherwise();
+				reader.palette();
+				reader.valueCalibration();
+			}
 			return reader;
 		}
 		catch (IOException | RuntimeException e) {
@@ -245,6 +264,10 @@ public final class TiffReader implements Closeable {
 				case 324: tileOffsets = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
 				case 325: tileCounts = values(f, size, order, big, e, valueAt, type, count, path, page, tag); break;
 				case 339: p.format = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
+				case 320:
+					p.colourMap = values(f, size, order, big, e, valueAt, type, count, path, page, tag);
+					p.colourMapType = type;
+					break;
 				default:
 			}
 			if (number == 1) {
@@ -302,8 +325,10 @@ public final class TiffReader implements Closeable {
 				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
 		}
 		checkSegments(p, path, number, size);
-		// ImageJ reads 8-bit pixels of 4 samples that are not CMYK (photometric 5) as RGB, dropping the 4th (alpha)
-		p.channels = p.samples == 4 && p.bits == 8 && p.photometric != 5 ? 3 : p.samples;
+		// ImageJ reads 8-bit pixels of 4 samples as RGB: it drops the 4th (alpha) sample, or converts CMYK (photometric 5)
+		boolean fourBytes = p.samples == 4 && p.bits == 8;
+		p.cmyk = fourBytes && p.photometric == 5;
+		p.channels = fourBytes ? 3 : p.samples;
 		return p;
 	}
 
@@ -349,11 +374,11 @@ public final class TiffReader implements Closeable {
 	private static DataType sampleType(Page p, ByteOrder order, String where) {
 		DataType.Kind k = null;
 		if (p.format == 3) k = p.bits == 32 ? DataType.Kind.FLOAT32 : p.bits == 64 ? DataType.Kind.FLOAT64 : null;
-		else if (p.format == 1 || p.format == 4) {
-			k = p.bits == 8 ? DataType.Kind.UINT8 : p.bits == 16 ? DataType.Kind.UINT16 : p.bits == 32 ? DataType.Kind.UINT32 : null;
-		}
-		else if (p.format == 2) {
-			k = p.bits == 8 ? DataType.Kind.INT8 : p.bits == 16 ? DataType.Kind.INT16 : p.bits == 32 ? DataType.Kind.INT32 : null;
+		else if (p.format == 1 || p.format == 2 || p.format == 4) {
+			// as ImageJ reads them: 8-bit samples unsigned whatever their format (it ignores the sign), 32-bit integers
+			// signed (ImageJ's GRAY32_INT, for unsigned ones too), 16-bit ones signed only when the format says so
+			k = p.bits == 8 ? DataType.Kind.UINT8 : p.bits == 32 ? DataType.Kind.INT32
+				: p.bits == 16 ? (p.format == 2 ? DataType.Kind.INT16 : DataType.Kind.UINT16) : null;
 		}
 		if (k == null) {
 			throw new UserException(where + " has " + p.bits + "-bit samples of format " + p.format + "; read here are "
@@ -461,14 +486,119 @@ public final class TiffReader implements Closeable {
 	private void valueCalibration() {
 		Page first = pages.get(0);
 		DataType.Kind kind = first.type.kind();
-		boolean grey8 = (kind == DataType.Kind.UINT8 || kind == DataType.Kind.INT8) && first.channels == 1;
+		boolean grey8 = kind == DataType.Kind.UINT8 && first.channels == 1;
 		boolean sixteen = kind == DataType.Kind.UINT16 || kind == DataType.Kind.INT16;
 		if (!grey8 && !sixteen) return;
 		ValueCalibration cal = ValueCalibration.of(first.description, path.toString());
 		if (cal == null) return;
 		values = cal.table(grey8 ? 8 : 16);
-		// ImageJ reads signed 16-bit samples shifted by 32768 and signed 8-bit ones as unsigned bytes
+		// ImageJ reads signed 16-bit samples shifted by 32768
 		valueOffset = kind == DataType.Kind.INT16 ? 32768 : 0;
+	}
+
+	/**
+	 * Refuses what ImageJ reads in a way the values read here cannot match: 4 samples of 8 bits in separate planes,
+	 * which ImageJ reads as if they were interleaved. (Checked only when the file is opened to be read: the damage
+	 * check of a file ImageJ is about to read judges its strips alone.)
+	 */
+	private void refuseWhatImageJReadsOtherwise() {
+		for (int i = 0; i < pages.size(); i++) {
+			Page p = pages.get(i);
+			if (p.samples == 4 && p.bits == 8 && p.planar == 2) {
+				throw new UserException(path + " (page " + (i + 1) + ") stores its 4 8-bit samples (" + (p.cmyk ? "CMYK"
+					: "RGB and alpha") + ") in separate planes (PlanarConfiguration 2), which ImageJ reads as if "
+					+ "interleaved, so block by block would give other values than ImageJ; save it with interleaved "
+					+ "samples (or as RGB), or convolve it without --format zarr (ImageJ reads it whole then)");
+			}
+		}
+	}
+
+	/**
+	 * One colour of 8-bit CMYK as ImageJ converts it: cyan, magenta or yellow {@code c} blended with black {@code k}
+	 * ({@code c(1 - k) + k} in 8-bit steps when {@code k > 0}), then inverted.
+	 */
+	static int cmykToRgb(int c, int k) {
+		return 255 - (k > 0 ? (c * (256 - k) >> 8) + k : c);
+	}
+
+	/**
+	 * Decides, as ImageJ does, whether an 8-bit grey page with a colour map opens as an 8-bit colour image (whose
+	 * colours the in-memory path convolves) or as grey indices with a LUT (whose indices it convolves). ImageJ
+	 * keeps the high byte of each 16-bit colour of a 768-entry map (and takes a map of all zeros for none); the
+	 * image is 8-bit colour only when ImageJ saved it as one ({@code 8bitcolor=true} in its description) and the map
+	 * is a colour one, not a pseudo-colour ramp (ImageJ's {@code isColorLut} and {@code isPseudoColorLut}). The
+	 * first page's map serves every page, as in ImageJ.
+	 */
+	private void palette() {
+		Page first = pages.get(0);
+		long[] map = first.colourMap;
+		if (first.bits != 8 || first.samples != 1 || map == null || map.length != 768) return;
+		if (first.colourMapType != 3) {
+			throw new UserException(path + ": its colour map (tag 320) is stored as TIFF type " + first.colourMapType
+				+ " where TIFF and ImageJ read 16-bit values (SHORT), so its colours would not be ImageJ's; save it "
+				+ "again with another program, or as RGB");
+		}
+		int[][] lut = new int[3][256];
+		int sum = 0;
+		for (int c = 0; c < 3; c++) {
+			for (int i = 0; i < 256; i++) {
+				lut[c][i] = (int) (map[256 * c + i] >> 8 & 0xff);
+				sum += (byte) lut[c][i]; // as ImageJ sums them: signed bytes
+			}
+		}
+		Map<String, String> fields = TiffCalibration.imageJFields(first.description);
+		if (sum == 0 || !"true".equals(fields.get("8bitcolor")) || !colourLut(lut) || pseudoColourLut(lut)) return;
+		double min = displayLimit(fields.get("min")), max = displayLimit(fields.get("max"));
+		boolean stretched = !(min == 0 && max == 0) && max >= min && (Math.round(min) != 0 || Math.round(max) != 255);
+		if (stretched) {
+			throw new UserException(path + ": an 8-bit colour image saved by ImageJ with a display range (min=" + min
+				+ ", max=" + max + ") that changes its palette's colours, which is not applied block by block; reset its "
+				+ "display range (Image \u203a Adjust \u203a Brightness/Contrast \u203a Reset) or convert it to RGB, and save "
+				+ "it, or convolve it without --format zarr (ImageJ reads it whole then)");
+		}
+		palette = lut;
+		for (Page p : pages) {
+			if (p.bits == 8 && p.samples == 1) p.channels = 3;
+		}
+	}
+
+	/** ImageJ's reading of {@code min=} or {@code max=}: 0 when absent or not a number. */
+	private static double displayLimit(String text) {
+		if (text == null) return 0;
+		try {
+			return Double.parseDouble(text.trim());
+		}
+		catch (NumberFormatException e) {
+			return 0;
+		}
+	}
+
+	/** ImageJ's {@code isColorLut}: some entry's red, green and blue differ. */
+	private static boolean colourLut(int[][] lut) {
+		for (int i = 0; i < 256; i++) {
+			if (lut[0][i] != lut[1][i] || lut[1][i] != lut[2][i]) return true;
+		}
+		return false;
+	}
+
+	/**
+	 * ImageJ's {@code isPseudoColorLut}: the steps between neighbouring entries vary little (their spread, as ImageJ
+	 * computes it, under 20), or it is ImageJ's "3-3-2 RGB" LUT (a spread of 67).
+	 */
+	private static boolean pseudoColourLut(int[][] lut) {
+		double sum = 0, sum2 = 0;
+		int[] previous = { lut[0][0], lut[1][0], lut[2][0] };
+		for (int i = 0; i < 256; i++) {
+			for (int c = 0; c < 3; c++) {
+				int d = lut[c][i] - previous[c];
+				sum += d;
+				sum2 += d * d;
+				previous[c] = lut[c][i];
+			}
+		}
+		double spread = (768 * sum2 - sum * sum) / 768.0;
+		spread = spread > 0 ? Math.sqrt(spread / 767.0) : 0;
+		return spread < 20 || (int) spread == 67;
 	}
 
 	/** Whether the values read are ImageJ's calibrated values ({@code vunit=} in its description), not raw ones. */
@@ -493,8 +623,9 @@ public final class TiffReader implements Closeable {
 	/** Rows of a page. */
 	public int height(int page) { return pages.get(page).height; }
 	/**
-	 * Samples per pixel of a page that are read as channels: 3 for RGB, and 3 for 8-bit RGB with a 4th (alpha or
-	 * other extra) sample, which is dropped as ImageJ drops it; all 4 of CMYK.
+	 * Samples per pixel of a page that are read as channels, as ImageJ reads them: 3 for RGB; 3 for 8-bit RGB with a
+	 * 4th (alpha or other extra) sample, which ImageJ drops; 3 (red, green, blue) for 8-bit CMYK and for an 8-bit
+	 * colour (palette) image ImageJ opens as one (see {@link #palette}).
 	 */
 	public int samples(int page) { return pages.get(page).channels; }
 	/** The sample type of a page. */
@@ -522,6 +653,7 @@ public final class TiffReader implements Closeable {
 	public PlaneSource plane(int page, int sample) {
 		Page p = pages.get(page);
 		if (sample < 0 || sample >= p.channels) throw new IndexOutOfBoundsException("sample " + sample);
+		int[] colours = palette != null && p.bits == 8 && p.samples == 1 ? palette[sample] : null;
 		return new PlaneSource() {
 			@Override
 			public int width() {
@@ -535,10 +667,20 @@ public final class TiffReader implements Closeable {
 
 			@Override
 			public void read(int x, int y, int w, int h, float[] dst) throws IOException {
+				if (colours != null) {
+					readPlane(page, p, 0, x, y, w, h, dst);
+					for (int i = 0, n = w * h; i < n; i++) dst[i] = colours[(int) dst[i]];
+					return;
+				}
 				readPlane(page, p, sample, x, y, w, h, dst);
+				if (p.cmyk) {
+					float[] black = new float[w * h];
+					readPlane(page, p, 3, x, y, w, h, black);
+					for (int i = 0, n = w * h; i < n; i++) dst[i] = cmykToRgb((int) dst[i], (int) black[i]);
+					return;
+				}
 				if (values != null) {
-					int mask = values.length - 1; // signed 8-bit indexes as its unsigned byte
-					for (int i = 0, n = w * h; i < n; i++) dst[i] = values[((int) dst[i] + valueOffset) & mask];
+					for (int i = 0, n = w * h; i < n; i++) dst[i] = values[(int) dst[i] + valueOffset];
 				}
 			}
 		};
@@ -638,9 +780,16 @@ public final class TiffReader implements Closeable {
 				+ raw.length + " of " + least + " bytes)");
 		}
 		int rows = raw.length / rowBytes;
-		if (p.predictor == 2) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
+		// ImageJ adds up the differences of 32-bit integer pixels as floats, after converting each: so does this
+		boolean floatSums = p.type.kind() == DataType.Kind.INT32 && perPixel == 1;
+		if (p.predictor == 2 && !floatSums) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
 		float[] values = new float[full / bytes];
 		p.type.decode(ByteBuffer.wrap(raw, 0, rows * rowBytes), values, 0, rows * rowBytes / bytes);
+		if (p.predictor == 2 && floatSums) {
+			for (int r = 0, w = p.segmentWidth; r < rows; r++) {
+				for (int i = r * w + 1; i < (r + 1) * w; i++) values[i] += values[i - 1];
+			}
+		}
 		return values;
 	}
 

@@ -41,11 +41,12 @@ class TiffReaderTest {
 	@TempDir
 	Path dir;
 
+	// unsigned 32-bit samples read as ImageJ reads them, signed (>i4): TiffReaderImageJSamplesTest
 	@ParameterizedTest(name = "{0}")
 	@CsvSource({ "f32le-strips, 1, 1, 37, 53, <f4, false", "f32be-tiles-zlib, 1, 1, 37, 53, >f4, true",
 		"u16-bigtiff-tiles, 1, 1, 40, 70, <u2, true", "i16be-zlib-predictor, 1, 1, 33, 29, >i2, false",
 		"u8-rgb-zlib, 1, 3, 21, 30, |u1, false", "f64-planar-bigtiff, 1, 2, 18, 25, <f8, true",
-		"u8-pages, 3, 1, 12, 17, |u1, false", "i32-strips, 1, 1, 9, 11, <i4, false", "u32be-tiles, 1, 1, 20, 20, >u4, true" })
+		"u8-pages, 3, 1, 12, 17, |u1, false", "i32-strips, 1, 1, 9, 11, <i4, false", "u32be-tiles, 1, 1, 20, 20, >i4, true" })
 	void readsFilesTifffileWrote(String name, int pages, int samples, int h, int w, String dtype, boolean tiled)
 		throws Exception
 	{

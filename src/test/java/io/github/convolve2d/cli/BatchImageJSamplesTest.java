@@ -1,0 +1,110 @@
+package io.github.convolve2d.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ij.IJ;
+import ij.ImagePlus;
+import ij.ImageStack;
+import ij.io.FileSaver;
+import ij.process.ColorProcessor;
+import ij.process.ImageConverter;
+import io.github.convolve2d.io.ChunkedImage;
+import io.github.convolve2d.io.TiffBytes;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * {@code batch} gives the same values block by block ({@code --format zarr}, the pure-Java TIFF reader) as in memory
+ * ({@code --format tiff}, ImageJ's reader) for the TIFFs ImageJ reads in its own way: 8-bit CMYK (converted to
+ * RGB), an 8-bit colour image ImageJ saved (its palette's colours) and a palette image from another program (its
+ * indices), signed 8-bit (read unsigned, raw and calibrated) and unsigned 32-bit (read signed, predictor summed as floats).
+ */
+class BatchImageJSamplesTest {
+
+	@TempDir
+	Path tmp;
+
+	private static final int W = 45, H = 38;
+
+	private static void batch(Path in, Path out, String format) {
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--format", format, "--block", 16, "--preset",
+			"sobel-x", "--mode", "same", "--border", "reflect", "--progress", "none");
+		assertEquals(0, run.code, run.toString());
+	}
+
+	@Test
+	void blockByBlockGivesTheValuesOfTheInMemoryPath() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Random random = new Random(11);
+
+		byte[] cmyk = new byte[W * H * 4];
+		random.nextBytes(cmyk);
+		for (int i = 0; i < W * H; i += 4) cmyk[4 * i + 3] = 0;
+		Files.write(in.resolve("cmyk.tif"), TiffBytes.grey8(W, H).tag(258, 8, 8, 8, 8).tag(277, 4).tag(262, 5)
+			.tag(259, TiffBytes.LZW).strips(List.of(TiffBytes.lzw(cmyk))).build());
+
+		ColorProcessor rgb = new ColorProcessor(W, H);
+		int[] colours = new int[50];
+		for (int i = 0; i < colours.length; i++) colours[i] = random.nextInt(1 << 24);
+		for (int i = 0; i < W * H; i++) rgb.set(i, colours[(i * 7 + i / W) % colours.length]);
+		ImagePlus colour = new ImagePlus("colour", rgb);
+		new ImageConverter(colour).convertRGBtoIndexedColor(256);
+		assertEquals(ImagePlus.COLOR_256, colour.getType());
+		assertTrue(new FileSaver(colour).saveAsTiff(in.resolve("colour.tif").toString()));
+
+		long[] map = new long[768];
+		for (int i = 0; i < 768; i++) map[i] = random.nextInt(1 << 16);
+		byte[] indices = new byte[W * H];
+		random.nextBytes(indices);
+		Files.write(in.resolve("palette.tif"), TiffBytes.grey8(W, H).tag(262, 3).tag(320, map)
+			.strips(List.of(indices)).build());
+
+		byte[] signed = new byte[W * H];
+		random.nextBytes(signed);
+		Files.write(in.resolve("signed8.tif"), TiffBytes.grey8(W, H).tag(339, 2)
+			.description("ImageJ=1.54p\ncf=0\nc0=-128\nc1=0.5\nvunit=units\n").strips(List.of(signed)).build());
+		Files.write(in.resolve("signed8raw.tif"), TiffBytes.grey8(W, H).tag(339, 2).strips(List.of(signed)).build());
+
+		ByteBuffer u32 = ByteBuffer.allocate(4 * W * H).order(ByteOrder.LITTLE_ENDIAN);
+		int[] values = new int[W * H];
+		for (int i = 0; i < W * H; i++) values[i] = random.nextInt(); // half of them 2³¹ or more, unsigned
+		for (int i = 0; i < W * H; i++) u32.putInt(i % W > 0 ? values[i] - values[i - 1] : values[i]);
+		Files.write(in.resolve("u32.tif"), TiffBytes.grey8(W, H).tag(258, 32).tag(339, 1)
+			.tag(259, TiffBytes.DEFLATE).tag(317, 2).strips(List.of(TiffBytes.deflate(u32.array()))).build());
+
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		batch(in, whole, "tiff");
+		batch(in, blocks, "zarr");
+		String[][] cases = { { "cmyk", "3" }, { "colour", "3" }, { "palette", "1" }, { "signed8", "1" }, { "signed8raw", "1" },
+			{ "u32", "1" } };
+		for (String[] c : cases) {
+			String name = c[0];
+			ImagePlus want = IJ.openImage(whole.resolve(name + ".tif").toString());
+			assertNotNull(want, name);
+			ImageStack stack = want.getStack();
+			try (ChunkedImage got = ChunkedImage.open(blocks.resolve(name + ".ome.zarr"))) {
+				assertEquals(Integer.parseInt(c[1]), got.channels(), name + ": channels");
+				assertEquals(stack.getSize(), got.channels(), name + ": the TIFF result's planes");
+				for (int ch = 0; ch < got.channels(); ch++) {
+					float[] expected = (float[]) stack.getProcessor(ch + 1).getPixels();
+					float[] values2 = new float[W * H];
+					got.plane(0, ch, 0).read(0, 0, W, H, values2);
+					for (int i = 0; i < W * H; i++) { // the same floats: one engine, the same input values
+						assertEquals(expected[i], values2[i], 0f, name + ", channel " + ch + ", pixel (" + i % W
+							+ ", " + i / W + ")");
+					}
+				}
+			}
+		}
+	}
+}
