@@ -15,10 +15,11 @@ import java.util.Map;
  * opens the feature maps as a new 32-bit image titled after the source and the kernel (e.g.
  * {@code cell-Laplacian 4-neighbour}). The source image is never changed.
  * <p>
- * Interactive runs show a dialog that starts from the last settings and are recorded as one
- * {@code run("Convolve 2D...", "...")} line in ASCII that replays to the same pixels. Macro runs read their
- * options directly (no dialog, no AWT, so they work headless) starting from the defaults. Mistakes are
- * reported by {@link UserMessages}; the status bar shows the computation's own time ({@link StatusLine}).
+ * Interactive runs show a dialog that starts from the last settings; a run that gives a result is recorded as one
+ * {@code run("Convolve 2D...", "...")} line in ASCII that replays to the same pixels, and after a mistake the
+ * dialog comes back with the values typed ({@link PluginRun#run}). Macro runs read their options directly (no
+ * dialog, no AWT, so they work headless) starting from the defaults. Mistakes are reported by
+ * {@link UserMessages}; the status bar shows the computation's own time ({@link StatusLine}).
  * It is a plain {@link PlugIn}, not a filter, so that ImageJ's filter runner does not overwrite that line with
  * a time that counts the dialog.
  */
