@@ -31,8 +31,8 @@ final class TiffStructure {
 	static final int MAX_ENTRIES = 1000;
 
 	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, BITS_PER_SAMPLE = 258,
-		COMPRESSION = 259, PREDICTOR = 317, COLOR_MAP = 320, META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314,
-		TYPE_SHORT = 3;
+		COMPRESSION = 259, PHOTOMETRIC = 262, SAMPLES_PER_PIXEL = 277, PREDICTOR = 317, COLOR_MAP = 320,
+		META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314, TYPE_SHORT = 3;
 	/** Bytes per value of the TIFF field types 1–12 (index = type); unknown types are not read by ImageJ. */
 	private static final int[] TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8 };
 
@@ -107,6 +107,7 @@ final class TiffStructure {
 		if (end > size) throw corrupt(where + " with " + entries + " entries runs past the end of the file");
 		ByteBuffer b = read(at + 2, 12 * entries + 4);
 		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
+		long photometric = -1, samples = 1, bits = 1;
 		for (int i = 0; i < entries; i++) {
 			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
 			long n = b.getInt() & 0xffffffffL;
@@ -131,6 +132,14 @@ final class TiffStructure {
 					break;
 				case BITS_PER_SAMPLE:
 					if (n == 3) within(entry, value, 2);
+					bits = n == 1 ? value : n <= 2 ? (order == ByteOrder.LITTLE_ENDIAN ? raw : raw >>> 16) & 0xffff
+						: read(value, 2).getShort() & 0xffff; // the first sample's, as ImageJ reads it
+					break;
+				case PHOTOMETRIC:
+					photometric = value;
+					break;
+				case SAMPLES_PER_PIXEL:
+					samples = value;
 					break;
 				case COMPRESSION:
 					if (value == 6 || value == 7) {
@@ -161,6 +170,11 @@ final class TiffStructure {
 					break;
 				default:
 			}
+		}
+		if (photometric == 5 && samples == 4 && bits == 16) {
+			throw new UnreadableImageException("a 16-bit CMYK TIFF (" + where + "), which ImageJ inverts with its Invert "
+				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
+				+ "16-bit grey");
 		}
 		if (strips > 0 && stripCounts > 0 && strips != stripCounts) {
 			throw corrupt(where + " lists " + strips + " strip offsets but " + stripCounts + " strip lengths");

@@ -1,6 +1,7 @@
 package io.github.convolve2d.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -105,6 +106,29 @@ class BatchImageJSamplesTest {
 					}
 				}
 			}
+		}
+	}
+
+	/**
+	 * 16-bit CMYK, which ImageJ inverts with its Invert command while opening it (a headless ImageJ throws there): it
+	 * fails alone with its reason both ways, never with "corrupt" or a stack trace, and the other file is written.
+	 */
+	@Test
+	void sixteenBitCmykFailsAloneBothWays() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in16"));
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(W * H * 4 * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < W * H * 4; i++) b.putShort((short) (i * 977 % 65536));
+		Files.write(in.resolve("cmyk16.tif"), TiffBytes.grey8(W, H).tag(258, 16, 16, 16, 16).tag(277, 4).tag(262, 5)
+			.strips(List.of(b.array())).build());
+		Files.write(in.resolve("grey.tif"), TiffBytes.grey8(W, H).strips(List.of(TiffBytes.rows(W, 0, H, 1))).build());
+		for (String format : new String[] { "tiff", "zarr" }) {
+			CliRun run = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out-" + format), "--format", format,
+				"--preset", "sobel-x", "--progress", "none");
+			assertEquals(1, run.code, run.toString());
+			assertTrue(run.err.contains("FAILED " + in.resolve("cmyk16.tif") + ": ") && run.err.contains("16-bit CMYK"),
+				run.toString());
+			assertFalse(run.err.contains("Exception") || run.err.contains("corrupt"), run.toString());
+			assertTrue(run.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), run.toString());
 		}
 	}
 }

@@ -124,6 +124,39 @@ class TiffReaderImageJSamplesTest {
 		assertTrue(damage.contains("strip 4"), damage);
 	}
 
+	/**
+	 * 16-bit pixels of 4 samples: ImageJ opens them as 4 channels, and a CMYK one (photometric 5) then inverted by
+	 * its Invert command; read block by block they give the same 4 channels, or, for CMYK, a refusal.
+	 */
+	@Test
+	void sixteenBitFourSamplesReadAsImageJOrCmykIsRefused() throws IOException {
+		int w = 8, h = 6;
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(w * h * 4 * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h * 4; i++) b.putShort((short) (i * 977 % 65536));
+		for (int photometric : new int[] { 2, 5 }) {
+			Path file = dir.resolve("four16-" + photometric + ".tif");
+			Files.write(file, TiffBytes.grey8(w, h).tag(258, 16, 16, 16, 16).tag(277, 4).tag(262, photometric)
+				.strips(List.of(b.array())).build());
+			if (photometric == 5) { // ImageJ runs its Invert command on it, which a headless ImageJ cannot
+				UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(file));
+				assertTrue(e.getMessage().startsWith(file.toString()) && e.getMessage().contains("16-bit CMYK"),
+					e.getMessage());
+				assertNull(TiffReader.damage(file), "whoever reads it whole still has its strips checked");
+				continue;
+			}
+			ImagePlus ij = new ij.io.Opener().openImage(file.toString());
+			assertEquals(4, ij.getNChannels(), "ImageJ opens 4 channels");
+			try (ChunkedImage blocks = ChunkedImage.open(file)) {
+				assertEquals(4, blocks.channels());
+				for (int c = 0; c < 4; c++) {
+					ij.setPosition(c + 1, 1, 1);
+					float[] expected = (float[]) ij.getProcessor().convertToFloat().getPixels();
+					assertReadsAs(expected, blocks, c, w, h, "16-bit RGBA");
+				}
+			}
+		}
+	}
+
 	/** A 37×23 image of many colours, as Image › Type › 8-bit Color makes it, saved by ImageJ. */
 	private Path imageJColour(String name, double min, double max) {
 		int w = 37, h = 23;
