@@ -229,6 +229,39 @@ class PluginImagesTest {
 	}
 
 	@Test
+	void anOvalSelectionIsCarriedOverThePixelsItCovered() {
+		ImagePlus imp = open("camera.png");
+		OvalRoi oval = new OvalRoi(100, 80, 61, 41);
+		for (String options : new String[] { "preset=sobel-x", "preset=sobel-x mode=valid stride=2",
+			"preset=sobel-x mode=full stride=3,2" })
+		{
+			imp.setRoi(oval);
+			ImagePlus part = convolve(imp, options);
+			imp.deleteRoi();
+			Roi carried = part.getRoi();
+			assertNotNull(carried, options + ": the oval is carried");
+			ConvolveSettings s = ConvolveSettings.fromMacro(options);
+			io.github.convolve2d.core.ConvolutionGeometry g = io.github.convolve2d.core.ConvolutionGeometry.of(512, 512,
+				3, 3, s.options());
+			io.github.convolve2d.core.Region r = g.outputRegionOver(100, 80, 61, 41);
+			int inside = 0, differ = 0;
+			for (int j = 0; j < part.getHeight(); j++) {
+				for (int i = 0; i < part.getWidth(); i++) {
+					// the input pixel the output pixel is centred on
+					int x = g.originX() + (r.x() + i) * g.strideX(), y = g.originY() + (r.y() + j) * g.strideY();
+					boolean was = oval.contains(x, y), is = carried.contains(i, j);
+					if (was) inside++;
+					if (was != is) differ++;
+				}
+			}
+			assertTrue(inside > 100 / (g.strideX() * g.strideY()), options + ": " + inside + " pixels inside");
+			assertEquals(0, differ, options + ": the same pixels, " + inside + " of them");
+		}
+		imp.setRoi(new Roi(10, 10, 30, 20));
+		assertEquals(null, convolve(imp, "preset=sobel-x").getRoi(), "a rectangle is the result's whole area");
+	}
+
+	@Test
 	void calibrationFollowsStrideAndMode() {
 		ImagePlus imp = open("cell.png");
 		Calibration cal = imp.getCalibration();
