@@ -3,6 +3,8 @@ import ij.ImageJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.gui.OvalRoi;
+import ij.gui.Roi;
 import ij.plugin.LutLoader;
 import ij.plugin.frame.Recorder;
 import ij.text.TextWindow;
@@ -36,7 +38,8 @@ import javax.imageio.ImageIO;
  * <li>the preview window's subtitle follows the preset;</li>
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
- * <li>a source with the Fire LUT gives feature maps with the Fire LUT.</li>
+ * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
+ * <li>an oval selection gives the feature maps of its bounds, with the oval on them.</li>
  * </ol>
  * <pre>
  * mvn -B -q package -DskipTests
@@ -147,6 +150,22 @@ public class PluginGuiChecks {
 		String[] after = recorder.getText().split("\n");
 		check("the successful run is recorded: " + after[after.length - 1],
 			after[after.length - 1].startsWith("run(\"Convolve 2D...\", \"preset=gaussian:"));
+
+		// 5. an oval selection is carried onto the result
+		ImagePlus coins = open("coins.png");
+		onEdt(() -> coins.setRoi(new OvalRoi(60, 40, 120, 90)));
+		GenericDialog gd5 = openDialog();
+		onEdt(() -> choose(gd5, (Choice) gd5.getChoices().get(0), "Sobel X"));
+		onEdt(() -> choose(gd5, (Choice) gd5.getChoices().get(1), "same"));
+		click(gd5, "OK");
+		waitFor(() -> WindowManager.getCurrentImage() != coins && WindowManager.getCurrentImage() != null
+			&& WindowManager.getCurrentImage().getWindow() != null && WindowManager.getCurrentImage().getWindow().isShowing());
+		ImagePlus ovalResult = WindowManager.getCurrentImage();
+		sleep(1500);
+		shot("5-oval.png", coins.getWindow(), ovalResult.getWindow());
+		check("the result covers the oval's bounds and carries the oval: " + ovalResult.getWidth() + "x"
+			+ ovalResult.getHeight() + ", " + ovalResult.getRoi(), ovalResult.getWidth() == 120
+			&& ovalResult.getHeight() == 90 && ovalResult.getRoi() != null && ovalResult.getRoi().getType() == Roi.OVAL);
 		System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
 		System.exit(failures == 0 ? 0 : 1);
 	}
