@@ -1,6 +1,7 @@
 package io.github.convolve2d.batch;
 
 import ij.io.FileInfo;
+import io.github.convolve2d.io.TiffReader;
 import ij.io.TiffDecoder;
 
 import javax.imageio.ImageIO;
@@ -104,9 +105,10 @@ public final class ImageHeader {
 			bytes = 2;
 			planes *= 3;
 		}
-		// an 8-bit colour (palette) image is convolved on its colours: 3 channels, as RGB
+		// an image ImageJ opens as 8-bit colour is convolved on its colours: 3 channels, as RGB (other palette images
+		// open as grey with a LUT and are convolved on their values)
 		ImageHeader h = new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
-			rgb || first.fileType == FileInfo.COLOR8);
+			rgb || first.fileType == FileInfo.COLOR8 && opensAsColour(first));
 		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
 		return h;
 	}
@@ -197,9 +199,21 @@ public final class ImageHeader {
 	public long planes() { return planes; }
 	/** Bytes per pixel once ImageJ holds the image (RGB: 4). */
 	public int bytesPerPixel() { return bytesPerPixel; }
+	/** Whether ImageJ opens an 8-bit TIFF with a colour map as 8-bit colour ({@link TiffReader#opensAsColour}). */
+	private static boolean opensAsColour(FileInfo fi) {
+		if (fi.lutSize != 256 || fi.reds == null || fi.greens == null || fi.blues == null) return false;
+		int[][] lut = new int[3][256];
+		for (int i = 0; i < 256; i++) {
+			lut[0][i] = fi.reds[i] & 0xff;
+			lut[1][i] = fi.greens[i] & 0xff;
+			lut[2][i] = fi.blues[i] & 0xff;
+		}
+		return TiffReader.opensAsColour(lut, fi.description);
+	}
+
 	/**
-	 * The header declares RGB or palette colour, or (formats read via ImageIO) may hold colour: 3 channels to
-	 * convolve.
+	 * The header declares RGB or a palette that ImageJ opens as 8-bit colour, or (formats read via ImageIO) may hold
+	 * colour: 3 channels to convolve.
 	 */
 	public boolean rgb() { return rgb; }
 	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */

@@ -545,15 +545,11 @@ public final class TiffReader implements Closeable {
 				+ "again with another program, or as RGB");
 		}
 		int[][] lut = new int[3][256];
-		int sum = 0;
 		for (int c = 0; c < 3; c++) {
-			for (int i = 0; i < 256; i++) {
-				lut[c][i] = (int) (map[256 * c + i] >> 8 & 0xff);
-				sum += (byte) lut[c][i]; // as ImageJ sums them: signed bytes
-			}
+			for (int i = 0; i < 256; i++) lut[c][i] = (int) (map[256 * c + i] >> 8 & 0xff);
 		}
+		if (!opensAsColour(lut, first.description)) return;
 		Map<String, String> fields = TiffCalibration.imageJFields(first.description);
-		if (sum == 0 || !"true".equals(fields.get("8bitcolor")) || !colourLut(lut) || pseudoColourLut(lut)) return;
 		double min = displayLimit(fields.get("min")), max = displayLimit(fields.get("max"));
 		boolean stretched = !(min == 0 && max == 0) && max >= min && (Math.round(min) != 0 || Math.round(max) != 255);
 		if (stretched) {
@@ -566,6 +562,19 @@ public final class TiffReader implements Closeable {
 		for (Page p : pages) {
 			if (p.bits == 8 && p.samples == 1) p.channels = 3;
 		}
+	}
+
+	/**
+	 * Whether ImageJ opens an 8-bit image with this colour map (red, green and blue, 256 8-bit entries each, as ImageJ
+	 * keeps them) and this ImageDescription as an 8-bit colour image, rather than as grey values with a LUT: when
+	 * ImageJ saved it as one ({@code 8bitcolor=true}) and the map is a colour one, not all zeros nor a pseudo-colour
+	 * ramp. The batch's header uses it too, to count such an image as 3 channels.
+	 */
+	public static boolean opensAsColour(int[][] lut, String description) {
+		int sum = 0;
+		for (int[] colour : lut) for (int v : colour) sum += (byte) v; // as ImageJ sums them: signed bytes
+		return sum != 0 && "true".equals(TiffCalibration.imageJFields(description).get("8bitcolor")) && colourLut(lut)
+			&& !pseudoColourLut(lut);
 	}
 
 	/** ImageJ's reading of {@code min=} or {@code max=}: 0 when absent or not a number. */

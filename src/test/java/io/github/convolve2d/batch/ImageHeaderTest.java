@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageHeaderTest {
 
 	@Test
-	void paletteTiffsCountAsThreeColourChannelsLikeRgb(@TempDir Path dir) throws Exception {
+	void paletteTiffsImageJOpensAsColourCountAsThreeChannelsLikeRgb(@TempDir Path dir) throws Exception {
 		ImagePlus imp = IJ.openImage("sample-images/ihc.png");
 		imp.setRoi(0, 0, 40, 30);
 		ImagePlus rgb = imp.crop();
@@ -34,5 +34,18 @@ class ImageHeaderTest {
 		assertEquals(1, p.bytesPerPixel(), "held as 8-bit by ImageJ");
 		assertTrue(ImageHeader.read(dir.resolve("24-" + ImagePlus.COLOR_RGB + ".tif")).rgb());
 		assertFalse(ImageHeader.read(dir.resolve("8-" + ImagePlus.GRAY8 + ".tif")).rgb());
+		// a palette image from another program (no 8bitcolor=true): ImageJ opens it as grey with a LUT, one channel
+		long[] map = new long[768];
+		for (int i = 0; i < 256; i++) {
+			map[i] = (long) (i * 7 % 256) << 8;
+			map[256 + i] = (long) (255 - i) << 8;
+			map[512 + i] = (long) (i * 13 % 256) << 8;
+		}
+		Path other = dir.resolve("other-palette.tif");
+		java.nio.file.Files.write(other, io.github.convolve2d.io.TiffBytes.grey8(40, 30).tag(262, 3).tag(320, map)
+			.strips(java.util.List.of(io.github.convolve2d.io.TiffBytes.rows(40, 0, 30, 1))).build());
+		ImagePlus opened = IJ.openImage(other.toString());
+		assertEquals(ImagePlus.GRAY8, opened.getType(), "ImageJ opens it as 8-bit grey (with the palette as its LUT)");
+		assertFalse(ImageHeader.read(other).rgb(), "so it is one channel, as the in-memory path convolves it");
 	}
 }
