@@ -95,7 +95,7 @@ final class TiffStructure {
 
 	/** Checks one directory; returns the offset of the next (0 at the end). */
 	private long directory(long at, int number) throws IOException, UnreadableImageException {
-		String where = "image directory " + number + " (at byte " + at + ")";
+		String where = "image directory " + number + " (at byte " + at + ")", page = "page " + number;
 		if (at < 8 || at + 2 > size) {
 			throw corrupt(where + " lies outside the file of " + size + " bytes");
 		}
@@ -143,13 +143,13 @@ final class TiffStructure {
 					break;
 				case COMPRESSION:
 					if (value == 6 || value == 7) {
-						throw new UnreadableImageException("a JPEG-compressed TIFF (" + where + "), which ImageJ does "
+						throw new UnreadableImageException("a JPEG-compressed TIFF (" + page + "), which ImageJ does "
 							+ "not decode correctly; save it uncompressed or with LZW or Deflate (lossless) compression");
 					}
 					break;
 				case PREDICTOR:
 					if (value == 3) {
-						throw new UnreadableImageException("a TIFF with the floating-point predictor (" + where + "), "
+						throw new UnreadableImageException("a TIFF with the floating-point predictor (" + page + "), "
 							+ "which ImageJ does not decode; save it without a predictor (e.g. tifffile: predictor=False)");
 					}
 					break;
@@ -172,7 +172,7 @@ final class TiffStructure {
 			}
 		}
 		if (photometric == 5 && samples == 4 && bits == 16) {
-			throw new UnreadableImageException("a 16-bit CMYK TIFF (" + where + "), which ImageJ inverts with its Invert "
+			throw new UnreadableImageException("a 16-bit CMYK TIFF (" + page + "), which ImageJ inverts with its Invert "
 				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
 				+ "16-bit grey");
 		}
