@@ -188,13 +188,22 @@ public final class BlockwiseJob {
 	 *         {@link OmeZarr#MAX_PLANES} input or output planes, or chunks over {@link ZarrArray#MAX_CHUNK_BYTES}
 	 */
 	private BlockGrid grid(ChunkedImage in) {
+		// a chunk is one block of one feature map, a float array (and a pyramid reads 2×2 chunks of the level below
+		// into one array, as many values as one chunk's bytes): blocks of at most side × side
+		long side = (long) Math.sqrt(ZarrArray.MAX_CHUNK_BYTES / 4.0) / 16 * 16;
+		Kernel first = layer == null ? kernels.get(0) : layer.kernel(0, 0);
+		ConvolutionGeometry g = ConvolutionGeometry.of(in.width(), in.height(), first.width(), first.height(), options);
+		long fewest = ((g.outputWidth() + side - 1) / side) * ((g.outputHeight() + side - 1) / side);
+		if (fewest > BlockGrid.MAX_BLOCKS) {
+			throw new UserException(String.format(java.util.Locale.ROOT, "an output of %,d×%,d pixels is too large to "
+				+ "convolve block by block here: even in the largest blocks a chunk may hold (%,d×%,d) it would be %,d "
+				+ "blocks, more than the %,d (2^31 - 1) a grid may hold; split the image into parts and convolve each",
+				g.outputWidth(), g.outputHeight(), side, side, fewest, BlockGrid.MAX_BLOCKS));
+		}
 		BlockGrid grid = layer == null ? BlockGrid.of(in.width(), in.height(), kernels, options, block, block)
 			: BlockGrid.forLayer(in.width(), in.height(), layer, options, block, block);
-		// a chunk is one block of one feature map, a float array (and a pyramid reads 2×2 chunks of the level below
-		// into one array, as many values as one chunk's bytes)
 		long chunkBytes = 4L * grid.blockWidth() * grid.blockHeight();
 		if (chunkBytes > ZarrArray.MAX_CHUNK_BYTES) {
-			long side = (long) Math.sqrt(ZarrArray.MAX_CHUNK_BYTES / 4.0) / 16 * 16;
 			throw new UserException(String.format(java.util.Locale.ROOT, "a block of %,d×%,d output pixels would be a "
 				+ "chunk of %,d bytes (float32), over the 2 GB a chunk may hold (a Java array); use a smaller --block "
 				+ "(at most %d)", grid.blockWidth(), grid.blockHeight(), chunkBytes, side));

@@ -359,9 +359,14 @@ public final class BatchCommand implements Callable<Integer> {
 		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid" }) {
 			if (r.hasMatchedOption(name)) given.add(name);
 		}
-		if (given.isEmpty()) return null;
+		if (given.isEmpty() || zarrFormat()) return null;
 		for (BatchItem item : plan.items()) {
-			if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) return null;
+			// a Zarr input (a folder) that fails, having no Zarr metadata or being v3, would have had a Zarr output too
+			if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)
+				|| java.nio.file.Files.isDirectory(item.input()))
+			{
+				return null;
+			}
 		}
 		return "note: " + String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to OME-Zarr outputs "
 			+ "only (--format zarr, or .zarr inputs); every output of this run is a TIFF";

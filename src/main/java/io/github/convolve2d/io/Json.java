@@ -31,8 +31,23 @@ final class Json {
 	private Json() {
 	}
 
+	/**
+	 * The JSON text of a metadata file, in ASCII: every other character as a {@code \\uXXXX} escape, as zarr-python
+	 * writes it ({@code ensure_ascii}), since zarr-python 2 reads {@code .zattrs} as ASCII and fails on a raw σ or é.
+	 */
 	static String pretty(JsonElement e) {
-		return GSON.toJson(e);
+		String text = GSON.toJson(e);
+		StringBuilder ascii = null;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				if (ascii != null) ascii.append(c);
+				continue;
+			}
+			if (ascii == null) ascii = new StringBuilder(text.length() + 16).append(text, 0, i);
+			ascii.append(String.format(java.util.Locale.ROOT, "\\u%04x", (int) c));
+		}
+		return ascii == null ? text : ascii.toString();
 	}
 
 	static JsonElement tree(Object value) {

@@ -160,7 +160,7 @@ public final class ZarrArray {
 		if (!separator.equals(".") && !separator.equals("/")) {
 			throw o.error("dimension_separator", "must be '.' or '/', found '" + separator + "'");
 		}
-		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o), separator);
+		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o, type), separator);
 	}
 
 	/** Why a Zarr v3 store is refused, and how to convert it. */
@@ -492,6 +492,38 @@ public final class ZarrArray {
 	 * The {@code fill_value} of a {@code .zarray} as a float: a number, {@code "NaN"}, {@code "Infinity"},
 	 * {@code "-Infinity"}, a boolean, or null (0).
 	 */
+	/**
+	 * The value of a missing chunk: {@code fill_value} as a number, checked against an integer {@code dtype} (a whole
+	 * number within its range: zarr-python would read another value, cast, or refuse it).
+	 */
+	private static float fillValue(JsonFields o, DataType type) {
+		float v = fillValue(o);
+		double[] range = integerRange(type.kind());
+		if (range != null) {
+			JsonElement e = o.raw("fill_value");
+			double d = e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() ? e.getAsDouble() : v;
+			if (!(d == Math.rint(d) && d >= range[0] && d <= range[1])) {
+				throw o.error("fill_value", "is " + JsonFields.shortly(e) + ", which a " + type.kind()
+					.name().toLowerCase(java.util.Locale.ROOT) + " array cannot hold (whole numbers from "
+					+ (long) range[0] + " to " + (long) range[1] + "); write the value missing chunks should read as");
+			}
+		}
+		return v;
+	}
+
+	/** The values an integer kind holds, null for a floating-point one. */
+	private static double[] integerRange(DataType.Kind kind) {
+		switch (kind) {
+			case UINT8: return new double[] { 0, 255 };
+			case INT8: return new double[] { -128, 127 };
+			case UINT16: return new double[] { 0, 65535 };
+			case INT16: return new double[] { -32768, 32767 };
+			case UINT32: return new double[] { 0, 4294967295.0 };
+			case INT32: return new double[] { Integer.MIN_VALUE, Integer.MAX_VALUE };
+			default: return null;
+		}
+	}
+
 	private static float fillValue(JsonFields o) {
 		JsonElement e = o.raw("fill_value");
 		if (e == null) return 0f;

@@ -406,6 +406,17 @@ class BlockwiseJobTest {
 				"use a smaller --block (at most 23168)"), chunk.getMessage());
 			assertFalse(Files.exists(out));
 		}
+		// so large that no block size fits both limits: said so, not "larger blocks" here and "smaller" there
+		Path huge = emptyArray("huge.zarr", new int[] { 2_000_000_000, 2_000_000_000 }, new int[] { 1024, 1024 });
+		for (int block : new int[] { 16, 23168, 50000 }) {
+			io.github.convolve2d.core.UserException tooLarge = assertThrows(io.github.convolve2d.core.UserException.class,
+				() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, block, Compressor.RAW).run(huge, out, false,
+					(d, t) -> { }));
+			assertTrue(tooLarge.getMessage().contains("is too large to convolve block by block here: even in the largest"
+				+ " blocks a chunk may hold (23,168×23,168) it would be 7,452,178,276 blocks") && tooLarge.getMessage()
+				.contains("split the image into parts"), tooLarge.getMessage());
+			assertFalse(Files.exists(out));
+		}
 		// a prepared run (the Spark job's first step) is refused alike
 		assertThrows(io.github.convolve2d.core.UserException.class,
 			() -> new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 30000, Compressor.RAW).prepare(big, out, false));

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -255,6 +256,36 @@ class BatchZarrTest {
 			"--recursive", "--exclude", "image", "--progress", "none");
 		assertEquals(2, excluded.code, excluded.toString());
 		assertTrue(excluded.err.contains("no image files found"), excluded.toString());
+	}
+
+	/**
+	 * The output's metadata is ASCII, as zarr-python writes it (zarr-python 2 reads .zattrs as ASCII and failed on the
+	 * raw σ of a Gaussian's name or an é of the input's); and a note on Zarr-only options is not given when
+	 * --format zarr is asked for, even if every input fails.
+	 */
+	@Test
+	void theOutputsMetadataIsAsciiAndZarrNotesAreRight() throws IOException {
+		Path in = inputs();
+		Files.move(in.resolve("a.zarr"), in.resolve("café.zarr"));
+		Path out = tmp.resolve("o-ascii");
+		CliRun run = CliRun.run("batch", "-i", in.resolve("café.zarr"), "-o", out, "--preset", "gaussian:1.5",
+			"--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		for (Path meta : new Path[] { out.resolve("café.ome.zarr/.zattrs"), out.resolve("café.ome.zarr/0/.zarray") }) {
+			byte[] bytes = Files.readAllBytes(meta);
+			for (byte b : bytes) assertTrue(b >= 0, meta + " holds a byte outside ASCII");
+		}
+		String attrs = new String(Files.readAllBytes(out.resolve("café.ome.zarr/.zattrs")), StandardCharsets.US_ASCII);
+		assertTrue(attrs.contains("Gaussian \\u03c3") && attrs.contains("caf\\u00e9"), attrs);
+		assertEquals("Gaussian σ=1.5", com.google.gson.JsonParser.parseString(attrs).getAsJsonObject()
+			.getAsJsonObject("convolve2d").getAsJsonArray("kernels").get(0).getAsJsonObject().get("name").getAsString(),
+			"the same text once read");
+
+		Path empty = Files.createDirectories(tmp.resolve("e.zarr"));
+		CliRun note = CliRun.run("batch", "-i", empty, "-o", tmp.resolve("o-note"), "--format", "zarr", "--block", "16",
+			"--preset", "sobel-x", "--progress", "none");
+		assertEquals(1, note.code, note.toString());
+		assertFalse(note.err.contains("every output of this run is a TIFF"), note.toString());
 	}
 
 	/** Malformed metadata and damaged chunks fail their input with the file and field, or chunk, named. */

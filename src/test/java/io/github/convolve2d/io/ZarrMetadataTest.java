@@ -169,6 +169,23 @@ class ZarrMetadataTest {
 		for (int y = 0; y < 4; y++) for (int x = 0; x < 6; x++) assertEquals(y * 10 + x, got[y * 6 + x], "y " + y + " x " + x);
 	}
 
+	/** An integer array's fill_value must be a whole number it holds (zarr-python would cast it or refuse it). */
+	@ParameterizedTest
+	@CsvSource(delimiter = ';', quoteCharacter = '"', value = { "<u2 ; -1 ; -1, which a uint16 array cannot hold (whole numbers from 0 to 65535)",
+		"|u1 ; 300 ; 300, which a uint8 array cannot hold", "<i2 ; 1.5 ; 1.5, which a int16 array cannot hold",
+		"<i4 ; 2147483648 ; 2147483648, which a int32 array cannot hold", "<i2 ; 'NaN' ; 'NaN', which a int16 array",
+		"<i4 ; 'Infinity' ; 'Infinity', which a int32 array" })
+	void anIntegerArraysFillValueMustBeOneOfItsValues(String dtype, String fill, String expected) throws IOException {
+		JsonObject o = JsonParser.parseString(VALID).getAsJsonObject();
+		o.addProperty("dtype", dtype);
+		o.add("fill_value", JsonParser.parseString(fill.replace('\'', '"')));
+		refused(arrayWith(o.toString()), "data.zarr/0/.zarray: field 'fill_value' is " + expected);
+		o.add("fill_value", JsonParser.parseString("7"));
+		float[] got = new float[24];
+		OmeZarr.open(arrayWith(o.toString())).plane(0).read(0, 0, 6, 4, got);
+		assertEquals(7f, got[23], dtype + ": a missing chunk reads as a fill value it holds");
+	}
+
 	@Test
 	void theFillValuesZarrWritesAreRead() throws IOException {
 		for (String[] c : new String[][] { { "\"NaN\"", "NaN" }, { "\"-Infinity\"", "-Infinity" }, { "2.5", "2.5" },
