@@ -204,6 +204,14 @@ class ParallelTest {
 					pool.run(6, 4, ProgressListener.NONE, (u, scratch) -> {
 						mostWorkers.accumulateAndGet(pool.workers(), Math::max);
 						if (Thread.currentThread() != caller) helpers.add(Thread.currentThread());
+						else {
+							// a caller busy in a unit leaves the others to helpers: wait (a while) until one came, so that
+							// on a loaded machine the callers cannot finish every unit before a worker wakes
+							long wait = System.nanoTime() + 2_000_000_000L;
+							while (helpers.isEmpty() && System.nanoTime() < wait) {
+								java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+							}
+						}
 						long end = System.nanoTime() + 2_000_000L;
 						while (System.nanoTime() < end) Thread.onSpinWait();
 						runs.incrementAndGet();
