@@ -140,10 +140,7 @@ public class PluginGuiChecks {
 		GenericDialog gd4 = openDialog();
 		onEdt(() -> choose(gd4, (Choice) gd4.getChoices().get(0), "Gaussian"));
 		click(gd4, "OK");
-		waitFor(() -> WindowManager.getCurrentImage() != fire && WindowManager.getCurrentImage() != null
-			&& WindowManager.getCurrentImage().getWindow() != null && WindowManager.getCurrentImage().getWindow().isShowing());
-		ImagePlus result = WindowManager.getCurrentImage();
-		sleep(1500);
+		ImagePlus result = resultOf(fire);
 		shot("4-fire.png", fire.getWindow(), result.getWindow());
 		check("the feature map has the Fire LUT", result.getProcessor().isColorLut()
 			&& result.getProcessor().getLut().getRGB(128) == fire.getProcessor().getLut().getRGB(128));
@@ -158,10 +155,7 @@ public class PluginGuiChecks {
 		onEdt(() -> choose(gd5, (Choice) gd5.getChoices().get(0), "Sobel X"));
 		onEdt(() -> choose(gd5, (Choice) gd5.getChoices().get(1), "same"));
 		click(gd5, "OK");
-		waitFor(() -> WindowManager.getCurrentImage() != coins && WindowManager.getCurrentImage() != null
-			&& WindowManager.getCurrentImage().getWindow() != null && WindowManager.getCurrentImage().getWindow().isShowing());
-		ImagePlus ovalResult = WindowManager.getCurrentImage();
-		sleep(1500);
+		ImagePlus ovalResult = resultOf(coins);
 		shot("5-oval.png", coins.getWindow(), ovalResult.getWindow());
 		check("the result covers the oval's bounds and carries the oval: " + ovalResult.getWidth() + "x"
 			+ ovalResult.getHeight() + ", " + ovalResult.getRoi(), ovalResult.getWidth() == 120
@@ -185,6 +179,16 @@ public class PluginGuiChecks {
 			&& GenericDialog.getInstance().isShowing());
 		sleep(700);
 		return GenericDialog.getInstance();
+	}
+
+	/** The new image a run on {@code source} opened, once its window shows. */
+	private static ImagePlus resultOf(ImagePlus source) throws Exception {
+		waitFor(() -> {
+			ImagePlus current = WindowManager.getCurrentImage();
+			return current != null && current != source && current.getWindow() != null && current.getWindow().isShowing();
+		});
+		sleep(1500);
+		return WindowManager.getCurrentImage();
 	}
 
 	private static ImagePlus previewImage() {
