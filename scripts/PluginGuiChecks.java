@@ -160,6 +160,31 @@ public class PluginGuiChecks {
 		check("the result covers the oval's bounds and carries the oval: " + ovalResult.getWidth() + "x"
 			+ ovalResult.getHeight() + ", " + ovalResult.getRoi(), ovalResult.getWidth() == 120
 			&& ovalResult.getHeight() == 90 && ovalResult.getRoi() != null && ovalResult.getRoi().getType() == Roi.OVAL);
+
+		// 6. the overlay is carried, scaled down by a stride
+		ImagePlus blobs = open("coins.png");
+		onEdt(() -> {
+			ij.gui.Overlay marks = new ij.gui.Overlay();
+			OvalRoi coin = new OvalRoi(150, 100, 60, 60);
+			coin.setStrokeColor(java.awt.Color.yellow);
+			coin.setStrokeWidth(2);
+			marks.add(coin);
+			marks.add(new ij.gui.Line(20, 20, 200, 150));
+			blobs.setOverlay(marks);
+		});
+		GenericDialog gd6 = openDialog();
+		onEdt(() -> choose(gd6, (Choice) gd6.getChoices().get(0), "Sobel X"));
+		onEdt(() -> choose(gd6, (Choice) gd6.getChoices().get(1), "same"));
+		onEdt(() -> ((java.awt.TextField) gd6.getStringFields().get(gd6.getStringFields().size() - 2)).setText("2"));
+		click(gd6, "OK");
+		ImagePlus strided = resultOf(blobs);
+		onEdt(() -> strided.getWindow().getCanvas().zoomIn(0, 0));
+		sleep(800);
+		shot("6-overlay.png", blobs.getWindow(), strided.getWindow());
+		ij.gui.Overlay carried = strided.getOverlay();
+		check("the overlay is carried at half size: " + carried + (carried == null ? "" : " " + carried.get(0).getBounds()),
+			carried != null && carried.size() == 2 && Math.abs(carried.get(0).getBounds().width - 30) <= 1
+				&& strided.getWidth() == (blobs.getWidth() + 1) / 2);
 		System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
 		System.exit(failures == 0 ? 0 : 1);
 	}

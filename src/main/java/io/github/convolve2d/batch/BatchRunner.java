@@ -409,6 +409,7 @@ public final class BatchRunner {
 			ImagePlus imp = ImageJReader.read(item.input(), header);
 			int coreThreads = (long) imp.getWidth() * imp.getHeight() >= LARGE_PLANE ? threads : 1;
 			imp.deleteRoi(); // a selection saved in the file: the batch convolves whole images
+			imp.setOverlay(null); // nor is an overlay carried, which the block-by-block path could not do alike
 			ImagePlus out = filter.apply(imp, options.toBuilder().threads(coreThreads).build(), Planes.ALL,
 				cancelling);
 			if (cancelled) return null;

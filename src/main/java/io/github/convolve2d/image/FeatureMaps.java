@@ -2,8 +2,6 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import ij.ImageStack;
-import ij.gui.Roi;
-import ij.plugin.RoiScaler;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
@@ -33,8 +31,9 @@ import java.util.concurrent.CancellationException;
  * only the displayed plane; virtual stacks plane by plane ({@link InputPlanes}).</li>
  * <li>An area selection: only the output pixels over its bounding rectangle, computed by the core as a
  * {@link Region} (the real pixels around it are read; the border rule applies only beyond the image), equal to
- * the crop of the whole result; a selection other than a rectangle is placed on the result over the pixels it
- * covered.</li>
+ * the crop of the whole result.</li>
+ * <li>A selection other than a rectangle, and the overlay, are placed on the result over the pixels they covered
+ * ({@link FeatureMapMarks}).</li>
  * <li>Feature maps out in one layout, labelled {@code [slice label or C<c> / ][red|green|blue / ]<kernel name>},
  * calibrated, with a display range per channel ({@link FeatureMapImage}).</li>
  * </ul>
@@ -99,23 +98,8 @@ public final class FeatureMaps {
 		}
 		listener.progress(PROGRESS_UNITS, PROGRESS_UNITS);
 		ImagePlus result = FeatureMapImage.of(title(imp, kernels), maps, imp, in, kernels, options, g);
-		if (region != null) carrySelection(imp.getRoi(), result, whole, region);
+		FeatureMapMarks.carry(imp, result, in, in.colours() * kernels.size(), whole, region);
 		return result;
-	}
-
-	/**
-	 * A selection other than a rectangle (an oval, a polygon, a freehand area), placed on the feature maps of its
-	 * bounding rectangle over the pixels it covered in the source (scaled down by a stride), as Image › Duplicate...
-	 * carries it: the maps cover the rectangle, the selection shows which part of it was selected.
-	 */
-	private static void carrySelection(Roi roi, ImagePlus result, ConvolutionGeometry whole, Region region) {
-		if (roi == null || !roi.isArea() || roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0) return;
-		int sx = whole.strideX(), sy = whole.strideY();
-		Roi placed = sx == 1 && sy == 1 ? (Roi) roi.clone() : RoiScaler.scale(roi, 1.0 / sx, 1.0 / sy, false);
-		// input x lies at output (x - originX - 0.5) / stride + 0.5 - region x (pixel centres to pixel centres)
-		double dx = 0.5 - (whole.originX() + 0.5) / sx - region.x(), dy = 0.5 - (whole.originY() + 0.5) / sy - region.y();
-		placed.setLocation(placed.getXBase() + dx, placed.getYBase() + dy);
-		result.setRoi(placed);
 	}
 
 	/** The feature maps' title: the source's title without its extension, a dash, {@link #kernelNames}. */

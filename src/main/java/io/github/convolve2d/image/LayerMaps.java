@@ -80,8 +80,10 @@ public final class LayerMaps {
 			}
 		}
 		listener.progress(FeatureMaps.PROGRESS_UNITS, FeatureMaps.PROGRESS_UNITS);
-		return FeatureMapImage.of(title(imp, name), maps, imp, weights.outputs(), in, false,
+		ImagePlus result = FeatureMapImage.of(title(imp, name), maps, imp, weights.outputs(), in, false,
 			provenance(weights, activation, options), options, g);
+		FeatureMapMarks.carry(imp, result, in, 0, whole, region);
+		return result;
 	}
 
 	/**

@@ -104,6 +104,28 @@ class BatchCalibrationTest {
 		assertEquals(0.325 * sx, scale[4], 0.325 * sx * TIFF_ROUNDING, what);
 	}
 
+	/**
+	 * A selection and an overlay saved in a TIFF: the whole image is convolved and neither is carried, as the
+	 * block-by-block path (which reads no ImageJ overlay) writes it; the plugin carries both.
+	 */
+	@Test
+	void aSavedSelectionAndOverlayAreNeitherUsedNorCarried() throws IOException {
+		Path in = input("marked", null);
+		Path file = in.resolve("marked.tif");
+		ImagePlus imp = IJ.openImage(file.toString());
+		imp.setOverlay(new ij.gui.Overlay(new ij.gui.OvalRoi(5, 5, 20, 15)));
+		imp.setRoi(new ij.gui.OvalRoi(10, 10, 20, 12));
+		assertTrue(new FileSaver(imp).saveAsTiffStack(file.toString()));
+		ImagePlus saved = IJ.openImage(file.toString());
+		assertTrue(saved.getOverlay() != null && saved.getRoi() != null, "the input holds both");
+		batch(in, tmp.resolve("whole"), "tiff", "same", "1");
+		ImagePlus out = IJ.openImage(tmp.resolve("whole/marked.tif").toString());
+		assertEquals(53, out.getWidth());
+		assertEquals(41, out.getHeight());
+		assertEquals(null, out.getOverlay());
+		assertEquals(null, out.getRoi());
+	}
+
 	@Test
 	void anUncalibratedTiffStaysUncalibrated() throws IOException {
 		Path in = input("plain", null);
