@@ -30,7 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * One case of the {@code json} command: the seed's {@code {"input": [[...]], "kernel": [[...]]}} plus optional
+ * One case of the {@code json} command: the {@code {"input": [[...]], "kernel": [[...]]}} plus optional
  * {@code mode}, {@code border}, {@code cval}, {@code stride}, {@code dilation}, {@code flip}, {@code normalize},
  * {@code method}, or {@code "kernels": [K1, K2, ...]} instead of {@code "kernel"}. Turns it into the result
  * object {@code {"output": ...}} / {@code {"outputs": [...]}}, or {@code {"error": "..."}} for a bad case.

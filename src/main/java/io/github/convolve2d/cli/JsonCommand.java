@@ -22,12 +22,12 @@ import java.nio.file.Paths;
 import java.util.concurrent.Callable;
 
 /**
- * {@code json [FILE|-]}: reads the seed's JSON (one case object or an array of them) and prints each case's
+ * {@code json [FILE|-]}: reads JSON cases (one case object or an array of them) and prints each case's
  * feature map as JSON, in order. A bad case prints {@code {"error": ...}} in its place while the others are
  * still computed. Exit 0 when every case is good, 1 otherwise, 2 when the file cannot be read.
  */
 @Command(name = "json", mixinStandardHelpOptions = true,
-	description = { "Convolves the seed's JSON cases and prints the feature maps as JSON.",
+	description = { "Convolves matrices given as JSON and prints the feature maps as JSON.",
 		"In: {\"input\": [[...]], \"kernel\": [[...]]} or an array of such objects; optional keys: mode "
 			+ "(valid|same|full), border (constant|replicate|reflect|mirror|wrap), cval, stride (n or [sy,sx]), "
 			+ "dilation (n or [dy,dx]), flip, normalize, method, or \"kernels\": [K1, K2, ...] instead of \"kernel\".",

@@ -2,7 +2,7 @@ package io.github.convolve2d.core;
 
 /**
  * Output size of a convolution (SEMANTICS.md): {@code valid} keeps only outputs whose footprint lies inside
- * the image (the seed's and CNN default), {@code same} keeps the image size, {@code full} every output that
+ * the image (the CNN default), {@code same} keeps the image size, {@code full} every output that
  * touches the image.
  */
 public enum Mode implements Labelled {

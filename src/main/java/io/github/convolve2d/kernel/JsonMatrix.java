@@ -8,7 +8,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonPrimitive;
 
 /**
- * Reads a matrix written as a JSON array of rows ({@code [[1, 0], [0, -1]]}), the form of the seed's
+ * Reads a matrix written as a JSON array of rows ({@code [[1, 0], [0, -1]]}), the form of the json command's
  * {@code "input"} and {@code "kernel"}. Errors name the field, the row and the column.
  */
 public final class JsonMatrix {

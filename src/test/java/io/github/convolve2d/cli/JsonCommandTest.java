@@ -12,7 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
-/** The {@code json} command: the seed's examples, every option, errors in place, exit codes. */
+/** The {@code json} command: the examples of its help, every option, errors in place, exit codes. */
 class JsonCommandTest {
 
 	private static CliRun json(String stdin) {
