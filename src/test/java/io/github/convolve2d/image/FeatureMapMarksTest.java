@@ -141,6 +141,39 @@ class FeatureMapMarksTest {
 		assertNull(maps.getRoi(), "a rectangle selection is the result's whole area");
 	}
 
+	/**
+	 * Peer check: in same mode at stride 1 the maps of a rectangle selection are Image › Duplicate...'s crop, and
+	 * the carried overlay is the one Duplicate gives it, mark for mark, over 40 random overlays and selections.
+	 */
+	@Test
+	void sameModeCarriesTheOverlayAsDuplicateDoes() {
+		Random rnd = new Random(7);
+		int carried = 0, left = 0;
+		for (int run = 0; run < 40; run++) {
+			ImagePlus imp = IJ.createImage("one", "8-bit random", 60 + rnd.nextInt(40), 50 + rnd.nextInt(40), 1);
+			Overlay overlay = new Overlay();
+			for (int m = 0; m < 12; m++) {
+				int x = rnd.nextInt(imp.getWidth()) - 5, y = rnd.nextInt(imp.getHeight()) - 5;
+				int w = 1 + rnd.nextInt(20), h = 1 + rnd.nextInt(20);
+				overlay.add(rnd.nextBoolean() ? new Roi(x, y, w, h) : new OvalRoi(x, y, w, h));
+			}
+			imp.setOverlay(overlay);
+			int x = rnd.nextInt(imp.getWidth() - 10), y = rnd.nextInt(imp.getHeight() - 10);
+			imp.setRoi(new Roi(x, y, 5 + rnd.nextInt(imp.getWidth() - x - 5), 5 + rnd.nextInt(imp.getHeight() - y - 5)));
+			ImagePlus duplicate = new ij.plugin.Duplicator().run(imp);
+			ImagePlus maps = maps(imp, ONE, options("same", 1, 1), Planes.ALL);
+			assertEquals(duplicate.getWidth(), maps.getWidth(), "run " + run);
+			assertEquals(duplicate.getHeight(), maps.getHeight(), "run " + run);
+			List<String> want = new ArrayList<>(), got = new ArrayList<>();
+			if (duplicate.getOverlay() != null) for (Roi r : duplicate.getOverlay().toArray()) want.add(r.toString());
+			if (maps.getOverlay() != null) for (Roi r : maps.getOverlay().toArray()) got.add(r.toString());
+			assertEquals(want, got, "run " + run);
+			carried += got.size();
+			left += 12 - got.size();
+		}
+		assertTrue(carried > 40 && left > 40, carried + " marks carried, " + left + " left behind");
+	}
+
 	/** A hidden overlay, and a calibration bar (which describes the source's values), stay behind. */
 	@Test
 	void aHiddenOverlayOrACalibrationBarStaysBehind() {
