@@ -7,13 +7,14 @@ import io.github.convolve2d.core.UserException;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.zip.Deflater;
 import java.util.zip.DeflaterOutputStream;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import java.util.zip.InflaterInputStream;
+import java.util.zip.ZipException;
 
 /**
  * A Zarr v2 chunk compressor (numcodecs ids): none ({@code "compressor": null}), {@code zlib} and {@code gzip},
@@ -95,22 +96,44 @@ public final class Compressor {
 			return stored;
 		}
 		String codec = id.name().toLowerCase(java.util.Locale.ROOT);
+		Zlib.Inflated z = id == Id.ZLIB ? Zlib.inflate(stored, expected) : gunzip(stored, expected);
+		switch (z.outcome()) {
+			case INVALID:
+				// InflaterInputStream's words when zlib gives none
+				throw new Damaged(codec + " data is not valid: "
+					+ (z.reason() != null ? z.reason() : "Invalid ZLIB data format"));
+			case OVER_LIMIT:
+				throw new Damaged(codec + " data holds more than the chunk's " + expected + " bytes");
+			case CUT:
+				throw new Damaged(codec + " data ends early");
+			default:
+				// a whole stream (a dictionary stream inflates to nothing): it must hold the chunk, all of it
+				if (z.length() != expected) {
+					throw new Damaged(codec + " data ends early: " + z.length() + " bytes of " + expected);
+				}
+				return z.bytes();
+		}
+	}
+
+	/**
+	 * gzip through the JDK's stream, which reads its header, members and CRC-32, told as {@link Zlib#inflate}
+	 * tells zlib: at most {@code expected} bytes, then one byte more is tried.
+	 */
+	private static Zlib.Inflated gunzip(byte[] stored, int expected) throws IOException {
 		byte[] out = new byte[expected];
-		try (InputStream in = id == Id.ZLIB ? new InflaterInputStream(new ByteArrayInputStream(stored))
-			: new GZIPInputStream(new ByteArrayInputStream(stored)))
-		{
-			int n = in.readNBytes(out, 0, expected);
-			if (n != expected) throw new Damaged(codec + " data ends early: " + n + " bytes of " + expected);
+		int n = 0;
+		try (InputStream in = new GZIPInputStream(new ByteArrayInputStream(stored))) {
+			n = in.readNBytes(out, 0, expected);
 			// reading on checks the stream's end and checksum, and finds data past the chunk's size
-			if (in.read() >= 0) throw new Damaged(codec + " data holds more than the chunk's " + expected + " bytes");
+			if (n == expected && in.read() >= 0) return new Zlib.Inflated(out, n, Zlib.Outcome.OVER_LIMIT, null, false);
 		}
-		catch (java.io.EOFException e) {
-			throw new Damaged(codec + " data ends early");
+		catch (EOFException e) {
+			return new Zlib.Inflated(out, n, Zlib.Outcome.CUT, null, false);
 		}
-		catch (java.util.zip.ZipException e) {
-			throw new Damaged(codec + " data is not valid: " + e.getMessage());
+		catch (ZipException e) {
+			return new Zlib.Inflated(out, n, Zlib.Outcome.INVALID, e.getMessage(), false);
 		}
-		return out;
+		return new Zlib.Inflated(out, n, Zlib.Outcome.COMPLETE, null, false);
 	}
 
 	/** A chunk whose stored bytes are not what its array's metadata says; the message says what is wrong. */

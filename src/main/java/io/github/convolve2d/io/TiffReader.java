@@ -17,8 +17,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * Reads TIFF and BigTIFF files rectangle by rectangle, so an image larger than memory is never loaded whole:
@@ -773,28 +771,33 @@ public final class TiffReader implements Closeable {
 		int sy = segment % (across * down) / across;
 		int least = rowBytes * Math.min(p.segmentHeight, p.height - sy * p.segmentHeight);
 		byte[] raw;
+		int length; // of raw's bytes, those decoded: Deflate's buffer is the segment's full size, not a copy
 		String method = p.compression == 5 ? "LZW" : p.compression == 32773 ? "PackBits" : "Deflate";
 		try {
 			switch (p.compression) {
 				case 8:
 				case 32946:
-					raw = inflate(stored, full);
+					Zlib.Inflated z = inflate(stored, full);
+					raw = z.bytes();
+					length = z.length();
 					break;
 				case 5:
 					raw = lzw(stored, full);
+					length = raw.length;
 					break;
 				default:
 					raw = packBits(stored, full);
+					length = raw.length;
 			}
 		}
 		catch (DamagedData e) {
 			throw damaged(path, segment(p, page + 1, segment) + " is damaged (" + method + " data " + e.getMessage() + ")");
 		}
-		if (raw.length < least) {
+		if (length < least) {
 			throw damaged(path, segment(p, page + 1, segment) + " is damaged (" + method + " data ends early: "
-				+ raw.length + " of " + least + " bytes)");
+				+ length + " of " + least + " bytes)");
 		}
-		int rows = raw.length / rowBytes;
+		int rows = length / rowBytes;
 		// ImageJ adds up the differences of 32-bit integer pixels as floats, after converting each: so does this
 		boolean floatSums = p.type.kind() == DataType.Kind.INT32 && perPixel == 1;
 		if (p.predictor == 2 && !floatSums) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
@@ -818,36 +821,18 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
-	 * Deflate (zlib) data: at most {@code limit} bytes; more is {@link DamagedData}, as are data that do not inflate
-	 * or stop before the stream's end.
+	 * Deflate (zlib) data: at most {@code limit} bytes, in a buffer of that size; more is {@link DamagedData}, as are
+	 * data that are not valid or of which nothing inflates. Data that stop before the stream's end, even inside its
+	 * checksum, give what inflated: the caller judges the length, as a strip at the bottom of an image may be short.
 	 */
-	static byte[] inflate(byte[] stored, int limit) throws DamagedData {
-		Inflater inflater = new Inflater();
-		try {
-			inflater.setInput(stored);
-			byte[] out = new byte[limit];
-			int n = 0;
-			while (!inflater.finished()) {
-				if (n == limit) {
-					// full: anything more the stream holds is more than the segment can hold
-					if (inflater.inflate(new byte[1]) > 0) throw new DamagedData("runs past the end of the strip or tile");
-					break;
-				}
-				int got = inflater.inflate(out, n, limit - n);
-				n += got;
-				if (got == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
-					if (n == 0) throw new DamagedData("ends early: none of it inflates");
-					break; // cut short: the caller judges the length
-				}
-			}
-			return n == limit ? out : java.util.Arrays.copyOf(out, n);
-		}
-		catch (DataFormatException e) {
-			throw new DamagedData("is not valid zlib (" + e.getMessage() + ")");
-		}
-		finally {
-			inflater.end();
-		}
+	static Zlib.Inflated inflate(byte[] stored, int limit) throws DamagedData {
+		Zlib.Inflated z = Zlib.inflate(stored, limit);
+		if (z.outcome() == Zlib.Outcome.INVALID) throw new DamagedData("is not valid zlib (" + z.reason() + ")");
+		if (z.outcome() == Zlib.Outcome.OVER_LIMIT) throw new DamagedData("runs past the end of the strip or tile");
+		// nothing inflates from all of the data: cut, empty, or asking for a dictionary (an empty stream with other
+		// bytes after its end is left to the caller, which words it as bytes short)
+		if (z.length() == 0 && !z.followed()) throw new DamagedData("ends early: none of it inflates");
+		return z; // perhaps cut short: the caller judges the length
 	}
 
 	/**
