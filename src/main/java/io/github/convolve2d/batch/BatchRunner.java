@@ -319,34 +319,47 @@ public final class BatchRunner {
 
 	/** Decides on the dispatching thread whether an item is to be processed; reports it otherwise. */
 	private ImageHeader admit(BatchItem item, Consumer<Outcome> counting) {
-		if (item.problem() != null) {
-			counting.accept(new Outcome(item, Outcome.Status.FAILED, item.problem()));
-			return null;
-		}
-		OutputStamp.Existing existing = stamp.inspect(item.output());
-		if (existing != OutputStamp.Existing.NONE && !(overwrite && mayReplace(existing))) {
-			counting.accept(existingOutcome(item, existing, false));
-			return null;
-		}
 		ImageHeader[] header = new ImageHeader[1];
-		String problem = judgeHeader(item.input(), header);
-		if (problem != null) {
-			counting.accept(failed(item, problem));
+		Outcome rejected = judge(item, header);
+		if (rejected != null) {
+			counting.accept(rejected);
 			return null;
 		}
 		return header[0];
 	}
 
 	/**
-	 * What the run would say of an input from its header alone, reading nothing else: why it would fail (it cannot
-	 * be read as an image, a kernel does not fit it, it does not fit the memory), or null when it would be
-	 * convolved. The dry run judges its TIFF outputs' inputs with it.
+	 * What the run would do with an item whose output is a TIFF, decided exactly as the run decides before it reads
+	 * any pixels: the plan's problem, then the file at the output's path ({@link OutputStamp}: same settings skipped,
+	 * other settings or cut short refused unless {@code overwrite}, a file not ours or a folder never replaced), then
+	 * the input's header (it cannot be read as an image, a kernel does not fit it, it does not fit the memory). A
+	 * skip or failure carries the run's own reason. Reads at most the headers of the input and of an existing
+	 * output; writes nothing. Dry runs list their files with it ({@link Decision#line}).
 	 */
-	public String judgeHeader(Path input) {
-		return judgeHeader(input, new ImageHeader[1]);
+	public Decision judge(BatchItem item) {
+		Outcome rejected = judge(item, new ImageHeader[1]);
+		if (rejected != null) return Decision.of(rejected);
+		return stamp.inspect(item.output()) == OutputStamp.Existing.NONE ? Decision.WRITE : Decision.REPLACE;
 	}
 
-	/** As {@link #judgeHeader(Path)}, putting the header read into {@code header[0]}. */
+	/**
+	 * The outcome the run reports for an item it does not convolve (skipped or failed, with its reason), or null
+	 * when it would convolve it, with the input's header in {@code header[0]}.
+	 */
+	private Outcome judge(BatchItem item, ImageHeader[] header) {
+		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
+		OutputStamp.Existing existing = stamp.inspect(item.output());
+		if (existing != OutputStamp.Existing.NONE && !(overwrite && mayReplace(existing))) {
+			return existingOutcome(item, existing, false);
+		}
+		String problem = judgeHeader(item.input(), header);
+		return problem != null ? failed(item, problem) : null;
+	}
+
+	/**
+	 * Why the run would fail an input from its header alone (it cannot be read as an image, a kernel does not fit
+	 * it, it does not fit the memory), or null, putting the header read into {@code header[0]}.
+	 */
 	private String judgeHeader(Path input, ImageHeader[] header) {
 		ImageHeader h;
 		try {

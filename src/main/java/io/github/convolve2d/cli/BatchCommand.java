@@ -10,11 +10,10 @@ import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BatchSummary;
 import io.github.convolve2d.batch.ConsoleCapture;
+import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.InputScanner;
 import io.github.convolve2d.batch.IoMessages;
 import io.github.convolve2d.batch.MemoryBudget;
-import io.github.convolve2d.batch.Outcome;
-import io.github.convolve2d.batch.OutputStamp;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.Kernel;
@@ -310,8 +309,8 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());
-			return dryRun(plan, OutputStamp.of(filter, options), new BatchRunner(filter, options, new AtomicTiffWriter(),
-				threadCount(), MemoryBudget.ofHeap(), overwrite, BatchListener.NONE), out);
+			return dryRun(plan, new BatchRunner(filter, options, new AtomicTiffWriter(), threadCount(),
+				MemoryBudget.ofHeap(), overwrite, BatchListener.NONE), out);
 		}
 		checkWritable(plan.outputFolder());
 
@@ -374,21 +373,17 @@ public final class BatchCommand implements Callable<Integer> {
 
 	/**
 	 * Lists what a run would do with each file, reading only the images' headers (size, type, planes: whether it
-	 * can be read, whether the kernels fit it, whether it fits the memory) and writing nothing.
+	 * can be read, whether the kernels fit it, whether it fits the memory) and writing nothing. A TIFF output is
+	 * judged by the run's own rules ({@link BatchRunner#judge}), so a failure is listed with the run's reason.
 	 */
-	private int dryRun(BatchPlan plan, OutputStamp stamp, BatchRunner judge, PrintWriter out) {
+	private int dryRun(BatchPlan plan, BatchRunner judge, PrintWriter out) {
 		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
-		int write = 0, skip = 0, bad = 0;
+		Decision.Tally tally = new Decision.Tally();
 		BlockwiseJob zarr = null;
 		for (BatchItem item : plan.items()) {
-			String in = names.display(item.input()), to = names.display(item.output());
-			String failure; // why the run would fail the item, or null
-			boolean exists, same, partial = false;
-			if (item.problem() != null) {
-				failure = item.problem();
-				exists = same = false;
-			}
-			else if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
+			String to = names.display(item.output());
+			Decision d;
+			if (item.problem() == null && item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
 				// an OME-Zarr output is judged as the blockwise run judges it
 				if (zarr == null) zarr = zarrJob();
 				BlockwiseJob.Existing e;
@@ -398,51 +393,23 @@ public final class BatchCommand implements Callable<Integer> {
 				catch (IOException | UserException ex) {
 					e = BlockwiseJob.Existing.FOREIGN;
 				}
-				exists = e != BlockwiseJob.Existing.NONE;
-				same = e == BlockwiseJob.Existing.COMPLETE || e == BlockwiseJob.Existing.PARTIAL;
-				partial = e == BlockwiseJob.Existing.PARTIAL;
-				failure = e == BlockwiseJob.Existing.FOREIGN ? to + " exists and was not written by Convolve 2D" : null;
+				boolean same = e == BlockwiseJob.Existing.COMPLETE || e == BlockwiseJob.Existing.PARTIAL;
+				d = e == BlockwiseJob.Existing.FOREIGN ? Decision.fail(to + " exists and was not written by Convolve 2D")
+					: e == BlockwiseJob.Existing.NONE ? Decision.WRITE
+					: !same && !overwrite ? Decision.fail(to + " exists, made with other settings")
+					: overwrite ? Decision.REPLACE
+					: e == BlockwiseJob.Existing.PARTIAL ? Decision.RESUME
+					: Decision.skip("its output exists, made with the same settings");
 			}
 			else {
-				OutputStamp.Existing e = stamp.inspect(item.output());
-				exists = e != OutputStamp.Existing.NONE;
-				same = e == OutputStamp.Existing.SAME_SETTINGS;
-				failure = e == OutputStamp.Existing.FOLDER ? to + " is a folder"
-					: e == OutputStamp.Existing.NOT_OURS ? to + " exists and was not written by Convolve 2D"
-					: e == OutputStamp.Existing.CUT_SHORT && !overwrite ? to + " exists but is cut short" : null;
+				d = judge.judge(item);
 			}
-			if (failure == null && !same && exists && !overwrite) failure = to + " exists, made with other settings";
-			if (failure == null && (overwrite || !same) && item.problem() == null
-				&& !item.output().getFileName().toString().endsWith(BatchPlan.ZARR))
-			{
-				failure = judge.judgeHeader(item.input()); // what the run would find in its header
-			}
-			if (failure != null) {
-				bad++;
-				out.println("fail     " + in + ": " + failure);
-			}
-			else if (!exists) {
-				write++;
-				out.println("write    " + in + " -> " + to);
-			}
-			else if (overwrite) {
-				write++;
-				out.println("replace  " + in + " -> " + to);
-			}
-			else if (partial) {
-				write++;
-				out.println("resume   " + in + " -> " + to + " (the blocks an interrupted run wrote are kept)");
-			}
-			else {
-				skip++;
-				out.println("skip     " + in + " (" + to + " exists, made with the same settings)");
-			}
+			tally.add(d);
+			out.println(d.line(names.display(item.input()), to));
 		}
-		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; only image headers were read, nothing "
-			+ "was written%n", write,
-			skip, bad, plan.items().size());
+		out.println(tally.summary());
 		out.flush();
-		return bad > 0 ? 1 : 0; // as the run would end
+		return tally.failing() > 0 ? 1 : 0; // as the run would end
 	}
 
 	/**

@@ -162,6 +162,46 @@ class BatchRefusalsTest {
 		assertEquals(whole.length, Files.size(tif));
 	}
 
+	/**
+	 * A dry run lists each failure with the run's own reason, word for word: files it cannot read or a kernel does
+	 * not fit, and existing outputs (other settings, cut short, not Convolve 2D's, a folder in the way).
+	 */
+	@Test
+	void aDryRunGivesEachFailureTheRunsOwnReason() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		for (String name : new String[] { "good.png", "other.png", "cut.png", "mine.png", "folder.png" }) {
+			Files.copy(SAMPLES.resolve("microaneurysms.png"), in.resolve(name));
+		}
+		Files.write(in.resolve("text.png"), "not an image\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		Files.write(in.resolve("tiny.tif"), TinyTiff.bytes(2, 2, true));
+		assertEquals(0, CliRun.run("batch", "-i", in.resolve("other.png"), "-i", in.resolve("cut.png"), "-o", out,
+			"--preset", "laplacian-4").code);
+		byte[] cut = Files.readAllBytes(out.resolve("cut.tif"));
+		Files.write(out.resolve("cut.tif"), Arrays.copyOf(cut, cut.length / 2));
+		Files.write(out.resolve("mine.tif"), new byte[] { 1, 2, 3 });
+		Files.createDirectories(out.resolve("folder.tif"));
+
+		CliRun dry = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("write    " + in.resolve("good.png") + " -> " + out.resolve("good.tif")),
+			dry.toString());
+		assertTrue(dry.out.endsWith("dry run: 1 to write, 0 to skip, 6 failing of 7 files; only image headers were "
+			+ "read, nothing was written"), dry.toString());
+		java.util.Map<String, String> listed = new java.util.TreeMap<>(), failed = new java.util.TreeMap<>();
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^fail     (.*?): (.*)$").matcher(dry.out);
+		while (m.find()) listed.put(m.group(1), m.group(2));
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none");
+		assertEquals(dry.code, run.code, run.toString());
+		m = java.util.regex.Pattern.compile("(?m)^FAILED (.*?): (.*)$").matcher(run.err);
+		while (m.find()) failed.put(m.group(1), m.group(2));
+		assertEquals(6, failed.size(), run.toString());
+		assertEquals(failed, listed, "the dry run's reasons are the run's");
+		assertTrue(failed.get(in.resolve("other.png").toString()).contains("made with other settings; --overwrite "
+			+ "replaces it"), failed.toString());
+		assertTrue(failed.get(in.resolve("folder.png").toString()).startsWith("a folder is in the way"),
+			failed.toString());
+	}
+
 	/** An OME-Zarr input is a folder being read: no output is written into it. */
 	@Test
 	void anOutputFolderInsideAZarrInputIsRefused() throws Exception {

@@ -5,6 +5,7 @@ import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.ConsoleCapture;
+import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
@@ -21,6 +22,7 @@ import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -79,16 +81,37 @@ final class FileJob {
 		long runStart, int filesPerTask, TaskHook hook)
 	{
 		List<FileTask> tasks = plan.tasks;
-		int perTask = filesPerTask > 0 ? filesPerTask
-			: Math.max(1, (int) Math.ceil(tasks.size() / (4.0 * sc.defaultParallelism())));
-		int slices = Math.max(1, (tasks.size() + perTask - 1) / perTask);
 		Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
 		boolean overwrite = settings.overwrite;
-		List<FileResult> results = sc.parallelize(tasks, slices)
+		List<FileResult> results = sc.parallelize(tasks, slices(sc, tasks.size(), filesPerTask))
 			.mapPartitions((Iterator<FileTask> files) -> convert(files, batchArgs, overwrite, runStart,
 				conf.value().value(), hook))
 			.collect();
 		return new Run(new ArrayList<>(results), plan.outputFolder);
+	}
+
+	/**
+	 * What {@link #run} would do with each planned file, judged in tasks as the run's tasks judge it before reading
+	 * pixels (with the executors' memory budget and file systems), reading at most the headers of inputs and of
+	 * existing outputs and writing nothing: {@link BatchRunner#judge} on the same local paths that {@link #convert}
+	 * gives {@link BatchRunner#runOne}, so a skip or failure is the run's own, with its reason. A file whose input or
+	 * output is on a remote file system (HDFS, S3) is {@link Decision.Action#UNKNOWN}: the run reads such files
+	 * through whole copies, which a dry run does not make. In the plan's order (Spark keeps a parallelized list's
+	 * order through {@code mapPartitions} and {@code collect}).
+	 */
+	static List<Decision> judge(JavaSparkContext sc, String[] batchArgs, HadoopPlan.Result plan, int filesPerTask) {
+		List<FileTask> tasks = plan.tasks;
+		Broadcast<SerializableConfiguration> conf = sc.broadcast(new SerializableConfiguration(sc.hadoopConfiguration()));
+		return new ArrayList<>(sc.parallelize(tasks, slices(sc, tasks.size(), filesPerTask))
+			.mapPartitions((Iterator<FileTask> files) -> judge(files, batchArgs, conf.value().value()))
+			.collect());
+	}
+
+	/** Partitions of a list of files: {@code filesPerTask} each, or (0) about four tasks per core of the cluster. */
+	private static int slices(JavaSparkContext sc, int files, int filesPerTask) {
+		int perTask = filesPerTask > 0 ? filesPerTask
+			: Math.max(1, (int) Math.ceil(files / (4.0 * sc.defaultParallelism())));
+		return Math.max(1, (files + perTask - 1) / perTask);
 	}
 
 	/** The modification time of a probe file in the output folder: this run's start on that file system's clock. */
@@ -105,16 +128,47 @@ final class FileJob {
 		}
 	}
 
+	/** The runner of a task: batch's, with the executor's memory budget and the task's cores. */
+	private static BatchRunner runner(BatchCommand.Settings settings) {
+		int threads = settings.threads != null ? settings.threads : Math.max(1, TaskContext.get().cpus());
+		return new BatchRunner(settings.filter, settings.options, new AtomicTiffWriter(), threads, budget(),
+			settings.overwrite, BatchListener.NONE);
+	}
+
+	/** Runs in a task: judges its files one by one. */
+	private static Iterator<Decision> judge(Iterator<FileTask> files, String[] batchArgs, Configuration conf)
+		throws IOException
+	{
+		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		List<Decision> decisions = new ArrayList<>();
+		while (files.hasNext()) decisions.add(judge(files.next(), runner, conf));
+		return decisions.iterator();
+	}
+
+	private static Decision judge(FileTask task, BatchRunner runner, Configuration conf) throws IOException {
+		if (task.problem != null) return Decision.fail(task.problem); // as convert
+		Path input = new Path(task.input), target = new Path(task.output);
+		java.nio.file.Path localIn = localPath(input, conf);
+		FileSystem outFs = raw(target.getFileSystem(conf));
+		if (localIn != null && outFs instanceof RawLocalFileSystem) {
+			// the item convert gives runOne
+			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
+		}
+		FileStatus out = status(outFs, target);
+		URI remote = (localIn == null ? input.getFileSystem(conf) : outFs).getUri();
+		return Decision.unknown("not judged: " + (localIn == null ? "the input" : "the output") + " is on " + remote
+			+ ", whose files the run copies to read them; a dry run reads headers and existing outputs only on local or "
+			+ "mounted file systems (file:)" + (out == null ? "" : out.isDirectory() ? "; a folder is at the output's path"
+				: "; a file is at the output's path"));
+	}
+
 	/** Runs in a task: converts its files one by one. */
 	private static Iterator<FileResult> convert(Iterator<FileTask> files, String[] batchArgs, boolean overwrite,
 		long runStart, Configuration conf, TaskHook hook) throws IOException
 	{
-		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
 		TaskContext context = TaskContext.get();
-		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
 		String attempt = context.stageId() + "-" + context.partitionId() + "-" + context.attemptNumber();
-		BatchRunner runner = new BatchRunner(settings.filter, settings.options, new AtomicTiffWriter(), threads,
-			budget(), overwrite, BatchListener.NONE);
+		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
 		java.nio.file.Path scratch = Files.createTempDirectory("convolve2d-task-");
 		List<FileResult> results = new ArrayList<>();
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
@@ -221,12 +275,18 @@ final class FileJob {
 	private static java.nio.file.Path local(Path input, Configuration conf, java.nio.file.Path scratch)
 		throws IOException
 	{
+		java.nio.file.Path path = localPath(input, conf);
+		if (path != null) return path;
 		FileSystem fs = input.getFileSystem(conf);
-		if (fs instanceof LocalFileSystem) return ((LocalFileSystem) fs).pathToFile(input).toPath();
-		if (fs instanceof RawLocalFileSystem) return ((RawLocalFileSystem) fs).pathToFile(input).toPath();
 		java.nio.file.Path copy = Files.createDirectories(scratch.resolve("in")).resolve(input.getName());
 		fs.copyToLocalFile(false, input, new Path(copy.toUri()), true);
 		return copy;
+	}
+
+	/** A path on a local (or mounted) file system as a local file, read in place; null on another file system. */
+	private static java.nio.file.Path localPath(Path p, Configuration conf) throws IOException {
+		FileSystem fs = raw(p.getFileSystem(conf));
+		return fs instanceof RawLocalFileSystem ? ((RawLocalFileSystem) fs).pathToFile(p).toPath() : null;
 	}
 
 	/** The local file system without Hadoop's checksum files (no {@code .NAME.crc} beside each output). */

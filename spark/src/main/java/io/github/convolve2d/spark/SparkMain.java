@@ -2,11 +2,10 @@ package io.github.convolve2d.spark;
 
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.UserException;
-import org.apache.hadoop.fs.FileSystem;
-import org.apache.hadoop.fs.Path;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -124,7 +123,7 @@ public final class SparkMain {
 				return usage(err, "cannot list the inputs: " + e.getMessage());
 			}
 			if (plan.tasks.isEmpty()) return usage(err, "no image files found in the inputs");
-			if (settings.dryRun) return dryRun(plan, settings.overwrite, sc, out);
+			if (settings.dryRun) return dryRun(plan, batchArgs, filesPerTask, sc, out);
 			long runStart;
 			try {
 				runStart = FileJob.probe(plan.outputFolder, sc.hadoopConfiguration());
@@ -207,34 +206,24 @@ public final class SparkMain {
 		return failed > 0 ? SOME_FAILED : OK;
 	}
 
-	private static int dryRun(HadoopPlan.Result plan, boolean overwrite, JavaSparkContext sc, PrintWriter out) {
-		int write = 0, skip = 0, bad = 0;
-		for (FileTask t : plan.tasks) {
-			boolean exists;
-			try {
-				Path target = new Path(t.output);
-				FileSystem fs = target.getFileSystem(sc.hadoopConfiguration());
-				exists = fs.exists(target);
-			}
-			catch (IOException e) {
-				exists = false;
-			}
-			if (t.problem != null) {
-				bad++;
-				out.println("fail     " + t.input + ": " + t.problem);
-			}
-			else if (exists && !overwrite) {
-				skip++;
-				out.println("skip     " + t.input + " (" + t.output + " exists)");
-			}
-			else {
-				write++;
-				out.println((exists ? "replace  " : "write    ") + t.input + " -> " + t.output);
-			}
+	/**
+	 * Lists what the run would do with each file ({@link FileJob#judge}: in tasks, by the run's own rules, reading
+	 * only headers), in the plan's order and with batch's dry-run lines; returns the exit code the run would end with
+	 * (1 when some file would fail).
+	 */
+	private static int dryRun(HadoopPlan.Result plan, String[] batchArgs, int filesPerTask, JavaSparkContext sc,
+		PrintWriter out)
+	{
+		List<Decision> decisions = FileJob.judge(sc, batchArgs, plan, filesPerTask);
+		Decision.Tally tally = new Decision.Tally();
+		for (int i = 0; i < plan.tasks.size(); i++) {
+			FileTask t = plan.tasks.get(i);
+			Decision d = decisions.get(i);
+			tally.add(d);
+			out.println(d.line(t.input, t.output));
 		}
-		out.printf("dry run: %d to write, %d to skip, %d failing of %d files; nothing was read or written%n", write,
-			skip, bad, plan.tasks.size());
-		return OK;
+		out.println(tally.summary());
+		return tally.failing() > 0 ? SOME_FAILED : OK;
 	}
 
 	private static int usage(PrintWriter err, String message) {

@@ -1,0 +1,203 @@
+package io.github.convolve2d.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.github.convolve2d.batch.TinyTiff;
+import io.github.convolve2d.cli.CliRun;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * {@code convolve2d-spark batch --dry-run} on {@code local[2,2]}: each file listed with the decision the Spark run
+ * then makes and the run's own reason (headers read in tasks: a file that is not an image, a truncated TIFF, an
+ * image a kernel does not fit in valid mode; existing outputs judged by their settings stamp), the same lines and
+ * exit code as the single-machine {@code batch --dry-run}, and nothing written.
+ */
+class DryRunTest {
+
+	private static final Path SAMPLES = Paths.get("../sample-images");
+	/** The settings of the dry runs; an earlier run made other.png's output with {@link #OTHER}. */
+	private static final List<String> SETTINGS = List.of("--preset", "sobel-x", "--mode", "valid");
+	private static final List<String> OTHER = List.of("--preset", "laplacian-4", "--mode", "valid");
+
+	@RegisterExtension
+	static final LocalSpark SPARK = new LocalSpark();
+
+	@TempDir
+	Path tmp;
+
+	private static CliRun spark(Object... args) {
+		return FileJobTest.spark(SPARK.context(), TaskHook.NONE, text(args));
+	}
+
+	/** The arguments as text, lists spliced in. */
+	private static String[] text(Object... args) {
+		List<String> a = new ArrayList<>();
+		for (Object o : args) {
+			if (o instanceof List) for (Object e : (List<?>) o) a.add(String.valueOf(e));
+			else a.add(String.valueOf(o));
+		}
+		return a.toArray(new String[0]);
+	}
+
+	/**
+	 * An input folder of seven files and an output folder that earlier runs left: good.tif (to write),
+	 * notimage.tif (text), truncated.tif (half a TIFF), tiny.tif (2×2: a 3×3 kernel does not fit it in valid mode),
+	 * same.png (its output made by a Spark run with {@link #SETTINGS}), other.png (its output made with
+	 * {@link #OTHER}), notours.png (a file at its output that Convolve 2D did not write).
+	 */
+	private Path[] folders() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		Files.write(in.resolve("notimage.tif"), "not an image\n".getBytes(StandardCharsets.US_ASCII));
+		byte[] tif = Files.readAllBytes(SAMPLES.resolve("chessboard_GRAY_U16.tif"));
+		Files.write(in.resolve("truncated.tif"), Arrays.copyOf(tif, tif.length / 2));
+		Files.write(in.resolve("tiny.tif"), TinyTiff.bytes(2, 2, true));
+		Files.copy(SAMPLES.resolve("microaneurysms.png"), in.resolve("same.png"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("other.png"));
+		Files.copy(SAMPLES.resolve("cell.png"), in.resolve("notours.png"));
+		CliRun same = spark("--input", in.resolve("same.png"), "--output", out, SETTINGS);
+		assertEquals(0, same.code, same.toString());
+		CliRun other = spark("--input", in.resolve("other.png"), "--output", out, OTHER);
+		assertEquals(0, other.code, other.toString());
+		Files.write(out.resolve("notours.tif"), "the user's own file\n".getBytes(StandardCharsets.US_ASCII));
+		return new Path[] { in, out };
+	}
+
+	@Test
+	void listsWhatTheRunDoesWithTheRunsReasonsAndWritesNothing() throws IOException {
+		Path[] f = folders();
+		Path in = f[0], out = f[1];
+		Map<String, String> before = snapshot(tmp);
+
+		CliRun dry = spark("--input", in, "--output", out, SETTINGS, "--dry-run");
+		assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
+		assertEquals(1, dry.code, "some file would fail: " + dry);
+		assertEquals("", dry.err, dry.toString());
+		List<String> lines = dry.out.lines().collect(Collectors.toList());
+		assertEquals(8, lines.size(), dry.toString());
+		String i = "file:" + in + "/", o = "file:" + out + "/";
+		assertEquals("write    " + i + "good.tif -> " + o + "good.tif", lines.get(0));
+		assertEquals("fail     " + i + "notimage.tif: not an image in a format the batch reads (TIFF, PNG, JPEG, GIF, "
+			+ "BMP): its first bytes match none of them (it looks like text)", lines.get(1));
+		assertEquals("fail     " + i + "notours.png: its output " + out.resolve("notours.tif") + " exists and was not "
+			+ "written by Convolve 2D; it is never replaced (not even with --overwrite): move it away, or choose another "
+			+ "--output or --suffix", lines.get(2));
+		assertEquals("fail     " + i + "other.png: its output " + out.resolve("other.tif") + " exists, made with other "
+			+ "settings; --overwrite replaces it, or choose another --output or --suffix", lines.get(3));
+		assertEquals("skip     " + i + "same.png (" + o + "same.tif exists, made with the same settings)", lines.get(4));
+		assertTrue(lines.get(5).startsWith("fail     " + i + "tiny.tif: ") && lines.get(5).contains("valid mode"),
+			lines.get(5));
+		assertTrue(lines.get(6).startsWith("fail     " + i + "truncated.tif: truncated or corrupt TIFF: its pixel data "
+			+ "should end at byte "), lines.get(6));
+		assertEquals("dry run: 1 to write, 1 to skip, 5 failing of 7 files; only image headers were read, nothing was "
+			+ "written", lines.get(7));
+
+		// the single-machine dry run lists the same (its names are paths, not file: URIs), with the same exit code
+		CliRun local = FileJobTest.batch(text("--input", in, "--output", out, SETTINGS, "--dry-run"));
+		assertEquals(dry.code, local.code, local.toString());
+		assertEquals(local.out, dry.out.replace("file:/", "/"), "the same lines as batch --dry-run");
+
+		// and the run then does what the dry run said, failing each file with the reason the dry run gave
+		CliRun run = spark("--input", in, "--output", out, SETTINGS);
+		assertEquals(dry.code, run.code, run.toString());
+		assertEquals(List.of(1, 1, 5, 7), FileJobTest.counts(run), run.toString());
+		Map<String, String> listed = new TreeMap<>();
+		for (String line : lines) {
+			if (line.startsWith("fail     ")) {
+				String rest = line.substring("fail     ".length());
+				int colon = rest.indexOf(": ");
+				listed.put(Paths.get(rest.substring(0, colon).replaceFirst("^file:", "")).getFileName().toString(),
+					rest.substring(colon + 2));
+			}
+		}
+		assertEquals(FileJobTest.failures(run), listed, run.toString());
+		assertTrue(Files.exists(out.resolve("good.tif")), "the file listed as write is written");
+	}
+
+	@Test
+	void overwriteAndAFreshOutputFolder() throws IOException {
+		Path[] f = folders();
+		Path in = f[0], out = f[1];
+		Map<String, String> before = snapshot(tmp);
+		CliRun dry = spark("--input", in, "--output", out, SETTINGS, "--overwrite", "--dry-run");
+		List<String> lines = dry.out.lines().collect(Collectors.toList());
+		String i = "file:" + in + "/", o = "file:" + out + "/";
+		assertTrue(lines.get(2).startsWith("fail     " + i + "notours.png: ") && lines.get(2).contains("never replaced"),
+			"a file not ours is never replaced: " + dry);
+		assertEquals("replace  " + i + "other.png -> " + o + "other.tif", lines.get(3), dry.toString());
+		assertEquals("replace  " + i + "same.png -> " + o + "same.tif", lines.get(4), dry.toString());
+		assertEquals("dry run: 3 to write, 0 to skip, 4 failing of 7 files; only image headers were read, nothing was "
+			+ "written", lines.get(7), dry.toString());
+		assertEquals(1, dry.code, dry.toString());
+		assertEquals(before, snapshot(tmp), "a dry run writes nothing");
+
+		// good files only, into a folder that does not exist: listed as written, exit 0, the folder not made
+		Path fresh = tmp.resolve("fresh");
+		CliRun good = spark("--input", in.resolve("good.tif"), "--input", in.resolve("same.png"), "--output", fresh,
+			SETTINGS, "--dry-run");
+		assertEquals(0, good.code, good.toString());
+		assertEquals("write    file:" + in.resolve("good.tif") + " -> file:" + fresh.resolve("good.tif") + "\n"
+			+ "write    file:" + in.resolve("same.png") + " -> file:" + fresh.resolve("same.tif") + "\n"
+			+ "dry run: 2 to write, 0 to skip, 0 failing of 2 files; only image headers were read, nothing was written",
+			good.out);
+		assertFalse(Files.exists(fresh), "a dry run makes no output folder");
+	}
+
+	/**
+	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3): the run reads
+	 * such files through whole copies, so the dry run reads no header there and says so in each file's line.
+	 */
+	@Test
+	void filesOnAFileSystemThatIsNotLocalAreListedAsUnknown() throws IOException {
+		Path[] f = folders();
+		Path in = f[0], out = f[1];
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.drytest.link./in", in.toUri().toString());
+		conf.set("fs.viewfs.mounttable.drytest.link./out", out.toUri().toString());
+		Map<String, String> before = snapshot(tmp);
+		CliRun dry = spark("--input", "viewfs://drytest/in", "--output", "viewfs://drytest/out", SETTINGS, "--dry-run");
+		assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
+		assertEquals(0, dry.code, "no file is known to fail: " + dry);
+		List<String> lines = dry.out.lines().collect(Collectors.toList());
+		assertEquals("unknown  viewfs://drytest/in/good.tif -> viewfs://drytest/out/good.tif: not judged: the input is on "
+			+ "viewfs://drytest/, whose files the run copies to read them; a dry run reads headers and existing outputs "
+			+ "only on local or mounted file systems (file:)", lines.get(0), dry.toString());
+		assertTrue(lines.get(4).startsWith("unknown  viewfs://drytest/in/same.png -> viewfs://drytest/out/same.tif: ")
+			&& lines.get(4).endsWith("; a file is at the output's path"), dry.toString());
+		assertEquals("dry run: 0 to write, 0 to skip, 0 failing, 7 unknown of 7 files; only image headers were read, "
+			+ "nothing was written", lines.get(7), dry.toString());
+	}
+
+	/** Every file and folder below {@code root}: its size, time and bytes (small files), by relative path. */
+	private static Map<String, String> snapshot(Path root) throws IOException {
+		Map<String, String> m = new TreeMap<>();
+		try (Stream<Path> walk = Files.walk(root)) {
+			for (Path p : (Iterable<Path>) walk::iterator) {
+				String key = root.relativize(p).toString();
+				if (Files.isDirectory(p)) m.put(key + "/", "folder " + Files.getLastModifiedTime(p));
+				else {
+					m.put(key, Files.size(p) + " bytes, " + Files.getLastModifiedTime(p) + ", "
+						+ Arrays.hashCode(Files.readAllBytes(p)));
+				}
+			}
+		}
+		return m;
+	}
+}

@@ -1,0 +1,120 @@
+package io.github.convolve2d.batch;
+
+import java.io.Serializable;
+import java.util.Objects;
+
+/**
+ * What a run would do with one file, decided as the run decides before it reads any pixels
+ * ({@link BatchRunner#judge}), and how a dry run lists it: {@code write}, {@code replace}, {@code resume},
+ * {@code skip}, or {@code fail} with the run's own reason; {@code unknown} where a dry run could not read what
+ * decides (the Spark job's inputs or outputs on a remote file system). The batch command's dry run and the Spark
+ * job's list their files with it, so that both word each decision alike. Immutable; serializable, so that a Spark
+ * task can send it to the driver.
+ */
+public final class Decision implements Serializable {
+
+	private static final long serialVersionUID = 1L;
+
+	/** The ends a dry run tells apart. */
+	public enum Action { WRITE, REPLACE, RESUME, SKIP, FAIL, UNKNOWN }
+
+	/** Nothing at the output: it would be written. */
+	public static final Decision WRITE = new Decision(Action.WRITE, null);
+	/** An output that the run may replace (ours, and {@code --overwrite}): it would be written again. */
+	public static final Decision REPLACE = new Decision(Action.REPLACE, null);
+	/** An OME-Zarr output that an interrupted run left: its missing blocks would be written. */
+	public static final Decision RESUME = new Decision(Action.RESUME, null);
+
+	private final Action action;
+	private final String reason;
+
+	private Decision(Action action, String reason) {
+		this.action = action;
+		this.reason = reason;
+	}
+
+	/** The run would fail the file, for this reason (the text of the run's failure line). */
+	public static Decision fail(String reason) {
+		return new Decision(Action.FAIL, Objects.requireNonNull(reason, "reason"));
+	}
+
+	/** The run would skip the file (its output exists, made with the same settings), for this reason. */
+	public static Decision skip(String reason) {
+		return new Decision(Action.SKIP, Objects.requireNonNull(reason, "reason"));
+	}
+
+	/** A dry run could not tell what the run would do, for this reason. */
+	public static Decision unknown(String reason) {
+		return new Decision(Action.UNKNOWN, Objects.requireNonNull(reason, "reason"));
+	}
+
+	/** The decision behind an outcome the run reports without convolving (skipped or failed). */
+	static Decision of(Outcome o) {
+		return o.status() == Outcome.Status.SKIPPED ? skip(o.message()) : fail(o.message());
+	}
+
+	public Action action() { return action; }
+
+	/** The run's reason for {@code skip} and {@code fail}, why it is unknown for {@code unknown}; null otherwise. */
+	public String reason() { return reason; }
+
+	/**
+	 * The dry run's line for the file, with its input and output named as the front end names them:
+	 * {@code write    IN -> OUT}, {@code fail     IN: REASON}, ...
+	 */
+	public String line(String input, String output) {
+		switch (action) {
+			case WRITE:
+				return "write    " + input + " -> " + output;
+			case REPLACE:
+				return "replace  " + input + " -> " + output;
+			case RESUME:
+				return "resume   " + input + " -> " + output + " (the blocks an interrupted run wrote are kept)";
+			case SKIP:
+				return "skip     " + input + " (" + output + " exists, made with the same settings)";
+			case FAIL:
+				return "fail     " + input + ": " + reason;
+			default:
+				return "unknown  " + input + " -> " + output + ": " + reason;
+		}
+	}
+
+	@Override
+	public String toString() {
+		return action + (reason == null ? "" : ": " + reason);
+	}
+
+	/** The decisions of a dry run, counted for its last line. Not thread-safe. */
+	public static final class Tally {
+		private int write, skip, fail, unknown;
+
+		public void add(Decision d) {
+			switch (d.action) {
+				case SKIP:
+					skip++;
+					break;
+				case FAIL:
+					fail++;
+					break;
+				case UNKNOWN:
+					unknown++;
+					break;
+				default:
+					write++;
+			}
+		}
+
+		/** Files the run would fail: a dry run ends with exit code 1 when there are any, as the run would. */
+		public int failing() { return fail; }
+
+		/**
+		 * The dry run's last line: {@code dry run: 2 to write, 1 to skip, 3 failing of 6 files; only image headers
+		 * were read, nothing was written} (with {@code , N unknown} after the failing ones when there are any).
+		 */
+		public String summary() {
+			return "dry run: " + write + " to write, " + skip + " to skip, " + fail + " failing"
+				+ (unknown > 0 ? ", " + unknown + " unknown" : "") + " of " + (write + skip + fail + unknown)
+				+ " files; only image headers were read, nothing was written";
+		}
+	}
+}
