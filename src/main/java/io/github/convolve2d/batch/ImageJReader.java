@@ -25,7 +25,8 @@ public final class ImageJReader {
 	 */
 	public static ImagePlus read(Path file, ImageHeader header) throws UnreadableImageException {
 		if (header.format() == ImageFormat.TIFF && header.compressed()) {
-			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word
+			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word, and never
+			// returns from a Deflate strip cut short: the check must come first, not beside ImageJ's read
 			String damage;
 			try {
 				damage = TiffReader.damage(file);

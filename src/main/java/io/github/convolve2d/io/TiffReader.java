@@ -147,7 +147,7 @@ public final class TiffReader implements Closeable {
 				int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
 				for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
 					try {
-						r.decode(page, p, segment, perPixel);
+						r.inflated(page, p, segment, perPixel); // the damage is in the stored bytes: no pixel values
 					}
 					catch (UserException e) {
 						return e.getMessage();
@@ -752,12 +752,23 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
+	/** A segment's decompressed bytes, before any predictor is undone: the first {@code length} of {@code raw}. */
+	private static final class Segment {
+		final byte[] raw;
+		final int length, rowBytes;
+
+		Segment(byte[] raw, int length, int rowBytes) {
+			this.raw = raw;
+			this.length = length;
+			this.rowBytes = rowBytes;
+		}
+	}
+
 	/**
-	 * A compressed segment's samples, all of its rows. Its data must decode to the rows of the image it holds (a
-	 * strip at the bottom may stop there) and at most to its full size: data that end early, run past the segment
-	 * or do not decode are refused as damage, naming the page and the strip or tile, never read as zeros or garbage.
+	 * Reads and decompresses one strip or tile, refusing as damage one that lies past the end of the file, that
+	 * does not decompress, or that holds fewer bytes than the image's rows in it need.
 	 */
-	private float[] decode(int page, Page p, int segment, int perPixel) throws IOException {
+	private Segment inflated(int page, Page p, int segment, int perPixel) throws IOException {
 		byte[] stored = new byte[(int) p.counts[segment]]; // within the file (checked when opened)
 		ByteBuffer b = ByteBuffer.wrap(stored);
 		while (b.hasRemaining()) {
@@ -797,7 +808,19 @@ public final class TiffReader implements Closeable {
 			throw damaged(path, segment(p, page + 1, segment) + " is damaged (" + method + " data ends early: "
 				+ length + " of " + least + " bytes)");
 		}
-		int rows = length / rowBytes;
+		return new Segment(raw, length, rowBytes);
+	}
+
+	/**
+	 * A compressed segment's samples, all of its rows. Its data must decode to the rows of the image it holds (a
+	 * strip at the bottom may stop there) and at most to its full size: data that end early, run past the segment
+	 * or do not decode are refused as damage, naming the page and the strip or tile, never read as zeros or garbage.
+	 */
+	private float[] decode(int page, Page p, int segment, int perPixel) throws IOException {
+		Segment seg = inflated(page, p, segment, perPixel);
+		byte[] raw = seg.raw;
+		int bytes = p.type.bytes(), rowBytes = seg.rowBytes, full = rowBytes * p.segmentHeight;
+		int rows = seg.length / rowBytes;
 		// ImageJ adds up the differences of 32-bit integer pixels as floats, after converting each: so does this
 		boolean floatSums = p.type.kind() == DataType.Kind.INT32 && perPixel == 1;
 		if (p.predictor == 2 && !floatSums) undoHorizontalDifferences(raw, rows, p.segmentWidth, perPixel, p.type);
