@@ -419,8 +419,8 @@ public final class BatchRunner {
 	private Outcome process(BatchItem item, ImageHeader header) {
 		if (cancelled) return null;
 		try {
-			ImagePlus imp = ImageJReader.read(item.input(), header);
-			int coreThreads = (long) imp.getWidth() * imp.getHeight() >= LARGE_PLANE ? threads : 1;
+			int coreThreads = (long) header.width() * header.height() >= LARGE_PLANE ? threads : 1;
+			ImagePlus imp = ImageJReader.read(item.input(), header, coreThreads);
 			imp.deleteRoi(); // a selection saved in the file: the batch convolves whole images
 			imp.setOverlay(null); // nor is an overlay carried, which the block-by-block path could not do alike
 			ImagePlus out = filter.apply(imp, options.toBuilder().threads(coreThreads).build(), Planes.ALL,

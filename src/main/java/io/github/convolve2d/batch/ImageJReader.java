@@ -24,12 +24,20 @@ public final class ImageJReader {
 	 * @throws UnreadableImageException with the reason when ImageJ cannot read it
 	 */
 	public static ImagePlus read(Path file, ImageHeader header) throws UnreadableImageException {
+		return read(file, header, 1);
+	}
+
+	/**
+	 * As {@link #read(Path, ImageHeader)}, checking a compressed TIFF's strips on up to {@code threads} threads
+	 * (the check decompresses them all, about as long as ImageJ's own read takes on one).
+	 */
+	public static ImagePlus read(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		if (header.format() == ImageFormat.TIFF && header.compressed()) {
 			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word, and never
 			// returns from a Deflate strip cut short: the check must come first, not beside ImageJ's read
 			String damage;
 			try {
-				damage = TiffReader.damage(file);
+				damage = TiffReader.damage(file, threads);
 			}
 			catch (java.io.IOException e) {
 				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));

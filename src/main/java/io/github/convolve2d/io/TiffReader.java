@@ -1,11 +1,13 @@
 package io.github.convolve2d.io;
 
+import io.github.convolve2d.core.ParallelLoop;
 import io.github.convolve2d.core.PlaneSource;
 import io.github.convolve2d.core.UserException;
 
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -17,6 +19,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Reads TIFF and BigTIFF files rectangle by rectangle, so an image larger than memory is never loaded whole:
@@ -123,13 +126,19 @@ public final class TiffReader implements Closeable {
 		return open(path, true);
 	}
 
+	/** As {@link #damage(Path, int)} on the calling thread alone. */
+	public static String damage(Path path) throws IOException {
+		return damage(path, 1);
+	}
+
 	/**
 	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
-	 * not decode — as the message {@link #plane}'s reads would refuse it with; null when they all decode, or when
-	 * this reader does not read the file (whoever reads it judges it). Decodes every compressed strip and tile, one
-	 * at a time: for a reader that takes a short strip for zeros (ImageJ's), before it reads the file.
+	 * not decode — as the message {@link #plane}'s reads would refuse it with (the first damaged one in the file's
+	 * order); null when they all decode, or when this reader does not read the file (whoever reads it judges it).
+	 * Decompresses every compressed strip and tile, on up to {@code threads} threads: for a reader that takes a
+	 * short strip for zeros (ImageJ's), before it reads the file.
 	 */
-	public static String damage(Path path) throws IOException {
+	public static String damage(Path path, int threads) throws IOException {
 		TiffReader r;
 		try {
 			r = open(path, false);
@@ -138,22 +147,44 @@ public final class TiffReader implements Closeable {
 			return null;
 		}
 		try (r) {
+			List<int[]> segments = new ArrayList<>(); // page, segment, samples per pixel
 			for (int page = 0; page < r.pages.size(); page++) {
 				Page p = r.pages.get(page);
 				if (p.compression == 1) continue;
 				boolean planar = p.planar == 2 && p.samples > 1;
-				int perPixel = planar ? 1 : p.samples;
 				int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
 				int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
 				for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
-					try {
-						r.inflated(page, p, segment, perPixel); // the damage is in the stored bytes: no pixel values
-					}
-					catch (UserException e) {
-						return e.getMessage();
-					}
+					segments.add(new int[] { page, segment, planar ? 1 : p.samples });
 				}
 			}
+			// each unit checks a run of segments in order; the first damage of the earliest unit is the file's first
+			int units = Math.max(1, Math.min(segments.size(), threads <= 1 ? 1 : 4 * threads));
+			String[] found = new String[units];
+			AtomicInteger firstDamaged = new AtomicInteger(Integer.MAX_VALUE);
+			try {
+				ParallelLoop.forEach(units, threads, u -> {
+					int to = (int) ((long) segments.size() * (u + 1) / units);
+					for (int i = (int) ((long) segments.size() * u / units); i < to && i < firstDamaged.get(); i++) {
+						int[] s = segments.get(i);
+						try {
+							r.inflated(s[0], r.pages.get(s[0]), s[1], s[2]); // the damage is in the stored bytes
+						}
+						catch (UserException e) {
+							found[u] = e.getMessage();
+							firstDamaged.accumulateAndGet(i, Math::min);
+							return;
+						}
+						catch (IOException e) {
+							throw new UncheckedIOException(e);
+						}
+					}
+				});
+			}
+			catch (UncheckedIOException e) {
+				throw e.getCause();
+			}
+			for (String damage : found) if (damage != null) return damage;
 		}
 		return null;
 	}

@@ -131,6 +131,40 @@ class TiffReaderDamageTest {
 		assertEquals(null, TiffReader.damage(write("twelve.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)).tag(258, 12))));
 	}
 
+	/**
+	 * On any number of threads the check names the file's first damaged strip, however the strips are shared out:
+	 * 30 one-row strips, every set of 1 to 3 damaged ones among 40 random draws, 1 to 5 threads.
+	 */
+	@Test
+	void onManyThreadsTheFirstDamagedStripIsNamed() throws IOException {
+		Random rnd = new Random(11);
+		for (int draw = 0; draw < 40; draw++) {
+			int method = new int[] { TiffBytes.LZW, TiffBytes.DEFLATE, TiffBytes.PACKBITS }[draw % 3];
+			List<byte[]> s = strips1(method);
+			int first = H;
+			for (int k = 1 + rnd.nextInt(3); k > 0; k--) {
+				int strip = rnd.nextInt(H);
+				first = Math.min(first, strip);
+				s.set(strip, compress(method, TiffBytes.rows(W, 0, 2, 1))); // two rows in a one-row strip
+			}
+			Path file = write("many.tif", TiffBytes.grey8(W, H).tag(259, method).tag(278, 1).strips(s));
+			for (int threads = 1; threads <= 5; threads++) {
+				String m = TiffReader.damage(file, threads);
+				assertTrue(m != null && m.contains(": page 1, strip " + (first + 1) + " is damaged"),
+					"draw " + draw + ", " + threads + " threads: " + m);
+			}
+			assertEquals(null, TiffReader.damage(write("whole.tif", TiffBytes.grey8(W, H).tag(259, method).tag(278, 1)
+				.strips(strips1(method))), 3));
+		}
+	}
+
+	/** The test image in one-row strips. */
+	private static List<byte[]> strips1(int method) {
+		List<byte[]> s = new ArrayList<>();
+		for (int y = 0; y < H; y++) s.add(compress(method, TiffBytes.rows(W, y, y + 1, 1)));
+		return s;
+	}
+
 	@Test
 	void corruptCompressedDataAreRefused() throws IOException {
 		List<byte[]> s = strips(TiffBytes.LZW);
