@@ -329,14 +329,28 @@ public final class BatchRunner {
 	}
 
 	/**
-	 * What the run would do with an item whose output is a TIFF, decided exactly as the run decides before it reads
-	 * any pixels: the plan's problem, then the file at the output's path ({@link OutputStamp}: same settings skipped,
-	 * other settings or cut short refused unless {@code overwrite}, a file not ours or a folder never replaced), then
-	 * the input's header (it cannot be read as an image, a kernel does not fit it, it does not fit the memory). A
-	 * skip or failure carries the run's own reason. Reads at most the headers of the input and of an existing
-	 * output; writes nothing. Dry runs list their files with it ({@link Decision#line}).
+	 * What the run would do with an item, decided exactly as the run decides before it reads any pixels, with the
+	 * run's own reason for a skip or a failure; dry runs list their files with it ({@link Decision#line}). Reads at
+	 * most headers and the metadata of an existing output; writes nothing.
+	 * <ul>
+	 * <li>A TIFF output: the plan's problem, then the file at the output's path ({@link OutputStamp}: same settings
+	 * skipped, other settings or cut short refused unless {@code overwrite}, a file not ours or a folder never
+	 * replaced), then the input's header (it cannot be read as an image, a kernel does not fit it, it does not fit
+	 * the memory).</li>
+	 * <li>An OME-Zarr output ({@link #blocks} or {@link #layerBlocks} set): the plan's problem, the input's kind, then
+	 * the output at its path ({@link #judgeBlockwise}); complete with the same settings skipped, incomplete resumed.
+	 * The input itself is read by the run only.</li>
+	 * </ul>
 	 */
 	public Decision judge(BatchItem item) {
+		if (blockwise(item)) {
+			if (item.problem() != null) return Decision.fail(item.problem());
+			BlockwiseJob.Existing[] existing = new BlockwiseJob.Existing[1];
+			Outcome rejected = judgeBlockwise(item, existing);
+			if (rejected != null) return Decision.of(rejected);
+			return existing[0] == BlockwiseJob.Existing.NONE ? Decision.WRITE : overwrite ? Decision.REPLACE
+				: Decision.RESUME; // not overwriting, only an incomplete output of the same settings is let through
+		}
 		Outcome rejected = judge(item, new ImageHeader[1]);
 		if (rejected != null) return Decision.of(rejected);
 		return stamp.inspect(item.output()) == OutputStamp.Existing.NONE ? Decision.WRITE : Decision.REPLACE;
@@ -465,11 +479,13 @@ public final class BatchRunner {
 	}
 
 	/**
-	 * An input convolved block by block into an OME-Zarr image, with the rules of the TIFF outputs: one made with
-	 * the same settings is skipped when complete and resumed when not; one made with other settings fails unless
-	 * overwriting; a file or folder Convolve 2D did not write is never replaced. Null when cancelled (not done).
+	 * The outcome the run reports for an OME-Zarr item it does not convolve, with its reason: no kernels or layer
+	 * for blocks, an input that is neither a regular file nor a folder, neither OME-Zarr nor TIFF, an output taken by
+	 * something Convolve 2D did not write, one made with other settings (unless overwriting), or a complete one
+	 * made with the same settings (skipped unless overwriting). Null when the run would convolve it, with what is at
+	 * the output in {@code existing[0]}.
 	 */
-	private Outcome processBlockwise(BatchItem item) {
+	private Outcome judgeBlockwise(BatchItem item, BlockwiseJob.Existing[] existing) {
 		if (kernels == null && layer == null) {
 			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs need kernels or a layer set for blocks "
 				+ "(BatchRunner.blocks or layerBlocks)");
@@ -485,26 +501,42 @@ public final class BatchRunner {
 				+ "TIFF), or save it as TIFF first");
 		}
 		try {
+			existing[0] = blockwiseJob().inspect(item.output());
+		}
+		catch (UserException e) {
+			return failed(item, e.getMessage());
+		}
+		catch (IOException e) {
+			return new Outcome(item, Outcome.Status.FAILED, "cannot read its output " + item.output() + ": "
+				+ IoMessages.describe(e));
+		}
+		switch (existing[0]) {
+			case FOREIGN:
+				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "
+					+ "folder Convolve 2D did not write, which is never replaced; choose another --output or --suffix");
+			case COMPLETE:
+				return overwrite ? null : new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the "
+					+ "same settings (--overwrite recomputes it)");
+			case OTHER_SETTINGS:
+				return overwrite ? null : new Outcome(item, Outcome.Status.FAILED, "its output " + item.output()
+					+ " exists, made with other settings; --overwrite replaces it, or choose another --output or --suffix");
+			default:
+				return null;
+		}
+	}
+
+	/**
+	 * An input convolved block by block into an OME-Zarr image, with the rules of the TIFF outputs: one made with
+	 * the same settings is skipped when complete and resumed when not; one made with other settings fails unless
+	 * overwriting; a file or folder Convolve 2D did not write is never replaced. Null when cancelled (not done).
+	 */
+	private Outcome processBlockwise(BatchItem item) {
+		BlockwiseJob.Existing[] found = new BlockwiseJob.Existing[1];
+		Outcome rejected = judgeBlockwise(item, found);
+		if (rejected != null) return rejected;
+		BlockwiseJob.Existing existing = found[0];
+		try {
 			BlockwiseJob job = blockwiseJob();
-			BlockwiseJob.Existing existing = job.inspect(item.output());
-			switch (existing) {
-				case FOREIGN:
-					return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "
-						+ "folder Convolve 2D did not write, which is never replaced; choose another --output or --suffix");
-				case COMPLETE:
-					if (!overwrite) {
-						return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings "
-							+ "(--overwrite recomputes it)");
-					}
-					break;
-				case OTHER_SETTINGS:
-					if (!overwrite) {
-						return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists, made with "
-							+ "other settings; --overwrite replaces it, or choose another --output or --suffix");
-					}
-					break;
-				default:
-			}
 			job.run(item.input(), item.output(), overwrite && existing != BlockwiseJob.Existing.NONE,
 				new BlockwiseJob.Progress() {
 					@Override

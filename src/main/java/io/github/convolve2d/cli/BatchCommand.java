@@ -309,8 +309,7 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());
-			return dryRun(plan, new BatchRunner(filter, options, new AtomicTiffWriter(), threadCount(),
-				MemoryBudget.ofHeap(), overwrite, BatchListener.NONE), out);
+			return dryRun(plan, runner(filter, options, new AtomicTiffWriter(), BatchListener.NONE), out);
 		}
 		checkWritable(plan.outputFolder());
 
@@ -319,10 +318,7 @@ public final class BatchCommand implements Callable<Integer> {
 		if (zarrOnly != null) console.notice(zarrOnly);
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
-		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
-			console);
-		if (weights == null) runner.blocks(kernels(), block, compressor(), zarrPyramid);
-		else runner.layerBlocks(layer(), activation(), layerName(), block, compressor(), zarrPyramid);
+		BatchRunner runner = runner(filter, options, writer, console);
 		Interruption interruption = Interruption.install(runner, writer, err);
 		try {
 			try (ConsoleCapture capture = ConsoleCapture.install()) {
@@ -372,40 +368,18 @@ public final class BatchCommand implements Callable<Integer> {
 	}
 
 	/**
-	 * Lists what a run would do with each file, reading only the images' headers (size, type, planes: whether it
-	 * can be read, whether the kernels fit it, whether it fits the memory) and writing nothing. A TIFF output is
-	 * judged by the run's own rules ({@link BatchRunner#judge}), so a failure is listed with the run's reason.
+	 * Lists what a run would do with each file, decided by the run's own code ({@link BatchRunner#judge}), so that a
+	 * skip or failure is listed with the run's reason: reading only the images' headers (size, type, planes: whether
+	 * it can be read, whether the kernels fit it, whether it fits the memory) and what is at the outputs' paths, and
+	 * writing nothing.
 	 */
 	private int dryRun(BatchPlan plan, BatchRunner judge, PrintWriter out) {
 		ConsoleProgress names = new ConsoleProgress(out, ConsoleProgress.Style.NONE);
 		Decision.Tally tally = new Decision.Tally();
-		BlockwiseJob zarr = null;
 		for (BatchItem item : plan.items()) {
-			String to = names.display(item.output());
-			Decision d;
-			if (item.problem() == null && item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
-				// an OME-Zarr output is judged as the blockwise run judges it
-				if (zarr == null) zarr = zarrJob();
-				BlockwiseJob.Existing e;
-				try {
-					e = zarr.inspect(item.output());
-				}
-				catch (IOException | UserException ex) {
-					e = BlockwiseJob.Existing.FOREIGN;
-				}
-				boolean same = e == BlockwiseJob.Existing.COMPLETE || e == BlockwiseJob.Existing.PARTIAL;
-				d = e == BlockwiseJob.Existing.FOREIGN ? Decision.fail(to + " exists and was not written by Convolve 2D")
-					: e == BlockwiseJob.Existing.NONE ? Decision.WRITE
-					: !same && !overwrite ? Decision.fail(to + " exists, made with other settings")
-					: overwrite ? Decision.REPLACE
-					: e == BlockwiseJob.Existing.PARTIAL ? Decision.RESUME
-					: Decision.skip("its output exists, made with the same settings");
-			}
-			else {
-				d = judge.judge(item);
-			}
+			Decision d = judge.judge(item);
 			tally.add(d);
-			out.println(d.line(names.display(item.input()), to));
+			out.println(d.line(names.display(item.input()), names.display(item.output())));
 		}
 		out.println(tally.summary());
 		out.flush();
@@ -453,10 +427,15 @@ public final class BatchCommand implements Callable<Integer> {
 	}
 
 	/** The blockwise job a run would make its OME-Zarr outputs with (for the dry run's judgement of them). */
-	private BlockwiseJob zarrJob() {
-		ConvolutionOptions o = options();
-		return weights == null ? new BlockwiseJob(kernels(), o, block, compressor(), zarrPyramid)
-			: BlockwiseJob.layer(layer(), activation(), layerName(), o, block, compressor(), zarrPyramid);
+	/** The runner of these options, the same for a run and a dry run: TIFF outputs, and OME-Zarr outputs by blocks. */
+	private BatchRunner runner(FeatureMapFilter filter, ConvolutionOptions options, AtomicTiffWriter writer,
+		BatchListener listener)
+	{
+		BatchRunner runner = new BatchRunner(filter, options, writer, threadCount(), MemoryBudget.ofHeap(), overwrite,
+			listener);
+		if (weights == null) runner.blocks(kernels(), block, compressor(), zarrPyramid);
+		else runner.layerBlocks(layer(), activation(), layerName(), block, compressor(), zarrPyramid);
+		return runner;
 	}
 
 	private void checkWritable(Path folder) {

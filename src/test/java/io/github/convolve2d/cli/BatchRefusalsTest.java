@@ -202,6 +202,50 @@ class BatchRefusalsTest {
 			failed.toString());
 	}
 
+	/**
+	 * The same for OME-Zarr outputs: a dry run lists each with the decision and the reason of the block-by-block run
+	 * that follows it — written, skipped (complete, same settings), resumed (an interrupted run's), refused (other
+	 * settings, a folder Convolve 2D did not write, an input that is neither TIFF nor OME-Zarr).
+	 */
+	@Test
+	void aZarrDryRunGivesEachFileTheRunsDecisionAndReason() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		for (String name : new String[] { "good", "same", "part", "other", "foreign" }) {
+			Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve(name + ".tif"));
+		}
+		Files.write(in.resolve("text.png"), "not an image\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		assertEquals(0, CliRun.run("batch", "-i", in.resolve("same.tif"), "-i", in.resolve("part.tif"), "-o", out,
+			"--preset", "sobel-x", "--format", "zarr").code);
+		Files.delete(out.resolve("part.ome.zarr/.zattrs")); // as a run killed before its last write leaves it
+		assertEquals(0, CliRun.run("batch", "-i", in.resolve("other.tif"), "-o", out, "--preset", "laplacian-4",
+			"--format", "zarr").code);
+		Files.write(Files.createDirectories(out.resolve("foreign.ome.zarr")).resolve("notes.txt"), new byte[] { 1 });
+
+		CliRun dry = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--format", "zarr", "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("write    " + in.resolve("good.tif") + " -> " + out.resolve("good.ome.zarr")),
+			dry.toString());
+		assertTrue(dry.out.contains("skip     " + in.resolve("same.tif") + " (" + out.resolve("same.ome.zarr")
+			+ " exists, made with the same settings)"), dry.toString());
+		assertTrue(dry.out.contains("resume   " + in.resolve("part.tif") + " -> " + out.resolve("part.ome.zarr")),
+			dry.toString());
+		assertTrue(dry.out.endsWith("dry run: 2 to write, 1 to skip, 3 failing of 6 files; only image headers were "
+			+ "read, nothing was written"), dry.toString());
+		java.util.Map<String, String> listed = new java.util.TreeMap<>(), failed = new java.util.TreeMap<>();
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^fail     (.*?): (.*)$").matcher(dry.out);
+		while (m.find()) listed.put(m.group(1), m.group(2));
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--format", "zarr", "--progress",
+			"none");
+		assertEquals(dry.code, run.code, run.toString());
+		m = java.util.regex.Pattern.compile("(?m)^FAILED (.*?): (.*)$").matcher(run.err);
+		while (m.find()) failed.put(m.group(1), m.group(2));
+		assertEquals(3, failed.size(), run.toString());
+		assertEquals(failed, listed, "the dry run's reasons are the run's");
+		assertTrue(failed.get(in.resolve("other.tif").toString()).contains("made with other settings"), failed.toString());
+		assertTrue(run.out.contains("2 written, 1 skipped"), run.toString());
+		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
+	}
+
 	/** An OME-Zarr input is a folder being read: no output is written into it. */
 	@Test
 	void anOutputFolderInsideAZarrInputIsRefused() throws Exception {

@@ -1,8 +1,13 @@
 package io.github.convolve2d.spark;
 
+import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
+import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchPlan;
+import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BlockwiseJob;
+import io.github.convolve2d.batch.Decision;
+import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.ConvolutionOptions;
@@ -60,23 +65,37 @@ final class BlockJob {
 		return outcomes;
 	}
 
+	/**
+	 * What {@link #run} would do with a planned input, decided before any block as the batch command decides it
+	 * ({@link BatchRunner#judge}, with its reasons), after the plan's problem and the rule that a run with OME-Zarr
+	 * images makes OME-Zarr outputs only. Reads only the metadata of an existing output. The dry run lists it.
+	 */
+	static Decision judge(BatchCommand.Settings settings, BatchItem item) {
+		if (item.problem() != null) return Decision.fail(item.problem());
+		if (!item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
+			return Decision.fail("a run with OME-Zarr images makes OME-Zarr outputs only (--format zarr); convert the "
+				+ "other images in a separate run");
+		}
+		BatchRunner runner = new BatchRunner(settings.filter, settings.options, new AtomicTiffWriter(), 1,
+			MemoryBudget.ofHeap(), settings.overwrite, BatchListener.NONE);
+		if (settings.kernels != null) runner.blocks(settings.kernels, settings.block, settings.compressor, settings.pyramid);
+		else {
+			runner.layerBlocks(settings.layer, settings.activation, settings.layerName, settings.block, settings.compressor,
+				settings.pyramid);
+		}
+		return runner.judge(item);
+	}
+
 	private static Outcome run(JavaSparkContext sc, String[] batchArgs, BatchCommand.Settings settings,
 		BatchItem item, int blocksPerTask, TaskHook hook)
 	{
-		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
-		if (!item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
-			return new Outcome(item, Outcome.Status.FAILED, "a run with OME-Zarr images makes OME-Zarr outputs only "
-				+ "(--format zarr); convert the other images in a separate run");
-		}
+		Decision decision = judge(settings, item);
+		if (decision.action() == Decision.Action.SKIP) return new Outcome(item, Outcome.Status.SKIPPED, decision.reason());
+		if (decision.action() == Decision.Action.FAIL) return new Outcome(item, Outcome.Status.FAILED, decision.reason());
 		try {
 			BlockwiseJob job = job(settings, 1);
-			BlockwiseJob.Existing existing = job.inspect(item.output());
-			if (existing == BlockwiseJob.Existing.COMPLETE && !settings.overwrite) {
-				return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings "
-					+ "(--overwrite recomputes it)");
-			}
 			BlockwiseJob.Prepared prepared = job.prepare(item.input(), item.output(),
-				settings.overwrite && existing != BlockwiseJob.Existing.NONE);
+				decision.action() == Decision.Action.REPLACE);
 			long total = prepared.blocks();
 			long perTask = blocksPerTask > 0 ? blocksPerTask
 				: Math.max(1, (long) Math.ceil(total / (4.0 * sc.defaultParallelism())));

@@ -169,9 +169,14 @@ public final class SparkMain {
 		}
 		if (plan.items().isEmpty()) return usage(err, "no image files found in the inputs");
 		if (settings.dryRun) {
-			for (BatchItem item : plan.items()) out.println("convolve " + item.input() + " -> " + item.output());
-			out.printf("dry run: %d files; nothing was read or written%n", plan.items().size());
-			return OK;
+			Decision.Tally tally = new Decision.Tally();
+			for (BatchItem item : plan.items()) {
+				Decision d = BlockJob.judge(settings, item);
+				tally.add(d);
+				out.println(d.line(item.input().toString(), item.output().toString()));
+			}
+			out.println(tally.summary());
+			return tally.failing() > 0 ? SOME_FAILED : OK;
 		}
 		JavaSparkContext sc = null;
 		try {

@@ -161,6 +161,57 @@ class DryRunTest {
 	}
 
 	/**
+	 * OME-Zarr outputs: the Spark dry run lists each with the decision and reason of batch's (the same code,
+	 * {@code BatchRunner.judge}): written, skipped (complete, same settings), resumed (an interrupted run's), refused
+	 * (other settings, a folder not ours); and the Spark run that follows does just that.
+	 */
+	@Test
+	void zarrOutputsAreJudgedAsTheRunJudgesThem() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("zin")), out = tmp.resolve("zout");
+		for (String name : new String[] { "good", "same", "part", "other", "foreign" }) {
+			Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve(name + ".tif"));
+		}
+		List<String> zarr = List.of("--preset", "sobel-x", "--format", "zarr", "--block", "64");
+		assertEquals(0, spark("--input", in.resolve("same.tif"), "--input", in.resolve("part.tif"), "--output", out,
+			zarr).code);
+		Files.delete(out.resolve("part.ome.zarr/.zattrs")); // as a run killed before its last write leaves it
+		assertEquals(0, spark("--input", in.resolve("other.tif"), "--output", out, "--preset", "laplacian-4", "--format",
+			"zarr").code);
+		Files.write(Files.createDirectories(out.resolve("foreign.ome.zarr")).resolve("notes.txt"), new byte[] { 1 });
+		Map<String, String> before = snapshot(tmp);
+
+		CliRun dry = spark("--input", in, "--output", out, zarr, "--dry-run");
+		assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
+		assertEquals(1, dry.code, dry.toString());
+		List<String> lines = dry.out.lines().collect(Collectors.toList());
+		assertEquals(6, lines.size(), dry.toString());
+		assertTrue(lines.get(0).startsWith("fail     " + in.resolve("foreign.tif") + ": its output "), dry.toString());
+		assertEquals("write    " + in.resolve("good.tif") + " -> " + out.resolve("good.ome.zarr"), lines.get(1));
+		assertTrue(lines.get(2).startsWith("fail     " + in.resolve("other.tif") + ": its output ")
+			&& lines.get(2).contains("made with other settings"), dry.toString());
+		assertEquals("resume   " + in.resolve("part.tif") + " -> " + out.resolve("part.ome.zarr")
+			+ " (the blocks an interrupted run wrote are kept)", lines.get(3));
+		assertEquals("skip     " + in.resolve("same.tif") + " (" + out.resolve("same.ome.zarr")
+			+ " exists, made with the same settings)", lines.get(4));
+		assertEquals("dry run: 2 to write, 1 to skip, 2 failing of 5 files; only image headers were read, nothing was "
+			+ "written", lines.get(5));
+
+		CliRun local = FileJobTest.batch(text("--input", in, "--output", out, zarr, "--dry-run"));
+		assertEquals(dry.code, local.code, local.toString());
+		assertEquals(local.out, dry.out, "the same lines as batch --dry-run");
+
+		CliRun run = spark("--input", in, "--output", out, zarr);
+		assertEquals(1, run.code, run.toString());
+		assertTrue(run.out.contains("2 written, 1 skipped (output exists), 2 failed of 5 files"), run.toString());
+		for (String line : lines) {
+			if (line.startsWith("fail     ")) {
+				assertTrue(run.err.contains("FAILED " + line.substring("fail     ".length())), line + " / " + run);
+			}
+		}
+		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
+	}
+
+	/**
 	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3): the run reads
 	 * such files through whole copies, so the dry run reads no header there and says so in each file's line.
 	 */
