@@ -187,13 +187,10 @@ class BatchRefusalsTest {
 			dry.toString());
 		assertTrue(dry.out.endsWith("dry run: 1 to write, 0 to skip, 6 failing of 7 files; only image headers were "
 			+ "read, nothing was written"), dry.toString());
-		java.util.Map<String, String> listed = new java.util.TreeMap<>(), failed = new java.util.TreeMap<>();
-		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^fail     (.*?): (.*)$").matcher(dry.out);
-		while (m.find()) listed.put(m.group(1), m.group(2));
+		java.util.Map<String, String> listed = reasons(dry.out, "fail     ");
 		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none");
 		assertEquals(dry.code, run.code, run.toString());
-		m = java.util.regex.Pattern.compile("(?m)^FAILED (.*?): (.*)$").matcher(run.err);
-		while (m.find()) failed.put(m.group(1), m.group(2));
+		java.util.Map<String, String> failed = reasons(run.err, "FAILED ");
 		assertEquals(6, failed.size(), run.toString());
 		assertEquals(failed, listed, "the dry run's reasons are the run's");
 		assertTrue(failed.get(in.resolve("other.png").toString()).contains("made with other settings; --overwrite "
@@ -231,19 +228,25 @@ class BatchRefusalsTest {
 			dry.toString());
 		assertTrue(dry.out.endsWith("dry run: 2 to write, 1 to skip, 3 failing of 6 files; only image headers were "
 			+ "read, nothing was written"), dry.toString());
-		java.util.Map<String, String> listed = new java.util.TreeMap<>(), failed = new java.util.TreeMap<>();
-		java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^fail     (.*?): (.*)$").matcher(dry.out);
-		while (m.find()) listed.put(m.group(1), m.group(2));
+		java.util.Map<String, String> listed = reasons(dry.out, "fail     ");
 		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--format", "zarr", "--progress",
 			"none");
 		assertEquals(dry.code, run.code, run.toString());
-		m = java.util.regex.Pattern.compile("(?m)^FAILED (.*?): (.*)$").matcher(run.err);
-		while (m.find()) failed.put(m.group(1), m.group(2));
+		java.util.Map<String, String> failed = reasons(run.err, "FAILED ");
 		assertEquals(3, failed.size(), run.toString());
 		assertEquals(failed, listed, "the dry run's reasons are the run's");
 		assertTrue(failed.get(in.resolve("other.tif").toString()).contains("made with other settings"), failed.toString());
 		assertTrue(run.out.contains("2 written, 1 skipped"), run.toString());
 		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
+	}
+
+	/** The reason of each line {@code <prefix><input>: <reason>} of {@code text}, by input. */
+	private static java.util.Map<String, String> reasons(String text, String prefix) {
+		java.util.Map<String, String> m = new java.util.TreeMap<>();
+		java.util.regex.Matcher line = java.util.regex.Pattern.compile("(?m)^" + java.util.regex.Pattern.quote(prefix)
+			+ "(.*?): (.*)$").matcher(text);
+		while (line.find()) m.put(line.group(1), line.group(2));
+		return m;
 	}
 
 	/** An OME-Zarr input is a folder being read: no output is written into it. */
