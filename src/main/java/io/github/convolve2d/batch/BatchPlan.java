@@ -40,6 +40,19 @@ public final class BatchPlan {
 	}
 
 	/**
+	 * Why a run could not write into {@code folder}, judged without writing anything (for a dry run): the nearest
+	 * existing folder on its path is a file, or may not be written; null when it can be made or written into.
+	 */
+	public static String whyNotWritable(Path folder) {
+		Path existing = folder.toAbsolutePath();
+		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
+		if (existing == null) return null;
+		if (!Files.isDirectory(existing)) return "a file is in the way (" + existing + ")";
+		if (!Files.isWritable(existing)) return "permission denied";
+		return null;
+	}
+
+	/**
 	 * Plans a batch.
 	 *
 	 * @throws UserException for a usage error: an input that does not exist, an output folder that

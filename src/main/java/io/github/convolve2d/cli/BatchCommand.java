@@ -415,18 +415,10 @@ public final class BatchCommand implements Callable<Integer> {
 
 	/** What {@link #checkWritable} refuses, judged from permissions alone (a dry run creates nothing). */
 	private void checkWritableWithoutWriting(Path folder) {
-		Path existing = folder.toAbsolutePath();
-		while (existing != null && !Files.exists(existing)) existing = existing.getParent();
-		if (existing == null) return;
-		if (!Files.isDirectory(existing)) {
-			throw usage("cannot write into the output folder '" + output + "': a file is in the way (" + existing + ")");
-		}
-		if (!Files.isWritable(existing)) {
-			throw usage("cannot write into the output folder '" + output + "': permission denied");
-		}
+		String why = BatchPlan.whyNotWritable(folder);
+		if (why != null) throw usage("cannot write into the output folder '" + output + "': " + why);
 	}
 
-	/** The blockwise job a run would make its OME-Zarr outputs with (for the dry run's judgement of them). */
 	/** The runner of these options, the same for a run and a dry run: TIFF outputs, and OME-Zarr outputs by blocks. */
 	private BatchRunner runner(FeatureMapFilter filter, ConvolutionOptions options, AtomicTiffWriter writer,
 		BatchListener listener)

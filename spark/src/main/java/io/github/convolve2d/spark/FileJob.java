@@ -284,7 +284,7 @@ final class FileJob {
 	}
 
 	/** A path on a local (or mounted) file system as a local file, read in place; null on another file system. */
-	private static java.nio.file.Path localPath(Path p, Configuration conf) throws IOException {
+	static java.nio.file.Path localPath(Path p, Configuration conf) throws IOException {
 		FileSystem fs = raw(p.getFileSystem(conf));
 		return fs instanceof RawLocalFileSystem ? ((RawLocalFileSystem) fs).pathToFile(p).toPath() : null;
 	}

@@ -123,7 +123,19 @@ public final class SparkMain {
 				return usage(err, "cannot list the inputs: " + e.getMessage());
 			}
 			if (plan.tasks.isEmpty()) return usage(err, "no image files found in the inputs");
-			if (settings.dryRun) return dryRun(plan, batchArgs, filesPerTask, sc, out);
+			if (settings.dryRun) {
+				java.nio.file.Path local;
+				try {
+					local = FileJob.localPath(plan.outputFolder, sc.hadoopConfiguration());
+				}
+				catch (IOException e) {
+					local = null;
+				}
+				// as batch --dry-run, without writing: on another file system only the run's probe can tell
+				String why = local == null ? null : BatchPlan.whyNotWritable(local);
+				if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
+				return dryRun(plan, batchArgs, filesPerTask, sc, out);
+			}
 			long runStart;
 			try {
 				runStart = FileJob.probe(plan.outputFolder, sc.hadoopConfiguration());
@@ -169,6 +181,8 @@ public final class SparkMain {
 		}
 		if (plan.items().isEmpty()) return usage(err, "no image files found in the inputs");
 		if (settings.dryRun) {
+			String why = BatchPlan.whyNotWritable(plan.outputFolder());
+			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 			Decision.Tally tally = new Decision.Tally();
 			for (BatchItem item : plan.items()) {
 				Decision d = BlockJob.judge(settings, item);

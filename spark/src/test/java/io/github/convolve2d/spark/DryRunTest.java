@@ -211,6 +211,25 @@ class DryRunTest {
 		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
 	}
 
+	/** An output folder that cannot be made (a file is in its way): a usage error, as batch's dry run and the run. */
+	@Test
+	void anOutputFolderThatCannotBeMadeIsAUsageError() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		Path blocked = tmp.resolve("blocked");
+		Files.write(blocked, new byte[] { 1 });
+		for (List<String> format : List.of(List.of("--format", "tiff"), List.of("--format", "zarr"))) {
+			Object[] args = { "--input", in, "--output", blocked.resolve("out"), SETTINGS, format, "--dry-run" };
+			CliRun dry = spark(args);
+			assertEquals(2, dry.code, dry.toString());
+			assertTrue(dry.err.startsWith("cannot write into the output folder '" + blocked.resolve("out")
+				+ "': a file is in the way (" + blocked + ")"), dry.toString());
+			CliRun local = FileJobTest.batch(text(args));
+			assertEquals(2, local.code, local.toString());
+			assertEquals(local.err.lines().findFirst(), dry.err.lines().findFirst(), "batch's words");
+		}
+	}
+
 	/**
 	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3): the run reads
 	 * such files through whole copies, so the dry run reads no header there and says so in each file's line.
