@@ -6,7 +6,6 @@ import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchPlan;
-import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BatchSummary;
 import io.github.convolve2d.batch.ConsoleCapture;
