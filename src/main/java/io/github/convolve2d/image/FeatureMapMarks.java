@@ -68,7 +68,8 @@ final class FeatureMapMarks {
 
 	private void carrySelection(Roi roi) {
 		if (roi == null || !roi.isArea() || roi.getType() == Roi.RECTANGLE && roi.getCornerDiameter() == 0) return;
-		result.setRoi(placed(roi));
+		Roi placed = placed(roi);
+		if (placed != null) result.setRoi(placed);
 	}
 
 	private void carryOverlay(Overlay overlay) {
@@ -83,6 +84,7 @@ final class FeatureMapMarks {
 				source.getNFrames());
 			if (c < 0 || z < 0 || t < 0) continue; // on a plane that was not convolved
 			Roi placed = placed(roi);
+			if (placed == null) continue;
 			Rectangle bounds = placed.getBounds();
 			bounds.width = Math.max(1, bounds.width);
 			bounds.height = Math.max(1, bounds.height);
@@ -99,10 +101,19 @@ final class FeatureMapMarks {
 		if (carried.size() > 0) result.setOverlay(carried);
 	}
 
-	/** A copy of {@code roi} over the output pixels it covered. */
+	/**
+	 * A copy of {@code roi} over the output pixels it covered; null for a mark ImageJ cannot scale down (an image
+	 * mark smaller than the stride makes its scaler throw), which is left behind rather than fail the run.
+	 */
 	private Roi placed(Roi roi) {
-		Roi placed = strideX == 1 && strideY == 1 ? (Roi) roi.clone()
-			: RoiScaler.scale(roi, 1.0 / strideX, 1.0 / strideY, false);
+		Roi placed;
+		try {
+			placed = strideX == 1 && strideY == 1 ? (Roi) roi.clone()
+				: RoiScaler.scale(roi, 1.0 / strideX, 1.0 / strideY, false);
+		}
+		catch (RuntimeException e) {
+			return null;
+		}
 		placed.translate(dx, dy); // as Overlay.translate moves every kind of mark
 		return placed;
 	}

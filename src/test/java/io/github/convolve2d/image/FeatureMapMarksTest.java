@@ -174,6 +174,26 @@ class FeatureMapMarksTest {
 		assertTrue(carried > 40 && left > 40, carried + " marks carried, " + left + " left behind");
 	}
 
+	/**
+	 * A mark ImageJ cannot scale down (a 1×1 image mark at stride 3 makes RoiScaler throw) is left behind; the run
+	 * and the other marks are not harmed.
+	 */
+	@Test
+	void aMarkImageJCannotScaleIsLeftBehind() {
+		ImagePlus imp = IJ.createImage("one", "8-bit ramp", 60, 40, 1);
+		Overlay overlay = new Overlay(new ij.gui.ImageRoi(5, 5, new ij.process.ByteProcessor(1, 1)));
+		overlay.add(new Roi(30, 12, 9, 9));
+		imp.setOverlay(overlay);
+		ImagePlus maps = maps(imp, ONE, options("same", 3, 3), Planes.ALL);
+		assertEquals(20, maps.getWidth());
+		assertEquals(1, maps.getOverlay().size());
+		java.awt.geom.Rectangle2D r = maps.getOverlay().get(0).getFloatBounds(); // (x + 0.5) / 3 - 0.5
+		assertEquals(10 + 1 / 3.0, r.getX(), 1e-4);
+		assertEquals(4 + 1 / 3.0, r.getY(), 1e-4);
+		assertEquals(3, r.getWidth(), 1e-4);
+		assertEquals(2, imp.getOverlay().size(), "the source's overlay is untouched");
+	}
+
 	/** A hidden overlay, and a calibration bar (which describes the source's values), stay behind. */
 	@Test
 	void aHiddenOverlayOrACalibrationBarStaysBehind() {
