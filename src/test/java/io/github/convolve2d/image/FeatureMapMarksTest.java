@@ -194,6 +194,64 @@ class FeatureMapMarksTest {
 		assertEquals(2, imp.getOverlay().size(), "the source's overlay is untouched");
 	}
 
+	/**
+	 * Every kind of mark ImageJ has, anywhere (in, across and off the image), on random planes of a hyperstack, with
+	 * random modes, strides and selections, 150 draws: the run never fails for a mark, every carried mark touches
+	 * the maps, and the source's overlay is untouched.
+	 */
+	@Test
+	void noMarkFailsARun() {
+		Random rnd = new Random(5);
+		for (int draw = 0; draw < 150; draw++) {
+			ImagePlus imp = IJ.createImage("hs", "8-bit ramp", 30 + rnd.nextInt(50), 30 + rnd.nextInt(50), 2,
+				1 + rnd.nextInt(2), 1);
+			int w = imp.getWidth(), h = imp.getHeight();
+			Overlay overlay = new Overlay();
+			for (int m = 0; m < 12; m++) {
+				double x = rnd.nextInt(w + 20) - 10, y = rnd.nextInt(h + 20) - 10;
+				int a = 1 + rnd.nextInt(15), b = 1 + rnd.nextInt(15);
+				Roi r;
+				switch (rnd.nextInt(12)) {
+					case 0: r = new Roi(x, y, a, b); break;
+					case 1: r = new OvalRoi(x, y, a, b); break;
+					case 2: r = new PolygonRoi(new float[] { (float) x, (float) x + a, (float) x }, new float[] { (float) y,
+						(float) y, (float) y + b }, 3, rnd.nextBoolean() ? Roi.POLYGON : Roi.FREEROI); break;
+					case 3: r = new PolygonRoi(new float[] { (float) x, (float) x + a }, new float[] { (float) y, (float) y + b },
+						2, Roi.POLYLINE); break;
+					case 4: r = new Line(x, y, x + a, y + b); break;
+					case 5: r = new ij.gui.Arrow(x, y, x + a, y + b); break;
+					case 6: r = new PointRoi(new float[] { (float) x, (float) x + a }, new float[] { (float) y, (float) y }, 2);
+						break;
+					case 7: r = new TextRoi(x, y, "t" + m); break;
+					case 8: r = new ij.gui.ImageRoi((int) x, (int) y, new ij.process.ByteProcessor(a, b)); break;
+					case 9: r = new ij.gui.EllipseRoi(x, y, x + a, y + b, 0.5); break;
+					case 10: r = new ij.gui.RotatedRectRoi(x, y, x + a, y + b, 3); break;
+					default: r = new ij.gui.ShapeRoi(new OvalRoi(x, y, a, b)).or(new ij.gui.ShapeRoi(new Roi(x, y, 2, 2)));
+				}
+				if (rnd.nextBoolean()) r.setPosition(rnd.nextInt(3), rnd.nextInt(3), rnd.nextInt(2));
+				else r.setPosition(rnd.nextInt(imp.getStackSize() + 1));
+				overlay.add(r);
+			}
+			imp.setOverlay(overlay);
+			String before = Arrays.toString(overlay.toArray());
+			if (rnd.nextBoolean()) imp.setRoi(new OvalRoi(rnd.nextInt(w / 2), rnd.nextInt(h / 2), 5 + rnd.nextInt(w / 2),
+				5 + rnd.nextInt(h / 2)));
+			String mode = new String[] { "same", "valid", "full" }[rnd.nextInt(3)];
+			ImagePlus maps = maps(imp, rnd.nextBoolean() ? ONE : TWO, options(mode, 1 + rnd.nextInt(4), 1 + rnd.nextInt(4)),
+				rnd.nextBoolean() ? Planes.ALL : Planes.CURRENT);
+			if (maps.getOverlay() != null) {
+				java.awt.Rectangle area = new java.awt.Rectangle(0, 0, maps.getWidth(), maps.getHeight());
+				for (Roi r : maps.getOverlay().toArray()) {
+					java.awt.Rectangle b = r.getBounds();
+					b.width = Math.max(1, b.width);
+					b.height = Math.max(1, b.height);
+					assertTrue(area.intersects(b), "draw " + draw + ": " + r + " is off the maps " + area);
+				}
+			}
+			assertEquals(before, Arrays.toString(imp.getOverlay().toArray()), "draw " + draw + ": the source's overlay");
+		}
+	}
+
 	/** A hidden overlay, and a calibration bar (which describes the source's values), stay behind. */
 	@Test
 	void aHiddenOverlayOrACalibrationBarStaysBehind() {
