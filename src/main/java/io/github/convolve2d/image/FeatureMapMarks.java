@@ -120,7 +120,8 @@ final class FeatureMapMarks {
 
 	/**
 	 * The source channel, slice and frame (1-based, 0 for all) on which the canvas draws {@code roi}; null for a
-	 * point selection whose points each keep their own plane, which cannot follow a new layout.
+	 * point selection whose points each keep their own plane, which cannot follow a new layout, and for a mark on an
+	 * image number the stack does not have.
 	 */
 	private int[] sourcePosition(Roi roi) {
 		if (source.getStackSize() == 1) return new int[3];
@@ -135,7 +136,8 @@ final class FeatureMapMarks {
 			return new int[] { c, z, t };
 		}
 		if (p == 0 && c == 1) p = z == 1 ? t : t == 1 ? z : 0;
-		if (p <= 0 || p > source.getStackSize()) return new int[3];
+		if (p > source.getStackSize()) return null; // on no plane: the canvas never draws it
+		if (p <= 0) return new int[3];
 		int[] czt = source.convertIndexToPosition(p);
 		return new int[] { 0, source.getNSlices() > 1 ? czt[1] : 0, source.getNFrames() > 1 ? czt[2] : 0 };
 	}
