@@ -320,7 +320,7 @@ public final class BatchRunner {
 	/** Decides on the dispatching thread whether an item is to be processed; reports it otherwise. */
 	private ImageHeader admit(BatchItem item, Consumer<Outcome> counting) {
 		ImageHeader[] header = new ImageHeader[1];
-		Outcome rejected = judge(item, header);
+		Outcome rejected = judge(item, header, new boolean[1]);
 		if (rejected != null) {
 			counting.accept(rejected);
 			return null;
@@ -351,21 +351,24 @@ public final class BatchRunner {
 			return existing[0] == BlockwiseJob.Existing.NONE ? Decision.WRITE : overwrite ? Decision.REPLACE
 				: Decision.RESUME; // not overwriting, only an incomplete output of the same settings is let through
 		}
-		Outcome rejected = judge(item, new ImageHeader[1]);
+		boolean[] replacing = new boolean[1];
+		Outcome rejected = judge(item, new ImageHeader[1], replacing);
 		if (rejected != null) return Decision.of(rejected);
-		return stamp.inspect(item.output()) == OutputStamp.Existing.NONE ? Decision.WRITE : Decision.REPLACE;
+		return replacing[0] ? Decision.REPLACE : Decision.WRITE;
 	}
 
 	/**
 	 * The outcome the run reports for an item it does not convolve (skipped or failed, with its reason), or null
-	 * when it would convolve it, with the input's header in {@code header[0]}.
+	 * when it would convolve it, with the input's header in {@code header[0]} and in {@code replacing[0]} whether
+	 * an output it may replace is there.
 	 */
-	private Outcome judge(BatchItem item, ImageHeader[] header) {
+	private Outcome judge(BatchItem item, ImageHeader[] header, boolean[] replacing) {
 		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
 		OutputStamp.Existing existing = stamp.inspect(item.output());
 		if (existing != OutputStamp.Existing.NONE && !(overwrite && mayReplace(existing))) {
 			return existingOutcome(item, existing, false);
 		}
+		replacing[0] = existing != OutputStamp.Existing.NONE;
 		String problem = judgeHeader(item.input(), header);
 		return problem != null ? failed(item, problem) : null;
 	}

@@ -19,17 +19,10 @@ public final class ImageJReader {
 	}
 
 	/**
-	 * Opens the file whose header was read.
+	 * Opens the file whose header was read, checking a compressed TIFF's strips first on up to {@code threads}
+	 * threads (the check decompresses them all, about as long as ImageJ's own read takes on one).
 	 *
 	 * @throws UnreadableImageException with the reason when ImageJ cannot read it
-	 */
-	public static ImagePlus read(Path file, ImageHeader header) throws UnreadableImageException {
-		return read(file, header, 1);
-	}
-
-	/**
-	 * As {@link #read(Path, ImageHeader)}, checking a compressed TIFF's strips on up to {@code threads} threads
-	 * (the check decompresses them all, about as long as ImageJ's own read takes on one).
 	 */
 	public static ImagePlus read(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		if (header.format() == ImageFormat.TIFF && header.compressed()) {

@@ -126,11 +126,6 @@ public final class TiffReader implements Closeable {
 		return open(path, true);
 	}
 
-	/** As {@link #damage(Path, int)} on the calling thread alone. */
-	public static String damage(Path path) throws IOException {
-		return damage(path, 1);
-	}
-
 	/**
 	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
 	 * not decode — as the message {@link #plane}'s reads would refuse it with (the first damaged one in the file's

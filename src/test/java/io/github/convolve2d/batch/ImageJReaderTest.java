@@ -18,7 +18,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * ImageJ's read of a compressed TIFF after our check of its strips: a sound file gives ImageJ's image, a damaged
@@ -48,13 +48,13 @@ class ImageJReaderTest {
 		return file;
 	}
 
-	@ParameterizedTest(name = "{0}")
-	@ValueSource(ints = { TiffBytes.DEFLATE, TiffBytes.LZW })
-	void aSoundFileIsImageJsImageAndADamagedOneIsRefusedWithItsDamage(int method) throws Exception {
+	@ParameterizedTest(name = "compression {0}, {1} thread(s)")
+	@CsvSource({ "8, 1", "8, 2", "5, 1", "5, 2" }) // Deflate, LZW
+	void aSoundFileIsImageJsImageAndADamagedOneIsRefusedWithItsDamage(int method, int threads) throws Exception {
 		assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-			String what = method == TiffBytes.LZW ? "LZW" : "Deflate";
+			String what = (method == TiffBytes.LZW ? "LZW" : "Deflate") + ", " + threads + " thread(s)";
 			Path sound = write("sound.tif", strips(method), method);
-			ImagePlus imp = ImageJReader.read(sound, ImageHeader.read(sound));
+			ImagePlus imp = ImageJReader.read(sound, ImageHeader.read(sound), threads);
 			byte[] want = new byte[W * H];
 			for (int y = 0; y < H; y++) System.arraycopy(TiffBytes.rows(W, y, y + 1, 1), 0, want, y * W, W);
 			assertArrayEquals(want, (byte[]) imp.getProcessor().getPixels(), what);
@@ -65,7 +65,7 @@ class ImageJReaderTest {
 			Path damaged = write("cut.tif", cut, method);
 			ImageHeader header = ImageHeader.read(damaged);
 			UnreadableImageException e = assertThrows(UnreadableImageException.class,
-				() -> ImageJReader.read(damaged, header), what);
+				() -> ImageJReader.read(damaged, header, threads), what);
 			assertTrue(e.getMessage().contains("strip 9 is damaged"), what + ": " + e.getMessage());
 		});
 	}

@@ -124,11 +124,11 @@ class TiffReaderDamageTest {
 		List<byte[]> s = strips(TiffBytes.PACKBITS);
 		s.set(2, Arrays.copyOf(s.get(2), s.get(2).length / 3));
 		Path damaged = write("damaged.tif", image(TiffBytes.PACKBITS, s));
-		String m = TiffReader.damage(damaged);
+		String m = TiffReader.damage(damaged, 1);
 		assertTrue(m != null && m.contains("damaged.tif: page 1, strip 3 is damaged (PackBits data ends early"), m);
-		assertEquals(null, TiffReader.damage(write("sound.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)))));
+		assertEquals(null, TiffReader.damage(write("sound.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW))), 1));
 		// a variant this reader does not read (12-bit) is not its to judge
-		assertEquals(null, TiffReader.damage(write("twelve.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)).tag(258, 12))));
+		assertEquals(null, TiffReader.damage(write("twelve.tif", image(TiffBytes.LZW, strips(TiffBytes.LZW)).tag(258, 12)), 1));
 	}
 
 	/**
