@@ -4,16 +4,21 @@
   /usr/bin/python3 scripts/zarr_golden.py write     # golden stores -> src/test/resources/io/github/convolve2d/io/zarr/
   /usr/bin/python3 scripts/zarr_golden.py verify    # checks the stores ZarrGoldenTest wrote to target/zarr-written/
 
-Needs: apt-get install python3-zarr python3-numpy. `mvn test` reads the golden stores (ZarrGoldenTest) without
+Needs: apt-get install python3-zarr python3-numpy python3-blosc. `mvn test` reads the golden stores (ZarrGoldenTest) without
 Python. Every store holds value(t, c, z, y, x) below, so the Java test computes what it must read; stores cover
 2-D and 5-D TCZYX, several chunk shapes (edge chunks cut short), both byte orders, uint8/uint16/int16/float32/
-float64, raw/zlib/gzip, "/" as dimension separator and a chunk left unwritten (it reads as the fill value).
+float64, raw/zlib/gzip/blosc/zstd/lz4, "/" as dimension separator and a chunk left unwritten (it reads as the fill value).
+
+It also writes blosc-buffers.bin and blosc-buffers.json: buffers c-blosc 1 (through numcodecs) made of
+blosc_bytes(seed, ...) below with every codec, shuffle, value size and block size, for BloscGoldenTest.
 """
 import json
 import os
 import shutil
+import struct
 import sys
 
+import blosc
 import numcodecs
 import numpy as np
 import zarr
@@ -43,13 +48,65 @@ CASES = [
     ("f32be-2d-raw", (25, 26), (25, 26), ">f4", None, ".", None),
     ("f64be-2d-zlib", (19, 41), (8, 12), ">f8", numcodecs.Zlib(level=9), ".", None),
     ("f32le-2d-fill", (30, 30), (10, 10), "<f4", None, ".", -7.5),
+    ("u16le-2d-blosc", (70, 90), (40, 64), "<u2", numcodecs.Blosc("lz4", 5, numcodecs.Blosc.SHUFFLE), ".", None),
+    ("f32le-2d-blosc", (61, 77), (32, 50), "<f4", numcodecs.Blosc("zstd", 3, numcodecs.Blosc.BITSHUFFLE), "/", None),
+    ("u8-2d-blosc", (45, 66), (45, 33), "|u1", numcodecs.Blosc("blosclz", 9, numcodecs.Blosc.NOSHUFFLE), ".", None),
+    ("i16le-2d-zstd", (50, 41), (16, 16), "<i2", numcodecs.Zstd(level=3), ".", None),
+    ("f32le-2d-lz4", (33, 29), (20, 29), "<f4", numcodecs.LZ4(), ".", None),
 ]
 
 # OME-Zarr groups, 5-D TCZYX: name, shape, chunks, dtype, compressor
 GROUPS = [
     ("tczyx-i16be-zlib.ome.zarr", (2, 3, 2, 19, 23), (1, 2, 1, 8, 16), ">i2", numcodecs.Zlib(level=1)),
     ("tczyx-f32le-raw.ome.zarr", (1, 2, 3, 17, 12), (1, 1, 2, 17, 5), "<f4", None),
+    # ome-zarr-py's and zarr-python 2's default compressor
+    ("tczyx-u16le-blosc.ome.zarr", (1, 2, 2, 150, 140), (1, 1, 1, 128, 128), "<u2", numcodecs.Blosc()),
 ]
+
+
+def blosc_bytes(seed, count, size):
+    """count values of size bytes, little-endian: a slow ramp, one value in 256 off it by up to 15 (an LCG), so that
+    every codec finds both matches and literals. BloscTest computes the same bytes."""
+    state = (seed * 2654435761 + 1) % 2**32
+    out = bytearray()
+    for v in range(count):
+        state = (state * 1664525 + 1013904223) % 2**32
+        noise = (state >> 16) & 15 if state >> 24 == 0 else 0
+        value = ((v // 40) * 3 + noise) % 2**(8 * size)
+        out += value.to_bytes(size, "little")
+    return bytes(out)
+
+
+def write_blosc_buffers():
+    cases, blob = [], bytearray()
+    seed = 0
+    for cname in ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"]:
+        for shuffle in [numcodecs.Blosc.NOSHUFFLE, numcodecs.Blosc.SHUFFLE, numcodecs.Blosc.BITSHUFFLE]:
+            for size in [1, 2, 4, 8, 3]:
+                # a buffer too small to compress (stored whole), one block, blocks of 64 KiB forced with a short last
+                # one, and the blocks c-blosc chooses for 100 kB (64 KiB at level 1, larger above); two each in turn
+                configs = [(20, 0), (3000 // size, 0), (140001 // size, 65536), (100000 // size, 0)]
+                for count, blocksize in (configs[seed % 4], configs[(seed + 1) % 4]):
+                    seed += 1
+                    raw = blosc_bytes(seed, count, size)
+                    level = 0 if seed % 17 == 0 and count * size <= 3000 else 1 + seed % 9
+                    if blocksize:
+                        # numcodecs leaves a block size this large to c-blosc; python-blosc forces it (same c-blosc)
+                        blosc.set_blocksize(blocksize)
+                        enc = blosc.compress(raw, typesize=size, clevel=level, shuffle=shuffle, cname=cname)
+                        blosc.set_blocksize(0)
+                    else:
+                        codec = numcodecs.Blosc(cname=cname, clevel=level, shuffle=shuffle)
+                        enc = bytes(codec.encode(np.frombuffer(raw, dtype="u1").view(f"V{size}")))
+                    assert bytes(numcodecs.Blosc().decode(enc)) == raw
+                    cases.append({"seed": seed, "count": count, "size": size, "cname": cname, "shuffle": shuffle,
+                                  "clevel": level, "blocksize": blocksize, "offset": len(blob), "length": len(enc)})
+                    blob += enc
+    with open(os.path.join(GOLDEN, "blosc-buffers.bin"), "wb") as f:
+        f.write(blob)
+    with open(os.path.join(GOLDEN, "blosc-buffers.json"), "w") as f:
+        json.dump(cases, f, indent=0)
+    print(f"wrote {len(cases)} blosc buffers ({len(blob)} bytes)")
 
 
 def write():
@@ -77,6 +134,7 @@ def write():
                 {"type": "scale", "scale": [1.0, 1.0, 2.0, 0.5, 0.25]},
                 {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}],
         }]
+    write_blosc_buffers()
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(GOLDEN) for f in fs)
     print(f"wrote {len(CASES)} arrays and {len(GROUPS)} OME-Zarr groups into {GOLDEN} ({size} bytes)")
 

@@ -17,23 +17,31 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
- * A Zarr v2 chunk compressor (numcodecs ids): none ({@code "compressor": null}), {@code zlib} and {@code gzip},
- * all with {@code java.util.zip}. Blosc (numcodecs' default) is not read: no well-kept pure-Java Blosc codec is on
- * Maven Central (jblosc needs the native C library), so such a store is refused with how to convert it.
+ * A Zarr v2 chunk compressor (numcodecs ids): none ({@code "compressor": null}), {@code zlib} and {@code gzip}
+ * with {@code java.util.zip}, read and written; {@code blosc} (numcodecs' default, with any of its codecs and
+ * shuffles; {@link Blosc}), {@code zstd} and {@code lz4} (numcodecs' {@code Zstd} and {@code LZ4};
+ * {@link LibraryCodec}) read only.
  */
 public final class Compressor {
 
 	/** The chunk codecs. */
-	public enum Id { RAW, ZLIB, GZIP }
+	public enum Id { RAW, ZLIB, GZIP, BLOSC, ZSTD, LZ4 }
 
 	public static final Compressor RAW = new Compressor(Id.RAW, 0);
 
 	private final Id id;
 	private final int level;
+	/** Blosc's codec name as the metadata gives it ({@code lz4}, {@code zstd}, ...); null for the others. */
+	private final String codec;
 
 	private Compressor(Id id, int level) {
+		this(id, level, null);
+	}
+
+	private Compressor(Id id, int level, String codec) {
 		this.id = id;
 		this.level = level;
+		this.codec = codec;
 	}
 
 	/** zlib with this level (1 fastest .. 9 smallest). */
@@ -68,14 +76,37 @@ public final class Compressor {
 			case "gzip":
 				int level = o.optionalInt("level", 1, -1, 9); // -1: zlib's default, 6
 				return new Compressor(name.equals("zlib") ? Id.ZLIB : Id.GZIP, level < 0 ? 6 : level);
+			case "blosc":
+				// each chunk's header says how it was made: the settings are checked, not needed
+				String codec = o.optionalString("cname", "lz4");
+				if (!BLOSC_CODECS.contains(codec)) {
+					throw o.error("cname", "is '" + codec + "'; blosc's codecs are " + String.join(", ", BLOSC_CODECS));
+				}
+				o.optionalInt("shuffle", 1, -1, 2);
+				o.optionalInt("blocksize", 0, 0, Integer.MAX_VALUE);
+				return new Compressor(Id.BLOSC, o.optionalInt("clevel", 5, 0, 9), codec);
+			case "zstd":
+				return new Compressor(Id.ZSTD, o.optionalInt("level", 1, -131072, 22));
+			case "lz4":
+				o.optionalInt("acceleration", 1, Integer.MIN_VALUE, Integer.MAX_VALUE);
+				return new Compressor(Id.LZ4, 0);
 			default:
-				throw zarray.error("compressor", "is '" + name + "'" + ("blosc".equals(name) ? " (numcodecs' default)" : "")
-					+ ", which Convolve 2D does not read (it reads raw, zlib and gzip chunks; no pure-Java " + name
-					+ " codec is at hand); " + rewrite);
+				throw zarray.error("compressor", "is '" + name + "', which Convolve 2D does not read (it reads raw, zlib, "
+					+ "gzip, blosc, zstd and lz4 chunks); " + rewrite);
 		}
 	}
 
+	/** The codecs of blosc 1 (c-blosc 1.x), as numcodecs names them. */
+	private static final java.util.List<String> BLOSC_CODECS =
+		java.util.List.of("blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd");
+
+	/** Whether chunks are written in this form too (zlib, gzip, raw), not only read. */
+	boolean writable() {
+		return id == Id.RAW || id == Id.ZLIB || id == Id.GZIP;
+	}
+
 	JsonElement toJson() {
+		if (!writable()) throw new IllegalStateException(this + " chunks are read, not written");
 		if (id == Id.RAW) return JsonNull.INSTANCE;
 		JsonObject o = new JsonObject();
 		o.addProperty("id", id == Id.ZLIB ? "zlib" : "gzip");
@@ -95,6 +126,8 @@ public final class Compressor {
 			}
 			return stored;
 		}
+		if (id == Id.BLOSC) return Blosc.decode(stored, expected);
+		if (id == Id.ZSTD || id == Id.LZ4) return decodeWithLibrary(stored, expected);
 		String codec = id.name().toLowerCase(java.util.Locale.ROOT);
 		Zlib.Inflated z = id == Id.ZLIB ? Zlib.inflate(stored, expected) : gunzip(stored, expected);
 		switch (z.outcome()) {
@@ -113,6 +146,25 @@ public final class Compressor {
 				}
 				return z.bytes();
 		}
+	}
+
+	/**
+	 * numcodecs' Zstd (one or more Zstandard frames) and LZ4 (the decoded size, 4 bytes little-endian, then one LZ4
+	 * block): exactly {@code expected} bytes.
+	 */
+	private byte[] decodeWithLibrary(byte[] stored, int expected) throws Damaged {
+		byte[] out = new byte[expected];
+		int from = 0;
+		if (id == Id.LZ4) {
+			if (stored.length < 4) throw new Damaged("lz4 data ends early: " + stored.length + " bytes");
+			long size = (stored[0] & 0xffL) | (stored[1] & 0xffL) << 8 | (stored[2] & 0xffL) << 16 | (stored[3] & 0xffL) << 24;
+			if (size != expected) throw new Damaged("lz4 data holds " + size + " bytes, the chunk " + expected);
+			from = 4;
+		}
+		LibraryCodec codec = id == Id.LZ4 ? LibraryCodec.LZ4 : LibraryCodec.ZSTD;
+		int made = codec.decode(stored, from, stored.length - from, out, 0, expected, codec + " data");
+		if (made != expected) throw new Damaged(codec + " data ends early: " + made + " bytes of " + expected);
+		return out;
 	}
 
 	/**
@@ -147,6 +199,7 @@ public final class Compressor {
 
 	/** The stored form of a chunk's bytes. */
 	byte[] encode(byte[] raw) throws IOException {
+		if (!writable()) throw new IllegalStateException(this + " chunks are read, not written");
 		if (id == Id.RAW) return raw;
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length / 2 + 64);
 		if (id == Id.ZLIB) {
@@ -172,6 +225,8 @@ public final class Compressor {
 
 	@Override
 	public String toString() {
+		if (id == Id.BLOSC) return "blosc " + codec + " level " + level;
+		if (id == Id.LZ4) return "lz4";
 		return id == Id.RAW ? "raw" : id.name().toLowerCase(java.util.Locale.ROOT) + " level " + level;
 	}
 }

@@ -180,4 +180,40 @@ class ZarrCorruptChunkTest {
 			assertArrayEquals(new float[W], row);
 		}
 	}
+
+	/**
+	 * Chunks of the stores zarr-python wrote with blosc (lz4, byte shuffle), zstd and lz4, cut short or with bytes
+	 * changed: refused naming the chunk, or (a change inside a stored run) read as other values, never a stack trace.
+	 */
+	@Test
+	void damagedBloscZstdAndLz4ChunksAreRefused() throws Exception {
+		for (String name : new String[] { "u16le-2d-blosc", "i16le-2d-zstd", "f32le-2d-lz4" }) {
+			Path source = java.nio.file.Paths.get(ZarrCorruptChunkTest.class.getResource("zarr/" + name + ".zarr").toURI());
+			Path copy = tmp.resolve(name + ".zarr");
+			Files.createDirectories(copy);
+			try (java.util.stream.Stream<Path> files = Files.list(source)) {
+				for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, copy.resolve(f.getFileName()));
+			}
+			Path chunk = copy.resolve("0.0");
+			byte[] good = Files.readAllBytes(chunk);
+			java.util.Random rnd = new java.util.Random(name.hashCode());
+			int refused = 0;
+			for (int t = 0; t < 40; t++) {
+				byte[] bad = t < 10 ? Arrays.copyOf(good, rnd.nextInt(good.length)) : good.clone();
+				if (t >= 10) for (int k = 0; k <= t % 4; k++) bad[rnd.nextInt(bad.length)] = (byte) rnd.nextInt(256);
+				Files.write(chunk, bad);
+				OmeZarr image = OmeZarr.open(copy);
+				PlaneSource p = image.plane(0);
+				try {
+					p.read(0, 0, p.width(), p.height(), new float[p.width() * p.height()]);
+				}
+				catch (UserException e) {
+					assertTrue(e.getMessage().startsWith(name + ".zarr/0.0: chunk is damaged ("), e.getMessage());
+					assertTrue(e.getMessage().contains("re-export it"), e.getMessage());
+					refused++;
+				}
+			}
+			assertTrue(refused >= 10, name + ": " + refused + " of 40 refused");
+		}
+	}
 }

@@ -59,7 +59,10 @@ class ZarrGoldenTest {
 	@ParameterizedTest(name = "{0}")
 	@CsvSource({ "u8-2d-raw, 37, 53, 16, 20, |u1, raw", "u16be-2d-zlib, 37, 53, 10, 64, >u2, zlib",
 		"i16le-2d-gzip, 40, 31, 7, 9, <i2, gzip", "f32le-2d-zlib, 33, 47, 16, 16, <f4, zlib",
-		"f32be-2d-raw, 25, 26, 25, 26, >f4, raw", "f64be-2d-zlib, 19, 41, 8, 12, >f8, zlib" })
+		"f32be-2d-raw, 25, 26, 25, 26, >f4, raw", "f64be-2d-zlib, 19, 41, 8, 12, >f8, zlib",
+		"u16le-2d-blosc, 70, 90, 40, 64, <u2, blosc", "f32le-2d-blosc, 61, 77, 32, 50, <f4, blosc",
+		"u8-2d-blosc, 45, 66, 45, 33, |u1, blosc", "i16le-2d-zstd, 50, 41, 16, 16, <i2, zstd",
+		"f32le-2d-lz4, 33, 29, 20, 29, <f4, lz4" })
 	void readsArraysZarrPythonWrote(String name, int h, int w, int ch, int cw, String dtype, String compressor)
 		throws Exception
 	{
@@ -111,7 +114,8 @@ class ZarrGoldenTest {
 	}
 
 	@ParameterizedTest(name = "{0}")
-	@CsvSource({ "tczyx-i16be-zlib.ome.zarr, 2, 3, 2, 19, 23", "tczyx-f32le-raw.ome.zarr, 1, 2, 3, 17, 12" })
+	@CsvSource({ "tczyx-i16be-zlib.ome.zarr, 2, 3, 2, 19, 23", "tczyx-f32le-raw.ome.zarr, 1, 2, 3, 17, 12",
+		"tczyx-u16le-blosc.ome.zarr, 1, 2, 2, 150, 140" })
 	void readsFiveDimensionalOmeZarrImages(String name, int t, int c, int z, int h, int w) throws Exception {
 		OmeZarr image = OmeZarr.open(golden(name));
 		assertEquals(Arrays.asList("t", "c", "z", "y", "x"), image.axes());
@@ -247,10 +251,11 @@ class ZarrGoldenTest {
 		Path dir = Files.createTempDirectory("zarr");
 		try {
 			Files.write(dir.resolve(".zarray"), ("{\"zarr_format\": 2, \"shape\": [4, 4], \"chunks\": [2, 2], \"dtype\": \"<f4\","
-				+ " \"compressor\": {\"id\": \"blosc\", \"cname\": \"lz4\"}, \"fill_value\": 0, \"order\": \"C\", \"filters\": null}")
+				+ " \"compressor\": {\"id\": \"lzma\"}, \"fill_value\": 0, \"order\": \"C\", \"filters\": null}")
 				.getBytes(StandardCharsets.UTF_8));
 			UserException e = assertThrows(UserException.class, () -> ZarrArray.open(dir));
-			assertTrue(e.getMessage().contains("blosc") && e.getMessage().contains("zlib"), e.getMessage());
+			assertTrue(e.getMessage().contains("'lzma'") && e.getMessage().contains("blosc")
+				&& e.getMessage().contains("numcodecs.Zlib"), e.getMessage());
 			assertTrue(assertThrows(UserException.class, () -> DataType.parse("<i8")).getMessage().contains("uint16"));
 			assertTrue(assertThrows(UserException.class, () -> OmeZarr.open(dir.resolve("none"))).getMessage()
 				.contains("neither"));
