@@ -9,6 +9,11 @@ Python. Every store holds value(t, c, z, y, x) below, so the Java test computes 
 2-D and 5-D TCZYX, several chunk shapes (edge chunks cut short), both byte orders, uint8/uint16/int16/float32/
 float64, raw/zlib/gzip/blosc/zstd/lz4, "/" as dimension separator and a chunk left unwritten (it reads as the fill value).
 
+It also writes Zarr v3 stores (NGFF 0.5) by the Zarr v3 specification, as zarr-python 3 writes them (Debian has
+no zarr-python 3): zstd, gzip, blosc and crc32c codecs, both chunk key encodings, both byte orders, shards with
+their index at the end or the start and inner chunks left empty. scripts/zarr_v3_check.mjs reads them with
+zarrita (an independent Zarr v3 implementation, from npm) and checks every value.
+
 It also writes blosc-buffers.bin and blosc-buffers.json: buffers c-blosc 1 (through numcodecs) made of
 blosc_bytes(seed, ...) below with every codec, shuffle, value size and block size, for BloscGoldenTest.
 """
@@ -135,8 +140,155 @@ def write():
                 {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}],
         }]
     write_blosc_buffers()
+    write_v3()
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(GOLDEN) for f in fs)
     print(f"wrote {len(CASES)} arrays and {len(GROUPS)} OME-Zarr groups into {GOLDEN} ({size} bytes)")
+
+
+def crc32c(data):
+    """CRC-32C (Castagnoli), as Zarr v3's crc32c codec appends it (little-endian)."""
+    crc = 0xFFFFFFFF
+    for b in data:
+        crc ^= b
+        for _ in range(8):
+            crc = (crc >> 1) ^ (0x82F63B78 if crc & 1 else 0)
+    return crc ^ 0xFFFFFFFF
+
+
+def v3_encode(chunk, codecs):
+    """A chunk (numpy, C order) through a v3 codec list: bytes, then the bytes-to-bytes codecs in order."""
+    data = b""
+    for c in codecs:
+        name, conf = c["name"], c.get("configuration", {})
+        if name == "bytes":
+            data = chunk.astype(chunk.dtype.newbyteorder("<" if conf.get("endian", "little") == "little" else ">")).tobytes()
+        elif name == "gzip":
+            data = bytes(numcodecs.GZip(level=conf["level"]).encode(data))
+        elif name == "zstd":
+            data = bytes(numcodecs.Zstd(level=conf["level"]).encode(data))
+        elif name == "blosc":
+            shuffle = {"noshuffle": 0, "shuffle": 1, "bitshuffle": 2}[conf["shuffle"]]
+            data = bytes(blosc.compress(data, typesize=conf["typesize"], clevel=conf["clevel"], shuffle=shuffle,
+                                        cname=conf["cname"]))
+        elif name == "crc32c":
+            data = data + struct.pack("<I", crc32c(data))
+        else:
+            raise ValueError(name)
+    return data
+
+
+def v3_key(index, encoding):
+    sep = encoding["configuration"]["separator"]
+    key = sep.join(str(i) for i in index)
+    return ("c" + sep + key) if encoding["name"] == "default" else key
+
+
+def v3_array(folder, data, chunks, dtype, codecs, encoding, fill=0, shard=None, dims=None, skip=()):
+    """Writes a v3 array: plain chunks, or shards of inner chunks (shard = (inner chunk shape, inner codecs, index
+    codecs, index location)). Chunks (or inner chunks) whose grid index is in skip are left out (the fill value)."""
+    os.makedirs(folder)
+    grid_shape = chunks
+    meta = {"zarr_format": 3, "node_type": "array", "shape": list(data.shape), "data_type": dtype,
+            "chunk_grid": {"name": "regular", "configuration": {"chunk_shape": list(chunks)}},
+            "chunk_key_encoding": encoding, "fill_value": fill, "attributes": {}}
+    if shard is None:
+        meta["codecs"] = codecs
+    else:
+        inner, inner_codecs, index_codecs, location = shard
+        meta["codecs"] = [{"name": "sharding_indexed", "configuration": {
+            "chunk_shape": list(inner), "codecs": inner_codecs, "index_codecs": index_codecs,
+            "index_location": location}}]
+    if dims:
+        meta["dimension_names"] = dims
+    with open(os.path.join(folder, "zarr.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+    nd = data.ndim
+    grid = [range((data.shape[d] + grid_shape[d] - 1) // grid_shape[d]) for d in range(nd)]
+
+    def padded(block_index, shape):
+        block = np.full(shape, fill, dtype=data.dtype)
+        sl = tuple(slice(block_index[d] * shape[d], min((block_index[d] + 1) * shape[d], data.shape[d]))
+                   for d in range(nd))
+        part = data[sl]
+        block[tuple(slice(0, n) for n in part.shape)] = part
+        return block
+
+    for index in np.ndindex(*[len(g) for g in grid]):
+        path = os.path.join(folder, *v3_key(index, encoding).split("/"))
+        if shard is None:
+            if index in skip:
+                continue
+            payload = v3_encode(padded(index, chunks), codecs)
+        else:
+            inner, inner_codecs, index_codecs, location = shard
+            per = [chunks[d] // inner[d] for d in range(nd)]
+            n = int(np.prod(per))
+            entries, blobs, at = [], [], 16 * n + 4 if location == "start" else 0
+            for k, local in enumerate(np.ndindex(*per)):
+                g = tuple(index[d] * per[d] + local[d] for d in range(nd))
+                outside = any(g[d] * inner[d] >= data.shape[d] for d in range(nd))
+                if outside or g in skip:
+                    entries.append((2**64 - 1, 2**64 - 1))
+                    continue
+                blob = v3_encode(padded(g, inner), inner_codecs)
+                entries.append((at, len(blob)))
+                blobs.append(blob)
+                at += len(blob)
+            if all(e[0] == 2**64 - 1 for e in entries):
+                continue  # an empty shard is not written
+            table = b"".join(struct.pack("<QQ", o, l) for o, l in entries)
+            table += struct.pack("<I", crc32c(table))
+            payload = table + b"".join(blobs) if location == "start" else b"".join(blobs) + table
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "wb") as f:
+            f.write(payload)
+
+
+V3_BYTES_LE = {"name": "bytes", "configuration": {"endian": "little"}}
+V3_DEFAULT_KEYS = {"name": "default", "configuration": {"separator": "/"}}
+
+
+def write_v3():
+    # zarr-python 3's defaults: bytes and zstd, keys c/0/1
+    v3_array(os.path.join(GOLDEN, "u16-v3-zstd.zarr"), grid((45, 70)).astype("<u2"), (16, 32), "uint16",
+             [V3_BYTES_LE, {"name": "zstd", "configuration": {"level": 0, "checksum": False}}], V3_DEFAULT_KEYS,
+             dims=["y", "x"])
+    # big-endian float32, gzip and crc32c, v2 keys (0.1), a chunk left out (fill value -7.5)
+    data = grid((30, 41)).astype(">f4")
+    data[10:20, 16:32] = -7.5
+    v3_array(os.path.join(GOLDEN, "f32be-v3-gzip-crc.zarr"), data, (10, 16), "float32",
+             [{"name": "bytes", "configuration": {"endian": "big"}}, {"name": "gzip", "configuration": {"level": 5}},
+              {"name": "crc32c"}], {"name": "v2", "configuration": {"separator": "."}}, fill=-7.5, skip={(1, 1)})
+    # int16 shards of 2x3 inner chunks, gzip inside, an inner chunk left out (fill 0); the index at the end, and the
+    # same with the index at the start (which zarrita does not read yet)
+    data = grid((50, 61)).astype("<i2")
+    data[16:32, 0:12] = 0
+    for location in ("end", "start"):
+        v3_array(os.path.join(GOLDEN, f"i16-v3-sharded-{location}.zarr"), data, (32, 36), "int16", None,
+                 V3_DEFAULT_KEYS, shard=((16, 12), [V3_BYTES_LE, {"name": "gzip", "configuration": {"level": 1}}],
+                                         [V3_BYTES_LE, {"name": "crc32c"}], location), skip={(1, 0)})
+    # an NGFF 0.5 image: 5-D uint16, shards of 1x1x1x64x64 in inner chunks of 32x32, blosc (zstd, bit shuffle) and
+    # crc32c inside, index at the end; a whole shard left out
+    name = "tczyx-u16-v3-sharded.ome.zarr"
+    folder = os.path.join(GOLDEN, name)
+    shape = (1, 2, 2, 100, 90)
+    data = grid(shape).astype("<u2")
+    data[0, 1, 1, 64:, 64:] = 0
+    v3_array(os.path.join(folder, "0"), data, (1, 1, 1, 64, 64), "uint16", None, V3_DEFAULT_KEYS,
+             shard=((1, 1, 1, 32, 32), [V3_BYTES_LE, {"name": "blosc", "configuration": {
+                 "cname": "zstd", "clevel": 5, "shuffle": "bitshuffle", "typesize": 2, "blocksize": 0}},
+                 {"name": "crc32c"}], [V3_BYTES_LE, {"name": "crc32c"}], "end"),
+             skip={(0, 1, 1, y, x) for y in (2, 3) for x in (2, 3)}, dims=["t", "c", "z", "y", "x"])
+    with open(os.path.join(folder, "zarr.json"), "w") as f:
+        json.dump({"zarr_format": 3, "node_type": "group", "attributes": {"ome": {"version": "0.5", "multiscales": [{
+            "name": name,
+            "axes": [{"name": "t", "type": "time", "unit": "second"}, {"name": "c", "type": "channel"},
+                     {"name": "z", "type": "space", "unit": "micrometer"},
+                     {"name": "y", "type": "space", "unit": "micrometer"},
+                     {"name": "x", "type": "space", "unit": "micrometer"}],
+            "datasets": [{"path": "0", "coordinateTransformations": [
+                {"type": "scale", "scale": [1.0, 1.0, 2.0, 0.5, 0.25]},
+                {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}]}]}}}, f, indent=2)
 
 
 def halve(a):

@@ -27,7 +27,7 @@ import java.util.function.Predicate;
  * <li>Hidden files and folders (name starting with a dot), among them the batch's own temporary files, are
  * skipped, as is any file the caller's {@code skip} test rejects (the batch's own outputs).</li>
  * <li>A folder named {@code *.zarr} or holding Zarr metadata ({@code data.zarr/0}) is one input (a Zarr image or
- * array), never a folder of images; one that is no Zarr v2 store (Zarr v3, no metadata) is listed with the
+ * array), never a folder of images; one that is no Zarr store (no metadata) is listed with the
  * reason.</li>
  * <li>A sub-folder that cannot be read (permission denied, an I/O error) is listed with its reason, so that the
  * batch reports it as failed instead of finding no files in it.</li>
@@ -146,7 +146,7 @@ public final class InputScanner {
 				}
 			}
 			else if (seen.add(in.toRealPath())) {
-				found.add(new Found(in, null, in.getFileName(), Files.isDirectory(in) ? OmeZarr.whyNotZarrV2(in) : null));
+				found.add(new Found(in, null, in.getFileName(), Files.isDirectory(in) ? OmeZarr.whyNotZarr(in) : null));
 			}
 		}
 		return found;
@@ -159,7 +159,7 @@ public final class InputScanner {
 				@Override
 				public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {
 					if (dir.equals(root)) return FileVisitResult.CONTINUE;
-					if (isZarrFolder(dir)) { // an image, not a folder of images, even when it is no Zarr v2 image
+					if (isZarrFolder(dir)) { // an image, not a folder of images, even when it is no Zarr image
 						visitFile(dir, attrs);
 						return FileVisitResult.SKIP_SUBTREE;
 					}
@@ -174,7 +174,7 @@ public final class InputScanner {
 					}
 					Path relative = root.relativize(file);
 					if (zarr ? selectedZarr(relative) : selected(relative)) {
-						found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarrV2(file) : null));
+						found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarr(file) : null));
 					}
 					return FileVisitResult.CONTINUE;
 				}
@@ -197,8 +197,8 @@ public final class InputScanner {
 
 	/**
 	 * A folder named {@code *.zarr}, or one holding Zarr metadata (an image or array inside a store, such as
-	 * {@code data.zarr/0}): one input, never searched for files, whatever it holds (a Zarr v2 image or array is
-	 * read; a Zarr v3 store or a folder without Zarr metadata is a failure of its own, {@link OmeZarr#whyNotZarrV2}).
+	 * {@code data.zarr/0}): one input, never searched for files, whatever it holds (a Zarr v2 or v3 image or array is
+	 * read; a folder without Zarr metadata is a failure of its own, {@link OmeZarr#whyNotZarr}).
 	 */
 	static boolean isZarrFolder(Path dir) {
 		if (!Files.isDirectory(dir)) return false;

@@ -96,6 +96,34 @@ public final class Compressor {
 		}
 	}
 
+	/**
+	 * The compressor of a Zarr v3 codec ({@code gzip}, {@code zstd} or {@code blosc}) from its {@code configuration}.
+	 *
+	 * @throws UserException for a malformed field, naming the file and field
+	 */
+	static Compressor fromV3(String name, JsonFields config) {
+		switch (name) {
+			case "gzip":
+				return new Compressor(Id.GZIP, config.optionalInt("level", 6, 0, 9));
+			case "zstd":
+				config.optionalBoolean("checksum", false);
+				return new Compressor(Id.ZSTD, config.optionalInt("level", 0, -131072, 22));
+			default: {
+				String codec = config.optionalString("cname", "zstd");
+				if (!BLOSC_CODECS.contains(codec)) {
+					throw config.error("cname", "is '" + codec + "'; blosc's codecs are " + String.join(", ", BLOSC_CODECS));
+				}
+				String shuffle = config.optionalString("shuffle", "noshuffle");
+				if (!java.util.List.of("noshuffle", "shuffle", "bitshuffle").contains(shuffle)) {
+					throw config.error("shuffle", "must be 'noshuffle', 'shuffle' or 'bitshuffle', found '" + shuffle + "'");
+				}
+				config.optionalInt("typesize", 1, 1, 255);
+				config.optionalInt("blocksize", 0, 0, Integer.MAX_VALUE);
+				return new Compressor(Id.BLOSC, config.optionalInt("clevel", 5, 0, 9), codec);
+			}
+		}
+	}
+
 	/** The codecs of blosc 1 (c-blosc 1.x), as numcodecs names them. */
 	private static final java.util.List<String> BLOSC_CODECS =
 		java.util.List.of("blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd");

@@ -104,6 +104,16 @@ final class JsonFields {
 		return e == null ? fallback : string(field, e);
 	}
 
+	/** The boolean of {@code field}, or {@code fallback} when it is absent or null. */
+	boolean optionalBoolean(String field, boolean fallback) {
+		JsonElement e = raw(field);
+		if (e == null) return fallback;
+		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isBoolean()) {
+			throw error(field, "must be true or false, found " + shortly(e));
+		}
+		return e.getAsBoolean();
+	}
+
 	private String string(String field, JsonElement e) {
 		if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) throw error(field, "must be a text, found " + shortly(e));
 		return e.getAsString();

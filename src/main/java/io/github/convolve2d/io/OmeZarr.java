@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OME-Zarr image (NGFF 0.4 on Zarr v2): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
+ * An OME-Zarr image (NGFF 0.4 on Zarr v2; NGFF 0.5 on Zarr v3 is read too, its metadata in {@code zarr.json}
+ * under {@code attributes.ome}): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
  * pyramid's levels and each level's scale), with the full-resolution level as a {@link ZarrArray}. Reads a group
  * (its first, full-resolution level) or a bare Zarr array; writes an image with axes {@code t, c, z, y, x}
  * (or {@code y, x}), its scale and translation, and attributes of the caller's (the kernels and options of a
@@ -58,54 +59,58 @@ public final class OmeZarr {
 		this.units = units;
 	}
 
-	/** Whether {@code path} is a Zarr group or array folder (it has {@code .zgroup}, {@code .zattrs} or {@code .zarray}). */
+	/**
+	 * Whether {@code path} is a Zarr group or array folder (it has {@code .zgroup}, {@code .zattrs} or {@code .zarray},
+	 * or Zarr v3's {@code zarr.json}).
+	 */
 	public static boolean isZarr(Path path) {
 		return Files.isDirectory(path) && (Files.isRegularFile(path.resolve(".zarray"))
-			|| Files.isRegularFile(path.resolve(".zgroup")) || Files.isRegularFile(path.resolve(".zattrs")));
+			|| Files.isRegularFile(path.resolve(".zgroup")) || Files.isRegularFile(path.resolve(".zattrs"))
+			|| Files.isRegularFile(path.resolve("zarr.json")));
 	}
 
 	/**
-	 * Why the folder {@code dir} (named {@code *.zarr}, say) is no Zarr v2 store to open, or null when it holds Zarr v2
-	 * metadata ({@link #isZarr}; whether that metadata is sound is for {@link #open} to say): a Zarr v3 store
-	 * ({@code zarr.json}), with how to convert it, or a folder without any Zarr metadata.
+	 * Why the folder {@code dir} (named {@code *.zarr}, say) is no Zarr store to open, or null when it holds Zarr
+	 * metadata ({@link #isZarr}; whether that metadata is sound is for {@link #open} to say).
 	 */
-	public static String whyNotZarrV2(Path dir) {
+	public static String whyNotZarr(Path dir) {
 		if (isZarr(dir)) return null;
 		if (!Files.isDirectory(dir)) return "it is not a folder, so not a Zarr store";
-		if (Files.exists(dir.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) return ZarrArray.ZARR_V3;
-		return "it is a folder named like a Zarr store but holds no Zarr metadata (no .zarray, .zgroup or .zattrs in "
-			+ "it): not a Zarr v2 image or array, perhaps copied in part; copy it again, or give the image's own folder";
+		return "it is a folder named like a Zarr store but holds no Zarr metadata (no .zarray, .zgroup, .zattrs or "
+			+ "zarr.json in it): not a Zarr image or array, perhaps copied in part; copy it again, or give the image's "
+			+ "own folder";
 	}
 
 	/**
-	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 array, checking the fields it reads.
+	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 or v3 array, checking the fields it reads.
 	 *
 	 * @throws UserException when it is neither, malformed (naming the file and the field), or stored in a way this
 	 *         package does not read
 	 */
 	public static OmeZarr open(Path path) throws IOException {
-		if (Files.exists(path.resolve(".zarray"), LinkOption.NOFOLLOW_LINKS)) {
-			ZarrArray a = ZarrArray.open(path);
-			int n = a.shape().length;
-			return new OmeZarr(path, List.of(a), defaultAxes(n), ones(n), new double[n], new String[n]);
-		}
+		if (Files.exists(path.resolve(".zarray"), LinkOption.NOFOLLOW_LINKS)) return bareArray(path, ZarrArray.open(path));
 		Path attrs = path.resolve(".zattrs");
-		if (!Files.exists(attrs, LinkOption.NOFOLLOW_LINKS)) {
-			if (Files.exists(path.resolve("zarr.json"))) throw new UserException(JsonFields.name(path) + ": " + ZarrArray.ZARR_V3);
-			throw new UserException(JsonFields.name(path) + " is neither an OME-Zarr image (no .zattrs) nor a Zarr array "
-				+ "(no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an image; give the "
-					+ "image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
-		}
 		JsonFields o;
-		try {
-			o = JsonFields.read(attrs);
+		if (!Files.exists(attrs, LinkOption.NOFOLLOW_LINKS)) {
+			if (!Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) {
+				throw new UserException(JsonFields.name(path) + " is neither an OME-Zarr image (no .zattrs or zarr.json) "
+					+ "nor a Zarr array (no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an "
+						+ "image; give the image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
+			}
+			// Zarr v3: an array, or a group whose attributes hold NGFF 0.5's 'ome'
+			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
+			if (v3.optionalString("node_type", "").equals("array")) return bareArray(path, ZarrArray.openV3(path, v3));
+			JsonFields attributes = v3.optionalObject("attributes");
+			o = attributes == null ? null : attributes.optionalObject("ome");
+			if (o == null && attributes != null && attributes.has("multiscales")) o = attributes; // before NGFF 0.5's 'ome'
+			if (o == null || !o.has("multiscales")) throw ZarrV3.notAnImage(v3);
 		}
-		catch (NoSuchFileException e) {
-			throw new UserException(JsonFields.name(attrs) + ": is a link to nothing; the input is damaged");
-		}
-		if (!o.has("multiscales")) {
-			throw new UserException(o.file() + " holds no OME-Zarr image (no 'multiscales' field); give the image's "
-				+ "folder (e.g. data.zarr/0 for a plate or a collection)");
+		else {
+			o = ZarrArray.readJson(attrs);
+			if (!o.has("multiscales")) {
+				throw new UserException(o.file() + " holds no OME-Zarr image (no 'multiscales' field); give the image's "
+					+ "folder (e.g. data.zarr/0 for a plate or a collection)");
+			}
 		}
 		JsonFields ms = o.requiredObjects("multiscales", true).get(0);
 		JsonFields level = ms.requiredObjects("datasets", true).get(0);
@@ -183,6 +188,19 @@ public final class OmeZarr {
 			}
 		}
 		return new OmeZarr(path, List.of(a), axes, scale, translation, units);
+	}
+
+	/** A bare array as an image: its axes named by Zarr v3's dimension_names where it names them all, once each. */
+	private static OmeZarr bareArray(Path path, ZarrArray a) {
+		int n = a.shape().length;
+		List<String> axes = defaultAxes(n), names = a.dimensionNames();
+		if (names != null && !names.contains(null) && !names.contains("") && new java.util.HashSet<>(names).size() == n
+			&& !names.get(n - 1).equals("c") && !names.get(n - 2).equals("c") && !names.get(n - 1).equals("t")
+			&& !names.get(n - 2).equals("t"))
+		{
+			axes = new ArrayList<>(names);
+		}
+		return new OmeZarr(path, List.of(a), axes, ones(n), new double[n], new String[n]);
 	}
 
 	/** Whether a dataset's path names a folder inside its image: relative, no {@code ..}, not empty. */

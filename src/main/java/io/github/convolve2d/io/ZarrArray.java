@@ -20,12 +20,15 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * One Zarr v2 array on disk: a folder with a {@code .zarray} (shape, chunk shape, dtype, compressor, fill value)
+ * One Zarr array on disk: a folder with a {@code .zarray} (shape, chunk shape, dtype, compressor, fill value)
  * and one file per chunk, C order, named by the chunk's indices ({@code "0.3.2"}, or {@code "0/3/2"} with
- * {@code dimension_separator "/"}). A chunk that is missing holds the fill value, as the format says.
+ * {@code dimension_separator "/"}). A chunk that is missing holds the fill value, as the format says. Zarr v3
+ * arrays ({@code zarr.json}, NGFF 0.5; {@link ZarrV3}) are read too: chunk keys {@code c/0/3/2}, a checksum per
+ * chunk, and shards (one file of inner chunks and their index, each inner chunk read on its own).
  * <p>
  * Reading: the last two axes are the image's rows and columns; {@link #plane} gives one 2-D plane (the others
  * fixed) as a {@link PlaneSource} that reads only the chunks a rectangle touches. Whole chunks are decoded once
@@ -54,6 +57,16 @@ public final class ZarrArray {
 	private final Compressor compressor;
 	private final float fill;
 	private final String separator;
+	/** Before a chunk key's indices: {@code ""} (Zarr v2) or {@code "c/"} (v3's default key encoding). */
+	private String keyPrefix = "";
+	/** Whether each chunk (inner chunk when sharded) ends with a CRC-32C of the rest (Zarr v3's crc32c codec). */
+	private boolean checksum;
+	/** Zarr v3 sharding: inner chunks along each axis of a shard file, null when not sharded. */
+	private int[] chunksPerShard;
+	private boolean indexAtStart;
+	private boolean indexChecksum;
+	/** Zarr v3's dimension_names (null where unnamed), or null. */
+	private List<String> dimensionNames;
 	private final int chunkElements;
 	private final ChunkCache cache = new ChunkCache(DEFAULT_CACHE_BYTES);
 
@@ -99,8 +112,8 @@ public final class ZarrArray {
 	public static ZarrArray open(Path dir) throws IOException {
 		Path meta = dir.resolve(".zarray");
 		if (!Files.exists(meta, LinkOption.NOFOLLOW_LINKS)) {
-			if (Files.exists(dir.resolve("zarr.json"))) throw new UserException(JsonFields.name(dir) + ": " + ZARR_V3);
-			throw new UserException(JsonFields.name(dir) + " is not a Zarr v2 array (no .zarray in it)");
+			if (Files.exists(dir.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) return openV3(dir, readJson(dir.resolve("zarr.json")));
+			throw new UserException(JsonFields.name(dir) + " is not a Zarr array (no .zarray or zarr.json in it)");
 		}
 		JsonFields o;
 		try {
@@ -110,8 +123,8 @@ public final class ZarrArray {
 			throw new UserException(JsonFields.name(meta) + ": is a link to nothing; the input is damaged");
 		}
 		int format = o.requiredInt("zarr_format");
-		if (format == 3) throw new UserException(o.file() + ": " + ZARR_V3);
-		if (format != 2) throw o.error("zarr_format", "must be 2 (Zarr v2), found " + format);
+		if (format != 2) throw o.error("zarr_format", "must be 2 in .zarray (Zarr v2; v3 keeps its metadata in zarr.json), found "
+			+ format);
 		String order = o.optionalString("order", "C");
 		if (order.equals("F")) {
 			throw o.error("order", "is 'F': the chunks are stored in Fortran order, and only C order is read; "
@@ -163,12 +176,39 @@ public final class ZarrArray {
 		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o, type), separator);
 	}
 
-	/** Why a Zarr v3 store is refused, and how to convert it. */
-	static final String ZARR_V3 = "zarr v3 is not supported yet: convert it to Zarr v2 (it has zarr.json; read are "
-		+ "Zarr v2 stores, NGFF 0.4 and older), e.g. per array with zarr-python 3: python3 -c \"import zarr, numcodecs; "
-		+ "src = zarr.open_array('in.zarr/0', mode='r'); zarr.array(src[:], chunks=src.chunks, "
-		+ "compressor=numcodecs.Zlib(level=1), zarr_format=2, store='out.zarr')\", or write the image again as NGFF 0.4 "
-		+ "(ome-zarr-py's writer with fmt=FormatV04())";
+	/** A metadata file's fields; a link to nothing is damage. */
+	static JsonFields readJson(Path file) throws IOException {
+		try {
+			return JsonFields.read(file);
+		}
+		catch (NoSuchFileException e) { // a link to nothing
+			throw new UserException(JsonFields.name(file) + ": is a link to nothing; the input is damaged");
+		}
+	}
+
+	/** Opens a Zarr v3 array whose {@code zarr.json} was read. */
+	static ZarrArray openV3(Path dir, JsonFields o) {
+		int format = o.requiredInt("zarr_format");
+		if (format != 3) throw o.error("zarr_format", "must be 3 in zarr.json, found " + format);
+		ZarrV3.Metadata m = ZarrV3.read(o);
+		if (chunkBytes(Arrays.stream(m.chunks).asLongStream().toArray(), m.type) > MAX_CHUNK_BYTES) {
+			throw o.error("chunk_grid", "makes chunks of " + Arrays.toString(m.chunks) + " × " + m.type.bytes() + " bytes, "
+				+ "over the 2 GB a chunk may hold here (a Java array); " + ZarrV3.REWRITE);
+		}
+		ZarrArray a = new ZarrArray(dir, m.shape, m.chunks, m.type, m.chain.compressor, m.fill, m.separator);
+		a.keyPrefix = m.keyPrefix;
+		a.checksum = m.chain.checksum;
+		a.chunksPerShard = m.chunksPerShard;
+		a.indexAtStart = m.indexAtStart;
+		a.indexChecksum = m.indexChecksum;
+		a.dimensionNames = m.dimensionNames;
+		return a;
+	}
+
+	/** Zarr v3's {@code dimension_names} (null where an axis is unnamed), or null when it has none (or is Zarr v2). */
+	public List<String> dimensionNames() {
+		return dimensionNames;
+	}
 
 	/**
 	 * How to rewrite the array in {@code dir} (or the image it belongs to) as one this package reads: zlib chunks,
@@ -262,9 +302,9 @@ public final class ZarrArray {
 		writeAtomically(dir.resolve(".zattrs"), Json.pretty(Json.tree(attributes)).getBytes(StandardCharsets.UTF_8));
 	}
 
-	/** The chunk file of the chunk with these indices (one per axis). */
+	/** The chunk file of the chunk with these indices (one per axis; of a sharded array, the shard's). */
 	public Path chunkPath(int[] index) {
-		StringBuilder key = new StringBuilder();
+		StringBuilder key = new StringBuilder(keyPrefix);
 		for (int d = 0; d < index.length; d++) key.append(d == 0 ? "" : separator).append(index[d]);
 		return dir.resolve(key.toString());
 	}
@@ -281,29 +321,115 @@ public final class ZarrArray {
 	 *         size), naming it
 	 */
 	public float[] readChunk(int[] index) throws IOException {
-		Path file = chunkPath(index);
 		float[] values = new float[chunkElements];
 		long expected = (long) chunkElements * type.bytes();
+		if (chunksPerShard != null) {
+			byte[] raw = readInnerChunk(index, (int) expected);
+			if (raw == null) Arrays.fill(values, fill);
+			else type.decode(ByteBuffer.wrap(raw), values, 0, chunkElements);
+			return values;
+		}
+		Path file = chunkPath(index);
 		BasicFileAttributes attrs = chunkAttributes(file);
 		if (attrs == null) {
 			Arrays.fill(values, fill);
 			return values;
 		}
-		// zlib and gzip store incompressible data in a few bytes more than it; far more is not a chunk of this array
-		long most = compressor.id() == Compressor.Id.RAW ? expected : expected + expected / 8 + (1 << 16);
-		if (attrs.size() > most) {
+		if (attrs.size() > mostStored(expected)) {
 			throw damaged(file, "it holds " + attrs.size() + " bytes, " + (compressor.id() == Compressor.Id.RAW
-				? "expected " + expected + " (uncompressed)" : "more than " + compressor + " makes of " + expected));
+				? "expected " + mostStored(expected) + " (uncompressed)" : "more than " + compressor + " makes of "
+				+ expected));
 		}
-		byte[] raw;
+		byte[] raw = decode(file, Files.readAllBytes(file), (int) expected);
+		type.decode(ByteBuffer.wrap(raw), values, 0, chunkElements);
+		return values;
+	}
+
+	/** The most bytes a stored chunk of {@code expected} bytes may take. */
+	private long mostStored(long expected) {
+		// compressors store incompressible data in a few bytes more than it; far more is not a chunk of this array
+		long most = compressor.id() == Compressor.Id.RAW ? expected : expected + expected / 8 + (1 << 16);
+		return most + (checksum ? 4 : 0);
+	}
+
+	/** A stored chunk's bytes, its checksum checked and removed, then decompressed to exactly {@code expected}. */
+	private byte[] decode(Path file, byte[] stored, int expected) {
 		try {
-			raw = compressor.decode(Files.readAllBytes(file), (int) expected);
+			if (checksum) stored = withoutChecksum(stored, "its CRC-32C");
+			return compressor.decode(stored, expected);
 		}
 		catch (Compressor.Damaged e) {
 			throw damaged(file, e.getMessage());
 		}
-		type.decode(ByteBuffer.wrap(raw), values, 0, chunkElements);
-		return values;
+		catch (IOException e) {
+			throw damaged(file, e.getMessage());
+		}
+	}
+
+	/** {@code b} without its last 4 bytes, once they are checked as the CRC-32C (little-endian) of the rest. */
+	private static byte[] withoutChecksum(byte[] b, String what) throws Compressor.Damaged {
+		if (b.length < 4) throw new Compressor.Damaged("it holds " + b.length + " bytes, too few for " + what);
+		java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+		crc.update(b, 0, b.length - 4);
+		long stored = ByteBuffer.wrap(b, b.length - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() & 0xffffffffL;
+		if (crc.getValue() != stored) {
+			throw new Compressor.Damaged(what + " does not match: " + Long.toHexString(stored) + " stored, "
+				+ Long.toHexString(crc.getValue()) + " computed");
+		}
+		return Arrays.copyOf(b, b.length - 4);
+	}
+
+	/**
+	 * A sharded array's inner chunk: its shard's index (16 bytes per inner chunk, C order: offset and length,
+	 * little-endian; both all ones for an empty one) then its bytes, decoded. Null when its shard file or its entry is
+	 * empty (the fill value).
+	 */
+	private byte[] readInnerChunk(int[] index, int expected) throws IOException {
+		int nd = index.length;
+		int[] shard = new int[nd];
+		int inner = 0, count = 1;
+		for (int d = 0; d < nd; d++) {
+			shard[d] = index[d] / chunksPerShard[d];
+			inner = inner * chunksPerShard[d] + index[d] % chunksPerShard[d];
+			count *= chunksPerShard[d];
+		}
+		Path file = chunkPath(shard);
+		if (chunkAttributes(file) == null) return null;
+		try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
+			long size = f.size();
+			long indexBytes = 16L * count + (indexChecksum ? 4 : 0);
+			if (indexBytes > size) {
+				throw damaged(file, "the shard holds " + size + " bytes, fewer than its index of " + indexBytes);
+			}
+			byte[] idx = readFully(f, indexAtStart ? 0 : size - indexBytes, (int) indexBytes, file);
+			if (indexChecksum) idx = withoutChecksum(idx, "the shard index's CRC-32C");
+			ByteBuffer entries = ByteBuffer.wrap(idx).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			long offset = entries.getLong(16 * inner), length = entries.getLong(16 * inner + 8);
+			if (offset == -1 && length == -1) return null;
+			if (offset < 0 || length < 0 || offset > size || length > size - offset) {
+				throw damaged(file, "the shard index puts inner chunk " + inner + " at bytes " + Long.toUnsignedString(
+					offset) + " to " + Long.toUnsignedString(offset + length) + ", outside the file's " + size);
+			}
+			if (length > mostStored(expected)) {
+				throw damaged(file, "inner chunk " + inner + " takes " + length + " bytes, more than " + compressor
+					+ " makes of " + expected);
+			}
+			return decode(file, readFully(f, offset, (int) length, file), expected);
+		}
+		catch (Compressor.Damaged e) {
+			throw damaged(file, e.getMessage());
+		}
+		catch (NoSuchFileException e) { // removed meanwhile
+			return null;
+		}
+	}
+
+	private static byte[] readFully(FileChannel f, long at, int n, Path file) throws IOException {
+		ByteBuffer b = ByteBuffer.allocate(n);
+		while (b.hasRemaining()) {
+			if (f.read(b, at + b.position()) < 0) throw damaged(file, "it ends early, at " + f.size() + " bytes");
+		}
+		return b.array();
 	}
 
 	/**
@@ -396,7 +522,9 @@ public final class ZarrArray {
 				index[nd - 2] = cy;
 				index[nd - 1] = cx;
 				int r0 = y0 - cy * ch, c0 = x0 - cx * cw;
-				if (compressor.id() == Compressor.Id.RAW && y1 - y0 < ch && c0 == 0 && x1 - x0 == cw) {
+				if (compressor.id() == Compressor.Id.RAW && !checksum && chunksPerShard == null && y1 - y0 < ch
+					&& c0 == 0 && x1 - x0 == cw)
+				{
 					// a thin strip of whole chunk rows (a halo above or below a block): read just those bytes
 					readRows(index, planeOffset + r0 * cw, y1 - y0, dst, (y0 - y) * w + (x0 - x), w);
 					continue;
@@ -489,14 +617,10 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * The {@code fill_value} of a {@code .zarray} as a float: a number, {@code "NaN"}, {@code "Infinity"},
-	 * {@code "-Infinity"}, a boolean, or null (0).
-	 */
-	/**
 	 * The value of a missing chunk: {@code fill_value} as a number, checked against an integer {@code dtype} (a whole
 	 * number within its range: zarr-python would read another value, cast, or refuse it).
 	 */
-	private static float fillValue(JsonFields o, DataType type) {
+	static float fillValue(JsonFields o, DataType type) {
 		float v = fillValue(o);
 		double[] range = integerRange(type.kind());
 		if (range != null) {

@@ -182,19 +182,27 @@ class ZarrCorruptChunkTest {
 	}
 
 	/**
-	 * Chunks of the stores zarr-python wrote with blosc (lz4, byte shuffle), zstd and lz4, cut short or with bytes
-	 * changed: refused naming the chunk, or (a change inside a stored run) read as other values, never a stack trace.
+	 * Chunks of the stores zarr-python wrote with blosc (lz4, byte shuffle), zstd and lz4, and of the Zarr v3 stores
+	 * (zstd; gzip and crc32c; a shard with its index and crc32c), cut short or with bytes changed: refused naming the
+	 * chunk or shard file, or (a change inside a stored run) read as other values, never a stack trace.
 	 */
 	@Test
-	void damagedBloscZstdAndLz4ChunksAreRefused() throws Exception {
-		for (String name : new String[] { "u16le-2d-blosc", "i16le-2d-zstd", "f32le-2d-lz4" }) {
+	void damagedBloscZstdLz4AndZarrV3ChunksAreRefused() throws Exception {
+		String[][] stores = { { "u16le-2d-blosc", "0.0" }, { "i16le-2d-zstd", "0.0" }, { "f32le-2d-lz4", "0.0" },
+			{ "u16-v3-zstd", "c/0/0" }, { "f32be-v3-gzip-crc", "0.0" }, { "i16-v3-sharded-end", "c/0/0" },
+			{ "i16-v3-sharded-start", "c/1/1" } };
+		for (String[] store : stores) {
+			String name = store[0];
 			Path source = java.nio.file.Paths.get(ZarrCorruptChunkTest.class.getResource("zarr/" + name + ".zarr").toURI());
 			Path copy = tmp.resolve(name + ".zarr");
-			Files.createDirectories(copy);
-			try (java.util.stream.Stream<Path> files = Files.list(source)) {
-				for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, copy.resolve(f.getFileName()));
+			try (java.util.stream.Stream<Path> files = Files.walk(source)) {
+				for (Path f : (Iterable<Path>) files::iterator) {
+					Path to = copy.resolve(source.relativize(f).toString());
+					if (Files.isDirectory(f)) Files.createDirectories(to);
+					else Files.copy(f, to);
+				}
 			}
-			Path chunk = copy.resolve("0.0");
+			Path chunk = copy.resolve(store[1]);
 			byte[] good = Files.readAllBytes(chunk);
 			java.util.Random rnd = new java.util.Random(name.hashCode());
 			int refused = 0;
@@ -208,12 +216,14 @@ class ZarrCorruptChunkTest {
 					p.read(0, 0, p.width(), p.height(), new float[p.width() * p.height()]);
 				}
 				catch (UserException e) {
-					assertTrue(e.getMessage().startsWith(name + ".zarr/0.0: chunk is damaged ("), e.getMessage());
+					assertTrue(e.getMessage().startsWith(name + ".zarr/" + store[1] + ": chunk is damaged ("), e.getMessage());
 					assertTrue(e.getMessage().contains("re-export it"), e.getMessage());
 					refused++;
 				}
 			}
-			assertTrue(refused >= 10, name + ": " + refused + " of 40 refused");
+			// with a checksum every change is caught
+			int least = name.contains("crc") || name.contains("sharded") ? 40 : 10;
+			assertTrue(refused >= least, name + ": " + refused + " of 40 refused");
 		}
 	}
 }

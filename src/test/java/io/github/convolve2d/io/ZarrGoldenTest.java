@@ -81,6 +81,18 @@ class ZarrGoldenTest {
 	static void checkPlane(PlaneSource p, DataType type, int t, int c, int z, String what, Random rnd)
 		throws IOException
 	{
+		checkPlane(p, type, t, c, z, what, rnd, (y, x) -> false, 0f);
+	}
+
+	/** Where a store holds its fill value instead of {@link #value}: chunks left out by the writer. */
+	interface Filled {
+		boolean at(int y, int x);
+	}
+
+	/** As above, with the fill value where {@code filled} says. */
+	static void checkPlane(PlaneSource p, DataType type, int t, int c, int z, String what, Random rnd, Filled filled,
+		float fill) throws IOException
+	{
 		for (int n = 0; n < 30; n++) {
 			int x = n == 0 ? 0 : rnd.nextInt(p.width()), y = n == 0 ? 0 : rnd.nextInt(p.height());
 			int w = n == 0 ? p.width() : 1 + rnd.nextInt(p.width() - x), h = n == 0 ? p.height() : 1 + rnd.nextInt(p.height() - y);
@@ -88,7 +100,7 @@ class ZarrGoldenTest {
 			p.read(x, y, w, h, got);
 			for (int r = 0; r < h; r++) {
 				for (int q = 0; q < w; q++) {
-					float want = cast(value(t, c, z, y + r, x + q), type);
+					float want = filled.at(y + r, x + q) ? fill : cast(value(t, c, z, y + r, x + q), type);
 					if (got[r * w + q] != want) {
 						throw new AssertionError(what + " plane t" + t + " c" + c + " z" + z + ", read " + w + "×" + h + " at "
 							+ x + "," + y + ": pixel (" + (x + q) + "," + (y + r) + ") is " + got[r * w + q] + ", expected " + want);
@@ -110,6 +122,60 @@ class ZarrGoldenTest {
 				float want = y < 10 && x >= 10 && x < 20 ? -7.5f : (float) value(0, 0, 0, y, x);
 				assertEquals(want, got[y * 30 + x], "pixel " + x + "," + y);
 			}
+		}
+	}
+
+	/**
+	 * Zarr v3 arrays (scripts/zarr_golden.py after the Zarr v3 specification; zarrita reads the same values,
+	 * scripts/zarr_v3_check.mjs): zstd with default keys, big-endian gzip with crc32c and v2 keys and a chunk left
+	 * out, shards with the index at the end and at the start and an inner chunk left out.
+	 */
+	@Test
+	void readsZarrV3Arrays() throws Exception {
+		Object[][] cases = {
+			{ "u16-v3-zstd.zarr", new int[] { 45, 70 }, new int[] { 16, 32 }, "<u2", "zstd", (Filled) (y, x) -> false, 0f },
+			{ "f32be-v3-gzip-crc.zarr", new int[] { 30, 41 }, new int[] { 10, 16 }, ">f4", "gzip",
+				(Filled) (y, x) -> y >= 10 && y < 20 && x >= 16 && x < 32, -7.5f },
+			{ "i16-v3-sharded-end.zarr", new int[] { 50, 61 }, new int[] { 16, 12 }, "<i2", "gzip",
+				(Filled) (y, x) -> y >= 16 && y < 32 && x < 12, 0f },
+			{ "i16-v3-sharded-start.zarr", new int[] { 50, 61 }, new int[] { 16, 12 }, "<i2", "gzip",
+				(Filled) (y, x) -> y >= 16 && y < 32 && x < 12, 0f } };
+		for (Object[] k : cases) {
+			String name = (String) k[0];
+			OmeZarr image = OmeZarr.open(golden(name));
+			ZarrArray a = image.array();
+			assertArrayEquals((int[]) k[1], a.shape(), name);
+			assertArrayEquals((int[]) k[2], a.chunks(), name);
+			assertEquals(k[3], a.dataType().zarr(), name);
+			assertEquals(k[4], a.compressor().id().name().toLowerCase(), name);
+			assertEquals(Arrays.asList("y", "x"), image.axes(), name);
+			for (long cache : new long[] { ZarrArray.DEFAULT_CACHE_BYTES, 0 }) {
+				a.cacheBytes(cache);
+				checkPlane(image.plane(0), a.dataType(), 0, 0, 0, name, new Random(name.hashCode()), (Filled) k[5],
+					(float) k[6]);
+			}
+		}
+	}
+
+	/** An NGFF 0.5 image (Zarr v3, metadata under 'ome'), sharded, blosc and crc32c inside, a whole shard left out. */
+	@Test
+	void readsNgff05Images() throws Exception {
+		String name = "tczyx-u16-v3-sharded.ome.zarr";
+		OmeZarr image = OmeZarr.open(golden(name));
+		assertEquals(Arrays.asList("t", "c", "z", "y", "x"), image.axes());
+		assertArrayEquals(new int[] { 1, 2, 2, 100, 90 }, image.array().shape());
+		assertArrayEquals(new int[] { 1, 1, 1, 32, 32 }, image.array().chunks());
+		assertEquals("blosc", image.array().compressor().id().name().toLowerCase());
+		assertArrayEquals(new double[] { 1, 1, 2, 0.5, 0.25 }, image.scale());
+		assertArrayEquals(new double[] { 0, 0, 0, 10, -4 }, image.translation());
+		assertEquals("micrometer", image.units()[4]);
+		assertEquals(4, image.planes());
+		Random rnd = new Random(5);
+		for (int p = 0; p < image.planes(); p++) {
+			int[] i = image.leading(p);
+			boolean empty = i[1] == 1 && i[2] == 1;
+			checkPlane(image.plane(p), image.array().dataType(), i[0], i[1], i[2], name, rnd,
+				(y, x) -> empty && y >= 64 && x >= 64, 0f);
 		}
 	}
 

@@ -119,12 +119,79 @@ class ZarrMetadataTest {
 			"zarr.open_group('data.zarr'");
 	}
 
+	private static final String VALID_V3 = "{'zarr_format': 3, 'node_type': 'array', 'shape': [4, 6], 'data_type': "
+		+ "'uint16', 'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': [2, 3]}}, 'chunk_key_encoding': "
+		+ "{'name': 'default', 'configuration': {'separator': '/'}}, 'fill_value': 0, 'codecs': [{'name': 'bytes', "
+		+ "'configuration': {'endian': 'little'}}, {'name': 'zstd', 'configuration': {'level': 0, 'checksum': false}}]}";
+
+	/** v3.zarr with a zarr.json of VALID_V3 whose {@code field} is {@code json} (removed when null). */
+	private Path v3Array(String field, String json) throws IOException {
+		JsonObject o = JsonParser.parseString(VALID_V3.replace('\'', '"')).getAsJsonObject();
+		if (json == null) o.remove(field);
+		else o.add(field, JsonParser.parseString(json.replace('\'', '"')));
+		Path dir = Files.createDirectories(tmp.resolve("v3.zarr"));
+		Files.write(dir.resolve("zarr.json"), o.toString().getBytes(StandardCharsets.UTF_8));
+		return dir;
+	}
+
+	private static final String SHARDED = "[{'name': 'sharding_indexed', 'configuration': {'chunk_shape': %s, "
+		+ "'codecs': %s, 'index_codecs': %s, 'index_location': 'end'}}]";
+	private static final String INNER = "[{'name': 'bytes', 'configuration': {'endian': 'little'}}]";
+	private static final String INDEX = "[{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'crc32c'}]";
+
+	/** Malformed or unread Zarr v3 array metadata: refused naming zarr.json and the field, with what to do. */
+	@ParameterizedTest(name = "{0} = {1}")
+	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+		"zarr_format | 2 | field 'zarr_format' must be 3 in zarr.json",
+		"node_type | 'group' | holds no OME-Zarr image",
+		"data_type | 'complex64' | field 'data_type' is 'complex64'",
+		"data_type | | field 'data_type' is missing",
+		"shape | [24] | field 'shape' has 1 axes",
+		"chunk_grid | {'name': 'rectilinear', 'configuration': {}} | field 'chunk_grid.name' is 'rectilinear'",
+		"chunk_grid | {'name': 'regular', 'configuration': {'chunk_shape': [2]}} | must give one chunk size for each",
+		"chunk_key_encoding | {'name': 'nested'} | field 'chunk_key_encoding.name' must be 'default' or 'v2'",
+		"chunk_key_encoding | {'name': 'default', 'configuration': {'separator': '-'}} | must be '.' or '/', found '-'",
+		"codecs | [] | field 'codecs' is an empty list",
+		"codecs | [{'name': 'zstd', 'configuration': {'level': 1}}] | lists 'zstd' before the bytes codec",
+		"codecs | [{'name': 'bytes'}] | field 'codecs[0].configuration.endian' is missing",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'middle'}}] | must be 'little' or 'big'",
+		"codecs | [{'name': 'transpose', 'configuration': {'order': [1, 0]}}, {'name': 'bytes', 'configuration': {'endian': 'little'}}] | stored transposed",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'bz2'}] | field 'codecs[1].name' is 'bz2'",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'gzip', 'configuration': {'level': 1}}, {'name': 'zstd', 'configuration': {'level': 1}}] | compresses twice",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'crc32c'}, {'name': 'gzip', 'configuration': {'level': 1}}] | after crc32c",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'gzip', 'configuration': {'level': 12}}] | field 'codecs[1].configuration.level' must be 0 to 9",
+		"codecs | [{'name': 'bytes', 'configuration': {'endian': 'little'}}, {'name': 'blosc', 'configuration': {'cname': 'lz4', 'shuffle': 'byteshuffle'}}] | must be 'noshuffle', 'shuffle' or 'bitshuffle'",
+		"storage_transformers | [{'name': 'chunk-manifest'}] | storage transformers are not read",
+		"my_extension | {'name': 'x'} | field 'my_extension' is an extension this reader does not know",
+		"fill_value | -1 | field 'fill_value' is -1, which a uint16 array cannot hold",
+	})
+	void malformedOrUnreadZarrV3IsRefusedNamingFileAndField(String field, String json, String expected) throws IOException {
+		refused(v3Array(field, json), "v3.zarr/zarr.json", expected);
+	}
+
 	@Test
-	void zarrV3IsRefusedWithHowToConvert() throws IOException {
-		Path v3 = Files.createDirectories(tmp.resolve("v3.zarr"));
-		Files.write(v3.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"group\"}".getBytes(StandardCharsets.UTF_8));
-		refused(v3, "v3.zarr: zarr v3 is not supported yet", "zarr_format=2");
-		refused(array("zarr_format", "3"), "data.zarr/0/.zarray: zarr v3 is not supported yet");
+	void malformedShardingIsRefusedNamingTheField() throws IOException {
+		refused(v3Array("codecs", String.format(SHARDED, "[2, 2]", INNER, INDEX)), "v3.zarr/zarr.json",
+			"does not divide the shard shape [2, 3]");
+		refused(v3Array("codecs", String.format(SHARDED, "[1]", INNER, INDEX)), "one inner chunk size for each");
+		refused(v3Array("codecs", String.format(SHARDED, "[1, 3]", INNER, "[{'name': 'bytes', 'configuration': {'endian': "
+			+ "'big'}}]")), "field 'codecs[0].configuration.index_codecs' must be the bytes codec (little-endian)");
+		refused(v3Array("codecs", String.format(SHARDED, "[1, 3]", String.format(SHARDED, "[1, 1]", INNER, INDEX), INDEX)),
+			"shards again inside a shard");
+		refused(v3Array("codecs", String.format(SHARDED, "[1, 3]", INNER, INDEX).replace("'end'}}]", "'end'}}, {'name': 'crc32c'}]")),
+			"codecs after sharding_indexed");
+	}
+
+	@Test
+	void aZarrV3GroupWithoutAnImageIsRefused() throws IOException {
+		Path v3 = Files.createDirectories(tmp.resolve("plate.zarr"));
+		Files.write(v3.resolve("zarr.json"), ("{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {\"ome\": "
+			+ "{\"version\": \"0.5\", \"plate\": {}}}}").getBytes(StandardCharsets.UTF_8));
+		refused(v3, "plate.zarr/zarr.json holds no OME-Zarr image", "data.zarr/0");
+		refused(array("zarr_format", "3"), "data.zarr/0/.zarray: field 'zarr_format' must be 2 in .zarray");
+		// an extension that may be skipped is skipped
+		assertEquals(24, OmeZarr.open(v3Array("my_extension", "{'name': 'x', 'must_understand': false}")).array()
+			.shape()[0] * 6);
 	}
 
 	@Test

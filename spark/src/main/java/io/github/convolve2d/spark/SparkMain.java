@@ -105,7 +105,9 @@ public final class SparkMain {
 			out.println(settings.usage);
 			return OK;
 		}
-		if (settings.zarr || settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
+		if (settings.zarr || settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))
+			|| holdsZarrImages(settings))
+		{
 			return blocks(contexts, batchArgs, settings, hook, out, err);
 		}
 		JavaSparkContext sc = null;
@@ -161,6 +163,26 @@ public final class SparkMain {
 			out.flush();
 			err.flush();
 			if (sc != null) contexts.release(sc);
+		}
+	}
+
+	/**
+	 * Whether the local inputs are OME-Zarr images only (as {@code batch} finds them: {@code *.zarr} folders, or
+	 * folders with Zarr metadata), which make OME-Zarr outputs without {@code --format zarr}, as in {@code batch}.
+	 * Inputs that mix them with other images run as files, where each Zarr image fails alone saying to use
+	 * {@code --format zarr} (one job runs either blocks or files). Remote inputs are not scanned here: there a Zarr
+	 * run needs {@code --format zarr} or {@code .zarr} inputs.
+	 */
+	private static boolean holdsZarrImages(BatchCommand.Settings settings) {
+		try {
+			List<java.nio.file.Path> local = BlockJob.localPaths(settings.inputs);
+			BatchPlan plan = BatchPlan.of(local, settings.scanner(), BlockJob.localPaths(List.of(settings.output)).get(0),
+				settings.suffix, false);
+			return !plan.items().isEmpty()
+				&& plan.items().stream().allMatch(i -> i.output().getFileName().toString().endsWith(BatchPlan.ZARR));
+		}
+		catch (IOException | RuntimeException e) {
+			return false; // remote, or not listable here: the file run says what is wrong
 		}
 	}
 

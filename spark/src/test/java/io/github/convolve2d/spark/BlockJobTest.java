@@ -132,4 +132,19 @@ class BlockJobTest {
 		assertEquals(0, spark.code, spark.toString());
 		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
 	}
+
+	/** A folder holding an OME-Zarr image makes an OME-Zarr output without --format zarr, as batch makes it. */
+	@Test
+	void aFolderOfZarrImagesNeedsNoFormatOption() throws IOException {
+		Path in = input().getParent();
+		List<String> options = List.of("--block", "64", "--preset", "laplacian-4");
+		CliRun batch = FileJobTest.batch(Stream.concat(Stream.of("-i", in.toString(), "-o",
+			tmp.resolve("batch").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, batch.code, batch.toString());
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, Stream.concat(Stream.of("-i", in.toString(),
+			"-o", tmp.resolve("spark").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, spark.code, spark.toString());
+		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
+	}
 }
