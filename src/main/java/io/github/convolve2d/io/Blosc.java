@@ -267,23 +267,29 @@ final class Blosc {
 			return;
 		}
 		int rowBytes = values / 8;
-		int bits = typeSize * 8;
-		Arrays.fill(dst, at, at + values * typeSize, (byte) 0);
-		for (int row = 0; row < bits; row++) {
-			int j = row >>> 3;
-			int bit = 1 << (row & 7);
-			int rowStart = row * rowBytes;
+		for (int j = 0; j < typeSize; j++) {
+			int rows = 8 * j * rowBytes;
 			for (int g = 0; g < rowBytes; g++) {
-				int v = src[rowStart + g] & 0xff;
-				if (v == 0) continue;
-				int to = at + g * 8 * typeSize + j;
-				for (int k = 0; k < 8; k++, to += typeSize) {
-					if ((v & (1 << k)) != 0) dst[to] |= (byte) bit;
-				}
+				// the 8 bits of byte j of values 8g .. 8g+7, one row each: an 8×8 bit matrix, transposed
+				long x = 0;
+				for (int k = 0; k < 8; k++) x |= (src[rows + k * rowBytes + g] & 0xffL) << (8 * k);
+				x = transpose8x8(x);
+				int to = at + 8 * g * typeSize + j;
+				for (int i = 0; i < 8; i++, to += typeSize) dst[to] = (byte) (x >>> (8 * i));
 			}
 		}
 		int whole = values * typeSize;
 		System.arraycopy(src, whole, dst, at + whole, length - whole);
+	}
+
+	/** The 8×8 bit matrix {@code x} (byte k is row k, bit i column i) transposed: bit i of byte k goes to bit k of byte i. */
+	static long transpose8x8(long x) {
+		long t = (x ^ (x >>> 7)) & 0x00AA00AA00AA00AAL;
+		x = x ^ t ^ (t << 7);
+		t = (x ^ (x >>> 14)) & 0x0000CCCC0000CCCCL;
+		x = x ^ t ^ (t << 14);
+		t = (x ^ (x >>> 28)) & 0x00000000F0F0F0F0L;
+		return x ^ t ^ (t << 28);
 	}
 
 	private static Compressor.Damaged invalid(String why) {

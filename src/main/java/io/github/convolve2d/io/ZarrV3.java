@@ -156,6 +156,12 @@ final class ZarrV3 {
 				m.chunksPerShard[d] = (int) (chunks[d] / inner[d]);
 			}
 			m.chunks = ints(inner);
+			long count = 1;
+			for (int n : m.chunksPerShard) count *= n;
+			if (count > MAX_INNER_CHUNKS) {
+				throw config.error("chunk_shape", "makes shards of " + count + " inner chunks, whose index (16 bytes each) "
+					+ "would be read for every inner chunk; at most " + MAX_INNER_CHUNKS + " are read; " + REWRITE);
+			}
 			String location = config.optionalString("index_location", "end");
 			if (!location.equals("end") && !location.equals("start")) {
 				throw config.error("index_location", "must be 'end' or 'start', found '" + location + "'");
@@ -182,6 +188,9 @@ final class ZarrV3 {
 		m.fill = ZarrArray.fillValue(o, m.type);
 		return m;
 	}
+
+	/** The most inner chunks a shard may hold: an index of 16 MB, read whole for each inner chunk. */
+	static final long MAX_INNER_CHUNKS = 1 << 20;
 
 	private static final java.util.Set<String> KNOWN = java.util.Set.of("zarr_format", "node_type", "shape",
 		"data_type", "chunk_grid", "chunk_key_encoding", "fill_value", "codecs", "attributes", "dimension_names",

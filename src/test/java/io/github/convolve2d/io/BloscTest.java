@@ -201,4 +201,15 @@ class BloscTest {
 		}
 		assertEquals("abbbbbbbbbbc", new String(out, 0, made, StandardCharsets.US_ASCII));
 	}
+
+	/** The bit transpose of bit unshuffling, against the plain one on random matrices. */
+	@Test
+	void transposesEightByEightBits() {
+		Random rnd = new Random(8);
+		for (int n = 0; n < 10000; n++) {
+			long x = n == 0 ? -1 : n == 1 ? 0 : rnd.nextLong(), want = 0;
+			for (int k = 0; k < 8; k++) for (int i = 0; i < 8; i++) if ((x >>> (8 * k + i) & 1) != 0) want |= 1L << (8 * i + k);
+			assertEquals(want, Blosc.transpose8x8(x), Long.toHexString(x));
+		}
+	}
 }

@@ -174,6 +174,11 @@ class ZarrMetadataTest {
 		refused(v3Array("codecs", String.format(SHARDED, "[2, 2]", INNER, INDEX)), "v3.zarr/zarr.json",
 			"does not divide the shard shape [2, 3]");
 		refused(v3Array("codecs", String.format(SHARDED, "[1]", INNER, INDEX)), "one inner chunk size for each");
+		Path huge = v3Array("codecs", String.format(SHARDED, "[1, 1]", INNER, INDEX));
+		String json = new String(Files.readAllBytes(huge.resolve("zarr.json")), StandardCharsets.UTF_8)
+			.replace("\"chunk_shape\":[2,3]", "\"chunk_shape\":[4096,4096]");
+		Files.write(huge.resolve("zarr.json"), json.getBytes(StandardCharsets.UTF_8));
+		refused(huge, "makes shards of 16777216 inner chunks");
 		refused(v3Array("codecs", String.format(SHARDED, "[1, 3]", INNER, "[{'name': 'bytes', 'configuration': {'endian': "
 			+ "'big'}}]")), "field 'codecs[0].configuration.index_codecs' must be the bytes codec (little-endian)");
 		refused(v3Array("codecs", String.format(SHARDED, "[1, 3]", String.format(SHARDED, "[1, 1]", INNER, INDEX), INDEX)),
