@@ -17,6 +17,7 @@ zarrita (an independent Zarr v3 implementation, from npm) and checks every value
 It also writes blosc-buffers.bin and blosc-buffers.json: buffers c-blosc 1 (through numcodecs) made of
 blosc_bytes(seed, ...) below with every codec, shuffle, value size and block size, for BloscGoldenTest.
 """
+import gzip
 import json
 import os
 import shutil
@@ -69,6 +70,20 @@ GROUPS = [
 ]
 
 
+def multiscale(name):
+    """The one-level NGFF multiscale of the 5-D golden images: axes t, c, z, y, x, a scale and a translation."""
+    return {
+        "name": name,
+        "axes": [{"name": "t", "type": "time", "unit": "second"}, {"name": "c", "type": "channel"},
+                 {"name": "z", "type": "space", "unit": "micrometer"},
+                 {"name": "y", "type": "space", "unit": "micrometer"},
+                 {"name": "x", "type": "space", "unit": "micrometer"}],
+        "datasets": [{"path": "0", "coordinateTransformations": [
+            {"type": "scale", "scale": [1.0, 1.0, 2.0, 0.5, 0.25]},
+            {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}],
+    }
+
+
 def blosc_bytes(seed, count, size):
     """count values of size bytes, little-endian: a slow ramp, one value in 256 off it by up to 15 (an LCG), so that
     every codec finds both matches and literals. BloscTest computes the same bytes."""
@@ -83,6 +98,7 @@ def blosc_bytes(seed, count, size):
 
 
 def write_blosc_buffers():
+    blosc.set_nthreads(1)  # the same bytes on every run
     cases, blob = [], bytearray()
     seed = 0
     for cname in ["blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd"]:
@@ -129,16 +145,7 @@ def write():
         root = zarr.open_group(zarr.DirectoryStore(os.path.join(GOLDEN, name)), mode="w")
         a = root.create_dataset("0", shape=shape, chunks=chunks, dtype=dtype, compressor=comp)
         a[...] = grid(shape).astype(np.dtype(dtype))
-        root.attrs["multiscales"] = [{
-            "version": "0.4", "name": name,
-            "axes": [{"name": "t", "type": "time", "unit": "second"}, {"name": "c", "type": "channel"},
-                     {"name": "z", "type": "space", "unit": "micrometer"},
-                     {"name": "y", "type": "space", "unit": "micrometer"},
-                     {"name": "x", "type": "space", "unit": "micrometer"}],
-            "datasets": [{"path": "0", "coordinateTransformations": [
-                {"type": "scale", "scale": [1.0, 1.0, 2.0, 0.5, 0.25]},
-                {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}],
-        }]
+        root.attrs["multiscales"] = [dict(multiscale(name), version="0.4")]
     write_blosc_buffers()
     write_v3()
     size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(GOLDEN) for f in fs)
@@ -163,7 +170,7 @@ def v3_encode(chunk, codecs):
         if name == "bytes":
             data = chunk.astype(chunk.dtype.newbyteorder("<" if conf.get("endian", "little") == "little" else ">")).tobytes()
         elif name == "gzip":
-            data = bytes(numcodecs.GZip(level=conf["level"]).encode(data))
+            data = gzip.compress(data, compresslevel=conf["level"], mtime=0)  # as numcodecs' GZip, without a time
         elif name == "zstd":
             data = bytes(numcodecs.Zstd(level=conf["level"]).encode(data))
         elif name == "blosc":
@@ -280,15 +287,9 @@ def write_v3():
                  {"name": "crc32c"}], [V3_BYTES_LE, {"name": "crc32c"}], "end"),
              skip={(0, 1, 1, y, x) for y in (2, 3) for x in (2, 3)}, dims=["t", "c", "z", "y", "x"])
     with open(os.path.join(folder, "zarr.json"), "w") as f:
-        json.dump({"zarr_format": 3, "node_type": "group", "attributes": {"ome": {"version": "0.5", "multiscales": [{
-            "name": name,
-            "axes": [{"name": "t", "type": "time", "unit": "second"}, {"name": "c", "type": "channel"},
-                     {"name": "z", "type": "space", "unit": "micrometer"},
-                     {"name": "y", "type": "space", "unit": "micrometer"},
-                     {"name": "x", "type": "space", "unit": "micrometer"}],
-            "datasets": [{"path": "0", "coordinateTransformations": [
-                {"type": "scale", "scale": [1.0, 1.0, 2.0, 0.5, 0.25]},
-                {"type": "translation", "translation": [0.0, 0.0, 0.0, 10.0, -4.0]}]}]}]}}}, f, indent=2)
+        # NGFF 0.5: the version moves up to "ome", beside "multiscales"
+        json.dump({"zarr_format": 3, "node_type": "group", "attributes": {"ome": {
+            "version": "0.5", "multiscales": [multiscale(name)]}}}, f, indent=2)
 
 
 def halve(a):
