@@ -145,12 +145,7 @@ public final class ZarrArray {
 			throw o.error("chunks", "must give one chunk size for each of the " + shape.length + " axes of shape "
 				+ Arrays.toString(shape) + ", found " + Arrays.toString(chunks));
 		}
-		for (long n : shape) {
-			if (n == 0) {
-				throw o.error("shape", "has an axis of length 0, found " + Arrays.toString(shape) + ": the array holds no "
-					+ "pixels");
-			}
-		}
+		checkNotEmpty(o, shape);
 		if (o.raw("dtype") == null) throw o.error("dtype", "is missing; it must be a type such as '<f4' or '|u1'");
 		String dtype = o.requiredString("dtype");
 		DataType type;
@@ -174,6 +169,16 @@ public final class ZarrArray {
 			throw o.error("dimension_separator", "must be '.' or '/', found '" + separator + "'");
 		}
 		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o, type), separator);
+	}
+
+	/** Refuses a shape with an axis of length 0, naming the file. */
+	static void checkNotEmpty(JsonFields o, long[] shape) {
+		for (long n : shape) {
+			if (n == 0) {
+				throw o.error("shape", "has an axis of length 0, found " + Arrays.toString(shape) + ": the array holds no "
+					+ "pixels");
+			}
+		}
 	}
 
 	/** A metadata file's fields; a link to nothing is damage. */

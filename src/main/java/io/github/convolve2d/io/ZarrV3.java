@@ -74,6 +74,7 @@ final class ZarrV3 {
 			throw o.error("shape", "has " + shape.length + " axes, found " + Arrays.toString(shape) + "; an image needs "
 				+ "at least 2 (rows and columns)");
 		}
+		ZarrArray.checkNotEmpty(o, shape);
 		m.shape = ints(shape);
 		JsonFields grid = o.requiredObject("chunk_grid");
 		String gridName = grid.requiredString("name");

@@ -354,4 +354,89 @@ class ZarrMetadataTest {
 		Files.write(g.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
 		refused(g, "plate.zarr is neither an OME-Zarr image", "a Zarr group without an image", "data.zarr/0");
 	}
+
+	/**
+	 * 600 random changes to the metadata files of a sharded NGFF 0.5 image (zarr.json) and of an NGFF 0.4 image in
+	 * blosc (.zattrs, .zarray): a value replaced by a number, a negative
+	 * or huge one, a text, null, a list or an object; a field removed): each opens and reads, or is refused as a
+	 * {@link UserException} with a message, never another exception, a hang or an attempt at a huge allocation.
+	 */
+	@ParameterizedTest
+	@CsvSource({ "tczyx-u16-v3-sharded.ome.zarr, zarr.json, zarr.json", "tczyx-u16le-blosc.ome.zarr, .zattrs, .zarray" })
+	void randomlyChangedMetadataIsReadOrRefusedWithAMessage(String name, String group, String array) throws Exception {
+		Path source = java.nio.file.Paths.get(ZarrMetadataTest.class.getResource("zarr/" + name).toURI());
+		Path image = tmp.resolve("fuzz.ome.zarr");
+		try (java.util.stream.Stream<Path> files = Files.walk(source)) {
+			for (Path f : (Iterable<Path>) files::iterator) {
+				Path to = image.resolve(source.relativize(f).toString());
+				if (Files.isDirectory(f)) Files.createDirectories(to);
+				else Files.copy(f, to);
+			}
+		}
+		Path[] metadata = { image.resolve(group), image.resolve("0").resolve(array) };
+		String[] original = new String[2];
+		for (int i = 0; i < 2; i++) original[i] = new String(Files.readAllBytes(metadata[i]), StandardCharsets.UTF_8);
+		java.util.Random rnd = new java.util.Random(20261203);
+		com.google.gson.JsonElement[] replacements = { new com.google.gson.JsonPrimitive(0),
+			new com.google.gson.JsonPrimitive(-1), new com.google.gson.JsonPrimitive(3),
+			new com.google.gson.JsonPrimitive(1e12), new com.google.gson.JsonPrimitive(2147483647),
+			new com.google.gson.JsonPrimitive("x"), new com.google.gson.JsonPrimitive("bytes"),
+			new com.google.gson.JsonPrimitive("big"), new com.google.gson.JsonPrimitive(true),
+			com.google.gson.JsonNull.INSTANCE, JsonParser.parseString("[]"), JsonParser.parseString("[1, 1, 1, 1, 1]"),
+			JsonParser.parseString("{}"), JsonParser.parseString("[{\"name\": \"crc32c\"}]") };
+		int read = 0, refused = 0;
+		for (int n = 0; n < 600; n++) {
+			int which = n % 2;
+			com.google.gson.JsonObject root = JsonParser.parseString(original[which]).getAsJsonObject();
+			java.util.List<Object[]> slots = new java.util.ArrayList<>();
+			collect(root, slots);
+			Object[] slot = slots.get(rnd.nextInt(slots.size()));
+			boolean remove = rnd.nextInt(5) == 0 && slot[0] instanceof com.google.gson.JsonObject;
+			com.google.gson.JsonElement value = replacements[rnd.nextInt(replacements.length)];
+			if (slot[0] instanceof com.google.gson.JsonObject) {
+				if (remove) ((com.google.gson.JsonObject) slot[0]).remove((String) slot[1]);
+				else ((com.google.gson.JsonObject) slot[0]).add((String) slot[1], value.deepCopy());
+			}
+			else {
+				((com.google.gson.JsonArray) slot[0]).set((Integer) slot[1], value.deepCopy());
+			}
+			Files.write(metadata[which], root.toString().getBytes(StandardCharsets.UTF_8));
+			Files.write(metadata[1 - which], original[1 - which].getBytes(StandardCharsets.UTF_8));
+			String what = metadata[which].getFileName() + " of " + (which == 0 ? "the group" : "the array") + ": " + root;
+			try {
+				assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+					OmeZarr zarr = OmeZarr.open(image);
+					io.github.convolve2d.core.PlaneSource p = zarr.plane(zarr.planes() - 1);
+					int w = Math.min(p.width(), 200), h = Math.min(p.height(), 200);
+					p.read(0, 0, w, h, new float[w * h]);
+				}, what);
+				read++;
+			}
+			catch (UserException e) {
+				assertTrue(e.getMessage() != null && e.getMessage().contains("zarr") && !e.getMessage().contains("Exception"),
+					what + " -> " + e.getMessage());
+				refused++;
+			}
+			catch (Throwable e) {
+				throw new AssertionError(what + " -> " + e, e);
+			}
+		}
+		assertTrue(read > 50 && refused > 200, read + " read, " + refused + " refused");
+	}
+
+	/** Every value slot of a JSON tree: {object, key} or {array, index}. */
+	private static void collect(com.google.gson.JsonElement e, java.util.List<Object[]> slots) {
+		if (e.isJsonObject()) {
+			for (String key : e.getAsJsonObject().keySet()) {
+				slots.add(new Object[] { e, key });
+				collect(e.getAsJsonObject().get(key), slots);
+			}
+		}
+		else if (e.isJsonArray()) {
+			for (int i = 0; i < e.getAsJsonArray().size(); i++) {
+				slots.add(new Object[] { e, i });
+				collect(e.getAsJsonArray().get(i), slots);
+			}
+		}
+	}
 }
