@@ -53,7 +53,8 @@ import java.util.concurrent.Callable;
 		"Inputs are never modified; an existing output made with the same settings is skipped (rerun to continue "
 			+ "an interrupted run), one made with other settings fails unless --overwrite, and a file Convolve 2D did "
 			+ "not write is never replaced; each output is written to a temporary file and renamed into place.",
-		"Images larger than memory: OME-Zarr folders (*.zarr) and TIFF/BigTIFF files with --format zarr are convolved "
+		"Images larger than memory: OME-Zarr folders (*.zarr: NGFF 0.4 on Zarr v2 or 0.5 on Zarr v3, sharded or not; "
+			+ "raw, zlib, gzip, blosc, zstd or lz4 chunks) and TIFF/BigTIFF files with --format zarr are convolved "
 			+ "block by block into OME-Zarr images (<name>.ome.zarr, channel c*K+k); each block is written atomically and "
 			+ "a rerun resumes an interrupted one, skipping finished blocks.",
 		"Exit codes: 0 all done, 1 some files failed (reasons on stderr) or the run was interrupted (Ctrl-C, "
@@ -355,7 +356,7 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (given.isEmpty() || zarrFormat()) return null;
 		for (BatchItem item : plan.items()) {
-			// a Zarr input (a folder) that fails, having no Zarr metadata or being v3, would have had a Zarr output too
+			// a Zarr input (a folder) that fails, having no Zarr metadata or metadata not read, would have had a Zarr output too
 			if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)
 				|| java.nio.file.Files.isDirectory(item.input()))
 			{
