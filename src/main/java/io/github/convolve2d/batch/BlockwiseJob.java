@@ -384,9 +384,12 @@ public final class BlockwiseJob {
 			// at the same time sees either nothing or this run's settings, never a store it could add other results to
 			Path skeleton = output.resolveSibling(SKELETONS.newName());
 			try {
+				// in this order on every run (Map.of's order changes from one JVM to the next): the same bytes
+				Map<String, Object> stamps = new java.util.LinkedHashMap<>();
+				stamps.put(STAMP, stamp());
+				stamps.put(INPUT, inputIdentity(input, in));
 				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
-					in.units(), attributes(c), levels).array().writeAttributes(Map.of(STAMP, stamp(), INPUT,
-						inputIdentity(input, in)));
+					in.units(), attributes(c), levels).array().writeAttributes(stamps);
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
