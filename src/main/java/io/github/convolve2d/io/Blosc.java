@@ -168,6 +168,76 @@ final class Blosc {
 		}
 	}
 
+	/** The block size of {@link #encode}: c-blosc 1's choice for LZ4 at level 5 on large buffers. */
+	static final int ENCODE_BLOCK = 256 << 10;
+
+	/**
+	 * Encodes {@code raw}, values of {@code typeSize} bytes, as c-blosc 1 does with LZ4 at level 5 and byte shuffle
+	 * (numcodecs' {@code Blosc()} default): blocks of 256 KiB, each shuffled and compressed as one LZ4 block (stored
+	 * shuffled but uncompressed where LZ4 gains nothing); a buffer that would not shrink is stored whole.
+	 */
+	static byte[] encode(byte[] raw, int typeSize) {
+		if (typeSize < 1 || typeSize > 255) throw new IllegalArgumentException("value size " + typeSize);
+		int n = raw.length;
+		int block = Math.max(typeSize, Math.min(ENCODE_BLOCK / typeSize * typeSize, n));
+		int blocks = n == 0 ? 0 : (n + block - 1) / block;
+		io.airlift.compress.lz4.Lz4Compressor lz4 = LibraryCodec.lz4Compressor();
+		int flags = BYTE_SHUFFLE | DONT_SPLIT | 1 << 5; // LZ4, one stream per block, as c-blosc 1 stores LZ4
+		// a buffer never takes more than its header and data: past that, it is stored whole
+		byte[] out = new byte[HEADER + Math.max(n, 4 * blocks)];
+		int at = HEADER + 4 * blocks;
+		byte[] shuffled = new byte[block];
+		byte[] packed = new byte[lz4.maxCompressedLength(block)];
+		boolean whole = n < 128; // c-blosc stores buffers under 128 bytes as they are
+		for (int b = 0; b < blocks && !whole; b++) {
+			int start = b * block, length = Math.min(block, n - start);
+			shuffleBytes(raw, start, length, typeSize, shuffled);
+			int made = lz4.compress(shuffled, 0, length, packed, 0, packed.length);
+			boolean stored = made <= 0 || made >= length;
+			int size = stored ? length : made;
+			if (at + 4 + size > HEADER + (long) n) {
+				whole = true; // larger than the data: stored whole, as c-blosc does
+				break;
+			}
+			putU32(out, HEADER + 4 * b, at);
+			putU32(out, at, size);
+			System.arraycopy(stored ? shuffled : packed, 0, out, at + 4, size);
+			at += 4 + size;
+		}
+		if (whole) {
+			out = new byte[HEADER + n];
+			System.arraycopy(raw, 0, out, HEADER, n);
+			at = HEADER + n;
+			flags = MEMCPYED | DONT_SPLIT | 1 << 5;
+		}
+		out[0] = FORMAT_VERSION;
+		out[1] = 1; // LZ4's format version in c-blosc 1
+		out[2] = (byte) flags;
+		out[3] = (byte) typeSize;
+		putU32(out, 4, n);
+		putU32(out, 8, whole ? n : block);
+		putU32(out, 12, at);
+		return at == out.length ? out : Arrays.copyOf(out, at);
+	}
+
+	/** The byte shuffle of {@link #unshuffleBytes}, forwards. */
+	private static void shuffleBytes(byte[] src, int at, int length, int typeSize, byte[] dst) {
+		int values = length / typeSize;
+		for (int j = 0; j < typeSize; j++) {
+			int to = j * values;
+			for (int i = 0, from = at + j; i < values; i++, from += typeSize) dst[to + i] = src[from];
+		}
+		int whole = values * typeSize;
+		System.arraycopy(src, at + whole, dst, whole, length - whole);
+	}
+
+	private static void putU32(byte[] b, int at, long v) {
+		b[at] = (byte) v;
+		b[at + 1] = (byte) (v >>> 8);
+		b[at + 2] = (byte) (v >>> 16);
+		b[at + 3] = (byte) (v >>> 24);
+	}
+
 	/**
 	 * Decodes one BloscLZ stream into {@code out[at, at + limit)}, as c-blosc 1.21's {@code blosclz_decompress}: runs
 	 * of literals and back-references of 3 bytes or more, up to 8,191 bytes back or, with a second offset, up to

@@ -49,6 +49,14 @@ public final class Compressor {
 		return new Compressor(Id.ZLIB, checkLevel(level));
 	}
 
+	/**
+	 * Blosc as zarr-python 2 writes it by default (numcodecs' {@code Blosc()}): LZ4 at level 5, byte shuffle; about
+	 * as fast as raw chunks, and smaller.
+	 */
+	public static Compressor blosc() {
+		return new Compressor(Id.BLOSC, 5, "lz4");
+	}
+
 	/** gzip with this level. */
 	public static Compressor gzip(int level) {
 		return new Compressor(Id.GZIP, checkLevel(level));
@@ -128,15 +136,24 @@ public final class Compressor {
 	private static final java.util.List<String> BLOSC_CODECS =
 		java.util.List.of("blosclz", "lz4", "lz4hc", "snappy", "zlib", "zstd");
 
-	/** Whether chunks are written in this form too (zlib, gzip, raw), not only read. */
+	/** Whether chunks are written in this form too (raw, zlib, gzip, blosc's LZ4), not only read. */
 	boolean writable() {
-		return id == Id.RAW || id == Id.ZLIB || id == Id.GZIP;
+		return id == Id.RAW || id == Id.ZLIB || id == Id.GZIP || id == Id.BLOSC && "lz4".equals(codec);
 	}
 
 	JsonElement toJson() {
 		if (!writable()) throw new IllegalStateException(this + " chunks are read, not written");
 		if (id == Id.RAW) return JsonNull.INSTANCE;
 		JsonObject o = new JsonObject();
+		if (id == Id.BLOSC) {
+			// numcodecs' fields, as zarr-python 2 writes them
+			o.addProperty("id", "blosc");
+			o.addProperty("cname", codec);
+			o.addProperty("clevel", level);
+			o.addProperty("shuffle", 1);
+			o.addProperty("blocksize", 0);
+			return o;
+		}
 		o.addProperty("id", id == Id.ZLIB ? "zlib" : "gzip");
 		o.addProperty("level", level);
 		return o;
@@ -225,10 +242,11 @@ public final class Compressor {
 		}
 	}
 
-	/** The stored form of a chunk's bytes. */
-	byte[] encode(byte[] raw) throws IOException {
+	/** The stored form of a chunk's bytes, values of {@code typeSize} bytes. */
+	byte[] encode(byte[] raw, int typeSize) throws IOException {
 		if (!writable()) throw new IllegalStateException(this + " chunks are read, not written");
 		if (id == Id.RAW) return raw;
+		if (id == Id.BLOSC) return Blosc.encode(raw, typeSize);
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length / 2 + 64);
 		if (id == Id.ZLIB) {
 			Deflater d = new Deflater(level);

@@ -40,6 +40,21 @@ enum LibraryCodec {
 		}
 	}
 
+	/** aircompressor's LZ4 block compressor, for {@link Blosc#encode}. */
+	static io.airlift.compress.lz4.Lz4Compressor lz4Compressor() {
+		try {
+			return new io.airlift.compress.lz4.Lz4Compressor();
+		}
+		catch (LinkageError e) {
+			throw missing("writing blosc chunks");
+		}
+	}
+
+	private static UserException missing(String what) {
+		return new UserException(what + " needs the aircompressor library (aircompressor-2.0.3.jar, which Fiji ships "
+			+ "and the command-line jar holds), and it is not on the class path: copy it into the jars/ folder of ImageJ");
+	}
+
 	private Decompressor decompressor() {
 		try {
 			switch (this) {
@@ -49,9 +64,7 @@ enum LibraryCodec {
 			}
 		}
 		catch (LinkageError e) {
-			throw new UserException("reading " + name + " chunks needs the aircompressor library (aircompressor-2.0.3.jar, "
-				+ "which Fiji ships and the command-line jar holds), and it is not on the class path: copy it into the "
-				+ "jars/ folder of ImageJ");
+			throw missing("reading " + name + " chunks");
 		}
 	}
 

@@ -479,7 +479,7 @@ public final class ZarrArray {
 		type.encode(values, 0, chunkElements, raw);
 		Path file = chunkPath(index);
 		if (!separator.equals(".")) Files.createDirectories(file.getParent());
-		writeAtomically(file, compressor.encode(raw.array()));
+		writeAtomically(file, compressor.encode(raw.array(), type.bytes()));
 	}
 
 	/**

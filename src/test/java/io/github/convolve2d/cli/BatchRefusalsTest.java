@@ -95,7 +95,7 @@ class BatchRefusalsTest {
 			{ "--exclude '{a,b' is not a valid glob", "--exclude", "{a,b" },
 			{ "--block must be at least 1, got 0", "--block", "0" },
 			{ "--progress 'bogus' is not one of", "--progress", "bogus" },
-			{ "--zarr-compression 'blosc' is not one of", "--zarr-compression", "blosc" },
+			{ "--zarr-compression 'lzma' is not one of raw, blosc, zlib, gzip", "--zarr-compression", "lzma" },
 			{ "method=separable needs a separable kernel", "--preset", "laplacian-4" } };
 		for (Object[] c : cases) {
 			for (boolean dry : new boolean[] { false, true }) {

@@ -212,4 +212,33 @@ class BloscTest {
 			assertEquals(want, Blosc.transpose8x8(x), Long.toHexString(x));
 		}
 	}
+
+	/**
+	 * What {@link Blosc#encode} writes decodes to the same bytes: values of 1 to 8 bytes, buffers from empty to several
+	 * blocks with a short last one, smooth (compressed) and random (stored) data; c-blosc reads them too
+	 * ({@code ZarrGoldenTest} writes blosc stores that {@code scripts/zarr_golden.py verify} opens with zarr-python).
+	 */
+	@Test
+	void encodedBuffersDecodeToTheirBytes() throws IOException {
+		Random rnd = new Random(44);
+		int[] sizes = { 0, 1, 3, 127, 128, 129, 4096, Blosc.ENCODE_BLOCK - 4, Blosc.ENCODE_BLOCK, Blosc.ENCODE_BLOCK + 3,
+			3 * Blosc.ENCODE_BLOCK + 1000 };
+		int stored = 0, compressed = 0;
+		for (int typeSize : new int[] { 1, 2, 3, 4, 8 }) {
+			for (int size : sizes) {
+				for (boolean smooth : new boolean[] { true, false }) {
+					int n = size / typeSize * typeSize;
+					byte[] raw = smooth ? raw(rnd.nextInt(100), n / typeSize, typeSize) : new byte[n];
+					if (!smooth) rnd.nextBytes(raw);
+					byte[] enc = Blosc.encode(raw, typeSize);
+					assertArrayEquals(raw, Blosc.decode(enc, n), typeSize + " × " + n + (smooth ? " smooth" : " random"));
+					if ((enc[2] & 0x02) != 0) stored++;
+					else compressed++;
+					if (smooth && n >= 4096) assertTrue(enc.length < n / 2, "smooth data shrink: " + enc.length + " of " + n);
+					if (!smooth) assertTrue(enc.length <= n + 16, "random data stored whole: " + enc.length + " of " + n);
+				}
+			}
+		}
+		assertTrue(stored > 10 && compressed > 10, stored + " stored, " + compressed + " compressed");
+	}
 }

@@ -206,11 +206,16 @@ class ZarrGoldenTest {
 		Object[][] cases = { { "u8", "|u1", Compressor.RAW }, { "u16be", ">u2", Compressor.zlib(1) },
 			{ "u16le", "<u2", Compressor.gzip(6) }, { "i16be", ">i2", Compressor.RAW }, { "i16le", "<i2", Compressor.zlib(9) },
 			{ "f32le", "<f4", Compressor.RAW }, { "f32be", ">f4", Compressor.zlib(1) }, { "f64le", "<f8", Compressor.gzip(1) },
-			{ "f64be", ">f8", Compressor.RAW } };
+			{ "f64be", ">f8", Compressor.RAW }, { "u16le-blosc", "<u2", Compressor.blosc() },
+			{ "f32le-blosc", "<f4", Compressor.blosc() }, { "f64be-blosc", ">f8", Compressor.blosc() },
+			{ "f32le-blosc-large", "<f4", Compressor.blosc() } };
 		int[][] chunkings = { { 16, 16 }, { 7, 40 }, { 29, 3 } };
 		for (int n = 0; n < cases.length; n++) {
 			DataType type = DataType.parse((String) cases[n][1]);
-			int[] shape = { 29, 37 }, chunks = chunkings[n % chunkings.length];
+			// the large one: chunks of 600 kB, three blocks of blosc, the last one short
+			boolean large = ((String) cases[n][0]).endsWith("large");
+			int[] shape = large ? new int[] { 300, 500 } : new int[] { 29, 37 };
+			int[] chunks = large ? shape : chunkings[n % chunkings.length];
 			String name = cases[n][0] + "-" + chunks[0] + "x" + chunks[1] + ".zarr";
 			ZarrArray a = ZarrArray.create(WRITTEN.resolve(name), shape, chunks, type, (Compressor) cases[n][2]);
 			writeAll(a, 0, 0, 0);
