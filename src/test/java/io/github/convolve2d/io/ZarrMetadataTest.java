@@ -37,10 +37,15 @@ class ZarrMetadataTest {
 
 	/** data.zarr/0 with a .zarray of VALID whose {@code field} is {@code json} (removed when null). */
 	private Path array(String field, String json) throws IOException {
-		JsonObject o = JsonParser.parseString(VALID).getAsJsonObject();
+		return arrayWith(changed(VALID, field, json));
+	}
+
+	/** {@code valid} with its {@code field} set to {@code json} (single quotes for double ones), or removed when null. */
+	private static String changed(String valid, String field, String json) {
+		JsonObject o = JsonParser.parseString(valid.replace('\'', '"')).getAsJsonObject();
 		if (json == null) o.remove(field);
-		else o.add(field, JsonParser.parseString(json));
-		return arrayWith(o.toString());
+		else o.add(field, JsonParser.parseString(json.replace('\'', '"')));
+		return o.toString();
 	}
 
 	private Path arrayWith(String zarray) throws IOException {
@@ -126,11 +131,8 @@ class ZarrMetadataTest {
 
 	/** v3.zarr with a zarr.json of VALID_V3 whose {@code field} is {@code json} (removed when null). */
 	private Path v3Array(String field, String json) throws IOException {
-		JsonObject o = JsonParser.parseString(VALID_V3.replace('\'', '"')).getAsJsonObject();
-		if (json == null) o.remove(field);
-		else o.add(field, JsonParser.parseString(json.replace('\'', '"')));
 		Path dir = Files.createDirectories(tmp.resolve("v3.zarr"));
-		Files.write(dir.resolve("zarr.json"), o.toString().getBytes(StandardCharsets.UTF_8));
+		Files.write(dir.resolve("zarr.json"), changed(VALID_V3, field, json).getBytes(StandardCharsets.UTF_8));
 		return dir;
 	}
 
