@@ -7,21 +7,34 @@ import java.util.Map;
 
 /**
  * Decoded chunks (Zarr chunks, TIFF tiles and strips) kept for the neighbouring blocks that read them again for
- * their halos: least recently used dropped first, within a byte limit. Shared by reader threads.
+ * their halos, or other decoded parts of files (a Zarr shard's index): least recently used dropped first, within a
+ * byte limit. Shared by reader threads.
  */
-final class ChunkCache {
+final class ChunkCache<T> {
 
 	/** Decodes a chunk on a miss. */
-	interface Loader {
-		float[] load() throws IOException;
+	interface Loader<T> {
+		T load() throws IOException;
 	}
 
 	private long limit;
 	private long bytes;
-	private final LinkedHashMap<String, float[]> map = new LinkedHashMap<>(16, 0.75f, true);
+	private final java.util.function.ToLongFunction<T> sizeOf;
+	private final LinkedHashMap<String, T> map = new LinkedHashMap<>(16, 0.75f, true);
 
-	ChunkCache(long limit) {
+	/** A cache of float chunks. */
+	static ChunkCache<float[]> ofFloats(long limit) {
+		return new ChunkCache<>(limit, c -> 4L * c.length);
+	}
+
+	/** A cache of byte arrays. */
+	static ChunkCache<byte[]> ofBytes(long limit) {
+		return new ChunkCache<>(limit, c -> c.length);
+	}
+
+	private ChunkCache(long limit, java.util.function.ToLongFunction<T> sizeOf) {
 		this.limit = limit;
+		this.sizeOf = sizeOf;
 	}
 
 	synchronized void limit(long bytes) {
@@ -30,24 +43,24 @@ final class ChunkCache {
 	}
 
 	/** The chunk under {@code key}, loaded (outside the lock, so readers of other chunks go on) when missing. */
-	float[] get(String key, Loader loader) throws IOException {
+	T get(String key, Loader<T> loader) throws IOException {
 		synchronized (this) {
-			float[] c = map.get(key);
+			T c = map.get(key);
 			if (c != null) return c;
 		}
-		float[] c = loader.load();
+		T c = loader.load();
 		synchronized (this) {
-			float[] old = map.put(key, c);
-			if (old != null) bytes -= 4L * old.length;
-			bytes += 4L * c.length;
+			T old = map.put(key, c);
+			if (old != null) bytes -= sizeOf.applyAsLong(old);
+			bytes += sizeOf.applyAsLong(c);
 			trim();
 		}
 		return c;
 	}
 
 	private void trim() {
-		for (Iterator<Map.Entry<String, float[]>> it = map.entrySet().iterator(); bytes > limit && it.hasNext();) {
-			bytes -= 4L * it.next().getValue().length;
+		for (Iterator<Map.Entry<String, T>> it = map.entrySet().iterator(); bytes > limit && it.hasNext();) {
+			bytes -= sizeOf.applyAsLong(it.next().getValue());
 			it.remove();
 		}
 	}

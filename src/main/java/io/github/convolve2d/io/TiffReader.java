@@ -73,7 +73,7 @@ public final class TiffReader implements Closeable {
 	private final FileChannel file;
 	private final ByteOrder order;
 	private final List<Page> pages;
-	private final ChunkCache cache = new ChunkCache(ZarrArray.DEFAULT_CACHE_BYTES);
+	private final ChunkCache<float[]> cache = ChunkCache.ofFloats(ZarrArray.DEFAULT_CACHE_BYTES);
 	/**
 	 * ImageJ's value calibration as a table over the raw values ({@link ValueCalibration}), null when none applies;
 	 * a raw value {@code v} reads as {@code values[v + valueOffset]} (signed samples are indexed as ImageJ stores

@@ -68,7 +68,9 @@ public final class ZarrArray {
 	/** Zarr v3's dimension_names (null where unnamed), or null. */
 	private List<String> dimensionNames;
 	private final int chunkElements;
-	private final ChunkCache cache = new ChunkCache(DEFAULT_CACHE_BYTES);
+	private final ChunkCache<float[]> cache = ChunkCache.ofFloats(DEFAULT_CACHE_BYTES);
+	/** Sharded arrays: the shard indexes read last (an index is read once for the inner chunks of its shard). */
+	private final ChunkCache<byte[]> shardIndexes = ChunkCache.ofBytes(16L << 20);
 
 	private ZarrArray(Path dir, int[] shape, int[] chunks, DataType type, Compressor compressor, float fill,
 		String separator)
@@ -399,15 +401,25 @@ public final class ZarrArray {
 			count *= chunksPerShard[d];
 		}
 		Path file = chunkPath(shard);
-		if (chunkAttributes(file) == null) return null;
+		BasicFileAttributes attrs = chunkAttributes(file);
+		if (attrs == null) return null;
+		long indexBytes = 16L * count + (indexChecksum ? 4 : 0);
 		try (FileChannel f = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = f.size();
-			long indexBytes = 16L * count + (indexChecksum ? 4 : 0);
 			if (indexBytes > size) {
 				throw damaged(file, "the shard holds " + size + " bytes, fewer than its index of " + indexBytes);
 			}
-			byte[] idx = readFully(f, indexAtStart ? 0 : size - indexBytes, (int) indexBytes, file);
-			if (indexChecksum) idx = withoutChecksum(idx, "the shard index's CRC-32C");
+			// the index is read once for all the inner chunks of its shard (the file's size and time name the version)
+			String key = file + "@" + size + "@" + attrs.lastModifiedTime().toMillis();
+			byte[] idx = shardIndexes.get(key, () -> {
+				byte[] b = readFully(f, indexAtStart ? 0 : size - indexBytes, (int) indexBytes, file);
+				try {
+					return indexChecksum ? withoutChecksum(b, "the shard index's CRC-32C") : b;
+				}
+				catch (Compressor.Damaged e) {
+					throw damaged(file, e.getMessage());
+				}
+			});
 			ByteBuffer entries = ByteBuffer.wrap(idx).order(java.nio.ByteOrder.LITTLE_ENDIAN);
 			long offset = entries.getLong(16 * inner), length = entries.getLong(16 * inner + 8);
 			if (offset == -1 && length == -1) return null;
