@@ -142,45 +142,109 @@ public final class TiffReader implements Closeable {
 			return null;
 		}
 		try (r) {
-			List<int[]> segments = new ArrayList<>(); // page, segment, samples per pixel
-			for (int page = 0; page < r.pages.size(); page++) {
-				Page p = r.pages.get(page);
-				if (p.compression == 1) continue;
-				boolean planar = p.planar == 2 && p.samples > 1;
-				int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
-				int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
-				for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
-					segments.add(new int[] { page, segment, planar ? 1 : p.samples });
-				}
-			}
-			// each unit checks a run of segments in order; the first damage of the earliest unit is the file's first
-			int units = Math.max(1, Math.min(segments.size(), threads <= 1 ? 1 : 4 * threads));
-			String[] found = new String[units];
-			AtomicInteger firstDamaged = new AtomicInteger(Integer.MAX_VALUE);
-			try {
-				ParallelLoop.forEach(units, threads, u -> {
-					int to = (int) ((long) segments.size() * (u + 1) / units);
-					for (int i = (int) ((long) segments.size() * u / units); i < to && i < firstDamaged.get(); i++) {
-						int[] s = segments.get(i);
-						try {
-							r.inflated(s[0], r.pages.get(s[0]), s[1], s[2]); // the damage is in the stored bytes
-						}
-						catch (UserException e) {
-							found[u] = e.getMessage();
-							firstDamaged.accumulateAndGet(i, Math::min);
-							return;
-						}
-						catch (IOException e) {
-							throw new UncheckedIOException(e);
-						}
-					}
-				});
-			}
-			catch (UncheckedIOException e) {
-				throw e.getCause();
-			}
-			for (String damage : found) if (damage != null) return damage;
+			return r.eachCompressedSegment(threads, (page, p, segment, perPixel) -> r.inflated(page, p, segment, perPixel));
 		}
+	}
+
+	/**
+	 * The pixel bytes of each page of a compressed, striped TIFF as ImageJ holds them once it has decompressed them:
+	 * every strip decompressed (on up to {@code threads} threads, checked as {@link #damage} checks it), its
+	 * horizontal predictor undone, its rows in place, in the file's byte order: {@code width × height × samples ×
+	 * bytes} per page, chunky. ImageJ can then read them as an uncompressed image instead of decompressing the file
+	 * again. Null where this reader does not do so what ImageJ does (a tiled or planar page, one not compressed with
+	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers after LZW or
+	 * Deflate), or when the
+	 * pages hold more than {@code most} bytes.
+	 *
+	 * @throws UserException naming the file's first damaged strip, as {@link #damage} does
+	 */
+	public static byte[][] decompressedPages(Path path, int threads, long most) throws IOException {
+		TiffReader r;
+		try {
+			r = open(path, false);
+		}
+		catch (UserException e) {
+			return null;
+		}
+		try (r) {
+			long total = 0;
+			for (Page p : r.pages) {
+				// ImageJ undoes differences after LZW and Deflate only, and on 8- and 16-bit integers as this reader does
+				boolean differences8or16 = p.predictor == 2 && p.type.bytes() <= 2 && p.compression != 32773;
+				if (p.tiled || p.planar == 2 && p.samples > 1 || !(p.compression == 5 || p.compression == 8
+					|| p.compression == 32946 || p.compression == 32773) || p.predictor != 1 && !differences8or16)
+				{
+					return null;
+				}
+				total += (long) p.width * p.height * p.samples * p.type.bytes();
+			}
+			if (total > most || total > Integer.MAX_VALUE - 8L * r.pages.size()) return null;
+			byte[][] pages = new byte[r.pages.size()][];
+			for (int i = 0; i < pages.length; i++) {
+				Page p = r.pages.get(i);
+				long bytes = (long) p.width * p.height * p.samples * p.type.bytes();
+				if (bytes > Integer.MAX_VALUE - 8) return null;
+				pages[i] = new byte[(int) bytes];
+			}
+			String damage = r.eachCompressedSegment(threads, (page, p, segment, perPixel) -> {
+				Segment seg = r.inflated(page, p, segment, perPixel);
+				int rows = Math.min(p.segmentHeight, p.height - segment * p.segmentHeight);
+				if (p.predictor == 2) undoHorizontalDifferences(seg.raw, rows, p.segmentWidth, perPixel, p.type);
+				System.arraycopy(seg.raw, 0, pages[page], segment * p.segmentHeight * seg.rowBytes, rows * seg.rowBytes);
+			});
+			if (damage != null) throw new UserException(damage);
+			return pages;
+		}
+	}
+
+	/** Work on one compressed strip or tile (page, its {@link Page}, segment, samples per pixel). */
+	private interface SegmentWork {
+		void on(int page, Page p, int segment, int perPixel) throws IOException;
+	}
+
+	/**
+	 * Runs {@code work} on every compressed strip and tile, on up to {@code threads} threads, each unit of work on
+	 * a run of them in the file's order; returns the message of the first damaged one in the file's order, or null.
+	 */
+	private String eachCompressedSegment(int threads, SegmentWork work) throws IOException {
+		List<int[]> segments = new ArrayList<>(); // page, segment, samples per pixel
+		for (int page = 0; page < pages.size(); page++) {
+			Page p = pages.get(page);
+			if (p.compression == 1) continue;
+			boolean planar = p.planar == 2 && p.samples > 1;
+			int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
+			int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+			for (int segment = 0; segment < across * down * (planar ? p.samples : 1); segment++) {
+				segments.add(new int[] { page, segment, planar ? 1 : p.samples });
+			}
+		}
+		// each unit works on a run of segments in order; the first damage of the earliest unit is the file's first
+		int units = Math.max(1, Math.min(segments.size(), threads <= 1 ? 1 : 4 * threads));
+		String[] found = new String[units];
+		AtomicInteger firstDamaged = new AtomicInteger(Integer.MAX_VALUE);
+		try {
+			ParallelLoop.forEach(units, threads, u -> {
+				int to = (int) ((long) segments.size() * (u + 1) / units);
+				for (int i = (int) ((long) segments.size() * u / units); i < to && i < firstDamaged.get(); i++) {
+					int[] s = segments.get(i);
+					try {
+						work.on(s[0], pages.get(s[0]), s[1], s[2]);
+					}
+					catch (UserException e) {
+						found[u] = e.getMessage();
+						firstDamaged.accumulateAndGet(i, Math::min);
+						return;
+					}
+					catch (IOException e) {
+						throw new UncheckedIOException(e);
+					}
+				}
+			});
+		}
+		catch (UncheckedIOException e) {
+			throw e.getCause();
+		}
+		for (String damage : found) if (damage != null) return damage;
 		return null;
 	}
 
