@@ -145,6 +145,11 @@ public final class ImageJReader {
 		catch (OutOfMemoryError | Exception e) {
 			return null; // read the usual way, which says what is wrong
 		}
+		finally {
+			// the image keeps its FileInfo: not the decoded pages with it
+			info[0].inputStream = null;
+			streams.clear();
+		}
 		ImagePlus imp = opened.value();
 		// ImageJ would show an FFT window's power spectrum
 		if (imp == null || imp.getWidth() == 0 || imp.getStackSize() != info.length
@@ -154,8 +159,6 @@ public final class ImageJReader {
 		}
 		return imp;
 	}
-
-
 
 	/** Whether ImageJ flips this page (its strips stored bottom first). */
 	private static boolean reversed(FileInfo fi) {

@@ -189,6 +189,7 @@ class ImageJReaderDecompressedTest {
 			}
 			taken++;
 			assertSameImage(ij, ours, what);
+			assertTrue(ours.getOriginalFileInfo().inputStream == null, what + ": the decoded pages are not kept");
 			assertSameImage(ij, ImageJReader.read(file, ImageHeader.read(file), 2), what + " (read)");
 		}
 		assertTrue(taken > 200, taken + " of 300 read from the decoded bytes; read by ImageJ instead: " + fallbacks);
