@@ -134,13 +134,8 @@ public final class TiffReader implements Closeable {
 	 * short strip for zeros (ImageJ's), before it reads the file.
 	 */
 	public static String damage(Path path, int threads) throws IOException {
-		TiffReader r;
-		try {
-			r = open(path, false);
-		}
-		catch (UserException e) {
-			return null;
-		}
+		TiffReader r = openOrNull(path);
+		if (r == null) return null;
 		try (r) {
 			return r.eachCompressedSegment(threads, (page, p, segment, perPixel) -> r.inflated(page, p, segment, perPixel));
 		}
@@ -159,13 +154,8 @@ public final class TiffReader implements Closeable {
 	 * @throws UserException naming the file's first damaged strip, as {@link #damage} does
 	 */
 	public static byte[][] decompressedPages(Path path, int threads, long most) throws IOException {
-		TiffReader r;
-		try {
-			r = open(path, false);
-		}
-		catch (UserException e) {
-			return null;
-		}
+		TiffReader r = openOrNull(path);
+		if (r == null) return null;
 		try (r) {
 			long total = 0;
 			for (Page p : r.pages) {
@@ -194,6 +184,16 @@ public final class TiffReader implements Closeable {
 			});
 			if (damage != null) throw new UserException(damage);
 			return pages;
+		}
+	}
+
+	/** The file's structure, null when this reader does not read it (whoever reads it judges it). */
+	private static TiffReader openOrNull(Path path) throws IOException {
+		try {
+			return open(path, false);
+		}
+		catch (UserException e) {
+			return null;
 		}
 	}
 

@@ -12,7 +12,6 @@ import io.github.convolve2d.io.TiffBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,9 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
 /**
  * A compressed TIFF decoded once by our reader and handed to ImageJ as uncompressed pages
@@ -35,68 +32,6 @@ class ImageJReaderDecompressedTest {
 
 	@TempDir
 	Path dir;
-
-	/** One page's tags and stored strips. */
-	private static final class Page {
-		final Map<Integer, long[]> tags = new TreeMap<>();
-		final List<byte[]> strips = new ArrayList<>();
-	}
-
-	/** A little-endian TIFF of these pages; the first holds {@code description} when not null. */
-	private static byte[] tiff(List<Page> pages, String description) {
-		ByteArrayOutputStream out = new ByteArrayOutputStream();
-		out.writeBytes(new byte[] { 'I', 'I', 42, 0, 0, 0, 0, 0 });
-		List<Integer> ifds = new ArrayList<>(), nexts = new ArrayList<>();
-		for (int n = 0; n < pages.size(); n++) {
-			Page p = pages.get(n);
-			Map<Integer, long[]> tags = new TreeMap<>(p.tags);
-			long[] offsets = new long[p.strips.size()], counts = new long[p.strips.size()];
-			for (int i = 0; i < offsets.length; i++) {
-				offsets[i] = out.size();
-				counts[i] = p.strips.get(i).length;
-				out.writeBytes(p.strips.get(i));
-			}
-			tags.put(273, offsets);
-			tags.put(279, counts);
-			Map<Integer, Long> arrays = new TreeMap<>();
-			long textAt = -1;
-			if (n == 0 && description != null) {
-				textAt = out.size();
-				out.writeBytes((description + "\0").getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
-			}
-			for (Map.Entry<Integer, long[]> t : tags.entrySet()) {
-				if (t.getValue().length > 1) {
-					arrays.put(t.getKey(), (long) out.size());
-					ByteBuffer b = ByteBuffer.allocate(4 * t.getValue().length).order(ByteOrder.LITTLE_ENDIAN);
-					for (long v : t.getValue()) b.putInt((int) v);
-					out.writeBytes(b.array());
-				}
-			}
-			if (out.size() % 2 == 1) out.write(0);
-			int entries = tags.size() + (textAt >= 0 ? 1 : 0);
-			ifds.add(out.size());
-			ByteBuffer d = ByteBuffer.allocate(2 + 12 * entries + 4).order(ByteOrder.LITTLE_ENDIAN);
-			d.putShort((short) entries);
-			if (textAt >= 0) tags.put(270, null);
-			for (Map.Entry<Integer, long[]> t : new TreeMap<>(tags).entrySet()) {
-				d.putShort((short) (int) t.getKey());
-				if (t.getValue() == null) {
-					d.putShort((short) 2).putInt(description.length() + 1).putInt((int) textAt);
-					continue;
-				}
-				d.putShort((short) 4).putInt(t.getValue().length);
-				d.putInt((int) (arrays.containsKey(t.getKey()) ? arrays.get(t.getKey()) : t.getValue()[0]));
-			}
-			nexts.add(out.size() + d.position());
-			d.putInt(0);
-			out.writeBytes(d.array());
-		}
-		byte[] file = out.toByteArray();
-		ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
-		b.putInt(4, ifds.get(0));
-		for (int p = 0; p + 1 < ifds.size(); p++) b.putInt(nexts.get(p), ifds.get(p + 1));
-		return file;
-	}
 
 	/** Random pixel bytes of a page, smooth enough to compress: {@code bytes} per sample, little-endian. */
 	private static byte[] pixels(Random rnd, int w, int h, int samples, int bytes, boolean floats) {
@@ -144,34 +79,33 @@ class ImageJReaderDecompressedTest {
 			boolean predictor = !floats && rnd.nextBoolean();
 			int w = 1 + rnd.nextInt(120), h = 1 + rnd.nextInt(90), rowsPerStrip = 1 + rnd.nextInt(h);
 			int pageCount = 1 + rnd.nextInt(4);
-			List<Page> pages = new ArrayList<>();
+			TiffBytes first = null;
 			for (int p = 0; p < pageCount; p++) {
-				Page page = new Page();
-				page.tags.put(256, new long[] { w });
-				page.tags.put(257, new long[] { h });
-				page.tags.put(258, samples == 3 ? new long[] { 8 * bytes, 8 * bytes, 8 * bytes } : new long[] { 8 * bytes });
-				page.tags.put(259, new long[] { method });
-				page.tags.put(262, new long[] { samples == 3 ? 2 : 1 });
-				page.tags.put(277, new long[] { samples });
-				page.tags.put(278, new long[] { rowsPerStrip });
-				if (floats) page.tags.put(339, new long[] { 3 });
-				if (predictor) page.tags.put(317, new long[] { 2 });
+				TiffBytes page = TiffBytes.grey8(w, h).tag(258, samples == 3 ? new long[] { 8 * bytes, 8 * bytes, 8 * bytes }
+					: new long[] { 8 * bytes }).tag(259, method).tag(262, samples == 3 ? 2 : 1).tag(277, samples)
+					.tag(278, rowsPerStrip);
+				if (floats) page.tag(339, 3);
+				if (predictor) page.tag(317, 2);
 				byte[] raw = pixels(rnd, w, h, samples, bytes, floats);
 				int rowBytes = w * samples * bytes;
+				List<byte[]> strips = new ArrayList<>();
 				for (int y = 0; y < h; y += rowsPerStrip) {
 					int rows = Math.min(rowsPerStrip, h - y);
 					byte[] strip = java.util.Arrays.copyOfRange(raw, y * rowBytes, (y + rows) * rowBytes);
 					if (predictor) strip = differences(strip, w, rows, samples, bytes);
-					page.strips.add(method == TiffBytes.LZW ? TiffBytes.lzw(strip) : method == TiffBytes.DEFLATE
+					strips.add(method == TiffBytes.LZW ? TiffBytes.lzw(strip) : method == TiffBytes.DEFLATE
 						? TiffBytes.deflate(strip) : TiffBytes.packBits(strip));
 				}
-				pages.add(page);
+				page.strips(strips);
+				if (first == null) first = page;
+				else first.thenPage(page);
 			}
 			String description = pageCount == 4 && kind < 3 && rnd.nextBoolean()
 				? "ImageJ=1.54p\nimages=4\nchannels=2\nslices=2\nhyperstack=true\nmode=composite\n" : null;
+			if (description != null) first.description(description);
 			String name = "f" + n + ".tif";
 			Path file = dir.resolve(name);
-			Files.write(file, tiff(pages, description));
+			Files.write(file, first.build());
 			String what = name + ": kind " + kind + ", compression " + method + ", predictor " + predictor + ", " + w + "×"
 				+ h + ", " + pageCount + " page(s), strips of " + rowsPerStrip + (description != null ? ", hyperstack" : "");
 

@@ -28,6 +28,8 @@ public final class TiffBytes {
 	private int loopTo;
 	/** Overrides of a strip's offset or byte count (index → value), applied after layout. */
 	private final Map<Integer, Long> offsetOverride = new TreeMap<>(), countOverride = new TreeMap<>();
+	/** Pages after this one's copies, each with its own tags and strips ({@link #thenPage}). */
+	private final List<TiffBytes> following = new ArrayList<>();
 
 	private TiffBytes(int width, int height) {
 		this.width = width;
@@ -81,20 +83,21 @@ public final class TiffBytes {
 		return this;
 	}
 
+	/** Adds {@code next} as a page of its own after this one's (its own tags and strips; its description is not written). */
+	public TiffBytes thenPage(TiffBytes next) {
+		following.add(next);
+		return this;
+	}
+
 	public byte[] build() {
 		ByteArrayOutputStream out = new ByteArrayOutputStream();
 		out.writeBytes(new byte[] { 'I', 'I', 42, 0, 0, 0, 0, 0 });
-		long[] offsets = new long[strips.size()], counts = new long[strips.size()];
-		for (int i = 0; i < strips.size(); i++) {
-			offsets[i] = out.size();
-			counts[i] = strips.get(i).length;
-			out.writeBytes(strips.get(i));
-		}
-		offsetOverride.forEach((i, v) -> offsets[i] = v);
-		countOverride.forEach((i, v) -> counts[i] = v);
-		Map<Integer, long[]> all = new TreeMap<>(tags);
-		all.put(273, offsets);
-		all.put(279, counts);
+		// the strips of this page (shared by its copies) and of each following page, then the description
+		Map<Integer, long[]> all = withStrips(this, out);
+		offsetOverride.forEach((i, v) -> all.get(273)[i] = v);
+		countOverride.forEach((i, v) -> all.get(279)[i] = v);
+		List<Map<Integer, long[]>> others = new ArrayList<>();
+		for (TiffBytes page : following) others.add(withStrips(page, out));
 		long descriptionAt = 0;
 		if (description != null) {
 			descriptionAt = out.size();
@@ -103,10 +106,12 @@ public final class TiffBytes {
 		if (out.size() % 2 == 1) out.write(0);
 		List<Integer> ifds = new ArrayList<>();
 		List<Integer> nextAt = new ArrayList<>();
-		for (int page = 0; page < pages; page++) {
+		for (int page = 0; page < pages + others.size(); page++) {
+			Map<Integer, long[]> tags = page < pages ? all : others.get(page - pages);
+			String text = page < pages ? description : null;
 			// the value arrays that do not fit their entries, then the directory
 			Map<Integer, Long> arrayAt = new TreeMap<>();
-			for (Map.Entry<Integer, long[]> t : all.entrySet()) {
+			for (Map.Entry<Integer, long[]> t : tags.entrySet()) {
 				long[] v = t.getValue();
 				boolean shorts = fitsShort(t.getKey(), v);
 				if (v.length * (shorts ? 2 : 4) > 4) {
@@ -119,16 +124,16 @@ public final class TiffBytes {
 					out.writeBytes(b.array());
 				}
 			}
-			int entries = all.size() + (description != null ? 1 : 0);
+			int entries = tags.size() + (text != null ? 1 : 0);
 			ifds.add(out.size());
 			ByteBuffer d = ByteBuffer.allocate(2 + 12 * entries + 4).order(ByteOrder.LITTLE_ENDIAN);
 			d.putShort((short) entries);
-			Map<Integer, long[]> sorted = new TreeMap<>(all);
-			if (description != null) sorted.put(270, null);
+			Map<Integer, long[]> sorted = new TreeMap<>(tags);
+			if (text != null) sorted.put(270, null);
 			for (Map.Entry<Integer, long[]> t : sorted.entrySet()) {
 				d.putShort((short) (int) t.getKey());
 				if (t.getValue() == null) {
-					d.putShort((short) 2).putInt(description.length() + 1).putInt((int) descriptionAt);
+					d.putShort((short) 2).putInt(text.length() + 1).putInt((int) descriptionAt);
 					continue;
 				}
 				long[] v = t.getValue();
@@ -145,9 +150,23 @@ public final class TiffBytes {
 		byte[] file = out.toByteArray();
 		ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
 		b.putInt(4, ifds.get(0));
-		for (int p = 0; p + 1 < pages; p++) b.putInt(nextAt.get(p), ifds.get(p + 1));
-		if (loopTo > 0) b.putInt(nextAt.get(pages - 1), ifds.get(loopTo - 1));
+		for (int p = 0; p + 1 < ifds.size(); p++) b.putInt(nextAt.get(p), ifds.get(p + 1));
+		if (loopTo > 0) b.putInt(nextAt.get(ifds.size() - 1), ifds.get(loopTo - 1));
 		return file;
+	}
+
+	/** Writes {@code page}'s strips; returns its tags with their offsets and counts. */
+	private static Map<Integer, long[]> withStrips(TiffBytes page, ByteArrayOutputStream out) {
+		long[] offsets = new long[page.strips.size()], counts = new long[page.strips.size()];
+		for (int i = 0; i < page.strips.size(); i++) {
+			offsets[i] = out.size();
+			counts[i] = page.strips.get(i).length;
+			out.writeBytes(page.strips.get(i));
+		}
+		Map<Integer, long[]> all = new TreeMap<>(page.tags);
+		all.put(273, offsets);
+		all.put(279, counts);
+		return all;
 	}
 
 	/** SHORT when every value fits 16 bits, except strip offsets and counts: LONG, as ImageJ reads them. */
