@@ -147,8 +147,7 @@ public final class TiffReader implements Closeable {
 	 * horizontal predictor undone, its rows in place, in the file's byte order: {@code width × height × samples ×
 	 * bytes} per page, chunky. ImageJ can then read them as an uncompressed image instead of decompressing the file
 	 * again. Null where this reader does not do so what ImageJ does (a tiled or planar page, one not compressed with
-	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers after LZW or
-	 * Deflate), or when the
+	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers), or when the
 	 * pages hold more than {@code most} bytes.
 	 *
 	 * @throws UserException naming the file's first damaged strip, as {@link #damage} does
@@ -159,8 +158,10 @@ public final class TiffReader implements Closeable {
 		try (r) {
 			long total = 0;
 			for (Page p : r.pages) {
-				// ImageJ undoes differences after LZW and Deflate only, and on 8- and 16-bit integers as this reader does
-				boolean differences8or16 = p.predictor == 2 && p.type.bytes() <= 2 && p.compression != 32773;
+				// differences on 8- and 16-bit integers are undone as ImageJ undoes them, also after PackBits, where
+				// ImageJ 1.54p leaves them in and shows differences as pixels (the TIFF specification and libtiff undo
+				// them; so does this reader's blockwise path, and the in-memory path then gives the same image)
+				boolean differences8or16 = p.predictor == 2 && p.type.bytes() <= 2;
 				if (p.tiled || p.planar == 2 && p.samples > 1 || !(p.compression == 5 || p.compression == 8
 					|| p.compression == 32946 || p.compression == 32773) || p.predictor != 1 && !differences8or16)
 				{
