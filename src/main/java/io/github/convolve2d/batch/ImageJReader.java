@@ -40,13 +40,15 @@ public final class ImageJReader {
 		if (header.format() == ImageFormat.TIFF && header.compressed()) {
 			// decompressed once, on the threads, and handed to ImageJ as an uncompressed image where that gives
 			// ImageJ's own image; else checked, then read by ImageJ
-			ImagePlus imp = readDecompressed(file, dir, name, threads);
+			byte[][] pages = decodedPages(file, threads);
+			ImagePlus imp = pages == null ? null : fromPages(dir, name, pages);
 			if (imp != null) return imp;
 			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word, and never
-			// returns from a Deflate strip cut short: the check must come first, not beside ImageJ's read
-			String damage;
+			// returns from a Deflate strip cut short: the check must come first, not beside ImageJ's read (decoded
+			// pages were checked already)
+			String damage = null;
 			try {
-				damage = TiffReader.damage(file, threads);
+				if (pages == null) damage = TiffReader.damage(file, threads);
 			}
 			catch (java.io.IOException e) {
 				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
@@ -88,11 +90,21 @@ public final class ImageJReader {
 	static ImagePlus readDecompressed(Path file, String dir, String name, int threads)
 		throws UnreadableImageException
 	{
-		byte[][] pages;
+		byte[][] pages = decodedPages(file, threads);
+		return pages == null ? null : fromPages(dir, name, pages);
+	}
+
+	/**
+	 * The file's pages decoded ({@link TiffReader#decompressedPages}, at most a quarter of the memory left), null when
+	 * that reader does not decode them as ImageJ would.
+	 *
+	 * @throws UnreadableImageException naming the first damaged strip
+	 */
+	private static byte[][] decodedPages(Path file, int threads) throws UnreadableImageException {
 		try {
 			// the pages are held beside ImageJ's copy while it reads them: at most a quarter of the memory left
 			Runtime rt = Runtime.getRuntime();
-			pages = TiffReader.decompressedPages(file, threads, (rt.maxMemory() - rt.totalMemory() + rt.freeMemory()) / 4);
+			return TiffReader.decompressedPages(file, threads, (rt.maxMemory() - rt.totalMemory() + rt.freeMemory()) / 4);
 		}
 		catch (UserException e) {
 			throw new UnreadableImageException(e.getMessage());
@@ -103,7 +115,10 @@ public final class ImageJReader {
 		catch (OutOfMemoryError e) {
 			return null;
 		}
-		if (pages == null) return null;
+	}
+
+	/** ImageJ's image of decoded pages, or null where ImageJ would read the file otherwise ({@link #readDecompressed}). */
+	private static ImagePlus fromPages(String dir, String name, byte[][] pages) {
 		FileInfo[] info;
 		try {
 			info = ConsoleCapture.call(() -> new TiffDecoder(dir, name).getTiffInfo()).value();

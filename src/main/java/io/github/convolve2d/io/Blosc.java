@@ -366,7 +366,8 @@ final class Blosc {
 		return new Compressor.Damaged("blosc data is not valid: " + why);
 	}
 
-	private static long u32(byte[] b, int at) {
+	/** The unsigned little-endian 32-bit integer at {@code at}. */
+	static long u32(byte[] b, int at) {
 		return (b[at] & 0xffL) | (b[at + 1] & 0xffL) << 8 | (b[at + 2] & 0xffL) << 16 | (b[at + 3] & 0xffL) << 24;
 	}
 }

@@ -86,10 +86,7 @@ public final class Compressor {
 				return new Compressor(name.equals("zlib") ? Id.ZLIB : Id.GZIP, level < 0 ? 6 : level);
 			case "blosc":
 				// each chunk's header says how it was made: the settings are checked, not needed
-				String codec = o.optionalString("cname", "lz4");
-				if (!BLOSC_CODECS.contains(codec)) {
-					throw o.error("cname", "is '" + codec + "'; blosc's codecs are " + String.join(", ", BLOSC_CODECS));
-				}
+				String codec = bloscCodec(o, "lz4");
 				o.optionalInt("shuffle", 1, -1, 2);
 				o.optionalInt("blocksize", 0, 0, Integer.MAX_VALUE);
 				return new Compressor(Id.BLOSC, o.optionalInt("clevel", 5, 0, 9), codec);
@@ -117,10 +114,7 @@ public final class Compressor {
 				config.optionalBoolean("checksum", false);
 				return new Compressor(Id.ZSTD, config.optionalInt("level", 0, -131072, 22));
 			default: {
-				String codec = config.optionalString("cname", "zstd");
-				if (!BLOSC_CODECS.contains(codec)) {
-					throw config.error("cname", "is '" + codec + "'; blosc's codecs are " + String.join(", ", BLOSC_CODECS));
-				}
+				String codec = bloscCodec(config, "zstd");
 				String shuffle = config.optionalString("shuffle", "noshuffle");
 				if (!java.util.List.of("noshuffle", "shuffle", "bitshuffle").contains(shuffle)) {
 					throw config.error("shuffle", "must be 'noshuffle', 'shuffle' or 'bitshuffle', found '" + shuffle + "'");
@@ -130,6 +124,15 @@ public final class Compressor {
 				return new Compressor(Id.BLOSC, config.optionalInt("clevel", 5, 0, 9), codec);
 			}
 		}
+	}
+
+	/** Blosc's {@code cname} in Zarr v2 or v3 metadata ({@code fallback} when absent), checked. */
+	private static String bloscCodec(JsonFields o, String fallback) {
+		String codec = o.optionalString("cname", fallback);
+		if (!BLOSC_CODECS.contains(codec)) {
+			throw o.error("cname", "is '" + codec + "'; blosc's codecs are " + String.join(", ", BLOSC_CODECS));
+		}
+		return codec;
 	}
 
 	/** The codecs of blosc 1 (c-blosc 1.x), as numcodecs names them. */
@@ -202,7 +205,7 @@ public final class Compressor {
 		int from = 0;
 		if (id == Id.LZ4) {
 			if (stored.length < 4) throw new Damaged("lz4 data ends early: " + stored.length + " bytes");
-			long size = (stored[0] & 0xffL) | (stored[1] & 0xffL) << 8 | (stored[2] & 0xffL) << 16 | (stored[3] & 0xffL) << 24;
+			long size = Blosc.u32(stored, 0);
 			if (size != expected) throw new Damaged("lz4 data holds " + size + " bytes, the chunk " + expected);
 			from = 4;
 		}
