@@ -43,12 +43,14 @@ public final class ImageJReader {
 			byte[][] pages = decodedPages(file, threads);
 			ImagePlus imp = pages == null ? null : fromPages(dir, name, pages);
 			if (imp != null) return imp;
+			boolean checked = pages != null;
+			pages = null; // not held while ImageJ reads the file
 			// ImageJ takes compressed strips that end early or do not decode for zeros, without a word, and never
 			// returns from a Deflate strip cut short: the check must come first, not beside ImageJ's read (decoded
 			// pages were checked already)
 			String damage = null;
 			try {
-				if (pages == null) damage = TiffReader.damage(file, threads);
+				if (!checked) damage = TiffReader.damage(file, threads);
 			}
 			catch (java.io.IOException e) {
 				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
