@@ -32,6 +32,8 @@ public final class ImageHeader {
 	private final boolean rgb;
 	/** A TIFF whose pixel data are compressed (LZW, Deflate, PackBits). */
 	private boolean compressed;
+	/** A TIFF's structure, with the strip lengths ImageJ misreads (null for other formats). */
+	private TiffStructure.Walked structure;
 
 	private ImageHeader(ImageFormat format, int width, int height, long planes, int bytesPerPixel, boolean rgb) {
 		this.format = format;
@@ -63,7 +65,7 @@ public final class ImageHeader {
 	private static ImageHeader tiff(Path file) throws UnreadableImageException {
 		FileInfo[] info;
 		long size;
-		TiffStructure.check(file);
+		TiffStructure.Walked structure = TiffStructure.check(file);
 		try {
 			size = Files.size(file);
 			Path dir = file.toAbsolutePath().getParent();
@@ -73,6 +75,11 @@ public final class ImageHeader {
 			throw new UnreadableImageException("not a readable TIFF: " + message(e));
 		}
 		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
+		if (!structure.repair(info)) {
+			throw new UnreadableImageException("its strip lengths are stored in a way ImageJ misreads (two 2-byte "
+				+ "lengths inside their entry) and its pages could not be matched to ImageJ's; save it again with "
+				+ "another writer (e.g. tifffile or ImageJ)");
+		}
 		FileInfo first = info[0];
 		for (int i = 1; i < info.length; i++) {
 			// ImageJ opens such a file as its first page alone, and the other pages would be lost without a word
@@ -110,6 +117,7 @@ public final class ImageHeader {
 		ImageHeader h = new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
 			rgb || first.fileType == FileInfo.COLOR8 && opensAsColour(first));
 		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
+		h.structure = structure;
 		return h;
 	}
 
@@ -218,6 +226,10 @@ public final class ImageHeader {
 	public boolean rgb() { return rgb; }
 	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */
 	public boolean compressed() { return compressed; }
+	/** A TIFF whose strip lengths ImageJ misreads, put right by {@link ImageJReader}. */
+	boolean stripLengthsMisreadByImageJ() { return structure != null && structure.misreadByImageJ(); }
+	/** Puts right the strip lengths ImageJ misread in this TIFF's pages' info ({@link TiffStructure.Walked#repair}). */
+	boolean repair(FileInfo[] info) { return structure == null || structure.repair(info); }
 
 	/** Bytes the decoded image takes in ImageJ, plus the decoder's working copy for formats read via ImageIO. */
 	public long decodedBytes() {

@@ -57,6 +57,10 @@ public final class ImageJReader {
 			}
 			if (damage != null) throw new UnreadableImageException(damage);
 		}
+		if (header.stripLengthsMisreadByImageJ()) {
+			ImagePlus imp = repaired(dir, name, header);
+			if (imp != null) return imp;
+		}
 		ConsoleCapture.Result<ImagePlus> opened;
 		try {
 			opened = ConsoleCapture.call(() -> new Opener().openImage(dir, name));
@@ -121,13 +125,7 @@ public final class ImageJReader {
 
 	/** ImageJ's image of decoded pages, or null where ImageJ would read the file otherwise ({@link #readDecompressed}). */
 	private static ImagePlus fromPages(String dir, String name, byte[][] pages) {
-		FileInfo[] info;
-		try {
-			info = ConsoleCapture.call(() -> new TiffDecoder(dir, name).getTiffInfo()).value();
-		}
-		catch (Exception e) {
-			return null;
-		}
+		FileInfo[] info = tiffInfo(dir, name);
 		// 16-bit RGB: ImageJ 1.54p opens some compressed ones only (not with several strips or pages); it judges them
 		if (info == null || info.length != pages.length || info[0].fileType == FileInfo.RGB48) return null;
 		// one byte between pages: pages that follow each other would be read as ImageJ's own contiguous stack, which
@@ -154,6 +152,45 @@ public final class ImageJReader {
 			at += pages[i].length + 1;
 		}
 		info[0].inputStream = new java.io.SequenceInputStream(java.util.Collections.enumeration(streams));
+		try {
+			return opened(info);
+		}
+		finally {
+			// the image keeps its FileInfo: not the decoded pages with it
+			info[0].inputStream = null;
+			streams.clear();
+		}
+	}
+
+	/**
+	 * A TIFF whose strip lengths ImageJ misreads ({@link ImageHeader#stripLengthsMisreadByImageJ}), read by ImageJ
+	 * from its pages' info put right; null where ImageJ would read those pages otherwise (its own stack, 16-bit RGB,
+	 * strips stored bottom first).
+	 */
+	private static ImagePlus repaired(String dir, String name, ImageHeader header) {
+		FileInfo[] info = tiffInfo(dir, name);
+		if (info == null || !header.repair(info) || info[0].fileType == FileInfo.RGB48) return null;
+		for (FileInfo fi : info) {
+			if (fi.nImages > 1 || reversed(fi)) return null;
+		}
+		return opened(info);
+	}
+
+	/** ImageJ's info on a TIFF's pages, null when it cannot read them. */
+	private static FileInfo[] tiffInfo(String dir, String name) {
+		try {
+			return ConsoleCapture.call(() -> new TiffDecoder(dir, name).getTiffInfo()).value();
+		}
+		catch (Exception e) {
+			return null;
+		}
+	}
+
+	/**
+	 * The image of one page, or of one page per info as a stack, as {@link Opener} reads a TIFF's pages; null when
+	 * ImageJ fails, or would show something else (an FFT window's power spectrum).
+	 */
+	private static ImagePlus opened(FileInfo[] info) {
 		ConsoleCapture.Result<ImagePlus> opened;
 		try {
 			opened = ConsoleCapture.call(() -> info.length > 1 ? new Opener().openTiffStack(info)
@@ -162,13 +199,7 @@ public final class ImageJReader {
 		catch (OutOfMemoryError | Exception e) {
 			return null; // read the usual way, which says what is wrong
 		}
-		finally {
-			// the image keeps its FileInfo: not the decoded pages with it
-			info[0].inputStream = null;
-			streams.clear();
-		}
 		ImagePlus imp = opened.value();
-		// ImageJ would show an FFT window's power spectrum
 		if (imp == null || imp.getWidth() == 0 || imp.getStackSize() != info.length
 			|| imp.getBitDepth() == 32 && imp.getTitle().startsWith("FFT of"))
 		{

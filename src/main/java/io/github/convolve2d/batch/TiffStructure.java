@@ -39,6 +39,8 @@ final class TiffStructure {
 	private final FileChannel channel;
 	private final long size;
 	private final ByteOrder order;
+	/** Per directory, its two strip lengths stored in the entry itself (ImageJ misreads them), else null. */
+	private final java.util.List<int[]> inlineStripLengths = new java.util.ArrayList<>();
 
 	private TiffStructure(FileChannel channel, long size, ByteOrder order) {
 		this.channel = channel;
@@ -47,12 +49,45 @@ final class TiffStructure {
 	}
 
 	/**
+	 * What the walk found besides damage: the strip lengths that ImageJ 1.54p misreads. Two 2-byte strip lengths fit
+	 * the entry's own 4 bytes, where the TIFF specification stores them (libtiff does, for OpenCV's small float
+	 * images), but ImageJ's {@code TiffDecoder} reads them from the offset those bytes would spell, so it opens such a
+	 * file with lengths from elsewhere or fails.
+	 */
+	static final class Walked {
+		private final int[][] inlineStripLengths;
+
+		private Walked(java.util.List<int[]> inline) {
+			this.inlineStripLengths = inline.stream().anyMatch(java.util.Objects::nonNull)
+				? inline.toArray(new int[0][]) : null;
+		}
+
+		/** Whether ImageJ misreads some directory's strip lengths ({@link #repair} puts them right). */
+		boolean misreadByImageJ() {
+			return inlineStripLengths != null;
+		}
+
+		/**
+		 * Puts the strip lengths ImageJ misread right in its pages' info (one per directory, as {@code TiffDecoder}
+		 * gives them for such files); false when the pages do not match the directories, and nothing was changed.
+		 */
+		boolean repair(ij.io.FileInfo[] info) {
+			if (inlineStripLengths == null) return true;
+			if (info == null || info.length != inlineStripLengths.length) return false;
+			for (int i = 0; i < info.length; i++) {
+				if (inlineStripLengths[i] != null) info[i].stripLengths = inlineStripLengths[i].clone();
+			}
+			return true;
+		}
+	}
+
+	/**
 	 * Walks the file's directories.
 	 *
-	 * @return the number of image directories
+	 * @return what ImageJ misreads, to be put right before it reads the file
 	 * @throws UnreadableImageException with the reason when the structure is broken
 	 */
-	static int check(Path file) throws UnreadableImageException {
+	static Walked check(Path file) throws UnreadableImageException {
 		try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
 			long size = ch.size();
 			if (size < 8) throw corrupt("the file has only " + size + " bytes, less than a TIFF header");
@@ -74,7 +109,7 @@ final class TiffStructure {
 		}
 	}
 
-	private int walk(long first) throws IOException, UnreadableImageException {
+	private Walked walk(long first) throws IOException, UnreadableImageException {
 		Set<Long> seen = new HashSet<>();
 		long offset = first;
 		int count = 0;
@@ -90,7 +125,7 @@ final class TiffStructure {
 			}
 			offset = directory(offset, count);
 		}
-		return count;
+		return new Walked(inlineStripLengths);
 	}
 
 	/** Checks one directory; returns the offset of the next (0 at the end). */
@@ -108,6 +143,7 @@ final class TiffStructure {
 		ByteBuffer b = read(at + 2, 12 * entries + 4);
 		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
 		long photometric = -1, samples = 1, bits = 1;
+		int[] inline = null;
 		for (int i = 0; i < entries; i++) {
 			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
 			long n = b.getInt() & 0xffffffffL;
@@ -127,7 +163,11 @@ final class TiffStructure {
 					break;
 				case STRIP_BYTE_COUNTS:
 					if (n == 0) throw corrupt(where + " lists no strip lengths");
-					if (n > 1) within(entry, value, (type == TYPE_SHORT ? 2 : 4) * n);
+					if (n == 2 && type == TYPE_SHORT) {
+						inline = order == ByteOrder.LITTLE_ENDIAN ? new int[] { raw & 0xffff, raw >>> 16 }
+							: new int[] { raw >>> 16, raw & 0xffff };
+					}
+					else if (n > 1) within(entry, value, (type == TYPE_SHORT ? 2 : 4) * n);
 					stripCounts = n;
 					break;
 				case BITS_PER_SAMPLE:
@@ -180,6 +220,7 @@ final class TiffStructure {
 			throw corrupt(where + " lists " + strips + " strip offsets but " + stripCounts + " strip lengths");
 		}
 		if (metaCounts > 0) imageJMetadata(where, metaCountsAt, metaCounts, metaAt, Math.max(0, metaBytes));
+		inlineStripLengths.add(inline);
 		return b.getInt() & 0xffffffffL;
 	}
 

@@ -69,4 +69,46 @@ class ImageJReaderTest {
 			assertTrue(e.getMessage().contains("strip 9 is damaged"), what + ": " + e.getMessage());
 		});
 	}
+
+	/**
+	 * Two strip lengths of 2 bytes each fit their entry's own 4 bytes, where libtiff stores them (OpenCV's small float
+	 * TIFFs); ImageJ 1.54p reads them from the offset those bytes spell, and fails or reads other lengths. The batch
+	 * reads such a file as the same pixels stored with 4-byte lengths. Three such lengths lie elsewhere in the file,
+	 * where ImageJ reads them itself.
+	 */
+	@ParameterizedTest(name = "compression {0}, {1} strips, {2} page(s)")
+	@CsvSource({ "1, 2, 1", "1, 2, 3", "1, 3, 2", "8, 2, 1", "8, 2, 2", "5, 2, 2", "32773, 2, 1" })
+	void twoShortStripLengthsInTheirEntryGiveThePixelsOfLongLengths(int method, int strips, int pages) throws Exception {
+		String what = "compression " + method + ", " + strips + " strips, " + pages + " page(s)";
+		int w = 64, h = 40, rows = (h + strips - 1) / strips;
+		Path[] files = new Path[2];
+		for (int f = 0; f < 2; f++) {
+			TiffBytes tiff = null;
+			for (int page = 0; page < pages; page++) {
+				List<byte[]> stored = new ArrayList<>();
+				for (int y = 0; y < h; y += rows) {
+					// each page its own rows of the test pattern
+					byte[] raw = TiffBytes.rows(w, page * h + y, page * h + Math.min(h, y + rows), 1);
+					stored.add(method == 1 ? raw : method == TiffBytes.LZW ? TiffBytes.lzw(raw)
+						: method == TiffBytes.DEFLATE ? TiffBytes.deflate(raw) : TiffBytes.packBits(raw));
+				}
+				TiffBytes p = TiffBytes.grey8(w, h).tag(259, method).tag(278, rows).strips(stored);
+				if (tiff == null) tiff = f == 0 ? p.shortStripCounts() : p;
+				else tiff.thenPage(p);
+			}
+			files[f] = dir.resolve((f == 0 ? "short" : "long") + ".tif");
+			Files.write(files[f], tiff.build());
+		}
+		ImagePlus shortCounts = ImageJReader.read(files[0], ImageHeader.read(files[0]), 2);
+		ImagePlus longCounts = ImageJReader.read(files[1], ImageHeader.read(files[1]), 2);
+		assertTrue(shortCounts.getStackSize() == pages && longCounts.getStackSize() == pages, what);
+		for (int page = 1; page <= pages; page++) {
+			byte[] want = new byte[w * h];
+			for (int y = 0; y < h; y++) {
+				System.arraycopy(TiffBytes.rows(w, (page - 1) * h + y, (page - 1) * h + y + 1, 1), 0, want, y * w, w);
+			}
+			assertArrayEquals(want, (byte[]) longCounts.getStack().getPixels(page), what + ", page " + page);
+			assertArrayEquals(want, (byte[]) shortCounts.getStack().getPixels(page), what + ", page " + page);
+		}
+	}
 }

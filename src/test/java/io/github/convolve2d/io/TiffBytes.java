@@ -30,6 +30,8 @@ public final class TiffBytes {
 	private final Map<Integer, Long> offsetOverride = new TreeMap<>(), countOverride = new TreeMap<>();
 	/** Pages after this one's copies, each with its own tags and strips ({@link #thenPage}). */
 	private final List<TiffBytes> following = new ArrayList<>();
+	/** Strip byte counts as SHORT where they fit, as libtiff writes them ({@link #shortStripCounts}). */
+	private boolean shortCounts;
 
 	private TiffBytes(int width, int height) {
 		this.width = width;
@@ -83,6 +85,15 @@ public final class TiffBytes {
 		return this;
 	}
 
+	/**
+	 * Writes the strip byte counts as SHORT where they all fit 16 bits, as libtiff does (OpenCV's float TIFFs): two of
+	 * them then fill the entry's own 4 bytes, in every page of this file.
+	 */
+	public TiffBytes shortStripCounts() {
+		shortCounts = true;
+		return this;
+	}
+
 	/** Adds {@code next} as a page of its own after this one's (its own tags and strips; its description is not written). */
 	public TiffBytes thenPage(TiffBytes next) {
 		following.add(next);
@@ -113,7 +124,7 @@ public final class TiffBytes {
 			Map<Integer, Long> arrayAt = new TreeMap<>();
 			for (Map.Entry<Integer, long[]> t : tags.entrySet()) {
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(t.getKey(), v);
+				boolean shorts = fitsShort(t.getKey(), v, shortCounts);
 				if (v.length * (shorts ? 2 : 4) > 4) {
 					arrayAt.put(t.getKey(), (long) out.size());
 					ByteBuffer b = ByteBuffer.allocate(v.length * (shorts ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
@@ -137,7 +148,7 @@ public final class TiffBytes {
 					continue;
 				}
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(t.getKey(), v);
+				boolean shorts = fitsShort(t.getKey(), v, shortCounts);
 				d.putShort((short) (shorts ? 3 : 4)).putInt(v.length);
 				if (arrayAt.containsKey(t.getKey())) d.putInt((int) (long) arrayAt.get(t.getKey()));
 				else if (shorts) d.putShort((short) v[0]).putShort((short) (v.length > 1 ? v[1] : 0));
@@ -169,9 +180,12 @@ public final class TiffBytes {
 		return all;
 	}
 
-	/** SHORT when every value fits 16 bits, except strip offsets and counts: LONG, as ImageJ reads them. */
-	private static boolean fitsShort(int tag, long[] v) {
-		if (tag == 273 || tag == 279) return false;
+	/**
+	 * SHORT when every value fits 16 bits, except strip offsets (LONG, as ImageJ reads them) and counts (LONG unless
+	 * {@code shortCounts}).
+	 */
+	private static boolean fitsShort(int tag, long[] v, boolean shortCounts) {
+		if (tag == 273 || tag == 279 && !shortCounts) return false;
 		for (long x : v) if (x < 0 || x > 0xffff) return false;
 		return true;
 	}
