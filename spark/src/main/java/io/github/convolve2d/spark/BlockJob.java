@@ -3,7 +3,6 @@ package io.github.convolve2d.spark;
 import io.github.convolve2d.batch.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
-import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.batch.Decision;
@@ -67,15 +66,11 @@ final class BlockJob {
 
 	/**
 	 * What {@link #run} would do with a planned input, decided before any block as the batch command decides it
-	 * ({@link BatchRunner#judge}, with its reasons), after the plan's problem and the rule that a run with OME-Zarr
-	 * images makes OME-Zarr outputs only. Reads only the metadata of an existing output. The dry run lists it.
+	 * ({@link BatchRunner#judge}, with its reasons), after the plan's problem. Reads only the metadata of an existing
+	 * output. The dry run lists it.
 	 */
 	static Decision judge(BatchCommand.Settings settings, BatchItem item) {
 		if (item.problem() != null) return Decision.fail(item.problem());
-		if (!item.output().getFileName().toString().endsWith(BatchPlan.ZARR)) {
-			return Decision.fail("a run with OME-Zarr images makes OME-Zarr outputs only (--format zarr); convert the "
-				+ "other images in a separate run");
-		}
 		BatchRunner runner = new BatchRunner(settings.filter, settings.options, new AtomicTiffWriter(), 1,
 			MemoryBudget.ofHeap(), settings.overwrite, BatchListener.NONE);
 		if (settings.kernels != null) runner.blocks(settings.kernels, settings.block, settings.compressor, settings.pyramid);

@@ -43,6 +43,20 @@ final class HadoopPlan {
 			this.tasks = tasks;
 			this.outputFolder = outputFolder;
 		}
+
+		/** This plan without the local inputs of {@code items} (those the block job runs). */
+		Result without(List<BatchItem> items) {
+			if (items.isEmpty()) return this;
+			Set<java.nio.file.Path> inputs = new HashSet<>();
+			for (BatchItem i : items) inputs.add(i.input().toAbsolutePath().normalize());
+			List<FileTask> left = new ArrayList<>();
+			for (FileTask t : tasks) {
+				Path in = new Path(t.input);
+				boolean local = "file".equals(in.toUri().getScheme());
+				if (!local || !inputs.contains(nio(in).toAbsolutePath().normalize())) left.add(t);
+			}
+			return new Result(left, outputFolder);
+		}
 	}
 
 	/**

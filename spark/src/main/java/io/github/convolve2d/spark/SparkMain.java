@@ -12,6 +12,7 @@ import picocli.CommandLine;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -105,10 +106,15 @@ public final class SparkMain {
 			out.println(settings.usage);
 			return OK;
 		}
-		if (settings.zarr || settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))
-			|| holdsZarrImages(settings))
-		{
-			return blocks(contexts, batchArgs, settings, hook, out, err);
+		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, out, err);
+		// local OME-Zarr images run block by block and the other images as files, as batch runs them
+		List<BatchItem> zarrImages = localZarrImages(settings);
+		if (zarrImages == null) {
+			// remote, or not planned here: Zarr images by name need the local block job, which says so
+			if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
+				return blocks(contexts, batchArgs, settings, hook, out, err);
+			}
+			zarrImages = List.of();
 		}
 		JavaSparkContext sc = null;
 		try {
@@ -124,7 +130,8 @@ public final class SparkMain {
 			catch (IOException e) {
 				return usage(err, "cannot list the inputs: " + e.getMessage());
 			}
-			if (plan.tasks.isEmpty()) return usage(err, "no image files found in the inputs");
+			plan = plan.without(zarrImages);
+			if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, "no image files found in the inputs");
 			if (settings.dryRun) {
 				java.nio.file.Path local;
 				try {
@@ -136,7 +143,11 @@ public final class SparkMain {
 				// as batch --dry-run, without writing: on another file system only the run's probe can tell
 				String why = local == null ? null : BatchPlan.whyNotWritable(local);
 				if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
-				return dryRun(plan, batchArgs, filesPerTask, sc, out);
+				Decision.Tally tally = new Decision.Tally();
+				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, out);
+				dryRun(zarrImages, settings, tally, out);
+				out.println(tally.summary());
+				return tally.failing() > 0 ? SOME_FAILED : OK;
 			}
 			long runStart;
 			try {
@@ -146,18 +157,16 @@ public final class SparkMain {
 				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
 			}
 			long start = System.nanoTime();
-			FileJob.Run run = FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook);
-			double seconds = (System.nanoTime() - start) / 1e9;
-			int written = 0, skipped = 0, failed = 0;
-			for (FileResult r : run.results) {
-				if (r.status == Outcome.Status.WRITTEN) written++;
-				else if (r.status == Outcome.Status.SKIPPED) skipped++;
-				else {
-					failed++;
-					err.println("FAILED " + r.task.input + ": " + r.message);
+			Done done = new Done(err);
+			if (!plan.tasks.isEmpty()) {
+				for (FileResult r : FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook).results) {
+					done.add(r.status, r.task.input, r.message);
 				}
 			}
-			return summary(out, written, skipped, failed, seconds, run.outputFolder);
+			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook)) {
+				done.add(o.status(), o.item().input().toString(), o.message());
+			}
+			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
 		}
 		finally {
 			out.flush();
@@ -167,26 +176,28 @@ public final class SparkMain {
 	}
 
 	/**
-	 * Whether the local inputs are OME-Zarr images only (as {@code batch} finds them: {@code *.zarr} folders, or
-	 * folders with Zarr metadata), which make OME-Zarr outputs without {@code --format zarr}, as in {@code batch}.
-	 * Inputs that mix them with other images run as files, where each Zarr image fails alone saying to use
-	 * {@code --format zarr} (one job runs either blocks or files). Remote inputs are not scanned here: there a Zarr
-	 * run needs {@code --format zarr} or {@code .zarr} inputs.
+	 * The OME-Zarr images among local inputs, as {@code batch} finds them ({@code *.zarr} folders, or folders with
+	 * Zarr metadata), planned with their OME-Zarr outputs: they run block by block ({@link BlockJob}), the other
+	 * images as files, in one run. Null when an input or the output is not on the local file system, or the inputs
+	 * cannot be planned here: the file run says what is wrong, and Zarr images there need {@code --format zarr}.
 	 */
-	private static boolean holdsZarrImages(BatchCommand.Settings settings) {
+	private static List<BatchItem> localZarrImages(BatchCommand.Settings settings) {
 		try {
 			List<java.nio.file.Path> local = BlockJob.localPaths(settings.inputs);
 			BatchPlan plan = BatchPlan.of(local, settings.scanner(), BlockJob.localPaths(List.of(settings.output)).get(0),
 				settings.suffix, false);
-			return !plan.items().isEmpty()
-				&& plan.items().stream().allMatch(i -> i.output().getFileName().toString().endsWith(BatchPlan.ZARR));
+			List<BatchItem> zarr = new ArrayList<>();
+			for (BatchItem i : plan.items()) {
+				if (i.output().getFileName().toString().endsWith(BatchPlan.ZARR)) zarr.add(i);
+			}
+			return zarr;
 		}
 		catch (IOException | RuntimeException e) {
-			return false; // remote, or not listable here: the file run says what is wrong
+			return null;
 		}
 	}
 
-	/** OME-Zarr outputs ({@link BlockJob}): local or shared mounted paths, one image after the other. */
+	/** OME-Zarr outputs of every input ({@code --format zarr}, {@link BlockJob}): local or shared mounted paths. */
 	private static int blocks(ContextFactory contexts, String[] batchArgs, BatchCommand.Settings settings,
 		TaskHook hook, PrintWriter out, PrintWriter err)
 	{
@@ -206,11 +217,7 @@ public final class SparkMain {
 			String why = BatchPlan.whyNotWritable(plan.outputFolder());
 			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 			Decision.Tally tally = new Decision.Tally();
-			for (BatchItem item : plan.items()) {
-				Decision d = BlockJob.judge(settings, item);
-				tally.add(d);
-				out.println(d.line(item.input().toString(), item.output().toString()));
-			}
+			dryRun(plan.items(), settings, tally, out);
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
 		}
@@ -218,18 +225,11 @@ public final class SparkMain {
 		try {
 			sc = contexts.get();
 			long start = System.nanoTime();
-			List<Outcome> outcomes = BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook);
-			double seconds = (System.nanoTime() - start) / 1e9;
-			int written = 0, skipped = 0, failed = 0;
-			for (Outcome o : outcomes) {
-				if (o.status() == Outcome.Status.WRITTEN) written++;
-				else if (o.status() == Outcome.Status.SKIPPED) skipped++;
-				else {
-					failed++;
-					err.println("FAILED " + o.item().input() + ": " + o.message());
-				}
+			Done done = new Done(err);
+			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook)) {
+				done.add(o.status(), o.item().input().toString(), o.message());
 			}
-			return summary(out, written, skipped, failed, seconds, plan.outputFolder());
+			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
 		}
 		finally {
 			out.flush();
@@ -238,33 +238,59 @@ public final class SparkMain {
 		}
 	}
 
-	/** Prints batch's summary line; returns the exit code. */
-	private static int summary(PrintWriter out, int written, int skipped, int failed, double seconds, Object folder) {
-		int total = written + skipped + failed;
-		out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
-			+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
-			seconds > 0 ? total / seconds : 0.0, folder);
-		return failed > 0 ? SOME_FAILED : OK;
+	/** The run's tally: prints each failure (stderr) as it is added, and batch's summary line at the end. */
+	private static final class Done {
+		private final PrintWriter err;
+		private int written, skipped, failed;
+
+		Done(PrintWriter err) {
+			this.err = err;
+		}
+
+		void add(Outcome.Status status, String input, String message) {
+			if (status == Outcome.Status.WRITTEN) written++;
+			else if (status == Outcome.Status.SKIPPED) skipped++;
+			else {
+				failed++;
+				err.println("FAILED " + input + ": " + message);
+			}
+		}
+
+		/** Prints batch's summary line; returns the exit code. */
+		int summary(PrintWriter out, double seconds, Object folder) {
+			int total = written + skipped + failed;
+			out.printf(Locale.ROOT, "done: %d written, %d skipped (output exists), %d failed of %d files in %.1f s "
+				+ "(%.1f files/s); output folder %s%n", written, skipped, failed, total, seconds,
+				seconds > 0 ? total / seconds : 0.0, folder);
+			return failed > 0 ? SOME_FAILED : OK;
+		}
 	}
 
 	/**
 	 * Lists what the run would do with each file ({@link FileJob#judge}: in tasks, by the run's own rules, reading
-	 * only headers), in the plan's order and with batch's dry-run lines; returns the exit code the run would end with
-	 * (1 when some file would fail).
+	 * only headers), in the plan's order and with batch's dry-run lines.
 	 */
-	private static int dryRun(HadoopPlan.Result plan, String[] batchArgs, int filesPerTask, JavaSparkContext sc,
-		PrintWriter out)
+	private static void dryRun(HadoopPlan.Result plan, String[] batchArgs, int filesPerTask, JavaSparkContext sc,
+		Decision.Tally tally, PrintWriter out)
 	{
 		List<Decision> decisions = FileJob.judge(sc, batchArgs, plan, filesPerTask);
-		Decision.Tally tally = new Decision.Tally();
 		for (int i = 0; i < plan.tasks.size(); i++) {
 			FileTask t = plan.tasks.get(i);
 			Decision d = decisions.get(i);
 			tally.add(d);
 			out.println(d.line(t.input, t.output));
 		}
-		out.println(tally.summary());
-		return tally.failing() > 0 ? SOME_FAILED : OK;
+	}
+
+	/** Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver. */
+	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Decision.Tally tally,
+		PrintWriter out)
+	{
+		for (BatchItem item : images) {
+			Decision d = BlockJob.judge(settings, item);
+			tally.add(d);
+			out.println(d.line(item.input().toString(), item.output().toString()));
+		}
 	}
 
 	private static int usage(PrintWriter err, String message) {

@@ -147,4 +147,36 @@ class BlockJobTest {
 		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
 		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
 	}
+
+	/**
+	 * A folder holding an OME-Zarr image and a TIFF, without {@code --format zarr}: as in {@code batch}, the image runs
+	 * block by block into OME-Zarr and the TIFF as a file into a TIFF, in one run with one summary; the dry run lists
+	 * both as batch's does. The same bytes as batch's outputs.
+	 */
+	@Test
+	void aFolderMixingZarrImagesAndFilesRunsEachAsBatchDoes() throws IOException {
+		Path in = input().getParent();
+		Files.write(in.resolve("small.tif"), io.github.convolve2d.batch.TinyTiff.bytes(40, 30, true));
+		List<String> options = List.of("--block", "64", "--preset", "laplacian-4");
+		String[] batchArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("batch").toString()),
+			options.stream()).toArray(String[]::new);
+		CliRun batchDry = FileJobTest.batch(Stream.concat(Stream.of(batchArgs), Stream.of("--dry-run")).toArray(String[]::new));
+		CliRun batch = FileJobTest.batch(batchArgs);
+		assertEquals(0, batch.code, batch.toString());
+		String[] sparkArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("spark").toString()),
+			options.stream()).toArray(String[]::new);
+		CliRun dry = FileJobTest.spark(SPARK.context(), TaskHook.NONE,
+			Stream.concat(Stream.of(sparkArgs), Stream.of("--dry-run")).toArray(String[]::new));
+		assertEquals(0, dry.code, dry.toString());
+		List<String> lines = dry.out.replace("file:/", "/").lines().sorted().collect(Collectors.toList());
+		assertEquals(batchDry.out.replace(tmp.resolve("batch").toString(), tmp.resolve("spark").toString()).lines()
+			.sorted().collect(Collectors.toList()), lines, "the lines of batch's dry run: " + dry);
+		assertTrue(dry.out.contains("2 to write"), dry.toString());
+
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
+		assertEquals(0, spark.code, spark.toString());
+		assertEquals(List.of(2, 0, 0, 2), FileJobTest.counts(spark));
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
+		assertArrayEquals(Files.readAllBytes(tmp.resolve("batch/small.tif")), Files.readAllBytes(tmp.resolve("spark/small.tif")));
+	}
 }

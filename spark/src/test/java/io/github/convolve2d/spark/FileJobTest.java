@@ -185,11 +185,12 @@ class FileJobTest {
 	}
 
 	/**
-	 * A Zarr image met in a folder (named *.zarr, or holding Zarr metadata) is a failure of its own that says to use
-	 * --format zarr, never searched as a folder of images or left out silently; the other files are convolved.
+	 * A Zarr image met in a folder (named *.zarr, or holding Zarr metadata) is an input of its own, never searched as
+	 * a folder of images or left out silently: run block by block as in batch, here failing with batch's reasons (a
+	 * group without an image, an array without its format); the other files are convolved.
 	 */
 	@Test
-	void aZarrImageInAFolderIsNamedWithTheWayToConvolveIt() throws IOException {
+	void aZarrImageInAFolderIsAnInputOfItsOwnAsInBatch() throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in"));
 		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
 		Path named = Files.createDirectories(in.resolve("a.zarr"));
@@ -197,14 +198,17 @@ class FileJobTest {
 		Path inner = Files.createDirectories(in.resolve("plate").resolve("0"));
 		Files.write(inner.resolve(".zarray"), "{}".getBytes(StandardCharsets.US_ASCII));
 		Files.copy(SAMPLES.resolve("coins.png"), inner.resolve("inside.png")); // never taken for an image of the batch
-		CliRun run = spark(TaskHook.NONE, "--input", in.toString(), "--recursive", "--output",
-			tmp.resolve("out").toString(), "--preset", "sobel-x");
+		String[] options = { "--recursive", "--preset", "sobel-x" };
+		Path batchOut = tmp.resolve("batch"), sparkOut = tmp.resolve("out");
+		CliRun single = batch(Stream.concat(Stream.of("--input", in.toString(), "--output", batchOut.toString()),
+			Stream.of(options)).toArray(String[]::new));
+		CliRun run = spark(TaskHook.NONE, Stream.concat(Stream.of("--input", in.toString(), "--output",
+			sparkOut.toString()), Stream.of(options)).toArray(String[]::new));
 		assertEquals(1, run.code, run.toString());
 		assertEquals(List.of(1, 0, 2, 3), counts(run), run.toString());
-		Map<String, String> failed = failures(run);
-		assertEquals(Set.of("a.zarr", "0"), failed.keySet(), run.toString());
-		for (String reason : failed.values()) assertTrue(reason.contains("--format zarr"), run.toString());
-		assertFalse(Files.exists(tmp.resolve("out").resolve("plate")), "nothing from inside the Zarr image");
+		assertEquals(Set.of("a.zarr", "0"), failures(run).keySet(), run.toString());
+		assertSameRun(single, run, batchOut, sparkOut);
+		assertFalse(Files.exists(sparkOut.resolve("plate")), "nothing from inside the Zarr image");
 	}
 
 	private static void assertSameRun(CliRun single, CliRun spark, Path batchOut, Path sparkOut) {
