@@ -7,7 +7,8 @@
 // Each result is saved as <output>/<source name>_<kernel names joined by _>.tif, with every character other than
 // letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
 // gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image) stops the run with one
-// "Convolve 2D: ..." line; results already saved are complete files.
+// "Convolve 2D: ..." line (after ImageJ's reader's own for an unreadable image); results already saved are
+// complete files.
 
 arg = getArgument();
 input = value(arg, "input");
@@ -27,7 +28,11 @@ done = 0;
 for (i = 0; i < files.length; i++) {
 	name = files[i];
 	if (!matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|gif|bmp)$")) continue;
+	before = nImages;
 	open(input + name);
+	if (nImages == before) // not an image: stop here, as ImageJ's own error would open a dialog that hangs -batch
+		exit("Convolve 2D: ImageJ cannot open '" + name + "' as an image; the run stopped there. Move it out of "
+			+ input + " or fix it, then run again");
 	source = getImageID();
 	base = replace(getTitle(), "\\.[A-Za-z][A-Za-z0-9]{0,4}$", "");
 	run("Convolve 2D...", options);

@@ -46,8 +46,11 @@ final class PathChooser {
 	/**
 	 * Whether the FFT library is on the class path: Fiji ships JTransforms, plain ImageJ does not. Without it
 	 * the automatic choice never picks the FFT path, so the plugin still works (more slowly for large kernels).
+	 * JTransforms alone is not enough: its transforms call JLargeArrays and commons-math3, and without them a
+	 * run would end in a NoClassDefFoundError, which ImageJ swallows without a word.
 	 */
-	static final boolean FFT_LIBRARY_PRESENT = present("org.jtransforms.fft.DoubleFFT_1D");
+	static final boolean FFT_LIBRARY_PRESENT = present("org.jtransforms.fft.DoubleFFT_1D")
+		&& present("pl.edu.icm.jlargearrays.LargeArray") && present("org.apache.commons.math3.util.FastMath");
 
 	private PathChooser() {
 	}

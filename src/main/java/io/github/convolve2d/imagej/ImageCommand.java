@@ -2,10 +2,14 @@ package io.github.convolve2d.imagej;
 
 import ij.IJ;
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
 import io.github.convolve2d.core.UserException;
 
 import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -83,6 +87,10 @@ abstract class ImageCommand extends ContextCommand {
 			if (allPlanes) options.put("stack", null);
 			MacroOptions settings = MacroOptions.of(options);
 			ImagePlus source = image != null ? image : open(file);
+			if (output != null && sameFile(output, sourceFile(source))) {
+				throw new UserException("output " + output + " is the image being convolved; give another file name"
+					+ " (the source is never replaced)");
+			}
 			featureMaps = compute(source, settings);
 			if (output != null && !new FileSaver(featureMaps).saveAsTiff(output.getPath())) {
 				throw new UserException("cannot write the feature maps to " + output + "; check the folder exists and"
@@ -115,6 +123,25 @@ abstract class ImageCommand extends ContextCommand {
 	 * @throws UserException for a mistake in the options or settings that do not fit the image
 	 */
 	abstract ImagePlus compute(ImagePlus source, MacroOptions options);
+
+	/** The file {@code imp} was opened from, or null. */
+	private static File sourceFile(ImagePlus imp) {
+		FileInfo info = imp.getOriginalFileInfo();
+		if (info == null || info.fileName == null || info.directory == null || info.directory.isEmpty()) return null;
+		return new File(info.directory, info.fileName);
+	}
+
+	/** Whether two files are one: the same file on disk, or the same path. */
+	private static boolean sameFile(File a, File b) {
+		if (b == null) return false;
+		try {
+			if (a.exists() && b.exists()) return Files.isSameFile(a.toPath(), b.toPath());
+		}
+		catch (IOException | InvalidPathException e) {
+			// compared by path below
+		}
+		return a.getAbsoluteFile().toPath().normalize().equals(b.getAbsoluteFile().toPath().normalize());
+	}
 
 	private static ImagePlus open(File file) {
 		if (file == null) throw new UserException("no image given; set 'image', or 'file' to an image file");

@@ -68,7 +68,8 @@ final class PluginRun {
 				S settings = command.settings(MacroOptions.parse(macroOptions));
 				computeAndShow(imp, command.planes(imp, settings), () -> command.compute(imp, settings));
 			}
-			catch (RuntimeException | OutOfMemoryError e) {
+			catch (RuntimeException | OutOfMemoryError | LinkageError e) {
+				// a LinkageError (a library missing from ImageJ) too: ImageJ would swallow it without a word
 				UserMessages.runFailed(e, true, command.lessWork());
 			}
 			return;
@@ -102,7 +103,7 @@ final class PluginRun {
 				IJ.error(UserMessages.TITLE, e.getMessage());
 				start = chosen; // shown again, to be fixed
 			}
-			catch (RuntimeException | OutOfMemoryError e) {
+			catch (RuntimeException | OutOfMemoryError | LinkageError e) {
 				Recorder.setCommand(null);
 				UserMessages.runFailed(e, false, command.lessWork());
 				return;

@@ -35,6 +35,13 @@ public final class LayerFiles {
 	private LayerFiles() {
 	}
 
+	/**
+	 * Whether Gson, which reads the JSON files, is on the class path: the command line's jar holds it and Fiji
+	 * ships it, but the plugin's jar leaves it out and plain ImageJ lacks it. Without it, reading JSON would end in
+	 * a NoClassDefFoundError, which ImageJ swallows without a word.
+	 */
+	private static final boolean GSON_PRESENT = present("com.google.gson.JsonElement");
+
 	/** The keys of a weights JSON object. */
 	private static final List<String> JSON_KEYS = List.of("weights", "bias", "groups", "names");
 
@@ -216,11 +223,25 @@ public final class LayerFiles {
 		return e.getAsJsonArray();
 	}
 
+	private static boolean present(String className) {
+		try {
+			Class.forName(className, false, LayerFiles.class.getClassLoader());
+			return true;
+		}
+		catch (ClassNotFoundException | LinkageError e) {
+			return false;
+		}
+	}
+
 	private static boolean isJson(Path file) {
 		return file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".json");
 	}
 
 	private static JsonElement parse(byte[] bytes, String what) {
+		if (!GSON_PRESENT) {
+			throw new UserException(what + " is JSON, which needs the Gson library: Fiji ships it, plain ImageJ does"
+				+ " not; copy gson-2.10.1.jar into ImageJ's jars folder, or save the array as .npy with numpy.save");
+		}
 		try {
 			return StrictJson.parse(FileBytes.text(bytes));
 		}

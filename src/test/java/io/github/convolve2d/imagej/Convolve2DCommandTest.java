@@ -84,6 +84,22 @@ class Convolve2DCommandTest {
 	}
 
 	@Test
+	void theSourceFileIsNeverReplaced(@TempDir Path dir) throws Exception {
+		// output= naming the input file used to replace the user's image with the feature maps
+		Path in = dir.resolve("in.tif");
+		assertTrue(new FileSaver(IJ.createImage("ramp", "8-bit ramp", 40, 30, 1)).saveAsTiff(in.toString()));
+		byte[] before = Files.readAllBytes(in);
+		CommandModule byFile = run(false, "file", in.toFile(), "output", in.toFile(), "preset", "sobel-x");
+		assertTrue(byFile.isCanceled());
+		assertEquals("Convolve 2D: output " + in + " is the image being convolved; give another file name (the source"
+			+ " is never replaced)", byFile.getCancelReason());
+		CommandModule byImage = run(false, "image", IJ.openImage(in.toString()), "output",
+			dir.resolve(".").resolve("in.tif").toFile(), "preset", "sobel-x");
+		assertTrue(byImage.isCanceled(), "the image's own file, by another path");
+		assertArrayEquals(before, Files.readAllBytes(in), "the source file is unchanged");
+	}
+
+	@Test
 	void aMissingImageFileIsAMessage(@TempDir Path dir) throws Exception {
 		CommandModule module = run(false, "file", dir.resolve("nothing.tif").toFile(), "preset", "sobel-x");
 		assertTrue(module.isCanceled());

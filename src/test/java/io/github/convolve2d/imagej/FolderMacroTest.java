@@ -91,4 +91,33 @@ class FolderMacroTest {
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
 		assertEquals(Collections.emptyList(), runMacro(in, out, "preset=[Sobel Q]"), "nothing saved");
 	}
+
+	@Test
+	void aFileThatIsNoImageStopsTheRunWithOneLine(@TempDir Path dir) throws IOException {
+		// a file named .png that is no image used to leave the macro asking getImageID() of no image: ImageJ's error dialog,
+		// which hangs a -batch run under a display (or, with an image open, convolved that image instead)
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		byte[] png = Files.readAllBytes(HeadlessImageJ.SAMPLES.resolve("coins.png"));
+		Files.write(in.resolve("a broken.png"), Arrays.copyOf(png, 100)); // cut short, as by a failed copy
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		List<String> names;
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			names = runMacro(in, out, "preset=sobel-x");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		String printed = captured.toString("UTF-8");
+		assertEquals(Collections.emptyList(), names, "nothing saved");
+		org.junit.jupiter.api.Assertions.assertTrue(printed.contains("Convolve 2D: ImageJ cannot open 'a broken.png'"
+			+ " as an image; the run stopped there"), printed);
+		String[] lines = printed.trim().split("\n");
+		org.junit.jupiter.api.Assertions.assertTrue(lines[lines.length - 1].startsWith("Convolve 2D: ImageJ cannot open"),
+			"the last line (after ImageJ's reader's own): " + printed);
+		org.junit.jupiter.api.Assertions.assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
+	}
 }

@@ -130,6 +130,70 @@ class MacroRunsTest {
 	}
 
 	@Test
+	void aMissingLibraryIsReportedNotSwallowed() {
+		// ImageJ drops a NoClassDefFoundError from a plugin whose class name has no '_' without a word: a run that
+		// needed a class missing from ImageJ used to do nothing, silently, and the macro went on
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		WindowManager.setTempCurrentImage(imp);
+		PrintStream out = System.out;
+		ByteArrayOutputStream captured = new ByteArrayOutputStream();
+		try {
+			System.setOut(new PrintStream(captured, true, "UTF-8"));
+			PluginRun.run(new PluginRun.Command<String>() {
+				@Override
+				public String settings(MacroOptions options) {
+					return "";
+				}
+
+				@Override
+				public MacroOptions dialog(ImagePlus image, MacroOptions start) {
+					throw new AssertionError("no dialog in a macro run");
+				}
+
+				@Override
+				public void remember(ImagePlus image, String settings, MacroOptions chosen) {
+				}
+
+				@Override
+				public MacroOptions recorded(String settings) {
+					return MacroOptions.parse("");
+				}
+
+				@Override
+				public int planes(ImagePlus image, String settings) {
+					return 1;
+				}
+
+				@Override
+				public ImagePlus compute(ImagePlus image, String settings) {
+					throw new NoClassDefFoundError("com/example/MissingLibrary");
+				}
+
+				@Override
+				public String lessWork() {
+					return "convolve less";
+				}
+
+				@Override
+				public String example() {
+					return "";
+				}
+			}, "preset=sobel-x", MacroOptions.parse(""));
+		}
+		catch (java.io.UnsupportedEncodingException e) {
+			throw new AssertionError(e);
+		}
+		finally {
+			System.setOut(out);
+			WindowManager.setTempCurrentImage(null);
+		}
+		String printed = new String(captured.toByteArray(), StandardCharsets.UTF_8);
+		assertTrue(printed.contains("Convolve 2D: internal error, not caused by your settings:"
+			+ " java.lang.NoClassDefFoundError: com/example/MissingLibrary"), printed);
+		assertFalse(imp.isLocked(), "the lock is given back");
+	}
+
+	@Test
 	void sigmaAsImageJsGaussianBlurTakesIt() {
 		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
 		ImagePlus withSigma = HeadlessImageJ.convolve(imp, "preset=gaussian sigma=2");

@@ -148,4 +148,26 @@ class LayerFilesTest {
 		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(ragged, null, null));
 		assertTrue(e.getMessage().contains("weights[1] has 1 entries"), e.getMessage());
 	}
+
+	@Test
+	void jsonWithoutGsonSaysWhatToDo() throws Exception {
+		// the plugin's jar has no Gson and plain ImageJ none either: reading JSON weights there used to end in a
+		// NoClassDefFoundError, which ImageJ swallows, so "Convolve 2D layer..." did nothing and a macro went on
+		Path weights = dir.resolve("conv.json");
+		Files.write(weights, "[[1, 2], [3, 4]]".getBytes(StandardCharsets.UTF_8));
+		java.net.URL classes = Paths.get("target/classes").toUri().toURL();
+		try (java.net.URLClassLoader withoutGson = new java.net.URLClassLoader(new java.net.URL[] { classes },
+			ClassLoader.getPlatformClassLoader()))
+		{
+			// a method handle, not reflection: listing LayerFiles' methods would itself need Gson's classes
+			java.lang.invoke.MethodHandle read = java.lang.invoke.MethodHandles.publicLookup().findStatic(
+				withoutGson.loadClass(LayerFiles.class.getName()), "read", java.lang.invoke.MethodType.methodType(
+					withoutGson.loadClass(LayerWeights.class.getName()), Path.class, Path.class, Integer.class));
+			Throwable e = assertThrows(Throwable.class, () -> read.invoke(weights, (Path) null, (Integer) null));
+			assertEquals(UserException.class.getName(), e.getClass().getName(), String.valueOf(e));
+			assertEquals("weights file '" + weights + "' is JSON, which needs the Gson library: Fiji ships it, plain"
+				+ " ImageJ does not; copy gson-2.10.1.jar into ImageJ's jars folder, or save the array as .npy with"
+				+ " numpy.save", e.getMessage());
+		}
+	}
 }
