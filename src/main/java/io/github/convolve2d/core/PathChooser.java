@@ -49,20 +49,11 @@ final class PathChooser {
 	 * JTransforms alone is not enough: its transforms call JLargeArrays and commons-math3, and without them a
 	 * run would end in a NoClassDefFoundError, which ImageJ swallows without a word.
 	 */
-	static final boolean FFT_LIBRARY_PRESENT = present("org.jtransforms.fft.DoubleFFT_1D")
-		&& present("pl.edu.icm.jlargearrays.LargeArray") && present("org.apache.commons.math3.util.FastMath");
+	static final boolean FFT_LIBRARY_PRESENT = OptionalLibrary.present("org.jtransforms.fft.DoubleFFT_1D")
+		&& OptionalLibrary.present("pl.edu.icm.jlargearrays.LargeArray")
+		&& OptionalLibrary.present("org.apache.commons.math3.util.FastMath");
 
 	private PathChooser() {
-	}
-
-	private static boolean present(String className) {
-		try {
-			Class.forName(className, false, PathChooser.class.getClassLoader());
-			return true;
-		}
-		catch (ClassNotFoundException | LinkageError e) {
-			return false;
-		}
 	}
 
 	static UserException noFftLibrary() {

@@ -6,6 +6,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.LayerWeights;
+import io.github.convolve2d.core.OptionalLibrary;
 import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
 
@@ -40,7 +41,7 @@ public final class LayerFiles {
 	 * ships it, but the plugin's jar leaves it out and plain ImageJ lacks it. Without it, reading JSON would end in
 	 * a NoClassDefFoundError, which ImageJ swallows without a word.
 	 */
-	private static final boolean GSON_PRESENT = present("com.google.gson.JsonElement");
+	private static final boolean GSON_PRESENT = OptionalLibrary.present("com.google.gson.JsonElement");
 
 	/** The keys of a weights JSON object. */
 	private static final List<String> JSON_KEYS = List.of("weights", "bias", "groups", "names");
@@ -221,16 +222,6 @@ public final class LayerFiles {
 	private static JsonArray array(JsonElement e, String what) {
 		if (e == null || !e.isJsonArray()) throw new UserException(what + " must be an array, got " + StrictJson.describe(e));
 		return e.getAsJsonArray();
-	}
-
-	private static boolean present(String className) {
-		try {
-			Class.forName(className, false, LayerFiles.class.getClassLoader());
-			return true;
-		}
-		catch (ClassNotFoundException | LinkageError e) {
-			return false;
-		}
 	}
 
 	private static boolean isJson(Path file) {
