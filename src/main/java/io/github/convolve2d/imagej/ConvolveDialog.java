@@ -207,7 +207,7 @@ final class ConvolveDialog implements DialogListener {
 			showSigma();
 		}
 		catch (UserException e) {
-			IJ.error(UserMessages.TITLE, e.getMessage());
+			UserMessages.dialog(e.getMessage());
 		}
 	}
 
@@ -217,7 +217,7 @@ final class ConvolveDialog implements DialogListener {
 			k = kernel.kernelToSave();
 		}
 		catch (UserException e) {
-			IJ.error(UserMessages.TITLE, "cannot save: " + e.getMessage());
+			UserMessages.dialog("cannot save: " + e.getMessage());
 			return;
 		}
 		Recorder.disablePathRecording();
@@ -227,7 +227,7 @@ final class ConvolveDialog implements DialogListener {
 			KernelFiles.write(k, Paths.get(sd.getDirectory(), sd.getFileName()));
 		}
 		catch (IOException e) {
-			IJ.error(UserMessages.TITLE, "cannot save the kernel to " + sd.getFileName() + ": " + e.getMessage());
+			UserMessages.dialog("cannot save the kernel to " + sd.getFileName() + ": " + e.getMessage());
 		}
 	}
 

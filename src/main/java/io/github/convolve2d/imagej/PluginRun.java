@@ -100,7 +100,7 @@ final class PluginRun {
 					UserMessages.error(e.getMessage());
 					return;
 				}
-				IJ.error(UserMessages.TITLE, e.getMessage());
+				UserMessages.dialog(e.getMessage());
 				start = chosen; // shown again, to be fixed
 			}
 			catch (RuntimeException | OutOfMemoryError | LinkageError e) {

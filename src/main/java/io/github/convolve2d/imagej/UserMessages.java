@@ -31,7 +31,7 @@ public final class UserMessages {
 	/** Reports a user mistake (a message saying what is wrong and how to fix it) and stops a running macro. */
 	public static void error(String message) {
 		if (dialogsAllowed()) {
-			IJ.error(TITLE, message);
+			dialog(message);
 			return;
 		}
 		String line = TITLE + ": " + message;
@@ -43,6 +43,40 @@ public final class UserMessages {
 			macro.setIgnoreErrors(true);
 			macro.abort(line);
 		}
+	}
+
+	/**
+	 * Shows a message in ImageJ's error dialog, its lines wrapped: the dialog breaks lines only at line breaks, and a
+	 * long message (the presets an unknown one could have been) would be wider than the screen, its end and the OK
+	 * button out of reach.
+	 */
+	static void dialog(String message) {
+		IJ.error(TITLE, wrap(message, DIALOG_COLUMNS));
+	}
+
+	/** Characters per line of an error dialog. */
+	static final int DIALOG_COLUMNS = 90;
+
+	/**
+	 * {@code text} with each line longer than {@code columns} broken at its last space within them (a word longer
+	 * than a line stays whole); line breaks already there are kept.
+	 */
+	static String wrap(String text, int columns) {
+		StringBuilder out = new StringBuilder(text.length() + 16);
+		String[] lines = text.split("\n", -1);
+		for (int l = 0; l < lines.length; l++) {
+			if (l > 0) out.append('\n');
+			String line = lines[l];
+			while (line.length() > columns) {
+				int cut = line.lastIndexOf(' ', columns);
+				if (cut <= 0) cut = line.indexOf(' ', columns);
+				if (cut <= 0) break;
+				out.append(line, 0, cut).append('\n');
+				line = line.substring(cut + 1);
+			}
+			out.append(line);
+		}
+		return out.toString();
 	}
 
 	/**
