@@ -38,7 +38,10 @@ import javax.imageio.ImageIO;
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
  * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
- * <li>an oval selection gives the feature maps of its bounds, with the oval on them.</li>
+ * <li>an oval selection gives the feature maps of its bounds, with the oval on them;</li>
+ * <li>an overlay is carried onto the feature maps, scaled down by a stride;</li>
+ * <li>the layer dialog leaves the groups to a JSON weights file's own when its field is left empty: a depthwise
+ * layer runs as typed, and its recorded line names no groups.</li>
  * </ol>
  * <pre>
  * mvn -B -q package -DskipTests
@@ -58,6 +61,11 @@ public class PluginGuiChecks {
 		Path home = Files.createTempDirectory("imagej-home");
 		Files.createDirectories(home.resolve("plugins"));
 		Files.copy(jar, home.resolve("plugins").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+		// Gson, which JSON weights need and Fiji ships, as a user of plain ImageJ adds it
+		Path gson = Paths.get(System.getProperty("gson.jar", System.getProperty("user.home")
+			+ "/.m2/repository/com/google/code/gson/gson/2.10.1/gson-2.10.1.jar"));
+		Files.createDirectories(home.resolve("plugins").resolve("jars"));
+		Files.copy(gson, home.resolve("plugins").resolve("jars").resolve("gson-2.10.1.jar"));
 		System.setProperty("plugins.dir", home.toString());
 		System.setProperty("user.home", home.toString());
 		ImageJ ij = new ImageJ();
@@ -184,6 +192,30 @@ public class PluginGuiChecks {
 		check("the overlay is carried at half size: " + carried + (carried == null ? "" : " " + carried.get(0).getBounds()),
 			carried != null && carried.size() == 2 && Math.abs(carried.get(0).getBounds().width - 30) <= 1
 				&& strided.getWidth() == (blobs.getWidth() + 1) / 2);
+
+		// 7. the layer dialog leaves the groups to a depthwise JSON file's own
+		ImagePlus three = IJ.createImage("three", "32-bit ramp", 64, 48, 3, 1, 1);
+		three.show();
+		waitFor(() -> three.getWindow() != null && three.getWindow().isShowing());
+		Path json = out.resolve("depthwise.json");
+		Files.write(json, ("{\"weights\": [[[[0, 0, 0], [0, 1, 0], [0, 0, 0]]], [[[0, 0, 0], [0, 2, 0], [0, 0, 0]]], "
+			+ "[[[0, 0, 0], [0, 3, 0], [0, 0, 0]]]], \"groups\": 3}").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		GenericDialog gd7 = openDialog("Convolve 2D layer...");
+		onEdt(() -> ((TextField) gd7.getStringFields().get(0)).setText(json.toString()));
+		String groupsField = ((TextField) gd7.getStringFields().get(2)).getText();
+		shot("7-layer-dialog.png", gd7);
+		click(gd7, "OK");
+		ImagePlus layer = resultOf(three);
+		shot("7-layer.png", layer.getWindow());
+		check("the groups field starts empty: [" + groupsField + "]", groupsField.isEmpty());
+		layer.setC(3);
+		check("a depthwise JSON layer runs with the file's groups: " + layer.getNChannels() + " channels, channel 3 "
+			+ "= 3 x channel 3 of the source", layer.getNChannels() == 3 && Math.abs(layer.getProcessor().getPixelValue(
+				10, 10) - 3 * three.getStack().getProcessor(3).getPixelValue(10, 10)) < 1e-4);
+		String[] layerLines = recorder.getText().split("\n");
+		String layerLine = layerLines[layerLines.length - 1];
+		check("its recorded line names no groups: " + layerLine, layerLine.startsWith("run(\"Convolve 2D layer...\"")
+			&& !layerLine.contains("groups="));
 		System.out.println(failures == 0 ? "all checks passed" : failures + " check(s) failed");
 		System.exit(failures == 0 ? 0 : 1);
 	}
@@ -197,8 +229,12 @@ public class PluginGuiChecks {
 	}
 
 	private static GenericDialog openDialog() throws Exception {
+		return openDialog("Convolve 2D...");
+	}
+
+	private static GenericDialog openDialog(String command) throws Exception {
 		GenericDialog before = GenericDialog.getInstance();
-		IJ.doCommand("Convolve 2D..."); // as a menu click does: its own thread, recorded
+		IJ.doCommand(command); // as a menu click does: its own thread, recorded
 		waitFor(() -> GenericDialog.getInstance() != null && GenericDialog.getInstance() != before
 			&& GenericDialog.getInstance().isShowing());
 		sleep(700);

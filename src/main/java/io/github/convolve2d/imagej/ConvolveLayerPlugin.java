@@ -85,7 +85,8 @@ public class ConvolveLayerPlugin implements PlugIn {
 		GenericDialog gd = new GenericDialog("Convolve 2D layer");
 		gd.addFileField("Weights (.npy or .json)", o.get("weights", ""), 40);
 		gd.addFileField("Bias (optional)", o.get("bias", ""), 40);
-		gd.addStringField("Groups", o.get("groups", "1"), 4);
+		// empty: the JSON file's own groups, else 1 (a recorded groups=1 would override a depthwise file's)
+		gd.addStringField("Groups (empty: the file's, else 1)", o.get("groups", ""), 4);
 		gd.addCheckbox("ReLU", o.flag("relu"));
 		List<String> modes = Labelled.labels(Mode.class), borders = Labelled.labels(Border.class);
 		gd.addChoice("Mode", modes.toArray(new String[0]), o.get("mode", "same"));
@@ -101,7 +102,8 @@ public class ConvolveLayerPlugin implements PlugIn {
 		m.put("weights", gd.getNextString());
 		String bias = gd.getNextString().trim();
 		if (!bias.isEmpty()) m.put("bias", bias);
-		m.put("groups", gd.getNextString());
+		String groups = gd.getNextString().trim();
+		if (!groups.isEmpty()) m.put("groups", groups);
 		if (gd.getNextBoolean()) m.put("relu", null);
 		m.put("mode", gd.getNextChoice());
 		m.put("border", gd.getNextChoice());
