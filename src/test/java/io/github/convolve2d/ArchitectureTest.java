@@ -32,8 +32,8 @@ class ArchitectureTest {
 		"core", Set.of(),
 		"kernel", Set.of("core"),
 		"io", Set.of("core"),
-		"image", Set.of("core", "kernel"),
-		"imagej", Set.of("core", "kernel", "image"),
+		"image", Set.of("core", "kernel", "io"),
+		"imagej", Set.of("core", "kernel", "io", "image"),
 		"batch", Set.of("core", "kernel", "io", "image"),
 		"cli", Set.of("core", "kernel", "io", "image", "batch"));
 

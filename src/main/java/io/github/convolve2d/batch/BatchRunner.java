@@ -1,5 +1,7 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.IoMessages;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;

@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.IoMessages;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;

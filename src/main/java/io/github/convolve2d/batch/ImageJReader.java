@@ -1,5 +1,7 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.IoMessages;
+import io.github.convolve2d.image.ConsoleCapture;
 import ij.ImagePlus;
 import ij.io.FileInfo;
 import ij.io.FileOpener;

@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.OmeZarr;
 import java.io.IOException;

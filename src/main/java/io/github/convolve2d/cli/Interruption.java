@@ -1,6 +1,6 @@
 package io.github.convolve2d.cli;
 
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchRunner;
 
 import java.io.PrintWriter;

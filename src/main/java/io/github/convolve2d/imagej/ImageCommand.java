@@ -3,8 +3,9 @@ package io.github.convolve2d.imagej;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
-import ij.io.FileSaver;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.image.AtomicTiffWriter;
+import io.github.convolve2d.io.IoMessages;
 
 import java.io.File;
 import java.io.IOException;
@@ -92,16 +93,12 @@ abstract class ImageCommand extends ContextCommand {
 					+ " (the source is never replaced)");
 			}
 			featureMaps = compute(source, settings);
-			if (output != null && !new FileSaver(featureMaps).saveAsTiff(output.getPath())) {
-				throw new UserException("cannot write the feature maps to " + output + "; check the folder exists and"
-					+ " may be written");
-			}
+			if (output != null) save(featureMaps, output);
 		}
 		catch (UserException e) {
 			fail(e.getMessage());
 		}
 		catch (OutOfMemoryError e) {
-			featureMaps = null;
 			fail("not enough memory to finish; no result was made. Give Fiji more memory (Edit > Options > Memory & "
 				+ "Threads; java -Xmx... for a headless run), or convolve fewer planes, kernels or a smaller image");
 		}
@@ -109,6 +106,7 @@ abstract class ImageCommand extends ContextCommand {
 
 	/** Cancels the command with {@code message} as its reason, and logs it: a headless --run has no other way. */
 	private void fail(String message) {
+		featureMaps = null; // a cancelled command gives no result, also when only the save failed
 		String reason = UserMessages.TITLE + ": " + message;
 		if (log != null) log.error(reason);
 		cancel(reason);
@@ -123,6 +121,23 @@ abstract class ImageCommand extends ContextCommand {
 	 * @throws UserException for a mistake in the options or settings that do not fit the image
 	 */
 	abstract ImagePlus compute(ImagePlus source, MacroOptions options);
+
+	/**
+	 * Writes the feature maps as a TIFF, whole or not at all (a full disk or a failure leaves the file that was there,
+	 * or none), replacing a file the user named; no ImageJ dialog on failure, the command's reason says it.
+	 */
+	private static void save(ImagePlus maps, File output) {
+		try {
+			new AtomicTiffWriter().write(maps, output.toPath(), true);
+		}
+		catch (IOException e) {
+			throw new UserException("cannot write the feature maps to " + output + ": " + IoMessages.describe(e)
+				+ "; nothing was written there");
+		}
+		catch (InvalidPathException e) {
+			throw new UserException("cannot write the feature maps to " + output + ": not a valid path here");
+		}
+	}
 
 	/** The file {@code imp} was opened from, or null. */
 	private static File sourceFile(ImagePlus imp) {

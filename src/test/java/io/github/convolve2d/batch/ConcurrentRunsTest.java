@@ -1,5 +1,7 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.image.ConsoleCapture;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import ij.IJ;
 import ij.ImagePlus;
 import io.github.convolve2d.core.ConvolutionOptions;

@@ -6,7 +6,7 @@ import ij.ImageStack;
 import ij.io.FileSaver;
 import ij.measure.Calibration;
 import ij.process.ColorProcessor;
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Plane;

@@ -2,7 +2,7 @@ package io.github.convolve2d.cli;
 
 import ij.IJ;
 import ij.ImagePlus;
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -4,7 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.StaleTemporaries;
 import org.junit.jupiter.api.Test;

@@ -105,4 +105,30 @@ class Convolve2DCommandTest {
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("nothing.tif not found"), module.getCancelReason());
 	}
+
+	/**
+	 * The feature maps are saved whole or not at all, as the batch saves them: an existing file the user named is
+	 * replaced in one step, and a save that fails (a file where the folder should be) says why and leaves nothing,
+	 * no hidden temporary file either.
+	 */
+	@Test
+	void theOutputIsWrittenWholeOrNotAtAll(@TempDir Path dir) throws Exception {
+		Path out = dir.resolve("maps.tif");
+		Files.write(out, new byte[] { 1, 2, 3 });
+		CommandModule replaced = run(false, "image", HeadlessImageJ.open("coins.png"), "output", out.toFile(),
+			"preset", "sobel-x");
+		assertFalse(replaced.isCanceled(), replaced.getCancelReason());
+		assertEquals(1, IJ.openImage(out.toString()).getStackSize(), "the file named is replaced by the maps");
+		Path blocked = dir.resolve("file").resolve("maps.tif");
+		Files.write(dir.resolve("file"), new byte[] { 4 });
+		CommandModule failed = run(false, "image", HeadlessImageJ.open("coins.png"), "output", blocked.toFile(),
+			"preset", "sobel-x");
+		assertTrue(failed.isCanceled());
+		assertTrue(failed.getCancelReason().startsWith("Convolve 2D: cannot write the feature maps to " + blocked + ": ")
+			&& failed.getCancelReason().endsWith("nothing was written there"), failed.getCancelReason());
+		try (java.util.stream.Stream<Path> left = Files.list(dir)) {
+			assertEquals(java.util.Set.of("maps.tif", "file"), left.map(p -> p.getFileName().toString())
+				.collect(java.util.stream.Collectors.toSet()), "no temporary file is left");
+		}
+	}
 }

@@ -15,7 +15,7 @@ import ij.measure.Calibration;
 import ij.process.ImageConverter;
 import ij.process.ImageProcessor;
 import ij.process.LUT;
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BatchRunner;

@@ -1,6 +1,6 @@
 package io.github.convolve2d.spark;
 
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchRunner;

@@ -1,10 +1,10 @@
 package io.github.convolve2d.spark;
 
-import io.github.convolve2d.batch.AtomicTiffWriter;
+import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.BatchRunner;
-import io.github.convolve2d.batch.ConsoleCapture;
+import io.github.convolve2d.image.ConsoleCapture;
 import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.batch.Outcome;

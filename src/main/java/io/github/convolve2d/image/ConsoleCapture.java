@@ -1,4 +1,4 @@
-package io.github.convolve2d.batch;
+package io.github.convolve2d.image;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

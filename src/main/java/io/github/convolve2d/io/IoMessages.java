@@ -1,4 +1,4 @@
-package io.github.convolve2d.batch;
+package io.github.convolve2d.io;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

@@ -1,19 +1,15 @@
-package io.github.convolve2d.batch;
+package io.github.convolve2d.image;
 
 import ij.IJ;
 import ij.ImagePlus;
 import ij.process.FloatProcessor;
-import io.github.convolve2d.core.ConvolutionOptions;
-import io.github.convolve2d.kernel.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.Paths;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -23,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Outputs appear whole or not at all; a file too large for the memory budget fails alone. */
+/** Outputs appear whole or not at all. */
 class AtomicTiffWriterTest {
 
 	@TempDir
@@ -70,36 +66,6 @@ class AtomicTiffWriterTest {
 		assertEquals(1, entries(), "only the output, no temporary file");
 		assertThrows(IOException.class, () -> new AtomicTiffWriter().write(image(), target, false),
 			"an output that appeared meanwhile is not replaced without overwrite");
-	}
-
-	@Test
-	void aFileLargerThanTheMemoryBudgetFailsAndTheOthersAreWritten() throws Exception {
-		Path in = Paths.get("sample-images");
-		Path out = tmp.resolve("out");
-		List<BatchItem> items = new ArrayList<>();
-		items.add(new BatchItem(in.resolve("camera.png"), out.resolve("camera.tif"), null));
-		items.add(new BatchItem(in.resolve("microaneurysms.png"), out.resolve("microaneurysms.tif"), null));
-		List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
-		BatchListener listener = new BatchListener() {
-			@Override
-			public void started(int total) {
-			}
-
-			@Override
-			public void finished(Outcome outcome) {
-				outcomes.add(outcome);
-			}
-		};
-		// camera (512², read via ImageIO) needs about 4.3 MB; microaneurysms (102²) about 1.2 MB
-		BatchSummary s = new BatchRunner(Collections.singletonList(Presets.resolve("sobel-x")),
-			ConvolutionOptions.DEFAULTS, new AtomicTiffWriter(), 2, new MemoryBudget(2 << 20), false,
-			listener).run(items);
-		assertEquals(1, s.written(), "the small file is written");
-		assertEquals(1, s.failed());
-		assertTrue(s.failures().get(0).message().startsWith("too large for memory"), s.failures().get(0).message());
-		assertTrue(s.failures().get(0).item().input().endsWith("camera.png"));
-		assertFalse(Files.exists(out.resolve("camera.tif")));
-		assertTrue(Files.exists(out.resolve("microaneurysms.tif")));
 	}
 
 	/** ImageJ's wording of a failed write keeps its reason and drops the temporary file's name. */
