@@ -304,6 +304,26 @@ class ZarrMetadataTest {
 		assertEquals("micrometer", z.units()[1]);
 	}
 
+	/** NGFF names axes freely: a time axis named 'time' and a channel axis named 'ch' are read as such by their type. */
+	@Test
+	void timeAndChannelAxesAreKnownByTheirTypeWhateverTheirName() throws IOException {
+		String axes = "{'name': 'time', 'type': 'time'}, {'name': 'ch', 'type': 'channel'}, {'name': 'y', 'type': "
+			+ "'space'}, {'name': 'x', 'type': 'space'}";
+		Path img = imageWith(("{'multiscales': [{'version': '0.4', 'axes': [" + axes + "], 'datasets': [{'path': "
+			+ "'0'}]}]}").replace('\'', '"'));
+		Files.write(img.resolve("0/.zarray"), changed(changed(VALID, "shape", "[2, 3, 4, 6]"), "chunks", "[1, 1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage c = ChunkedImage.open(img)) {
+			assertEquals(2, c.frames(), "time points");
+			assertEquals(3, c.channels(), "channels");
+			assertEquals(1, c.slices(), "slices");
+		}
+		Files.write(img.resolve(".zattrs"), ("{'multiscales': [{'version': '0.4', 'axes': [" + axes.replace("'time'",
+			"'channel'") + "], 'datasets': [{'path': '0'}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(img).close());
+		assertTrue(e.getMessage().contains("one channel axis (c)"), e.getMessage());
+	}
+
 	@ParameterizedTest(name = "{0} = {1}")
 	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
 		"datasets | | field 'multiscales[0].datasets' is missing",
