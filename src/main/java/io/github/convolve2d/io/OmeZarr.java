@@ -165,6 +165,15 @@ public final class OmeZarr {
 				}
 				axes.add(name);
 			}
+			// nor may y, x come in another order: the kernel's rows would run along x, and the output, written as y, x,
+			// would show the image transposed
+			String rows = axes.get(n - 2), columns = axes.get(n - 1);
+			if (rows.equals("x") || rows.equals("z") || columns.equals("y") || columns.equals("z")) {
+				throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
+					ax.get(n - 1)) + ": the last two axes must be the image's rows and columns in this order (y, x), not "
+					+ (rows.equals("x") || rows.equals("z") ? "'" + rows + "' first" : "'" + columns + "' last")
+					+ "; rewrite the image with its axes in t, c, z, y, x order");
+			}
 		}
 		double[] scale = ones(n), translation = new double[n];
 		for (JsonFields t : transforms(ms, level)) {
