@@ -658,13 +658,15 @@ public final class BlockwiseJob {
 	/**
 	 * The bytes one block in flight needs: its input windows (each at most the image, which a block whose window
 	 * would be larger reads instead), as much again while a window reaching past the edge is made up, its feature
-	 * maps and an edge chunk's padded copy.
+	 * maps and an edge chunk's padded copy; compressed, also a chunk's stored form, which may grow to the chunk's
+	 * size and is copied once more as it is finished.
 	 */
 	private long blockBytes(BlockGrid grid, int inputChannels) {
 		BlockGrid.Window w = grid.window(0);
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
-		return 4 * (2 * windows(inputChannels) * window + (maps() + 1) * block);
+		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
+		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block);
 	}
 
 	private long windows(int inputChannels) {
