@@ -110,6 +110,26 @@ public final class BlockwiseJob {
 		return OmeZarr.isComplete(output) ? Existing.COMPLETE : Existing.PARTIAL;
 	}
 
+	/**
+	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}): its chunks are of
+	 * another size or compression than this job writes (another {@code --block} or {@code --zarr-compression}); null
+	 * when they are the same.
+	 */
+	String resumeMismatch(Path output) throws IOException {
+		ZarrArray a = ZarrArray.open(output.resolve("0"));
+		int[] shape = a.shape(), chunks = a.chunks();
+		int n = shape.length, ch = chunks[n - 2], cw = chunks[n - 1];
+		if (cw == Math.min(block, shape[n - 1]) && ch == Math.min(block, shape[n - 2])
+			&& a.compressor().id() == compressor.id())
+		{
+			return null;
+		}
+		String was = a.compressor().id().name().toLowerCase(java.util.Locale.ROOT);
+		return "its output " + output + " was begun by an interrupted run in blocks of " + cw + "×" + ch + " with " + was
+			+ " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch) + " --zarr-compression "
+			+ was + " to resume it, or with --overwrite to start it again";
+	}
+
 	/** The attribute of the result's array that records the settings. */
 	static final String STAMP = "convolve2d_settings";
 
