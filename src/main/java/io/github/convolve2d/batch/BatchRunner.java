@@ -505,8 +505,12 @@ public final class BatchRunner {
 				+ "or TIFF inputs, and this is neither; convert it in a run without --format zarr (its output is then a "
 				+ "TIFF), or save it as TIFF first");
 		}
+		String mismatch = null;
 		try {
 			existing[0] = blockwiseJob().inspect(item.output());
+			if (existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
+				mismatch = blockwiseJob().resumeMismatch(item.output());
+			}
 		}
 		catch (UserException e) {
 			return failed(item, e.getMessage());
@@ -515,6 +519,7 @@ public final class BatchRunner {
 			return new Outcome(item, Outcome.Status.FAILED, "cannot read its output " + item.output() + ": "
 				+ IoMessages.describe(e));
 		}
+		if (mismatch != null) return new Outcome(item, Outcome.Status.FAILED, mismatch);
 		switch (existing[0]) {
 			case FOREIGN:
 				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "

@@ -110,6 +110,26 @@ public final class BlockwiseJob {
 		return OmeZarr.isComplete(output) ? Existing.COMPLETE : Existing.PARTIAL;
 	}
 
+	/**
+	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}): its chunks are of
+	 * another size or compression than this job writes (another {@code --block} or {@code --zarr-compression}); null
+	 * when they are the same.
+	 */
+	String resumeMismatch(Path output) throws IOException {
+		ZarrArray a = ZarrArray.open(output.resolve("0"));
+		int[] shape = a.shape(), chunks = a.chunks();
+		int n = shape.length, ch = chunks[n - 2], cw = chunks[n - 1];
+		if (cw == Math.min(block, shape[n - 1]) && ch == Math.min(block, shape[n - 2])
+			&& a.compressor().id() == compressor.id())
+		{
+			return null;
+		}
+		String was = a.compressor().id().name().toLowerCase(java.util.Locale.ROOT);
+		return "its output " + output + " was begun by an interrupted run in blocks of " + cw + "×" + ch + " with " + was
+			+ " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch) + " --zarr-compression "
+			+ was + " to resume it, or with --overwrite to start it again";
+	}
+
 	/** The attribute of the result's array that records the settings. */
 	static final String STAMP = "convolve2d_settings";
 
@@ -265,7 +285,13 @@ public final class BlockwiseJob {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
-			ConvolutionOptions options = fittingThreads(grid(in), in.channels(), this.options);
+			BlockGrid fitted = grid(in);
+			ConvolutionOptions options = fittingThreads(fitted, in.channels(), this.options);
+			if (pyramid && OmeZarr.levelsFor(fitted.outputHeight(), fitted.outputWidth(), fitted.blockHeight(),
+				fitted.blockWidth()) > 1)
+			{
+				levelThreads(fitted); // a pyramid chunk needs more than a block of one feature map: refused now if none fits
+			}
 			Prepared prepared = prepare(input, in, output, replace);
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
@@ -279,8 +305,10 @@ public final class BlockwiseJob {
 				already += sink.skipped;
 			}
 			long done = prepared.blocks();
+			in.cacheBytes(0); // the levels read the output only: the input's chunks would hold what they need
+			int levelThreads = prepared.levels() > 1 ? levelThreads(grid) : 1;
 			for (int l = 1; l < prepared.levels(); l++) {
-				already += levelChunks(prepared.out, l, 0, prepared.levelChunks(l), options.threads(),
+				already += levelChunks(prepared.out, l, 0, prepared.levelChunks(l), levelThreads,
 					new Part(progress, done, total));
 				done += prepared.levelChunks(l);
 			}
@@ -612,15 +640,53 @@ public final class BlockwiseJob {
 	}
 
 	/**
+	 * As many of the options' threads as the free heap holds pyramid chunks in flight, each reading the 2×2 chunks
+	 * below it and writing its own ({@link #levelChunkBytes}).
+	 *
+	 * @throws UserException when not even one fits
+	 */
+	private int levelThreads(BlockGrid grid) {
+		long perChunk = levelChunkBytes(grid);
+		long free = freeHeap();
+		if (free < perChunk * options.threads()) {
+			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
+			free = freeHeap();
+		}
+		return levelThreads(grid, free);
+	}
+
+	/** {@link #levelThreads(BlockGrid)} with {@code free} bytes of heap. */
+	int levelThreads(BlockGrid grid, long free) {
+		long perChunk = levelChunkBytes(grid);
+		int fit = (int) Math.min(options.threads(), free / perChunk);
+		if (fit >= 1) return fit;
+		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perChunk)) / 16 * 16);
+		throw new UserException("a pyramid chunk of " + grid.blockWidth() + "×" + grid.blockHeight() + " pixels needs "
+			+ "about " + (perChunk >> 20) + " MB (the 2×2 chunks below it, its own, and one being read or written) but "
+			+ "only " + (free >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
+			+ "), leave out --zarr-pyramid, or give Java more memory (java -Xmx...)");
+	}
+
+	/**
+	 * The bytes one pyramid chunk in flight needs: the 2×2 chunks of the level below it, its own values, and a chunk
+	 * being read or written three times over (its file's bytes, decoded or encoded, and its values).
+	 */
+	private static long levelChunkBytes(BlockGrid grid) {
+		return 4L * 8 * grid.blockWidth() * grid.blockHeight();
+	}
+
+	/**
 	 * The bytes one block in flight needs: its input windows (each at most the image, which a block whose window
 	 * would be larger reads instead), as much again while a window reaching past the edge is made up, its feature
-	 * maps and an edge chunk's padded copy.
+	 * maps and an edge chunk's padded copy; compressed, also a chunk's stored form, which may grow to the chunk's
+	 * size and is copied once more as it is finished.
 	 */
 	private long blockBytes(BlockGrid grid, int inputChannels) {
 		BlockGrid.Window w = grid.window(0);
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
-		return 4 * (2 * windows(inputChannels) * window + (maps() + 1) * block);
+		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
+		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block);
 	}
 
 	private long windows(int inputChannels) {

@@ -44,6 +44,12 @@ public enum ImageFormat {
 		}
 		if (n == 0) throw new UnreadableImageException("the file is empty");
 		ImageFormat f = of(head, n);
+		if (f == null && isBigTiff(head, n)) {
+			// ImageJ reads classic TIFF only; the blockwise reader reads BigTIFF
+			throw new UnreadableImageException("a BigTIFF, which ImageJ does not read (so neither does a run in memory, "
+				+ "--format tiff); convolve it block by block with --format zarr (its output is then OME-Zarr), or save "
+				+ "it as a classic TIFF first");
+		}
 		if (f == null) {
 			throw new UnreadableImageException("not an image in a format the batch reads (TIFF, PNG, JPEG, GIF, BMP): "
 				+ "its first bytes match none of them" + (looksLikeText(head, n) ? " (it looks like text)" : ""));
@@ -61,6 +67,11 @@ public enum ImageFormat {
 		if (b0 == 'G' && b1 == 'I' && b2 == 'F' && b3 == '8') return GIF;
 		if (b0 == 'B' && b1 == 'M' && n >= 6) return BMP;
 		return null;
+	}
+
+	private static boolean isBigTiff(byte[] b, int n) {
+		return n >= 4 && (b[0] == 'I' && b[1] == 'I' && b[2] == 43 && b[3] == 0
+			|| b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 43);
 	}
 
 	private static boolean looksLikeText(byte[] b, int n) {

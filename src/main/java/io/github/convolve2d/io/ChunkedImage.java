@@ -53,23 +53,28 @@ public final class ChunkedImage implements Closeable {
 		if (Files.isDirectory(path)) {
 			OmeZarr z = OmeZarr.open(path);
 			List<String> axes = z.axes();
+			String[] types = z.types();
 			int[] shape = z.array().shape();
 			int t = -1, c = -1, other = -1, frames = 1, channels = 1, slices = 1;
 			for (int d = 0; d < axes.size() - 2; d++) {
-				if (axes.get(d).equals("t")) {
+				// NGFF names axes freely ('time', 'ch'); their type says which is which, the name where none is given
+				boolean time = types[d] != null ? types[d].equals("time") : axes.get(d).equals("t");
+				boolean channel = types[d] != null ? types[d].equals("channel") : axes.get(d).equals("c");
+				if (time && t < 0) {
 					t = d;
 					frames = shape[d];
 				}
-				else if (axes.get(d).equals("c")) {
+				else if (channel && c < 0) {
 					c = d;
 					channels = shape[d];
 				}
-				else if (other < 0) {
+				else if (!time && !channel && other < 0) {
 					other = d;
 					slices = shape[d];
 				}
 				else {
-					throw new UserException(path + " has axes " + axes + "; read here are t, c and one more (z) before y, x");
+					throw new UserException(path + " has axes " + axes + "; read here are one time axis (t), one channel "
+						+ "axis (c) and one more (z) before y, x, each at most once");
 				}
 			}
 			return new ChunkedImage(z, null, frames, channels, slices, t, c);

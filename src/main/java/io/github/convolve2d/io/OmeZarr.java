@@ -41,19 +41,22 @@ public final class OmeZarr {
 	/** Every level written, the full-resolution one first ({@code array}); one for an image that was read. */
 	private final List<ZarrArray> levels;
 	private final List<String> axes;
+	/** NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...), null where none is given. */
+	private final String[] types;
 	private final double[] scale;
 	private final double[] translation;
 	private final String[] units;
 	/** Attributes written into .zattrs beside the NGFF metadata by {@link #commit()}. */
 	private Map<String, Object> attributes = Collections.emptyMap();
 
-	private OmeZarr(Path path, List<ZarrArray> levels, List<String> axes, double[] scale, double[] translation,
-		String[] units)
+	private OmeZarr(Path path, List<ZarrArray> levels, List<String> axes, String[] types, double[] scale,
+		double[] translation, String[] units)
 	{
 		this.path = path;
 		this.levels = Collections.unmodifiableList(levels);
 		this.array = levels.get(0);
 		this.axes = Collections.unmodifiableList(axes);
+		this.types = types;
 		this.scale = scale;
 		this.translation = translation;
 		this.units = units;
@@ -126,7 +129,7 @@ public final class OmeZarr {
 		ZarrArray a = ZarrArray.open(levelDir);
 		int n = a.shape().length;
 		List<String> axes = defaultAxes(n);
-		String[] units = new String[n];
+		String[] units = new String[n], types = new String[n];
 		com.google.gson.JsonArray ax = ms.optionalArray("axes");
 		if (ax != null) {
 			if (ax.size() != n) {
@@ -144,6 +147,7 @@ public final class OmeZarr {
 					JsonFields axis = ms.element("axes", d, e);
 					name = axis.requiredString("name");
 					type = axis.optionalString("type", null);
+					types[d] = type;
 					units[d] = axis.optionalString("unit", null);
 				}
 				// the last two axes are read as the rows and columns: a channel or time axis there would be read as
@@ -160,6 +164,15 @@ public final class OmeZarr {
 						+ "needs a name of its own");
 				}
 				axes.add(name);
+			}
+			// nor may y, x come in another order: the kernel's rows would run along x, and the output, written as y, x,
+			// would show the image transposed
+			String rows = axes.get(n - 2), columns = axes.get(n - 1);
+			if (rows.equals("x") || rows.equals("z") || columns.equals("y") || columns.equals("z")) {
+				throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
+					ax.get(n - 1)) + ": the last two axes must be the image's rows and columns in this order (y, x), not "
+					+ (rows.equals("x") || rows.equals("z") ? "'" + rows + "' first" : "'" + columns + "' last")
+					+ "; rewrite the image with its axes in t, c, z, y, x order");
 			}
 		}
 		double[] scale = ones(n), translation = new double[n];
@@ -187,7 +200,7 @@ public final class OmeZarr {
 				}
 			}
 		}
-		return new OmeZarr(path, List.of(a), axes, scale, translation, units);
+		return new OmeZarr(path, List.of(a), axes, types, scale, translation, units);
 	}
 
 	/** A bare array as an image: its axes named by Zarr v3's dimension_names where it names them all, once each. */
@@ -200,7 +213,7 @@ public final class OmeZarr {
 		{
 			axes = new ArrayList<>(names);
 		}
-		return new OmeZarr(path, List.of(a), axes, ones(n), new double[n], new String[n]);
+		return new OmeZarr(path, List.of(a), axes, new String[n], ones(n), new double[n], new String[n]);
 	}
 
 	/** Whether a dataset's path names a folder inside its image: relative, no {@code ..}, not empty. */
@@ -269,7 +282,7 @@ public final class OmeZarr {
 		JsonObject group = new JsonObject();
 		group.addProperty("zarr_format", 2);
 		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
-		OmeZarr image = new OmeZarr(path, arrays, defaultAxes(n), scale.clone(), translation.clone(),
+		OmeZarr image = new OmeZarr(path, arrays, defaultAxes(n), new String[n], scale.clone(), translation.clone(),
 			units == null ? new String[n] : units.clone());
 		image.attributes = attributes == null ? Collections.emptyMap() : new LinkedHashMap<>(attributes);
 		return image;
@@ -284,7 +297,7 @@ public final class OmeZarr {
 		if (arrays.isEmpty()) throw new UserException(path + " holds no Zarr array 0 to add chunks to");
 		for (ZarrArray a : arrays) a.cacheBytes(0); // as in create: each chunk is read back once, by the level above
 		int n = arrays.get(0).shape().length;
-		return new OmeZarr(path, arrays, defaultAxes(n), ones(n), new double[n], new String[n]);
+		return new OmeZarr(path, arrays, defaultAxes(n), new String[n], ones(n), new double[n], new String[n]);
 	}
 
 	/** The arrays {@code 0}, {@code 1}, ... of the image at {@code path}, as far as they go. */
@@ -481,6 +494,8 @@ public final class OmeZarr {
 	public ZarrArray array() { return array; }
 	/** Axis names, outermost first (NGFF's {@code t, c, z, y, x} or a subset). */
 	public List<String> axes() { return axes; }
+	/** NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...), null where none is given. */
+	public String[] types() { return types.clone(); }
 	/** Physical size of a pixel step along each axis (1 when not given). */
 	public double[] scale() { return scale.clone(); }
 	/** Physical position of index 0 along each axis (0 when not given). */

@@ -263,6 +263,23 @@ class BlockwiseJobTest {
 		assertTrue(e.getMessage().startsWith("a block of 512×512 output pixels needs about 5 MB (1 input window(s) and 2 "
 			+ "feature map(s)) but only 1 MB of the Java heap are free; use a smaller --block (e.g. --block 224)"),
 			e.getMessage());
+		// compressed, a chunk's stored form is made beside it, up to its size and copied once: two blocks more
+		BlockwiseJob zlib = new BlockwiseJob(BANK, OPTIONS.toBuilder().threads(4).build(), 512, Compressor.zlib(1));
+		long compressedBlock = perBlock + 4L * 2 * 512 * 512;
+		assertEquals(2, zlib.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * compressedBlock + 1)
+			.threads());
+		assertEquals(1, zlib.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * compressedBlock - 1)
+			.threads());
+		// a pyramid chunk reads the 2×2 chunks below it into one array, writes its own and reads or writes a chunk's
+		// bytes: 8 chunks of 512² floats; fewer threads, or refused with a block that fits
+		long perChunk = 4L * 8 * 512 * 512;
+		BlockwiseJob pyramid = new BlockwiseJob(BANK, OPTIONS.toBuilder().threads(4).build(), 512, Compressor.RAW, true);
+		assertEquals(4, pyramid.levelThreads(grid, 4 * perChunk));
+		assertEquals(2, pyramid.levelThreads(grid, 3 * perChunk - 1));
+		e = assertThrows(io.github.convolve2d.core.UserException.class, () -> pyramid.levelThreads(grid, perChunk / 2));
+		assertTrue(e.getMessage().startsWith("a pyramid chunk of 512×512 pixels needs about 8 MB (the 2×2 chunks below "
+			+ "it, its own, and one being read or written) but only 4 MB of the Java heap are free; use a smaller --block "
+			+ "(e.g. --block 320), leave out --zarr-pyramid"), e.getMessage());
 		// a dilation that makes the window larger than the image: the block reads the image instead
 		ConvolutionOptions dilated = OPTIONS.toBuilder().dilation(100_000_000).build();
 		io.github.convolve2d.core.BlockGrid wide = io.github.convolve2d.core.BlockGrid.of(300, 200, BANK.subList(0, 1),

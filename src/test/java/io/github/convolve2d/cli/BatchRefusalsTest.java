@@ -240,6 +240,21 @@ class BatchRefusalsTest {
 		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
 	}
 
+	/** A BigTIFF is a TIFF that ImageJ does not read: the in-memory run says so and points to --format zarr. */
+	@Test
+	void aBigTiffInMemoryIsRefusedAsABigTiffWithTheBlockwisePathNamed() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		// header only: version 43, 8-byte offsets, first directory at 16 (the refusal reads the first bytes)
+		ByteBuffer big = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
+		big.put((byte) 'I').put((byte) 'I').putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(16);
+		Files.write(in.resolve("scan.tif"), big.array());
+		CliRun r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "sobel-x", "--progress", "none");
+		assertEquals(1, r.code, r.toString());
+		assertNoTrace(r);
+		assertTrue(r.err.contains("scan.tif: a BigTIFF, which ImageJ does not read") && r.err.contains("--format zarr"),
+			r.toString());
+	}
+
 	/** The reason of each line {@code <prefix><input>: <reason>} of {@code text}, by input. */
 	private static java.util.Map<String, String> reasons(String text, String prefix) {
 		java.util.Map<String, String> m = new java.util.TreeMap<>();

@@ -61,6 +61,39 @@ class BatchZarrTest {
 		return in;
 	}
 
+	/**
+	 * An interrupted output is resumed only in the chunks it was begun with: a rerun with another --block or
+	 * --zarr-compression is told which, by the dry run as by the run, and the one with them finishes it.
+	 */
+	@Test
+	void anInterruptedOutputBegunInOtherChunksNamesTheBlockAndCompressionThatResumeIt() throws IOException {
+		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none" };
+		CliRun first = CliRun.run(concat(args, "--block", 16, "--zarr-compression", "zlib"));
+		assertEquals(0, first.code, first.toString());
+		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a run killed before its last write leaves it
+		String reason = "its output " + out.resolve("a.ome.zarr") + " was begun by an interrupted run in blocks of 16×16 "
+			+ "with zlib chunks, and this run writes other ones; rerun with --block 16 --zarr-compression zlib to resume "
+			+ "it, or with --overwrite to start it again";
+		for (Object[] other : new Object[][] { { "--block", 32, "--zarr-compression", "zlib" }, { "--block", 16 } }) {
+			CliRun dry = CliRun.run(concat(concat(args, other), "--dry-run"));
+			assertEquals(1, dry.code, dry.toString());
+			assertTrue(dry.out.contains("fail     " + in + ": " + reason), dry.toString());
+			CliRun run = CliRun.run(concat(args, other));
+			assertEquals(1, run.code, run.toString());
+			assertTrue(run.err.contains("FAILED " + in + ": " + reason), run.toString());
+		}
+		CliRun resumed = CliRun.run(concat(args, "--block", 16, "--zarr-compression", "zlib"));
+		assertEquals(0, resumed.code, resumed.toString());
+		assertTrue(OmeZarr.isComplete(out.resolve("a.ome.zarr")));
+	}
+
+	private static Object[] concat(Object[] a, Object... b) {
+		Object[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, all, a.length, b.length);
+		return all;
+	}
+
 	@Test
 	void formatZarrConvolvesEachInputBlockByBlockAndARerunSkipsThem() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");

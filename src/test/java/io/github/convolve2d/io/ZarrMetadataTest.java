@@ -304,6 +304,26 @@ class ZarrMetadataTest {
 		assertEquals("micrometer", z.units()[1]);
 	}
 
+	/** NGFF names axes freely: a time axis named 'time' and a channel axis named 'ch' are read as such by their type. */
+	@Test
+	void timeAndChannelAxesAreKnownByTheirTypeWhateverTheirName() throws IOException {
+		String axes = "{'name': 'time', 'type': 'time'}, {'name': 'ch', 'type': 'channel'}, {'name': 'y', 'type': "
+			+ "'space'}, {'name': 'x', 'type': 'space'}";
+		Path img = imageWith(("{'multiscales': [{'version': '0.4', 'axes': [" + axes + "], 'datasets': [{'path': "
+			+ "'0'}]}]}").replace('\'', '"'));
+		Files.write(img.resolve("0/.zarray"), changed(changed(VALID, "shape", "[2, 3, 4, 6]"), "chunks", "[1, 1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage c = ChunkedImage.open(img)) {
+			assertEquals(2, c.frames(), "time points");
+			assertEquals(3, c.channels(), "channels");
+			assertEquals(1, c.slices(), "slices");
+		}
+		Files.write(img.resolve(".zattrs"), ("{'multiscales': [{'version': '0.4', 'axes': [" + axes.replace("'time'",
+			"'channel'") + "], 'datasets': [{'path': '0'}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(img).close());
+		assertTrue(e.getMessage().contains("one channel axis (c)"), e.getMessage());
+	}
+
 	@ParameterizedTest(name = "{0} = {1}")
 	@CsvSource(delimiter = '|', quoteCharacter = '"', value = {
 		"datasets | | field 'multiscales[0].datasets' is missing",
@@ -326,6 +346,9 @@ class ZarrMetadataTest {
 		"axes | [{'name': 'y', 'type': 5}, {'name': 'x'}] | field 'multiscales[0].axes[0].type' must be a text",
 		"axes | [{'name': 'x', 'type': 'space'}, {'name': 'ch', 'type': 'channel'}] | field 'multiscales[0].axes' ends with {",
 		"axes | ['y', 'c'] | the last two axes must be the image's rows and columns (y, x)",
+		"axes | [{'name': 'x', 'type': 'space'}, {'name': 'y', 'type': 'space'}] | the last two axes must be the image's rows and columns in this order (y, x), not 'x' first",
+		"axes | ['z', 'x'] | must be the image's rows and columns in this order (y, x), not 'z' first",
+		"axes | ['x', 'y'] | must be the image's rows and columns in this order (y, x), not 'x' first",
 		"axes | [{'name': 't', 'type': 'time'}, {'name': 'x'}] | not 't' (time)",
 		"coordinateTransformations | {'type': 'scale'} | field 'multiscales[0].coordinateTransformations' must be a list",
 		"coordinateTransformations | [{'scale': [1, 1]}] | field 'multiscales[0].coordinateTransformations[0].type' is missing",
