@@ -157,6 +157,19 @@ class HostileInputsTest {
 	}
 
 	@Test
+	void aJsonFileNameTheLocaleCannotExpressIsAUsageErrorWithTheReasonNotAStackTrace() throws Exception {
+		Map<String, String> env = new HashMap<>();
+		env.put("LANG", "C");
+		env.put("LC_ALL", "C");
+		ChildCli child = ChildCli.start(Collections.emptyList(), env, "json", tmp.resolve("caf\u00e9.json"));
+		assertEquals(2, child.waitFor(120), child.toString());
+		assertTrue(child.err().contains("cannot read '" + tmp + "/caf") && child.err().contains("': its name holds "
+			+ "characters that this locale's file name encoding (ANSI_X3.4-1968, from LANG/LC_ALL) cannot express"),
+			child.toString());
+		assertTrue(!child.err().contains("Exception") && !child.err().contains("\tat "), child.toString());
+	}
+
+	@Test
 	void namesOf241To255BytesAreWrittenTheTemporaryNameStaysShort() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in"));
 		for (int bytes : new int[] { 241, 250, 255 }) {
