@@ -46,7 +46,29 @@ final class UsageErrors {
 			List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
 			if (!unmatched.isEmpty()) return unmatched(spec, unmatched, args);
 		}
-		return shorten(e.getMessage());
+		return shorten(inWords(e.getMessage()));
+	}
+
+	/** picocli's text for a value of the wrong type: {@code Invalid value for option '--cval': 'a' is not a double}. */
+	private static final Pattern NOT_A_TYPE = Pattern.compile(
+		"Invalid value for option '([^']+)'(?: \\([^)]*\\))?: '(.*)' is not an? (int|long|double|float|boolean)",
+		Pattern.DOTALL);
+
+	/** A type conversion error in words instead of Java's type names ({@code int}, {@code double}). */
+	private static String inWords(String message) {
+		Matcher m = message == null ? null : NOT_A_TYPE.matcher(message);
+		if (m == null || !m.matches()) return message;
+		String option = m.group(1), value = m.group(2);
+		switch (m.group(3)) {
+			case "boolean":
+				return option + " takes no value (or true or false), got '" + value + "'";
+			case "double":
+			case "float":
+				return option + " must be a number such as 2, -0.5 or 1e-3, got '" + value + "'"
+					+ (value.matches("[+-]?\\d*,\\d+") ? "; write a decimal point, not a comma" : "");
+			default:
+				return option + " must be a whole number (at most 2147483647), got '" + value + "'";
+		}
 	}
 
 	private static String unmatched(CommandSpec spec, List<String> unmatched, String[] args) {
