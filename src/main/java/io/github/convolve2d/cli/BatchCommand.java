@@ -305,8 +305,9 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (plan.items().isEmpty()) {
 			throw usage("no image files found in the inputs" + (includes.isEmpty()
-				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr" + (recursive ? ")"
-					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
+				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr)"
+				: " matching --include " + includes) + (excludes.isEmpty() ? "" : " and not left out by --exclude "
+				+ excludes) + (recursive ? "" : "; add --recursive to search sub-folders"));
 		}
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());

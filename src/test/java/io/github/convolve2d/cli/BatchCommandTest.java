@@ -297,6 +297,14 @@ class BatchCommandTest {
 			assertTrue(r.err.contains((String) c[0]), c[0] + ": " + r);
 		}
 		assertFalse(Files.exists(out), "nothing written on a usage error");
+		CliRun excluded = CliRun.run("batch", "-i", in, "-o", out, "--preset", "box-3", "--exclude", "*");
+		assertEquals(2, excluded.code, excluded.toString());
+		assertTrue(excluded.err.contains("no image files found in the inputs (folders are searched for .tif, .tiff, "
+			+ ".png, .jpg, .jpeg, .gif, .bmp and .zarr) and not left out by --exclude [*]; add --recursive to search "
+			+ "sub-folders"), "a run whose files --exclude all left out says so: " + excluded);
+		CliRun below = CliRun.run("batch", "-i", in, "-o", out, "--preset", "box-3", "--include", "raw/*.png");
+		assertTrue(below.err.contains("matching --include [raw/*.png]; add --recursive to search sub-folders"),
+			"a glob for a sub-folder without --recursive gets the hint: " + below);
 		CliRun help = CliRun.run("batch", "--help");
 		assertEquals(0, help.code);
 		assertTrue(help.out.contains("--kernel-file") && help.out.contains("--overwrite"), help.out);
