@@ -92,6 +92,34 @@ class HostileInputsTest {
 	}
 
 	@Test
+	void anInputBehindALockedFolderOrALinkToNothingIsNotSaidToBeMissing() throws Exception {
+		Path link = Files.createSymbolicLink(tmp.resolve("link.png"), tmp.resolve("gone.png"));
+		CliRun r = run("batch", "-i", link, "-o", tmp.resolve("out"), "--preset", "box-3");
+		assertEquals(2, r.code, r.toString());
+		assertTrue(r.err.contains("input '" + link + "' is a link to nothing (its target does not exist, or the link "
+			+ "leads back to itself)"), r.toString());
+		Path locked = Files.createDirectories(tmp.resolve("locked"));
+		Path in = Files.copy(Paths.get("sample-images/microaneurysms.png"), locked.resolve("a.png"));
+		assumeTrue(locked.toFile().setExecutable(false, false));
+		try {
+			List<String> prefix = Collections.emptyList();
+			if (Files.exists(in)) {
+				// root enters every folder: run the command without the capabilities that let it
+				assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+				prefix = Arrays.asList("setpriv", "--bounding-set", "-dac_override,-dac_read_search");
+			}
+			ChildCli c = ChildCli.start(prefix, Collections.emptyMap(), "batch", "-i", in, "-o", tmp.resolve("out"),
+				"--preset", "box-3");
+			assertEquals(2, c.waitFor(120), c.toString());
+			assertTrue(c.err().contains("input '" + in + "' cannot be reached: permission denied (a folder on its path "
+				+ "may not be entered)"), c.toString());
+		}
+		finally {
+			locked.toFile().setExecutable(true, false);
+		}
+	}
+
+	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
 		Files.copy(Paths.get("sample-images/microaneurysms.png"), tmp.resolve("in/top.png"));
