@@ -8,6 +8,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -161,6 +164,11 @@ public final class ImageHeader {
 			try {
 				reader.setInput(in, false, true);
 				int w = reader.getWidth(0), h = reader.getHeight(0);
+				if (format == ImageFormat.JPEG && jpegComponents(reader) == 4) {
+					// ImageJ's JPEG decoder fails on these, and the JDK prints its stack trace from a thread of its own
+					throw new UnreadableImageException("a CMYK JPEG (4 colour components), which ImageJ cannot open; "
+						+ "save it as an RGB JPEG or a TIFF");
+				}
 				long planes = format == ImageFormat.GIF ? Math.max(1, reader.getNumImages(true)) : 1;
 				// Decoded through 32-bit ARGB images; assume 4 bytes per pixel (an upper bound for these formats).
 				return new ImageHeader(format, w, h, planes, 4, mayBeColour(reader));
@@ -171,6 +179,18 @@ public final class ImageHeader {
 		}
 		catch (IOException | RuntimeException e) {
 			throw new UnreadableImageException("not a readable " + format + ": " + message(e));
+		}
+	}
+
+	/** The number of colour components a JPEG's frame header declares (0 when it cannot be read). */
+	private static int jpegComponents(ImageReader reader) {
+		try {
+			Node tree = reader.getImageMetadata(0).getAsTree("javax_imageio_jpeg_image_1.0");
+			NodeList sof = ((Element) tree).getElementsByTagName("sof");
+			return sof.getLength() == 0 ? 0 : ((Element) sof.item(0)).getElementsByTagName("componentSpec").getLength();
+		}
+		catch (IOException | RuntimeException e) {
+			return 0;
 		}
 	}
 

@@ -119,6 +119,21 @@ class HostileInputsTest {
 		}
 	}
 
+	/** cmyk.jpg: 16×12, 4 components, written by Pillow ({@code Image.convert('CMYK').save(..., quality=50)}). */
+	@Test
+	void aCmykJpegFailsWithItsReasonAndNoStackTraceOnTheConsole() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get(getClass().getResource("cmyk.jpg").toURI()), in.resolve("cmyk.jpg"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("good.png"));
+		ChildCli c = ChildCli.start(Collections.emptyList(), Collections.emptyMap(), "batch", "-i", in, "-o",
+			tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, c.waitFor(120), c.toString());
+		assertTrue(c.err().contains("cmyk.jpg: a CMYK JPEG (4 colour components), which ImageJ cannot open; save it "
+			+ "as an RGB JPEG or a TIFF"), c.toString());
+		assertTrue(!c.err().contains("Exception") && !c.err().contains("\tat "), c.toString());
+		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
