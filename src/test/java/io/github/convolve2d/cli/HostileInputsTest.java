@@ -134,6 +134,22 @@ class HostileInputsTest {
 		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
 	}
 
+	/** corrupt.jpg: a 30×20 grey JPEG with bytes overwritten, so that the JDK's decoder gives up on its Huffman table. */
+	@Test
+	void aCorruptJpegFailsWithItsReasonAndNoStackTraceOnTheConsole() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get(getClass().getResource("corrupt.jpg").toURI()), in.resolve("corrupt.jpg"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("good.png"));
+		ChildCli c = ChildCli.start(Collections.emptyList(), Collections.emptyMap(), "batch", "-i", in, "-o",
+			tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, c.waitFor(120), c.toString());
+		assertTrue(c.err().contains("corrupt.jpg: ImageJ could not read this JPEG: its image data are corrupt (the JPEG "
+			+ "decoder gave up); re-export it"), c.toString());
+		assertTrue(!c.err().contains("Exception") && !c.err().contains("\tat ") && !c.err().contains("CMYK"),
+			c.toString());
+		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
