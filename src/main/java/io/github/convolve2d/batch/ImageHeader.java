@@ -155,6 +155,14 @@ public final class ImageHeader {
 	}
 
 	private static ImageHeader imageIo(Path file, ImageFormat format) throws UnreadableImageException {
+		if (format == ImageFormat.GIF) {
+			try {
+				GifStructure.check(file);
+			}
+			catch (IOException e) {
+				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+			}
+		}
 		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
 			Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
 			if (readers == null || !readers.hasNext()) {

@@ -5,6 +5,13 @@ import io.github.convolve2d.io.TiffBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Pattern;
 
 import static io.github.convolve2d.cli.CliRun.run;
@@ -148,6 +156,42 @@ class HostileInputsTest {
 		assertTrue(!c.err().contains("Exception") && !c.err().contains("\tat ") && !c.err().contains("CMYK"),
 			c.toString());
 		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
+	}
+
+	@Test
+	void aGifCutShortInsideAFrameFailsInsteadOfLosingItsLastFrames() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		byte[] gif = threeFrameGif();
+		Files.write(in.resolve("whole.gif"), gif);
+		Files.write(in.resolve("cut.gif"), Arrays.copyOf(gif, gif.length - 200));
+		// the trailer byte alone missing loses nothing
+		Files.write(in.resolve("notrailer.gif"), Arrays.copyOf(gif, gif.length - 1));
+		CliRun r = run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("cut.gif: truncated GIF: the file ends at byte " + (gif.length - 200) + " inside frame "
+			+ "3, and ImageJ would read the 2 frames before it alone; the file is cut short — re-export it"), r.toString());
+		assertTrue(r.out.contains("2 written, 0 skipped (output exists), 1 failed of 3 files"), r.toString());
+	}
+
+	/** A GIF of three 40×30 frames of noise, written by the JDK's GIF writer. */
+	private static byte[] threeFrameGif() throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+		try (ImageOutputStream ios = ImageIO.createImageOutputStream(bytes)) {
+			writer.setOutput(ios);
+			writer.prepareWriteSequence(null);
+			Random random = new Random(1);
+			for (int f = 0; f < 3; f++) {
+				BufferedImage frame = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+				for (int i = 0; i < 40 * 30; i++) frame.getRaster().setSample(i % 40, i / 40, 0, random.nextInt(256));
+				writer.writeToSequence(new IIOImage(frame, null, null), null);
+			}
+			writer.endWriteSequence();
+		}
+		finally {
+			writer.dispose();
+		}
+		return bytes.toByteArray();
 	}
 
 	@Test
