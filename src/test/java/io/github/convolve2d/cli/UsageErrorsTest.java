@@ -49,6 +49,18 @@ class UsageErrorsTest {
 		assertEquals("'0;' follows --kernel '1' but is not an option; a value with spaces must be quoted as one "
 			+ "argument: --kernel \"1 0; 0 -1\"", usage("batch", "-i", "in", "-o", "out", "--kernel", "1", "0;", "0",
 			"-1"));
+		assertEquals("'σ=2' follows --preset 'Gaussian' but is not an option; a value with spaces must be quoted as one "
+			+ "argument: --preset \"Gaussian σ=2\"", usage("batch", "-i", "in", "-o", "out", "--preset", "Gaussian",
+			"σ=2"));
+	}
+
+	@Test
+	void aStrayInputAfterAKernelIsNotTakenForPartOfIt() {
+		String sample = "sample-images/camera.png";
+		for (String[] value : new String[][] { { "--kernel", "1 1" }, { "--preset", "sobel-x" } }) {
+			assertEquals("unexpected argument '" + sample + "'; inputs are given with -i (-i a.tif b.tif)",
+				usage("batch", "-i", "in", "-o", "out", value[0], value[1], sample), value[0]);
+		}
 	}
 
 	@Test
