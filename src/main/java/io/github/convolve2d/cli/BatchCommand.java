@@ -318,6 +318,11 @@ public final class BatchCommand implements Callable<Integer> {
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		String zarrOnly = zarrOnlyOptionsUnused(plan);
 		if (zarrOnly != null) console.notice(zarrOnly);
+		boolean constant = options.border().label().equals("constant");
+		if (spec.commandLine().getParseResult().hasMatchedOption("--cval") && !constant) {
+			console.notice("note: --cval applies to --border constant only; with --border " + options.border().label()
+				+ " it is not used");
+		}
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = runner(filter, options, writer, console);

@@ -276,6 +276,20 @@ class BatchCommandTest {
 	}
 
 	@Test
+	void aCvalGivenWithAnotherBorderIsNamedAsUnused() throws Exception {
+		Path in = inputFolder("microaneurysms.png");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--mode", "same",
+			"--border", "symmetric", "--cval", "3", "--progress", "none");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.err.contains("note: --cval applies to --border constant only; with --border reflect it is not used"),
+			r.toString());
+		r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out2"), "--preset", "box-3", "--mode", "same", "--cval", "3",
+			"--progress", "none");
+		assertEquals(0, r.code, r.toString());
+		assertFalse(r.err.contains("note:"), "constant is the default border: " + r);
+	}
+
+	@Test
 	void usageErrorsExitWith2AndAClearMessage() throws Exception {
 		Path in = inputFolder("microaneurysms.png");
 		Path out = tmp.resolve("out");
