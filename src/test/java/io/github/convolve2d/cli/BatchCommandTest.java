@@ -303,6 +303,8 @@ class BatchCommandTest {
 			{ "mode", "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--mode", "middle" },
 			{ "no image files found", "batch", "-i", tmp.resolve("empty"), "-o", out, "--preset", "sobel-x" },
 			{ "different sizes in valid mode", "batch", "-i", in, "-o", out, "--preset", "box-3", "--preset", "box-5" },
+			{ "a kernel of 3 taps with dilation 300000000 would span 600,000,001 pixels", "batch", "-i", in, "-o", out,
+				"--preset", "box-3", "--mode", "same", "--dilation", "300000000" },
 			{ "unknown option '--bogus'", "batch", "-i", in, "-o", out, "--preset", "box-3", "--bogus" } };
 		Files.createDirectories(tmp.resolve("empty"));
 		for (Object[] c : cases) {
