@@ -92,11 +92,18 @@ public final class ImageHeader {
 			}
 		}
 		long planes = info.length == 1 ? Math.max(1, first.nImages) : info.length;
-		for (FileInfo fi : info) {
+		for (int i = 0; i < info.length; i++) {
+			FileInfo fi = info[i];
 			long end = dataEnd(fi, info.length == 1 ? planes : 1);
 			if (end > size) {
 				throw new UnreadableImageException("truncated or corrupt TIFF: its pixel data should end at byte " + end
 					+ " but the file has only " + size + " bytes");
+			}
+			long held = stripBytes(fi), needed = (long) fi.width * fi.height * fi.getBytesPerPixel();
+			if (held >= 0 && held < needed) {
+				throw new UnreadableImageException("corrupt TIFF: the strips of page " + (i + 1) + " hold " + held
+					+ " bytes but its " + fi.width + "×" + fi.height + " " + pixelType(fi) + " pixels need " + needed
+					+ ", and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it");
 			}
 		}
 		boolean rgb = first.getBytesPerPixel() >= 3 && first.fileType != FileInfo.GRAY32_FLOAT
@@ -136,6 +143,35 @@ public final class ImageHeader {
 			default:
 				return fi.getBytesPerPixel() * 8 + "-bit";
 		}
+	}
+
+	/**
+	 * The bytes an uncompressed page's strips hold by their byte counts, or -1 where they say nothing ImageJ relies on:
+	 * compressed or planar pages, pixel types whose bytes per pixel are not whole, pages without byte counts.
+	 */
+	private static long stripBytes(FileInfo fi) {
+		switch (fi.fileType) {
+			case FileInfo.GRAY8:
+			case FileInfo.COLOR8:
+			case FileInfo.GRAY16_SIGNED:
+			case FileInfo.GRAY16_UNSIGNED:
+			case FileInfo.GRAY32_INT:
+			case FileInfo.GRAY32_UNSIGNED:
+			case FileInfo.GRAY32_FLOAT:
+			case FileInfo.RGB:
+			case FileInfo.BGR:
+			case FileInfo.ARGB:
+			case FileInfo.RGB48:
+				break;
+			default:
+				return -1;
+		}
+		if (fi.compression > FileInfo.COMPRESSION_NONE || fi.stripLengths == null || fi.stripLengths.length == 0) {
+			return -1;
+		}
+		long sum = 0;
+		for (int n : fi.stripLengths) sum += n & 0xffffffffL;
+		return sum;
 	}
 
 	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */

@@ -194,6 +194,25 @@ class HostileInputsTest {
 		return bytes.toByteArray();
 	}
 
+	/**
+	 * An uncompressed page whose strip byte count is half what its pixels need: ImageJ reads width × height bytes from
+	 * the strip's offset whatever the count says, so the bytes after it (here the image directory) became pixels.
+	 */
+	@Test
+	void anUncompressedPageWhoseStripsHoldTooFewBytesFailsInsteadOfReadingWhatFollows() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		byte[] half = new byte[60];
+		for (int i = 0; i < half.length; i++) half[i] = (byte) (i + 1);
+		Files.write(in.resolve("lying.tif"), TiffBytes.grey8(10, 12).strips(List.of(half)).build());
+		Files.write(in.resolve("good.tif"), TiffBytes.grey8(10, 12).strips(List.of(new byte[120])).build());
+		CliRun r = run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("lying.tif: corrupt TIFF: the strips of page 1 hold 60 bytes but its 10×12 8-bit "
+			+ "pixels need 120, and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it"),
+			r.toString());
+		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
