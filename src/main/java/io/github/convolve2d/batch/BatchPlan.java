@@ -2,9 +2,11 @@ package io.github.convolve2d.batch;
 
 import io.github.convolve2d.core.UserException;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -84,7 +86,7 @@ public final class BatchPlan {
 		Path outReal = real(out);
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
-			if (!Files.exists(in)) throw new UserException("input '" + input + "' does not exist");
+			if (!Files.exists(in)) throw missingInput(input, in);
 			boolean zarrImage = InputScanner.isZarrFolder(in);
 			if (zarrImage && outReal.startsWith(real(in))) {
 				throw new UserException("the output folder '" + output + "' is " + (outReal.equals(real(in)) ? ""
@@ -99,6 +101,29 @@ public final class BatchPlan {
 			&& isOutputName(file.getFileName().toString(), sfx));
 		List<BatchItem> items = assign(found, out, sfx, BatchPlan::real, zarr);
 		return new BatchPlan(out, items);
+	}
+
+	/**
+	 * The usage error for an input that {@link Files#exists} denies: it may be missing, but also a link to nothing
+	 * or behind a folder this user may not enter, and "does not exist" would send the user looking for a typo.
+	 */
+	static UserException missingInput(Path input, Path in) {
+		String why = "does not exist";
+		if (Files.isSymbolicLink(in)) {
+			why = "is a link to nothing (its target does not exist, or the link leads back to itself)";
+		}
+		else {
+			try {
+				Files.readAttributes(in, BasicFileAttributes.class);
+			}
+			catch (AccessDeniedException e) {
+				why = "cannot be reached: permission denied (a folder on its path may not be entered)";
+			}
+			catch (IOException e) {
+				// missing indeed
+			}
+		}
+		return new UserException("input '" + input + "' " + why);
 	}
 
 	/** @throws UserException when the suffix holds a path separator */

@@ -8,6 +8,9 @@ import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.ImageTypeSpecifier;
 import javax.imageio.stream.ImageInputStream;
+import org.w3c.dom.Element;
+import org.w3c.dom.Node;
+import org.w3c.dom.NodeList;
 import java.awt.image.IndexColorModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,11 +99,18 @@ public final class ImageHeader {
 			}
 		}
 		long planes = info.length == 1 ? Math.max(1, first.nImages) : info.length;
-		for (FileInfo fi : info) {
+		for (int i = 0; i < info.length; i++) {
+			FileInfo fi = info[i];
 			long end = dataEnd(fi, info.length == 1 ? planes : 1);
 			if (end > size) {
 				throw new UnreadableImageException("truncated or corrupt TIFF: its pixel data should end at byte " + end
 					+ " but the file has only " + size + " bytes");
+			}
+			long held = stripBytes(fi), needed = (long) fi.width * fi.height * fi.getBytesPerPixel();
+			if (held >= 0 && held < needed) {
+				throw new UnreadableImageException("corrupt TIFF: the strips of page " + (i + 1) + " hold " + held
+					+ " bytes but its " + fi.width + "×" + fi.height + " " + pixelType(fi) + " pixels need " + needed
+					+ ", and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it");
 			}
 		}
 		boolean rgb = first.getBytesPerPixel() >= 3 && first.fileType != FileInfo.GRAY32_FLOAT
@@ -143,6 +153,35 @@ public final class ImageHeader {
 		}
 	}
 
+	/**
+	 * The bytes an uncompressed page's strips hold by their byte counts, or -1 where they say nothing ImageJ relies on:
+	 * compressed or planar pages, pixel types whose bytes per pixel are not whole, pages without byte counts.
+	 */
+	private static long stripBytes(FileInfo fi) {
+		switch (fi.fileType) {
+			case FileInfo.GRAY8:
+			case FileInfo.COLOR8:
+			case FileInfo.GRAY16_SIGNED:
+			case FileInfo.GRAY16_UNSIGNED:
+			case FileInfo.GRAY32_INT:
+			case FileInfo.GRAY32_UNSIGNED:
+			case FileInfo.GRAY32_FLOAT:
+			case FileInfo.RGB:
+			case FileInfo.BGR:
+			case FileInfo.ARGB:
+			case FileInfo.RGB48:
+				break;
+			default:
+				return -1;
+		}
+		if (fi.compression > FileInfo.COMPRESSION_NONE || fi.stripLengths == null || fi.stripLengths.length == 0) {
+			return -1;
+		}
+		long sum = 0;
+		for (int n : fi.stripLengths) sum += n & 0xffffffffL;
+		return sum;
+	}
+
 	/** Where the last pixel byte lies: strips when the TIFF lists them, else a contiguous block of planes. */
 	static long dataEnd(FileInfo fi, long planes) {
 		long end = 0;
@@ -160,6 +199,14 @@ public final class ImageHeader {
 	}
 
 	private static ImageHeader imageIo(Path file, ImageFormat format) throws UnreadableImageException {
+		if (format == ImageFormat.GIF) {
+			try {
+				GifStructure.check(file);
+			}
+			catch (IOException e) {
+				throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+			}
+		}
 		try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
 			Iterator<ImageReader> readers = in == null ? null : ImageIO.getImageReaders(in);
 			if (readers == null || !readers.hasNext()) {
@@ -169,6 +216,11 @@ public final class ImageHeader {
 			try {
 				reader.setInput(in, false, true);
 				int w = reader.getWidth(0), h = reader.getHeight(0);
+				if (format == ImageFormat.JPEG && jpegComponents(reader) == 4) {
+					// ImageJ's JPEG decoder fails on these, and the JDK prints its stack trace from a thread of its own
+					throw new UnreadableImageException("a CMYK JPEG (4 colour components), which ImageJ cannot open; "
+						+ "save it as an RGB JPEG or a TIFF");
+				}
 				long planes = format == ImageFormat.GIF ? Math.max(1, reader.getNumImages(true)) : 1;
 				// Decoded through 32-bit ARGB images; assume 4 bytes per pixel (an upper bound for these formats).
 				return new ImageHeader(format, w, h, planes, 4, mayBeColour(reader));
@@ -179,6 +231,18 @@ public final class ImageHeader {
 		}
 		catch (IOException | RuntimeException e) {
 			throw new UnreadableImageException("not a readable " + format + ": " + message(e));
+		}
+	}
+
+	/** The number of colour components a JPEG's frame header declares (0 when it cannot be read). */
+	private static int jpegComponents(ImageReader reader) {
+		try {
+			Node tree = reader.getImageMetadata(0).getAsTree("javax_imageio_jpeg_image_1.0");
+			NodeList sof = ((Element) tree).getElementsByTagName("sof");
+			return sof.getLength() == 0 ? 0 : ((Element) sof.item(0)).getElementsByTagName("componentSpec").getLength();
+		}
+		catch (IOException | RuntimeException e) {
+			return 0;
 		}
 	}
 

@@ -80,6 +80,10 @@ public final class ImageJReader {
 		ImagePlus imp = opened.value();
 		if (imp == null || imp.getWidth() == 0 || imp.getStackSize() == 0) {
 			String said = readable(opened.printed());
+			// ImageJ adds a note on CMYK to every JPEG it fails on, but a CMYK JPEG was refused from its header
+			if (header.format() == ImageFormat.JPEG && said.startsWith("Error loading image")) {
+				said = "its image data are corrupt (the JPEG decoder gave up); re-export it";
+			}
 			throw new UnreadableImageException("ImageJ could not read this " + header.format()
 				+ (said.isEmpty() ? " (it gave no reason; " + CORRUPT + ")" : ": " + said));
 		}

@@ -138,9 +138,7 @@ public final class InputScanner {
 		java.util.Set<Path> seen = new java.util.HashSet<>();
 		for (Path input : inputs) {
 			Path in = input.toAbsolutePath().normalize();
-			if (!Files.exists(in)) {
-				throw new UserException("input '" + input + "' does not exist");
-			}
+			if (!Files.exists(in)) throw BatchPlan.missingInput(input, in);
 			if (Files.isDirectory(in) && !isZarrFolder(in)) {
 				for (Found f : scanFolder(in, skip)) {
 					if (f.problem() != null || seen.add(f.file().toRealPath())) found.add(f);

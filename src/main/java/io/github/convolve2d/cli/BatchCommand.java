@@ -305,8 +305,9 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 		if (plan.items().isEmpty()) {
 			throw usage("no image files found in the inputs" + (includes.isEmpty()
-				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr" + (recursive ? ")"
-					: "; add --recursive to search sub-folders)") : " matching --include " + includes));
+				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr)"
+				: " matching --include " + includes) + (excludes.isEmpty() ? "" : " and not left out by --exclude "
+				+ excludes) + (recursive ? "" : "; add --recursive to search sub-folders"));
 		}
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());
@@ -317,6 +318,11 @@ public final class BatchCommand implements Callable<Integer> {
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		String zarrOnly = zarrOnlyOptionsUnused(plan);
 		if (zarrOnly != null) console.notice(zarrOnly);
+		boolean constant = options.border().label().equals("constant");
+		if (spec.commandLine().getParseResult().hasMatchedOption("--cval") && !constant) {
+			console.notice("note: --cval applies to --border constant only; with --border " + options.border().label()
+				+ " it is not used");
+		}
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = runner(filter, options, writer, console);

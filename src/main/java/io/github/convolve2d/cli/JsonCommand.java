@@ -5,6 +5,7 @@ import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
+import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.kernel.StrictJson;
 import picocli.CommandLine;
@@ -17,6 +18,7 @@ import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.concurrent.Callable;
@@ -137,7 +139,13 @@ final class JsonCommand implements Callable<Integer> {
 			if (bytes.length > most) throw new IOException(tooLarge);
 		}
 		else {
-			Path path = Paths.get(file);
+			Path path;
+			try {
+				path = Paths.get(file);
+			}
+			catch (InvalidPathException e) {
+				throw new IOException("its name " + BatchPlan.NOT_IN_ENCODING);
+			}
 			if (Files.isDirectory(path)) throw new IOException("it is a folder, not a file");
 			if (Files.size(path) > most) throw new IOException(tooLarge);
 			bytes = Files.readAllBytes(path);

@@ -2,10 +2,15 @@ package io.github.convolve2d.cli;
 
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.Suggestions;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.kernel.Presets;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -46,7 +51,29 @@ final class UsageErrors {
 			List<String> unmatched = ((CommandLine.UnmatchedArgumentException) e).getUnmatched();
 			if (!unmatched.isEmpty()) return unmatched(spec, unmatched, args);
 		}
-		return shorten(e.getMessage());
+		return shorten(inWords(e.getMessage()));
+	}
+
+	/** picocli's text for a value of the wrong type: {@code Invalid value for option '--cval': 'a' is not a double}. */
+	private static final Pattern NOT_A_TYPE = Pattern.compile(
+		"Invalid value for option '([^']+)'(?: \\([^)]*\\))?: '(.*)' is not an? (int|long|double|float|boolean)",
+		Pattern.DOTALL);
+
+	/** A type conversion error in words instead of Java's type names ({@code int}, {@code double}). */
+	private static String inWords(String message) {
+		Matcher m = message == null ? null : NOT_A_TYPE.matcher(message);
+		if (m == null || !m.matches()) return message;
+		String option = m.group(1), value = m.group(2);
+		switch (m.group(3)) {
+			case "boolean":
+				return option + " takes no value (or true or false), got '" + value + "'";
+			case "double":
+			case "float":
+				return option + " must be a number such as 2, -0.5 or 1e-3, got '" + value + "'"
+					+ (value.matches("[+-]?\\d*,\\d+") ? "; write a decimal point, not a comma" : "");
+			default:
+				return option + " must be a whole number (at most 2147483647), got '" + value + "'";
+		}
 	}
 
 	private static String unmatched(CommandSpec spec, List<String> unmatched, String[] args) {
@@ -64,9 +91,12 @@ final class UsageErrors {
 			List<String> all = new ArrayList<>();
 			all.add(before);
 			all.addAll(unmatched);
-			return "'" + Excerpt.of(first) + "' follows " + option + " '" + Excerpt.of(before) + "' but is not an option; "
-				+ "a value with spaces must be quoted as one argument: " + option + " \"" + Excerpt.of(String.join(" ",
-				all)) + "\"";
+			String joined = String.join(" ", all);
+			if (partOfValue(option, unmatched, joined)) {
+				return "'" + Excerpt.of(first) + "' follows " + option + " '" + Excerpt.of(before) + "' but is not an "
+					+ "option; a value with spaces must be quoted as one argument: " + option + " \"" + Excerpt.of(joined)
+					+ "\"";
+			}
 		}
 		if (!spec.subcommands().isEmpty()) {
 			List<String> commands = new ArrayList<>(spec.subcommands().keySet());
@@ -75,9 +105,41 @@ final class UsageErrors {
 				+ String.join(", ", commands) : hint);
 		}
 		String hint = isNumber(first) || first.contains(";") ? "; a value with spaces (a kernel such as \"-1 0 1\") "
-			+ "must be quoted as one argument" : "";
+			+ "must be quoted as one argument" : exists(first) ? "; inputs are given with -i (-i a.tif b.tif)" : "";
 		return "unexpected argument '" + Excerpt.of(first) + "'" + (unmatched.size() > 1 ? " (and "
 			+ (unmatched.size() - 1) + " more)" : "") + hint;
+	}
+
+	/**
+	 * Whether the arguments after a text option's value read as the rest of that value, so that quoting is the fix:
+	 * numbers after {@code --kernel}, a preset's name with spaces, a kernel file's path with spaces; not a stray
+	 * input path after them.
+	 */
+	private static boolean partOfValue(String option, List<String> rest, String joined) {
+		switch (option) {
+			case "--kernel":
+				for (String r : rest) if (!r.matches("[-+0-9.,;/eE]+")) return false; // the characters of kernel text
+				return true;
+			case "--preset":
+				try {
+					Presets.resolve(joined);
+					return true;
+				}
+				catch (UserException e) {
+					return false;
+				}
+			default:
+				return exists(joined);
+		}
+	}
+
+	private static boolean exists(String path) {
+		try {
+			return Files.exists(Paths.get(path));
+		}
+		catch (InvalidPathException e) {
+			return false;
+		}
 	}
 
 	/** {@code --threads} before {@code -t}: a typo of a long name is the likelier one. */

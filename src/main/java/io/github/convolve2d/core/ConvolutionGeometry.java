@@ -188,12 +188,18 @@ public final class ConvolutionGeometry {
 
 	/**
 	 * Checks that a bank's feature maps have one size and one position on any image, so that they can share one
-	 * output (a stack, a Zarr array, a block grid): any kernels in {@code same} mode, kernels of one size otherwise.
+	 * output (a stack, a Zarr array, a block grid): any kernels in {@code same} mode, kernels of one size otherwise;
+	 * and that each kernel's dilated extent can be placed on any image, so that a dilation too large is one usage
+	 * error rather than every image's failure.
 	 *
-	 * @throws UserException for an empty bank, or naming two kernels whose sizes differ
+	 * @throws UserException for an empty bank, naming two kernels whose sizes differ, or for a dilation too large
 	 */
 	public static void checkOneFeatureMapSize(java.util.List<Kernel> kernels, ConvolutionOptions options) {
 		if (kernels == null || kernels.isEmpty()) throw new UserException("no kernel given; give at least one kernel");
+		for (Kernel k : kernels) {
+			extent(k.width(), options.dilationX());
+			extent(k.height(), options.dilationY());
+		}
 		if (options.mode() == Mode.SAME) return;
 		Kernel first = kernels.get(0);
 		for (Kernel k : kernels) {

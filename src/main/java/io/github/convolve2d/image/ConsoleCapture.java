@@ -12,7 +12,10 @@ import java.util.concurrent.Callable;
  * {@code IJ.log} print to {@code System.out}: in a batch run that would mix ImageJ's messages into our output
  * and lose the link between a message and its file. While installed, this routes {@code System.out} and
  * {@code System.err} of a thread inside {@link #call} into that call's buffer, so the message becomes the
- * file's failure reason; every other thread's output passes through unchanged.
+ * file's failure reason; every other thread's output passes through unchanged, except the stack traces the JDK's
+ * image fetcher threads print when ImageJ's JPEG or GIF decoder gives up ({@code sun.awt.image.ImageFormatException}):
+ * those threads serve every file being read, so their text cannot be told apart by file, and the file fails with
+ * ImageJ's reason anyway.
  */
 public final class ConsoleCapture implements AutoCloseable {
 
@@ -49,20 +52,23 @@ public final class ConsoleCapture implements AutoCloseable {
 		}
 	}
 
+	/** The name the JDK gives the threads that decode images for {@code Toolkit.createImage} (ImageJ's JPEG and GIF). */
+	private static final String IMAGE_FETCHER = "Image Fetcher ";
+
 	private static PrintStream routing(PrintStream passThrough) {
 		OutputStream router = new OutputStream() {
 			@Override
 			public void write(int b) {
 				ByteArrayOutputStream buffer = BUFFER.get();
 				if (buffer != null) buffer.write(b);
-				else passThrough.write(b);
+				else if (!imageFetcher()) passThrough.write(b);
 			}
 
 			@Override
 			public void write(byte[] b, int off, int len) {
 				ByteArrayOutputStream buffer = BUFFER.get();
 				if (buffer != null) buffer.write(b, off, len);
-				else passThrough.write(b, off, len);
+				else if (!imageFetcher()) passThrough.write(b, off, len);
 			}
 
 			@Override
@@ -71,6 +77,10 @@ public final class ConsoleCapture implements AutoCloseable {
 			}
 		};
 		return new PrintStream(router, true);
+	}
+
+	private static boolean imageFetcher() {
+		return Thread.currentThread().getName().startsWith(IMAGE_FETCHER);
 	}
 
 	/** What a {@link #call} returned and what it printed. */

@@ -276,6 +276,20 @@ class BatchCommandTest {
 	}
 
 	@Test
+	void aCvalGivenWithAnotherBorderIsNamedAsUnused() throws Exception {
+		Path in = inputFolder("microaneurysms.png");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--mode", "same",
+			"--border", "symmetric", "--cval", "3", "--progress", "none");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.err.contains("note: --cval applies to --border constant only; with --border reflect it is not used"),
+			r.toString());
+		r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out2"), "--preset", "box-3", "--mode", "same", "--cval", "3",
+			"--progress", "none");
+		assertEquals(0, r.code, r.toString());
+		assertFalse(r.err.contains("note:"), "constant is the default border: " + r);
+	}
+
+	@Test
 	void usageErrorsExitWith2AndAClearMessage() throws Exception {
 		Path in = inputFolder("microaneurysms.png");
 		Path out = tmp.resolve("out");
@@ -289,6 +303,8 @@ class BatchCommandTest {
 			{ "mode", "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--mode", "middle" },
 			{ "no image files found", "batch", "-i", tmp.resolve("empty"), "-o", out, "--preset", "sobel-x" },
 			{ "different sizes in valid mode", "batch", "-i", in, "-o", out, "--preset", "box-3", "--preset", "box-5" },
+			{ "a kernel of 3 taps with dilation 300000000 would span 600,000,001 pixels", "batch", "-i", in, "-o", out,
+				"--preset", "box-3", "--mode", "same", "--dilation", "300000000" },
 			{ "unknown option '--bogus'", "batch", "-i", in, "-o", out, "--preset", "box-3", "--bogus" } };
 		Files.createDirectories(tmp.resolve("empty"));
 		for (Object[] c : cases) {
@@ -297,6 +313,14 @@ class BatchCommandTest {
 			assertTrue(r.err.contains((String) c[0]), c[0] + ": " + r);
 		}
 		assertFalse(Files.exists(out), "nothing written on a usage error");
+		CliRun excluded = CliRun.run("batch", "-i", in, "-o", out, "--preset", "box-3", "--exclude", "*");
+		assertEquals(2, excluded.code, excluded.toString());
+		assertTrue(excluded.err.contains("no image files found in the inputs (folders are searched for .tif, .tiff, "
+			+ ".png, .jpg, .jpeg, .gif, .bmp and .zarr) and not left out by --exclude [*]; add --recursive to search "
+			+ "sub-folders"), "a run whose files --exclude all left out says so: " + excluded);
+		CliRun below = CliRun.run("batch", "-i", in, "-o", out, "--preset", "box-3", "--include", "raw/*.png");
+		assertTrue(below.err.contains("matching --include [raw/*.png]; add --recursive to search sub-folders"),
+			"a glob for a sub-folder without --recursive gets the hint: " + below);
 		CliRun help = CliRun.run("batch", "--help");
 		assertEquals(0, help.code);
 		assertTrue(help.out.contains("--kernel-file") && help.out.contains("--overwrite"), help.out);

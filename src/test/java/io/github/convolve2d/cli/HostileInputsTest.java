@@ -5,6 +5,13 @@ import io.github.convolve2d.io.TiffBytes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.ImageOutputStream;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,6 +21,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.regex.Pattern;
 
 import static io.github.convolve2d.cli.CliRun.run;
@@ -92,6 +100,120 @@ class HostileInputsTest {
 	}
 
 	@Test
+	void anInputBehindALockedFolderOrALinkToNothingIsNotSaidToBeMissing() throws Exception {
+		Path link = Files.createSymbolicLink(tmp.resolve("link.png"), tmp.resolve("gone.png"));
+		CliRun r = run("batch", "-i", link, "-o", tmp.resolve("out"), "--preset", "box-3");
+		assertEquals(2, r.code, r.toString());
+		assertTrue(r.err.contains("input '" + link + "' is a link to nothing (its target does not exist, or the link "
+			+ "leads back to itself)"), r.toString());
+		Path locked = Files.createDirectories(tmp.resolve("locked"));
+		Path in = Files.copy(Paths.get("sample-images/microaneurysms.png"), locked.resolve("a.png"));
+		assumeTrue(locked.toFile().setExecutable(false, false));
+		try {
+			List<String> prefix = Collections.emptyList();
+			if (Files.exists(in)) {
+				// root enters every folder: run the command without the capabilities that let it
+				assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+				prefix = Arrays.asList("setpriv", "--bounding-set", "-dac_override,-dac_read_search");
+			}
+			ChildCli c = ChildCli.start(prefix, Collections.emptyMap(), "batch", "-i", in, "-o", tmp.resolve("out"),
+				"--preset", "box-3");
+			assertEquals(2, c.waitFor(120), c.toString());
+			assertTrue(c.err().contains("input '" + in + "' cannot be reached: permission denied (a folder on its path "
+				+ "may not be entered)"), c.toString());
+		}
+		finally {
+			locked.toFile().setExecutable(true, false);
+		}
+	}
+
+	/** cmyk.jpg: 16×12, 4 components, written by Pillow ({@code Image.convert('CMYK').save(..., quality=50)}). */
+	@Test
+	void aCmykJpegFailsWithItsReasonAndNoStackTraceOnTheConsole() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get(getClass().getResource("cmyk.jpg").toURI()), in.resolve("cmyk.jpg"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("good.png"));
+		ChildCli c = ChildCli.start(Collections.emptyList(), Collections.emptyMap(), "batch", "-i", in, "-o",
+			tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, c.waitFor(120), c.toString());
+		assertTrue(c.err().contains("cmyk.jpg: a CMYK JPEG (4 colour components), which ImageJ cannot open; save it "
+			+ "as an RGB JPEG or a TIFF"), c.toString());
+		assertTrue(!c.err().contains("Exception") && !c.err().contains("\tat "), c.toString());
+		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
+	}
+
+	/** corrupt.jpg: a 30×20 grey JPEG with bytes overwritten, so that the JDK's decoder gives up on its Huffman table. */
+	@Test
+	void aCorruptJpegFailsWithItsReasonAndNoStackTraceOnTheConsole() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get(getClass().getResource("corrupt.jpg").toURI()), in.resolve("corrupt.jpg"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("good.png"));
+		ChildCli c = ChildCli.start(Collections.emptyList(), Collections.emptyMap(), "batch", "-i", in, "-o",
+			tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, c.waitFor(120), c.toString());
+		assertTrue(c.err().contains("corrupt.jpg: ImageJ could not read this JPEG: its image data are corrupt (the JPEG "
+			+ "decoder gave up); re-export it"), c.toString());
+		assertTrue(!c.err().contains("Exception") && !c.err().contains("\tat ") && !c.err().contains("CMYK"),
+			c.toString());
+		assertTrue(c.out().contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), c.toString());
+	}
+
+	@Test
+	void aGifCutShortInsideAFrameFailsInsteadOfLosingItsLastFrames() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		byte[] gif = threeFrameGif();
+		Files.write(in.resolve("whole.gif"), gif);
+		Files.write(in.resolve("cut.gif"), Arrays.copyOf(gif, gif.length - 200));
+		// the trailer byte alone missing loses nothing
+		Files.write(in.resolve("notrailer.gif"), Arrays.copyOf(gif, gif.length - 1));
+		CliRun r = run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("cut.gif: truncated GIF: the file ends at byte " + (gif.length - 200) + " inside frame "
+			+ "3, and ImageJ would read the 2 frames before it alone; the file is cut short — re-export it"), r.toString());
+		assertTrue(r.out.contains("2 written, 0 skipped (output exists), 1 failed of 3 files"), r.toString());
+	}
+
+	/** A GIF of three 40×30 frames of noise, written by the JDK's GIF writer. */
+	private static byte[] threeFrameGif() throws IOException {
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+		try (ImageOutputStream ios = ImageIO.createImageOutputStream(bytes)) {
+			writer.setOutput(ios);
+			writer.prepareWriteSequence(null);
+			Random random = new Random(1);
+			for (int f = 0; f < 3; f++) {
+				BufferedImage frame = new BufferedImage(40, 30, BufferedImage.TYPE_BYTE_GRAY);
+				for (int i = 0; i < 40 * 30; i++) frame.getRaster().setSample(i % 40, i / 40, 0, random.nextInt(256));
+				writer.writeToSequence(new IIOImage(frame, null, null), null);
+			}
+			writer.endWriteSequence();
+		}
+		finally {
+			writer.dispose();
+		}
+		return bytes.toByteArray();
+	}
+
+	/**
+	 * An uncompressed page whose strip byte count is half what its pixels need: ImageJ reads width × height bytes from
+	 * the strip's offset whatever the count says, so the bytes after it (here the image directory) became pixels.
+	 */
+	@Test
+	void anUncompressedPageWhoseStripsHoldTooFewBytesFailsInsteadOfReadingWhatFollows() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		byte[] half = new byte[60];
+		for (int i = 0; i < half.length; i++) half[i] = (byte) (i + 1);
+		Files.write(in.resolve("lying.tif"), TiffBytes.grey8(10, 12).strips(List.of(half)).build());
+		Files.write(in.resolve("good.tif"), TiffBytes.grey8(10, 12).strips(List.of(new byte[120])).build());
+		CliRun r = run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("lying.tif: corrupt TIFF: the strips of page 1 hold 60 bytes but its 10×12 8-bit "
+			+ "pixels need 120, and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it"),
+			r.toString());
+		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+	}
+
+	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
 		Files.copy(Paths.get("sample-images/microaneurysms.png"), tmp.resolve("in/top.png"));
@@ -154,6 +276,19 @@ class HostileInputsTest {
 		assertEquals(2, child.waitFor(120), child.toString());
 		assertTrue(child.err().contains("(FILE|DIR): the name 'caf") && child.err().contains("' " + c.substring(9)),
 			"an argument the locale cannot express is a usage error with the reason: " + child);
+	}
+
+	@Test
+	void aJsonFileNameTheLocaleCannotExpressIsAUsageErrorWithTheReasonNotAStackTrace() throws Exception {
+		Map<String, String> env = new HashMap<>();
+		env.put("LANG", "C");
+		env.put("LC_ALL", "C");
+		ChildCli child = ChildCli.start(Collections.emptyList(), env, "json", tmp.resolve("caf\u00e9.json"));
+		assertEquals(2, child.waitFor(120), child.toString());
+		assertTrue(child.err().contains("cannot read '" + tmp + "/caf") && child.err().contains("': its name holds "
+			+ "characters that this locale's file name encoding (ANSI_X3.4-1968, from LANG/LC_ALL) cannot express"),
+			child.toString());
+		assertTrue(!child.err().contains("Exception") && !child.err().contains("\tat "), child.toString());
 	}
 
 	@Test

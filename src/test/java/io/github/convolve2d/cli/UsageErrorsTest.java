@@ -2,6 +2,8 @@ package io.github.convolve2d.cli;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +49,18 @@ class UsageErrorsTest {
 		assertEquals("'0;' follows --kernel '1' but is not an option; a value with spaces must be quoted as one "
 			+ "argument: --kernel \"1 0; 0 -1\"", usage("batch", "-i", "in", "-o", "out", "--kernel", "1", "0;", "0",
 			"-1"));
+		assertEquals("'σ=2' follows --preset 'Gaussian' but is not an option; a value with spaces must be quoted as one "
+			+ "argument: --preset \"Gaussian σ=2\"", usage("batch", "-i", "in", "-o", "out", "--preset", "Gaussian",
+			"σ=2"));
+	}
+
+	@Test
+	void aStrayInputAfterAKernelIsNotTakenForPartOfIt() {
+		String sample = "sample-images/camera.png";
+		for (String[] value : new String[][] { { "--kernel", "1 1" }, { "--preset", "sobel-x" } }) {
+			assertEquals("unexpected argument '" + sample + "'; inputs are given with -i (-i a.tif b.tif)",
+				usage("batch", "-i", "in", "-o", "out", value[0], value[1], sample), value[0]);
+		}
 	}
 
 	@Test
@@ -69,6 +83,27 @@ class UsageErrorsTest {
 		assertTrue(usage("bench", "--kernels", "-3").endsWith("got -3"));
 		assertEquals("--threads must be between 1 and 1024, got 0", usage("bench", "--threads", "0"));
 		assertEquals("--size must be between 64 and 16384, got 70000", usage("bench", "--size", "70000"));
-		assertTrue(usage("bench", "--kernels", "abc").contains("'abc' is not an int"));
+		assertEquals("--kernels must be a whole number (at most 2147483647), got 'abc'",
+			usage("bench", "--kernels", "abc"));
+	}
+
+	@Test
+	void aValueOfTheWrongTypeIsNamedInWordsNotByJavasTypeName() {
+		String[] run = { "batch", "-i", "in", "-o", "out", "--preset", "sobel-x" };
+		assertEquals("--cval must be a number such as 2, -0.5 or 1e-3, got '0,5'; write a decimal point, not a comma",
+			usage(concat(run, "--cval", "0,5")));
+		assertEquals("--cval must be a number such as 2, -0.5 or 1e-3, got 'abc'", usage(concat(run, "--cval", "abc")));
+		assertEquals("--threads must be a whole number (at most 2147483647), got '1.5'",
+			usage(concat(run, "--threads", "1.5")));
+		assertEquals("--threads must be a whole number (at most 2147483647), got '99999999999'",
+			usage(concat(run, "--threads", "99999999999")));
+		assertEquals("--flip takes no value (or true or false), got 'yes'", usage(concat(run, "--flip=yes")));
+		assertEquals("--threads must be a whole number (at most 2147483647), got 'x'", usage("json", "--threads", "x"));
+	}
+
+	private static String[] concat(String[] a, String... b) {
+		String[] all = Arrays.copyOf(a, a.length + b.length);
+		System.arraycopy(b, 0, all, a.length, b.length);
+		return all;
 	}
 }
