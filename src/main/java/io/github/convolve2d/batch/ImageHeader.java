@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.IoMessages;
 import ij.io.FileInfo;
 import io.github.convolve2d.io.TiffReader;
 import ij.io.TiffDecoder;

@@ -13,6 +13,7 @@ import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.InputScanner;
 import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.batch.MemoryBudget;
+import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.Kernel;
@@ -318,8 +319,7 @@ public final class BatchCommand implements Callable<Integer> {
 		ConsoleProgress console = new ConsoleProgress(err, style());
 		String zarrOnly = zarrOnlyOptionsUnused(plan);
 		if (zarrOnly != null) console.notice(zarrOnly);
-		boolean constant = options.border().label().equals("constant");
-		if (spec.commandLine().getParseResult().hasMatchedOption("--cval") && !constant) {
+		if (spec.commandLine().getParseResult().hasMatchedOption("--cval") && options.border() != Border.CONSTANT) {
 			console.notice("note: --cval applies to --border constant only; with --border " + options.border().label()
 				+ " it is not used");
 		}
