@@ -104,7 +104,8 @@ public final class BatchCommand implements Callable<Integer> {
 	private Path bias;
 
 	@Option(names = "--groups", paramLabel = "G",
-		description = "With --weights: channel groups (default 1; C for a depthwise layer).")
+		description = "With --weights: channel groups (default: a .json weights file's own, else 1; C for a depthwise "
+			+ "layer).")
 	private Integer groups;
 
 	@Option(names = "--relu", description = "With --weights: ReLU after the bias, max(0, x).")

@@ -48,8 +48,8 @@ import java.util.regex.Pattern;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
 	description = { "Times Convolve 2D beside ImageJ's Convolver and OpenCV's filter2D (same mode, replicate border).",
-		"Medians after a JIT warm-up; a run slower than 2 s is timed once (marked ¹). OpenCV is timed when its",
-		"bindings are on the class path (see README)." })
+		"Medians after a JIT warm-up; a run slower than 2 s is timed once (marked ¹).",
+		"OpenCV is timed when its bindings are on the class path (see README)." })
 final class BenchCommand implements Callable<Integer> {
 
 	/** Speed-up over ImageJ that the project aims for, by kernel size (random kernels, 4096²). */

@@ -19,6 +19,14 @@ import java.util.regex.Pattern;
 class BenchCommandTest {
 
 	@Test
+	void helpSentencesAreNotBrokenMidLine() {
+		// picocli starts a line for each description element: a sentence split over two elements broke after "its"
+		CliRun r = CliRun.run("bench", "--help");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("\nOpenCV is timed when its bindings are on the class path (see README).\n"), r.out);
+	}
+
+	@Test
 	void runsItsSectionsOnATinyImage() {
 		CliRun r = CliRun.run("bench", "--size", "64", "--kernels", "3,9", "--runs", "1", "--jvms", "1",
 			"--sections", "large,bank,first,image");
