@@ -390,6 +390,8 @@ public final class BatchRunner {
 		long need;
 		try {
 			need = need(h); // the output's geometry: a kernel that does not fit this image is this file's failure
+			// a layer's weights that do not fit the image's channels, where its header tells them
+			if (layer != null && h.channels() > 0) layer.checkChannels(h.channels());
 		}
 		catch (UserException e) {
 			return e.getMessage();

@@ -2,6 +2,7 @@ package io.github.convolve2d.batch;
 
 import io.github.convolve2d.io.IoMessages;
 import ij.io.FileInfo;
+import io.github.convolve2d.io.TiffCalibration;
 import io.github.convolve2d.io.TiffReader;
 import ij.io.TiffDecoder;
 
@@ -34,6 +35,12 @@ public final class ImageHeader {
 	private final long planes;
 	private final int bytesPerPixel;
 	private final boolean rgb;
+	/**
+	 * The channels a CNN layer reads from the image as ImageJ opens it (its hyperstack's channels, each colour of RGB
+	 * or colour-palette pixels its own); -1 where the header does not tell (formats read via ImageIO, whose colour
+	 * pixels ImageJ may open as grey).
+	 */
+	private int channels = -1;
 	/** A TIFF whose pixel data are compressed (LZW, Deflate, PackBits). */
 	private boolean compressed;
 	/** A TIFF's structure, with the strip lengths ImageJ misreads (null for other formats). */
@@ -114,6 +121,9 @@ public final class ImageHeader {
 					+ ", and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it");
 			}
 		}
+		// ImageJ's hyperstack channels, from its description where they multiply with slices and frames to the planes
+		int[] dims = planes <= Integer.MAX_VALUE ? TiffCalibration.imageJDimensions(first.description, (int) planes) : null;
+		int hyperstackChannels = dims == null ? 1 : dims[0];
 		boolean rgb = first.getBytesPerPixel() >= 3 && first.fileType != FileInfo.GRAY32_FLOAT
 			&& first.fileType != FileInfo.GRAY32_INT && first.fileType != FileInfo.GRAY32_UNSIGNED
 			&& first.fileType != FileInfo.GRAY24_UNSIGNED;
@@ -127,6 +137,7 @@ public final class ImageHeader {
 		// open as grey with a LUT and are convolved on their values)
 		ImageHeader h = new ImageHeader(ImageFormat.TIFF, first.width, first.height, planes, bytes,
 			rgb || first.fileType == FileInfo.COLOR8 && opensAsColour(first));
+		h.channels = first.fileType == FileInfo.RGB48 ? 3 : hyperstackChannels * (h.rgb ? 3 : 1);
 		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
 		h.structure = structure;
 		return h;
@@ -289,6 +300,8 @@ public final class ImageHeader {
 	 * colour: 3 channels to convolve.
 	 */
 	public boolean rgb() { return rgb; }
+	/** The channels a CNN layer reads, as ImageJ opens the image; -1 when the header does not tell. */
+	public int channels() { return channels; }
 	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */
 	public boolean compressed() { return compressed; }
 	/** A TIFF whose strip lengths ImageJ misreads, put right by {@link ImageJReader}. */

@@ -77,7 +77,7 @@ public final class TiffCalibration {
 	 * {@code frames=}; 1 each when absent), or null when it is no ImageJ description, names none of them, or they do
 	 * not multiply to {@code pages}.
 	 */
-	static int[] imageJDimensions(String description, int pages) {
+	public static int[] imageJDimensions(String description, int pages) {
 		Map<String, String> fields = imageJFields(description);
 		if (!fields.containsKey("channels") && !fields.containsKey("slices") && !fields.containsKey("frames")) return null;
 		int c = count(fields.get("channels")), z = count(fields.get("slices")), t = count(fields.get("frames"));

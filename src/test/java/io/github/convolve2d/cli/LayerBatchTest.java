@@ -170,4 +170,29 @@ class LayerBatchTest {
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("no kernel given"), run.toString());
 	}
+
+	/**
+	 * The dry run fails a TIFF whose channels do not fit the layer, from its header, as the run then does (it used to
+	 * list it as 'write'): a 2-channel hyperstack and weights for 3 channels; an RGB TIFF fits them.
+	 */
+	@Test
+	void theDryRunJudgesALayersChannelsFromATiffHeader() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		ImageStack stack = new ImageStack(12, 9);
+		for (int n = 0; n < 4; n++) stack.addSlice(new ShortProcessor(12, 9));
+		ImagePlus hyper = new ImagePlus("hyper", stack);
+		hyper.setDimensions(2, 2, 1);
+		new FileSaver(hyper).saveAsTiffStack(in.resolve("hyper.tif").toString());
+		new FileSaver(new ImagePlus("rgb", new ColorProcessor(12, 9))).saveAsTiff(in.resolve("rgb.tif").toString());
+		Path weights = fixture("weights-le-f4.npy"); // 3 input channels
+		CliRun dry = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights, "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("hyper.tif: the weights (shape 2×3×2×2) expect 3 input channels but the image has 2"),
+			dry.toString());
+		assertTrue(dry.out.lines().anyMatch(l -> l.startsWith("write") && l.contains("rgb.tif")), dry.toString());
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--weights", weights, "--progress", "none");
+		assertEquals(1, run.code, run.toString());
+		assertTrue(run.err.contains("expect 3 input channels but the image has 2"), run.toString());
+		assertTrue(run.out.contains("1 written"), run.toString());
+	}
 }
