@@ -84,7 +84,7 @@ public final class Preset {
 		}
 		if (!(parameter >= MIN_PARAMETER && parameter <= MAX_PARAMETER)) {
 			throw new UserException("preset '" + label + "' needs " + parameterName + " from " + format(MIN_PARAMETER)
-				+ " to " + format(MAX_PARAMETER) + ", got " + parameter);
+				+ " to " + format(MAX_PARAMETER) + ", got " + format(parameter));
 		}
 		return Kernel.of(label + " " + parameterName + "=" + format(parameter), values.apply(parameter));
 	}
@@ -95,7 +95,8 @@ public final class Preset {
 	}
 
 	static String format(double v) {
-		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
+		// whole numbers without ".0"; infinity and NaN as Java writes them (a cast to long would give 2^63 - 1)
+		return v == Math.rint(v) && !Double.isInfinite(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 
 	@Override

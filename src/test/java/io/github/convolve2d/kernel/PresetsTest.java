@@ -66,8 +66,12 @@ class PresetsTest {
 		assertTrue(far.startsWith("unknown preset 'kirsch'; use one of identity, box-3"), far);
 		assertEquals("preset 'Sobel X' takes no parameter",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("sobel-x:2")).getMessage());
-		assertEquals("preset 'Gaussian' needs σ from 0.1 to 100, got -1.0",
+		assertEquals("preset 'Gaussian' needs σ from 0.1 to 100, got -1",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:-1")).getMessage());
+		assertEquals("preset 'Gaussian' needs σ from 0.1 to 100, got 100.5",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:100.5")).getMessage());
+		assertEquals("preset 'Gaussian' needs σ from 0.1 to 100, got Infinity",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:1e999")).getMessage());
 		assertEquals("preset 'Gaussian': 'abc' is not a number; write e.g. gaussian:2.5",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:abc")).getMessage());
 	}
