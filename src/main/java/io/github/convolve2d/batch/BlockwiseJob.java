@@ -634,7 +634,8 @@ public final class BlockwiseJob {
 		// a side whose block takes at most 80% of what is free: a block's bytes grow with its area
 		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perBlock)) / 16 * 16);
 		throw new UserException("a block of " + grid.blockWidth() + "×" + grid.blockHeight() + " output pixels needs about "
-			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)) "
+			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)"
+			+ (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "") + ") "
 			+ "but only " + (free >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
 			+ ") or give Java more memory (java -Xmx...)");
 	}
@@ -686,7 +687,17 @@ public final class BlockwiseJob {
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
 		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
-		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block);
+		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block) + workingBytes(grid);
+	}
+
+	/**
+	 * What the core's paths take besides a block's windows and maps, one thread a block: the FFT path's tiles and
+	 * spectra where the cost model would take it (up to four times a window's bytes), else nothing.
+	 */
+	private long workingBytes(BlockGrid grid) {
+		ConvolutionOptions one = options.toBuilder().threads(1).build();
+		return layer == null ? BlockwiseConvolution.blockWorkingBytes(kernels, one, grid)
+			: BlockwiseConvolution.layerBlockWorkingBytes(layer, one, grid);
 	}
 
 	private long windows(int inputChannels) {

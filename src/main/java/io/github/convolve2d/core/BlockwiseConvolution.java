@@ -80,6 +80,43 @@ public final class BlockwiseConvolution {
 	}
 
 	/**
+	 * The heap computing one block of {@code grid} may take besides its input window and feature maps, on
+	 * {@code options.threads()} threads: {@link Convolution#workingBytes} of the largest window it convolves (a block
+	 * convolves its windows one after another, kernels of one window as one bank); for budgets such as the blockwise
+	 * job's. Block 0 is a full block wherever the image holds one.
+	 */
+	public static long blockWorkingBytes(List<Kernel> kernels, ConvolutionOptions options, BlockGrid grid) {
+		Region region = grid.region(0);
+		BlockGrid.Window all = grid.window(0);
+		if ((long) all.width() * all.height() > (long) grid.imageWidth() * grid.imageHeight()) {
+			return Convolution.workingBytes(grid.imageWidth(), grid.imageHeight(), kernels, options);
+		}
+		ConvolutionOptions valid = options.toBuilder().mode(Mode.VALID).build();
+		java.util.Map<List<Integer>, List<Kernel>> banks = new java.util.LinkedHashMap<>();
+		for (int k = 0; k < kernels.size(); k++) {
+			BlockGrid.Window w = grid.window(k, region);
+			banks.computeIfAbsent(List.of(w.x(), w.y(), w.width(), w.height()), key -> new ArrayList<>())
+				.add(kernels.get(k));
+		}
+		long most = 0;
+		for (java.util.Map.Entry<List<Integer>, List<Kernel>> bank : banks.entrySet()) {
+			List<Integer> w = bank.getKey();
+			most = Math.max(most, Convolution.workingBytes(w.get(2), w.get(3), bank.getValue(), valid));
+		}
+		return most;
+	}
+
+	/** {@link #blockWorkingBytes} for a convolution layer's blocks ({@link #layerBlock}). */
+	public static long layerBlockWorkingBytes(LayerWeights weights, ConvolutionOptions options, BlockGrid grid) {
+		BlockGrid.Window window = grid.window(0);
+		if ((long) window.width() * window.height() > (long) grid.imageWidth() * grid.imageHeight()) {
+			return ConvolutionLayer.workingBytes(grid.imageWidth(), grid.imageHeight(), weights, options);
+		}
+		return ConvolutionLayer.workingBytes(window.width(), window.height(), weights,
+			options.toBuilder().mode(Mode.VALID).build());
+	}
+
+	/**
 	 * Computes every block of {@code grid} that the sink does not already hold and hands each to the sink. Up to
 	 * {@code options.threads()} blocks are computed at once, one thread each (all threads inside a block when
 	 * there are fewer blocks than threads). The listener counts blocks and may cancel between them.

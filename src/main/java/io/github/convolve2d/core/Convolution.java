@@ -225,6 +225,34 @@ public final class Convolution {
 		return paths;
 	}
 
+	/**
+	 * The heap a call on a {@code width × height} image may take besides the image and its feature maps, for callers
+	 * that budget memory ahead (the blockwise job): the FFT path's tiles and kernel spectra
+	 * ({@link FftPlan#workBytes}, at most four times the image's bytes or 8 MB) for the kernels it would take on an
+	 * image without NaN or infinity (with them it takes fewer); the direct and separable paths need only a few rows
+	 * per thread, counted as nothing here.
+	 *
+	 * @throws UserException as {@link #convolve} would for these kernels on such an image
+	 */
+	public static long workingBytes(int width, int height, List<Kernel> kernels, ConvolutionOptions options) {
+		List<ConvolutionGeometry> geometries = new ArrayList<>();
+		List<float[]> weights = new ArrayList<>();
+		for (Kernel k : kernels) {
+			geometries.add(ConvolutionGeometry.of(width, height, k.width(), k.height(), options));
+			weights.add(weights(k, options));
+		}
+		Method[] methods = PathChooser.choose(() -> 0L, weights, geometries, options);
+		Map<String, List<Integer>> fftGroups = new LinkedHashMap<>();
+		for (int n = 0; n < methods.length; n++) {
+			if (methods[n] == Method.FFT) group(fftGroups, geometries.get(n)).add(n);
+		}
+		long bytes = 0;
+		for (List<Integer> group : fftGroups.values()) {
+			bytes += FftConvolution.plan(geometries.get(group.get(0)), options, group.size(), FftPlan.MAX_TILE).workBytes();
+		}
+		return bytes;
+	}
+
 	/** The kernels of {@code g}'s kernel size among {@code groups}, keyed by that size. */
 	private static List<Integer> group(Map<String, List<Integer>> groups, ConvolutionGeometry g) {
 		String key = g.kernelWidth() + "x" + g.kernelHeight();

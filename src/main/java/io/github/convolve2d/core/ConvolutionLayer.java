@@ -116,6 +116,29 @@ public final class ConvolutionLayer {
 	}
 
 	/**
+	 * The heap the layer may take on a {@code width × height} input besides its channels and feature maps, as
+	 * {@link Convolution#workingBytes} counts it: the FFT path's buffers for the groups it would take there on channels
+	 * without NaN or infinity.
+	 *
+	 * @throws UserException as {@link #convolve} would for these weights on such an input
+	 */
+	public static long workingBytes(int width, int height, LayerWeights weights, ConvolutionOptions options) {
+		if (options.method() == Method.SEPARABLE) return 0; // refused by convolve
+		ConvolutionGeometry g = ConvolutionGeometry.of(width, height, weights.kernelWidth(), weights.kernelHeight(),
+			options);
+		int perGroup = weights.outputs() / weights.groups(), cg = weights.channelsPerGroup();
+		long bytes = 0;
+		for (int group = 0; group < weights.groups(); group++) {
+			List<List<float[]>> w = new ArrayList<>();
+			for (int o = group * perGroup; o < (group + 1) * perGroup; o++) w.add(prepared(weights, o, options));
+			if (PathChooser.chooseLayerGroup(cg, () -> 0L, w, g, options) == Method.FFT) {
+				bytes += FftConvolution.plan(g, options, perGroup, cg, FftPlan.MAX_TILE).workBytes();
+			}
+		}
+		return bytes;
+	}
+
+	/**
 	 * The path the cost model picks (or the options force) for each group of the layer, in group order; for
 	 * benchmarks and logs.
 	 */

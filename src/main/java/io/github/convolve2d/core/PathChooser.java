@@ -1,6 +1,7 @@
 package io.github.convolve2d.core;
 
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Picks the path for each kernel ({@link Method#AUTO}) by a cost model, or checks a forced one.
@@ -70,6 +71,16 @@ final class PathChooser {
 	static Method[] choose(Plane image, List<float[]> weights, List<ConvolutionGeometry> geometries,
 		ConvolutionOptions o)
 	{
+		return choose(() -> ChunkedScan.nonFinite(image.pixels(), o.threads()), weights, geometries, o);
+	}
+
+	/**
+	 * The path of each kernel on an image with {@code nonFinite} NaN and infinite pixels (asked only when the FFT
+	 * path is otherwise the cheapest; 0 for the choice on an image without them, where the FFT path is taken most).
+	 */
+	static Method[] choose(LongSupplier nonFiniteCount, List<float[]> weights, List<ConvolutionGeometry> geometries,
+		ConvolutionOptions o)
+	{
 		Method[] m = new Method[weights.size()];
 		long nonFinite = -1;
 		for (int n = 0; n < m.length; n++) {
@@ -108,7 +119,7 @@ final class PathChooser {
 					}
 					double fft = FFT_LIBRARY_PRESENT && fftFits(g) ? fftCost(g, o, sameSize) : Double.POSITIVE_INFINITY;
 					if (fft < best) {
-						if (nonFinite < 0) nonFinite = ChunkedScan.nonFinite(image.pixels(), o.threads());
+						if (nonFinite < 0) nonFinite = nonFiniteCount.getAsLong();
 						fft += repairCost(w, g, o, nonFinite);
 						if (fft < best) m[n] = Method.FFT;
 					}
@@ -180,6 +191,17 @@ final class PathChooser {
 	static Method chooseLayerGroup(List<Plane> channels, List<List<float[]>> weights, ConvolutionGeometry g,
 		ConvolutionOptions o)
 	{
+		return chooseLayerGroup(channels.size(), () -> {
+			long n = 0;
+			for (Plane p : channels) n += ChunkedScan.nonFinite(p.pixels(), o.threads());
+			return n;
+		}, weights, g, o);
+	}
+
+	/** {@link #chooseLayerGroup(List, List, ConvolutionGeometry, ConvolutionOptions)} as {@link #choose} counts NaN. */
+	static Method chooseLayerGroup(int channels, LongSupplier nonFiniteCount, List<List<float[]>> weights,
+		ConvolutionGeometry g, ConvolutionOptions o)
+	{
 		switch (o.method()) {
 			case DIRECT:
 				return Method.DIRECT;
@@ -198,11 +220,10 @@ final class PathChooser {
 			direct += outputs(g) * (outputTaps * tapCost(o) * chunks + NS_PER_OUTPUT * Math.max(1, copies)) / o.threads();
 		}
 		if (!FFT_LIBRARY_PRESENT || !fftFits(g)) return Method.DIRECT;
-		FftPlan plan = FftConvolution.plan(g, o, weights.size(), channels.size(), FftPlan.MAX_TILE);
+		FftPlan plan = FftConvolution.plan(g, o, weights.size(), channels, FftPlan.MAX_TILE);
 		double fft = (plan.work() * FFT_NS_PER_UNIT + outputs(g) * NS_PER_OUTPUT * weights.size()) / o.threads();
 		if (fft >= direct) return Method.DIRECT;
-		long nonFinite = 0;
-		for (Plane p : channels) nonFinite += ChunkedScan.nonFinite(p.pixels(), o.threads());
+		long nonFinite = nonFiniteCount.getAsLong();
 		// each non-finite pixel makes at most one output per tap of each output recomputed, over all channels
 		double repaired = Math.min(outputs(g) * weights.size(), (double) nonFinite * taps);
 		fft += repaired * ((double) taps / weights.size()) * REPAIR_NS_PER_TAP / o.threads();

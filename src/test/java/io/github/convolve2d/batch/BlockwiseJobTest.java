@@ -286,6 +286,28 @@ class BlockwiseJobTest {
 			dilated, 64, 64);
 		assertEquals(2, new BlockwiseJob(BANK.subList(0, 1), dilated, 64, Compressor.RAW)
 			.fittingThreads(wide, 1, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2).threads());
+		// a 25×25 kernel goes to the FFT path on 2048² blocks: its tiles and spectra count too (up to four times a
+		// window's bytes, by the plan's choice; here about 3 MB a block on one thread)
+		double[] v = new double[25 * 25];
+		for (int i = 0; i < v.length; i++) v[i] = Math.sin(i);
+		List<Kernel> large = Arrays.asList(Kernel.of("large", 25, 25, v));
+		ConvolutionOptions auto = OPTIONS.toBuilder().method(Method.AUTO).threads(2).build();
+		io.github.convolve2d.core.BlockGrid big = io.github.convolve2d.core.BlockGrid.of(4000, 4000, large, auto, 2048,
+			2048);
+		long windowsAndMaps = 4L * (2 * 2072 * 2072 + 2 * 2048 * 2048);
+		long fft = io.github.convolve2d.core.BlockwiseConvolution.blockWorkingBytes(large, auto.toBuilder().threads(1)
+			.build(), big);
+		assertTrue(fft > 1 << 20, "the FFT path's buffers: " + fft);
+		BlockwiseJob fftJob = new BlockwiseJob(large, auto, 2048, Compressor.RAW);
+		assertEquals(1, fftJob.fittingThreads(big, 1, auto, 2 * windowsAndMaps + fft).threads());
+		assertEquals(2, fftJob.fittingThreads(big, 1, auto, 2 * (windowsAndMaps + fft)).threads());
+		e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> fftJob.fittingThreads(big, 1, auto, windowsAndMaps + 1));
+		assertTrue(e.getMessage().contains("MB of FFT tiles"), e.getMessage());
+		// forced direct, nothing more than windows and maps
+		ConvolutionOptions direct = auto.toBuilder().method(Method.DIRECT).build();
+		assertEquals(2, new BlockwiseJob(large, direct, 2048, Compressor.RAW).fittingThreads(big, 1, direct,
+			2 * windowsAndMaps).threads());
 	}
 
 	@Test
