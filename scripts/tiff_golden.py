@@ -42,9 +42,39 @@ CASES = [
 ]
 
 
+# An ImageJ hyperstack (2 channels × 3 slices, 0.5 µm pixels, 1.5 µm slices, an origin), striped as ImageJ reads it,
+# and the same pages and description tiled and as a BigTIFF, which ImageJ 1.54p does not read (ImageJReaderTest
+# compares the batch's reading of those with ImageJ's of the first).
+HYPERSTACK = [
+    ("u16-hyperstack-strips", dict()),
+    ("u16-hyperstack-tiles", dict(tile=(16, 16))),
+    ("u16-hyperstack-bigtiff", dict(bigtiff=True)),
+]
+
+
+def hyperstacks():
+    z, c, y, x = np.meshgrid(np.arange(3), np.arange(2), np.arange(24), np.arange(40), indexing="ij")
+    pages = (value(0, c, z, y, x) * 100).astype("<u2").reshape(6, 24, 40)  # channel fastest, then slice
+    first = os.path.join(OUT, HYPERSTACK[0][0] + ".tif")
+    tifffile.imwrite(first, pages.reshape(3, 2, 24, 40), imagej=True, resolution=(2.0, 2.0),
+                     metadata={"axes": "ZCYX", "unit": "um", "spacing": 1.5, "xorigin": 4.0, "yorigin": -2.5})
+    with tifffile.TiffFile(first) as t:
+        description = t.pages[0].description
+        resolution = t.pages[0].tags["XResolution"].value
+    for name, options in HYPERSTACK[1:]:
+        path = os.path.join(OUT, name + ".tif")
+        with tifffile.TiffWriter(path, bigtiff=options.pop("bigtiff", False)) as w:
+            for n in range(6):
+                w.write(pages[n], description=description if n == 0 else None, photometric="minisblack",
+                        resolution=(resolution, resolution), resolutionunit=1, metadata=None, contiguous=False, **options)
+        with tifffile.TiffFile(path) as t:
+            assert np.array_equal(np.stack([page.asarray() for page in t.pages]), pages), name
+
+
 def main():
     shutil.rmtree(OUT, ignore_errors=True)
     os.makedirs(OUT)
+    hyperstacks()
     for name, pages, samples, h, w, dtype, options in CASES:
         d = data(pages, samples, h, w, dtype)
         path = os.path.join(OUT, name + ".tif")
@@ -60,7 +90,7 @@ def main():
         back = tifffile.imread(path)
         assert np.array_equal(back.reshape(-1), (np.moveaxis(d[0], 0, -1) if samples == 3 else d).reshape(-1)), name
     size = sum(os.path.getsize(os.path.join(OUT, f)) for f in os.listdir(OUT))
-    print(f"wrote {len(CASES)} files into {OUT} ({size} bytes)")
+    print(f"wrote {len(CASES) + len(HYPERSTACK)} files into {OUT} ({size} bytes)")
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The image formats the batch reads with ImageJ (TIFF, PNG, JPEG, GIF, BMP), recognised by their first bytes
+ * The image formats the batch reads with ImageJ (TIFF, PNG, JPEG, GIF, BMP; BigTIFF and tiled TIFF, which ImageJ does
+ * not read, with this project's own TIFF reader), recognised by their first bytes
  * ("magic numbers"), never by the file name: a text file named {@code .png} is reported as what it is instead of
  * being handed to a decoder that fails without saying why. Only regular files are opened: a named pipe or a
  * device given as input is refused, never read (reading it would block).
@@ -44,12 +45,6 @@ public enum ImageFormat {
 		}
 		if (n == 0) throw new UnreadableImageException("the file is empty");
 		ImageFormat f = of(head, n);
-		if (f == null && isBigTiff(head, n)) {
-			// ImageJ reads classic TIFF only; the blockwise reader reads BigTIFF
-			throw new UnreadableImageException("a BigTIFF, which ImageJ does not read (so neither does a run in memory, "
-				+ "--format tiff); convolve it block by block with --format zarr (its output is then OME-Zarr), or save "
-				+ "it as a classic TIFF first");
-		}
 		if (f == null) {
 			throw new UnreadableImageException("not an image in a format the batch reads (TIFF, PNG, JPEG, GIF, BMP): "
 				+ "its first bytes match none of them" + (looksLikeText(head, n) ? " (it looks like text)" : ""));
@@ -60,18 +55,14 @@ public enum ImageFormat {
 	static ImageFormat of(byte[] b, int n) {
 		int b0 = n > 0 ? b[0] & 255 : -1, b1 = n > 1 ? b[1] & 255 : -1, b2 = n > 2 ? b[2] & 255 : -1,
 			b3 = n > 3 ? b[3] & 255 : -1;
-		if (b0 == 'I' && b1 == 'I' && b2 == 42 && b3 == 0) return TIFF;
-		if (b0 == 'M' && b1 == 'M' && b2 == 0 && b3 == 42) return TIFF;
+		// classic TIFF (42) and BigTIFF (43)
+		if (b0 == 'I' && b1 == 'I' && (b2 == 42 || b2 == 43) && b3 == 0) return TIFF;
+		if (b0 == 'M' && b1 == 'M' && b2 == 0 && (b3 == 42 || b3 == 43)) return TIFF;
 		if (b0 == 137 && b1 == 'P' && b2 == 'N' && b3 == 'G') return PNG;
 		if (b0 == 255 && b1 == 216 && b2 == 255) return JPEG;
 		if (b0 == 'G' && b1 == 'I' && b2 == 'F' && b3 == '8') return GIF;
 		if (b0 == 'B' && b1 == 'M' && n >= 6) return BMP;
 		return null;
-	}
-
-	private static boolean isBigTiff(byte[] b, int n) {
-		return n >= 4 && (b[0] == 'I' && b[1] == 'I' && b[2] == 43 && b[3] == 0
-			|| b[0] == 'M' && b[1] == 'M' && b[2] == 0 && b[3] == 43);
 	}
 
 	private static boolean looksLikeText(byte[] b, int n) {

@@ -2,6 +2,8 @@ package io.github.convolve2d.batch;
 
 import io.github.convolve2d.io.IoMessages;
 import ij.io.FileInfo;
+import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.TiffCalibration;
 import io.github.convolve2d.io.TiffReader;
 import ij.io.TiffDecoder;
@@ -41,6 +43,8 @@ public final class ImageHeader {
 	 * pixels ImageJ may open as grey).
 	 */
 	private int channels = -1;
+	/** A TIFF that ImageJ does not read (BigTIFF, tiled pages), read with this project's own reader. */
+	private boolean ownReader;
 	/** A TIFF whose pixel data are compressed (LZW, Deflate, PackBits). */
 	private boolean compressed;
 	/** A TIFF's structure, with the strip lengths ImageJ misreads (null for other formats). */
@@ -77,6 +81,7 @@ public final class ImageHeader {
 		FileInfo[] info;
 		long size;
 		TiffStructure.Walked structure = TiffStructure.check(file);
+		if (structure.notForImageJ()) return ownTiff(file);
 		try {
 			size = Files.size(file);
 			Path dir = file.toAbsolutePath().getParent();
@@ -141,6 +146,33 @@ public final class ImageHeader {
 		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
 		h.structure = structure;
 		return h;
+	}
+
+	/**
+	 * The header of a TIFF that ImageJ does not read (a BigTIFF, tiled pages), as {@link ChunkedImage} reads it and
+	 * {@link ImageJReader} then opens it: 8-bit RGB as ImageJ's RGB, every other image as 32-bit planes of its channels,
+	 * slices and frames.
+	 */
+	private static ImageHeader ownTiff(Path file) throws UnreadableImageException {
+		try (ChunkedImage in = ChunkedImage.open(file)) {
+			boolean rgb = rgb(in);
+			long planes = (long) (rgb ? 1 : in.channels()) * in.slices() * in.frames();
+			ImageHeader h = new ImageHeader(ImageFormat.TIFF, in.width(), in.height(), planes, 4, rgb);
+			h.channels = in.channels();
+			h.ownReader = true;
+			return h;
+		}
+		catch (UserException e) {
+			throw new UnreadableImageException(e.getMessage());
+		}
+		catch (IOException e) {
+			throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+		}
+	}
+
+	/** Whether {@code in}'s channels are the red, green and blue bytes of each pixel, which ImageJ reads as RGB. */
+	static boolean rgb(ChunkedImage in) {
+		return in.channelsAreSamples() && in.channels() == 3 && in.dataType().bytes() == 1;
 	}
 
 	/** A page's pixel type in words: {@code 16-bit}, {@code RGB}, ... */
@@ -302,6 +334,8 @@ public final class ImageHeader {
 	public boolean rgb() { return rgb; }
 	/** The channels a CNN layer reads, as ImageJ opens the image; -1 when the header does not tell. */
 	public int channels() { return channels; }
+	/** A TIFF that ImageJ does not read (BigTIFF, tiled pages), which {@link ImageJReader} reads with its own reader. */
+	public boolean ownReader() { return ownReader; }
 	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */
 	public boolean compressed() { return compressed; }
 	/** A TIFF whose strip lengths ImageJ misreads, put right by {@link ImageJReader}. */

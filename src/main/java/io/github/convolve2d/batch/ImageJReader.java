@@ -3,14 +3,20 @@ package io.github.convolve2d.batch;
 import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.image.ConsoleCapture;
 import ij.ImagePlus;
+import ij.ImageStack;
+import ij.measure.Calibration;
 import ij.io.FileInfo;
 import ij.io.FileOpener;
 import ij.io.Opener;
 import ij.io.TiffDecoder;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.core.ParallelLoop;
+import io.github.convolve2d.io.ChunkedImage;
+import io.github.convolve2d.io.TiffCalibration;
 import io.github.convolve2d.io.TiffReader;
 
 import java.io.File;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.nio.file.Path;
@@ -36,6 +42,7 @@ public final class ImageJReader {
 	 * @throws UnreadableImageException with the reason when ImageJ cannot read it
 	 */
 	public static ImagePlus read(Path file, ImageHeader header, int threads) throws UnreadableImageException {
+		if (header.ownReader()) return readOwn(file, threads);
 		Path absolute = file.toAbsolutePath();
 		String dir = absolute.getParent().toString() + File.separator;
 		String name = absolute.getFileName().toString();
@@ -88,6 +95,84 @@ public final class ImageJReader {
 				+ (said.isEmpty() ? " (it gave no reason; " + CORRUPT + ")" : ": " + said));
 		}
 		return imp;
+	}
+
+	/**
+	 * A TIFF that ImageJ does not read (a BigTIFF, tiled pages; {@link ImageHeader#ownReader}), read by
+	 * {@link ChunkedImage} on up to {@code threads} threads into the image ImageJ would make of the same pixels in a
+	 * classic striped TIFF: 8-bit RGB as an RGB image; any other as 32-bit planes holding the values ImageJ shows
+	 * (16-bit signed and 32-bit integers as their values), its channels, slices and frames a hyperstack; the pixel
+	 * size, units and origin of its calibration (resolution tags or ImageJ's description).
+	 *
+	 * @throws UnreadableImageException naming a damaged strip or tile, or what the reader does not read
+	 */
+	static ImagePlus readOwn(Path file, int threads) throws UnreadableImageException {
+		try (ChunkedImage in = ChunkedImage.open(file)) {
+			int w = in.width(), h = in.height(), channels = in.channels(), slices = in.slices(), frames = in.frames();
+			boolean rgb = ImageHeader.rgb(in);
+			int c = rgb ? 1 : channels, planes = c * slices * frames;
+			Object[] pixels = new Object[planes];
+			try {
+				ParallelLoop.forEach(planes, threads, p -> {
+					// ImageJ's order: channel, slice, frame
+					int ch = p % c, z = p / c % slices, t = p / c / slices;
+					try {
+						if (!rgb) {
+							float[] px = new float[w * h];
+							in.plane(t, ch, z).read(0, 0, w, h, px);
+							pixels[p] = px;
+							return;
+						}
+						float[] r = new float[w * h], g = new float[w * h], b = new float[w * h];
+						in.plane(t, 0, z).read(0, 0, w, h, r);
+						in.plane(t, 1, z).read(0, 0, w, h, g);
+						in.plane(t, 2, z).read(0, 0, w, h, b);
+						int[] argb = new int[w * h];
+						for (int i = 0; i < argb.length; i++) {
+							argb[i] = 0xff000000 | (int) r[i] << 16 | (int) g[i] << 8 | (int) b[i];
+						}
+						pixels[p] = argb;
+					}
+					catch (IOException e) {
+						throw new java.io.UncheckedIOException(e);
+					}
+				});
+			}
+			catch (java.io.UncheckedIOException e) {
+				throw e.getCause();
+			}
+			ImageStack stack = new ImageStack(w, h);
+			// a page of 16-bit (or wider) RGB samples: ImageJ names its channels as it names a 48-bit RGB page's
+			String[] labels = in.channelsAreSamples() && !rgb && slices * frames == 1 && (c == 3 || c == 4)
+				? new String[] { "Red", "Green", "Blue", "Gray" } : null;
+			for (int p = 0; p < planes; p++) stack.addSlice(labels == null ? null : labels[p], pixels[p]);
+			ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
+			imp.setDimensions(c, slices, frames);
+			if (c > 1 || slices > 1 && frames > 1) imp.setOpenAsHyperStack(true);
+			// NGFF's pixel 0 at the translation back to ImageJ's origin, the pixel at physical 0
+			double[] scale = in.scale(), translation = in.translation();
+			String[] units = in.units();
+			Calibration cal = imp.getCalibration();
+			cal.pixelWidth = scale[4];
+			cal.pixelHeight = scale[3];
+			cal.pixelDepth = scale[2];
+			cal.xOrigin = -translation[4] / scale[4];
+			cal.yOrigin = -translation[3] / scale[3];
+			cal.zOrigin = -translation[2] / scale[2];
+			if (units[4] != null) cal.setXUnit(TiffCalibration.imageJUnit(units[4]));
+			if (units[3] != null) cal.setYUnit(TiffCalibration.imageJUnit(units[3]));
+			if (units[2] != null) cal.setZUnit(TiffCalibration.imageJUnit(units[2]));
+			return imp;
+		}
+		catch (UserException e) {
+			throw new UnreadableImageException(e.getMessage());
+		}
+		catch (IOException e) {
+			throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+		}
+		catch (OutOfMemoryError e) {
+			throw new UnreadableImageException("not enough memory to read it; give Java more memory (java -Xmx...)");
+		}
 	}
 
 	/**

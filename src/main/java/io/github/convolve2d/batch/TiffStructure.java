@@ -33,7 +33,7 @@ final class TiffStructure {
 
 	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, BITS_PER_SAMPLE = 258,
 		COMPRESSION = 259, PHOTOMETRIC = 262, SAMPLES_PER_PIXEL = 277, PREDICTOR = 317, COLOR_MAP = 320,
-		META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314, TYPE_SHORT = 3;
+		META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314, TILE_WIDTH = 322, TYPE_SHORT = 3;
 	/** Bytes per value of the TIFF field types 1–12 (index = type); unknown types are not read by ImageJ. */
 	private static final int[] TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8 };
 
@@ -42,6 +42,8 @@ final class TiffStructure {
 	private final ByteOrder order;
 	/** Per directory, its two strip lengths stored in the entry itself (ImageJ misreads them), else null. */
 	private final java.util.List<int[]> inlineStripLengths = new java.util.ArrayList<>();
+	/** Whether some directory lays its pixels out in tiles, which ImageJ 1.54p does not read. */
+	private boolean tiled;
 
 	private TiffStructure(FileChannel channel, long size, ByteOrder order) {
 		this.channel = channel;
@@ -58,9 +60,21 @@ final class TiffStructure {
 	static final class Walked {
 		private final int[][] inlineStripLengths;
 
-		private Walked(java.util.List<int[]> inline) {
+		private final boolean notForImageJ;
+
+		private Walked(java.util.List<int[]> inline, boolean notForImageJ) {
 			this.inlineStripLengths = inline.stream().anyMatch(java.util.Objects::nonNull)
 				? inline.toArray(new int[0][]) : null;
+			this.notForImageJ = notForImageJ;
+		}
+
+		/**
+		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), or tiled pages ("ImageJ
+		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"). {@link io.github.convolve2d.io.TiffReader}
+		 * reads both.
+		 */
+		boolean notForImageJ() {
+			return notForImageJ;
 		}
 
 		/** Whether ImageJ misreads some directory's strip lengths ({@link #repair} puts them right). */
@@ -99,6 +113,7 @@ final class TiffStructure {
 				: b0 == 'M' && b1 == 'M' ? ByteOrder.BIG_ENDIAN : null;
 			if (order == null) throw corrupt("it does not start with a TIFF byte order mark (II or MM)");
 			head.order(order);
+			if (head.getShort(2) == 43) return new Walked(java.util.List.of(), true); // BigTIFF
 			if (head.getShort(2) != 42) throw corrupt("its header lacks the TIFF number 42");
 			return new TiffStructure(ch, size, order).walk(head.getInt(4) & 0xffffffffL);
 		}
@@ -126,7 +141,7 @@ final class TiffStructure {
 			}
 			offset = directory(offset, count);
 		}
-		return new Walked(inlineStripLengths);
+		return new Walked(inlineStripLengths, tiled);
 	}
 
 	/** Checks one directory; returns the offset of the next (0 at the end). */
@@ -155,6 +170,7 @@ final class TiffStructure {
 			// an unknown type counts as 1 byte per value: ImageJ reads strings through offsets whatever the type
 			long bytes = n * (type > 0 && type < TYPE_BYTES.length ? TYPE_BYTES[type] : 1);
 			if (bytes > 4) within(entry, value, bytes);
+			if (tag == TILE_WIDTH) tiled = true;
 			switch (tag) {
 				case STRIP_OFFSETS:
 					if (n == 0) throw corrupt(where + " lists no strips of pixel data");

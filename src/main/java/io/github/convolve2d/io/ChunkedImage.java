@@ -101,6 +101,10 @@ public final class ChunkedImage implements Closeable {
 	public int height() { return zarr != null ? zarr.height() : tiff.height(0); }
 	/** Time points. */
 	public int frames() { return frames; }
+	/** The type of the stored samples (as read: a TIFF's first page). */
+	public DataType dataType() { return zarr != null ? zarr.array().dataType() : tiff.dataType(0); }
+	/** Whether the channels are the samples of each pixel (a TIFF's RGB), not planes of their own. */
+	public boolean channelsAreSamples() { return tiff != null && tiff.samples(0) != 1; }
 	/** Channels (RGB samples count as 3). */
 	public int channels() { return channels; }
 	/** Slices. */

@@ -161,6 +161,25 @@ public final class TiffCalibration {
 		}
 	}
 
+	/**
+	 * ImageJ's usual name of a length unit that NGFF names ({@code µm} for {@code micrometer}: the symbol ImageJ writes
+	 * for {@code um}); the name itself for a unit ImageJ has no symbol for ({@code inch}), null for null.
+	 */
+	public static String imageJUnit(String ngff) {
+		if (ngff == null) return null;
+		switch (ngff) {
+			case "micrometer": return "\u00b5m";
+			case "nanometer": return "nm";
+			case "millimeter": return "mm";
+			case "centimeter": return "cm";
+			case "meter": return "m";
+			case "kilometer": return "km";
+			case "picometer": return "pm";
+			case "angstrom": return "\u00c5";
+			default: return ngff;
+		}
+	}
+
 	/** ImageJ's name of a length unit as NGFF names it, null for none ({@code pixel}) or one NGFF does not name. */
 	private static String ngffUnit(String unit) {
 		return unit == null ? null : NGFF_UNITS.get(unit.trim().toLowerCase(Locale.ROOT));

@@ -111,4 +111,90 @@ class ImageJReaderTest {
 			assertArrayEquals(want, (byte[]) shortCounts.getStack().getPixels(page), what + ", page " + page);
 		}
 	}
+
+	private static Path golden(String name) throws Exception {
+		return java.nio.file.Paths.get(ImageJReaderTest.class.getResource("/io/github/convolve2d/io/tiff/" + name + ".tif")
+			.toURI());
+	}
+
+	/**
+	 * TIFFs ImageJ 1.54p does not read, tiled or BigTIFF ({@code scripts/tiff_golden.py}: an ImageJ hyperstack of 2
+	 * channels × 3 slices with its calibration, the same pages and description striped, tiled and as a BigTIFF), are
+	 * read by the project's own reader into what ImageJ makes of the striped file: the same dimensions, calibration
+	 * and values (as 32-bit planes). They used to be refused ("ImageJ cannot open tiled TIFFs. Try using the
+	 * Bio-Formats plugin", and BigTIFF outright).
+	 */
+	@ParameterizedTest(name = "{0}")
+	@CsvSource({ "u16-hyperstack-tiles", "u16-hyperstack-bigtiff" })
+	void tiffsImageJDoesNotReadGiveImageJsImageOfTheSamePagesStriped(String name) throws Exception {
+		Path striped = golden("u16-hyperstack-strips"), file = golden(name);
+		ImageHeader expectedHeader = ImageHeader.read(striped), header = ImageHeader.read(file);
+		assertTrue(!expectedHeader.ownReader() && header.ownReader(), name);
+		ImagePlus expected = ImageJReader.read(striped, expectedHeader, 1), got = ImageJReader.read(file, header, 2);
+		org.junit.jupiter.api.Assertions.assertArrayEquals(expected.getDimensions(), got.getDimensions(), name);
+		org.junit.jupiter.api.Assertions.assertEquals(2, header.channels(), name);
+		org.junit.jupiter.api.Assertions.assertEquals(expected.getStackSize(), header.planes(), name);
+		ij.measure.Calibration e = expected.getCalibration(), g = got.getCalibration();
+		org.junit.jupiter.api.Assertions.assertEquals(e.pixelWidth, 0.5, 1e-12, "the striped file's calibration");
+		org.junit.jupiter.api.Assertions.assertEquals(e.xOrigin, 4.0, 1e-12, "the striped file's calibration");
+		for (double[] pair : new double[][] { { e.pixelWidth, g.pixelWidth }, { e.pixelHeight, g.pixelHeight },
+			{ e.pixelDepth, g.pixelDepth }, { e.xOrigin, g.xOrigin }, { e.yOrigin, g.yOrigin }, { e.zOrigin, g.zOrigin } })
+		{
+			org.junit.jupiter.api.Assertions.assertEquals(pair[0], pair[1], 1e-9, name + ": " + e + " / " + g);
+		}
+		org.junit.jupiter.api.Assertions.assertEquals(e.getUnit(), g.getUnit(), name);
+		for (int n = 1; n <= expected.getStackSize(); n++) {
+			assertArrayEquals((float[]) expected.getStack().getProcessor(n).convertToFloat().getPixels(),
+				(float[]) got.getStack().getProcessor(n).getPixels(), name + ", plane " + n);
+		}
+	}
+
+	/**
+	 * Tiled classic TIFFs the JDK writes (8 and 16-bit grey, 8-bit RGB; LZW) give the image of the same pixels written
+	 * striped: RGB as ImageJ's RGB.
+	 */
+	@org.junit.jupiter.api.Test
+	void tiledTiffsGiveTheImageOfTheSamePixelsStriped() throws Exception {
+		for (int type : new int[] { java.awt.image.BufferedImage.TYPE_BYTE_GRAY, java.awt.image.BufferedImage.TYPE_USHORT_GRAY,
+			java.awt.image.BufferedImage.TYPE_3BYTE_BGR })
+		{
+			int w = 61, h = 45;
+			java.awt.image.BufferedImage img = new java.awt.image.BufferedImage(w, h, type);
+			java.awt.image.WritableRaster r = img.getRaster();
+			for (int y = 0; y < h; y++) {
+				for (int x = 0; x < w; x++) {
+					for (int b = 0; b < r.getNumBands(); b++) r.setSample(x, y, b, (x * 13 + y * 11 + b * 5) % 251);
+				}
+			}
+			Path[] files = new Path[2];
+			for (int tiled = 0; tiled < 2; tiled++) {
+				files[tiled] = dir.resolve(type + (tiled == 1 ? "-tiled" : "-striped") + ".tif");
+				javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("tiff").next();
+				javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+				param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+				param.setCompressionType("LZW");
+				if (tiled == 1) {
+					param.setTilingMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+					param.setTiling(16, 16, 0, 0);
+				}
+				try (javax.imageio.stream.ImageOutputStream out = javax.imageio.ImageIO.createImageOutputStream(
+					files[tiled].toFile()))
+				{
+					writer.setOutput(out);
+					writer.write(null, new javax.imageio.IIOImage(img, null, null), param);
+				}
+				writer.dispose();
+			}
+			ImageHeader stripedHeader = ImageHeader.read(files[0]), tiledHeader = ImageHeader.read(files[1]);
+			assertTrue(!stripedHeader.ownReader() && tiledHeader.ownReader(), "type " + type);
+			ImagePlus striped = ImageJReader.read(files[0], stripedHeader, 1), tiled = ImageJReader.read(files[1],
+				tiledHeader, 2);
+			org.junit.jupiter.api.Assertions.assertEquals(striped.getBitDepth() == 24, tiled.getBitDepth() == 24, "RGB");
+			org.junit.jupiter.api.Assertions.assertEquals(stripedHeader.rgb(), tiledHeader.rgb(), "type " + type);
+			Object e = striped.getProcessor().getBitDepth() == 24 ? striped.getProcessor().getPixels()
+				: striped.getProcessor().convertToFloat().getPixels();
+			if (e instanceof int[]) assertArrayEquals((int[]) e, (int[]) tiled.getProcessor().getPixels(), "type " + type);
+			else assertArrayEquals((float[]) e, (float[]) tiled.getProcessor().getPixels(), "type " + type);
+		}
+	}
 }

@@ -240,19 +240,28 @@ class BatchRefusalsTest {
 		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
 	}
 
-	/** A BigTIFF is a TIFF that ImageJ does not read: the in-memory run says so and points to --format zarr. */
+	/**
+	 * A BigTIFF, which ImageJ does not read, is read in memory by the project's own TIFF reader (it used to be refused,
+	 * pointing to --format zarr); one cut after its header is refused with what is wrong, without a stack trace.
+	 */
 	@Test
-	void aBigTiffInMemoryIsRefusedAsABigTiffWithTheBlockwisePathNamed() throws Exception {
-		Path in = Files.createDirectories(tmp.resolve("in"));
-		// header only: version 43, 8-byte offsets, first directory at 16 (the refusal reads the first bytes)
+	void aBigTiffIsReadInMemoryAndADamagedOneIsRefused() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = tmp.resolve("out");
+		Files.copy(java.nio.file.Paths.get(BatchRefusalsTest.class.getResource(
+			"/io/github/convolve2d/io/tiff/u16-bigtiff-tiles.tif").toURI()), in.resolve("big.tif"));
+		// header only: version 43, 8-byte offsets, first directory at 16, past the end
 		ByteBuffer big = ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN);
 		big.put((byte) 'I').put((byte) 'I').putShort((short) 43).putShort((short) 8).putShort((short) 0).putLong(16);
 		Files.write(in.resolve("scan.tif"), big.array());
-		CliRun r = CliRun.run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset", "sobel-x", "--progress", "none");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none");
 		assertEquals(1, r.code, r.toString());
 		assertNoTrace(r);
-		assertTrue(r.err.contains("scan.tif: a BigTIFF, which ImageJ does not read") && r.err.contains("--format zarr"),
-			r.toString());
+		java.util.Map<String, String> failed = reasons(r.err, "FAILED ");
+		assertEquals(java.util.Set.of(in.resolve("scan.tif").toString()), failed.keySet(), r.toString());
+		assertTrue(r.out.contains("1 written"), r.toString());
+		ij.ImagePlus maps = ij.IJ.openImage(out.resolve("big.tif").toString());
+		assertEquals(68, maps.getWidth(), "valid mode: 70 - 2 columns");
+		assertEquals(38, maps.getHeight());
 	}
 
 	/** The reason of each line {@code <prefix><input>: <reason>} of {@code text}, by input. */
