@@ -123,10 +123,32 @@ final class HadoopPlan {
 		return new Result(tasks, out);
 	}
 
-	/** A path or URI made absolute on its file system. */
+	/**
+	 * A path or URI made absolute on its file system.
+	 *
+	 * @throws UserException when Hadoop cannot take it as a path (a relative name with a ':' in its first part reads
+	 *         as a URI), or its file system's host is unknown
+	 */
 	static Path qualify(String pathOrUri, Configuration conf) throws IOException {
-		Path p = new Path(pathOrUri);
-		return p.getFileSystem(conf).makeQualified(p);
+		Path p;
+		try {
+			p = new Path(pathOrUri);
+		}
+		catch (IllegalArgumentException e) {
+			throw new UserException("'" + pathOrUri + "' is neither a path nor a URI that Hadoop reads ("
+				+ (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + "); a relative path with ':' "
+				+ "in its first name reads as a URI: give it as ./" + pathOrUri + " or as an absolute path");
+		}
+		try {
+			return p.getFileSystem(conf).makeQualified(p);
+		}
+		catch (IllegalArgumentException e) {
+			// Hadoop's clients report an unknown host so (java.net.UnknownHostException as the cause)
+			Throwable why = e.getCause() != null ? e.getCause() : e;
+			throw new UserException("cannot reach the file system of '" + pathOrUri + "': "
+				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage() : why.toString())
+				+ "; check the host name and port in the URI");
+		}
 	}
 
 	/** The path part of a qualified Hadoop path, as a path the batch's rules work on. */

@@ -237,6 +237,27 @@ class FileJobTest {
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
 	}
 
+	/**
+	 * What Hadoop cannot take as a path (a relative name with ':' in its first part, which reads as a URI) or cannot
+	 * reach (an unknown host): a usage error saying so, not a stack trace.
+	 */
+	@Test
+	void pathsHadoopCannotTakeOrReachAreUsageErrors() {
+		String[] kernel = { "--preset", "sobel-x" };
+		CliRun colon = spark(TaskHook.NONE, concat(new String[] { "--input", "t=12:00.tif", "--output",
+			tmp.resolve("o").toString() }, kernel));
+		assertEquals(2, colon.code, colon.toString());
+		assertTrue(colon.err.startsWith("'t=12:00.tif' is neither a path nor a URI that Hadoop reads (")
+			&& colon.err.contains("give it as ./t=12:00.tif or as an absolute path"), colon.toString());
+
+		CliRun host = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output",
+			"hdfs://no-such-namenode.invalid:8020/out" }, kernel));
+		assertEquals(2, host.code, host.toString());
+		assertTrue(host.err.startsWith("cannot reach the file system of 'hdfs://no-such-namenode.invalid:8020/out': "
+			+ "unknown host no-such-namenode.invalid"), host.toString());
+		assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+	}
+
 	private static void assertSamePixels(Path a, Path b) {
 		ImagePlus x = new Opener().openImage(a.toString()), y = new Opener().openImage(b.toString());
 		ImageStack sx = x.getStack(), sy = y.getStack();
