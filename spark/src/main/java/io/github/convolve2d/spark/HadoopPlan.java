@@ -8,6 +8,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -18,6 +19,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The batch's plan ({@link BatchPlan}: which input goes to which output, and the rules that keep inputs safe)
@@ -75,6 +77,10 @@ final class HadoopPlan {
 		if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory()) {
 			throw new UserException("--output '" + output + "' is a file; give a folder (it is created when missing)");
 		}
+		// on the local disk, as batch: links resolved, so that an output folder reached through a link to an input
+		// folder is that folder
+		UnaryOperator<java.nio.file.Path> real = FileJob.raw(outFs) instanceof RawLocalFileSystem ? BatchPlan::real
+			: p -> p;
 		URI inFs = null;
 		List<InputScanner.Found> found = new ArrayList<>();
 		Set<java.nio.file.Path> seen = new HashSet<>();
@@ -97,7 +103,8 @@ final class HadoopPlan {
 			boolean folder = status.isDirectory();
 			Path read = folder ? in : in.getParent();
 			if (fsUri.equals(outFs.getUri())) {
-				BatchPlan.checkOutputFolder(nio(out), nio(read), folder && scanner.recursive(), sfx, output, input);
+				BatchPlan.checkOutputFolder(real.apply(nio(out)), real.apply(nio(read)), folder && scanner.recursive(), sfx,
+					output, input);
 			}
 			if (folder) {
 				List<InputScanner.Found> below = new ArrayList<>();
@@ -110,11 +117,11 @@ final class HadoopPlan {
 			}
 		}
 		URI inputFs = inFs;
+		boolean sameFs = inputFs.equals(outFs.getUri());
 		List<BatchItem> items = BatchPlan.assign(found, nio(out), sfx,
 			// Hadoop paths are already absolute and normal; an output on another file system replaces no input
-			p -> p);
+			sameFs ? real : p -> p);
 		List<FileTask> tasks = new ArrayList<>();
-		boolean sameFs = inputFs.equals(outFs.getUri());
 		for (BatchItem item : items) {
 			String problem = item.problem();
 			if (!sameFs && problem != null && problem.contains("would replace an input")) problem = null;

@@ -237,6 +237,20 @@ class FileJobTest {
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
 	}
 
+	/** An output folder that is a link to an input folder is that folder: refused as batch refuses it, nothing written. */
+	@Test
+	void anOutputFolderLinkedToAnInputFolderIsRefusedAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+		CliRun single = batch("--input", in.toString(), "--output", link.toString(), "--preset", "sobel-x");
+		CliRun spark = spark(TaskHook.NONE, "--input", in.toString(), "--output", link.toString(), "--preset", "sobel-x");
+		assertEquals(2, single.code, single.toString());
+		assertEquals(2, spark.code, spark.toString());
+		assertEquals(single.err.lines().findFirst(), spark.err.lines().findFirst(), spark.toString());
+		assertEquals(List.of("camera.png"), files(in), "nothing written into the input folder");
+	}
+
 	/**
 	 * What Hadoop cannot take as a path (a relative name with ':' in its first part, which reads as a URI) or cannot
 	 * reach (an unknown host): a usage error saying so, not a stack trace.
