@@ -231,6 +231,17 @@ class FileJobTest {
 		assertEquals(message, spark.err.lines().findFirst().orElse(""), spark.toString());
 		assertFalse(Files.exists(in.resolve("out")), "nothing written");
 
+		// no image in a folder: batch's message, which says what was searched for
+		Path empty = Files.createDirectories(tmp.resolve("empty"));
+		Files.write(empty.resolve("notes.txt"), new byte[] { 1 });
+		String[] none = { "--input", empty.toString(), "--output", tmp.resolve("o").toString(), "--preset", "sobel-x" };
+		CliRun noneSingle = batch(none), noneSpark = spark(TaskHook.NONE, none);
+		assertEquals(2, noneSpark.code, noneSpark.toString());
+		assertTrue(noneSingle.err.contains("add --recursive"), noneSingle.toString());
+		assertEquals(noneSingle.err.lines().findFirst(), noneSpark.err.lines().findFirst(), noneSpark.toString());
+		CliRun noneZarr = spark(TaskHook.NONE, concat(none, "--format", "zarr"));
+		assertEquals(noneSingle.err.lines().findFirst(), noneZarr.err.lines().findFirst(), noneZarr.toString());
+
 		CliRun badKernel = spark(TaskHook.NONE, "--input", in.toString(), "--output", tmp.resolve("o").toString(),
 			"--kernel", "1 2; 3 x");
 		assertEquals(2, badKernel.code, badKernel.toString());
