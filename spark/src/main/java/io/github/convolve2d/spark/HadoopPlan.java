@@ -13,6 +13,7 @@ import org.apache.hadoop.fs.RawLocalFileSystem;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -175,6 +176,17 @@ final class HadoopPlan {
 		+ " block, in a run with --format zarr (inputs and output on a local or shared mounted file system); give it"
 		+ " to such a run";
 
+	/**
+	 * Whether a folder met in a listing is a link, which batch does not follow (one to a folder above would loop):
+	 * Hadoop's local file system reports the status of the link's target, so links there are asked of java.nio.
+	 */
+	private static boolean isLink(FileSystem fs, FileStatus st) {
+		if (st.isSymlink()) return true;
+		FileSystem raw = FileJob.raw(fs);
+		return raw instanceof RawLocalFileSystem
+			&& Files.isSymbolicLink(((RawLocalFileSystem) raw).pathToFile(st.getPath()).toPath());
+	}
+
 	private static void list(FileSystem fs, Path root, Path dir, InputScanner scanner, String sfx, Path out,
 		List<InputScanner.Found> found) throws IOException
 	{
@@ -189,7 +201,7 @@ final class HadoopPlan {
 			String name = st.getPath().getName();
 			if (name.startsWith(".")) continue;
 			if (st.isDirectory()) {
-				if (st.isSymlink()) continue;
+				if (isLink(fs, st)) continue;
 				boolean zarr = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zarr");
 				FileStatus[] below = null;
 				if (!zarr && scanner.recursive()) {

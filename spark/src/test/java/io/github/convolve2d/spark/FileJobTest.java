@@ -263,6 +263,27 @@ class FileJobTest {
 	}
 
 	/**
+	 * With --recursive, links to folders are not followed, as in batch (one to another folder would add its files; one
+	 * to a folder above would loop); a link to a file is taken.
+	 */
+	@Test
+	void linksToFoldersAreNotFollowedAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+		Files.copy(SAMPLES.resolve("multipage.tif"), in.resolve("a.tif"));
+		Files.copy(SAMPLES.resolve("multipage.tif"), elsewhere.resolve("b.tif"));
+		Files.createSymbolicLink(in.resolve("linked"), elsewhere);
+		Files.createSymbolicLink(in.resolve("loop"), in);
+		Files.createSymbolicLink(in.resolve("c.tif"), elsewhere.resolve("b.tif"));
+		String[] options = { "--input", in.toString(), "--recursive", "--preset", "sobel-x" };
+		CliRun single = batch(concat(options, "--output", tmp.resolve("b").toString()));
+		CliRun spark = spark(TaskHook.NONE, concat(options, "--output", tmp.resolve("s").toString()));
+		assertEquals(0, single.code, single.toString());
+		assertEquals(List.of(2, 0, 0, 2), counts(single), single.toString());
+		assertSameRun(single, spark, tmp.resolve("b"), tmp.resolve("s"));
+		assertEquals(List.of("a.tif", "c.tif"), files(tmp.resolve("s")));
+	}
+
+	/**
 	 * What Hadoop cannot take as a path (a relative name with ':' in its first part, which reads as a URI) or cannot
 	 * reach (an unknown host): a usage error saying so, not a stack trace.
 	 */
