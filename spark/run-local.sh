@@ -8,19 +8,18 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(dirname "$here")"
-cd "$root"
+# builds run in the project's folder; the job runs in the caller's, where its relative paths are
 jar="$here/target/convolve2d-spark.jar"
-if [ ! -f "$jar" ] || [ -n "$(find src spark/src pom.xml spark/pom.xml -newer "$jar" -type f | head -1)" ]; then
-	mvn -B -q install -DskipTests
-	mvn -B -q -f spark/pom.xml package -DskipTests
+if [ ! -f "$jar" ] || [ -n "$(cd "$root" && find src spark/src pom.xml spark/pom.xml -newer "$jar" -type f | head -1)" ]; then
+	(cd "$root" && mvn -B -q install -DskipTests && mvn -B -q -f spark/pom.xml package -DskipTests)
 fi
 cp_file="$here/target/spark-classpath.txt"
-if [ ! -f "$cp_file" ] || [ spark/pom.xml -nt "$cp_file" ]; then
-	mvn -B -q -f spark/pom.xml dependency:build-classpath -Dmdep.includeScope=provided \
-		-Dmdep.outputFile="$cp_file" >/dev/null
+if [ ! -f "$cp_file" ] || [ "$here/pom.xml" -nt "$cp_file" ]; then
+	(cd "$root" && mvn -B -q -f spark/pom.xml dependency:build-classpath -Dmdep.includeScope=provided \
+		-Dmdep.outputFile="$cp_file" >/dev/null)
 fi
 # the JVM options Spark needs on Java 17, from the one list in spark/pom.xml
-opts="$(sed -n '/<spark.jvm.options>/,/<\/spark.jvm.options>/p' spark/pom.xml | sed 's/<[^>]*>//g' | tr -s ' \t\n' ' ')"
+opts="$(sed -n '/<spark.jvm.options>/,/<\/spark.jvm.options>/p' "$here/pom.xml" | sed 's/<[^>]*>//g' | tr -s ' \t\n' ' ')"
 # shellcheck disable=SC2086
 exec java $opts -Xmx"${SPARK_DRIVER_MEMORY:-2g}" -Djava.awt.headless=true \
 	-Dspark.master="${SPARK_MASTER:-local[2]}" -Dspark.ui.enabled=false \

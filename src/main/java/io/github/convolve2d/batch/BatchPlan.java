@@ -259,7 +259,7 @@ public final class BatchPlan {
 	}
 
 	/** The real path of a file or folder that may not exist yet: its nearest existing ancestor's, resolved. */
-	static Path real(Path p) {
+	public static Path real(Path p) {
 		Path abs = p.toAbsolutePath().normalize();
 		Path existing = abs;
 		while (existing != null && !Files.exists(existing)) existing = existing.getParent();

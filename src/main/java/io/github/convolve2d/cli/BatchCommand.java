@@ -258,6 +258,11 @@ public final class BatchCommand implements Callable<Integer> {
 			pyramid = c.zarrPyramid;
 		}
 
+		/** Batch's usage error for inputs that hold no image file (what was searched for, and how to widen it). */
+		public String noImageFiles() {
+			return command.noImageFiles();
+		}
+
 		/** The folder scanner of {@code --recursive}, {@code --include}, {@code --exclude}. */
 		public InputScanner scanner() {
 			return new InputScanner(command.recursive, command.includes, command.excludes);
@@ -305,12 +310,7 @@ public final class BatchCommand implements Callable<Integer> {
 		catch (IOException e) {
 			throw usage("cannot list the inputs: " + e.getMessage());
 		}
-		if (plan.items().isEmpty()) {
-			throw usage("no image files found in the inputs" + (includes.isEmpty()
-				? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr)"
-				: " matching --include " + includes) + (excludes.isEmpty() ? "" : " and not left out by --exclude "
-				+ excludes) + (recursive ? "" : "; add --recursive to search sub-folders"));
-		}
+		if (plan.items().isEmpty()) throw usage(noImageFiles());
 		if (dryRun) {
 			checkWritableWithoutWriting(plan.outputFolder());
 			return dryRun(plan, runner(filter, options, new AtomicTiffWriter(), BatchListener.NONE), out);
@@ -356,6 +356,14 @@ public final class BatchCommand implements Callable<Integer> {
 	 * A note when options that shape Zarr outputs were given but no input gives one (they would be ignored
 	 * silently), else null.
 	 */
+	/** The usage error of inputs holding no image file, saying what was searched for. */
+	private String noImageFiles() {
+		return "no image files found in the inputs" + (includes.isEmpty()
+			? " (folders are searched for .tif, .tiff, .png, .jpg, .jpeg, .gif, .bmp and .zarr)"
+			: " matching --include " + includes) + (excludes.isEmpty() ? "" : " and not left out by --exclude "
+			+ excludes) + (recursive ? "" : "; add --recursive to search sub-folders");
+	}
+
 	private String zarrOnlyOptionsUnused(BatchPlan plan) {
 		List<String> given = new ArrayList<>();
 		CommandLine.ParseResult r = spec.commandLine().getParseResult();

@@ -15,7 +15,6 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -36,11 +35,21 @@ final class BlockJob {
 	private BlockJob() {
 	}
 
-	/** The inputs as local paths, or a usage error for another file system. */
+	/**
+	 * The inputs as local paths, or a usage error for another file system. A {@code file:} URI is read as the file
+	 * job reads it (Hadoop's {@code Path}: {@code file:/data/my plates} is the folder with a space in its name).
+	 */
 	static List<Path> localPaths(List<String> inputs) {
 		List<Path> paths = new ArrayList<>();
 		for (String s : inputs) {
-			if (s.startsWith("file:")) paths.add(Paths.get(URI.create(s)));
+			if (s.startsWith("file:")) {
+				try {
+					paths.add(Paths.get(new org.apache.hadoop.fs.Path(s).toUri().getPath()));
+				}
+				catch (IllegalArgumentException e) {
+					throw new UserException("'" + s + "' is not a file: URI that Hadoop reads (" + e.getMessage() + ")");
+				}
+			}
 			else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
 				throw new UserException("OME-Zarr images are read and written on a local or shared mounted file system "
 					+ "(file: paths) only, not " + s);

@@ -8,16 +8,19 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.hadoop.fs.RawLocalFileSystem;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 
 /**
  * The batch's plan ({@link BatchPlan}: which input goes to which output, and the rules that keep inputs safe)
@@ -75,6 +78,10 @@ final class HadoopPlan {
 		if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory()) {
 			throw new UserException("--output '" + output + "' is a file; give a folder (it is created when missing)");
 		}
+		// on the local disk, as batch: links resolved, so that an output folder reached through a link to an input
+		// folder is that folder
+		UnaryOperator<java.nio.file.Path> real = FileJob.raw(outFs) instanceof RawLocalFileSystem ? BatchPlan::real
+			: p -> p;
 		URI inFs = null;
 		List<InputScanner.Found> found = new ArrayList<>();
 		Set<java.nio.file.Path> seen = new HashSet<>();
@@ -97,7 +104,8 @@ final class HadoopPlan {
 			boolean folder = status.isDirectory();
 			Path read = folder ? in : in.getParent();
 			if (fsUri.equals(outFs.getUri())) {
-				BatchPlan.checkOutputFolder(nio(out), nio(read), folder && scanner.recursive(), sfx, output, input);
+				BatchPlan.checkOutputFolder(real.apply(nio(out)), real.apply(nio(read)), folder && scanner.recursive(), sfx,
+					output, input);
 			}
 			if (folder) {
 				List<InputScanner.Found> below = new ArrayList<>();
@@ -110,11 +118,11 @@ final class HadoopPlan {
 			}
 		}
 		URI inputFs = inFs;
+		boolean sameFs = inputFs.equals(outFs.getUri());
 		List<BatchItem> items = BatchPlan.assign(found, nio(out), sfx,
 			// Hadoop paths are already absolute and normal; an output on another file system replaces no input
-			p -> p);
+			sameFs ? real : p -> p);
 		List<FileTask> tasks = new ArrayList<>();
-		boolean sameFs = inputFs.equals(outFs.getUri());
 		for (BatchItem item : items) {
 			String problem = item.problem();
 			if (!sameFs && problem != null && problem.contains("would replace an input")) problem = null;
@@ -123,10 +131,32 @@ final class HadoopPlan {
 		return new Result(tasks, out);
 	}
 
-	/** A path or URI made absolute on its file system. */
+	/**
+	 * A path or URI made absolute on its file system.
+	 *
+	 * @throws UserException when Hadoop cannot take it as a path (a relative name with a ':' in its first part reads
+	 *         as a URI), or its file system's host is unknown
+	 */
 	static Path qualify(String pathOrUri, Configuration conf) throws IOException {
-		Path p = new Path(pathOrUri);
-		return p.getFileSystem(conf).makeQualified(p);
+		Path p;
+		try {
+			p = new Path(pathOrUri);
+		}
+		catch (IllegalArgumentException e) {
+			throw new UserException("'" + pathOrUri + "' is neither a path nor a URI that Hadoop reads ("
+				+ (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + "); a relative path with ':' "
+				+ "in its first name reads as a URI: give it as ./" + pathOrUri + " or as an absolute path");
+		}
+		try {
+			return p.getFileSystem(conf).makeQualified(p);
+		}
+		catch (IllegalArgumentException e) {
+			// Hadoop's clients report an unknown host so (java.net.UnknownHostException as the cause)
+			Throwable why = e.getCause() != null ? e.getCause() : e;
+			throw new UserException("cannot reach the file system of '" + pathOrUri + "': "
+				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage() : why.toString())
+				+ "; check the host name and port in the URI");
+		}
 	}
 
 	/** The path part of a qualified Hadoop path, as a path the batch's rules work on. */
@@ -146,6 +176,17 @@ final class HadoopPlan {
 		+ " block, in a run with --format zarr (inputs and output on a local or shared mounted file system); give it"
 		+ " to such a run";
 
+	/**
+	 * Whether a folder met in a listing is a link, which batch does not follow (one to a folder above would loop):
+	 * Hadoop's local file system reports the status of the link's target, so links there are asked of java.nio.
+	 */
+	private static boolean isLink(FileSystem fs, FileStatus st) {
+		if (st.isSymlink()) return true;
+		FileSystem raw = FileJob.raw(fs);
+		return raw instanceof RawLocalFileSystem
+			&& Files.isSymbolicLink(((RawLocalFileSystem) raw).pathToFile(st.getPath()).toPath());
+	}
+
 	private static void list(FileSystem fs, Path root, Path dir, InputScanner scanner, String sfx, Path out,
 		List<InputScanner.Found> found) throws IOException
 	{
@@ -160,7 +201,7 @@ final class HadoopPlan {
 			String name = st.getPath().getName();
 			if (name.startsWith(".")) continue;
 			if (st.isDirectory()) {
-				if (st.isSymlink()) continue;
+				if (isLink(fs, st)) continue;
 				boolean zarr = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zarr");
 				FileStatus[] below = null;
 				if (!zarr && scanner.recursive()) {

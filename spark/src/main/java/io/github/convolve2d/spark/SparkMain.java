@@ -131,7 +131,7 @@ public final class SparkMain {
 				return usage(err, "cannot list the inputs: " + e.getMessage());
 			}
 			plan = plan.without(zarrImages);
-			if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, "no image files found in the inputs");
+			if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
 			if (settings.dryRun) {
 				java.nio.file.Path local;
 				try {
@@ -212,7 +212,7 @@ public final class SparkMain {
 		catch (IOException e) {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
-		if (plan.items().isEmpty()) return usage(err, "no image files found in the inputs");
+		if (plan.items().isEmpty()) return usage(err, settings.noImageFiles());
 		if (settings.dryRun) {
 			String why = BatchPlan.whyNotWritable(plan.outputFolder());
 			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);

@@ -149,6 +149,29 @@ class BlockJobTest {
 	}
 
 	/**
+	 * A {@code file:} URI with a space (as the file job reads it: Hadoop's {@code Path}, unescaped): the OME-Zarr
+	 * image in the folder runs block by block as in {@code batch}, and {@code --format zarr} takes the URI too.
+	 */
+	@Test
+	void aFileUriWithASpaceFindsTheZarrImage() throws IOException {
+		Path in = Files.move(input().getParent(), tmp.resolve("my images"));
+		List<String> options = List.of("--block", "64", "--preset", "laplacian-4");
+		CliRun batch = FileJobTest.batch(Stream.concat(Stream.of("-i", in.toString(), "-o",
+			tmp.resolve("batch").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, batch.code, batch.toString());
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, Stream.concat(Stream.of("-i", "file:" + in,
+			"-o", "file:" + tmp.resolve("spark out")), options.stream()).toArray(String[]::new));
+		assertEquals(0, spark.code, spark.toString());
+		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(spark));
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark out/big.ome.zarr"));
+
+		CliRun zarr = FileJobTest.spark(SPARK.context(), TaskHook.NONE, Stream.concat(Stream.of("-i", "file:" + in,
+			"-o", "file:" + tmp.resolve("spark out"), "--format", "zarr"), options.stream()).toArray(String[]::new));
+		assertEquals(0, zarr.code, zarr.toString());
+		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(zarr), "the complete output is skipped: " + zarr);
+	}
+
+	/**
 	 * A folder holding an OME-Zarr image and a TIFF, without {@code --format zarr}: as in {@code batch}, the image runs
 	 * block by block into OME-Zarr and the TIFF as a file into a TIFF, in one run with one summary; the dry run lists
 	 * both as batch's does. The same bytes as batch's outputs.

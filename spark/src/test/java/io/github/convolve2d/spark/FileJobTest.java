@@ -231,10 +231,77 @@ class FileJobTest {
 		assertEquals(message, spark.err.lines().findFirst().orElse(""), spark.toString());
 		assertFalse(Files.exists(in.resolve("out")), "nothing written");
 
+		// no image in a folder: batch's message, which says what was searched for
+		Path empty = Files.createDirectories(tmp.resolve("empty"));
+		Files.write(empty.resolve("notes.txt"), new byte[] { 1 });
+		String[] none = { "--input", empty.toString(), "--output", tmp.resolve("o").toString(), "--preset", "sobel-x" };
+		CliRun noneSingle = batch(none), noneSpark = spark(TaskHook.NONE, none);
+		assertEquals(2, noneSpark.code, noneSpark.toString());
+		assertTrue(noneSingle.err.contains("add --recursive"), noneSingle.toString());
+		assertEquals(noneSingle.err.lines().findFirst(), noneSpark.err.lines().findFirst(), noneSpark.toString());
+		CliRun noneZarr = spark(TaskHook.NONE, concat(none, "--format", "zarr"));
+		assertEquals(noneSingle.err.lines().findFirst(), noneZarr.err.lines().findFirst(), noneZarr.toString());
+
 		CliRun badKernel = spark(TaskHook.NONE, "--input", in.toString(), "--output", tmp.resolve("o").toString(),
 			"--kernel", "1 2; 3 x");
 		assertEquals(2, badKernel.code, badKernel.toString());
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
+	}
+
+	/** An output folder that is a link to an input folder is that folder: refused as batch refuses it, nothing written. */
+	@Test
+	void anOutputFolderLinkedToAnInputFolderIsRefusedAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path link = Files.createSymbolicLink(tmp.resolve("link"), in);
+		CliRun single = batch("--input", in.toString(), "--output", link.toString(), "--preset", "sobel-x");
+		CliRun spark = spark(TaskHook.NONE, "--input", in.toString(), "--output", link.toString(), "--preset", "sobel-x");
+		assertEquals(2, single.code, single.toString());
+		assertEquals(2, spark.code, spark.toString());
+		assertEquals(single.err.lines().findFirst(), spark.err.lines().findFirst(), spark.toString());
+		assertEquals(List.of("camera.png"), files(in), "nothing written into the input folder");
+	}
+
+	/**
+	 * With --recursive, links to folders are not followed, as in batch (one to another folder would add its files; one
+	 * to a folder above would loop); a link to a file is taken.
+	 */
+	@Test
+	void linksToFoldersAreNotFollowedAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+		Files.copy(SAMPLES.resolve("multipage.tif"), in.resolve("a.tif"));
+		Files.copy(SAMPLES.resolve("multipage.tif"), elsewhere.resolve("b.tif"));
+		Files.createSymbolicLink(in.resolve("linked"), elsewhere);
+		Files.createSymbolicLink(in.resolve("loop"), in);
+		Files.createSymbolicLink(in.resolve("c.tif"), elsewhere.resolve("b.tif"));
+		String[] options = { "--input", in.toString(), "--recursive", "--preset", "sobel-x" };
+		CliRun single = batch(concat(options, "--output", tmp.resolve("b").toString()));
+		CliRun spark = spark(TaskHook.NONE, concat(options, "--output", tmp.resolve("s").toString()));
+		assertEquals(0, single.code, single.toString());
+		assertEquals(List.of(2, 0, 0, 2), counts(single), single.toString());
+		assertSameRun(single, spark, tmp.resolve("b"), tmp.resolve("s"));
+		assertEquals(List.of("a.tif", "c.tif"), files(tmp.resolve("s")));
+	}
+
+	/**
+	 * What Hadoop cannot take as a path (a relative name with ':' in its first part, which reads as a URI) or cannot
+	 * reach (an unknown host): a usage error saying so, not a stack trace.
+	 */
+	@Test
+	void pathsHadoopCannotTakeOrReachAreUsageErrors() {
+		String[] kernel = { "--preset", "sobel-x" };
+		CliRun colon = spark(TaskHook.NONE, concat(new String[] { "--input", "t=12:00.tif", "--output",
+			tmp.resolve("o").toString() }, kernel));
+		assertEquals(2, colon.code, colon.toString());
+		assertTrue(colon.err.startsWith("'t=12:00.tif' is neither a path nor a URI that Hadoop reads (")
+			&& colon.err.contains("give it as ./t=12:00.tif or as an absolute path"), colon.toString());
+
+		CliRun host = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output",
+			"hdfs://no-such-namenode.invalid:8020/out" }, kernel));
+		assertEquals(2, host.code, host.toString());
+		assertTrue(host.err.startsWith("cannot reach the file system of 'hdfs://no-such-namenode.invalid:8020/out': "
+			+ "unknown host no-such-namenode.invalid"), host.toString());
+		assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
 	}
 
 	private static void assertSamePixels(Path a, Path b) {
