@@ -52,14 +52,15 @@ public enum Border implements Labelled {
 				return i < 0 ? 0 : n - 1;
 			case WRAP:
 				return Math.floorMod(i, n);
+			// periods in long: 2n overflows an int for an axis of 2^30 pixels or more (a blockwise source)
 			case REFLECT: {
-				int m = Math.floorMod(i, 2 * n); // period 2n: a b c d d c b a
-				return m < n ? m : 2 * n - 1 - m;
+				long m = Math.floorMod((long) i, 2L * n); // period 2n: a b c d d c b a
+				return (int) (m < n ? m : 2L * n - 1 - m);
 			}
 			default: { // MIRROR, period 2n-2: a b c d c b
 				if (n == 1) return 0;
-				int m = Math.floorMod(i, 2 * n - 2);
-				return m < n ? m : 2 * n - 2 - m;
+				long m = Math.floorMod((long) i, 2L * n - 2);
+				return (int) (m < n ? m : 2L * n - 2 - m);
 			}
 		}
 	}

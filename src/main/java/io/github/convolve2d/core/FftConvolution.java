@@ -228,13 +228,25 @@ final class FftConvolution implements ConvolutionPath {
 		return (tile % plan.tilesX) * plan.blockWidth - g.anchorX();
 	}
 
+	/**
+	 * The tile's pixels that its kept outputs read, through the border rule, and 0 past them: the last tiles reach
+	 * beyond the last output's footprint, where a made-up pixel (a large {@code cval} in valid mode, which never
+	 * reads outside the image) would only add its rounding error to every output of the tile.
+	 */
 	private void fillTile(int tile, PaddedRows rows, double[] data, int part, float[] row, NonFinite bad, int which) {
 		int th = plan.tileHeight, tw = plan.tileWidth;
 		int y0 = tileY0(tile), x0 = tileX0(tile);
+		int r0 = (tile / plan.tilesX) * plan.blockHeight, c0 = (tile % plan.tilesX) * plan.blockWidth;
+		int readRows = Math.min(th, n1h - r0 + g.extentY() - 1), readColumns = Math.min(tw, n1w - c0 + g.extentX() - 1);
 		for (int y = 0; y < th; y++) {
-			rows.fill(y0 + y, x0, tw, row, 0);
 			int base = 2 * y * tw + part;
-			for (int x = 0; x < tw; x++) {
+			if (y >= readRows) {
+				for (int x = 0; x < tw; x++) data[base + 2 * x] = 0;
+				continue;
+			}
+			rows.fill(y0 + y, x0, readColumns, row, 0);
+			for (int x = readColumns; x < tw; x++) data[base + 2 * x] = 0;
+			for (int x = 0; x < readColumns; x++) {
 				float v = row[x];
 				if (Float.isFinite(v)) data[base + 2 * x] = v;
 				else {

@@ -255,6 +255,36 @@ class BlockwiseConvolutionTest {
 			+ " bytes on a 200,000² image against " + allocated[0] + " on a 2,000² one");
 	}
 
+	/**
+	 * Reflect and mirror on a source of 2^30 columns and more, whose period 2n overflows an int: the first and last
+	 * blocks read the pixels numpy's pad gives, not cval and not an index past the row.
+	 */
+	@Test
+	void reflectingBordersHoldOnAGigapixelWideSource() throws IOException {
+		Kernel k = Kernel.of("k", new double[][] { { 1, 10, 100 } });
+		for (int width : new int[] { 1 << 30, Integer.MAX_VALUE - 8 }) {
+			PlaneSource row = new Procedural(width, 1);
+			for (Border border : new Border[] { Border.REFLECT, Border.MIRROR }) {
+				ConvolutionOptions o = ConvolutionOptions.builder().mode(Mode.SAME).border(border).threads(1).build();
+				BlockGrid grid = BlockGrid.of(width, 1, List.of(k), o, 4, 1);
+				int last = (int) ((width + 3L) / 4 - 1);
+				float[] first = BlockwiseConvolution.block(row, List.of(k), o, grid, 0).get(0).pixels();
+				float[] end = BlockwiseConvolution.block(row, List.of(k), o, grid, last).get(0).pixels();
+				int outside = border == Border.REFLECT ? 0 : 1; // what x = -1 reads
+				assertEquals(pixel(row, outside) + 10 * pixel(row, 0) + 100 * pixel(row, 1), first[0], border + " " + width);
+				int beyond = border == Border.REFLECT ? width - 1 : width - 2; // what x = width reads
+				assertEquals(pixel(row, width - 2) + 10 * pixel(row, width - 1) + 100 * pixel(row, beyond),
+					end[end.length - 1], border + " " + width);
+			}
+		}
+	}
+
+	private static float pixel(PlaneSource source, int x) throws IOException {
+		float[] v = new float[1];
+		source.read(x, 0, 1, 1, v);
+		return v[0];
+	}
+
 	private static String sizes(List<Kernel> bank) {
 		StringBuilder sb = new StringBuilder();
 		for (Kernel k : bank) sb.append(sb.length() == 0 ? "" : ",").append(k.width()).append('×').append(k.height());

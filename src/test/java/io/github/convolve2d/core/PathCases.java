@@ -12,9 +12,9 @@ final class PathCases {
 	private PathCases() {
 	}
 
-	/** SEMANTICS.md's M over the finite pixels: max|in| (and |cval| for constant) times sum|K|. */
+	/** SEMANTICS.md's M over the finite pixels: max|in| (and |cval| for constant outside valid mode) times sum|K|. */
 	static double finiteGlobalScale(Plane image, Kernel k, ConvolutionOptions o) {
-		double max = o.border() == Border.CONSTANT ? Math.abs((float) o.cval()) : 0;
+		double max = o.border() == Border.CONSTANT && o.mode() != Mode.VALID ? Math.abs((float) o.cval()) : 0;
 		for (float v : image.pixels()) if (Float.isFinite(v)) max = Math.max(max, Math.abs(v));
 		return max * (o.normalize() ? k.normalized() : k).absSum();
 	}

@@ -73,7 +73,8 @@ final class ReferenceConvolution {
 		double[][] f = new double[oh][ow];
 		double maxIn = 0;
 		for (int y = 0; y < h; y++) for (int x = 0; x < w; x++) maxIn = Math.max(maxIn, Math.abs(in.get(x, y)));
-		if (o.border() == Border.CONSTANT) maxIn = Math.max(maxIn, Math.abs((float) o.cval()));
+		// valid mode never reads outside the image: cval is not part of its M
+		if (o.border() == Border.CONSTANT && o.mode() != Mode.VALID) maxIn = Math.max(maxIn, Math.abs((float) o.cval()));
 		for (int r = 0; r < oh; r++) {
 			for (int c = 0; c < ow; c++) {
 				double sum = 0, abs = 0;
