@@ -84,8 +84,9 @@ final class ConsoleProgress implements BatchListener {
 		double seconds = (now - blockStart) / 1e9;
 		double rate = seconds > 0 ? doneBlocks / seconds : 0;
 		String eta = rate > 0 && doneBlocks < totalBlocks ? ", ETA " + clock((totalBlocks - doneBlocks) / rate) : "";
+		// no rate before a second block has been timed (it would read 0.0 blocks/s)
 		String text = display(item.input()) + ": block " + doneBlocks + "/" + totalBlocks
-			+ String.format(java.util.Locale.ROOT, ", %.1f blocks/s", rate) + eta;
+			+ (rate > 0 ? String.format(java.util.Locale.ROOT, ", %.1f blocks/s", rate) : "") + eta;
 		if (style == Style.LINES) {
 			err.println("[" + (done + 1) + "/" + total + "] " + text);
 			err.flush();
