@@ -258,6 +258,14 @@ public final class BatchCommand implements Callable<Integer> {
 			pyramid = c.zarrPyramid;
 		}
 
+		/**
+		 * The notes batch prints before a run on options it does not use (OME-Zarr options when every output is a
+		 * TIFF: {@code zarrOutputs} false; {@code --cval} without a constant border).
+		 */
+		public List<String> notes(boolean zarrOutputs) {
+			return command.notes(zarrOutputs);
+		}
+
 		/** Batch's usage error for inputs that hold no image file (what was searched for, and how to widen it). */
 		public String noImageFiles() {
 			return command.noImageFiles();
@@ -318,12 +326,7 @@ public final class BatchCommand implements Callable<Integer> {
 		checkWritable(plan.outputFolder());
 
 		ConsoleProgress console = new ConsoleProgress(err, style());
-		String zarrOnly = zarrOnlyOptionsUnused(plan);
-		if (zarrOnly != null) console.notice(zarrOnly);
-		if (spec.commandLine().getParseResult().hasMatchedOption("--cval") && options.border() != Border.CONSTANT) {
-			console.notice("note: --cval applies to --border constant only; with --border " + options.border().label()
-				+ " it is not used");
-		}
+		for (String note : notes(zarrOutputs(plan))) console.notice(note);
 		BatchSummary summary;
 		AtomicTiffWriter writer = new AtomicTiffWriter();
 		BatchRunner runner = runner(filter, options, writer, console);
@@ -364,23 +367,39 @@ public final class BatchCommand implements Callable<Integer> {
 			+ excludes) + (recursive ? "" : "; add --recursive to search sub-folders");
 	}
 
-	private String zarrOnlyOptionsUnused(BatchPlan plan) {
-		List<String> given = new ArrayList<>();
-		CommandLine.ParseResult r = spec.commandLine().getParseResult();
-		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid" }) {
-			if (r.hasMatchedOption(name)) given.add(name);
-		}
-		if (given.isEmpty() || zarrFormat()) return null;
+	/** Whether some output of the plan is (or, for a Zarr input that fails, would have been) an OME-Zarr image. */
+	private static boolean zarrOutputs(BatchPlan plan) {
 		for (BatchItem item : plan.items()) {
 			// a Zarr input (a folder) that fails, having no Zarr metadata or metadata not read, would have had a Zarr output too
 			if (item.output().getFileName().toString().endsWith(BatchPlan.ZARR)
 				|| java.nio.file.Files.isDirectory(item.input()))
 			{
-				return null;
+				return true;
 			}
 		}
-		return "note: " + String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to OME-Zarr outputs "
-			+ "only (--format zarr, or .zarr inputs); every output of this run is a TIFF";
+		return false;
+	}
+
+	/**
+	 * Notes on options given that this run does not use: the OME-Zarr options when every output is a TIFF,
+	 * {@code --cval} with another border than constant. Printed before the run (the Spark job prints them too).
+	 */
+	private List<String> notes(boolean zarrOutputs) {
+		List<String> notes = new ArrayList<>();
+		List<String> given = new ArrayList<>();
+		CommandLine.ParseResult r = spec.commandLine().getParseResult();
+		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid" }) {
+			if (r.hasMatchedOption(name)) given.add(name);
+		}
+		if (!given.isEmpty() && !zarrFormat() && !zarrOutputs) {
+			notes.add("note: " + String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to OME-Zarr "
+				+ "outputs only (--format zarr, or .zarr inputs); every output of this run is a TIFF");
+		}
+		Border border = options().border();
+		if (r.hasMatchedOption("--cval") && border != Border.CONSTANT) {
+			notes.add("note: --cval applies to --border constant only; with --border " + border.label() + " it is not used");
+		}
+		return notes;
 	}
 
 	/**

@@ -156,6 +156,7 @@ public final class SparkMain {
 			catch (IOException e) {
 				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
 			}
+			for (String note : settings.notes(!zarrImages.isEmpty())) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty()) {
@@ -224,6 +225,7 @@ public final class SparkMain {
 		JavaSparkContext sc = null;
 		try {
 			sc = contexts.get();
+			for (String note : settings.notes(true)) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook)) {

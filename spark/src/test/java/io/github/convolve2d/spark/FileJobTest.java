@@ -327,4 +327,22 @@ class FileJobTest {
 		System.arraycopy(b, 0, r, a.length, b.length);
 		return r;
 	}
+
+	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
+	@Test
+	void optionsWithoutEffectGetBatchsNotes() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		String[] args = { "--input", in.toString(), "--output", tmp.resolve("out").toString(), "--preset", "sobel-x",
+			"--border", "reflect", "--cval", "3", "--block", "256" };
+		CliRun single = batch(args);
+		CliRun run = spark(TaskHook.NONE, args);
+		assertEquals(0, run.code, run.toString());
+		for (String note : new String[] { "note: --cval applies to --border constant only; with --border reflect it is "
+			+ "not used", "note: --block applies to OME-Zarr outputs only" })
+		{
+			assertTrue(single.err.contains(note), single.toString());
+			assertTrue(run.err.contains(note), run.toString());
+		}
+	}
 }
