@@ -38,6 +38,8 @@ import javax.imageio.ImageIO;
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
  * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
+ * <li>a second result of one title is numbered at its end ({@code camera-Gaussian σ=1.5-1}, not ImageJ's
+ * {@code camera-Gaussian σ=1-1.5});</li>
  * <li>an oval selection gives the feature maps of its bounds, with the oval on them;</li>
  * <li>an overlay is carried onto the feature maps, scaled down by a stride;</li>
  * <li>the layer dialog leaves the groups to a JSON weights file's own when its field is left empty: a depthwise
@@ -154,6 +156,16 @@ public class PluginGuiChecks {
 		String[] after = recorder.getText().split("\n");
 		check("the successful run is recorded: " + after[after.length - 1],
 			after[after.length - 1].startsWith("run(\"Convolve 2D...\", \"preset=gaussian:"));
+
+		// 4b. a second result of one title is numbered after the title, not inside a σ's decimals
+		String[] titles = new String[2];
+		for (int n = 0; n < 2; n++) {
+			IJ.run(fire, "Convolve 2D...", "preset=gaussian:1.5");
+			ImagePlus again2 = resultOf(n == 0 ? result : WindowManager.getImage(titles[0]));
+			titles[n] = again2.getTitle();
+		}
+		check("a second result's title keeps σ whole: " + String.join(", ", titles),
+			titles[0].equals("camera-Gaussian σ=1.5") && titles[1].equals("camera-Gaussian σ=1.5-1"));
 
 		// 5. an oval selection is carried onto the result
 		ImagePlus coins = open("coins.png");
