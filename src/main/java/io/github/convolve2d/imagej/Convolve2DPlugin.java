@@ -76,9 +76,15 @@ public class Convolve2DPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, ConvolveSettings settings) {
-				return FeatureMaps.compute(imp, settings.kernels().kernels(),
+				ImagePlus maps = FeatureMaps.compute(imp, settings.kernels().kernels(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
 					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+				if (settings.allPlanes()) {
+					// the first map of the channel on display (each source channel has as many maps)
+					PluginRun.openAtSourcePlane(maps, imp,
+						(imp.getC() - 1) * (maps.getNChannels() / imp.getNChannels()) + 1);
+				}
+				return maps;
 			}
 
 			@Override

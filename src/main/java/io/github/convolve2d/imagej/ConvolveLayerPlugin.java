@@ -63,9 +63,11 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, LayerSettings settings) {
-				return LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+				ImagePlus maps = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
 					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+				if (settings.allPlanes()) PluginRun.openAtSourcePlane(maps, imp, 1); // each map sums every channel
+				return maps;
 			}
 
 			@Override

@@ -170,6 +170,14 @@ final class PluginRun {
 	}
 
 	/**
+	 * Makes feature maps computed from every plane of {@code source} open where the source is on display, as
+	 * Image › Duplicate... does: at its slice and frame (the maps have the same), and at {@code channel}.
+	 */
+	static void openAtSourcePlane(ImagePlus maps, ImagePlus source, int channel) {
+		maps.setPosition(channel, source.getZ(), source.getT());
+	}
+
+	/**
 	 * {@code title}, or {@code title-1}, {@code title-2}, ... when an open window has it. ImageJ's own
 	 * {@code WindowManager.makeUniqueName} puts the number before what it takes for a file extension, and a σ's
 	 * decimals look like one: a second {@code cell-LoG σ=2.5} would open as {@code cell-LoG σ=2-1.5}.
