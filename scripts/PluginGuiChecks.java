@@ -33,7 +33,7 @@ import javax.imageio.ImageIO;
  * leaves screenshots of each step. Prints one line per check, PASS or FAIL, and exits 1 on a failure:
  * <ol>
  * <li>a run that fails (a kernel too large for valid mode) shows the error, then the dialog again with the values
- * typed; cancelling it then records no line;</li>
+ * typed; cancelling it then records no line, and "All planes" is still on for a stack;</li>
  * <li>the preview window's subtitle follows the preset;</li>
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
@@ -103,6 +103,23 @@ public class PluginGuiChecks {
 		check("no line recorded for the failed run (last: " + lines[lines.length - 1] + ")",
 			lines.length == recorded && !recorder.getText().contains("Convolve 2D"));
 		check("no result opened", WindowManager.getImageCount() == 1);
+
+		// 1b. the failed run on one plane kept "All planes" (on at first) for the next stack
+		ImagePlus two = IJ.createImage("two", "8-bit ramp", 64, 48, 2);
+		two.show();
+		waitFor(() -> two.getWindow() != null && two.getWindow().isShowing());
+		GenericDialog stackDialog = openDialog();
+		Checkbox all = null;
+		for (Object c : stackDialog.getCheckboxes()) if (((Checkbox) c).getLabel().startsWith("All")) all = (Checkbox) c;
+		check("a stack's dialog still has All planes on after a failed run on one plane",
+			all != null && all.getState());
+		click(stackDialog, "Cancel");
+		sleep(500);
+		onEdt(() -> {
+			two.changes = false;
+			two.getWindow().close();
+		});
+		waitFor(() -> WindowManager.getCurrentImage() == cell);
 
 		// 2. the preview's subtitle follows the preset
 		GenericDialog gd2 = openDialog();

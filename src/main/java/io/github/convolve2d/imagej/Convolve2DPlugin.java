@@ -51,17 +51,13 @@ public class Convolve2DPlugin implements PlugIn {
 
 			@Override
 			public void remember(ImagePlus imp, ConvolveSettings settings, MacroOptions chosen) {
-				if (settings == null) { // kept as typed, to be fixed
-					lastDialog = chosen;
-					return;
-				}
-				lastDialog = settings.remembered();
+				lastDialog = settings != null ? settings.remembered() : chosen; // as typed when they failed, to be fixed
 				if (imp.getStackSize() == 1 && first.flag("stack")) { // no check box for one plane: keep it for stacks
 					Map<String, String> m = new LinkedHashMap<>(lastDialog.asMap());
 					m.put("stack", null);
 					lastDialog = MacroOptions.of(m);
 				}
-				Prefs.set(PREFS_KEY, lastDialog.toString());
+				if (settings != null) Prefs.set(PREFS_KEY, lastDialog.toString());
 			}
 
 			@Override
