@@ -43,7 +43,8 @@ import javax.imageio.ImageIO;
  * <li>an oval selection gives the feature maps of its bounds, with the oval on them;</li>
  * <li>an overlay is carried onto the feature maps, scaled down by a stride;</li>
  * <li>the layer dialog leaves the groups to a JSON weights file's own when its field is left empty: a depthwise
- * layer runs as typed, and its recorded line names no groups.</li>
+ * layer runs as typed, and its recorded line names no groups; its fields are labelled as in the Convolve 2D
+ * dialog (Border value, not Cval).</li>
  * </ol>
  * <pre>
  * mvn -B -q package -DskipTests
@@ -232,6 +233,9 @@ public class PluginGuiChecks {
 		GenericDialog gd7 = openDialog("Convolve 2D layer...");
 		onEdt(() -> ((TextField) gd7.getStringFields().get(0)).setText(json.toString()));
 		String groupsField = ((TextField) gd7.getStringFields().get(2)).getText();
+		String layerLabels = dialogText(gd7);
+		check("the layer dialog's labels are the Convolve 2D dialog's: " + layerLabels,
+			layerLabels.contains("Border value (constant)") && !layerLabels.contains("Cval"));
 		shot("7-layer-dialog.png", gd7);
 		click(gd7, "OK");
 		ImagePlus layer = resultOf(three);

@@ -93,9 +93,10 @@ public class ConvolveLayerPlugin implements PlugIn {
 		List<String> modes = Labelled.labels(Mode.class), borders = Labelled.labels(Border.class);
 		gd.addChoice("Mode", modes.toArray(new String[0]), o.get("mode", "same"));
 		gd.addChoice("Border", borders.toArray(new String[0]), o.get("border", "replicate"));
-		gd.addStringField("Cval", o.get("cval", "0"), 6);
-		gd.addStringField("Stride", o.get("stride", "1"), 6);
-		gd.addStringField("Dilation", o.get("dilation", "1"), 6);
+		// labelled as in the Convolve 2D dialog
+		gd.addStringField("Border value (constant)", o.get("cval", "0"), 6);
+		gd.addStringField("Stride (n or rows,columns)", o.get("stride", "1"), 6);
+		gd.addStringField("Dilation (n or rows,columns)", o.get("dilation", "1"), 6);
 		gd.addCheckbox("Flip (true convolution)", o.flag("flip"));
 		gd.addCheckbox("Every slice and frame", o.flag("stack"));
 		gd.showDialog();
