@@ -33,15 +33,18 @@ import javax.imageio.ImageIO;
  * leaves screenshots of each step. Prints one line per check, PASS or FAIL, and exits 1 on a failure:
  * <ol>
  * <li>a run that fails (a kernel too large for valid mode) shows the error, then the dialog again with the values
- * typed; cancelling it then records no line;</li>
+ * typed; cancelling it then records no line, and "All planes" is still on for a stack;</li>
  * <li>the preview window's subtitle follows the preset;</li>
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
  * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
+ * <li>a second result of one title is numbered at its end ({@code camera-Gaussian σ=1.5-1}, not ImageJ's
+ * {@code camera-Gaussian σ=1-1.5});</li>
  * <li>an oval selection gives the feature maps of its bounds, with the oval on them;</li>
  * <li>an overlay is carried onto the feature maps, scaled down by a stride;</li>
  * <li>the layer dialog leaves the groups to a JSON weights file's own when its field is left empty: a depthwise
- * layer runs as typed, and its recorded line names no groups.</li>
+ * layer runs as typed, and its recorded line names no groups; its fields are labelled as in the Convolve 2D
+ * dialog (Border value, not Cval).</li>
  * </ol>
  * <pre>
  * mvn -B -q package -DskipTests
@@ -102,6 +105,23 @@ public class PluginGuiChecks {
 			lines.length == recorded && !recorder.getText().contains("Convolve 2D"));
 		check("no result opened", WindowManager.getImageCount() == 1);
 
+		// 1b. the failed run on one plane kept "All planes" (on at first) for the next stack
+		ImagePlus two = IJ.createImage("two", "8-bit ramp", 64, 48, 2);
+		two.show();
+		waitFor(() -> two.getWindow() != null && two.getWindow().isShowing());
+		GenericDialog stackDialog = openDialog();
+		Checkbox all = null;
+		for (Object c : stackDialog.getCheckboxes()) if (((Checkbox) c).getLabel().startsWith("All")) all = (Checkbox) c;
+		check("a stack's dialog still has All planes on after a failed run on one plane",
+			all != null && all.getState());
+		click(stackDialog, "Cancel");
+		sleep(500);
+		onEdt(() -> {
+			two.changes = false;
+			two.getWindow().close();
+		});
+		waitFor(() -> WindowManager.getCurrentImage() == cell);
+
 		// 2. the preview's subtitle follows the preset
 		GenericDialog gd2 = openDialog();
 		Checkbox preview = previewBox(gd2);
@@ -155,6 +175,16 @@ public class PluginGuiChecks {
 		check("the successful run is recorded: " + after[after.length - 1],
 			after[after.length - 1].startsWith("run(\"Convolve 2D...\", \"preset=gaussian:"));
 
+		// 4b. a second result of one title is numbered after the title, not inside a σ's decimals
+		String[] titles = new String[2];
+		for (int n = 0; n < 2; n++) {
+			IJ.run(fire, "Convolve 2D...", "preset=gaussian:1.5");
+			ImagePlus again2 = resultOf(n == 0 ? result : WindowManager.getImage(titles[0]));
+			titles[n] = again2.getTitle();
+		}
+		check("a second result's title keeps σ whole: " + String.join(", ", titles),
+			titles[0].equals("camera-Gaussian σ=1.5") && titles[1].equals("camera-Gaussian σ=1.5-1"));
+
 		// 5. an oval selection is carried onto the result
 		ImagePlus coins = open("coins.png");
 		onEdt(() -> coins.setRoi(new OvalRoi(60, 40, 120, 90)));
@@ -203,6 +233,9 @@ public class PluginGuiChecks {
 		GenericDialog gd7 = openDialog("Convolve 2D layer...");
 		onEdt(() -> ((TextField) gd7.getStringFields().get(0)).setText(json.toString()));
 		String groupsField = ((TextField) gd7.getStringFields().get(2)).getText();
+		String layerLabels = dialogText(gd7);
+		check("the layer dialog's labels are the Convolve 2D dialog's: " + layerLabels,
+			layerLabels.contains("Border value (constant)") && !layerLabels.contains("Cval"));
 		shot("7-layer-dialog.png", gd7);
 		click(gd7, "OK");
 		ImagePlus layer = resultOf(three);

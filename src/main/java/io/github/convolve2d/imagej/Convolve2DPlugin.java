@@ -51,17 +51,13 @@ public class Convolve2DPlugin implements PlugIn {
 
 			@Override
 			public void remember(ImagePlus imp, ConvolveSettings settings, MacroOptions chosen) {
-				if (settings == null) { // kept as typed, to be fixed
-					lastDialog = chosen;
-					return;
-				}
-				lastDialog = settings.remembered();
+				lastDialog = settings != null ? settings.remembered() : chosen; // as typed when they failed, to be fixed
 				if (imp.getStackSize() == 1 && first.flag("stack")) { // no check box for one plane: keep it for stacks
 					Map<String, String> m = new LinkedHashMap<>(lastDialog.asMap());
 					m.put("stack", null);
 					lastDialog = MacroOptions.of(m);
 				}
-				Prefs.set(PREFS_KEY, lastDialog.toString());
+				if (settings != null) Prefs.set(PREFS_KEY, lastDialog.toString());
 			}
 
 			@Override
@@ -76,9 +72,15 @@ public class Convolve2DPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, ConvolveSettings settings) {
-				return FeatureMaps.compute(imp, settings.kernels().kernels(),
+				ImagePlus maps = FeatureMaps.compute(imp, settings.kernels().kernels(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
 					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+				if (settings.allPlanes()) {
+					// the first map of the channel on display (each source channel has as many maps)
+					PluginRun.openAtSourcePlane(maps, imp,
+						(imp.getC() - 1) * (maps.getNChannels() / imp.getNChannels()) + 1);
+				}
+				return maps;
 			}
 
 			@Override

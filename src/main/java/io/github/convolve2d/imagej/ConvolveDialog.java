@@ -5,7 +5,6 @@ import io.github.convolve2d.core.Labelled;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.UserException;
-import io.github.convolve2d.kernel.KernelFiles;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.gui.DialogListener;
@@ -224,10 +223,10 @@ final class ConvolveDialog implements DialogListener {
 		SaveDialog sd = new SaveDialog("Save kernel...", KernelBank.safeName(k.name()), ".txt");
 		if (sd.getFileName() == null) return;
 		try {
-			KernelFiles.write(k, Paths.get(sd.getDirectory(), sd.getFileName()));
+			DialogKernel.save(k, Paths.get(sd.getDirectory(), sd.getFileName()));
 		}
-		catch (IOException e) {
-			UserMessages.dialog("cannot save the kernel to " + sd.getFileName() + ": " + e.getMessage());
+		catch (UserException e) {
+			UserMessages.dialog(e.getMessage());
 		}
 	}
 

@@ -63,9 +63,11 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, LayerSettings settings) {
-				return LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+				ImagePlus maps = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
 					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
 					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
+				if (settings.allPlanes()) PluginRun.openAtSourcePlane(maps, imp, 1); // each map sums every channel
+				return maps;
 			}
 
 			@Override
@@ -91,9 +93,10 @@ public class ConvolveLayerPlugin implements PlugIn {
 		List<String> modes = Labelled.labels(Mode.class), borders = Labelled.labels(Border.class);
 		gd.addChoice("Mode", modes.toArray(new String[0]), o.get("mode", "same"));
 		gd.addChoice("Border", borders.toArray(new String[0]), o.get("border", "replicate"));
-		gd.addStringField("Cval", o.get("cval", "0"), 6);
-		gd.addStringField("Stride", o.get("stride", "1"), 6);
-		gd.addStringField("Dilation", o.get("dilation", "1"), 6);
+		// labelled as in the Convolve 2D dialog
+		gd.addStringField("Border value (constant)", o.get("cval", "0"), 6);
+		gd.addStringField("Stride (n or rows,columns)", o.get("stride", "1"), 6);
+		gd.addStringField("Dilation (n or rows,columns)", o.get("dilation", "1"), 6);
 		gd.addCheckbox("Flip (true convolution)", o.flag("flip"));
 		gd.addCheckbox("Every slice and frame", o.flag("stack"));
 		gd.showDialog();

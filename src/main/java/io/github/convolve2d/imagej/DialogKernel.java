@@ -6,6 +6,11 @@ import io.github.convolve2d.kernel.KernelFiles;
 import io.github.convolve2d.kernel.Preset;
 import io.github.convolve2d.kernel.Presets;
 
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -212,6 +217,32 @@ final class DialogKernel {
 				+ "; save them one at a time");
 		}
 		return kernels.get(0);
+	}
+
+	/**
+	 * Writes a kernel file (ImageJ's text format); an existing file is replaced only once the new one is complete.
+	 *
+	 * @throws UserException naming the file and why it cannot be written (not the temporary file it is written to
+	 * first, which the exceptions name)
+	 */
+	static void save(Kernel kernel, Path file) {
+		String cannot = "cannot save the kernel to " + file + ": ";
+		if (Files.isDirectory(file)) throw new UserException(cannot + "it is a folder; give a file name");
+		try {
+			KernelFiles.write(kernel, file);
+		}
+		catch (NoSuchFileException e) {
+			throw new UserException(cannot + "the folder " + file.toAbsolutePath().getParent() + " does not exist");
+		}
+		catch (AccessDeniedException e) {
+			throw new UserException(cannot + "permission denied; choose a folder you may write in");
+		}
+		catch (FileSystemException e) {
+			throw new UserException(cannot + (e.getReason() != null ? e.getReason() : e.getClass().getSimpleName()));
+		}
+		catch (IOException e) {
+			throw new UserException(cannot + e.getMessage());
+		}
 	}
 
 	/**

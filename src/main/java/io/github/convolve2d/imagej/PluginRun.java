@@ -162,11 +162,37 @@ final class PluginRun {
 			imp.unlock();
 		}
 		long nanos = System.nanoTime() - start;
-		result.setTitle(WindowManager.makeUniqueName(result.getTitle()));
+		result.setTitle(uniqueTitle(result.getTitle()));
 		result.show();
 		IJ.showProgress(1.0);
 		Rectangle area = area(imp);
 		IJ.showStatus(StatusLine.of(nanos, planes, area.width, area.height));
+	}
+
+	/**
+	 * Makes feature maps computed from every plane of {@code source} open where the source is on display, as
+	 * Image › Duplicate... does: at its slice and frame (the maps have the same), and at {@code channel}.
+	 */
+	static void openAtSourcePlane(ImagePlus maps, ImagePlus source, int channel) {
+		maps.setPosition(channel, source.getZ(), source.getT());
+	}
+
+	/**
+	 * {@code title}, or {@code title-1}, {@code title-2}, ... when an open window has it. ImageJ's own
+	 * {@code WindowManager.makeUniqueName} puts the number before what it takes for a file extension, and a σ's
+	 * decimals look like one: a second {@code cell-LoG σ=2.5} would open as {@code cell-LoG σ=2-1.5}.
+	 */
+	static String uniqueTitle(String title) {
+		if (!taken(title)) return title;
+		for (int n = 1; ; n++) {
+			String numbered = title + "-" + n;
+			if (!taken(numbered)) return numbered;
+		}
+	}
+
+	/** Whether an open window has this title (as ImageJ decides it: batch-mode images have none). */
+	private static boolean taken(String title) {
+		return !WindowManager.makeUniqueName(title).equals(title);
 	}
 
 	/** The area convolved: the selection's bounds within the image, or the whole image. */

@@ -110,6 +110,21 @@ class DialogKernelTest {
 	}
 
 	@Test
+	void aKernelThatCannotBeSavedSaysWhyNamingTheFileChosen(@TempDir Path dir) {
+		Kernel sobel = Presets.resolve("sobel-x");
+		Path missing = dir.resolve("gone").resolve("edge.txt");
+		UserException e = assertThrows(UserException.class, () -> DialogKernel.save(sobel, missing));
+		assertEquals("cannot save the kernel to " + missing + ": the folder " + missing.getParent() + " does not exist",
+			e.getMessage(), "not the temporary file's name");
+		e = assertThrows(UserException.class, () -> DialogKernel.save(sobel, dir));
+		assertTrue(e.getMessage().endsWith(": it is a folder; give a file name"), e.getMessage());
+		DialogKernel.save(sobel, dir.resolve("sobel.txt"));
+		DialogKernel d = start("preset=box-3");
+		d.open(dir.resolve("sobel.txt"));
+		assertEquals("Sobel X", d.choice(), "saved and read back");
+	}
+
+	@Test
 	void theLastRunComesBackAsItWas() {
 		DialogKernel gaussian = start("preset=gaussian:2.5 mode=same");
 		assertEquals("Gaussian", gaussian.choice());

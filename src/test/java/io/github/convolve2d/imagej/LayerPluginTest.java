@@ -61,6 +61,19 @@ class LayerPluginTest {
 	}
 
 	@Test
+	void everyPlaneOfAHyperstackOpensAtItsSliceAndFrame() throws Exception {
+		ImagePlus imp = ij.IJ.createImage("hs", "32-bit random", 20, 16, 3, 4, 2);
+		imp.setPosition(2, 3, 2);
+		HeadlessImageJ.registerCommands();
+		ij.WindowManager.setTempCurrentImage(imp);
+		ij.IJ.run(ConvolveLayerPlugin.COMMAND, "weights=[" + fixture("weights-le-f8.npy") + "] stack");
+		ImagePlus maps = ij.WindowManager.getCurrentImage();
+		assertTrue(maps != imp && maps.getNSlices() == 4 && maps.getNFrames() == 2, "feature maps of every plane");
+		assertEquals("1 3 2", maps.getC() + " " + maps.getZ() + " " + maps.getT(),
+			"as Image > Duplicate... opens: the source's slice and frame");
+	}
+
+	@Test
 	void mistakesPrintOneLineAndStopTheMacro() throws Exception {
 		String grey = HeadlessImageJ.SAMPLES.resolve("microaneurysms.png").toString();
 		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("weights-le-f4.npy")

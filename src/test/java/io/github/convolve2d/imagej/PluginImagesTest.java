@@ -164,8 +164,11 @@ class PluginImagesTest {
 		ImagePlus imp = IJ.createImage("hs", "32-bit random", 24, 20, 2, 3, 2);
 		assertTrue(imp.isHyperStack());
 		String options = "preset=[Sobel X, Sobel Y] mode=valid";
+		imp.setPosition(2, 3, 2);
 		ImagePlus out = convolve(imp, options + " stack");
 		assertEquals(4, out.getNChannels(), "2 channels × 2 kernels");
+		assertEquals("3 3 2", out.getC() + " " + out.getZ() + " " + out.getT(),
+			"opens at the source's slice and frame, on its channel's first map (as Image > Duplicate... does)");
 		assertEquals(3, out.getNSlices());
 		assertEquals(2, out.getNFrames());
 		assertEquals(22, out.getWidth());
