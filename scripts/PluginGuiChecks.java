@@ -236,6 +236,11 @@ public class PluginGuiChecks {
 		String layerLabels = dialogText(gd7);
 		check("the layer dialog's labels are the Convolve 2D dialog's: " + layerLabels,
 			layerLabels.contains("Border value (constant)") && !layerLabels.contains("Cval"));
+		boolean everyPlane = false, helpButton = false;
+		for (Object c : gd7.getCheckboxes()) everyPlane |= ((Checkbox) c).getLabel().startsWith("Every slice");
+		for (Button b : gd7.getButtons()) helpButton |= b != null && "Help".equals(b.getLabel().trim());
+		check("the layer dialog of a one-slice image has no 'Every slice and frame' box, and a Help button",
+			!everyPlane && helpButton);
 		shot("7-layer-dialog.png", gd7);
 		click(gd7, "OK");
 		ImagePlus layer = resultOf(three);

@@ -232,12 +232,17 @@ final class ConvolveDialog implements DialogListener {
 
 	/** The bundled help page (help.html beside this class), shown by the dialog's Help button. */
 	static String help() {
-		try (InputStream in = ConvolveDialog.class.getResourceAsStream("help.html")) {
-			if (in == null) throw new IllegalStateException("help.html is missing from the plugin jar");
+		return help("help.html");
+	}
+
+	/** A bundled help page beside this class ({@code help.html}, {@code layer-help.html}). */
+	static String help(String page) {
+		try (InputStream in = ConvolveDialog.class.getResourceAsStream(page)) {
+			if (in == null) throw new IllegalStateException(page + " is missing from the plugin jar");
 			return new String(in.readAllBytes(), StandardCharsets.UTF_8);
 		}
 		catch (IOException e) {
-			throw new IllegalStateException("cannot read help.html from the plugin jar", e);
+			throw new IllegalStateException("cannot read " + page + " from the plugin jar", e);
 		}
 	}
 

@@ -42,7 +42,7 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 			@Override
 			public MacroOptions dialog(ImagePlus imp, MacroOptions start) {
-				return ConvolveLayerPlugin.dialog(start);
+				return ConvolveLayerPlugin.dialog(imp, start);
 			}
 
 			@Override
@@ -82,9 +82,14 @@ public class ConvolveLayerPlugin implements PlugIn {
 		}, Macro.getOptions(), MacroOptions.parse(Prefs.get(PREFS_KEY, "mode=same border=replicate")));
 	}
 
-	/** The dialog, starting from {@code o}; its values as macro options, or null when cancelled. */
-	private static MacroOptions dialog(MacroOptions o) {
+	/**
+	 * The dialog for {@code imp}, starting from {@code o}; its values as macro options, or null when cancelled. "Every
+	 * slice and frame" shows only for an image of several slices or frames (the layer always reads every channel);
+	 * elsewhere the setting is kept as it was, for the next stack.
+	 */
+	private static MacroOptions dialog(ImagePlus imp, MacroOptions o) {
 		GenericDialog gd = new GenericDialog("Convolve 2D layer");
+		boolean planes = imp.getNSlices() * imp.getNFrames() > 1;
 		gd.addFileField("Weights (.npy or .json)", o.get("weights", ""), 40);
 		gd.addFileField("Bias (optional)", o.get("bias", ""), 40);
 		// empty: the JSON file's own groups, else 1 (a recorded groups=1 would override a depthwise file's)
@@ -98,7 +103,8 @@ public class ConvolveLayerPlugin implements PlugIn {
 		gd.addStringField("Stride (n or rows,columns)", o.get("stride", "1"), 6);
 		gd.addStringField("Dilation (n or rows,columns)", o.get("dilation", "1"), 6);
 		gd.addCheckbox("Flip (true convolution)", o.flag("flip"));
-		gd.addCheckbox("Every slice and frame", o.flag("stack"));
+		if (planes) gd.addCheckbox("Every slice and frame", o.flag("stack"));
+		gd.addHelp(ConvolveDialog.help("layer-help.html"));
 		gd.showDialog();
 		if (gd.wasCanceled()) return null;
 		Map<String, String> m = new LinkedHashMap<>();
@@ -114,7 +120,7 @@ public class ConvolveLayerPlugin implements PlugIn {
 		m.put("stride", gd.getNextString());
 		m.put("dilation", gd.getNextString());
 		if (gd.getNextBoolean()) m.put("flip", null);
-		if (gd.getNextBoolean()) m.put("stack", null);
+		if (planes ? gd.getNextBoolean() : o.flag("stack")) m.put("stack", null);
 		return MacroOptions.of(m);
 	}
 }

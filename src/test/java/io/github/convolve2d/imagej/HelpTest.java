@@ -22,5 +22,9 @@ class HelpTest {
 			assertTrue(readme.contains("`" + key + "`"), "README should name `" + key + "`");
 		}
 		assertTrue(help.contains("4 megapixels") && readme.contains("4 megapixels"), "the preview's limit");
+		// the layer dialog's page names its keys
+		String layer = ConvolveDialog.help("layer-help.html");
+		assertTrue(layer.startsWith("<html>"), "layer-help.html");
+		for (String key : LayerSettings.KEYS) assertTrue(layer.contains(key), "layer-help.html should name " + key);
 	}
 }
