@@ -34,7 +34,7 @@ import javax.imageio.ImageIO;
  * <ol>
  * <li>a run that fails (a kernel too large for valid mode) shows the error, then the dialog again with the values
  * typed; cancelling it then records no line, and "All planes" is still on for a stack;</li>
- * <li>the preview window's subtitle follows the preset;</li>
+ * <li>the preview window's subtitle follows the preset; kernel text that makes no kernel titles it as not updated;</li>
  * <li>closing the source while the dialog previews closes the preview quietly (no internal error, no stack
  * trace in the Log), and OK then says the image was closed;</li>
  * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
@@ -137,6 +137,19 @@ public class PluginGuiChecks {
 		String subtitle = previewImage().getWindow().createSubtitle();
 		shot("2-preview.png", gd2, previewImage().getWindow());
 		check("the preview's subtitle names the new preset: " + subtitle, subtitle.startsWith("\"Sobel Y\""));
+		// kernel text that makes no kernel: the preview keeps its map, titled as not updated; a preset updates it again
+		java.awt.TextArea area = gd2.getTextArea1();
+		onEdt(() -> {
+			area.setText("1 2\n3");
+			gd2.textValueChanged(new java.awt.event.TextEvent(area, java.awt.event.TextEvent.TEXT_VALUE_CHANGED));
+		});
+		sleep(1500);
+		ImagePlus stale = WindowManager.getImage("Convolve 2D preview (not updated: the settings are not valid)");
+		check("ragged kernel text: the preview says it is not updated: " + (stale == null ? "no such window" : stale
+			.getTitle()), stale != null && stale.getWindow() != null && stale.getWindow().isShowing());
+		onEdt(() -> choose(gd2, (Choice) gd2.getChoices().get(0), "Sobel Y"));
+		sleep(2000);
+		check("a preset again: the preview is updated and titled as before", previewImage() != null);
 
 		// 3. the source closed while the preview runs
 		onEdt(() -> {

@@ -157,6 +157,7 @@ final class ConvolveDialog implements DialogListener {
 				preview.update(ConvolveSettings.from(values()));
 			}
 			catch (UserException x) {
+				preview.stale();
 				IJ.showStatus("Preview: " + x.getMessage());
 			}
 		}

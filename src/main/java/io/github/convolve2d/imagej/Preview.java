@@ -79,6 +79,22 @@ final class Preview implements ImageListener {
 		notifyAll();
 	}
 
+	/** The preview window's title while the dialog's settings do not make a kernel (text being typed, say). */
+	static final String STALE_TITLE = TITLE + " (not updated: the settings are not valid)";
+
+	/**
+	 * The dialog's settings no longer make a kernel: the window keeps the last feature map, titled
+	 * {@value #STALE_TITLE} until valid settings update it (closing it would make it flicker while text is typed).
+	 */
+	void stale() {
+		ImagePlus shown;
+		synchronized (this) {
+			pending = null;
+			shown = window;
+		}
+		if (shown != null && shown.getWindow() != null) shown.setTitle(STALE_TITLE);
+	}
+
 	/** Turns the preview off: its window closes, and the source's window becomes current again. */
 	void hide() {
 		ImagePlus shown;
@@ -204,6 +220,7 @@ final class Preview implements ImageListener {
 			&& old.getHeight() == result.getHeight())
 		{
 			old.setStack(result.getStack(), result.getNChannels(), result.getNSlices(), result.getNFrames());
+			if (!TITLE.equals(old.getTitle())) old.setTitle(TITLE); // valid again after stale()
 			old.setProp("Slice_Label", result.getProp("Slice_Label")); // the window's subtitle names the kernel
 			old.setCalibration(result.getCalibration());
 			if (old.isComposite()) ((CompositeImage) old).setLuts(((CompositeImage) result).getLuts());
