@@ -414,7 +414,7 @@ public final class BatchCommand implements Callable<Integer> {
 		for (BatchItem item : plan.items()) {
 			Decision d = judge.judge(item);
 			tally.add(d);
-			out.println(d.line(names.display(item.input()), names.display(item.output())));
+			out.println(Excerpt.line(d.line(names.display(item.input()), names.display(item.output()))));
 		}
 		out.println(tally.summary());
 		out.flush();

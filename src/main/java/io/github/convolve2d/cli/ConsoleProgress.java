@@ -1,5 +1,7 @@
 package io.github.convolve2d.cli;
 
+import io.github.convolve2d.core.Excerpt;
+
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
 import io.github.convolve2d.batch.Outcome;
@@ -114,14 +116,15 @@ final class ConsoleProgress implements BatchListener {
 			case WRITTEN:
 				return "written " + display(o.item().output());
 			case SKIPPED:
-				return "skipped " + display(o.item().input()) + ": " + o.message();
+				return "skipped " + display(o.item().input()) + ": " + Excerpt.line(o.message());
 			default:
-				return "FAILED " + display(o.item().input()) + ": " + o.message();
+				return "FAILED " + display(o.item().input()) + ": " + Excerpt.line(o.message());
 		}
 	}
 
+	/** A path as the console shows it: relative to the working folder where it lies below it, on one line. */
 	String display(Path p) {
-		return p.startsWith(workingDir) ? workingDir.relativize(p).toString() : p.toString();
+		return Excerpt.line(p.startsWith(workingDir) ? workingDir.relativize(p).toString() : p.toString());
 	}
 
 	private void clearBar() {

@@ -21,6 +21,14 @@ public final class Excerpt {
 		return of(text, MAX);
 	}
 
+	/**
+	 * {@code text} whole, on one line: line breaks show as {@code ⏎} and other control characters as a space, so that
+	 * a file's name (or a message quoting it) keeps a log's line one line for whoever reads or parses it.
+	 */
+	public static String line(String text) {
+		return of(text, Integer.MAX_VALUE);
+	}
+
 	/** As {@link #of(String)} for at most {@code max} characters (a file path may deserve more than a value). */
 	public static String of(String text, int max) {
 		if (text == null) return "null";

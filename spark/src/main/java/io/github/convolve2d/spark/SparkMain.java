@@ -5,6 +5,7 @@ import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.Decision;
 import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -254,7 +255,7 @@ public final class SparkMain {
 			else if (status == Outcome.Status.SKIPPED) skipped++;
 			else {
 				failed++;
-				err.println("FAILED " + input + ": " + message);
+				err.println(Excerpt.line("FAILED " + input + ": " + message));
 			}
 		}
 
@@ -280,7 +281,7 @@ public final class SparkMain {
 			FileTask t = plan.tasks.get(i);
 			Decision d = decisions.get(i);
 			tally.add(d);
-			out.println(d.line(t.input, t.output));
+			out.println(Excerpt.line(d.line(t.input, t.output)));
 		}
 	}
 
@@ -291,7 +292,7 @@ public final class SparkMain {
 		for (BatchItem item : images) {
 			Decision d = BlockJob.judge(settings, item);
 			tally.add(d);
-			out.println(d.line(item.input().toString(), item.output().toString()));
+			out.println(Excerpt.line(d.line(item.input().toString(), item.output().toString())));
 		}
 	}
 
