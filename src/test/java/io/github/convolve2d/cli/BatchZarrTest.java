@@ -409,4 +409,30 @@ class BatchZarrTest {
 			}
 		}
 	}
+
+	/**
+	 * An OME-Zarr input's units are written as NGFF 0.4 names them ({@code um} → {@code micrometer}, {@code ms} →
+	 * {@code millisecond}); one NGFF does not name is left out, the scale kept, as for a TIFF's: they were copied
+	 * as they were, which NGFF's readers do not know.
+	 */
+	@Test
+	void anOmeZarrInputsUnitsAreWrittenAsNgffNamesThem() throws IOException {
+		Path img = Files.createDirectories(tmp.resolve("in/u.zarr"));
+		ZarrArray a = ZarrArray.create(img.resolve("0"), new int[] { 2, 1, 8, 9 }, new int[] { 1, 1, 8, 9 },
+			DataType.FLOAT32, Compressor.zlib(1));
+		for (int t = 0; t < 2; t++) a.writeChunk(new int[] { t, 0, 0, 0 }, pixels(9, 8));
+		Files.write(img.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.US_ASCII));
+		Files.write(img.resolve(".zattrs"), ("{\"multiscales\": [{\"version\": \"0.4\", \"axes\": ["
+			+ "{\"name\": \"t\", \"type\": \"time\", \"unit\": \"ms\"}, {\"name\": \"z\", \"type\": \"space\", "
+			+ "\"unit\": \"furlong\"}, {\"name\": \"y\", \"type\": \"space\", \"unit\": \"um\"}, {\"name\": \"x\", "
+			+ "\"type\": \"space\", \"unit\": \"micrometer\"}], \"datasets\": [{\"path\": \"0\", "
+			+ "\"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [40, 3, 0.5, 0.5]}]}]}]}")
+			.getBytes(StandardCharsets.US_ASCII));
+		Path out = tmp.resolve("out");
+		CliRun run = CliRun.run("batch", "-i", img, "-o", out, "--preset", "sobel-x", "--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		OmeZarr got = OmeZarr.open(out.resolve("u.ome.zarr"));
+		assertArrayEquals(new String[] { "millisecond", null, null, "micrometer", "micrometer" }, got.units());
+		assertArrayEquals(new double[] { 40, 1, 3, 0.5, 0.5 }, got.scale());
+	}
 }
