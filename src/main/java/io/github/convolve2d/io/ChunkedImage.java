@@ -145,11 +145,11 @@ public final class ChunkedImage implements Closeable {
 		}
 		String[] z = zarr.units();
 		int n = z.length;
-		if (tAxis >= 0) u[0] = z[tAxis];
-		if (cAxis >= 0) u[1] = z[cAxis];
-		for (int d = 0; d < n - 2; d++) if (d != tAxis && d != cAxis) u[2] = z[d];
-		u[3] = z[n - 2];
-		u[4] = z[n - 1];
+		// as NGFF names them: an input's 'um' or 'ms' would be written on, which NGFF's readers do not know
+		if (tAxis >= 0) u[0] = TiffCalibration.ngffUnit(z[tAxis], true);
+		for (int d = 0; d < n - 2; d++) if (d != tAxis && d != cAxis) u[2] = TiffCalibration.ngffUnit(z[d], false);
+		u[3] = TiffCalibration.ngffUnit(z[n - 2], false);
+		u[4] = TiffCalibration.ngffUnit(z[n - 1], false);
 		return u;
 	}
 

@@ -470,7 +470,81 @@ public final class OmeZarr {
 		multiscales.add(ms);
 		attrs.add("multiscales", multiscales);
 		for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
+		completeOmeroChannels(attrs);
 		ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Gives each channel of the caller's {@code omero} attribute the fields NGFF 0.4 requires of it and the caller
+	 * left out: {@code color} (white, {@code FFFFFF}) and {@code window} ({@code start} and {@code min} the least,
+	 * {@code end} and {@code max} the greatest finite value of the channel in the coarsest level, the only one
+	 * without a pyramid; 0 and 0 when it has none). Without them the metadata fails NGFF's schema, and readers that
+	 * check it (ome-zarr-models) refuse the image; viewers (napari-ome-zarr) show the window as the contrast range.
+	 */
+	private void completeOmeroChannels(JsonObject attrs) throws IOException {
+		JsonElement omero = attrs.get("omero");
+		if (omero == null || !omero.isJsonObject() || !omero.getAsJsonObject().has("channels")
+			|| !omero.getAsJsonObject().get("channels").isJsonArray())
+		{
+			return;
+		}
+		JsonArray channels = omero.getAsJsonObject().getAsJsonArray("channels");
+		double[][] ranges = null;
+		for (int c = 0; c < channels.size(); c++) {
+			if (!channels.get(c).isJsonObject()) continue;
+			JsonObject ch = channels.get(c).getAsJsonObject();
+			if (!ch.has("color")) ch.addProperty("color", "FFFFFF");
+			if (!ch.has("window")) {
+				if (ranges == null) ranges = channelRanges();
+				double[] r = c < ranges.length && ranges[c][0] <= ranges[c][1] ? ranges[c] : new double[2];
+				JsonObject window = new JsonObject();
+				window.addProperty("start", r[0]);
+				window.addProperty("end", r[1]);
+				window.addProperty("min", r[0]);
+				window.addProperty("max", r[1]);
+				ch.add("window", window);
+			}
+		}
+	}
+
+	/**
+	 * The least and greatest finite value of each index of axis {@code c} (one channel when there is none) in the
+	 * coarsest level, read chunk by chunk; {@code {+inf, -inf}} for a channel without one.
+	 */
+	private double[][] channelRanges() throws IOException {
+		ZarrArray level = levels.get(levels.size() - 1);
+		int[] s = level.shape(), c = level.chunks();
+		int n = s.length, channelAxis = axes.indexOf("c");
+		double[][] ranges = new double[channelAxis < 0 ? 1 : s[channelAxis]][];
+		for (int i = 0; i < ranges.length; i++) ranges[i] = new double[] { Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY };
+		int height = s[n - 2], width = s[n - 1];
+		float[] tile = new float[c[n - 2] * c[n - 1]];
+		int[] leading = new int[n - 2];
+		do {
+			double[] range = ranges[channelAxis < 0 ? 0 : leading[channelAxis]];
+			PlaneSource plane = level.plane(leading.clone());
+			for (int y = 0; y < height; y += c[n - 2]) {
+				for (int x = 0; x < width; x += c[n - 1]) {
+					int h = Math.min(c[n - 2], height - y), w = Math.min(c[n - 1], width - x);
+					plane.read(x, y, w, h, tile);
+					for (int i = 0; i < w * h; i++) {
+						float v = tile[i];
+						if (v < range[0]) range[0] = v;
+						if (v > range[1]) range[1] = v; // NaN and the infinities stay out
+					}
+				}
+			}
+		} while (next(leading, s));
+		return ranges;
+	}
+
+	/** Steps {@code index} (the leading axes) to the next plane in C order; false past the last. */
+	private static boolean next(int[] index, int[] shape) {
+		for (int d = index.length - 1; d >= 0; d--) {
+			if (++index[d] < shape[d]) return true;
+			index[d] = 0;
+		}
+		return false;
 	}
 
 	private static List<String> defaultAxes(int n) {

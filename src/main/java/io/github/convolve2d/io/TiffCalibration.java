@@ -3,6 +3,7 @@ package io.github.convolve2d.io;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The spatial calibration a TIFF file records, read as ImageJ reads it, so that an image convolved block by block
@@ -178,6 +179,39 @@ public final class TiffCalibration {
 			case "angstrom": return "\u00c5";
 			default: return ngff;
 		}
+	}
+
+	/** NGFF 0.4's names of the units of space and of time axes (UDUNITS-2), which its readers look for. */
+	private static final Set<String> NGFF_SPACE = Set.of("angstrom", "attometer", "centimeter", "decimeter", "exameter",
+		"femtometer", "foot", "gigameter", "hectometer", "inch", "kilometer", "megameter", "meter", "micrometer", "mile",
+		"millimeter", "nanometer", "parsec", "petameter", "picometer", "terameter", "yard", "yoctometer", "yottameter",
+		"zeptometer", "zettameter");
+	private static final Set<String> NGFF_TIME = Set.of("attosecond", "centisecond", "day", "decisecond", "exasecond",
+		"femtosecond", "gigasecond", "hectosecond", "hour", "kilosecond", "megasecond", "microsecond", "millisecond",
+		"minute", "nanosecond", "petasecond", "picosecond", "second", "terasecond", "yoctosecond", "yottasecond",
+		"zeptosecond", "zettasecond");
+	private static final Map<String, String> TIME_UNITS = new HashMap<>();
+
+	static {
+		String[][] names = { { "second", "s", "sec", "seconds" }, { "millisecond", "ms", "msec", "milliseconds" },
+			{ "microsecond", "us", "µs", "\u03bcs", "microseconds" }, { "nanosecond", "ns", "nanoseconds" },
+			{ "minute", "min", "minutes" }, { "hour", "h", "hr", "hours" }, { "day", "d", "days" } };
+		for (String[] n : names) {
+			for (String alias : n) TIME_UNITS.put(alias.toLowerCase(Locale.ROOT), n[0]);
+		}
+	}
+
+	/**
+	 * An OME-Zarr input's unit as NGFF 0.4 names it, for a time axis or a space one: the name itself when NGFF names
+	 * it, the name of a usual symbol ({@code um} → {@code micrometer}, {@code ms} → {@code millisecond}), else null
+	 * (left out of the result, as for a TIFF's unit NGFF does not name).
+	 */
+	static String ngffUnit(String unit, boolean time) {
+		if (unit == null) return null;
+		if ((time ? NGFF_TIME : NGFF_SPACE).contains(unit)) return unit;
+		String key = unit.trim().toLowerCase(Locale.ROOT);
+		if ((time ? NGFF_TIME : NGFF_SPACE).contains(key)) return key;
+		return time ? TIME_UNITS.get(key) : NGFF_UNITS.get(key);
 	}
 
 	/** ImageJ's name of a length unit as NGFF names it, null for none ({@code pixel}) or one NGFF does not name. */

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.FloatProcessor;
@@ -348,5 +352,87 @@ class BatchZarrTest {
 		assertTrue(damaged.err.contains("a.zarr/1.2: chunk is damaged (zlib data"), damaged.toString());
 		assertTrue(damaged.err.contains("re-export it"), damaged.toString());
 		assertFalse(damaged.err.contains("Exception"), damaged.toString());
+	}
+
+	/**
+	 * The metadata holds what NGFF 0.4's image schema requires (schemas/image.schema of ome/ngff-spec, branch 0.4):
+	 * each 'omero' channel has a 'color' of 6 hex digits and a 'window' with start, min, end and max, here the range
+	 * of the channel's values in the coarsest level (the only one without a pyramid); without them the schema, and
+	 * readers that check it, refused every result. Each level's transformations are one scale, then a translation.
+	 */
+	@Test
+	void theOmeroChannelsHaveTheColourAndWindowNgffRequires() throws IOException {
+		Path in = inputs();
+		for (boolean pyramid : new boolean[] { false, true }) {
+			Path out = tmp.resolve("out" + pyramid);
+			CliRun run = pyramid
+				? CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", out, "--block", 16, "--zarr-pyramid", "--preset",
+					"sobel-x", "--preset", "sobel-y", "--progress", "none")
+				: CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", out, "--block", 16, "--preset", "sobel-x",
+					"--preset", "sobel-y", "--progress", "none");
+			assertEquals(0, run.code, run.toString());
+			Path a = out.resolve("a.ome.zarr");
+			JsonObject attrs = JsonParser.parseString(new String(Files.readAllBytes(a.resolve(".zattrs")),
+				StandardCharsets.US_ASCII)).getAsJsonObject();
+			JsonObject ms = attrs.getAsJsonArray("multiscales").get(0).getAsJsonObject();
+			for (String field : new String[] { "version", "name", "axes", "datasets" }) {
+				assertTrue(ms.has(field), field + " in " + ms);
+			}
+			for (JsonElement level : ms.getAsJsonArray("datasets")) {
+				JsonArray transforms = level.getAsJsonObject().getAsJsonArray("coordinateTransformations");
+				assertEquals("scale", transforms.get(0).getAsJsonObject().get("type").getAsString(), level.toString());
+				if (transforms.size() > 1) {
+					assertEquals("translation", transforms.get(1).getAsJsonObject().get("type").getAsString());
+				}
+			}
+			OmeZarr image = OmeZarr.reopen(a);
+			ZarrArray coarsest = image.levels().get(image.levels().size() - 1);
+			int[] shape = coarsest.shape();
+			JsonArray channels = attrs.getAsJsonObject("omero").getAsJsonArray("channels");
+			assertEquals(2, channels.size());
+			for (int c = 0; c < 2; c++) {
+				JsonObject ch = channels.get(c).getAsJsonObject();
+				assertTrue(ch.get("color").getAsString().matches("[0-9A-Fa-f]{6}"), ch.toString());
+				float[] v = new float[shape[3] * shape[4]];
+				coarsest.plane(0, c, 0).read(0, 0, shape[4], shape[3], v);
+				double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
+				for (float f : v) {
+					min = Math.min(min, f);
+					max = Math.max(max, f);
+				}
+				assertTrue(min < max, "pyramid " + pyramid + ": a test whose channel is constant would prove little");
+				JsonObject window = ch.getAsJsonObject("window");
+				assertEquals(min, window.get("start").getAsDouble(), "pyramid " + pyramid + ", channel " + c);
+				assertEquals(min, window.get("min").getAsDouble(), "pyramid " + pyramid + ", channel " + c);
+				assertEquals(max, window.get("end").getAsDouble(), "pyramid " + pyramid + ", channel " + c);
+				assertEquals(max, window.get("max").getAsDouble(), "pyramid " + pyramid + ", channel " + c);
+			}
+		}
+	}
+
+	/**
+	 * An OME-Zarr input's units are written as NGFF 0.4 names them ({@code um} → {@code micrometer}, {@code ms} →
+	 * {@code millisecond}); one NGFF does not name is left out, the scale kept, as for a TIFF's: they were copied
+	 * as they were, which NGFF's readers do not know.
+	 */
+	@Test
+	void anOmeZarrInputsUnitsAreWrittenAsNgffNamesThem() throws IOException {
+		Path img = Files.createDirectories(tmp.resolve("in/u.zarr"));
+		ZarrArray a = ZarrArray.create(img.resolve("0"), new int[] { 2, 1, 8, 9 }, new int[] { 1, 1, 8, 9 },
+			DataType.FLOAT32, Compressor.zlib(1));
+		for (int t = 0; t < 2; t++) a.writeChunk(new int[] { t, 0, 0, 0 }, pixels(9, 8));
+		Files.write(img.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.US_ASCII));
+		Files.write(img.resolve(".zattrs"), ("{\"multiscales\": [{\"version\": \"0.4\", \"axes\": ["
+			+ "{\"name\": \"t\", \"type\": \"time\", \"unit\": \"ms\"}, {\"name\": \"z\", \"type\": \"space\", "
+			+ "\"unit\": \"furlong\"}, {\"name\": \"y\", \"type\": \"space\", \"unit\": \"um\"}, {\"name\": \"x\", "
+			+ "\"type\": \"space\", \"unit\": \"micrometer\"}], \"datasets\": [{\"path\": \"0\", "
+			+ "\"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [40, 3, 0.5, 0.5]}]}]}]}")
+			.getBytes(StandardCharsets.US_ASCII));
+		Path out = tmp.resolve("out");
+		CliRun run = CliRun.run("batch", "-i", img, "-o", out, "--preset", "sobel-x", "--progress", "none");
+		assertEquals(0, run.code, run.toString());
+		OmeZarr got = OmeZarr.open(out.resolve("u.ome.zarr"));
+		assertArrayEquals(new String[] { "millisecond", null, null, "micrometer", "micrometer" }, got.units());
+		assertArrayEquals(new double[] { 40, 1, 3, 0.5, 0.5 }, got.scale());
 	}
 }
