@@ -529,8 +529,9 @@ public final class OmeZarr {
 					plane.read(x, y, w, h, tile);
 					for (int i = 0; i < w * h; i++) {
 						float v = tile[i];
+						if (!Float.isFinite(v)) continue; // NaN and the infinities stay out (nor is infinity JSON)
 						if (v < range[0]) range[0] = v;
-						if (v > range[1]) range[1] = v; // NaN and the infinities stay out
+						if (v > range[1]) range[1] = v;
 					}
 				}
 			}

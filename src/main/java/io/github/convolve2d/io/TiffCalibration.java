@@ -216,7 +216,7 @@ public final class TiffCalibration {
 
 	/** ImageJ's name of a length unit as NGFF names it, null for none ({@code pixel}) or one NGFF does not name. */
 	private static String ngffUnit(String unit) {
-		return unit == null ? null : NGFF_UNITS.get(unit.trim().toLowerCase(Locale.ROOT));
+		return ngffUnit(unit, false);
 	}
 
 	/** Physical width of a pixel (1 when not given). */

@@ -435,4 +435,27 @@ class BatchZarrTest {
 		assertArrayEquals(new String[] { "millisecond", null, null, "micrometer", "micrometer" }, got.units());
 		assertArrayEquals(new double[] { 40, 1, 3, 0.5, 0.5 }, got.scale());
 	}
+
+	/**
+	 * Infinity and NaN in a result stay out of its channels' windows, which are finite numbers: JSON has no
+	 * infinity, and a window reaching it would show nothing.
+	 */
+	@Test
+	void infiniteAndNanPixelsStayOutOfTheWindow() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		float[] px = pixels(20, 16);
+		px[5 * 20 + 5] = Float.POSITIVE_INFINITY;
+		px[10 * 20 + 12] = Float.NaN;
+		assertTrue(new FileSaver(new ImagePlus("c", new FloatProcessor(20, 16, px))).saveAsTiff(
+			in.resolve("c.tif").toString()));
+		Path out = tmp.resolve("out");
+		CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset", "box-3", "--progress",
+			"none");
+		assertEquals(0, run.code, run.toString());
+		String text = new String(Files.readAllBytes(out.resolve("c.ome.zarr/.zattrs")), StandardCharsets.US_ASCII);
+		assertFalse(text.contains("Infinity") || text.contains("NaN"), text);
+		JsonObject window = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("omero")
+			.getAsJsonArray("channels").get(0).getAsJsonObject().getAsJsonObject("window");
+		assertTrue(window.get("min").getAsDouble() < window.get("max").getAsDouble(), window.toString());
+	}
 }
