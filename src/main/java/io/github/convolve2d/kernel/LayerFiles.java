@@ -81,7 +81,7 @@ public final class LayerFiles {
 			values = flat.stream().mapToDouble(Double::doubleValue).toArray();
 		}
 		else {
-			NpyReader.Array a = NpyReader.parse(bytes, what);
+			NpyReader.Array a = NpyReader.parse(bytes, what, weights.getFileName().toString());
 			shape = a.shape();
 			values = a.values();
 		}
@@ -168,7 +168,7 @@ public final class LayerFiles {
 		String what = "bias file '" + file + "'";
 		byte[] bytes = bytes(file, "bias file");
 		if (isJson(file)) return vector(parse(bytes, what), what);
-		NpyReader.Array a = NpyReader.parse(bytes, what);
+		NpyReader.Array a = NpyReader.parse(bytes, what, file.getFileName().toString());
 		if (a.shape().length != 1) {
 			throw new UserException(what + " has shape " + a.shapeText() + "; the bias is a 1-D array, one value per "
 				+ "output channel");

@@ -1,5 +1,6 @@
 package io.github.convolve2d.kernel;
 
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
 
 import java.nio.ByteBuffer;
@@ -14,7 +15,8 @@ import java.util.regex.Pattern;
  * Reads NumPy's {@code .npy} format (versions 1, 2 and 3 of the header), as {@code numpy.save} and
  * {@code torch}'s {@code tensor.numpy()} write it: float32 or float64, little or big endian ({@code '<f4'},
  * {@code '>f4'}, {@code '<f8'}, {@code '>f8'}), C order. Anything else (Fortran order, integers, pickled
- * objects) is a {@link UserException} saying what the file holds and how to save it instead.
+ * objects, PyTorch's {@code .pt} files, {@code .npz} archives) is a {@link UserException} saying what the file
+ * holds and how to save it instead.
  */
 public final class NpyReader {
 
@@ -58,15 +60,14 @@ public final class NpyReader {
 	 * Parses the bytes of a {@code .npy} file.
 	 *
 	 * @param what the file as the user knows it, for error messages
+	 * @param fileName the file's name, for the line of Python a message gives to export a PyTorch file or an
+	 *        {@code .npz} archive as {@code .npy}
 	 * @throws UserException when the bytes are not a supported {@code .npy} array
 	 */
-	public static Array parse(byte[] bytes, String what) {
+	public static Array parse(byte[] bytes, String what, String fileName) {
 		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
 		for (int i = 0; i < MAGIC.length; i++) {
-			if (bytes.length <= i || bytes[i] != MAGIC[i]) {
-				throw new UserException(what + " is not a NumPy .npy file (it does not start with \\x93NUMPY); save the "
-					+ "weights with numpy.save('weights.npy', array)");
-			}
+			if (bytes.length <= i || bytes[i] != MAGIC[i]) throw notNpy(bytes, what, fileName);
 		}
 		if (bytes.length < 10) throw truncated(what);
 		int major = bytes[6] & 0xff;
@@ -123,6 +124,66 @@ public final class NpyReader {
 		double[] values = new double[(int) count];
 		for (int i = 0; i < values.length; i++) values[i] = size == 4 ? data.getFloat(4 * i) : data.getDouble(8 * i);
 		return new Array(shape, values);
+	}
+
+	/**
+	 * The message for a file that is not a {@code .npy}: PyTorch's own files ({@code torch.save}: a zip holding
+	 * {@code data.pkl} since PyTorch 1.6, a pickle before) and NumPy's {@code .npz} archives (a zip of {@code .npy}
+	 * files) are what CNN users have at hand, so those are named, with the line that exports the arrays.
+	 */
+	private static UserException notNpy(byte[] bytes, String what, String fileName) {
+		List<String> arrays = new ArrayList<>();
+		boolean torch = bytes.length > 2 && (bytes[0] & 0xff) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+		if (bytes.length > 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
+			for (String name : zipEntryNames(bytes)) {
+				if (name.endsWith("data.pkl")) torch = true;
+				else if (name.endsWith(".npy")) arrays.add(name.substring(0, name.length() - 4));
+			}
+		}
+		if (torch) {
+			return new UserException(what + " is a PyTorch file (torch.save), which Convolve 2D cannot read; export "
+				+ "the layer's arrays as .npy in Python: numpy.save('conv1.npy', model.conv1.weight.detach().numpy()) and "
+				+ "numpy.save('conv1-bias.npy', model.conv1.bias.detach().numpy()), or from a saved state_dict "
+				+ "numpy.save('conv1.npy', torch.load('" + fileName + "')['conv1.weight'].numpy())");
+		}
+		if (!arrays.isEmpty()) {
+			StringBuilder names = new StringBuilder();
+			for (int i = 0; i < Math.min(arrays.size(), 8); i++) {
+				names.append(i > 0 ? ", '" : "'").append(Excerpt.of(arrays.get(i))).append('\'');
+			}
+			if (arrays.size() > 8) names.append(" and ").append(arrays.size() - 8).append(" more");
+			String first = arrays.get(0);
+			return new UserException(what + " is a NumPy .npz archive (numpy.savez) of the arrays " + names
+				+ "; give each array as a .npy file: numpy.save('" + first + ".npy', numpy.load('" + fileName + "')['"
+				+ first + "'])");
+		}
+		return new UserException(what + " is not a NumPy .npy file (it does not start with \\x93NUMPY); save the "
+			+ "array with numpy.save('weights.npy', array)");
+	}
+
+	/**
+	 * The names in a zip archive's central directory (none when it cannot be found). Read from the directory at the
+	 * end, not entry by entry: PyTorch stores its entries with data descriptors, which {@code ZipInputStream}
+	 * refuses for stored entries.
+	 */
+	private static List<String> zipEntryNames(byte[] bytes) {
+		ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
+		List<String> names = new ArrayList<>();
+		int end = bytes.length - 22; // the end-of-directory record, followed by a comment of at most 65535 bytes
+		while (end >= 0 && b.getInt(end) != 0x06054b50) {
+			if (--end < bytes.length - 22 - 0xffff) return names;
+		}
+		if (end < 0) return names;
+		int count = b.getShort(end + 10) & 0xffff;
+		long at = b.getInt(end + 16) & 0xffffffffL;
+		for (int n = 0; n < count && at + 46 <= bytes.length && b.getInt((int) at) == 0x02014b50; n++) {
+			int nameLength = b.getShort((int) at + 28) & 0xffff;
+			int skip = (b.getShort((int) at + 30) & 0xffff) + (b.getShort((int) at + 32) & 0xffff);
+			if (at + 46 + nameLength > bytes.length) break;
+			names.add(new String(bytes, (int) at + 46, nameLength, StandardCharsets.UTF_8));
+			at += 46 + nameLength + skip;
+		}
+		return names;
 	}
 
 	private static int[] shape(String text, String what) {

@@ -58,7 +58,7 @@ class LayerFilesTest {
 		LayerWeights w = LayerFiles.read(fixture("weights-be-f8.npy"), fixture("bias.npy"), 1);
 		assertEquals(0.5, w.bias(0));
 		assertEquals(-1.5, w.bias(1));
-		NpyReader.Array bias = NpyReader.parse(Files.readAllBytes(fixture("bias.npy")), "bias");
+		NpyReader.Array bias = NpyReader.parse(Files.readAllBytes(fixture("bias.npy")), "bias", "bias.npy");
 		assertEquals("(2,)", bias.shapeText());
 	}
 
@@ -98,6 +98,30 @@ class LayerFilesTest {
 		assertTrue(e.getMessage().contains("1-D array"), e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("bias.npy"), null, 1));
 		assertTrue(e.getMessage().contains("1 dimension"), e.getMessage());
+	}
+
+	/**
+	 * What a PyTorch user may give instead of a .npy (fixtures from {@code scripts/make_torch_fixtures.py}): each
+	 * is named for what it is, with the line of Python that exports the array; they used to get "not a NumPy .npy
+	 * file (it does not start with \x93NUMPY)".
+	 */
+	@Test
+	void torchFilesAndNpzArchivesAreNamedWithHowToExportTheArrays() throws Exception {
+		for (String name : new String[] { "torch-state.pt", "torch-legacy.pth" }) {
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(fixture(name), null, null));
+			assertEquals("weights file '" + fixture(name) + "' is a PyTorch file (torch.save), which Convolve 2D cannot "
+				+ "read; export the layer's arrays as .npy in Python: numpy.save('conv1.npy', "
+				+ "model.conv1.weight.detach().numpy()) and numpy.save('conv1-bias.npy', "
+				+ "model.conv1.bias.detach().numpy()), or from a saved state_dict numpy.save('conv1.npy', "
+				+ "torch.load('" + name + "')['conv1.weight'].numpy())", e.getMessage());
+			e = assertThrows(UserException.class,
+				() -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture(name), null));
+			assertTrue(e.getMessage().startsWith("bias file '" + fixture(name) + "' is a PyTorch file"), e.getMessage());
+		}
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("state.npz"), null, null));
+		assertEquals("weights file '" + fixture("state.npz") + "' is a NumPy .npz archive (numpy.savez) of the arrays "
+			+ "'weight', 'bias'; give each array as a .npy file: numpy.save('weight.npy', "
+			+ "numpy.load('state.npz')['weight'])", e.getMessage());
 	}
 
 	@Test
