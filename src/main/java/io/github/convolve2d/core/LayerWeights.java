@@ -175,7 +175,8 @@ public final class LayerWeights {
 		String g = groups == 1 ? "" : " with groups=" + groups;
 		throw new UserException("the weights (shape " + shape(outputs, channelsPerGroup, kernelHeight, kernelWidth)
 			+ g + ") expect " + channels() + " input channel" + (channels() == 1 ? "" : "s") + " but the image has "
-			+ channels + (groups == 1 && channels % channelsPerGroup == 0 && outputs % (channels / channelsPerGroup) == 0
+			+ channels + (channels % channelsPerGroup == 0 && channels / channelsPerGroup != groups
+				&& outputs % (channels / channelsPerGroup) == 0
 				? "; for a grouped layer give groups=" + channels / channelsPerGroup : "")
 			+ "; use weights made for " + channels + " channel" + (channels == 1 ? "" : "s") + " or an image with "
 			+ channels() + " channel" + (channels() == 1 ? "" : "s"));

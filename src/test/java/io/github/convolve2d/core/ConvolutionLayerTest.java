@@ -182,4 +182,18 @@ class ConvolutionLayerTest {
 		assertTrue(e.getMessage().contains("1 names given for 2 output channels"), e.getMessage());
 		assertEquals(Arrays.asList("feature 1", "feature 2"), weights.names());
 	}
+
+	/**
+	 * Channels that do not fit the weights get the groups that would fit them, whatever groups were given: depthwise
+	 * weights (6 outputs × 1 channel) on 3 channels with groups 1 or 2 are told groups=3.
+	 */
+	@Test
+	void channelsThatDoNotFitAreToldTheGroupsThatWould() {
+		for (int groups : new int[] { 1, 2 }) {
+			LayerWeights w = LayerWeights.of(6, 1, 3, 3, new double[6 * 9], null, groups);
+			UserException e = org.junit.jupiter.api.Assertions.assertThrows(UserException.class, () -> w.checkChannels(3));
+			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("expect " + groups + " input channel")
+				&& e.getMessage().contains("but the image has 3; for a grouped layer give groups=3"), e.getMessage());
+		}
+	}
 }
