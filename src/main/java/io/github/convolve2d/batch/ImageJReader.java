@@ -162,6 +162,10 @@ public final class ImageJReader {
 			if (units[4] != null) cal.setXUnit(TiffCalibration.imageJUnit(units[4]));
 			if (units[3] != null) cal.setYUnit(TiffCalibration.imageJUnit(units[3]));
 			if (units[2] != null) cal.setZUnit(TiffCalibration.imageJUnit(units[2]));
+			if (units[0] != null) { // a frame interval
+				cal.frameInterval = scale[0];
+				cal.setTimeUnit(TiffCalibration.imageJUnit(units[0]));
+			}
 			return imp;
 		}
 		catch (UserException e) {

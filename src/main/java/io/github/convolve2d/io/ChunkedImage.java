@@ -117,7 +117,7 @@ public final class ChunkedImage implements Closeable {
 	public double[] scale() {
 		if (tiff != null) {
 			TiffCalibration cal = tiff.calibration();
-			return new double[] { 1, 1, cal.pixelDepth(), cal.pixelHeight(), cal.pixelWidth() };
+			return new double[] { cal.frameInterval(), 1, cal.pixelDepth(), cal.pixelHeight(), cal.pixelWidth() };
 		}
 		return tczyx(zarr.scale(), 1.0);
 	}
@@ -138,6 +138,7 @@ public final class ChunkedImage implements Closeable {
 		String[] u = new String[5];
 		if (tiff != null) {
 			TiffCalibration cal = tiff.calibration();
+			u[0] = cal.tUnit();
 			u[2] = cal.zUnit();
 			u[3] = cal.yUnit();
 			u[4] = cal.xUnit();

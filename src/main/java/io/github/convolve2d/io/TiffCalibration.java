@@ -24,17 +24,19 @@ import java.util.Set;
 public final class TiffCalibration {
 
 	/** No calibration: pixels of size 1 at origin 0, no unit. */
-	public static final TiffCalibration NONE = new TiffCalibration(1, 1, 1, 0, 0, 0, null, null, null);
+	public static final TiffCalibration NONE = new TiffCalibration(1, 1, 1, 0, 0, 0, null, null, null, 1, null);
 
 	/** Beyond these a pixel size or origin is damage, not calibration. */
 	private static final double SMALLEST = 1e-12, LARGEST = 1e12;
 
-	private final double pixelWidth, pixelHeight, pixelDepth, xOrigin, yOrigin, zOrigin;
-	private final String xUnit, yUnit, zUnit;
+	private final double pixelWidth, pixelHeight, pixelDepth, xOrigin, yOrigin, zOrigin, frameInterval;
+	private final String xUnit, yUnit, zUnit, tUnit;
 
 	private TiffCalibration(double pixelWidth, double pixelHeight, double pixelDepth, double xOrigin, double yOrigin,
-		double zOrigin, String xUnit, String yUnit, String zUnit)
+		double zOrigin, String xUnit, String yUnit, String zUnit, double frameInterval, String tUnit)
 	{
+		this.frameInterval = frameInterval;
+		this.tUnit = tUnit;
 		this.pixelWidth = pixelWidth;
 		this.pixelHeight = pixelHeight;
 		this.pixelDepth = pixelDepth;
@@ -69,8 +71,12 @@ public final class TiffCalibration {
 		String xUnit = sized ? ngffUnit(unit) : null;
 		String yUnit = sized && fields.containsKey("yunit") ? ngffUnit(fields.get("yunit")) : xUnit;
 		String zUnit = fields.containsKey("zunit") ? ngffUnit(fields.get("zunit")) : sized || spaced ? ngffUnit(unit) : null;
+		// ImageJ's frame interval, in its time unit (seconds unless tunit= says otherwise)
+		double interval = number(fields.get("finterval"));
+		boolean timed = size(interval);
+		String tUnit = timed ? ngffUnit(fields.getOrDefault("tunit", "sec"), true) : null;
 		return new TiffCalibration(sized ? pw : 1, sized ? ph : 1, spaced ? spacing : 1, origin(fields.get("xorigin")),
-			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit);
+			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit, timed ? interval : 1, tUnit);
 	}
 
 	/**
@@ -163,8 +169,9 @@ public final class TiffCalibration {
 	}
 
 	/**
-	 * ImageJ's usual name of a length unit that NGFF names ({@code µm} for {@code micrometer}: the symbol ImageJ writes
-	 * for {@code um}); the name itself for a unit ImageJ has no symbol for ({@code inch}), null for null.
+	 * ImageJ's usual name of a length or time unit that NGFF names ({@code µm} for {@code micrometer}: the symbol ImageJ
+	 * writes for {@code um}; {@code sec} for {@code second}); the name itself for a unit ImageJ has no symbol for
+	 * ({@code inch}, {@code hour}), null for null.
 	 */
 	public static String imageJUnit(String ngff) {
 		if (ngff == null) return null;
@@ -177,6 +184,11 @@ public final class TiffCalibration {
 			case "kilometer": return "km";
 			case "picometer": return "pm";
 			case "angstrom": return "\u00c5";
+			case "second": return "sec"; // ImageJ's time units
+			case "millisecond": return "ms";
+			case "microsecond": return "\u00b5s";
+			case "nanosecond": return "ns";
+			case "minute": return "min";
 			default: return ngff;
 		}
 	}
@@ -231,6 +243,10 @@ public final class TiffCalibration {
 	public double yOrigin() { return yOrigin; }
 	/** Slice of physical z = 0, in slices (0 when not given). */
 	public double zOrigin() { return zOrigin; }
+	/** Time between frames, ImageJ's {@code finterval} (1 when not given). */
+	public double frameInterval() { return frameInterval; }
+	/** The time unit as NGFF names it ({@code second} for ImageJ's default {@code sec}), null when none. */
+	public String tUnit() { return tUnit; }
 	/** The x unit as NGFF names it, null when none. */
 	public String xUnit() { return xUnit; }
 	/** The y unit as NGFF names it, null when none. */

@@ -84,6 +84,34 @@ class TiffCalibrationTest {
 		assertEquals("nanometer", read(imageJTiff("nm", 1, "nm", 2, 2, 1, 0, 0)).xUnit());
 	}
 
+	/**
+	 * A time series' frame interval (ImageJ's finterval, in seconds unless tunit says otherwise) is the time axis'
+	 * scale, as ImageJ reads it back; none without one.
+	 */
+	@Test
+	void theFrameIntervalIsReadAsImageJReadsIt() throws IOException {
+		for (String unit : new String[] { "sec", "ms", "min" }) {
+			ImageStack stack = new ImageStack(9, 7);
+			for (int t = 0; t < 3; t++) stack.addSlice(new FloatProcessor(9, 7));
+			ImagePlus imp = new ImagePlus("series", stack);
+			imp.setDimensions(1, 1, 3);
+			imp.getCalibration().frameInterval = 2.5;
+			imp.getCalibration().setTimeUnit(unit);
+			Path file = tmp.resolve("series-" + unit + ".tif");
+			assertTrue(new FileSaver(imp).saveAsTiffStack(file.toString()));
+			Calibration ij = IJ.openImage(file.toString()).getCalibration();
+			TiffCalibration cal = read(file);
+			assertEquals(ij.frameInterval, cal.frameInterval(), TOLERANCE);
+			assertEquals(2.5, cal.frameInterval(), TOLERANCE);
+			assertEquals(unit, ij.getTimeUnit());
+			assertEquals(unit.equals("sec") ? "second" : unit.equals("ms") ? "millisecond" : "minute", cal.tUnit());
+			assertEquals(unit, TiffCalibration.imageJUnit(cal.tUnit()), "back to ImageJ's name");
+		}
+		TiffCalibration none = read(imageJTiff("still", 2, "micron", 1, 1, 1, 0, 0));
+		assertEquals(1, none.frameInterval(), TOLERANCE);
+		assertEquals(null, none.tUnit());
+	}
+
 	@Test
 	void anUncalibratedImageHasNone() throws IOException {
 		TiffCalibration cal = read(imageJTiff("plain", 2, null, 0, 0, 0, 0, 0));
