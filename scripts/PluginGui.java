@@ -1,36 +1,59 @@
 import ij.IJ;
 import ij.ImageJ;
 import ij.ImagePlus;
+import ij.Menus;
 import ij.WindowManager;
 import ij.gui.GenericDialog;
+import ij.gui.ImageWindow;
 import ij.gui.OvalRoi;
 import ij.gui.Roi;
 import ij.plugin.LutLoader;
 import ij.plugin.frame.Recorder;
 import ij.text.TextWindow;
 
+import java.awt.AWTEvent;
 import java.awt.Button;
 import java.awt.Checkbox;
 import java.awt.Choice;
+import java.awt.Component;
+import java.awt.Container;
 import java.awt.Dialog;
 import java.awt.EventQueue;
 import java.awt.Frame;
+import java.awt.Menu;
+import java.awt.MenuBar;
+import java.awt.MenuItem;
 import java.awt.Rectangle;
 import java.awt.Robot;
+import java.awt.TextArea;
 import java.awt.TextField;
 import java.awt.Window;
 import java.awt.event.ActionEvent;
 import java.awt.event.ItemEvent;
+import java.awt.image.BufferedImage;
+import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import javax.imageio.ImageIO;
 
 /**
- * Checks the plugin's dialog in a real ImageJ window under a virtual display, where headless tests cannot go, and
- * leaves screenshots of each step. Prints one line per check, PASS or FAIL, and exits 1 on a failure:
+ * Drives the built plugin in plain ImageJ 1.x under a virtual display (Xvfb), where headless tests cannot go. The
+ * plugin jar is installed into a fresh ImageJ folder's plugins/ (as a user installs it, with Gson in plugins/jars as
+ * Fiji ships it), so ImageJ builds the menu entry from the jar's plugins.config, and preferences start from the
+ * defaults. Two tasks:
+ *
+ * <p><b>screenshots</b> retakes the README's pictures and checks on the way where the menu entry appears: writes
+ * plugin-dialog.png (LoG σ=2 with Preview on, beside its preview window), plugin-result.png (cell.png, its three
+ * feature maps and ImageJ's status bar) and plugin-recorder.png (the Recorder's line); prints the menu path of
+ * "Convolve 2D..." and the status line.
+ *
+ * <p><b>checks</b> checks what only a real window shows and leaves a screenshot of each step; prints one line per
+ * check, PASS or FAIL, and exits 1 on a failure:
  * <ol>
  * <li>a run that fails (a kernel too large for valid mode) shows the error, then the dialog again with the values
  * typed; cancelling it then records no line, and "All planes" is still on for a stack;</li>
@@ -49,17 +72,23 @@ import javax.imageio.ImageIO;
  * <pre>
  * mvn -B -q package -DskipTests
  * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ~/.m2/repository/net/imagej/ij/1.54p/ij-1.54p.jar \
- *     scripts/PluginGuiChecks.java target/Convolve_2D-0.1.0-SNAPSHOT.jar /tmp/gui-checks
+ *     scripts/PluginGui.java screenshots target/Convolve_2D-0.1.0-SNAPSHOT.jar docs/images
+ * xvfb-run -a -s "-screen 0 1600x1000x24" java -cp ~/.m2/repository/net/imagej/ij/1.54p/ij-1.54p.jar \
+ *     scripts/PluginGui.java checks target/Convolve_2D-0.1.0-SNAPSHOT.jar /tmp/gui-checks
  * </pre>
  */
-public class PluginGuiChecks {
+public class PluginGui {
 
 	private static int failures;
 	private static Path out;
 
 	public static void main(String[] args) throws Exception {
-		Path jar = Paths.get(args[0]).toAbsolutePath();
-		out = Paths.get(args[1]).toAbsolutePath();
+		if (args.length != 3 || !args[0].matches("screenshots|checks")) {
+			System.err.println("usage: PluginGui.java screenshots|checks <plugin jar> <output folder>");
+			System.exit(2);
+		}
+		Path jar = Paths.get(args[1]).toAbsolutePath();
+		out = Paths.get(args[2]).toAbsolutePath();
 		Files.createDirectories(out);
 		Path home = Files.createTempDirectory("imagej-home");
 		Files.createDirectories(home.resolve("plugins"));
@@ -72,6 +101,100 @@ public class PluginGuiChecks {
 		System.setProperty("plugins.dir", home.toString());
 		System.setProperty("user.home", home.toString());
 		ImageJ ij = new ImageJ();
+		if (args[0].equals("screenshots")) screenshots(ij);
+		else checks(ij);
+	}
+
+	/** The README's pictures. */
+	private static void screenshots(ImageJ ij) throws Exception {
+		ij.setLocation(0, 0);
+		waitFor(() -> ij.isShowing());
+		System.out.println("menu: " + menuPath(ij.getMenuBar(), "Convolve 2D...")
+			+ " (class " + Menus.getCommands().get("Convolve 2D...") + ")");
+
+		ImagePlus cell = IJ.openImage(Paths.get("sample-images/cell.png").toAbsolutePath().toString());
+		cell.show();
+		waitFor(() -> cell.getWindow() != null && cell.getWindow().isShowing());
+		cell.getWindow().setLocation(0, ij.getHeight() + 10);
+		Recorder recorder = new Recorder();
+		recorder.setLocation(0, 900);
+		sleep(800);
+
+		IJ.doCommand("Convolve 2D..."); // as a menu click does: its own thread, recorded
+		waitFor(() -> GenericDialog.getInstance() != null && GenericDialog.getInstance().isShowing());
+		GenericDialog gd = GenericDialog.getInstance();
+		sleep(500);
+		gd.setLocation(cell.getWindow().getX() + cell.getWindow().getWidth() + 10, 0);
+
+		// LoG σ=2 with the preview on: shows the σ field, rounded values and the preview window
+		onEdt(() -> choose(gd, (Choice) gd.getChoices().get(0), "LoG"));
+		sleep(500);
+		onEdt(() -> ((TextField) gd.getStringFields().get(0)).setText("2"));
+		sleep(500);
+		Checkbox preview = null;
+		for (Object c : gd.getCheckboxes()) if (((Checkbox) c).getLabel().startsWith("Preview")) preview = (Checkbox) c;
+		Checkbox box = preview;
+		onEdt(() -> {
+			box.setState(true);
+			gd.itemStateChanged(new ItemEvent(box, ItemEvent.ITEM_STATE_CHANGED, box, ItemEvent.SELECTED));
+		});
+		waitFor(() -> WindowManager.getImage("Convolve 2D preview") != null
+			&& WindowManager.getImage("Convolve 2D preview").getWindow() != null);
+		ImageWindow previewWindow = WindowManager.getImage("Convolve 2D preview").getWindow();
+		sleep(1500);
+		onEdt(() -> previewWindow.setLocation(gd.getX() + gd.getWidth() + 10, 0));
+		sleep(1000);
+		onEdt(gd::toFront);
+		sleep(500);
+		System.out.println("kernel text starts: " + gd.getTextArea1().getText().split("\n")[0]);
+		capture(out.resolve("plugin-dialog.png"), new Window[] { gd, previewWindow });
+
+		// Help: the bundled page in ImageJ's HTML dialog (modal, so clicked later on the event thread)
+		Button help = null;
+		for (Button b : gd.getButtons()) if (b != null && "Help".equals(b.getLabel())) help = b;
+		Button helpButton = help;
+		EventQueue.invokeLater(() -> helpButton.dispatchEvent(
+			new ActionEvent(helpButton, ActionEvent.ACTION_PERFORMED, helpButton.getLabel())));
+		waitFor(() -> helpWindow() != null);
+		sleep(1000);
+		Window helpWindow = helpWindow();
+		System.out.println("help window: " + ((java.awt.Dialog) helpWindow).getTitle());
+		capture(Paths.get(System.getProperty("java.io.tmpdir"), "plugin-help.png"), new Window[] { helpWindow });
+		onEdt(helpWindow::dispose);
+		sleep(500);
+
+		// the bank of three, then OK
+		onEdt(() -> {
+			box.setState(false);
+			gd.itemStateChanged(new ItemEvent(box, ItemEvent.ITEM_STATE_CHANGED, box, ItemEvent.DESELECTED));
+			choose(gd, (Choice) gd.getChoices().get(0), "Sobel X, Sobel Y, Laplacian 4-neighbour");
+		});
+		sleep(800);
+		System.out.println("σ field shown for the bank: " + ((TextField) gd.getStringFields().get(0)).isVisible()
+			+ ", preset: " + ((Choice) gd.getChoices().get(0)).getSelectedItem());
+		capture(Paths.get(System.getProperty("java.io.tmpdir"), "plugin-dialog-bank.png"), new Window[] { gd });
+		onEdt(() -> {
+			Button ok = gd.getButtons()[0];
+			ok.dispatchEvent(new ActionEvent(ok, ActionEvent.ACTION_PERFORMED, ok.getLabel()));
+		});
+		waitFor(() -> WindowManager.getImageCount() == 2 && WindowManager.getCurrentImage() != cell
+			&& WindowManager.getCurrentImage().getWindow() != null && WindowManager.getCurrentImage().getWindow().isShowing());
+		ImagePlus result = WindowManager.getCurrentImage();
+		result.getWindow().setLocation(cell.getWindow().getX() + cell.getWindow().getWidth() + 10, ij.getHeight() + 10);
+		sleep(1500);
+		String status = ImageJ.getStatusBarText();
+		System.out.println("result: " + result.getTitle() + ", status: " + status);
+		capture(out.resolve("plugin-result.png"), new Window[] { ij }, new Window[] { cell.getWindow(), result.getWindow() });
+		recorder.toFront();
+		sleep(800);
+		String[] lines = recorder.getText().split("\n");
+		System.out.println("recorded: " + lines[lines.length - 1]);
+		capture(out.resolve("plugin-recorder.png"), new Window[] { recorder });
+		System.exit(0);
+	}
+
+	/** The checks; exits 1 when one fails. */
+	private static void checks(ImageJ ij) throws Exception {
 		waitFor(ij::isShowing);
 		Recorder recorder = new Recorder();
 		recorder.setLocation(0, 800);
@@ -271,6 +394,71 @@ public class PluginGuiChecks {
 		System.exit(failures == 0 ? 0 : 1);
 	}
 
+	private static Window helpWindow() {
+		for (Window w : Window.getWindows()) {
+			if (w.isShowing() && w instanceof java.awt.Dialog && ((java.awt.Dialog) w).getTitle().endsWith("Help")) return w;
+		}
+		return null;
+	}
+
+	private static String menuPath(MenuBar bar, String command) {
+		for (int i = 0; i < bar.getMenuCount(); i++) {
+			String path = find(bar.getMenu(i), command);
+			if (path != null) return path;
+		}
+		return "not in the menus";
+	}
+
+	private static String find(Menu menu, String command) {
+		for (int i = 0; i < menu.getItemCount(); i++) {
+			MenuItem item = menu.getItem(i);
+			if (item instanceof Menu) {
+				String path = find((Menu) item, command);
+				if (path != null) return menu.getLabel() + " > " + path;
+			}
+			else if (command.equals(item.getLabel())) return menu.getLabel() + " > " + command;
+		}
+		return null;
+	}
+
+	/** Captures windows and lays them out in rows (each left to right, top-aligned) on a light background. */
+	private static void capture(Path file, Window[]... rows) throws Exception {
+		Robot robot = new Robot();
+		List<List<BufferedImage>> shots = new ArrayList<>();
+		int width = 0, height = 0;
+		for (Window[] row : rows) {
+			List<BufferedImage> line = new ArrayList<>();
+			int w = 0, h = 0;
+			for (Window window : row) {
+				BufferedImage shot = robot.createScreenCapture(window.getBounds());
+				line.add(shot);
+				w += shot.getWidth() + (line.size() > 1 ? 10 : 0);
+				h = Math.max(h, shot.getHeight());
+			}
+			shots.add(line);
+			width = Math.max(width, w);
+			height += h + (shots.size() > 1 ? 10 : 0);
+		}
+		BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+		java.awt.Graphics2D g = image.createGraphics();
+		g.setColor(new java.awt.Color(0xf0f0f0));
+		g.fillRect(0, 0, width, height);
+		int y = 0;
+		for (List<BufferedImage> line : shots) {
+			int x = 0, h = 0;
+			for (BufferedImage shot : line) {
+				g.drawImage(shot, x, y, null);
+				x += shot.getWidth() + 10;
+				h = Math.max(h, shot.getHeight());
+			}
+			y += h + 10;
+		}
+		g.dispose();
+		ImageIO.write(image, "png", file.toFile());
+		System.out.println("wrote " + file + " (" + width + "×" + height + ")");
+	}
+
+
 	private static ImagePlus open(String name) throws Exception {
 		ImagePlus imp = IJ.openImage(Paths.get("sample-images", name).toAbsolutePath().toString());
 		imp.show();
@@ -312,6 +500,7 @@ public class PluginGuiChecks {
 		throw new IllegalStateException("no Preview box");
 	}
 
+	/** Selects a list item as a click does: the dialog's listeners hear of it. */
 	private static void choose(GenericDialog gd, Choice choice, String item) {
 		choice.select(item);
 		gd.itemStateChanged(new ItemEvent(choice, ItemEvent.ITEM_STATE_CHANGED, item, ItemEvent.SELECTED));
@@ -402,7 +591,7 @@ public class PluginGuiChecks {
 	}
 
 	private static void waitFor(Check check) throws Exception {
-		for (int i = 0; i < 200; i++) {
+		for (int i = 0; i < 300; i++) {
 			if (check.ok()) return;
 			Thread.sleep(100);
 		}
