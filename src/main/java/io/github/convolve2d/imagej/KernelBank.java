@@ -58,8 +58,8 @@ public final class KernelBank {
 		List<String> ids = new ArrayList<>();
 		List<String> blocks = hasText ? split(kernelText, "\\|") : Collections.emptyList();
 		if (hasText && blocks.isEmpty()) {
-			throw new UserException("kernel= holds no kernel, only separators (|); give rows of numbers such as"
-				+ " kernel=[0 1 0; 1 -4 1; 0 1 0]");
+			throw new UserException("the kernel text holds no kernel, only separators (|); type rows of numbers such as"
+				+ " 0 1 0; 1 -4 1; 0 1 0 (in a macro: kernel=[0 1 0; 1 -4 1; 0 1 0])");
 		}
 		if (!hasText) {
 			for (String p : presets) {

@@ -65,8 +65,9 @@ public final class LayerSettings {
 		}
 		String w = o.get("weights", "").trim();
 		if (w.isEmpty()) {
-			throw new UserException("no weights file given; give weights=[path/to/weights.npy] (shape O×C/groups×kh×kw,"
-				+ " e.g. saved from PyTorch with numpy.save)");
+			throw new UserException("no weights file given: choose a .npy or .json file as Weights (in a macro:"
+				+ " weights=[path/to/weights.npy]); a .npy holds shape O×C/groups×kh×kw, e.g. saved from PyTorch with"
+				+ " numpy.save");
 		}
 		String b = o.get("bias", "").trim();
 		Integer groups = null;

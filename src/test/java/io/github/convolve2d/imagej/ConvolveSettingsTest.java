@@ -149,8 +149,8 @@ class ConvolveSettingsTest {
 		assertMessage("differs from preset 'Sobel X'", "preset=[Sobel X] kernel=[1 2 3]");
 		assertMessage("never closed", "preset=[Sobel X");
 		assertMessage("given twice", "preset=sobel-x mode=same mode=full");
-		assertMessage("kernel= holds no kernel, only separators", "kernel=[|]");
-		assertMessage("kernel= holds no kernel, only separators", "preset=custom kernel=[ | | ]");
+		assertMessage("the kernel text holds no kernel, only separators", "kernel=[|]");
+		assertMessage("the kernel text holds no kernel, only separators", "preset=custom kernel=[ | | ]");
 		assertMessage("name= gives 2 name(s) but there are 1 typed kernel(s)", "kernel=[1] name=[a, b]");
 		assertMessage("every kernel here is a preset", "preset=sobel-x name=edges");
 		assertMessage("kernel name 'a;b' holds ';'; a name may hold printable ASCII but no brackets, commas, | or ;,"

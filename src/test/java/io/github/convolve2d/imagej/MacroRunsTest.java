@@ -95,7 +95,7 @@ class MacroRunsTest {
 	void onlyKernelSeparatorsIsAMistakeNotABug() {
 		// was a NullPointerException's stack trace, and the macro went on
 		assertOneLineAndStopped("kernel=[|]", "open('%s'); run('Convolve 2D...', 'kernel=[|]')",
-			"kernel= holds no kernel, only separators (|)");
+			"the kernel text holds no kernel, only separators (|)");
 	}
 
 	@Test
