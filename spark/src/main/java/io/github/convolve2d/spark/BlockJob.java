@@ -63,13 +63,20 @@ final class BlockJob {
 	 * Runs the planned inputs one after the other, each across the cluster.
 	 *
 	 * @param blocksPerTask blocks in one task; 0 chooses about four tasks per core of the cluster
-	 * @return each input's outcome
+	 * @return each input's outcome, up to the input a signal stopped ({@link Interruption#stop}: no job starts
+	 *         after it; the stopped input's finished blocks are kept for a rerun)
 	 */
 	static List<Outcome> run(JavaSparkContext sc, String[] batchArgs, BatchCommand.Settings settings,
-		List<BatchItem> items, int blocksPerTask, TaskHook hook)
+		List<BatchItem> items, int blocksPerTask, TaskHook hook, Interruption interruption)
 	{
 		List<Outcome> outcomes = new ArrayList<>();
-		for (BatchItem item : items) outcomes.add(run(sc, batchArgs, settings, item, blocksPerTask, hook));
+		for (BatchItem item : items) {
+			if (interruption.stopped()) break;
+			Outcome o = run(sc, batchArgs, settings, item, blocksPerTask, hook, interruption);
+			// an image the signal stopped failed for that reason only; it resumes on a rerun
+			if (interruption.stopped()) break;
+			outcomes.add(o);
+		}
 		return outcomes;
 	}
 
@@ -91,7 +98,7 @@ final class BlockJob {
 	}
 
 	private static Outcome run(JavaSparkContext sc, String[] batchArgs, BatchCommand.Settings settings,
-		BatchItem item, int blocksPerTask, TaskHook hook)
+		BatchItem item, int blocksPerTask, TaskHook hook, Interruption interruption)
 	{
 		Decision decision = judge(settings, item);
 		if (decision.action() == Decision.Action.SKIP) return new Outcome(item, Outcome.Status.SKIPPED, decision.reason());
@@ -106,8 +113,9 @@ final class BlockJob {
 			List<long[]> groups = new ArrayList<>();
 			for (long from = 0; from < total; from += perTask) groups.add(new long[] { from, Math.min(total, from + perTask) });
 			String input = item.input().toString(), output = item.output().toString();
+			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
 			sc.parallelize(groups, groups.size()).foreach(g -> compute(batchArgs, input, output, g, hook));
-			for (int level = 1; level < prepared.levels(); level++) {
+			for (int level = 1; level < prepared.levels() && !interruption.stopped(); level++) {
 				long chunks = prepared.levelChunks(level);
 				long per = blocksPerTask > 0 ? blocksPerTask
 					: Math.max(1, (long) Math.ceil(chunks / (4.0 * sc.defaultParallelism())));
@@ -117,6 +125,7 @@ final class BlockJob {
 				}
 				sc.parallelize(levelGroups, levelGroups.size()).foreach(g -> computeLevel(batchArgs, output, g, hook));
 			}
+			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
 			prepared.commit();
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}

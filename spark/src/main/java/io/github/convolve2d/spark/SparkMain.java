@@ -44,17 +44,19 @@ public final class SparkMain {
 		else {
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
+			Interruption interruption = Interruption.install(err);
 			try {
 				code = batch(() -> {
 					JavaSparkContext c = new JavaSparkContext(conf);
 					c.setLogLevel("WARN");
 					return c;
-				}, Arrays.copyOfRange(args, 1, args.length), TaskHook.NONE, out, err);
+				}, Arrays.copyOfRange(args, 1, args.length), TaskHook.NONE, interruption, out, err);
 			}
 			finally {
 				out.flush();
 				err.flush();
 			}
+			interruption.reported(code);
 		}
 		System.exit(code);
 	}
@@ -74,6 +76,30 @@ public final class SparkMain {
 	 * batch's summary line (stdout); returns the exit code.
 	 */
 	static int batch(ContextFactory contexts, String[] args, TaskHook hook, PrintWriter out, PrintWriter err) {
+		return batch(contexts, args, hook, new Interruption(), out, err);
+	}
+
+	/**
+	 * {@link #batch(ContextFactory, String[], TaskHook, PrintWriter, PrintWriter)} that a signal may stop
+	 * ({@link Interruption#stop}): it then says so, as batch does, and returns 1 (no stack trace of the cancelled job).
+	 */
+	static int batch(ContextFactory contexts, String[] args, TaskHook hook, Interruption interruption, PrintWriter out,
+		PrintWriter err)
+	{
+		long start = System.nanoTime();
+		try {
+			return run(contexts, args, hook, interruption, out, err);
+		}
+		catch (Exception e) {
+			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared)
+			if (!interruption.stopped()) throw e;
+			return interrupted(err, start);
+		}
+	}
+
+	private static int run(ContextFactory contexts, String[] args, TaskHook hook, Interruption interruption,
+		PrintWriter out, PrintWriter err)
+	{
 		int filesPerTask = 0;
 		String[] batchArgs = args;
 		for (int i = 0; i < args.length; i++) {
@@ -107,19 +133,20 @@ public final class SparkMain {
 			out.println(settings.usage);
 			return OK;
 		}
-		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, out, err);
+		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
 		// local OME-Zarr images run block by block and the other images as files, as batch runs them
 		List<BatchItem> zarrImages = localZarrImages(settings);
 		if (zarrImages == null) {
 			// remote, or not planned here: Zarr images by name need the local block job, which says so
 			if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
-				return blocks(contexts, batchArgs, settings, hook, out, err);
+				return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
 			}
 			zarrImages = List.of();
 		}
 		JavaSparkContext sc = null;
 		try {
 			sc = contexts.get();
+			interruption.watch(sc);
 			HadoopPlan.Result plan;
 			try {
 				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix,
@@ -160,14 +187,15 @@ public final class SparkMain {
 			for (String note : settings.notes(!zarrImages.isEmpty())) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
-			if (!plan.tasks.isEmpty()) {
+			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
 				for (FileResult r : FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook).results) {
 					done.add(r.status, r.task.input, r.message);
 				}
 			}
-			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook)) {
+			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
+			if (interruption.stopped()) return interrupted(err, start);
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
 		}
 		finally {
@@ -201,7 +229,7 @@ public final class SparkMain {
 
 	/** OME-Zarr outputs of every input ({@code --format zarr}, {@link BlockJob}): local or shared mounted paths. */
 	private static int blocks(ContextFactory contexts, String[] batchArgs, BatchCommand.Settings settings,
-		TaskHook hook, PrintWriter out, PrintWriter err)
+		TaskHook hook, Interruption interruption, PrintWriter out, PrintWriter err)
 	{
 		BatchPlan plan;
 		try {
@@ -226,12 +254,14 @@ public final class SparkMain {
 		JavaSparkContext sc = null;
 		try {
 			sc = contexts.get();
+			interruption.watch(sc);
 			for (String note : settings.notes(true)) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
-			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook)) {
+			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
+			if (interruption.stopped()) return interrupted(err, start);
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
 		}
 		finally {
@@ -294,6 +324,15 @@ public final class SparkMain {
 			tally.add(d);
 			out.println(Excerpt.line(d.line(item.input().toString(), item.output().toString())));
 		}
+	}
+
+	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */
+	private static int interrupted(PrintWriter err, long start) {
+		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; every "
+			+ "output written is whole, and rerunning the same command skips them and does the rest%n",
+			(System.nanoTime() - start) / 1e9);
+		err.flush();
+		return SOME_FAILED;
 	}
 
 	private static int usage(PrintWriter err, String message) {

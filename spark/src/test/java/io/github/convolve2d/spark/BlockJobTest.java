@@ -114,6 +114,38 @@ class BlockJobTest {
 		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), again.toString());
 	}
 
+	/** The run a signal stops (as {@link Interruption}'s hook stops it), from its tasks. */
+	private static Interruption stopping;
+
+	/**
+	 * Ctrl-C or SIGTERM while an image runs block by block: the run says it was interrupted and returns batch's 1
+	 * (no stack trace, no FAILED line for the stopped image, no job started after it), and a rerun resumes the
+	 * output into the bytes of batch's.
+	 */
+	@Test
+	void aSignalStopsTheBlocksAndARerunResumesThem() throws IOException {
+		Path in = input();
+		List<String> options = List.of("--format", "zarr", "--block", "64", "--preset", "gaussian:3", "--mode",
+			"same", "--zarr-pyramid");
+		CliRun batch = FileJobTest.batch(Stream.concat(Stream.of("-i", in.toString(), "-o",
+			tmp.resolve("batch").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, batch.code, batch.toString());
+		String[] sparkArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("spark").toString()),
+			options.stream()).toArray(String[]::new);
+		stopping = new Interruption();
+		CliRun stopped = FileJobTest.spark(SPARK.context(), (output, attempt) -> stopping.stop(), stopping, sparkArgs);
+		assertEquals(1, stopped.code, stopped.toString());
+		assertTrue(stopped.err.contains("interrupted after "), stopped.toString());
+		assertTrue(!stopped.err.contains("FAILED") && !stopped.err.contains("Exception"), stopped.toString());
+		assertTrue(!Files.exists(tmp.resolve("spark/big.ome.zarr/.zattrs"))
+			|| !Files.exists(tmp.resolve("spark/big.ome.zarr/3/.zarray")), "not committed: " + stopped);
+
+		CliRun rerun = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
+		assertEquals(0, rerun.code, rerun.toString());
+		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(rerun), rerun.toString());
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
+	}
+
 	@Test
 	void aConvolutionLayerBlockByBlockGivesTheBytesOfBatch() throws IOException {
 		Path in = input();

@@ -84,6 +84,11 @@ class FileJobTest {
 
 	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares. */
 	static CliRun spark(JavaSparkContext sc, TaskHook hook, String... args) {
+		return spark(sc, hook, new Interruption(), args);
+	}
+
+	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares; {@code interruption} may stop it. */
+	static CliRun spark(JavaSparkContext sc, TaskHook hook, Interruption interruption, String... args) {
 		StringWriter out = new StringWriter(), err = new StringWriter();
 		int code = SparkMain.batch(new SparkMain.ContextFactory() {
 			@Override
@@ -95,7 +100,7 @@ class FileJobTest {
 			public void release(JavaSparkContext context) {
 				// shared by the tests
 			}
-		}, args, hook, new PrintWriter(out), new PrintWriter(err));
+		}, args, hook, interruption, new PrintWriter(out), new PrintWriter(err));
 		return new CliRun(code, out.toString(), err.toString());
 	}
 
@@ -159,6 +164,49 @@ class FileJobTest {
 	}
 
 	/** Batch's rules for outputs that exist: same settings skipped, other settings refused, files not ours kept. */
+	/** The run a signal stops (as {@link Interruption}'s hook stops it), from its tasks; tests run one at a time. */
+	private static Interruption stopping;
+
+	/**
+	 * Ctrl-C or SIGTERM in the middle of the file job: the run says it was interrupted and returns batch's 1, with no
+	 * stack trace of the cancelled job; the outputs written are whole (the bytes of batch's) and no temporary file is
+	 * left; a rerun skips them and writes the rest.
+	 */
+	@Test
+	void aSignalStopsTheRunWithBatchsExitCodeAndARerunDoesTheRest() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (int i = 0; i < 12; i++) Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera" + i + ".png"));
+		CliRun single = batch(args(in, tmp.resolve("batch-out")));
+		assertEquals(0, single.code, single.toString());
+		stopping = new Interruption();
+		Path out = tmp.resolve("spark-out");
+		CliRun stopped = spark(SPARK.context(), (output, attempt) -> stopping.stop(), stopping,
+			concat(args(in, out), "--files-per-task", "1"));
+		assertEquals(1, stopped.code, stopped.toString());
+		assertTrue(stopped.err.startsWith("interrupted after "), stopped.toString());
+		assertTrue(stopped.err.contains("rerunning the same command skips them and does the rest"), stopped.toString());
+		assertFalse(stopped.err.contains("Exception") || stopped.err.contains("\tat "), stopped.toString());
+		assertFalse(stopped.out.contains("done:"), stopped.toString());
+		List<Path> left;
+		try (Stream<Path> s = Files.list(out)) {
+			left = s.collect(Collectors.toList());
+		}
+		assertTrue(left.size() < 12, "the signal stopped the run before its end: " + left);
+		for (Path p : left) {
+			assertTrue(p.getFileName().toString().matches("camera\\d+\\.tif"), "no temporary file left: " + p);
+			assertArrayEquals(Files.readAllBytes(tmp.resolve("batch-out").resolve(p.getFileName())),
+				Files.readAllBytes(p), "whole: " + p);
+		}
+
+		CliRun rerun = spark(TaskHook.NONE, args(in, out));
+		assertEquals(0, rerun.code, rerun.toString());
+		assertEquals(List.of(12 - left.size(), left.size(), 0, 12), counts(rerun), rerun.toString());
+		for (int i = 0; i < 12; i++) {
+			assertArrayEquals(Files.readAllBytes(tmp.resolve("batch-out/camera" + i + ".tif")),
+				Files.readAllBytes(out.resolve("camera" + i + ".tif")));
+		}
+	}
+
 	@Test
 	void existingOutputsJudgedAsBatch() throws IOException {
 		Path in = inputs();

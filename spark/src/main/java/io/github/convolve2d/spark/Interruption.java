@@ -1,0 +1,88 @@
+package io.github.convolve2d.spark;
+
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.spark.api.java.JavaSparkContext;
+
+import java.io.PrintWriter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ctrl-C (SIGINT) and SIGTERM during a Spark run, ended as batch ends an interrupted run. Left to Spark, its
+ * shutdown hook stops the context under the running job, which then ends in "Exception in thread main
+ * org.apache.spark.SparkException: Job 0 cancelled because SparkContext was shut down", forty lines of stack trace
+ * and exit code 130 or 143. These hooks go into Hadoop's shutdown hook manager, which runs Spark's own hooks in the
+ * order of their priorities: the first, before Spark's, cancels the run's jobs (no new task starts; an output in
+ * flight is written whole or not at all, as always) and waits until the command has said that it was interrupted;
+ * Spark's hooks then stop the context and delete its temporary folders; the last ends the process with the
+ * command's exit code, 1 for an interrupted run.
+ */
+final class Interruption {
+
+	/** How long the first hook waits for the command to say that it was interrupted. */
+	static final long WAIT_SECONDS = 30;
+	/** Before Spark's hooks (Hadoop's priority {@code FileSystem.SHUTDOWN_HOOK_PRIORITY + 30}); after them and
+	 * Hadoop's file systems (10): Hadoop orders hooks by subtracting priorities, so not Integer.MIN_VALUE. */
+	private static final int BEFORE_SPARK = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40, LAST = 0;
+
+	private final CountDownLatch reported = new CountDownLatch(1);
+	private volatile JavaSparkContext context;
+	private volatile boolean stopped;
+	private volatile int code = 1;
+
+	/** For a run without hooks (tests): {@link #stop} does what a signal does, but nothing ends the process. */
+	Interruption() {
+	}
+
+	/** Installs the hooks for this process's one run; {@link #reported} sets the exit code they end it with. */
+	static Interruption install(PrintWriter err) {
+		Interruption i = new Interruption();
+		ShutdownHookManager hooks = ShutdownHookManager.get();
+		hooks.addShutdownHook(() -> i.onShutdown(err), BEFORE_SPARK, WAIT_SECONDS + 5, TimeUnit.SECONDS);
+		// exit() would wait for the hooks that call it; halt ends the process with the command's code
+		hooks.addShutdownHook(() -> Runtime.getRuntime().halt(i.code), LAST);
+		return i;
+	}
+
+	/** The context whose jobs a signal cancels. */
+	void watch(JavaSparkContext sc) {
+		context = sc;
+	}
+
+	/** Cancels the run's jobs, as a signal does. */
+	void stop() {
+		stopped = true;
+		JavaSparkContext sc = context;
+		if (sc != null) sc.cancelAllJobs();
+	}
+
+	/** Whether the run was stopped: a job that failed then failed because it was cancelled. */
+	boolean stopped() {
+		return stopped;
+	}
+
+	/** The command has printed its last line; {@code exitCode} is what the process ends with. */
+	void reported(int exitCode) {
+		code = exitCode;
+		reported.countDown();
+	}
+
+	private void onShutdown(PrintWriter err) {
+		if (reported.getCount() == 0) return; // the command ended and calls exit
+		stop();
+		boolean done;
+		try {
+			done = reported.await(WAIT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException e) {
+			done = false;
+		}
+		if (!done) {
+			code = 1;
+			err.println("interrupted: the run's tasks did not stop within " + WAIT_SECONDS + " s; stopped without a "
+				+ "summary (no output was half-written: rerun the same command to do the rest)");
+			err.flush();
+		}
+	}
+}
