@@ -9,6 +9,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.security.AccessControlException;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -205,7 +206,17 @@ final class HadoopPlan {
 				boolean zarr = name.toLowerCase(java.util.Locale.ROOT).endsWith(".zarr");
 				FileStatus[] below = null;
 				if (!zarr && scanner.recursive()) {
-					below = fs.listStatus(st.getPath());
+					try {
+						below = fs.listStatus(st.getPath());
+					}
+					catch (IOException e) {
+						// as batch: an unreadable sub-folder is a failure of its own, not the end of the listing
+						java.nio.file.Path relative = rootNio.relativize(nio(st.getPath()));
+						found.add(new InputScanner.Found(nio(st.getPath()), rootNio, relative, "cannot read this folder: "
+							+ (e instanceof AccessControlException ? "permission denied" : e.getMessage())
+							+ "; the files in it are not convolved"));
+						continue;
+					}
 					Set<String> names = new HashSet<>();
 					for (FileStatus b : below) names.add(b.getPath().getName());
 					zarr = InputScanner.holdsZarrMetadata(names);
