@@ -262,8 +262,8 @@ public final class OmeZarr {
 	 * @param chunkHeight rows of a chunk (chunks hold one plane)
 	 * @param scale physical size per pixel along each axis; {@code translation} the position of pixel 0
 	 * @param units per axis (null entries for none)
-	 * @param attributes more entries for {@code .zattrs} (e.g. the kernels and options of a result), as Gson
-	 *        serialises them
+	 * @param attributes more entries for the image's attributes (e.g. the kernels and options of a result), as Gson
+	 *        serialises them; in Zarr v3 {@code omero} goes under {@code ome}, the others beside it
 	 * @param levels 1 for the full resolution alone; {@link #levelsFor} for a pyramid down to one chunk
 	 * @throws UserException when another image (or one in the other format) is in the way, or for a compressor that
 	 *         {@code format} has no codec for (zlib in Zarr v3)
