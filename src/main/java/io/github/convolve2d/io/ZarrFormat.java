@@ -46,10 +46,4 @@ public enum ZarrFormat {
 		}
 		return Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS) ? V3 : V2;
 	}
-
-	/** The format numbered {@code zarr} (2 or 3), or null for another number. */
-	public static ZarrFormat ofNumber(int zarr) {
-		for (ZarrFormat f : values()) if (f.zarr == zarr) return f;
-		return null;
-	}
 }
