@@ -16,6 +16,7 @@ import io.github.convolve2d.image.Planes;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.TiffReader;
+import io.github.convolve2d.io.ZarrFormat;
 
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -95,6 +96,8 @@ public final class BatchRunner {
 	private int block = BlockwiseJob.DEFAULT_BLOCK;
 	private Compressor compressor = Compressor.RAW;
 	private boolean pyramid;
+	/** The OME-Zarr outputs' format, null for each input's own ({@link BlockwiseJob#withZarrFormat}). */
+	private ZarrFormat zarrFormat;
 	/** The layer of a batch with --weights, for its OME-Zarr outputs; null with kernels. */
 	private LayerWeights layer;
 	private Activation activation;
@@ -125,6 +128,19 @@ public final class BatchRunner {
 		this.block = block;
 		this.compressor = compressor;
 		this.pyramid = pyramid;
+		return this;
+	}
+
+	/**
+	 * Sets the format of the OME-Zarr outputs, after {@link #blocks} or {@link #layerBlocks}: NGFF 0.4 on Zarr v2 or
+	 * NGFF 0.5 on Zarr v3; null (the default) writes each in its input's own format (v2 for a TIFF) and keeps an
+	 * existing output in its own ({@link BlockwiseJob#withZarrFormat}).
+	 *
+	 * @throws UserException for Zarr v3 with a compressor it has no codec for (zlib)
+	 */
+	public BatchRunner zarrFormat(ZarrFormat format) {
+		BlockwiseJob.checkFormat(format, compressor);
+		this.zarrFormat = format;
 		return this;
 	}
 
@@ -509,9 +525,15 @@ public final class BatchRunner {
 		}
 		String mismatch = null;
 		try {
-			existing[0] = blockwiseJob().inspect(item.output());
-			if (existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
-				mismatch = blockwiseJob().resumeMismatch(item.output());
+			BlockwiseJob job = blockwiseJob();
+			existing[0] = job.inspect(item.output());
+			if (existing[0] != BlockwiseJob.Existing.FOREIGN && (existing[0] != BlockwiseJob.Existing.OTHER_SETTINGS
+				|| overwrite))
+			{
+				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
+			}
+			if (mismatch == null && existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
+				mismatch = job.resumeMismatch(item.output());
 			}
 		}
 		catch (UserException e) {
@@ -599,8 +621,9 @@ public final class BatchRunner {
 
 	private BlockwiseJob blockwiseJob() {
 		ConvolutionOptions o = options.toBuilder().threads(threads).build();
-		return kernels != null ? new BlockwiseJob(kernels, o, block, compressor, pyramid)
+		BlockwiseJob job = kernels != null ? new BlockwiseJob(kernels, o, block, compressor, pyramid)
 			: BlockwiseJob.layer(layer, activation, layerName, o, block, compressor, pyramid);
+		return job.withZarrFormat(zarrFormat);
 	}
 
 	private static long mb(long bytes) {

@@ -22,6 +22,7 @@ import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.TemporaryFiles;
 import io.github.convolve2d.io.ZarrArray;
+import io.github.convolve2d.io.ZarrFormat;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -53,7 +54,11 @@ import java.util.stream.Stream;
  * With a pyramid, levels {@code 1, 2, ...} follow, each halving {@code y} and {@code x} (2×2 means,
  * {@link OmeZarr#writeLevelChunk}) until one chunk holds a plane, for viewers that show the result zoomed out.
  * <p>
- * Resumable: each chunk is written atomically, and the image's NGFF metadata ({@code .zattrs}) last; a rerun on
+ * The output is NGFF 0.4 on Zarr v2 or NGFF 0.5 on Zarr v3 ({@link #withZarrFormat}; by default the input's own
+ * for an OME-Zarr input, v2 for a TIFF).
+ * <p>
+ * Resumable: each chunk is written atomically, and the image's NGFF metadata ({@code .zattrs}, or the group's
+ * {@code zarr.json}) last; a rerun on
  * an incomplete output skips the blocks (and pyramid chunks) whose chunks are all there and computes the rest,
  * giving the same bytes as an uninterrupted run. Memory: the blocks in flight (one per thread) and a chunk cache,
  * never the image.
@@ -97,7 +102,11 @@ public final class BlockwiseJob {
 	public Existing inspect(Path output) throws IOException {
 		if (Files.isSymbolicLink(output)) return Existing.FOREIGN; // a run never writes a link: never replaced
 		if (!Files.exists(output)) return Existing.NONE;
-		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))) return Existing.FOREIGN;
+		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))
+			&& !Files.isRegularFile(output.resolve("0").resolve("zarr.json")))
+		{
+			return Existing.FOREIGN;
+		}
 		Object settings;
 		try {
 			settings = ZarrArray.open(output.resolve("0")).attributes().get(STAMP);
@@ -130,6 +139,53 @@ public final class BlockwiseJob {
 			+ was + " to resume it, or with --overwrite to start it again";
 	}
 
+	/**
+	 * Why this job does not write or resume the output of {@code input} at {@code output} in the format it would
+	 * write: the output there ({@link Existing#COMPLETE} or {@link Existing#PARTIAL}), unless {@code replace}, is in
+	 * the other format than an explicit {@link #withZarrFormat} (without one, an existing output is kept in its own),
+	 * or a new output would be Zarr v3 and the compressor is zlib, which has no Zarr v3 codec (an existing output's
+	 * compression is {@link #resumeMismatch}'s). Null when there is no such problem.
+	 */
+	public String formatProblem(Path input, Path output, boolean replace) {
+		boolean exists = !replace && OmeZarr.isZarr(output);
+		if (exists && format != null && ZarrFormat.of(output) != format) {
+			ZarrFormat existing = ZarrFormat.of(output);
+			boolean complete = OmeZarr.isComplete(output);
+			return "its output " + output + (complete ? " exists as " : " is an interrupted ") + existing.label()
+				+ (complete ? "" : " result") + ", and this run writes " + format.label() + " (--zarr-format "
+				+ format.zarr() + "); " + (complete ? "--overwrite replaces it, or choose another --output or --suffix"
+					: "rerun with --zarr-format " + existing.zarr() + " to resume it, or with --overwrite to start it "
+						+ "again");
+		}
+		if (!exists && formatFor(input) == ZarrFormat.V3 && !compressor.writableInV3()) {
+			return "its output would be " + ZarrFormat.V3.label() + (format == null ? ", the input's format" : "")
+				+ ", and --zarr-compression " + compressor.id().name().toLowerCase(java.util.Locale.ROOT) + " has no "
+				+ "Zarr v3 codec; use --zarr-compression gzip (the same deflate data, with a gzip header), or "
+				+ "--zarr-format 2";
+		}
+		return null;
+	}
+
+	/**
+	 * Refuses outputs in {@code format} with chunks stored by {@code compressor} when the format has no codec for it
+	 * (zlib in Zarr v3); null, each input's own format, is checked per input ({@link #formatProblem}).
+	 *
+	 * @throws UserException naming the options to change
+	 */
+	public static void checkFormat(ZarrFormat format, Compressor compressor) {
+		if (format == ZarrFormat.V3 && !compressor.writableInV3()) {
+			throw new UserException("--zarr-compression " + compressor.id().name().toLowerCase(java.util.Locale.ROOT)
+				+ " has no Zarr v3 codec; use --zarr-compression gzip (the same deflate data, with a gzip header) with "
+				+ "--zarr-format 3, or --zarr-format 2");
+		}
+	}
+
+	/** The format a new output of {@code input} is written in: the job's, else the input's own (v2 for a TIFF). */
+	private ZarrFormat formatFor(Path input) {
+		if (format != null) return format;
+		return OmeZarr.isZarr(input) ? ZarrFormat.of(input) : ZarrFormat.V2;
+	}
+
 	/** The attribute of the result's array that records the settings. */
 	static final String STAMP = "convolve2d_settings";
 
@@ -148,6 +204,8 @@ public final class BlockwiseJob {
 	private final int block;
 	private final Compressor compressor;
 	private final boolean pyramid;
+	/** The outputs' format, or null for the input's own ({@link #formatFor}). */
+	private final ZarrFormat format;
 
 	/**
 	 * @param options the convolution's options; its thread count is the blocks computed at once in {@link #run},
@@ -165,7 +223,7 @@ public final class BlockwiseJob {
 	public BlockwiseJob(List<Kernel> kernels, ConvolutionOptions options, int block, Compressor compressor,
 		boolean pyramid)
 	{
-		this(List.copyOf(kernels), null, null, null, options, block, compressor, pyramid);
+		this(List.copyOf(kernels), null, null, null, options, block, compressor, pyramid, null);
 	}
 
 	/**
@@ -178,11 +236,22 @@ public final class BlockwiseJob {
 		ConvolutionOptions options, int block, Compressor compressor, boolean pyramid)
 	{
 		return new BlockwiseJob(null, Objects.requireNonNull(weights, "weights"), Objects.requireNonNull(activation,
-			"activation"), name, options, block, compressor, pyramid);
+			"activation"), name, options, block, compressor, pyramid, null);
+	}
+
+	/**
+	 * This job writing its outputs in {@code format} (NGFF 0.4 on Zarr v2, or NGFF 0.5 on Zarr v3); null (the
+	 * default) writes each in its input's own format, v2 for a TIFF, and keeps an existing output in its own.
+	 *
+	 * @throws UserException for Zarr v3 with a compressor it has no codec for (zlib)
+	 */
+	public BlockwiseJob withZarrFormat(ZarrFormat format) {
+		checkFormat(format, compressor);
+		return new BlockwiseJob(kernels, layer, activation, layerName, options, block, compressor, pyramid, format);
 	}
 
 	private BlockwiseJob(List<Kernel> kernels, LayerWeights layer, Activation activation, String layerName,
-		ConvolutionOptions options, int block, Compressor compressor, boolean pyramid)
+		ConvolutionOptions options, int block, Compressor compressor, boolean pyramid, ZarrFormat format)
 	{
 		if (block < 1) throw new UserException("--block must be at least 1, got " + block);
 		this.kernels = kernels;
@@ -199,6 +268,7 @@ public final class BlockwiseJob {
 		this.block = block;
 		this.compressor = compressor;
 		this.pyramid = pyramid;
+		this.format = format;
 	}
 
 	/**
@@ -393,6 +463,10 @@ public final class BlockwiseJob {
 			throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
 				? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
 		}
+		String problem = formatProblem(input, output, replace);
+		if (problem != null) throw new UserException(problem);
+		// a new output in the format asked for (or the input's); one resumed in its own
+		ZarrFormat writes = replace || existing == Existing.NONE ? formatFor(input) : ZarrFormat.of(output);
 		if (replace && existing != Existing.NONE) deleteZarr(output);
 		int t = in.frames(), c = in.channels(), z = in.slices();
 		int outputChannels = layer == null ? c * kernels.size() : layer.outputs();
@@ -417,7 +491,7 @@ public final class BlockwiseJob {
 				stamps.put(STAMP, stamp());
 				stamps.put(INPUT, inputIdentity(input, in));
 				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
-					in.units(), attributes(c), levels).array().writeAttributes(stamps);
+					in.units(), attributes(c), levels, writes).array().writeAttributes(stamps);
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
@@ -432,8 +506,10 @@ public final class BlockwiseJob {
 				if (Files.exists(skeleton, LinkOption.NOFOLLOW_LINKS)) deleteZarr(skeleton);
 			}
 		}
+		problem = formatProblem(input, output, false); // another run may have taken the name first
+		if (problem != null) throw new UserException(problem);
 		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
-			translation, in.units(), attributes(c), levels);
+			translation, in.units(), attributes(c), levels, ZarrFormat.of(output));
 		Map<String, Object> recorded = out.array().attributes();
 		if (!stamp().equals(recorded.get(STAMP))) {
 			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "

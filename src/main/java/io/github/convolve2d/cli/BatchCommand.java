@@ -1,7 +1,9 @@
 package io.github.convolve2d.cli;
 
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.batch.BlockwiseJob;
 import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.ZarrFormat;
 import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
@@ -56,7 +58,8 @@ import java.util.concurrent.Callable;
 			+ "not write is never replaced; each output is written to a temporary file and renamed into place.",
 		"Images larger than memory: OME-Zarr folders (*.zarr: NGFF 0.4 on Zarr v2 or 0.5 on Zarr v3, sharded or not; "
 			+ "raw, zlib, gzip, blosc, zstd or lz4 chunks) and TIFF/BigTIFF files with --format zarr are convolved "
-			+ "block by block into OME-Zarr images (<name>.ome.zarr, channel c*K+k); each block is written atomically and "
+			+ "block by block into OME-Zarr images (<name>.ome.zarr, channel c*K+k; NGFF 0.4 on Zarr v2 or 0.5 on Zarr "
+			+ "v3, see --zarr-format); each block is written atomically and "
 			+ "a rerun resumes an interrupted one, skipping finished blocks.",
 		"Exit codes: 0 all done, 1 some files failed (reasons on stderr) or the run was interrupted (Ctrl-C, "
 			+ "SIGTERM; the summary is printed), 2 usage error." },
@@ -167,6 +170,13 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "longest).")
 	private String zarrCompression;
 
+	@Option(names = "--zarr-format", paramLabel = "2|3",
+		description = "Zarr outputs: 2 writes NGFF 0.4 on Zarr v2, which every OME-Zarr reader reads; 3 writes NGFF "
+			+ "0.5 on Zarr v3 (zarr.json files), for zarr-python 3 and other Zarr v3 readers; 0.4 and 0.5 are taken "
+			+ "too. Default: an OME-Zarr input's own format (v3 in, v3 out), 2 for TIFF inputs; an existing output is "
+			+ "skipped or resumed in its own. Zarr v3 has no zlib: use --zarr-compression gzip.")
+	private String zarrVersion;
+
 	@Option(names = "--zarr-pyramid",
 		description = "Zarr outputs: add lower-resolution levels (each halving y and x, each pixel the mean of 2×2) "
 			+ "until one chunk holds a plane, for viewers that show a large result zoomed out (napari, BigDataViewer).")
@@ -220,8 +230,9 @@ public final class BatchCommand implements Callable<Integer> {
 		/** {@code --format zarr}: every input becomes an OME-Zarr image (Zarr inputs always do). */
 		public final boolean zarr;
 		/**
-		 * The kernels (null with {@code --weights}), {@code --block}, {@code --zarr-compression} and
-		 * {@code --zarr-pyramid}: Zarr outputs.
+		 * The kernels (null with {@code --weights}), {@code --block}, {@code --zarr-compression},
+		 * {@code --zarr-pyramid} and {@code --zarr-format} (null: each input's own, {@link BatchRunner#zarrFormat}):
+		 * Zarr outputs.
 		 */
 		public final List<Kernel> kernels;
 		/** With {@code --weights}: the layer, its activation and name (null with kernels). */
@@ -231,6 +242,7 @@ public final class BatchCommand implements Callable<Integer> {
 		public final int block;
 		public final Compressor compressor;
 		public final boolean pyramid;
+		public final ZarrFormat zarrFormat;
 		private final BatchCommand command;
 
 		private Settings(BatchCommand c, CommandLine.ParseResult r, boolean help, FeatureMapFilter filter,
@@ -256,6 +268,7 @@ public final class BatchCommand implements Callable<Integer> {
 			block = c.block;
 			compressor = help ? null : c.compressor();
 			pyramid = c.zarrPyramid;
+			zarrFormat = help ? null : c.outputFormat();
 		}
 
 		/**
@@ -388,7 +401,7 @@ public final class BatchCommand implements Callable<Integer> {
 		List<String> notes = new ArrayList<>();
 		List<String> given = new ArrayList<>();
 		CommandLine.ParseResult r = spec.commandLine().getParseResult();
-		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid" }) {
+		for (String name : new String[] { "--block", "--zarr-compression", "--zarr-pyramid", "--zarr-format" }) {
 			if (r.hasMatchedOption(name)) given.add(name);
 		}
 		if (!given.isEmpty() && !zarrFormat() && !zarrOutputs) {
@@ -440,6 +453,7 @@ public final class BatchCommand implements Callable<Integer> {
 		style();
 		compressor();
 		zarrFormat();
+		outputFormat();
 		try {
 			new InputScanner(recursive, includes, excludes);
 		}
@@ -462,7 +476,7 @@ public final class BatchCommand implements Callable<Integer> {
 			listener);
 		if (weights == null) runner.blocks(kernels(), block, compressor(), zarrPyramid);
 		else runner.layerBlocks(layer(), activation(), layerName(), block, compressor(), zarrPyramid);
-		return runner;
+		return runner.zarrFormat(outputFormat());
 	}
 
 	private void checkWritable(Path folder) {
@@ -507,6 +521,36 @@ public final class BatchCommand implements Callable<Integer> {
 			default:
 				throw usage("--zarr-compression '" + zarrCompression + "' is not one of raw, blosc, zlib, gzip");
 		}
+	}
+
+	/**
+	 * The OME-Zarr outputs' format of {@code --zarr-format}, null when not given (each input's own).
+	 *
+	 * @throws CommandLine.ParameterException for another value, or Zarr v3 with zlib chunks
+	 */
+	private ZarrFormat outputFormat() {
+		if (zarrVersion == null) return null;
+		ZarrFormat f;
+		switch (zarrVersion.trim()) {
+			case "2":
+			case "0.4":
+				f = ZarrFormat.V2;
+				break;
+			case "3":
+			case "0.5":
+				f = ZarrFormat.V3;
+				break;
+			default:
+				throw usage("--zarr-format '" + zarrVersion + "' is not 2 (NGFF 0.4 on Zarr v2) or 3 (NGFF 0.5 on Zarr "
+					+ "v3)");
+		}
+		try {
+			BlockwiseJob.checkFormat(f, compressor());
+		}
+		catch (UserException e) {
+			throw usage(e.getMessage());
+		}
+		return f;
 	}
 
 	private FeatureMapFilter filter(ConvolutionOptions options) {

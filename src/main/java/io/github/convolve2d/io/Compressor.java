@@ -17,10 +17,10 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 
 /**
- * A Zarr v2 chunk compressor (numcodecs ids): none ({@code "compressor": null}), {@code zlib} and {@code gzip}
- * with {@code java.util.zip}, read and written; {@code blosc} (numcodecs' default, with any of its codecs and
- * shuffles; {@link Blosc}), {@code zstd} and {@code lz4} (numcodecs' {@code Zstd} and {@code LZ4};
- * {@link LibraryCodec}) read only.
+ * A Zarr chunk compressor (numcodecs ids in Zarr v2, codec names in v3): none ({@code "compressor": null}, or the
+ * {@code bytes} codec alone), {@code zlib} (v2 only) and {@code gzip} with {@code java.util.zip}, read and written;
+ * {@code blosc} (numcodecs' default, with any of its codecs and shuffles; {@link Blosc}) read, and written with LZ4;
+ * {@code zstd} and {@code lz4} (numcodecs' {@code Zstd} and {@code LZ4}; {@link LibraryCodec}) read only.
  */
 public final class Compressor {
 
@@ -159,6 +159,38 @@ public final class Compressor {
 		}
 		o.addProperty("id", id == Id.ZLIB ? "zlib" : "gzip");
 		o.addProperty("level", level);
+		return o;
+	}
+
+	/**
+	 * Whether chunks are written in this form in Zarr v3 ({@link #toV3Json}): raw, gzip and blosc's LZ4; zlib is no
+	 * Zarr v3 codec (gzip holds the same deflate stream, with a header and a checksum).
+	 */
+	public boolean writableInV3() {
+		return writable() && id != Id.ZLIB;
+	}
+
+	/**
+	 * The Zarr v3 codec that stores chunks of values of {@code typeSize} bytes this way, as the v3 codec
+	 * specifications name it ({@code gzip}, {@code blosc}); null for raw chunks (the {@code bytes} codec alone).
+	 */
+	JsonObject toV3Json(int typeSize) {
+		if (!writableInV3()) throw new IllegalStateException(this + " chunks are not written in Zarr v3");
+		if (id == Id.RAW) return null;
+		JsonObject config = new JsonObject();
+		if (id == Id.BLOSC) {
+			config.addProperty("cname", codec);
+			config.addProperty("clevel", level);
+			config.addProperty("shuffle", "shuffle"); // Blosc.encode's byte shuffle
+			config.addProperty("typesize", typeSize);
+			config.addProperty("blocksize", 0);
+		}
+		else {
+			config.addProperty("level", level);
+		}
+		JsonObject o = new JsonObject();
+		o.addProperty("name", id == Id.BLOSC ? "blosc" : "gzip");
+		o.add("configuration", config);
 		return o;
 	}
 

@@ -20,21 +20,19 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * An OME-Zarr image (NGFF 0.4 on Zarr v2; NGFF 0.5 on Zarr v3 is read too, its metadata in {@code zarr.json}
- * under {@code attributes.ome}): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
+ * An OME-Zarr image (NGFF 0.4 on Zarr v2, or NGFF 0.5 on Zarr v3, its metadata in {@code zarr.json} under
+ * {@code attributes.ome}; {@link ZarrFormat}): a group whose {@code .zattrs} hold {@code multiscales} (axes, the
  * pyramid's levels and each level's scale), with the full-resolution level as a {@link ZarrArray}. Reads a group
- * (its first, full-resolution level) or a bare Zarr array; writes an image with axes {@code t, c, z, y, x}
- * (or {@code y, x}), its scale and translation, and attributes of the caller's (the kernels and options of a
- * result): one level, or a pyramid whose every further level halves the last two axes, each pixel the mean of the
- * 2×2 pixels of the level below ({@link #writeLevelChunk}), for viewers that show a large image zoomed out.
+ * (its first, full-resolution level) or a bare Zarr array; writes, in either format, an image with axes
+ * {@code t, c, z, y, x} (or {@code y, x}), its scale and translation, and attributes of the caller's (the kernels
+ * and options of a result): one level, or a pyramid whose every further level halves the last two axes, each pixel
+ * the mean of the 2×2 pixels of the level below ({@link #writeLevelChunk}), for viewers that show a large image
+ * zoomed out.
  * <p>
  * The last two axes are the image's rows and columns ({@code y}, {@code x}); every combination of the other axes'
  * indices is one plane, numbered in C order ({@link #plane(int)}).
  */
 public final class OmeZarr {
-
-	/** The NGFF version written. */
-	public static final String NGFF_VERSION = "0.4";
 
 	private final Path path;
 	private final ZarrArray array;
@@ -46,7 +44,7 @@ public final class OmeZarr {
 	private final double[] scale;
 	private final double[] translation;
 	private final String[] units;
-	/** Attributes written into .zattrs beside the NGFF metadata by {@link #commit()}. */
+	/** Attributes written beside the NGFF metadata by {@link #commit()}. */
 	private Map<String, Object> attributes = Collections.emptyMap();
 
 	private OmeZarr(Path path, List<ZarrArray> levels, List<String> axes, String[] types, double[] scale,
@@ -241,29 +239,44 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Starts a new OME-Zarr image of {@code levels} levels (arrays {@code 0}, {@code 1}, ...; level {@code l} has
-	 * the last two axes of {@code shape} divided by 2^l, rounded up, and the same chunks), or reopens the one an
-	 * interrupted run left (same shapes, chunks and compressor; its chunks are kept). The image's {@code .zattrs}
-	 * (its NGFF metadata) is written by {@link #commit()}, after the last chunk: an image with {@code .zattrs} is
-	 * complete ({@link #isComplete}).
-	 *
-	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}} of the full-resolution level
-	 * @param chunkHeight rows of a chunk (chunks hold one plane)
-	 * @param scale physical size per pixel along each axis; {@code translation} the position of pixel 0
-	 * @param units per axis (null entries for none)
-	 * @param attributes more entries for {@code .zattrs} (e.g. the kernels and options of a result), as Gson
-	 *        serialises them
-	 * @param levels 1 for the full resolution alone; {@link #levelsFor} for a pyramid down to one chunk
-	 * @throws UserException when another image is in the way
+	 * Starts a new NGFF 0.4 (Zarr v2) image; see
+	 * {@link #create(Path, int[], int, int, Compressor, double[], double[], String[], Map, int, ZarrFormat)}.
 	 */
 	public static OmeZarr create(Path path, int[] shape, int chunkWidth, int chunkHeight, Compressor compressor,
 		double[] scale, double[] translation, String[] units, Map<String, Object> attributes, int levels)
 		throws IOException
 	{
+		return create(path, shape, chunkWidth, chunkHeight, compressor, scale, translation, units, attributes, levels,
+			ZarrFormat.V2);
+	}
+
+	/**
+	 * Starts a new OME-Zarr image of {@code levels} levels (arrays {@code 0}, {@code 1}, ...; level {@code l} has
+	 * the last two axes of {@code shape} divided by 2^l, rounded up, and the same chunks) in {@code format}, or
+	 * reopens the one an interrupted run left (same format, shapes, chunks and compressor; its chunks are kept). The
+	 * image's NGFF metadata ({@code .zattrs}, or the group {@code zarr.json}'s {@code ome} attributes) is written by
+	 * {@link #commit()}, after the last chunk: an image with it is complete ({@link #isComplete}); before, the group
+	 * is a Zarr group without an image ({@code .zgroup}, or a {@code zarr.json} with empty attributes).
+	 *
+	 * @param shape {@code {t, c, z, y, x}} or {@code {y, x}} of the full-resolution level
+	 * @param chunkHeight rows of a chunk (chunks hold one plane)
+	 * @param scale physical size per pixel along each axis; {@code translation} the position of pixel 0
+	 * @param units per axis (null entries for none)
+	 * @param attributes more entries for the image's attributes (e.g. the kernels and options of a result), as Gson
+	 *        serialises them; in Zarr v3 {@code omero} goes under {@code ome}, the others beside it
+	 * @param levels 1 for the full resolution alone; {@link #levelsFor} for a pyramid down to one chunk
+	 * @throws UserException when another image (or one in the other format) is in the way, or for a compressor that
+	 *         {@code format} has no codec for (zlib in Zarr v3)
+	 */
+	public static OmeZarr create(Path path, int[] shape, int chunkWidth, int chunkHeight, Compressor compressor,
+		double[] scale, double[] translation, String[] units, Map<String, Object> attributes, int levels,
+		ZarrFormat format) throws IOException
+	{
 		int n = shape.length;
 		if (n != 2 && n != 5) throw new IllegalArgumentException("an OME-Zarr image here is 2-D (y, x) or 5-D (t, c, z, y, x)");
 		if (levels < 1) throw new IllegalArgumentException("an OME-Zarr image has at least one level, not " + levels);
 		List<ZarrArray> arrays = new ArrayList<>();
+		List<String> axes = defaultAxes(n);
 		int[] levelShape = shape.clone();
 		for (int l = 0; l < levels; l++) {
 			int[] chunks = new int[n];
@@ -271,7 +284,7 @@ public final class OmeZarr {
 			chunks[n - 2] = Math.min(chunkHeight, levelShape[n - 2]);
 			chunks[n - 1] = Math.min(chunkWidth, levelShape[n - 1]);
 			ZarrArray a = ZarrArray.create(path.resolve(Integer.toString(l)), levelShape.clone(), chunks, DataType.FLOAT32,
-				compressor);
+				compressor, format, format == ZarrFormat.V3 ? axes : null);
 			// an image being written is read back only by its pyramid, each chunk once: a cache per level would only
 			// hold memory (64 MB each by default)
 			a.cacheBytes(0);
@@ -280,9 +293,17 @@ public final class OmeZarr {
 			levelShape[n - 1] = (levelShape[n - 1] + 1) / 2;
 		}
 		JsonObject group = new JsonObject();
-		group.addProperty("zarr_format", 2);
-		ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
-		OmeZarr image = new OmeZarr(path, arrays, defaultAxes(n), new String[n], scale.clone(), translation.clone(),
+		group.addProperty("zarr_format", format.zarr());
+		if (format == ZarrFormat.V2) {
+			ZarrArray.writeAtomically(path.resolve(".zgroup"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
+		}
+		else if (!Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) {
+			// written once: on a resumed or shared output it may hold the metadata of a commit already
+			group.addProperty("node_type", "group");
+			group.add("attributes", new JsonObject());
+			ZarrArray.writeAtomically(path.resolve("zarr.json"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
+		}
+		OmeZarr image = new OmeZarr(path, arrays, axes, new String[n], scale.clone(), translation.clone(),
 			units == null ? new String[n] : units.clone());
 		image.attributes = attributes == null ? Collections.emptyMap() : new LinkedHashMap<>(attributes);
 		return image;
@@ -303,7 +324,9 @@ public final class OmeZarr {
 	/** The arrays {@code 0}, {@code 1}, ... of the image at {@code path}, as far as they go. */
 	private static List<ZarrArray> levelArrays(Path path) throws IOException {
 		List<ZarrArray> arrays = new ArrayList<>();
-		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray")); l++) {
+		for (int l = 0; Files.isRegularFile(path.resolve(Integer.toString(l)).resolve(".zarray"))
+			|| Files.isRegularFile(path.resolve(Integer.toString(l)).resolve("zarr.json")); l++)
+		{
 			arrays.add(ZarrArray.open(path.resolve(Integer.toString(l))));
 		}
 		return arrays;
@@ -410,16 +433,40 @@ public final class OmeZarr {
 		return removed;
 	}
 
-	/** Whether the OME-Zarr image at {@code path} was completed by {@link #commit()} (it has {@code .zattrs}). */
+	/**
+	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} (Zarr
+	 * v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3).
+	 */
 	public static boolean isComplete(Path path) {
-		return Files.isRegularFile(path.resolve(".zattrs"));
+		if (Files.isRegularFile(path.resolve(".zattrs"))) return true;
+		Path group = path.resolve("zarr.json");
+		if (!Files.isRegularFile(group, LinkOption.NOFOLLOW_LINKS)) return false;
+		try {
+			JsonElement e = Json.read(group);
+			if (!e.isJsonObject()) return false;
+			JsonElement attributes = e.getAsJsonObject().get("attributes");
+			return attributes != null && attributes.isJsonObject() && attributes.getAsJsonObject().has("ome");
+		}
+		catch (IOException | UserException e) {
+			return false; // damaged: not a commit's, which is written whole
+		}
 	}
 
-	/** Writes the image's NGFF metadata and the caller's attributes, atomically, after the last chunk. */
+	/** The format the image is stored in. */
+	public ZarrFormat format() {
+		return array.format();
+	}
+
+	/**
+	 * Writes the image's NGFF metadata and the caller's attributes, atomically, after the last chunk: NGFF 0.4's
+	 * {@code .zattrs}, or NGFF 0.5's group {@code zarr.json}, whose attributes hold the NGFF metadata under
+	 * {@code ome} (with the caller's {@code omero}, which NGFF defines) and the caller's other attributes beside it.
+	 */
 	public void commit() throws IOException {
+		ZarrFormat format = format();
 		int n = axes.size();
 		JsonObject ms = new JsonObject();
-		ms.addProperty("version", NGFF_VERSION);
+		if (format == ZarrFormat.V2) ms.addProperty("version", format.ngff()); // NGFF 0.5: once, in 'ome'
 		ms.addProperty("name", path.getFileName().toString().replaceFirst("\\.(ome\\.)?zarr$", ""));
 		JsonArray axesJson = new JsonArray();
 		for (int d = 0; d < n; d++) {
@@ -468,14 +515,31 @@ public final class OmeZarr {
 		JsonObject attrs = new JsonObject();
 		JsonArray multiscales = new JsonArray();
 		multiscales.add(ms);
-		attrs.add("multiscales", multiscales);
-		for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
-		completeOmeroChannels(attrs);
-		ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
+		if (format == ZarrFormat.V2) {
+			attrs.add("multiscales", multiscales);
+			for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
+			completeOmeroChannels(attrs);
+			ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
+			return;
+		}
+		JsonObject ome = new JsonObject();
+		ome.addProperty("version", format.ngff());
+		ome.add("multiscales", multiscales);
+		attrs.add("ome", ome);
+		for (Map.Entry<String, Object> e : attributes.entrySet()) {
+			(e.getKey().equals("omero") ? ome : attrs).add(e.getKey(), Json.tree(e.getValue()));
+		}
+		completeOmeroChannels(ome);
+		JsonObject group = new JsonObject();
+		group.addProperty("zarr_format", 3);
+		group.addProperty("node_type", "group");
+		group.add("attributes", attrs);
+		ZarrArray.writeAtomically(path.resolve("zarr.json"), Json.pretty(group).getBytes(StandardCharsets.UTF_8));
 	}
 
 	/**
-	 * Gives each channel of the caller's {@code omero} attribute the fields NGFF 0.4 requires of it and the caller
+	 * Gives each channel of the caller's {@code omero} attribute (in {@code attrs}) the fields NGFF 0.4 and 0.5
+	 * require of it and the caller
 	 * left out: {@code color} (white, {@code FFFFFF}) and {@code window} ({@code start} and {@code min} the least,
 	 * {@code end} and {@code max} the greatest finite value of the channel in the coarsest level, the only one
 	 * without a pyramid; 0 and 0 when it has none). Without them the metadata fails NGFF's schema, and readers that

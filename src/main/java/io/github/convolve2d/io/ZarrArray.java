@@ -67,6 +67,8 @@ public final class ZarrArray {
 	private boolean indexChecksum;
 	/** Zarr v3's dimension_names (null where unnamed), or null. */
 	private List<String> dimensionNames;
+	/** Where the metadata is: {@code .zarray} (and {@code .zattrs}) or {@code zarr.json}. */
+	private ZarrFormat format = ZarrFormat.V2;
 	private final int chunkElements;
 	private final ChunkCache<float[]> cache = ChunkCache.ofFloats(DEFAULT_CACHE_BYTES);
 	/** Sharded arrays: the shard indexes read last (an index is read once for the inner chunks of its shard). */
@@ -209,6 +211,7 @@ public final class ZarrArray {
 		a.indexAtStart = m.indexAtStart;
 		a.indexChecksum = m.indexChecksum;
 		a.dimensionNames = m.dimensionNames;
+		a.format = ZarrFormat.V3;
 		return a;
 	}
 
@@ -237,17 +240,43 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * Creates the array's folder and {@code .zarray}, or reopens it when it already exists with exactly this
-	 * shape, chunking, type and compressor (a resumed run).
+	 * Creates the array's folder and {@code .zarray} (Zarr v2), or reopens it when it already exists with exactly
+	 * this shape, chunking, type and compressor (a resumed run).
 	 *
 	 * @throws UserException when an array with other metadata is in the way
 	 */
 	public static ZarrArray create(Path dir, int[] shape, int[] chunks, DataType type, Compressor compressor)
 		throws IOException
 	{
+		return create(dir, shape, chunks, type, compressor, ZarrFormat.V2, null);
+	}
+
+	/**
+	 * Creates the array's folder and its metadata in {@code format}: Zarr v2's {@code .zarray}, or Zarr v3's
+	 * {@code zarr.json} (the {@code bytes} codec, little-endian, then the compressor's codec; chunk keys
+	 * {@code c/0/1/2}; {@code dimensionNames}, which v3 names every axis by, or none when null). Reopens it instead
+	 * when it already exists in that format with exactly this shape, chunking, type and compressor (a resumed run).
+	 *
+	 * @throws UserException when an array with other metadata, or in the other format, is in the way; or for a
+	 *         compressor that {@code format} has no codec for (zlib in Zarr v3)
+	 */
+	public static ZarrArray create(Path dir, int[] shape, int[] chunks, DataType type, Compressor compressor,
+		ZarrFormat format, List<String> dimensionNames) throws IOException
+	{
 		if (shape.length != chunks.length || shape.length < 2) throw new IllegalArgumentException("shape/chunks");
-		if (Files.exists(dir.resolve(".zarray"))) {
+		if (dimensionNames != null && dimensionNames.size() != shape.length) {
+			throw new IllegalArgumentException("one dimension name per axis");
+		}
+		if (format == ZarrFormat.V3 && !compressor.writableInV3()) {
+			throw new UserException(compressor + " chunks have no Zarr v3 codec; use gzip (the same deflate data, with "
+				+ "a gzip header) for Zarr v3, or write Zarr v2");
+		}
+		if (Files.exists(dir.resolve(".zarray")) || Files.exists(dir.resolve("zarr.json"))) {
 			ZarrArray old = open(dir);
+			if (old.format != format) {
+				throw new UserException("a Zarr v" + old.format.zarr() + " array is in the way at " + dir + ", and this "
+					+ "writes Zarr v" + format.zarr() + "; remove it or choose another output");
+			}
 			if (Arrays.equals(old.shape, shape) && Arrays.equals(old.chunks, chunks) && old.type.equals(type)
 				&& old.compressor.id() == compressor.id())
 			{
@@ -258,6 +287,15 @@ public final class ZarrArray {
 				+ old.compressor + "); remove it or choose another output");
 		}
 		Files.createDirectories(dir);
+		if (format == ZarrFormat.V3) {
+			writeAtomically(dir.resolve("zarr.json"), Json.pretty(v3Metadata(shape, chunks, type, compressor,
+				dimensionNames)).getBytes(StandardCharsets.UTF_8));
+			ZarrArray a = new ZarrArray(dir, shape.clone(), chunks.clone(), type, compressor, 0f, "/");
+			a.keyPrefix = "c/";
+			a.format = ZarrFormat.V3;
+			a.dimensionNames = dimensionNames == null ? null : List.copyOf(dimensionNames);
+			return a;
+		}
 		JsonObject o = new JsonObject();
 		o.add("chunks", array(chunks));
 		o.add("compressor", compressor.toJson());
@@ -272,7 +310,51 @@ public final class ZarrArray {
 		return new ZarrArray(dir, shape.clone(), chunks.clone(), type, compressor, 0f, ".");
 	}
 
+	/**
+	 * A Zarr v3 array's {@code zarr.json}, with the fields in the order of the v3 core specification and empty
+	 * {@code attributes}.
+	 */
+	private static JsonObject v3Metadata(int[] shape, int[] chunks, DataType type, Compressor compressor,
+		List<String> dimensionNames)
+	{
+		JsonObject o = new JsonObject();
+		o.addProperty("zarr_format", 3);
+		o.addProperty("node_type", "array");
+		o.add("shape", array(shape));
+		o.addProperty("data_type", type.kind().name().toLowerCase(java.util.Locale.ROOT)); // float32, uint16, ...
+		JsonObject grid = new JsonObject(), gridConfig = new JsonObject();
+		grid.addProperty("name", "regular");
+		gridConfig.add("chunk_shape", array(chunks));
+		grid.add("configuration", gridConfig);
+		o.add("chunk_grid", grid);
+		JsonObject keys = new JsonObject(), keyConfig = new JsonObject();
+		keys.addProperty("name", "default");
+		keyConfig.addProperty("separator", "/");
+		keys.add("configuration", keyConfig);
+		o.add("chunk_key_encoding", keys);
+		o.addProperty("fill_value", type.kind() == DataType.Kind.FLOAT32 || type.kind() == DataType.Kind.FLOAT64
+			? (Number) 0.0 : (Number) 0);
+		JsonArray codecs = new JsonArray();
+		JsonObject bytes = new JsonObject(), bytesConfig = new JsonObject();
+		bytes.addProperty("name", "bytes");
+		bytesConfig.addProperty("endian", type.order() == java.nio.ByteOrder.BIG_ENDIAN ? "big" : "little");
+		bytes.add("configuration", bytesConfig);
+		codecs.add(bytes);
+		JsonObject compression = compressor.toV3Json(type.bytes());
+		if (compression != null) codecs.add(compression);
+		o.add("codecs", codecs);
+		o.add("attributes", new JsonObject());
+		if (dimensionNames != null) {
+			JsonArray names = new JsonArray();
+			for (String name : dimensionNames) names.add(name);
+			o.add("dimension_names", names);
+		}
+		return o;
+	}
+
 	public Path dir() { return dir; }
+	/** Where the array's metadata is: {@code .zarray} (v2) or {@code zarr.json} (v3). */
+	public ZarrFormat format() { return format; }
 	public int[] shape() { return shape.clone(); }
 	public int[] chunks() { return chunks.clone(); }
 	public DataType dataType() { return type; }
@@ -286,15 +368,22 @@ public final class ZarrArray {
 	}
 
 	/**
-	 * The array's own attributes ({@code .zattrs} in its folder; empty when there is none): texts as they are, other
-	 * values as their JSON.
+	 * The array's own attributes ({@code .zattrs} in its folder, or the {@code attributes} of its {@code zarr.json};
+	 * empty when there are none): texts as they are, other values as their JSON.
 	 *
-	 * @throws UserException when it is damaged (not a JSON object), naming it
+	 * @throws UserException when they are damaged (not a JSON object), naming the file
 	 */
 	public java.util.Map<String, Object> attributes() throws IOException {
-		Path file = dir.resolve(".zattrs");
-		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return java.util.Collections.emptyMap();
-		JsonFields o = JsonFields.read(file);
+		JsonFields o;
+		if (format == ZarrFormat.V3) {
+			o = readJson(dir.resolve("zarr.json")).optionalObject("attributes");
+			if (o == null) return java.util.Collections.emptyMap();
+		}
+		else {
+			Path file = dir.resolve(".zattrs");
+			if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return java.util.Collections.emptyMap();
+			o = JsonFields.read(file);
+		}
 		java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
 		for (String key : o.keys()) {
 			JsonElement e = o.raw(key);
@@ -304,8 +393,18 @@ public final class ZarrArray {
 		return m;
 	}
 
-	/** Writes the array's attributes ({@code .zattrs}) atomically, replacing any. */
+	/**
+	 * Writes the array's attributes ({@code .zattrs}, or the {@code attributes} of its {@code zarr.json}, the rest of
+	 * which is kept) atomically, replacing any.
+	 */
 	public void writeAttributes(java.util.Map<String, Object> attributes) throws IOException {
+		if (format == ZarrFormat.V3) {
+			Path file = dir.resolve("zarr.json");
+			JsonObject o = Json.read(file).getAsJsonObject();
+			o.add("attributes", Json.tree(attributes));
+			writeAtomically(file, Json.pretty(o).getBytes(StandardCharsets.UTF_8));
+			return;
+		}
 		writeAtomically(dir.resolve(".zattrs"), Json.pretty(Json.tree(attributes)).getBytes(StandardCharsets.UTF_8));
 	}
 
@@ -490,7 +589,7 @@ public final class ZarrArray {
 		ByteBuffer raw = ByteBuffer.allocate(chunkElements * type.bytes());
 		type.encode(values, 0, chunkElements, raw);
 		Path file = chunkPath(index);
-		if (!separator.equals(".")) Files.createDirectories(file.getParent());
+		if (!file.getParent().equals(dir)) Files.createDirectories(file.getParent());
 		writeAtomically(file, compressor.encode(raw.array(), type.bytes()));
 	}
 
@@ -592,9 +691,11 @@ public final class ZarrArray {
 	 * {@code dimension_separator "/"}); see {@link TemporaryFiles#removeStale}. Returns how many.
 	 */
 	public int removeStaleTemporaries() throws IOException {
-		if (separator.equals(".")) return PARTIAL.removeStale(dir);
+		if (separator.equals(".") && keyPrefix.isEmpty()) return PARTIAL.removeStale(dir);
 		int removed = 0;
-		try (Stream<Path> folders = Files.walk(dir, shape.length - 1)) {
+		// a chunk's folder is as deep as its key has parts before the last: c/0/1/2 is in c/0/1, three deep
+		int depth = (separator.equals("/") ? shape.length - 1 : 0) + (keyPrefix.isEmpty() ? 0 : 1);
+		try (Stream<Path> folders = Files.walk(dir, depth)) {
 			for (Path folder : (Iterable<Path>) folders.filter(f -> Files.isDirectory(f, LinkOption.NOFOLLOW_LINKS))
 				::iterator)
 			{
