@@ -94,6 +94,7 @@ final class BlockJob {
 			runner.layerBlocks(settings.layer, settings.activation, settings.layerName, settings.block, settings.compressor,
 				settings.pyramid);
 		}
+		runner.zarrFormat(settings.zarrFormat);
 		return runner.judge(item);
 	}
 
@@ -145,9 +146,10 @@ final class BlockJob {
 
 	private static BlockwiseJob job(BatchCommand.Settings settings, int threads) {
 		ConvolutionOptions o = settings.options.toBuilder().threads(threads).build();
-		return settings.kernels != null ? new BlockwiseJob(settings.kernels, o, settings.block, settings.compressor,
-			settings.pyramid) : BlockwiseJob.layer(settings.layer, settings.activation, settings.layerName, o,
-			settings.block, settings.compressor, settings.pyramid);
+		BlockwiseJob job = settings.kernels != null ? new BlockwiseJob(settings.kernels, o, settings.block,
+			settings.compressor, settings.pyramid) : BlockwiseJob.layer(settings.layer, settings.activation,
+			settings.layerName, o, settings.block, settings.compressor, settings.pyramid);
+		return job.withZarrFormat(settings.zarrFormat);
 	}
 
 	/** Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input. */

@@ -165,6 +165,25 @@ class BlockJobTest {
 		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
 	}
 
+	/** {@code --zarr-format 3}: an NGFF 0.5 output on Zarr v3 from an NGFF 0.4 input, the bytes of batch's. */
+	@Test
+	void zarrFormat3GivesTheBytesOfBatch() throws IOException {
+		Path in = input();
+		List<String> options = List.of("--format", "zarr", "--block", "64", "--preset", "laplacian-4",
+			"--zarr-format", "3", "--zarr-compression", "gzip", "--zarr-pyramid");
+		CliRun batch = FileJobTest.batch(Stream.concat(Stream.of("-i", in.toString(), "-o",
+			tmp.resolve("batch").toString()), options.stream()).toArray(String[]::new));
+		assertEquals(0, batch.code, batch.toString());
+		assertTrue(Files.isRegularFile(tmp.resolve("batch/big.ome.zarr/0/zarr.json")), batch.toString());
+		String[] sparkArgs = Stream.concat(Stream.of("-i", in.toString(), "-o", tmp.resolve("spark").toString()),
+			options.stream()).toArray(String[]::new);
+		CliRun spark = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
+		assertEquals(0, spark.code, spark.toString());
+		assertSameFiles(tmp.resolve("batch/big.ome.zarr"), tmp.resolve("spark/big.ome.zarr"));
+		CliRun again = FileJobTest.spark(SPARK.context(), TaskHook.NONE, sparkArgs);
+		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), "the complete v3 output is skipped: " + again);
+	}
+
 	/** A folder holding an OME-Zarr image makes an OME-Zarr output without --format zarr, as batch makes it. */
 	@Test
 	void aFolderOfZarrImagesNeedsNoFormatOption() throws IOException {
