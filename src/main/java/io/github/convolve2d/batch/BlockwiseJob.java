@@ -17,6 +17,7 @@ import io.github.convolve2d.image.FeatureMapFilter;
 import io.github.convolve2d.image.Fingerprint;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.LayerMaps;
+import io.github.convolve2d.io.ChannelRanges;
 import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.OmeZarr;
@@ -319,12 +320,12 @@ public final class BlockwiseJob {
 		return Math.toIntExact((long) in.frames() * in.slices() * (layer == null ? in.channels() : 1));
 	}
 
-	/** Where work plane {@code plane}'s feature maps go. */
-	private Sink sink(ZarrArray array, BlockGrid grid, ChunkedImage in, int plane) {
+	/** Where work plane {@code plane}'s feature maps go; their values go into {@code ranges} too, unless null. */
+	private Sink sink(ZarrArray array, BlockGrid grid, ChunkedImage in, int plane, ChannelRanges ranges) {
 		int c = in.channels(), z = in.slices();
-		if (layer != null) return new Sink(array, grid, plane / z, 0, plane % z, layer.outputs());
+		if (layer != null) return new Sink(array, grid, plane / z, 0, plane % z, layer.outputs(), ranges);
 		int k = kernels.size();
-		return new Sink(array, grid, plane / (c * z), plane / z % c * k, plane % z, k);
+		return new Sink(array, grid, plane / (c * z), plane / z % c * k, plane % z, k, ranges);
 	}
 
 	/** The input planes work plane {@code plane} reads: one with kernels, every channel of its (t, z) with a layer. */
@@ -366,9 +367,10 @@ public final class BlockwiseJob {
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
 			long already = 0;
+			ChannelRanges ranges = prepared.ranges();
 			for (int plane = 0; plane < prepared.planes; plane++) {
 				List<PlaneSource> sources = sources(in, plane);
-				Sink sink = sink(prepared.out.array(), grid, in, plane);
+				Sink sink = sink(prepared.out.array(), grid, in, plane, ranges);
 				Part part = new Part(progress, (long) plane * grid.blocks(), total);
 				if (layer == null) BlockwiseConvolution.run(sources.get(0), kernels, options, grid, sink, part);
 				else BlockwiseConvolution.runLayer(sources, layer, activation, options, grid, sink, part);
@@ -382,7 +384,7 @@ public final class BlockwiseJob {
 					new Part(progress, done, total));
 				done += prepared.levelChunks(l);
 			}
-			prepared.commit();
+			prepared.commit(ranges);
 			return already;
 		}
 	}
@@ -425,9 +427,25 @@ public final class BlockwiseJob {
 			return n;
 		}
 
+		/**
+		 * Where {@link #compute} gathers the channels' value ranges for the {@code omero} windows of a one-level
+		 * output, empty; null for a pyramid, whose windows {@link #commit} reads from its coarsest level.
+		 */
+		public ChannelRanges ranges() {
+			return levels() == 1 ? new ChannelRanges(out.channels()) : null;
+		}
+
 		/** Writes the output's NGFF metadata: call once every block is written. */
 		public void commit() throws IOException {
-			out.commit();
+			commit(null);
+		}
+
+		/**
+		 * Writes the output's NGFF metadata, the windows from {@code ranges} (every block's, from {@link #compute}),
+		 * or, when null, from the output's coarsest level: call once every block is written.
+		 */
+		public void commit(ChannelRanges ranges) throws IOException {
+			out.commit(ranges);
 		}
 	}
 
@@ -575,6 +593,14 @@ public final class BlockwiseJob {
 	 * @return how many of the blocks were already there
 	 */
 	public long compute(Path input, Path output, long from, long to) throws IOException {
+		return compute(input, output, from, to, null);
+	}
+
+	/**
+	 * {@link #compute(Path, Path, long, long)} that also takes the blocks' values into {@code ranges} (unless null;
+	 * {@link Prepared#ranges}), those already there read back.
+	 */
+	public long compute(Path input, Path output, long from, long to, ChannelRanges ranges) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			BlockGrid grid = grid(in);
@@ -589,7 +615,7 @@ public final class BlockwiseJob {
 				if (plane != current) {
 					current = plane;
 					sources = sources(in, plane);
-					sink = sink(array, grid, in, plane);
+					sink = sink(array, grid, in, plane, ranges);
 				}
 				if (sink.has(index)) skipped++;
 				else sink.write(index, grid.region(index), block(sources, grid, index));
@@ -888,20 +914,25 @@ public final class BlockwiseJob {
 		}
 	}
 
-	/** Writes each block as one chunk per feature map; a block whose chunks are all there is done. */
+	/**
+	 * Writes each block as one chunk per feature map; a block whose chunks are all there is done. The values of the
+	 * blocks, written or found, go into the channels' ranges (unless null).
+	 */
 	private static final class Sink implements BlockSink {
 		private final ZarrArray array;
 		private final BlockGrid grid;
 		private final int t, firstChannel, z, kernels;
+		private final ChannelRanges ranges;
 		volatile long skipped;
 
-		Sink(ZarrArray array, BlockGrid grid, int t, int firstChannel, int z, int kernels) {
+		Sink(ZarrArray array, BlockGrid grid, int t, int firstChannel, int z, int kernels, ChannelRanges ranges) {
 			this.array = array;
 			this.grid = grid;
 			this.t = t;
 			this.firstChannel = firstChannel;
 			this.z = z;
 			this.kernels = kernels;
+			this.ranges = ranges;
 		}
 
 		private int[] chunk(int index, int k) {
@@ -909,8 +940,16 @@ public final class BlockwiseJob {
 		}
 
 		@Override
-		public boolean has(int index) {
+		public boolean has(int index) throws IOException {
 			for (int k = 0; k < kernels; k++) if (!array.hasChunk(chunk(index, k))) return false;
+			if (ranges != null) {
+				// written by an earlier run or task attempt: its values are read back, the part inside the image
+				Region r = grid.region(index);
+				for (int k = 0; k < kernels; k++) {
+					float[] chunk = array.readChunk(chunk(index, k));
+					for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
+				}
+			}
 			synchronized (this) {
 				skipped++;
 			}
@@ -928,6 +967,7 @@ public final class BlockwiseJob {
 					for (int y = 0; y < p.height(); y++) System.arraycopy(p.pixels(), y * p.width(), chunk, y * bw, p.width());
 				}
 				array.writeChunk(chunk(index, k), chunk);
+				if (ranges != null) ranges.add(firstChannel + k, p.pixels(), 0, p.width() * p.height());
 			}
 		}
 	}

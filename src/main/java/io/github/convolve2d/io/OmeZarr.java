@@ -463,6 +463,14 @@ public final class OmeZarr {
 	 * {@code ome} (with the caller's {@code omero}, which NGFF defines) and the caller's other attributes beside it.
 	 */
 	public void commit() throws IOException {
+		commit(null);
+	}
+
+	/**
+	 * {@link #commit()} with the channels' value ranges gathered as the chunks were written, for the {@code omero}
+	 * windows; null to read them from the coarsest level here.
+	 */
+	public void commit(ChannelRanges ranges) throws IOException {
 		ZarrFormat format = format();
 		int n = axes.size();
 		JsonObject ms = new JsonObject();
@@ -518,7 +526,7 @@ public final class OmeZarr {
 		if (format == ZarrFormat.V2) {
 			attrs.add("multiscales", multiscales);
 			for (Map.Entry<String, Object> e : attributes.entrySet()) attrs.add(e.getKey(), Json.tree(e.getValue()));
-			completeOmeroChannels(attrs);
+			completeOmeroChannels(attrs, ranges);
 			ZarrArray.writeAtomically(path.resolve(".zattrs"), Json.pretty(attrs).getBytes(StandardCharsets.UTF_8));
 			return;
 		}
@@ -529,7 +537,7 @@ public final class OmeZarr {
 		for (Map.Entry<String, Object> e : attributes.entrySet()) {
 			(e.getKey().equals("omero") ? ome : attrs).add(e.getKey(), Json.tree(e.getValue()));
 		}
-		completeOmeroChannels(ome);
+		completeOmeroChannels(ome, ranges);
 		JsonObject group = new JsonObject();
 		group.addProperty("zarr_format", 3);
 		group.addProperty("node_type", "group");
@@ -545,7 +553,7 @@ public final class OmeZarr {
 	 * without a pyramid; 0 and 0 when it has none). Without them the metadata fails NGFF's schema, and readers that
 	 * check it (ome-zarr-models) refuse the image; viewers (napari-ome-zarr) show the window as the contrast range.
 	 */
-	private void completeOmeroChannels(JsonObject attrs) throws IOException {
+	private void completeOmeroChannels(JsonObject attrs, ChannelRanges given) throws IOException {
 		JsonElement omero = attrs.get("omero");
 		if (omero == null || !omero.isJsonObject() || !omero.getAsJsonObject().has("channels")
 			|| !omero.getAsJsonObject().get("channels").isJsonArray())
@@ -553,14 +561,14 @@ public final class OmeZarr {
 			return;
 		}
 		JsonArray channels = omero.getAsJsonObject().getAsJsonArray("channels");
-		double[][] ranges = null;
+		ChannelRanges ranges = given;
 		for (int c = 0; c < channels.size(); c++) {
 			if (!channels.get(c).isJsonObject()) continue;
 			JsonObject ch = channels.get(c).getAsJsonObject();
 			if (!ch.has("color")) ch.addProperty("color", "FFFFFF");
 			if (!ch.has("window")) {
 				if (ranges == null) ranges = channelRanges();
-				double[] r = c < ranges.length && ranges[c][0] <= ranges[c][1] ? ranges[c] : new double[2];
+				double[] r = c < ranges.channels() && ranges.range(c) != null ? ranges.range(c) : new double[2];
 				JsonObject window = new JsonObject();
 				window.addProperty("start", r[0]);
 				window.addProperty("end", r[1]);
@@ -571,32 +579,29 @@ public final class OmeZarr {
 		}
 	}
 
-	/**
-	 * The least and greatest finite value of each index of axis {@code c} (one channel when there is none) in the
-	 * coarsest level, read chunk by chunk; {@code {+inf, -inf}} for a channel without one.
-	 */
-	private double[][] channelRanges() throws IOException {
+	/** The channels of the image: the length of axis {@code c}, 1 without one. */
+	public int channels() {
+		int channelAxis = axes.indexOf("c");
+		return channelAxis < 0 ? 1 : array.shape()[channelAxis];
+	}
+
+	/** The finite range of each channel in the coarsest level, read chunk by chunk. */
+	private ChannelRanges channelRanges() throws IOException {
 		ZarrArray level = levels.get(levels.size() - 1);
 		int[] s = level.shape(), c = level.chunks();
 		int n = s.length, channelAxis = axes.indexOf("c");
-		double[][] ranges = new double[channelAxis < 0 ? 1 : s[channelAxis]][];
-		for (int i = 0; i < ranges.length; i++) ranges[i] = new double[] { Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY };
+		ChannelRanges ranges = new ChannelRanges(channels());
 		int height = s[n - 2], width = s[n - 1];
 		float[] tile = new float[c[n - 2] * c[n - 1]];
 		int[] leading = new int[n - 2];
 		do {
-			double[] range = ranges[channelAxis < 0 ? 0 : leading[channelAxis]];
+			int channel = channelAxis < 0 ? 0 : leading[channelAxis];
 			PlaneSource plane = level.plane(leading.clone());
 			for (int y = 0; y < height; y += c[n - 2]) {
 				for (int x = 0; x < width; x += c[n - 1]) {
 					int h = Math.min(c[n - 2], height - y), w = Math.min(c[n - 1], width - x);
 					plane.read(x, y, w, h, tile);
-					for (int i = 0; i < w * h; i++) {
-						float v = tile[i];
-						if (!Float.isFinite(v)) continue; // NaN and the infinities stay out (nor is infinity JSON)
-						if (v < range[0]) range[0] = v;
-						if (v > range[1]) range[1] = v;
-					}
+					ranges.add(channel, tile, 0, w * h);
 				}
 			}
 		} while (next(leading, s));

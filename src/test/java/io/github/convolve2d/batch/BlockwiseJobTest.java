@@ -18,6 +18,7 @@ import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
+import io.github.convolve2d.io.ChannelRanges;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.DataType;
 import io.github.convolve2d.io.OmeZarr;
@@ -127,6 +128,49 @@ class BlockwiseJobTest {
 		String attrs = new String(Files.readAllBytes(out.resolve(".zattrs")));
 		assertTrue(attrs.contains("\"convolve2d\"") && attrs.contains("Sobel X") && attrs.contains("\"reflect\"")
 			&& attrs.contains("c1 / random 5x5"), attrs);
+	}
+
+	/**
+	 * A one-level output's omero windows are the range of its values, gathered as the blocks are written (the
+	 * output is not read again to commit it), also when it is computed in parts, as on Spark, and some blocks are
+	 * found written already (read back): the values NaN-free, each channel's least and greatest.
+	 */
+	@Test
+	void theWindowsOfAOneLevelOutputAreTheRangesOfItsBlocks() throws IOException {
+		Path in = zarrInput(), out = tmp.resolve("parts.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 24, Compressor.RAW);
+		BlockwiseJob.Prepared prepared = job.prepare(in, out, false);
+		job.compute(in, out, 0, 7, prepared.ranges());
+		// blocks 0 to 6 are found written: their values are read back into the ranges
+		ChannelRanges all = prepared.ranges();
+		assertEquals(7, job.compute(in, out, 0, prepared.blocks(), all));
+		prepared.commit(all);
+
+		OmeZarr result = OmeZarr.open(out);
+		String attrs = new String(Files.readAllBytes(out.resolve(".zattrs")));
+		com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(attrs).getAsJsonObject()
+			.getAsJsonObject("omero").getAsJsonArray("channels");
+		assertEquals(4, channels.size());
+		for (int c = 0; c < 4; c++) {
+			double lo = Double.POSITIVE_INFINITY, hi = Double.NEGATIVE_INFINITY;
+			for (int z = 0; z < 2; z++) {
+				float[] v = new float[70 * 53];
+				result.array().plane(0, c, z).read(0, 0, 70, 53, v);
+				for (float f : v) {
+					lo = Math.min(lo, f);
+					hi = Math.max(hi, f);
+				}
+			}
+			com.google.gson.JsonObject window = channels.get(c).getAsJsonObject().getAsJsonObject("window");
+			assertEquals(lo, window.get("min").getAsDouble(), "channel " + c);
+			assertEquals(hi, window.get("max").getAsDouble(), "channel " + c);
+			assertEquals(lo, window.get("start").getAsDouble(), "channel " + c);
+			assertEquals(hi, window.get("end").getAsDouble(), "channel " + c);
+		}
+		// the one-process run gives the same metadata
+		Path whole = tmp.resolve("whole.ome.zarr");
+		job.run(in, whole, false, (done, total) -> { });
+		assertEquals(attrs.replace("parts", "whole"), new String(Files.readAllBytes(whole.resolve(".zattrs"))));
 	}
 
 	@Test

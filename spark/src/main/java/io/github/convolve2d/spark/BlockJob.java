@@ -11,6 +11,7 @@ import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.io.ChannelRanges;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -115,7 +116,14 @@ final class BlockJob {
 			for (long from = 0; from < total; from += perTask) groups.add(new long[] { from, Math.min(total, from + perTask) });
 			String input = item.input().toString(), output = item.output().toString();
 			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
-			sc.parallelize(groups, groups.size()).foreach(g -> compute(batchArgs, input, output, g, hook));
+			// a one-level output's omero windows: the range of every block's values, gathered by the tasks
+			ChannelRanges ranges = prepared.ranges();
+			int channels = ranges == null ? 0 : ranges.channels();
+			for (ChannelRanges part : sc.parallelize(groups, groups.size())
+				.map(g -> compute(batchArgs, input, output, g, hook, channels)).collect())
+			{
+				if (part != null) ranges.merge(part);
+			}
 			for (int level = 1; level < prepared.levels() && !interruption.stopped(); level++) {
 				long chunks = prepared.levelChunks(level);
 				long per = blocksPerTask > 0 ? blocksPerTask
@@ -127,7 +135,7 @@ final class BlockJob {
 				sc.parallelize(levelGroups, levelGroups.size()).foreach(g -> computeLevel(batchArgs, output, g, hook));
 			}
 			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
-			prepared.commit();
+			prepared.commit(ranges);
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}
 		catch (UserException e) {
@@ -152,15 +160,20 @@ final class BlockJob {
 		return job.withZarrFormat(settings.zarrFormat);
 	}
 
-	/** Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input. */
-	private static void compute(String[] batchArgs, String input, String output, long[] group, TaskHook hook)
-		throws IOException
+	/**
+	 * Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input; returns the range of
+	 * their values in each of the output's {@code channels} (null for 0: a pyramid's windows are read at commit).
+	 */
+	private static ChannelRanges compute(String[] batchArgs, String input, String output, long[] group, TaskHook hook,
+		int channels) throws IOException
 	{
 		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
 		TaskContext context = TaskContext.get();
 		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
-		job(settings, threads).compute(Paths.get(input), Paths.get(output), group[0], group[1]);
+		ChannelRanges ranges = channels > 0 ? new ChannelRanges(channels) : null;
+		job(settings, threads).compute(Paths.get(input), Paths.get(output), group[0], group[1], ranges);
 		hook.written(output + "#" + group[0], context.attemptNumber());
+		return ranges;
 	}
 
 	/** Runs in a task: chunks {@code group[1]} to {@code group[2]} (exclusive) of pyramid level {@code group[0]}. */
