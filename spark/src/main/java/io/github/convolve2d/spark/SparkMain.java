@@ -7,7 +7,9 @@ import io.github.convolve2d.batch.Outcome;
 import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
+import org.apache.spark.deploy.SparkHadoopUtil;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
 
@@ -46,10 +48,18 @@ public final class SparkMain {
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 			Interruption interruption = Interruption.install(err);
 			try {
-				code = batch(() -> {
-					JavaSparkContext c = new JavaSparkContext(conf);
-					c.setLogLevel("WARN");
-					return c;
+				code = batch(new ContextFactory() {
+					@Override
+					public Configuration hadoopConfiguration() {
+						return SparkHadoopUtil.get().newConfiguration(conf);
+					}
+
+					@Override
+					public JavaSparkContext get() {
+						JavaSparkContext c = new JavaSparkContext(conf);
+						c.setLogLevel("WARN");
+						return c;
+					}
 				}, Arrays.copyOfRange(args, 1, args.length), TaskHook.NONE, interruption, out, err);
 			}
 			finally {
@@ -61,8 +71,17 @@ public final class SparkMain {
 		System.exit(code);
 	}
 
-	/** Makes the Spark context once the arguments are known to be good (no cluster for a usage error). */
+	/**
+	 * Makes the Spark context once the arguments and paths are known to be good: a usage error takes no cluster
+	 * (on YARN, no wait for executors).
+	 */
 	interface ContextFactory {
+		/**
+		 * The Hadoop configuration the context will have (Hadoop's files and Spark's {@code spark.hadoop.*}), to list
+		 * the inputs and try the output folder with before the context starts.
+		 */
+		Configuration hadoopConfiguration();
+
 		JavaSparkContext get();
 
 		/** Called when the job is done with the context: stops it, unless it is shared (tests). */
@@ -143,46 +162,51 @@ public final class SparkMain {
 			}
 			zarrImages = List.of();
 		}
+		// the plan and the output folder first, with the context's Hadoop configuration: a usage error takes no cluster
+		Configuration hadoop = contexts.hadoopConfiguration();
+		HadoopPlan.Result plan;
+		try {
+			plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);
+		}
+		catch (UserException e) {
+			return usage(err, e.getMessage());
+		}
+		catch (IOException e) {
+			return usage(err, "cannot list the inputs: " + e.getMessage());
+		}
+		plan = plan.without(zarrImages);
+		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
+		long runStart = 0;
+		if (settings.dryRun) {
+			java.nio.file.Path local;
+			try {
+				local = FileJob.localPath(plan.outputFolder, hadoop);
+			}
+			catch (IOException e) {
+				local = null;
+			}
+			// as batch --dry-run, without writing: on another file system only the run's probe can tell
+			String why = local == null ? null : BatchPlan.whyNotWritable(local);
+			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
+		}
+		else {
+			try {
+				runStart = FileJob.probe(plan.outputFolder, hadoop);
+			}
+			catch (IOException e) {
+				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
+			}
+		}
 		JavaSparkContext sc = null;
 		try {
 			sc = contexts.get();
 			interruption.watch(sc);
-			HadoopPlan.Result plan;
-			try {
-				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix,
-					sc.hadoopConfiguration());
-			}
-			catch (UserException e) {
-				return usage(err, e.getMessage());
-			}
-			catch (IOException e) {
-				return usage(err, "cannot list the inputs: " + e.getMessage());
-			}
-			plan = plan.without(zarrImages);
-			if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
 			if (settings.dryRun) {
-				java.nio.file.Path local;
-				try {
-					local = FileJob.localPath(plan.outputFolder, sc.hadoopConfiguration());
-				}
-				catch (IOException e) {
-					local = null;
-				}
-				// as batch --dry-run, without writing: on another file system only the run's probe can tell
-				String why = local == null ? null : BatchPlan.whyNotWritable(local);
-				if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 				Decision.Tally tally = new Decision.Tally();
 				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, out);
 				dryRun(zarrImages, settings, tally, out);
 				out.println(tally.summary());
 				return tally.failing() > 0 ? SOME_FAILED : OK;
-			}
-			long runStart;
-			try {
-				runStart = FileJob.probe(plan.outputFolder, sc.hadoopConfiguration());
-			}
-			catch (IOException e) {
-				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
 			}
 			for (String note : settings.notes(!zarrImages.isEmpty())) err.println(note);
 			long start = System.nanoTime();

@@ -92,6 +92,11 @@ class FileJobTest {
 		StringWriter out = new StringWriter(), err = new StringWriter();
 		int code = SparkMain.batch(new SparkMain.ContextFactory() {
 			@Override
+			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+				return sc.hadoopConfiguration();
+			}
+
+			@Override
 			public JavaSparkContext get() {
 				return sc;
 			}
@@ -265,6 +270,41 @@ class FileJobTest {
 		Map<String, String> expected = new TreeMap<>();
 		failures(single).forEach((k, v) -> expected.put(k, v.replace(batchOut.toString(), sparkOut.toString())));
 		assertEquals(expected, failures(spark));
+	}
+
+	/**
+	 * A missing input, an output folder that is a file or an input with no image are usage errors found before the
+	 * Spark context starts (on a cluster, before executors are asked for); they were found after it.
+	 */
+	@Test
+	void pathMistakesAreFoundBeforeTheContextStarts() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), empty = Files.createDirectories(tmp.resolve("empty"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path file = Files.write(tmp.resolve("file.txt"), new byte[] { 1 });
+		SparkMain.ContextFactory none = new SparkMain.ContextFactory() {
+			@Override
+			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+				return new org.apache.hadoop.conf.Configuration();
+			}
+
+			@Override
+			public JavaSparkContext get() {
+				throw new AssertionError("the context was started for a usage error");
+			}
+		};
+		for (String[] args : new String[][] { { "--input", tmp.resolve("nothere").toString(), "--output",
+			tmp.resolve("out").toString() }, { "--input", in.toString(), "--output", file.toString() },
+			{ "--input", empty.toString(), "--output", tmp.resolve("out").toString() } })
+		{
+			for (String dry : new String[] { null, "--dry-run" }) {
+				String[] a = concat(args, "--preset", "sobel-x");
+				if (dry != null) a = concat(a, dry);
+				StringWriter out = new StringWriter(), err = new StringWriter();
+				int code = SparkMain.batch(none, a, TaskHook.NONE, new PrintWriter(out), new PrintWriter(err));
+				assertEquals(2, code, Arrays.toString(a) + ": " + err);
+				assertTrue(err.toString().contains("Run 'convolve2d-spark batch --help'"), err.toString());
+			}
+		}
 	}
 
 	@Test
