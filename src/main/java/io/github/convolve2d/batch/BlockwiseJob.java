@@ -617,22 +617,29 @@ public final class BlockwiseJob {
 	 * @throws UserException when not even one block fits
 	 */
 	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options) {
-		long perBlock = blockBytes(grid, inputChannels);
+		long perBlock = blockBytes(grid, inputChannels, HEAP_REGION);
 		long free = freeHeap();
 		if (free < perBlock * options.threads()) {
 			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
 			free = freeHeap();
 		}
-		return fittingThreads(grid, inputChannels, options, free);
+		return fittingThreads(grid, inputChannels, options, free, HEAP_REGION);
 	}
 
-	/** {@link #fittingThreads(BlockGrid, int, ConvolutionOptions)} with {@code free} bytes of heap. */
-	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options, long free) {
-		long perBlock = blockBytes(grid, inputChannels);
+	/**
+	 * {@link #fittingThreads(BlockGrid, int, ConvolutionOptions)} with {@code free} bytes of heap, made of regions
+	 * of {@code region} bytes ({@link #heapBytes}).
+	 */
+	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options, long free,
+		long region)
+	{
+		long perBlock = blockBytes(grid, inputChannels, region);
 		int fit = (int) Math.min(options.threads(), free / perBlock);
 		if (fit >= 1) return fit == options.threads() ? options : options.toBuilder().threads(fit).build();
-		// a side whose block takes at most 80% of what is free: a block's bytes grow with its area
+		// a side whose block takes at most 80% of what is free: a block's bytes grow about with its area, and by
+		// whole heap regions, so the side found from the area is checked and made smaller until it fits
 		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perBlock)) / 16 * 16);
+		while (side > 16 && blockBytes(withBlock(grid, (int) side), inputChannels, region) > 0.8 * free) side -= 16;
 		throw new UserException("a block of " + grid.blockWidth() + "×" + grid.blockHeight() + " output pixels needs about "
 			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)"
 			+ (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "") + ") "
@@ -682,12 +689,45 @@ public final class BlockwiseJob {
 	 * maps and an edge chunk's padded copy; compressed, also a chunk's stored form, which may grow to the chunk's
 	 * size and is copied once more as it is finished.
 	 */
-	private long blockBytes(BlockGrid grid, int inputChannels) {
+	private long blockBytes(BlockGrid grid, int inputChannels, long region) {
 		BlockGrid.Window w = grid.window(0);
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
 		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
-		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block) + workingBytes(grid);
+		return 2 * windows(inputChannels) * heapBytes(4 * window, region)
+			+ (maps() + 1 + encoding) * heapBytes(4 * block, region) + workingBytes(grid);
+	}
+
+	/** {@code grid}'s image, kernels and options in blocks of {@code side × side} output pixels. */
+	private BlockGrid withBlock(BlockGrid grid, int side) {
+		return layer == null ? BlockGrid.of(grid.imageWidth(), grid.imageHeight(), kernels, options, side, side)
+			: BlockGrid.forLayer(grid.imageWidth(), grid.imageHeight(), layer, options, side, side);
+	}
+
+	/**
+	 * The heap an array of {@code bytes} takes where the heap is made of regions of {@code region} bytes (G1's; 0
+	 * for other collectors): one of half a region or more gets whole regions of its own, so that a 1024² block's
+	 * 4 MB plane, with its header, takes five 1 MB regions (-Xmx below 4g) or two 4 MB ones (-Xmx8g).
+	 */
+	static long heapBytes(long bytes, long region) {
+		long withHeader = bytes + 16;
+		if (region <= 0 || withHeader < region / 2) return bytes;
+		return (withHeader + region - 1) / region * region;
+	}
+
+	/** This JVM's heap region size: G1's {@code G1HeapRegionSize}, 0 under another collector or when not known. */
+	private static final long HEAP_REGION = heapRegion();
+
+	private static long heapRegion() {
+		try {
+			com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
+				.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+			if (vm == null || !Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
+			return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
+		}
+		catch (RuntimeException | LinkageError e) { // another JVM: count arrays at their size
+			return 0;
+		}
 	}
 
 	/**
