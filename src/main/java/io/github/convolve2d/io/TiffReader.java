@@ -720,6 +720,20 @@ public final class TiffReader implements Closeable {
 		cache.limit(bytes);
 	}
 
+	/**
+	 * The heap reading from one strip or tile takes at most: a compressed one is decoded whole (its stored and
+	 * decompressed bytes and its float samples), an uncompressed one is read a row at a time (counted as nothing).
+	 */
+	public long segmentReadBytes() {
+		long most = 0;
+		for (Page p : pages) {
+			if (p.compression == 1) continue;
+			long samples = (long) p.segmentWidth * p.segmentHeight * (p.planar == 2 ? 1 : p.samples);
+			most = Math.max(most, samples * (4 + 2L * p.type.bytes()));
+		}
+		return most;
+	}
+
 	/** Number of pages. */
 	public int pages() { return pages.size(); }
 	/** Columns of a page. */
