@@ -6,6 +6,7 @@ import io.github.convolve2d.core.BlockSink;
 import io.github.convolve2d.core.BlockwiseConvolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.HeapRegions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.Plane;
@@ -622,18 +623,19 @@ public final class BlockwiseJob {
 	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read,
 		ConvolutionOptions options)
 	{
-		long perBlock = blockBytes(grid, inputChannels, HEAP_REGION) + readBytes(read, HEAP_REGION);
+		long region = HeapRegions.region();
+		long perBlock = blockBytes(grid, inputChannels, region) + readBytes(read, region);
 		long free = freeHeap();
 		if (free < perBlock * options.threads()) {
 			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
 			free = freeHeap();
 		}
-		return fittingThreads(grid, inputChannels, read, options, free, HEAP_REGION);
+		return fittingThreads(grid, inputChannels, read, options, free, region);
 	}
 
 	/**
 	 * {@link #fittingThreads(BlockGrid, int, long, ConvolutionOptions)} with {@code free} bytes of heap, made of
-	 * regions of {@code region} bytes ({@link #heapBytes}).
+	 * regions of {@code region} bytes ({@link HeapRegions}).
 	 */
 	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read, ConvolutionOptions options,
 		long free, long region)
@@ -709,8 +711,8 @@ public final class BlockwiseJob {
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
 		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
-		return 2 * windows(inputChannels) * heapBytes(4 * window, region)
-			+ (maps() + 1 + encoding) * heapBytes(4 * block, region) + workingBytes(grid);
+		return 2 * windows(inputChannels) * HeapRegions.arrayBytes(4 * window, region)
+			+ (maps() + 1 + encoding) * HeapRegions.arrayBytes(4 * block, region) + workingBytes(grid);
 	}
 
 	/**
@@ -730,32 +732,6 @@ public final class BlockwiseJob {
 	private BlockGrid withBlock(BlockGrid grid, int side) {
 		return layer == null ? BlockGrid.of(grid.imageWidth(), grid.imageHeight(), kernels, options, side, side)
 			: BlockGrid.forLayer(grid.imageWidth(), grid.imageHeight(), layer, options, side, side);
-	}
-
-	/**
-	 * The heap an array of {@code bytes} takes where the heap is made of regions of {@code region} bytes (G1's; 0
-	 * for other collectors): one of half a region or more gets whole regions of its own, so that a 1024² block's
-	 * 4 MB plane, with its header, takes five 1 MB regions (-Xmx below 4g) or two 4 MB ones (-Xmx8g).
-	 */
-	static long heapBytes(long bytes, long region) {
-		long withHeader = bytes + 16;
-		if (region <= 0 || withHeader < region / 2) return bytes;
-		return (withHeader + region - 1) / region * region;
-	}
-
-	/** This JVM's heap region size: G1's {@code G1HeapRegionSize}, 0 under another collector or when not known. */
-	private static final long HEAP_REGION = heapRegion();
-
-	private static long heapRegion() {
-		try {
-			com.sun.management.HotSpotDiagnosticMXBean vm = java.lang.management.ManagementFactory
-				.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
-			if (vm == null || !Boolean.parseBoolean(vm.getVMOption("UseG1GC").getValue())) return 0;
-			return Long.parseLong(vm.getVMOption("G1HeapRegionSize").getValue());
-		}
-		catch (RuntimeException | LinkageError e) { // another JVM: count arrays at their size
-			return 0;
-		}
 	}
 
 	/**
