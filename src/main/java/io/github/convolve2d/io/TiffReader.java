@@ -147,12 +147,14 @@ public final class TiffReader implements Closeable {
 	 * horizontal predictor undone, its rows in place, in the file's byte order: {@code width × height × samples ×
 	 * bytes} per page, chunky. ImageJ can then read them as an uncompressed image instead of decompressing the file
 	 * again. Null where this reader does not do so what ImageJ does (a tiled or planar page, one not compressed with
-	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers), or when the
-	 * pages hold more than {@code most} bytes.
+	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers), or when
+	 * {@code fits} refuses the pages' bytes.
 	 *
 	 * @throws UserException naming the file's first damaged strip, as {@link #damage} does
 	 */
-	public static byte[][] decompressedPages(Path path, int threads, long most) throws IOException {
+	public static byte[][] decompressedPages(Path path, int threads, java.util.function.LongPredicate fits)
+		throws IOException
+	{
 		TiffReader r = openOrNull(path);
 		if (r == null) return null;
 		try (r) {
@@ -169,7 +171,7 @@ public final class TiffReader implements Closeable {
 				}
 				total += (long) p.width * p.height * p.samples * p.type.bytes();
 			}
-			if (total > most || total > Integer.MAX_VALUE - 8L * r.pages.size()) return null;
+			if (total > Integer.MAX_VALUE - 8L * r.pages.size() || !fits.test(total)) return null;
 			byte[][] pages = new byte[r.pages.size()][];
 			for (int i = 0; i < pages.length; i++) {
 				Page p = r.pages.get(i);
