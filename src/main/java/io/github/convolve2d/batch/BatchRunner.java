@@ -6,6 +6,7 @@ import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Kernel;
+import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.UserException;
 import ij.ImagePlus;
@@ -415,7 +416,7 @@ public final class BatchRunner {
 		if (!budget.fits(need)) {
 			return "too large for memory: it needs about " + mb(need) + " MB (" + h.width() + "×" + h.height() + "×"
 				+ h.planes() + " planes, " + filter.describe() + ") but the batch may use " + mb(budget.totalBytes())
-				+ " MB (3/4 of the Java heap); " + (need > 64 * Math.max(1L << 20, h.decodedBytes())
+				+ " MB (3/4 of the Java heap); " + (grown(h, need)
 					? "its feature maps would be far larger than the image: check --mode full, --dilation and --stride"
 					: "run java with more memory, e.g. java -Xmx" + suggestGb(need) + "g -jar ..."
 						+ ((kernels != null || layer != null) && TiffReader.isTiff(input)
@@ -423,6 +424,16 @@ public final class BatchRunner {
 		}
 		header[0] = h;
 		return null;
+	}
+
+	/**
+	 * Whether a file's need comes from feature maps far larger than the image (mode full, a dilation, a stride that
+	 * grows them): more than 8 times what the same kernels or layer need in mode same without dilation or stride. A
+	 * need that comes from many kernels or output channels is not, and gets the advice of more memory instead.
+	 */
+	private boolean grown(ImageHeader h, long need) {
+		ConvolutionOptions plain = options.toBuilder().mode(Mode.SAME).stride(1).dilation(1).build();
+		return need > 8 * filter.bytesNeeded(h.width(), h.height(), h.planes(), h.rgb(), plain);
 	}
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {

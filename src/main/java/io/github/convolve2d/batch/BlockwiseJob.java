@@ -6,6 +6,7 @@ import io.github.convolve2d.core.BlockSink;
 import io.github.convolve2d.core.BlockwiseConvolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.HeapRegions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.Plane;
@@ -357,7 +358,7 @@ public final class BlockwiseJob {
 			in.cacheBytes(cacheBytes());
 			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
 			BlockGrid fitted = grid(in);
-			ConvolutionOptions options = fittingThreads(fitted, in.channels(), this.options);
+			ConvolutionOptions options = fittingThreads(fitted, in.channels(), in.chunkReadBytes(), this.options);
 			if (pyramid && OmeZarr.levelsFor(fitted.outputHeight(), fitted.outputWidth(), fitted.blockHeight(),
 				fitted.blockWidth()) > 1)
 			{
@@ -604,7 +605,8 @@ public final class BlockwiseJob {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			BlockGrid grid = grid(in);
-			fittingThreads(grid, in.channels(), options.toBuilder().threads(1).build()); // one block at a time here
+			// one block at a time here
+			fittingThreads(grid, in.channels(), in.chunkReadBytes(), options.toBuilder().threads(1).build());
 			ZarrArray array = ZarrArray.open(output.resolve("0"));
 			long skipped = 0;
 			Sink sink = null;
@@ -713,31 +715,53 @@ public final class BlockwiseJob {
 	/**
 	 * {@code options} with as many threads (blocks in flight, one thread each) as the free heap holds, at most its
 	 * own: a block needs its input windows (every channel's, with a layer), as much again while a window reaching
-	 * past the image's edge is made up, and its feature maps. Checked before any work, so that a block too large
-	 * for the heap is refused with what to change rather than running out of memory half-way.
+	 * past the image's edge is made up, its feature maps, and the input chunk it is decoding ({@code read}: a chunk,
+	 * strip or tile is decoded whole, whatever the block's size; {@link ChunkedImage#chunkReadBytes}). Checked before
+	 * any work, so that a block too large for the heap is refused with what to change rather than running out of
+	 * memory half-way.
 	 *
 	 * @throws UserException when not even one block fits
 	 */
-	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options) {
-		long perBlock = blockBytes(grid, inputChannels);
+	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read,
+		ConvolutionOptions options)
+	{
+		long region = HeapRegions.region();
+		long perBlock = blockBytes(grid, inputChannels, region) + readBytes(read, region);
 		long free = freeHeap();
 		if (free < perBlock * options.threads()) {
 			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
 			free = freeHeap();
 		}
-		return fittingThreads(grid, inputChannels, options, free);
+		return fittingThreads(grid, inputChannels, read, options, free, region);
 	}
 
-	/** {@link #fittingThreads(BlockGrid, int, ConvolutionOptions)} with {@code free} bytes of heap. */
-	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, ConvolutionOptions options, long free) {
-		long perBlock = blockBytes(grid, inputChannels);
+	/**
+	 * {@link #fittingThreads(BlockGrid, int, long, ConvolutionOptions)} with {@code free} bytes of heap, made of
+	 * regions of {@code region} bytes ({@link HeapRegions}).
+	 */
+	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read, ConvolutionOptions options,
+		long free, long region)
+	{
+		read = readBytes(read, region);
+		long perBlock = blockBytes(grid, inputChannels, region) + read;
 		int fit = (int) Math.min(options.threads(), free / perBlock);
 		if (fit >= 1) return fit == options.threads() ? options : options.toBuilder().threads(fit).build();
-		// a side whose block takes at most 80% of what is free: a block's bytes grow with its area
+		// a side whose block takes at most 80% of what is free: a block's bytes grow about with its area, and by
+		// whole heap regions, so the side found from the area is checked and made smaller until it fits
 		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perBlock)) / 16 * 16);
+		while (side > 16 && blockBytes(withBlock(grid, (int) side), inputChannels, region) + read > 0.8 * free) {
+			side -= 16;
+		}
+		if (blockBytes(withBlock(grid, (int) side), inputChannels, region) + read > 0.8 * free) {
+			// no block is small enough: the input's chunks are what does not fit
+			throw new UserException("the input is stored in chunks (or compressed strips or tiles) that are decoded whole "
+				+ "and take about " + mb(read) + " MB each, but only " + (free >> 20) + " MB of the Java heap are free "
+				+ "beside the blocks; give Java more memory (java -Xmx...) or store the input in smaller chunks");
+		}
 		throw new UserException("a block of " + grid.blockWidth() + "×" + grid.blockHeight() + " output pixels needs about "
 			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)"
-			+ (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "") + ") "
+			+ (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "")
+			+ (read > 0 ? ", and " + mb(read) + " MB to decode an input chunk" : "") + ") "
 			+ "but only " + (free >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
 			+ ") or give Java more memory (java -Xmx...)");
 	}
@@ -784,12 +808,32 @@ public final class BlockwiseJob {
 	 * maps and an edge chunk's padded copy; compressed, also a chunk's stored form, which may grow to the chunk's
 	 * size and is copied once more as it is finished.
 	 */
-	private long blockBytes(BlockGrid grid, int inputChannels) {
+	private long blockBytes(BlockGrid grid, int inputChannels, long region) {
 		BlockGrid.Window w = grid.window(0);
 		long window = Math.min((long) w.width() * w.height(), (long) grid.imageWidth() * grid.imageHeight());
 		long block = (long) grid.blockWidth() * grid.blockHeight();
 		long encoding = compressor.id() == Compressor.Id.RAW ? 0 : 2;
-		return 4 * (2 * windows(inputChannels) * window + (maps() + 1 + encoding) * block) + workingBytes(grid);
+		return 2 * windows(inputChannels) * HeapRegions.arrayBytes(4 * window, region)
+			+ (maps() + 1 + encoding) * HeapRegions.arrayBytes(4 * block, region) + workingBytes(grid);
+	}
+
+	/**
+	 * The heap decoding an input chunk of {@code read} bytes takes ({@link ChunkedImage#chunkReadBytes}): its three
+	 * arrays (stored, decompressed, floats), each of which may end in a heap region of its own.
+	 */
+	private static long readBytes(long read, long region) {
+		return read == 0 ? 0 : read + 3 * Math.max(0, region);
+	}
+
+	/** Bytes in MB, rounded up (a chunk of a few hundred kB is not "0 MB"). */
+	private static long mb(long bytes) {
+		return (bytes + (1 << 20) - 1) >> 20;
+	}
+
+	/** {@code grid}'s image, kernels and options in blocks of {@code side × side} output pixels. */
+	private BlockGrid withBlock(BlockGrid grid, int side) {
+		return layer == null ? BlockGrid.of(grid.imageWidth(), grid.imageHeight(), kernels, options, side, side)
+			: BlockGrid.forLayer(grid.imageWidth(), grid.imageHeight(), layer, options, side, side);
 	}
 
 	/**

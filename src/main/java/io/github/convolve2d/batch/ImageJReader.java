@@ -203,9 +203,8 @@ public final class ImageJReader {
 	 */
 	private static byte[][] decodedPages(Path file, int threads) throws UnreadableImageException {
 		try {
-			// the pages are held beside ImageJ's copy while it reads them: at most a quarter of the memory left
-			Runtime rt = Runtime.getRuntime();
-			return TiffReader.decompressedPages(file, threads, (rt.maxMemory() - rt.totalMemory() + rt.freeMemory()) / 4);
+			return TiffReader.decompressedPages(file, threads,
+				bytes -> fitsBesideImageJ(bytes, ImageJReader::memoryLeft, System::gc));
 		}
 		catch (UserException e) {
 			throw new UnreadableImageException(e.getMessage());
@@ -216,6 +215,23 @@ public final class ImageJReader {
 		catch (OutOfMemoryError e) {
 			return null;
 		}
+	}
+
+	/**
+	 * Whether decoded pages of {@code bytes} may be held beside ImageJ's copy while it reads them: at most a quarter of
+	 * the memory left, asking for a collection once before saying no. Garbage (the previous file's image) counts as
+	 * used until collected, and a no sends the file to ImageJ's own reader, which needs far more: the second of two
+	 * equal files then failed as "not enough memory to read it" where the first was read.
+	 */
+	static boolean fitsBesideImageJ(long bytes, java.util.function.LongSupplier memoryLeft, Runnable collect) {
+		if (bytes <= memoryLeft.getAsLong() / 4) return true;
+		collect.run();
+		return bytes <= memoryLeft.getAsLong() / 4;
+	}
+
+	private static long memoryLeft() {
+		Runtime rt = Runtime.getRuntime();
+		return rt.maxMemory() - rt.totalMemory() + rt.freeMemory();
 	}
 
 	/** ImageJ's image of decoded pages, or null where ImageJ would read the file otherwise ({@link #readDecompressed}). */

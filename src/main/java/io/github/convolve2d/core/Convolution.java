@@ -298,9 +298,8 @@ public final class Convolution {
 					+ " pixels, more than one plane can hold (2^31); use a stride or a smaller image");
 			}
 		}
+		checkFree(bytes, Convolution::freeHeap, System::gc);
 		Runtime rt = Runtime.getRuntime();
-		long free = rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
-		if (bytes > free) throw notEnoughMemory(bytes, free);
 		float[][] made = new float[geometries.size()][];
 		List<float[]> outputs;
 		try {
@@ -319,6 +318,23 @@ public final class Convolution {
 				+ " find in its " + mb(rt.maxMemory()) + " MB heap beside what is already there; " + MORE_MEMORY);
 		}
 		return outputs;
+	}
+
+	/**
+	 * Refuses {@code bytes} more than the free heap holds, asking for a collection once before refusing: garbage
+	 * (a previous block's or image's planes) counts as used until collected, and refusing on its account would fail
+	 * a run that fits.
+	 */
+	static void checkFree(long bytes, java.util.function.LongSupplier freeHeap, Runnable collect) {
+		if (bytes <= freeHeap.getAsLong()) return;
+		collect.run();
+		long free = freeHeap.getAsLong();
+		if (bytes > free) throw notEnoughMemory(bytes, free);
+	}
+
+	private static long freeHeap() {
+		Runtime rt = Runtime.getRuntime();
+		return rt.maxMemory() - (rt.totalMemory() - rt.freeMemory());
 	}
 
 	private static final String MORE_MEMORY = "give Java more memory (ImageJ: Edit > Options > Memory & Threads; "

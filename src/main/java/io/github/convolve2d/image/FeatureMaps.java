@@ -5,6 +5,7 @@ import ij.ImageStack;
 import io.github.convolve2d.core.Convolution;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.HeapRegions;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
@@ -144,7 +145,9 @@ public final class FeatureMaps {
 	private static long bytes(int outWidth, int outHeight, int width, int height, long parts, int colours,
 		int kernels)
 	{
-		return 4L * outWidth * outHeight * parts * kernels + 4L * colours * width * height;
+		// each plane counted at what it takes of the heap (HeapRegions): a 1024² one twice its size at -Xmx8g
+		return parts * kernels * HeapRegions.arrayBytes(4L * outWidth * outHeight)
+			+ colours * HeapRegions.arrayBytes(4L * width * height);
 	}
 
 	/**

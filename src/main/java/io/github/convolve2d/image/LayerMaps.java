@@ -6,6 +6,7 @@ import io.github.convolve2d.core.Activation;
 import io.github.convolve2d.core.ConvolutionGeometry;
 import io.github.convolve2d.core.ConvolutionLayer;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.HeapRegions;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
@@ -116,6 +117,8 @@ public final class LayerMaps {
 	private static long bytes(int outWidth, int outHeight, int width, int height, long inputs, int channels,
 		int outputs)
 	{
-		return 4L * outWidth * outHeight * inputs * outputs + 4L * channels * width * height;
+		// each plane counted at what it takes of the heap (HeapRegions)
+		return inputs * outputs * HeapRegions.arrayBytes(4L * outWidth * outHeight)
+			+ channels * HeapRegions.arrayBytes(4L * width * height);
 	}
 }

@@ -172,6 +172,11 @@ public final class ChunkedImage implements Closeable {
 		else tiff.cacheBytes(bytes);
 	}
 
+	/** The heap reading from one chunk (a Zarr chunk, a TIFF strip or tile) takes at most: it is decoded whole. */
+	public long chunkReadBytes() {
+		return zarr != null ? zarr.array().chunkReadBytes() : tiff.segmentReadBytes();
+	}
+
 	/** The plane of time point {@code t}, channel {@code c}, slice {@code z}. */
 	public PlaneSource plane(int t, int c, int z) {
 		if (t < 0 || t >= frames || c < 0 || c >= channels || z < 0 || z >= slices) {

@@ -147,12 +147,14 @@ public final class TiffReader implements Closeable {
 	 * horizontal predictor undone, its rows in place, in the file's byte order: {@code width × height × samples ×
 	 * bytes} per page, chunky. ImageJ can then read them as an uncompressed image instead of decompressing the file
 	 * again. Null where this reader does not do so what ImageJ does (a tiled or planar page, one not compressed with
-	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers), or when the
-	 * pages hold more than {@code most} bytes.
+	 * LZW, Deflate or PackBits, a predictor other than horizontal differences on 8- and 16-bit integers), or when
+	 * {@code fits} refuses the pages' bytes.
 	 *
 	 * @throws UserException naming the file's first damaged strip, as {@link #damage} does
 	 */
-	public static byte[][] decompressedPages(Path path, int threads, long most) throws IOException {
+	public static byte[][] decompressedPages(Path path, int threads, java.util.function.LongPredicate fits)
+		throws IOException
+	{
 		TiffReader r = openOrNull(path);
 		if (r == null) return null;
 		try (r) {
@@ -169,7 +171,7 @@ public final class TiffReader implements Closeable {
 				}
 				total += (long) p.width * p.height * p.samples * p.type.bytes();
 			}
-			if (total > most || total > Integer.MAX_VALUE - 8L * r.pages.size()) return null;
+			if (total > Integer.MAX_VALUE - 8L * r.pages.size() || !fits.test(total)) return null;
 			byte[][] pages = new byte[r.pages.size()][];
 			for (int i = 0; i < pages.length; i++) {
 				Page p = r.pages.get(i);
@@ -718,6 +720,20 @@ public final class TiffReader implements Closeable {
 	/** Bytes of decoded (compressed) strips and tiles kept for neighbouring reads. */
 	public void cacheBytes(long bytes) {
 		cache.limit(bytes);
+	}
+
+	/**
+	 * The heap reading from one strip or tile takes at most: a compressed one is decoded whole (its stored and
+	 * decompressed bytes and its float samples), an uncompressed one is read a row at a time (counted as nothing).
+	 */
+	public long segmentReadBytes() {
+		long most = 0;
+		for (Page p : pages) {
+			if (p.compression == 1) continue;
+			long samples = (long) p.segmentWidth * p.segmentHeight * (p.planar == 2 ? 1 : p.samples);
+			most = Math.max(most, samples * (4 + 2L * p.type.bytes()));
+		}
+		return most;
 	}
 
 	/** Number of pages. */

@@ -368,6 +368,14 @@ public final class ZarrArray {
 	}
 
 	/**
+	 * The heap reading one chunk takes at most, whatever the region asked for: its stored and decompressed bytes and
+	 * its float values ({@link #readChunk}).
+	 */
+	public long chunkReadBytes() {
+		return (long) chunkElements * (4 + 2L * type.bytes());
+	}
+
+	/**
 	 * The array's own attributes ({@code .zattrs} in its folder, or the {@code attributes} of its {@code zarr.json};
 	 * empty when there are none): texts as they are, other values as their JSON.
 	 *

@@ -300,20 +300,19 @@ class BlockwiseJobTest {
 			512);
 		// a block: its 516² window twice and 2 maps plus a padded copy of 512² floats, about 5.3 MB
 		long perBlock = 4L * (2 * 516 * 516 + 3 * 512 * 512);
-		assertEquals(4, job.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 10 * perBlock).threads());
-		assertEquals(2, job.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * perBlock + 1).threads());
+		ConvolutionOptions four = OPTIONS.toBuilder().threads(4).build();
+		assertEquals(4, job.fittingThreads(grid, 1, 0, four, 10 * perBlock, 0).threads());
+		assertEquals(2, job.fittingThreads(grid, 1, 0, four, 2 * perBlock + 1, 0).threads());
 		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> job.fittingThreads(grid, 1, OPTIONS, perBlock / 4));
+			() -> job.fittingThreads(grid, 1, 0, OPTIONS, perBlock / 4, 0));
 		assertTrue(e.getMessage().startsWith("a block of 512×512 output pixels needs about 5 MB (1 input window(s) and 2 "
 			+ "feature map(s)) but only 1 MB of the Java heap are free; use a smaller --block (e.g. --block 224)"),
 			e.getMessage());
 		// compressed, a chunk's stored form is made beside it, up to its size and copied once: two blocks more
 		BlockwiseJob zlib = new BlockwiseJob(BANK, OPTIONS.toBuilder().threads(4).build(), 512, Compressor.zlib(1));
 		long compressedBlock = perBlock + 4L * 2 * 512 * 512;
-		assertEquals(2, zlib.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * compressedBlock + 1)
-			.threads());
-		assertEquals(1, zlib.fittingThreads(grid, 1, OPTIONS.toBuilder().threads(4).build(), 2 * compressedBlock - 1)
-			.threads());
+		assertEquals(2, zlib.fittingThreads(grid, 1, 0, four, 2 * compressedBlock + 1, 0).threads());
+		assertEquals(1, zlib.fittingThreads(grid, 1, 0, four, 2 * compressedBlock - 1, 0).threads());
 		// a pyramid chunk reads the 2×2 chunks below it into one array, writes its own and reads or writes a chunk's
 		// bytes: 8 chunks of 512² floats; fewer threads, or refused with a block that fits
 		long perChunk = 4L * 8 * 512 * 512;
@@ -329,7 +328,7 @@ class BlockwiseJobTest {
 		io.github.convolve2d.core.BlockGrid wide = io.github.convolve2d.core.BlockGrid.of(300, 200, BANK.subList(0, 1),
 			dilated, 64, 64);
 		assertEquals(2, new BlockwiseJob(BANK.subList(0, 1), dilated, 64, Compressor.RAW)
-			.fittingThreads(wide, 1, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2).threads());
+			.fittingThreads(wide, 1, 0, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2, 0).threads());
 		// a 25×25 kernel goes to the FFT path on 2048² blocks: its tiles and spectra count too (up to four times a
 		// window's bytes, by the plan's choice; here about 3 MB a block on one thread)
 		double[] v = new double[25 * 25];
@@ -343,15 +342,74 @@ class BlockwiseJobTest {
 			.build(), big);
 		assertTrue(fft > 1 << 20, "the FFT path's buffers: " + fft);
 		BlockwiseJob fftJob = new BlockwiseJob(large, auto, 2048, Compressor.RAW);
-		assertEquals(1, fftJob.fittingThreads(big, 1, auto, 2 * windowsAndMaps + fft).threads());
-		assertEquals(2, fftJob.fittingThreads(big, 1, auto, 2 * (windowsAndMaps + fft)).threads());
+		assertEquals(1, fftJob.fittingThreads(big, 1, 0, auto, 2 * windowsAndMaps + fft, 0).threads());
+		assertEquals(2, fftJob.fittingThreads(big, 1, 0, auto, 2 * (windowsAndMaps + fft), 0).threads());
 		e = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> fftJob.fittingThreads(big, 1, auto, windowsAndMaps + 1));
+			() -> fftJob.fittingThreads(big, 1, 0, auto, windowsAndMaps + 1, 0));
 		assertTrue(e.getMessage().contains("MB of FFT tiles"), e.getMessage());
 		// forced direct, nothing more than windows and maps
 		ConvolutionOptions direct = auto.toBuilder().method(Method.DIRECT).build();
-		assertEquals(2, new BlockwiseJob(large, direct, 2048, Compressor.RAW).fittingThreads(big, 1, direct,
-			2 * windowsAndMaps).threads());
+		assertEquals(2, new BlockwiseJob(large, direct, 2048, Compressor.RAW).fittingThreads(big, 1, 0, direct,
+			2 * windowsAndMaps, 0).threads());
+	}
+
+	/**
+	 * Under G1 an array of half a heap region or more takes whole regions: a 512² block's 1 MB plane and its header
+	 * take two 1 MB regions, so a bank of 23 kernels that was let through on 1024² blocks at -Xmx128m ran out of
+	 * memory on its first block. Blocks are counted at what they take, and the block size suggested fits.
+	 */
+	@Test
+	void blocksAreCountedInTheHeapRegionsTheirPlanesTake() {
+		long mb = 1 << 20; // HeapRegionsTest: what an array takes in regions
+		List<Kernel> bank = new java.util.ArrayList<>();
+		for (int k = 0; k < 23; k++) bank.add(Kernel.of("k" + k, 1, 1, k + 1));
+		ConvolutionOptions two = OPTIONS.toBuilder().threads(2).build();
+		BlockwiseJob job = new BlockwiseJob(bank, two, 512, Compressor.RAW);
+		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two, 512,
+			512);
+		// the window and 23 maps and a padded copy: 26 planes of 1 MB, 52 MB in 1 MB regions
+		assertEquals(2, job.fittingThreads(grid, 1, 0, two, 80 * mb, 0).threads(), "without regions two blocks fit");
+		assertEquals(1, job.fittingThreads(grid, 1, 0, two, 80 * mb, mb).threads(), "two blocks take 104 MB of regions");
+		// 1024² blocks take 26 × 5 MB; from the area alone 42 MB would suggest 512² blocks, which take 52 MB
+		BlockwiseJob large = new BlockwiseJob(bank, two, 1024, Compressor.RAW);
+		io.github.convolve2d.core.BlockGrid grid1024 = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two,
+			1024, 1024);
+		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> large.fittingThreads(grid1024, 1, 0, two, 42 * mb, mb));
+		java.util.regex.Matcher m = java.util.regex.Pattern.compile("--block (\\d+)\\)").matcher(e.getMessage());
+		assertTrue(m.find(), e.getMessage());
+		int side = Integer.parseInt(m.group(1));
+		io.github.convolve2d.core.BlockGrid suggested = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two,
+			side, side);
+		assertEquals(1, new BlockwiseJob(bank, two, side, Compressor.RAW).fittingThreads(suggested, 1, 0, two,
+			42 * mb, mb).threads(), "the block suggested fits: " + e.getMessage());
+	}
+
+	/**
+	 * A Zarr chunk (or compressed TIFF strip) is decoded whole whatever the block: a 2048² float32 chunk of
+	 * zarr-python's or bioformats2raw's takes its stored bytes, its decompressed bytes and its floats, 48 MB, in every
+	 * block in flight. Uncounted, 1024² blocks on such an input ran out of memory at -Xmx160m, and the advice (a
+	 * smaller --block, fewer --threads) did not help.
+	 */
+	@Test
+	void anInputChunkDecodedWholeCountsInEveryBlockInFlight() throws IOException {
+		try (io.github.convolve2d.io.ChunkedImage in = io.github.convolve2d.io.ChunkedImage.open(zarrInput())) {
+			assertEquals(20 * 16 * (4 + 2 * 4), in.chunkReadBytes(), "a 20×16 float32 chunk");
+		}
+		long mb = 1 << 20, read = 2048L * 2048 * 12;
+		List<Kernel> one = Arrays.asList(Kernel.of("k", 1, 1, 1));
+		ConvolutionOptions two = OPTIONS.toBuilder().threads(2).build();
+		BlockwiseJob job = new BlockwiseJob(one, two, 1024, Compressor.RAW);
+		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(8000, 8000, one, two, 1024,
+			1024);
+		// the window twice, the map and a padded copy: 16 MB a block, and 48 MB while it decodes a chunk
+		assertEquals(2, job.fittingThreads(grid, 1, 0, two, 100 * mb, 0).threads());
+		assertEquals(1, job.fittingThreads(grid, 1, read, two, 100 * mb, 0).threads());
+		String m = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> job.fittingThreads(grid, 1, read, two, 40 * mb, 0)).getMessage();
+		assertTrue(m.startsWith("the input is stored in chunks (or compressed strips or tiles) that are decoded whole "
+			+ "and take about 48 MB each, but only 40 MB of the Java heap are free beside the blocks; give Java more "
+			+ "memory (java -Xmx...) or store the input in smaller chunks"), m);
 	}
 
 	@Test

@@ -197,4 +197,25 @@ class ImageJReaderTest {
 			else assertArrayEquals((float[]) e, (float[]) tiled.getProcessor().getPixels(), "type " + type);
 		}
 	}
+
+	/**
+	 * Decoded pages go beside ImageJ's copy only within a quarter of the memory left, and garbage (the previous
+	 * file's image) is collected before a no: uncollected, it sent the second of three equal 4000² Deflate files to
+	 * ImageJ's own reader, which ran out of memory at -Xmx262m where the first had been read.
+	 */
+	@org.junit.jupiter.api.Test
+	void decodedPagesAreRefusedOnlyAfterGarbageIsCollected() {
+		long mb = 1 << 20;
+		long[] left = { 100 * mb }; // 64 MB of pages need 256 MB left; 300 MB are, once the last image is collected
+		java.util.concurrent.atomic.AtomicInteger collections = new java.util.concurrent.atomic.AtomicInteger();
+		Runnable collect = () -> {
+			collections.incrementAndGet();
+			left[0] = 300 * mb;
+		};
+		assertTrue(ImageJReader.fitsBesideImageJ(64 * mb, () -> left[0], collect));
+		org.junit.jupiter.api.Assertions.assertEquals(1, collections.get());
+		assertTrue(ImageJReader.fitsBesideImageJ(64 * mb, () -> left[0], collect), "no collection needed now");
+		org.junit.jupiter.api.Assertions.assertEquals(1, collections.get());
+		org.junit.jupiter.api.Assertions.assertFalse(ImageJReader.fitsBesideImageJ(80 * mb, () -> left[0], collect));
+	}
 }

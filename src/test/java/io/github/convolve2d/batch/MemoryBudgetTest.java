@@ -53,4 +53,43 @@ class MemoryBudgetTest {
 		assertTrue(Files.exists(out.resolve("microaneurysms.tif")));
 	}
 
+	/**
+	 * A file too large because of many kernels (or a layer's many output channels) is told to use more memory or
+	 * --format zarr; only feature maps grown by mode full, a dilation or a stride are blamed on those. 400 kernels on
+	 * camera.png were told "check --mode full, --dilation and --stride" in mode valid without either.
+	 */
+	@Test
+	void aFileTooLargeForItsManyKernelsIsNotBlamedOnItsGeometry() {
+		List<io.github.convolve2d.core.Kernel> bank = new ArrayList<>();
+		for (int k = 0; k < 400; k++) bank.add(io.github.convolve2d.core.Kernel.of("k" + k, 1, 1, k + 1));
+		String many = onlyFailure(bank, ConvolutionOptions.DEFAULTS, "camera.png");
+		assertTrue(many.startsWith("too large for memory") && many.contains("run java with more memory"), many);
+		assertFalse(many.contains("--mode full"), many);
+		// a 3×3 kernel dilated by 2000 in mode full: 4102² maps from a 102² image
+		String grown = onlyFailure(Collections.singletonList(Presets.resolve("sobel-x")),
+			ConvolutionOptions.builder().mode("full").dilation(2000).build(), "microaneurysms.png");
+		assertTrue(grown.endsWith("its feature maps would be far larger than the image: check --mode full, --dilation "
+			+ "and --stride"), grown);
+	}
+
+	/** The reason the one file {@code sample} fails for, in a batch with a 2 MB budget. */
+	private String onlyFailure(List<io.github.convolve2d.core.Kernel> kernels, ConvolutionOptions options,
+		String sample)
+	{
+		List<BatchItem> items = Collections.singletonList(new BatchItem(Paths.get("sample-images", sample),
+			tmp.resolve("out").resolve("x.tif"), null));
+		BatchSummary s = new BatchRunner(kernels, options, new AtomicTiffWriter(), 1, new MemoryBudget(2 << 20), false,
+			new BatchListener() {
+				@Override
+				public void started(int total) {
+				}
+
+				@Override
+				public void finished(Outcome outcome) {
+				}
+			}).run(items);
+		assertEquals(1, s.failed());
+		return s.failures().get(0).message();
+	}
+
 }

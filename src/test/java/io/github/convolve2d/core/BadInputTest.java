@@ -105,6 +105,21 @@ class BadInputTest {
 	}
 
 	@Test
+	void garbageIsCollectedBeforeAResultIsRefusedForMemory() {
+		// 60 MB free only once the previous block's planes, garbage still counted as used, are collected
+		long[] free = { 30L << 20 };
+		AtomicInteger collections = new AtomicInteger();
+		Convolution.checkFree(50L << 20, () -> free[0], () -> {
+			collections.incrementAndGet();
+			free[0] = 60L << 20;
+		});
+		assertEquals(1, collections.get(), "one collection asked for before deciding");
+		String m = message(() -> Convolution.checkFree(90L << 20, () -> free[0], collections::incrementAndGet));
+		assertTrue(m.startsWith("not enough memory: the result needs 90 MB but only 60 MB are free"), m);
+		assertEquals(2, collections.get());
+	}
+
+	@Test
 	void listenerSeesProgressAndCanCancel() {
 		AtomicInteger last = new AtomicInteger();
 		Convolution.convolve(Plane.zeros(300, 300), Collections.singletonList(Kernel.of("k", 3, 3, new double[9])),

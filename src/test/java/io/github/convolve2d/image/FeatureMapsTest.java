@@ -146,6 +146,18 @@ class FeatureMapsTest {
 			FeatureMaps.bytesNeeded(100, 50, 1, true, SOBEL, SAME));
 	}
 
+	/**
+	 * A plane of half a heap region or more takes whole regions (G1): a stack of 1024² planes takes twice its size at
+	 * Fiji's -Xmx8g, so a run let through at the planes' size ran out of memory half-way instead of being refused.
+	 */
+	@Test
+	void theMemoryRuleCountsPlanesInTheHeapRegionsTheyTake() {
+		long plane = io.github.convolve2d.core.HeapRegions.arrayBytes(4L << 20);
+		assertEquals(32 * 2 * plane + plane, FeatureMaps.bytesNeeded(1024, 1024, 32, false, SOBEL, SAME));
+		assertEquals(32 * 8 * plane + plane, LayerMaps.bytesNeeded(1024, 1024, 32, false,
+			io.github.convolve2d.core.LayerWeights.of(8, 1, 3, 3, new double[8 * 9], null, 1), SAME));
+	}
+
 	/** Small kernels are recorded with their values; a large one by size and hash, not 20 bytes a value. */
 	@Test
 	void provenanceRecordsValuesOfSmallKernelsAndAHashOfLargeOnes() {
