@@ -108,8 +108,8 @@ final class Parallel {
 		Runnable worker = new Runnable() { // not a lambda: see Convolution.run
 			@Override
 			public void run() {
-				Scratch scratch = new Scratch();
 				try {
+					Scratch scratch = new Scratch(); // in the try: an OutOfMemoryError here is the call's failure too
 					for (int u; !stop.get() && (u = next.getAndIncrement()) < units;) {
 						if (listener.isCancelled()) {
 							stop.set(true);
