@@ -367,6 +367,15 @@ public final class BatchRunner {
 			BlockwiseJob.Existing[] existing = new BlockwiseJob.Existing[1];
 			Outcome rejected = judgeBlockwise(item, existing);
 			if (rejected != null) return Decision.of(rejected);
+			try {
+				blockwiseJob().check(item.input()); // what the run refuses before its first block
+			}
+			catch (UserException e) {
+				return Decision.of(failed(item, e.getMessage()));
+			}
+			catch (IOException e) {
+				return Decision.of(cannotConvolve(item, e));
+			}
 			return existing[0] == BlockwiseJob.Existing.NONE ? Decision.WRITE : overwrite ? Decision.REPLACE
 				: Decision.RESUME; // not overwriting, only an incomplete output of the same settings is let through
 		}
@@ -600,8 +609,7 @@ public final class BatchRunner {
 			return failed(item, e.getMessage());
 		}
 		catch (IOException e) {
-			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
-				+ ": " + IoMessages.describe(e) + " (rerun to resume: finished blocks are kept)");
+			return cannotConvolve(item, e);
 		}
 		catch (java.util.concurrent.CancellationException e) {
 			return null;
@@ -613,6 +621,12 @@ public final class BatchRunner {
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
 		}
+	}
+
+	/** A block-by-block item that failed on a read or write. */
+	private static Outcome cannotConvolve(BatchItem item, IOException e) {
+		return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output() + ": "
+			+ IoMessages.describe(e) + " (rerun to resume: finished blocks are kept)");
 	}
 
 	/**

@@ -345,6 +345,26 @@ public final class BlockwiseJob {
 	}
 
 	/**
+	 * What {@link #run} refuses before any block, from the input's metadata alone, for a dry run: an input that
+	 * cannot be read, a kernel or layer that does not fit it, a block (or a pyramid chunk) too large for the free
+	 * heap.
+	 *
+	 * @throws UserException with the run's reason
+	 */
+	public void check(Path input) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			if (layer != null) layer.checkChannels(in.channels());
+			BlockGrid grid = grid(in);
+			fittingThreads(grid, in.channels(), in.chunkReadBytes(), options);
+			if (pyramid && OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
+				grid.blockWidth()) > 1)
+			{
+				levelThreads(grid);
+			}
+		}
+	}
+
+	/**
 	 * Convolves {@code input} into the OME-Zarr image {@code output}, resuming an incomplete one.
 	 *
 	 * @param replace delete what Convolve 2D wrote at {@code output} first (else an output made with the same

@@ -66,6 +66,29 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * The dry run of an OME-Zarr output reads the input's metadata as the run does before its first block, so what
+	 * the run refuses there is {@code fail} with the run's reason, word for word: a layer whose input channels the
+	 * image does not have (it said {@code write}).
+	 */
+	@Test
+	void theDryRunOfABlockwiseOutputFailsWhatTheRunRefusesBeforeItsFirstBlock() throws IOException {
+		Path in = inputs();
+		Path weights = Files.write(tmp.resolve("rgb-layer.json"), ("{\"weights\": [[[[1]], [[1]], [[1]]]]}")
+			.getBytes(StandardCharsets.US_ASCII)); // one output of 3 input channels; a.zarr has one
+		Object[] args = { "batch", "-i", in.resolve("a.zarr"), "-o", tmp.resolve("out"), "--weights", weights,
+			"--progress", "none" };
+		CliRun dry = CliRun.run(concat(args, "--dry-run"));
+		CliRun run = CliRun.run(args);
+		assertEquals(1, run.code, run.toString());
+		String reason = run.err.substring(run.err.indexOf(": ") + 2).trim();
+		assertTrue(reason.contains("3 input channels") || reason.contains("channel"), run.toString());
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.startsWith("fail "), dry.toString());
+		assertTrue(dry.out.contains(reason), "the run's reason, word for word: " + reason + "\n" + dry);
+		assertFalse(Files.exists(tmp.resolve("out/a.ome.zarr")), "the run wrote nothing");
+	}
+
+	/**
 	 * An interrupted output is resumed only in the chunks it was begun with: a rerun with another --block or
 	 * --zarr-compression is told which, by the dry run as by the run, and the one with them finishes it.
 	 */
