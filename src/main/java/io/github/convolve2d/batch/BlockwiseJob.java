@@ -326,11 +326,13 @@ public final class BlockwiseJob {
 		final OmeZarr out;
 		final BlockGrid grid;
 		final int planes;
+		private final String stamp;
 
-		Prepared(OmeZarr out, BlockGrid grid, int planes) {
+		Prepared(OmeZarr out, BlockGrid grid, int planes, String stamp) {
 			this.out = out;
 			this.grid = grid;
 			this.planes = planes;
+			this.stamp = stamp;
 		}
 
 		/** Blocks of all work planes (each block writes one chunk per feature map of the full-resolution level). */
@@ -355,8 +357,36 @@ public final class BlockwiseJob {
 			return n;
 		}
 
-		/** Writes the output's NGFF metadata: call once every block is written. */
+		/**
+		 * Writes the output's NGFF metadata: call once every block is written. The metadata marks the output whole,
+		 * so it is written only when the output still holds this run's settings and every chunk of every level:
+		 * something else (another run's {@code --overwrite} deleting it meanwhile) may have taken them away.
+		 *
+		 * @throws UserException when the output lost chunks or its settings while it was written
+		 */
 		public void commit() throws IOException {
+			Path path = out.path();
+			Object settings;
+			try {
+				settings = ZarrArray.open(path.resolve("0")).attributes().get(STAMP);
+			}
+			catch (IOException | UserException e) {
+				settings = null;
+			}
+			if (!stamp.equals(settings)) {
+				throw new UserException("its output " + path + " was changed by something else while this run wrote it "
+					+ "(another run with --overwrite?): its settings are gone, so it is not marked complete; move it "
+					+ "away and rerun");
+			}
+			for (int l = 0; l < levels(); l++) {
+				for (long n = 0; n < out.levelChunks(l); n++) {
+					if (!out.hasLevelChunk(l, n)) {
+						throw new UserException("its output " + path + " was changed by something else while this run "
+							+ "wrote it (another run with --overwrite?): chunks of it are gone, so it is not marked "
+							+ "complete; rerun to complete it");
+					}
+				}
+			}
 			out.commit();
 		}
 	}
@@ -445,7 +475,7 @@ public final class BlockwiseJob {
 				+ ", and would be completed with blocks of this one; --overwrite replaces it, or choose another --output "
 				+ "or --suffix");
 		}
-		return new Prepared(out, grid, workPlanes(in));
+		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 
 	/**
