@@ -2,6 +2,7 @@ package io.github.convolve2d.io;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
@@ -20,6 +21,10 @@ public final class IoMessages {
 			return "a file is in the way: " + ((FileAlreadyExistsException) e).getFile();
 		}
 		if (e instanceof NotDirectoryException) return "not a folder: " + ((NotDirectoryException) e).getFile();
+		if (e instanceof DirectoryNotEmptyException) {
+			return "a folder that should be empty is not (something wrote into it meanwhile): "
+				+ ((DirectoryNotEmptyException) e).getFile();
+		}
 		if (e instanceof FileSystemException) {
 			FileSystemException f = (FileSystemException) e;
 			String reason = f.getReason() != null ? f.getReason() : e.getClass().getSimpleName();
