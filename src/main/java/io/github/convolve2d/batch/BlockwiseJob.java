@@ -282,6 +282,7 @@ public final class BlockwiseJob {
 	 * @throws java.util.concurrent.CancellationException when the progress cancelled (finished blocks stay)
 	 */
 	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
@@ -398,8 +399,35 @@ public final class BlockwiseJob {
 	 * @throws UserException for an input that cannot be read as it is, or an output in the way
 	 */
 	public Prepared prepare(Path input, Path output, boolean replace) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			return prepare(input, in, output, replace);
+		}
+	}
+
+	/**
+	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet),
+	 * given whole or by one of its level folders: the chunks not yet written would read as zeros, Zarr's fill value.
+	 */
+	static void refuseUnfinished(Path input) throws IOException {
+		if (!Files.isDirectory(input)) return;
+		Path given = input.toAbsolutePath().normalize();
+		Path image = Files.isRegularFile(given.resolve(".zarray")) ? given.getParent() : given;
+		if (image == null || OmeZarr.isComplete(image) || !Files.isRegularFile(image.resolve("0").resolve(".zarray"))) {
+			return;
+		}
+		Object settings;
+		try {
+			settings = ZarrArray.open(image.resolve("0")).attributes().get(STAMP);
+		}
+		catch (UserException e) {
+			return; // not one of ours: opening the input says what is wrong with it
+		}
+		if (settings != null) {
+			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
+			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (it has no "
+				+ ".zattrs yet, and the blocks not written would read as zeros); rerun the command that made it to "
+				+ "complete it, then convolve it");
 		}
 	}
 

@@ -98,6 +98,31 @@ class BatchZarrTest {
 		return all;
 	}
 
+	/**
+	 * The output of an interrupted run, given as the input of another (a pipeline's next step), is refused, whole or
+	 * by its level folder: the blocks it lacks would read as zeros. The group used to be refused with advice to give
+	 * its level folder, which was then convolved, written and reported done.
+	 */
+	@Test
+	void anUnfinishedOutputIsNeverReadAsAnInput() throws IOException {
+		Path in = inputs().resolve("a.zarr"), step1 = tmp.resolve("step1"), step2 = tmp.resolve("step2");
+		CliRun first = CliRun.run("batch", "-i", in, "-o", step1, "--preset", "sobel-x", "--block", 16, "--progress",
+			"none");
+		assertEquals(0, first.code, first.toString());
+		Path result = step1.resolve("a.ome.zarr");
+		// as a run killed before its last blocks leaves it: no .zattrs, a chunk missing
+		Files.delete(result.resolve(".zattrs"));
+		Files.delete(result.resolve("0").resolve("0.0.0.1.1"));
+		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
+			assertEquals(1, next.code, next.toString());
+			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished"), next.toString());
+			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
+				"nothing written from " + input);
+		}
+	}
+
 	@Test
 	void formatZarrConvolvesEachInputBlockByBlockAndARerunSkipsThem() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
