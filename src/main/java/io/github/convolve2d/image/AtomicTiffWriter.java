@@ -145,7 +145,14 @@ public final class AtomicTiffWriter {
 	public void write(ImagePlus imp, Path target, Predicate<Path> mayReplace) throws IOException {
 		Path parent = target.toAbsolutePath().getParent();
 		Files.createDirectories(parent);
-		Path tmp = createTemporary(parent);
+		Path tmp;
+		try {
+			tmp = createTemporary(parent);
+		}
+		catch (AccessDeniedException e) {
+			// the folder may not be written: named, rather than the hidden temporary file it was to hold
+			throw new AccessDeniedException(parent.toString());
+		}
 		inFlight.add(tmp);
 		try {
 			ConsoleCapture.Result<Boolean> saved;

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 
 import static io.github.convolve2d.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -99,6 +100,35 @@ class HostileInputsTest {
 		assertTrue(r.err.contains("damaged.tif: page 1, strip 2 is damaged (LZW data ends early"), r.toString());
 		assertEquals(1, r.err.split(Pattern.quote("damaged.tif"), -1).length - 1, "the file is named once: " + r);
 		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+	}
+
+	/**
+	 * An output sub-folder that may not be written fails its files naming that folder: the reason named the hidden
+	 * temporary file the run had tried to create there ({@code .convolve2d-<pid>-...tif}), which means nothing to a user.
+	 */
+	@Test
+	void aLockedOutputSubFolderIsNamedNotTheTemporaryFile() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in/sub"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("a.png"));
+		Path locked = Files.createDirectories(tmp.resolve("out/sub"));
+		assumeTrue(locked.toFile().setWritable(false, false));
+		try {
+			List<String> prefix = Collections.emptyList();
+			if (Files.isWritable(locked)) {
+				// root writes everywhere: run the command without the capabilities that let it
+				assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+				prefix = Arrays.asList("setpriv", "--bounding-set", "-dac_override,-dac_read_search");
+			}
+			ChildCli c = ChildCli.start(prefix, Collections.emptyMap(), "batch", "-i", tmp.resolve("in"), "-r", "-o",
+				tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+			assertEquals(1, c.waitFor(120), c.toString());
+			assertTrue(c.err().contains("FAILED " + in.resolve("a.png") + ": cannot write " + locked.resolve("a.tif")
+				+ ": permission denied: " + locked + "\n"), c.toString());
+			assertFalse(c.err().contains(".convolve2d-"), c.toString());
+		}
+		finally {
+			locked.toFile().setWritable(true, false);
+		}
 	}
 
 	@Test
