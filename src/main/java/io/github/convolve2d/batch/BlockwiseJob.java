@@ -19,6 +19,7 @@ import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.TemporaryFiles;
 import io.github.convolve2d.io.ZarrArray;
@@ -479,7 +480,12 @@ public final class BlockwiseJob {
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
-				if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) throw e;
+				if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+					if (!(e instanceof java.nio.file.FileSystemException)) throw e;
+					// no block is written yet: the output's name, not the temporary one, with nothing to resume
+					throw new UserException("cannot create its output: " + IoMessages.describe(
+						IoMessages.naming((java.nio.file.FileSystemException) e, output)));
+				}
 				Existing now = inspect(output); // another run took the name first
 				if (now != Existing.COMPLETE && now != Existing.PARTIAL) {
 					throw new UserException("its output " + output + " was made meanwhile by another run with other "

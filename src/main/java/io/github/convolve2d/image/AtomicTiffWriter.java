@@ -2,6 +2,7 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.io.TemporaryFiles;
 
 import java.io.IOException;
@@ -226,10 +227,15 @@ public final class AtomicTiffWriter {
 
 	private static void moveReplacing(Path tmp, Path target) throws IOException {
 		try {
-			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			try {
+				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException e) {
+				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
 		}
-		catch (AtomicMoveNotSupportedException e) {
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+		catch (FileSystemException e) {
+			throw IoMessages.naming(e, target); // File name too long: the output's, not the temporary file's
 		}
 	}
 }

@@ -7,11 +7,22 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
 
 /** Short, user-facing descriptions of I/O errors ("permission denied" rather than an exception class name). */
 public final class IoMessages {
 
 	private IoMessages() {
+	}
+
+	/**
+	 * A failure of a rename to {@code file} (e.g. {@code File name too long}) as that file's: the system names the
+	 * source, a hidden temporary file, which means nothing to a user and whose name is not the one at fault.
+	 * Failures that name their file themselves (no such file, permission denied) are returned as they are.
+	 */
+	public static FileSystemException naming(FileSystemException e, Path file) {
+		if (e.getClass() != FileSystemException.class || e.getReason() == null) return e;
+		return new FileSystemException(file.toString(), null, e.getReason());
 	}
 
 	public static String describe(IOException e) {

@@ -334,8 +334,17 @@ class HostileInputsTest {
 		assertTrue(Files.exists(out.resolve("n".repeat(248) + "255.tif")), r.toString());
 		r = run("batch", "-i", in, "-o", out, "--suffix", "_c", "--preset", "box-3", "--progress", "lines");
 		assertEquals(1, r.code, r.toString());
-		assertTrue(r.err.contains("255.png: cannot write") && r.err.contains("File name too long"),
-			"an output name beyond 255 bytes fails alone with the system's reason: " + r);
+		Path tooLong = out.resolve("n".repeat(248) + "255_c.tif");
+		assertTrue(r.err.contains("255.png: cannot write " + tooLong + ": File name too long: " + tooLong),
+			"an output name beyond 255 bytes fails alone with the system's reason, naming it: " + r);
+		assertFalse(r.err.contains(".convolve2d-"), "not the temporary file's name: " + r);
 		assertTrue(r.out.contains("2 written"), r.toString());
+		// the same as an OME-Zarr output: its name, and no resume promised where no block was written
+		Path tif = Files.copy(Paths.get("sample-images/chessboard_GRAY_U16.tif"),
+			Files.createDirectories(tmp.resolve("tif")).resolve("t".repeat(251) + ".tif"));
+		r = run("batch", "-i", tif, "-o", out, "--format", "zarr", "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("File name too long: " + out.resolve("t".repeat(251) + ".ome.zarr")), r.toString());
+		assertFalse(r.err.contains(".convolve2d-") || r.err.contains("rerun to resume"), r.toString());
 	}
 }
