@@ -511,7 +511,7 @@ public final class BatchRunner {
 		try {
 			existing[0] = blockwiseJob().inspect(item.output());
 			if (existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
-				mismatch = blockwiseJob().resumeMismatch(item.output());
+				mismatch = blockwiseJob().resumeMismatch(item.output(), item.input());
 			}
 		}
 		catch (UserException e) {

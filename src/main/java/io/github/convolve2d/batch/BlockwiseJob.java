@@ -112,12 +112,18 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}): its chunks are of
-	 * another size or compression than this job writes (another {@code --block} or {@code --zarr-compression}); null
-	 * when they are the same.
+	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}) from
+	 * {@code input}: it was begun from an input at another path, or its chunks are of another size or compression
+	 * than this job writes (another {@code --block} or {@code --zarr-compression}); null when none of these holds.
+	 * Judged without reading {@code input} (a dry run reads no OME-Zarr output's input), so an input of other
+	 * dimensions at the recorded path is refused by {@link #run} alone.
 	 */
-	String resumeMismatch(Path output) throws IOException {
+	String resumeMismatch(Path output, Path input) throws IOException {
 		ZarrArray a = ZarrArray.open(output.resolve("0"));
+		Object from = a.attributes().get(INPUT);
+		if (from != null && !from.toString().startsWith(input.toAbsolutePath().normalize() + " (")) {
+			return otherInput(output, from);
+		}
 		int[] shape = a.shape(), chunks = a.chunks();
 		int n = shape.length, ch = chunks[n - 2], cw = chunks[n - 1];
 		if (cw == Math.min(block, shape[n - 1]) && ch == Math.min(block, shape[n - 2])
@@ -439,6 +445,12 @@ public final class BlockwiseJob {
 	 */
 	static final String INPUT = "convolve2d_input";
 
+	/** Why an output begun from the input {@code from} (its recorded identity) is not resumed from this one. */
+	private static String otherInput(Path output, Object from) {
+		return "its output " + output + " is an interrupted result of another input, " + from + ", and would be "
+			+ "completed with blocks of this one; --overwrite replaces it, or choose another --output or --suffix";
+	}
+
 	private static String inputIdentity(Path input, ChunkedImage in) {
 		return input.toAbsolutePath().normalize() + " (t, c, z, y, x: " + in.frames() + ", " + in.channels() + ", "
 			+ in.slices() + ", " + in.height() + ", " + in.width() + ")";
@@ -504,11 +516,7 @@ public final class BlockwiseJob {
 				+ "is not replaced");
 		}
 		Object from = recorded.get(INPUT);
-		if (from != null && !from.equals(inputIdentity(input, in))) {
-			throw new UserException("its output " + output + " is an interrupted result of another input, " + from
-				+ ", and would be completed with blocks of this one; --overwrite replaces it, or choose another --output "
-				+ "or --suffix");
-		}
+		if (from != null && !from.equals(inputIdentity(input, in))) throw new UserException(otherInput(output, from));
 		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 

@@ -220,6 +220,22 @@ class BatchZarrTest {
 		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a killed run leaves it
 		CliRun resume = CliRun.run(append(same, "--dry-run"));
 		assertTrue(resume.out.contains("resume   ") && resume.out.contains("1 to write"), resume.toString());
+		// an image of the same name elsewhere does not resume it: the dry run fails it with the run's reason
+		Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+		Path copy = elsewhere.resolve("a.zarr");
+		try (java.util.stream.Stream<Path> files = Files.walk(in)) {
+			for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, copy.resolve(in.relativize(f).toString()));
+		}
+		Object[] fromCopy = { "batch", "-i", copy, "-o", out, "--block", 16, "--preset", "sobel-x", "--progress", "none" };
+		CliRun dry = CliRun.run(append(fromCopy, "--dry-run"));
+		CliRun run = CliRun.run(fromCopy);
+		assertEquals(1, run.code, run.toString());
+		String reason = run.err.substring(run.err.indexOf(": ") + 2).trim();
+		assertTrue(reason.startsWith("its output " + out.resolve("a.ome.zarr") + " is an interrupted result of another "
+			+ "input"), run.toString());
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("fail     " + copy + ": " + reason + "\n") && dry.out.contains("1 failing"),
+			dry + "\nthe run: " + run);
 	}
 
 	private static Object[] append(Object[] args, Object... more) {
