@@ -70,6 +70,33 @@ class HostileInputsTest {
 		assertTrue(r.err.contains("pipe.tif: not a regular file (a named pipe, socket or device)"), r.toString());
 	}
 
+	/**
+	 * In a folder, a link to nothing and a named pipe with an image's name are failures of their own, as when named
+	 * with -i: they were left out without a word, so a run missing them (a link into storage no longer mounted)
+	 * reported every file done and exited 0.
+	 */
+	@Test
+	void aLinkToNothingOrANamedPipeInAFolderIsAFailureNotLeftOutSilently() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("a.png"));
+		Path gone = Files.createSymbolicLink(in.resolve("gone.png"), tmp.resolve("unmounted/gone.png"));
+		Files.createSymbolicLink(in.resolve("folder.png"), Files.createDirectories(tmp.resolve("some folder")));
+		Path fifo = in.resolve("pipe.tif");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		for (boolean dryRun : new boolean[] { true, false }) {
+			CliRun r = assertTimeoutPreemptively(HANG, () -> run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset",
+				"box-3", "--progress", "lines", "--threads", 1, dryRun ? "--dry-run" : "--mode=valid"));
+			assertEquals(1, r.code, r.toString());
+			String all = r.out + r.err;
+			assertTrue(all.contains(gone + ": a link to nothing (its target does not exist, or the link leads back to "
+				+ "itself)"), r.toString());
+			assertTrue(all.contains(fifo + ": not a regular file (a named pipe, socket or device)"), r.toString());
+			assertTrue(all.contains("2 failing of 3 files") || all.contains("1 written, 0 skipped (output exists), 2 "
+				+ "failed of 3 files"), "a link to a folder is not followed, as before: " + r);
+		}
+	}
+
 	@Test
 	void aNamedPipeGivenAsInputForBlockwiseOmeZarrIsRefusedWithoutBeingOpened() throws Exception {
 		Path fifo = tmp.resolve("pipe.tif");
