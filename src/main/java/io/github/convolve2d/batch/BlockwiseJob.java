@@ -464,7 +464,6 @@ public final class BlockwiseJob {
 			throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
 				? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
 		}
-		if (replace && existing != Existing.NONE) deleteZarr(output);
 		int t = in.frames(), c = in.channels(), z = in.slices();
 		int outputChannels = layer == null ? c * kernels.size() : layer.outputs();
 		ConvolutionGeometry g = grid.geometry(0);
@@ -478,7 +477,10 @@ public final class BlockwiseJob {
 			grid.blockWidth()) : 1;
 		int[] shape = { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() };
 		if (replace || existing == Existing.NONE) {
-			checkDiskSpace(output, shape, levels);
+			boolean replacing = replace && existing != Existing.NONE;
+			// checked before the old result is deleted, counting the space it frees: a refused run keeps it
+			checkDiskSpace(output, shape, levels, replacing ? treeBytes(output) : 0);
+			if (replacing) deleteZarr(output);
 			// made whole, settings included, beside the output, then given its name in one step: a run that starts
 			// at the same time sees either nothing or this run's settings, never a store it could add other results to
 			Path skeleton = output.resolveSibling(SKELETONS.newName());
@@ -525,12 +527,12 @@ public final class BlockwiseJob {
 	 * its size is known (4 bytes a value, a third more with a pyramid); compressed, float results rarely shrink
 	 * to a quarter, so one that would need four times the free space is refused too.
 	 */
-	private void checkDiskSpace(Path output, int[] shape, int levels) throws IOException {
+	private void checkDiskSpace(Path output, int[] shape, int levels, long freed) throws IOException {
 		double bytes = 4.0 * shape[0] * shape[1] * shape[2] * shape[3] * shape[4] * (levels > 1 ? 4.0 / 3 : 1);
 		Path folder = output.toAbsolutePath().getParent();
 		while (folder != null && !Files.exists(folder)) folder = folder.getParent();
 		if (folder == null) return;
-		long free = Files.getFileStore(folder).getUsableSpace();
+		long free = Files.getFileStore(folder).getUsableSpace() + freed;
 		boolean raw = compressor.id() == Compressor.Id.RAW;
 		if (bytes > (raw ? free : 4.0 * free)) {
 			throw new UserException(String.format(java.util.Locale.ROOT, "its output would be %,d×%,d pixels × %d "
@@ -849,6 +851,17 @@ public final class BlockwiseJob {
 		ch.put("label", label);
 		ch.put("active", true);
 		return ch;
+	}
+
+	/** The bytes of the files in the folder {@code dir} (links not followed): what deleting it frees. */
+	private static long treeBytes(Path dir) throws IOException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			long bytes = 0;
+			for (Path p : (Iterable<Path>) s::iterator) {
+				if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) bytes += Files.size(p);
+			}
+			return bytes;
+		}
 	}
 
 	private static void deleteZarr(Path dir) throws IOException {

@@ -204,6 +204,32 @@ class BatchZarrTest {
 		assertFalse(run.err.contains("note:"), run.toString());
 	}
 
+	/**
+	 * --overwrite deletes the old result only once the new one is let start: a run refused for the free space of the
+	 * disk keeps it (it deleted it first, so the refused run left nothing).
+	 */
+	@Test
+	void anOverwriteRefusedForDiskSpaceKeepsTheOldResult() throws IOException {
+		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none" };
+		assertEquals(0, CliRun.run(args).code);
+		Path old = out.resolve("a.ome.zarr");
+		assertTrue(OmeZarr.isComplete(old));
+		// the same name, now 1,000,000² pixels (no chunk written: Zarr's fill value), a result of about 4 TB
+		try (java.util.stream.Stream<Path> s = Files.walk(in)) {
+			for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
+		}
+		ZarrArray.create(in, new int[] { 1_000_000, 1_000_000 }, new int[] { 1024, 1024 }, DataType.parse("<f4"),
+			Compressor.RAW);
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(tmp).getUsableSpace() < 3_000_000_000_000L,
+			"a disk with less than 3 TB free");
+		CliRun refused = CliRun.run(append(args, "--overwrite"));
+		assertEquals(1, refused.code, refused.toString());
+		assertTrue(refused.err.contains("free; free some space or choose another --output"), refused.toString());
+		assertTrue(OmeZarr.isComplete(old) && Files.exists(old.resolve("0/.zarray")), "the old result is kept: "
+			+ refused);
+	}
+
 	@Test
 	void aDryRunJudgesExistingZarrOutputsAsTheRunWould() throws IOException {
 		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
