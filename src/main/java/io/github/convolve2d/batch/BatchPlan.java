@@ -88,19 +88,31 @@ public final class BatchPlan {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) throw missingInput(input, in);
 			boolean zarrImage = InputScanner.isZarrFolder(in);
-			if (zarrImage && outReal.startsWith(real(in))) {
-				throw new UserException("the output folder '" + output + "' is " + (outReal.equals(real(in)) ? ""
-					: "inside ") + "input '" + input + "', an OME-Zarr image: outputs would be written into it; choose an "
-					+ "output folder outside it");
-			}
+			if (zarrImage) checkOutsideZarr(outReal, in, output, input);
 			boolean folder = Files.isDirectory(in) && !zarrImage;
 			Path read = real(folder ? in : in.getParent());
 			checkOutputFolder(outReal, read, folder && scanner.recursive(), sfx, output, input);
 		}
 		List<InputScanner.Found> found = scanner.scan(inputs, file -> !sfx.isEmpty() && startsWithReal(file, outReal)
 			&& isOutputName(file.getFileName().toString(), sfx));
+		for (InputScanner.Found f : found) {
+			// a Zarr image found in an input folder is read as one named: never written into
+			if (f.problem() == null && InputScanner.isZarrFolder(f.file())) {
+				checkOutsideZarr(outReal, f.file(), output, f.file());
+			}
+		}
 		List<BatchItem> items = assign(found, out, sfx, BatchPlan::real, zarr);
 		return new BatchPlan(out, items);
+	}
+
+	/** @throws UserException when the output folder is the Zarr image {@code zarr} (an input) or lies inside it */
+	private static void checkOutsideZarr(Path outReal, Path zarr, Path output, Path input) {
+		Path zarrReal = real(zarr.toAbsolutePath().normalize());
+		if (outReal.startsWith(zarrReal)) {
+			throw new UserException("the output folder '" + output + "' is " + (outReal.equals(zarrReal) ? ""
+				: "inside ") + "input '" + input + "', an OME-Zarr image: outputs would be written into it; choose an "
+				+ "output folder outside it");
+		}
 	}
 
 	/**

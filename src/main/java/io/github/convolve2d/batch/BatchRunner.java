@@ -553,7 +553,7 @@ public final class BatchRunner {
 				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
 			}
 			if (mismatch == null && existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
-				mismatch = job.resumeMismatch(item.output());
+				mismatch = job.resumeMismatch(item.output(), item.input());
 			}
 		}
 		catch (UserException e) {

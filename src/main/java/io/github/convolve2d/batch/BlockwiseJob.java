@@ -21,6 +21,7 @@ import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.io.ChannelRanges;
 import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
+import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.TemporaryFiles;
 import io.github.convolve2d.io.ZarrArray;
@@ -122,12 +123,18 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}): its chunks are of
-	 * another size or compression than this job writes (another {@code --block} or {@code --zarr-compression}); null
-	 * when they are the same.
+	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}) from
+	 * {@code input}: it was begun from an input at another path, or its chunks are of another size or compression
+	 * than this job writes (another {@code --block} or {@code --zarr-compression}); null when none of these holds.
+	 * Judged without reading {@code input} (a dry run reads no OME-Zarr output's input), so an input of other
+	 * dimensions at the recorded path is refused by {@link #run} alone.
 	 */
-	String resumeMismatch(Path output) throws IOException {
+	String resumeMismatch(Path output, Path input) throws IOException {
 		ZarrArray a = ZarrArray.open(output.resolve("0"));
+		Object from = a.attributes().get(INPUT);
+		if (from != null && !from.toString().startsWith(input.toAbsolutePath().normalize() + " (")) {
+			return otherInput(output, from);
+		}
 		int[] shape = a.shape(), chunks = a.chunks();
 		int n = shape.length, ch = chunks[n - 2], cw = chunks[n - 1];
 		if (cw == Math.min(block, shape[n - 1]) && ch == Math.min(block, shape[n - 2])
@@ -374,6 +381,7 @@ public final class BlockwiseJob {
 	 * @throws java.util.concurrent.CancellationException when the progress cancelled (finished blocks stay)
 	 */
 	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
 			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
@@ -419,11 +427,13 @@ public final class BlockwiseJob {
 		final OmeZarr out;
 		final BlockGrid grid;
 		final int planes;
+		private final String stamp;
 
-		Prepared(OmeZarr out, BlockGrid grid, int planes) {
+		Prepared(OmeZarr out, BlockGrid grid, int planes, String stamp) {
 			this.out = out;
 			this.grid = grid;
 			this.planes = planes;
+			this.stamp = stamp;
 		}
 
 		/** Blocks of all work planes (each block writes one chunk per feature map of the full-resolution level). */
@@ -456,16 +466,43 @@ public final class BlockwiseJob {
 			return levels() == 1 ? new ChannelRanges(out.channels()) : null;
 		}
 
-		/** Writes the output's NGFF metadata: call once every block is written. */
+		/** {@link #commit(ChannelRanges)}, the windows read from the output's coarsest level. */
 		public void commit() throws IOException {
 			commit(null);
 		}
 
 		/**
 		 * Writes the output's NGFF metadata, the windows from {@code ranges} (every block's, from {@link #compute}),
-		 * or, when null, from the output's coarsest level: call once every block is written.
+		 * or, when null, from the output's coarsest level: call once every block is written. The metadata marks the
+		 * output whole, so it is written only when the output still holds this run's settings and every chunk of
+		 * every level: something else (another run's {@code --overwrite} deleting it meanwhile) may have taken them
+		 * away.
+		 *
+		 * @throws UserException when the output lost chunks or its settings while it was written
 		 */
 		public void commit(ChannelRanges ranges) throws IOException {
+			Path path = out.path();
+			Object settings;
+			try {
+				settings = ZarrArray.open(path.resolve("0")).attributes().get(STAMP);
+			}
+			catch (IOException | UserException e) {
+				settings = null;
+			}
+			if (!stamp.equals(settings)) {
+				throw new UserException("its output " + path + " was changed by something else while this run wrote it "
+					+ "(another run with --overwrite?): its settings are gone, so it is not marked complete; move it "
+					+ "away and rerun");
+			}
+			for (int l = 0; l < levels(); l++) {
+				for (long n = 0; n < out.levelChunks(l); n++) {
+					if (!out.hasLevelChunk(l, n)) {
+						throw new UserException("its output " + path + " was changed by something else while this run "
+							+ "wrote it (another run with --overwrite?): chunks of it are gone, so it is not marked "
+							+ "complete; rerun to complete it");
+					}
+				}
+			}
 			out.commit(ranges);
 		}
 	}
@@ -477,8 +514,35 @@ public final class BlockwiseJob {
 	 * @throws UserException for an input that cannot be read as it is, or an output in the way
 	 */
 	public Prepared prepare(Path input, Path output, boolean replace) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			return prepare(input, in, output, replace);
+		}
+	}
+
+	/**
+	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet),
+	 * given whole or by one of its level folders: the chunks not yet written would read as zeros, Zarr's fill value.
+	 */
+	static void refuseUnfinished(Path input) throws IOException {
+		if (!Files.isDirectory(input)) return;
+		Path given = input.toAbsolutePath().normalize();
+		Path image = Files.isRegularFile(given.resolve(".zarray")) ? given.getParent() : given;
+		if (image == null || OmeZarr.isComplete(image) || !Files.isRegularFile(image.resolve("0").resolve(".zarray"))) {
+			return;
+		}
+		Object settings;
+		try {
+			settings = ZarrArray.open(image.resolve("0")).attributes().get(STAMP);
+		}
+		catch (UserException e) {
+			return; // not one of ours: opening the input says what is wrong with it
+		}
+		if (settings != null) {
+			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
+			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (it has no "
+				+ ".zattrs yet, and the blocks not written would read as zeros); rerun the command that made it to "
+				+ "complete it, then convolve it");
 		}
 	}
 
@@ -488,6 +552,12 @@ public final class BlockwiseJob {
 	 * with blocks of another image (a complete one is skipped as a TIFF output is, by its settings alone).
 	 */
 	static final String INPUT = "convolve2d_input";
+
+	/** Why an output begun from the input {@code from} (its recorded identity) is not resumed from this one. */
+	private static String otherInput(Path output, Object from) {
+		return "its output " + output + " is an interrupted result of another input, " + from + ", and would be "
+			+ "completed with blocks of this one; --overwrite replaces it, or choose another --output or --suffix";
+	}
 
 	private static String inputIdentity(Path input, ChunkedImage in) {
 		return input.toAbsolutePath().normalize() + " (t, c, z, y, x: " + in.frames() + ", " + in.channels() + ", "
@@ -506,7 +576,6 @@ public final class BlockwiseJob {
 		if (problem != null) throw new UserException(problem);
 		// a new output in the format asked for (or the input's); one resumed in its own
 		ZarrFormat writes = replace || existing == Existing.NONE ? formatFor(input) : ZarrFormat.of(output);
-		if (replace && existing != Existing.NONE) deleteZarr(output);
 		int t = in.frames(), c = in.channels(), z = in.slices();
 		int outputChannels = layer == null ? c * kernels.size() : layer.outputs();
 		ConvolutionGeometry g = grid.geometry(0);
@@ -520,7 +589,10 @@ public final class BlockwiseJob {
 			grid.blockWidth()) : 1;
 		int[] shape = { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() };
 		if (replace || existing == Existing.NONE) {
-			checkDiskSpace(output, shape, levels);
+			boolean replacing = replace && existing != Existing.NONE;
+			// checked before the old result is deleted, counting the space it frees: a refused run keeps it
+			checkDiskSpace(output, shape, levels, replacing ? treeBytes(output) : 0);
+			if (replacing) deleteZarr(output);
 			// made whole, settings included, beside the output, then given its name in one step: a run that starts
 			// at the same time sees either nothing or this run's settings, never a store it could add other results to
 			Path skeleton = output.resolveSibling(SKELETONS.newName());
@@ -534,7 +606,12 @@ public final class BlockwiseJob {
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
-				if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) throw e;
+				if (!Files.exists(output, LinkOption.NOFOLLOW_LINKS)) {
+					if (!(e instanceof java.nio.file.FileSystemException)) throw e;
+					// no block is written yet: the output's name, not the temporary one, with nothing to resume
+					throw new UserException("cannot create its output: " + IoMessages.describe(
+						IoMessages.naming((java.nio.file.FileSystemException) e, output)));
+				}
 				Existing now = inspect(output); // another run took the name first
 				if (now != Existing.COMPLETE && now != Existing.PARTIAL) {
 					throw new UserException("its output " + output + " was made meanwhile by another run with other "
@@ -555,12 +632,8 @@ public final class BlockwiseJob {
 				+ "is not replaced");
 		}
 		Object from = recorded.get(INPUT);
-		if (from != null && !from.equals(inputIdentity(input, in))) {
-			throw new UserException("its output " + output + " is an interrupted result of another input, " + from
-				+ ", and would be completed with blocks of this one; --overwrite replaces it, or choose another --output "
-				+ "or --suffix");
-		}
-		return new Prepared(out, grid, workPlanes(in));
+		if (from != null && !from.equals(inputIdentity(input, in))) throw new UserException(otherInput(output, from));
+		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 
 	/**
@@ -568,12 +641,12 @@ public final class BlockwiseJob {
 	 * its size is known (4 bytes a value, a third more with a pyramid); compressed, float results rarely shrink
 	 * to a quarter, so one that would need four times the free space is refused too.
 	 */
-	private void checkDiskSpace(Path output, int[] shape, int levels) throws IOException {
+	private void checkDiskSpace(Path output, int[] shape, int levels, long freed) throws IOException {
 		double bytes = 4.0 * shape[0] * shape[1] * shape[2] * shape[3] * shape[4] * (levels > 1 ? 4.0 / 3 : 1);
 		Path folder = output.toAbsolutePath().getParent();
 		while (folder != null && !Files.exists(folder)) folder = folder.getParent();
 		if (folder == null) return;
-		long free = Files.getFileStore(folder).getUsableSpace();
+		long free = Files.getFileStore(folder).getUsableSpace() + freed;
 		boolean raw = compressor.id() == Compressor.Id.RAW;
 		if (bytes > (raw ? free : 4.0 * free)) {
 			throw new UserException(String.format(java.util.Locale.ROOT, "its output would be %,d×%,d pixels × %d "
@@ -943,6 +1016,17 @@ public final class BlockwiseJob {
 		ch.put("label", label);
 		ch.put("active", true);
 		return ch;
+	}
+
+	/** The bytes of the files in the folder {@code dir} (links not followed): what deleting it frees. */
+	private static long treeBytes(Path dir) throws IOException {
+		try (Stream<Path> s = Files.walk(dir)) {
+			long bytes = 0;
+			for (Path p : (Iterable<Path>) s::iterator) {
+				if (Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) bytes += Files.size(p);
+			}
+			return bytes;
+		}
 	}
 
 	private static void deleteZarr(Path dir) throws IOException {

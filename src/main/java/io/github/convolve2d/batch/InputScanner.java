@@ -168,12 +168,18 @@ public final class InputScanner {
 				@Override
 				public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
 					boolean zarr = attrs.isDirectory() && isZarrFolder(file);
-					if (hidden(file) || skip.test(file) || !(zarr || attrs.isRegularFile() || Files.isRegularFile(file))) {
+					if (hidden(file) || skip.test(file)) return FileVisitResult.CONTINUE;
+					// a link to nothing, or a named pipe, socket or device, with an image's name fails as when named
+					// with -i, rather than being left out without a word; a folder (or a link to one) is not a file
+					boolean dangling = attrs.isSymbolicLink() && !Files.exists(file);
+					if (!(zarr || attrs.isRegularFile() || Files.isRegularFile(file) || dangling || !Files.isDirectory(file))) {
 						return FileVisitResult.CONTINUE;
 					}
 					Path relative = root.relativize(file);
 					if (zarr ? selectedZarr(relative) : selected(relative)) {
-						found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarr(file) : null));
+						found.add(new Found(file, root, relative, zarr ? OmeZarr.whyNotZarr(file) : dangling ? "a link to "
+							+ "nothing (its target does not exist, or the link leads back to itself); move the file back "
+							+ "or remove the link" : null));
 					}
 					return FileVisitResult.CONTINUE;
 				}

@@ -2,6 +2,7 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import ij.io.FileSaver;
+import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.io.TemporaryFiles;
 
 import java.io.IOException;
@@ -145,7 +146,14 @@ public final class AtomicTiffWriter {
 	public void write(ImagePlus imp, Path target, Predicate<Path> mayReplace) throws IOException {
 		Path parent = target.toAbsolutePath().getParent();
 		Files.createDirectories(parent);
-		Path tmp = createTemporary(parent);
+		Path tmp;
+		try {
+			tmp = createTemporary(parent);
+		}
+		catch (AccessDeniedException e) {
+			// the folder may not be written: named, rather than the hidden temporary file it was to hold
+			throw new AccessDeniedException(parent.toString());
+		}
 		inFlight.add(tmp);
 		try {
 			ConsoleCapture.Result<Boolean> saved;
@@ -219,10 +227,15 @@ public final class AtomicTiffWriter {
 
 	private static void moveReplacing(Path tmp, Path target) throws IOException {
 		try {
-			Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			try {
+				Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+			}
+			catch (AtomicMoveNotSupportedException e) {
+				Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+			}
 		}
-		catch (AtomicMoveNotSupportedException e) {
-			Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+		catch (FileSystemException e) {
+			throw IoMessages.naming(e, target); // File name too long: the output's, not the temporary file's
 		}
 	}
 }

@@ -430,6 +430,34 @@ class BlockwiseJobTest {
 	}
 
 	/**
+	 * An output changed under a run that writes it — another run's {@code --overwrite} deleting it as this one adds
+	 * blocks, its deletion interrupted by the chunks still coming — is never completed as if whole: the run fails
+	 * and writes no NGFF metadata, instead of reporting a result whose chunks are gone.
+	 */
+	@Test
+	void anOutputWhoseChunksVanishWhileItIsWrittenIsNeverCommitted() throws IOException {
+		Path in = zarrInput();
+		Path out = tmp.resolve("o.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.RAW);
+		boolean[] deleted = { false };
+		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> job.run(in, out, false, (done, total) -> {
+				if (done >= 40 && !deleted[0]) {
+					deleted[0] = true;
+					try {
+						Files.delete(out.resolve("0").resolve("0.0.0.0.0"));
+					}
+					catch (IOException x) {
+						throw new java.io.UncheckedIOException(x);
+					}
+				}
+			}));
+		assertTrue(deleted[0]);
+		assertTrue(e.getMessage().contains("changed by something else while this run wrote it"), e.getMessage());
+		assertFalse(OmeZarr.isComplete(out), "no NGFF metadata over missing chunks");
+	}
+
+	/**
 	 * Two runs with other kernels started at once into one output: one makes it, the other is refused or finds it
 	 * made (never a store holding blocks of both, as when the check of the output and the writing of its settings
 	 * were two steps).

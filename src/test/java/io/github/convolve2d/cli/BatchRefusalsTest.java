@@ -273,7 +273,10 @@ class BatchRefusalsTest {
 		return m;
 	}
 
-	/** An OME-Zarr input is a folder being read: no output is written into it. */
+	/**
+	 * An OME-Zarr input is a folder being read: no output is written into it, whether it is named with -i or found
+	 * in a folder that is (the output folder z/board.ome.zarr/sub with -i z was made inside the image).
+	 */
 	@Test
 	void anOutputFolderInsideAZarrInputIsRefused() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in"));
@@ -282,9 +285,11 @@ class BatchRefusalsTest {
 		assertEquals(0, made.code, made.toString());
 		Path zarr = tmp.resolve("z/board.ome.zarr");
 		for (Path out : new Path[] { zarr, zarr.resolve("sub") }) {
-			CliRun r = CliRun.run("batch", "-i", zarr, "-o", out, "--preset", "sobel-x", "--suffix", "_s");
-			assertEquals(2, r.code, r.toString());
-			assertTrue(r.err.contains("an OME-Zarr image: outputs would be written into it"), r.toString());
+			for (Path input : new Path[] { zarr, tmp.resolve("z") }) {
+				CliRun r = CliRun.run("batch", "-i", input, "-o", out, "--preset", "sobel-x", "--suffix", "_s");
+				assertEquals(2, r.code, r.toString());
+				assertTrue(r.err.contains("an OME-Zarr image: outputs would be written into it"), r.toString());
+			}
 		}
 		try (java.util.stream.Stream<Path> s = Files.list(zarr)) {
 			assertEquals(List.of(".zattrs", ".zgroup", "0"), s.map(p -> p.getFileName().toString()).sorted()

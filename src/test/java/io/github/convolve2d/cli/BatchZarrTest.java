@@ -121,6 +121,31 @@ class BatchZarrTest {
 		return all;
 	}
 
+	/**
+	 * The output of an interrupted run, given as the input of another (a pipeline's next step), is refused, whole or
+	 * by its level folder: the blocks it lacks would read as zeros. The group used to be refused with advice to give
+	 * its level folder, which was then convolved, written and reported done.
+	 */
+	@Test
+	void anUnfinishedOutputIsNeverReadAsAnInput() throws IOException {
+		Path in = inputs().resolve("a.zarr"), step1 = tmp.resolve("step1"), step2 = tmp.resolve("step2");
+		CliRun first = CliRun.run("batch", "-i", in, "-o", step1, "--preset", "sobel-x", "--block", 16, "--progress",
+			"none");
+		assertEquals(0, first.code, first.toString());
+		Path result = step1.resolve("a.ome.zarr");
+		// as a run killed before its last blocks leaves it: no .zattrs, a chunk missing
+		Files.delete(result.resolve(".zattrs"));
+		Files.delete(result.resolve("0").resolve("0.0.0.1.1"));
+		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
+			assertEquals(1, next.code, next.toString());
+			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished"), next.toString());
+			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
+				"nothing written from " + input);
+		}
+	}
+
 	@Test
 	void formatZarrConvolvesEachInputBlockByBlockAndARerunSkipsThem() throws IOException {
 		Path in = inputs(), out = tmp.resolve("out");
@@ -202,6 +227,32 @@ class BatchZarrTest {
 		assertFalse(run.err.contains("note:"), run.toString());
 	}
 
+	/**
+	 * --overwrite deletes the old result only once the new one is let start: a run refused for the free space of the
+	 * disk keeps it (it deleted it first, so the refused run left nothing).
+	 */
+	@Test
+	void anOverwriteRefusedForDiskSpaceKeepsTheOldResult() throws IOException {
+		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--preset", "sobel-x", "--progress", "none" };
+		assertEquals(0, CliRun.run(args).code);
+		Path old = out.resolve("a.ome.zarr");
+		assertTrue(OmeZarr.isComplete(old));
+		// the same name, now 1,000,000² pixels (no chunk written: Zarr's fill value), a result of about 4 TB
+		try (java.util.stream.Stream<Path> s = Files.walk(in)) {
+			for (Path p : (Iterable<Path>) s.sorted(java.util.Comparator.reverseOrder())::iterator) Files.delete(p);
+		}
+		ZarrArray.create(in, new int[] { 1_000_000, 1_000_000 }, new int[] { 1024, 1024 }, DataType.parse("<f4"),
+			Compressor.RAW);
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(tmp).getUsableSpace() < 3_000_000_000_000L,
+			"a disk with less than 3 TB free");
+		CliRun refused = CliRun.run(append(args, "--overwrite"));
+		assertEquals(1, refused.code, refused.toString());
+		assertTrue(refused.err.contains("free; free some space or choose another --output"), refused.toString());
+		assertTrue(OmeZarr.isComplete(old) && Files.exists(old.resolve("0/.zarray")), "the old result is kept: "
+			+ refused);
+	}
+
 	@Test
 	void aDryRunJudgesExistingZarrOutputsAsTheRunWould() throws IOException {
 		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
@@ -218,6 +269,22 @@ class BatchZarrTest {
 		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a killed run leaves it
 		CliRun resume = CliRun.run(append(same, "--dry-run"));
 		assertTrue(resume.out.contains("resume   ") && resume.out.contains("1 to write"), resume.toString());
+		// an image of the same name elsewhere does not resume it: the dry run fails it with the run's reason
+		Path elsewhere = Files.createDirectories(tmp.resolve("elsewhere"));
+		Path copy = elsewhere.resolve("a.zarr");
+		try (java.util.stream.Stream<Path> files = Files.walk(in)) {
+			for (Path f : (Iterable<Path>) files::iterator) Files.copy(f, copy.resolve(in.relativize(f).toString()));
+		}
+		Object[] fromCopy = { "batch", "-i", copy, "-o", out, "--block", 16, "--preset", "sobel-x", "--progress", "none" };
+		CliRun dry = CliRun.run(append(fromCopy, "--dry-run"));
+		CliRun run = CliRun.run(fromCopy);
+		assertEquals(1, run.code, run.toString());
+		String reason = run.err.substring(run.err.indexOf(": ") + 2).trim();
+		assertTrue(reason.startsWith("its output " + out.resolve("a.ome.zarr") + " is an interrupted result of another "
+			+ "input"), run.toString());
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("fail     " + copy + ": " + reason + "\n") && dry.out.contains("1 failing"),
+			dry + "\nthe run: " + run);
 	}
 
 	private static Object[] append(Object[] args, Object... more) {

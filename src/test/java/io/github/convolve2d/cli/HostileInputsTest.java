@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
 
 import static io.github.convolve2d.cli.CliRun.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -69,6 +70,33 @@ class HostileInputsTest {
 		assertTrue(r.err.contains("pipe.tif: not a regular file (a named pipe, socket or device)"), r.toString());
 	}
 
+	/**
+	 * In a folder, a link to nothing and a named pipe with an image's name are failures of their own, as when named
+	 * with -i: they were left out without a word, so a run missing them (a link into storage no longer mounted)
+	 * reported every file done and exited 0.
+	 */
+	@Test
+	void aLinkToNothingOrANamedPipeInAFolderIsAFailureNotLeftOutSilently() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("a.png"));
+		Path gone = Files.createSymbolicLink(in.resolve("gone.png"), tmp.resolve("unmounted/gone.png"));
+		Files.createSymbolicLink(in.resolve("folder.png"), Files.createDirectories(tmp.resolve("some folder")));
+		Path fifo = in.resolve("pipe.tif");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		for (boolean dryRun : new boolean[] { true, false }) {
+			CliRun r = assertTimeoutPreemptively(HANG, () -> run("batch", "-i", in, "-o", tmp.resolve("out"), "--preset",
+				"box-3", "--progress", "lines", "--threads", 1, dryRun ? "--dry-run" : "--mode=valid"));
+			assertEquals(1, r.code, r.toString());
+			String all = r.out + r.err;
+			assertTrue(all.contains(gone + ": a link to nothing (its target does not exist, or the link leads back to "
+				+ "itself)"), r.toString());
+			assertTrue(all.contains(fifo + ": not a regular file (a named pipe, socket or device)"), r.toString());
+			assertTrue(all.contains("2 failing of 3 files") || all.contains("1 written, 0 skipped (output exists), 2 "
+				+ "failed of 3 files"), "a link to a folder is not followed, as before: " + r);
+		}
+	}
+
 	@Test
 	void aNamedPipeGivenAsInputForBlockwiseOmeZarrIsRefusedWithoutBeingOpened() throws Exception {
 		Path fifo = tmp.resolve("pipe.tif");
@@ -99,6 +127,35 @@ class HostileInputsTest {
 		assertTrue(r.err.contains("damaged.tif: page 1, strip 2 is damaged (LZW data ends early"), r.toString());
 		assertEquals(1, r.err.split(Pattern.quote("damaged.tif"), -1).length - 1, "the file is named once: " + r);
 		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+	}
+
+	/**
+	 * An output sub-folder that may not be written fails its files naming that folder: the reason named the hidden
+	 * temporary file the run had tried to create there ({@code .convolve2d-<pid>-...tif}), which means nothing to a user.
+	 */
+	@Test
+	void aLockedOutputSubFolderIsNamedNotTheTemporaryFile() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in/sub"));
+		Files.copy(Paths.get("sample-images/microaneurysms.png"), in.resolve("a.png"));
+		Path locked = Files.createDirectories(tmp.resolve("out/sub"));
+		assumeTrue(locked.toFile().setWritable(false, false));
+		try {
+			List<String> prefix = Collections.emptyList();
+			if (Files.isWritable(locked)) {
+				// root writes everywhere: run the command without the capabilities that let it
+				assumeTrue(new ProcessBuilder("setpriv", "--version").start().waitFor() == 0, "setpriv is available");
+				prefix = Arrays.asList("setpriv", "--bounding-set", "-dac_override,-dac_read_search");
+			}
+			ChildCli c = ChildCli.start(prefix, Collections.emptyMap(), "batch", "-i", tmp.resolve("in"), "-r", "-o",
+				tmp.resolve("out"), "--preset", "box-3", "--progress", "lines");
+			assertEquals(1, c.waitFor(120), c.toString());
+			assertTrue(c.err().contains("FAILED " + in.resolve("a.png") + ": cannot write " + locked.resolve("a.tif")
+				+ ": permission denied: " + locked + "\n"), c.toString());
+			assertFalse(c.err().contains(".convolve2d-"), c.toString());
+		}
+		finally {
+			locked.toFile().setWritable(true, false);
+		}
 	}
 
 	@Test
@@ -304,8 +361,17 @@ class HostileInputsTest {
 		assertTrue(Files.exists(out.resolve("n".repeat(248) + "255.tif")), r.toString());
 		r = run("batch", "-i", in, "-o", out, "--suffix", "_c", "--preset", "box-3", "--progress", "lines");
 		assertEquals(1, r.code, r.toString());
-		assertTrue(r.err.contains("255.png: cannot write") && r.err.contains("File name too long"),
-			"an output name beyond 255 bytes fails alone with the system's reason: " + r);
+		Path tooLong = out.resolve("n".repeat(248) + "255_c.tif");
+		assertTrue(r.err.contains("255.png: cannot write " + tooLong + ": File name too long: " + tooLong),
+			"an output name beyond 255 bytes fails alone with the system's reason, naming it: " + r);
+		assertFalse(r.err.contains(".convolve2d-"), "not the temporary file's name: " + r);
 		assertTrue(r.out.contains("2 written"), r.toString());
+		// the same as an OME-Zarr output: its name, and no resume promised where no block was written
+		Path tif = Files.copy(Paths.get("sample-images/chessboard_GRAY_U16.tif"),
+			Files.createDirectories(tmp.resolve("tif")).resolve("t".repeat(251) + ".tif"));
+		r = run("batch", "-i", tif, "-o", out, "--format", "zarr", "--preset", "box-3", "--progress", "lines");
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("File name too long: " + out.resolve("t".repeat(251) + ".ome.zarr")), r.toString());
+		assertFalse(r.err.contains(".convolve2d-") || r.err.contains("rerun to resume"), r.toString());
 	}
 }
