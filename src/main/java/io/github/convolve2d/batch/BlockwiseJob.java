@@ -592,7 +592,7 @@ public final class BlockwiseJob {
 			boolean replacing = replace && existing != Existing.NONE;
 			// checked before the old result is deleted, counting the space it frees: a refused run keeps it
 			checkDiskSpace(output, shape, levels, replacing ? treeBytes(output) : 0);
-			if (replacing) deleteZarr(output);
+			if (replacing) discard(output);
 			// made whole, settings included, beside the output, then given its name in one step: a run that starts
 			// at the same time sees either nothing or this run's settings, never a store it could add other results to
 			Path skeleton = output.resolveSibling(SKELETONS.newName());
@@ -1027,6 +1027,22 @@ public final class BlockwiseJob {
 			}
 			return bytes;
 		}
+	}
+
+	/**
+	 * Deletes an old result being replaced: first renamed to a hidden name of this run's in one step, so that another
+	 * run never finds it half deleted (which it would take for a folder Convolve 2D did not write); a run killed
+	 * while deleting leaves the hidden folder, which the next run in the folder removes ({@link #removeStaleSkeletons}).
+	 */
+	private static void discard(Path output) throws IOException {
+		Path aside = output.resolveSibling(SKELETONS.newName());
+		try {
+			Files.move(output, aside, StandardCopyOption.ATOMIC_MOVE);
+		}
+		catch (java.nio.file.NoSuchFileException e) {
+			return; // another run's --overwrite took it away first
+		}
+		deleteZarr(aside);
 	}
 
 	private static void deleteZarr(Path dir) throws IOException {
