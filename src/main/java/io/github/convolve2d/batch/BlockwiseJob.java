@@ -31,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -132,9 +133,7 @@ public final class BlockwiseJob {
 	String resumeMismatch(Path output, Path input) throws IOException {
 		ZarrArray a = ZarrArray.open(output.resolve("0"));
 		Object from = a.attributes().get(INPUT);
-		if (from != null && !from.toString().startsWith(input.toAbsolutePath().normalize() + " (")) {
-			return otherInput(output, from);
-		}
+		if (from != null && !recordsInput(from, input, null)) return otherInput(output, from);
 		int[] shape = a.shape(), chunks = a.chunks();
 		int n = shape.length, ch = chunks[n - 2], cw = chunks[n - 1];
 		if (cw == Math.min(block, shape[n - 1]) && ch == Math.min(block, shape[n - 2])
@@ -559,9 +558,32 @@ public final class BlockwiseJob {
 			+ "completed with blocks of this one; --overwrite replaces it, or choose another --output or --suffix";
 	}
 
+	/**
+	 * Whether {@code recorded} (an output's {@link #INPUT}) names {@code input}: by the same path, or by one that
+	 * leads to the same file through links (an output begun through a link and resumed through the file, or the other
+	 * way round); and, unless null, with the same {@code dimensions}.
+	 */
+	private static boolean recordsInput(Object recorded, Path input, String dimensions) {
+		String r = recorded.toString();
+		int at = r.lastIndexOf(" (t, c, z, y, x: ");
+		if (at < 0 || dimensions != null && !r.substring(at).equals(dimensions)) return false;
+		String path = r.substring(0, at);
+		if (path.equals(input.toAbsolutePath().normalize().toString())) return true;
+		try {
+			return Files.isSameFile(Paths.get(path), input);
+		}
+		catch (IOException | java.nio.file.InvalidPathException e) {
+			return false;
+		}
+	}
+
+	private static String dimensions(ChunkedImage in) {
+		return " (t, c, z, y, x: " + in.frames() + ", " + in.channels() + ", " + in.slices() + ", " + in.height() + ", "
+			+ in.width() + ")";
+	}
+
 	private static String inputIdentity(Path input, ChunkedImage in) {
-		return input.toAbsolutePath().normalize() + " (t, c, z, y, x: " + in.frames() + ", " + in.channels() + ", "
-			+ in.slices() + ", " + in.height() + ", " + in.width() + ")";
+		return input.toAbsolutePath().normalize() + dimensions(in);
 	}
 
 	private Prepared prepare(Path input, ChunkedImage in, Path output, boolean replace) throws IOException {
@@ -632,7 +654,7 @@ public final class BlockwiseJob {
 				+ "is not replaced");
 		}
 		Object from = recorded.get(INPUT);
-		if (from != null && !from.equals(inputIdentity(input, in))) throw new UserException(otherInput(output, from));
+		if (from != null && !recordsInput(from, input, dimensions(in))) throw new UserException(otherInput(output, from));
 		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 

@@ -173,6 +173,36 @@ class BlockwiseJobTest {
 		assertEquals(attrs.replace("parts", "whole"), new String(Files.readAllBytes(whole.resolve(".zattrs"))));
 	}
 
+	/**
+	 * An output begun from an input reached through a link is resumed from the input itself, and the other way round
+	 * (the recorded input names the same file); it was refused as "an interrupted result of another input".
+	 */
+	@Test
+	void anOutputBegunThroughALinkIsResumedThroughTheFile() throws IOException {
+		Path in = zarrInput(), link = Files.createSymbolicLink(tmp.resolve("link.ome.zarr"), in);
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 24, Compressor.RAW);
+		for (Path[] names : new Path[][] { { link, in }, { in, link } }) {
+			Path out = tmp.resolve("out-" + names[0].getFileName());
+			job.prepare(names[0], out, false);
+			job.compute(names[0], out, 0, 5);
+			assertEquals(null, job.resumeMismatch(out, names[1]), "the dry run's check");
+			assertEquals(5, job.run(names[1], out, false, (done, total) -> { }), "resumed: the 5 blocks are kept");
+			assertTrue(OmeZarr.isComplete(out));
+		}
+		// another file is still another input
+		Path other = tmp.resolve("other.ome.zarr"), out = tmp.resolve("out-third");
+		copyTree(in, other);
+		job.prepare(in, out, false);
+		job.compute(in, out, 0, 5);
+		assertTrue(job.resumeMismatch(out, other).contains("an interrupted result of another input"));
+	}
+
+	private static void copyTree(Path from, Path to) throws IOException {
+		try (Stream<Path> s = Files.walk(from)) {
+			for (Path p : (Iterable<Path>) s::iterator) Files.copy(p, to.resolve(from.relativize(p).toString()));
+		}
+	}
+
 	@Test
 	void aTiffStackWithStrideGivesTheInMemoryFeatureMaps() throws IOException {
 		ImageStack stack = new ImageStack(61, 40);
