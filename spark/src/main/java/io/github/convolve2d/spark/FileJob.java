@@ -173,7 +173,8 @@ final class FileJob {
 		List<FileResult> results = new ArrayList<>();
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
 			int n = 0;
-			while (files.hasNext()) {
+			// a cancelled job (Ctrl-C on the driver) stops its tasks between files: the file in hand is finished
+			while (files.hasNext() && !context.isInterrupted()) {
 				FileTask task = files.next();
 				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
 				results.add(convert(task, runner, dir, overwrite, runStart, conf, hook, attempt,

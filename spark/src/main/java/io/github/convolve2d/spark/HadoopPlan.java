@@ -48,19 +48,25 @@ final class HadoopPlan {
 			this.outputFolder = outputFolder;
 		}
 
-		/** This plan without the local inputs of {@code items} (those the block job runs). */
-		Result without(List<BatchItem> items) {
-			if (items.isEmpty()) return this;
-			Set<java.nio.file.Path> inputs = new HashSet<>();
-			for (BatchItem i : items) inputs.add(i.input().toAbsolutePath().normalize());
-			List<FileTask> left = new ArrayList<>();
-			for (FileTask t : tasks) {
-				Path in = new Path(t.input);
-				boolean local = "file".equals(in.toUri().getScheme());
-				if (!local || !inputs.contains(nio(in).toAbsolutePath().normalize())) left.add(t);
+		/** The plan of batch's items on the local file system ({@link BatchPlan}), as {@code file:} URIs. */
+		static Result of(List<BatchItem> items, Path outputFolder) {
+			URI local = URI.create("file:///");
+			List<FileTask> tasks = new ArrayList<>();
+			for (BatchItem i : items) {
+				tasks.add(new FileTask(uri(local, i.input().toAbsolutePath().normalize()),
+					uri(local, i.output().toAbsolutePath().normalize()), i.problem()));
 			}
-			return new Result(left, outputFolder);
+			return new Result(tasks, outputFolder);
 		}
+	}
+
+	/**
+	 * Whether the inputs and the output are all on the local file system (plain paths there unless
+	 * {@code fs.defaultFS} says otherwise, or {@code file:} URIs): then batch's own plan applies, listing and rules.
+	 */
+	static boolean local(List<String> inputs, String output, Configuration conf) throws IOException {
+		for (String p : inputs) if (!"file".equals(qualify(p, conf).toUri().getScheme())) return false;
+		return "file".equals(qualify(output, conf).toUri().getScheme());
 	}
 
 	/**

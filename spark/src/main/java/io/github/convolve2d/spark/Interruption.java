@@ -62,6 +62,33 @@ final class Interruption {
 		return stopped;
 	}
 
+	/**
+	 * Waits (at most {@link #WAIT_SECONDS}) until Spark's status tracker counts no running task: cancelled tasks
+	 * finish the file in hand, so that usually no output is in flight when the run says it was interrupted and the
+	 * hooks stop the context. Best effort: the tracker hears of tasks through Spark's listener bus, late, so a task
+	 * that had just started may still be writing (its output is whole or absent all the same; a temporary file
+	 * left by one the context's stop kills is removed by the next run).
+	 */
+	void awaitTasks() {
+		JavaSparkContext sc = context;
+		if (sc == null) return;
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
+		while (System.nanoTime() < end) {
+			int running = 0;
+			for (org.apache.spark.SparkExecutorInfo e : sc.sc().statusTracker().getExecutorInfos()) {
+				running += e.numRunningTasks();
+			}
+			if (running == 0) return;
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException e) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
 	/** The command has printed its last line; {@code exitCode} is what the process ends with. */
 	void reported(int exitCode) {
 		code = exitCode;

@@ -112,7 +112,7 @@ public final class SparkMain {
 		catch (Exception e) {
 			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared)
 			if (!interruption.stopped()) throw e;
-			return interrupted(err, start);
+			return interrupted(interruption, err, start);
 		}
 	}
 
@@ -153,20 +153,28 @@ public final class SparkMain {
 			return OK;
 		}
 		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
-		// local OME-Zarr images run block by block and the other images as files, as batch runs them
-		List<BatchItem> zarrImages = localZarrImages(settings);
-		if (zarrImages == null) {
-			// remote, or not planned here: Zarr images by name need the local block job, which says so
-			if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
-				return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
-			}
-			zarrImages = List.of();
-		}
 		// the plan and the output folder first, with the context's Hadoop configuration: a usage error takes no cluster
 		Configuration hadoop = contexts.hadoopConfiguration();
 		HadoopPlan.Result plan;
+		List<BatchItem> zarrImages = new ArrayList<>();
 		try {
-			plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);
+			if (HadoopPlan.local(settings.inputs, settings.output, hadoop)) {
+				// batch's own plan (its listing and rules): OME-Zarr images run block by block, the others as files
+				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
+					BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, false);
+				List<BatchItem> files = new ArrayList<>();
+				for (BatchItem i : local.items()) {
+					(i.output().getFileName().toString().endsWith(BatchPlan.ZARR) ? zarrImages : files).add(i);
+				}
+				plan = HadoopPlan.Result.of(files, HadoopPlan.qualify(settings.output, hadoop));
+			}
+			else {
+				// Zarr images by name need the local block job, which says so
+				if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
+					return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
+				}
+				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);
+			}
 		}
 		catch (UserException e) {
 			return usage(err, e.getMessage());
@@ -174,7 +182,6 @@ public final class SparkMain {
 		catch (IOException e) {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
-		plan = plan.without(zarrImages);
 		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
 		long runStart = 0;
 		if (settings.dryRun) {
@@ -219,35 +226,13 @@ public final class SparkMain {
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
-			if (interruption.stopped()) return interrupted(err, start);
+			if (interruption.stopped()) return interrupted(interruption, err, start);
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
 		}
 		finally {
 			out.flush();
 			err.flush();
 			if (sc != null) contexts.release(sc);
-		}
-	}
-
-	/**
-	 * The OME-Zarr images among local inputs, as {@code batch} finds them ({@code *.zarr} folders, or folders with
-	 * Zarr metadata), planned with their OME-Zarr outputs: they run block by block ({@link BlockJob}), the other
-	 * images as files, in one run. Null when an input or the output is not on the local file system, or the inputs
-	 * cannot be planned here: the file run says what is wrong, and Zarr images there need {@code --format zarr}.
-	 */
-	private static List<BatchItem> localZarrImages(BatchCommand.Settings settings) {
-		try {
-			List<java.nio.file.Path> local = BlockJob.localPaths(settings.inputs);
-			BatchPlan plan = BatchPlan.of(local, settings.scanner(), BlockJob.localPaths(List.of(settings.output)).get(0),
-				settings.suffix, false);
-			List<BatchItem> zarr = new ArrayList<>();
-			for (BatchItem i : plan.items()) {
-				if (i.output().getFileName().toString().endsWith(BatchPlan.ZARR)) zarr.add(i);
-			}
-			return zarr;
-		}
-		catch (IOException | RuntimeException e) {
-			return null;
 		}
 	}
 
@@ -285,7 +270,7 @@ public final class SparkMain {
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
-			if (interruption.stopped()) return interrupted(err, start);
+			if (interruption.stopped()) return interrupted(interruption, err, start);
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
 		}
 		finally {
@@ -351,7 +336,8 @@ public final class SparkMain {
 	}
 
 	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */
-	private static int interrupted(PrintWriter err, long start) {
+	private static int interrupted(Interruption interruption, PrintWriter err, long start) {
+		interruption.awaitTasks();
 		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; every "
 			+ "output written is whole, and rerunning the same command skips them and does the rest%n",
 			(System.nanoTime() - start) / 1e9);
