@@ -145,6 +145,27 @@ class LayerFilesTest {
 			e.getMessage());
 	}
 
+	/** A batch given a bad weights file runs on many images: the message must say which file holds the mistake. */
+	@Test
+	void everyMistakeInAJsonWeightsFileNamesTheFile() throws Exception {
+		String[][] cases = {
+			{ "[[1, 2], [3]]", "weights[1] has 1 entries but the others at that level have 2; every dimension needs one length" },
+			{ "{\"weights\": [[1, 2], [3, \"x\"]]}", "weights[1][1]: \"x\" is not a finite number" },
+			{ "{\"weights\": []}", "weights is an empty array" },
+			{ "{\"weights\": [[1], 2]}", "weights[1] is a number where an array was expected" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", [1, 2]]}",
+				"\"names\" [1] must be a text, got an array of 2 values" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", null]}", "\"names\" [1] must be a text, got null" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", {}]}", "\"names\" [1] must be a text, got an object" },
+		};
+		Path json = dir.resolve("w.json");
+		for (String[] c : cases) {
+			Files.write(json, c[0].getBytes(StandardCharsets.UTF_8));
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null), c[0]);
+			assertEquals("weights file '" + json + "': " + c[1], e.getMessage(), c[0]);
+		}
+	}
+
 	/** A misspelt key would otherwise be ignored: a bias typed as "bais" would silently not be added. */
 	@Test
 	void unknownKeysAreRefusedAndAByteOrderMarkIsSkipped() throws Exception {
