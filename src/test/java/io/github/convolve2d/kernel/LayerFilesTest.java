@@ -166,6 +166,22 @@ class LayerFilesTest {
 		}
 	}
 
+	/** Results are computed in 32-bit floats: 1e300 would become infinity in every output, found on each image. */
+	@Test
+	void weightsAndBiasBeyondTheFloatRangeAreRefusedWhenTheFileIsRead() throws Exception {
+		Path json = dir.resolve("big.json"), bias = dir.resolve("bias.json");
+		Files.write(json, "[[[[1, 1e300]]]]".getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null));
+		assertEquals("weights file '" + json + "': weight [0][0][0][1] is 1.0E300, beyond the 32-bit float range "
+			+ "(±3.4e38) in which results are computed; use smaller values", e.getMessage());
+		Files.write(json, "[[[[1, 3.4e38]]]]".getBytes(StandardCharsets.UTF_8));
+		Files.write(bias, "[-1e39]".getBytes(StandardCharsets.UTF_8));
+		e = assertThrows(UserException.class, () -> LayerFiles.read(json, bias, null));
+		assertTrue(e.getMessage().endsWith("bias [0] is -1.0E39, beyond the 32-bit float range (±3.4e38) in which "
+			+ "results are computed; use smaller values"), e.getMessage());
+		assertEquals(3.4e38, LayerFiles.read(json, null, null).get(0, 0, 0, 1));
+	}
+
 	/** A misspelt key would otherwise be ignored: a bias typed as "bais" would silently not be added. */
 	@Test
 	void unknownKeysAreRefusedAndAByteOrderMarkIsSkipped() throws Exception {
