@@ -67,11 +67,13 @@ public final class ImageHeader {
 	public static ImageHeader read(Path file) throws UnreadableImageException {
 		ImageFormat format = ImageFormat.of(file);
 		ImageHeader h = format == ImageFormat.TIFF ? tiff(file) : imageIo(file, format);
-		if (h.width < 1 || h.height < 1 || h.planes < 1) {
-			throw new UnreadableImageException("the header gives an empty image (" + h.width + "×" + h.height + ")");
+		// a TIFF's LONG size of 2^31 or more comes as a negative int from ImageJ's decoder: a huge image, not an empty one
+		long width = Integer.toUnsignedLong(h.width), height = Integer.toUnsignedLong(h.height);
+		if (width == 0 || height == 0 || h.planes < 1) {
+			throw new UnreadableImageException("the header gives an empty image (" + width + "×" + height + ")");
 		}
-		if ((long) h.width * h.height > Integer.MAX_VALUE - 8) {
-			throw new UnreadableImageException("the image has " + h.width + "×" + h.height
+		if (width * height > Integer.MAX_VALUE - 8) {
+			throw new UnreadableImageException("the image has " + width + "×" + height
 				+ " pixels per plane, more than ImageJ can hold (2^31)");
 		}
 		return h;

@@ -2,6 +2,7 @@ package io.github.convolve2d.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
@@ -9,6 +10,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ImageConverter;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,15 @@ class ImageHeaderTest {
 		ImagePlus opened = IJ.openImage(other.toString());
 		assertEquals(ImagePlus.GRAY8, opened.getType(), "ImageJ opens it as 8-bit grey (with the palette as its LUT)");
 		assertFalse(ImageHeader.read(other).rgb(), "so it is one channel, as the in-memory path convolves it");
+	}
+
+	/** A LONG height of 2^31 or more, which ImageJ's decoder reads as a negative int, is a huge image, not an empty one. */
+	@Test
+	void aHeightOf2To31IsNamedAsTheHeaderGivesItNotAsNegativeOrEmpty(@TempDir Path dir) throws Exception {
+		byte[] tiff = TinyTiff.bytes(4, 3, true);
+		TinyTiff.putInt(tiff, 8 + 2 + 12 + 8, 0x80000000);
+		Path file = Files.write(dir.resolve("tall.tif"), tiff);
+		UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file));
+		assertEquals("the image has 4×2147483648 pixels per plane, more than ImageJ can hold (2^31)", e.getMessage());
 	}
 }
