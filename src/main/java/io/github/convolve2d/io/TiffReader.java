@@ -318,7 +318,8 @@ public final class TiffReader implements Closeable {
 		ByteBuffer countBuf = read(f, at, big ? 8 : 2, order);
 		long entries = big ? countBuf.getLong(0) : countBuf.getShort(0) & 0xffff;
 		if (entries < 1 || entries > 10_000) {
-			throw damaged(path, "the directory of " + page + " claims " + entries + " entries");
+			// a BigTIFF count is unsigned: 2^63 and more read as negative
+			throw damaged(path, "the directory of " + page + " claims " + Long.toUnsignedString(entries) + " entries");
 		}
 		long tableBytes = entries * entrySize + (big ? 8 : 4);
 		if (at + (big ? 8 : 2) + tableBytes > size) {
@@ -483,10 +484,12 @@ public final class TiffReader implements Closeable {
 		int size = type == 3 || type == 8 ? 2 : type == 4 || type == 9 || type == 13 ? 4
 			: type == 16 || type == 17 || type == 18 ? 8 : type == 1 || type == 6 || type == 7 ? 1 : 0;
 		if (size == 0) return new long[] { 0 };
-		if (count < 1) throw damaged(path, page + ": tag " + tag + " holds no value");
+		if (count == 0) throw damaged(path, page + ": tag " + tag + " holds no value");
 		long bytes = count * size;
-		if (count > Integer.MAX_VALUE / 8 || (bytes > (big ? 8 : 4) && bytes > fileSize)) {
-			throw damaged(path, page + ": tag " + tag + " claims " + count + " values, more than the file holds");
+		// a BigTIFF count is unsigned: 2^63 and more read as negative
+		if (count < 0 || count > Integer.MAX_VALUE / 8 || (bytes > (big ? 8 : 4) && bytes > fileSize)) {
+			throw damaged(path, page + ": tag " + tag + " claims " + Long.toUnsignedString(count) + " values, more than "
+				+ "the file holds");
 		}
 		ByteBuffer b;
 		int base;

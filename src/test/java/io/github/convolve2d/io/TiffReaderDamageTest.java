@@ -243,6 +243,27 @@ class TiffReaderDamageTest {
 		assertTrue(e.getMessage().contains("claims 60000 samples per pixel"), e.getMessage());
 	}
 
+	/** BigTIFF counts are unsigned 64-bit: a damaged one of 2^63 or more is told as the file holds it, not negative. */
+	@Test
+	void aBigTiffCountOf2To63OrMoreIsToldUnsigned() throws IOException {
+		byte[] b;
+		try (java.io.InputStream in = getClass().getResourceAsStream("tiff/u16-bigtiff-tiles.tif")) {
+			b = in.readAllBytes();
+		}
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(b[0] == 'I' ? java.nio.ByteOrder.LITTLE_ENDIAN
+			: java.nio.ByteOrder.BIG_ENDIAN);
+		int ifd = (int) buf.getLong(8);
+		long entries = buf.getLong(ifd);
+		buf.putLong(ifd, 0x8000_0000_0000_0005L);
+		Path file = dir.resolve("entries.tif");
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("the directory of page 1 claims 9223372036854775813 entries"), refusal(file));
+		buf.putLong(ifd, entries);
+		buf.putLong(ifd + 8 + 4, 0x8000_0000_0000_0000L); // the first entry's count
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("claims 9223372036854775808 values, more than the file holds"), refusal(file));
+	}
+
 	/** Rewrites the count of {@code tag}'s entry in the only directory of a {@link TiffBytes} file. */
 	private static byte[] patchCount(byte[] file, int tag, int count) {
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
