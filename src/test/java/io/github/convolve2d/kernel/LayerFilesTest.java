@@ -182,6 +182,27 @@ class LayerFilesTest {
 		assertEquals(3.4e38, LayerFiles.read(json, null, null).get(0, 0, 0, 1));
 	}
 
+	/** A damaged header can hold anything, its length field can swallow the data: the message quotes it short, on one line. */
+	@Test
+	void aDamagedNpyHeaderIsQuotedShortOnOneLine() throws Exception {
+		String binary = "\n\u00c8>-g\u00fa>vS\u00bcYl\r\n\u0001" + "x".repeat(5000);
+		String[] headers = { "{'descr': '<f4', 'fortran_order': False, 'shape': (2" + binary + ")}",
+			"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1," + binary + "), }",
+			"{'descr': '<f4" + binary + "', 'fortran_order': False, 'shape': (2,), }" };
+		for (String header : headers) {
+			byte[] h = header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			b.put(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0 }).putShort((short) h.length).put(h);
+			Path f = dir.resolve("damaged.npy");
+			Files.write(f, b.array());
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(f, null, null));
+			assertTrue(e.getMessage().startsWith("weights file '" + f + "'"), e.getMessage());
+			assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r") || e.getMessage().contains("\u0001"),
+				e.getMessage());
+			assertTrue(e.getMessage().length() < 400, e.getMessage());
+		}
+	}
+
 	/** A misspelt key would otherwise be ignored: a bias typed as "bais" would silently not be added. */
 	@Test
 	void unknownKeysAreRefusedAndAByteOrderMarkIsSkipped() throws Exception {
