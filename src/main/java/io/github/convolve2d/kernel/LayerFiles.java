@@ -92,7 +92,7 @@ public final class LayerFiles {
 		}
 		double[] b = null;
 		if (bias != null) b = vector(bias);
-		else if (json != null && json.has("bias") && !json.get("bias").isJsonNull()) b = vector(json.get("bias"), what);
+		else if (json != null && json.has("bias") && !json.get("bias").isJsonNull()) b = vector(json.get("bias"), what + ": \"bias\"");
 		int g = 1;
 		if (groups != null) g = groups;
 		else if (json != null && json.has("groups")) g = whole(json.get("groups"), what + ": \"groups\"");

@@ -157,6 +157,7 @@ class LayerFilesTest {
 				"\"names\" [1] must be a text, got an array of 2 values" },
 			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", null]}", "\"names\" [1] must be a text, got null" },
 			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", {}]}", "\"names\" [1] must be a text, got an object" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"bias\": [1, \"<c8\"]}", "\"bias\" [1]: \"<c8\" is not a finite number" },
 		};
 		Path json = dir.resolve("w.json");
 		for (String[] c : cases) {
