@@ -483,7 +483,10 @@ public final class TiffReader implements Closeable {
 	{
 		int size = type == 3 || type == 8 ? 2 : type == 4 || type == 9 || type == 13 ? 4
 			: type == 16 || type == 17 || type == 18 ? 8 : type == 1 || type == 6 || type == 7 ? 1 : 0;
-		if (size == 0) return new long[] { 0 };
+		// a RATIONAL, FLOAT, ASCII or unknown type where whole numbers belong: taken as 0, an offset would read the header
+		if (size == 0) {
+			throw damaged(path, page + ": tag " + tag + " holds values of TIFF type " + type + " where whole numbers belong");
+		}
 		if (count == 0) throw damaged(path, page + ": tag " + tag + " holds no value");
 		long bytes = count * size;
 		// a BigTIFF count is unsigned: 2^63 and more read as negative

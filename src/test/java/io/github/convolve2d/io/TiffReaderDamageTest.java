@@ -264,6 +264,28 @@ class TiffReaderDamageTest {
 		assertTrue(refusal(file).contains("claims 9223372036854775808 values, more than the file holds"), refusal(file));
 	}
 
+	/**
+	 * Strip offsets and counts must be whole numbers: an offset stored as a RATIONAL (or any type that is no integer)
+	 * was taken as 0, and the header's bytes read as pixels without a word.
+	 */
+	@Test
+	void stripOffsetsOfATypeThatIsNoIntegerAreRefusedNotTakenAsZero() throws IOException {
+		for (int type : new int[] { 2, 5, 11, 12, 0, 99 }) {
+			byte[] b = TiffBytes.grey8(W, H).strips(List.of(TiffBytes.rows(W, 0, H, 1))).build();
+			java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			int ifd = buf.getInt(4), n = buf.getShort(ifd) & 0xffff;
+			for (int i = 0; i < n; i++) {
+				int at = ifd + 2 + 12 * i;
+				if ((buf.getShort(at) & 0xffff) == 273) buf.putShort(at + 2, (short) type);
+			}
+			Path file = dir.resolve("type" + type + ".tif");
+			Files.write(file, b);
+			String why = refusal(file);
+			assertTrue(why.contains("page 1: tag 273 holds values of TIFF type " + type + " where whole numbers belong"),
+				why);
+		}
+	}
+
 	/** Rewrites the count of {@code tag}'s entry in the only directory of a {@link TiffBytes} file. */
 	private static byte[] patchCount(byte[] file, int tag, int count) {
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
