@@ -453,6 +453,12 @@ public final class TiffReader implements Closeable {
 				throw damaged(path, segment(p, number, i) + " lies beyond the end of the file (it ends at byte " + end
 					+ ", the file has " + size + " bytes)");
 			}
+			if (p.compression == 1 && p.counts[i] < end - offset) {
+				// its rows would run on into whatever follows it (another strip's rows, when RowsPerStrip is damaged)
+				int rows = Math.min(p.segmentHeight, p.height - sy * p.segmentHeight);
+				throw damaged(path, segment(p, number, i) + " holds " + p.counts[i] + " bytes but its " + rows + " rows need "
+					+ (end - offset));
+			}
 		}
 	}
 

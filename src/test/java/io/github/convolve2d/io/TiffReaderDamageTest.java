@@ -286,6 +286,22 @@ class TiffReaderDamageTest {
 		}
 	}
 
+	/**
+	 * An uncompressed strip's byte count must hold its rows: with RowsPerStrip damaged from 10 to 20 the reader read
+	 * 20 rows from each 10-row strip, the next strip's rows twice, and gave that image without a word (ImageJ, which
+	 * reads such a page as one run of bytes, gave the right one).
+	 */
+	@Test
+	void anUncompressedStripHoldingFewerBytesThanItsRowsIsRefused() throws IOException {
+		List<byte[]> strips = new ArrayList<>();
+		for (int y = 0; y < H; y += 10) strips.add(TiffBytes.rows(W, y, y + 10, 1));
+		Path file = write("rows.tif", TiffBytes.grey8(W, H).strips(strips).tag(278, 20));
+		String why = refusal(file);
+		assertTrue(why.contains("page 1, strip 1 holds " + 10 * W + " bytes but its 20 rows need " + 20 * W), why);
+		// the same strips with their own rows per strip are read as they are
+		assertArrayEquals(expected(), readAll(write("sound.tif", TiffBytes.grey8(W, H).strips(strips).tag(278, 10))));
+	}
+
 	/** Rewrites the count of {@code tag}'s entry in the only directory of a {@link TiffBytes} file. */
 	private static byte[] patchCount(byte[] file, int tag, int count) {
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);
