@@ -522,7 +522,13 @@ public final class TiffReader implements Closeable {
 				case 1: v[i] = b.get(p) & 0xff; break;
 				case 2: v[i] = b.getShort(p) & 0xffff; break;
 				case 4: v[i] = b.getInt(p) & 0xffffffffL; break;
-				default: v[i] = b.getLong(p);
+				default:
+					v[i] = b.getLong(p);
+					// 2^63 and more means no offset, count or size; as a negative one it was told as a byte before 0
+					if (v[i] < 0) {
+						throw damaged(path, page + ": tag " + tag + " holds the impossible value "
+							+ Long.toUnsignedString(v[i]));
+					}
 			}
 		}
 		return v;

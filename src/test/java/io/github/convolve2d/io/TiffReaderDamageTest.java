@@ -262,6 +262,17 @@ class TiffReaderDamageTest {
 		buf.putLong(ifd + 8 + 4, 0x8000_0000_0000_0000L); // the first entry's count
 		Files.write(file, b);
 		assertTrue(refusal(file).contains("claims 9223372036854775808 values, more than the file holds"), refusal(file));
+		buf.putLong(ifd + 8 + 4, 1L); // the count as it was (one value)
+		// an 8-byte tile offset of 2^63 or more (tifffile writes them as LONG8): told as stored, not as a negative byte
+		for (int i = 0; i < entries; i++) {
+			int entry = ifd + 8 + 20 * i;
+			if ((buf.getShort(entry) & 0xffff) == 324) {
+				long values = buf.getLong(entry + 12);
+				buf.putLong((int) values, 0x8000_0000_0000_0005L);
+			}
+		}
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("tag 324 holds the impossible value 9223372036854775813"), refusal(file));
 	}
 
 	/**
