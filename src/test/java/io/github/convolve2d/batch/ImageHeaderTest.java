@@ -60,4 +60,26 @@ class ImageHeaderTest {
 		UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file));
 		assertEquals("the image has 4×2147483648 pixels per plane, more than ImageJ can hold (2^31)", e.getMessage());
 	}
+
+	/**
+	 * ImageJ reads a BMP's palette of as many colours as its header claims, byte by byte: 16 million of them in a
+	 * 4 kB file took 35 s to fail, 2^31 - 1 failed as "not enough memory" and asked for more.
+	 */
+	@Test
+	void aBmpPaletteLargerThanTheFileIsRefusedFromTheHeader(@TempDir Path dir) throws Exception {
+		java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(40, 30,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		Path sound = dir.resolve("sound.bmp");
+		assertTrue(javax.imageio.ImageIO.write(grey, "bmp", sound.toFile()));
+		assertEquals(30, ImageHeader.read(sound).height());
+		byte[] b = Files.readAllBytes(sound);
+		for (long colours : new long[] { 0xF9_0000L, 0x7FFF_FFFFL, 0xFFFF_FFFFL }) {
+			java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(46, (int) colours);
+			Path file = Files.write(dir.resolve("palette.bmp"), b);
+			UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file));
+			assertEquals("corrupt BMP: its header claims a palette of " + colours + " colours (" + 4 * colours
+				+ " bytes), more than the file's " + b.length + " bytes hold; the file is damaged \u2014 re-export it",
+				e.getMessage());
+		}
+	}
 }
