@@ -94,6 +94,15 @@ public final class ImageJReader {
 			throw new UnreadableImageException("ImageJ could not read this " + header.format()
 				+ (said.isEmpty() ? " (it gave no reason; " + CORRUPT + ")" : ": " + said));
 		}
+		if (header.format() == ImageFormat.TIFF && imp.getStackSize() < header.planes()) {
+			// ImageJ reads an uncompressed stack's pages in one pass and stops without a word at a page stored before
+			// the end of the one ahead of it ("Unexpected image offset"): the pages after it would be lost
+			String said = readable(opened.printed());
+			throw new UnreadableImageException("ImageJ read only " + imp.getStackSize() + " of its " + header.planes()
+				+ " pages" + (said.isEmpty() ? "" : " (it said: " + said + ")") + ", and the others would be lost; its "
+				+ "pages are stored out of order or it is damaged: convolve it with --format zarr, which reads each page "
+				+ "where it lies, or save it again with another program");
+		}
 		return imp;
 	}
 

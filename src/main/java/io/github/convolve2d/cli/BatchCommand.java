@@ -184,6 +184,8 @@ public final class BatchCommand implements Callable<Integer> {
 
 	/** The layer of --weights once read ({@link #layer()}). */
 	private LayerWeights layer;
+	/** The kernels, read once: a kernel file may be a pipe ({@code --kernel-file <(...)}) that a second read finds empty. */
+	private List<Kernel> kernels;
 
 	@Option(names = "--dry-run", description = "List what would be done; read only the images' headers, write "
 		+ "nothing.")
@@ -581,6 +583,11 @@ public final class BatchCommand implements Callable<Integer> {
 	}
 
 	private List<Kernel> kernels() {
+		if (kernels == null) kernels = readKernels();
+		return kernels;
+	}
+
+	private List<Kernel> readKernels() {
 		List<Kernel> kernels = new ArrayList<>();
 		int texts = 0;
 		for (KernelSource s : kernelSources) if (s.text != null) texts++;

@@ -36,6 +36,9 @@ public final class LayerWeights {
 		this.names = names;
 	}
 
+	private static final String BEYOND_FLOAT = ", beyond the 32-bit float range (±3.4e38) in which results are "
+		+ "computed; use smaller values";
+
 	/**
 	 * Weights from their values in C order: {@code values[((o * channelsPerGroup + c) * kh + i) * kw + j]} is
 	 * the tap in row {@code i}, column {@code j} of the kernel that output {@code o} applies to channel {@code c}
@@ -43,7 +46,8 @@ public final class LayerWeights {
 	 *
 	 * @param bias {@code outputs} values, or {@code null} for none
 	 * @throws UserException for a size below 1, {@code groups} not dividing {@code outputs}, a value count that
-	 *         does not match the shape, or a value that is not finite
+	 *         does not match the shape, or a weight or bias value that is not finite or
+	 *         lies beyond the float range
 	 */
 	public static LayerWeights of(int outputs, int channelsPerGroup, int kernelHeight, int kernelWidth,
 		double[] values, double[] bias, int groups)
@@ -65,12 +69,14 @@ public final class LayerWeights {
 				kernelWidth) + " need " + expected + " values, got " + values.length);
 		}
 		for (int n = 0; n < values.length; n++) {
-			if (!Double.isFinite(values[n])) {
+			if (!Double.isFinite(values[n]) || !Rows.fitsFloat(values[n])) {
 				int j = n % kernelWidth, i = n / kernelWidth % kernelHeight;
 				int c = n / (kernelWidth * kernelHeight) % channelsPerGroup;
 				int o = n / (kernelWidth * kernelHeight * channelsPerGroup);
-				throw new UserException("weight [" + o + "][" + c + "][" + i + "][" + j + "] is " + values[n]
-					+ "; weights must be finite numbers");
+				String at = "weight [" + o + "][" + c + "][" + i + "][" + j + "] is " + values[n];
+				// a finite value beyond the float range would become infinity in every output it touches
+				throw new UserException(Double.isFinite(values[n]) ? at + BEYOND_FLOAT
+					: at + "; weights must be finite numbers");
 			}
 		}
 		double[] b = null;
@@ -83,6 +89,7 @@ public final class LayerWeights {
 				if (!Double.isFinite(bias[o])) {
 					throw new UserException("bias [" + o + "] is " + bias[o] + "; the bias must be finite numbers");
 				}
+				if (!Rows.fitsFloat(bias[o])) throw new UserException("bias [" + o + "] is " + bias[o] + BEYOND_FLOAT);
 			}
 			b = bias.clone();
 		}

@@ -265,7 +265,62 @@ public final class Compressor {
 		catch (ZipException e) {
 			return new Zlib.Inflated(out, n, Zlib.Outcome.INVALID, e.getMessage(), false);
 		}
+		int garbage = n == expected ? bytesAfter(stored, out) : 0;
+		if (garbage > 0) {
+			return new Zlib.Inflated(out, n, Zlib.Outcome.INVALID, garbage + " bytes that are no gzip data follow it", false);
+		}
 		return new Zlib.Inflated(out, n, Zlib.Outcome.COMPLETE, null, false);
+	}
+
+	/**
+	 * The bytes after the gzip members of {@code stored} that are neither zero padding nor whole members: the JDK's
+	 * stream skips them without a word, numcodecs refuses them ("Not a gzipped file"), and a shard index that points
+	 * past one chunk into the next gives them. 0 when the one member ends the bytes ({@code out} decoded from it).
+	 */
+	private static int bytesAfter(byte[] stored, byte[] out) {
+		java.util.zip.CRC32 crc = new java.util.zip.CRC32();
+		crc.update(out);
+		int t = stored.length - 8; // a single member ends with its CRC-32 and size: the common case, checked cheaply
+		if (t >= 10 && Blosc.u32(stored, t) == crc.getValue() && Blosc.u32(stored, t + 4) == (out.length & 0xffffffffL)) {
+			return 0;
+		}
+		int at = 0;
+		while (at < stored.length) {
+			int end = memberEnd(stored, at);
+			if (end < 0) {
+				for (int i = at; i < stored.length; i++) if (stored[i] != 0) return stored.length - at;
+				return 0; // zero padding
+			}
+			at = end;
+		}
+		return 0;
+	}
+
+	/** The end of the whole gzip member at {@code at} (header, deflate data, CRC-32 and size), or -1 when there is none. */
+	private static int memberEnd(byte[] b, int at) {
+		if (at + 18 > b.length || (b[at] & 0xff) != 0x1f || (b[at + 1] & 0xff) != 0x8b || b[at + 2] != 8) return -1;
+		int p = at + 10, flags = b[at + 3] & 0xff;
+		if ((flags & 4) != 0) p += 2 + ((b[p] & 0xff) | (b[p + 1] & 0xff) << 8);
+		if ((flags & 8) != 0) while (p < b.length && b[p++] != 0) { }
+		if ((flags & 16) != 0) while (p < b.length && b[p++] != 0) { }
+		if ((flags & 2) != 0) p += 2;
+		if (p >= b.length) return -1;
+		java.util.zip.Inflater inflater = new java.util.zip.Inflater(true);
+		try {
+			inflater.setInput(b, p, b.length - p);
+			byte[] sink = new byte[8192];
+			while (!inflater.finished()) {
+				if (inflater.inflate(sink) == 0 && (inflater.needsInput() || inflater.needsDictionary())) return -1;
+			}
+			int end = b.length - inflater.getRemaining() + 8;
+			return end <= b.length ? end : -1;
+		}
+		catch (java.util.zip.DataFormatException e) {
+			return -1;
+		}
+		finally {
+			inflater.end();
+		}
 	}
 
 	/** A chunk whose stored bytes are not what its array's metadata says; the message says what is wrong. */

@@ -28,6 +28,12 @@ final class Json {
 	/** Zarr metadata is a few kB; a larger file is not metadata (and is not read into memory). */
 	static final long MAX_METADATA_BYTES = 16L << 20;
 
+	/**
+	 * Zarr metadata nests a few levels; Gson parses any depth, but a value nested a hundred thousand levels deep
+	 * overflows the stack wherever it is written out (a message quoting it, the attributes carried to an output).
+	 */
+	static final int MAX_DEPTH = 1000;
+
 	private Json() {
 	}
 
@@ -81,6 +87,10 @@ final class Json {
 		catch (CharacterCodingException e) {
 			throw new UserException(name + ": is not UTF-8 text, so not Zarr metadata (JSON); the input is damaged");
 		}
+		if (depth(text) > MAX_DEPTH) {
+			throw new UserException(name + ": nests arrays or objects more than " + MAX_DEPTH + " levels deep, so it is "
+				+ "not Zarr metadata; the input is damaged");
+		}
 		try {
 			JsonElement e = JsonParser.parseString(text);
 			if (e == null || e.isJsonNull()) throw new JsonParseException("it is empty");
@@ -91,5 +101,22 @@ final class Json {
 				: e.getMessage();
 			throw new UserException(name + ": is not valid JSON (" + why + "); the input is damaged");
 		}
+	}
+
+	/** The deepest nesting of arrays and objects in JSON text, brackets inside strings not counted. */
+	private static int depth(String text) {
+		int depth = 0, deepest = 0;
+		boolean inString = false;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (inString) {
+				if (c == '\\') i++;
+				else if (c == '"') inString = false;
+			}
+			else if (c == '"') inString = true;
+			else if (c == '[' || c == '{') deepest = Math.max(deepest, ++depth);
+			else if (c == ']' || c == '}') depth--;
+		}
+		return deepest;
 	}
 }

@@ -320,7 +320,8 @@ public final class TiffReader implements Closeable {
 		ByteBuffer countBuf = read(f, at, big ? 8 : 2, order);
 		long entries = big ? countBuf.getLong(0) : countBuf.getShort(0) & 0xffff;
 		if (entries < 1 || entries > 10_000) {
-			throw damaged(path, "the directory of " + page + " claims " + entries + " entries");
+			// a BigTIFF count is unsigned: 2^63 and more read as negative
+			throw damaged(path, "the directory of " + page + " claims " + Long.toUnsignedString(entries) + " entries");
 		}
 		long tableBytes = entries * entrySize + (big ? 8 : 4);
 		if (at + (big ? 8 : 2) + tableBytes > size) {
@@ -454,6 +455,12 @@ public final class TiffReader implements Closeable {
 				throw damaged(path, segment(p, number, i) + " lies beyond the end of the file (it ends at byte " + end
 					+ ", the file has " + size + " bytes)");
 			}
+			if (p.compression == 1 && p.counts[i] < end - offset) {
+				// its rows would run on into whatever follows it (another strip's rows, when RowsPerStrip is damaged)
+				int rows = Math.min(p.segmentHeight, p.height - sy * p.segmentHeight);
+				throw damaged(path, segment(p, number, i) + " holds " + p.counts[i] + " bytes but its " + rows + " rows need "
+					+ (end - offset));
+			}
 		}
 	}
 
@@ -484,11 +491,16 @@ public final class TiffReader implements Closeable {
 	{
 		int size = type == 3 || type == 8 ? 2 : type == 4 || type == 9 || type == 13 ? 4
 			: type == 16 || type == 17 || type == 18 ? 8 : type == 1 || type == 6 || type == 7 ? 1 : 0;
-		if (size == 0) return new long[] { 0 };
-		if (count < 1) throw damaged(path, page + ": tag " + tag + " holds no value");
+		// a RATIONAL, FLOAT, ASCII or unknown type where whole numbers belong: taken as 0, an offset would read the header
+		if (size == 0) {
+			throw damaged(path, page + ": tag " + tag + " holds values of TIFF type " + type + " where whole numbers belong");
+		}
+		if (count == 0) throw damaged(path, page + ": tag " + tag + " holds no value");
 		long bytes = count * size;
-		if (count > Integer.MAX_VALUE / 8 || (bytes > (big ? 8 : 4) && bytes > fileSize)) {
-			throw damaged(path, page + ": tag " + tag + " claims " + count + " values, more than the file holds");
+		// a BigTIFF count is unsigned: 2^63 and more read as negative
+		if (count < 0 || count > Integer.MAX_VALUE / 8 || (bytes > (big ? 8 : 4) && bytes > fileSize)) {
+			throw damaged(path, page + ": tag " + tag + " claims " + Long.toUnsignedString(count) + " values, more than "
+				+ "the file holds");
 		}
 		ByteBuffer b;
 		int base;
@@ -512,7 +524,13 @@ public final class TiffReader implements Closeable {
 				case 1: v[i] = b.get(p) & 0xff; break;
 				case 2: v[i] = b.getShort(p) & 0xffff; break;
 				case 4: v[i] = b.getInt(p) & 0xffffffffL; break;
-				default: v[i] = b.getLong(p);
+				default:
+					v[i] = b.getLong(p);
+					// 2^63 and more means no offset, count or size; as a negative one it was told as a byte before 0
+					if (v[i] < 0) {
+						throw damaged(path, page + ": tag " + tag + " holds the impossible value "
+							+ Long.toUnsignedString(v[i]));
+					}
 			}
 		}
 		return v;

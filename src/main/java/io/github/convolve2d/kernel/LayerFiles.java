@@ -76,7 +76,12 @@ public final class LayerFiles {
 			}
 			List<Integer> dims = new ArrayList<>();
 			List<Double> flat = new ArrayList<>();
-			flatten(w, dims, flat, 0, "weights");
+			try {
+				flatten(w, dims, flat, 0, "weights");
+			}
+			catch (UserException e) {
+				throw new UserException(what + ": " + e.getMessage(), e);
+			}
 			shape = dims.stream().mapToInt(Integer::intValue).toArray();
 			values = flat.stream().mapToDouble(Double::doubleValue).toArray();
 		}
@@ -87,7 +92,7 @@ public final class LayerFiles {
 		}
 		double[] b = null;
 		if (bias != null) b = vector(bias);
-		else if (json != null && json.has("bias") && !json.get("bias").isJsonNull()) b = vector(json.get("bias"), what);
+		else if (json != null && json.has("bias") && !json.get("bias").isJsonNull()) b = vector(json.get("bias"), what + ": \"bias\"");
 		int g = 1;
 		if (groups != null) g = groups;
 		else if (json != null && json.has("groups")) g = whole(json.get("groups"), what + ": \"groups\"");
@@ -101,7 +106,8 @@ public final class LayerFiles {
 		List<String> names = null;
 		if (json != null && json.has("names")) {
 			names = new ArrayList<>();
-			for (JsonElement e : array(json.get("names"), what + ": \"names\"")) names.add(e.getAsString());
+			JsonArray given = array(json.get("names"), what + ": \"names\"");
+			for (int i = 0; i < given.size(); i++) names.add(text(given.get(i), what + ": \"names\" [" + i + "]"));
 		}
 		Path sidecar = namesFile(weights);
 		if (Files.isRegularFile(sidecar)) names = names(sidecar);
@@ -208,7 +214,14 @@ public final class LayerFiles {
 			double v = e.getAsDouble();
 			if (Double.isFinite(v)) return v;
 		}
-		throw new UserException(at + ": " + e + " is not a finite number");
+		throw new UserException(at + ": " + StrictJson.describe(e) + " is not a finite number");
+	}
+
+	private static String text(JsonElement e, String what) {
+		if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+			throw new UserException(what + " must be a text, got " + StrictJson.describe(e));
+		}
+		return e.getAsString();
 	}
 
 	private static int whole(JsonElement e, String what) {

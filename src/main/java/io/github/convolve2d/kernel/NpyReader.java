@@ -90,7 +90,7 @@ public final class NpyReader {
 			major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
 		Matcher descr = DESCR.matcher(header), fortran = FORTRAN.matcher(header), shapeText = SHAPE.matcher(header);
 		if (!descr.find() || !fortran.find() || !shapeText.find()) {
-			throw new UserException(what + ": the .npy header is not understood: " + header.trim());
+			throw new UserException(what + ": the .npy header is not understood: " + Excerpt.of(header.trim(), 120));
 		}
 		if (fortran.group(1).equals("True")) {
 			throw new UserException(what + " holds an array in Fortran order; save it in C order: "
@@ -105,7 +105,7 @@ public final class NpyReader {
 			case "<f8": size = 8; order = ByteOrder.LITTLE_ENDIAN; break;
 			case ">f8": size = 8; order = ByteOrder.BIG_ENDIAN; break;
 			default:
-				throw new UserException(what + " holds values of type '" + type + "'; weights must be float32 or "
+				throw new UserException(what + " holds values of type '" + Excerpt.of(type) + "'; weights must be float32 or "
 					+ "float64: save array.astype(numpy.float32)");
 		}
 		int[] shape = shape(shapeText.group(1), what);
@@ -195,7 +195,7 @@ public final class NpyReader {
 				dims.add(Integer.parseInt(t.replaceAll("L$", "")));
 			}
 			catch (NumberFormatException e) {
-				throw new UserException(what + ": the .npy shape (" + text + ") is not understood");
+				throw new UserException(what + ": the .npy shape (" + Excerpt.of(text) + ") is not understood");
 			}
 		}
 		int[] shape = new int[dims.size()];

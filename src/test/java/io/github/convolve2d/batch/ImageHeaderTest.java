@@ -2,6 +2,7 @@ package io.github.convolve2d.batch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.IJ;
@@ -9,6 +10,7 @@ import ij.ImagePlus;
 import ij.io.FileSaver;
 import ij.process.ImageConverter;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 import org.junit.jupiter.api.Test;
@@ -47,5 +49,37 @@ class ImageHeaderTest {
 		ImagePlus opened = IJ.openImage(other.toString());
 		assertEquals(ImagePlus.GRAY8, opened.getType(), "ImageJ opens it as 8-bit grey (with the palette as its LUT)");
 		assertFalse(ImageHeader.read(other).rgb(), "so it is one channel, as the in-memory path convolves it");
+	}
+
+	/** A LONG height of 2^31 or more, which ImageJ's decoder reads as a negative int, is a huge image, not an empty one. */
+	@Test
+	void aHeightOf2To31IsNamedAsTheHeaderGivesItNotAsNegativeOrEmpty(@TempDir Path dir) throws Exception {
+		byte[] tiff = TinyTiff.bytes(4, 3, true);
+		TinyTiff.putInt(tiff, 8 + 2 + 12 + 8, 0x80000000);
+		Path file = Files.write(dir.resolve("tall.tif"), tiff);
+		UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file));
+		assertEquals("the image has 4×2147483648 pixels per plane, more than ImageJ can hold (2^31)", e.getMessage());
+	}
+
+	/**
+	 * ImageJ reads a BMP's palette of as many colours as its header claims, byte by byte: 16 million of them in a
+	 * 4 kB file took 35 s to fail, 2^31 - 1 failed as "not enough memory" and asked for more.
+	 */
+	@Test
+	void aBmpPaletteLargerThanTheFileIsRefusedFromTheHeader(@TempDir Path dir) throws Exception {
+		java.awt.image.BufferedImage grey = new java.awt.image.BufferedImage(40, 30,
+			java.awt.image.BufferedImage.TYPE_BYTE_GRAY);
+		Path sound = dir.resolve("sound.bmp");
+		assertTrue(javax.imageio.ImageIO.write(grey, "bmp", sound.toFile()));
+		assertEquals(30, ImageHeader.read(sound).height());
+		byte[] b = Files.readAllBytes(sound);
+		for (long colours : new long[] { 0xF9_0000L, 0x7FFF_FFFFL, 0xFFFF_FFFFL }) {
+			java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(46, (int) colours);
+			Path file = Files.write(dir.resolve("palette.bmp"), b);
+			UnreadableImageException e = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file));
+			assertEquals("corrupt BMP: its header claims a palette of " + colours + " colours (" + 4 * colours
+				+ " bytes), more than the file's " + b.length + " bytes hold; the file is damaged \u2014 re-export it",
+				e.getMessage());
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package io.github.convolve2d.batch;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -217,5 +219,36 @@ class ImageJReaderTest {
 		assertTrue(ImageJReader.fitsBesideImageJ(64 * mb, () -> left[0], collect), "no collection needed now");
 		org.junit.jupiter.api.Assertions.assertEquals(1, collections.get());
 		org.junit.jupiter.api.Assertions.assertFalse(ImageJReader.fitsBesideImageJ(80 * mb, () -> left[0], collect));
+	}
+
+	/**
+	 * ImageJ reads an uncompressed stack's pages in one pass: a page stored before the page ahead of it ends the read
+	 * there ("Unexpected image offset"), and the result silently held the first page of three.
+	 */
+	@Test
+	void pagesStoredOutOfOrderAreRefusedRatherThanCutToThoseImageJRead(@TempDir Path dir) throws Exception {
+		byte[] b = Files.readAllBytes(golden("u8-pages"));
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		List<Integer> offsetAt = new ArrayList<>(); // where each page's one strip offset is stored
+		for (long ifd = buf.getInt(4); ifd != 0; ) {
+			int n = buf.getShort((int) ifd) & 0xffff;
+			for (int i = 0; i < n; i++) {
+				int entry = (int) ifd + 2 + 12 * i;
+				if ((buf.getShort(entry) & 0xffff) == 273) offsetAt.add(entry + 8);
+			}
+			ifd = buf.getInt((int) ifd + 2 + 12 * n) & 0xffffffffL;
+		}
+		assertEquals(3, offsetAt.size());
+		// pages 2 and 3 swap their pixels' places: a sound file whose pages lie in the other order
+		int second = buf.getInt(offsetAt.get(1));
+		buf.putInt(offsetAt.get(1), buf.getInt(offsetAt.get(2)));
+		buf.putInt(offsetAt.get(2), second);
+		Path file = Files.write(dir.resolve("swapped.tif"), b);
+		ImageHeader header = ImageHeader.read(file);
+		assertEquals(3, header.planes());
+		UnreadableImageException e = assertThrows(UnreadableImageException.class,
+			() -> ImageJReader.read(file, header, 1));
+		assertTrue(e.getMessage().startsWith("ImageJ read only 1 of its 3 pages") && e.getMessage().contains("--format zarr"),
+			e.getMessage());
 	}
 }

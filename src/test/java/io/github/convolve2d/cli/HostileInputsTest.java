@@ -97,6 +97,43 @@ class HostileInputsTest {
 		}
 	}
 
+	/**
+	 * A kernel file that can be read once, as a shell's process substitution gives it ({@code --kernel-file <(...)},
+	 * a pipe): it was read again for each use, and the second read found it empty ("the kernel is empty") or waited
+	 * on the pipe for ever.
+	 */
+	@Test
+	void aKernelFileThatCanBeReadOnceOnlyIsReadOnce() throws Exception {
+		Path fifo = tmp.resolve("kernel.txt");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		Path in = Files.write(tmp.resolve("a.tif"), TinyTiff.bytes(8, 8, true));
+		Thread writer = new Thread(() -> write(fifo, "1 2 1"));
+		writer.setDaemon(true);
+		writer.start();
+		try {
+			CliRun r = assertTimeoutPreemptively(HANG, () -> run("batch", "-i", in, "-o", tmp.resolve("out"),
+				"--kernel-file", fifo, "--progress", "lines"));
+			assertEquals(0, r.code, r.toString());
+			assertTrue(Files.isRegularFile(tmp.resolve("out").resolve("a.tif")), r.toString());
+		}
+		finally {
+			// a second read left waiting on the pipe gets its end
+			Thread release = new Thread(() -> write(fifo, ""));
+			release.setDaemon(true);
+			release.start();
+		}
+	}
+
+	private static void write(Path file, String text) {
+		try {
+			Files.write(file, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+		}
+		catch (java.io.IOException e) {
+			throw new java.io.UncheckedIOException(e);
+		}
+	}
+
 	@Test
 	void aNamedPipeGivenAsInputForBlockwiseOmeZarrIsRefusedWithoutBeingOpened() throws Exception {
 		Path fifo = tmp.resolve("pipe.tif");

@@ -243,6 +243,76 @@ class TiffReaderDamageTest {
 		assertTrue(e.getMessage().contains("claims 60000 samples per pixel"), e.getMessage());
 	}
 
+	/** BigTIFF counts are unsigned 64-bit: a damaged one of 2^63 or more is told as the file holds it, not negative. */
+	@Test
+	void aBigTiffCountOf2To63OrMoreIsToldUnsigned() throws IOException {
+		byte[] b;
+		try (java.io.InputStream in = getClass().getResourceAsStream("tiff/u16-bigtiff-tiles.tif")) {
+			b = in.readAllBytes();
+		}
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(b[0] == 'I' ? java.nio.ByteOrder.LITTLE_ENDIAN
+			: java.nio.ByteOrder.BIG_ENDIAN);
+		int ifd = (int) buf.getLong(8);
+		long entries = buf.getLong(ifd);
+		buf.putLong(ifd, 0x8000_0000_0000_0005L);
+		Path file = dir.resolve("entries.tif");
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("the directory of page 1 claims 9223372036854775813 entries"), refusal(file));
+		buf.putLong(ifd, entries);
+		buf.putLong(ifd + 8 + 4, 0x8000_0000_0000_0000L); // the first entry's count
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("claims 9223372036854775808 values, more than the file holds"), refusal(file));
+		buf.putLong(ifd + 8 + 4, 1L); // the count as it was (one value)
+		// an 8-byte tile offset of 2^63 or more (tifffile writes them as LONG8): told as stored, not as a negative byte
+		for (int i = 0; i < entries; i++) {
+			int entry = ifd + 8 + 20 * i;
+			if ((buf.getShort(entry) & 0xffff) == 324) {
+				long values = buf.getLong(entry + 12);
+				buf.putLong((int) values, 0x8000_0000_0000_0005L);
+			}
+		}
+		Files.write(file, b);
+		assertTrue(refusal(file).contains("tag 324 holds the impossible value 9223372036854775813"), refusal(file));
+	}
+
+	/**
+	 * Strip offsets and counts must be whole numbers: an offset stored as a RATIONAL (or any type that is no integer)
+	 * was taken as 0, and the header's bytes read as pixels without a word.
+	 */
+	@Test
+	void stripOffsetsOfATypeThatIsNoIntegerAreRefusedNotTakenAsZero() throws IOException {
+		for (int type : new int[] { 2, 5, 11, 12, 0, 99 }) {
+			byte[] b = TiffBytes.grey8(W, H).strips(List.of(TiffBytes.rows(W, 0, H, 1))).build();
+			java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(b).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			int ifd = buf.getInt(4), n = buf.getShort(ifd) & 0xffff;
+			for (int i = 0; i < n; i++) {
+				int at = ifd + 2 + 12 * i;
+				if ((buf.getShort(at) & 0xffff) == 273) buf.putShort(at + 2, (short) type);
+			}
+			Path file = dir.resolve("type" + type + ".tif");
+			Files.write(file, b);
+			String why = refusal(file);
+			assertTrue(why.contains("page 1: tag 273 holds values of TIFF type " + type + " where whole numbers belong"),
+				why);
+		}
+	}
+
+	/**
+	 * An uncompressed strip's byte count must hold its rows: with RowsPerStrip damaged from 10 to 20 the reader read
+	 * 20 rows from each 10-row strip, the next strip's rows twice, and gave that image without a word (ImageJ, which
+	 * reads such a page as one run of bytes, gave the right one).
+	 */
+	@Test
+	void anUncompressedStripHoldingFewerBytesThanItsRowsIsRefused() throws IOException {
+		List<byte[]> strips = new ArrayList<>();
+		for (int y = 0; y < H; y += 10) strips.add(TiffBytes.rows(W, y, y + 10, 1));
+		Path file = write("rows.tif", TiffBytes.grey8(W, H).strips(strips).tag(278, 20));
+		String why = refusal(file);
+		assertTrue(why.contains("page 1, strip 1 holds " + 10 * W + " bytes but its 20 rows need " + 20 * W), why);
+		// the same strips with their own rows per strip are read as they are
+		assertArrayEquals(expected(), readAll(write("sound.tif", TiffBytes.grey8(W, H).strips(strips).tag(278, 10))));
+	}
+
 	/** Rewrites the count of {@code tag}'s entry in the only directory of a {@link TiffBytes} file. */
 	private static byte[] patchCount(byte[] file, int tag, int count) {
 		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file.clone()).order(java.nio.ByteOrder.LITTLE_ENDIAN);

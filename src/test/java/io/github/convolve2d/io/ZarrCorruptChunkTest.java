@@ -118,6 +118,24 @@ class ZarrCorruptChunkTest {
 		refused(a, "gzip data ends early");
 		Files.write(chunk(a), gzip(new byte[BYTES * 2]));
 		refused(a, "gzip data holds more than");
+		// bytes after the gzip data, as a shard index pointing past one chunk into the next gives: zarr-python refuses
+		// them ("Not a gzipped file"), and they were skipped without a word
+		byte[] sound = gzip(new byte[BYTES]), followed = Arrays.copyOf(sound, sound.length + 3);
+		followed[sound.length] = 'x';
+		Files.write(chunk(a), followed);
+		refused(a, "gzip data is not valid: 3 bytes that are no gzip data follow it");
+		followed[sound.length] = 0x1f; // the start of the next chunk's gzip data: no whole member
+		followed[sound.length + 1] = (byte) 0x8b;
+		followed[sound.length + 2] = 8;
+		Files.write(chunk(a), followed);
+		refused(a, "gzip data is not valid: 3 bytes that are no gzip data follow it");
+		// zero padding after it, and a second member, are read as zarr-python reads them
+		Files.write(chunk(a), Arrays.copyOf(sound, sound.length + 5));
+		a.readChunk(new int[] { 1, 0 });
+		byte[] half = gzip(new byte[BYTES / 2]), two = Arrays.copyOf(half, 2 * half.length);
+		System.arraycopy(half, 0, two, half.length, half.length);
+		Files.write(chunk(a), two);
+		a.readChunk(new int[] { 1, 0 });
 	}
 
 	@Test

@@ -216,6 +216,20 @@ class ZarrMetadataTest {
 	}
 
 	@Test
+	void metadataNestedTooDeeplyIsRefusedNamingItNotAStackOverflow() {
+		// Gson parses 100,000 levels, but writing such a value into a message recursed past the thread's stack
+		int n = 100_000;
+		assertTimeoutPreemptively(Duration.ofSeconds(20), () -> {
+			refused(arrayWith(VALID.replace("\"zarr_format\": 2", "\"zarr_format\": " + "[".repeat(n) + "2"
+				+ "]".repeat(n))), "data.zarr/0/.zarray: nests arrays or objects more than 1000 levels deep");
+			Path image = Files.createDirectories(tmp.resolve("img.zarr"));
+			Files.write(image.resolve(".zattrs"), ("{\"x\": " + "{\"a\": ".repeat(n) + "1" + "}".repeat(n) + "}")
+				.getBytes(StandardCharsets.UTF_8));
+			refused(image, "img.zarr/.zattrs: nests arrays or objects more than 1000 levels deep");
+		});
+	}
+
+	@Test
 	void aPipeInPlaceOfMetadataIsRefusedRatherThanWaitedOn() throws Exception {
 		Path dir = Files.createDirectories(tmp.resolve("data.zarr").resolve("0"));
 		assumeTrue(mkfifo(dir.resolve(".zarray")), "mkfifo is not available");

@@ -145,6 +145,65 @@ class LayerFilesTest {
 			e.getMessage());
 	}
 
+	/** A batch given a bad weights file runs on many images: the message must say which file holds the mistake. */
+	@Test
+	void everyMistakeInAJsonWeightsFileNamesTheFile() throws Exception {
+		String[][] cases = {
+			{ "[[1, 2], [3]]", "weights[1] has 1 entries but the others at that level have 2; every dimension needs one length" },
+			{ "{\"weights\": [[1, 2], [3, \"x\"]]}", "weights[1][1]: \"x\" is not a finite number" },
+			{ "{\"weights\": []}", "weights is an empty array" },
+			{ "{\"weights\": [[1], 2]}", "weights[1] is a number where an array was expected" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", [1, 2]]}",
+				"\"names\" [1] must be a text, got an array of 2 values" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", null]}", "\"names\" [1] must be a text, got null" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"names\": [\"a\", {}]}", "\"names\" [1] must be a text, got an object" },
+			{ "{\"weights\": [[[[1]]], [[[2]]]], \"bias\": [1, \"<c8\"]}", "\"bias\" [1]: \"<c8\" is not a finite number" },
+		};
+		Path json = dir.resolve("w.json");
+		for (String[] c : cases) {
+			Files.write(json, c[0].getBytes(StandardCharsets.UTF_8));
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null), c[0]);
+			assertEquals("weights file '" + json + "': " + c[1], e.getMessage(), c[0]);
+		}
+	}
+
+	/** Results are computed in 32-bit floats: 1e300 would become infinity in every output, found on each image. */
+	@Test
+	void weightsAndBiasBeyondTheFloatRangeAreRefusedWhenTheFileIsRead() throws Exception {
+		Path json = dir.resolve("big.json"), bias = dir.resolve("bias.json");
+		Files.write(json, "[[[[1, 1e300]]]]".getBytes(StandardCharsets.UTF_8));
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null));
+		assertEquals("weights file '" + json + "': weight [0][0][0][1] is 1.0E300, beyond the 32-bit float range "
+			+ "(±3.4e38) in which results are computed; use smaller values", e.getMessage());
+		Files.write(json, "[[[[1, 3.4e38]]]]".getBytes(StandardCharsets.UTF_8));
+		Files.write(bias, "[-1e39]".getBytes(StandardCharsets.UTF_8));
+		e = assertThrows(UserException.class, () -> LayerFiles.read(json, bias, null));
+		assertTrue(e.getMessage().endsWith("bias [0] is -1.0E39, beyond the 32-bit float range (±3.4e38) in which "
+			+ "results are computed; use smaller values"), e.getMessage());
+		assertEquals(3.4e38, LayerFiles.read(json, null, null).get(0, 0, 0, 1));
+	}
+
+	/** A damaged header can hold anything, its length field can swallow the data: the message quotes it short, on one line. */
+	@Test
+	void aDamagedNpyHeaderIsQuotedShortOnOneLine() throws Exception {
+		String binary = "\n\u00c8>-g\u00fa>vS\u00bcYl\r\n\u0001" + "x".repeat(5000);
+		String[] headers = { "{'descr': '<f4', 'fortran_order': False, 'shape': (2" + binary + ")}",
+			"{'descr': '<f4', 'fortran_order': False, 'shape': (2, 1," + binary + "), }",
+			"{'descr': '<f4" + binary + "', 'fortran_order': False, 'shape': (2,), }" };
+		for (String header : headers) {
+			byte[] h = header.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(10 + h.length + 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			b.put(new byte[] { (byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 1, 0 }).putShort((short) h.length).put(h);
+			Path f = dir.resolve("damaged.npy");
+			Files.write(f, b.array());
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(f, null, null));
+			assertTrue(e.getMessage().startsWith("weights file '" + f + "'"), e.getMessage());
+			assertFalse(e.getMessage().contains("\n") || e.getMessage().contains("\r") || e.getMessage().contains("\u0001"),
+				e.getMessage());
+			assertTrue(e.getMessage().length() < 400, e.getMessage());
+		}
+	}
+
 	/** A misspelt key would otherwise be ignored: a bias typed as "bais" would silently not be added. */
 	@Test
 	void unknownKeysAreRefusedAndAByteOrderMarkIsSkipped() throws Exception {
