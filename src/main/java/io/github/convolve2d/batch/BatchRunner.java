@@ -382,7 +382,8 @@ public final class BatchRunner {
 		boolean[] replacing = new boolean[1];
 		Outcome rejected = judge(item, new ImageHeader[1], replacing);
 		if (rejected != null) return Decision.of(rejected);
-		return replacing[0] ? Decision.REPLACE : Decision.WRITE;
+		if (!replacing[0]) return Decision.WRITE;
+		return !overwrite ? Decision.replace(STALE) : Decision.REPLACE;
 	}
 
 	/**
@@ -392,10 +393,8 @@ public final class BatchRunner {
 	 */
 	private Outcome judge(BatchItem item, ImageHeader[] header, boolean[] replacing) {
 		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
-		OutputStamp.Existing existing = stamp.inspect(item.output());
-		if (existing != OutputStamp.Existing.NONE && !(overwrite && mayReplace(existing))) {
-			return existingOutcome(item, existing, false);
-		}
+		OutputStamp.Existing existing = stamp.inspect(item.output(), item.input());
+		if (existing != OutputStamp.Existing.NONE && !replaces(existing)) return existingOutcome(item, existing, false);
 		replacing[0] = existing != OutputStamp.Existing.NONE;
 		String problem = judgeHeader(item.input(), header);
 		return problem != null ? failed(item, problem) : null;
@@ -447,8 +446,20 @@ public final class BatchRunner {
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {
 		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS
-			|| existing == OutputStamp.Existing.CUT_SHORT;
+			|| existing == OutputStamp.Existing.CUT_SHORT || existing == OutputStamp.Existing.OTHER_INPUT;
 	}
+
+	/**
+	 * Whether this run writes over what it found at an output: ours with {@code --overwrite}, or a result of this run's
+	 * settings made from another version of the input (stale: made again, as make remakes a target older than its
+	 * source).
+	 */
+	private boolean replaces(OutputStamp.Existing existing) {
+		return existing == OutputStamp.Existing.OTHER_INPUT || overwrite && mayReplace(existing);
+	}
+
+	/** Why an output is made again without {@code --overwrite}, for the dry run's line. */
+	private static final String STALE = "made from another version of the input: it changed since";
 
 	/** The outcome of an item whose output path is taken and will not be replaced. */
 	private Outcome existingOutcome(BatchItem item, OutputStamp.Existing existing, boolean meanwhile) {
@@ -484,9 +495,9 @@ public final class BatchRunner {
 				cancelling);
 			if (cancelled) return null;
 			out.setTitle(item.output().getFileName().toString());
-			stamp.mark(out);
+			stamp.mark(out, item.input());
 			try {
-				writer.write(out, item.output(), existing -> overwrite && mayReplace(stamp.inspect(existing)));
+				writer.write(out, item.output(), existing -> replaces(stamp.inspect(existing, item.input())));
 			}
 			catch (FileAlreadyExistsException e) {
 				if (e.getFile() == null || !Paths.get(e.getFile()).toAbsolutePath().equals(item.output().toAbsolutePath())) {

@@ -33,6 +33,11 @@ public final class Decision implements Serializable {
 		this.reason = reason;
 	}
 
+	/** An output that the run would make again without {@code --overwrite}, for this reason (its input changed). */
+	public static Decision replace(String reason) {
+		return new Decision(Action.REPLACE, Objects.requireNonNull(reason, "reason"));
+	}
+
 	/** The run would fail the file, for this reason (the text of the run's failure line). */
 	public static Decision fail(String reason) {
 		return new Decision(Action.FAIL, Objects.requireNonNull(reason, "reason"));
@@ -55,7 +60,10 @@ public final class Decision implements Serializable {
 
 	public Action action() { return action; }
 
-	/** The run's reason for {@code skip} and {@code fail}, why it is unknown for {@code unknown}; null otherwise. */
+	/**
+	 * The run's reason for {@code skip} and {@code fail}, why it is unknown for {@code unknown}, why an output is made
+	 * again without {@code --overwrite} for {@code replace}; null otherwise.
+	 */
 	public String reason() { return reason; }
 
 	/**
@@ -67,7 +75,7 @@ public final class Decision implements Serializable {
 			case WRITE:
 				return "write    " + input + " -> " + output;
 			case REPLACE:
-				return "replace  " + input + " -> " + output;
+				return "replace  " + input + " -> " + output + (reason == null ? "" : " (" + reason + ")");
 			case RESUME:
 				return "resume   " + input + " -> " + output + " (the blocks an interrupted run wrote are kept)";
 			case SKIP:

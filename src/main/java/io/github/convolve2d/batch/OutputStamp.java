@@ -28,6 +28,11 @@ public final class OutputStamp {
 
 	/** The TIFF (ImageJ) property holding the stamp. */
 	public static final String PROPERTY = "Convolve2D.settings";
+	/**
+	 * The TIFF property recording the version of the input an output was made from: its size and modification time
+	 * ({@link #inputVersion}), as make and rsync tell a changed file.
+	 */
+	public static final String INPUT_PROPERTY = "Convolve2D.input";
 	/** The human-readable record of kernels and options that every Convolve 2D result carries. */
 	static final String PROVENANCE = "Convolve2D";
 
@@ -37,6 +42,11 @@ public final class OutputStamp {
 		NONE,
 		/** Our output, made with this run's settings. */
 		SAME_SETTINGS,
+		/**
+		 * Our output, made with this run's settings from another version of its input (the input's size or
+		 * modification time is not the one the output records): stale, made again without {@code --overwrite}.
+		 */
+		OTHER_INPUT,
 		/** Our output, made with other settings (or by a version that did not record them). */
 		OTHER_SETTINGS,
 		/**
@@ -81,9 +91,38 @@ public final class OutputStamp {
 		return value;
 	}
 
-	/** Marks an output image with this stamp (before it is written). */
-	public void mark(ImagePlus output) {
+	/** Marks an output image of {@code input} with this stamp and the input's version (before it is written). */
+	public void mark(ImagePlus output, Path input) {
 		output.setProp(PROPERTY, value);
+		String version = inputVersion(input);
+		if (version != null) output.setProp(INPUT_PROPERTY, version);
+	}
+
+	/**
+	 * The version of {@code input} an output records: its size and modification time, such as {@code 1048576 bytes,
+	 * modified 2026-12-03T14:02:11.250Z}; null when they cannot be read.
+	 */
+	static String inputVersion(Path input) {
+		try {
+			return Files.size(input) + " bytes, modified " + java.time.Instant.ofEpochMilli(
+				Files.getLastModifiedTime(input).toMillis());
+		}
+		catch (IOException e) {
+			return null;
+		}
+	}
+
+	/**
+	 * What lies at {@code file}, the output of {@code input}: as {@link #inspect(Path)}, and {@link
+	 * Existing#OTHER_INPUT} for an output with this run's settings that records another version of the input (one
+	 * that records none, from an earlier version of Convolve 2D, is taken as made from this one).
+	 */
+	public Existing inspect(Path file, Path input) {
+		String[] recorded = new String[1];
+		Existing e = inspect(file, recorded);
+		if (e != Existing.SAME_SETTINGS || recorded[0] == null) return e;
+		String now = inputVersion(input);
+		return now == null || now.equals(recorded[0]) ? e : Existing.OTHER_INPUT;
 	}
 
 	/**
@@ -91,6 +130,11 @@ public final class OutputStamp {
 	 * that is not ours. Reads at most the TIFF's header, after {@link TiffStructure} checked it.
 	 */
 	public Existing inspect(Path file) {
+		return inspect(file, new String[1]);
+	}
+
+	/** {@link #inspect(Path)}, putting the input version the file records (or null) into {@code input[0]}. */
+	private Existing inspect(Path file, String[] input) {
 		if (Files.isSymbolicLink(file)) return Existing.NOT_OURS; // the batch never writes links
 		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return Existing.NONE;
 		if (Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS)) return Existing.FOLDER;
@@ -106,6 +150,7 @@ public final class OutputStamp {
 			for (int i = 0; props != null && i + 1 < props.length; i += 2) {
 				if (PROPERTY.equals(props[i])) stamp = props[i + 1];
 				if (PROVENANCE.equals(props[i])) provenance = true;
+				if (INPUT_PROPERTY.equals(props[i])) input[0] = props[i + 1];
 			}
 			long size = Files.size(file);
 			for (int i = 0; info != null && i < info.length; i++) {

@@ -169,6 +169,48 @@ class BatchCommandTest {
 		assertEquals(Arrays.asList(out.resolve("camera.tif"), out.resolve("coins.tif")), files(out));
 	}
 
+	/**
+	 * An output records the version of its input (size and modification time): when the input changed since (another
+	 * image saved under its name), the output is made again without --overwrite, as make remakes a target older than
+	 * its source; the dry run says so; unchanged inputs are still skipped. It was skipped as done, silently keeping the
+	 * result of the old image.
+	 */
+	@Test
+	void anOutputOfAChangedInputIsMadeAgain() throws Exception {
+		Path in = inputFolder("camera.png", "microaneurysms.png");
+		Path out = tmp.resolve("out");
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		assertEquals(0, r.code, r.toString());
+		Map<Path, byte[]> first = digests(out);
+		// another image under the same name (a new acquisition), with a later modification time
+		Files.copy(Paths.get("sample-images/coins.png"), in.resolve("camera.png"),
+			java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+		Files.setLastModifiedTime(in.resolve("camera.png"), java.nio.file.attribute.FileTime.fromMillis(
+			Files.getLastModifiedTime(out.resolve("camera.tif")).toMillis() + 60_000));
+
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x", "--dry-run");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("replace  " + in.resolve("camera.png") + " -> " + out.resolve("camera.tif")
+			+ " (made from another version of the input: it changed since)"), r.toString());
+		assertTrue(r.out.contains("skip     " + in.resolve("microaneurysms.png")), r.toString());
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("1 written, 1 skipped (output exists), 0 failed"), r.toString());
+		Map<Path, byte[]> second = digests(out);
+		assertFalse(Arrays.equals(first.get(out.resolve("camera.tif")), second.get(out.resolve("camera.tif"))),
+			"made again from the new image");
+		CliRun fresh = CliRun.run("batch", "-i", in.resolve("camera.png"), "-o", tmp.resolve("fresh"), "--preset",
+			"sobel-x");
+		assertEquals(0, fresh.code, fresh.toString());
+		assertArrayEquals(pixels(tmp.resolve("fresh/camera.tif")), pixels(out.resolve("camera.tif")), "the new image's");
+		r = CliRun.run("batch", "-i", in, "-o", out, "--preset", "sobel-x");
+		assertTrue(r.out.contains("0 written, 2 skipped (output exists), 0 failed"), "then done: " + r);
+	}
+
+	private static float[] pixels(Path tiff) {
+		return (float[]) IJ.openImage(tiff.toString()).getProcessor().getPixels();
+	}
+
 	@Test
 	void anExistingOutputIsSkippedOnlyWhenMadeWithTheSameSettingsAndLeftoverTemporaryFilesAreIgnored()
 		throws Exception

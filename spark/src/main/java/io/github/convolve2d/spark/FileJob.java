@@ -281,6 +281,9 @@ final class FileJob {
 		FileSystem fs = input.getFileSystem(conf);
 		java.nio.file.Path copy = Files.createDirectories(scratch.resolve("in")).resolve(input.getName());
 		fs.copyToLocalFile(false, input, new Path(copy.toUri()), true);
+		// the input's own modification time: the output records the input's version by it (OutputStamp)
+		Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(
+			fs.getFileStatus(input).getModificationTime()));
 		return copy;
 	}
 
