@@ -617,7 +617,11 @@ public final class BatchRunner {
 			return new Outcome(item, Outcome.Status.WRITTEN, null);
 		}
 		catch (UserException e) {
-			return failed(item, e.getMessage());
+			Outcome o = failed(item, e.getMessage());
+			// a damaged input found half-way: the blocks before it stay under the output's name, incomplete
+			return partial(item.output()) ? new Outcome(item, o.status(), o.message() + "; the blocks written before "
+				+ "are kept in " + item.output() + ", which is incomplete (no NGFF metadata): a rerun resumes it, or "
+				+ "delete it") : o;
 		}
 		catch (IOException e) {
 			return cannotConvolve(item, e);
@@ -631,6 +635,16 @@ public final class BatchRunner {
 		}
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
+		}
+	}
+
+	/** Whether an incomplete OME-Zarr output of this run's settings lies at {@code output}. */
+	private boolean partial(Path output) {
+		try {
+			return blockwiseJob().inspect(output) == BlockwiseJob.Existing.PARTIAL;
+		}
+		catch (IOException | UserException e) {
+			return false;
 		}
 	}
 

@@ -411,4 +411,36 @@ class HostileInputsTest {
 		assertTrue(r.err.contains("File name too long: " + out.resolve("t".repeat(251) + ".ome.zarr")), r.toString());
 		assertFalse(r.err.contains(".convolve2d-") || r.err.contains("rerun to resume"), r.toString());
 	}
+
+	/**
+	 * A TIFF damaged half-way, convolved block by block: the run fails it naming the strip, and says that the blocks
+	 * written before stay in an incomplete output (which it did not say: the folder looked like a result); once the
+	 * input is sound again, a rerun resumes that output.
+	 */
+	@Test
+	void aDamagedStripHalfWayLeavesAnIncompleteOutputThatTheFailureNames() throws IOException {
+		int w = 40, h = 30, rows = 10;
+		java.util.List<byte[]> good = new java.util.ArrayList<>(), bad = new java.util.ArrayList<>();
+		for (int y = 0; y < h; y += rows) good.add(TiffBytes.deflate(TiffBytes.rows(w, y, y + rows, 1)));
+		bad.addAll(good);
+		byte[] garbage = new byte[40];
+		Arrays.fill(garbage, (byte) 0x5a);
+		bad.set(2, garbage);
+		Path in = tmp.resolve("half.tif"), out = tmp.resolve("out");
+		Files.write(in, TiffBytes.grey8(w, h).tag(259, TiffBytes.DEFLATE).tag(278, rows).strips(bad).build());
+		Object[] args = { "batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16, "--preset", "box-3",
+			"--threads", 1, "--progress", "none" };
+		CliRun r = run(args);
+		assertEquals(1, r.code, r.toString());
+		Path result = out.resolve("half.ome.zarr");
+		assertTrue(r.err.contains("strip 3 is damaged") && r.err.contains("the blocks written before are kept in "
+			+ result.toAbsolutePath() + ", which is incomplete (no NGFF metadata): a rerun resumes it, or delete it"),
+			r.toString());
+		assertTrue(Files.isDirectory(result) && !Files.exists(result.resolve(".zattrs")), "incomplete, as said");
+
+		Files.write(in, TiffBytes.grey8(w, h).tag(259, TiffBytes.DEFLATE).tag(278, rows).strips(good).build());
+		CliRun again = run(args);
+		assertEquals(0, again.code, again.toString());
+		assertTrue(Files.exists(result.resolve(".zattrs")), again.toString());
+	}
 }
