@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.scijava.ItemIO;
@@ -87,6 +88,10 @@ abstract class ImageCommand extends ContextCommand {
 			if (normalize) options.put("normalize", null);
 			if (allPlanes) options.put("stack", null);
 			MacroOptions settings = MacroOptions.of(options);
+			if (output != null && !isTiffName(output)) {
+				throw new UserException("output " + output + " is not named as a TIFF; the feature maps are saved as a"
+					+ " 32-bit TIFF: end the name with .tif or .tiff");
+			}
 			ImagePlus source = image != null ? image : open(file);
 			if (output != null && sameFile(output, sourceFile(source))) {
 				throw new UserException("output " + output + " is the image being convolved; give another file name"
@@ -137,6 +142,12 @@ abstract class ImageCommand extends ContextCommand {
 		catch (InvalidPathException e) {
 			throw new UserException("cannot write the feature maps to " + output + ": not a valid path here");
 		}
+	}
+
+	/** Whether a file's name says TIFF ({@code .tif}, {@code .tiff}, any case), as the saved feature maps are. */
+	private static boolean isTiffName(File file) {
+		String name = file.getName().toLowerCase(Locale.ROOT);
+		return name.endsWith(".tif") || name.endsWith(".tiff");
 	}
 
 	/** The file {@code imp} was opened from, or null. */

@@ -131,4 +131,25 @@ class Convolve2DCommandTest {
 				.collect(java.util.stream.Collectors.toSet()), "no temporary file is left");
 		}
 	}
+
+	/** The feature maps are a TIFF: a file named otherwise is refused before any work, not given TIFF bytes. */
+	@Test
+	void anOutputNotNamedAsATiffIsRefused(@TempDir Path dir) throws Exception {
+		// maps.png used to be written, holding a TIFF
+		for (String name : new String[] { "maps.png", "maps" }) {
+			Path out = dir.resolve(name);
+			CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "output", out.toFile(),
+				"preset", "sobel-x");
+			assertTrue(module.isCanceled(), name);
+			assertEquals("Convolve 2D: output " + out + " is not named as a TIFF; the feature maps are saved as a 32-bit"
+				+ " TIFF: end the name with .tif or .tiff", module.getCancelReason());
+			assertFalse(Files.exists(out), name + ": nothing written");
+		}
+		for (String name : new String[] { "maps.TIF", "maps.tiff", "maps.ome.tif" }) {
+			CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "output",
+				dir.resolve(name).toFile(), "preset", "sobel-x");
+			assertFalse(module.isCanceled(), name + ": " + module.getCancelReason());
+			assertTrue(Files.isRegularFile(dir.resolve(name)), name);
+		}
+	}
 }
