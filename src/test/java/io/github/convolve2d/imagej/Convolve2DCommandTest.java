@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.command.CommandModule;
+import org.scijava.plugin.Parameter;
 
 /**
  * The SciJava command run headless as a Fiji script runs it — a SciJava {@link Context} and its
@@ -151,5 +152,19 @@ class Convolve2DCommandTest {
 			assertFalse(module.isCanceled(), name + ": " + module.getCancelReason());
 			assertTrue(Files.isRegularFile(dir.resolve(name)), name);
 		}
+	}
+
+	/**
+	 * The preset parameter's description (a tooltip in Fiji) shows a list a script can pass as it reads; it showed the
+	 * macro's quoting, [Sobel X, Sobel Y], which the command refused as the unknown preset '[Sobel X'.
+	 */
+	@Test
+	void thePresetDescriptionsExampleRuns() throws Exception {
+		String description = Convolve2DCommand.class.getDeclaredField("preset").getAnnotation(Parameter.class)
+			.description();
+		String example = description.substring(description.lastIndexOf(": ") + 2);
+		CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "preset", example);
+		assertFalse(module.isCanceled(), "'" + example + "' from '" + description + "': " + module.getCancelReason());
+		assertEquals(3, ((ImagePlus) module.getOutput("featureMaps")).getStackSize(), example);
 	}
 }
