@@ -171,6 +171,10 @@ abstract class ImageCommand extends ContextCommand {
 
 	private static ImagePlus open(File file) {
 		if (file == null) throw new UserException("no image given; set 'image', or 'file' to an image file");
+		if (file.isDirectory()) {
+			throw new UserException("image file " + file + " is a folder; give one image file (for a folder's images,"
+				+ " run the command once per file)");
+		}
 		if (!file.isFile()) throw new UserException("image file " + file + " not found");
 		ImagePlus imp = IJ.openImage(file.getPath());
 		if (imp == null) throw new UserException("ImageJ cannot open " + file + " as an image");

@@ -105,6 +105,11 @@ class Convolve2DCommandTest {
 		CommandModule module = run(false, "file", dir.resolve("nothing.tif").toFile(), "preset", "sobel-x");
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("nothing.tif not found"), module.getCancelReason());
+		// a folder was said to be "not found"
+		CommandModule folder = run(false, "file", dir.toFile(), "preset", "sobel-x");
+		assertTrue(folder.isCanceled());
+		assertEquals("Convolve 2D: image file " + dir + " is a folder; give one image file (for a folder's"
+			+ " images, run the command once per file)", folder.getCancelReason());
 	}
 
 	/**
