@@ -75,7 +75,7 @@ final class PluginRun {
 			return;
 		}
 		if (GraphicsEnvironment.isHeadless()) {
-			UserMessages.error("no options given and there is no display for the dialog; call it from a macro, e.g. "
+			UserMessages.error("no options given, and there is no display for the dialog; give the options, e.g. "
 				+ command.example());
 			return;
 		}
