@@ -6,9 +6,9 @@
 // Fiji:          ImageJ-linux64 --headless -batch convolve_folder.ijm "<argument>"
 // Each result is saved as <output>/<source name>_<kernel names joined by _>.tif, with every character other than
 // letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
-// gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image) stops the run with one
-// "Convolve 2D: ..." line (after ImageJ's reader's own for an unreadable image); results already saved are
-// complete files.
+// gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image, two images whose results take one
+// name, e.g. cell.png and cell.tif) stops the run with one "Convolve 2D: ..." line (after ImageJ's reader's own for
+// an unreadable image); results already saved are complete files.
 
 arg = getArgument();
 input = value(arg, "input");
@@ -25,6 +25,8 @@ File.makeDirectory(output);
 setBatchMode(true);
 files = getFileList(input);
 done = 0;
+savedNames = newArray(0); // this run's results, and the images they were made from
+savedFrom = newArray(0);
 for (i = 0; i < files.length; i++) {
 	name = files[i];
 	if (!matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|gif|bmp)$")) continue;
@@ -38,7 +40,16 @@ for (i = 0; i < files.length; i++) {
 	run("Convolve 2D...", options);
 	if (getImageID() == source) exit("no result for " + name);
 	kernels = substring(getTitle(), lengthOf(base) + 1); // the result is titled <base>-<kernel+kernel...>
-	saveAs("Tiff", output + fileName(base) + "_" + fileName(replace(kernels, "+", "_")) + ".tif");
+	saved = "" + fileName(base) + "_" + fileName(replace(kernels, "+", "_")) + ".tif"; // "" +: a string expression
+	for (j = 0; j < savedNames.length; j++) // in any case: a case-insensitive file system would replace it too
+		if (toLowerCase(savedNames[j]) == toLowerCase(saved)) {
+			close("*"); // neither image is left behind
+			exit("Convolve 2D: '" + name + "' would be saved as " + saved + ", as '" + savedFrom[j] + "' was; rename"
+				+ " one of them, then run again. The run stopped there");
+		}
+	saveAs("Tiff", output + saved);
+	savedNames = Array.concat(savedNames, saved);
+	savedFrom = Array.concat(savedFrom, name);
 	close("*");
 	done++;
 }

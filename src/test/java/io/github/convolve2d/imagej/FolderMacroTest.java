@@ -120,4 +120,36 @@ class FolderMacroTest {
 			"the last line (after ImageJ's reader's own): " + printed);
 		org.junit.jupiter.api.Assertions.assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
 	}
+
+	/**
+	 * Two images whose results take one name (cell.png and cell.tif, "my cell.png" and "my-cell.png"): the second
+	 * used to replace the first's result, and the run reported every image convolved. Now the run stops before
+	 * saving over it, naming both, and the first result stays whole.
+	 */
+	@Test
+	void twoImagesForOneResultNameStopTheRunBeforeTheFirstIsReplaced(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("cell.png"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("cell.tif"));
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		List<String> names;
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			names = runMacro(in, out, "preset=sobel-x");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		String printed = captured.toString("UTF-8").trim();
+		assertEquals(Arrays.asList("cell_Sobel-X.tif"), names);
+		assertEquals("Convolve 2D: 'cell.tif' would be saved as cell_Sobel-X.tif, as 'cell.png' was; rename one of"
+			+ " them, then run again. The run stopped there", printed);
+		ImagePlus expected = HeadlessImageJ.featureMaps(IJ.openImage(in.resolve("cell.png").toString()),
+			ConvolveSettings.fromMacro("preset=sobel-x"));
+		assertArrayEquals((float[]) expected.getProcessor().getPixels(),
+			(float[]) IJ.openImage(out.resolve("cell_Sobel-X.tif").toString()).getProcessor().getPixels(),
+			"the first image's result is kept");
+	}
 }
