@@ -1,6 +1,7 @@
 // Convolve 2D: convolves every image of a folder and saves the 32-bit feature maps as TIFF.
 //
-// Argument (one string): input=[folder] output=[folder] options=[Convolve 2D options]
+// Argument (one string): input=[folder] output=[folder] options=[Convolve 2D options]; the output folder may not be
+// the input folder.
 //   e.g. input=[/data/in] output=[/data/out] options=[preset=[Sobel X, Sobel Y] mode=same border=reflect stack]
 // Plain ImageJ:  java -jar ij.jar -ijpath <folder holding plugins/> -batch convolve_folder.ijm "<argument>"
 // Fiji:          ImageJ-linux64 --headless -batch convolve_folder.ijm "<argument>"
@@ -20,6 +21,9 @@ if (!File.isDirectory(input))
 	exit("input folder not found: " + input);
 if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
+if (output == input) // as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif
+	exit("Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a result"
+		+ " saved among the images could replace one of them)");
 File.makeDirectory(output);
 
 setBatchMode(true);

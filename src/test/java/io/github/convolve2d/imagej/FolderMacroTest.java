@@ -152,4 +152,31 @@ class FolderMacroTest {
 			(float[]) IJ.openImage(out.resolve("cell_Sobel-X.tif").toString()).getProcessor().getPixels(),
 			"the first image's result is kept");
 	}
+
+	/**
+	 * The input folder as output folder: a.png's result a_Sobel-X.tif replaced the image of that name, which was then
+	 * convolved as an input. Now refused before anything is read or written, as the batch command refuses it.
+	 */
+	@Test
+	void theInputFolderIsNoOutputFolder(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("a_Sobel-X.tif"));
+		byte[] image = Files.readAllBytes(in.resolve("a_Sobel-X.tif"));
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		List<String> names;
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			names = runMacro(in, Path.of(in + java.io.File.separator), "preset=sobel-x");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertEquals(Arrays.asList("a.png", "a_Sobel-X.tif"), names, "nothing written");
+		assertArrayEquals(image, Files.readAllBytes(in.resolve("a_Sobel-X.tif")), "the image is not replaced");
+		assertEquals("Convolve 2D: the output folder is the input folder " + in + java.io.File.separator + "; give"
+			+ " another output folder (a result saved among the images could replace one of them)",
+			captured.toString("UTF-8").trim());
+	}
 }
