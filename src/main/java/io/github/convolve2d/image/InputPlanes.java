@@ -48,9 +48,12 @@ final class InputPlanes {
 		colour = imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256;
 		cTable = imp.getCalibration().calibrated() ? imp.getCalibration().getCTable() : null;
 		boolean all = which == Planes.ALL;
-		channels = all ? oneTo(imp.getNChannels()) : new int[] { imp.getChannel() };
-		slices = all ? oneTo(imp.getNSlices()) : new int[] { imp.getSlice() };
-		frames = all ? oneTo(imp.getNFrames()) : new int[] { imp.getFrame() };
+		// the plane on display is the current slice, whose pixels getProcessor() holds; ImageJ leaves getSlice()
+		// and getFrame() at 1 when a script's setSlice moves a virtual stack that has no window
+		int[] shown = imp.convertIndexToPosition(imp.getCurrentSlice());
+		channels = all ? oneTo(imp.getNChannels()) : new int[] { shown[0] };
+		slices = all ? oneTo(imp.getNSlices()) : new int[] { shown[1] };
+		frames = all ? oneTo(imp.getNFrames()) : new int[] { shown[2] };
 	}
 
 	/** 3 for colour images (red, green, blue), 1 otherwise. */

@@ -172,4 +172,21 @@ class Convolve2DCommandTest {
 		assertFalse(module.isCanceled(), "'" + example + "' from '" + description + "': " + module.getCancelReason());
 		assertEquals(3, ((ImagePlus) module.getOutput("featureMaps")).getStackSize(), example);
 	}
+
+	/**
+	 * A script's setSlice(2) on a virtual stack without a window moves ImageJ's current slice but not its
+	 * slice/frame position (ImagePlus.getSlice() stays 1): the displayed plane is the current slice, whose pixels
+	 * getProcessor() gives. "allPlanes" false used to convolve slice 1.
+	 */
+	@Test
+	void theCurrentPlaneOfAVirtualStackIsTheOneShown() throws Exception {
+		ImagePlus virtual = IJ.openVirtual(HeadlessImageJ.SAMPLES.resolve("multipage.tif").toString());
+		assertTrue(virtual.getStack().isVirtual());
+		virtual.setSlice(2);
+		CommandModule module = run(false, "image", virtual, "preset", "sobel-x", "allPlanes", false);
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus all = HeadlessImageJ.convolve(HeadlessImageJ.open("multipage.tif"), "preset=sobel-x stack");
+		assertArrayEquals((float[]) all.getStack().getPixels(2),
+			(float[]) ((ImagePlus) module.getOutput("featureMaps")).getProcessor().getPixels(), "slice 2's map");
+	}
 }
