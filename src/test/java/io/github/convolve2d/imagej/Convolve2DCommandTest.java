@@ -110,6 +110,10 @@ class Convolve2DCommandTest {
 		assertTrue(folder.isCanceled());
 		assertEquals("Convolve 2D: image file " + dir + " is a folder; give one image file (for a folder's"
 			+ " images, run the command once per file)", folder.getCancelReason());
+		Path zarr = Files.createDirectories(dir.resolve("scan.ome.zarr"));
+		CommandModule omeZarr = run(false, "file", zarr.toFile(), "preset", "sobel-x");
+		assertEquals("Convolve 2D: image file " + zarr + " is an OME-Zarr image, which ImageJ does not open; convolve it"
+			+ " with the batch command: java -jar convolve2d-cli.jar batch -i " + zarr + " -o <folder> --preset ...", omeZarr.getCancelReason());
 	}
 
 	/**
