@@ -24,7 +24,10 @@ if (!endsWith(output, File.separator)) output = output + File.separator;
 if (output == input) // as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif
 	exit("Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a result"
 		+ " saved among the images could replace one of them)");
-File.makeDirectory(output);
+makeFolder(output);
+if (!File.isDirectory(output)) // checked here: ImageJ's error for each failed save would open a dialog that hangs -batch
+	exit("Convolve 2D: cannot make the output folder " + output + " (a file has that name, or writing there is not"
+		+ " allowed); give another output folder");
 
 setBatchMode(true);
 files = getFileList(input);
@@ -58,6 +61,14 @@ for (i = 0; i < files.length; i++) {
 	done++;
 }
 print("Convolve 2D: " + done + " images convolved into " + output);
+
+// Makes a folder and the folders above it that are missing, as the batch command makes its output folder.
+function makeFolder(path) {
+	if (File.isDirectory(path) || File.exists(path)) return;
+	parent = File.getParent(path);
+	if (parent != "" && parent != path) makeFolder(parent);
+	File.makeDirectory(path);
+}
 
 // A name safe in any file system and shell: letters, digits, '.', '-' and '_' only.
 function fileName(text) {

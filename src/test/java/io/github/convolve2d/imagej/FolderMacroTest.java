@@ -179,4 +179,32 @@ class FolderMacroTest {
 			+ " another output folder (a result saved among the images could replace one of them)",
 			captured.toString("UTF-8").trim());
 	}
+
+	/**
+	 * An output folder whose parents do not exist yet, or a file's name as output folder: ImageJ's File.makeDirectory
+	 * made neither, every save failed with ImageJ's own error (a dialog that hangs -batch under a display), and the
+	 * run ended "1 images convolved". Now the parents are made, as the batch command makes them, and a file is
+	 * refused with one line before any image is read.
+	 */
+	@Test
+	void theOutputFolderIsMadeWithItsParentsOrRefused(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, dir.resolve("new").resolve("deeper").resolve("out"),
+			"preset=sobel-x"));
+
+		Path file = Files.write(dir.resolve("a file"), new byte[] { 1 });
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			HeadlessImageJ.registerCommands();
+			IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + file + "] options=[preset=sobel-x]");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertEquals("Convolve 2D: cannot make the output folder " + file + java.io.File.separator + " (a file has that"
+			+ " name, or writing there is not allowed); give another output folder", captured.toString("UTF-8").trim());
+	}
 }
