@@ -193,4 +193,21 @@ class Convolve2DCommandTest {
 		assertArrayEquals((float[]) all.getStack().getPixels(2),
 			(float[]) ((ImagePlus) module.getOutput("featureMaps")).getProcessor().getPixels(), "slice 2's map");
 	}
+
+	/**
+	 * A virtual stack reads its planes from its file when they are convolved. With the file gone (deleted, moved,
+	 * storage unmounted) ImageJ logs "Read error or file not found" and hands out blank planes, and their feature
+	 * maps came back as a result. Now the run is cancelled, naming the file.
+	 */
+	@Test
+	void aVirtualStackWhoseFileIsGoneIsAMessageNotBlankMaps(@TempDir Path dir) throws Exception {
+		Path file = Files.copy(HeadlessImageJ.SAMPLES.resolve("multipage.tif"), dir.resolve("scan.tif"));
+		ImagePlus virtual = IJ.openVirtual(file.toString());
+		assertTrue(virtual.getStack().isVirtual());
+		Files.delete(file);
+		CommandModule module = run(false, "image", virtual, "preset", "sobel-x");
+		assertTrue(module.isCanceled(), "a result of blank planes");
+		assertEquals("Convolve 2D: plane 1 of \"scan.tif\" cannot be read: its file " + file + " is gone (moved,"
+			+ " deleted, or on storage no longer mounted); open the image again", module.getCancelReason());
+	}
 }
