@@ -25,7 +25,8 @@ if (output == input) // as the batch command refuses it: a result could replace 
 	exit("Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a result"
 		+ " saved among the images could replace one of them)");
 makeFolder(output);
-if (!File.isDirectory(output)) // checked here: ImageJ's error for each failed save would open a dialog that hangs -batch
+// checked here: ImageJ's error for each failed save would open a dialog that hangs -batch
+if (!File.isDirectory(output))
 	exit("Convolve 2D: cannot make the output folder " + output + " (a file has that name, or writing there is not"
 		+ " allowed); give another output folder");
 

@@ -173,7 +173,8 @@ abstract class ImageCommand extends ContextCommand {
 		if (file == null) throw new UserException("no image given; set 'image', or 'file' to an image file");
 		if (file.isDirectory() && file.getName().toLowerCase(Locale.ROOT).endsWith(".zarr")) {
 			throw new UserException("image file " + file + " is an OME-Zarr image, which ImageJ does not open; convolve"
-				+ " it with the batch command: java -jar convolve2d-cli.jar batch -i " + file + " -o <folder> --preset ...");
+				+ " it with the batch command: java -jar convolve2d-cli.jar batch -i " + file
+				+ " -o <folder> --preset ...");
 		}
 		if (file.isDirectory()) {
 			throw new UserException("image file " + file + " is a folder; give one image file (for a folder's images,"

@@ -112,8 +112,9 @@ class Convolve2DCommandTest {
 			+ " images, run the command once per file)", folder.getCancelReason());
 		Path zarr = Files.createDirectories(dir.resolve("scan.ome.zarr"));
 		CommandModule omeZarr = run(false, "file", zarr.toFile(), "preset", "sobel-x");
-		assertEquals("Convolve 2D: image file " + zarr + " is an OME-Zarr image, which ImageJ does not open; convolve it"
-			+ " with the batch command: java -jar convolve2d-cli.jar batch -i " + zarr + " -o <folder> --preset ...", omeZarr.getCancelReason());
+		assertEquals("Convolve 2D: image file " + zarr + " is an OME-Zarr image, which ImageJ does not open; convolve"
+			+ " it with the batch command: java -jar convolve2d-cli.jar batch -i " + zarr + " -o <folder> --preset ...",
+			omeZarr.getCancelReason());
 	}
 
 	/**
@@ -151,8 +152,8 @@ class Convolve2DCommandTest {
 			CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "output", out.toFile(),
 				"preset", "sobel-x");
 			assertTrue(module.isCanceled(), name);
-			assertEquals("Convolve 2D: output " + out + " is not named as a TIFF; the feature maps are saved as a 32-bit"
-				+ " TIFF: end the name with .tif or .tiff", module.getCancelReason());
+			assertEquals("Convolve 2D: output " + out + " is not named as a TIFF; the feature maps are saved as a"
+				+ " 32-bit TIFF: end the name with .tif or .tiff", module.getCancelReason());
 			assertFalse(Files.exists(out), name + ": nothing written");
 		}
 		for (String name : new String[] { "maps.TIF", "maps.tiff", "maps.ome.tif" }) {

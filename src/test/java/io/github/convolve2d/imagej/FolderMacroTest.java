@@ -190,8 +190,8 @@ class FolderMacroTest {
 	void theOutputFolderIsMadeWithItsParentsOrRefused(@TempDir Path dir) throws IOException {
 		Path in = Files.createDirectories(dir.resolve("in"));
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
-		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, dir.resolve("new").resolve("deeper").resolve("out"),
-			"preset=sobel-x"));
+		Path deep = dir.resolve("new").resolve("deeper").resolve("out");
+		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, deep, "preset=sobel-x"));
 
 		Path file = Files.write(dir.resolve("a file"), new byte[] { 1 });
 		java.io.PrintStream stdout = System.out;
