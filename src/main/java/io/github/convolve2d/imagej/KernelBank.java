@@ -177,8 +177,8 @@ public final class KernelBank {
 	/**
 	 * A kernel name that a recorded {@code name=} value holds safely: printable ASCII without brackets, commas,
 	 * {@code |}, {@code ;}, double quotes or backslashes, not beginning with a single quote (others become
-	 * {@code _}), e.g. a kernel file's name. ImageJ's recorder puts the value as it is into a quoted macro string,
-	 * where {@code "} ends the string and a backslash begins an escape; a leading {@code '} quotes the value.
+	 * {@code _}), e.g. a kernel file's name: a leading {@code '} would be read back as quoting the value, and a
+	 * {@code "} or backslash needs an escape in the macro string that holds the options.
 	 */
 	public static String safeName(String name) {
 		StringBuilder sb = new StringBuilder();
