@@ -1,14 +1,15 @@
 // Convolve 2D: convolves every image of a folder and saves the 32-bit feature maps as TIFF.
 //
-// Argument (one string): input=[folder] output=[folder] options=[Convolve 2D options]
+// Argument (one string): input=[folder] output=[folder] options=[Convolve 2D options]; the output folder may not be
+// the input folder.
 //   e.g. input=[/data/in] output=[/data/out] options=[preset=[Sobel X, Sobel Y] mode=same border=reflect stack]
 // Plain ImageJ:  java -jar ij.jar -ijpath <folder holding plugins/> -batch convolve_folder.ijm "<argument>"
 // Fiji:          ImageJ-linux64 --headless -batch convolve_folder.ijm "<argument>"
 // Each result is saved as <output>/<source name>_<kernel names joined by _>.tif, with every character other than
 // letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
-// gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image) stops the run with one
-// "Convolve 2D: ..." line (after ImageJ's reader's own for an unreadable image); results already saved are
-// complete files.
+// gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image, two images whose results take one
+// name, e.g. cell.png and cell.tif) stops the run with one "Convolve 2D: ..." line (after ImageJ's reader's own for
+// an unreadable image); results already saved are complete files.
 
 arg = getArgument();
 input = value(arg, "input");
@@ -20,11 +21,20 @@ if (!File.isDirectory(input))
 	exit("input folder not found: " + input);
 if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
-File.makeDirectory(output);
+if (output == input) // as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif
+	exit("Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a result"
+		+ " saved among the images could replace one of them)");
+makeFolder(output);
+// checked here: ImageJ's error for each failed save would open a dialog that hangs -batch
+if (!File.isDirectory(output))
+	exit("Convolve 2D: cannot make the output folder " + output + " (a file has that name, or writing there is not"
+		+ " allowed); give another output folder");
 
 setBatchMode(true);
 files = getFileList(input);
 done = 0;
+savedNames = newArray(0); // this run's results, and the images they were made from
+savedFrom = newArray(0);
 for (i = 0; i < files.length; i++) {
 	name = files[i];
 	if (!matches(toLowerCase(name), ".*\\.(tif|tiff|png|jpg|jpeg|gif|bmp)$")) continue;
@@ -38,11 +48,28 @@ for (i = 0; i < files.length; i++) {
 	run("Convolve 2D...", options);
 	if (getImageID() == source) exit("no result for " + name);
 	kernels = substring(getTitle(), lengthOf(base) + 1); // the result is titled <base>-<kernel+kernel...>
-	saveAs("Tiff", output + fileName(base) + "_" + fileName(replace(kernels, "+", "_")) + ".tif");
+	saved = "" + fileName(base) + "_" + fileName(replace(kernels, "+", "_")) + ".tif"; // "" +: a string expression
+	for (j = 0; j < savedNames.length; j++) // in any case: a case-insensitive file system would replace it too
+		if (toLowerCase(savedNames[j]) == toLowerCase(saved)) {
+			close("*"); // neither image is left behind
+			exit("Convolve 2D: '" + name + "' would be saved as " + saved + ", as '" + savedFrom[j] + "' was; rename"
+				+ " one of them, then run again. The run stopped there");
+		}
+	saveAs("Tiff", output + saved);
+	savedNames = Array.concat(savedNames, saved);
+	savedFrom = Array.concat(savedFrom, name);
 	close("*");
 	done++;
 }
 print("Convolve 2D: " + done + " images convolved into " + output);
+
+// Makes a folder and the folders above it that are missing, as the batch command makes its output folder.
+function makeFolder(path) {
+	if (File.isDirectory(path) || File.exists(path)) return;
+	parent = File.getParent(path);
+	if (parent != "" && parent != path) makeFolder(parent);
+	File.makeDirectory(path);
+}
 
 // A name safe in any file system and shell: letters, digits, '.', '-' and '_' only.
 function fileName(text) {

@@ -2,7 +2,9 @@ package io.github.convolve2d.image;
 
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.VirtualStack;
 import ij.gui.Roi;
+import ij.plugin.FileInfoVirtualStack;
 import ij.process.ByteProcessor;
 import ij.process.ColorProcessor;
 import ij.process.FloatProcessor;
@@ -12,6 +14,7 @@ import io.github.convolve2d.core.PixelConversion;
 import io.github.convolve2d.core.UserException;
 
 import java.awt.Rectangle;
+import java.io.File;
 
 /**
  * The planes of an image that the engine convolves, read one at a time as the float planes the core takes:
@@ -48,9 +51,12 @@ final class InputPlanes {
 		colour = imp.getType() == ImagePlus.COLOR_RGB || imp.getType() == ImagePlus.COLOR_256;
 		cTable = imp.getCalibration().calibrated() ? imp.getCalibration().getCTable() : null;
 		boolean all = which == Planes.ALL;
-		channels = all ? oneTo(imp.getNChannels()) : new int[] { imp.getChannel() };
-		slices = all ? oneTo(imp.getNSlices()) : new int[] { imp.getSlice() };
-		frames = all ? oneTo(imp.getNFrames()) : new int[] { imp.getFrame() };
+		// the plane on display is the current slice, whose pixels getProcessor() holds; ImageJ leaves getSlice()
+		// and getFrame() at 1 when a script's setSlice moves a virtual stack that has no window
+		int[] shown = imp.convertIndexToPosition(imp.getCurrentSlice());
+		channels = all ? oneTo(imp.getNChannels()) : new int[] { shown[0] };
+		slices = all ? oneTo(imp.getNSlices()) : new int[] { shown[1] };
+		frames = all ? oneTo(imp.getNFrames()) : new int[] { shown[2] };
 	}
 
 	/** 3 for colour images (red, green, blue), 1 otherwise. */
@@ -79,7 +85,7 @@ final class InputPlanes {
 	 *        overwrite (a stack's planes then share one float copy instead of each allocating and zeroing its own)
 	 */
 	float[][] read(int c, int z, int t, int threads, boolean reuse) {
-		ImageProcessor ip = stack == null ? imp.getProcessor() : stack.getProcessor(imp.getStackIndex(c, z, t));
+		ImageProcessor ip = stack == null ? imp.getProcessor() : readPlane(imp.getStackIndex(c, z, t));
 		if (ip instanceof FloatProcessor) return new float[][] { (float[]) ip.getPixels() };
 		float[][] into = reuse ? converted : null;
 		if (colour) {
@@ -90,6 +96,23 @@ final class InputPlanes {
 			converted = new float[][] { grey(ip, cTable, into == null ? null : into[0], threads) };
 		}
 		return converted.clone(); // the caller may change its copy of the list, never this one
+	}
+
+	/**
+	 * Plane {@code n} of the stack. A virtual stack of ImageJ's own (a TIFF's, or a folder's) whose file is gone
+	 * logs a read error and hands out a blank plane, which would give feature maps of nothing: refused instead.
+	 */
+	private ImageProcessor readPlane(int n) {
+		if (stack instanceof FileInfoVirtualStack || stack != null && stack.getClass() == VirtualStack.class) {
+			VirtualStack virtual = (VirtualStack) stack;
+			String folder = virtual.getDirectory(), name = virtual.getFileName(n);
+			if (folder != null && name != null && !new File(folder, name).isFile()) {
+				throw new UserException("plane " + n + " of \"" + imp.getTitle() + "\" cannot be read: its file "
+					+ new File(folder, name) + " is gone (moved, deleted, or on storage no longer mounted); open the"
+					+ " image again");
+			}
+		}
+		return stack.getProcessor(n);
 	}
 
 	/**

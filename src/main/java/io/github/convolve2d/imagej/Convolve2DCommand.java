@@ -31,7 +31,7 @@ import org.scijava.plugin.Plugin;
 public class Convolve2DCommand extends ImageCommand {
 
 	@Parameter(label = "Presets", persist = false, required = false,
-		description = "Preset ids or labels separated by commas: sobel-x, gaussian:2, [Sobel X, Sobel Y]")
+		description = "Preset ids or labels, several separated by commas (no brackets): sobel-x, gaussian:2, Sobel Y")
 	private String preset = "";
 
 	@Parameter(label = "Kernel", persist = false, required = false,

@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 
 import org.scijava.ItemIO;
@@ -87,6 +88,10 @@ abstract class ImageCommand extends ContextCommand {
 			if (normalize) options.put("normalize", null);
 			if (allPlanes) options.put("stack", null);
 			MacroOptions settings = MacroOptions.of(options);
+			if (output != null && !isTiffName(output)) {
+				throw new UserException("output " + output + " is not named as a TIFF; the feature maps are saved as a"
+					+ " 32-bit TIFF: end the name with .tif or .tiff");
+			}
 			ImagePlus source = image != null ? image : open(file);
 			if (output != null && sameFile(output, sourceFile(source))) {
 				throw new UserException("output " + output + " is the image being convolved; give another file name"
@@ -139,6 +144,12 @@ abstract class ImageCommand extends ContextCommand {
 		}
 	}
 
+	/** Whether a file's name says TIFF ({@code .tif}, {@code .tiff}, any case), as the saved feature maps are. */
+	private static boolean isTiffName(File file) {
+		String name = file.getName().toLowerCase(Locale.ROOT);
+		return name.endsWith(".tif") || name.endsWith(".tiff");
+	}
+
 	/** The file {@code imp} was opened from, or null. */
 	private static File sourceFile(ImagePlus imp) {
 		FileInfo info = imp.getOriginalFileInfo();
@@ -160,6 +171,15 @@ abstract class ImageCommand extends ContextCommand {
 
 	private static ImagePlus open(File file) {
 		if (file == null) throw new UserException("no image given; set 'image', or 'file' to an image file");
+		if (file.isDirectory() && file.getName().toLowerCase(Locale.ROOT).endsWith(".zarr")) {
+			throw new UserException("image file " + file + " is an OME-Zarr image, which ImageJ does not open; convolve"
+				+ " it with the batch command: java -jar convolve2d-cli.jar batch -i " + file
+				+ " -o <folder> --preset ...");
+		}
+		if (file.isDirectory()) {
+			throw new UserException("image file " + file + " is a folder; give one image file (for a folder's images,"
+				+ " run the command once per file)");
+		}
 		if (!file.isFile()) throw new UserException("image file " + file + " not found");
 		ImagePlus imp = IJ.openImage(file.getPath());
 		if (imp == null) throw new UserException("ImageJ cannot open " + file + " as an image");

@@ -166,7 +166,8 @@ public final class KernelBank {
 				String what = c < ' ' || c == 0x7f ? "a control character" : c > '~' ? "'" + c + "', which is not"
 					+ " ASCII (a recorded macro line must be ASCII to replay everywhere)" : "'" + c + "'";
 				throw new UserException("kernel name '" + Excerpt.of(name) + "' holds " + what + "; a name may hold"
-					+ " printable ASCII but no brackets, commas, | or ;, e.g. name=" + Excerpt.of(safe.replace(' ', '_')));
+					+ " printable ASCII but no brackets, commas, |, ;, \" or \\ and may not begin with ', e.g. name="
+					+ Excerpt.of(safe.replace(' ', '_')));
 			}
 			names.add(name);
 		}
@@ -175,11 +176,14 @@ public final class KernelBank {
 
 	/**
 	 * A kernel name that a recorded {@code name=} value holds safely: printable ASCII without brackets, commas,
-	 * {@code |} or {@code ;} (others become {@code _}), e.g. a kernel file's name.
+	 * {@code |}, {@code ;}, double quotes or backslashes, not beginning with a single quote (others become
+	 * {@code _}), e.g. a kernel file's name: a leading {@code '} would be read back as quoting the value, and a
+	 * {@code "} or backslash needs an escape in the macro string that holds the options.
 	 */
 	public static String safeName(String name) {
 		StringBuilder sb = new StringBuilder();
-		for (char c : name.trim().toCharArray()) sb.append(c < ' ' || c > '~' || "[],|;".indexOf(c) >= 0 ? '_' : c);
+		for (char c : name.trim().toCharArray()) sb.append(c < ' ' || c > '~' || "[],|;\"\\".indexOf(c) >= 0 ? '_' : c);
+		if (sb.length() > 0 && sb.charAt(0) == '\'') sb.setCharAt(0, '_');
 		return sb.toString();
 	}
 

@@ -75,7 +75,7 @@ final class PluginRun {
 			return;
 		}
 		if (GraphicsEnvironment.isHeadless()) {
-			UserMessages.error("no options given and there is no display for the dialog; call it from a macro, e.g. "
+			UserMessages.error("no options given, and there is no display for the dialog; give the options, e.g. "
 				+ command.example());
 			return;
 		}
@@ -113,13 +113,15 @@ final class PluginRun {
 
 	/**
 	 * Records {@code options} as this command's {@code run(...)} line, replacing whatever the dialog's file choosers
-	 * may have left there (ImageJ records the path of every Open/Save dialog).
+	 * may have left there (ImageJ records the path of every Open/Save dialog). The recorder puts each value as it is
+	 * into the line's quoted string, so values are escaped as ImageJ's own dialogs escape theirs (a Windows path's
+	 * backslashes, a double quote).
 	 */
 	static void record(MacroOptions options) {
 		Recorder.resetCommandOptions();
 		for (Map.Entry<String, String> e : options.asMap().entrySet()) {
 			if (e.getValue() == null) Recorder.recordOption(e.getKey());
-			else Recorder.recordOption(e.getKey(), e.getValue());
+			else Recorder.recordOption(e.getKey(), Recorder.fixString(e.getValue()));
 		}
 	}
 

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.scijava.command.CommandModule;
+import org.scijava.plugin.Parameter;
 
 /**
  * The SciJava command run headless as a Fiji script runs it — a SciJava {@link Context} and its
@@ -104,6 +105,16 @@ class Convolve2DCommandTest {
 		CommandModule module = run(false, "file", dir.resolve("nothing.tif").toFile(), "preset", "sobel-x");
 		assertTrue(module.isCanceled());
 		assertTrue(module.getCancelReason().contains("nothing.tif not found"), module.getCancelReason());
+		// a folder was said to be "not found"
+		CommandModule folder = run(false, "file", dir.toFile(), "preset", "sobel-x");
+		assertTrue(folder.isCanceled());
+		assertEquals("Convolve 2D: image file " + dir + " is a folder; give one image file (for a folder's"
+			+ " images, run the command once per file)", folder.getCancelReason());
+		Path zarr = Files.createDirectories(dir.resolve("scan.ome.zarr"));
+		CommandModule omeZarr = run(false, "file", zarr.toFile(), "preset", "sobel-x");
+		assertEquals("Convolve 2D: image file " + zarr + " is an OME-Zarr image, which ImageJ does not open; convolve"
+			+ " it with the batch command: java -jar convolve2d-cli.jar batch -i " + zarr + " -o <folder> --preset ...",
+			omeZarr.getCancelReason());
 	}
 
 	/**
@@ -130,5 +141,74 @@ class Convolve2DCommandTest {
 			assertEquals(java.util.Set.of("maps.tif", "file"), left.map(p -> p.getFileName().toString())
 				.collect(java.util.stream.Collectors.toSet()), "no temporary file is left");
 		}
+	}
+
+	/** The feature maps are a TIFF: a file named otherwise is refused before any work, not given TIFF bytes. */
+	@Test
+	void anOutputNotNamedAsATiffIsRefused(@TempDir Path dir) throws Exception {
+		// maps.png used to be written, holding a TIFF
+		for (String name : new String[] { "maps.png", "maps" }) {
+			Path out = dir.resolve(name);
+			CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "output", out.toFile(),
+				"preset", "sobel-x");
+			assertTrue(module.isCanceled(), name);
+			assertEquals("Convolve 2D: output " + out + " is not named as a TIFF; the feature maps are saved as a"
+				+ " 32-bit TIFF: end the name with .tif or .tiff", module.getCancelReason());
+			assertFalse(Files.exists(out), name + ": nothing written");
+		}
+		for (String name : new String[] { "maps.TIF", "maps.tiff", "maps.ome.tif" }) {
+			CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "output",
+				dir.resolve(name).toFile(), "preset", "sobel-x");
+			assertFalse(module.isCanceled(), name + ": " + module.getCancelReason());
+			assertTrue(Files.isRegularFile(dir.resolve(name)), name);
+		}
+	}
+
+	/**
+	 * The preset parameter's description (a tooltip in Fiji) shows a list a script can pass as it reads; it showed the
+	 * macro's quoting, [Sobel X, Sobel Y], which the command refused as the unknown preset '[Sobel X'.
+	 */
+	@Test
+	void thePresetDescriptionsExampleRuns() throws Exception {
+		String description = Convolve2DCommand.class.getDeclaredField("preset").getAnnotation(Parameter.class)
+			.description();
+		String example = description.substring(description.lastIndexOf(": ") + 2);
+		CommandModule module = run(false, "image", HeadlessImageJ.open("coins.png"), "preset", example);
+		assertFalse(module.isCanceled(), "'" + example + "' from '" + description + "': " + module.getCancelReason());
+		assertEquals(3, ((ImagePlus) module.getOutput("featureMaps")).getStackSize(), example);
+	}
+
+	/**
+	 * A script's setSlice(2) on a virtual stack without a window moves ImageJ's current slice but not its
+	 * slice/frame position (ImagePlus.getSlice() stays 1): the displayed plane is the current slice, whose pixels
+	 * getProcessor() gives. "allPlanes" false used to convolve slice 1.
+	 */
+	@Test
+	void theCurrentPlaneOfAVirtualStackIsTheOneShown() throws Exception {
+		ImagePlus virtual = IJ.openVirtual(HeadlessImageJ.SAMPLES.resolve("multipage.tif").toString());
+		assertTrue(virtual.getStack().isVirtual());
+		virtual.setSlice(2);
+		CommandModule module = run(false, "image", virtual, "preset", "sobel-x", "allPlanes", false);
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus all = HeadlessImageJ.convolve(HeadlessImageJ.open("multipage.tif"), "preset=sobel-x stack");
+		assertArrayEquals((float[]) all.getStack().getPixels(2),
+			(float[]) ((ImagePlus) module.getOutput("featureMaps")).getProcessor().getPixels(), "slice 2's map");
+	}
+
+	/**
+	 * A virtual stack reads its planes from its file when they are convolved. With the file gone (deleted, moved,
+	 * storage unmounted) ImageJ logs "Read error or file not found" and hands out blank planes, and their feature
+	 * maps came back as a result. Now the run is cancelled, naming the file.
+	 */
+	@Test
+	void aVirtualStackWhoseFileIsGoneIsAMessageNotBlankMaps(@TempDir Path dir) throws Exception {
+		Path file = Files.copy(HeadlessImageJ.SAMPLES.resolve("multipage.tif"), dir.resolve("scan.tif"));
+		ImagePlus virtual = IJ.openVirtual(file.toString());
+		assertTrue(virtual.getStack().isVirtual());
+		Files.delete(file);
+		CommandModule module = run(false, "image", virtual, "preset", "sobel-x");
+		assertTrue(module.isCanceled(), "a result of blank planes");
+		assertEquals("Convolve 2D: plane 1 of \"scan.tif\" cannot be read: its file " + file + " is gone (moved,"
+			+ " deleted, or on storage no longer mounted); open the image again", module.getCancelReason());
 	}
 }

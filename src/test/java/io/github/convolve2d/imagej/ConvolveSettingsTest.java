@@ -153,8 +153,9 @@ class ConvolveSettingsTest {
 		assertMessage("the kernel text holds no kernel, only separators", "preset=custom kernel=[ | | ]");
 		assertMessage("name= gives 2 name(s) but there are 1 typed kernel(s)", "kernel=[1] name=[a, b]");
 		assertMessage("every kernel here is a preset", "preset=sobel-x name=edges");
-		assertMessage("kernel name 'a;b' holds ';'; a name may hold printable ASCII but no brackets, commas, | or ;,"
-			+ " e.g. name=a_b", "kernel=[1] name=[a;b]");
+		assertMessage("kernel name 'a;b' holds ';'; a name may hold printable ASCII but no brackets, commas, |, ;,"
+			+ " \" or \\ and may not begin with ', e.g. name=a_b", "kernel=[1] name=[a;b]");
+		assertMessage("kernel name ''q' holds '''; a name may hold", "kernel=[1] name=['q]");
 		assertMessage("kernel name 'café' holds 'é', which is not ASCII", "kernel=[1] name=[café]");
 		assertMessage("sigma= sets σ of a preset that takes one (gaussian, log, unsharp) named without it, but preset="
 			+ " names none ('sobel-x,gaussian:2')", "preset=sobel-x,gaussian:2 sigma=3");

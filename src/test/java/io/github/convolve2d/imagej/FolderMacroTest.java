@@ -120,4 +120,91 @@ class FolderMacroTest {
 			"the last line (after ImageJ's reader's own): " + printed);
 		org.junit.jupiter.api.Assertions.assertFalse(printed.contains("\tat "), "no stack trace: " + printed);
 	}
+
+	/**
+	 * Two images whose results take one name (cell.png and cell.tif, "my cell.png" and "my-cell.png"): the second
+	 * used to replace the first's result, and the run reported every image convolved. Now the run stops before
+	 * saving over it, naming both, and the first result stays whole.
+	 */
+	@Test
+	void twoImagesForOneResultNameStopTheRunBeforeTheFirstIsReplaced(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("cell.png"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("cell.tif"));
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		List<String> names;
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			names = runMacro(in, out, "preset=sobel-x");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		String printed = captured.toString("UTF-8").trim();
+		assertEquals(Arrays.asList("cell_Sobel-X.tif"), names);
+		assertEquals("Convolve 2D: 'cell.tif' would be saved as cell_Sobel-X.tif, as 'cell.png' was; rename one of"
+			+ " them, then run again. The run stopped there", printed);
+		ImagePlus expected = HeadlessImageJ.featureMaps(IJ.openImage(in.resolve("cell.png").toString()),
+			ConvolveSettings.fromMacro("preset=sobel-x"));
+		assertArrayEquals((float[]) expected.getProcessor().getPixels(),
+			(float[]) IJ.openImage(out.resolve("cell_Sobel-X.tif").toString()).getProcessor().getPixels(),
+			"the first image's result is kept");
+	}
+
+	/**
+	 * The input folder as output folder: a.png's result a_Sobel-X.tif replaced the image of that name, which was then
+	 * convolved as an input. Now refused before anything is read or written, as the batch command refuses it.
+	 */
+	@Test
+	void theInputFolderIsNoOutputFolder(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("a_Sobel-X.tif"));
+		byte[] image = Files.readAllBytes(in.resolve("a_Sobel-X.tif"));
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		List<String> names;
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			names = runMacro(in, Path.of(in + java.io.File.separator), "preset=sobel-x");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertEquals(Arrays.asList("a.png", "a_Sobel-X.tif"), names, "nothing written");
+		assertArrayEquals(image, Files.readAllBytes(in.resolve("a_Sobel-X.tif")), "the image is not replaced");
+		assertEquals("Convolve 2D: the output folder is the input folder " + in + java.io.File.separator + "; give"
+			+ " another output folder (a result saved among the images could replace one of them)",
+			captured.toString("UTF-8").trim());
+	}
+
+	/**
+	 * An output folder whose parents do not exist yet, or a file's name as output folder: ImageJ's File.makeDirectory
+	 * made neither, every save failed with ImageJ's own error (a dialog that hangs -batch under a display), and the
+	 * run ended "1 images convolved". Now the parents are made, as the batch command makes them, and a file is
+	 * refused with one line before any image is read.
+	 */
+	@Test
+	void theOutputFolderIsMadeWithItsParentsOrRefused(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		Path deep = dir.resolve("new").resolve("deeper").resolve("out");
+		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, deep, "preset=sobel-x"));
+
+		Path file = Files.write(dir.resolve("a file"), new byte[] { 1 });
+		java.io.PrintStream stdout = System.out;
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		try {
+			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+			HeadlessImageJ.registerCommands();
+			IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + file + "] options=[preset=sobel-x]");
+		}
+		finally {
+			System.setOut(stdout);
+		}
+		assertEquals("Convolve 2D: cannot make the output folder " + file + java.io.File.separator + " (a file has that"
+			+ " name, or writing there is not allowed); give another output folder", captured.toString("UTF-8").trim());
+	}
 }

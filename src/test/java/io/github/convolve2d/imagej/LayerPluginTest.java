@@ -12,10 +12,12 @@ import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.image.Planes;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
 
@@ -58,6 +60,26 @@ class LayerPluginTest {
 			assertArrayEquals((float[]) expected.getStack().getPixels(n), (float[]) replay.getStack().getPixels(n),
 				"feature " + n);
 		}
+	}
+
+	/**
+	 * The line ImageJ's recorder writes, as it writes it: the value inside the macro's quoted string. A path with a
+	 * backslash (every Windows path: C:\Users\...) or a double quote was put there as it is, so the replay read
+	 * C:Users... or ended the string early.
+	 */
+	@Test
+	void aRecordedPathWithBackslashesOrQuotesReplays(@TempDir Path dir) throws Exception {
+		Path folder = Files.createDirectories(dir.resolve("C:\\Users\\me\\new \"layers\""));
+		Path weights = Files.copy(Paths.get(fixture("weights-le-f8.npy")), folder.resolve("conv1.npy"));
+		LayerSettings settings = LayerSettings.fromMacro("weights=[" + weights + "] relu");
+		ij.plugin.frame.Recorder.resetCommandOptions();
+		PluginRun.record(settings.toMacroOptions());
+		String line = ij.plugin.frame.Recorder.getCommandOptions();
+		ij.plugin.frame.Recorder.resetCommandOptions();
+		String macro = "open('" + HeadlessImageJ.SAMPLES.resolve("ihc.png") + "');\n"
+			+ "run(\"" + ConvolveLayerPlugin.COMMAND + "\", \"" + line + "\");\n"
+			+ "return getTitle();";
+		assertEquals("ihc-conv1", HeadlessImageJ.runMacro(macro), line);
 	}
 
 	@Test

@@ -86,7 +86,10 @@ class MacroRunsTest {
 		"bad kernel text| open('%s'); run('Convolve 2D...', 'kernel=[1 2; 3 x]')| kernel row 2, column 2: 'x' is not a number",
 		"kernel too large| open('%s'); run('Convolve 2D...', 'preset=gaussian:20 mode=valid')| valid mode needs the kernel to fit",
 		"no image| run('Convolve 2D...', 'preset=sobel-x')| no image is open",
-		"no kernel| open('%s'); run('Convolve 2D...', 'mode=same')| no kernel given" })
+		"no kernel| open('%s'); run('Convolve 2D...', 'mode=same')| no kernel given",
+		// told a macro without options to "call it from a macro"
+		"no options| open('%s'); run('Convolve 2D...')| no options given, and there is no display for the dialog; give"
+			+ " the options, e.g. run(\"Convolve 2D...\", \"preset=sobel-x mode=same\")" })
 	void mistakesPrintOneLineAndStopTheMacro(String what, String macro, String message) {
 		assertOneLineAndStopped(what, macro, message);
 	}
