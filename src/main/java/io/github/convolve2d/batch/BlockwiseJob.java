@@ -520,28 +520,34 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet),
-	 * given whole or by one of its level folders: the chunks not yet written would read as zeros, Zarr's fill value.
+	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet, or
+	 * in Zarr v3 no {@code ome} in its group's {@code zarr.json}), given whole or by one of its level folders: the
+	 * chunks not yet written would read as zeros, Zarr's fill value.
 	 */
 	static void refuseUnfinished(Path input) throws IOException {
 		if (!Files.isDirectory(input)) return;
 		Path given = input.toAbsolutePath().normalize();
-		Path image = Files.isRegularFile(given.resolve(".zarray")) ? given.getParent() : given;
-		if (image == null || OmeZarr.isComplete(image) || !Files.isRegularFile(image.resolve("0").resolve(".zarray"))) {
-			return;
+		Path image = arrayAt(given) != null ? given.getParent() : given;
+		if (image == null || OmeZarr.isComplete(image)) return;
+		ZarrArray level = arrayAt(image.resolve("0"));
+		if (level == null) return; // not one of ours: opening the input says what is wrong with it
+		if (level.attributes().get(STAMP) != null) {
+			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
+			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (" + (ZarrFormat.of(
+				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no .zattrs yet") + ", and "
+				+ "the blocks not written would read as zeros); rerun the command that made it to complete it, then "
+				+ "convolve it");
 		}
-		Object settings;
+	}
+
+	/** The Zarr array (v2's {@code .zarray} or a v3 array's {@code zarr.json}) in {@code dir}, or null when none opens. */
+	private static ZarrArray arrayAt(Path dir) throws IOException {
+		if (!Files.isRegularFile(dir.resolve(".zarray")) && !Files.isRegularFile(dir.resolve("zarr.json"))) return null;
 		try {
-			settings = ZarrArray.open(image.resolve("0")).attributes().get(STAMP);
+			return ZarrArray.open(dir);
 		}
 		catch (UserException e) {
-			return; // not one of ours: opening the input says what is wrong with it
-		}
-		if (settings != null) {
-			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
-			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (it has no "
-				+ ".zattrs yet, and the blocks not written would read as zeros); rerun the command that made it to "
-				+ "complete it, then convolve it");
+			return null; // a group, or an array not read: opening the input says what is wrong with it
 		}
 	}
 
