@@ -351,13 +351,14 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * What {@link #run} refuses before any block, from the input's metadata alone, for a dry run: an input that
-	 * cannot be read, a kernel or layer that does not fit it, a block (or a pyramid chunk) too large for the free
-	 * heap.
+	 * What {@link #run} refuses before any block, from the input's metadata alone, for a dry run: an unfinished
+	 * result of Convolve 2D, an input that cannot be read, a kernel or layer that does not fit it, a block (or a
+	 * pyramid chunk) too large for the free heap.
 	 *
 	 * @throws UserException with the run's reason
 	 */
 	public void check(Path input) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			if (layer != null) layer.checkChannels(in.channels());
 			BlockGrid grid = grid(in);

@@ -124,7 +124,8 @@ class BatchZarrTest {
 	/**
 	 * The output of an interrupted run, given as the input of another (a pipeline's next step), is refused, whole or
 	 * by its level folder: the blocks it lacks would read as zeros. The group used to be refused with advice to give
-	 * its level folder, which was then convolved, written and reported done.
+	 * its level folder, which was then convolved, written and reported done. The dry run lists it as {@code fail} with
+	 * the run's reason (it listed the level folder as {@code write}, the group with another reason).
 	 */
 	@Test
 	void anUnfinishedOutputIsNeverReadAsAnInput() throws IOException {
@@ -137,10 +138,15 @@ class BatchZarrTest {
 		Files.delete(result.resolve(".zattrs"));
 		Files.delete(result.resolve("0").resolve("0.0.0.1.1"));
 		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun dry = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--dry-run");
 			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
 			assertEquals(1, next.code, next.toString());
 			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished"), next.toString());
 			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			String reason = next.err.substring(next.err.indexOf(": ") + 2).trim();
+			assertEquals(1, dry.code, dry.toString());
+			assertTrue(dry.out.startsWith("fail ") && dry.out.contains(reason), "the run's reason, word for word: "
+				+ reason + "\n" + dry);
 			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
 				"nothing written from " + input);
 		}

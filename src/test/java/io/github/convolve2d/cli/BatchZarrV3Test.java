@@ -258,11 +258,15 @@ class BatchZarrV3Test {
 			.getBytes(StandardCharsets.UTF_8));
 		Files.delete(result.resolve("0/c/0/0/0/1/1"));
 		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun dry = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--dry-run");
 			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
 			assertEquals(1, next.code, next.toString());
 			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished (its zarr.json has "
 				+ "no 'ome' attributes yet"), next.toString());
 			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			String reason = next.err.substring(next.err.indexOf(": ") + 2).trim();
+			assertEquals(1, dry.code, dry.toString());
+			assertTrue(dry.out.startsWith("fail ") && dry.out.contains(reason), "the run's reason: " + reason + "\n" + dry);
 			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
 				"nothing written from " + input);
 		}
