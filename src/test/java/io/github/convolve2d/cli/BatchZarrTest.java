@@ -89,6 +89,31 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * The dry run of an output too large for its disk (a mistyped --dilation with --mode full: 2 planes of
+	 * 100,045×100,038 floats, 80 GB) lists it as {@code fail} with the run's reason; it said {@code write}, and the
+	 * run then refused it.
+	 */
+	@Test
+	void theDryRunOfAnOutputTooLargeForTheDiskFailsIt() throws IOException {
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(tmp).getUsableSpace() < 80_000_000_000L,
+			"a disk with less than 80 GB free");
+		Path in = inputs();
+		Object[] args = { "batch", "-i", in.resolve("a.zarr"), "-o", tmp.resolve("out"), "--kernel", "1 1; 1 1",
+			"--kernel", "1 -1; 1 -1", "--mode", "full", "--dilation", 100000, "--progress", "none" };
+		CliRun dry = CliRun.run(concat(args, "--dry-run"));
+		CliRun run = CliRun.run(args);
+		assertEquals(1, run.code, run.toString());
+		String reason = run.err.substring(run.err.indexOf(": ") + 2).trim();
+		assertTrue(reason.startsWith("its output would be 100,045×100,038 pixels × 2 plane(s)"), run.toString());
+		assertEquals(1, dry.code, dry.toString());
+		// word for word but for the free space, which other writers change between the two runs
+		String free = "has [0-9.]+ [kMGTP]?B free";
+		assertTrue(dry.out.startsWith("fail ") && dry.out.replaceAll(free, "has … free").contains(reason.replaceAll(free,
+			"has … free")), "the run's reason: " + reason + "\n" + dry);
+		assertFalse(Files.exists(tmp.resolve("out/a.ome.zarr")), "the run wrote nothing");
+	}
+
+	/**
 	 * An interrupted output is resumed only in the chunks it was begun with: a rerun with another --block or
 	 * --zarr-compression is told which, by the dry run as by the run, and the one with them finishes it.
 	 */
