@@ -1152,7 +1152,13 @@ public final class BlockwiseJob {
 				// written by an earlier run or task attempt: its values are read back, the part inside the image
 				Region r = grid.region(index);
 				for (int k = 0; k < kernels; k++) {
-					float[] chunk = array.readChunk(chunk(index, k));
+					float[] chunk;
+					try {
+						chunk = array.readChunk(chunk(index, k));
+					}
+					catch (UserException e) {
+						return false; // damaged (a crash of the machine can leave it empty): computed and written again
+					}
 					for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
 				}
 			}
