@@ -368,7 +368,7 @@ public final class BatchRunner {
 			Outcome rejected = judgeBlockwise(item, existing);
 			if (rejected != null) return Decision.of(rejected);
 			try {
-				blockwiseJob().check(item.input()); // what the run refuses before its first block
+				blockwiseJob().check(item.input(), item.output(), overwrite); // what the run refuses before its first block
 			}
 			catch (UserException e) {
 				return Decision.of(failed(item, e.getMessage()));

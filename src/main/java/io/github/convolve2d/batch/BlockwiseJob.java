@@ -351,23 +351,38 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * What {@link #run} refuses before any block, from the input's metadata alone, for a dry run: an input that
-	 * cannot be read, a kernel or layer that does not fit it, a block (or a pyramid chunk) too large for the free
-	 * heap.
+	 * What {@link #run} refuses before any block, from the input's metadata alone, for a dry run: an unfinished
+	 * result of Convolve 2D, an input that cannot be read, a kernel or layer that does not fit it, a block (or a
+	 * pyramid chunk) too large for the free heap, a new (or replacing) {@code output} too large for its disk.
 	 *
+	 * @param replace whether the run replaces what Convolve 2D wrote at {@code output} (--overwrite)
 	 * @throws UserException with the run's reason
 	 */
-	public void check(Path input) throws IOException {
+	public void check(Path input, Path output, boolean replace) throws IOException {
+		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			if (layer != null) layer.checkChannels(in.channels());
 			BlockGrid grid = grid(in);
 			fittingThreads(grid, in.channels(), in.chunkReadBytes(), options);
-			if (pyramid && OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
-				grid.blockWidth()) > 1)
-			{
-				levelThreads(grid);
+			if (levelCount(grid) > 1) levelThreads(grid);
+			Existing existing = inspect(output);
+			if (replace || existing == Existing.NONE) {
+				checkDiskSpace(output, outputShape(in, grid), levelCount(grid),
+					replace && existing != Existing.NONE ? treeBytes(output) : 0);
 			}
 		}
+	}
+
+	/** The output's shape (t, c, z, y, x) for {@code in}. */
+	private int[] outputShape(ChunkedImage in, BlockGrid grid) {
+		int outputChannels = layer == null ? in.channels() * kernels.size() : layer.outputs();
+		return new int[] { in.frames(), outputChannels, in.slices(), grid.outputHeight(), grid.outputWidth() };
+	}
+
+	/** The output's levels: 1, or with a pyramid as many as {@link OmeZarr#levelsFor} gives. */
+	private int levelCount(BlockGrid grid) {
+		return pyramid ? OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
+			grid.blockWidth()) : 1;
 	}
 
 	/**
@@ -520,28 +535,34 @@ public final class BlockwiseJob {
 	}
 
 	/**
-	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet),
-	 * given whole or by one of its level folders: the chunks not yet written would read as zeros, Zarr's fill value.
+	 * Refuses as an input an OME-Zarr result of Convolve 2D that its run has not finished (no {@code .zattrs} yet, or
+	 * in Zarr v3 no {@code ome} in its group's {@code zarr.json}), given whole or by one of its level folders: the
+	 * chunks not yet written would read as zeros, Zarr's fill value.
 	 */
 	static void refuseUnfinished(Path input) throws IOException {
 		if (!Files.isDirectory(input)) return;
 		Path given = input.toAbsolutePath().normalize();
-		Path image = Files.isRegularFile(given.resolve(".zarray")) ? given.getParent() : given;
-		if (image == null || OmeZarr.isComplete(image) || !Files.isRegularFile(image.resolve("0").resolve(".zarray"))) {
-			return;
+		Path image = arrayAt(given) != null ? given.getParent() : given;
+		if (image == null || OmeZarr.isComplete(image)) return;
+		ZarrArray level = arrayAt(image.resolve("0"));
+		if (level == null) return; // not one of ours: opening the input says what is wrong with it
+		if (level.attributes().get(STAMP) != null) {
+			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
+			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (" + (ZarrFormat.of(
+				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no .zattrs yet") + ", and "
+				+ "the blocks not written would read as zeros); rerun the command that made it to complete it, then "
+				+ "convolve it");
 		}
-		Object settings;
+	}
+
+	/** The Zarr array (v2's {@code .zarray} or a v3 array's {@code zarr.json}) in {@code dir}, or null when none opens. */
+	private static ZarrArray arrayAt(Path dir) throws IOException {
+		if (!Files.isRegularFile(dir.resolve(".zarray")) && !Files.isRegularFile(dir.resolve("zarr.json"))) return null;
 		try {
-			settings = ZarrArray.open(image.resolve("0")).attributes().get(STAMP);
+			return ZarrArray.open(dir);
 		}
 		catch (UserException e) {
-			return; // not one of ours: opening the input says what is wrong with it
-		}
-		if (settings != null) {
-			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
-			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (it has no "
-				+ ".zattrs yet, and the blocks not written would read as zeros); rerun the command that made it to "
-				+ "complete it, then convolve it");
+			return null; // a group, or an array not read: opening the input says what is wrong with it
 		}
 	}
 
@@ -598,8 +619,7 @@ public final class BlockwiseJob {
 		if (problem != null) throw new UserException(problem);
 		// a new output in the format asked for (or the input's); one resumed in its own
 		ZarrFormat writes = replace || existing == Existing.NONE ? formatFor(input) : ZarrFormat.of(output);
-		int t = in.frames(), c = in.channels(), z = in.slices();
-		int outputChannels = layer == null ? c * kernels.size() : layer.outputs();
+		int c = in.channels();
 		ConvolutionGeometry g = grid.geometry(0);
 		double[] scale = in.scale(), translation = in.translation();
 		double inputOriginY = origin(translation[3], scale[3]), inputOriginX = origin(translation[4], scale[4]);
@@ -607,9 +627,8 @@ public final class BlockwiseJob {
 		scale[4] = g.outputPixelWidth(scale[4]);
 		if (!Double.isNaN(inputOriginY)) translation[3] = 0.0 - g.outputOriginY(inputOriginY) * scale[3];
 		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
-		int levels = pyramid ? OmeZarr.levelsFor(grid.outputHeight(), grid.outputWidth(), grid.blockHeight(),
-			grid.blockWidth()) : 1;
-		int[] shape = { t, outputChannels, z, grid.outputHeight(), grid.outputWidth() };
+		int levels = levelCount(grid);
+		int[] shape = outputShape(in, grid);
 		if (replace || existing == Existing.NONE) {
 			boolean replacing = replace && existing != Existing.NONE;
 			// checked before the old result is deleted, counting the space it frees: a refused run keeps it
@@ -665,7 +684,8 @@ public final class BlockwiseJob {
 	 */
 	private void checkDiskSpace(Path output, int[] shape, int levels, long freed) throws IOException {
 		double bytes = 4.0 * shape[0] * shape[1] * shape[2] * shape[3] * shape[4] * (levels > 1 ? 4.0 / 3 : 1);
-		Path folder = output.toAbsolutePath().getParent();
+		Path named = output.toAbsolutePath().getParent(), folder = named;
+		// measured on the nearest folder there (a dry run makes none), named as the output's folder either way
 		while (folder != null && !Files.exists(folder)) folder = folder.getParent();
 		if (folder == null) return;
 		long free = Files.getFileStore(folder).getUsableSpace() + freed;
@@ -674,7 +694,7 @@ public final class BlockwiseJob {
 			throw new UserException(String.format(java.util.Locale.ROOT, "its output would be %,d×%,d pixels × %d "
 				+ "plane(s), %s%s, and the disk of %s has %s free; free some space or choose another --output%s",
 				shape[4], shape[3], (long) shape[0] * shape[1] * shape[2], size(bytes), raw ? "" : " before compression",
-				folder, size(free), ", or make the result smaller (--stride, --mode valid, less --dilation)"));
+				named, size(free), ", or make the result smaller (--stride, --mode valid, less --dilation)"));
 		}
 	}
 
@@ -1132,7 +1152,13 @@ public final class BlockwiseJob {
 				// written by an earlier run or task attempt: its values are read back, the part inside the image
 				Region r = grid.region(index);
 				for (int k = 0; k < kernels; k++) {
-					float[] chunk = array.readChunk(chunk(index, k));
+					float[] chunk;
+					try {
+						chunk = array.readChunk(chunk(index, k));
+					}
+					catch (UserException e) {
+						return false; // damaged (a crash of the machine can leave it empty): computed and written again
+					}
 					for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
 				}
 			}

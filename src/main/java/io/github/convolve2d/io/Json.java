@@ -99,6 +99,9 @@ final class Json {
 		catch (JsonParseException e) {
 			String why = e.getCause() != null && e.getCause().getMessage() != null ? e.getCause().getMessage()
 				: e.getMessage();
+			// Gson's words for text after the value are advice to a programmer, not to the file's owner
+			String lenient = "Use JsonReader.setLenient(true) to accept malformed JSON ";
+			if (why.startsWith(lenient)) why = "more text after the end of the JSON value " + why.substring(lenient.length());
 			throw new UserException(name + ": is not valid JSON (" + why + "); the input is damaged");
 		}
 	}

@@ -205,10 +205,17 @@ public final class OmeZarr {
 	private static OmeZarr bareArray(Path path, ZarrArray a) {
 		int n = a.shape().length;
 		List<String> axes = defaultAxes(n), names = a.dimensionNames();
-		if (names != null && !names.contains(null) && !names.contains("") && new java.util.HashSet<>(names).size() == n
-			&& !names.get(n - 1).equals("c") && !names.get(n - 2).equals("c") && !names.get(n - 1).equals("t")
-			&& !names.get(n - 2).equals("t"))
-		{
+		if (names != null && !names.contains(null) && !names.contains("") && new java.util.HashSet<>(names).size() == n) {
+			// as for an image's axes: a channel or time axis, or y and x swapped, would be convolved as a plane
+			String rows = names.get(n - 2), columns = names.get(n - 1);
+			String wrong = List.of("t", "c").contains(columns) ? columns : List.of("t", "c", "x", "z").contains(rows) ? rows
+				: List.of("y", "z").contains(columns) ? columns : null;
+			if (wrong != null) {
+				throw new UserException(JsonFields.name(path.resolve("zarr.json")) + ": field 'dimension_names' ends with '"
+					+ rows + "', '" + columns + "': the last two axes must be the image's rows and columns (y, x), not '"
+					+ wrong + "' " + (wrong.equals(rows) ? "first" : "last") + "; rewrite the array with its axes in t, c, "
+					+ "z, y, x order");
+			}
 			axes = new ArrayList<>(names);
 		}
 		return new OmeZarr(path, List.of(a), axes, new String[n], ones(n), new double[n], new String[n]);

@@ -270,6 +270,28 @@ class BlockwiseJobTest {
 		assertEquals(files(whole), files(resumed));
 	}
 
+	/**
+	 * A chunk the interrupted run left that does not read back (empty: renamed into place before its data reached the
+	 * disk, as a crash of the machine can leave it) is computed again by the rerun, which ends with the bytes of an
+	 * uninterrupted run; the rerun failed, calling the output's chunk "the input is damaged; re-export it".
+	 */
+	@Test
+	void aFoundChunkThatDoesNotReadBackIsComputedAgain() throws IOException {
+		Path in = zarrInput();
+		Path whole = tmp.resolve("whole.ome.zarr"), resumed = tmp.resolve("resumed.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.zlib(1));
+		job.run(in, whole, false, (d, t) -> { });
+		assertThrows(RuntimeException.class, () -> job.run(in, resumed, false, (done, total) -> {
+			if (done >= 23) throw new IllegalStateException("killed");
+		}));
+		Path first = resumed.resolve("0/0.0.0.0.0");
+		assertTrue(Files.isRegularFile(first));
+		Files.write(first, new byte[0]);
+		job.run(in, resumed, false, (d, t) -> { });
+		assertTrue(OmeZarr.isComplete(resumed));
+		assertEquals(files(whole), files(resumed));
+	}
+
 	@Test
 	void aPyramidFollowsTheFullResolutionAndResumesLikeIt() throws IOException {
 		Path in = zarrInput();

@@ -89,6 +89,31 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * The dry run of an output too large for its disk (a mistyped --dilation with --mode full: 2 planes of
+	 * 100,045×100,038 floats, 80 GB) lists it as {@code fail} with the run's reason; it said {@code write}, and the
+	 * run then refused it.
+	 */
+	@Test
+	void theDryRunOfAnOutputTooLargeForTheDiskFailsIt() throws IOException {
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.getFileStore(tmp).getUsableSpace() < 80_000_000_000L,
+			"a disk with less than 80 GB free");
+		Path in = inputs();
+		Object[] args = { "batch", "-i", in.resolve("a.zarr"), "-o", tmp.resolve("out"), "--kernel", "1 1; 1 1",
+			"--kernel", "1 -1; 1 -1", "--mode", "full", "--dilation", 100000, "--progress", "none" };
+		CliRun dry = CliRun.run(concat(args, "--dry-run"));
+		CliRun run = CliRun.run(args);
+		assertEquals(1, run.code, run.toString());
+		String reason = run.err.substring(run.err.indexOf(": ") + 2).trim();
+		assertTrue(reason.startsWith("its output would be 100,045×100,038 pixels × 2 plane(s)"), run.toString());
+		assertEquals(1, dry.code, dry.toString());
+		// word for word but for the free space, which other writers change between the two runs
+		String free = "has [0-9.]+ [kMGTP]?B free";
+		assertTrue(dry.out.startsWith("fail ") && dry.out.replaceAll(free, "has … free").contains(reason.replaceAll(free,
+			"has … free")), "the run's reason: " + reason + "\n" + dry);
+		assertFalse(Files.exists(tmp.resolve("out/a.ome.zarr")), "the run wrote nothing");
+	}
+
+	/**
 	 * An interrupted output is resumed only in the chunks it was begun with: a rerun with another --block or
 	 * --zarr-compression is told which, by the dry run as by the run, and the one with them finishes it.
 	 */
@@ -124,7 +149,8 @@ class BatchZarrTest {
 	/**
 	 * The output of an interrupted run, given as the input of another (a pipeline's next step), is refused, whole or
 	 * by its level folder: the blocks it lacks would read as zeros. The group used to be refused with advice to give
-	 * its level folder, which was then convolved, written and reported done.
+	 * its level folder, which was then convolved, written and reported done. The dry run lists it as {@code fail} with
+	 * the run's reason (it listed the level folder as {@code write}, the group with another reason).
 	 */
 	@Test
 	void anUnfinishedOutputIsNeverReadAsAnInput() throws IOException {
@@ -137,10 +163,15 @@ class BatchZarrTest {
 		Files.delete(result.resolve(".zattrs"));
 		Files.delete(result.resolve("0").resolve("0.0.0.1.1"));
 		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun dry = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--dry-run");
 			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
 			assertEquals(1, next.code, next.toString());
 			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished"), next.toString());
 			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			String reason = next.err.substring(next.err.indexOf(": ") + 2).trim();
+			assertEquals(1, dry.code, dry.toString());
+			assertTrue(dry.out.startsWith("fail ") && dry.out.contains(reason), "the run's reason, word for word: "
+				+ reason + "\n" + dry);
 			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
 				"nothing written from " + input);
 		}

@@ -240,6 +240,38 @@ class BatchZarrV3Test {
 		}
 	}
 
+	/**
+	 * The Zarr v3 output of an interrupted run, given as the input of another (a pipeline's next step), is refused as
+	 * the Zarr v2 one is, whole or by its level folder: the blocks it lacks would read as zeros. The group was refused
+	 * as holding no image, with advice to give its level folder, which was then convolved and reported done.
+	 */
+	@Test
+	void anUnfinishedZarrV3OutputIsNeverReadAsAnInput() throws IOException {
+		Path in = zarr(tmp.resolve("in/a.zarr"), ZarrFormat.V3, Compressor.RAW);
+		Path step1 = tmp.resolve("step1"), step2 = tmp.resolve("step2");
+		CliRun first = CliRun.run("batch", "-i", in, "-o", step1, "--preset", "sobel-x", "--block", 16, "--progress",
+			"none");
+		assertEquals(0, first.code, first.toString());
+		Path result = step1.resolve("a.ome.zarr");
+		// as a run killed before its last blocks leaves it: the group without its metadata, a chunk missing
+		Files.write(result.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {}}"
+			.getBytes(StandardCharsets.UTF_8));
+		Files.delete(result.resolve("0/c/0/0/0/1/1"));
+		for (Path input : new Path[] { result, result.resolve("0"), step1 }) {
+			CliRun dry = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--dry-run");
+			CliRun next = CliRun.run("batch", "-i", input, "-o", step2, "--preset", "sobel-y", "--progress", "none");
+			assertEquals(1, next.code, next.toString());
+			assertTrue(next.err.contains("is the result of a Convolve 2D run that has not finished (its zarr.json has "
+				+ "no 'ome' attributes yet"), next.toString());
+			assertTrue(next.err.contains("rerun the command that made it"), next.toString());
+			String reason = next.err.substring(next.err.indexOf(": ") + 2).trim();
+			assertEquals(1, dry.code, dry.toString());
+			assertTrue(dry.out.startsWith("fail ") && dry.out.contains(reason), "the run's reason: " + reason + "\n" + dry);
+			assertFalse(Files.exists(step2.resolve("a.ome.zarr")) || Files.exists(step2.resolve("0.ome.zarr")),
+				"nothing written from " + input);
+		}
+	}
+
 	@Test
 	void zarrFormatMistakesAreUsageErrors() throws IOException {
 		Path in = zarr(tmp.resolve("in/a.zarr"), ZarrFormat.V2, Compressor.RAW);

@@ -192,6 +192,31 @@ class OmeZarrV3Test {
 		assertFalse(g.has("dimension_names"), g.toString());
 	}
 
+	/**
+	 * A bare Zarr v3 array whose dimension_names end in other axes than y, x (an RGB image stored y, x, c; a
+	 * transposed one) is refused as an NGFF image with such axes is: it was read as z, y, x, its planes running along x
+	 * and c, and convolved without a word. Names the reader does not know (xarray's dim_0, dim_1) keep the default.
+	 */
+	@Test
+	void aBareArrayWhoseDimensionNamesEndInOtherAxesThanYXIsRefused() throws IOException {
+		String[][] refused = { { "y", "x", "c" }, { "c", "x", "y" }, { "z", "x", "t" }, { "y", "z", "x" } };
+		for (String[] names : refused) {
+			Path dir = tmp.resolve(String.join("", names) + ".zarr");
+			ZarrArray.create(dir, new int[] { 6, 5, 3 }, new int[] { 6, 5, 3 }, DataType.FLOAT32, Compressor.RAW,
+				ZarrFormat.V3, List.of(names));
+			UserException e = assertThrows(UserException.class, () -> OmeZarr.open(dir), String.join(",", names));
+			assertTrue(e.getMessage().contains("zarr.json: field 'dimension_names'") && e.getMessage().contains(
+				"the last two axes must be the image's rows and columns (y, x)"), e.getMessage());
+			if (names[2].equals("c")) assertTrue(e.getMessage().contains("not 'c' last"), e.getMessage());
+		}
+		for (String[] names : new String[][] { { "t", "y", "x" }, { "dim_0", "dim_1", "dim_2" } }) {
+			Path dir = tmp.resolve(String.join("", names) + ".zarr");
+			ZarrArray.create(dir, new int[] { 6, 5, 3 }, new int[] { 6, 5, 3 }, DataType.FLOAT32, Compressor.RAW,
+				ZarrFormat.V3, List.of(names));
+			assertEquals(3, OmeZarr.open(dir).array().shape()[2], String.join(",", names));
+		}
+	}
+
 	/** An array's own attributes live in its zarr.json, whose other fields are kept. */
 	@Test
 	void anArraysAttributesAreWrittenIntoItsZarrJson() throws IOException {

@@ -2,6 +2,7 @@ package io.github.convolve2d.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -205,6 +206,11 @@ class ZarrMetadataTest {
 	void aFileThatIsNoJsonObjectIsRefusedNamingIt() throws IOException {
 		refused(arrayWith("{\"zarr_format\": 2, \"shape\": [4"), "data.zarr/0/.zarray: is not valid JSON");
 		refused(arrayWith(""), "data.zarr/0/.zarray: is not valid JSON");
+		// text after the object (a file appended to or merged by hand): said in words, not with Gson's advice to a
+		// programmer ("Use JsonReader.setLenient(true) to accept malformed JSON")
+		String trailing = refused(arrayWith("{\"zarr_format\": 2}}"), "data.zarr/0/.zarray: is not valid JSON (more "
+			+ "text after the end of the JSON value at line 1 column 20");
+		assertFalse(trailing.contains("JsonReader"), trailing);
 		refused(arrayWith("[2, 4, 6]"), "data.zarr/0/.zarray: must hold a JSON object", "[2,4,6]");
 		refused(arrayWith("\"zarr\""), "data.zarr/0/.zarray: must hold a JSON object");
 		Path dir = arrayWith("");
