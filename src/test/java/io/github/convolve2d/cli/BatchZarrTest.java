@@ -21,6 +21,7 @@ import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.DataType;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.ZarrArray;
+import io.github.convolve2d.io.ZarrFormat;
 import io.github.convolve2d.kernel.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,21 +46,7 @@ class BatchZarrTest {
 	/** in/a.zarr (a bare 2-D Zarr array, 45×38 in chunks of 10×12) and in/b.tif (a float TIFF, 40×30). */
 	private Path inputs() throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in"));
-		ZarrArray a = ZarrArray.create(in.resolve("a.zarr"), new int[] { 38, 45 }, new int[] { 10, 12 },
-			DataType.parse(">f4"), Compressor.zlib(1));
-		float[] px = pixels(45, 38);
-		for (int cy = 0; cy < 4; cy++) {
-			for (int cx = 0; cx < 4; cx++) {
-				float[] v = new float[120];
-				for (int r = 0; r < 10; r++) {
-					for (int q = 0; q < 12; q++) {
-						int y = cy * 10 + r, x = cx * 12 + q;
-						if (y < 38 && x < 45) v[r * 12 + q] = px[y * 45 + x];
-					}
-				}
-				a.writeChunk(new int[] { cy, cx }, v);
-			}
-		}
+		zarr(in.resolve("a.zarr"), DataType.parse(">f4"), ZarrFormat.V2, Compressor.zlib(1), pixels(45, 38));
 		assertTrue(new FileSaver(new ImagePlus("b", new FloatProcessor(40, 30, pixels(40, 30)))).saveAsTiff(
 			in.resolve("b.tif").toString()));
 		return in;
@@ -578,5 +565,25 @@ class BatchZarrTest {
 		JsonObject window = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("omero")
 			.getAsJsonArray("channels").get(0).getAsJsonObject().getAsJsonObject("window");
 		assertTrue(window.get("min").getAsDouble() < window.get("max").getAsDouble(), window.toString());
+	}
+
+	/** A bare 2-D Zarr array, 45×38 in chunks of 10×12 (the edge chunks reaching past it), holding {@code px}. */
+	static Path zarr(Path path, DataType type, ZarrFormat format, Compressor compressor, float[] px)
+		throws IOException
+	{
+		ZarrArray a = ZarrArray.create(path, new int[] { 38, 45 }, new int[] { 10, 12 }, type, compressor, format, null);
+		for (int cy = 0; cy < 4; cy++) {
+			for (int cx = 0; cx < 4; cx++) {
+				float[] v = new float[120];
+				for (int r = 0; r < 10; r++) {
+					for (int q = 0; q < 12; q++) {
+						int y = cy * 10 + r, x = cx * 12 + q;
+						if (y < 38 && x < 45) v[r * 12 + q] = px[y * 45 + x];
+					}
+				}
+				a.writeChunk(new int[] { cy, cx }, v);
+			}
+		}
+		return path;
 	}
 }

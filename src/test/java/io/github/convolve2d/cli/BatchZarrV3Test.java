@@ -42,22 +42,7 @@ class BatchZarrV3Test {
 
 	/** A bare 2-D Zarr array of {@code format}, 45×38 in chunks of 10×12, holding {@link #pixels}. */
 	private static Path zarr(Path path, ZarrFormat format, Compressor compressor) throws IOException {
-		ZarrArray a = ZarrArray.create(path, new int[] { 38, 45 }, new int[] { 10, 12 }, DataType.FLOAT32, compressor,
-			format, null);
-		float[] px = pixels(45, 38);
-		for (int cy = 0; cy < 4; cy++) {
-			for (int cx = 0; cx < 4; cx++) {
-				float[] v = new float[120];
-				for (int r = 0; r < 10; r++) {
-					for (int q = 0; q < 12; q++) {
-						int y = cy * 10 + r, x = cx * 12 + q;
-						if (y < 38 && x < 45) v[r * 12 + q] = px[y * 45 + x];
-					}
-				}
-				a.writeChunk(new int[] { cy, cx }, v);
-			}
-		}
-		return path;
+		return BatchZarrTest.zarr(path, DataType.FLOAT32, format, compressor, pixels(45, 38));
 	}
 
 	/** A calibrated float TIFF, 40×30: 0.5 µm pixels, origin (3, 4) pixels. */
