@@ -305,11 +305,15 @@ public final class BatchRunner {
 				// the item itself reports what is wrong with its output
 			}
 		}
+		int stores = 0; // half-made or half-deleted OME-Zarr outputs: folders of many files, counted as one each
 		for (Path folder : folders) {
-			removed += AtomicTiffWriter.removeStaleTemporaries(folder) + BlockwiseJob.removeStaleSkeletons(folder);
+			removed += AtomicTiffWriter.removeStaleTemporaries(folder);
+			stores += BlockwiseJob.removeStaleSkeletons(folder);
 		}
-		if (removed > 0) {
-			listener.notice("removed " + removed + " stale temporary file" + (removed == 1 ? "" : "s") + " of an "
+		if (removed > 0 || stores > 0) {
+			String files = removed + " stale temporary file" + (removed == 1 ? "" : "s");
+			String zarr = stores + " stale temporary OME-Zarr folder" + (stores == 1 ? "" : "s");
+			listener.notice("removed " + (stores == 0 ? files : removed == 0 ? zarr : files + " and " + zarr) + " of an "
 				+ "interrupted earlier run (its process no longer runs)");
 		}
 	}

@@ -111,6 +111,28 @@ class LeftoversTest {
 	}
 
 	/**
+	 * An OME-Zarr output a killed run was making (or deleting, for --overwrite) beside its final name is a hidden
+	 * folder of many files: removed, and told as one folder, not as "1 stale temporary file".
+	 */
+	@Test
+	void aKilledRunsHiddenZarrFolderIsRemovedAndToldAsAFolder() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		new FileSaver(new ImagePlus("b", new FloatProcessor(40, 30, new float[40 * 30]))).saveAsTiff(in.resolve("b.tif")
+			.toString());
+		Path out = Files.createDirectories(tmp.resolve("out"));
+		Path skeleton = StaleTemporaries.plant(out, ".convolve2d-", ".ome.zarr", StaleTemporaries.process());
+		Files.delete(skeleton);
+		Files.createDirectories(skeleton.resolve("0"));
+		Files.write(skeleton.resolve("0").resolve("0.0.0.0.0"), new byte[8]);
+		Files.write(skeleton.resolve(".zgroup"), new byte[2]);
+		CliRun r = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--preset", "sobel-x", "--progress",
+			"none");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.err.contains("removed 1 stale temporary OME-Zarr folder of an interrupted earlier run"), r.toString());
+		assertFalse(Files.exists(skeleton), "removed");
+	}
+
+	/**
 	 * The real thing: a run in a child JVM killed with SIGKILL ({@link Process#destroyForcibly}) while it writes
 	 * leaves temporary files; the next run removes them and completes every output.
 	 */
