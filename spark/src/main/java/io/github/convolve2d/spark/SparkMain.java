@@ -109,8 +109,9 @@ public final class SparkMain {
 		try {
 			return run(contexts, args, hook, interruption, out, err);
 		}
-		catch (Exception e) {
-			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared)
+		catch (Exception | Error e) {
+			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared), or a context that
+			// could not start once the JVM's shutdown had begun (Spark's hook manager then fails to initialise)
 			if (!interruption.stopped()) throw e;
 			return interrupted(interruption, err, start);
 		}

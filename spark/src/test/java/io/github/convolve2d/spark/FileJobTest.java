@@ -205,6 +205,34 @@ class FileJobTest {
 		}
 	}
 
+	/**
+	 * A signal while the Spark context starts: Spark cannot start during the JVM's shutdown (its shutdown hook
+	 * manager's initialisation fails with an {@link ExceptionInInitializerError}); the run says it was interrupted and
+	 * returns 1. It printed Spark's stack trace and left the hook waiting 30 s for a run that had died.
+	 */
+	@Test
+	void aSignalWhileTheContextStartsEndsTheRunAsInterrupted() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Interruption interruption = new Interruption();
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		int code = SparkMain.batch(new SparkMain.ContextFactory() {
+			@Override
+			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+				return new org.apache.hadoop.conf.Configuration();
+			}
+
+			@Override
+			public JavaSparkContext get() {
+				interruption.stop();
+				throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress, cannot add a "
+					+ "shutdownHook"));
+			}
+		}, args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
+		assertEquals(1, code, err.toString());
+		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
+	}
+
 	@Test
 	void existingOutputsJudgedAsBatch() throws IOException {
 		Path in = inputs();
