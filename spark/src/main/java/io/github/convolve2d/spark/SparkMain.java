@@ -233,7 +233,10 @@ public final class SparkMain {
 		finally {
 			out.flush();
 			err.flush();
-			if (sc != null) contexts.release(sc);
+			if (sc != null) {
+				interruption.unwatch();
+				contexts.release(sc);
+			}
 		}
 	}
 
@@ -277,7 +280,10 @@ public final class SparkMain {
 		finally {
 			out.flush();
 			err.flush();
-			if (sc != null) contexts.release(sc);
+			if (sc != null) {
+				interruption.unwatch();
+				contexts.release(sc);
+			}
 		}
 	}
 

@@ -233,6 +233,39 @@ class FileJobTest {
 		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
 	}
 
+	/**
+	 * A signal between the context's start and the job's submission (Spark cancels only the jobs that run at that
+	 * moment): the job is cancelled as it starts. It ran to its end, every file converted, before the run said that
+	 * its jobs were cancelled (on a long job, until the hook gave up after 30 s and halted it in mid-file).
+	 */
+	@Test
+	void aJobStartedAfterTheSignalIsCancelled() {
+		JavaSparkContext sc = SPARK.context();
+		Interruption interruption = new Interruption();
+		interruption.watch(sc);
+		try {
+			interruption.stop();
+			long[] waited = { 0 };
+			try {
+				// each task waits for its cancellation, at most 20 s
+				waited = sc.parallelize(List.of(1, 2), 2).map(i -> {
+					long t0 = System.nanoTime();
+					while (!org.apache.spark.TaskContext.get().isInterrupted() && System.nanoTime() - t0 < 20e9) {
+						Thread.sleep(10);
+					}
+					return System.nanoTime() - t0;
+				}).collect().stream().mapToLong(Long::longValue).toArray();
+			}
+			catch (Exception e) {
+				return; // cancelled (Spark's Java API throws its SparkException undeclared)
+			}
+			throw new AssertionError("the job ran to its end after the signal: " + Arrays.toString(waited) + " ns");
+		}
+		finally {
+			interruption.unwatch();
+		}
+	}
+
 	@Test
 	void existingOutputsJudgedAsBatch() throws IOException {
 		Path in = inputs();
