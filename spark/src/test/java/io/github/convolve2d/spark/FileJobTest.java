@@ -489,6 +489,36 @@ class FileJobTest {
 		return r;
 	}
 
+	/**
+	 * On a file system that is not local (viewfs://, Hadoop's mount table, standing for HDFS or S3), an existing
+	 * output that cannot be read (here a checksum error, as a corrupt block on HDFS) is that file's failure, with its
+	 * reason, and the other files go on, as in batch. Its IOException failed the task, then the job: every file of
+	 * the run unreported and Spark's stack traces instead of a summary.
+	 */
+	@Test
+	void anExistingOutputThatCannotBeReadOnARemoteFileSystemIsOneFailure() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = Files.createDirectories(tmp.resolve("out"));
+		for (String s : List.of("camera.png", "coins.png")) Files.copy(SAMPLES.resolve(s), in.resolve(s));
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.unreadable.link./in", in.toUri().toString());
+		conf.set("fs.viewfs.mounttable.unreadable.link./out", out.toUri().toString());
+		String[] args = { "--input", "viewfs://unreadable/in", "--output", "viewfs://unreadable/out", "--preset",
+			"sobel-x" };
+		CliRun first = spark(TaskHook.NONE, args);
+		assertEquals(List.of(2, 0, 0, 2), counts(first), first.toString());
+		// bytes changed behind Hadoop's checksum: reading the file fails
+		byte[] bytes = Files.readAllBytes(out.resolve("coins.tif"));
+		bytes[bytes.length - 1] ^= 1;
+		Files.write(out.resolve("coins.tif"), bytes);
+
+		CliRun again = spark(TaskHook.NONE, args);
+		assertEquals(1, again.code, again.toString());
+		assertEquals(List.of(0, 1, 1, 2), counts(again), again.toString());
+		assertTrue(failures(again).get("coins.png").startsWith("cannot read its existing output "
+			+ "viewfs://unreadable/out/coins.tif ("), again.toString());
+		assertArrayEquals(bytes, Files.readAllBytes(out.resolve("coins.tif")), "left as it is");
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
