@@ -137,6 +137,11 @@ public final class SparkMain {
 				batchArgs = new String[args.length - n];
 				System.arraycopy(args, 0, batchArgs, 0, i);
 				System.arraycopy(args, i + n, batchArgs, i, args.length - i - n);
+				for (int j = i; j < batchArgs.length; j++) {
+					if (batchArgs[j].equals("--files-per-task") || batchArgs[j].startsWith("--files-per-task=")) {
+						return usage(err, "option '--files-per-task' (N) should be specified only once");
+					}
+				}
 				break;
 			}
 		}

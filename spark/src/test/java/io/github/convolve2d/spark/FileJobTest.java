@@ -407,6 +407,11 @@ class FileJobTest {
 			"--kernel", "1 2; 3 x");
 		assertEquals(2, badKernel.code, badKernel.toString());
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
+
+		// given twice, as batch says it of its own options (it was called an unknown option)
+		CliRun twice = spark(TaskHook.NONE, concat(none, "--files-per-task", "1", "--files-per-task=2"));
+		assertEquals(2, twice.code, twice.toString());
+		assertTrue(twice.err.startsWith("option '--files-per-task' (N) should be specified only once"), twice.toString());
 	}
 
 	/** An output folder that is a link to an input folder is that folder: refused as batch refuses it, nothing written. */
