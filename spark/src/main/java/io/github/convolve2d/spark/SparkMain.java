@@ -47,6 +47,8 @@ public final class SparkMain {
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 			Interruption interruption = Interruption.install(err);
+			// a job that failed after Spark's retries ends main with its exception, and the process with 1
+			code = SOME_FAILED;
 			try {
 				code = batch(new ContextFactory() {
 					@Override
@@ -65,8 +67,10 @@ public final class SparkMain {
 			finally {
 				out.flush();
 				err.flush();
+				// also after an exception: else the hook took the JVM's exit for a signal, and cancelled jobs of a
+				// stopped context (a stack trace) or waited 30 s for a report that never came
+				interruption.reported(code);
 			}
-			interruption.reported(code);
 		}
 		System.exit(code);
 	}
