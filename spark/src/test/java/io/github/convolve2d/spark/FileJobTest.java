@@ -468,6 +468,13 @@ class FileJobTest {
 		assertTrue(host.err.startsWith("cannot reach the file system of 'hdfs://no-such-namenode.invalid:8020/out': "
 			+ "unknown host no-such-namenode.invalid"), host.toString());
 		assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+
+		// a file: URI with a host, which Hadoop's local file system does not take: its words, without Java's
+		CliRun local = spark(TaskHook.NONE, concat(new String[] { "--input", "file://localhost" + tmp.toUri().getPath(),
+			"--output", tmp.resolve("o").toString() }, kernel));
+		assertEquals(2, local.code, local.toString());
+		assertTrue(local.err.startsWith("cannot reach the file system of 'file://localhost"), local.toString());
+		assertFalse(local.err.contains("java.") || local.err.contains("Exception"), local.toString());
 	}
 
 	private static void assertSamePixels(Path a, Path b) {
