@@ -265,9 +265,10 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.items().isEmpty()) return usage(err, settings.noImageFiles());
+		// as for the files' run: an output folder that cannot be made is a usage error before the context starts
+		String why = BatchPlan.whyNotWritable(plan.outputFolder());
+		if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		if (settings.dryRun) {
-			String why = BatchPlan.whyNotWritable(plan.outputFolder());
-			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 			Decision.Tally tally = new Decision.Tally();
 			dryRun(plan.items(), settings, tally, out);
 			out.println(tally.summary());
