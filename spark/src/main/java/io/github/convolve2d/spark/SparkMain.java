@@ -214,9 +214,9 @@ public final class SparkMain {
 				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
 			}
 		}
-		JavaSparkContext sc = null;
+		JavaSparkContext sc = start(contexts, interruption, err);
+		if (sc == null) return USAGE;
 		try {
-			sc = contexts.get();
 			interruption.watch(sc);
 			if (settings.dryRun) {
 				Decision.Tally tally = new Decision.Tally();
@@ -274,9 +274,9 @@ public final class SparkMain {
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
 		}
-		JavaSparkContext sc = null;
+		JavaSparkContext sc = start(contexts, interruption, err);
+		if (sc == null) return USAGE;
 		try {
-			sc = contexts.get();
 			interruption.watch(sc);
 			for (String note : settings.notes(true)) err.println(note);
 			long start = System.nanoTime();
@@ -294,6 +294,24 @@ public final class SparkMain {
 				interruption.unwatch();
 				contexts.release(sc);
 			}
+		}
+	}
+
+	/**
+	 * Starts the Spark context; null, having said why, when Spark cannot start with its master (a misspelt URL,
+	 * {@code local[0]}): the user's to fix, as a usage error is.
+	 */
+	private static JavaSparkContext start(ContextFactory contexts, Interruption interruption, PrintWriter err) {
+		try {
+			return contexts.get();
+		}
+		catch (Exception e) {
+			// Spark's Java API throws its SparkException undeclared; one the signal caused is the run's to report
+			if (interruption.stopped() || !(e instanceof org.apache.spark.SparkException)) throw e;
+			err.println("cannot start Spark: " + e.getMessage() + "; check the master (SPARK_MASTER for "
+				+ "spark/run-local.sh, --master for spark-submit)");
+			err.flush();
+			return null;
 		}
 	}
 

@@ -234,6 +234,41 @@ class FileJobTest {
 	}
 
 	/**
+	 * A Spark that cannot start with the given master (SPARK_MASTER=local[0], a misspelt URL): one line saying so and
+	 * batch's exit code for a usage error; it ended in Spark's exception and stack trace with exit code 1.
+	 */
+	@Test
+	void aMasterSparkCannotUseIsAUsageError() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		for (String format : new String[] { "tiff", "zarr" }) {
+			StringWriter out = new StringWriter(), err = new StringWriter();
+			int code = SparkMain.batch(new SparkMain.ContextFactory() {
+				@Override
+				public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+					return new org.apache.hadoop.conf.Configuration();
+				}
+
+				@Override
+				public JavaSparkContext get() {
+					// as Spark's constructor throws it (undeclared, its Java API being Scala's)
+					return FileJobTest.<RuntimeException>sneaky(new org.apache.spark.SparkException(
+						"Could not parse Master URL: 'lokal'"));
+				}
+			}, concat(args(in, tmp.resolve("out")), "--format", format), TaskHook.NONE, new PrintWriter(out),
+				new PrintWriter(err));
+			assertEquals(2, code, err.toString());
+			assertEquals("cannot start Spark: Could not parse Master URL: 'lokal'; check the master (SPARK_MASTER for "
+				+ "spark/run-local.sh, --master for spark-submit)", err.toString().strip());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> JavaSparkContext sneaky(Throwable t) throws T {
+		throw (T) t;
+	}
+
+	/**
 	 * A signal between the context's start and the job's submission (Spark cancels only the jobs that run at that
 	 * moment): the job is cancelled as it starts. It ran to its end, every file converted, before the run said that
 	 * its jobs were cancelled (on a long job, until the hook gave up after 30 s and halted it in mid-file).
