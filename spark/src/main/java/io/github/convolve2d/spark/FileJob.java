@@ -233,9 +233,19 @@ final class FileJob {
 		throws IOException
 	{
 		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
-		FileStatus before = status(fs, target);
-		if (before != null && !before.isDirectory()) fs.copyToLocalFile(false, target, new Path(localOut.toUri()), true);
-		else if (before != null) Files.createDirectories(localOut);
+		FileStatus before;
+		try {
+			before = status(fs, target);
+			if (before != null && !before.isDirectory()) {
+				fs.copyToLocalFile(false, target, new Path(localOut.toUri()), true);
+			}
+		}
+		catch (IOException e) {
+			// as batch, a file whose output cannot be judged fails alone (a corrupt block, no permission)
+			return new FileResult(task, Outcome.Status.FAILED, "cannot read its existing output " + task.output
+				+ " (" + e.getMessage() + "); it is left as it is: check it, move it away, or choose another --output");
+		}
+		if (before != null && before.isDirectory()) Files.createDirectories(localOut);
 		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
 		if (outcome.status() != Outcome.Status.WRITTEN) {
 			String m = outcome.message();

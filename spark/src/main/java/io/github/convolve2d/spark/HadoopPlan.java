@@ -161,7 +161,8 @@ final class HadoopPlan {
 			// Hadoop's clients report an unknown host so (java.net.UnknownHostException as the cause)
 			Throwable why = e.getCause() != null ? e.getCause() : e;
 			throw new UserException("cannot reach the file system of '" + pathOrUri + "': "
-				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage() : why.toString())
+				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage()
+					: why.getMessage() != null ? why.getMessage() : why.toString())
 				+ "; check the host name and port in the URI");
 		}
 	}

@@ -3,6 +3,8 @@ package io.github.convolve2d.spark;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 
 import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
@@ -29,6 +31,14 @@ final class Interruption {
 	private final CountDownLatch reported = new CountDownLatch(1);
 	private volatile JavaSparkContext context;
 	private volatile boolean stopped;
+	/** Cancels a job that starts after the signal: Spark's cancelAllJobs cancels only the jobs running then. */
+	private final SparkListener lateJobs = new SparkListener() {
+		@Override
+		public void onJobStart(SparkListenerJobStart job) {
+			JavaSparkContext sc = context;
+			if (stopped && sc != null) sc.sc().cancelJob(job.jobId());
+		}
+	};
 	private volatile int code = 1;
 
 	/** For a run without hooks (tests): {@link #stop} does what a signal does, but nothing ends the process. */
@@ -45,9 +55,16 @@ final class Interruption {
 		return i;
 	}
 
-	/** The context whose jobs a signal cancels. */
+	/** The context whose jobs a signal cancels, those running then and those started after it. */
 	void watch(JavaSparkContext sc) {
+		sc.sc().addSparkListener(lateJobs);
 		context = sc;
+	}
+
+	/** The run is done with the context ({@link #watch}): a context shared by several runs (tests) forgets this one. */
+	void unwatch() {
+		JavaSparkContext sc = context;
+		if (sc != null) sc.sc().removeSparkListener(lateJobs);
 	}
 
 	/** Cancels the run's jobs, as a signal does. */

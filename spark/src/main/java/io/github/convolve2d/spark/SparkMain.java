@@ -47,6 +47,8 @@ public final class SparkMain {
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
 			Interruption interruption = Interruption.install(err);
+			// a job that failed after Spark's retries ends main with its exception, and the process with 1
+			code = SOME_FAILED;
 			try {
 				code = batch(new ContextFactory() {
 					@Override
@@ -65,8 +67,10 @@ public final class SparkMain {
 			finally {
 				out.flush();
 				err.flush();
+				// also after an exception: else the hook took the JVM's exit for a signal, and cancelled jobs of a
+				// stopped context (a stack trace) or waited 30 s for a report that never came
+				interruption.reported(code);
 			}
-			interruption.reported(code);
 		}
 		System.exit(code);
 	}
@@ -109,8 +113,9 @@ public final class SparkMain {
 		try {
 			return run(contexts, args, hook, interruption, out, err);
 		}
-		catch (Exception e) {
-			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared)
+		catch (Exception | Error e) {
+			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared), or a context that
+			// could not start once the JVM's shutdown had begun (Spark's hook manager then fails to initialise)
 			if (!interruption.stopped()) throw e;
 			return interrupted(interruption, err, start);
 		}
@@ -136,6 +141,11 @@ public final class SparkMain {
 				batchArgs = new String[args.length - n];
 				System.arraycopy(args, 0, batchArgs, 0, i);
 				System.arraycopy(args, i + n, batchArgs, i, args.length - i - n);
+				for (int j = i; j < batchArgs.length; j++) {
+					if (batchArgs[j].equals("--files-per-task") || batchArgs[j].startsWith("--files-per-task=")) {
+						return usage(err, "option '--files-per-task' (N) should be specified only once");
+					}
+				}
 				break;
 			}
 		}
@@ -204,9 +214,9 @@ public final class SparkMain {
 				return usage(err, "cannot write into the output folder '" + settings.output + "': " + e.getMessage());
 			}
 		}
-		JavaSparkContext sc = null;
+		JavaSparkContext sc = start(contexts, interruption, err);
+		if (sc == null) return USAGE;
 		try {
-			sc = contexts.get();
 			interruption.watch(sc);
 			if (settings.dryRun) {
 				Decision.Tally tally = new Decision.Tally();
@@ -232,7 +242,10 @@ public final class SparkMain {
 		finally {
 			out.flush();
 			err.flush();
-			if (sc != null) contexts.release(sc);
+			if (sc != null) {
+				interruption.unwatch();
+				contexts.release(sc);
+			}
 		}
 	}
 
@@ -252,17 +265,18 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.items().isEmpty()) return usage(err, settings.noImageFiles());
+		// as for the files' run: an output folder that cannot be made is a usage error before the context starts
+		String why = BatchPlan.whyNotWritable(plan.outputFolder());
+		if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		if (settings.dryRun) {
-			String why = BatchPlan.whyNotWritable(plan.outputFolder());
-			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 			Decision.Tally tally = new Decision.Tally();
 			dryRun(plan.items(), settings, tally, out);
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
 		}
-		JavaSparkContext sc = null;
+		JavaSparkContext sc = start(contexts, interruption, err);
+		if (sc == null) return USAGE;
 		try {
-			sc = contexts.get();
 			interruption.watch(sc);
 			for (String note : settings.notes(true)) err.println(note);
 			long start = System.nanoTime();
@@ -276,7 +290,28 @@ public final class SparkMain {
 		finally {
 			out.flush();
 			err.flush();
-			if (sc != null) contexts.release(sc);
+			if (sc != null) {
+				interruption.unwatch();
+				contexts.release(sc);
+			}
+		}
+	}
+
+	/**
+	 * Starts the Spark context; null, having said why, when Spark cannot start with its master (a misspelt URL,
+	 * {@code local[0]}): the user's to fix, as a usage error is.
+	 */
+	private static JavaSparkContext start(ContextFactory contexts, Interruption interruption, PrintWriter err) {
+		try {
+			return contexts.get();
+		}
+		catch (Exception e) {
+			// Spark's Java API throws its SparkException undeclared; one the signal caused is the run's to report
+			if (interruption.stopped() || !(e instanceof org.apache.spark.SparkException)) throw e;
+			err.println("cannot start Spark: " + e.getMessage() + "; check the master (SPARK_MASTER for "
+				+ "spark/run-local.sh, --master for spark-submit)");
+			err.flush();
+			return null;
 		}
 	}
 

@@ -227,6 +227,11 @@ class DryRunTest {
 			CliRun local = FileJobTest.batch(text(args));
 			assertEquals(2, local.code, local.toString());
 			assertEquals(local.err.lines().findFirst(), dry.err.lines().findFirst(), "batch's words");
+			// and the run, as batch's run: a usage error before any work (with --format zarr every image failed)
+			CliRun run = spark(Arrays.copyOf(args, args.length - 1));
+			assertEquals(2, run.code, run.toString());
+			assertTrue(run.err.startsWith("cannot write into the output folder '" + blocked.resolve("out") + "': "),
+				run.toString());
 		}
 	}
 

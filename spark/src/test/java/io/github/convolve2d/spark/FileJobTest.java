@@ -205,6 +205,102 @@ class FileJobTest {
 		}
 	}
 
+	/**
+	 * A signal while the Spark context starts: Spark cannot start during the JVM's shutdown (its shutdown hook
+	 * manager's initialisation fails with an {@link ExceptionInInitializerError}); the run says it was interrupted and
+	 * returns 1. It printed Spark's stack trace and left the hook waiting 30 s for a run that had died.
+	 */
+	@Test
+	void aSignalWhileTheContextStartsEndsTheRunAsInterrupted() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Interruption interruption = new Interruption();
+		StringWriter out = new StringWriter(), err = new StringWriter();
+		int code = SparkMain.batch(new SparkMain.ContextFactory() {
+			@Override
+			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+				return new org.apache.hadoop.conf.Configuration();
+			}
+
+			@Override
+			public JavaSparkContext get() {
+				interruption.stop();
+				throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress, cannot add a "
+					+ "shutdownHook"));
+			}
+		}, args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
+		assertEquals(1, code, err.toString());
+		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
+	}
+
+	/**
+	 * A Spark that cannot start with the given master (SPARK_MASTER=local[0], a misspelt URL): one line saying so and
+	 * batch's exit code for a usage error; it ended in Spark's exception and stack trace with exit code 1.
+	 */
+	@Test
+	void aMasterSparkCannotUseIsAUsageError() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		for (String format : new String[] { "tiff", "zarr" }) {
+			StringWriter out = new StringWriter(), err = new StringWriter();
+			int code = SparkMain.batch(new SparkMain.ContextFactory() {
+				@Override
+				public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+					return new org.apache.hadoop.conf.Configuration();
+				}
+
+				@Override
+				public JavaSparkContext get() {
+					// as Spark's constructor throws it (undeclared, its Java API being Scala's)
+					return FileJobTest.<RuntimeException>sneaky(new org.apache.spark.SparkException(
+						"Could not parse Master URL: 'lokal'"));
+				}
+			}, concat(args(in, tmp.resolve("out")), "--format", format), TaskHook.NONE, new PrintWriter(out),
+				new PrintWriter(err));
+			assertEquals(2, code, err.toString());
+			assertEquals("cannot start Spark: Could not parse Master URL: 'lokal'; check the master (SPARK_MASTER for "
+				+ "spark/run-local.sh, --master for spark-submit)", err.toString().strip());
+		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T extends Throwable> JavaSparkContext sneaky(Throwable t) throws T {
+		throw (T) t;
+	}
+
+	/**
+	 * A signal between the context's start and the job's submission (Spark cancels only the jobs that run at that
+	 * moment): the job is cancelled as it starts. It ran to its end, every file converted, before the run said that
+	 * its jobs were cancelled (on a long job, until the hook gave up after 30 s and halted it in mid-file).
+	 */
+	@Test
+	void aJobStartedAfterTheSignalIsCancelled() {
+		JavaSparkContext sc = SPARK.context();
+		Interruption interruption = new Interruption();
+		interruption.watch(sc);
+		try {
+			interruption.stop();
+			long[] waited = { 0 };
+			try {
+				// each task waits for its cancellation, at most 20 s
+				waited = sc.parallelize(List.of(1, 2), 2).map(i -> {
+					long t0 = System.nanoTime();
+					while (!org.apache.spark.TaskContext.get().isInterrupted() && System.nanoTime() - t0 < 20e9) {
+						Thread.sleep(10);
+					}
+					return System.nanoTime() - t0;
+				}).collect().stream().mapToLong(Long::longValue).toArray();
+			}
+			catch (Exception e) {
+				return; // cancelled (Spark's Java API throws its SparkException undeclared)
+			}
+			throw new AssertionError("the job ran to its end after the signal: " + Arrays.toString(waited) + " ns");
+		}
+		finally {
+			interruption.unwatch();
+		}
+	}
+
 	@Test
 	void existingOutputsJudgedAsBatch() throws IOException {
 		Path in = inputs();
@@ -346,6 +442,11 @@ class FileJobTest {
 			"--kernel", "1 2; 3 x");
 		assertEquals(2, badKernel.code, badKernel.toString());
 		assertTrue(badKernel.err.contains("'x' is not a number"), badKernel.toString());
+
+		// given twice, as batch says it of its own options (it was called an unknown option)
+		CliRun twice = spark(TaskHook.NONE, concat(none, "--files-per-task", "1", "--files-per-task=2"));
+		assertEquals(2, twice.code, twice.toString());
+		assertTrue(twice.err.startsWith("option '--files-per-task' (N) should be specified only once"), twice.toString());
 	}
 
 	/** An output folder that is a link to an input folder is that folder: refused as batch refuses it, nothing written. */
@@ -402,6 +503,13 @@ class FileJobTest {
 		assertTrue(host.err.startsWith("cannot reach the file system of 'hdfs://no-such-namenode.invalid:8020/out': "
 			+ "unknown host no-such-namenode.invalid"), host.toString());
 		assertFalse(Files.exists(tmp.resolve("o")), "nothing written");
+
+		// a file: URI with a host, which Hadoop's local file system does not take: its words, without Java's
+		CliRun local = spark(TaskHook.NONE, concat(new String[] { "--input", "file://localhost" + tmp.toUri().getPath(),
+			"--output", tmp.resolve("o").toString() }, kernel));
+		assertEquals(2, local.code, local.toString());
+		assertTrue(local.err.startsWith("cannot reach the file system of 'file://localhost"), local.toString());
+		assertFalse(local.err.contains("java.") || local.err.contains("Exception"), local.toString());
 	}
 
 	private static void assertSamePixels(Path a, Path b) {
@@ -426,6 +534,36 @@ class FileJobTest {
 		String[] r = Arrays.copyOf(a, a.length + b.length);
 		System.arraycopy(b, 0, r, a.length, b.length);
 		return r;
+	}
+
+	/**
+	 * On a file system that is not local (viewfs://, Hadoop's mount table, standing for HDFS or S3), an existing
+	 * output that cannot be read (here a checksum error, as a corrupt block on HDFS) is that file's failure, with its
+	 * reason, and the other files go on, as in batch. Its IOException failed the task, then the job: every file of
+	 * the run unreported and Spark's stack traces instead of a summary.
+	 */
+	@Test
+	void anExistingOutputThatCannotBeReadOnARemoteFileSystemIsOneFailure() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = Files.createDirectories(tmp.resolve("out"));
+		for (String s : List.of("camera.png", "coins.png")) Files.copy(SAMPLES.resolve(s), in.resolve(s));
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.unreadable.link./in", in.toUri().toString());
+		conf.set("fs.viewfs.mounttable.unreadable.link./out", out.toUri().toString());
+		String[] args = { "--input", "viewfs://unreadable/in", "--output", "viewfs://unreadable/out", "--preset",
+			"sobel-x" };
+		CliRun first = spark(TaskHook.NONE, args);
+		assertEquals(List.of(2, 0, 0, 2), counts(first), first.toString());
+		// bytes changed behind Hadoop's checksum: reading the file fails
+		byte[] bytes = Files.readAllBytes(out.resolve("coins.tif"));
+		bytes[bytes.length - 1] ^= 1;
+		Files.write(out.resolve("coins.tif"), bytes);
+
+		CliRun again = spark(TaskHook.NONE, args);
+		assertEquals(1, again.code, again.toString());
+		assertEquals(List.of(0, 1, 1, 2), counts(again), again.toString());
+		assertTrue(failures(again).get("coins.png").startsWith("cannot read its existing output "
+			+ "viewfs://unreadable/out/coins.tif ("), again.toString());
+		assertArrayEquals(bytes, Files.readAllBytes(out.resolve("coins.tif")), "left as it is");
 	}
 
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
