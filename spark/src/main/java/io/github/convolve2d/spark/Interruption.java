@@ -88,7 +88,7 @@ final class Interruption {
 	 */
 	void awaitTasks() {
 		JavaSparkContext sc = context;
-		if (sc == null) return;
+		if (sc == null || sc.sc().isStopped()) return; // stopped: its tasks are gone
 		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT_SECONDS);
 		while (System.nanoTime() < end) {
 			int running = 0;

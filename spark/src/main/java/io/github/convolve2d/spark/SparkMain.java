@@ -117,7 +117,7 @@ public final class SparkMain {
 			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared), or a context that
 			// could not start once the JVM's shutdown had begun (Spark's hook manager then fails to initialise)
 			if (!interruption.stopped()) throw e;
-			return interrupted(interruption, err, start);
+			return interrupted(err, start);
 		}
 	}
 
@@ -236,13 +236,15 @@ public final class SparkMain {
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
-			if (interruption.stopped()) return interrupted(interruption, err, start);
+			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
 		}
 		finally {
 			out.flush();
 			err.flush();
 			if (sc != null) {
+				// a stopped run's tasks finish the files in hand while the context still runs
+				if (interruption.stopped()) interruption.awaitTasks();
 				interruption.unwatch();
 				contexts.release(sc);
 			}
@@ -284,13 +286,15 @@ public final class SparkMain {
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
 				done.add(o.status(), o.item().input().toString(), o.message());
 			}
-			if (interruption.stopped()) return interrupted(interruption, err, start);
+			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
 		}
 		finally {
 			out.flush();
 			err.flush();
 			if (sc != null) {
+				// a stopped run's tasks finish the files in hand while the context still runs
+				if (interruption.stopped()) interruption.awaitTasks();
 				interruption.unwatch();
 				contexts.release(sc);
 			}
@@ -371,8 +375,7 @@ public final class SparkMain {
 	}
 
 	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */
-	private static int interrupted(Interruption interruption, PrintWriter err, long start) {
-		interruption.awaitTasks();
+	private static int interrupted(PrintWriter err, long start) {
 		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; every "
 			+ "output written is whole, and rerunning the same command skips them and does the rest%n",
 			(System.nanoTime() - start) / 1e9);
