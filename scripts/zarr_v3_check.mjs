@@ -2,24 +2,14 @@
 // and checks every value against value(t, c, z, y, x) (and the fill values where chunks were left out), so that the
 // stores ZarrGoldenTest reads are Zarr v3 as another reader reads it, not only as our Python writes it.
 //
-//   (mkdir -p /tmp/zv3 && cd /tmp/zv3 && npm install zarrita@0.7.5)   # zarrita and its codecs (numcodecs.js)
+//   (mkdir -p /tmp/zv3 && cd /tmp/zv3 && npm install zarrita@0.7.5)   # see scripts/zarrita.mjs
 //   NODE_PATH=/tmp/zv3/node_modules node scripts/zarr_v3_check.mjs
 import path from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import fs from "node:fs";
+import { zarr, FileSystemStore } from "./zarrita.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const modules = process.env.NODE_PATH || "/tmp/zv3/node_modules";
-// ESM packages resolved through their package.json "exports" (the modules live outside this repository)
-const load = (name) => {
-  const [pkg, sub] = name.startsWith("@") ? [name.split("/").slice(0, 2).join("/"), name.split("/").slice(2).join("/")]
-    : [name.split("/")[0], name.split("/").slice(1).join("/")];
-  const dir = path.join(modules, pkg);
-  const entry = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).exports[sub ? "./" + sub : "."];
-  return import(pathToFileURL(path.join(dir, typeof entry === "string" ? entry : entry.import)).href);
-};
-const zarr = await load("zarrita");
-const FileSystemStore = (await load("@zarrita/storage/fs")).default;
 const golden = path.join(here, "..", "src", "test", "resources", "io", "github", "convolve2d", "io", "zarr");
 
 const value = (t, c, z, y, x) => ((t * 7 + c * 5 + z * 3 + y * 11 + x * 13) % 251) + ((y + 2 * x) % 4) / 4;

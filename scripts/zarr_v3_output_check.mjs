@@ -4,23 +4,11 @@
 // way what zarrita sees of each v3 array (zarr_format, data_type, chunk key encoding, codecs, dimension_names) and
 // of the group (ome.version 0.5, the same datasets as the v2 output's multiscales).
 //
-//   (mkdir -p /tmp/zv3 && cd /tmp/zv3 && npm install zarrita@0.7.5)   # zarrita and its codecs (numcodecs.js)
+//   (mkdir -p /tmp/zv3 && cd /tmp/zv3 && npm install zarrita@0.7.5)   # see scripts/zarrita.mjs
 //   NODE_PATH=/tmp/zv3/node_modules node scripts/zarr_v3_output_check.mjs V3.ome.zarr V2.ome.zarr [V3 V2 ...]
 import path from "node:path";
-import { pathToFileURL } from "node:url";
 import fs from "node:fs";
-
-const modules = process.env.NODE_PATH || "/tmp/zv3/node_modules";
-// ESM packages resolved through their package.json "exports" (the modules live outside this repository)
-const load = (name) => {
-  const [pkg, sub] = name.startsWith("@") ? [name.split("/").slice(0, 2).join("/"), name.split("/").slice(2).join("/")]
-    : [name.split("/")[0], name.split("/").slice(1).join("/")];
-  const dir = path.join(modules, pkg);
-  const entry = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")).exports[sub ? "./" + sub : "."];
-  return import(pathToFileURL(path.join(dir, typeof entry === "string" ? entry : entry.import)).href);
-};
-const zarr = await load("zarrita");
-const FileSystemStore = (await load("@zarrita/storage/fs")).default;
+import { zarr, FileSystemStore } from "./zarrita.mjs";
 
 const args = process.argv.slice(2);
 if (args.length === 0 || args.length % 2) {
