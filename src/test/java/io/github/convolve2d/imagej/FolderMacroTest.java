@@ -34,6 +34,22 @@ class FolderMacroTest {
 	}
 
 	/** Runs the macro on folder {@code in} with these Convolve 2D options; returns the names it saved, sorted. */
+	/** What {@code run} returns, with what it prints to the standard output going into {@code printed} (UTF-8). */
+	private static List<String> printing(java.io.ByteArrayOutputStream printed, Run run) throws IOException {
+		java.io.PrintStream stdout = System.out;
+		try {
+			System.setOut(new java.io.PrintStream(printed, true, "UTF-8"));
+			return run.names();
+		}
+		finally {
+			System.setOut(stdout);
+		}
+	}
+
+	private interface Run {
+		List<String> names() throws IOException;
+	}
+
 	private static List<String> runMacro(Path in, Path out, String options) throws IOException {
 		HeadlessImageJ.registerCommands();
 		IJ.runMacroFile(MACRO, "input=[" + in + "] output=[" + out + "] options=[" + options + "]");
@@ -101,16 +117,8 @@ class FolderMacroTest {
 		byte[] png = Files.readAllBytes(HeadlessImageJ.SAMPLES.resolve("coins.png"));
 		Files.write(in.resolve("a broken.png"), Arrays.copyOf(png, 100)); // cut short, as by a failed copy
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
-		java.io.PrintStream stdout = System.out;
 		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-		List<String> names;
-		try {
-			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-			names = runMacro(in, out, "preset=sobel-x");
-		}
-		finally {
-			System.setOut(stdout);
-		}
+		List<String> names = printing(captured, () -> runMacro(in, out, "preset=sobel-x"));
 		String printed = captured.toString("UTF-8");
 		assertEquals(Collections.emptyList(), names, "nothing saved");
 		org.junit.jupiter.api.Assertions.assertTrue(printed.contains("Convolve 2D: ImageJ cannot open 'a broken.png'"
@@ -132,16 +140,8 @@ class FolderMacroTest {
 		Path out = dir.resolve("out");
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("cell.png"));
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("cell.tif"));
-		java.io.PrintStream stdout = System.out;
 		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-		List<String> names;
-		try {
-			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-			names = runMacro(in, out, "preset=sobel-x");
-		}
-		finally {
-			System.setOut(stdout);
-		}
+		List<String> names = printing(captured, () -> runMacro(in, out, "preset=sobel-x"));
 		String printed = captured.toString("UTF-8").trim();
 		assertEquals(Arrays.asList("cell_Sobel-X.tif"), names);
 		assertEquals("Convolve 2D: 'cell.tif' would be saved as cell_Sobel-X.tif, as 'cell.png' was; rename one of"
@@ -163,16 +163,8 @@ class FolderMacroTest {
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
 		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("a_Sobel-X.tif"));
 		byte[] image = Files.readAllBytes(in.resolve("a_Sobel-X.tif"));
-		java.io.PrintStream stdout = System.out;
 		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-		List<String> names;
-		try {
-			System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-			names = runMacro(in, Path.of(in + java.io.File.separator), "preset=sobel-x");
-		}
-		finally {
-			System.setOut(stdout);
-		}
+		List<String> names = printing(captured, () -> runMacro(in, Path.of(in + java.io.File.separator), "preset=sobel-x"));
 		assertEquals(Arrays.asList("a.png", "a_Sobel-X.tif"), names, "nothing written");
 		assertArrayEquals(image, Files.readAllBytes(in.resolve("a_Sobel-X.tif")), "the image is not replaced");
 		assertEquals("Convolve 2D: the output folder is the input folder " + in + java.io.File.separator + "; give"

@@ -82,6 +82,21 @@ class FileJobTest {
 		return spark(SPARK.context(), hook, args);
 	}
 
+	/** Contexts from {@code get} (which may throw, as Spark's constructor does), with a fresh Hadoop configuration. */
+	static SparkMain.ContextFactory contexts(java.util.function.Supplier<JavaSparkContext> get) {
+		return new SparkMain.ContextFactory() {
+			@Override
+			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
+				return new org.apache.hadoop.conf.Configuration();
+			}
+
+			@Override
+			public JavaSparkContext get() {
+				return get.get();
+			}
+		};
+	}
+
 	/** Runs {@code convolve2d-spark batch ARGS} on a context the caller shares. */
 	static CliRun spark(JavaSparkContext sc, TaskHook hook, String... args) {
 		return spark(sc, hook, new Interruption(), args);
@@ -216,19 +231,11 @@ class FileJobTest {
 		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
 		Interruption interruption = new Interruption();
 		StringWriter out = new StringWriter(), err = new StringWriter();
-		int code = SparkMain.batch(new SparkMain.ContextFactory() {
-			@Override
-			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-				return new org.apache.hadoop.conf.Configuration();
-			}
-
-			@Override
-			public JavaSparkContext get() {
-				interruption.stop();
-				throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress, cannot add a "
-					+ "shutdownHook"));
-			}
-		}, args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
+		int code = SparkMain.batch(contexts(() -> {
+			interruption.stop();
+			throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress, cannot add a "
+				+ "shutdownHook"));
+		}), args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
 		assertEquals(1, code, err.toString());
 		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
 	}
@@ -243,19 +250,11 @@ class FileJobTest {
 		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
 		for (String format : new String[] { "tiff", "zarr" }) {
 			StringWriter out = new StringWriter(), err = new StringWriter();
-			int code = SparkMain.batch(new SparkMain.ContextFactory() {
-				@Override
-				public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-					return new org.apache.hadoop.conf.Configuration();
-				}
-
-				@Override
-				public JavaSparkContext get() {
-					// as Spark's constructor throws it (undeclared, its Java API being Scala's)
-					return FileJobTest.<RuntimeException>sneaky(new org.apache.spark.SparkException(
-						"Could not parse Master URL: 'lokal'"));
-				}
-			}, concat(args(in, tmp.resolve("out")), "--format", format), TaskHook.NONE, new PrintWriter(out),
+			int code = SparkMain.batch(contexts(() -> {
+				// as Spark's constructor throws it (undeclared, its Java API being Scala's)
+				return FileJobTest.<RuntimeException>sneaky(new org.apache.spark.SparkException(
+					"Could not parse Master URL: 'lokal'"));
+			}), concat(args(in, tmp.resolve("out")), "--format", format), TaskHook.NONE, new PrintWriter(out),
 				new PrintWriter(err));
 			assertEquals(2, code, err.toString());
 			assertEquals("cannot start Spark: Could not parse Master URL: 'lokal'; check the master (SPARK_MASTER for "
@@ -370,17 +369,9 @@ class FileJobTest {
 		Path in = Files.createDirectories(tmp.resolve("in")), empty = Files.createDirectories(tmp.resolve("empty"));
 		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
 		Path file = Files.write(tmp.resolve("file.txt"), new byte[] { 1 });
-		SparkMain.ContextFactory none = new SparkMain.ContextFactory() {
-			@Override
-			public org.apache.hadoop.conf.Configuration hadoopConfiguration() {
-				return new org.apache.hadoop.conf.Configuration();
-			}
-
-			@Override
-			public JavaSparkContext get() {
-				throw new AssertionError("the context was started for a usage error");
-			}
-		};
+		SparkMain.ContextFactory none = contexts(() -> {
+			throw new AssertionError("the context was started for a usage error");
+		});
 		for (String[] args : new String[][] { { "--input", tmp.resolve("nothere").toString(), "--output",
 			tmp.resolve("out").toString() }, { "--input", in.toString(), "--output", file.toString() },
 			{ "--input", empty.toString(), "--output", tmp.resolve("out").toString() } })
