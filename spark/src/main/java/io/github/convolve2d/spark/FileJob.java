@@ -15,6 +15,7 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -24,6 +25,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Iterator;
@@ -169,7 +171,10 @@ final class FileJob {
 		TaskContext context = TaskContext.get();
 		String attempt = context.stageId() + "-" + context.partitionId() + "-" + context.attemptNumber();
 		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
-		java.nio.file.Path scratch = Files.createTempDirectory("convolve2d-task-");
+		// in Spark's own scratch folder of this executor, which Spark deletes when it stops: a task killed mid-file
+		// (Ctrl-C, a lost executor) leaves no copy of a remote input behind in the system's temporary folder
+		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),
+			"convolve2d-task-");
 		List<FileResult> results = new ArrayList<>();
 		try (ConsoleCapture capture = ConsoleCapture.install()) {
 			int n = 0;
