@@ -21,14 +21,22 @@ if (!File.isDirectory(input))
 	exit("input folder not found: " + input);
 if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
+sameFolder = "Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a"
+	+ " result saved among the images could replace one of them)";
 if (output == input) // as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif
-	exit("Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a result"
-		+ " saved among the images could replace one of them)");
+	exit(sameFolder);
 makeFolder(output);
 // checked here: ImageJ's error for each failed save would open a dialog that hangs -batch
 if (!File.isDirectory(output))
 	exit("Convolve 2D: cannot make the output folder " + output + " (a file has that name, or writing there is not"
 		+ " allowed); give another output folder");
+// the input folder under another spelling (a relative path, "..", a link): a folder made in it shows in the input
+// (File.makeDirectory fails without a word where writing is not allowed)
+probe = ".convolve2d-same-folder-" + getTime() + "-" + round(random * 1e9);
+File.makeDirectory(output + probe);
+same = File.isDirectory(input + probe);
+if (File.isDirectory(output + probe)) deleted = File.delete(output + probe);
+if (same) exit(sameFolder);
 
 setBatchMode(true);
 files = getFileList(input);

@@ -173,6 +173,36 @@ class FolderMacroTest {
 	}
 
 	/**
+	 * The input folder as output folder under another spelling (with "..", or through a link): only the same text was
+	 * refused, so a_Sobel-X.tif replaced the image of that name. Now refused as the same text is, leaving nothing.
+	 */
+	@Test
+	void theInputFolderUnderAnotherSpellingIsNoOutputFolder(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("a_Sobel-X.tif"));
+		byte[] image = Files.readAllBytes(in.resolve("a_Sobel-X.tif"));
+		Path link = Files.createSymbolicLink(dir.resolve("link"), in);
+		for (Path out : new Path[] { in.resolve("..").resolve("in"), link }) {
+			java.io.PrintStream stdout = System.out;
+			java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+			List<String> names;
+			try {
+				System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
+				names = runMacro(in, out, "preset=sobel-x");
+			}
+			finally {
+				System.setOut(stdout);
+			}
+			assertEquals(Arrays.asList("a.png", "a_Sobel-X.tif"), names, out + ": nothing written, nothing left");
+			assertArrayEquals(image, Files.readAllBytes(in.resolve("a_Sobel-X.tif")), out + ": the image is kept");
+			assertEquals("Convolve 2D: the output folder is the input folder " + in + java.io.File.separator + "; give"
+				+ " another output folder (a result saved among the images could replace one of them)",
+				captured.toString("UTF-8").trim());
+		}
+	}
+
+	/**
 	 * An output folder whose parents do not exist yet, or a file's name as output folder: ImageJ's File.makeDirectory
 	 * made neither, every save failed with ImageJ's own error (a dialog that hangs -batch under a display), and the
 	 * run ended "1 images convolved". Now the parents are made, as the batch command makes them, and a file is
