@@ -369,7 +369,8 @@ public final class BatchRunner {
 		if (blockwise(item)) {
 			if (item.problem() != null) return Decision.fail(item.problem());
 			BlockwiseJob.Existing[] existing = new BlockwiseJob.Existing[1];
-			Outcome rejected = judgeBlockwise(item, existing);
+			boolean[] stale = new boolean[1];
+			Outcome rejected = judgeBlockwise(item, existing, stale);
 			if (rejected != null) return Decision.of(rejected);
 			try {
 				blockwiseJob().check(item.input(), item.output(), overwrite); // what the run refuses before its first block
@@ -380,8 +381,10 @@ public final class BatchRunner {
 			catch (IOException e) {
 				return Decision.of(cannotConvolve(item, e));
 			}
-			return existing[0] == BlockwiseJob.Existing.NONE ? Decision.WRITE : overwrite ? Decision.REPLACE
-				: Decision.RESUME; // not overwriting, only an incomplete output of the same settings is let through
+			if (existing[0] == BlockwiseJob.Existing.NONE) return Decision.WRITE;
+			if (overwrite) return Decision.REPLACE;
+			// not overwriting, only an output of the same settings is let through: stale, or incomplete
+			return stale[0] ? Decision.replace(STALE) : Decision.RESUME;
 		}
 		boolean[] replacing = new boolean[1];
 		Outcome rejected = judge(item, new ImageHeader[1], replacing);
@@ -543,7 +546,7 @@ public final class BatchRunner {
 	 * made with the same settings (skipped unless overwriting). Null when the run would convolve it, with what is at
 	 * the output in {@code existing[0]}.
 	 */
-	private Outcome judgeBlockwise(BatchItem item, BlockwiseJob.Existing[] existing) {
+	private Outcome judgeBlockwise(BatchItem item, BlockwiseJob.Existing[] existing, boolean[] stale) {
 		if (kernels == null && layer == null) {
 			return new Outcome(item, Outcome.Status.FAILED, "OME-Zarr outputs need kernels or a layer set for blocks "
 				+ "(BatchRunner.blocks or layerBlocks)");
@@ -567,7 +570,13 @@ public final class BatchRunner {
 			{
 				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
 			}
-			if (mismatch == null && existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite) {
+			if (!overwrite && (existing[0] == BlockwiseJob.Existing.COMPLETE
+				|| existing[0] == BlockwiseJob.Existing.PARTIAL))
+			{
+				// made (or begun) from another version of its file input: made again from the start, as a TIFF output
+				stale[0] = job.inputChanged(item.output(), item.input());
+			}
+			if (mismatch == null && existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite && !stale[0]) {
 				mismatch = job.resumeMismatch(item.output(), item.input());
 			}
 		}
@@ -584,8 +593,8 @@ public final class BatchRunner {
 				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "
 					+ "folder Convolve 2D did not write, which is never replaced; choose another --output or --suffix");
 			case COMPLETE:
-				return overwrite ? null : new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the "
-					+ "same settings (--overwrite recomputes it)");
+				return overwrite || stale[0] ? null : new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made "
+					+ "with the same settings (--overwrite recomputes it)");
 			case OTHER_SETTINGS:
 				return overwrite ? null : new Outcome(item, Outcome.Status.FAILED, "its output " + item.output()
 					+ " exists, made with other settings; --overwrite replaces it, or choose another --output or --suffix");
@@ -601,12 +610,13 @@ public final class BatchRunner {
 	 */
 	private Outcome processBlockwise(BatchItem item) {
 		BlockwiseJob.Existing[] found = new BlockwiseJob.Existing[1];
-		Outcome rejected = judgeBlockwise(item, found);
+		boolean[] stale = new boolean[1];
+		Outcome rejected = judgeBlockwise(item, found, stale);
 		if (rejected != null) return rejected;
 		BlockwiseJob.Existing existing = found[0];
 		try {
 			BlockwiseJob job = blockwiseJob();
-			job.run(item.input(), item.output(), overwrite && existing != BlockwiseJob.Existing.NONE,
+			job.run(item.input(), item.output(), overwrite && existing != BlockwiseJob.Existing.NONE || stale[0],
 				new BlockwiseJob.Progress() {
 					@Override
 					public void blocks(long done, long total) {

@@ -124,6 +124,21 @@ public final class BlockwiseJob {
 	}
 
 	/**
+	 * The version of a file input (a TIFF's size and modification time, {@link OutputStamp#inputVersion}) an output
+	 * was begun from, recorded beside {@link #INPUT}; a Zarr input's (a folder's) is not recorded.
+	 */
+	static final String INPUT_VERSION = "convolve2d_input_version";
+
+	/**
+	 * Whether the output at {@code output} (ours, complete or not) was made from another version of its file input
+	 * than {@code input} is now: it is then made again, as a TIFF output is. False where no version is recorded.
+	 */
+	public boolean inputChanged(Path output, Path input) throws IOException {
+		Object recorded = ZarrArray.open(output.resolve("0")).attributes().get(INPUT_VERSION);
+		return recorded != null && Files.isRegularFile(input) && !recorded.equals(OutputStamp.inputVersion(input));
+	}
+
+	/**
 	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}) from
 	 * {@code input}: it was begun from an input at another path, or its chunks are of another size or compression
 	 * than this job writes (another {@code --block} or {@code --zarr-compression}); null when none of these holds.
@@ -642,6 +657,8 @@ public final class BlockwiseJob {
 				Map<String, Object> stamps = new java.util.LinkedHashMap<>();
 				stamps.put(STAMP, stamp());
 				stamps.put(INPUT, inputIdentity(input, in));
+				String version = Files.isRegularFile(input) ? OutputStamp.inputVersion(input) : null;
+				if (version != null) stamps.put(INPUT_VERSION, version);
 				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
 					in.units(), attributes(c), levels, writes).array().writeAttributes(stamps);
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);

@@ -53,6 +53,40 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * An OME-Zarr output of a TIFF records the TIFF's version (size and modification time), and is made again when the
+	 * TIFF changed since, as a TIFF output is (the dry run says so); it was skipped as done, keeping the old image's
+	 * result. A Zarr input (a folder) records none and is judged by its settings alone, as before.
+	 */
+	@Test
+	void anOmeZarrOutputOfAChangedTiffIsMadeAgain() throws IOException {
+		Path in = inputs(), out = tmp.resolve("out"), tif = in.resolve("b.tif");
+		Object[] args = { "batch", "-i", tif, "-o", out, "--format", "zarr", "--block", 16, "--preset", "sobel-x",
+			"--progress", "none" };
+		assertEquals(0, CliRun.run(args).code);
+		CliRun same = CliRun.run(args);
+		assertTrue(same.out.contains("0 written, 1 skipped"), same.toString());
+		float[] other = pixels(40, 30);
+		for (int i = 0; i < other.length; i++) other[i] = other[i] * 2 + 1;
+		assertTrue(new FileSaver(new ImagePlus("b", new FloatProcessor(40, 30, other))).saveAsTiff(tif.toString()));
+		Files.setLastModifiedTime(tif, java.nio.file.attribute.FileTime.fromMillis(
+			Files.getLastModifiedTime(tif).toMillis() + 60_000));
+		CliRun dry = CliRun.run(concat(args, "--dry-run"));
+		assertTrue(dry.out.startsWith("replace  ") && dry.out.contains("(made from another version of the input: it "
+			+ "changed since)"), dry.toString());
+		CliRun again = CliRun.run(args);
+		assertEquals(0, again.code, again.toString());
+		assertTrue(again.out.contains("1 written, 0 skipped"), again.toString());
+		CliRun fresh = CliRun.run("batch", "-i", tif, "-o", tmp.resolve("fresh"), "--format", "zarr", "--block", 16,
+			"--preset", "sobel-x", "--progress", "none");
+		assertEquals(0, fresh.code, fresh.toString());
+		float[] got = new float[38 * 28], expected = new float[38 * 28];
+		OmeZarr.open(out.resolve("b.ome.zarr")).plane(0).read(0, 0, 38, 28, got);
+		OmeZarr.open(tmp.resolve("fresh/b.ome.zarr")).plane(0).read(0, 0, 38, 28, expected);
+		assertArrayEquals(expected, got, "the new image's result");
+		assertTrue(CliRun.run(args).out.contains("0 written, 1 skipped"), "then done");
+	}
+
+	/**
 	 * The dry run of an OME-Zarr output reads the input's metadata as the run does before its first block, so what
 	 * the run refuses there is {@code fail} with the run's reason, word for word: a layer whose input channels the
 	 * image does not have (it said {@code write}).
@@ -182,7 +216,9 @@ class BatchZarrTest {
 			result.plane(0).read(0, 0, w, h, got);
 			assertArrayEquals(want.pixels(), got, name);
 			// the array's stamps in one order on every run (they were in Map.of's, which changes between JVMs)
-			assertEquals(java.util.List.of("convolve2d_settings", "convolve2d_input"),
+			// (a file input's version too: b.tif's; a.zarr is a folder)
+			assertEquals(name.equals("a") ? java.util.List.of("convolve2d_settings", "convolve2d_input")
+				: java.util.List.of("convolve2d_settings", "convolve2d_input", "convolve2d_input_version"),
 				new java.util.ArrayList<>(result.array().attributes().keySet()), name);
 		}
 		CliRun again = CliRun.run("batch", "-i", in, "-o", out, "--format", "zarr", "--block", 16,
