@@ -84,6 +84,21 @@ class BatchZarrTest {
 		OmeZarr.open(tmp.resolve("fresh/b.ome.zarr")).plane(0).read(0, 0, 38, 28, expected);
 		assertArrayEquals(expected, got, "the new image's result");
 		assertTrue(CliRun.run(args).out.contains("0 written, 1 skipped"), "then done");
+
+		// interrupted (no metadata yet) and its TIFF changed: started again, not resumed with the old image's blocks
+		Files.delete(out.resolve("b.ome.zarr/.zattrs"));
+		assertTrue(new FileSaver(new ImagePlus("b", new FloatProcessor(40, 30, pixels(40, 30)))).saveAsTiff(tif.toString()));
+		Files.setLastModifiedTime(tif, java.nio.file.attribute.FileTime.fromMillis(
+			Files.getLastModifiedTime(tif).toMillis() + 120_000));
+		dry = CliRun.run(concat(args, "--dry-run"));
+		assertTrue(dry.out.startsWith("replace  "), "not resume: " + dry);
+		assertEquals(0, CliRun.run(args).code);
+		CliRun first = CliRun.run("batch", "-i", tif, "-o", tmp.resolve("first"), "--format", "zarr", "--block", 16,
+			"--preset", "sobel-x", "--progress", "none");
+		assertEquals(0, first.code, first.toString());
+		OmeZarr.open(out.resolve("b.ome.zarr")).plane(0).read(0, 0, 38, 28, got);
+		OmeZarr.open(tmp.resolve("first/b.ome.zarr")).plane(0).read(0, 0, 38, 28, expected);
+		assertArrayEquals(expected, got, "the first image's result again, every block");
 	}
 
 	/**
