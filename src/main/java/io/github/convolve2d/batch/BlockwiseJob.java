@@ -376,16 +376,28 @@ public final class BlockwiseJob {
 	public void check(Path input, Path output, boolean replace) throws IOException {
 		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
-			if (layer != null) layer.checkChannels(in.channels());
 			BlockGrid grid = grid(in);
-			fittingThreads(grid, in.channels(), in.chunkReadBytes(), options);
-			if (levelCount(grid) > 1) levelThreads(grid);
+			beforeBlocks(in, grid);
 			Existing existing = inspect(output);
 			if (replace || existing == Existing.NONE) {
 				checkDiskSpace(output, outputShape(in, grid), levelCount(grid),
 					replace && existing != Existing.NONE ? treeBytes(output) : 0);
 			}
 		}
+	}
+
+	/**
+	 * What a run checks before its first block, so that a block too large leaves nothing in the way of a smaller one:
+	 * a layer's channels, a block (and with a pyramid, a pyramid chunk, which needs more than a block of one feature
+	 * map) that fits the free heap.
+	 *
+	 * @return the options with as many threads as the heap holds blocks
+	 */
+	private ConvolutionOptions beforeBlocks(ChunkedImage in, BlockGrid grid) {
+		if (layer != null) layer.checkChannels(in.channels());
+		ConvolutionOptions fitted = fittingThreads(grid, in.channels(), in.chunkReadBytes(), options);
+		if (levelCount(grid) > 1) levelThreads(grid);
+		return fitted;
 	}
 
 	/** The output's shape (t, c, z, y, x) for {@code in}. */
@@ -413,14 +425,7 @@ public final class BlockwiseJob {
 		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			in.cacheBytes(cacheBytes());
-			// checked before the output is made, so that a block too large leaves nothing in the way of a smaller one
-			BlockGrid fitted = grid(in);
-			ConvolutionOptions options = fittingThreads(fitted, in.channels(), in.chunkReadBytes(), this.options);
-			if (pyramid && OmeZarr.levelsFor(fitted.outputHeight(), fitted.outputWidth(), fitted.blockHeight(),
-				fitted.blockWidth()) > 1)
-			{
-				levelThreads(fitted); // a pyramid chunk needs more than a block of one feature map: refused now if none fits
-			}
+			ConvolutionOptions options = beforeBlocks(in, grid(in));
 			Prepared prepared = prepare(input, in, output, replace);
 			BlockGrid grid = prepared.grid;
 			long total = prepared.blocks() + prepared.pyramidChunks();
