@@ -23,7 +23,9 @@ if (!endsWith(input, File.separator)) input = input + File.separator;
 if (!endsWith(output, File.separator)) output = output + File.separator;
 sameFolder = "Convolve 2D: the output folder is the input folder " + input + "; give another output folder (a"
 	+ " result saved among the images could replace one of them)";
-if (output == input) // as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif
+// as the batch command refuses it: a result could replace an image, e.g. a_Sobel-X.tif (compared with case: the
+// macro language's == ignores it, and In and in are two folders on Linux)
+if (lengthOf(output) == lengthOf(input) && indexOf(output, input) == 0)
 	exit(sameFolder);
 makeFolder(output);
 // checked here: ImageJ's error for each failed save would open a dialog that hangs -batch

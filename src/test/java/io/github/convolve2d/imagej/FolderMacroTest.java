@@ -184,22 +184,30 @@ class FolderMacroTest {
 		byte[] image = Files.readAllBytes(in.resolve("a_Sobel-X.tif"));
 		Path link = Files.createSymbolicLink(dir.resolve("link"), in);
 		for (Path out : new Path[] { in.resolve("..").resolve("in"), link }) {
-			java.io.PrintStream stdout = System.out;
 			java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
-			List<String> names;
-			try {
-				System.setOut(new java.io.PrintStream(captured, true, "UTF-8"));
-				names = runMacro(in, out, "preset=sobel-x");
-			}
-			finally {
-				System.setOut(stdout);
-			}
+			List<String> names = printing(captured, () -> runMacro(in, out, "preset=sobel-x"));
 			assertEquals(Arrays.asList("a.png", "a_Sobel-X.tif"), names, out + ": nothing written, nothing left");
 			assertArrayEquals(image, Files.readAllBytes(in.resolve("a_Sobel-X.tif")), out + ": the image is kept");
 			assertEquals("Convolve 2D: the output folder is the input folder " + in + java.io.File.separator + "; give"
 				+ " another output folder (a result saved among the images could replace one of them)",
 				captured.toString("UTF-8").trim());
 		}
+	}
+
+	/**
+	 * Folders whose names differ in case only are two folders on Linux: the one as output of the other is taken (the
+	 * macro's == on texts ignores case, and refused it as the input folder).
+	 */
+	@Test
+	void aFolderNamedAsTheInputInOtherCaseIsAnotherFolder(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("In")), out = dir.resolve("in");
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		Files.createDirectories(out);
+		org.junit.jupiter.api.Assumptions.assumeFalse(Files.isSameFile(in, out), "a file system that tells case apart");
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		printing(captured, () -> runMacro(in, out, "preset=sobel-x"));
+		org.junit.jupiter.api.Assertions.assertTrue(Files.isRegularFile(out.resolve("a_Sobel-X.tif")),
+			captured.toString("UTF-8"));
 	}
 
 	/**
