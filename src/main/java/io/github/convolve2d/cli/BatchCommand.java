@@ -281,6 +281,11 @@ public final class BatchCommand implements Callable<Integer> {
 			return command.notes(zarrOutputs);
 		}
 
+		/** Whether the option {@code name} (such as {@code --progress}) was given. */
+		public boolean given(String name) {
+			return command.spec.commandLine().getParseResult().hasMatchedOption(name);
+		}
+
 		/** Batch's usage error for inputs that hold no image file (what was searched for, and how to widen it). */
 		public String noImageFiles() {
 			return command.noImageFiles();

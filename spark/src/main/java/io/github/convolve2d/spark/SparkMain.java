@@ -225,7 +225,7 @@ public final class SparkMain {
 				out.println(tally.summary());
 				return tally.failing() > 0 ? SOME_FAILED : OK;
 			}
-			for (String note : settings.notes(!zarrImages.isEmpty())) err.println(note);
+			for (String note : notes(settings, !zarrImages.isEmpty())) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
@@ -280,7 +280,7 @@ public final class SparkMain {
 		if (sc == null) return USAGE;
 		try {
 			interruption.watch(sc);
-			for (String note : settings.notes(true)) err.println(note);
+			for (String note : notes(settings, true)) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
@@ -372,6 +372,16 @@ public final class SparkMain {
 			tally.add(d);
 			out.println(Excerpt.line(d.line(item.input().toString(), item.output().toString())));
 		}
+	}
+
+	/** Batch's notes on options without effect, and one on {@code --progress}, which a Spark run does not show. */
+	private static List<String> notes(BatchCommand.Settings settings, boolean zarrOutputs) {
+		List<String> notes = new ArrayList<>(settings.notes(zarrOutputs));
+		if (settings.given("--progress")) {
+			notes.add("note: --progress has no effect on Spark: the run prints each failure as it is known and the "
+				+ "summary at the end (Spark's web UI shows its tasks)");
+		}
+		return notes;
 	}
 
 	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */

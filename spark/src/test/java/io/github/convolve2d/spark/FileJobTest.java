@@ -573,5 +573,10 @@ class FileJobTest {
 			assertTrue(single.err.contains(note), single.toString());
 			assertTrue(run.err.contains(note), run.toString());
 		}
+		// --progress shows nothing on Spark: said, not ignored without a word
+		assertFalse(run.err.contains("--progress"), run.toString());
+		CliRun lines = spark(TaskHook.NONE, concat(args, "--progress", "lines", "--overwrite"));
+		assertEquals(0, lines.code, lines.toString());
+		assertTrue(lines.err.contains("note: --progress has no effect on Spark"), lines.toString());
 	}
 }
