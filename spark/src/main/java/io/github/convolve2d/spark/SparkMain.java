@@ -17,7 +17,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -167,12 +169,14 @@ public final class SparkMain {
 		Configuration hadoop = contexts.hadoopConfiguration();
 		HadoopPlan.Result plan;
 		List<BatchItem> zarrImages = new ArrayList<>();
+		List<BatchItem> order = null; // batch's order of the items, when batch's plan made them
 		try {
 			if (HadoopPlan.local(settings.inputs, settings.output, hadoop)) {
 				// batch's own plan (its listing and rules): OME-Zarr images run block by block, the others as files
 				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
 					BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, false);
 				List<BatchItem> files = new ArrayList<>();
+				order = local.items();
 				for (BatchItem i : local.items()) {
 					(i.output().getFileName().toString().endsWith(BatchPlan.ZARR) ? zarrImages : files).add(i);
 				}
@@ -220,8 +224,17 @@ public final class SparkMain {
 			interruption.watch(sc);
 			if (settings.dryRun) {
 				Decision.Tally tally = new Decision.Tally();
-				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, out);
-				dryRun(zarrImages, settings, tally, out);
+				// each input's line, by its path, then printed in batch's order
+				Map<String, String> lines = new LinkedHashMap<>();
+				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, lines);
+				dryRun(zarrImages, settings, tally, lines);
+				if (order != null) {
+					for (BatchItem i : order) {
+						String line = lines.remove(key(i.input()));
+						if (line != null) out.println(line);
+					}
+				}
+				for (String line : lines.values()) out.println(line);
 				out.println(tally.summary());
 				return tally.failing() > 0 ? SOME_FAILED : OK;
 			}
@@ -272,7 +285,9 @@ public final class SparkMain {
 		if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		if (settings.dryRun) {
 			Decision.Tally tally = new Decision.Tally();
-			dryRun(plan.items(), settings, tally, out);
+			Map<String, String> lines = new LinkedHashMap<>();
+			dryRun(plan.items(), settings, tally, lines);
+			for (String line : lines.values()) out.println(line);
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
 		}
@@ -352,25 +367,30 @@ public final class SparkMain {
 	 * only headers), in the plan's order and with batch's dry-run lines.
 	 */
 	private static void dryRun(HadoopPlan.Result plan, String[] batchArgs, int filesPerTask, JavaSparkContext sc,
-		Decision.Tally tally, PrintWriter out)
+		Decision.Tally tally, Map<String, String> lines)
 	{
 		List<Decision> decisions = FileJob.judge(sc, batchArgs, plan, filesPerTask);
 		for (int i = 0; i < plan.tasks.size(); i++) {
 			FileTask t = plan.tasks.get(i);
 			Decision d = decisions.get(i);
 			tally.add(d);
-			out.println(Excerpt.line(d.line(t.input, t.output)));
+			lines.put(t.input, Excerpt.line(d.line(t.input, t.output)));
 		}
+	}
+
+	/** The key of a local input among the dry run's lines: its {@code file:} URI, as its task names it. */
+	private static String key(java.nio.file.Path input) {
+		return HadoopPlan.uri(java.net.URI.create("file:///"), input.toAbsolutePath().normalize());
 	}
 
 	/** Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver. */
 	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Decision.Tally tally,
-		PrintWriter out)
+		Map<String, String> lines)
 	{
 		for (BatchItem item : images) {
 			Decision d = BlockJob.judge(settings, item);
 			tally.add(d);
-			out.println(Excerpt.line(d.line(item.input().toString(), item.output().toString())));
+			lines.put(key(item.input()), Excerpt.line(d.line(item.input().toString(), item.output().toString())));
 		}
 	}
 
