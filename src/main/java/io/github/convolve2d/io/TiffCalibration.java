@@ -9,7 +9,8 @@ import java.util.Set;
  * The spatial calibration a TIFF file records, read as ImageJ reads it, so that an image convolved block by block
  * keeps the calibration it has when ImageJ opens it:
  * <ul>
- * <li>pixel size: the inverse of XResolution and YResolution (pixels per unit) of the first page;</li>
+ * <li>pixel size: the inverse of XResolution and YResolution (pixels per unit) of the first page, a height of 1
+ * without YResolution, as ImageJ reads it;</li>
  * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}), else ResolutionUnit (2: inch,
  * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, as is 72 pixels per inch (the
  * default of programs that record no real calibration), as ImageJ does;</li>
@@ -52,7 +53,7 @@ public final class TiffCalibration {
 	 * The calibration from the first page's tags.
 	 *
 	 * @param xResolution XResolution (pixels per unit), NaN when absent
-	 * @param yResolution YResolution, NaN when absent (square pixels then)
+	 * @param yResolution YResolution, NaN when absent (a pixel height of 1 then, as ImageJ reads it)
 	 * @param resolutionUnit ResolutionUnit, 0 when absent
 	 * @param description ImageDescription, null when absent
 	 */
@@ -62,7 +63,8 @@ public final class TiffCalibration {
 		if (unit == null || unit.trim().isEmpty()) {
 			unit = resolutionUnit == 2 ? "inch" : resolutionUnit == 3 ? "cm" : null;
 		}
-		double pw = 1 / xResolution, ph = Double.isNaN(yResolution) ? pw : 1 / yResolution;
+		// without YResolution ImageJ keeps its default pixel height, 1
+		double pw = 1 / xResolution, ph = Double.isNaN(yResolution) ? 1 : 1 / yResolution;
 		// ImageJ takes a resolution without any unit for none, and 72 dpi for the default of programs that set none
 		boolean defaultDpi = "inch".equals(unit) && xResolution == 72 && fields.get("unit") == null;
 		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1) && !defaultDpi;

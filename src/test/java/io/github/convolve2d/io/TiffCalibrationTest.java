@@ -148,6 +148,23 @@ class TiffCalibrationTest {
 		}
 	}
 
+	/**
+	 * A file with XResolution but no YResolution: ImageJ keeps its default pixel height, 1 (pixels are not made
+	 * square), so the block-by-block path reads the height the whole-image path's ImageJ reads.
+	 */
+	@Test
+	void aMissingYResolutionLeavesThePixelHeightAtOneAsImageJDoes() throws IOException {
+		Path file = tiny("onlyx", entry(282, RATIONAL, 1, rational(2, 1)), entry(296, SHORT, 1, shortValue(3)));
+		Calibration ij = IJ.openImage(file.toString()).getCalibration();
+		TiffCalibration cal = read(file);
+		assertEquals(0.5, ij.pixelWidth, TOLERANCE);
+		assertEquals(1.0, ij.pixelHeight, TOLERANCE);
+		assertEquals(ij.pixelWidth, cal.pixelWidth(), TOLERANCE);
+		assertEquals(ij.pixelHeight, cal.pixelHeight(), TOLERANCE);
+		assertEquals("centimeter", cal.xUnit());
+		assertEquals("centimeter", cal.yUnit());
+	}
+
 	/** Tag types. */
 	private static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, SRATIONAL = 10, DOUBLE = 12;
 
