@@ -10,7 +10,8 @@ import java.util.Set;
  * keeps the calibration it has when ImageJ opens it:
  * <ul>
  * <li>pixel size: the inverse of XResolution and YResolution (pixels per unit) of the first page, a height of 1
- * without YResolution, as ImageJ reads it;</li>
+ * without YResolution, as ImageJ reads it (and, as ImageJ does, 10<sup>4</sup> times larger for ResolutionUnit cm
+ * with ImageJ's {@code unit=um});</li>
  * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}), else ResolutionUnit (2: inch,
  * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, as is 72 pixels per inch (the
  * default of programs that record no real calibration), as ImageJ does;</li>
@@ -65,6 +66,11 @@ public final class TiffCalibration {
 		}
 		// without YResolution ImageJ keeps its default pixel height, 1
 		double pw = 1 / xResolution, ph = Double.isNaN(yResolution) ? 1 : 1 / yResolution;
+		if (resolutionUnit == 3 && "um".equals(fields.get("unit"))) {
+			// tags in pixels per centimetre, sizes in micrometres: ImageJ converts them so
+			pw *= 10000;
+			ph *= 10000;
+		}
 		// ImageJ takes a resolution without any unit for none, and 72 dpi for the default of programs that set none
 		boolean defaultDpi = "inch".equals(unit) && xResolution == 72 && fields.get("unit") == null;
 		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1) && !defaultDpi;

@@ -165,6 +165,24 @@ class TiffCalibrationTest {
 		assertEquals("centimeter", cal.yUnit());
 	}
 
+	/**
+	 * Resolution tags in pixels per centimetre with ImageJ's {@code unit=um} (as some programs write them): ImageJ
+	 * reads a pixel size in micrometres, 10⁴ times the tags' centimetres, and so must the block-by-block path.
+	 */
+	@Test
+	void pixelsPerCentimetreWithAMicrometreUnitAreReadAsImageJReadsThem() throws IOException {
+		byte[] text = "ImageJ=1.11a\nunit=um\n\0".getBytes(StandardCharsets.ISO_8859_1);
+		Path file = tiny("cmum", entry(270, ASCII, text.length, text), entry(282, RATIONAL, 1, rational(20000, 1)),
+			entry(283, RATIONAL, 1, rational(40000, 1)), entry(296, SHORT, 1, shortValue(3)));
+		Calibration ij = IJ.openImage(file.toString()).getCalibration();
+		TiffCalibration cal = read(file);
+		assertEquals(0.5, ij.pixelWidth, TOLERANCE);
+		assertEquals(0.25, ij.pixelHeight, TOLERANCE);
+		assertEquals(ij.pixelWidth, cal.pixelWidth(), TOLERANCE);
+		assertEquals(ij.pixelHeight, cal.pixelHeight(), TOLERANCE);
+		assertEquals("micrometer", cal.xUnit());
+	}
+
 	/** Tag types. */
 	private static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, SRATIONAL = 10, DOUBLE = 12;
 
