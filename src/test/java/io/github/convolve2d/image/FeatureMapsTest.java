@@ -123,6 +123,32 @@ class FeatureMapsTest {
 		assertEquals("s-Sobel X+Sobel Y", maps.getTitle());
 	}
 
+	/**
+	 * An image whose y axis points up (ImageJ's "inverty", y origin 0: physical y 0 on the bottom row): each output
+	 * row has the physical y of the input row it lies over, in valid and full mode and with a stride, and a
+	 * selection's maps keep it too.
+	 */
+	@Test
+	void anInvertedYAxisKeepsEachRowsPhysicalY() {
+		for (String mode : new String[] { "valid", "full", "same" }) {
+			ImagePlus imp = IJ.createImage("up", "32-bit ramp", 40, 30, 1);
+			ij.measure.Calibration cal = imp.getCalibration();
+			cal.setUnit("um");
+			cal.pixelWidth = cal.pixelHeight = 0.5;
+			cal.setInvertY(true);
+			if (mode.equals("same")) imp.setRoi(5, 7, 20, 12);
+			ConvolutionOptions options = ConvolutionOptions.builder().mode(mode).stride(2, 3).threads(1).build();
+			ImagePlus maps = FeatureMaps.compute(imp, SOBEL, options, Planes.ALL, ProgressListener.NONE);
+			ConvolutionGeometry g = ConvolutionGeometry.of(40, 30, 3, 3, options);
+			int originY = mode.equals("same") ? 8 : g.originY(); // the selection's first output row lies over row 8
+			ij.measure.Calibration out = maps.getCalibration();
+			assertTrue(out.getInvertY(), mode);
+			for (int r = 0; r < maps.getHeight(); r++) {
+				assertEquals(cal.getY(originY + 2 * r, 30), out.getY(r, maps.getHeight()), 1e-9, mode + ", row " + r);
+			}
+		}
+	}
+
 	@Test
 	void banksMustFitOneStackOutsideSameMode() {
 		List<Kernel> mixed = Arrays.asList(Presets.resolve("box-3"), Presets.resolve("box-5"));
