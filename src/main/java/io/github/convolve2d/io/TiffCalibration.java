@@ -13,8 +13,8 @@ import java.util.Set;
  * without YResolution, as ImageJ reads it (and, as ImageJ does, 10<sup>4</sup> times larger for ResolutionUnit cm
  * with ImageJ's {@code unit=um});</li>
  * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}), else ResolutionUnit (2: inch,
- * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, as is 72 pixels per inch (the
- * default of programs that record no real calibration), as ImageJ does;</li>
+ * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, and 72 pixels per inch (the
+ * default of programs that record no real calibration) is a pixel size of 1, as ImageJ does;</li>
  * <li>slice spacing ({@code spacing=}) and origin ({@code xorigin=}, {@code yorigin=}, {@code zorigin=}, in
  * pixels) from ImageJ's description.</li>
  * </ul>
@@ -71,9 +71,12 @@ public final class TiffCalibration {
 			pw *= 10000;
 			ph *= 10000;
 		}
-		// ImageJ takes a resolution without any unit for none, and 72 dpi for the default of programs that set none
-		boolean defaultDpi = "inch".equals(unit) && xResolution == 72 && fields.get("unit") == null;
-		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1) && !defaultDpi;
+		// ImageJ takes a resolution without any unit for none, and 72 dpi for the default of programs that set none:
+		// pixels of 1, in the description's unit if it names one
+		boolean defaultDpi = resolutionUnit == 2 && xResolution == 72;
+		if (defaultDpi) pw = ph = 1;
+		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1)
+			&& !(defaultDpi && fields.get("unit") == null);
 		double spacing = number(fields.get("spacing"));
 		boolean spaced = size(spacing);
 		String xUnit = sized ? ngffUnit(unit) : null;

@@ -183,6 +183,22 @@ class TiffCalibrationTest {
 		assertEquals("micrometer", cal.xUnit());
 	}
 
+	/**
+	 * 72 pixels per inch in the tags of a file whose ImageJ description names a unit: ImageJ takes 72 dpi for no
+	 * pixel size (pixels of 1) but keeps the description's unit, and so must the block-by-block path.
+	 */
+	@Test
+	void seventyTwoDotsPerInchAreAPixelSizeOfOneEvenWithAUnit() throws IOException {
+		Path file = imageJTiff("dpi", 1, "inch", 1 / 72.0, 1 / 72.0, 1, 0, 0);
+		Calibration ij = IJ.openImage(file.toString()).getCalibration();
+		TiffCalibration cal = read(file);
+		assertEquals(1.0, ij.pixelWidth, TOLERANCE);
+		assertEquals("inch", ij.getUnit());
+		assertEquals(ij.pixelWidth, cal.pixelWidth(), TOLERANCE);
+		assertEquals(ij.pixelHeight, cal.pixelHeight(), TOLERANCE);
+		assertEquals("inch", cal.xUnit());
+	}
+
 	/** Tag types. */
 	private static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, SRATIONAL = 10, DOUBLE = 12;
 
