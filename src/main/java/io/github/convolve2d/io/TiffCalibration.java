@@ -12,9 +12,10 @@ import java.util.Set;
  * <li>pixel size: the inverse of XResolution and YResolution (pixels per unit) of the first page, a height of 1
  * without YResolution, as ImageJ reads it (and, as ImageJ does, 10<sup>4</sup> times larger for ResolutionUnit cm
  * with ImageJ's {@code unit=um});</li>
- * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}), else ResolutionUnit (2: inch,
- * 3: cm; 1: a size without a unit); without any unit the resolution is ignored, and 72 pixels per inch (the
- * default of programs that record no real calibration) is a pixel size of 1, as ImageJ does;</li>
+ * <li>unit: ImageJ's description ({@code unit=}, {@code yunit=}, {@code zunit=}; none when an ImageJ description
+ * names none, the pixel size kept), else ResolutionUnit (2: inch, 3: cm; 1: a size without a unit); without any
+ * unit the resolution is ignored, and 72 pixels per inch (the default of programs that record no real
+ * calibration) is a pixel size of 1, as ImageJ does;</li>
  * <li>slice spacing ({@code spacing=}) and origin ({@code xorigin=}, {@code yorigin=}, {@code zorigin=}, in
  * pixels) from ImageJ's description.</li>
  * </ul>
@@ -60,10 +61,9 @@ public final class TiffCalibration {
 	 */
 	static TiffCalibration of(double xResolution, double yResolution, int resolutionUnit, String description) {
 		Map<String, String> fields = imageJFields(description);
-		String unit = fields.get("unit");
-		if (unit == null || unit.trim().isEmpty()) {
-			unit = resolutionUnit == 2 ? "inch" : resolutionUnit == 3 ? "cm" : null;
-		}
+		// ImageJ takes the unit from its own description (none when it names none), else from ResolutionUnit
+		boolean imageJ = !fields.isEmpty();
+		String unit = imageJ ? fields.get("unit") : resolutionUnit == 2 ? "inch" : resolutionUnit == 3 ? "cm" : null;
 		// without YResolution ImageJ keeps its default pixel height, 1
 		double pw = 1 / xResolution, ph = Double.isNaN(yResolution) ? 1 : 1 / yResolution;
 		if (resolutionUnit == 3 && "um".equals(fields.get("unit"))) {
@@ -75,7 +75,7 @@ public final class TiffCalibration {
 		// pixels of 1, in the description's unit if it names one
 		boolean defaultDpi = resolutionUnit == 2 && xResolution == 72;
 		if (defaultDpi) pw = ph = 1;
-		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1)
+		boolean sized = size(pw) && size(ph) && (unit != null || resolutionUnit == 1 || imageJ)
 			&& !(defaultDpi && fields.get("unit") == null);
 		double spacing = number(fields.get("spacing"));
 		boolean spaced = size(spacing);

@@ -199,6 +199,25 @@ class TiffCalibrationTest {
 		assertEquals("inch", cal.xUnit());
 	}
 
+	/**
+	 * An ImageJ description that names no unit (as tifffile writes one) beside ResolutionUnit cm: ImageJ takes the
+	 * unit from its description only, so it reads the pixel size without a unit, and so must the block-by-block path.
+	 */
+	@Test
+	void anImageJDescriptionWithoutAUnitOutweighsResolutionUnit() throws IOException {
+		byte[] text = "ImageJ=1.11a\nimages=1\n\0".getBytes(StandardCharsets.ISO_8859_1);
+		Path file = tiny("nounit", entry(270, ASCII, text.length, text), entry(282, RATIONAL, 1, rational(2, 1)),
+			entry(283, RATIONAL, 1, rational(2, 1)), entry(296, SHORT, 1, shortValue(3)));
+		Calibration ij = IJ.openImage(file.toString()).getCalibration();
+		TiffCalibration cal = read(file);
+		assertEquals("pixel", ij.getUnit());
+		assertEquals(0.5, ij.pixelWidth, TOLERANCE);
+		assertEquals(ij.pixelWidth, cal.pixelWidth(), TOLERANCE);
+		assertEquals(ij.pixelHeight, cal.pixelHeight(), TOLERANCE);
+		assertNull(cal.xUnit());
+		assertNull(cal.yUnit());
+	}
+
 	/** Tag types. */
 	private static final int ASCII = 2, SHORT = 3, LONG = 4, RATIONAL = 5, SRATIONAL = 10, DOUBLE = 12;
 
