@@ -43,6 +43,17 @@ class KernelFilesTest {
 		assertArrayEquals(new double[][] { { 1, 2 }, { 3, 4 } }, KernelFiles.read(file).toRows());
 	}
 
+	/** Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; it was read as UTF-8 and its zero bytes quoted. */
+	@Test
+	void utf16FilesWithAByteOrderMarkAreRead(@TempDir Path dir) throws Exception {
+		Path little = dir.resolve("le.txt");
+		Files.write(little, "\uFEFF1 2\r\n3 -4\r\n".getBytes("UTF-16LE"));
+		assertArrayEquals(new double[][] { { 1, 2 }, { 3, -4 } }, KernelFiles.read(little).toRows());
+		Path big = dir.resolve("be.txt");
+		Files.write(big, "\uFEFF1 2\n3 -4\n".getBytes("UTF-16BE"));
+		assertArrayEquals(new double[][] { { 1, 2 }, { 3, -4 } }, KernelFiles.read(big).toRows());
+	}
+
 	@Test
 	void kernelFileErrorsNameTheFile(@TempDir Path dir) throws Exception {
 		Path missing = dir.resolve("nope.txt");
