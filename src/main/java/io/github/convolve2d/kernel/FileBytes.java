@@ -19,12 +19,16 @@ final class FileBytes {
 	 * that starts with a UTF-16 byte-order mark (Windows Notepad's "Unicode") as UTF-16.
 	 */
 	static String text(byte[] bytes) {
-		boolean utf16 = bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
-			|| (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF));
 		// UTF_16 reads the mark for the byte order and drops it
-		if (utf16) return new String(bytes, java.nio.charset.StandardCharsets.UTF_16);
+		if (isUtf16(bytes)) return new String(bytes, java.nio.charset.StandardCharsets.UTF_16);
 		String text = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
 		return text.startsWith("\uFEFF") ? text.substring(1) : text;
+	}
+
+	/** Whether the bytes start with a UTF-16 byte-order mark, either byte order. */
+	static boolean isUtf16(byte[] bytes) {
+		return bytes.length >= 2 && ((bytes[0] == (byte) 0xFF && bytes[1] == (byte) 0xFE)
+			|| (bytes[0] == (byte) 0xFE && bytes[1] == (byte) 0xFF));
 	}
 
 	/**
