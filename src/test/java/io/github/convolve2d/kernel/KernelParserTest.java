@@ -45,6 +45,17 @@ class KernelParserTest {
 			error("1 x"));
 	}
 
+	/** Text copied from a paper or a web page: '−1' and '1 2' look right and were only said not to be numbers. */
+	@Test
+	void lookAlikeMinusSignsAndSpacesAreNamed() {
+		assertEquals("kernel row 1, column 1: '\u22121' is not a number; '\u2212' is a Unicode minus sign or dash (from a"
+			+ " document or web page): type the minus sign as -", error("\u22121 0 1"));
+		assertEquals("kernel row 2, column 3: '\u20132' is not a number; '\u2013' is a Unicode minus sign or dash (from a"
+			+ " document or web page): type the minus sign as -", error("1 2 1; 0 0 \u20132"));
+		assertEquals("kernel row 1, column 1: '1\u00a02' is not a number; it holds a non-breaking or other Unicode space"
+			+ " (from a document or web page): separate values by ordinary spaces", error("1\u00a02"));
+	}
+
 	@Test
 	void aDecimalCommaIsAnErrorNamingItsRowAndColumn() {
 		// issue 9 item 9: "0,5 0,5" was read as four values 0 5 0 5
