@@ -97,6 +97,10 @@ class KernelParserTest {
 		assertTrue(error("1/1e-39").startsWith("kernel row 1, column 1: 1/1e-39 is beyond the 32-bit float range"));
 		assertTrue(error("1e999").startsWith("kernel row 1, column 1: 1e999 is beyond the 32-bit float range"));
 		assertArrayEquals(new double[][] { { 3.4e38, 1e-50 } }, KernelParser.parse("3.4e38 1e-50").toRows());
+		// the largest float as Java's Float.toString and numpy's str() write it rounds to that float, not to infinity
+		assertEquals(Float.MAX_VALUE, (float) KernelParser.parse("3.4028235e38").toRows()[0][0]);
+		assertEquals(-Float.MAX_VALUE, (float) KernelParser.parse("-3.4028235E+38").toRows()[0][0]);
+		assertTrue(error("3.4028236e38").startsWith("kernel row 1, column 1: 3.4028236e38 is beyond the 32-bit float"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Kernel.of("k", new double[][] { { 1, 1e39 } }))
 			.getMessage().startsWith("kernel row 1, column 2: 1.0E39 is beyond the 32-bit float range"));
 	}
