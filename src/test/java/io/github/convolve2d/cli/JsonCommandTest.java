@@ -95,6 +95,10 @@ class JsonCommandTest {
 		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"kernal\": 1}",
 			"unknown key \"kernal\"; did you mean \"kernel\"? (known keys: input, kernel, kernels, mode, border, cval, "
 				+ "stride, dilation, flip, normalize, method, weights, bias, groups, activation)");
+		// channels (C × H × W) with a kernel: was "\"input\" row 1, column 1: an array of 2 values is not a number"
+		assertError("{\"input\": [[[1,2],[3,4]],[[5,6],[7,8]]], \"kernel\": [[1]]}", "\"input\" has channels (C × H × W),"
+			+ " which a layer takes: give \"weights\" (O × C/groups × kh × kw) instead of \"kernel\", or one channel as"
+			+ " rows [[...], ...]");
 		assertError("[1, 2]", "a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
 		assertError("{\"input\": [[1, 2]", "the input is not valid JSON");
 	}
