@@ -34,6 +34,16 @@ class JsonCommandTest {
 		assertEquals("{\"output\":[[1,2],[3,4]]}", r.out);
 	}
 
+	/** Windows PowerShell 5's "> cases.json" writes UTF-16 with a byte-order mark; it was read as UTF-8 garbage. */
+	@Test
+	void aUtf16FileWithAByteOrderMarkIsRead(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("cases.json");
+		Files.write(file, "\uFEFF{\"input\": [[1,2],[3,4]], \"kernel\": [[-1]]}\r\n".getBytes(StandardCharsets.UTF_16LE));
+		CliRun r = CliRun.run("json", file.toString());
+		assertEquals(0, r.code, r.toString());
+		assertEquals("{\"output\":[[-1,-2],[-3,-4]]}", r.out);
+	}
+
 	@Test
 	void singleCaseFromStdinGivesSingleObject() {
 		CliRun r = CliRun.withStdin("{\"input\": [[1,2,3,0],[4,5,6,1],[7,8,9,2],[0,1,2,3]], \"kernel\": [[1,0],[0,-1]]}", "json", "-");
