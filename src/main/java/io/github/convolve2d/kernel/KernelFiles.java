@@ -47,8 +47,8 @@ public final class KernelFiles {
 		if (bytes.length >= 6 && bytes[0] == (byte) 0x93
 			&& new String(bytes, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY"))
 		{
-			throw new UserException("kernel file '" + file + "' is a NumPy .npy file, not kernel text; give a .npy kernel"
-				+ " as layer weights (batch --weights, or Convolve 2D layer...), or save it as text rows such as "
+			throw new UserException("kernel file '" + file + "' is a NumPy .npy file, not kernel text; give a .npy"
+				+ " kernel as layer weights (batch --weights, or Convolve 2D layer...), or save it as text rows such as "
 				+ example);
 		}
 		if (FileBytes.isUtf16(bytes)) return;

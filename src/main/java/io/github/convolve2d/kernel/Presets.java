@@ -127,7 +127,8 @@ public final class Presets {
 				}
 				if (m.group(3).isEmpty()) {
 					throw new UserException("preset '" + p.get().label() + "' needs its " + p.get().parameterName()
-						+ " after the '" + (m.group(2).endsWith("=") ? "=" : ":") + "'; write e.g. " + p.get().id() + ":2.5");
+						+ " after the '" + (m.group(2).endsWith("=") ? "=" : ":") + "'; write e.g. " + p.get().id()
+						+ ":2.5");
 				}
 				try {
 					double value = Double.parseDouble(m.group(3));
