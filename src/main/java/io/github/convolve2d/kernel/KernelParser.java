@@ -132,6 +132,10 @@ public final class KernelParser {
 		Matcher minus = LOOK_ALIKE_MINUS.matcher(token);
 		if (token.contains("/")) hint = "fractions are written 1/9; rows are separated by ';' or new lines";
 		else if (token.contains("[") || token.contains("]")) hint = "write rows as '1 2; 3 4', without brackets";
+		else if (token.contains("|")) {
+			hint = "'|' separates kernels only in the dialog and the macro option kernel=: give each kernel on its own"
+				+ " (batch: one --kernel per kernel)";
+		}
 		else if (minus.find()) {
 			hint = "'" + minus.group() + "' is a Unicode minus sign or dash (from a document or web page): type the"
 				+ " minus sign as -";

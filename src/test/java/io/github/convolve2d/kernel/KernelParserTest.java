@@ -56,6 +56,14 @@ class KernelParserTest {
 			+ " (from a document or web page): separate values by ordinary spaces", error("1\u00a02"));
 	}
 
+	/** '|' separates the kernels of a bank in the dialog and macros only; elsewhere it reached the parser as a value. */
+	@Test
+	void aBankSeparatorWhereOneKernelIsReadIsNamed() {
+		assertEquals("kernel row 2, column 3: '|' is not a number; '|' separates kernels only in the dialog and the"
+			+ " macro option kernel=: give each kernel on its own (batch: one --kernel per kernel)",
+			error("1 0; 0 -1 | 0 1; -1 0"));
+	}
+
 	@Test
 	void aDecimalCommaIsAnErrorNamingItsRowAndColumn() {
 		// issue 9 item 9: "0,5 0,5" was read as four values 0 5 0 5
