@@ -69,6 +69,10 @@ final class JsonCase {
 			for (String key : LAYER_KEYS) {
 				if (c.has(key)) throw new UserException("\"" + key + "\" belongs to a layer; give \"weights\" too");
 			}
+			if (hasChannels(c.get("input")) && !deeperThanChannels(c.get("input"))) {
+				throw new UserException("\"input\" has channels (C × H × W), which a layer takes: give \"weights\""
+					+ " (O × C/groups × kh × kw) instead of \"kernel\", or one channel as rows [[...], ...]");
+			}
 			Plane input = Plane.ofRows(JsonMatrix.read(c.get("input"), "input"));
 			List<Kernel> kernels = kernels(c);
 			ConvolutionOptions options = options(c, threads);
@@ -143,12 +147,22 @@ final class JsonCase {
 		return result;
 	}
 
-	/** {@code "input"} as {@code C × H × W} channels, or rows of numbers as one channel. */
-	private static List<Plane> channels(JsonElement input) {
-		boolean threeD = input != null && input.isJsonArray() && input.getAsJsonArray().size() > 0
+	/** Whether {@code "input"} is {@code C × H × W} (its first row's first value an array), not rows of numbers. */
+	private static boolean hasChannels(JsonElement input) {
+		return input != null && input.isJsonArray() && input.getAsJsonArray().size() > 0
 			&& input.getAsJsonArray().get(0).isJsonArray() && input.getAsJsonArray().get(0).getAsJsonArray().size() > 0
 			&& input.getAsJsonArray().get(0).getAsJsonArray().get(0).isJsonArray();
-		if (!threeD) return List.of(Plane.ofRows(JsonMatrix.read(input, "input")));
+	}
+
+	/** Whether channels' first value is an array again: a plain mistake, named by the row and column it reaches. */
+	private static boolean deeperThanChannels(JsonElement input) {
+		JsonArray firstRow = input.getAsJsonArray().get(0).getAsJsonArray().get(0).getAsJsonArray();
+		return firstRow.size() > 0 && firstRow.get(0).isJsonArray();
+	}
+
+	/** {@code "input"} as {@code C × H × W} channels, or rows of numbers as one channel. */
+	private static List<Plane> channels(JsonElement input) {
+		if (!hasChannels(input)) return List.of(Plane.ofRows(JsonMatrix.read(input, "input")));
 		List<Plane> channels = new ArrayList<>();
 		JsonArray all = input.getAsJsonArray();
 		for (int ch = 0; ch < all.size(); ch++) {

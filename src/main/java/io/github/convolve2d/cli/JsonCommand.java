@@ -7,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.core.UserException;
+import io.github.convolve2d.kernel.FileBytes;
 import io.github.convolve2d.kernel.StrictJson;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -16,7 +17,6 @@ import picocli.CommandLine.Parameters;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -150,8 +150,7 @@ final class JsonCommand implements Callable<Integer> {
 			if (Files.size(path) > most) throw new IOException(tooLarge);
 			bytes = Files.readAllBytes(path);
 		}
-		String text = new String(bytes, StandardCharsets.UTF_8);
-		return text.startsWith("\uFEFF") ? text.substring(1) : text;
+		return FileBytes.text(bytes);
 	}
 
 	private static String describe(IOException e) {

@@ -20,9 +20,13 @@ public final class Rows {
 			+ expected + "; every row needs " + values(expected));
 	}
 
-	/** Whether {@code v} is finite and within the range of a 32-bit float, in which every result is computed. */
+	/**
+	 * Whether {@code v} is finite and within the range of a 32-bit float, in which every result is computed: whether
+	 * it rounds to a finite float ({@code 3.4028235e38}, the largest float as Java and numpy write it, lies just above
+	 * {@link Float#MAX_VALUE} and rounds to it).
+	 */
 	public static boolean fitsFloat(double v) {
-		return Math.abs(v) <= Float.MAX_VALUE;
+		return !Double.isNaN(v) && !Float.isInfinite((float) v);
 	}
 
 	/**

@@ -26,13 +26,37 @@ public final class KernelFiles {
 	 */
 	public static Kernel read(Path file) {
 		// 10 MB: far more than any kernel, little enough to refuse an image picked by mistake
-		String text = FileBytes.text(FileBytes.read(file, "kernel file", 10L << 20));
+		byte[] bytes = FileBytes.read(file, "kernel file", 10L << 20);
+		checkText(file, bytes);
+		String text = FileBytes.text(bytes);
 		String name = file.getFileName().toString().replaceFirst("\\.[^.]*$", "");
 		try {
 			return KernelParser.parse(text, name);
 		}
 		catch (UserException e) {
 			throw new UserException("kernel file '" + file + "': " + e.getMessage(), e);
+		}
+	}
+
+	/**
+	 * A NumPy array or an image picked by mistake would be quoted as garbage that "is not a number"; a zero byte
+	 * never occurs in kernel text (UTF-16 text, which has them, starts with a byte-order mark).
+	 */
+	private static void checkText(Path file, byte[] bytes) {
+		String example = "'0 1 0; 1 -4 1; 0 1 0'";
+		if (bytes.length >= 6 && bytes[0] == (byte) 0x93
+			&& new String(bytes, 1, 5, StandardCharsets.ISO_8859_1).equals("NUMPY"))
+		{
+			throw new UserException("kernel file '" + file + "' is a NumPy .npy file, not kernel text; give a .npy"
+				+ " kernel as layer weights (batch --weights, or Convolve 2D layer...), or save it as text rows such as "
+				+ example);
+		}
+		if (FileBytes.isUtf16(bytes)) return;
+		for (byte b : bytes) {
+			if (b == 0) {
+				throw new UserException("kernel file '" + file + "' is not a text file; a kernel file holds rows of"
+					+ " numbers such as " + example);
+			}
 		}
 	}
 

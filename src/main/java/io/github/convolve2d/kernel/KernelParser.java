@@ -40,6 +40,10 @@ public final class KernelParser {
 	private static final String NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
 	private static final Pattern VALUE = Pattern.compile("(" + NUMBER + ")(?:/(" + NUMBER + "))?");
 	/** A space-separated item that is one number with a decimal comma ({@code 0,5}, {@code -1,25e3}). */
+	/** What looks like a minus in copied text: minus sign, figure, en and em dash, small and full-width minus. */
+	private static final Pattern LOOK_ALIKE_MINUS = Pattern.compile("[\u2212\u2012\u2013\u2014\uFE63\uFF0D]");
+	/** Spaces that {@code \\s} does not match, such as the no-break space of copied text. */
+	private static final Pattern UNICODE_SPACE = Pattern.compile("\\p{Zs}");
 	private static final Pattern DECIMAL_COMMA = Pattern.compile("[+-]?\\d+,\\d+(?:[eE][+-]?\\d+)?");
 
 	private KernelParser() {
@@ -125,8 +129,21 @@ public final class KernelParser {
 
 	private static UserException notANumber(String token, int row, int column) {
 		String hint = "write values like -1, 0.25, 1e-3 or 1/9";
+		Matcher minus = LOOK_ALIKE_MINUS.matcher(token);
 		if (token.contains("/")) hint = "fractions are written 1/9; rows are separated by ';' or new lines";
 		else if (token.contains("[") || token.contains("]")) hint = "write rows as '1 2; 3 4', without brackets";
+		else if (token.contains("|")) {
+			hint = "'|' separates kernels only in the dialog and the macro option kernel=: give each kernel on its own"
+				+ " (batch: one --kernel per kernel)";
+		}
+		else if (minus.find()) {
+			hint = "'" + minus.group() + "' is a Unicode minus sign or dash (from a document or web page): type the"
+				+ " minus sign as -";
+		}
+		else if (UNICODE_SPACE.matcher(token).find()) {
+			hint = "it holds a non-breaking or other Unicode space (from a document or web page): separate values by"
+				+ " ordinary spaces";
+		}
 		return new UserException("kernel row " + row + ", column " + column + ": '" + Excerpt.of(token)
 			+ "' is not a number; " + hint);
 	}

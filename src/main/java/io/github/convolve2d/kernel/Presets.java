@@ -45,7 +45,7 @@ public final class Presets {
 		Preset.fixed("imagej-edge", "ImageJ edge 5x5", imageJEdge())));
 
 	private static final Pattern WITH_PARAMETER =
-		Pattern.compile("^\\[?\\s*(.+?)\\s*(?::|\\s(?:σ|sigma)\\s*=)\\s*([^\\s\\]]+)\\s*\\]?$", Pattern.CASE_INSENSITIVE);
+		Pattern.compile("^\\[?\\s*(.+?)\\s*(:|\\s(?:σ|sigma)\\s*=)\\s*([^\\s\\]]*)\\s*\\]?$", Pattern.CASE_INSENSITIVE);
 
 	private Presets() {
 	}
@@ -125,13 +125,18 @@ public final class Presets {
 				if (!p.get().isParameterised()) {
 					throw new UserException("preset '" + p.get().label() + "' takes no parameter");
 				}
+				if (m.group(3).isEmpty()) {
+					throw new UserException("preset '" + p.get().label() + "' needs its " + p.get().parameterName()
+						+ " after the '" + (m.group(2).endsWith("=") ? "=" : ":") + "'; write e.g. " + p.get().id()
+						+ ":2.5");
+				}
 				try {
-					double value = Double.parseDouble(m.group(2));
+					double value = Double.parseDouble(m.group(3));
 					if (Double.isNaN(value)) throw new NumberFormatException("NaN");
 					return new Reference(p.get(), value);
 				}
 				catch (NumberFormatException e) {
-					throw new UserException("preset '" + p.get().label() + "': '" + Excerpt.of(m.group(2))
+					throw new UserException("preset '" + p.get().label() + "': '" + Excerpt.of(m.group(3))
 						+ "' is not a number; write e.g. " + p.get().id() + ":2.5");
 				}
 			}

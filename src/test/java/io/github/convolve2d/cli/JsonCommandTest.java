@@ -34,6 +34,16 @@ class JsonCommandTest {
 		assertEquals("{\"output\":[[1,2],[3,4]]}", r.out);
 	}
 
+	/** Windows PowerShell 5's "> cases.json" writes UTF-16 with a byte-order mark; it was read as UTF-8 garbage. */
+	@Test
+	void aUtf16FileWithAByteOrderMarkIsRead(@TempDir Path dir) throws Exception {
+		Path file = dir.resolve("cases.json");
+		Files.write(file, "\uFEFF{\"input\": [[1,2],[3,4]], \"kernel\": [[-1]]}\r\n".getBytes(StandardCharsets.UTF_16LE));
+		CliRun r = CliRun.run("json", file.toString());
+		assertEquals(0, r.code, r.toString());
+		assertEquals("{\"output\":[[-1,-2],[-3,-4]]}", r.out);
+	}
+
 	@Test
 	void singleCaseFromStdinGivesSingleObject() {
 		CliRun r = CliRun.withStdin("{\"input\": [[1,2,3,0],[4,5,6,1],[7,8,9,2],[0,1,2,3]], \"kernel\": [[1,0],[0,-1]]}", "json", "-");
@@ -95,6 +105,10 @@ class JsonCommandTest {
 		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"kernal\": 1}",
 			"unknown key \"kernal\"; did you mean \"kernel\"? (known keys: input, kernel, kernels, mode, border, cval, "
 				+ "stride, dilation, flip, normalize, method, weights, bias, groups, activation)");
+		// channels (C × H × W) with a kernel: was "\"input\" row 1, column 1: an array of 2 values is not a number"
+		assertError("{\"input\": [[[1,2],[3,4]],[[5,6],[7,8]]], \"kernel\": [[1]]}", "\"input\" has channels (C × H × W),"
+			+ " which a layer takes: give \"weights\" (O × C/groups × kh × kw) instead of \"kernel\", or one channel as"
+			+ " rows [[...], ...]");
 		assertError("[1, 2]", "a case must be an object like {\"input\": [[...]], \"kernel\": [[...]]}");
 		assertError("{\"input\": [[1, 2]", "the input is not valid JSON");
 	}

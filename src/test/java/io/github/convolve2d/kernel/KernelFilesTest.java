@@ -43,6 +43,31 @@ class KernelFilesTest {
 		assertArrayEquals(new double[][] { { 1, 2 }, { 3, 4 } }, KernelFiles.read(file).toRows());
 	}
 
+	/** Windows Notepad's "Unicode" is UTF-16 with a byte-order mark; it was read as UTF-8 and its zero bytes quoted. */
+	@Test
+	void utf16FilesWithAByteOrderMarkAreRead(@TempDir Path dir) throws Exception {
+		Path little = dir.resolve("le.txt");
+		Files.write(little, "\uFEFF1 2\r\n3 -4\r\n".getBytes("UTF-16LE"));
+		assertArrayEquals(new double[][] { { 1, 2 }, { 3, -4 } }, KernelFiles.read(little).toRows());
+		Path big = dir.resolve("be.txt");
+		Files.write(big, "\uFEFF1 2\n3 -4\n".getBytes("UTF-16BE"));
+		assertArrayEquals(new double[][] { { 1, 2 }, { 3, -4 } }, KernelFiles.read(big).toRows());
+	}
+
+	/** A NumPy array or an image picked as a kernel file was quoted as garbage "not a number". */
+	@Test
+	void aBinaryFileIsNamedAsSuch(@TempDir Path dir) throws Exception {
+		Path npy = dir.resolve("k.npy");
+		Files.write(npy, "\u0093NUMPY\u0001\u0000v\u0000{'descr': '<f4'".getBytes("ISO-8859-1"));
+		assertEquals("kernel file '" + npy + "' is a NumPy .npy file, not kernel text; give a .npy kernel as layer weights"
+			+ " (batch --weights, or Convolve 2D layer...), or save it as text rows such as '0 1 0; 1 -4 1; 0 1 0'",
+			assertThrows(UserException.class, () -> KernelFiles.read(npy)).getMessage());
+		Path tif = dir.resolve("cell.tif");
+		Files.write(tif, new byte[] { 'I', 'I', 42, 0, 8, 0, 0, 0 });
+		assertEquals("kernel file '" + tif + "' is not a text file; a kernel file holds rows of numbers such as"
+			+ " '0 1 0; 1 -4 1; 0 1 0'", assertThrows(UserException.class, () -> KernelFiles.read(tif)).getMessage());
+	}
+
 	@Test
 	void kernelFileErrorsNameTheFile(@TempDir Path dir) throws Exception {
 		Path missing = dir.resolve("nope.txt");

@@ -45,6 +45,25 @@ class KernelParserTest {
 			error("1 x"));
 	}
 
+	/** Text copied from a paper or a web page: '−1' and '1 2' look right and were only said not to be numbers. */
+	@Test
+	void lookAlikeMinusSignsAndSpacesAreNamed() {
+		assertEquals("kernel row 1, column 1: '\u22121' is not a number; '\u2212' is a Unicode minus sign or dash (from a"
+			+ " document or web page): type the minus sign as -", error("\u22121 0 1"));
+		assertEquals("kernel row 2, column 3: '\u20132' is not a number; '\u2013' is a Unicode minus sign or dash (from a"
+			+ " document or web page): type the minus sign as -", error("1 2 1; 0 0 \u20132"));
+		assertEquals("kernel row 1, column 1: '1\u00a02' is not a number; it holds a non-breaking or other Unicode space"
+			+ " (from a document or web page): separate values by ordinary spaces", error("1\u00a02"));
+	}
+
+	/** '|' separates the kernels of a bank in the dialog and macros only; elsewhere it reached the parser as a value. */
+	@Test
+	void aBankSeparatorWhereOneKernelIsReadIsNamed() {
+		assertEquals("kernel row 2, column 3: '|' is not a number; '|' separates kernels only in the dialog and the"
+			+ " macro option kernel=: give each kernel on its own (batch: one --kernel per kernel)",
+			error("1 0; 0 -1 | 0 1; -1 0"));
+	}
+
 	@Test
 	void aDecimalCommaIsAnErrorNamingItsRowAndColumn() {
 		// issue 9 item 9: "0,5 0,5" was read as four values 0 5 0 5
@@ -86,6 +105,10 @@ class KernelParserTest {
 		assertTrue(error("1/1e-39").startsWith("kernel row 1, column 1: 1/1e-39 is beyond the 32-bit float range"));
 		assertTrue(error("1e999").startsWith("kernel row 1, column 1: 1e999 is beyond the 32-bit float range"));
 		assertArrayEquals(new double[][] { { 3.4e38, 1e-50 } }, KernelParser.parse("3.4e38 1e-50").toRows());
+		// the largest float as Java's Float.toString and numpy's str() write it rounds to that float, not to infinity
+		assertEquals(Float.MAX_VALUE, (float) KernelParser.parse("3.4028235e38").toRows()[0][0]);
+		assertEquals(-Float.MAX_VALUE, (float) KernelParser.parse("-3.4028235E+38").toRows()[0][0]);
+		assertTrue(error("3.4028236e38").startsWith("kernel row 1, column 1: 3.4028236e38 is beyond the 32-bit float"));
 		assertTrue(assertThrows(IllegalArgumentException.class, () -> Kernel.of("k", new double[][] { { 1, 1e39 } }))
 			.getMessage().startsWith("kernel row 1, column 2: 1.0E39 is beyond the 32-bit float range"));
 	}

@@ -74,5 +74,10 @@ class PresetsTest {
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:1e999")).getMessage());
 		assertEquals("preset 'Gaussian': 'abc' is not a number; write e.g. gaussian:2.5",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:abc")).getMessage());
+		// the value left out: was "unknown preset 'gaussian:'", naming a preset that exists
+		assertEquals("preset 'Gaussian' needs its σ after the ':'; write e.g. gaussian:2.5",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:")).getMessage());
+		assertEquals("preset 'LoG' needs its σ after the '='; write e.g. log:2.5",
+			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("[LoG σ=]")).getMessage());
 	}
 }
