@@ -24,13 +24,14 @@ final class Separation {
 		this.row = row;
 	}
 
-	/** The factorisation of a row-major {@code kh × kw} kernel, or {@code null} when it is not of rank 1. */
+	/** The factorisation of a row-major {@code kh × kw} kernel, or {@code null} when its rank is above 1. */
 	static Separation of(float[] weights, int kh, int kw) {
 		int pivot = 0;
 		for (int k = 1; k < weights.length; k++) {
 			if (Math.abs(weights[k]) > Math.abs(weights[pivot])) pivot = k;
 		}
-		if (weights[pivot] == 0f) return null; // all zero: nothing to separate, direct is trivial
+		// all zero: rank 0, a zero column times a zero row (no tap is read, so the output is zeros, as on direct)
+		if (weights[pivot] == 0f) return new Separation(new float[kh], new float[kw]);
 		int p = pivot / kw, q = pivot % kw;
 		float[] column = new float[kh];
 		float[] row = new float[kw];

@@ -164,6 +164,23 @@ class PathAgreementTest {
 	}
 
 	@Test
+	void anAllZeroKernelIsSeparableAndGivesZerosOnEveryPathEvenOverNaN() {
+		Random rnd = new Random(16);
+		Plane image = PathCases.randomImage(rnd, 23, 17);
+		image.pixels()[5 * 23 + 7] = Float.NaN;
+		image.pixels()[9 * 23 + 2] = Float.POSITIVE_INFINITY;
+		Kernel zero = Kernel.of("zero", new double[4][3]);
+		for (Method m : Arrays.asList(Method.SEPARABLE, Method.DIRECT, Method.FFT, Method.AUTO)) {
+			for (Mode mode : Mode.values()) {
+				ConvolutionOptions o = ConvolutionOptions.builder().method(m).mode(mode).stride(2, 1).dilation(1, 3)
+					.build();
+				float[] out = Convolution.convolve(image, zero, o).pixels();
+				for (float v : out) assertEquals(0f, v, m + " " + mode);
+			}
+		}
+	}
+
+	@Test
 	void separationIsFoundOnlyForRankOneKernels() {
 		Random rnd = new Random(10);
 		Kernel sep = PathCases.separableKernel(rnd, 6, 4);
