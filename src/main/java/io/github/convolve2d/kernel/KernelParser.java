@@ -37,7 +37,7 @@ public final class KernelParser {
 	private static final Pattern SPACES = Pattern.compile("\\s+");
 	private static final Pattern VALUE_SEPARATOR = Pattern.compile("\\s*,\\s*|\\s+");
 	// each digit can be matched one way only, so a failing match never backtracks over a long run of digits
-	private static final String NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
+	static final String NUMBER = "[+-]?(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][+-]?\\d+)?";
 	private static final Pattern VALUE = Pattern.compile("(" + NUMBER + ")(?:/(" + NUMBER + "))?");
 	/** A space-separated item that is one number with a decimal comma ({@code 0,5}, {@code -1,25e3}). */
 	/** What looks like a minus in copied text: minus sign, figure, en and em dash, small and full-width minus. */

@@ -44,6 +44,7 @@ public final class Presets {
 		Preset.fixed("emboss", "Emboss", new double[][] { { -2, -1, 0 }, { -1, 1, 1 }, { 0, 1, 2 } }),
 		Preset.fixed("imagej-edge", "ImageJ edge 5x5", imageJEdge())));
 
+	private static final Pattern DECIMAL = Pattern.compile(KernelParser.NUMBER);
 	private static final Pattern WITH_PARAMETER =
 		Pattern.compile("^\\[?\\s*(.+?)\\s*(:|\\s(?:σ|sigma)\\s*=)\\s*([^\\s\\]]*)\\s*\\]?$", Pattern.CASE_INSENSITIVE);
 
@@ -130,15 +131,12 @@ public final class Presets {
 						+ " after the '" + (m.group(2).endsWith("=") ? "=" : ":") + "'; write e.g. " + p.get().id()
 						+ ":2.5");
 				}
-				try {
-					double value = Double.parseDouble(m.group(3));
-					if (Double.isNaN(value)) throw new NumberFormatException("NaN");
-					return new Reference(p.get(), value);
-				}
-				catch (NumberFormatException e) {
+				// a decimal as kernel text writes it: Double.parseDouble alone also takes "2f", "0x1p1" or "Infinity"
+				if (!DECIMAL.matcher(m.group(3)).matches()) {
 					throw new UserException("preset '" + p.get().label() + "': '" + Excerpt.of(m.group(3))
 						+ "' is not a number; write e.g. " + p.get().id() + ":2.5");
 				}
+				return new Reference(p.get(), Double.parseDouble(m.group(3)));
 			}
 		}
 		List<String> names = new ArrayList<>();

@@ -74,6 +74,13 @@ class PresetsTest {
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:1e999")).getMessage());
 		assertEquals("preset 'Gaussian': 'abc' is not a number; write e.g. gaussian:2.5",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:abc")).getMessage());
+		// Java's own number syntax beyond decimals was taken: "2f" as σ=2, hexadecimal, "NaN"-like words
+		for (String loose : new String[] { "2f", "2D", "0x1p1", "Infinity" }) {
+			assertEquals("preset 'Gaussian': '" + loose + "' is not a number; write e.g. gaussian:2.5",
+				assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:" + loose)).getMessage());
+		}
+		assertEquals("Gaussian σ=0.5", Presets.resolve("gaussian:.5").name());
+		assertEquals("Gaussian σ=2", Presets.resolve("gaussian:+2.").name());
 		// the value left out: was "unknown preset 'gaussian:'", naming a preset that exists
 		assertEquals("preset 'Gaussian' needs its σ after the ':'; write e.g. gaussian:2.5",
 			assertThrows(IllegalArgumentException.class, () -> Presets.resolve("gaussian:")).getMessage());
