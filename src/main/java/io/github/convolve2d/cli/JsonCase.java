@@ -218,13 +218,14 @@ final class JsonCase {
 	private static double number(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber()) return e.getAsDouble();
-		throw new UserException("\"" + key + "\" must be a number, got " + StrictJson.describe(e));
+		throw new UserException("\"" + key + "\" must be a number, like 0 or -1.5 (no quotes), got "
+			+ StrictJson.describe(e));
 	}
 
 	private static boolean bool(JsonObject c, String key) {
 		JsonElement e = c.get(key);
 		if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isBoolean()) return e.getAsBoolean();
-		throw new UserException("\"" + key + "\" must be true or false, got " + StrictJson.describe(e));
+		throw new UserException("\"" + key + "\" must be true or false (no quotes), got " + StrictJson.describe(e));
 	}
 
 	/** A whole number from 1 to 2^31-1, or [rows, columns] of them. */

@@ -101,7 +101,9 @@ class JsonCommandTest {
 		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"stride\": 0}", "\"stride\" must be a whole number from 1 to 2147483647, or [rows, columns] of them, got 0");
 		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"stride\": 1.5}",
 			"\"stride\" must be a whole number from 1 to 2147483647, or [rows, columns] of them, got 1.5");
-		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"flip\": \"yes\"}", "\"flip\" must be true or false, got \"yes\"");
+		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"flip\": \"yes\"}", "\"flip\" must be true or false (no quotes), got \"yes\"");
+		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"cval\": \"2\"}",
+			"\"cval\" must be a number, like 0 or -1.5 (no quotes), got \"2\"");
 		assertError("{\"input\": [[1]], \"kernel\": [[1]], \"kernal\": 1}",
 			"unknown key \"kernal\"; did you mean \"kernel\"? (known keys: input, kernel, kernels, mode, border, cval, "
 				+ "stride, dilation, flip, normalize, method, weights, bias, groups, activation)");
