@@ -36,11 +36,14 @@ public class ConvolveLayerCommand extends ImageCommand {
 	@Parameter(label = "Bias", persist = false, required = false, description = "O values, .npy or .json (optional)")
 	private File bias;
 
-	/** 0: not given (a SciJava number has no "unset"; its preprocessing sets an unset Integer to 0). */
+	/**
+	 * Text, read as the macro's groups=: a SciJava int would take 3.5 as 3 without a word. Empty or 0: not given,
+	 * the weights file's own.
+	 */
 	@Parameter(label = "Groups", persist = false, required = false,
-		description = "Channel groups: the number of channels for a depthwise layer; 0 (default): the weights file's"
-			+ " own (JSON), else 1")
-	private int groups;
+		description = "Channel groups: the number of channels for a depthwise layer; 0 or empty (default): the weights"
+			+ " file's own (JSON), else 1")
+	private String groups = "";
 
 	@Parameter(label = "ReLU", persist = false, required = false, description = "max(0, x) after the bias")
 	private boolean relu;
@@ -49,7 +52,7 @@ public class ConvolveLayerCommand extends ImageCommand {
 	void addOwnOptions(Map<String, String> options) {
 		if (weights != null) options.put("weights", weights.getPath());
 		if (bias != null) options.put("bias", bias.getPath());
-		if (groups != 0) options.put("groups", Integer.toString(groups));
+		if (given(groups) && !groups.trim().equals("0")) options.put("groups", groups);
 		if (relu) options.put("relu", null);
 	}
 

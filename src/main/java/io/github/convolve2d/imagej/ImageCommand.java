@@ -49,8 +49,10 @@ abstract class ImageCommand extends ContextCommand {
 		required = false)
 	private String border = "replicate";
 
-	@Parameter(label = "Value outside the image (constant border)", persist = false, required = false)
-	private double cval = 0;
+	/** Text, read as the macro's cval=: a SciJava double would take "abc" as 0 without a word. */
+	@Parameter(label = "Value outside the image (constant border)", persist = false, required = false,
+		description = "A number, e.g. 0 or -1.5")
+	private String cval = "0";
 
 	@Parameter(label = "Stride", persist = false, required = false, description = "n, or rows,columns")
 	private String stride = "1";
@@ -81,7 +83,7 @@ abstract class ImageCommand extends ContextCommand {
 			addOwnOptions(options);
 			options.put("mode", mode);
 			options.put("border", border);
-			options.put("cval", Double.toString(cval));
+			if (given(cval)) options.put("cval", cval);
 			options.put("stride", stride);
 			options.put("dilation", dilation);
 			if (flip) options.put("flip", null);
@@ -115,6 +117,11 @@ abstract class ImageCommand extends ContextCommand {
 		String reason = UserMessages.TITLE + ": " + message;
 		if (log != null) log.error(reason);
 		cancel(reason);
+	}
+
+	/** Whether a text parameter was given: not left out (null) or blank. */
+	static boolean given(String text) {
+		return text != null && !text.trim().isEmpty();
 	}
 
 	/** Puts the command's own parameters into {@code options} as the menu command's macro options. */

@@ -68,6 +68,30 @@ class Convolve2DCommandTest {
 		assertNull(module.getOutput("featureMaps"));
 	}
 
+	/**
+	 * cval was a SciJava double: "abc" (a typo, or --run's cval="abc") became 0 without a word. It is read as the
+	 * macro's cval= now, and numbers from a script are still taken.
+	 */
+	@Test
+	void aCvalThatIsNotANumberIsRefusedNumbersAreTaken() throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("coins.png");
+		for (boolean process : new boolean[] { true, false }) {
+			CommandModule module = run(process, "image", imp, "preset", "sobel-x", "border", "constant", "cval", "abc");
+			assertTrue(module.isCanceled(), "process " + process);
+			assertEquals("Convolve 2D: cval 'abc' is not a number; write e.g. cval=0", module.getCancelReason());
+			assertNull(module.getOutput("featureMaps"));
+		}
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "preset=sobel-x border=constant cval=-2.5");
+		for (Object cval : new Object[] { -2.5, -2.5f, "-2.5", " -2.5 " }) {
+			CommandModule module = run(true, "image", imp, "preset", "sobel-x", "border", "constant", "cval", cval);
+			assertFalse(module.isCanceled(), cval + ": " + module.getCancelReason());
+			assertArrayEquals((float[]) plugin.getProcessor().getPixels(),
+				(float[]) ((ImagePlus) module.getOutput("featureMaps")).getProcessor().getPixels(), "cval " + cval);
+		}
+		CommandModule integer = run(false, "image", imp, "preset", "sobel-x", "border", "constant", "cval", 3);
+		assertFalse(integer.isCanceled(), integer.getCancelReason());
+	}
+
 	/** What {@code ImageJ-linux64 --headless --run command:... 'file="...",output="...",...'} does. */
 	@Test
 	void runsFromTheCommandLineWithFiles(@TempDir Path dir) throws Exception {
