@@ -1,10 +1,7 @@
 package io.github.convolve2d.imagej;
 
 import ij.ImagePlus;
-import ij.Prefs;
 import io.github.convolve2d.core.ProgressListener;
-import io.github.convolve2d.image.LayerMaps;
-import io.github.convolve2d.image.Planes;
 
 import java.io.File;
 import java.util.Map;
@@ -58,9 +55,6 @@ public class ConvolveLayerCommand extends ImageCommand {
 
 	@Override
 	ImagePlus compute(ImagePlus source, MacroOptions options) {
-		LayerSettings settings = LayerSettings.from(options);
-		return LayerMaps.compute(source, settings.weights(), settings.activation(), settings.name(),
-			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, ProgressListener.NONE);
+		return ConvolveLayerPlugin.featureMaps(source, LayerSettings.from(options), ProgressListener.NONE);
 	}
 }

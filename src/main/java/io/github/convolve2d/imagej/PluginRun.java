@@ -176,7 +176,16 @@ final class PluginRun {
 	 * Image › Duplicate... does: at its slice and frame (the maps have the same), and at {@code channel}.
 	 */
 	static void openAtSourcePlane(ImagePlus maps, ImagePlus source, int channel) {
-		maps.setPosition(channel, source.getZ(), source.getT());
+		int[] shown = shownPosition(source);
+		maps.setPosition(channel, shown[1], shown[2]);
+	}
+
+	/**
+	 * The channel, slice and frame on display: those of the current slice, whose pixels getProcessor() holds (ImageJ
+	 * leaves getSlice() and getFrame() at 1 when a script's setSlice moves a virtual stack that has no window).
+	 */
+	static int[] shownPosition(ImagePlus imp) {
+		return imp.convertIndexToPosition(imp.getCurrentSlice());
 	}
 
 	/**

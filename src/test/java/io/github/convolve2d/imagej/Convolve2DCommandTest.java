@@ -92,6 +92,24 @@ class Convolve2DCommandTest {
 		assertFalse(integer.isCanceled(), integer.getCancelReason());
 	}
 
+	/**
+	 * The feature maps of every plane are at the plane the source is on, as the menu command's (and Image >
+	 * Duplicate...): the command's were at plane 1. A virtual stack moved by a script's setSlice is on that slice.
+	 */
+	@Test
+	void theMapsOfEveryPlaneAreAtTheSourcesPlaneAsThePlugins() throws Exception {
+		ImagePlus imp = IJ.createImage("hs", "32-bit random", 24, 20, 2, 3, 2);
+		imp.setPosition(2, 3, 2);
+		ImagePlus maps = (ImagePlus) run(true, "image", imp, "preset", "sobel-x, sobel-y").getOutput("featureMaps");
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "preset=[sobel-x, sobel-y] stack");
+		assertEquals("3 3 2", plugin.getC() + " " + plugin.getZ() + " " + plugin.getT(), "the plugin's");
+		assertEquals("3 3 2", maps.getC() + " " + maps.getZ() + " " + maps.getT(), "the command's");
+		ImagePlus virtual = IJ.openVirtual(HeadlessImageJ.SAMPLES.resolve("multipage.tif").toString());
+		virtual.setSlice(2);
+		ImagePlus fromVirtual = (ImagePlus) run(false, "image", virtual, "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals(2, fromVirtual.getCurrentSlice());
+	}
+
 	/** What {@code ImageJ-linux64 --headless --run command:... 'file="...",output="...",...'} does. */
 	@Test
 	void runsFromTheCommandLineWithFiles(@TempDir Path dir) throws Exception {

@@ -128,6 +128,16 @@ class ConvolveLayerCommandTest {
 		}
 	}
 
+	/** The maps of every slice and frame are at the source's, as the menu command's: they were at plane 1. */
+	@Test
+	void theMapsAreAtTheSourcesSliceAndFrame() throws Exception {
+		ImagePlus imp = IJ.createImage("hs", "32-bit random", 20, 16, 3, 4, 2);
+		imp.setPosition(2, 3, 2);
+		ImagePlus maps = (ImagePlus) SCIJAVA.run(ConvolveLayerCommand.class, true, "image", imp, "weights",
+			fixture("weights-le-f8.npy")).getOutput("featureMaps");
+		assertEquals("1 3 2", maps.getC() + " " + maps.getZ() + " " + maps.getT());
+	}
+
 	/** A command whose computation runs out of memory, as a real one may beyond the engine's memory check. */
 	public static class OutOfMemoryCommand extends ImageCommand {
 		@Override
