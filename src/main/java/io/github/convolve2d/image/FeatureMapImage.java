@@ -27,8 +27,8 @@ import java.util.List;
  * colours of an RGB image;</li>
  * <li>each channel's display range is set from its data (all its slices and frames), so every channel opens
  * visible, and the TIFF writer stores one range per channel;</li>
- * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info is kept, and a
- * {@code Convolve2D} property records the kernels and options.</li>
+ * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info and properties are kept,
+ * and a {@code Convolve2D} property records the kernels and options.</li>
  * </ul>
  */
 final class FeatureMapImage {
@@ -135,9 +135,22 @@ final class FeatureMapImage {
 		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry));
 		String info = source.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
+		keepProperties(source, result);
 		result.setProp("Convolve2D", provenance);
 		setDisplayRanges(result, maps, options.threads());
 		return result;
+	}
+
+	/**
+	 * Gives {@code result} the source's properties (ImagePlus.setProp, a TIFF's), as Image › Duplicate... does, but
+	 * not those about the source's own making or plane: a single image's slice label and the {@code Convolve2D...}
+	 * properties of the run that made it (the result gets its own).
+	 */
+	private static void keepProperties(ImagePlus source, ImagePlus result) {
+		String[] props = source.getPropertiesAsArray();
+		for (int i = 0; props != null && i + 1 < props.length; i += 2) {
+			if (!props[i].equals("Slice_Label") && !props[i].startsWith("Convolve2D")) result.setProp(props[i], props[i + 1]);
+		}
 	}
 
 	/**
