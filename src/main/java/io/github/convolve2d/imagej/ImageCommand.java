@@ -4,8 +4,6 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
 import io.github.convolve2d.core.UserException;
-import io.github.convolve2d.image.AtomicTiffWriter;
-import io.github.convolve2d.io.IoMessages;
 
 import java.io.File;
 import java.io.IOException;
@@ -100,7 +98,7 @@ abstract class ImageCommand extends ContextCommand {
 					+ " (the source is never replaced)");
 			}
 			featureMaps = compute(source, settings);
-			if (output != null) save(featureMaps, output);
+			if (output != null) WholeTiff.save(featureMaps, output); // no ImageJ dialog on failure: the reason says it
 		}
 		catch (UserException e) {
 			fail(e.getMessage());
@@ -133,23 +131,6 @@ abstract class ImageCommand extends ContextCommand {
 	 * @throws UserException for a mistake in the options or settings that do not fit the image
 	 */
 	abstract ImagePlus compute(ImagePlus source, MacroOptions options);
-
-	/**
-	 * Writes the feature maps as a TIFF, whole or not at all (a full disk or a failure leaves the file that was there,
-	 * or none), replacing a file the user named; no ImageJ dialog on failure, the command's reason says it.
-	 */
-	private static void save(ImagePlus maps, File output) {
-		try {
-			new AtomicTiffWriter().write(maps, output.toPath(), true);
-		}
-		catch (IOException e) {
-			throw new UserException("cannot write the feature maps to " + output + ": " + IoMessages.describe(e)
-				+ "; nothing was written there");
-		}
-		catch (InvalidPathException e) {
-			throw new UserException("cannot write the feature maps to " + output + ": not a valid path here");
-		}
-	}
 
 	/** Whether a file's name says TIFF ({@code .tif}, {@code .tiff}, any case), as the saved feature maps are. */
 	private static boolean isTiffName(File file) {
