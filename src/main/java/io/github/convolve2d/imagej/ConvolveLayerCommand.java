@@ -42,15 +42,17 @@ public class ConvolveLayerCommand extends ImageCommand {
 			+ " file's own (JSON), else 1")
 	private String groups = "";
 
-	@Parameter(label = "ReLU", persist = false, required = false, description = "max(0, x) after the bias")
-	private boolean relu;
+	/** "true" or "false" as text, as the other switches ({@link ImageCommand#switchOn}). */
+	@Parameter(label = "ReLU", persist = false, required = false, choices = { "false", "true" },
+		description = "max(0, x) after the bias")
+	private String relu = "false";
 
 	@Override
 	void addOwnOptions(Map<String, String> options) {
 		if (weights != null) options.put("weights", weights.getPath());
 		if (bias != null) options.put("bias", bias.getPath());
 		if (given(groups) && !groups.trim().equals("0")) options.put("groups", groups);
-		if (relu) options.put("relu", null);
+		if (switchOn("relu", relu, false)) options.put("relu", null);
 	}
 
 	@Override

@@ -3,6 +3,7 @@ package io.github.convolve2d.imagej;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
 
 import java.io.File;
@@ -58,15 +59,18 @@ abstract class ImageCommand extends ContextCommand {
 	@Parameter(label = "Dilation", persist = false, required = false, description = "n, or rows,columns")
 	private String dilation = "1";
 
-	@Parameter(label = "Flip kernel (true convolution)", persist = false, required = false)
-	private boolean flip;
+	// the switches are "true" or "false" as text, read by switchOn: a SciJava boolean takes "yes" or "1" as false and
+	// keeps its default for a number, without a word
 
-	@Parameter(label = "Normalize kernel", persist = false, required = false)
-	private boolean normalize;
+	@Parameter(label = "Flip kernel (true convolution)", persist = false, required = false, choices = { "false", "true" })
+	private String flip = "false";
 
-	@Parameter(label = "All planes", persist = false, required = false,
+	@Parameter(label = "Normalize kernel", persist = false, required = false, choices = { "false", "true" })
+	private String normalize = "false";
+
+	@Parameter(label = "All planes", persist = false, required = false, choices = { "true", "false" },
 		description = "Every channel, slice and frame (a layer reads every channel anyway); else the displayed plane")
-	private boolean allPlanes = true;
+	private String allPlanes = "true";
 
 	@Parameter(label = "Feature maps", type = ItemIO.OUTPUT)
 	private ImagePlus featureMaps;
@@ -84,9 +88,9 @@ abstract class ImageCommand extends ContextCommand {
 			if (given(cval)) options.put("cval", cval);
 			options.put("stride", stride);
 			options.put("dilation", dilation);
-			if (flip) options.put("flip", null);
-			if (normalize) options.put("normalize", null);
-			if (allPlanes) options.put("stack", null);
+			if (switchOn("flip", flip, false)) options.put("flip", null);
+			if (switchOn("normalize", normalize, false)) options.put("normalize", null);
+			if (switchOn("allPlanes", allPlanes, true)) options.put("stack", null);
 			MacroOptions settings = MacroOptions.of(options);
 			if (output != null && !isTiffName(output)) {
 				throw new UserException("output " + output + " is not named as a TIFF; the feature maps are saved as a"
@@ -120,6 +124,21 @@ abstract class ImageCommand extends ContextCommand {
 	/** Whether a text parameter was given: not left out (null) or blank. */
 	static boolean given(String text) {
 		return text != null && !text.trim().isEmpty();
+	}
+
+	/**
+	 * A switch parameter's value: {@code true} or {@code false} in any case (a script's True and False arrive so),
+	 * {@code fallback} when left out.
+	 *
+	 * @throws UserException for anything else ("yes", "1", 1), which a SciJava boolean would have taken as false
+	 */
+	static boolean switchOn(String name, String value, boolean fallback) {
+		if (!given(value)) return fallback;
+		String v = value.trim();
+		if (v.equalsIgnoreCase("true")) return true;
+		if (v.equalsIgnoreCase("false")) return false;
+		throw new UserException(name + " '" + Excerpt.of(v) + "' is neither true nor false; give " + name + " true or"
+			+ " false");
 	}
 
 	/** Puts the command's own parameters into {@code options} as the menu command's macro options. */

@@ -93,6 +93,30 @@ class Convolve2DCommandTest {
 	}
 
 	/**
+	 * The switches were SciJava booleans: "yes" and "1" (a --run line's flip="yes") ran as false, a number (a script's
+	 * allPlanes 0) kept the default. They take true and false now, as booleans from a script or text in any case,
+	 * and refuse anything else with a message.
+	 */
+	@Test
+	void aSwitchThatIsNeitherTrueNorFalseIsRefused() throws Exception {
+		ImagePlus stack = IJ.createImage("stack", "8-bit ramp", 30, 20, 3);
+		for (Object value : new Object[] { "yes", "1", 0, 1 }) {
+			CommandModule module = run(true, "image", stack, "preset", "sobel-x", "allPlanes", value);
+			assertTrue(module.isCanceled(), "allPlanes " + value);
+			assertEquals("Convolve 2D: allPlanes '" + value + "' is neither true nor false; give allPlanes true or false",
+				module.getCancelReason());
+		}
+		CommandModule flip = run(false, "image", stack, "preset", "sobel-x", "flip", "yes");
+		assertEquals("Convolve 2D: flip 'yes' is neither true nor false; give flip true or false", flip.getCancelReason());
+		Object[][] planes = { { false, 1 }, { "FALSE", 1 }, { " false ", 1 }, { true, 3 }, { "True", 3 }, { "", 3 } };
+		for (Object[] p : planes) {
+			CommandModule module = run(true, "image", stack, "preset", "sobel-x", "allPlanes", p[0]);
+			assertFalse(module.isCanceled(), p[0] + ": " + module.getCancelReason());
+			assertEquals(p[1], ((ImagePlus) module.getOutput("featureMaps")).getStackSize(), "allPlanes '" + p[0] + "'");
+		}
+	}
+
+	/**
 	 * The feature maps of every plane are at the plane the source is on, as the menu command's (and Image >
 	 * Duplicate...): the command's were at plane 1. A virtual stack moved by a script's setSlice is on that slice.
 	 */
