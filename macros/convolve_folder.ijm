@@ -55,6 +55,7 @@ for (i = 0; i < files.length; i++) {
 		exit("Convolve 2D: ImageJ cannot open '" + name + "' as an image; the run stopped there. Move it out of "
 			+ input + " or fix it, then run again");
 	source = getImageID();
+	Roi.remove; // a selection saved in the file: whole images are convolved, as the batch command does
 	base = replace(getTitle(), "\\.[A-Za-z][A-Za-z0-9]{0,4}$", "");
 	run("Convolve 2D...", options);
 	if (getImageID() == source) exit("no result for " + name);

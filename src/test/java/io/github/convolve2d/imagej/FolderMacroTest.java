@@ -220,6 +220,29 @@ class FolderMacroTest {
 			+ " name, or writing there is not allowed); give another output folder", captured.toString("UTF-8").trim());
 	}
 
+	/**
+	 * A selection saved in a TIFF (ImageJ saves an image's selection with it) comes back when the macro opens the
+	 * file, and the plugin convolves a selection's bounds: the macro saved a crop of the result. Now it convolves
+	 * whole images, as the batch command does.
+	 */
+	@Test
+	void aSelectionSavedInAnImageDoesNotCropItsResult(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		ImagePlus imp = IJ.openImage(HeadlessImageJ.SAMPLES.resolve("coins.png").toString());
+		imp.setRoi(new ij.gui.OvalRoi(20, 30, 50, 40));
+		org.junit.jupiter.api.Assertions.assertTrue(new ij.io.FileSaver(imp).saveAsTiff(in.resolve("coins.tif")
+			.toString()));
+		org.junit.jupiter.api.Assertions.assertNotNull(IJ.openImage(in.resolve("coins.tif").toString()).getRoi(),
+			"ImageJ reopens the selection");
+		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, out, "preset=sobel-x"));
+		ImagePlus result = IJ.openImage(out.resolve("coins_Sobel-X.tif").toString());
+		ImagePlus whole = HeadlessImageJ.featureMaps(HeadlessImageJ.open("coins.png"),
+			ConvolveSettings.fromMacro("preset=sobel-x"));
+		assertEquals(imp.getWidth() + "x" + imp.getHeight(), result.getWidth() + "x" + result.getHeight());
+		assertArrayEquals((float[]) whole.getProcessor().getPixels(), (float[]) result.getProcessor().getPixels());
+	}
+
 	/** Runs the folder macro in this JVM's class path: {@code java ... FolderMacroTest$Main "<argument>"}. */
 	public static final class Main {
 		public static void main(String[] args) {
