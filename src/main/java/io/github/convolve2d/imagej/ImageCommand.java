@@ -190,6 +190,7 @@ abstract class ImageCommand extends ContextCommand {
 		if (!file.isFile()) throw new UserException("image file " + file + " not found");
 		ImagePlus imp = IJ.openImage(file.getPath());
 		if (imp == null) throw new UserException("ImageJ cannot open " + file + " as an image");
+		imp.deleteRoi(); // a selection saved in the file: a file is convolved whole, as the batch command does
 		return imp;
 	}
 }

@@ -150,6 +150,23 @@ class Convolve2DCommandTest {
 		HeadlessImageJ.assertSameSlices("--run", plugin, saved);
 	}
 
+	/**
+	 * A selection saved in a TIFF comes back when ImageJ opens it, and the command convolved its bounds: a --run with
+	 * file= saved a crop. An image file is convolved whole now, as the batch command and the folder macro do; an
+	 * image a script gives keeps its selection, as the menu command's.
+	 */
+	@Test
+	void anImageFileIsConvolvedWholeNotASelectionSavedInIt(@TempDir Path dir) throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("coins.png");
+		imp.setRoi(new ij.gui.OvalRoi(20, 30, 50, 40));
+		Path in = dir.resolve("coins.tif");
+		assertTrue(new FileSaver(imp).saveAsTiff(in.toString()));
+		ImagePlus fromFile = (ImagePlus) run(false, "file", in.toFile(), "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals("384x303", fromFile.getWidth() + "x" + fromFile.getHeight());
+		ImagePlus fromImage = (ImagePlus) run(false, "image", imp, "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals("50x40", fromImage.getWidth() + "x" + fromImage.getHeight());
+	}
+
 	@Test
 	void theSourceFileIsNeverReplaced(@TempDir Path dir) throws Exception {
 		// output= naming the input file used to replace the user's image with the feature maps
