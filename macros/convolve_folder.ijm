@@ -9,7 +9,8 @@
 // letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
 // gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image, two images whose results take one
 // name, e.g. cell.png and cell.tif) stops the run with one "Convolve 2D: ..." line (after ImageJ's reader's own for
-// an unreadable image); results already saved are complete files.
+// an unreadable image, a result that cannot be written); results already saved are complete files, and a failed
+// save leaves no part of one.
 
 arg = getArgument();
 input = value(arg, "input");
@@ -54,6 +55,7 @@ for (i = 0; i < files.length; i++) {
 		exit("Convolve 2D: ImageJ cannot open '" + name + "' as an image; the run stopped there. Move it out of "
 			+ input + " or fix it, then run again");
 	source = getImageID();
+	Roi.remove; // a selection saved in the file: whole images are convolved, as the batch command does
 	base = replace(getTitle(), "\\.[A-Za-z][A-Za-z0-9]{0,4}$", "");
 	run("Convolve 2D...", options);
 	if (getImageID() == source) exit("no result for " + name);
@@ -65,7 +67,13 @@ for (i = 0; i < files.length; i++) {
 			exit("Convolve 2D: '" + name + "' would be saved as " + saved + ", as '" + savedFrom[j] + "' was; rename"
 				+ " one of them, then run again. The run stopped there");
 		}
-	saveAs("Tiff", output + saved);
+	// whole or not at all, as the batch command writes (ImageJ's saveAs writes in place: a full disk left part of a
+	// file, and its error, a dialog that hangs -batch, did not stop the run)
+	error = call("io.github.convolve2d.imagej.WholeTiff.saveCurrentImage", output + saved);
+	if (error != "") {
+		close("*");
+		exit("Convolve 2D: " + error + "; the run stopped there");
+	}
 	savedNames = Array.concat(savedNames, saved);
 	savedFrom = Array.concat(savedFrom, name);
 	close("*");

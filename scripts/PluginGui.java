@@ -62,7 +62,7 @@ import javax.imageio.ImageIO;
  * trace in the Log), and OK then says the image was closed;</li>
  * <li>a source with the Fire LUT gives feature maps with the Fire LUT;</li>
  * <li>a second result of one title is numbered at its end ({@code camera-Gaussian σ=1.5-1}, not ImageJ's
- * {@code camera-Gaussian σ=1-1.5});</li>
+ * {@code camera-Gaussian σ=1-1.5}); a batch-mode macro's result, which opens no window, is not numbered;</li>
  * <li>an oval selection gives the feature maps of its bounds, with the oval on them;</li>
  * <li>an overlay is carried onto the feature maps, scaled down by a stride;</li>
  * <li>the layer dialog leaves the groups to a JSON weights file's own when its field is left empty: a depthwise
@@ -320,6 +320,12 @@ public class PluginGui {
 		}
 		check("a second result's title keeps σ whole: " + String.join(", ", titles),
 			titles[0].equals("camera-Gaussian σ=1.5") && titles[1].equals("camera-Gaussian σ=1.5-1"));
+		// ... but not in a batch-mode macro, whose image opens no window (the folder macro names files after it)
+		String batchTitle = IJ.runMacro("setBatchMode(true); open('" + Paths.get("sample-images", "camera.png")
+			.toAbsolutePath() + "'); source = getImageID(); run('Convolve 2D...', 'preset=gaussian:1.5');"
+			+ " t = getTitle(); close(); selectImage(source); close(); return t;");
+		check("a batch-mode macro's result beside a window of its title is not numbered: " + batchTitle,
+			"camera-Gaussian σ=1.5".equals(batchTitle));
 
 		// 5. an oval selection is carried onto the result
 		ImagePlus coins = open("coins.png");

@@ -21,14 +21,15 @@ import java.util.List;
  * RGB image counting as one channel) convolved with kernel {@code k} of {@code K} is output channel
  * {@code c·K + k}; slices and frames stay as they are;</li>
  * <li>up to {@link CompositeImage#MAX_CHANNELS} channels make a composite: in colour for an RGB image and one
- * kernel, in the source's display mode for a composite and one kernel, grey otherwise;</li>
+ * kernel, in the source's display mode for a composite and one kernel, one map at a time with the source's LUT for
+ * a single image's bank, grey otherwise;</li>
  * <li>each output channel keeps the lookup table of the channel it was computed from (as Image › Type › 32-bit
  * does): a composite's channel colours, a single image's LUT (inverting, Fire, ...), red, green and blue for the
  * colours of an RGB image;</li>
  * <li>each channel's display range is set from its data (all its slices and frames), so every channel opens
  * visible, and the TIFF writer stores one range per channel;</li>
- * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info is kept, and a
- * {@code Convolve2D} property records the kernels and options.</li>
+ * <li>spatial calibration as {@link FeatureMapCalibration} gives it; the source's Info and properties are kept,
+ * and a {@code Convolve2D} property records the kernels and options.</li>
  * </ul>
  */
 final class FeatureMapImage {
@@ -74,6 +75,9 @@ final class FeatureMapImage {
 				composite.setChannelLut(new LUT(luts[o], range.min, range.max), o + 1);
 			}
 			if (kernels == 1 && source.isComposite()) composite.setMode(((CompositeImage) source).getMode());
+			// one LUT, the source's, on every map: ImageJ's grey mode would neither show it (an inverting or Fire
+			// LUT) nor save it; colour mode shows each map with it, as a single map is shown, and TIFFs keep it
+			else if (!source.isComposite() && !in.colour) composite.setMode(CompositeImage.COLOR);
 		}
 		else if (luts.length == 1 || !source.isComposite() && !in.colour) {
 			ImageProcessor ip = result.getProcessor();
@@ -135,9 +139,22 @@ final class FeatureMapImage {
 		result.setCalibration(FeatureMapCalibration.of(source.getCalibration(), geometry));
 		String info = source.getInfoProperty();
 		if (info != null) result.setProperty("Info", info);
+		keepProperties(source, result);
 		result.setProp("Convolve2D", provenance);
 		setDisplayRanges(result, maps, options.threads());
 		return result;
+	}
+
+	/**
+	 * Gives {@code result} the source's properties (ImagePlus.setProp, a TIFF's), as Image › Duplicate... does, but
+	 * not those about the source's own making or plane: a single image's slice label and the {@code Convolve2D...}
+	 * properties of the run that made it (the result gets its own).
+	 */
+	private static void keepProperties(ImagePlus source, ImagePlus result) {
+		String[] props = source.getPropertiesAsArray();
+		for (int i = 0; props != null && i + 1 < props.length; i += 2) {
+			if (!props[i].equals("Slice_Label") && !props[i].startsWith("Convolve2D")) result.setProp(props[i], props[i + 1]);
+		}
 	}
 
 	/**

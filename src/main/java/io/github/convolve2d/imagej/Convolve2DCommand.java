@@ -1,10 +1,7 @@
 package io.github.convolve2d.imagej;
 
 import ij.ImagePlus;
-import ij.Prefs;
 import io.github.convolve2d.core.ProgressListener;
-import io.github.convolve2d.image.FeatureMaps;
-import io.github.convolve2d.image.Planes;
 
 import java.util.Map;
 
@@ -46,9 +43,6 @@ public class Convolve2DCommand extends ImageCommand {
 
 	@Override
 	ImagePlus compute(ImagePlus source, MacroOptions options) {
-		ConvolveSettings settings = ConvolveSettings.from(options);
-		return FeatureMaps.compute(source, settings.kernels().kernels(),
-			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, ProgressListener.NONE);
+		return Convolve2DPlugin.featureMaps(source, ConvolveSettings.from(options), ProgressListener.NONE);
 	}
 }

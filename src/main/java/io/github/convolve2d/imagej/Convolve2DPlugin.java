@@ -1,5 +1,6 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.image.FeatureMaps;
 import io.github.convolve2d.image.Planes;
 import ij.ImagePlus;
@@ -72,15 +73,7 @@ public class Convolve2DPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, ConvolveSettings settings) {
-				ImagePlus maps = FeatureMaps.compute(imp, settings.kernels().kernels(),
-					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
-				if (settings.allPlanes()) {
-					// the first map of the channel on display (each source channel has as many maps)
-					PluginRun.openAtSourcePlane(maps, imp,
-						(imp.getC() - 1) * (maps.getNChannels() / imp.getNChannels()) + 1);
-				}
-				return maps;
+				return featureMaps(imp, settings, new ImageJProgress());
 			}
 
 			@Override
@@ -93,6 +86,22 @@ public class Convolve2DPlugin implements PlugIn {
 				return "run(\"" + COMMAND + "\", \"preset=sobel-x mode=same\")";
 			}
 		}, Macro.getOptions(), first);
+	}
+
+	/**
+	 * The feature maps of {@code imp} for these settings on ImageJ's threads, at the plane the source is on when
+	 * they cover every plane: what the menu command and the SciJava command give.
+	 */
+	static ImagePlus featureMaps(ImagePlus imp, ConvolveSettings settings, ProgressListener progress) {
+		ImagePlus maps = FeatureMaps.compute(imp, settings.kernels().kernels(),
+			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, progress);
+		if (settings.allPlanes()) {
+			// the first map of the channel on display (each source channel has as many maps)
+			PluginRun.openAtSourcePlane(maps, imp,
+				(PluginRun.shownPosition(imp)[0] - 1) * (maps.getNChannels() / imp.getNChannels()) + 1);
+		}
+		return maps;
 	}
 
 	/** Records the settings as the options of this command's {@code run(...)} line ({@link PluginRun#record}). */

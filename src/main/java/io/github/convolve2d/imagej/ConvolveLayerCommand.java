@@ -1,10 +1,7 @@
 package io.github.convolve2d.imagej;
 
 import ij.ImagePlus;
-import ij.Prefs;
 import io.github.convolve2d.core.ProgressListener;
-import io.github.convolve2d.image.LayerMaps;
-import io.github.convolve2d.image.Planes;
 
 import java.io.File;
 import java.util.Map;
@@ -36,28 +33,30 @@ public class ConvolveLayerCommand extends ImageCommand {
 	@Parameter(label = "Bias", persist = false, required = false, description = "O values, .npy or .json (optional)")
 	private File bias;
 
-	/** 0: not given (a SciJava number has no "unset"; its preprocessing sets an unset Integer to 0). */
+	/**
+	 * Text, read as the macro's groups=: a SciJava int would take 3.5 as 3 without a word. Empty or 0: not given,
+	 * the weights file's own.
+	 */
 	@Parameter(label = "Groups", persist = false, required = false,
-		description = "Channel groups: the number of channels for a depthwise layer; 0 (default): the weights file's"
-			+ " own (JSON), else 1")
-	private int groups;
+		description = "Channel groups: the number of channels for a depthwise layer; 0 or empty (default): the weights"
+			+ " file's own (JSON), else 1")
+	private String groups = "";
 
-	@Parameter(label = "ReLU", persist = false, required = false, description = "max(0, x) after the bias")
-	private boolean relu;
+	/** "true" or "false" as text, as the other switches ({@link ImageCommand#switchOn}). */
+	@Parameter(label = "ReLU", persist = false, required = false, choices = { "false", "true" },
+		description = "max(0, x) after the bias")
+	private String relu = "false";
 
 	@Override
 	void addOwnOptions(Map<String, String> options) {
 		if (weights != null) options.put("weights", weights.getPath());
 		if (bias != null) options.put("bias", bias.getPath());
-		if (groups != 0) options.put("groups", Integer.toString(groups));
-		if (relu) options.put("relu", null);
+		if (given(groups) && !groups.trim().equals("0")) options.put("groups", groups);
+		if (switchOn("relu", relu, false)) options.put("relu", null);
 	}
 
 	@Override
 	ImagePlus compute(ImagePlus source, MacroOptions options) {
-		LayerSettings settings = LayerSettings.from(options);
-		return LayerMaps.compute(source, settings.weights(), settings.activation(), settings.name(),
-			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, ProgressListener.NONE);
+		return ConvolveLayerPlugin.featureMaps(source, LayerSettings.from(options), ProgressListener.NONE);
 	}
 }

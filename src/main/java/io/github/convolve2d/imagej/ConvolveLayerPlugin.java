@@ -8,6 +8,7 @@ import ij.plugin.PlugIn;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Labelled;
 import io.github.convolve2d.core.Mode;
+import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.image.LayerMaps;
 import io.github.convolve2d.image.Planes;
 
@@ -63,11 +64,7 @@ public class ConvolveLayerPlugin implements PlugIn {
 
 			@Override
 			public ImagePlus compute(ImagePlus imp, LayerSettings settings) {
-				ImagePlus maps = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
-					settings.options().toBuilder().threads(Prefs.getThreads()).build(),
-					settings.allPlanes() ? Planes.ALL : Planes.CURRENT, new ImageJProgress());
-				if (settings.allPlanes()) PluginRun.openAtSourcePlane(maps, imp, 1); // each map sums every channel
-				return maps;
+				return featureMaps(imp, settings, new ImageJProgress());
 			}
 
 			@Override
@@ -80,6 +77,18 @@ public class ConvolveLayerPlugin implements PlugIn {
 				return "run(\"" + COMMAND + "\", \"weights=[/path/conv1.npy] relu\")";
 			}
 		}, Macro.getOptions(), MacroOptions.parse(Prefs.get(PREFS_KEY, "mode=same border=replicate")));
+	}
+
+	/**
+	 * The layer's feature maps of {@code imp} on ImageJ's threads, at the slice and frame the source is on when they
+	 * cover every one: what the menu command and the SciJava command give.
+	 */
+	static ImagePlus featureMaps(ImagePlus imp, LayerSettings settings, ProgressListener progress) {
+		ImagePlus maps = LayerMaps.compute(imp, settings.weights(), settings.activation(), settings.name(),
+			settings.options().toBuilder().threads(Prefs.getThreads()).build(),
+			settings.allPlanes() ? Planes.ALL : Planes.CURRENT, progress);
+		if (settings.allPlanes()) PluginRun.openAtSourcePlane(maps, imp, 1); // each map sums every channel
+		return maps;
 	}
 
 	/**

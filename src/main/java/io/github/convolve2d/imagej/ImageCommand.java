@@ -3,9 +3,8 @@ package io.github.convolve2d.imagej;
 import ij.IJ;
 import ij.ImagePlus;
 import ij.io.FileInfo;
+import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.UserException;
-import io.github.convolve2d.image.AtomicTiffWriter;
-import io.github.convolve2d.io.IoMessages;
 
 import java.io.File;
 import java.io.IOException;
@@ -49,8 +48,10 @@ abstract class ImageCommand extends ContextCommand {
 		required = false)
 	private String border = "replicate";
 
-	@Parameter(label = "Value outside the image (constant border)", persist = false, required = false)
-	private double cval = 0;
+	/** Text, read as the macro's cval=: a SciJava double would take "abc" as 0 without a word. */
+	@Parameter(label = "Value outside the image (constant border)", persist = false, required = false,
+		description = "A number, e.g. 0 or -1.5")
+	private String cval = "0";
 
 	@Parameter(label = "Stride", persist = false, required = false, description = "n, or rows,columns")
 	private String stride = "1";
@@ -58,15 +59,18 @@ abstract class ImageCommand extends ContextCommand {
 	@Parameter(label = "Dilation", persist = false, required = false, description = "n, or rows,columns")
 	private String dilation = "1";
 
-	@Parameter(label = "Flip kernel (true convolution)", persist = false, required = false)
-	private boolean flip;
+	// the switches are "true" or "false" as text, read by switchOn: a SciJava boolean takes "yes" or "1" as false and
+	// keeps its default for a number, without a word
 
-	@Parameter(label = "Normalize kernel", persist = false, required = false)
-	private boolean normalize;
+	@Parameter(label = "Flip kernel (true convolution)", persist = false, required = false, choices = { "false", "true" })
+	private String flip = "false";
 
-	@Parameter(label = "All planes", persist = false, required = false,
+	@Parameter(label = "Normalize kernel", persist = false, required = false, choices = { "false", "true" })
+	private String normalize = "false";
+
+	@Parameter(label = "All planes", persist = false, required = false, choices = { "true", "false" },
 		description = "Every channel, slice and frame (a layer reads every channel anyway); else the displayed plane")
-	private boolean allPlanes = true;
+	private String allPlanes = "true";
 
 	@Parameter(label = "Feature maps", type = ItemIO.OUTPUT)
 	private ImagePlus featureMaps;
@@ -81,12 +85,12 @@ abstract class ImageCommand extends ContextCommand {
 			addOwnOptions(options);
 			options.put("mode", mode);
 			options.put("border", border);
-			options.put("cval", Double.toString(cval));
+			if (given(cval)) options.put("cval", cval);
 			options.put("stride", stride);
 			options.put("dilation", dilation);
-			if (flip) options.put("flip", null);
-			if (normalize) options.put("normalize", null);
-			if (allPlanes) options.put("stack", null);
+			if (switchOn("flip", flip, false)) options.put("flip", null);
+			if (switchOn("normalize", normalize, false)) options.put("normalize", null);
+			if (switchOn("allPlanes", allPlanes, true)) options.put("stack", null);
 			MacroOptions settings = MacroOptions.of(options);
 			if (output != null && !isTiffName(output)) {
 				throw new UserException("output " + output + " is not named as a TIFF; the feature maps are saved as a"
@@ -98,7 +102,7 @@ abstract class ImageCommand extends ContextCommand {
 					+ " (the source is never replaced)");
 			}
 			featureMaps = compute(source, settings);
-			if (output != null) save(featureMaps, output);
+			if (output != null) WholeTiff.save(featureMaps, output); // no ImageJ dialog on failure: the reason says it
 		}
 		catch (UserException e) {
 			fail(e.getMessage());
@@ -117,6 +121,26 @@ abstract class ImageCommand extends ContextCommand {
 		cancel(reason);
 	}
 
+	/** Whether a text parameter was given: not left out (null) or blank. */
+	static boolean given(String text) {
+		return text != null && !text.trim().isEmpty();
+	}
+
+	/**
+	 * A switch parameter's value: {@code true} or {@code false} in any case (a script's True and False arrive so),
+	 * {@code fallback} when left out.
+	 *
+	 * @throws UserException for anything else ("yes", "1", 1), which a SciJava boolean would have taken as false
+	 */
+	static boolean switchOn(String name, String value, boolean fallback) {
+		if (!given(value)) return fallback;
+		String v = value.trim();
+		if (v.equalsIgnoreCase("true")) return true;
+		if (v.equalsIgnoreCase("false")) return false;
+		throw new UserException(name + " '" + Excerpt.of(v) + "' is neither true nor false; give " + name + " true or"
+			+ " false");
+	}
+
 	/** Puts the command's own parameters into {@code options} as the menu command's macro options. */
 	abstract void addOwnOptions(Map<String, String> options);
 
@@ -126,23 +150,6 @@ abstract class ImageCommand extends ContextCommand {
 	 * @throws UserException for a mistake in the options or settings that do not fit the image
 	 */
 	abstract ImagePlus compute(ImagePlus source, MacroOptions options);
-
-	/**
-	 * Writes the feature maps as a TIFF, whole or not at all (a full disk or a failure leaves the file that was there,
-	 * or none), replacing a file the user named; no ImageJ dialog on failure, the command's reason says it.
-	 */
-	private static void save(ImagePlus maps, File output) {
-		try {
-			new AtomicTiffWriter().write(maps, output.toPath(), true);
-		}
-		catch (IOException e) {
-			throw new UserException("cannot write the feature maps to " + output + ": " + IoMessages.describe(e)
-				+ "; nothing was written there");
-		}
-		catch (InvalidPathException e) {
-			throw new UserException("cannot write the feature maps to " + output + ": not a valid path here");
-		}
-	}
 
 	/** Whether a file's name says TIFF ({@code .tif}, {@code .tiff}, any case), as the saved feature maps are. */
 	private static boolean isTiffName(File file) {
@@ -183,6 +190,7 @@ abstract class ImageCommand extends ContextCommand {
 		if (!file.isFile()) throw new UserException("image file " + file + " not found");
 		ImagePlus imp = IJ.openImage(file.getPath());
 		if (imp == null) throw new UserException("ImageJ cannot open " + file + " as an image");
+		imp.deleteRoi(); // a selection saved in the file: a file is convolved whole, as the batch command does
 		return imp;
 	}
 }

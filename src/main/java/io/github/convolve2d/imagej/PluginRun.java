@@ -4,6 +4,7 @@ import ij.IJ;
 import ij.ImagePlus;
 import ij.WindowManager;
 import ij.gui.Roi;
+import ij.macro.Interpreter;
 import ij.plugin.frame.Recorder;
 import io.github.convolve2d.core.UserException;
 
@@ -164,7 +165,9 @@ final class PluginRun {
 			imp.unlock();
 		}
 		long nanos = System.nanoTime() - start;
-		result.setTitle(uniqueTitle(result.getTitle()));
+		// numbered only when it opens a window beside one of its title: a batch-mode macro's image has none, and a
+		// macro naming files after it (the folder macro) would save camera_Sobel-X-1.tif
+		if (!Interpreter.isBatchMode()) result.setTitle(uniqueTitle(result.getTitle()));
 		result.show();
 		IJ.showProgress(1.0);
 		Rectangle area = area(imp);
@@ -176,7 +179,16 @@ final class PluginRun {
 	 * Image › Duplicate... does: at its slice and frame (the maps have the same), and at {@code channel}.
 	 */
 	static void openAtSourcePlane(ImagePlus maps, ImagePlus source, int channel) {
-		maps.setPosition(channel, source.getZ(), source.getT());
+		int[] shown = shownPosition(source);
+		maps.setPosition(channel, shown[1], shown[2]);
+	}
+
+	/**
+	 * The channel, slice and frame on display: those of the current slice, whose pixels getProcessor() holds (ImageJ
+	 * leaves getSlice() and getFrame() at 1 when a script's setSlice moves a virtual stack that has no window).
+	 */
+	static int[] shownPosition(ImagePlus imp) {
+		return imp.convertIndexToPosition(imp.getCurrentSlice());
 	}
 
 	/**

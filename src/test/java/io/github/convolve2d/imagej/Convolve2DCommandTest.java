@@ -68,6 +68,72 @@ class Convolve2DCommandTest {
 		assertNull(module.getOutput("featureMaps"));
 	}
 
+	/**
+	 * cval was a SciJava double: "abc" (a typo, or --run's cval="abc") became 0 without a word. It is read as the
+	 * macro's cval= now, and numbers from a script are still taken.
+	 */
+	@Test
+	void aCvalThatIsNotANumberIsRefusedNumbersAreTaken() throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("coins.png");
+		for (boolean process : new boolean[] { true, false }) {
+			CommandModule module = run(process, "image", imp, "preset", "sobel-x", "border", "constant", "cval", "abc");
+			assertTrue(module.isCanceled(), "process " + process);
+			assertEquals("Convolve 2D: cval 'abc' is not a number; write e.g. cval=0", module.getCancelReason());
+			assertNull(module.getOutput("featureMaps"));
+		}
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "preset=sobel-x border=constant cval=-2.5");
+		for (Object cval : new Object[] { -2.5, -2.5f, "-2.5", " -2.5 " }) {
+			CommandModule module = run(true, "image", imp, "preset", "sobel-x", "border", "constant", "cval", cval);
+			assertFalse(module.isCanceled(), cval + ": " + module.getCancelReason());
+			assertArrayEquals((float[]) plugin.getProcessor().getPixels(),
+				(float[]) ((ImagePlus) module.getOutput("featureMaps")).getProcessor().getPixels(), "cval " + cval);
+		}
+		CommandModule integer = run(false, "image", imp, "preset", "sobel-x", "border", "constant", "cval", 3);
+		assertFalse(integer.isCanceled(), integer.getCancelReason());
+	}
+
+	/**
+	 * The switches were SciJava booleans: "yes" and "1" (a --run line's flip="yes") ran as false, a number (a script's
+	 * allPlanes 0) kept the default. They take true and false now, as booleans from a script or text in any case,
+	 * and refuse anything else with a message.
+	 */
+	@Test
+	void aSwitchThatIsNeitherTrueNorFalseIsRefused() throws Exception {
+		ImagePlus stack = IJ.createImage("stack", "8-bit ramp", 30, 20, 3);
+		for (Object value : new Object[] { "yes", "1", 0, 1 }) {
+			CommandModule module = run(true, "image", stack, "preset", "sobel-x", "allPlanes", value);
+			assertTrue(module.isCanceled(), "allPlanes " + value);
+			assertEquals("Convolve 2D: allPlanes '" + value + "' is neither true nor false; give allPlanes true or false",
+				module.getCancelReason());
+		}
+		CommandModule flip = run(false, "image", stack, "preset", "sobel-x", "flip", "yes");
+		assertEquals("Convolve 2D: flip 'yes' is neither true nor false; give flip true or false", flip.getCancelReason());
+		Object[][] planes = { { false, 1 }, { "FALSE", 1 }, { " false ", 1 }, { true, 3 }, { "True", 3 }, { "", 3 } };
+		for (Object[] p : planes) {
+			CommandModule module = run(true, "image", stack, "preset", "sobel-x", "allPlanes", p[0]);
+			assertFalse(module.isCanceled(), p[0] + ": " + module.getCancelReason());
+			assertEquals(p[1], ((ImagePlus) module.getOutput("featureMaps")).getStackSize(), "allPlanes '" + p[0] + "'");
+		}
+	}
+
+	/**
+	 * The feature maps of every plane are at the plane the source is on, as the menu command's (and Image >
+	 * Duplicate...): the command's were at plane 1. A virtual stack moved by a script's setSlice is on that slice.
+	 */
+	@Test
+	void theMapsOfEveryPlaneAreAtTheSourcesPlaneAsThePlugins() throws Exception {
+		ImagePlus imp = IJ.createImage("hs", "32-bit random", 24, 20, 2, 3, 2);
+		imp.setPosition(2, 3, 2);
+		ImagePlus maps = (ImagePlus) run(true, "image", imp, "preset", "sobel-x, sobel-y").getOutput("featureMaps");
+		ImagePlus plugin = HeadlessImageJ.convolve(imp, "preset=[sobel-x, sobel-y] stack");
+		assertEquals("3 3 2", plugin.getC() + " " + plugin.getZ() + " " + plugin.getT(), "the plugin's");
+		assertEquals("3 3 2", maps.getC() + " " + maps.getZ() + " " + maps.getT(), "the command's");
+		ImagePlus virtual = IJ.openVirtual(HeadlessImageJ.SAMPLES.resolve("multipage.tif").toString());
+		virtual.setSlice(2);
+		ImagePlus fromVirtual = (ImagePlus) run(false, "image", virtual, "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals(2, fromVirtual.getCurrentSlice());
+	}
+
 	/** What {@code ImageJ-linux64 --headless --run command:... 'file="...",output="...",...'} does. */
 	@Test
 	void runsFromTheCommandLineWithFiles(@TempDir Path dir) throws Exception {
@@ -82,6 +148,23 @@ class Convolve2DCommandTest {
 			+ " border=reflect stack");
 		assertEquals(2, saved.getStackSize());
 		HeadlessImageJ.assertSameSlices("--run", plugin, saved);
+	}
+
+	/**
+	 * A selection saved in a TIFF comes back when ImageJ opens it, and the command convolved its bounds: a --run with
+	 * file= saved a crop. An image file is convolved whole now, as the batch command and the folder macro do; an
+	 * image a script gives keeps its selection, as the menu command's.
+	 */
+	@Test
+	void anImageFileIsConvolvedWholeNotASelectionSavedInIt(@TempDir Path dir) throws Exception {
+		ImagePlus imp = HeadlessImageJ.open("coins.png");
+		imp.setRoi(new ij.gui.OvalRoi(20, 30, 50, 40));
+		Path in = dir.resolve("coins.tif");
+		assertTrue(new FileSaver(imp).saveAsTiff(in.toString()));
+		ImagePlus fromFile = (ImagePlus) run(false, "file", in.toFile(), "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals("384x303", fromFile.getWidth() + "x" + fromFile.getHeight());
+		ImagePlus fromImage = (ImagePlus) run(false, "image", imp, "preset", "sobel-x").getOutput("featureMaps");
+		assertEquals("50x40", fromImage.getWidth() + "x" + fromImage.getHeight());
 	}
 
 	@Test

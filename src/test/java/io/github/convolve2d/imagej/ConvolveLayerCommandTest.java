@@ -105,6 +105,39 @@ class ConvolveLayerCommandTest {
 		assertTrue(module.getCancelReason().contains("no such file"), module.getCancelReason());
 	}
 
+	/**
+	 * groups was a SciJava int: 3.5 became 3 and "two" 0 (the file's own) without a word. It is read as the macro's
+	 * groups= now; whole numbers from a script are still taken, and 0 is still "the file's own".
+	 */
+	@Test
+	void groupsThatAreNotAWholeNumberAreRefused() throws Exception {
+		ImagePlus rgb = HeadlessImageJ.open("ihc.png");
+		File weights = fixture("weights-le-f8.npy");
+		for (Object groups : new Object[] { 3.5, "3.5", "two" }) {
+			CommandModule module = SCIJAVA.run(ConvolveLayerCommand.class, true, "image", rgb, "weights", weights,
+				"groups", groups);
+			assertTrue(module.isCanceled(), "groups " + groups);
+			assertEquals("Convolve 2D: groups '" + groups + "' is not a whole number; write e.g. groups=1",
+				module.getCancelReason());
+		}
+		for (Object groups : new Object[] { 1, "1", 0, "" }) {
+			CommandModule module = SCIJAVA.run(ConvolveLayerCommand.class, true, "image", rgb, "weights", weights,
+				"groups", groups);
+			assertFalse(module.isCanceled(), groups + ": " + module.getCancelReason());
+			assertSameMaps(engine(rgb, "weights=[" + weights + "] stack"), (ImagePlus) module.getOutput("featureMaps"));
+		}
+	}
+
+	/** The maps of every slice and frame are at the source's, as the menu command's: they were at plane 1. */
+	@Test
+	void theMapsAreAtTheSourcesSliceAndFrame() throws Exception {
+		ImagePlus imp = IJ.createImage("hs", "32-bit random", 20, 16, 3, 4, 2);
+		imp.setPosition(2, 3, 2);
+		ImagePlus maps = (ImagePlus) SCIJAVA.run(ConvolveLayerCommand.class, true, "image", imp, "weights",
+			fixture("weights-le-f8.npy")).getOutput("featureMaps");
+		assertEquals("1 3 2", maps.getC() + " " + maps.getZ() + " " + maps.getT());
+	}
+
 	/** A command whose computation runs out of memory, as a real one may beyond the engine's memory check. */
 	public static class OutOfMemoryCommand extends ImageCommand {
 		@Override

@@ -219,4 +219,64 @@ class FolderMacroTest {
 		assertEquals("Convolve 2D: cannot make the output folder " + file + java.io.File.separator + " (a file has that"
 			+ " name, or writing there is not allowed); give another output folder", captured.toString("UTF-8").trim());
 	}
+
+	/**
+	 * A selection saved in a TIFF (ImageJ saves an image's selection with it) comes back when the macro opens the
+	 * file, and the plugin convolves a selection's bounds: the macro saved a crop of the result. Now it convolves
+	 * whole images, as the batch command does.
+	 */
+	@Test
+	void aSelectionSavedInAnImageDoesNotCropItsResult(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = dir.resolve("out");
+		ImagePlus imp = IJ.openImage(HeadlessImageJ.SAMPLES.resolve("coins.png").toString());
+		imp.setRoi(new ij.gui.OvalRoi(20, 30, 50, 40));
+		org.junit.jupiter.api.Assertions.assertTrue(new ij.io.FileSaver(imp).saveAsTiff(in.resolve("coins.tif")
+			.toString()));
+		org.junit.jupiter.api.Assertions.assertNotNull(IJ.openImage(in.resolve("coins.tif").toString()).getRoi(),
+			"ImageJ reopens the selection");
+		assertEquals(Arrays.asList("coins_Sobel-X.tif"), runMacro(in, out, "preset=sobel-x"));
+		ImagePlus result = IJ.openImage(out.resolve("coins_Sobel-X.tif").toString());
+		ImagePlus whole = HeadlessImageJ.featureMaps(HeadlessImageJ.open("coins.png"),
+			ConvolveSettings.fromMacro("preset=sobel-x"));
+		assertEquals(imp.getWidth() + "x" + imp.getHeight(), result.getWidth() + "x" + result.getHeight());
+		assertArrayEquals((float[]) whole.getProcessor().getPixels(), (float[]) result.getProcessor().getPixels());
+	}
+
+	/** Runs the folder macro in this JVM's class path: {@code java ... FolderMacroTest$Main "<argument>"}. */
+	public static final class Main {
+		public static void main(String[] args) {
+			HeadlessImageJ.registerCommands();
+			IJ.runMacroFile(MACRO, args[0]);
+			System.exit(0);
+		}
+	}
+
+	/**
+	 * A save that fails part way (a full disk; here a file size limit of 100 KB, ulimit -f, under which a write fails
+	 * as on a full disk) left the first 100 KB of the result under its name, and the run went on to say "1 images
+	 * convolved". Now the result is written whole or not at all, as the batch command writes, and the run stops
+	 * with one line.
+	 */
+	@Test
+	void aSaveThatFailsLeavesNoPartOfAFileAndStopsTheRun(@TempDir Path dir) throws Exception {
+		org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "bash's ulimit");
+		Path in = Files.createDirectories(dir.resolve("in"));
+		Path out = Files.createDirectories(dir.resolve("out"));
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("coins.png")); // a 295 KB result
+		String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+		ProcessBuilder run = new ProcessBuilder("/bin/bash", "-c",
+			"ulimit -f 100; exec \"$0\" -Djava.awt.headless=true -cp \"$1\" \"$2\" \"$3\"", javaCommand,
+			System.getProperty("java.class.path"), Main.class.getName(),
+			"input=[" + in + "] output=[" + out + "] options=[preset=sobel-x]");
+		run.redirectErrorStream(true);
+		Process process = run.start();
+		String printed = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+		assertEquals(0, process.waitFor(), printed);
+		try (Stream<Path> left = Files.list(out)) {
+			assertEquals(Collections.emptyList(), left.collect(Collectors.toList()), "nothing left: " + printed);
+		}
+		assertEquals("Convolve 2D: cannot write the feature maps to " + out.resolve("coins_Sobel-X.tif") + ": File too"
+			+ " large; nothing was written there; the run stopped there", printed.trim());
+	}
 }

@@ -286,6 +286,32 @@ class PluginImagesTest {
 		assertEquals(20 * 0.107, roi.getY(0), 1e-12);
 	}
 
+	/**
+	 * The image's properties (ImagePlus.setProp, the macro's Property.set, a TIFF's saved properties) are kept, as
+	 * Image > Duplicate... keeps them; they were dropped. Not kept: those that describe the source's own making or
+	 * plane (an earlier Convolve 2D run's, a single image's slice label), which the result has its own of.
+	 */
+	@Test
+	void theImagesPropertiesAreKeptButNotThoseOfItsOwnMaking() {
+		ImagePlus imp = open("cell.png");
+		imp.setProp("Objective", "63x/1.4 oil");
+		imp.setProperty("Info", "acquired 2026-12-01");
+		imp.setProp("Slice_Label", "cell");
+		imp.setProp("Convolve2D", "Sobel Y [..]; mode=same");
+		imp.setProp("Convolve2D.settings", "sha256:0123");
+		imp.setProp("Convolve2D.input", "10 bytes, modified 2026-12-01T00:00:00Z");
+		ImagePlus bank = convolve(imp, "preset=[sobel-x, sobel-y]");
+		assertEquals("63x/1.4 oil", bank.getProp("Objective"));
+		assertEquals("acquired 2026-12-01", bank.getInfoProperty());
+		assertEquals(null, bank.getProp("Slice_Label"), "two maps: no single image's label");
+		assertTrue(bank.getProp("Convolve2D").startsWith("Sobel X ["), bank.getProp("Convolve2D"));
+		assertEquals(null, bank.getProp("Convolve2D.settings"));
+		assertEquals(null, bank.getProp("Convolve2D.input"));
+		ImagePlus one = convolve(imp, "preset=sobel-x");
+		assertEquals("63x/1.4 oil", one.getProp("Objective"));
+		assertEquals("cell / Sobel X", one.getProp("Slice_Label"));
+	}
+
 	@Test
 	void escapeCancelsWithoutAResult() {
 		ImagePlus imp = open("camera.png");

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ij.CompositeImage;
+import ij.IJ;
 import ij.ImagePlus;
 import ij.ImageStack;
+import ij.io.FileSaver;
 import ij.measure.Calibration;
 import ij.plugin.LutLoader;
 import ij.process.ByteProcessor;
@@ -19,9 +21,11 @@ import ij.process.LUT;
 
 import java.awt.Color;
 import java.awt.image.IndexColorModel;
+import java.nio.file.Path;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The feature maps look like the source as Image › Type › 32-bit would leave it: lookup tables (a single image's,
@@ -73,6 +77,33 @@ class SourceLooksTest {
 			for (int dx = -1; dx <= 1; dx++) sum += 0.5 + 0.01 * imp.getProcessor().get(100 + dx, 100 + dy);
 		}
 		assertEquals(sum / 9, out.getProcessor().getf(100, 100), 1e-5, "convolved on the calibrated values");
+	}
+
+	/**
+	 * A bank of a single image shows each map with the image's LUT, as one kernel's map shows it, and a TIFF saved
+	 * by ImageJ keeps those LUTs. The bank opened as a grey composite: ImageJ shows that mode without the channels'
+	 * LUTs (an inverting one showed upright, Fire as grey) and does not save them (reopened red, green, ...).
+	 */
+	@Test
+	void aBankOfASingleImageShowsAndSavesItsLut(@TempDir Path dir) {
+		ImagePlus imp = open("camera.png");
+		imp.getProcessor().invertLut();
+		ImagePlus one = convolve(imp, "preset=sobel-x");
+		ImagePlus bank = convolve(imp, "preset=sobel-x,sobel-y");
+		assertTrue(bank instanceof CompositeImage);
+		one.updateImage();
+		bank.updateImage();
+		int w = imp.getWidth(), h = imp.getHeight();
+		assertArrayEquals(one.getBufferedImage().getRGB(0, 0, w, h, null, 0, w),
+			bank.getBufferedImage().getRGB(0, 0, w, h, null, 0, w), "shown as one kernel's map: inverted");
+		String path = dir.resolve("bank.tif").toString();
+		assertTrue(new FileSaver(bank).saveAsTiff(path));
+		ImagePlus saved = IJ.openImage(path);
+		assertTrue(saved instanceof CompositeImage);
+		for (int c = 1; c <= 2; c++) {
+			assertSameColours(imp.getProcessor().getLut(), ((CompositeImage) saved).getChannelLut(c), "saved, map " + c);
+		}
+		assertEquals(((CompositeImage) bank).getMode(), ((CompositeImage) saved).getMode());
 	}
 
 	@Test
