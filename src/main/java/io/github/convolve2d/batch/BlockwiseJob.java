@@ -803,7 +803,7 @@ public final class BlockwiseJob {
 		Callable<Void> worker = () -> {
 			for (long n; (n = next.getAndIncrement()) < to;) {
 				if (progress.isCancelled()) throw new CancellationException("cancelled");
-				if (out.hasLevelChunk(l, n)) skipped.incrementAndGet();
+				if (out.hasReadableLevelChunk(l, n)) skipped.incrementAndGet();
 				else out.writeLevelChunk(l, n);
 				synchronized (progress) { // one report at a time, in order
 					progress.blocks(done.incrementAndGet(), to - from);
@@ -1170,19 +1170,19 @@ public final class BlockwiseJob {
 		@Override
 		public boolean has(int index) throws IOException {
 			for (int k = 0; k < kernels; k++) if (!array.hasChunk(chunk(index, k))) return false;
-			if (ranges != null) {
-				// written by an earlier run or task attempt: its values are read back, the part inside the image
-				Region r = grid.region(index);
-				for (int k = 0; k < kernels; k++) {
-					float[] chunk;
-					try {
-						chunk = array.readChunk(chunk(index, k));
-					}
-					catch (UserException e) {
-						return false; // damaged (a crash of the machine can leave it empty): computed and written again
-					}
-					for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
+			// written by an earlier run or task attempt: read back (for the ranges, the part inside the image), since
+			// a damaged one (a crash of the machine can leave it empty) is computed and written again
+			Region r = grid.region(index);
+			for (int k = 0; k < kernels; k++) {
+				float[] chunk;
+				try {
+					chunk = array.readChunk(chunk(index, k));
 				}
+				catch (UserException e) {
+					return false;
+				}
+				if (ranges == null) continue;
+				for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
 			}
 			synchronized (this) {
 				skipped++;

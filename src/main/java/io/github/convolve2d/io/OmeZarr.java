@@ -384,6 +384,11 @@ public final class OmeZarr {
 		return levels.get(l).hasChunk(levelChunk(l, number));
 	}
 
+	/** {@link #hasLevelChunk} that also reads the chunk back ({@link ZarrArray#hasReadableChunk}), for a resumed run. */
+	public boolean hasReadableLevelChunk(int l, long number) throws IOException {
+		return levels.get(l).hasReadableChunk(levelChunk(l, number));
+	}
+
 	/**
 	 * Computes chunk {@code number} of level {@code l ≥ 1} from level {@code l - 1}, which must be complete over it,
 	 * and writes it atomically: each pixel the mean of the 2×2 pixels below it, or of those there are at an odd
