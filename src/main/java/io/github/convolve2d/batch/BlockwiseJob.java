@@ -157,10 +157,16 @@ public final class BlockwiseJob {
 			return null;
 		}
 		String was = a.compressor().id().name().toLowerCase(java.util.Locale.ROOT);
-		return "its output " + output + " was begun by an interrupted run in blocks of " + cw + "×" + ch + " with " + was
-			+ " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch) + " --zarr-compression "
-			+ was + " to resume it, or with --overwrite to start it again";
+		return "its output " + output + " is a result " + UNFINISHED + ", begun in blocks of " + cw + "×" + ch + " with "
+			+ was + " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch)
+			+ " --zarr-compression " + was + " to resume it, or, " + OVERWRITE_UNFINISHED;
 	}
+
+	/** What an output without its NGFF metadata is: a run's that was killed, or one's still writing it. */
+	private static final String UNFINISHED = "that a run has not finished (interrupted, or still running)";
+
+	/** How to start an unfinished output again: not while a run still writes it. */
+	private static final String OVERWRITE_UNFINISHED = "once no run is writing it, with --overwrite to start it again";
 
 	/**
 	 * Why this job does not write or resume the output of {@code input} at {@code output} in the format it would
@@ -174,11 +180,12 @@ public final class BlockwiseJob {
 		if (exists && format != null && ZarrFormat.of(output) != format) {
 			ZarrFormat existing = ZarrFormat.of(output);
 			boolean complete = OmeZarr.isComplete(output);
-			return "its output " + output + (complete ? " exists as " : " is an interrupted ") + existing.label()
-				+ (complete ? "" : " result") + ", and this run writes " + format.label() + " (--zarr-format "
-				+ format.zarr() + "); " + (complete ? "--overwrite replaces it, or choose another --output or --suffix"
-					: "rerun with --zarr-format " + existing.zarr() + " to resume it, or with --overwrite to start it "
-						+ "again");
+			// an unfinished one may be another run's still being written: not called interrupted
+			return "its output " + output + (complete ? " exists as " : " is an ") + existing.label()
+				+ (complete ? "" : " result " + UNFINISHED) + ", and this run writes " + format.label()
+				+ " (--zarr-format " + format.zarr() + "); " + (complete
+					? "--overwrite replaces it, or choose another --output or --suffix"
+					: "rerun with --zarr-format " + existing.zarr() + " to resume it, or, " + OVERWRITE_UNFINISHED);
 		}
 		if (!exists && formatFor(input) == ZarrFormat.V3 && !compressor.writableInV3()) {
 			return "its output would be " + ZarrFormat.V3.label() + (format == null ? ", the input's format" : "")

@@ -160,9 +160,10 @@ class BatchZarrTest {
 		CliRun first = CliRun.run(concat(args, "--block", 16, "--zarr-compression", "zlib"));
 		assertEquals(0, first.code, first.toString());
 		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a run killed before its last write leaves it
-		String reason = "its output " + out.resolve("a.ome.zarr") + " was begun by an interrupted run in blocks of 16×16 "
-			+ "with zlib chunks, and this run writes other ones; rerun with --block 16 --zarr-compression zlib to resume "
-			+ "it, or with --overwrite to start it again";
+		String reason = "its output " + out.resolve("a.ome.zarr") + " is a result that a run has not finished "
+			+ "(interrupted, or still running), begun in blocks of 16×16 with zlib chunks, and this run writes other "
+			+ "ones; rerun with --block 16 --zarr-compression zlib to resume it, or, once no run is writing it, with "
+			+ "--overwrite to start it again";
 		for (Object[] other : new Object[][] { { "--block", 32, "--zarr-compression", "zlib" }, { "--block", 16 } }) {
 			CliRun dry = CliRun.run(concat(concat(args, other), "--dry-run"));
 			assertEquals(1, dry.code, dry.toString());
