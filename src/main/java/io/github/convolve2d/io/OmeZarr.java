@@ -201,24 +201,63 @@ public final class OmeZarr {
 		return new OmeZarr(path, List.of(a), axes, types, scale, translation, units);
 	}
 
-	/** A bare array as an image: its axes named by Zarr v3's dimension_names where it names them all, once each. */
-	private static OmeZarr bareArray(Path path, ZarrArray a) {
+	/**
+	 * A bare array as an image: its axes named by Zarr v3's dimension_names, or by xarray's {@code _ARRAY_DIMENSIONS}
+	 * in a Zarr v2 array's {@code .zattrs}, where they name them all, once each; xarray's {@code time}, {@code channel}
+	 * and {@code band} are the time and channel axes.
+	 */
+	private static OmeZarr bareArray(Path path, ZarrArray a) throws IOException {
 		int n = a.shape().length;
 		List<String> axes = defaultAxes(n), names = a.dimensionNames();
+		String file = "zarr.json", field = "dimension_names";
+		if (names == null && a.format() == ZarrFormat.V2) {
+			names = xarrayDimensions(path, n);
+			file = ".zattrs";
+			field = XARRAY_DIMENSIONS;
+		}
+		String[] types = new String[n];
 		if (names != null && !names.contains(null) && !names.contains("") && new java.util.HashSet<>(names).size() == n) {
 			// as for an image's axes: a channel or time axis, or y and x swapped, would be convolved as a plane
 			String rows = names.get(n - 2), columns = names.get(n - 1);
-			String wrong = List.of("t", "c").contains(columns) ? columns : List.of("t", "c", "x", "z").contains(rows) ? rows
-				: List.of("y", "z").contains(columns) ? columns : null;
+			String wrong = axisType(columns) != null ? columns : axisType(rows) != null || List.of("x", "z").contains(rows)
+				? rows : List.of("y", "z").contains(columns) ? columns : null;
 			if (wrong != null) {
-				throw new UserException(JsonFields.name(path.resolve("zarr.json")) + ": field 'dimension_names' ends with '"
-					+ rows + "', '" + columns + "': the last two axes must be the image's rows and columns (y, x), not '"
-					+ wrong + "' " + (wrong.equals(rows) ? "first" : "last") + "; rewrite the array with its axes in t, c, "
-					+ "z, y, x order");
+				throw new UserException(JsonFields.name(path.resolve(file)) + ": field '" + field + "' ends with '" + rows
+					+ "', '" + columns
+					+ "': the last two axes must be the image's rows and columns (y, x), not '" + wrong + "' "
+					+ (wrong.equals(rows) ? "first" : "last") + "; rewrite the array with its axes in t, c, z, y, x order");
 			}
 			axes = new ArrayList<>(names);
+			for (int d = 0; d < n - 2; d++) types[d] = axisType(names.get(d));
 		}
-		return new OmeZarr(path, List.of(a), axes, new String[n], ones(n), new double[n], new String[n]);
+		return new OmeZarr(path, List.of(a), axes, types, ones(n), new double[n], new String[n]);
+	}
+
+	/** The attribute in which xarray names a Zarr v2 array's axes. */
+	private static final String XARRAY_DIMENSIONS = "_ARRAY_DIMENSIONS";
+
+	/** The names xarray gave the {@code n} axes of the Zarr v2 array in {@code path}, or null where it gave none. */
+	private static List<String> xarrayDimensions(Path path, int n) throws IOException {
+		Path file = path.resolve(".zattrs");
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
+		JsonFields attrs = ZarrArray.readJson(file);
+		JsonArray names = attrs.optionalArray(XARRAY_DIMENSIONS);
+		if (names == null) return null;
+		if (names.size() != n) throw attrs.error(XARRAY_DIMENSIONS, "names " + names.size() + " axes, but the array has " + n);
+		List<String> list = new ArrayList<>();
+		for (JsonElement e : names) {
+			if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+				throw attrs.error(XARRAY_DIMENSIONS, "must hold texts, found " + JsonFields.shortly(e));
+			}
+			list.add(e.getAsString());
+		}
+		return list;
+	}
+
+	/** An unnamed-type axis' NGFF type by its name: {@code time} for t and time, {@code channel} for c, channel, band. */
+	private static String axisType(String name) {
+		if (name.equals("t") || name.equals("time")) return "time";
+		return name.equals("c") || name.equals("channel") || name.equals("band") ? "channel" : null;
 	}
 
 	/** Whether a dataset's path names a folder inside its image: relative, no {@code ..}, not empty. */
