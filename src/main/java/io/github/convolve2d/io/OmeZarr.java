@@ -83,13 +83,51 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 or v3 array, checking the fields it reads.
+	 * Opens an OME-Zarr image (its full-resolution level), one level of one given by its folder (read with the
+	 * image's axes and that level's scale and translation), or a bare Zarr v2 or v3 array, checking the fields it
+	 * reads.
 	 *
 	 * @throws UserException when it is neither, malformed (naming the file and the field), or stored in a way this
 	 *         package does not read
 	 */
 	public static OmeZarr open(Path path) throws IOException {
+		Path image = imageOfLevel(path);
+		if (image != null) return open(path, image, imageAttributes(image), path.toAbsolutePath().normalize().getFileName()
+			.toString());
 		if (Files.exists(path.resolve(".zarray"), LinkOption.NOFOLLOW_LINKS)) return bareArray(path, ZarrArray.open(path));
+		if (!Files.exists(path.resolve(".zattrs"), LinkOption.NOFOLLOW_LINKS)
+			&& Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS))
+		{
+			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
+			if (v3.optionalString("node_type", "").equals("array")) return bareArray(path, ZarrArray.openV3(path, v3));
+		}
+		return open(path, path, imageAttributes(path), null);
+	}
+
+	/**
+	 * The image whose level the array in {@code path} is: the folder above it, when that holds an OME-Zarr image
+	 * whose first multiscale lists {@code path}'s name as a dataset; null otherwise (the array is read alone).
+	 */
+	private static Path imageOfLevel(Path path) {
+		Path level = path.toAbsolutePath().normalize(), image = level.getParent();
+		if (image == null || level.getFileName() == null) return null;
+		boolean array = Files.isRegularFile(level.resolve(".zarray"))
+			|| Files.isRegularFile(level.resolve("zarr.json")) && !Files.isRegularFile(level.resolve(".zattrs"));
+		if (!array || !Files.isRegularFile(image.resolve(".zattrs")) && !isComplete(image)) return null;
+		try {
+			JsonFields ms = imageAttributes(image).requiredObjects("multiscales", true).get(0);
+			for (JsonFields d : ms.requiredObjects("datasets", true)) {
+				if (level.getFileName().toString().equals(d.optionalString("path", null))) return image;
+			}
+		}
+		catch (IOException | UserException e) {
+			// the folder above holds no image that can be read: the array is read alone
+		}
+		return null;
+	}
+
+	/** The attributes holding the image's {@code multiscales}: Zarr v2's {@code .zattrs}, NGFF 0.5's {@code ome}. */
+	private static JsonFields imageAttributes(Path path) throws IOException {
 		Path attrs = path.resolve(".zattrs");
 		JsonFields o;
 		if (!Files.exists(attrs, LinkOption.NOFOLLOW_LINKS)) {
@@ -98,9 +136,8 @@ public final class OmeZarr {
 					+ "nor a Zarr array (no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an "
 						+ "image; give the image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
 			}
-			// Zarr v3: an array, or a group whose attributes hold NGFF 0.5's 'ome'
+			// Zarr v3: a group whose attributes hold NGFF 0.5's 'ome'
 			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
-			if (v3.optionalString("node_type", "").equals("array")) return bareArray(path, ZarrArray.openV3(path, v3));
 			JsonFields attributes = v3.optionalObject("attributes");
 			o = attributes == null ? null : attributes.optionalObject("ome");
 			if (o == null && attributes != null && attributes.has("multiscales")) o = attributes; // before NGFF 0.5's 'ome'
@@ -113,13 +150,24 @@ public final class OmeZarr {
 					+ "folder (e.g. data.zarr/0 for a plate or a collection)");
 			}
 		}
+		return o;
+	}
+
+	/**
+	 * The image in {@code image} with attributes {@code o}, read at the dataset named {@code levelName} (null: the
+	 * first, the full resolution), as {@code path}.
+	 */
+	private static OmeZarr open(Path path, Path image, JsonFields o, String levelName) throws IOException {
 		JsonFields ms = o.requiredObjects("multiscales", true).get(0);
 		JsonFields level = ms.requiredObjects("datasets", true).get(0);
+		for (JsonFields d : ms.requiredObjects("datasets", true)) {
+			if (levelName != null && levelName.equals(d.optionalString("path", null))) level = d;
+		}
 		String levelPath = level.requiredString("path");
 		if (!safeRelative(levelPath)) {
 			throw level.error("path", "must name a folder inside the image (e.g. '0'), found '" + levelPath + "'");
 		}
-		Path levelDir = path.resolve(levelPath);
+		Path levelDir = image.resolve(levelPath);
 		if (!Files.isDirectory(levelDir)) {
 			throw level.error("path", "is '" + levelPath + "', but " + JsonFields.name(levelDir) + " is not a folder; the "
 				+ "image is incomplete or damaged");

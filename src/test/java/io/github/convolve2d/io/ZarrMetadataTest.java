@@ -364,6 +364,38 @@ class ZarrMetadataTest {
 		return dir;
 	}
 
+	/**
+	 * A level of an image given by its folder (img.zarr/0, as dask and napari examples name the array) is read with
+	 * the image's axes and that level's scale and translation; it was read as a bare array, its channel axis as
+	 * slices and its pixel size lost.
+	 */
+	@Test
+	void aLevelGivenByItsFolderIsReadWithItsImagesAxesAndCalibration() throws IOException {
+		Path img = imageWith(("{'multiscales': [{'version': '0.4', 'axes': [{'name': 'c', 'type': 'channel'}, {'name': "
+			+ "'y', 'type': 'space', 'unit': 'micrometer'}, {'name': 'x', 'type': 'space', 'unit': 'micrometer'}], "
+			+ "'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 0.5, 0.25]}]}, "
+			+ "{'path': '1', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 1, 0.5]}, {'type': "
+			+ "'translation', 'translation': [0, 0.25, 0.125]}]}]}]}").replace('\'', '"'));
+		Files.write(img.resolve("0/.zarray"), changed(changed(VALID, "shape", "[2, 4, 6]"), "chunks", "[1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(img.resolve("1"));
+		Files.write(img.resolve("1/.zarray"), changed(changed(VALID, "shape", "[2, 2, 3]"), "chunks", "[1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		double[][] scales = { { 1, 0.5, 0.25 }, { 1, 1, 0.5 } }, translations = { { 0, 0, 0 }, { 0, 0.25, 0.125 } };
+		for (int l = 0; l < 2; l++) {
+			OmeZarr z = OmeZarr.open(img.resolve(Integer.toString(l)));
+			assertEquals(java.util.List.of("c", "y", "x"), z.axes(), "level " + l);
+			assertArrayEquals(scales[l], z.scale(), "level " + l);
+			assertArrayEquals(translations[l], z.translation(), "level " + l);
+			assertEquals("micrometer", z.units()[2], "level " + l);
+			assertEquals(4 - 2 * l, z.array().shape()[1], "level " + l);
+			try (ChunkedImage c = ChunkedImage.open(img.resolve(Integer.toString(l)))) {
+				assertEquals(2, c.channels(), "level " + l);
+				assertEquals(1, c.slices(), "level " + l);
+			}
+		}
+	}
+
 	/** NGFF names axes freely: a time axis named 'time' and a channel axis named 'ch' are read as such by their type. */
 	@Test
 	void timeAndChannelAxesAreKnownByTheirTypeWhateverTheirName() throws IOException {
