@@ -142,8 +142,8 @@ public final class BlockwiseJob {
 	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}) from
 	 * {@code input}: it was begun from an input at another path, or its chunks are of another size or compression
 	 * than this job writes (another {@code --block} or {@code --zarr-compression}); null when none of these holds.
-	 * Judged without reading {@code input} (a dry run reads no OME-Zarr output's input), so an input of other
-	 * dimensions at the recorded path is refused by {@link #run} alone.
+	 * Judged without reading {@code input}; an input of other dimensions at the recorded path is
+	 * {@link #resumeProblem}'s.
 	 */
 	String resumeMismatch(Path output, Path input) throws IOException {
 		ZarrArray a = ZarrArray.open(output.resolve("0"));
@@ -391,6 +391,28 @@ public final class BlockwiseJob {
 					replace && existing != Existing.NONE ? treeBytes(output) : 0);
 			}
 		}
+	}
+
+	/**
+	 * Why the unfinished output at {@code output} ({@link Existing#PARTIAL}) is not resumed from {@code input} as it
+	 * is now, whose metadata are read: it was begun from another input, or from this one when it had other
+	 * dimensions (another image saved under its name since); null when it is resumed.
+	 */
+	String resumeProblem(Path output, Path input) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return otherInput(output, input, in);
+		}
+	}
+
+	/** {@link #resumeProblem} of the input read as {@code in}. */
+	private static String otherInput(Path output, Path input, ChunkedImage in) throws IOException {
+		Object from = ZarrArray.open(output.resolve("0")).attributes().get(INPUT);
+		if (from == null || recordsInput(from, input, dimensions(in))) return null;
+		if (!recordsInput(from, input, null)) return otherInput(output, from);
+		String was = from.toString();
+		return "its output " + output + " was begun from its input when it had other dimensions" + was.substring(
+			was.lastIndexOf(" (t, c, z, y, x: ")) + ", and would be completed with blocks of the input as it is now"
+			+ dimensions(in) + "; rerun with --overwrite to start it again";
 	}
 
 	/**
@@ -694,6 +716,9 @@ public final class BlockwiseJob {
 		}
 		problem = formatProblem(input, output, false); // another run may have taken the name first
 		if (problem != null) throw new UserException(problem);
+		// before it is reopened at this input's shape, which another one's would not have
+		problem = otherInput(output, input, in);
+		if (problem != null) throw new UserException(problem);
 		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
 			translation, in.units(), attributes(c), levels, ZarrFormat.of(output));
 		Map<String, Object> recorded = out.array().attributes();
@@ -701,8 +726,6 @@ public final class BlockwiseJob {
 			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "
 				+ "is not replaced");
 		}
-		Object from = recorded.get(INPUT);
-		if (from != null && !recordsInput(from, input, dimensions(in))) throw new UserException(otherInput(output, from));
 		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 
