@@ -598,9 +598,9 @@ public final class BlockwiseJob {
 		if (level.attributes().get(STAMP) != null) {
 			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
 			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (" + (ZarrFormat.of(
-				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no .zattrs yet") + ", and "
-				+ "the blocks not written would read as zeros); rerun the command that made it to complete it, then "
-				+ "convolve it");
+				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no readable .zattrs yet")
+				+ ", and the blocks not written would read as zeros); rerun the command that made it to complete it, "
+				+ "then convolve it");
 		}
 	}
 

@@ -533,11 +533,21 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} (Zarr
-	 * v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3).
+	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} holding
+	 * {@code multiscales} (Zarr v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3). One
+	 * that does not read (a crash of the machine can leave it empty, its data not yet on the disk) is not.
 	 */
 	public static boolean isComplete(Path path) {
-		if (Files.isRegularFile(path.resolve(".zattrs"))) return true;
+		Path v2 = path.resolve(".zattrs");
+		if (Files.isRegularFile(v2)) {
+			try {
+				JsonElement e = Json.read(v2);
+				return e.isJsonObject() && e.getAsJsonObject().has("multiscales");
+			}
+			catch (IOException | UserException e) {
+				return false; // damaged: not a commit's, which is written whole
+			}
+		}
 		Path group = path.resolve("zarr.json");
 		if (!Files.isRegularFile(group, LinkOption.NOFOLLOW_LINKS)) return false;
 		try {

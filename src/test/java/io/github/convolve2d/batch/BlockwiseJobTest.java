@@ -325,6 +325,30 @@ class BlockwiseJobTest {
 		}
 	}
 
+	/**
+	 * A complete output whose image metadata a crash of the machine left empty (Zarr v2's .zattrs, v3's group
+	 * zarr.json) is resumed, and committed again, in both formats alike; in Zarr v2 it was skipped as complete,
+	 * unreadable for ever after.
+	 */
+	@Test
+	void aCompleteOutputWhoseMetadataACrashLeftEmptyIsCommittedAgain() throws IOException {
+		Path in = zarrInput();
+		for (ZarrFormat format : ZarrFormat.values()) {
+			Path whole = tmp.resolve("whole" + format + ".ome.zarr"), crashed = tmp.resolve("crashed" + format + ".ome.zarr");
+			BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.gzip(1)).withZarrFormat(format);
+			job.run(in, whole, false, (d, t) -> { });
+			job.run(in, crashed, false, (d, t) -> { });
+			Path metadata = crashed.resolve(format == ZarrFormat.V2 ? ".zattrs" : "zarr.json");
+			Files.write(metadata, new byte[0]);
+			assertEquals(BlockwiseJob.Existing.PARTIAL, job.inspect(crashed), format.toString());
+			job.run(in, crashed, false, (d, t) -> { });
+			assertTrue(OmeZarr.isComplete(crashed), format.toString());
+			assertEquals(files(whole), files(crashed), format.toString());
+			assertEquals(new String(Files.readAllBytes(whole.resolve(metadata.getFileName()))).replace("whole", "crashed"),
+				new String(Files.readAllBytes(metadata)), format.toString());
+		}
+	}
+
 	@Test
 	void aPyramidFollowsTheFullResolutionAndResumesLikeIt() throws IOException {
 		Path in = zarrInput();
