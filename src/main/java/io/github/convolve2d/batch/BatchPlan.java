@@ -88,7 +88,15 @@ public final class BatchPlan {
 			Path in = input.toAbsolutePath().normalize();
 			if (!Files.exists(in)) throw missingInput(input, in);
 			boolean zarrImage = InputScanner.isZarrFolder(in);
-			if (zarrImage) checkOutsideZarr(outReal, in, output, input);
+			if (zarrImage) {
+				checkOutsideZarr(outReal, in, output, input);
+				// an array or image inside a store (a.ome.zarr/0, data.zarr/A/1): the store holding it is read too
+				for (Path store = in.getParent(); store != null && InputScanner.isZarrFolder(store);
+					store = store.getParent())
+				{
+					checkOutsideZarr(outReal, store, output, input);
+				}
+			}
 			boolean folder = Files.isDirectory(in) && !zarrImage;
 			Path read = real(folder ? in : in.getParent());
 			checkOutputFolder(outReal, read, folder && scanner.recursive(), sfx, output, input);
@@ -105,13 +113,18 @@ public final class BatchPlan {
 		return new BatchPlan(out, items);
 	}
 
-	/** @throws UserException when the output folder is the Zarr image {@code zarr} (an input) or lies inside it */
+	/**
+	 * @throws UserException when the output folder is the Zarr image {@code zarr} (an input, or the store that holds
+	 *         one) or lies inside it
+	 */
 	private static void checkOutsideZarr(Path outReal, Path zarr, Path output, Path input) {
 		Path zarrReal = real(zarr.toAbsolutePath().normalize());
 		if (outReal.startsWith(zarrReal)) {
+			boolean holds = !zarr.equals(input.toAbsolutePath().normalize());
 			throw new UserException("the output folder '" + output + "' is " + (outReal.equals(zarrReal) ? ""
-				: "inside ") + "input '" + input + "', an OME-Zarr image: outputs would be written into it; choose an "
-				+ "output folder outside it");
+				: "inside ") + (holds ? "'" + zarr + "', the Zarr store that holds input '" + input + "'" : "input '"
+				+ input + "'") + ", an OME-Zarr image: outputs would be written into it; choose an output folder outside "
+				+ "it");
 		}
 	}
 

@@ -578,6 +578,8 @@ public final class BatchRunner {
 			}
 			if (mismatch == null && existing[0] == BlockwiseJob.Existing.PARTIAL && !overwrite && !stale[0]) {
 				mismatch = job.resumeMismatch(item.output(), item.input());
+				// the input's dimensions now: another image under its name is not added to (before any block is written)
+				if (mismatch == null) mismatch = job.resumeProblem(item.output(), item.input());
 			}
 		}
 		catch (UserException e) {

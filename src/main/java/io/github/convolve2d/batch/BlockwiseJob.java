@@ -142,8 +142,8 @@ public final class BlockwiseJob {
 	 * Why this job cannot resume the incomplete output at {@code output} ({@link Existing#PARTIAL}) from
 	 * {@code input}: it was begun from an input at another path, or its chunks are of another size or compression
 	 * than this job writes (another {@code --block} or {@code --zarr-compression}); null when none of these holds.
-	 * Judged without reading {@code input} (a dry run reads no OME-Zarr output's input), so an input of other
-	 * dimensions at the recorded path is refused by {@link #run} alone.
+	 * Judged without reading {@code input}; an input of other dimensions at the recorded path is
+	 * {@link #resumeProblem}'s.
 	 */
 	String resumeMismatch(Path output, Path input) throws IOException {
 		ZarrArray a = ZarrArray.open(output.resolve("0"));
@@ -157,10 +157,16 @@ public final class BlockwiseJob {
 			return null;
 		}
 		String was = a.compressor().id().name().toLowerCase(java.util.Locale.ROOT);
-		return "its output " + output + " was begun by an interrupted run in blocks of " + cw + "×" + ch + " with " + was
-			+ " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch) + " --zarr-compression "
-			+ was + " to resume it, or with --overwrite to start it again";
+		return "its output " + output + " is a result " + UNFINISHED + ", begun in blocks of " + cw + "×" + ch + " with "
+			+ was + " chunks, and this run writes other ones; rerun with --block " + Math.max(cw, ch)
+			+ " --zarr-compression " + was + " to resume it, or, " + OVERWRITE_UNFINISHED;
 	}
+
+	/** What an output without its NGFF metadata is: a run's that was killed, or one's still writing it. */
+	private static final String UNFINISHED = "that a run has not finished (interrupted, or still running)";
+
+	/** How to start an unfinished output again: not while a run still writes it. */
+	private static final String OVERWRITE_UNFINISHED = "once no run is writing it, with --overwrite to start it again";
 
 	/**
 	 * Why this job does not write or resume the output of {@code input} at {@code output} in the format it would
@@ -174,11 +180,12 @@ public final class BlockwiseJob {
 		if (exists && format != null && ZarrFormat.of(output) != format) {
 			ZarrFormat existing = ZarrFormat.of(output);
 			boolean complete = OmeZarr.isComplete(output);
-			return "its output " + output + (complete ? " exists as " : " is an interrupted ") + existing.label()
-				+ (complete ? "" : " result") + ", and this run writes " + format.label() + " (--zarr-format "
-				+ format.zarr() + "); " + (complete ? "--overwrite replaces it, or choose another --output or --suffix"
-					: "rerun with --zarr-format " + existing.zarr() + " to resume it, or with --overwrite to start it "
-						+ "again");
+			// an unfinished one may be another run's still being written: not called interrupted
+			return "its output " + output + (complete ? " exists as " : " is an ") + existing.label()
+				+ (complete ? "" : " result " + UNFINISHED) + ", and this run writes " + format.label()
+				+ " (--zarr-format " + format.zarr() + "); " + (complete
+					? "--overwrite replaces it, or choose another --output or --suffix"
+					: "rerun with --zarr-format " + existing.zarr() + " to resume it, or, " + OVERWRITE_UNFINISHED);
 		}
 		if (!exists && formatFor(input) == ZarrFormat.V3 && !compressor.writableInV3()) {
 			return "its output would be " + ZarrFormat.V3.label() + (format == null ? ", the input's format" : "")
@@ -387,6 +394,28 @@ public final class BlockwiseJob {
 	}
 
 	/**
+	 * Why the unfinished output at {@code output} ({@link Existing#PARTIAL}) is not resumed from {@code input} as it
+	 * is now, whose metadata are read: it was begun from another input, or from this one when it had other
+	 * dimensions (another image saved under its name since); null when it is resumed.
+	 */
+	String resumeProblem(Path output, Path input) throws IOException {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return otherInput(output, input, in);
+		}
+	}
+
+	/** {@link #resumeProblem} of the input read as {@code in}. */
+	private static String otherInput(Path output, Path input, ChunkedImage in) throws IOException {
+		Object from = ZarrArray.open(output.resolve("0")).attributes().get(INPUT);
+		if (from == null || recordsInput(from, input, dimensions(in))) return null;
+		if (!recordsInput(from, input, null)) return otherInput(output, from);
+		String was = from.toString();
+		return "its output " + output + " was begun from its input when it had other dimensions" + was.substring(
+			was.lastIndexOf(" (t, c, z, y, x: ")) + ", and would be completed with blocks of the input as it is now"
+			+ dimensions(in) + "; rerun with --overwrite to start it again";
+	}
+
+	/**
 	 * What a run checks before its first block, so that a block too large leaves nothing in the way of a smaller one:
 	 * a layer's channels, a block (and with a pyramid, a pyramid chunk, which needs more than a block of one feature
 	 * map) that fits the free heap.
@@ -569,9 +598,9 @@ public final class BlockwiseJob {
 		if (level.attributes().get(STAMP) != null) {
 			String name = image.getFileName() + (image.equals(given) ? "" : "/" + given.getFileName());
 			throw new UserException(name + " is the result of a Convolve 2D run that has not finished (" + (ZarrFormat.of(
-				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no .zattrs yet") + ", and "
-				+ "the blocks not written would read as zeros); rerun the command that made it to complete it, then "
-				+ "convolve it");
+				image) == ZarrFormat.V3 ? "its zarr.json has no 'ome' attributes yet" : "it has no readable .zattrs yet")
+				+ ", and the blocks not written would read as zeros); rerun the command that made it to complete it, "
+				+ "then convolve it");
 		}
 	}
 
@@ -687,6 +716,9 @@ public final class BlockwiseJob {
 		}
 		problem = formatProblem(input, output, false); // another run may have taken the name first
 		if (problem != null) throw new UserException(problem);
+		// before it is reopened at this input's shape, which another one's would not have
+		problem = otherInput(output, input, in);
+		if (problem != null) throw new UserException(problem);
 		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
 			translation, in.units(), attributes(c), levels, ZarrFormat.of(output));
 		Map<String, Object> recorded = out.array().attributes();
@@ -694,8 +726,6 @@ public final class BlockwiseJob {
 			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "
 				+ "is not replaced");
 		}
-		Object from = recorded.get(INPUT);
-		if (from != null && !recordsInput(from, input, dimensions(in))) throw new UserException(otherInput(output, from));
 		return new Prepared(out, grid, workPlanes(in), stamp());
 	}
 
@@ -803,7 +833,7 @@ public final class BlockwiseJob {
 		Callable<Void> worker = () -> {
 			for (long n; (n = next.getAndIncrement()) < to;) {
 				if (progress.isCancelled()) throw new CancellationException("cancelled");
-				if (out.hasLevelChunk(l, n)) skipped.incrementAndGet();
+				if (out.hasReadableLevelChunk(l, n)) skipped.incrementAndGet();
 				else out.writeLevelChunk(l, n);
 				synchronized (progress) { // one report at a time, in order
 					progress.blocks(done.incrementAndGet(), to - from);
@@ -1170,19 +1200,19 @@ public final class BlockwiseJob {
 		@Override
 		public boolean has(int index) throws IOException {
 			for (int k = 0; k < kernels; k++) if (!array.hasChunk(chunk(index, k))) return false;
-			if (ranges != null) {
-				// written by an earlier run or task attempt: its values are read back, the part inside the image
-				Region r = grid.region(index);
-				for (int k = 0; k < kernels; k++) {
-					float[] chunk;
-					try {
-						chunk = array.readChunk(chunk(index, k));
-					}
-					catch (UserException e) {
-						return false; // damaged (a crash of the machine can leave it empty): computed and written again
-					}
-					for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
+			// written by an earlier run or task attempt: read back (for the ranges, the part inside the image), since
+			// a damaged one (a crash of the machine can leave it empty) is computed and written again
+			Region r = grid.region(index);
+			for (int k = 0; k < kernels; k++) {
+				float[] chunk;
+				try {
+					chunk = array.readChunk(chunk(index, k));
 				}
+				catch (UserException e) {
+					return false;
+				}
+				if (ranges == null) continue;
+				for (int y = 0; y < r.height(); y++) ranges.add(firstChannel + k, chunk, y * grid.blockWidth(), r.width());
 			}
 			synchronized (this) {
 				skipped++;

@@ -163,10 +163,11 @@ public final class ImageJReader {
 			String[] units = in.units();
 			Calibration cal = imp.getCalibration();
 			cal.pixelWidth = scale[4];
-			cal.pixelHeight = scale[3];
+			cal.pixelHeight = Math.abs(scale[3]);
 			cal.pixelDepth = scale[2];
 			cal.xOrigin = -translation[4] / scale[4];
 			cal.yOrigin = -translation[3] / scale[3];
+			cal.setInvertY(scale[3] < 0); // NGFF's negative scale is ImageJ's inverted y axis
 			cal.zOrigin = -translation[2] / scale[2];
 			if (units[4] != null) cal.setXUnit(TiffCalibration.imageJUnit(units[4]));
 			if (units[3] != null) cal.setYUnit(TiffCalibration.imageJUnit(units[3]));

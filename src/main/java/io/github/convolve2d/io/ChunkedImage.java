@@ -117,7 +117,9 @@ public final class ChunkedImage implements Closeable {
 	public double[] scale() {
 		if (tiff != null) {
 			TiffCalibration cal = tiff.calibration();
-			return new double[] { cal.frameInterval(), 1, cal.pixelDepth(), cal.pixelHeight(), cal.pixelWidth() };
+			// ImageJ's inverted y axis (pixel height above 0, y pointing up) is NGFF's negative scale
+			return new double[] { cal.frameInterval(), 1, cal.pixelDepth(), (cal.invertY() ? -1 : 1) * cal.pixelHeight(),
+				cal.pixelWidth() };
 		}
 		return tczyx(zarr.scale(), 1.0);
 	}
@@ -127,8 +129,10 @@ public final class ChunkedImage implements Closeable {
 		if (tiff != null) {
 			// NGFF places pixel 0 at the translation; ImageJ names the pixel at physical 0 (its origin)
 			TiffCalibration cal = tiff.calibration();
-			return new double[] { 0, 0, 0.0 - cal.zOrigin() * cal.pixelDepth(), 0.0 - cal.yOrigin() * cal.pixelHeight(),
-				0.0 - cal.xOrigin() * cal.pixelWidth() };
+			// an inverted y axis: row 0 lies yOrigin rows above physical 0, or height - 1 from the bottom row's 0
+			double y = !cal.invertY() ? 0.0 - cal.yOrigin() * cal.pixelHeight()
+				: (cal.yOrigin() != 0 ? cal.yOrigin() : height() - 1) * cal.pixelHeight();
+			return new double[] { 0, 0, 0.0 - cal.zOrigin() * cal.pixelDepth(), y, 0.0 - cal.xOrigin() * cal.pixelWidth() };
 		}
 		return tczyx(zarr.translation(), 0.0);
 	}

@@ -83,13 +83,51 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Opens an OME-Zarr image (its full-resolution level) or a bare Zarr v2 or v3 array, checking the fields it reads.
+	 * Opens an OME-Zarr image (its full-resolution level), one level of one given by its folder (read with the
+	 * image's axes and that level's scale and translation), or a bare Zarr v2 or v3 array, checking the fields it
+	 * reads.
 	 *
 	 * @throws UserException when it is neither, malformed (naming the file and the field), or stored in a way this
 	 *         package does not read
 	 */
 	public static OmeZarr open(Path path) throws IOException {
+		Path image = imageOfLevel(path);
+		if (image != null) return open(path, image, imageAttributes(image), path.toAbsolutePath().normalize().getFileName()
+			.toString());
 		if (Files.exists(path.resolve(".zarray"), LinkOption.NOFOLLOW_LINKS)) return bareArray(path, ZarrArray.open(path));
+		if (!Files.exists(path.resolve(".zattrs"), LinkOption.NOFOLLOW_LINKS)
+			&& Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS))
+		{
+			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
+			if (v3.optionalString("node_type", "").equals("array")) return bareArray(path, ZarrArray.openV3(path, v3));
+		}
+		return open(path, path, imageAttributes(path), null);
+	}
+
+	/**
+	 * The image whose level the array in {@code path} is: the folder above it, when that holds an OME-Zarr image
+	 * whose first multiscale lists {@code path}'s name as a dataset; null otherwise (the array is read alone).
+	 */
+	private static Path imageOfLevel(Path path) {
+		Path level = path.toAbsolutePath().normalize(), image = level.getParent();
+		if (image == null || level.getFileName() == null) return null;
+		boolean array = Files.isRegularFile(level.resolve(".zarray"))
+			|| Files.isRegularFile(level.resolve("zarr.json")) && !Files.isRegularFile(level.resolve(".zattrs"));
+		if (!array || !Files.isRegularFile(image.resolve(".zattrs")) && !isComplete(image)) return null;
+		try {
+			JsonFields ms = imageAttributes(image).requiredObjects("multiscales", true).get(0);
+			for (JsonFields d : ms.requiredObjects("datasets", true)) {
+				if (level.getFileName().toString().equals(d.optionalString("path", null))) return image;
+			}
+		}
+		catch (IOException | UserException e) {
+			// the folder above holds no image that can be read: the array is read alone
+		}
+		return null;
+	}
+
+	/** The attributes holding the image's {@code multiscales}: Zarr v2's {@code .zattrs}, NGFF 0.5's {@code ome}. */
+	private static JsonFields imageAttributes(Path path) throws IOException {
 		Path attrs = path.resolve(".zattrs");
 		JsonFields o;
 		if (!Files.exists(attrs, LinkOption.NOFOLLOW_LINKS)) {
@@ -98,9 +136,8 @@ public final class OmeZarr {
 					+ "nor a Zarr array (no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an "
 						+ "image; give the image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
 			}
-			// Zarr v3: an array, or a group whose attributes hold NGFF 0.5's 'ome'
+			// Zarr v3: a group whose attributes hold NGFF 0.5's 'ome'
 			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
-			if (v3.optionalString("node_type", "").equals("array")) return bareArray(path, ZarrArray.openV3(path, v3));
 			JsonFields attributes = v3.optionalObject("attributes");
 			o = attributes == null ? null : attributes.optionalObject("ome");
 			if (o == null && attributes != null && attributes.has("multiscales")) o = attributes; // before NGFF 0.5's 'ome'
@@ -113,13 +150,24 @@ public final class OmeZarr {
 					+ "folder (e.g. data.zarr/0 for a plate or a collection)");
 			}
 		}
+		return o;
+	}
+
+	/**
+	 * The image in {@code image} with attributes {@code o}, read at the dataset named {@code levelName} (null: the
+	 * first, the full resolution), as {@code path}.
+	 */
+	private static OmeZarr open(Path path, Path image, JsonFields o, String levelName) throws IOException {
 		JsonFields ms = o.requiredObjects("multiscales", true).get(0);
 		JsonFields level = ms.requiredObjects("datasets", true).get(0);
+		for (JsonFields d : ms.requiredObjects("datasets", true)) {
+			if (levelName != null && levelName.equals(d.optionalString("path", null))) level = d;
+		}
 		String levelPath = level.requiredString("path");
 		if (!safeRelative(levelPath)) {
 			throw level.error("path", "must name a folder inside the image (e.g. '0'), found '" + levelPath + "'");
 		}
-		Path levelDir = path.resolve(levelPath);
+		Path levelDir = image.resolve(levelPath);
 		if (!Files.isDirectory(levelDir)) {
 			throw level.error("path", "is '" + levelPath + "', but " + JsonFields.name(levelDir) + " is not a folder; the "
 				+ "image is incomplete or damaged");
@@ -201,24 +249,63 @@ public final class OmeZarr {
 		return new OmeZarr(path, List.of(a), axes, types, scale, translation, units);
 	}
 
-	/** A bare array as an image: its axes named by Zarr v3's dimension_names where it names them all, once each. */
-	private static OmeZarr bareArray(Path path, ZarrArray a) {
+	/**
+	 * A bare array as an image: its axes named by Zarr v3's dimension_names, or by xarray's {@code _ARRAY_DIMENSIONS}
+	 * in a Zarr v2 array's {@code .zattrs}, where they name them all, once each; xarray's {@code time}, {@code channel}
+	 * and {@code band} are the time and channel axes.
+	 */
+	private static OmeZarr bareArray(Path path, ZarrArray a) throws IOException {
 		int n = a.shape().length;
 		List<String> axes = defaultAxes(n), names = a.dimensionNames();
+		String file = "zarr.json", field = "dimension_names";
+		if (names == null && a.format() == ZarrFormat.V2) {
+			names = xarrayDimensions(path, n);
+			file = ".zattrs";
+			field = XARRAY_DIMENSIONS;
+		}
+		String[] types = new String[n];
 		if (names != null && !names.contains(null) && !names.contains("") && new java.util.HashSet<>(names).size() == n) {
 			// as for an image's axes: a channel or time axis, or y and x swapped, would be convolved as a plane
 			String rows = names.get(n - 2), columns = names.get(n - 1);
-			String wrong = List.of("t", "c").contains(columns) ? columns : List.of("t", "c", "x", "z").contains(rows) ? rows
-				: List.of("y", "z").contains(columns) ? columns : null;
+			String wrong = axisType(columns) != null ? columns : axisType(rows) != null || List.of("x", "z").contains(rows)
+				? rows : List.of("y", "z").contains(columns) ? columns : null;
 			if (wrong != null) {
-				throw new UserException(JsonFields.name(path.resolve("zarr.json")) + ": field 'dimension_names' ends with '"
-					+ rows + "', '" + columns + "': the last two axes must be the image's rows and columns (y, x), not '"
-					+ wrong + "' " + (wrong.equals(rows) ? "first" : "last") + "; rewrite the array with its axes in t, c, "
-					+ "z, y, x order");
+				throw new UserException(JsonFields.name(path.resolve(file)) + ": field '" + field + "' ends with '" + rows
+					+ "', '" + columns
+					+ "': the last two axes must be the image's rows and columns (y, x), not '" + wrong + "' "
+					+ (wrong.equals(rows) ? "first" : "last") + "; rewrite the array with its axes in t, c, z, y, x order");
 			}
 			axes = new ArrayList<>(names);
+			for (int d = 0; d < n - 2; d++) types[d] = axisType(names.get(d));
 		}
-		return new OmeZarr(path, List.of(a), axes, new String[n], ones(n), new double[n], new String[n]);
+		return new OmeZarr(path, List.of(a), axes, types, ones(n), new double[n], new String[n]);
+	}
+
+	/** The attribute in which xarray names a Zarr v2 array's axes. */
+	private static final String XARRAY_DIMENSIONS = "_ARRAY_DIMENSIONS";
+
+	/** The names xarray gave the {@code n} axes of the Zarr v2 array in {@code path}, or null where it gave none. */
+	private static List<String> xarrayDimensions(Path path, int n) throws IOException {
+		Path file = path.resolve(".zattrs");
+		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return null;
+		JsonFields attrs = ZarrArray.readJson(file);
+		JsonArray names = attrs.optionalArray(XARRAY_DIMENSIONS);
+		if (names == null) return null;
+		if (names.size() != n) throw attrs.error(XARRAY_DIMENSIONS, "names " + names.size() + " axes, but the array has " + n);
+		List<String> list = new ArrayList<>();
+		for (JsonElement e : names) {
+			if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+				throw attrs.error(XARRAY_DIMENSIONS, "must hold texts, found " + JsonFields.shortly(e));
+			}
+			list.add(e.getAsString());
+		}
+		return list;
+	}
+
+	/** An unnamed-type axis' NGFF type by its name: {@code time} for t and time, {@code channel} for c, channel, band. */
+	private static String axisType(String name) {
+		if (name.equals("t") || name.equals("time")) return "time";
+		return name.equals("c") || name.equals("channel") || name.equals("band") ? "channel" : null;
 	}
 
 	/** Whether a dataset's path names a folder inside its image: relative, no {@code ..}, not empty. */
@@ -384,6 +471,11 @@ public final class OmeZarr {
 		return levels.get(l).hasChunk(levelChunk(l, number));
 	}
 
+	/** {@link #hasLevelChunk} that also reads the chunk back ({@link ZarrArray#hasReadableChunk}), for a resumed run. */
+	public boolean hasReadableLevelChunk(int l, long number) throws IOException {
+		return levels.get(l).hasReadableChunk(levelChunk(l, number));
+	}
+
 	/**
 	 * Computes chunk {@code number} of level {@code l ≥ 1} from level {@code l - 1}, which must be complete over it,
 	 * and writes it atomically: each pixel the mean of the 2×2 pixels below it, or of those there are at an odd
@@ -441,11 +533,21 @@ public final class OmeZarr {
 	}
 
 	/**
-	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} (Zarr
-	 * v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3).
+	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} holding
+	 * {@code multiscales} (Zarr v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3). One
+	 * that does not read (a crash of the machine can leave it empty, its data not yet on the disk) is not.
 	 */
 	public static boolean isComplete(Path path) {
-		if (Files.isRegularFile(path.resolve(".zattrs"))) return true;
+		Path v2 = path.resolve(".zattrs");
+		if (Files.isRegularFile(v2)) {
+			try {
+				JsonElement e = Json.read(v2);
+				return e.isJsonObject() && e.getAsJsonObject().has("multiscales");
+			}
+			catch (IOException | UserException e) {
+				return false; // damaged: not a commit's, which is written whole
+			}
+		}
 		Path group = path.resolve("zarr.json");
 		if (!Files.isRegularFile(group, LinkOption.NOFOLLOW_LINKS)) return false;
 		try {

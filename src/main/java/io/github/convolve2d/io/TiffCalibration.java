@@ -27,17 +27,19 @@ import java.util.Set;
 public final class TiffCalibration {
 
 	/** No calibration: pixels of size 1 at origin 0, no unit. */
-	public static final TiffCalibration NONE = new TiffCalibration(1, 1, 1, 0, 0, 0, null, null, null, 1, null);
+	public static final TiffCalibration NONE = new TiffCalibration(1, 1, 1, 0, 0, 0, null, null, null, 1, null, false);
 
 	/** Beyond these a pixel size or origin is damage, not calibration. */
 	private static final double SMALLEST = 1e-12, LARGEST = 1e12;
 
 	private final double pixelWidth, pixelHeight, pixelDepth, xOrigin, yOrigin, zOrigin, frameInterval;
 	private final String xUnit, yUnit, zUnit, tUnit;
+	private final boolean invertY;
 
 	private TiffCalibration(double pixelWidth, double pixelHeight, double pixelDepth, double xOrigin, double yOrigin,
-		double zOrigin, String xUnit, String yUnit, String zUnit, double frameInterval, String tUnit)
+		double zOrigin, String xUnit, String yUnit, String zUnit, double frameInterval, String tUnit, boolean invertY)
 	{
+		this.invertY = invertY;
 		this.frameInterval = frameInterval;
 		this.tUnit = tUnit;
 		this.pixelWidth = pixelWidth;
@@ -87,7 +89,8 @@ public final class TiffCalibration {
 		boolean timed = size(interval);
 		String tUnit = timed ? ngffUnit(fields.getOrDefault("tunit", "sec"), true) : null;
 		return new TiffCalibration(sized ? pw : 1, sized ? ph : 1, spaced ? spacing : 1, origin(fields.get("xorigin")),
-			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit, timed ? interval : 1, tUnit);
+			origin(fields.get("yorigin")), origin(fields.get("zorigin")), xUnit, yUnit, zUnit, timed ? interval : 1, tUnit,
+			"true".equals(String.valueOf(fields.get("inverty")).trim()));
 	}
 
 	/**
@@ -250,8 +253,13 @@ public final class TiffCalibration {
 	public double pixelDepth() { return pixelDepth; }
 	/** Column of physical x = 0, in pixels (ImageJ's {@code xOrigin}; 0 when not given). */
 	public double xOrigin() { return xOrigin; }
-	/** Row of physical y = 0, in pixels (0 when not given). */
+	/** Row of physical y = 0, in pixels (0 when not given; with {@link #invertY}, 0 is the bottom row). */
 	public double yOrigin() { return yOrigin; }
+	/**
+	 * Whether y points up, ImageJ's {@code invertY} ({@code inverty=true}): physical y is {@code (yOrigin - row)}
+	 * pixel heights, or from the bottom row, {@code (height - 1 - row)}, when {@link #yOrigin} is 0.
+	 */
+	public boolean invertY() { return invertY; }
 	/** Slice of physical z = 0, in slices (0 when not given). */
 	public double zOrigin() { return zOrigin; }
 	/** Time between frames, ImageJ's {@code finterval} (1 when not given). */

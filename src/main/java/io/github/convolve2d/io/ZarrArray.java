@@ -429,6 +429,21 @@ public final class ZarrArray {
 	}
 
 	/**
+	 * Whether this chunk has been written whole: its file is there and reads back. A resumed run asks this, since a
+	 * chunk renamed into place before its data reached the disk (a crash of the machine) can be empty or cut short.
+	 */
+	public boolean hasReadableChunk(int[] index) throws IOException {
+		if (!hasChunk(index)) return false;
+		try {
+			readChunk(index);
+			return true;
+		}
+		catch (UserException e) {
+			return false;
+		}
+	}
+
+	/**
 	 * The chunk's values, C order over the chunk shape (the fill value when it is missing, as Zarr says).
 	 *
 	 * @throws UserException when its file is damaged (not a plain file, not valid for the compressor, not the chunk's

@@ -24,6 +24,7 @@ import io.github.convolve2d.io.DataType;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.PyramidReference;
 import io.github.convolve2d.io.ZarrArray;
+import io.github.convolve2d.io.ZarrFormat;
 import io.github.convolve2d.kernel.Presets;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -290,6 +291,62 @@ class BlockwiseJobTest {
 		job.run(in, resumed, false, (d, t) -> { });
 		assertTrue(OmeZarr.isComplete(resumed));
 		assertEquals(files(whole), files(resumed));
+	}
+
+	/**
+	 * With a pyramid too, in Zarr v2 and v3: a found chunk of level 0 or of a level that does not read back is computed
+	 * again; the rerun failed in the pyramid, calling the output's chunk "the input is damaged; re-export it".
+	 */
+	@Test
+	void aFoundChunkThatDoesNotReadBackIsComputedAgainWithAPyramid() throws IOException {
+		Path in = zarrInput();
+		for (ZarrFormat format : ZarrFormat.values()) {
+			Path whole = tmp.resolve("whole" + format + ".ome.zarr"), resumed = tmp.resolve("resumed" + format + ".ome.zarr");
+			BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.gzip(1), true).withZarrFormat(format);
+			job.run(in, whole, false, (d, t) -> { });
+			long level0 = 4 * 5 * 4; // as in the test below: killed in level 1
+			assertThrows(RuntimeException.class, () -> job.run(in, resumed, false, (done, total) -> {
+				if (done >= level0 + 5) throw new IllegalStateException("killed");
+			}));
+			OmeZarr out = OmeZarr.reopen(resumed);
+			Path full = out.levels().get(0).chunkPath(new int[] { 0, 1, 0, 1, 1 });
+			Path level1 = null;
+			for (int x = 0; level1 == null && x < 3; x++) {
+				if (out.levels().get(1).hasChunk(new int[] { 0, 0, 0, 0, x })) {
+					level1 = out.levels().get(1).chunkPath(new int[] { 0, 0, 0, 0, x });
+				}
+			}
+			assertTrue(Files.isRegularFile(full) && level1 != null, format.toString());
+			Files.write(full, new byte[0]);
+			Files.write(level1, new byte[0]);
+			job.run(in, resumed, false, (d, t) -> { });
+			assertTrue(OmeZarr.isComplete(resumed), format.toString());
+			assertEquals(files(whole), files(resumed), format.toString());
+		}
+	}
+
+	/**
+	 * A complete output whose image metadata a crash of the machine left empty (Zarr v2's .zattrs, v3's group
+	 * zarr.json) is resumed, and committed again, in both formats alike; in Zarr v2 it was skipped as complete,
+	 * unreadable for ever after.
+	 */
+	@Test
+	void aCompleteOutputWhoseMetadataACrashLeftEmptyIsCommittedAgain() throws IOException {
+		Path in = zarrInput();
+		for (ZarrFormat format : ZarrFormat.values()) {
+			Path whole = tmp.resolve("whole" + format + ".ome.zarr"), crashed = tmp.resolve("crashed" + format + ".ome.zarr");
+			BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.gzip(1)).withZarrFormat(format);
+			job.run(in, whole, false, (d, t) -> { });
+			job.run(in, crashed, false, (d, t) -> { });
+			Path metadata = crashed.resolve(format == ZarrFormat.V2 ? ".zattrs" : "zarr.json");
+			Files.write(metadata, new byte[0]);
+			assertEquals(BlockwiseJob.Existing.PARTIAL, job.inspect(crashed), format.toString());
+			job.run(in, crashed, false, (d, t) -> { });
+			assertTrue(OmeZarr.isComplete(crashed), format.toString());
+			assertEquals(files(whole), files(crashed), format.toString());
+			assertEquals(new String(Files.readAllBytes(whole.resolve(metadata.getFileName()))).replace("whole", "crashed"),
+				new String(Files.readAllBytes(metadata)), format.toString());
+		}
 	}
 
 	@Test
@@ -674,7 +731,7 @@ class BlockwiseJobTest {
 		try (Stream<Path> s = Files.walk(dir)) {
 			for (Path p : (Iterable<Path>) s.filter(Files::isRegularFile)::iterator) {
 				String rel = dir.relativize(p).toString();
-				if (rel.equals(".zattrs")) continue; // names the store
+				if (rel.equals(".zattrs") || rel.equals("zarr.json")) continue; // the image's metadata names the store
 				m.put(rel, Arrays.toString(Files.readAllBytes(p)));
 			}
 		}

@@ -152,6 +152,33 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
+	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
+	 * golden hyperstack's description is changed in place, same length, in both files.
+	 */
+	@ParameterizedTest(name = "{1}")
+	@CsvSource({ "'yorigin=-2.5', 'inverty=true'", "'xorigin=4.0\nyorigin=-2.5', 'yorigin=4.0\ninverty=true'" })
+	void anInvertedYAxisIsReadAsImageJReadsIt(String from, String to) throws Exception {
+		from = from.replace("\\n", "\n");
+		to = to.replace("\\n", "\n");
+		Path[] files = new Path[2];
+		String[] names = { "u16-hyperstack-strips", "u16-hyperstack-tiles" };
+		for (int i = 0; i < 2; i++) {
+			String bytes = new String(Files.readAllBytes(golden(names[i])), java.nio.charset.StandardCharsets.ISO_8859_1);
+			assertTrue(bytes.contains(from) && from.length() == to.length(), from);
+			files[i] = Files.write(dir.resolve(names[i] + ".tif"), bytes.replace(from, to).getBytes(
+				java.nio.charset.StandardCharsets.ISO_8859_1));
+		}
+		ImageHeader header = ImageHeader.read(files[1]);
+		assertTrue(header.ownReader());
+		ij.measure.Calibration e = ImageJReader.read(files[0], ImageHeader.read(files[0]), 1).getCalibration();
+		ij.measure.Calibration g = ImageJReader.read(files[1], header, 1).getCalibration();
+		assertTrue(e.getInvertY() && g.getInvertY(), e + " / " + g);
+		assertEquals(e.pixelHeight, g.pixelHeight, 1e-9, to);
+		for (int y = 0; y < 24; y += 7) assertEquals(e.getY(y, 24), g.getY(y, 24), 1e-9, to + ", row " + y);
+	}
+
+	/**
 	 * Tiled classic TIFFs the JDK writes (8 and 16-bit grey, 8-bit RGB; LZW) give the image of the same pixels written
 	 * striped: RGB as ImageJ's RGB.
 	 */

@@ -105,6 +105,33 @@ class BatchCalibrationTest {
 	}
 
 	/**
+	 * A TIFF whose y axis points up (ImageJ's invertY, from a y origin or from the bottom row): each row of the
+	 * OME-Zarr image lies at the y ImageJ gives the same row of the {@code --format tiff} result, with a negative y
+	 * scale (NGFF's inverted axis); the y axis was taken as pointing down, every row at its mirrored y.
+	 */
+	@ParameterizedTest(name = "y origin {0}, {1} mode, stride {2}")
+	@CsvSource({ "-7.5, valid, '2,3'", "0, valid, 1", "0, full, 3", "20, same, 2" })
+	void anInvertedYAxisKeepsEachRowsY(double yOrigin, String mode, String stride) throws IOException {
+		Path in = input("inv", "micron");
+		ImagePlus imp = IJ.openImage(in.resolve("inv.tif").toString());
+		imp.getCalibration().setInvertY(true);
+		imp.getCalibration().yOrigin = yOrigin;
+		assertTrue(new FileSaver(imp).saveAsTiffStack(in.resolve("inv.tif").toString()));
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		batch(in, whole, "tiff", mode, stride);
+		batch(in, blocks, "zarr", mode, stride);
+		ImagePlus want = IJ.openImage(whole.resolve("inv.tif").toString());
+		Calibration cal = want.getCalibration();
+		OmeZarr got = OmeZarr.open(blocks.resolve("inv.ome.zarr"));
+		String what = "y origin " + yOrigin + ", " + mode + " mode, stride " + stride + ": " + cal;
+		assertTrue(cal.getInvertY(), what);
+		assertEquals(-cal.pixelHeight, got.scale()[3], cal.pixelHeight * TIFF_ROUNDING, what);
+		for (int y = 0; y < want.getHeight(); y++) {
+			assertEquals(cal.getY(y, want.getHeight()), got.translation()[3] + y * got.scale()[3], 1e-4, what + ", row " + y);
+		}
+	}
+
+	/**
 	 * A selection and an overlay saved in a TIFF: the whole image is convolved and neither is carried, as the
 	 * block-by-block path (which reads no ImageJ overlay) writes it; the plugin carries both.
 	 */

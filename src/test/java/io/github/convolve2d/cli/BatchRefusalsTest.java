@@ -291,6 +291,14 @@ class BatchRefusalsTest {
 				assertTrue(r.err.contains("an OME-Zarr image: outputs would be written into it"), r.toString());
 			}
 		}
+		// a level given by its folder: the image holding it is not written into either (it was, with a suffix)
+		for (Path out : new Path[] { zarr, zarr.resolve("sub") }) {
+			CliRun r = CliRun.run("batch", "-i", zarr.resolve("0"), "-o", out, "--preset", "sobel-x", "--suffix", "_s");
+			assertEquals(2, r.code, r.toString());
+			assertTrue(r.err.contains("is " + (out.equals(zarr) ? "" : "inside ") + "'" + zarr + "', the Zarr store that "
+				+ "holds input '" + zarr.resolve("0") + "', an OME-Zarr image: outputs would be written into it"),
+				r.toString());
+		}
 		try (java.util.stream.Stream<Path> s = Files.list(zarr)) {
 			assertEquals(List.of(".zattrs", ".zgroup", "0"), s.map(p -> p.getFileName().toString()).sorted()
 				.collect(java.util.stream.Collectors.toList()));

@@ -160,9 +160,10 @@ class BatchZarrTest {
 		CliRun first = CliRun.run(concat(args, "--block", 16, "--zarr-compression", "zlib"));
 		assertEquals(0, first.code, first.toString());
 		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a run killed before its last write leaves it
-		String reason = "its output " + out.resolve("a.ome.zarr") + " was begun by an interrupted run in blocks of 16×16 "
-			+ "with zlib chunks, and this run writes other ones; rerun with --block 16 --zarr-compression zlib to resume "
-			+ "it, or with --overwrite to start it again";
+		String reason = "its output " + out.resolve("a.ome.zarr") + " is a result that a run has not finished "
+			+ "(interrupted, or still running), begun in blocks of 16×16 with zlib chunks, and this run writes other "
+			+ "ones; rerun with --block 16 --zarr-compression zlib to resume it, or, once no run is writing it, with "
+			+ "--overwrite to start it again";
 		for (Object[] other : new Object[][] { { "--block", 32, "--zarr-compression", "zlib" }, { "--block", 16 } }) {
 			CliRun dry = CliRun.run(concat(concat(args, other), "--dry-run"));
 			assertEquals(1, dry.code, dry.toString());
@@ -354,6 +355,38 @@ class BatchZarrTest {
 		assertEquals(1, dry.code, dry.toString());
 		assertTrue(dry.out.contains("fail     " + copy + ": " + reason + "\n") && dry.out.contains("1 failing"),
 			dry + "\nthe run: " + run);
+	}
+
+	/**
+	 * An unfinished output whose input was replaced since by an image of other dimensions (same path) is refused,
+	 * by the dry run as by the run, saying so and that --overwrite starts it again; the dry run listed it as resume
+	 * and the run failed with "a different Zarr array is in the way", adding that a rerun would resume it.
+	 */
+	@Test
+	void anUnfinishedOutputOfAnInputWhoseDimensionsChangedIsRefusedSayingSo() throws IOException {
+		Path in = inputs().resolve("a.zarr"), out = tmp.resolve("out");
+		Object[] args = { "batch", "-i", in, "-o", out, "--block", 16, "--preset", "sobel-x", "--progress", "none" };
+		assertEquals(0, CliRun.run(args).code);
+		Files.delete(out.resolve("a.ome.zarr/.zattrs")); // as a killed run leaves it
+		try (java.util.stream.Stream<Path> files = Files.walk(in)) {
+			files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+		}
+		// another image, 30×20 (its chunks unwritten: zeros)
+		ZarrArray.create(in, new int[] { 20, 30 }, new int[] { 10, 10 }, DataType.FLOAT32, Compressor.RAW, ZarrFormat.V2,
+			null);
+		String reason = "its output " + out.resolve("a.ome.zarr") + " was begun from its input when it had other "
+			+ "dimensions (t, c, z, y, x: 1, 1, 1, 38, 45), and would be completed with blocks of the input as it is now "
+			+ "(t, c, z, y, x: 1, 1, 1, 20, 30); rerun with --overwrite to start it again";
+		CliRun dry = CliRun.run(append(args, "--dry-run"));
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.contains("fail     " + in + ": " + reason + "\n"), dry.toString());
+		CliRun run = CliRun.run(args);
+		assertEquals(1, run.code, run.toString());
+		assertTrue(run.err.contains("FAILED " + in + ": " + reason) && !run.err.contains("a rerun resumes it"),
+			run.toString());
+		CliRun again = CliRun.run(append(args, "--overwrite"));
+		assertEquals(0, again.code, again.toString());
+		assertArrayEquals(new int[] { 1, 1, 1, 18, 28 }, OmeZarr.open(out.resolve("a.ome.zarr")).array().shape());
 	}
 
 	private static Object[] append(Object[] args, Object... more) {

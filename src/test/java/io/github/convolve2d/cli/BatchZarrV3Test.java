@@ -206,9 +206,10 @@ class BatchZarrV3Test {
 			byte[] kept = Files.readAllBytes(a.resolve("0/c/0/0/0/0/0"));
 			long keptTime = Files.getLastModifiedTime(a.resolve("0/c/0/0/0/0/0")).toMillis();
 			assertFalse(OmeZarr.isComplete(a));
-			String reason = "its output " + a + " is an interrupted OME-Zarr 0.5 (Zarr v3) result, and this run writes "
-				+ "OME-Zarr 0.4 (Zarr v2) (--zarr-format 2); rerun with --zarr-format 3 to resume it, or with "
-				+ "--overwrite to start it again";
+			// not called interrupted: it may be the result of a run still writing it
+			String reason = "its output " + a + " is an OME-Zarr 0.5 (Zarr v3) result that a run has not finished "
+				+ "(interrupted, or still running), and this run writes OME-Zarr 0.4 (Zarr v2) (--zarr-format 2); rerun "
+				+ "with --zarr-format 3 to resume it, or, once no run is writing it, with --overwrite to start it again";
 			CliRun other = CliRun.run(concat(args, "--zarr-format", 2));
 			assertEquals(1, other.code, other.toString());
 			assertTrue(other.err.contains("FAILED " + in + ": " + reason), other.toString());

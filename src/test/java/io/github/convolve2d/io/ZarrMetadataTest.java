@@ -324,6 +324,78 @@ class ZarrMetadataTest {
 		assertEquals("micrometer", z.units()[1]);
 	}
 
+	/**
+	 * A bare Zarr v2 array saved by xarray names its axes in .zattrs' _ARRAY_DIMENSIONS: a channel axis (c, channel,
+	 * band) or time axis (t, time) is read as such, and one among the last two is refused, as Zarr v3's
+	 * dimension_names are; they were ignored, a c, y, x array read as slices and a y, x, c one convolved as planes
+	 * along x and c.
+	 */
+	@Test
+	void aBareV2ArrayIsReadWithXarraysDimensionNames() throws IOException {
+		String[][] read = { { "c", "y", "x" }, { "band", "y", "x" }, { "time", "channel", "y", "x" }, { "z", "y", "x" },
+			{ "dim_0", "y", "x" } };
+		int[][] expected = { { 1, 2, 1 }, { 1, 2, 1 }, { 2, 3, 1 }, { 1, 1, 2 }, { 1, 1, 2 } }; // frames, channels, slices
+		for (int i = 0; i < read.length; i++) {
+			String[] names = read[i];
+			Path dir = xarrayArray(names, names.length == 4 ? new int[] { 2, 3, 5, 4 } : new int[] { 2, 5, 4 });
+			try (ChunkedImage c = ChunkedImage.open(dir)) {
+				String what = String.join(",", names);
+				assertArrayEquals(expected[i], new int[] { c.frames(), c.channels(), c.slices() }, what);
+				assertEquals(4, c.width(), what);
+			}
+		}
+		for (String[] names : new String[][] { { "y", "x", "c" }, { "y", "x", "band" }, { "x", "y" } }) {
+			Path dir = xarrayArray(names, names.length == 2 ? new int[] { 5, 4 } : new int[] { 5, 4, 3 });
+			UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(dir).close());
+			assertTrue(e.getMessage().contains(".zattrs: field '_ARRAY_DIMENSIONS' ends with") && e.getMessage().contains(
+				"the last two axes must be the image's rows and columns (y, x)"), e.getMessage());
+		}
+		Path wrongCount = xarrayArray(new String[] { "y", "x" }, new int[] { 2, 5, 4 });
+		UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(wrongCount).close());
+		assertTrue(e.getMessage().contains("field '_ARRAY_DIMENSIONS' names 2 axes, but the array has 3"), e.getMessage());
+	}
+
+	/** A Zarr v2 array of {@code shape} with .zattrs as xarray writes them, naming its axes {@code names}. */
+	private Path xarrayArray(String[] names, int[] shape) throws IOException {
+		Path dir = tmp.resolve(String.join("", names) + shape.length + ".zarr");
+		ZarrArray.create(dir, shape, shape, DataType.FLOAT32, Compressor.RAW, ZarrFormat.V2, null);
+		Files.write(dir.resolve(".zattrs"), ("{\n    \"_ARRAY_DIMENSIONS\": [\"" + String.join("\", \"", names)
+			+ "\"]\n}").getBytes(StandardCharsets.UTF_8));
+		return dir;
+	}
+
+	/**
+	 * A level of an image given by its folder (img.zarr/0, as dask and napari examples name the array) is read with
+	 * the image's axes and that level's scale and translation; it was read as a bare array, its channel axis as
+	 * slices and its pixel size lost.
+	 */
+	@Test
+	void aLevelGivenByItsFolderIsReadWithItsImagesAxesAndCalibration() throws IOException {
+		Path img = imageWith(("{'multiscales': [{'version': '0.4', 'axes': [{'name': 'c', 'type': 'channel'}, {'name': "
+			+ "'y', 'type': 'space', 'unit': 'micrometer'}, {'name': 'x', 'type': 'space', 'unit': 'micrometer'}], "
+			+ "'datasets': [{'path': '0', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 0.5, 0.25]}]}, "
+			+ "{'path': '1', 'coordinateTransformations': [{'type': 'scale', 'scale': [1, 1, 0.5]}, {'type': "
+			+ "'translation', 'translation': [0, 0.25, 0.125]}]}]}]}").replace('\'', '"'));
+		Files.write(img.resolve("0/.zarray"), changed(changed(VALID, "shape", "[2, 4, 6]"), "chunks", "[1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(img.resolve("1"));
+		Files.write(img.resolve("1/.zarray"), changed(changed(VALID, "shape", "[2, 2, 3]"), "chunks", "[1, 2, 3]")
+			.getBytes(StandardCharsets.UTF_8));
+		double[][] scales = { { 1, 0.5, 0.25 }, { 1, 1, 0.5 } }, translations = { { 0, 0, 0 }, { 0, 0.25, 0.125 } };
+		for (int l = 0; l < 2; l++) {
+			OmeZarr z = OmeZarr.open(img.resolve(Integer.toString(l)));
+			assertEquals(java.util.List.of("c", "y", "x"), z.axes(), "level " + l);
+			assertArrayEquals(scales[l], z.scale(), "level " + l);
+			assertArrayEquals(translations[l], z.translation(), "level " + l);
+			assertEquals("micrometer", z.units()[2], "level " + l);
+			assertEquals(4 - 2 * l, z.array().shape()[1], "level " + l);
+			try (ChunkedImage c = ChunkedImage.open(img.resolve(Integer.toString(l)))) {
+				assertEquals(2, c.channels(), "level " + l);
+				assertEquals(1, c.slices(), "level " + l);
+			}
+		}
+	}
+
 	/** NGFF names axes freely: a time axis named 'time' and a channel axis named 'ch' are read as such by their type. */
 	@Test
 	void timeAndChannelAxesAreKnownByTheirTypeWhateverTheirName() throws IOException {
