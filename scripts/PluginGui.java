@@ -50,7 +50,9 @@ import javax.imageio.ImageIO;
  * <p><b>screenshots</b> retakes the README's pictures and checks on the way where the menu entry appears: writes
  * plugin-dialog.png (LoG σ=2 with Preview on, beside its preview window), plugin-result.png (cell.png, its three
  * feature maps and ImageJ's status bar) and plugin-recorder.png (the Recorder's line); prints the menu path of
- * "Convolve 2D..." and the status line.
+ * "Convolve 2D..." and the status line. Two more pictures, to look at and not in the README, go to the system's
+ * temporary folder ({@code java.io.tmpdir}), not beside them: plugin-help.png (the Help window) and
+ * plugin-dialog-bank.png (the dialog with a bank chosen).
  *
  * <p><b>checks</b> checks what only a real window shows and leaves a screenshot of each step; prints one line per
  * check, PASS or FAIL, and exits 1 on a failure:
