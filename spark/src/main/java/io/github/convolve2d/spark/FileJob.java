@@ -156,7 +156,13 @@ final class FileJob {
 			// the item convert gives runOne
 			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
 		}
-		FileStatus out = status(outFs, target);
+		FileStatus out;
+		try {
+			out = status(outFs, target);
+		}
+		catch (IOException e) {
+			return Decision.fail(cannotReadExisting(task.output, e)); // as the run
+		}
 		URI remote = (localIn == null ? input.getFileSystem(conf) : outFs).getUri();
 		return Decision.unknown("not judged: " + (localIn == null ? "the input" : "the output") + " is on " + remote
 			+ ", whose files the run copies to read them; a dry run reads headers and existing outputs only on local or "
@@ -247,8 +253,7 @@ final class FileJob {
 		}
 		catch (IOException e) {
 			// as batch, a file whose output cannot be judged fails alone (a corrupt block, no permission)
-			return new FileResult(task, Outcome.Status.FAILED, "cannot read its existing output " + task.output
-				+ " (" + e.getMessage() + "); it is left as it is: check it, move it away, or choose another --output");
+			return new FileResult(task, Outcome.Status.FAILED, cannotReadExisting(task.output, e));
 		}
 		if (before != null && before.isDirectory()) Files.createDirectories(localOut);
 		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
@@ -285,6 +290,12 @@ final class FileJob {
 				// best effort: a hidden temporary file, skipped by scans
 			}
 		}
+	}
+
+	/** Why a file fails whose existing output on a remote file system cannot be judged (a corrupt block, no permission). */
+	private static String cannotReadExisting(String output, IOException e) {
+		return "cannot read its existing output " + output + " (" + e.getMessage() + "); it is left as it is: check it, "
+			+ "move it away, or choose another --output";
 	}
 
 	/** The input as a local file: itself on a local file system, else a copy in the scratch folder. */

@@ -260,6 +260,51 @@ class DryRunTest {
 			+ "nothing was written", lines.get(7), dry.toString());
 	}
 
+	/**
+	 * A remote file system (reached here through {@code viewfs://}) standing for HDFS: the local disk, where the
+	 * status of a file in a folder named {@code locked} is refused, as HDFS refuses it without permission on the
+	 * folder (the folder's own status is given).
+	 */
+	public static final class LockedRemote extends org.apache.hadoop.fs.RawLocalFileSystem {
+		@Override
+		public java.net.URI getUri() {
+			return java.net.URI.create("lockedremote:///");
+		}
+
+		@Override
+		public org.apache.hadoop.fs.FileStatus getFileStatus(org.apache.hadoop.fs.Path f) throws IOException {
+			if (f.getParent() != null && f.getParent().getName().equals("locked")) {
+				throw new org.apache.hadoop.security.AccessControlException("Permission denied: user=someone, "
+					+ "access=EXECUTE, inode=\"" + f.getParent() + "\"");
+			}
+			return super.getFileStatus(f);
+		}
+	}
+
+	/** Mounts {@code target} (a local folder) at {@code viewfs://TABLE/NAME} on {@link LockedRemote}. */
+	private static String remote(String table, String name, Path target) {
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.lockedremote.impl", LockedRemote.class.getName());
+		conf.set("fs.viewfs.mounttable." + table + ".link./" + name, "lockedremote://" + target.toAbsolutePath());
+		return "viewfs://" + table + "/" + name;
+	}
+
+	/**
+	 * An output on a remote file system whose files' status is refused (HDFS without permission on the folder):
+	 * each file is that file's failure with the reason the run gives it (FileJob.remote); it failed the dry run's
+	 * tasks and then its job with Spark's stack traces.
+	 */
+	@Test
+	void aRemoteOutputWhoseStatusIsRefusedIsThatFilesFailure() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = Files.createDirectories(tmp.resolve("locked"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		String remoteOut = remote("lockedout", "out", out);
+		CliRun dry = spark("--input", in, "--output", remoteOut, SETTINGS, "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.startsWith("fail     file:" + in.resolve("good.tif") + ": cannot read its existing output "
+			+ remoteOut + "/good.tif (Permission denied: "), dry.toString());
+	}
+
 	/** Every file and folder below {@code root}: its size, time and bytes (small files), by relative path. */
 	private static Map<String, String> snapshot(Path root) throws IOException {
 		Map<String, String> m = new TreeMap<>();
