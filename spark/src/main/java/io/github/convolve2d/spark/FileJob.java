@@ -23,7 +23,6 @@ import org.apache.spark.util.SerializableConfiguration;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -96,10 +95,10 @@ final class FileJob {
 	 * What {@link #run} would do with each planned file, judged in tasks as the run's tasks judge it before reading
 	 * pixels (with the executors' memory budget and file systems), reading at most the headers of inputs and of
 	 * existing outputs and writing nothing: {@link BatchRunner#judge} on the same local paths that {@link #convert}
-	 * gives {@link BatchRunner#runOne}, so a skip or failure is the run's own, with its reason. A file whose input or
-	 * output is on a remote file system (HDFS, S3) is {@link Decision.Action#UNKNOWN}: the run reads such files
-	 * through whole copies, which a dry run does not make. In the plan's order (Spark keeps a parallelized list's
-	 * order through {@code mapPartitions} and {@code collect}).
+	 * gives {@link BatchRunner#runOne}, so a skip or failure is the run's own, with its reason. An input or existing
+	 * output on a remote file system (HDFS, S3) is read through a copy in the task's scratch folder, as the run reads
+	 * it. In the plan's order (Spark keeps a parallelized list's order through {@code mapPartitions} and
+	 * {@code collect}).
 	 */
 	static List<Decision> judge(JavaSparkContext sc, String[] batchArgs, HadoopPlan.Result plan, int filesPerTask) {
 		List<FileTask> tasks = plan.tasks;
@@ -141,33 +140,77 @@ final class FileJob {
 	private static Iterator<Decision> judge(Iterator<FileTask> files, String[] batchArgs, Configuration conf)
 		throws IOException
 	{
+		TaskContext context = TaskContext.get();
 		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		// as convert: remote files are copied into Spark's scratch folder of this executor, deleted file by file
+		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),
+			"convolve2d-task-");
 		List<Decision> decisions = new ArrayList<>();
-		while (files.hasNext()) decisions.add(judge(files.next(), runner, conf));
+		try {
+			int n = 0;
+			while (files.hasNext() && !context.isInterrupted()) {
+				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
+				decisions.add(judge(files.next(), runner, conf, dir));
+				deleteTree(dir);
+			}
+		}
+		finally {
+			deleteTree(scratch);
+		}
 		return decisions.iterator();
 	}
 
-	private static Decision judge(FileTask task, BatchRunner runner, Configuration conf) throws IOException {
+	/**
+	 * What convert would do with a file: {@link BatchRunner#judge} on the local files it gives {@link
+	 * BatchRunner#runOne}, a remote input or existing output copied into {@code scratch} as convert copies it.
+	 */
+	private static Decision judge(FileTask task, BatchRunner runner, Configuration conf, java.nio.file.Path scratch)
+		throws IOException
+	{
 		if (task.problem != null) return Decision.fail(task.problem); // as convert
-		Path input = new Path(task.input), target = new Path(task.output);
-		java.nio.file.Path localIn = localPath(input, conf);
+		Path target = new Path(task.output);
 		FileSystem outFs = raw(target.getFileSystem(conf));
-		if (localIn != null && outFs instanceof RawLocalFileSystem) {
-			// the item convert gives runOne
-			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
-		}
-		FileStatus out;
+		java.nio.file.Path localIn;
 		try {
-			out = status(outFs, target);
+			localIn = local(new Path(task.input), conf, scratch);
 		}
 		catch (IOException e) {
-			return Decision.fail(cannotReadExisting(task.output, e)); // as the run
+			return Decision.fail("cannot read the file: " + e.getMessage());
 		}
-		URI remote = (localIn == null ? input.getFileSystem(conf) : outFs).getUri();
-		return Decision.unknown("not judged: " + (localIn == null ? "the input" : "the output") + " is on " + remote
-			+ ", whose files the run copies to read them; a dry run reads headers and existing outputs only on local or "
-			+ "mounted file systems (file:)" + (out == null ? "" : out.isDirectory() ? "; a folder is at the output's path"
-				: "; a file is at the output's path"));
+		if (outFs instanceof RawLocalFileSystem) {
+			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
+		}
+		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
+		try {
+			fetchExisting(outFs, target, localOut);
+		}
+		catch (IOException e) {
+			return Decision.fail(cannotReadExisting(task.output, e));
+		}
+		Decision d = runner.judge(new BatchItem(localIn, localOut, null));
+		String reason = d.reason();
+		if (reason == null || !reason.contains(localOut.toString())) return d;
+		// the reason names the output as the run's does
+		reason = reason.replace(localOut.toString(), task.output);
+		switch (d.action()) {
+			case SKIP:
+				return Decision.skip(reason);
+			case REPLACE:
+				return Decision.replace(reason);
+			default:
+				return Decision.fail(reason);
+		}
+	}
+
+	/**
+	 * Puts what lies at a remote output's path at {@code local}, where the batch's rules judge it: a copy of a file,
+	 * an empty folder for a folder; returns its status, null when nothing is there.
+	 */
+	private static FileStatus fetchExisting(FileSystem fs, Path target, java.nio.file.Path local) throws IOException {
+		FileStatus before = status(fs, target);
+		if (before != null && before.isDirectory()) Files.createDirectories(local);
+		else if (before != null) fs.copyToLocalFile(false, target, new Path(local.toUri()), true);
+		return before;
 	}
 
 	/** Runs in a task: converts its files one by one. */
@@ -246,16 +289,12 @@ final class FileJob {
 		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
 		FileStatus before;
 		try {
-			before = status(fs, target);
-			if (before != null && !before.isDirectory()) {
-				fs.copyToLocalFile(false, target, new Path(localOut.toUri()), true);
-			}
+			before = fetchExisting(fs, target, localOut);
 		}
 		catch (IOException e) {
 			// as batch, a file whose output cannot be judged fails alone (a corrupt block, no permission)
 			return new FileResult(task, Outcome.Status.FAILED, cannotReadExisting(task.output, e));
 		}
-		if (before != null && before.isDirectory()) Files.createDirectories(localOut);
 		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
 		if (outcome.status() != Outcome.Status.WRITTEN) {
 			String m = outcome.message();

@@ -236,28 +236,31 @@ class DryRunTest {
 	}
 
 	/**
-	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3): the run reads
-	 * such files through whole copies, so the dry run reads no header there and says so in each file's line.
+	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3) for the inputs,
+	 * the output, or both: the dry run copies a remote input or existing output into the task's scratch folder, as
+	 * the run does, and lists each file as the local dry run does, the remote paths named; it wrote nothing.
 	 */
 	@Test
-	void filesOnAFileSystemThatIsNotLocalAreListedAsUnknown() throws IOException {
+	void filesOnAFileSystemThatIsNotLocalAreJudgedAsTheRunJudgesThem() throws IOException {
 		Path[] f = folders();
 		Path in = f[0], out = f[1];
 		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
 		conf.set("fs.viewfs.mounttable.drytest.link./in", in.toUri().toString());
 		conf.set("fs.viewfs.mounttable.drytest.link./out", out.toUri().toString());
+		String remoteIn = "viewfs://drytest/in", remoteOut = "viewfs://drytest/out";
 		Map<String, String> before = snapshot(tmp);
-		CliRun dry = spark("--input", "viewfs://drytest/in", "--output", "viewfs://drytest/out", SETTINGS, "--dry-run");
-		assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
-		assertEquals(0, dry.code, "no file is known to fail: " + dry);
-		List<String> lines = dry.out.lines().collect(Collectors.toList());
-		assertEquals("unknown  viewfs://drytest/in/good.tif -> viewfs://drytest/out/good.tif: not judged: the input is on "
-			+ "viewfs://drytest/, whose files the run copies to read them; a dry run reads headers and existing outputs "
-			+ "only on local or mounted file systems (file:)", lines.get(0), dry.toString());
-		assertTrue(lines.get(4).startsWith("unknown  viewfs://drytest/in/same.png -> viewfs://drytest/out/same.tif: ")
-			&& lines.get(4).endsWith("; a file is at the output's path"), dry.toString());
-		assertEquals("dry run: 0 to write, 0 to skip, 0 failing, 7 unknown of 7 files; only image headers were read, "
-			+ "nothing was written", lines.get(7), dry.toString());
+		String local = spark("--input", in, "--output", out, SETTINGS, "--dry-run").out;
+		for (boolean[] remote : new boolean[][] { { true, false }, { false, true }, { true, true } }) {
+			CliRun dry = spark("--input", remote[0] ? remoteIn : in, "--output", remote[1] ? remoteOut : out, SETTINGS,
+				"--dry-run");
+			assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
+			assertEquals(1, dry.code, "some files would fail: " + dry);
+			String expected = local;
+			if (remote[0]) expected = expected.replace("file:" + in, remoteIn);
+			if (remote[1]) expected = expected.replace("file:" + out, remoteOut).replace(out.toString(), remoteOut);
+			assertEquals(expected, dry.out, "input remote " + remote[0] + ", output remote " + remote[1]);
+			assertEquals("", dry.err, dry.toString());
+		}
 	}
 
 	/**
