@@ -3,6 +3,7 @@ package io.github.convolve2d.spark;
 import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
+import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.image.ConsoleCapture;
 import io.github.convolve2d.batch.Decision;
@@ -15,6 +16,8 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -127,6 +130,32 @@ final class FileJob {
 		finally {
 			fs.delete(probe, false);
 		}
+	}
+
+	/**
+	 * Why a run could not write into an output folder on a Hadoop file system, judged without writing anything
+	 * (for a dry run), in {@link BatchPlan#whyNotWritable}'s words: the nearest existing folder on its path is a
+	 * file, or may not be written ({@link FileSystem#access}; a file system that cannot tell, such as S3, lets it
+	 * be); null when it can be made or written into.
+	 *
+	 * @throws IOException when the file system refuses to say what is on the path
+	 */
+	static String whyNotWritable(Path folder, Configuration conf) throws IOException {
+		java.nio.file.Path local = localPath(folder, conf);
+		if (local != null) return BatchPlan.whyNotWritable(local);
+		FileSystem fs = folder.getFileSystem(conf);
+		Path existing = folder;
+		FileStatus st;
+		while ((st = status(fs, existing)) == null && existing.getParent() != null) existing = existing.getParent();
+		if (st == null) return null;
+		if (!st.isDirectory()) return "a file is in the way (" + existing + ")";
+		try {
+			fs.access(existing, FsAction.WRITE);
+		}
+		catch (AccessControlException e) {
+			return "permission denied";
+		}
+		return null;
 	}
 
 	/** The runner of a task: batch's, with the executor's memory budget and the task's cores. */

@@ -199,15 +199,14 @@ public final class SparkMain {
 		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
 		long runStart = 0;
 		if (settings.dryRun) {
-			java.nio.file.Path local;
+			// as batch --dry-run, without writing
+			String why;
 			try {
-				local = FileJob.localPath(plan.outputFolder, hadoop);
+				why = FileJob.whyNotWritable(plan.outputFolder, hadoop);
 			}
 			catch (IOException e) {
-				local = null;
+				why = e.getMessage();
 			}
-			// as batch --dry-run, without writing: on another file system only the run's probe can tell
-			String why = local == null ? null : BatchPlan.whyNotWritable(local);
 			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		}
 		else {

@@ -282,6 +282,18 @@ class DryRunTest {
 			}
 			return super.getFileStatus(f);
 		}
+
+		/** A folder named {@code readonly} may not be written, as an HDFS folder of another user's. */
+		@Override
+		public void access(org.apache.hadoop.fs.Path path, org.apache.hadoop.fs.permission.FsAction mode)
+			throws IOException
+		{
+			if (path.getName().equals("readonly") && mode.implies(org.apache.hadoop.fs.permission.FsAction.WRITE)) {
+				throw new org.apache.hadoop.security.AccessControlException("Permission denied: user=someone, access="
+					+ mode + ", inode=\"" + path + "\"");
+			}
+			// else allowed (Hadoop's check of the local disk's permissions takes file: paths only)
+		}
 	}
 
 	/** Mounts {@code target} (a local folder) at {@code viewfs://TABLE/NAME} on {@link LockedRemote}. */
@@ -306,6 +318,31 @@ class DryRunTest {
 		assertEquals(1, dry.code, dry.toString());
 		assertTrue(dry.out.startsWith("fail     file:" + in.resolve("good.tif") + ": cannot read its existing output "
 			+ remoteOut + "/good.tif (Permission denied: "), dry.toString());
+	}
+
+	/**
+	 * A remote output folder that cannot be made (a file in its way) or written (no permission): a usage error in
+	 * batch's words, as for a local folder and as the run's probe finds it; the dry run listed every file to write.
+	 */
+	@Test
+	void aRemoteOutputFolderThatCannotBeWrittenIsAUsageError() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		Files.write(tmp.resolve("blocked"), new byte[] { 1 });
+		Files.createDirectories(tmp.resolve("readonly"));
+		String root = remote("writetest", "root", tmp);
+		Map<String, String> cases = Map.of(root + "/blocked/out", "a file is in the way (" + root + "/blocked)",
+			root + "/readonly/out", "permission denied", root + "/readonly", "permission denied");
+		for (Map.Entry<String, String> c : cases.entrySet()) {
+			CliRun dry = spark("--input", in, "--output", c.getKey(), SETTINGS, "--dry-run");
+			assertEquals(2, dry.code, dry.toString());
+			assertEquals("cannot write into the output folder '" + c.getKey() + "': " + c.getValue(),
+				dry.err.lines().findFirst().orElse(""), dry.toString());
+		}
+		Path fresh = Files.createDirectories(tmp.resolve("open"));
+		CliRun dry = spark("--input", in, "--output", root + "/open/new/out", SETTINGS, "--dry-run");
+		assertEquals(0, dry.code, "a folder that can be made: " + dry);
+		assertFalse(Files.exists(fresh.resolve("new")), "a dry run makes no output folder");
 	}
 
 	/** Every file and folder below {@code root}: its size, time and bytes (small files), by relative path. */
