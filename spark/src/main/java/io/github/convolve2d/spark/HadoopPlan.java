@@ -185,6 +185,66 @@ final class HadoopPlan {
 		+ " to such a run";
 
 	/**
+	 * Whether any input is a Zarr image (named {@code *.zarr}, or a folder that {@link #isZarrFolder} knows as one),
+	 * which the block job takes.
+	 *
+	 * @throws UserException for an input Hadoop cannot take as a path
+	 * @throws IOException when the file system cannot say what an input is
+	 */
+	static boolean anyZarr(List<String> inputs, Configuration conf) throws IOException {
+		for (String input : inputs) {
+			if (input.replaceFirst("/+$", "").endsWith(".zarr")) return true;
+			Path p = qualify(input, conf);
+			FileSystem fs = p.getFileSystem(conf);
+			FileStatus st;
+			try {
+				st = fs.getFileStatus(p);
+			}
+			catch (FileNotFoundException e) {
+				continue; // the plan says so
+			}
+			if (st.isDirectory() && isZarrFolder(fs, p)) return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a folder is a Zarr node as batch knows one ({@code InputScanner.isZarrFolder}): named {@code *.zarr},
+	 * or holding one of the metadata files {@link InputScanner#holdsZarrMetadata} names. Each of these is asked of
+	 * the file system by its name (a collection that answers {@code contains} only): a listing of an array's folder
+	 * would list its every chunk.
+	 */
+	static boolean isZarrFolder(FileSystem fs, Path dir) throws IOException {
+		if (dir.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")) return true;
+		try {
+			return InputScanner.holdsZarrMetadata(new java.util.AbstractCollection<String>() {
+				@Override
+				public boolean contains(Object name) {
+					try {
+						return fs.exists(new Path(dir, (String) name));
+					}
+					catch (IOException e) {
+						throw new java.io.UncheckedIOException(e);
+					}
+				}
+
+				@Override
+				public java.util.Iterator<String> iterator() {
+					throw new UnsupportedOperationException("the file system is asked for each name");
+				}
+
+				@Override
+				public int size() {
+					throw new UnsupportedOperationException("the file system is asked for each name");
+				}
+			});
+		}
+		catch (java.io.UncheckedIOException e) {
+			throw e.getCause();
+		}
+	}
+
+	/**
 	 * Whether a folder met in a listing is a link, which batch does not follow (one to a folder above would loop):
 	 * Hadoop's local file system reports the status of the link's target, so links there are asked of java.nio.
 	 */
@@ -227,6 +287,14 @@ final class HadoopPlan {
 					Set<String> names = new HashSet<>();
 					for (FileStatus b : below) names.add(b.getPath().getName());
 					zarr = InputScanner.holdsZarrMetadata(names);
+				}
+				else if (!zarr) {
+					try {
+						zarr = isZarrFolder(fs, st.getPath()); // as batch, whose folder walk stops at it
+					}
+					catch (IOException e) {
+						// as batch, which cannot see inside it either: a folder, left out when not recursive
+					}
 				}
 				if (zarr) {
 					java.nio.file.Path relative = rootNio.relativize(nio(st.getPath()));

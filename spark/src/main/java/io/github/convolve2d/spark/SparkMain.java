@@ -183,8 +183,8 @@ public final class SparkMain {
 				plan = HadoopPlan.Result.of(files, HadoopPlan.qualify(settings.output, hadoop));
 			}
 			else {
-				// Zarr images by name need the local block job, which says so
-				if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
+				// Zarr images need the local block job, which says so
+				if (HadoopPlan.anyZarr(settings.inputs, hadoop)) {
 					return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
 				}
 				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);

@@ -345,6 +345,37 @@ class DryRunTest {
 		assertFalse(Files.exists(fresh.resolve("new")), "a dry run makes no output folder");
 	}
 
+	/**
+	 * An OME-Zarr image on a remote file system known by its metadata files, as batch knows one, not only by a
+	 * {@code .zarr} name: met in a folder (not recursive) it is listed as failing with the reason of one named
+	 * {@code .zarr} (it was left out without a word), and given as an input it is refused as one named {@code .zarr}
+	 * (it was listed as a folder without images).
+	 */
+	@Test
+	void aRemoteZarrImageIsKnownByItsMetadataAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path plate = Files.createDirectories(in.resolve("plate"));
+		Files.write(plate.resolve(".zattrs"), "{}".getBytes(StandardCharsets.US_ASCII));
+		Files.createDirectories(in.resolve("plain")); // a folder of no image: not listed, as in batch
+		Files.createDirectories(in.resolve("b.zarr"));
+		String remoteIn = remote("zarrtest", "in", in);
+		CliRun dry = spark("--input", remoteIn, "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
+		List<String> lines = dry.out.lines().collect(Collectors.toList());
+		assertEquals(4, lines.size(), dry.toString());
+		assertTrue(lines.get(0).startsWith("fail     " + remoteIn + "/b.zarr: an OME-Zarr image or Zarr array: "),
+			dry.toString());
+		assertTrue(lines.get(2).startsWith("fail     " + remoteIn + "/plate: " + lines.get(0).substring(lines.get(0)
+			.indexOf(": ") + 2)), dry.toString());
+		assertEquals(1, dry.code, dry.toString());
+
+		CliRun named = spark("--input", remoteIn + "/b.zarr", "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
+		assertEquals(2, named.code, named.toString());
+		CliRun byMetadata = spark("--input", remoteIn + "/plate", "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
+		assertEquals(2, byMetadata.code, byMetadata.toString());
+		assertEquals(named.err.replace(remoteIn + "/b.zarr", remoteIn + "/plate"), byMetadata.err);
+	}
+
 	/** Every file and folder below {@code root}: its size, time and bytes (small files), by relative path. */
 	private static Map<String, String> snapshot(Path root) throws IOException {
 		Map<String, String> m = new TreeMap<>();
