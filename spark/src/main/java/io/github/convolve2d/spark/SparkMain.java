@@ -112,19 +112,20 @@ public final class SparkMain {
 		PrintWriter err)
 	{
 		long start = System.nanoTime();
+		boolean[] dryRun = { false }; // set by run once it has read the options
 		try {
-			return run(contexts, args, hook, interruption, out, err);
+			return run(contexts, args, hook, interruption, out, err, dryRun);
 		}
 		catch (Exception | Error e) {
 			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared), or a context that
 			// could not start once the JVM's shutdown had begun (Spark's hook manager then fails to initialise)
 			if (!interruption.stopped()) throw e;
-			return interrupted(err, start);
+			return interrupted(err, start, dryRun[0]);
 		}
 	}
 
 	private static int run(ContextFactory contexts, String[] args, TaskHook hook, Interruption interruption,
-		PrintWriter out, PrintWriter err)
+		PrintWriter out, PrintWriter err, boolean[] dryRun)
 	{
 		int filesPerTask = 0;
 		String[] batchArgs = args;
@@ -158,6 +159,7 @@ public final class SparkMain {
 		catch (CommandLine.ParameterException e) {
 			return usage(err, e.getMessage());
 		}
+		dryRun[0] = settings.dryRun;
 		if (settings.help) {
 			out.println("convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS: the batch command on Spark; "
 				+ "--files-per-task: files in one task (default: about four tasks per core). Batch's options:");
@@ -403,10 +405,11 @@ public final class SparkMain {
 		return notes;
 	}
 
-	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */
-	private static int interrupted(PrintWriter err, long start) {
-		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; every "
-			+ "output written is whole, and rerunning the same command skips them and does the rest%n",
+	/** Says that the run (or dry run) was interrupted, as batch says it; returns batch's exit code for it. */
+	private static int interrupted(PrintWriter err, long start, boolean dryRun) {
+		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; "
+			+ (dryRun ? "the dry run listed nothing and wrote nothing: rerun it to see its list%n" : "every output "
+				+ "written is whole, and rerunning the same command skips them and does the rest%n"),
 			(System.nanoTime() - start) / 1e9);
 		err.flush();
 		return SOME_FAILED;

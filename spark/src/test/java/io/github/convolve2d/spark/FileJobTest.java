@@ -238,6 +238,20 @@ class FileJobTest {
 		}), args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
 		assertEquals(1, code, err.toString());
 		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
+		assertTrue(err.toString().contains("every output written is whole"), err.toString());
+
+		// a dry run says that it listed and wrote nothing (it said that outputs were written)
+		Interruption dry = new Interruption();
+		StringWriter dryErr = new StringWriter();
+		code = SparkMain.batch(contexts(() -> {
+			dry.stop();
+			throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress"));
+		}), concat(args(in, tmp.resolve("dry-out")), "--dry-run"), TaskHook.NONE, dry, new PrintWriter(new StringWriter()),
+			new PrintWriter(dryErr));
+		assertEquals(1, code, dryErr.toString());
+		assertTrue(dryErr.toString().matches("interrupted after [0-9.]+ s \\(Ctrl-C or SIGTERM\\): the Spark jobs were "
+			+ "cancelled; the dry run listed nothing and wrote nothing: rerun it to see its list\\s*"), dryErr.toString());
+		assertFalse(Files.exists(tmp.resolve("dry-out")), "a dry run writes nothing");
 	}
 
 	/**
