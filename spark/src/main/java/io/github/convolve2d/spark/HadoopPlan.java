@@ -82,7 +82,18 @@ final class HadoopPlan {
 		BatchPlan.checkSuffix(sfx);
 		Path out = qualify(output, conf);
 		FileSystem outFs = out.getFileSystem(conf);
-		if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory()) {
+		FileStatus outStatus;
+		try {
+			outStatus = outFs.getFileStatus(out);
+		}
+		catch (FileNotFoundException e) {
+			outStatus = null;
+		}
+		catch (IOException e) {
+			// not the inputs' listing: the output's file system is unreachable or refuses (as the run's probe says it)
+			throw new UserException("cannot write into the output folder '" + output + "': " + e.getMessage());
+		}
+		if (outStatus != null && !outStatus.isDirectory()) {
 			throw new UserException("--output '" + output + "' is a file; give a folder (it is created when missing)");
 		}
 		// on the local disk, as batch: links resolved, so that an output folder reached through a link to an input
