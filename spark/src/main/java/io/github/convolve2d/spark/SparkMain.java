@@ -166,7 +166,7 @@ public final class SparkMain {
 			out.println(settings.usage);
 			return OK;
 		}
-		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
+		if (settings.zarr) return blocks(contexts, batchArgs, settings, filesPerTask, hook, interruption, out, err);
 		// the plan and the output folder first, with the context's Hadoop configuration: a usage error takes no cluster
 		Configuration hadoop = contexts.hadoopConfiguration();
 		HadoopPlan.Result plan;
@@ -187,7 +187,7 @@ public final class SparkMain {
 			else {
 				// Zarr images need the local block job, which says so
 				if (HadoopPlan.anyZarr(settings.inputs, hadoop)) {
-					return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
+					return blocks(contexts, batchArgs, settings, filesPerTask, hook, interruption, out, err);
 				}
 				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);
 			}
@@ -239,7 +239,9 @@ public final class SparkMain {
 				out.println(tally.summary());
 				return tally.failing() > 0 ? SOME_FAILED : OK;
 			}
-			for (String note : notes(settings, !zarrImages.isEmpty())) err.println(note);
+			for (String note : notes(settings, !zarrImages.isEmpty(), filesPerTask > 0 && plan.tasks.isEmpty())) {
+				err.println(note);
+			}
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
@@ -267,7 +269,7 @@ public final class SparkMain {
 
 	/** OME-Zarr outputs of every input ({@code --format zarr}, {@link BlockJob}): local or shared mounted paths. */
 	private static int blocks(ContextFactory contexts, String[] batchArgs, BatchCommand.Settings settings,
-		TaskHook hook, Interruption interruption, PrintWriter out, PrintWriter err)
+		int filesPerTask, TaskHook hook, Interruption interruption, PrintWriter out, PrintWriter err)
 	{
 		BatchPlan plan;
 		try {
@@ -296,7 +298,7 @@ public final class SparkMain {
 		if (sc == null) return USAGE;
 		try {
 			interruption.watch(sc);
-			for (String note : notes(settings, true)) err.println(note);
+			for (String note : notes(settings, true, filesPerTask > 0)) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
@@ -395,9 +397,16 @@ public final class SparkMain {
 		}
 	}
 
-	/** Batch's notes on options without effect, and one on {@code --progress}, which a Spark run does not show. */
-	private static List<String> notes(BatchCommand.Settings settings, boolean zarrOutputs) {
+	/**
+	 * Batch's notes on options without effect, one on {@code --progress}, which a Spark run does not show, and one on
+	 * {@code --files-per-task} when no file is converted as a file ({@code filesPerTaskUnused}).
+	 */
+	private static List<String> notes(BatchCommand.Settings settings, boolean zarrOutputs, boolean filesPerTaskUnused) {
 		List<String> notes = new ArrayList<>(settings.notes(zarrOutputs));
+		if (filesPerTaskUnused) {
+			notes.add("note: --files-per-task applies to images with TIFF outputs; every output of this run is an "
+				+ "OME-Zarr image, computed in tasks of blocks (--block sets their side)");
+		}
 		if (settings.given("--progress")) {
 			notes.add("note: --progress has no effect on Spark: the run prints each failure as it is known and the "
 				+ "summary at the end (Spark's web UI shows its tasks)");

@@ -592,5 +592,15 @@ class FileJobTest {
 		CliRun lines = spark(TaskHook.NONE, concat(args, "--progress", "lines", "--overwrite"));
 		assertEquals(0, lines.code, lines.toString());
 		assertTrue(lines.err.contains("note: --progress has no effect on Spark"), lines.toString());
+		assertFalse(lines.err.contains("--files-per-task"), lines.toString());
+
+		// --files-per-task where every output is an OME-Zarr image (tasks of blocks): said, not ignored without a word
+		String note = "note: --files-per-task applies to images with TIFF outputs; every output of this run is an "
+			+ "OME-Zarr image";
+		CliRun zarr = spark(TaskHook.NONE, "--input", in.resolve("coins.png").toString(), "--output",
+			tmp.resolve("zout").toString(), "--preset", "sobel-x", "--format", "zarr", "--files-per-task", "2");
+		assertTrue(zarr.err.contains(note), zarr.toString());
+		CliRun files = spark(TaskHook.NONE, concat(args, "--files-per-task", "2", "--overwrite"));
+		assertFalse(files.err.contains("--files-per-task"), files.toString());
 	}
 }
