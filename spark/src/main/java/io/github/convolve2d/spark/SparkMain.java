@@ -152,6 +152,8 @@ public final class SparkMain {
 				break;
 			}
 		}
+		String piped = notRegularFile(batchArgs);
+		if (piped != null) return usage(err, piped);
 		BatchCommand.Settings settings;
 		try {
 			settings = BatchCommand.settings(batchArgs);
@@ -265,6 +267,38 @@ public final class SparkMain {
 				contexts.release(sc);
 			}
 		}
+	}
+
+	/** Batch's options that name a file every task reads again (the driver reads it first, to check the options). */
+	private static final List<String> TASK_FILES = List.of("--kernel-file", "--weights", "--bias");
+
+	/**
+	 * Why a file that every task reads cannot be given (a pipe, such as {@code <(...)}, which batch reads once: each
+	 * task found it empty or waited for it), or null. Asked without opening the file: opening a pipe waits for its
+	 * writer.
+	 */
+	private static String notRegularFile(String[] args) {
+		for (int i = 0; i < args.length; i++) {
+			for (String option : TASK_FILES) {
+				String value = args[i].equals(option) && i + 1 < args.length ? args[i + 1]
+					: args[i].startsWith(option + "=") ? args[i].substring(option.length() + 1) : null;
+				if (value == null) continue;
+				java.nio.file.Path p;
+				try {
+					p = java.nio.file.Paths.get(value);
+				}
+				catch (java.nio.file.InvalidPathException e) {
+					continue; // batch's parser says so
+				}
+				if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isRegularFile(p)
+					&& !java.nio.file.Files.isDirectory(p))
+				{
+					return option + " '" + value + "' is not a regular file but a pipe, socket or device, such as <(...): "
+						+ "on Spark every task reads the file again; save it to a file that every node can read";
+				}
+			}
+		}
+		return null;
 	}
 
 	/** OME-Zarr outputs of every input ({@code --format zarr}, {@link BlockJob}): local or shared mounted paths. */

@@ -571,6 +571,43 @@ class FileJobTest {
 		assertArrayEquals(bytes, Files.readAllBytes(out.resolve("coins.tif")), "left as it is");
 	}
 
+	/**
+	 * A kernel file that is a pipe ({@code --kernel-file <(...)}, which batch reads once) is a usage error naming it:
+	 * every task reads the file again, and found the pipe empty (each task failed with picocli's stack trace, then
+	 * the job with Spark's) or waited for a writer that never came.
+	 */
+	@Test
+	void aKernelFileThatIsAPipeIsAUsageError() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		Path fifo = tmp.resolve("kernel-pipe");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		// the shell's side of <(...): writes the kernel once
+		Thread writer = new Thread(() -> {
+			try {
+				Files.write(fifo, "1 0 -1\n".getBytes(StandardCharsets.US_ASCII));
+			}
+			catch (IOException e) {
+				// the test has ended
+			}
+		});
+		writer.setDaemon(true);
+		writer.start();
+		for (String[] option : new String[][] { { "--kernel-file", fifo.toString() }, { "--kernel-file=" + fifo },
+			{ "--weights", fifo.toString() } })
+		{
+			CliRun run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+				() -> spark(TaskHook.NONE, concat(new String[] { "--input", in.toString(), "--output",
+					tmp.resolve("out").toString() }, option)), "a hang: " + Arrays.toString(option));
+			assertEquals(2, run.code, run.toString());
+			assertEquals(option[0].replaceFirst("=.*", "") + " '" + fifo + "' is not a regular file but a pipe, socket "
+				+ "or device, such as <(...): on Spark every task reads the file again; save it to a file that every "
+				+ "node can read", run.err.lines().findFirst().orElse(""), run.toString());
+		}
+		assertFalse(Files.exists(tmp.resolve("out")), "no output folder: " + Files.exists(tmp.resolve("out")));
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
