@@ -23,6 +23,7 @@ import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
@@ -165,12 +166,30 @@ final class FileJob {
 			settings.overwrite, BatchListener.NONE);
 	}
 
+	/**
+	 * Why a task's files fail when the task cannot read the run's options again (one parser: batch's), which the
+	 * driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
+	 */
+	private static String optionsNotReadHere(CommandLine.ParameterException e) {
+		return "this task cannot read the run's options on its node: " + e.getMessage() + " (every node reads "
+			+ "--kernel-file, --weights and --bias itself: give paths that every node can read, unchanged while the run "
+			+ "lasts)";
+	}
+
 	/** Runs in a task: judges its files one by one. */
 	private static Iterator<Decision> judge(Iterator<FileTask> files, String[] batchArgs, Configuration conf)
 		throws IOException
 	{
 		TaskContext context = TaskContext.get();
-		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		BatchRunner runner;
+		try {
+			runner = runner(BatchCommand.settings(batchArgs));
+		}
+		catch (CommandLine.ParameterException e) {
+			List<Decision> failed = new ArrayList<>();
+			files.forEachRemaining(t -> failed.add(Decision.fail(optionsNotReadHere(e))));
+			return failed.iterator();
+		}
 		// as convert: remote files are copied into Spark's scratch folder of this executor, deleted file by file
 		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),
 			"convolve2d-task-");
@@ -248,7 +267,15 @@ final class FileJob {
 	{
 		TaskContext context = TaskContext.get();
 		String attempt = context.stageId() + "-" + context.partitionId() + "-" + context.attemptNumber();
-		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		BatchRunner runner;
+		try {
+			runner = runner(BatchCommand.settings(batchArgs));
+		}
+		catch (CommandLine.ParameterException e) {
+			List<FileResult> failed = new ArrayList<>();
+			files.forEachRemaining(t -> failed.add(new FileResult(t, Outcome.Status.FAILED, optionsNotReadHere(e))));
+			return failed.iterator();
+		}
 		// in Spark's own scratch folder of this executor, which Spark deletes when it stops: a task killed mid-file
 		// (Ctrl-C, a lost executor) leaves no copy of a remote input behind in the system's temporary folder
 		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),

@@ -608,6 +608,34 @@ class FileJobTest {
 		assertFalse(Files.exists(tmp.resolve("out")), "no output folder: " + Files.exists(tmp.resolve("out")));
 	}
 
+	/** The kernel file the hook of {@link #aKernelFileATaskCannotReadFailsItsFilesWithTheReason} removes. */
+	private static String vanishing;
+
+	/**
+	 * A kernel file that a task cannot read (on a cluster: a path that exists on the driver only; here: removed once
+	 * the first output is written) fails that task's files with the reason, and the run ends with its summary: each
+	 * such task failed with picocli's stack trace, then the job with Spark's ("Exception in thread main"), and no
+	 * summary.
+	 */
+	@Test
+	void aKernelFileATaskCannotReadFailsItsFilesWithTheReason() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (int i = 0; i < 6; i++) Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins" + i + ".png"));
+		Path kernel = Files.write(tmp.resolve("kernel.txt"), "1 0 -1\n".getBytes(StandardCharsets.US_ASCII));
+		vanishing = kernel.toString();
+		CliRun run = spark((output, attempt) -> Files.deleteIfExists(Paths.get(vanishing)), "--input", in.toString(),
+			"--output", tmp.resolve("out").toString(), "--kernel-file", kernel.toString(), "--files-per-task", "1");
+		assertEquals(1, run.code, run.toString());
+		List<Integer> counts = counts(run);
+		assertTrue(counts.get(0) >= 1 && counts.get(2) >= 1 && counts.get(3) == 6, run.toString());
+		for (String reason : failures(run).values()) {
+			assertTrue(reason.startsWith("this task cannot read the run's options on its node: ")
+				&& reason.contains("kernel file '" + kernel + "'"), reason);
+			assertTrue(reason.endsWith("(every node reads --kernel-file, --weights and --bias itself: give paths that "
+				+ "every node can read, unchanged while the run lasts)"), reason);
+		}
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
