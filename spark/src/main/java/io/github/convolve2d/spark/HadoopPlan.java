@@ -161,6 +161,11 @@ final class HadoopPlan {
 			p = new Path(pathOrUri);
 		}
 		catch (IllegalArgumentException e) {
+			String scheme = pathOrUri.substring(0, Math.max(0, pathOrUri.indexOf(':')));
+			if (hasFileSystem(scheme, conf)) {
+				throw new UserException("'" + pathOrUri + "' is a " + scheme + ": URI with a relative path, which Hadoop "
+					+ "does not read: give an absolute one (" + scheme + ":/data/out) or the path without " + scheme + ":");
+			}
 			throw new UserException("'" + pathOrUri + "' is neither a path nor a URI that Hadoop reads ("
 				+ (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + "); a relative path with ':' "
 				+ "in its first name reads as a URI: give it as ./" + pathOrUri + " or as an absolute path");
@@ -175,6 +180,18 @@ final class HadoopPlan {
 				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage()
 					: why.getMessage() != null ? why.getMessage() : why.toString())
 				+ "; check the host name and port in the URI");
+		}
+	}
+
+	/** Whether Hadoop has a file system for {@code scheme} ({@code file}, {@code hdfs}, {@code s3a}, ...). */
+	private static boolean hasFileSystem(String scheme, Configuration conf) {
+		if (!scheme.matches("[A-Za-z][A-Za-z0-9+.-]*")) return false;
+		try {
+			FileSystem.getFileSystemClass(scheme, conf);
+			return true;
+		}
+		catch (IOException e) {
+			return false; // no file system for this scheme: a name with ':'
 		}
 	}
 

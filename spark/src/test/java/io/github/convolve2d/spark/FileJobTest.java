@@ -501,6 +501,13 @@ class FileJobTest {
 		assertEquals(2, colon.code, colon.toString());
 		assertTrue(colon.err.startsWith("'t=12:00.tif' is neither a path nor a URI that Hadoop reads (")
 			&& colon.err.contains("give it as ./t=12:00.tif or as an absolute path"), colon.toString());
+		// a file: URI with a relative path: not a name with ':' (./file:o would be a folder named so)
+		CliRun relative = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output", "file:o" },
+			kernel));
+		assertEquals(2, relative.code, relative.toString());
+		assertEquals("'file:o' is a file: URI with a relative path, which Hadoop does not read: give an absolute one "
+			+ "(file:/data/out) or the path without file:", relative.err.lines().findFirst().orElse(""),
+			relative.toString());
 
 		CliRun host = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output",
 			"hdfs://no-such-namenode.invalid:8020/out" }, kernel));
