@@ -305,7 +305,13 @@ public final class BatchCommand implements Callable<Integer> {
 	public static Settings settings(String... args) {
 		BatchCommand c = new BatchCommand();
 		CommandLine cl = new CommandLine(c);
-		CommandLine.ParseResult r = cl.parseArgs(args);
+		CommandLine.ParseResult r;
+		try {
+			r = cl.parseArgs(args);
+		}
+		catch (CommandLine.ParameterException e) {
+			throw new CommandLine.ParameterException(cl, UsageErrors.message(e, args), e); // as the command line words it
+		}
 		boolean help = r.isUsageHelpRequested() || r.isVersionHelpRequested();
 		if (help) return new Settings(c, r, true, null, null);
 		c.checkArguments();

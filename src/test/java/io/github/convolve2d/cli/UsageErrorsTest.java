@@ -42,6 +42,28 @@ class UsageErrorsTest {
 		assertEquals("unknown option '--thread'; did you mean '--threads'?", usage("json", "--thread", "2"));
 	}
 
+	/**
+	 * Batch's options parsed for another front end (the Spark job, {@link BatchCommand#settings}) are refused with
+	 * batch's own words: it gave picocli's ("Unknown options: '--thread', '2'", "... is not an int", "Unmatched
+	 * arguments from index 8").
+	 */
+	@Test
+	void batchSettingsAreRefusedInBatchsWords() {
+		for (String[] bad : new String[][] { { "--preset", "sobel-x", "--thread", "2" }, { "--preset", "sobel-x",
+			"--threads", "x" }, { "--kernel", "-1", "0", "1" }, { "--preset", "sobel-x", "--dry-run=maybe" } })
+		{
+			String[] args = new String[bad.length + 4];
+			System.arraycopy(new String[] { "-i", "in", "-o", "out" }, 0, args, 0, 4);
+			System.arraycopy(bad, 0, args, 4, bad.length);
+			String[] cli = new String[args.length + 1];
+			cli[0] = "batch";
+			System.arraycopy(args, 0, cli, 1, args.length);
+			picocli.CommandLine.ParameterException e = org.junit.jupiter.api.Assertions.assertThrows(
+				picocli.CommandLine.ParameterException.class, () -> BatchCommand.settings(args), Arrays.toString(args));
+			assertEquals(usage(cli), e.getMessage(), Arrays.toString(args));
+		}
+	}
+
 	@Test
 	void anUnquotedKernelGetsTheHintToQuoteIt() {
 		assertEquals("'0' follows --kernel '-1' but is not an option; a value with spaces must be quoted as one "

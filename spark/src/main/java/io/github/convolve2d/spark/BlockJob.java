@@ -147,8 +147,11 @@ final class BlockJob {
 		catch (Exception e) {
 			// an IOException on the driver, or a task's failure after its retries (a SparkException, which the Java
 			// API throws undeclared)
+			String m = e.getMessage() == null ? e.toString() : e.getMessage();
+			// a task's failure: Spark's first line names the task, its host and its exception; stack traces follow
+			if (m.indexOf('\n') >= 0) m = m.substring(0, m.indexOf('\n')).strip();
 			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
-				+ ": " + e.getMessage() + " (rerun to resume: finished blocks are kept)");
+				+ ": " + m + " (rerun to resume: finished blocks are kept)");
 		}
 	}
 

@@ -3,6 +3,7 @@ package io.github.convolve2d.spark;
 import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.batch.BatchItem;
 import io.github.convolve2d.batch.BatchListener;
+import io.github.convolve2d.batch.BatchPlan;
 import io.github.convolve2d.batch.BatchRunner;
 import io.github.convolve2d.image.ConsoleCapture;
 import io.github.convolve2d.batch.Decision;
@@ -15,15 +16,17 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
+import org.apache.hadoop.fs.permission.FsAction;
+import org.apache.hadoop.security.AccessControlException;
 import org.apache.spark.SparkFiles;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.SerializableConfiguration;
+import picocli.CommandLine;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Paths;
 import java.util.ArrayList;
@@ -96,10 +99,10 @@ final class FileJob {
 	 * What {@link #run} would do with each planned file, judged in tasks as the run's tasks judge it before reading
 	 * pixels (with the executors' memory budget and file systems), reading at most the headers of inputs and of
 	 * existing outputs and writing nothing: {@link BatchRunner#judge} on the same local paths that {@link #convert}
-	 * gives {@link BatchRunner#runOne}, so a skip or failure is the run's own, with its reason. A file whose input or
-	 * output is on a remote file system (HDFS, S3) is {@link Decision.Action#UNKNOWN}: the run reads such files
-	 * through whole copies, which a dry run does not make. In the plan's order (Spark keeps a parallelized list's
-	 * order through {@code mapPartitions} and {@code collect}).
+	 * gives {@link BatchRunner#runOne}, so a skip or failure is the run's own, with its reason. An input or existing
+	 * output on a remote file system (HDFS, S3) is read through a copy in the task's scratch folder, as the run reads
+	 * it. In the plan's order (Spark keeps a parallelized list's order through {@code mapPartitions} and
+	 * {@code collect}).
 	 */
 	static List<Decision> judge(JavaSparkContext sc, String[] batchArgs, HadoopPlan.Result plan, int filesPerTask) {
 		List<FileTask> tasks = plan.tasks;
@@ -130,6 +133,32 @@ final class FileJob {
 		}
 	}
 
+	/**
+	 * Why a run could not write into an output folder on a Hadoop file system, judged without writing anything
+	 * (for a dry run), in {@link BatchPlan#whyNotWritable}'s words: the nearest existing folder on its path is a
+	 * file, or may not be written ({@link FileSystem#access}; a file system that cannot tell, such as S3, lets it
+	 * be); null when it can be made or written into.
+	 *
+	 * @throws IOException when the file system refuses to say what is on the path
+	 */
+	static String whyNotWritable(Path folder, Configuration conf) throws IOException {
+		java.nio.file.Path local = localPath(folder, conf);
+		if (local != null) return BatchPlan.whyNotWritable(local);
+		FileSystem fs = folder.getFileSystem(conf);
+		Path existing = folder;
+		FileStatus st;
+		while ((st = status(fs, existing)) == null && existing.getParent() != null) existing = existing.getParent();
+		if (st == null) return null;
+		if (!st.isDirectory()) return "a file is in the way (" + existing + ")";
+		try {
+			fs.access(existing, FsAction.WRITE);
+		}
+		catch (AccessControlException e) {
+			return "permission denied";
+		}
+		return null;
+	}
+
 	/** The runner of a task: batch's, with the executor's memory budget and the task's cores. */
 	private static BatchRunner runner(BatchCommand.Settings settings) {
 		int threads = settings.threads != null ? settings.threads : Math.max(1, TaskContext.get().cpus());
@@ -137,31 +166,99 @@ final class FileJob {
 			settings.overwrite, BatchListener.NONE);
 	}
 
+	/**
+	 * Why a task's files fail when the task cannot read the run's options again (one parser: batch's), which the
+	 * driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
+	 */
+	private static String optionsNotReadHere(CommandLine.ParameterException e) {
+		return "this task cannot read the run's options on its node: " + e.getMessage() + " (every node reads "
+			+ "--kernel-file, --weights and --bias itself: give paths that every node can read, unchanged while the run "
+			+ "lasts)";
+	}
+
 	/** Runs in a task: judges its files one by one. */
 	private static Iterator<Decision> judge(Iterator<FileTask> files, String[] batchArgs, Configuration conf)
 		throws IOException
 	{
-		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		TaskContext context = TaskContext.get();
+		BatchRunner runner;
+		try {
+			runner = runner(BatchCommand.settings(batchArgs));
+		}
+		catch (CommandLine.ParameterException e) {
+			List<Decision> failed = new ArrayList<>();
+			files.forEachRemaining(t -> failed.add(Decision.fail(optionsNotReadHere(e))));
+			return failed.iterator();
+		}
+		// as convert: remote files are copied into Spark's scratch folder of this executor, deleted file by file
+		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),
+			"convolve2d-task-");
 		List<Decision> decisions = new ArrayList<>();
-		while (files.hasNext()) decisions.add(judge(files.next(), runner, conf));
+		try {
+			int n = 0;
+			while (files.hasNext() && !context.isInterrupted()) {
+				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
+				decisions.add(judge(files.next(), runner, conf, dir));
+				deleteTree(dir);
+			}
+		}
+		finally {
+			deleteTree(scratch);
+		}
 		return decisions.iterator();
 	}
 
-	private static Decision judge(FileTask task, BatchRunner runner, Configuration conf) throws IOException {
+	/**
+	 * What convert would do with a file: {@link BatchRunner#judge} on the local files it gives {@link
+	 * BatchRunner#runOne}, a remote input or existing output copied into {@code scratch} as convert copies it.
+	 */
+	private static Decision judge(FileTask task, BatchRunner runner, Configuration conf, java.nio.file.Path scratch)
+		throws IOException
+	{
 		if (task.problem != null) return Decision.fail(task.problem); // as convert
-		Path input = new Path(task.input), target = new Path(task.output);
-		java.nio.file.Path localIn = localPath(input, conf);
+		Path target = new Path(task.output);
 		FileSystem outFs = raw(target.getFileSystem(conf));
-		if (localIn != null && outFs instanceof RawLocalFileSystem) {
-			// the item convert gives runOne
+		java.nio.file.Path localIn;
+		try {
+			localIn = local(new Path(task.input), conf, scratch);
+		}
+		catch (IOException e) {
+			return Decision.fail("cannot read the file: " + e.getMessage());
+		}
+		if (outFs instanceof RawLocalFileSystem) {
 			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
 		}
-		FileStatus out = status(outFs, target);
-		URI remote = (localIn == null ? input.getFileSystem(conf) : outFs).getUri();
-		return Decision.unknown("not judged: " + (localIn == null ? "the input" : "the output") + " is on " + remote
-			+ ", whose files the run copies to read them; a dry run reads headers and existing outputs only on local or "
-			+ "mounted file systems (file:)" + (out == null ? "" : out.isDirectory() ? "; a folder is at the output's path"
-				: "; a file is at the output's path"));
+		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
+		try {
+			fetchExisting(outFs, target, localOut);
+		}
+		catch (IOException e) {
+			return Decision.fail(cannotReadExisting(task.output, e));
+		}
+		Decision d = runner.judge(new BatchItem(localIn, localOut, null));
+		String reason = d.reason();
+		if (reason == null || !reason.contains(localOut.toString())) return d;
+		// the reason names the output as the run's does
+		reason = reason.replace(localOut.toString(), task.output);
+		switch (d.action()) {
+			case SKIP:
+				return Decision.skip(reason);
+			case REPLACE:
+				return Decision.replace(reason);
+			default:
+				return Decision.fail(reason);
+		}
+	}
+
+	/**
+	 * Puts what lies at a remote output's path at {@code local}, where the batch's rules judge it: a copy of a file,
+	 * an empty folder for a folder; returns its status, null when nothing is there.
+	 */
+	private static FileStatus fetchExisting(FileSystem fs, Path target, java.nio.file.Path local) throws IOException {
+		FileStatus before = status(fs, target);
+		if (before != null && before.isDirectory()) Files.createDirectories(local);
+		else if (before != null) fs.copyToLocalFile(false, target, new Path(local.toUri()), true);
+		return before;
 	}
 
 	/** Runs in a task: converts its files one by one. */
@@ -170,7 +267,15 @@ final class FileJob {
 	{
 		TaskContext context = TaskContext.get();
 		String attempt = context.stageId() + "-" + context.partitionId() + "-" + context.attemptNumber();
-		BatchRunner runner = runner(BatchCommand.settings(batchArgs));
+		BatchRunner runner;
+		try {
+			runner = runner(BatchCommand.settings(batchArgs));
+		}
+		catch (CommandLine.ParameterException e) {
+			List<FileResult> failed = new ArrayList<>();
+			files.forEachRemaining(t -> failed.add(new FileResult(t, Outcome.Status.FAILED, optionsNotReadHere(e))));
+			return failed.iterator();
+		}
 		// in Spark's own scratch folder of this executor, which Spark deletes when it stops: a task killed mid-file
 		// (Ctrl-C, a lost executor) leaves no copy of a remote input behind in the system's temporary folder
 		java.nio.file.Path scratch = Files.createTempDirectory(Paths.get(SparkFiles.getRootDirectory()),
@@ -240,17 +345,12 @@ final class FileJob {
 		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
 		FileStatus before;
 		try {
-			before = status(fs, target);
-			if (before != null && !before.isDirectory()) {
-				fs.copyToLocalFile(false, target, new Path(localOut.toUri()), true);
-			}
+			before = fetchExisting(fs, target, localOut);
 		}
 		catch (IOException e) {
 			// as batch, a file whose output cannot be judged fails alone (a corrupt block, no permission)
-			return new FileResult(task, Outcome.Status.FAILED, "cannot read its existing output " + task.output
-				+ " (" + e.getMessage() + "); it is left as it is: check it, move it away, or choose another --output");
+			return new FileResult(task, Outcome.Status.FAILED, cannotReadExisting(task.output, e));
 		}
-		if (before != null && before.isDirectory()) Files.createDirectories(localOut);
 		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
 		if (outcome.status() != Outcome.Status.WRITTEN) {
 			String m = outcome.message();
@@ -285,6 +385,12 @@ final class FileJob {
 				// best effort: a hidden temporary file, skipped by scans
 			}
 		}
+	}
+
+	/** Why a file fails whose existing output on a remote file system cannot be judged (a corrupt block, no permission). */
+	private static String cannotReadExisting(String output, IOException e) {
+		return "cannot read its existing output " + output + " (" + e.getMessage() + "); it is left as it is: check it, "
+			+ "move it away, or choose another --output";
 	}
 
 	/** The input as a local file: itself on a local file system, else a copy in the scratch folder. */

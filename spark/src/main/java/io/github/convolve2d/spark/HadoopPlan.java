@@ -82,7 +82,18 @@ final class HadoopPlan {
 		BatchPlan.checkSuffix(sfx);
 		Path out = qualify(output, conf);
 		FileSystem outFs = out.getFileSystem(conf);
-		if (outFs.exists(out) && !outFs.getFileStatus(out).isDirectory()) {
+		FileStatus outStatus;
+		try {
+			outStatus = outFs.getFileStatus(out);
+		}
+		catch (FileNotFoundException e) {
+			outStatus = null;
+		}
+		catch (IOException e) {
+			// not the inputs' listing: the output's file system is unreachable or refuses (as the run's probe says it)
+			throw new UserException("cannot write into the output folder '" + output + "': " + e.getMessage());
+		}
+		if (outStatus != null && !outStatus.isDirectory()) {
 			throw new UserException("--output '" + output + "' is a file; give a folder (it is created when missing)");
 		}
 		// on the local disk, as batch: links resolved, so that an output folder reached through a link to an input
@@ -150,6 +161,11 @@ final class HadoopPlan {
 			p = new Path(pathOrUri);
 		}
 		catch (IllegalArgumentException e) {
+			String scheme = pathOrUri.substring(0, Math.max(0, pathOrUri.indexOf(':')));
+			if (hasFileSystem(scheme, conf)) {
+				throw new UserException("'" + pathOrUri + "' is a " + scheme + ": URI with a relative path, which Hadoop "
+					+ "does not read: give an absolute one (" + scheme + ":/data/out) or the path without " + scheme + ":");
+			}
 			throw new UserException("'" + pathOrUri + "' is neither a path nor a URI that Hadoop reads ("
 				+ (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + "); a relative path with ':' "
 				+ "in its first name reads as a URI: give it as ./" + pathOrUri + " or as an absolute path");
@@ -164,6 +180,18 @@ final class HadoopPlan {
 				+ (why instanceof java.net.UnknownHostException ? "unknown host " + why.getMessage()
 					: why.getMessage() != null ? why.getMessage() : why.toString())
 				+ "; check the host name and port in the URI");
+		}
+	}
+
+	/** Whether Hadoop has a file system for {@code scheme} ({@code file}, {@code hdfs}, {@code s3a}, ...). */
+	private static boolean hasFileSystem(String scheme, Configuration conf) {
+		if (!scheme.matches("[A-Za-z][A-Za-z0-9+.-]*")) return false;
+		try {
+			FileSystem.getFileSystemClass(scheme, conf);
+			return true;
+		}
+		catch (IOException e) {
+			return false; // no file system for this scheme: a name with ':'
 		}
 	}
 
@@ -183,6 +211,66 @@ final class HadoopPlan {
 	static final String ZARR_NEEDS_BLOCKS = "an OME-Zarr image or Zarr array: on Spark these are convolved block by"
 		+ " block, in a run with --format zarr (inputs and output on a local or shared mounted file system); give it"
 		+ " to such a run";
+
+	/**
+	 * Whether any input is a Zarr image (named {@code *.zarr}, or a folder that {@link #isZarrFolder} knows as one),
+	 * which the block job takes.
+	 *
+	 * @throws UserException for an input Hadoop cannot take as a path
+	 * @throws IOException when the file system cannot say what an input is
+	 */
+	static boolean anyZarr(List<String> inputs, Configuration conf) throws IOException {
+		for (String input : inputs) {
+			if (input.replaceFirst("/+$", "").endsWith(".zarr")) return true;
+			Path p = qualify(input, conf);
+			FileSystem fs = p.getFileSystem(conf);
+			FileStatus st;
+			try {
+				st = fs.getFileStatus(p);
+			}
+			catch (FileNotFoundException e) {
+				continue; // the plan says so
+			}
+			if (st.isDirectory() && isZarrFolder(fs, p)) return true;
+		}
+		return false;
+	}
+
+	/**
+	 * Whether a folder is a Zarr node as batch knows one ({@code InputScanner.isZarrFolder}): named {@code *.zarr},
+	 * or holding one of the metadata files {@link InputScanner#holdsZarrMetadata} names. Each of these is asked of
+	 * the file system by its name (a collection that answers {@code contains} only): a listing of an array's folder
+	 * would list its every chunk.
+	 */
+	static boolean isZarrFolder(FileSystem fs, Path dir) throws IOException {
+		if (dir.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".zarr")) return true;
+		try {
+			return InputScanner.holdsZarrMetadata(new java.util.AbstractCollection<String>() {
+				@Override
+				public boolean contains(Object name) {
+					try {
+						return fs.exists(new Path(dir, (String) name));
+					}
+					catch (IOException e) {
+						throw new java.io.UncheckedIOException(e);
+					}
+				}
+
+				@Override
+				public java.util.Iterator<String> iterator() {
+					throw new UnsupportedOperationException("the file system is asked for each name");
+				}
+
+				@Override
+				public int size() {
+					throw new UnsupportedOperationException("the file system is asked for each name");
+				}
+			});
+		}
+		catch (java.io.UncheckedIOException e) {
+			throw e.getCause();
+		}
+	}
 
 	/**
 	 * Whether a folder met in a listing is a link, which batch does not follow (one to a folder above would loop):
@@ -227,6 +315,14 @@ final class HadoopPlan {
 					Set<String> names = new HashSet<>();
 					for (FileStatus b : below) names.add(b.getPath().getName());
 					zarr = InputScanner.holdsZarrMetadata(names);
+				}
+				else if (!zarr) {
+					try {
+						zarr = isZarrFolder(fs, st.getPath()); // as batch, whose folder walk stops at it
+					}
+					catch (IOException e) {
+						// as batch, which cannot see inside it either: a folder, left out when not recursive
+					}
 				}
 				if (zarr) {
 					java.nio.file.Path relative = rootNio.relativize(nio(st.getPath()));

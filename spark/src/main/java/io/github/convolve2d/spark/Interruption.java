@@ -28,6 +28,9 @@ final class Interruption {
 	 * Hadoop's file systems (10): Hadoop orders hooks by subtracting priorities, so not Integer.MIN_VALUE. */
 	private static final int BEFORE_SPARK = FileSystem.SHUTDOWN_HOOK_PRIORITY + 40, LAST = 0;
 
+	/** Spark's logger of the tasks a stage lost, killed ones among them. */
+	static final String TASK_LOG = "org.apache.spark.scheduler.TaskSetManager";
+
 	private final CountDownLatch reported = new CountDownLatch(1);
 	private volatile JavaSparkContext context;
 	private volatile boolean stopped;
@@ -70,8 +73,22 @@ final class Interruption {
 	/** Cancels the run's jobs, as a signal does. */
 	void stop() {
 		stopped = true;
+		quietKilledTasks();
 		JavaSparkContext sc = context;
 		if (sc != null) sc.cancelAllJobs();
+	}
+
+	/**
+	 * Silences Spark's warning for each task the cancel kills ({@code WARN TaskSetManager: Lost task 0.0 in stage 0.0
+	 * ...: TaskKilled (Stage cancelled ...)}), which repeats the run's one line; its errors still show.
+	 */
+	private static void quietKilledTasks() {
+		try {
+			org.apache.logging.log4j.core.config.Configurator.setLevel(TASK_LOG, org.apache.logging.log4j.Level.ERROR);
+		}
+		catch (LinkageError e) {
+			// a Spark that logs through another back end than Log4j 2's: its warnings stay
+		}
 	}
 
 	/** Whether the run was stopped: a job that failed then failed because it was cancelled. */

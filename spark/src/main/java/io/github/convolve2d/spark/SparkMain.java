@@ -112,19 +112,20 @@ public final class SparkMain {
 		PrintWriter err)
 	{
 		long start = System.nanoTime();
+		boolean[] dryRun = { false }; // set by run once it has read the options
 		try {
-			return run(contexts, args, hook, interruption, out, err);
+			return run(contexts, args, hook, interruption, out, err, dryRun);
 		}
 		catch (Exception | Error e) {
 			// a job cancelled by the signal (Spark's Java API throws its SparkException undeclared), or a context that
 			// could not start once the JVM's shutdown had begun (Spark's hook manager then fails to initialise)
 			if (!interruption.stopped()) throw e;
-			return interrupted(err, start);
+			return interrupted(err, start, dryRun[0]);
 		}
 	}
 
 	private static int run(ContextFactory contexts, String[] args, TaskHook hook, Interruption interruption,
-		PrintWriter out, PrintWriter err)
+		PrintWriter out, PrintWriter err, boolean[] dryRun)
 	{
 		int filesPerTask = 0;
 		String[] batchArgs = args;
@@ -151,6 +152,8 @@ public final class SparkMain {
 				break;
 			}
 		}
+		String piped = notRegularFile(batchArgs);
+		if (piped != null) return usage(err, piped);
 		BatchCommand.Settings settings;
 		try {
 			settings = BatchCommand.settings(batchArgs);
@@ -158,13 +161,14 @@ public final class SparkMain {
 		catch (CommandLine.ParameterException e) {
 			return usage(err, e.getMessage());
 		}
+		dryRun[0] = settings.dryRun;
 		if (settings.help) {
 			out.println("convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS: the batch command on Spark; "
 				+ "--files-per-task: files in one task (default: about four tasks per core). Batch's options:");
 			out.println(settings.usage);
 			return OK;
 		}
-		if (settings.zarr) return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
+		if (settings.zarr) return blocks(contexts, batchArgs, settings, filesPerTask, hook, interruption, out, err);
 		// the plan and the output folder first, with the context's Hadoop configuration: a usage error takes no cluster
 		Configuration hadoop = contexts.hadoopConfiguration();
 		HadoopPlan.Result plan;
@@ -183,9 +187,9 @@ public final class SparkMain {
 				plan = HadoopPlan.Result.of(files, HadoopPlan.qualify(settings.output, hadoop));
 			}
 			else {
-				// Zarr images by name need the local block job, which says so
-				if (settings.inputs.stream().anyMatch(i -> i.replaceFirst("/+$", "").endsWith(".zarr"))) {
-					return blocks(contexts, batchArgs, settings, hook, interruption, out, err);
+				// Zarr images need the local block job, which says so
+				if (HadoopPlan.anyZarr(settings.inputs, hadoop)) {
+					return blocks(contexts, batchArgs, settings, filesPerTask, hook, interruption, out, err);
 				}
 				plan = HadoopPlan.of(settings.inputs, settings.scanner(), settings.output, settings.suffix, hadoop);
 			}
@@ -199,15 +203,14 @@ public final class SparkMain {
 		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
 		long runStart = 0;
 		if (settings.dryRun) {
-			java.nio.file.Path local;
+			// as batch --dry-run, without writing
+			String why;
 			try {
-				local = FileJob.localPath(plan.outputFolder, hadoop);
+				why = FileJob.whyNotWritable(plan.outputFolder, hadoop);
 			}
 			catch (IOException e) {
-				local = null;
+				why = e.getMessage();
 			}
-			// as batch --dry-run, without writing: on another file system only the run's probe can tell
-			String why = local == null ? null : BatchPlan.whyNotWritable(local);
 			if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		}
 		else {
@@ -238,7 +241,9 @@ public final class SparkMain {
 				out.println(tally.summary());
 				return tally.failing() > 0 ? SOME_FAILED : OK;
 			}
-			for (String note : notes(settings, !zarrImages.isEmpty())) err.println(note);
+			for (String note : notes(settings, !zarrImages.isEmpty(), filesPerTask > 0 && plan.tasks.isEmpty())) {
+				err.println(note);
+			}
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
@@ -264,9 +269,41 @@ public final class SparkMain {
 		}
 	}
 
+	/** Batch's options that name a file every task reads again (the driver reads it first, to check the options). */
+	private static final List<String> TASK_FILES = List.of("--kernel-file", "--weights", "--bias");
+
+	/**
+	 * Why a file that every task reads cannot be given (a pipe, such as {@code <(...)}, which batch reads once: each
+	 * task found it empty or waited for it), or null. Asked without opening the file: opening a pipe waits for its
+	 * writer.
+	 */
+	private static String notRegularFile(String[] args) {
+		for (int i = 0; i < args.length; i++) {
+			for (String option : TASK_FILES) {
+				String value = args[i].equals(option) && i + 1 < args.length ? args[i + 1]
+					: args[i].startsWith(option + "=") ? args[i].substring(option.length() + 1) : null;
+				if (value == null) continue;
+				java.nio.file.Path p;
+				try {
+					p = java.nio.file.Paths.get(value);
+				}
+				catch (java.nio.file.InvalidPathException e) {
+					continue; // batch's parser says so
+				}
+				if (java.nio.file.Files.exists(p) && !java.nio.file.Files.isRegularFile(p)
+					&& !java.nio.file.Files.isDirectory(p))
+				{
+					return option + " '" + value + "' is not a regular file but a pipe, socket or device, such as <(...): "
+						+ "on Spark every task reads the file again; save it to a file that every node can read";
+				}
+			}
+		}
+		return null;
+	}
+
 	/** OME-Zarr outputs of every input ({@code --format zarr}, {@link BlockJob}): local or shared mounted paths. */
 	private static int blocks(ContextFactory contexts, String[] batchArgs, BatchCommand.Settings settings,
-		TaskHook hook, Interruption interruption, PrintWriter out, PrintWriter err)
+		int filesPerTask, TaskHook hook, Interruption interruption, PrintWriter out, PrintWriter err)
 	{
 		BatchPlan plan;
 		try {
@@ -295,7 +332,7 @@ public final class SparkMain {
 		if (sc == null) return USAGE;
 		try {
 			interruption.watch(sc);
-			for (String note : notes(settings, true)) err.println(note);
+			for (String note : notes(settings, true, filesPerTask > 0)) err.println(note);
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
@@ -394,9 +431,16 @@ public final class SparkMain {
 		}
 	}
 
-	/** Batch's notes on options without effect, and one on {@code --progress}, which a Spark run does not show. */
-	private static List<String> notes(BatchCommand.Settings settings, boolean zarrOutputs) {
+	/**
+	 * Batch's notes on options without effect, one on {@code --progress}, which a Spark run does not show, and one on
+	 * {@code --files-per-task} when no file is converted as a file ({@code filesPerTaskUnused}).
+	 */
+	private static List<String> notes(BatchCommand.Settings settings, boolean zarrOutputs, boolean filesPerTaskUnused) {
 		List<String> notes = new ArrayList<>(settings.notes(zarrOutputs));
+		if (filesPerTaskUnused) {
+			notes.add("note: --files-per-task applies to images with TIFF outputs; every output of this run is an "
+				+ "OME-Zarr image, computed in tasks of blocks (--block sets their side)");
+		}
 		if (settings.given("--progress")) {
 			notes.add("note: --progress has no effect on Spark: the run prints each failure as it is known and the "
 				+ "summary at the end (Spark's web UI shows its tasks)");
@@ -404,10 +448,11 @@ public final class SparkMain {
 		return notes;
 	}
 
-	/** Says that the run was interrupted, as batch says it; returns batch's exit code for it. */
-	private static int interrupted(PrintWriter err, long start) {
-		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; every "
-			+ "output written is whole, and rerunning the same command skips them and does the rest%n",
+	/** Says that the run (or dry run) was interrupted, as batch says it; returns batch's exit code for it. */
+	private static int interrupted(PrintWriter err, long start, boolean dryRun) {
+		err.printf(Locale.ROOT, "interrupted after %.1f s (Ctrl-C or SIGTERM): the Spark jobs were cancelled; "
+			+ (dryRun ? "the dry run listed nothing and wrote nothing: rerun it to see its list%n" : "every output "
+				+ "written is whole, and rerunning the same command skips them and does the rest%n"),
 			(System.nanoTime() - start) / 1e9);
 		err.flush();
 		return SOME_FAILED;

@@ -114,6 +114,26 @@ class BlockJobTest {
 		assertEquals(List.of(0, 1, 0, 1), FileJobTest.counts(again), again.toString());
 	}
 
+	/**
+	 * A block task that fails on every attempt (a full disk, say) fails its image with the task's reason on one short
+	 * line; the line held Spark's whole message: every frame of the task's stack trace and the driver's.
+	 */
+	@Test
+	void aBlockTaskThatFailsEveryAttemptFailsItsImageWithTheReason() throws IOException {
+		Path in = input();
+		CliRun run = FileJobTest.spark(SPARK.context(), (output, attempt) -> {
+			throw new IOException("No space left on device");
+		}, "-i", in.toString(), "-o", tmp.resolve("full").toString(), "--format", "zarr", "--block", "64", "--preset",
+			"sobel-x");
+		assertEquals(1, run.code, run.toString());
+		List<String> failed = run.err.lines().filter(l -> l.startsWith("FAILED ")).collect(Collectors.toList());
+		assertEquals(1, failed.size(), run.toString());
+		assertTrue(failed.get(0).startsWith("FAILED " + in + ": cannot convolve " + in + " into "), run.toString());
+		assertTrue(failed.get(0).contains("java.io.IOException: No space left on device"), run.toString());
+		assertTrue(!failed.get(0).contains("\tat ") && !failed.get(0).contains("⏎") && failed.get(0).length() < 600,
+			run.toString());
+	}
+
 	/** The run a signal stops (as {@link Interruption}'s hook stops it), from its tasks. */
 	private static Interruption stopping;
 

@@ -236,28 +236,144 @@ class DryRunTest {
 	}
 
 	/**
-	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3): the run reads
-	 * such files through whole copies, so the dry run reads no header there and says so in each file's line.
+	 * A file system that is not local (here viewfs://, Hadoop's mount table, standing for HDFS or S3) for the inputs,
+	 * the output, or both: the dry run copies a remote input or existing output into the task's scratch folder, as
+	 * the run does, and lists each file as the local dry run does, the remote paths named; it wrote nothing.
 	 */
 	@Test
-	void filesOnAFileSystemThatIsNotLocalAreListedAsUnknown() throws IOException {
+	void filesOnAFileSystemThatIsNotLocalAreJudgedAsTheRunJudgesThem() throws IOException {
 		Path[] f = folders();
 		Path in = f[0], out = f[1];
 		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
 		conf.set("fs.viewfs.mounttable.drytest.link./in", in.toUri().toString());
 		conf.set("fs.viewfs.mounttable.drytest.link./out", out.toUri().toString());
+		String remoteIn = "viewfs://drytest/in", remoteOut = "viewfs://drytest/out";
 		Map<String, String> before = snapshot(tmp);
-		CliRun dry = spark("--input", "viewfs://drytest/in", "--output", "viewfs://drytest/out", SETTINGS, "--dry-run");
-		assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
-		assertEquals(0, dry.code, "no file is known to fail: " + dry);
+		String local = spark("--input", in, "--output", out, SETTINGS, "--dry-run").out;
+		for (boolean[] remote : new boolean[][] { { true, false }, { false, true }, { true, true } }) {
+			CliRun dry = spark("--input", remote[0] ? remoteIn : in, "--output", remote[1] ? remoteOut : out, SETTINGS,
+				"--dry-run");
+			assertEquals(before, snapshot(tmp), "a dry run writes nothing: " + dry);
+			assertEquals(1, dry.code, "some files would fail: " + dry);
+			String expected = local;
+			if (remote[0]) expected = expected.replace("file:" + in, remoteIn);
+			if (remote[1]) expected = expected.replace("file:" + out, remoteOut).replace(out.toString(), remoteOut);
+			assertEquals(expected, dry.out, "input remote " + remote[0] + ", output remote " + remote[1]);
+			assertEquals("", dry.err, dry.toString());
+		}
+	}
+
+	/**
+	 * A remote file system (reached here through {@code viewfs://}) standing for HDFS: the local disk, where the
+	 * status of a file in a folder named {@code locked} is refused, as HDFS refuses it without permission on the
+	 * folder (the folder's own status is given).
+	 */
+	public static final class LockedRemote extends org.apache.hadoop.fs.RawLocalFileSystem {
+		@Override
+		public java.net.URI getUri() {
+			return java.net.URI.create("lockedremote:///");
+		}
+
+		@Override
+		public org.apache.hadoop.fs.FileStatus getFileStatus(org.apache.hadoop.fs.Path f) throws IOException {
+			if (f.getParent() != null && f.getParent().getName().equals("locked")) {
+				throw new org.apache.hadoop.security.AccessControlException("Permission denied: user=someone, "
+					+ "access=EXECUTE, inode=\"" + f.getParent() + "\"");
+			}
+			return super.getFileStatus(f);
+		}
+
+		/** A folder named {@code readonly} may not be written, as an HDFS folder of another user's. */
+		@Override
+		public void access(org.apache.hadoop.fs.Path path, org.apache.hadoop.fs.permission.FsAction mode)
+			throws IOException
+		{
+			if (path.getName().equals("readonly") && mode.implies(org.apache.hadoop.fs.permission.FsAction.WRITE)) {
+				throw new org.apache.hadoop.security.AccessControlException("Permission denied: user=someone, access="
+					+ mode + ", inode=\"" + path + "\"");
+			}
+			// else allowed (Hadoop's check of the local disk's permissions takes file: paths only)
+		}
+	}
+
+	/** Mounts {@code target} (a local folder) at {@code viewfs://TABLE/NAME} on {@link LockedRemote}. */
+	private static String remote(String table, String name, Path target) {
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.lockedremote.impl", LockedRemote.class.getName());
+		conf.set("fs.viewfs.mounttable." + table + ".link./" + name, "lockedremote://" + target.toAbsolutePath());
+		return "viewfs://" + table + "/" + name;
+	}
+
+	/**
+	 * An output on a remote file system whose files' status is refused (HDFS without permission on the folder):
+	 * each file is that file's failure with the reason the run gives it (FileJob.remote); it failed the dry run's
+	 * tasks and then its job with Spark's stack traces.
+	 */
+	@Test
+	void aRemoteOutputWhoseStatusIsRefusedIsThatFilesFailure() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = Files.createDirectories(tmp.resolve("locked"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		String remoteOut = remote("lockedout", "out", out);
+		CliRun dry = spark("--input", in, "--output", remoteOut, SETTINGS, "--dry-run");
+		assertEquals(1, dry.code, dry.toString());
+		assertTrue(dry.out.startsWith("fail     file:" + in.resolve("good.tif") + ": cannot read its existing output "
+			+ remoteOut + "/good.tif (Permission denied: "), dry.toString());
+	}
+
+	/**
+	 * A remote output folder that cannot be made (a file in its way) or written (no permission): a usage error in
+	 * batch's words, as for a local folder and as the run's probe finds it; the dry run listed every file to write.
+	 */
+	@Test
+	void aRemoteOutputFolderThatCannotBeWrittenIsAUsageError() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve("good.tif"));
+		Files.write(tmp.resolve("blocked"), new byte[] { 1 });
+		Files.createDirectories(tmp.resolve("readonly"));
+		String root = remote("writetest", "root", tmp);
+		Map<String, String> cases = Map.of(root + "/blocked/out", "a file is in the way (" + root + "/blocked)",
+			root + "/readonly/out", "permission denied", root + "/readonly", "permission denied");
+		for (Map.Entry<String, String> c : cases.entrySet()) {
+			CliRun dry = spark("--input", in, "--output", c.getKey(), SETTINGS, "--dry-run");
+			assertEquals(2, dry.code, dry.toString());
+			assertEquals("cannot write into the output folder '" + c.getKey() + "': " + c.getValue(),
+				dry.err.lines().findFirst().orElse(""), dry.toString());
+		}
+		Path fresh = Files.createDirectories(tmp.resolve("open"));
+		CliRun dry = spark("--input", in, "--output", root + "/open/new/out", SETTINGS, "--dry-run");
+		assertEquals(0, dry.code, "a folder that can be made: " + dry);
+		assertFalse(Files.exists(fresh.resolve("new")), "a dry run makes no output folder");
+	}
+
+	/**
+	 * An OME-Zarr image on a remote file system known by its metadata files, as batch knows one, not only by a
+	 * {@code .zarr} name: met in a folder (not recursive) it is listed as failing with the reason of one named
+	 * {@code .zarr} (it was left out without a word), and given as an input it is refused as one named {@code .zarr}
+	 * (it was listed as a folder without images).
+	 */
+	@Test
+	void aRemoteZarrImageIsKnownByItsMetadataAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		Path plate = Files.createDirectories(in.resolve("plate"));
+		Files.write(plate.resolve(".zattrs"), "{}".getBytes(StandardCharsets.US_ASCII));
+		Files.createDirectories(in.resolve("plain")); // a folder of no image: not listed, as in batch
+		Files.createDirectories(in.resolve("b.zarr"));
+		String remoteIn = remote("zarrtest", "in", in);
+		CliRun dry = spark("--input", remoteIn, "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
 		List<String> lines = dry.out.lines().collect(Collectors.toList());
-		assertEquals("unknown  viewfs://drytest/in/good.tif -> viewfs://drytest/out/good.tif: not judged: the input is on "
-			+ "viewfs://drytest/, whose files the run copies to read them; a dry run reads headers and existing outputs "
-			+ "only on local or mounted file systems (file:)", lines.get(0), dry.toString());
-		assertTrue(lines.get(4).startsWith("unknown  viewfs://drytest/in/same.png -> viewfs://drytest/out/same.tif: ")
-			&& lines.get(4).endsWith("; a file is at the output's path"), dry.toString());
-		assertEquals("dry run: 0 to write, 0 to skip, 0 failing, 7 unknown of 7 files; only image headers were read, "
-			+ "nothing was written", lines.get(7), dry.toString());
+		assertEquals(4, lines.size(), dry.toString());
+		assertTrue(lines.get(0).startsWith("fail     " + remoteIn + "/b.zarr: an OME-Zarr image or Zarr array: "),
+			dry.toString());
+		assertTrue(lines.get(2).startsWith("fail     " + remoteIn + "/plate: " + lines.get(0).substring(lines.get(0)
+			.indexOf(": ") + 2)), dry.toString());
+		assertEquals(1, dry.code, dry.toString());
+
+		CliRun named = spark("--input", remoteIn + "/b.zarr", "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
+		assertEquals(2, named.code, named.toString());
+		CliRun byMetadata = spark("--input", remoteIn + "/plate", "--output", tmp.resolve("out"), SETTINGS, "--dry-run");
+		assertEquals(2, byMetadata.code, byMetadata.toString());
+		assertEquals(named.err.replace(remoteIn + "/b.zarr", remoteIn + "/plate"), byMetadata.err);
 	}
 
 	/** Every file and folder below {@code root}: its size, time and bytes (small files), by relative path. */

@@ -238,6 +238,20 @@ class FileJobTest {
 		}), args(in, tmp.resolve("out")), TaskHook.NONE, interruption, new PrintWriter(out), new PrintWriter(err));
 		assertEquals(1, code, err.toString());
 		assertTrue(err.toString().startsWith("interrupted after "), err.toString());
+		assertTrue(err.toString().contains("every output written is whole"), err.toString());
+
+		// a dry run says that it listed and wrote nothing (it said that outputs were written)
+		Interruption dry = new Interruption();
+		StringWriter dryErr = new StringWriter();
+		code = SparkMain.batch(contexts(() -> {
+			dry.stop();
+			throw new ExceptionInInitializerError(new IllegalStateException("Shutdown in progress"));
+		}), concat(args(in, tmp.resolve("dry-out")), "--dry-run"), TaskHook.NONE, dry, new PrintWriter(new StringWriter()),
+			new PrintWriter(dryErr));
+		assertEquals(1, code, dryErr.toString());
+		assertTrue(dryErr.toString().matches("interrupted after [0-9.]+ s \\(Ctrl-C or SIGTERM\\): the Spark jobs were "
+			+ "cancelled; the dry run listed nothing and wrote nothing: rerun it to see its list\\s*"), dryErr.toString());
+		assertFalse(Files.exists(tmp.resolve("dry-out")), "a dry run writes nothing");
 	}
 
 	/**
@@ -487,6 +501,13 @@ class FileJobTest {
 		assertEquals(2, colon.code, colon.toString());
 		assertTrue(colon.err.startsWith("'t=12:00.tif' is neither a path nor a URI that Hadoop reads (")
 			&& colon.err.contains("give it as ./t=12:00.tif or as an absolute path"), colon.toString());
+		// a file: URI with a relative path: not a name with ':' (./file:o would be a folder named so)
+		CliRun relative = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output", "file:o" },
+			kernel));
+		assertEquals(2, relative.code, relative.toString());
+		assertEquals("'file:o' is a file: URI with a relative path, which Hadoop does not read: give an absolute one "
+			+ "(file:/data/out) or the path without file:", relative.err.lines().findFirst().orElse(""),
+			relative.toString());
 
 		CliRun host = spark(TaskHook.NONE, concat(new String[] { "--input", tmp.toString(), "--output",
 			"hdfs://no-such-namenode.invalid:8020/out" }, kernel));
@@ -557,6 +578,71 @@ class FileJobTest {
 		assertArrayEquals(bytes, Files.readAllBytes(out.resolve("coins.tif")), "left as it is");
 	}
 
+	/**
+	 * A kernel file that is a pipe ({@code --kernel-file <(...)}, which batch reads once) is a usage error naming it:
+	 * every task reads the file again, and found the pipe empty (each task failed with picocli's stack trace, then
+	 * the job with Spark's) or waited for a writer that never came.
+	 */
+	@Test
+	void aKernelFileThatIsAPipeIsAUsageError() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		Path fifo = tmp.resolve("kernel-pipe");
+		Process mk = new ProcessBuilder("mkfifo", fifo.toString()).inheritIO().start();
+		org.junit.jupiter.api.Assumptions.assumeTrue(mk.waitFor() == 0 && Files.exists(fifo), "mkfifo is available");
+		// the shell's side of <(...): writes the kernel once
+		Thread writer = new Thread(() -> {
+			try {
+				Files.write(fifo, "1 0 -1\n".getBytes(StandardCharsets.US_ASCII));
+			}
+			catch (IOException e) {
+				// the test has ended
+			}
+		});
+		writer.setDaemon(true);
+		writer.start();
+		for (String[] option : new String[][] { { "--kernel-file", fifo.toString() }, { "--kernel-file=" + fifo },
+			{ "--weights", fifo.toString() } })
+		{
+			CliRun run = org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(60),
+				() -> spark(TaskHook.NONE, concat(new String[] { "--input", in.toString(), "--output",
+					tmp.resolve("out").toString() }, option)), "a hang: " + Arrays.toString(option));
+			assertEquals(2, run.code, run.toString());
+			assertEquals(option[0].replaceFirst("=.*", "") + " '" + fifo + "' is not a regular file but a pipe, socket "
+				+ "or device, such as <(...): on Spark every task reads the file again; save it to a file that every "
+				+ "node can read", run.err.lines().findFirst().orElse(""), run.toString());
+		}
+		assertFalse(Files.exists(tmp.resolve("out")), "no output folder: " + Files.exists(tmp.resolve("out")));
+	}
+
+	/** The kernel file the hook of {@link #aKernelFileATaskCannotReadFailsItsFilesWithTheReason} removes. */
+	private static String vanishing;
+
+	/**
+	 * A kernel file that a task cannot read (on a cluster: a path that exists on the driver only; here: removed once
+	 * the first output is written) fails that task's files with the reason, and the run ends with its summary: each
+	 * such task failed with picocli's stack trace, then the job with Spark's ("Exception in thread main"), and no
+	 * summary.
+	 */
+	@Test
+	void aKernelFileATaskCannotReadFailsItsFilesWithTheReason() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (int i = 0; i < 6; i++) Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins" + i + ".png"));
+		Path kernel = Files.write(tmp.resolve("kernel.txt"), "1 0 -1\n".getBytes(StandardCharsets.US_ASCII));
+		vanishing = kernel.toString();
+		CliRun run = spark((output, attempt) -> Files.deleteIfExists(Paths.get(vanishing)), "--input", in.toString(),
+			"--output", tmp.resolve("out").toString(), "--kernel-file", kernel.toString(), "--files-per-task", "1");
+		assertEquals(1, run.code, run.toString());
+		List<Integer> counts = counts(run);
+		assertTrue(counts.get(0) >= 1 && counts.get(2) >= 1 && counts.get(3) == 6, run.toString());
+		for (String reason : failures(run).values()) {
+			assertTrue(reason.startsWith("this task cannot read the run's options on its node: ")
+				&& reason.contains("kernel file '" + kernel + "'"), reason);
+			assertTrue(reason.endsWith("(every node reads --kernel-file, --weights and --bias itself: give paths that "
+				+ "every node can read, unchanged while the run lasts)"), reason);
+		}
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
@@ -578,5 +664,15 @@ class FileJobTest {
 		CliRun lines = spark(TaskHook.NONE, concat(args, "--progress", "lines", "--overwrite"));
 		assertEquals(0, lines.code, lines.toString());
 		assertTrue(lines.err.contains("note: --progress has no effect on Spark"), lines.toString());
+		assertFalse(lines.err.contains("--files-per-task"), lines.toString());
+
+		// --files-per-task where every output is an OME-Zarr image (tasks of blocks): said, not ignored without a word
+		String note = "note: --files-per-task applies to images with TIFF outputs; every output of this run is an "
+			+ "OME-Zarr image";
+		CliRun zarr = spark(TaskHook.NONE, "--input", in.resolve("coins.png").toString(), "--output",
+			tmp.resolve("zout").toString(), "--preset", "sobel-x", "--format", "zarr", "--files-per-task", "2");
+		assertTrue(zarr.err.contains(note), zarr.toString());
+		CliRun files = spark(TaskHook.NONE, concat(args, "--files-per-task", "2", "--overwrite"));
+		assertFalse(files.err.contains("--files-per-task"), files.toString());
 	}
 }

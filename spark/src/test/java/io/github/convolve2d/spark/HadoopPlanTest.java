@@ -36,6 +36,37 @@ class HadoopPlanTest {
 		}
 	}
 
+	/** The local disk, but a path named {@code unreachable} is on a server that refuses connections. */
+	public static final class Unreachable extends RawLocalFileSystem {
+		@Override
+		public FileStatus getFileStatus(Path f) throws IOException {
+			if (f.getName().equals("unreachable")) {
+				throw new java.net.ConnectException("Call From vm/127.0.0.1 to localhost:1 failed on connection "
+					+ "exception: java.net.ConnectException: Connection refused");
+			}
+			return super.getFileStatus(f);
+		}
+	}
+
+	/**
+	 * An output folder on a file system that cannot be reached is named as such: it was reported as "cannot list the
+	 * inputs: Call From ...".
+	 */
+	@Test
+	void anOutputFolderThatCannotBeReachedIsNamed() throws IOException {
+		java.nio.file.Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.write(in.resolve("c.tif"), new byte[] { 1 });
+		Configuration conf = new Configuration();
+		conf.set("fs.file.impl", Unreachable.class.getName());
+		conf.setBoolean("fs.file.impl.disable.cache", true);
+		String out = tmp.resolve("unreachable").toString();
+		io.github.convolve2d.core.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+			io.github.convolve2d.core.UserException.class, () -> HadoopPlan.of(List.of(in.toString()),
+				new InputScanner(false, List.of(), List.of()), out, "", conf));
+		assertEquals("cannot write into the output folder '" + out + "': Call From vm/127.0.0.1 to localhost:1 failed "
+			+ "on connection exception: java.net.ConnectException: Connection refused", e.getMessage());
+	}
+
 	/**
 	 * A sub-folder that cannot be listed is a failure of its own, with batch's reason, and the other files are
 	 * planned (it failed the whole listing: a usage error, nothing converted).
