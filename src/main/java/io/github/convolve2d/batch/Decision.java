@@ -6,9 +6,8 @@ import java.util.Objects;
 /**
  * What a run would do with one file, decided as the run decides before it reads any pixels
  * ({@link BatchRunner#judge}), and how a dry run lists it: {@code write}, {@code replace}, {@code resume},
- * {@code skip}, or {@code fail} with the run's own reason; {@code unknown} where a dry run could not read what
- * decides (the Spark job's inputs or outputs on a remote file system). The batch command's dry run and the Spark
- * job's list their files with it, so that both word each decision alike. Immutable; serializable, so that a Spark
+ * {@code skip}, or {@code fail} with the run's own reason. The batch command's dry run and the Spark
+ * job's (which judges remote files on the copies its run would make) list their files with it, so that both word each decision alike. Immutable; serializable, so that a Spark
  * task can send it to the driver.
  */
 public final class Decision implements Serializable {
@@ -16,7 +15,7 @@ public final class Decision implements Serializable {
 	private static final long serialVersionUID = 1L;
 
 	/** The ends a dry run tells apart. */
-	public enum Action { WRITE, REPLACE, RESUME, SKIP, FAIL, UNKNOWN }
+	public enum Action { WRITE, REPLACE, RESUME, SKIP, FAIL }
 
 	/** Nothing at the output: it would be written. */
 	public static final Decision WRITE = new Decision(Action.WRITE, null);
@@ -48,11 +47,6 @@ public final class Decision implements Serializable {
 		return new Decision(Action.SKIP, Objects.requireNonNull(reason, "reason"));
 	}
 
-	/** A dry run could not tell what the run would do, for this reason. */
-	public static Decision unknown(String reason) {
-		return new Decision(Action.UNKNOWN, Objects.requireNonNull(reason, "reason"));
-	}
-
 	/** The decision behind an outcome the run reports without convolving (skipped or failed). */
 	static Decision of(Outcome o) {
 		return o.status() == Outcome.Status.SKIPPED ? skip(o.message()) : fail(o.message());
@@ -61,7 +55,7 @@ public final class Decision implements Serializable {
 	public Action action() { return action; }
 
 	/**
-	 * The run's reason for {@code skip} and {@code fail}, why it is unknown for {@code unknown}, why an output is made
+	 * The run's reason for {@code skip} and {@code fail}, why an output is made
 	 * again without {@code --overwrite} for {@code replace}; null otherwise.
 	 */
 	public String reason() { return reason; }
@@ -80,10 +74,8 @@ public final class Decision implements Serializable {
 				return "resume   " + input + " -> " + output + " (the blocks an interrupted run wrote are kept)";
 			case SKIP:
 				return "skip     " + input + " (" + output + " exists, made with the same settings)";
-			case FAIL:
-				return "fail     " + input + ": " + reason;
 			default:
-				return "unknown  " + input + " -> " + output + ": " + reason;
+				return "fail     " + input + ": " + reason;
 		}
 	}
 
@@ -94,7 +86,7 @@ public final class Decision implements Serializable {
 
 	/** The decisions of a dry run, counted for its last line. Not thread-safe. */
 	public static final class Tally {
-		private int write, skip, fail, unknown;
+		private int write, skip, fail;
 
 		public void add(Decision d) {
 			switch (d.action) {
@@ -103,9 +95,6 @@ public final class Decision implements Serializable {
 					break;
 				case FAIL:
 					fail++;
-					break;
-				case UNKNOWN:
-					unknown++;
 					break;
 				default:
 					write++;
@@ -117,11 +106,10 @@ public final class Decision implements Serializable {
 
 		/**
 		 * The dry run's last line: {@code dry run: 2 to write, 1 to skip, 3 failing of 6 files; only image headers
-		 * were read, nothing was written} (with {@code , N unknown} after the failing ones when there are any).
+		 * were read, nothing was written}.
 		 */
 		public String summary() {
-			return "dry run: " + write + " to write, " + skip + " to skip, " + fail + " failing"
-				+ (unknown > 0 ? ", " + unknown + " unknown" : "") + " of " + (write + skip + fail + unknown)
+			return "dry run: " + write + " to write, " + skip + " to skip, " + fail + " failing of " + (write + skip + fail)
 				+ " files; only image headers were read, nothing was written";
 		}
 	}
