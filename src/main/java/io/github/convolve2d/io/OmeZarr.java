@@ -237,6 +237,11 @@ public final class OmeZarr {
 				throw t.error(type, "must give one number for each of the " + n + " axes, found " + v.length);
 			}
 			for (int d = 0; d < n; d++) {
+				if (type.equals("scale") && v[d] == 0 && (d >= n - 2 || "space".equals(types[d]))) {
+					// a pixel of size 0: the output would carry it on and every physical size would read 0
+					throw t.error("scale", "is 0 along axis '" + axes.get(d) + "': a pixel's size cannot be 0; write its "
+						+ "size there (1 when it is not known), then convolve the image");
+				}
 				if (type.equals("scale")) {
 					translation[d] *= v[d];
 					scale[d] *= v[d];

@@ -448,7 +448,9 @@ class ZarrMetadataTest {
 		"coordinateTransformations | [{'type': 'scale', 'scale': [1]}] | field 'multiscales[0].coordinateTransformations[0].scale' must give one number for each of the 2 axes, found 1",
 		"coordinateTransformations | [{'type': 'scale', 'scale': [1, 'a']}] | field 'multiscales[0].coordinateTransformations[0].scale' must be a list of numbers, found 'a'",
 		"coordinateTransformations | [{'type': 'translation'}] | field 'multiscales[0].coordinateTransformations[0].translation' is missing",
-		"coordinateTransformations | [{'type': 'scale', 'path': 'scale.bin'}] | values in a file named by 'path' are not read" })
+		"coordinateTransformations | [{'type': 'scale', 'path': 'scale.bin'}] | values in a file named by 'path' are not read",
+		// was written on into the output as a pixel of size 0
+		"coordinateTransformations | [{'type': 'scale', 'scale': [0.5, 0]}] | field 'multiscales[0].coordinateTransformations[0].scale' is 0 along axis 'x': a pixel's size cannot be 0; write its size there (1 when it is not known)" })
 	void aMalformedMultiscalesIsRefusedNamingFileAndField(String key, String json, String expected) throws IOException {
 		Path img = image(key, json == null ? null : json.replace('\'', '"'));
 		refused(img, "img.zarr/.zattrs: ", expected);
