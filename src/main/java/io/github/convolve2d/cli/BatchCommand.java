@@ -381,10 +381,6 @@ public final class BatchCommand implements Callable<Integer> {
 		}
 	}
 
-	/**
-	 * A note when options that shape Zarr outputs were given but no input gives one (they would be ignored
-	 * silently), else null.
-	 */
 	/** The usage error of inputs holding no image file, saying what was searched for. */
 	private String noImageFiles() {
 		return "no image files found in the inputs" + (includes.isEmpty()
@@ -408,7 +404,8 @@ public final class BatchCommand implements Callable<Integer> {
 
 	/**
 	 * Notes on options given that this run does not use: the OME-Zarr options when every output is a TIFF,
-	 * {@code --cval} with another border than constant. Printed before the run (the Spark job prints them too).
+	 * {@code --format tiff} for OME-Zarr inputs, {@code --cval} with another border than constant. Printed before the
+	 * run (the Spark job prints them too).
 	 */
 	private List<String> notes(boolean zarrOutputs) {
 		List<String> notes = new ArrayList<>();
@@ -420,6 +417,10 @@ public final class BatchCommand implements Callable<Integer> {
 		if (!given.isEmpty() && !zarrFormat() && !zarrOutputs) {
 			notes.add("note: " + String.join(", ", given) + (given.size() == 1 ? " applies" : " apply") + " to OME-Zarr "
 				+ "outputs only (--format zarr, or .zarr inputs); every output of this run is a TIFF");
+		}
+		if (r.hasMatchedOption("--format") && !zarrFormat() && zarrOutputs) {
+			notes.add("note: --format tiff applies to the other images; an OME-Zarr input always gives an OME-Zarr "
+				+ "output (<name><suffix>.ome.zarr), computed block by block");
 		}
 		Border border = options().border();
 		if (r.hasMatchedOption("--cval") && border != Border.CONSTANT) {

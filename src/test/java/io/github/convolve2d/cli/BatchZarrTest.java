@@ -295,6 +295,13 @@ class BatchZarrTest {
 		assertEquals(0, tiff.code, tiff.toString());
 		assertTrue(tiff.err.contains("note: --zarr-pyramid applies to OME-Zarr outputs only"), tiff.toString());
 		assertFalse(run.err.contains("note:"), run.toString());
+		// --format tiff given for a Zarr input: its output is still an OME-Zarr image, said rather than done silently
+		CliRun asTiff = CliRun.run("batch", "-i", in.resolve("a.zarr"), "-o", tmp.resolve("z"), "--format", "tiff",
+			"--preset", "sobel-x", "--mode", "same", "--progress", "none");
+		assertEquals(0, asTiff.code, asTiff.toString());
+		assertTrue(asTiff.err.contains("note: --format tiff applies to the other images; an OME-Zarr input always gives"
+			+ " an OME-Zarr output"), asTiff.toString());
+		assertTrue(Files.isDirectory(tmp.resolve("z").resolve("a.ome.zarr")), asTiff.toString());
 	}
 
 	/**
