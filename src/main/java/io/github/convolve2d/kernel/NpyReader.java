@@ -111,8 +111,8 @@ public final class NpyReader {
 			case "<f8": size = 8; order = ByteOrder.LITTLE_ENDIAN; break;
 			case ">f8": size = 8; order = ByteOrder.BIG_ENDIAN; break;
 			default:
-				throw new UserException(what + " holds values of type '" + Excerpt.of(type) + "'; weights must be float32 or "
-					+ "float64: save array.astype(numpy.float32)");
+				throw new UserException(what + " holds values of type '" + Excerpt.of(type) + "'; Convolve 2D reads arrays of "
+					+ "float32 or float64: save array.astype(numpy.float32)");
 		}
 		int[] shape = shape(shapeText.group(1), what);
 		long count = 1;

@@ -69,6 +69,10 @@ class LayerFilesTest {
 			e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("int32.npy"), null, null));
 		assertTrue(e.getMessage().contains("'<i4'") && e.getMessage().contains("float32"), e.getMessage());
+		// a bias file of another type: the message is about that file, not about weights
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture("int32.npy"), null));
+		assertEquals("bias file '" + fixture("int32.npy") + "' holds values of type '<i4'; Convolve 2D reads arrays of "
+			+ "float32 or float64: save array.astype(numpy.float32)", e.getMessage());
 		byte[] whole = Files.readAllBytes(fixture("weights-le-f4.npy"));
 		Path cut = dir.resolve("cut.npy");
 		Files.write(cut, Arrays.copyOf(whole, whole.length - 4));
