@@ -17,6 +17,7 @@ import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.batch.MemoryBudget;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.ConvolutionOptions;
+import io.github.convolve2d.core.ConvolutionLayer;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.Kernel;
 import io.github.convolve2d.core.Activation;
@@ -576,6 +577,7 @@ public final class BatchCommand implements Callable<Integer> {
 			return FeatureMapFilter.bank(kernels(), options);
 		}
 		if (!kernelSources.isEmpty()) throw usage("give kernels or --weights, not both");
+		ConvolutionLayer.checkMethod(options);
 		return FeatureMapFilter.layer(layer(), activation(), layerName());
 	}
 

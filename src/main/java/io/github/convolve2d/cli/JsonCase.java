@@ -128,7 +128,8 @@ final class JsonCase {
 		int groups = 1;
 		if (c.has("groups")) {
 			if (!isWhole(c.get("groups"))) {
-				throw new UserException("\"groups\" must be a whole number, got " + StrictJson.describe(c.get("groups")));
+				throw new UserException("\"groups\" must be a whole number of at least 1 (no quotes), got "
+					+ StrictJson.describe(c.get("groups")));
 			}
 			groups = c.get("groups").getAsInt();
 		}

@@ -63,10 +63,7 @@ public final class ConvolutionLayer {
 			}
 		}
 		weights.checkChannels(channels.size());
-		if (options.method() == Method.SEPARABLE) {
-			throw new UserException("method=separable is not offered for a convolution layer; use method=auto, direct "
-				+ "or fft");
-		}
+		checkMethod(options);
 		ConvolutionGeometry g = ConvolutionGeometry.of(first.width(), first.height(), weights.kernelWidth(),
 			weights.kernelHeight(), options);
 		if (region != null) g = g.region(region);
@@ -113,6 +110,19 @@ public final class ConvolutionLayer {
 			planes.add(Plane.wrap(g.outputWidth(), g.outputHeight(), p));
 		}
 		return planes;
+	}
+
+	/**
+	 * Refuses a forced method a layer cannot take ({@code method=separable}), so that a front end can say so once,
+	 * before any image, as it does for a kernel that the forced method cannot run.
+	 *
+	 * @throws UserException for {@code method=separable}
+	 */
+	public static void checkMethod(ConvolutionOptions options) {
+		if (options.method() == Method.SEPARABLE) {
+			throw new UserException("method=separable is not offered for a convolution layer; use method=auto, direct "
+				+ "or fft");
+		}
 	}
 
 	/**

@@ -180,11 +180,13 @@ public final class LayerWeights {
 	public void checkChannels(int channels) {
 		if (channels == channels()) return;
 		String g = groups == 1 ? "" : " with groups=" + groups;
+		int fits = channels % channelsPerGroup == 0 ? channels / channelsPerGroup : 0; // the groups that would fit
+		String hint = fits == 0 || fits == groups || outputs % fits != 0 ? ""
+			: fits == 1 ? "; give groups=1 (no groups: every output reads every channel)"
+			: "; for a grouped layer give groups=" + fits;
 		throw new UserException("the weights (shape " + shape(outputs, channelsPerGroup, kernelHeight, kernelWidth)
 			+ g + ") expect " + channels() + " input channel" + (channels() == 1 ? "" : "s") + " but the image has "
-			+ channels + (channels % channelsPerGroup == 0 && channels / channelsPerGroup != groups
-				&& outputs % (channels / channelsPerGroup) == 0
-				? "; for a grouped layer give groups=" + channels / channelsPerGroup : "")
+			+ channels + hint
 			+ "; use weights made for " + channels + " channel" + (channels == 1 ? "" : "s") + " or an image with "
 			+ channels() + " channel" + (channels() == 1 ? "" : "s"));
 	}

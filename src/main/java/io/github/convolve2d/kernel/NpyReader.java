@@ -24,6 +24,12 @@ public final class NpyReader {
 	private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
 	private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
 	private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
+	/**
+	 * How PyTorch's legacy {@code torch.save} (before 1.6, or {@code _use_new_zipfile_serialization=False}) starts: a
+	 * protocol-2 pickle of its magic number 0x1950a86a20f9469cfc6c. Other pickles start with 0x80 too.
+	 */
+	private static final byte[] TORCH_LEGACY = { (byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46,
+		(byte) 0xf9, 0x20, 0x6a, (byte) 0xa8, 0x50, 0x19 };
 
 	private NpyReader() {
 	}
@@ -105,8 +111,8 @@ public final class NpyReader {
 			case "<f8": size = 8; order = ByteOrder.LITTLE_ENDIAN; break;
 			case ">f8": size = 8; order = ByteOrder.BIG_ENDIAN; break;
 			default:
-				throw new UserException(what + " holds values of type '" + Excerpt.of(type) + "'; weights must be float32 or "
-					+ "float64: save array.astype(numpy.float32)");
+				throw new UserException(what + " holds values of type '" + Excerpt.of(type) + "'; Convolve 2D reads arrays of "
+					+ "float32 or float64: save array.astype(numpy.float32)");
 		}
 		int[] shape = shape(shapeText.group(1), what);
 		long count = 1;
@@ -133,7 +139,8 @@ public final class NpyReader {
 	 */
 	private static UserException notNpy(byte[] bytes, String what, String fileName) {
 		List<String> arrays = new ArrayList<>();
-		boolean torch = bytes.length > 2 && (bytes[0] & 0xff) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+		boolean pickle = bytes.length > 2 && (bytes[0] & 0xff) == 0x80 && bytes[1] >= 2 && bytes[1] <= 5;
+		boolean torch = startsWith(bytes, TORCH_LEGACY);
 		if (bytes.length > 4 && bytes[0] == 'P' && bytes[1] == 'K' && bytes[2] == 3 && bytes[3] == 4) {
 			for (String name : zipEntryNames(bytes)) {
 				if (name.endsWith("data.pkl")) torch = true;
@@ -145,6 +152,11 @@ public final class NpyReader {
 				+ "the layer's arrays as .npy in Python: numpy.save('conv1.npy', model.conv1.weight.detach().numpy()) and "
 				+ "numpy.save('conv1-bias.npy', model.conv1.bias.detach().numpy()), or from a saved state_dict "
 				+ "numpy.save('conv1.npy', torch.load('" + fileName + "')['conv1.weight'].numpy())");
+		}
+		if (pickle) {
+			return new UserException(what + " is a Python pickle (as pickle.dump or numpy's array.dump write), which "
+				+ "Convolve 2D does not read (unpickling can run any code); save the array with "
+				+ "numpy.save('weights.npy', array)");
 		}
 		if (!arrays.isEmpty()) {
 			StringBuilder names = new StringBuilder();
@@ -184,6 +196,12 @@ public final class NpyReader {
 			at += 46 + nameLength + skip;
 		}
 		return names;
+	}
+
+	private static boolean startsWith(byte[] bytes, byte[] prefix) {
+		if (bytes.length < prefix.length) return false;
+		for (int i = 0; i < prefix.length; i++) if (bytes[i] != prefix[i]) return false;
+		return true;
 	}
 
 	private static int[] shape(String text, String what) {

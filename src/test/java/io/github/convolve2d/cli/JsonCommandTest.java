@@ -160,8 +160,11 @@ class JsonCommandTest {
 		CliRun r = json("[{\"input\": [[[1,2]],[[3,4]],[[5,6]]], \"weights\": [[[[1]],[[1]]]]},"
 			+ " {\"input\": [[1]], \"kernel\": [[1]], \"bias\": [1]},"
 			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"activation\": \"tanh\"},"
-			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"kernel\": [[1]]}]");
+			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"kernel\": [[1]]},"
+			+ " {\"input\": [[[1]]], \"weights\": [[[[1]]]], \"groups\": 0}]");
 		assertEquals(1, r.code);
+		// 0 is a whole number: the message says what groups takes
+		assertTrue(r.out.contains("\\\"groups\\\" must be a whole number of at least 1 (no quotes), got 0"), r.out);
 		assertTrue(r.out.contains("expect 2 input channels but the image has 3"), r.out);
 		assertTrue(r.out.contains("\\\"bias\\\" belongs to a layer"), r.out);
 		assertTrue(r.out.contains("unknown activation 'tanh'"), r.out);

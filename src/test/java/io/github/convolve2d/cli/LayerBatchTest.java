@@ -169,6 +169,12 @@ class LayerBatchTest {
 		run = CliRun.run("batch", "-i", in, "-o", out);
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("no kernel given"), run.toString());
+		// known before any image, as for a kernel the forced method cannot run: one usage error, no output folder
+		Path none = tmp.resolve("out-separable");
+		run = CliRun.run("batch", "-i", in, "-o", none, "--weights", weights, "--method", "separable");
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.contains("method=separable is not offered for a convolution layer"), run.toString());
+		assertTrue(!run.err.contains("FAILED") && !Files.exists(none), run.toString());
 	}
 
 	/**

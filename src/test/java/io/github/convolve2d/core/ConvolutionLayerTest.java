@@ -195,5 +195,11 @@ class ConvolutionLayerTest {
 			org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("expect " + groups + " input channel")
 				&& e.getMessage().contains("but the image has 3; for a grouped layer give groups=3"), e.getMessage());
 		}
+		// the other way: weights for 3 channels given groups=2 are told groups=1, which is no grouped layer
+		LayerWeights full = LayerWeights.of(4, 3, 3, 3, new double[4 * 27], null, 2);
+		UserException e = org.junit.jupiter.api.Assertions.assertThrows(UserException.class, () -> full.checkChannels(3));
+		assertEquals("the weights (shape 4×3×3×3 with groups=2) expect 6 input channels but the image has 3; give "
+			+ "groups=1 (no groups: every output reads every channel); use weights made for 3 channels or an image with "
+			+ "6 channels", e.getMessage());
 	}
 }

@@ -69,6 +69,10 @@ class LayerFilesTest {
 			e.getMessage());
 		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("int32.npy"), null, null));
 		assertTrue(e.getMessage().contains("'<i4'") && e.getMessage().contains("float32"), e.getMessage());
+		// a bias file of another type: the message is about that file, not about weights
+		e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture("int32.npy"), null));
+		assertEquals("bias file '" + fixture("int32.npy") + "' holds values of type '<i4'; Convolve 2D reads arrays of "
+			+ "float32 or float64: save array.astype(numpy.float32)", e.getMessage());
 		byte[] whole = Files.readAllBytes(fixture("weights-le-f4.npy"));
 		Path cut = dir.resolve("cut.npy");
 		Files.write(cut, Arrays.copyOf(whole, whole.length - 4));
@@ -117,6 +121,15 @@ class LayerFilesTest {
 			e = assertThrows(UserException.class,
 				() -> LayerFiles.read(fixture("weights-le-f4.npy"), fixture(name), null));
 			assertTrue(e.getMessage().startsWith("bias file '" + fixture(name) + "' is a PyTorch file"), e.getMessage());
+		}
+		// other pickles (pickle.dump, numpy's array.dump: protocol 2 to 5) are not PyTorch's, and are never unpickled
+		for (int protocol = 2; protocol <= 5; protocol++) {
+			Path pickle = dir.resolve("dumped" + protocol + ".npy");
+			Files.write(pickle, new byte[] { (byte) 0x80, (byte) protocol, 'K', 1, '.' }); // the int 1
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(pickle, null, null));
+			assertEquals("weights file '" + pickle + "' is a Python pickle (as pickle.dump or numpy's array.dump write), "
+				+ "which Convolve 2D does not read (unpickling can run any code); save the array with "
+				+ "numpy.save('weights.npy', array)", e.getMessage());
 		}
 		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(fixture("state.npz"), null, null));
 		assertEquals("weights file '" + fixture("state.npz") + "' is a NumPy .npz archive (numpy.savez) of the arrays "
