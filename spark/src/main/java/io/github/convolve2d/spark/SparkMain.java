@@ -41,9 +41,7 @@ public final class SparkMain {
 		PrintWriter out = new PrintWriter(System.out, true), err = new PrintWriter(System.err, true);
 		int code;
 		if (args.length == 0 || !args[0].equals("batch")) {
-			err.println("usage: convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS (the options of "
-				+ "'convolve2d batch'; paths may be hdfs://, s3a://, file: URIs)");
-			code = USAGE;
+			code = usage(args, out, err);
 		}
 		else {
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
@@ -75,6 +73,18 @@ public final class SparkMain {
 			}
 		}
 		System.exit(code);
+	}
+
+	/**
+	 * Answers arguments that do not start with {@code batch}: the usage on stdout and 0 for {@code -h} or
+	 * {@code --help} (as every command of the command line answers them), on stderr and {@link #USAGE} otherwise.
+	 */
+	static int usage(String[] args, PrintWriter out, PrintWriter err) {
+		boolean help = args.length > 0 && (args[0].equals("-h") || args[0].equals("--help") || args[0].equals("help"));
+		(help ? out : err).println("usage: convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS (the options of "
+			+ "'convolve2d batch'; paths may be hdfs://, s3a://, file: URIs)" + (help ? "; 'convolve2d-spark batch "
+				+ "--help' lists them" : ""));
+		return help ? OK : USAGE;
 	}
 
 	/**

@@ -401,6 +401,20 @@ class FileJobTest {
 		}
 	}
 
+	/** --help before any command is help (stdout, exit 0), as for every command of the command line; it was a usage error. */
+	@Test
+	void helpWithoutTheCommandIsHelpAndAnythingElseAUsageError() {
+		for (String[] args : new String[][] { { "--help" }, { "-h" }, { "help" }, {}, { "bach" } }) {
+			StringWriter out = new StringWriter(), err = new StringWriter();
+			int code = SparkMain.usage(args, new PrintWriter(out, true), new PrintWriter(err, true));
+			boolean help = args.length == 1 && !args[0].equals("bach");
+			assertEquals(help ? 0 : 2, code, Arrays.toString(args));
+			assertTrue((help ? out : err).toString().startsWith("usage: convolve2d-spark batch [--files-per-task N]"),
+				Arrays.toString(args) + ": " + out + err);
+			assertEquals("", (help ? err : out).toString(), Arrays.toString(args));
+		}
+	}
+
 	/**
 	 * Local inputs are planned by batch's own plan, so the Spark job sees what batch sees: a link to nothing with an
 	 * image's name fails with batch's reason (Hadoop's listing left it out without a word), and an output folder
