@@ -168,12 +168,36 @@ public final class ZarrArray {
 				+ "store='copy.zarr')\"");
 		}
 		Compressor compressor = Compressor.fromJson(o, rewrite(dir));
-		String separator = o.optionalString("dimension_separator", ".");
+		String separator = o.has("dimension_separator") ? o.optionalString("dimension_separator", ".")
+			: nestedWithoutSeparator(dir, shape, chunks) ? "/" : ".";
 		if (!separator.equals(".") && !separator.equals("/")) {
 			throw o.error("dimension_separator", "must be '.' or '/', found '" + separator + "'");
 		}
 		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o, type), separator);
 	}
+
+	/**
+	 * Whether an array whose {@code .zarray} names no {@code dimension_separator} holds its chunks nested
+	 * ({@code 0/3/2}): NGFF 0.2 and 0.3 require that layout, and ome-zarr-py and bioformats2raw wrote it before
+	 * zarr-python had the field, so read by the default {@code "."} every chunk would be missing and the image would
+	 * read as its fill value without a word. A folder named by a chunk index of the first axis is such a chunk's
+	 * folder: in the {@code "."} layout of an array of two or more axes, no chunk has such a name. The first
+	 * {@link #NESTED_PROBES} indices are looked for, not the whole axis (which may be 2³¹ chunks long): an image
+	 * with none of them holds no chunk in its first thousand time points (or channels, or slices). The first chunk's
+	 * file in the {@code "."} layout settles it at once, as it does for most arrays of that layout.
+	 */
+	private static boolean nestedWithoutSeparator(Path dir, long[] shape, long[] chunks) {
+		String first = String.join(".", java.util.Collections.nCopies(shape.length, "0"));
+		if (Files.exists(dir.resolve(first), LinkOption.NOFOLLOW_LINKS)) return false;
+		long across = Math.min((shape[0] + chunks[0] - 1) / chunks[0], NESTED_PROBES);
+		for (long i = 0; i < across; i++) {
+			if (Files.isDirectory(dir.resolve(Long.toString(i)), LinkOption.NOFOLLOW_LINKS)) return true;
+		}
+		return false;
+	}
+
+	/** How many chunk indices of the first axis {@link #nestedWithoutSeparator} looks for. */
+	private static final int NESTED_PROBES = 1024;
 
 	/** Refuses a shape with an axis of length 0, naming the file. */
 	static void checkNotEmpty(JsonFields o, long[] shape) {

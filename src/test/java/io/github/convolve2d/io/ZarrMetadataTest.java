@@ -295,6 +295,40 @@ class ZarrMetadataTest {
 		}
 	}
 
+	/**
+	 * NGFF 0.2 and 0.3 store chunks nested ({@code 0/1}), and ome-zarr-py and bioformats2raw wrote them so before
+	 * zarr-python had {@code dimension_separator}: a {@code .zarray} without the field whose chunks are in folders is
+	 * read nested. They were looked for as {@code 0.1}, found missing, and the image read as its fill value (a
+	 * result of zeros, without a word).
+	 */
+	@Test
+	void nestedChunksOfAZarrayWithoutADimensionSeparatorAreRead() throws IOException {
+		Path dir = array("dimension_separator", "'/'");
+		ZarrArray written = ZarrArray.open(dir);
+		float[] chunk = new float[6];
+		for (int cy = 0; cy < 2; cy++) {
+			for (int cx = 0; cx < 2; cx++) {
+				for (int i = 0; i < 6; i++) chunk[i] = 100 * cy + 10 * cx + i + 1;
+				written.writeChunk(new int[] { cy, cx }, chunk);
+			}
+		}
+		assertTrue(Files.isRegularFile(dir.resolve("1").resolve("1")), "chunk 1.1 is stored nested");
+		Files.write(dir.resolve(".zarray"), changed(VALID, "dimension_separator", null).getBytes(StandardCharsets.UTF_8));
+		float[] got = new float[24];
+		OmeZarr.open(dir).plane(0).read(0, 0, 6, 4, got);
+		// pixel (3, 5): chunk (1, 1), its row 1 and column 2
+		assertEquals(100 + 10 + 5 + 1, got[23], 0);
+		assertEquals(1, got[0], 0);
+		// the flat layout without the field is read as before
+		Path flat = Files.createDirectories(tmp.resolve("flat.zarr"));
+		Files.write(flat.resolve(".zarray"), changed(VALID, "dimension_separator", null).getBytes(StandardCharsets.UTF_8));
+		ZarrArray.open(flat).writeChunk(new int[] { 1, 1 }, chunk);
+		assertTrue(Files.isRegularFile(flat.resolve("1.1")));
+		OmeZarr.open(flat).plane(0).read(0, 0, 6, 4, got);
+		assertEquals(chunk[5], got[23], 0);
+		assertEquals(0, got[0], 0);
+	}
+
 	/** img.zarr: .zgroup, .zattrs with {@code multiscales} (its first entry's {@code key} set to {@code json}), array 0. */
 	private Path image(String key, String json) throws IOException {
 		JsonObject ms = JsonParser.parseString("{\"version\": \"0.4\", \"axes\": [{\"name\": \"y\", \"type\": \"space\"}, "
