@@ -298,8 +298,8 @@ final class ZarrV3 {
 	}
 
 	/** Refuses a Zarr v3 node that is not what the caller reads. */
-	static UserException notAnImage(JsonFields o) {
-		return new UserException(o.file() + " holds no OME-Zarr image (no 'ome' attributes with 'multiscales'); give "
-			+ "the image's folder (e.g. data.zarr/0 for a plate or a collection)");
+	static UserException notAnImage(JsonFields o, String whatToGive) {
+		return new UserException(o.file() + " holds no OME-Zarr image (no 'ome' attributes with 'multiscales'); "
+			+ whatToGive);
 	}
 }

@@ -195,7 +195,7 @@ class ZarrMetadataTest {
 		Path v3 = Files.createDirectories(tmp.resolve("plate.zarr"));
 		Files.write(v3.resolve("zarr.json"), ("{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {\"ome\": "
 			+ "{\"version\": \"0.5\", \"plate\": {}}}}").getBytes(StandardCharsets.UTF_8));
-		refused(v3, "plate.zarr/zarr.json holds no OME-Zarr image", "data.zarr/0");
+		refused(v3, "plate.zarr/zarr.json holds no OME-Zarr image", "it is a plate", "e.g. -i plate.zarr/A/1/0");
 		refused(array("zarr_format", "3"), "data.zarr/0/.zarray: field 'zarr_format' must be 2 in .zarray");
 		// an extension that may be skipped is skipped
 		assertEquals(24, OmeZarr.open(v3Array("my_extension", "{'name': 'x', 'must_understand': false}")).array()
@@ -495,8 +495,47 @@ class ZarrMetadataTest {
 		refused(imageWith("{\"multiscales\": []}"), "img.zarr/.zattrs: field 'multiscales' is an empty list");
 		refused(imageWith("{\"multiscales\": [5]}"), "img.zarr/.zattrs: field 'multiscales[0]' must be an object");
 		refused(imageWith("{\"multiscales\": null}"), "img.zarr/.zattrs holds no OME-Zarr image");
-		refused(imageWith("{\"plate\": {}}"), "img.zarr/.zattrs holds no OME-Zarr image", "data.zarr/0");
+		refused(imageWith("{\"plate\": {}}"), "img.zarr/.zattrs holds no OME-Zarr image", "it is a plate");
 		refused(imageWith("{\"multiscales\": [{\"datasets\": [{\"path\": \"0\"}]}"), "img.zarr/.zattrs: is not valid JSON");
+	}
+
+	/**
+	 * The groups that real tools write around images, given as an input: a bioformats2raw container, an HCS plate,
+	 * a well, an image's labels group. Each is refused naming the images in it to give instead (the series, the
+	 * fields of view, the image or a label image); the advice was "e.g. data.zarr/0 for a plate", a folder that a
+	 * plate does not have.
+	 */
+	@Test
+	void aContainerOfImagesNamesTheImagesInIt() throws IOException {
+		Path b2r = Files.createDirectories(tmp.resolve("scan.zarr"));
+		Files.write(b2r.resolve(".zattrs"), "{\"bioformats2raw.layout\": 3}".getBytes(StandardCharsets.UTF_8));
+		Files.write(b2r.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		for (String series : new String[] { "0", "1", "OME" }) Files.createDirectories(b2r.resolve(series));
+		refused(b2r, "scan.zarr/.zattrs holds no OME-Zarr image", "bioformats2raw container",
+			"give them as inputs: -i scan.zarr/0 -i scan.zarr/1");
+
+		Path plate = Files.createDirectories(tmp.resolve("plate.zarr"));
+		// bioformats2raw marks the plates it writes as its containers too
+		Files.write(plate.resolve(".zattrs"), ("{\"bioformats2raw.layout\": 3, \"plate\": {\"wells\": [{\"path\": "
+			+ "\"B/3\", \"rowIndex\": 1, \"columnIndex\": 2}]}}").getBytes(StandardCharsets.UTF_8));
+		Path well = Files.createDirectories(plate.resolve("B").resolve("3"));
+		Files.write(well.resolve(".zattrs"), "{\"well\": {\"images\": [{\"path\": \"f0\"}, {\"path\": \"f1\"}]}}"
+			.getBytes(StandardCharsets.UTF_8));
+		refused(plate, "plate.zarr/.zattrs holds no OME-Zarr image", "it is a plate", "e.g. -i plate.zarr/B/3/f0");
+		refused(well, "plate.zarr/B/3/.zattrs holds no OME-Zarr image", "a well of a plate",
+			"-i plate.zarr/B/3/f0 -i plate.zarr/B/3/f1");
+
+		Path labels = Files.createDirectories(tmp.resolve("img.ome.zarr").resolve("labels"));
+		Files.write(labels.resolve(".zattrs"), "{\"labels\": [\"nuclei\"]}".getBytes(StandardCharsets.UTF_8));
+		refused(labels, "img.ome.zarr/labels/.zattrs holds no OME-Zarr image", "labels group of an image",
+			"give the image, img.ome.zarr, or one label image, e.g. -i img.ome.zarr/labels/nuclei");
+
+		// NGFF 0.5 keeps them under 'ome'
+		Path v3 = Files.createDirectories(tmp.resolve("scan3.zarr"));
+		Files.write(v3.resolve("zarr.json"), ("{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {\"ome\": "
+			+ "{\"version\": \"0.5\", \"bioformats2raw.layout\": 3}}}").getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(v3.resolve("0"));
+		refused(v3, "scan3.zarr/zarr.json holds no OME-Zarr image", "bioformats2raw container", "-i scan3.zarr/0");
 	}
 
 	@Test
