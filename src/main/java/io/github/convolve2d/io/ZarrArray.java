@@ -157,7 +157,7 @@ public final class ZarrArray {
 			type = DataType.parse(dtype);
 		}
 		catch (UserException e) {
-			throw o.error("dtype", "is '" + dtype + "': " + e.getMessage());
+			throw o.error("dtype", "is '" + dtype + "': " + e.getMessage() + "; " + convert(dir));
 		}
 		long bytes = chunkBytes(chunks, type);
 		if (bytes > MAX_CHUNK_BYTES) {
@@ -261,6 +261,24 @@ public final class ZarrArray {
 				.getFileName() + "', mode='r'); zarr.array(src[:], chunks=src.chunks, compressor=numcodecs.Zlib(level=1), "
 				+ "filters=None, order='C', store='copy.zarr')\"";
 		return "rewrite it with zlib chunks, no filters and C order, e.g. with zarr-python 2: " + how;
+	}
+
+	/**
+	 * How to convert the array in {@code dir} (or the image whose level it is) to float32, which holds every value of
+	 * a bool, float16 or 16-bit integer array exactly, and 64-bit integers rounded as 32-bit ones are read.
+	 */
+	static String convert(Path dir) {
+		Path parent = dir.toAbsolutePath().normalize().getParent();
+		boolean inGroup = parent != null && (Files.isRegularFile(parent.resolve(".zgroup"))
+			|| Files.isRegularFile(parent.resolve(".zattrs")));
+		String how = inGroup
+			? "python3 -c \"import zarr; s = zarr.open_group('" + parent.getFileName() + "', mode='r'); d = "
+				+ "zarr.open_group('copy.zarr', mode='w-'); d.attrs.put(s.attrs.asdict()); [d.array(k, "
+				+ "a[...].astype('f4'), chunks=a.chunks) for k, a in s.arrays()]\" (run beside " + JsonFields.name(parent)
+				+ "; it copies each level, read whole, with the image's metadata)"
+			: "python3 -c \"import zarr; a = zarr.open_array('" + dir.toAbsolutePath().normalize().getFileName()
+				+ "', mode='r'); zarr.array(a[...].astype('f4'), chunks=a.chunks, store='copy.zarr')\"";
+		return "convert it to float32 first, e.g. with zarr-python 2: " + how;
 	}
 
 	/**

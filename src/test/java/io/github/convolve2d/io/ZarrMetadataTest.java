@@ -125,6 +125,21 @@ class ZarrMetadataTest {
 			"zarr.open_group('data.zarr'");
 	}
 
+	/**
+	 * A data type not read (a bool mask, float16, 64-bit integers, as zarr-python and napari write them) is refused
+	 * with how to convert it to float32, which was left out: the message only listed the types read.
+	 */
+	@Test
+	void anUnreadDataTypeComesWithAConversionToFloat32() throws IOException {
+		String bare = refused(array("dtype", "'|b1'"), "data.zarr/0/.zarray: field 'dtype' is '|b1'",
+			"convert it to float32 first", "zarr.array(a[...].astype('f4'), chunks=a.chunks, store='copy.zarr')");
+		assertTrue(bare.contains("zarr.open_array('0', mode='r')"), bare);
+		Files.write(tmp.resolve("data.zarr").resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		refused(array("dtype", "'<i8'"), "field 'dtype' is '<i8'", "zarr.open_group('data.zarr', mode='r')",
+			"d.attrs.put(s.attrs.asdict())", "a[...].astype('f4')", "with the image's metadata");
+		refused(v3Array("data_type", "'float16'"), "field 'data_type' is 'float16'", "convert it to float32 first");
+	}
+
 	private static final String VALID_V3 = "{'zarr_format': 3, 'node_type': 'array', 'shape': [4, 6], 'data_type': "
 		+ "'uint16', 'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': [2, 3]}}, 'chunk_key_encoding': "
 		+ "{'name': 'default', 'configuration': {'separator': '/'}}, 'fill_value': 0, 'codecs': [{'name': 'bytes', "
