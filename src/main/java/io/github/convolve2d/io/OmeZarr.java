@@ -294,16 +294,19 @@ public final class OmeZarr {
 					JsonFields axis = ms.element("axes", d, e);
 					name = axis.requiredString("name");
 					type = axis.optionalString("type", null);
-					types[d] = type;
 					units[d] = axis.optionalString("unit", null);
 				}
+				// NGFF 0.4's type is optional: without one, an axis named t or time is the time axis, c, channel or
+				// band the channel axis, as in a bare array (a 'channel' axis was read as slices)
+				if (type == null) type = axisType(name);
+				types[d] = type;
 				// the last two axes are read as the rows and columns: a channel or time axis there would be read as
 				// pixels of a plane
-				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type) || name.equals("t") || name.equals("c"))) {
+				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type))) {
 					throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
 						ax.get(n - 1)) + ": the last two axes must be the image's rows and columns (y, x), as NGFF "
-						+ "requires, not '" + name + "' (" + (type != null ? type : name.equals("t") ? "time" : "channel")
-						+ "); rewrite the image with its axes in t, c, z, y, x order");
+						+ "requires, not '" + name + "' (" + type + "); rewrite the image with its axes in t, c, z, y, x "
+						+ "order");
 				}
 				if (name.isEmpty()) throw ms.error("axes", "has an empty name at position " + d);
 				if (axes.contains(name)) {
@@ -848,7 +851,10 @@ public final class OmeZarr {
 	public ZarrArray array() { return array; }
 	/** Axis names, outermost first (NGFF's {@code t, c, z, y, x} or a subset). */
 	public List<String> axes() { return axes; }
-	/** NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...), null where none is given. */
+	/**
+	 * NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...); where none is given, {@code time}
+	 * for an axis named t or time, {@code channel} for c, channel or band, null for the others.
+	 */
 	public String[] types() { return types.clone(); }
 	/** Physical size of a pixel step along each axis (1 when not given). */
 	public double[] scale() { return scale.clone(); }
