@@ -463,6 +463,7 @@ class ZarrMetadataTest {
 			"'channel'") + "], 'datasets': [{'path': '0'}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8));
 		UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(img).close());
 		assertTrue(e.getMessage().contains("one channel axis (c)"), e.getMessage());
+		assertTrue(e.getMessage().contains("; split it into images of those axes"), e.getMessage());
 		// NGFF 0.4's type is optional: without it, 'time' and 'channel' (and 'band') are known by their names, as in a
 		// bare array's names; a 'channel' axis was read as slices, its channels written as z
 		Files.write(img.resolve(".zattrs"), ("{'multiscales': [{'version': '0.4', 'axes': [{'name': 'time'}, {'name': "
