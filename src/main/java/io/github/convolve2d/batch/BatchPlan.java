@@ -224,8 +224,12 @@ public final class BatchPlan {
 			String problem = null;
 			Path first = claimed.putIfAbsent(target, f.file());
 			if (first != null) {
-				problem = "its output " + target + " is also the output of " + first + "; rename one, or exclude it "
-					+ "with --exclude";
+				// --exclude leaves out only what a scan finds; a folder inside a Zarr store (a.zarr/0, a series or a
+				// level) cannot be renamed without breaking its store
+				problem = "its output " + target + " is also the output of " + first + "; " + (f.root() == null
+					? "convolve it in a run of its own with another --output (--exclude leaves out only files found in a "
+						+ "folder, not those given by name)"
+					: "rename one, or exclude it with --exclude");
 			}
 			else if (inputsReal.contains(real.apply(target))) {
 				problem = "its output " + target + " would replace an input; use another --output or a --suffix";

@@ -74,7 +74,9 @@ public final class ChunkedImage implements Closeable {
 				}
 				else {
 					throw new UserException(path + " has axes " + axes + "; read here are one time axis (t), one channel "
-						+ "axis (c) and one more (z) before y, x, each at most once");
+						+ "axis (c) and one more (z) before y, x, each at most once; split it into images of those axes (one per "
+						+ "index of each axis more, such as an angle or a view), or give the axes their NGFF types (time, "
+						+ "channel, space)");
 				}
 			}
 			return new ChunkedImage(z, null, frames, channels, slices, t, c);

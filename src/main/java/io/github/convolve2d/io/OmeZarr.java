@@ -134,23 +134,124 @@ public final class OmeZarr {
 			if (!Files.exists(path.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) {
 				throw new UserException(JsonFields.name(path) + " is neither an OME-Zarr image (no .zattrs or zarr.json) "
 					+ "nor a Zarr array (no .zarray)" + (Files.exists(path.resolve(".zgroup")) ? ": a Zarr group without an "
-						+ "image; give the image's folder (e.g. data.zarr/0 for a plate or a collection)" : ""));
+						+ "image; " + GIVE_AN_IMAGE : ""));
 			}
 			// Zarr v3: a group whose attributes hold NGFF 0.5's 'ome'
 			JsonFields v3 = ZarrArray.readJson(path.resolve("zarr.json"));
 			JsonFields attributes = v3.optionalObject("attributes");
 			o = attributes == null ? null : attributes.optionalObject("ome");
 			if (o == null && attributes != null && attributes.has("multiscales")) o = attributes; // before NGFF 0.5's 'ome'
-			if (o == null || !o.has("multiscales")) throw ZarrV3.notAnImage(v3);
+			if (o == null || !o.has("multiscales")) {
+				throw ZarrV3.notAnImage(v3, imagesInside(o != null ? o : attributes, path));
+			}
 		}
 		else {
 			o = ZarrArray.readJson(attrs);
 			if (!o.has("multiscales")) {
-				throw new UserException(o.file() + " holds no OME-Zarr image (no 'multiscales' field); give the image's "
-					+ "folder (e.g. data.zarr/0 for a plate or a collection)");
+				throw new UserException(o.file() + " holds no OME-Zarr image (no 'multiscales' field); " + imagesInside(o, path));
 			}
 		}
 		return o;
+	}
+
+	/** What to give instead of a group that holds no image and is no known container of them. */
+	static final String GIVE_AN_IMAGE = "give the image's folder (e.g. data.zarr/0 for a series of a bioformats2raw "
+		+ "container, plate.zarr/A/1/0 for a field of view of a plate)";
+
+	/**
+	 * Which folders to give instead of the group {@code group}, whose NGFF attributes {@code attrs} (null when none)
+	 * hold no image: the series of a bioformats2raw container, the fields of view of a plate or a well, the image
+	 * whose labels it holds; {@link #GIVE_AN_IMAGE} for another group. Never fails: it only words a refusal.
+	 */
+	static String imagesInside(JsonFields attrs, Path group) {
+		String name = JsonFields.name(group);
+		if (attrs == null) return GIVE_AN_IMAGE;
+		if (attrs.raw("plate") != null) {
+			String well = firstPath(attrs.raw("plate"), "wells");
+			String field = well == null || !safeRelative(well) ? null : firstPath(wellAttributes(group.resolve(well)), "images");
+			return "it is a plate (field 'plate'), whose fields of view are images of their own, in row/column/field "
+				+ "folders; give them as inputs, e.g. -i " + name + "/" + (well != null ? well : "A/1") + "/"
+				+ (field != null ? field : "0");
+		}
+		if (attrs.raw("well") != null) {
+			List<String> fields = new ArrayList<>();
+			JsonElement images = attrs.raw("well").isJsonObject() ? attrs.raw("well").getAsJsonObject().get("images") : null;
+			if (images != null && images.isJsonArray()) {
+				for (JsonElement e : images.getAsJsonArray()) {
+					String f = pathOf(e);
+					if (f != null) fields.add(f);
+				}
+			}
+			return "it is a well of a plate (field 'well'), whose fields of view are images of their own; give them as "
+				+ "inputs" + (fields.isEmpty() ? ", e.g. -i " + name + "/0" : ": " + inputs(name, fields));
+		}
+		if (attrs.raw("labels") != null) {
+			List<String> labels = new ArrayList<>();
+			JsonElement l = attrs.raw("labels");
+			if (l.isJsonArray()) {
+				for (JsonElement e : l.getAsJsonArray()) {
+					if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) labels.add(e.getAsString());
+				}
+			}
+			Path image = group.toAbsolutePath().normalize().getParent();
+			return "it is the labels group of an image (field 'labels'), holding its label images (masks), not an "
+				+ "image; give the image" + (image != null ? ", " + JsonFields.name(image) : "") + ", or one label "
+				+ "image, e.g. -i " + name + "/" + (labels.isEmpty() ? "<label>" : labels.get(0));
+		}
+		// bioformats2raw marks a plate it wrote so too: the plate is what to describe
+		if (attrs.has("bioformats2raw.layout")) {
+			List<String> series = new ArrayList<>();
+			for (int i = 0; Files.isDirectory(group.resolve(Integer.toString(i))); i++) series.add(Integer.toString(i));
+			return "it is a bioformats2raw container (field 'bioformats2raw.layout'), whose series are images of their "
+				+ "own; give them as inputs" + (series.isEmpty() ? ", " + name + "/0, " + name + "/1, ..." : ": "
+					+ inputs(name, series));
+		}
+		return GIVE_AN_IMAGE;
+	}
+
+	/** {@code -i name/a -i name/b ...}, the first four, and how many in all when there are more. */
+	private static String inputs(String name, List<String> folders) {
+		StringBuilder b = new StringBuilder();
+		for (int i = 0; i < Math.min(4, folders.size()); i++) b.append(i == 0 ? "" : " ").append("-i ").append(name)
+			.append('/').append(folders.get(i));
+		return b + (folders.size() > 4 ? " ... (" + folders.size() + " in all)" : "");
+	}
+
+	/** The {@code path} of the first entry of {@code container}'s list {@code field}, or null. */
+	private static String firstPath(JsonElement container, String field) {
+		if (container == null || !container.isJsonObject()) return null;
+		JsonElement list = container.getAsJsonObject().get(field);
+		return list != null && list.isJsonArray() && list.getAsJsonArray().size() > 0
+			? pathOf(list.getAsJsonArray().get(0)) : null;
+	}
+
+	/** An entry's {@code path} text, or null. */
+	private static String pathOf(JsonElement entry) {
+		if (entry == null || !entry.isJsonObject()) return null;
+		JsonElement p = entry.getAsJsonObject().get("path");
+		return p != null && p.isJsonPrimitive() && p.getAsJsonPrimitive().isString() ? p.getAsString() : null;
+	}
+
+	/** A well's {@code well} attribute (Zarr v2's {@code .zattrs}, NGFF 0.5's {@code ome}), or null. */
+	private static JsonElement wellAttributes(Path well) {
+		try {
+			for (String file : new String[] { ".zattrs", "zarr.json" }) {
+				Path f = well.resolve(file);
+				if (!Files.isRegularFile(f)) continue;
+				JsonElement e = Json.read(f);
+				if (!e.isJsonObject()) return null;
+				JsonObject o = e.getAsJsonObject();
+				if (file.equals("zarr.json")) {
+					o = o.get("attributes") != null && o.get("attributes").isJsonObject() ? o.getAsJsonObject("attributes") : null;
+					if (o != null && o.get("ome") != null && o.get("ome").isJsonObject()) o = o.getAsJsonObject("ome");
+				}
+				return o == null ? null : o.get("well");
+			}
+		}
+		catch (IOException | UserException | IllegalStateException e) {
+			// only the example of the message is lost
+		}
+		return null;
 	}
 
 	/**
@@ -193,16 +294,19 @@ public final class OmeZarr {
 					JsonFields axis = ms.element("axes", d, e);
 					name = axis.requiredString("name");
 					type = axis.optionalString("type", null);
-					types[d] = type;
 					units[d] = axis.optionalString("unit", null);
 				}
+				// NGFF 0.4's type is optional: without one, an axis named t or time is the time axis, c, channel or
+				// band the channel axis, as in a bare array (a 'channel' axis was read as slices)
+				if (type == null) type = axisType(name);
+				types[d] = type;
 				// the last two axes are read as the rows and columns: a channel or time axis there would be read as
 				// pixels of a plane
-				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type) || name.equals("t") || name.equals("c"))) {
+				if (d >= n - 2 && ("time".equals(type) || "channel".equals(type))) {
 					throw ms.error("axes", "ends with " + JsonFields.shortly(ax.get(n - 2)) + ", " + JsonFields.shortly(
 						ax.get(n - 1)) + ": the last two axes must be the image's rows and columns (y, x), as NGFF "
-						+ "requires, not '" + name + "' (" + (type != null ? type : name.equals("t") ? "time" : "channel")
-						+ "); rewrite the image with its axes in t, c, z, y, x order");
+						+ "requires, not '" + name + "' (" + type + "); rewrite the image with its axes in t, c, z, y, x "
+						+ "order");
 				}
 				if (name.isEmpty()) throw ms.error("axes", "has an empty name at position " + d);
 				if (axes.contains(name)) {
@@ -752,7 +856,10 @@ public final class OmeZarr {
 	public ZarrArray array() { return array; }
 	/** Axis names, outermost first (NGFF's {@code t, c, z, y, x} or a subset). */
 	public List<String> axes() { return axes; }
-	/** NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...), null where none is given. */
+	/**
+	 * NGFF's type of each axis ({@code time}, {@code channel}, {@code space}, ...); where none is given, {@code time}
+	 * for an axis named t or time, {@code channel} for c, channel or band, null for the others.
+	 */
 	public String[] types() { return types.clone(); }
 	/** Physical size of a pixel step along each axis (1 when not given). */
 	public double[] scale() { return scale.clone(); }

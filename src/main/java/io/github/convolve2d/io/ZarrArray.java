@@ -157,7 +157,7 @@ public final class ZarrArray {
 			type = DataType.parse(dtype);
 		}
 		catch (UserException e) {
-			throw o.error("dtype", "is '" + dtype + "': " + e.getMessage());
+			throw o.error("dtype", "is '" + dtype + "': " + e.getMessage() + "; " + convert(dir));
 		}
 		long bytes = chunkBytes(chunks, type);
 		if (bytes > MAX_CHUNK_BYTES) {
@@ -168,12 +168,36 @@ public final class ZarrArray {
 				+ "store='copy.zarr')\"");
 		}
 		Compressor compressor = Compressor.fromJson(o, rewrite(dir));
-		String separator = o.optionalString("dimension_separator", ".");
+		String separator = o.has("dimension_separator") ? o.optionalString("dimension_separator", ".")
+			: nestedWithoutSeparator(dir, shape, chunks) ? "/" : ".";
 		if (!separator.equals(".") && !separator.equals("/")) {
 			throw o.error("dimension_separator", "must be '.' or '/', found '" + separator + "'");
 		}
 		return new ZarrArray(dir, ints(shape), ints(chunks), type, compressor, fillValue(o, type), separator);
 	}
+
+	/**
+	 * Whether an array whose {@code .zarray} names no {@code dimension_separator} holds its chunks nested
+	 * ({@code 0/3/2}): NGFF 0.2 and 0.3 require that layout, and ome-zarr-py and bioformats2raw wrote it before
+	 * zarr-python had the field, so read by the default {@code "."} every chunk would be missing and the image would
+	 * read as its fill value without a word. A folder named by a chunk index of the first axis is such a chunk's
+	 * folder: in the {@code "."} layout of an array of two or more axes, no chunk has such a name. The first
+	 * {@link #NESTED_PROBES} indices are looked for, not the whole axis (which may be 2³¹ chunks long): an image
+	 * with none of them holds no chunk in its first thousand time points (or channels, or slices). The first chunk's
+	 * file in the {@code "."} layout settles it at once, as it does for most arrays of that layout.
+	 */
+	private static boolean nestedWithoutSeparator(Path dir, long[] shape, long[] chunks) {
+		String first = String.join(".", java.util.Collections.nCopies(shape.length, "0"));
+		if (Files.exists(dir.resolve(first), LinkOption.NOFOLLOW_LINKS)) return false;
+		long across = Math.min((shape[0] + chunks[0] - 1) / chunks[0], NESTED_PROBES);
+		for (long i = 0; i < across; i++) {
+			if (Files.isDirectory(dir.resolve(Long.toString(i)), LinkOption.NOFOLLOW_LINKS)) return true;
+		}
+		return false;
+	}
+
+	/** How many chunk indices of the first axis {@link #nestedWithoutSeparator} looks for. */
+	private static final int NESTED_PROBES = 1024;
 
 	/** Refuses a shape with an axis of length 0, naming the file. */
 	static void checkNotEmpty(JsonFields o, long[] shape) {
@@ -237,6 +261,24 @@ public final class ZarrArray {
 				.getFileName() + "', mode='r'); zarr.array(src[:], chunks=src.chunks, compressor=numcodecs.Zlib(level=1), "
 				+ "filters=None, order='C', store='copy.zarr')\"";
 		return "rewrite it with zlib chunks, no filters and C order, e.g. with zarr-python 2: " + how;
+	}
+
+	/**
+	 * How to convert the array in {@code dir} (or the image whose level it is) to float32, which holds every value of
+	 * a bool, float16 or 16-bit integer array exactly, and 64-bit integers rounded as 32-bit ones are read.
+	 */
+	static String convert(Path dir) {
+		Path parent = dir.toAbsolutePath().normalize().getParent();
+		boolean inGroup = parent != null && (Files.isRegularFile(parent.resolve(".zgroup"))
+			|| Files.isRegularFile(parent.resolve(".zattrs")));
+		String how = inGroup
+			? "python3 -c \"import zarr; s = zarr.open_group('" + parent.getFileName() + "', mode='r'); d = "
+				+ "zarr.open_group('copy.zarr', mode='w-'); d.attrs.put(s.attrs.asdict()); [d.array(k, "
+				+ "a[...].astype('f4'), chunks=a.chunks) for k, a in s.arrays()]\" (run beside " + JsonFields.name(parent)
+				+ "; it copies each level, read whole, with the image's metadata)"
+			: "python3 -c \"import zarr; a = zarr.open_array('" + dir.toAbsolutePath().normalize().getFileName()
+				+ "', mode='r'); zarr.array(a[...].astype('f4'), chunks=a.chunks, store='copy.zarr')\"";
+		return "convert it to float32 first, e.g. with zarr-python 2: " + how;
 	}
 
 	/**

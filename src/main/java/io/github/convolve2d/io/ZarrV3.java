@@ -90,7 +90,8 @@ final class ZarrV3 {
 		DataType.Kind kind = kind(dtype);
 		if (kind == null) {
 			throw o.error("data_type", "is '" + dtype + "'; read are uint8, int8, uint16, int16, uint32, int32, "
-				+ "float32 and float64");
+				+ "float32 and float64; convert it to float32 first (which holds every value of a bool, float16 or 16-bit "
+				+ "integer array exactly)");
 		}
 		JsonFields keys = o.optionalObject("chunk_key_encoding");
 		String encoding = keys == null ? "default" : keys.requiredString("name");
@@ -298,8 +299,8 @@ final class ZarrV3 {
 	}
 
 	/** Refuses a Zarr v3 node that is not what the caller reads. */
-	static UserException notAnImage(JsonFields o) {
-		return new UserException(o.file() + " holds no OME-Zarr image (no 'ome' attributes with 'multiscales'); give "
-			+ "the image's folder (e.g. data.zarr/0 for a plate or a collection)");
+	static UserException notAnImage(JsonFields o, String whatToGive) {
+		return new UserException(o.file() + " holds no OME-Zarr image (no 'ome' attributes with 'multiscales'); "
+			+ whatToGive);
 	}
 }

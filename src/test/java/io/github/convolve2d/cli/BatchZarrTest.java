@@ -499,6 +499,33 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * Two Zarr images inside stores given by name, whose folders have one name (series 0 of two bioformats2raw
+	 * containers), have one output: the second fails saying to convolve it in another run with another --output;
+	 * it was told to exclude it with --exclude, which leaves out only files found in a folder, or to rename it, which
+	 * would break its store.
+	 */
+	@Test
+	void twoImagesGivenByNameWithOneOutputNameAreToldWhatWorks() throws IOException {
+		float[] p = pixels(45, 38);
+		Path[] series = new Path[2];
+		for (int s = 0; s < 2; s++) {
+			Path store = Files.createDirectories(tmp.resolve("scan" + s + ".zarr"));
+			Files.write(store.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+			series[s] = store.resolve("0");
+			zarr(series[s], DataType.FLOAT32, ZarrFormat.V2, Compressor.RAW, p);
+		}
+		CliRun run = CliRun.run("batch", "-i", series[0], "-i", series[1], "-o", tmp.resolve("out"), "--preset", "sobel-x",
+			"--exclude", "0", "--progress", "none");
+		assertEquals(1, run.code, run.toString());
+		assertTrue(run.err.contains("scan1.zarr/0: its output") && run.err.contains("is also the output of"), run.toString());
+		assertTrue(run.err.contains("convolve it in a run of its own with another --output"), run.toString());
+		assertFalse(run.err.contains("exclude it with --exclude"), run.toString());
+		CliRun alone = CliRun.run("batch", "-i", series[1], "-o", tmp.resolve("out1"), "--preset", "sobel-x", "--progress",
+			"none");
+		assertEquals(0, alone.code, alone.toString());
+	}
+
+	/**
 	 * The output's metadata is ASCII, as zarr-python writes it (zarr-python 2 reads .zattrs as ASCII and failed on the
 	 * raw σ of a Gaussian's name or an é of the input's); and a note on Zarr-only options is not given when
 	 * --format zarr is asked for, even if every input fails.

@@ -125,6 +125,21 @@ class ZarrMetadataTest {
 			"zarr.open_group('data.zarr'");
 	}
 
+	/**
+	 * A data type not read (a bool mask, float16, 64-bit integers, as zarr-python and napari write them) is refused
+	 * with how to convert it to float32, which was left out: the message only listed the types read.
+	 */
+	@Test
+	void anUnreadDataTypeComesWithAConversionToFloat32() throws IOException {
+		String bare = refused(array("dtype", "'|b1'"), "data.zarr/0/.zarray: field 'dtype' is '|b1'",
+			"convert it to float32 first", "zarr.array(a[...].astype('f4'), chunks=a.chunks, store='copy.zarr')");
+		assertTrue(bare.contains("zarr.open_array('0', mode='r')"), bare);
+		Files.write(tmp.resolve("data.zarr").resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		refused(array("dtype", "'<i8'"), "field 'dtype' is '<i8'", "zarr.open_group('data.zarr', mode='r')",
+			"d.attrs.put(s.attrs.asdict())", "a[...].astype('f4')", "with the image's metadata");
+		refused(v3Array("data_type", "'float16'"), "field 'data_type' is 'float16'", "convert it to float32 first");
+	}
+
 	private static final String VALID_V3 = "{'zarr_format': 3, 'node_type': 'array', 'shape': [4, 6], 'data_type': "
 		+ "'uint16', 'chunk_grid': {'name': 'regular', 'configuration': {'chunk_shape': [2, 3]}}, 'chunk_key_encoding': "
 		+ "{'name': 'default', 'configuration': {'separator': '/'}}, 'fill_value': 0, 'codecs': [{'name': 'bytes', "
@@ -195,7 +210,7 @@ class ZarrMetadataTest {
 		Path v3 = Files.createDirectories(tmp.resolve("plate.zarr"));
 		Files.write(v3.resolve("zarr.json"), ("{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {\"ome\": "
 			+ "{\"version\": \"0.5\", \"plate\": {}}}}").getBytes(StandardCharsets.UTF_8));
-		refused(v3, "plate.zarr/zarr.json holds no OME-Zarr image", "data.zarr/0");
+		refused(v3, "plate.zarr/zarr.json holds no OME-Zarr image", "it is a plate", "e.g. -i plate.zarr/A/1/0");
 		refused(array("zarr_format", "3"), "data.zarr/0/.zarray: field 'zarr_format' must be 2 in .zarray");
 		// an extension that may be skipped is skipped
 		assertEquals(24, OmeZarr.open(v3Array("my_extension", "{'name': 'x', 'must_understand': false}")).array()
@@ -293,6 +308,40 @@ class ZarrMetadataTest {
 			OmeZarr.open(array("fill_value", c[0])).plane(0).read(0, 0, 6, 4, got);
 			assertEquals(Float.parseFloat(c[1]), got[23], c[0]);
 		}
+	}
+
+	/**
+	 * NGFF 0.2 and 0.3 store chunks nested ({@code 0/1}), and ome-zarr-py and bioformats2raw wrote them so before
+	 * zarr-python had {@code dimension_separator}: a {@code .zarray} without the field whose chunks are in folders is
+	 * read nested. They were looked for as {@code 0.1}, found missing, and the image read as its fill value (a
+	 * result of zeros, without a word).
+	 */
+	@Test
+	void nestedChunksOfAZarrayWithoutADimensionSeparatorAreRead() throws IOException {
+		Path dir = array("dimension_separator", "'/'");
+		ZarrArray written = ZarrArray.open(dir);
+		float[] chunk = new float[6];
+		for (int cy = 0; cy < 2; cy++) {
+			for (int cx = 0; cx < 2; cx++) {
+				for (int i = 0; i < 6; i++) chunk[i] = 100 * cy + 10 * cx + i + 1;
+				written.writeChunk(new int[] { cy, cx }, chunk);
+			}
+		}
+		assertTrue(Files.isRegularFile(dir.resolve("1").resolve("1")), "chunk 1.1 is stored nested");
+		Files.write(dir.resolve(".zarray"), changed(VALID, "dimension_separator", null).getBytes(StandardCharsets.UTF_8));
+		float[] got = new float[24];
+		OmeZarr.open(dir).plane(0).read(0, 0, 6, 4, got);
+		// pixel (3, 5): chunk (1, 1), its row 1 and column 2
+		assertEquals(100 + 10 + 5 + 1, got[23], 0);
+		assertEquals(1, got[0], 0);
+		// the flat layout without the field is read as before
+		Path flat = Files.createDirectories(tmp.resolve("flat.zarr"));
+		Files.write(flat.resolve(".zarray"), changed(VALID, "dimension_separator", null).getBytes(StandardCharsets.UTF_8));
+		ZarrArray.open(flat).writeChunk(new int[] { 1, 1 }, chunk);
+		assertTrue(Files.isRegularFile(flat.resolve("1.1")));
+		OmeZarr.open(flat).plane(0).read(0, 0, 6, 4, got);
+		assertEquals(chunk[5], got[23], 0);
+		assertEquals(0, got[0], 0);
 	}
 
 	/** img.zarr: .zgroup, .zattrs with {@code multiscales} (its first entry's {@code key} set to {@code json}), array 0. */
@@ -414,6 +463,17 @@ class ZarrMetadataTest {
 			"'channel'") + "], 'datasets': [{'path': '0'}]}]}").replace('\'', '"').getBytes(StandardCharsets.UTF_8));
 		UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(img).close());
 		assertTrue(e.getMessage().contains("one channel axis (c)"), e.getMessage());
+		assertTrue(e.getMessage().contains("; split it into images of those axes"), e.getMessage());
+		// NGFF 0.4's type is optional: without it, 'time' and 'channel' (and 'band') are known by their names, as in a
+		// bare array's names; a 'channel' axis was read as slices, its channels written as z
+		Files.write(img.resolve(".zattrs"), ("{'multiscales': [{'version': '0.4', 'axes': [{'name': 'time'}, {'name': "
+			+ "'channel'}, {'name': 'y'}, {'name': 'x'}], 'datasets': [{'path': '0'}]}]}").replace('\'', '"')
+			.getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage c = ChunkedImage.open(img)) {
+			assertEquals(2, c.frames(), "time points");
+			assertEquals(3, c.channels(), "channels");
+			assertEquals(1, c.slices(), "slices");
+		}
 	}
 
 	@ParameterizedTest(name = "{0} = {1}")
@@ -463,8 +523,47 @@ class ZarrMetadataTest {
 		refused(imageWith("{\"multiscales\": []}"), "img.zarr/.zattrs: field 'multiscales' is an empty list");
 		refused(imageWith("{\"multiscales\": [5]}"), "img.zarr/.zattrs: field 'multiscales[0]' must be an object");
 		refused(imageWith("{\"multiscales\": null}"), "img.zarr/.zattrs holds no OME-Zarr image");
-		refused(imageWith("{\"plate\": {}}"), "img.zarr/.zattrs holds no OME-Zarr image", "data.zarr/0");
+		refused(imageWith("{\"plate\": {}}"), "img.zarr/.zattrs holds no OME-Zarr image", "it is a plate");
 		refused(imageWith("{\"multiscales\": [{\"datasets\": [{\"path\": \"0\"}]}"), "img.zarr/.zattrs: is not valid JSON");
+	}
+
+	/**
+	 * The groups that real tools write around images, given as an input: a bioformats2raw container, an HCS plate,
+	 * a well, an image's labels group. Each is refused naming the images in it to give instead (the series, the
+	 * fields of view, the image or a label image); the advice was "e.g. data.zarr/0 for a plate", a folder that a
+	 * plate does not have.
+	 */
+	@Test
+	void aContainerOfImagesNamesTheImagesInIt() throws IOException {
+		Path b2r = Files.createDirectories(tmp.resolve("scan.zarr"));
+		Files.write(b2r.resolve(".zattrs"), "{\"bioformats2raw.layout\": 3}".getBytes(StandardCharsets.UTF_8));
+		Files.write(b2r.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		for (String series : new String[] { "0", "1", "OME" }) Files.createDirectories(b2r.resolve(series));
+		refused(b2r, "scan.zarr/.zattrs holds no OME-Zarr image", "bioformats2raw container",
+			"give them as inputs: -i scan.zarr/0 -i scan.zarr/1");
+
+		Path plate = Files.createDirectories(tmp.resolve("plate.zarr"));
+		// bioformats2raw marks the plates it writes as its containers too
+		Files.write(plate.resolve(".zattrs"), ("{\"bioformats2raw.layout\": 3, \"plate\": {\"wells\": [{\"path\": "
+			+ "\"B/3\", \"rowIndex\": 1, \"columnIndex\": 2}]}}").getBytes(StandardCharsets.UTF_8));
+		Path well = Files.createDirectories(plate.resolve("B").resolve("3"));
+		Files.write(well.resolve(".zattrs"), "{\"well\": {\"images\": [{\"path\": \"f0\"}, {\"path\": \"f1\"}]}}"
+			.getBytes(StandardCharsets.UTF_8));
+		refused(plate, "plate.zarr/.zattrs holds no OME-Zarr image", "it is a plate", "e.g. -i plate.zarr/B/3/f0");
+		refused(well, "plate.zarr/B/3/.zattrs holds no OME-Zarr image", "a well of a plate",
+			"-i plate.zarr/B/3/f0 -i plate.zarr/B/3/f1");
+
+		Path labels = Files.createDirectories(tmp.resolve("img.ome.zarr").resolve("labels"));
+		Files.write(labels.resolve(".zattrs"), "{\"labels\": [\"nuclei\"]}".getBytes(StandardCharsets.UTF_8));
+		refused(labels, "img.ome.zarr/labels/.zattrs holds no OME-Zarr image", "labels group of an image",
+			"give the image, img.ome.zarr, or one label image, e.g. -i img.ome.zarr/labels/nuclei");
+
+		// NGFF 0.5 keeps them under 'ome'
+		Path v3 = Files.createDirectories(tmp.resolve("scan3.zarr"));
+		Files.write(v3.resolve("zarr.json"), ("{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {\"ome\": "
+			+ "{\"version\": \"0.5\", \"bioformats2raw.layout\": 3}}}").getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(v3.resolve("0"));
+		refused(v3, "scan3.zarr/zarr.json holds no OME-Zarr image", "bioformats2raw container", "-i scan3.zarr/0");
 	}
 
 	@Test
