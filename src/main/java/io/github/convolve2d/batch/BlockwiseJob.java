@@ -671,11 +671,12 @@ public final class BlockwiseJob {
 		int c = in.channels();
 		ConvolutionGeometry g = grid.geometry(0);
 		double[] scale = in.scale(), translation = in.translation();
-		double inputOriginY = origin(translation[3], scale[3]), inputOriginX = origin(translation[4], scale[4]);
+		// the image engine's rule (ConvolutionGeometry#outputOriginX: output pixel 0 lies over input pixel originX),
+		// applied to the translation itself: through ImageJ's origin and back, 7 at scale 0.3 came out 7.000000000000001
+		translation[3] += g.originY() * scale[3];
+		translation[4] += g.originX() * scale[4];
 		scale[3] = g.outputPixelHeight(scale[3]);
 		scale[4] = g.outputPixelWidth(scale[4]);
-		if (!Double.isNaN(inputOriginY)) translation[3] = 0.0 - g.outputOriginY(inputOriginY) * scale[3];
-		if (!Double.isNaN(inputOriginX)) translation[4] = 0.0 - g.outputOriginX(inputOriginX) * scale[4];
 		int levels = levelCount(grid);
 		int[] shape = outputShape(in, grid);
 		if (replace || existing == Existing.NONE) {
@@ -889,14 +890,6 @@ public final class BlockwiseJob {
 		catch (Exception e) {
 			throw new IOException(e);
 		}
-	}
-
-	/**
-	 * ImageJ's origin (the pixel position of physical 0) of an NGFF axis, through which the output's translation
-	 * follows the image engine's rule ({@link ConvolutionGeometry#outputOriginX}); NaN for a degenerate scale.
-	 */
-	private static double origin(double translation, double scale) {
-		return Double.isFinite(scale) && scale != 0 ? -translation / scale : Double.NaN;
 	}
 
 	/**

@@ -204,6 +204,27 @@ class BlockwiseJobTest {
 		}
 	}
 
+	/**
+	 * The output's translation is the input's plus the offset of output pixel 0 in input pixels times their size,
+	 * exactly where those are exact: it went through ImageJ's origin and back (7 at 0.3 came out 7.000000000000001).
+	 */
+	@Test
+	void anInputsTranslationIsCarriedWithoutRounding() throws IOException {
+		Path in = tmp.resolve("t.ome.zarr");
+		OmeZarr image = OmeZarr.create(in, new int[] { 1, 1, 1, 12, 10 }, 16, 16, Compressor.gzip(1),
+			new double[] { 1, 1, 1, 0.3, 0.3 }, new double[] { 0, 0, 0, 7, -2.5 }, new String[5], null);
+		image.array().writeChunk(new int[5], new float[image.array().chunkElements()]);
+		image.commit();
+		Path same = tmp.resolve("same.ome.zarr"), valid = tmp.resolve("valid.ome.zarr");
+		new BlockwiseJob(BANK.subList(0, 1), OPTIONS, 8, Compressor.gzip(1)).run(in, same, false, (d, t) -> { });
+		assertArrayEquals(new double[] { 0, 0, 0, 7, -2.5 }, OmeZarr.open(same).translation());
+		ConvolutionOptions o = OPTIONS.toBuilder().mode(Mode.VALID).stride(2).build();
+		new BlockwiseJob(BANK.subList(0, 1), o, 8, Compressor.gzip(1)).run(in, valid, false, (d, t) -> { });
+		// a 3×3 kernel in valid mode: output pixel 0 lies over input pixel 1, 0.3 further
+		assertArrayEquals(new double[] { 0, 0, 0, 7 + 0.3, -2.5 + 0.3 }, OmeZarr.open(valid).translation());
+		assertArrayEquals(new double[] { 1, 1, 1, 0.6, 0.6 }, OmeZarr.open(valid).scale());
+	}
+
 	@Test
 	void aTiffStackWithStrideGivesTheInMemoryFeatureMaps() throws IOException {
 		ImageStack stack = new ImageStack(61, 40);
