@@ -804,6 +804,8 @@ public final class ZarrArray {
 	 * number within its range: zarr-python would read another value, cast, or refuse it).
 	 */
 	static float fillValue(JsonFields o, DataType type) {
+		Float bits = floatBits(o.raw("fill_value"), type.kind());
+		if (bits != null) return bits;
 		float v = fillValue(o);
 		double[] range = integerRange(type.kind());
 		if (range != null) {
@@ -816,6 +818,19 @@ public final class ZarrArray {
 			}
 		}
 		return v;
+	}
+
+	/**
+	 * A floating-point {@code fill_value} given as its bits in hexadecimal ({@code "0x7fc00000"}, a float32 NaN), as
+	 * Zarr v3 allows; null when {@code e} is not one.
+	 */
+	private static Float floatBits(JsonElement e, DataType.Kind kind) {
+		int digits = kind == DataType.Kind.FLOAT32 ? 8 : kind == DataType.Kind.FLOAT64 ? 16 : 0;
+		if (digits == 0 || e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) return null;
+		String text = e.getAsString();
+		if (!text.matches("0x[0-9a-fA-F]{" + digits + "}")) return null;
+		long bits = Long.parseUnsignedLong(text.substring(2), 16);
+		return digits == 8 ? Float.intBitsToFloat((int) bits) : (float) Double.longBitsToDouble(bits);
 	}
 
 	/** The values an integer kind holds, null for a floating-point one. */

@@ -310,6 +310,22 @@ class ZarrMetadataTest {
 		}
 	}
 
+	/** Zarr v3 allows a float's fill_value as its bits in hexadecimal; it was refused as not a number. */
+	@Test
+	void aV3FloatFillValueGivenAsItsBitsIsRead() throws IOException {
+		for (String[] c : new String[][] { { "float32", "0x7fc00000", "NaN" }, { "float32", "0xC0200000", "-2.5" },
+			{ "float64", "0x400c000000000000", "3.5" } })
+		{
+			Path dir = Files.createDirectories(tmp.resolve("v3.zarr"));
+			Files.write(dir.resolve("zarr.json"), changed(changed(VALID_V3, "data_type", "'" + c[0] + "'"), "fill_value",
+				"'" + c[1] + "'").getBytes(StandardCharsets.UTF_8));
+			float[] got = new float[24];
+			OmeZarr.open(dir).plane(0).read(0, 0, 6, 4, got);
+			assertEquals(Float.parseFloat(c[2]), got[23], c[1]);
+		}
+		refused(v3Array("fill_value", "'0x0001'"), "field 'fill_value' must be a number, 'NaN'");
+	}
+
 	/**
 	 * NGFF 0.2 and 0.3 store chunks nested ({@code 0/1}), and ome-zarr-py and bioformats2raw wrote them so before
 	 * zarr-python had {@code dimension_separator}: a {@code .zarray} without the field whose chunks are in folders is
