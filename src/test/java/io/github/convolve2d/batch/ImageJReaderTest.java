@@ -152,6 +152,29 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * A striped TIFF of 64-bit floats (numpy's default type, as tifffile writes it), which ImageJ 1.54p does not read
+	 * ("Unsupported BitsPerSample: 64"), is read by the project's own reader into 32-bit planes, as a tiled one is;
+	 * it failed with ImageJ's words and nothing to do, while the same pixels tiled were convolved.
+	 */
+	@ParameterizedTest(name = "{0} page(s)")
+	@CsvSource({ "1", "3" })
+	void aStripedTiffOf64BitFloatsIsReadAs32BitPlanes(int pages) throws Exception {
+		int w = 7, h = 5;
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(w * h * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) b.putDouble(i * 1.25 - 17);
+		Path file = Files.write(dir.resolve("f64.tif"), TiffBytes.grey8(w, h).tag(258, 64).tag(339, 3)
+			.strips(List.of(b.array())).pages(pages).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader(), "read by the project's own reader");
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(32, imp.getBitDepth());
+		assertEquals(pages, imp.getStackSize());
+		float[] want = new float[w * h];
+		for (int i = 0; i < w * h; i++) want[i] = (float) (i * 1.25 - 17);
+		for (int n = 1; n <= pages; n++) assertArrayEquals(want, (float[]) imp.getStack().getPixels(n), "page " + n);
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
