@@ -380,7 +380,7 @@ public final class TiffReader implements Closeable {
 		}
 		int last = (int) entries * entrySize;
 		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
-		String where = path + " (page " + number + ")";
+		String where = path + ": page " + number;
 		if (p.width < 1 || p.height < 1) throw new UserException(where + " has no image size");
 		if (p.samples < 1 || p.samples > MAX_SAMPLES) {
 			throw damaged(path, page + " claims " + p.samples + " samples per pixel (read here are 1 to " + MAX_SAMPLES + ")");
@@ -405,13 +405,14 @@ public final class TiffReader implements Closeable {
 		if (p.offsets.length < segments || p.counts.length < segments) {
 			throw new UserException(where + " lists " + p.offsets.length + " strips or tiles but needs " + segments);
 		}
-		p.type = sampleType(p, order, where);
+		// the compression first: a fax-compressed (CCITT) 1-bit page is refused for it, which ImageJ does not read either
 		if (p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946
 			&& p.compression != 32773)
 		{
 			throw new UserException(where + " uses TIFF compression " + p.compression + ", which is not read here "
 				+ "(uncompressed, Deflate/zlib, LZW and PackBits are); save it uncompressed or with Deflate or LZW");
 		}
+		p.type = sampleType(p, order, where);
 		if (p.predictor != 1 && !(p.predictor == 2 && p.format != 3)) {
 			throw new UserException(where + " uses TIFF predictor " + p.predictor + " with "
 				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
@@ -478,9 +479,18 @@ public final class TiffReader implements Closeable {
 			k = p.bits == 8 ? DataType.Kind.UINT8 : p.bits == 32 ? DataType.Kind.INT32
 				: p.bits == 16 ? (p.format == 2 ? DataType.Kind.INT16 : DataType.Kind.UINT16) : null;
 		}
+		if (k == null && p.bits == 1) {
+			throw new UserException(where + " has 1-bit (black and white) samples, which are not read here; save it as "
+				+ "8-bit (e.g. open it in ImageJ or Fiji, then File > Save As > Tiff...)");
+		}
 		if (k == null) {
-			throw new UserException(where + " has " + p.bits + "-bit samples of format " + p.format + "; read here are "
-				+ "8, 16 and 32-bit integers and 32 and 64-bit floats");
+			String[] kinds = { "", "unsigned integer", "signed integer", "float", "untyped", "complex integer",
+				"complex float" };
+			String kind = p.format >= 1 && p.format < kinds.length ? kinds[p.format] : "format " + p.format;
+			throw new UserException(where + " has " + p.bits + "-bit " + kind + " samples, which are not read here (8, "
+				+ "16 and 32-bit integers and 32 and 64-bit floats are); save it with samples of one of those types, "
+				+ "e.g. as 32-bit floats (tifffile: imwrite(name, a.astype('float32'))"
+				+ (p.format >= 5 ? ", of the magnitude or the real part of complex values)" : ")"));
 		}
 		return new DataType(k, order);
 	}
