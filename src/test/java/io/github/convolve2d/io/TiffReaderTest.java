@@ -156,6 +156,23 @@ class TiffReaderTest {
 		assertTrue(m.startsWith(file + ": page 1 ") && m.contains(says) && m.contains("save it"), m);
 	}
 
+	/**
+	 * Pages that differ are refused naming how they differ and what to do: an RGB page beside a grey one of the same
+	 * size was told as 'page 2 is 4×2 but page 1 is 4×2 (a pyramid or thumbnail?)'.
+	 */
+	@Test
+	void pagesOfAnotherSizeOrKindAreRefusedSayingHowTheyDiffer() throws IOException {
+		Path kinds = dir.resolve("kinds.tif"), sizes = dir.resolve("sizes.tif");
+		TiffBytes grey = TiffBytes.grey8(4, 2).strips(java.util.List.of(new byte[8]));
+		Files.write(kinds, TiffBytes.grey8(4, 2).tag(277, 3).tag(262, 2).tag(258, 8, 8, 8)
+			.strips(java.util.List.of(new byte[24])).thenPage(grey).build());
+		Files.write(sizes, TiffBytes.grey8(8, 2).strips(java.util.List.of(new byte[16])).thenPage(grey).build());
+		String k = assertThrows(UserException.class, () -> ChunkedImage.open(kinds)).getMessage();
+		assertTrue(k.contains("page 2 has 1 sample(s) per pixel but page 1 has 3") && k.contains("save the pages"), k);
+		String z = assertThrows(UserException.class, () -> ChunkedImage.open(sizes)).getMessage();
+		assertTrue(z.contains("page 2 is 4×2 but page 1 is 8×2") && z.contains("save the pages"), z);
+	}
+
 	@Test
 	void aRegionOfAnUncompressedStripIsReadAndAStripCutShortIsRefusedWhenOpened() throws IOException {
 		// a 1-strip image whose pixels past row 3 are cut off: refused when opened, not met halfway through a run
