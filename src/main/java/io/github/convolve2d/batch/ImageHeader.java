@@ -90,8 +90,20 @@ public final class ImageHeader {
 			info = new TiffDecoder(dir + java.io.File.separator, file.getFileName().toString()).getTiffInfo();
 		}
 		catch (IOException | RuntimeException e) {
-			String own = ownRefusal(file);
-			throw new UnreadableImageException(own != null ? own : "not a readable TIFF: " + message(e));
+			// a TIFF ImageJ's decoder refuses that the project's own reader reads (two samples per pixel, which ImageJ
+			// takes for 'interleaved -257-bit images') is read by the latter, as tiled ones are; one neither reads
+			// gets the own reader's reason, which says what to do
+			try (TiffReader ignored = TiffReader.open(file)) {
+				// read below
+			}
+			catch (UserException own) {
+				String m = own.getMessage(), name = file.toString() + ": ";
+				throw new UnreadableImageException(m.startsWith(name) ? m.substring(name.length()) : m);
+			}
+			catch (IOException | RuntimeException other) {
+				throw new UnreadableImageException("not a readable TIFF: " + message(e));
+			}
+			return ownTiff(file);
 		}
 		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
 		if (!structure.repair(info)) {
@@ -333,24 +345,6 @@ public final class ImageHeader {
 	}
 
 	/** A decoder's reason in words: its own text for an I/O error, never a raw exception's text or type name. */
-	/**
-	 * Why the project's own TIFF reader refuses a file ImageJ's decoder failed on (a sample type or compression
-	 * neither reads), which names what to do where ImageJ's words do not ("Unsupported BitsPerSample: 64"); null
-	 * when it has no reason of its own.
-	 */
-	private static String ownRefusal(Path file) {
-		try (TiffReader ignored = TiffReader.open(file)) {
-			return null;
-		}
-		catch (UserException e) {
-			String m = e.getMessage(), name = file.toString() + ": ";
-			return m == null ? null : m.startsWith(name) ? m.substring(name.length()) : m;
-		}
-		catch (IOException | RuntimeException e) {
-			return null;
-		}
-	}
-
 	private static String message(Exception e) {
 		String m = e instanceof IOException ? ImageJReader.readable(e.getMessage()).replace('\n', ' ') : "";
 		return m.isEmpty() ? "its header is corrupt or uses a variant that cannot be read" : m;

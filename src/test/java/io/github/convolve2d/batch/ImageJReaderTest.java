@@ -175,6 +175,35 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * A striped TIFF of two samples per pixel (interleaved or in planes), which ImageJ 1.54p's decoder refuses as
+	 * 'interleaved -257-bit images' (it reads the two bit counts stored in their entry from elsewhere), is read by the
+	 * project's own reader as two channels, as a tiled one is; it failed with those words.
+	 */
+	@ParameterizedTest(name = "planar configuration {0}")
+	@CsvSource({ "1", "2" })
+	void aStripedTiffOfTwoSamplesPerPixelIsReadAsTwoChannels(int planar) throws Exception {
+		int w = 5, h = 3;
+		byte[] stored = new byte[w * h * 2];
+		float[][] want = new float[2][w * h];
+		for (int s = 0; s < 2; s++) {
+			for (int i = 0; i < w * h; i++) {
+				want[s][i] = (i * 7 + s * 100) % 256;
+				stored[planar == 1 ? 2 * i + s : s * w * h + i] = (byte) want[s][i];
+			}
+		}
+		TiffBytes tiff = TiffBytes.grey8(w, h).tag(277, 2).tag(258, 8, 8).tag(284, planar);
+		tiff = planar == 1 ? tiff.strips(List.of(stored))
+			: tiff.strips(List.of(Arrays.copyOf(stored, w * h), Arrays.copyOfRange(stored, w * h, 2 * w * h)));
+		Path file = Files.write(dir.resolve("two.tif"), tiff.build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader(), "read by the project's own reader");
+		assertEquals(2, header.channels());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(2, imp.getNChannels());
+		for (int c = 0; c < 2; c++) assertArrayEquals(want[c], (float[]) imp.getStack().getPixels(c + 1), "sample " + c);
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
