@@ -204,6 +204,28 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * A striped TIFF of 5 samples per pixel in separate planes, of which ImageJ 1.54p reads the first alone without a
+	 * word, is read by the project's own reader as 5 channels; the batch wrote the first sample's feature maps alone.
+	 */
+	@Test
+	void fiveSamplesInSeparatePlanesAreReadAsFiveChannels() throws Exception {
+		int w = 5, h = 3, n = 5;
+		List<byte[]> planes = new ArrayList<>();
+		for (int s = 0; s < n; s++) planes.add(TiffBytes.rows(w, s * h, (s + 1) * h, 1));
+		Path file = Files.write(dir.resolve("five.tif"), TiffBytes.grey8(w, h).tag(277, n).tag(258, 8, 8, 8, 8, 8)
+			.tag(284, 2).strips(planes).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertEquals(n, header.channels());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(n, imp.getNChannels());
+		for (int s = 0; s < n; s++) {
+			float[] want = new float[w * h];
+			for (int i = 0; i < w * h; i++) want[i] = planes.get(s)[i] & 0xff;
+			assertArrayEquals(want, (float[]) imp.getStack().getPixels(s + 1), "sample " + s);
+		}
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
