@@ -46,8 +46,9 @@ final class TiffStructure {
 	/** Whether some directory lays its pixels out in tiles, which ImageJ 1.54p does not read. */
 	private boolean tiled;
 	/**
-	 * Whether some directory holds 64-bit float samples (numpy's default), which ImageJ 1.54p does not read, or 5 or
-	 * more samples in separate planes, of which it reads the first alone without a word.
+	 * Whether some directory holds 64-bit float samples (numpy's default), which ImageJ 1.54p does not read, 5 or
+	 * more samples in separate planes, of which it reads the first alone without a word, or 4 of 8 bits in separate
+	 * planes, which it reads as if interleaved (pixels of no colour the file holds).
 	 */
 	private boolean notForImageJ;
 
@@ -78,7 +79,8 @@ final class TiffStructure {
 		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), tiled pages ("ImageJ
 		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"), 64-bit float samples ("Unsupported
 		 * BitsPerSample: 64"), or in effect: 5 or more samples in separate planes, of which ImageJ reads the first
-		 * alone. {@link io.github.convolve2d.io.TiffReader} reads them all.
+		 * alone, and 4 of 8 bits in separate planes, which it reads as if interleaved.
+		 * {@link io.github.convolve2d.io.TiffReader} reads them all.
 		 */
 		boolean notForImageJ() {
 			return notForImageJ;
@@ -247,7 +249,9 @@ final class TiffStructure {
 				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
 				+ "16-bit grey");
 		}
-		if (bits == 64 && sampleFormat == 3 || planar == 2 && samples >= 5) notForImageJ = true;
+		if (bits == 64 && sampleFormat == 3 || planar == 2 && (samples >= 5 || samples == 4 && bits == 8)) {
+			notForImageJ = true;
+		}
 		if (strips > 0 && stripCounts > 0 && strips != stripCounts) {
 			throw corrupt(where + " lists " + strips + " strip offsets but " + stripCounts + " strip lengths");
 		}

@@ -616,8 +616,9 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
-	 * Refuses what ImageJ reads in a way the values read here cannot match: 4 samples of 8 bits in separate planes,
-	 * which ImageJ reads as if they were interleaved, and 16-bit CMYK, which ImageJ inverts with a command.
+	 * Refuses what ImageJ reads in a way the values read here cannot match: 16-bit CMYK, which ImageJ inverts with a
+	 * command. (4 samples of 8 bits in separate planes, which ImageJ reads as if they were interleaved, into pixels
+	 * of no colour the file holds, are read here as the RGB of their planes, and by the batch in memory too.)
 	 * (Checked only when the file is opened to be read: the damage
 	 * check of a file ImageJ is about to read judges its strips alone.)
 	 */
@@ -628,12 +629,6 @@ public final class TiffReader implements Closeable {
 				throw new UserException(path + ": page " + (i + 1) + " is 16-bit CMYK, which ImageJ opens as 4 channels"
 					+ " and then runs its Invert command on, so block by block would give other values than ImageJ; save "
 					+ "it as RGB, or as 4 channels of 16-bit grey (a stack)");
-			}
-			if (p.samples == 4 && p.bits == 8 && p.planar == 2) {
-				throw new UserException(path + ": page " + (i + 1) + " stores its 4 8-bit samples (" + (p.cmyk ? "CMYK"
-					: "RGB and alpha") + ") in separate planes (PlanarConfiguration 2), which ImageJ reads as if "
-					+ "interleaved, so block by block would give other values than ImageJ; save it with interleaved "
-					+ "samples (or as RGB), or convolve it without --format zarr (ImageJ reads it whole then)");
 			}
 		}
 	}

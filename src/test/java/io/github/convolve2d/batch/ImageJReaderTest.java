@@ -226,6 +226,29 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * 4 samples of 8 bits in separate planes (RGB and alpha), which ImageJ 1.54p reads as if interleaved (pixels of no
+	 * colour the file holds, which the batch convolved), are read in memory as the RGB image ImageJ makes of the same
+	 * samples interleaved.
+	 */
+	@Test
+	void fourEightBitSamplesInSeparatePlanesGiveTheRgbOfTheSameSamplesInterleaved() throws Exception {
+		int w = 6, h = 4;
+		List<byte[]> planes = new ArrayList<>();
+		for (int s = 0; s < 4; s++) planes.add(TiffBytes.rows(w, 5 * s, 5 * s + h, 1));
+		byte[] interleaved = new byte[4 * w * h];
+		for (int i = 0; i < 4 * w * h; i++) interleaved[i] = planes.get(i % 4)[i / 4];
+		Path planar = Files.write(dir.resolve("planar.tif"), TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4)
+			.tag(262, 2).tag(284, 2).strips(planes).build());
+		Path chunky = Files.write(dir.resolve("chunky.tif"), TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4)
+			.tag(262, 2).strips(List.of(interleaved)).build());
+		ImagePlus want = ImageJReader.read(chunky, ImageHeader.read(chunky), 1);
+		ImagePlus got = ImageJReader.read(planar, ImageHeader.read(planar), 1);
+		assertEquals(ImagePlus.COLOR_RGB, want.getType());
+		assertEquals(ImagePlus.COLOR_RGB, got.getType());
+		assertArrayEquals((int[]) want.getProcessor().getPixels(), (int[]) got.getProcessor().getPixels());
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
