@@ -47,8 +47,9 @@ final class TiffStructure {
 	private boolean tiled;
 	/**
 	 * Whether some directory holds 64-bit float samples (numpy's default), which ImageJ 1.54p does not read, 5 or
-	 * more samples in separate planes, of which it reads the first alone without a word, or 4 of 8 bits in separate
-	 * planes, which it reads as if interleaved (pixels of no colour the file holds).
+	 * more samples in separate planes, of which it reads the first alone without a word, 4 of 8 bits in separate
+	 * planes, which it reads as if interleaved (pixels of no colour the file holds), or compressed 16-bit samples in
+	 * separate planes, of which it reads the first plane into every channel.
 	 */
 	private boolean notForImageJ;
 
@@ -79,7 +80,8 @@ final class TiffStructure {
 		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), tiled pages ("ImageJ
 		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"), 64-bit float samples ("Unsupported
 		 * BitsPerSample: 64"), or in effect: 5 or more samples in separate planes, of which ImageJ reads the first
-		 * alone, and 4 of 8 bits in separate planes, which it reads as if interleaved.
+		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, and compressed 16-bit samples in
+		 * separate planes, of which it reads the first plane into every channel.
 		 * {@link io.github.convolve2d.io.TiffReader} reads them all.
 		 */
 		boolean notForImageJ() {
@@ -167,7 +169,7 @@ final class TiffStructure {
 		if (end > size) throw corrupt(where + " with " + entries + " entries runs past the end of the file");
 		ByteBuffer b = read(at + 2, 12 * entries + 4);
 		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
-		long photometric = -1, samples = 1, bits = 1, sampleFormat = 1, planar = 1;
+		long photometric = -1, samples = 1, bits = 1, sampleFormat = 1, planar = 1, compression = 1;
 		int[] inline = null;
 		for (int i = 0; i < entries; i++) {
 			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
@@ -215,6 +217,7 @@ final class TiffStructure {
 					samples = value;
 					break;
 				case COMPRESSION:
+					compression = value;
 					if (value == 6 || value == 7) {
 						throw new UnreadableImageException("a JPEG-compressed TIFF (" + page + "), which ImageJ does "
 							+ "not decode correctly; save it uncompressed or with LZW or Deflate (lossless) compression");
@@ -249,7 +252,9 @@ final class TiffStructure {
 				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
 				+ "16-bit grey");
 		}
-		if (bits == 64 && sampleFormat == 3 || planar == 2 && (samples >= 5 || samples == 4 && bits == 8)) {
+		if (bits == 64 && sampleFormat == 3
+			|| planar == 2 && (samples >= 5 || samples == 4 && bits == 8 || bits == 16 && compression != 1))
+		{
 			notForImageJ = true;
 		}
 		if (strips > 0 && stripCounts > 0 && strips != stripCounts) {

@@ -249,6 +249,37 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * Compressed 16-bit samples in separate planes (RGB as tifffile writes it with planarconfig='separate' and zlib),
+	 * of which ImageJ 1.54p reads the first plane into every channel, are read in memory as their own channels; the
+	 * batch wrote the red plane's feature maps as green and blue too, without a word.
+	 */
+	@ParameterizedTest(name = "{0} samples")
+	@CsvSource({ "3", "4" })
+	void compressedSixteenBitSamplesInSeparatePlanesGiveEachPlane(int samples) throws Exception {
+		int w = 6, h = 4;
+		List<byte[]> planes = new ArrayList<>();
+		float[][] want = new float[samples][w * h];
+		for (int s = 0; s < samples; s++) {
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < w * h; i++) {
+				want[s][i] = (i * 977 + s * 20011) % 65536;
+				b.putShort((short) want[s][i]);
+			}
+			planes.add(TiffBytes.deflate(b.array()));
+		}
+		long[] bits = new long[samples];
+		Arrays.fill(bits, 16);
+		Path file = Files.write(dir.resolve("planar16.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(284, 2).tag(259, TiffBytes.DEFLATE).strips(planes).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertEquals(samples, imp.getNChannels());
+		for (int c = 0; c < samples; c++) {
+			assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(c + 1).convertToFloat().getPixels(),
+				"channel " + c);
+		}
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
