@@ -280,6 +280,36 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * Interleaved 16-bit RGB (and RGBA) compressed with the horizontal predictor, which ImageJ 1.54p refuses as it
+	 * reads it ("ImageJ cannot open 48-bit compressed TIFFs with predictors"), is read in memory by the project's own
+	 * reader as its channels; it failed with ImageJ's words.
+	 */
+	@ParameterizedTest(name = "{0} samples")
+	@CsvSource({ "3", "4" })
+	void sixteenBitRgbCompressedWithThePredictorGivesItsChannels(int samples) throws Exception {
+		int w = 6, h = 4;
+		float[][] want = new float[samples][w * h];
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * samples * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) {
+			for (int s = 0; s < samples; s++) {
+				want[s][i] = (i * 977 + s * 20011) % 65536;
+				// the predictor stores each sample less the same sample of the pixel to its left
+				b.putShort((short) (want[s][i] - (i % w == 0 ? 0 : want[s][i - 1])));
+			}
+		}
+		long[] bits = new long[samples];
+		Arrays.fill(bits, 16);
+		Path file = Files.write(dir.resolve("rgb48.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(259, TiffBytes.DEFLATE).tag(317, 2).strips(List.of(TiffBytes.deflate(b.array()))).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertEquals(samples, imp.getNChannels());
+		for (int c = 0; c < samples; c++) {
+			assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(c + 1).convertToFloat().getPixels(),
+				"channel " + c);
+		}
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
