@@ -344,9 +344,12 @@ public final class ImageJReader {
 	/** A decoder's text without Java type names and stack frames; empty when nothing readable is left. */
 	static String readable(String text) {
 		if (text == null) return "";
-		String s = text.replaceAll("\\s*at [\\w$.]+\\([^)]*\\);?", "");
+		// a frame may name its module or class loader (at java.base/java.lang.Thread.run(...), at app//ij.IJ...)
+		String s = text.replaceAll("\\s*at [\\w$.@/<>-]+\\([^)]*\\);?", "").replaceAll("\\s*\\.\\.\\. \\d+ more;?", "");
 		s = EXCEPTION_NAME.matcher(s).replaceAll("").trim();
-		if (s.startsWith(";")) s = s.substring(1).trim();
+		// what is left of each line, once (the same exception printed twice for two pages)
+		s = java.util.Arrays.stream(s.split(";")).map(String::trim).filter(part -> !part.isEmpty()).distinct()
+			.collect(java.util.stream.Collectors.joining("; "));
 		// what is left of a raw exception (a null pointer's or an index's text) says nothing to a user
 		if (s.isEmpty() || s.contains("because \"") || s.matches("(?i).*-?\\d+ out of bounds.*")
 			|| s.matches("-?\\d+")) return "";

@@ -310,6 +310,22 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * What ImageJ printed when it failed is shown without its stack frames, also those naming a module or a class
+	 * loader ({@code at java.base/java.lang.Thread.run(...)}), which were shown to the user ('ImageJ could not read
+	 * this TIFF: -257; at java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(...); ...'), and once.
+	 */
+	@Test
+	void printedStackFramesOfEveryKindAreLeftOut() {
+		String frames = "; at ij.io.ImageReader.readPixels(ImageReader.java:812); at app//ij.io.FileOpener.open("
+			+ "FileOpener.java:88); at java.base/java.util.concurrent.ThreadPoolExecutor.runWorker("
+			+ "ThreadPoolExecutor.java:1136); at java.base@17.0.9/java.lang.Thread.run(Thread.java:840); ... 3 more";
+		String raw = "java.lang.ArrayIndexOutOfBoundsException: -257" + frames;
+		assertEquals("", ImageJReader.readable(raw + "; " + raw), raw);
+		assertEquals("Error reading PNG image data", ImageJReader.readable("javax.imageio.IIOException: Error reading PNG "
+			+ "image data" + frames));
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
