@@ -48,9 +48,9 @@ final class TiffStructure {
 	/**
 	 * Whether some directory holds 64-bit float samples (numpy's default), which ImageJ 1.54p does not read, 5 or
 	 * more samples in separate planes, of which it reads the first alone without a word, 4 of 8 bits in separate
-	 * planes, which it reads as if interleaved (pixels of no colour the file holds), compressed 16-bit samples in
-	 * separate planes, of which it reads the first plane into every channel, or 3 or more interleaved 16-bit samples
-	 * compressed with a predictor ("ImageJ cannot open 48-bit compressed TIFFs with predictors").
+	 * planes, which it reads as if interleaved (pixels of no colour the file holds), or 16-bit pixels of several
+	 * samples, which it reads right only uncompressed, unsigned, little-endian and on one page (compressed planes it
+	 * reads as the first plane again, signed or big-endian ones it fails on, and compressed RGBA as RGB).
 	 */
 	private boolean notForImageJ;
 
@@ -81,9 +81,8 @@ final class TiffStructure {
 		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), tiled pages ("ImageJ
 		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"), 64-bit float samples ("Unsupported
 		 * BitsPerSample: 64"), or in effect: 5 or more samples in separate planes, of which ImageJ reads the first
-		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, compressed 16-bit samples in
-		 * separate planes, of which it reads the first plane into every channel, and 3 or more interleaved 16-bit
-		 * samples compressed with a predictor, which it refuses as it reads them.
+		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, and 16-bit pixels of several
+		 * samples, which it reads right in few of their variants.
 		 * {@link io.github.convolve2d.io.TiffReader} reads them all.
 		 */
 		boolean notForImageJ() {
@@ -171,7 +170,7 @@ final class TiffStructure {
 		if (end > size) throw corrupt(where + " with " + entries + " entries runs past the end of the file");
 		ByteBuffer b = read(at + 2, 12 * entries + 4);
 		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
-		long photometric = -1, samples = 1, bits = 1, sampleFormat = 1, planar = 1, compression = 1, predictor = 1;
+		long photometric = -1, samples = 1, bits = 1, sampleFormat = 1, planar = 1;
 		int[] inline = null;
 		for (int i = 0; i < entries; i++) {
 			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
@@ -219,14 +218,12 @@ final class TiffStructure {
 					samples = value;
 					break;
 				case COMPRESSION:
-					compression = value;
 					if (value == 6 || value == 7) {
 						throw new UnreadableImageException("a JPEG-compressed TIFF (" + page + "), which ImageJ does "
 							+ "not decode correctly; save it uncompressed or with LZW or Deflate (lossless) compression");
 					}
 					break;
 				case PREDICTOR:
-					predictor = value;
 					if (value == 3) {
 						throw new UnreadableImageException("a TIFF with the floating-point predictor (" + page + "), "
 							+ "which ImageJ does not decode; save it without a predictor (e.g. tifffile: predictor=False)");
@@ -255,9 +252,8 @@ final class TiffStructure {
 				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
 				+ "16-bit grey");
 		}
-		boolean compressed16 = bits == 16 && compression != 1;
-		if (bits == 64 && sampleFormat == 3 || compressed16 && samples >= 3 && planar != 2 && predictor == 2
-			|| planar == 2 && (samples >= 5 || samples == 4 && bits == 8 || compressed16))
+		if (bits == 64 && sampleFormat == 3 || bits == 16 && samples >= 2
+			|| planar == 2 && (samples >= 5 || samples == 4 && bits == 8))
 		{
 			notForImageJ = true;
 		}

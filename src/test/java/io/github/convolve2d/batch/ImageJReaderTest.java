@@ -326,6 +326,43 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * 16-bit pixels of several samples are read in memory by the project's own reader, each sample a channel and each
+	 * page a slice, in the variants ImageJ 1.54p misreads: signed samples (it failed: 'ImageJ could not read this
+	 * TIFF: -257'), compressed RGBA (it dropped the 4th channel), two pages of RGB (it made them 6 slices of one
+	 * channel).
+	 */
+	@ParameterizedTest(name = "{0} samples, format {1}, compression {2}, {3} page(s)")
+	@CsvSource({ "3, 2, 1, 1", "4, 1, 8, 1", "3, 1, 1, 2" })
+	void sixteenBitPixelsOfSeveralSamplesGiveAChannelEach(int samples, int format, int compression, int pages)
+		throws Exception
+	{
+		int w = 5, h = 3;
+		float[][] want = new float[samples][w * h];
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * samples * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) {
+			for (int s = 0; s < samples; s++) {
+				short v = (short) (i * 977 + s * 20011);
+				want[s][i] = format == 2 ? v : v & 0xffff;
+				b.putShort(v);
+			}
+		}
+		long[] bits = new long[samples], formats = new long[samples];
+		Arrays.fill(bits, 16);
+		Arrays.fill(formats, format);
+		byte[] stored = compression == 1 ? b.array() : TiffBytes.deflate(b.array());
+		Path file = Files.write(dir.resolve("rgb48.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(339, formats).tag(259, compression).strips(List.of(stored)).pages(pages).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertArrayEquals(new int[] { w, h, samples, pages, 1 }, imp.getDimensions());
+		for (int z = 0; z < pages; z++) {
+			for (int c = 0; c < samples; c++) {
+				assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(imp.getStackIndex(c + 1, z + 1, 1))
+					.convertToFloat().getPixels(), "channel " + c + ", page " + z);
+			}
+		}
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
