@@ -67,6 +67,9 @@ public final class TiffReader implements Closeable {
 		TiffCalibration calibration = TiffCalibration.NONE;
 		/** ImageDescription of the first page (ImageJ's hyperstack dimensions), else null. */
 		String description;
+		/** ImageJ's metadata of the first page (tags 50838 and 50839: Info, slice labels, properties), else null. */
+		long[] imageJCounts;
+		byte[] imageJData;
 	}
 
 	private final Path path;
@@ -370,6 +373,10 @@ public final class TiffReader implements Closeable {
 					case 296: // a SHORT held in the entry; anything else is no unit
 						resolutionUnit = type == 3 && count >= 1 && count <= (big ? 4 : 2) ? e.getShort(valueAt) & 0xffff : 0;
 						break;
+					case 50838:
+					case 50839:
+						imageJMetadata(p, f, size, order, big, e, valueAt, type, count, path, page, tag);
+						break;
 					default:
 				}
 			}
@@ -493,6 +500,29 @@ public final class TiffReader implements Closeable {
 				+ (p.format >= 5 ? ", of the magnitude or the real part of complex values)" : ")"));
 		}
 		return new DataType(k, order);
+	}
+
+	/**
+	 * Keeps ImageJ's metadata (its byte counts, tag 50838, and bytes, tag 50839) for {@link #imageJMetadata}: up to
+	 * 16 MB, and none that cannot be read, since the pixels do not need it.
+	 */
+	private static void imageJMetadata(Page p, FileChannel f, long size, ByteOrder order, boolean big, ByteBuffer e,
+		int at, int type, long count, Path path, String page, int tag) throws IOException
+	{
+		if (count > 16 << 20) return;
+		try {
+			long[] v = values(f, size, order, big, e, at, type, count, path, page, tag);
+			if (tag == 50838) {
+				p.imageJCounts = v;
+			}
+			else {
+				p.imageJData = new byte[v.length];
+				for (int i = 0; i < v.length; i++) p.imageJData[i] = (byte) v[i];
+			}
+		}
+		catch (UserException damaged) {
+			// read without it, as ImageJ reads a file whose metadata it cannot decode
+		}
 	}
 
 	/** The values of an entry: inline when they fit in its value field, else at the offset it holds. */
@@ -758,6 +788,24 @@ public final class TiffReader implements Closeable {
 		}
 		return most;
 	}
+
+	/**
+	 * ImageJ's metadata of the first page as the file stores it: the byte counts of its entries (tag 50838) and their
+	 * bytes (tag 50839), in the file's byte order ({@link #order}); null when it has none.
+	 */
+	public long[] imageJMetadataCounts() {
+		Page first = pages.get(0);
+		return first.imageJCounts != null && first.imageJData != null ? first.imageJCounts.clone() : null;
+	}
+
+	/** The bytes of ImageJ's metadata of the first page (see {@link #imageJMetadataCounts}), else null. */
+	public byte[] imageJMetadata() {
+		Page first = pages.get(0);
+		return first.imageJCounts != null && first.imageJData != null ? first.imageJData.clone() : null;
+	}
+
+	/** The file's byte order. */
+	public ByteOrder order() { return order; }
 
 	/** Number of pages. */
 	public int pages() { return pages.size(); }

@@ -363,6 +363,41 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * ImageJ's metadata in a TIFF ImageJ does not read (here 64-bit floats; tifffile writes it in tiled ImageJ files
+	 * and BigTIFFs too) gives the image its Info, slice labels and properties, as ImageJ gives them from a striped
+	 * file; they were lost (the feature maps' labels without the slices', no Info, no properties).
+	 */
+	@Test
+	void imageJsInfoLabelsAndPropertiesAreKeptByTheOwnReader() throws Exception {
+		String[] entries = { "Objective: 40x\nStage: 12.5", "first z", "second z", "MyKey", "MyValue" };
+		java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
+		java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		head.putInt(0x494a494a).putInt(0x696e666f).putInt(1).putInt(0x6c61626c).putInt(2).putInt(0x70726f70).putInt(2);
+		meta.write(head.array());
+		long[] counts = new long[1 + entries.length];
+		counts[0] = 28;
+		for (int i = 0; i < entries.length; i++) {
+			byte[] utf16 = entries[i].getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+			meta.write(utf16);
+			counts[i + 1] = utf16.length;
+		}
+		long[] bytes = new long[meta.size()];
+		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.toByteArray()[i] & 0xff;
+		int w = 3, h = 2;
+		java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) px.putDouble(i);
+		Path file = Files.write(dir.resolve("meta.tif"), TiffBytes.grey8(w, h).tag(258, 64).tag(339, 3)
+			.tag(50838, counts).tag(50839, bytes).strips(List.of(px.array())).pages(2).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(entries[0], imp.getProperty("Info"));
+		assertEquals("first z", imp.getStack().getSliceLabel(1));
+		assertEquals("second z", imp.getStack().getSliceLabel(2));
+		assertEquals("MyValue", imp.getProp("MyKey"));
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
