@@ -90,7 +90,20 @@ public final class ImageHeader {
 			info = new TiffDecoder(dir + java.io.File.separator, file.getFileName().toString()).getTiffInfo();
 		}
 		catch (IOException | RuntimeException e) {
-			throw new UnreadableImageException("not a readable TIFF: " + message(e));
+			// a TIFF ImageJ's decoder refuses that the project's own reader reads (two samples per pixel, which ImageJ
+			// takes for 'interleaved -257-bit images') is read by the latter, as tiled ones are; one neither reads
+			// gets the own reader's reason, which says what to do
+			try (TiffReader ignored = TiffReader.open(file)) {
+				// read below
+			}
+			catch (UserException own) {
+				String m = own.getMessage(), name = file.toString() + ": ";
+				throw new UnreadableImageException(m.startsWith(name) ? m.substring(name.length()) : m);
+			}
+			catch (IOException | RuntimeException other) {
+				throw new UnreadableImageException("not a readable TIFF: " + message(e));
+			}
+			return ownTiff(file);
 		}
 		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
 		if (!structure.repair(info)) {

@@ -176,6 +176,7 @@ public final class ImageJReader {
 				cal.frameInterval = scale[0];
 				cal.setTimeUnit(TiffCalibration.imageJUnit(units[0]));
 			}
+			keepImageJMetadata(file, imp);
 			return imp;
 		}
 		catch (UserException e) {
@@ -187,6 +188,61 @@ public final class ImageJReader {
 		catch (OutOfMemoryError e) {
 			throw new UnreadableImageException("not enough memory to read it; give Java more memory (java -Xmx...)");
 		}
+	}
+
+	/**
+	 * The Info, slice labels and properties of ImageJ's metadata in a TIFF read by {@link #readOwn} (tifffile writes it
+	 * in tiled ImageJ files and BigTIFFs too), set as ImageJ's {@link FileOpener} sets them from a striped file. ImageJ's
+	 * own {@link TiffDecoder} decodes them, from a TIFF of one pixel holding the same metadata; metadata it cannot
+	 * decode is left out, as ImageJ leaves it out.
+	 */
+	private static void keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
+		long[] counts;
+		byte[] data;
+		java.nio.ByteOrder order;
+		try (TiffReader r = TiffReader.open(file)) {
+			counts = r.imageJMetadataCounts();
+			data = r.imageJMetadata();
+			order = r.order();
+		}
+		if (counts == null || counts.length < 2) return;
+		FileInfo fi;
+		try {
+			FileInfo[] info = new TiffDecoder(new java.io.ByteArrayInputStream(onePixelTiff(counts, data, order)),
+				file.getFileName().toString()).getTiffInfo();
+			fi = info == null || info.length == 0 ? null : info[0];
+		}
+		catch (IOException | RuntimeException e) {
+			return;
+		}
+		if (fi == null) return;
+		if (fi.info != null) imp.setProperty("Info", fi.info);
+		if (fi.properties != null) imp.setProperties(fi.properties);
+		String[] labels = fi.sliceLabels;
+		ImageStack stack = imp.getStack();
+		if (labels == null || labels.length > stack.size()) return;
+		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
+		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
+		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
+	}
+
+	/** A classic TIFF of one 8-bit pixel whose ImageJ metadata are {@code counts} and {@code data}, in {@code order}. */
+	private static byte[] onePixelTiff(long[] counts, byte[] data, java.nio.ByteOrder order) {
+		int entries = 9, ifd = 8, pixel = ifd + 2 + 12 * entries + 4, countsAt = pixel + 4, dataAt = countsAt + 4 * counts.length;
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(dataAt + data.length).order(order);
+		b.put(order == java.nio.ByteOrder.LITTLE_ENDIAN ? (byte) 'I' : (byte) 'M').put(b.get(0)).putShort((short) 42)
+			.putInt(ifd).putShort((short) entries);
+		int[][] tags = { { 256, 3, 1, 1 }, { 257, 3, 1, 1 }, { 258, 3, 1, 8 }, { 259, 3, 1, 1 }, { 262, 3, 1, 1 },
+			{ 273, 4, 1, pixel }, { 279, 4, 1, 1 }, { 50838, 4, counts.length, countsAt }, { 50839, 1, data.length, dataAt } };
+		for (int[] t : tags) {
+			b.putShort((short) t[0]).putShort((short) t[1]).putInt(t[2]);
+			if (t[1] == 3) b.putShort((short) t[3]).putShort((short) 0);
+			else b.putInt(t[3]);
+		}
+		b.putInt(0).putInt(0); // no next directory; the pixel
+		for (long c : counts) b.putInt((int) c);
+		b.put(data);
+		return b.array();
 	}
 
 	/**
@@ -344,9 +400,12 @@ public final class ImageJReader {
 	/** A decoder's text without Java type names and stack frames; empty when nothing readable is left. */
 	static String readable(String text) {
 		if (text == null) return "";
-		String s = text.replaceAll("\\s*at [\\w$.]+\\([^)]*\\);?", "");
+		// a frame may name its module or class loader (at java.base/java.lang.Thread.run(...), at app//ij.IJ...)
+		String s = text.replaceAll("\\s*at [\\w$.@/<>-]+\\([^)]*\\);?", "").replaceAll("\\s*\\.\\.\\. \\d+ more;?", "");
 		s = EXCEPTION_NAME.matcher(s).replaceAll("").trim();
-		if (s.startsWith(";")) s = s.substring(1).trim();
+		// what is left of each line, once (the same exception printed twice for two pages)
+		s = java.util.Arrays.stream(s.split(";")).map(String::trim).filter(part -> !part.isEmpty()).distinct()
+			.collect(java.util.stream.Collectors.joining("; "));
 		// what is left of a raw exception (a null pointer's or an index's text) says nothing to a user
 		if (s.isEmpty() || s.contains("because \"") || s.matches("(?i).*-?\\d+ out of bounds.*")
 			|| s.matches("-?\\d+")) return "";

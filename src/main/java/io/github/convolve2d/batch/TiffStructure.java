@@ -33,7 +33,8 @@ final class TiffStructure {
 
 	private static final int STRIP_OFFSETS = 273, STRIP_BYTE_COUNTS = 279, BITS_PER_SAMPLE = 258,
 		COMPRESSION = 259, PHOTOMETRIC = 262, SAMPLES_PER_PIXEL = 277, PREDICTOR = 317, COLOR_MAP = 320,
-		META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314, TILE_WIDTH = 322, TYPE_SHORT = 3;
+		META_DATA_BYTE_COUNTS = 50838, META_DATA = 50839, NIH_IMAGE_HEADER = 43314, TILE_WIDTH = 322,
+		PLANAR_CONFIGURATION = 284, SAMPLE_FORMAT = 339, TYPE_SHORT = 3;
 	/** Bytes per value of the TIFF field types 1–12 (index = type); unknown types are not read by ImageJ. */
 	private static final int[] TYPE_BYTES = { 0, 1, 1, 2, 4, 8, 1, 1, 2, 4, 8, 4, 8 };
 
@@ -44,6 +45,14 @@ final class TiffStructure {
 	private final java.util.List<int[]> inlineStripLengths = new java.util.ArrayList<>();
 	/** Whether some directory lays its pixels out in tiles, which ImageJ 1.54p does not read. */
 	private boolean tiled;
+	/**
+	 * Whether some directory holds 64-bit float samples (numpy's default), which ImageJ 1.54p does not read, 5 or
+	 * more samples in separate planes, of which it reads the first alone without a word, 4 of 8 bits in separate
+	 * planes, which it reads as if interleaved (pixels of no colour the file holds), or 16-bit pixels of several
+	 * samples, which it reads right only uncompressed, unsigned, little-endian and on one page (compressed planes it
+	 * reads as the first plane again, signed or big-endian ones it fails on, and compressed RGBA as RGB).
+	 */
+	private boolean notForImageJ;
 
 	private TiffStructure(FileChannel channel, long size, ByteOrder order) {
 		this.channel = channel;
@@ -69,9 +78,12 @@ final class TiffStructure {
 		}
 
 		/**
-		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), or tiled pages ("ImageJ
-		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"). {@link io.github.convolve2d.io.TiffReader}
-		 * reads both.
+		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), tiled pages ("ImageJ
+		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"), 64-bit float samples ("Unsupported
+		 * BitsPerSample: 64"), or in effect: 5 or more samples in separate planes, of which ImageJ reads the first
+		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, and 16-bit pixels of several
+		 * samples, which it reads right in few of their variants.
+		 * {@link io.github.convolve2d.io.TiffReader} reads them all.
 		 */
 		boolean notForImageJ() {
 			return notForImageJ;
@@ -141,7 +153,7 @@ final class TiffStructure {
 			}
 			offset = directory(offset, count);
 		}
-		return new Walked(inlineStripLengths, tiled);
+		return new Walked(inlineStripLengths, tiled || notForImageJ);
 	}
 
 	/** Checks one directory; returns the offset of the next (0 at the end). */
@@ -158,7 +170,7 @@ final class TiffStructure {
 		if (end > size) throw corrupt(where + " with " + entries + " entries runs past the end of the file");
 		ByteBuffer b = read(at + 2, 12 * entries + 4);
 		long strips = -1, stripCounts = -1, metaCounts = -1, metaCountsAt = 0, metaBytes = -1, metaAt = 0;
-		long photometric = -1, samples = 1, bits = 1;
+		long photometric = -1, samples = 1, bits = 1, sampleFormat = 1, planar = 1;
 		int[] inline = null;
 		for (int i = 0; i < entries; i++) {
 			int tag = b.getShort() & 0xffff, type = b.getShort() & 0xffff;
@@ -191,6 +203,13 @@ final class TiffStructure {
 					if (n == 3) within(entry, value, 2);
 					bits = n == 1 ? value : n <= 2 ? (order == ByteOrder.LITTLE_ENDIAN ? raw : raw >>> 16) & 0xffff
 						: read(value, 2).getShort() & 0xffff; // the first sample's, as ImageJ reads it
+					break;
+				case SAMPLE_FORMAT:
+					sampleFormat = n == 1 ? value : n <= 2 ? (order == ByteOrder.LITTLE_ENDIAN ? raw : raw >>> 16) & 0xffff
+						: read(value, 2).getShort() & 0xffff; // the first sample's, as for the bits
+					break;
+				case PLANAR_CONFIGURATION:
+					planar = value;
 					break;
 				case PHOTOMETRIC:
 					photometric = value;
@@ -232,6 +251,11 @@ final class TiffStructure {
 			throw new UnreadableImageException("a 16-bit CMYK TIFF (" + page + "), which ImageJ inverts with its Invert "
 				+ "command while opening it, a command a batch run cannot give; save it as RGB, or as 4 channels of "
 				+ "16-bit grey");
+		}
+		if (bits == 64 && sampleFormat == 3 || bits == 16 && samples >= 2
+			|| planar == 2 && (samples >= 5 || samples == 4 && bits == 8))
+		{
+			notForImageJ = true;
 		}
 		if (strips > 0 && stripCounts > 0 && strips != stripCounts) {
 			throw corrupt(where + " lists " + strips + " strip offsets but " + stripCounts + " strip lengths");

@@ -87,11 +87,19 @@ public final class ChunkedImage implements Closeable {
 		}
 		TiffReader r = TiffReader.open(path);
 		for (int p = 1; p < r.pages(); p++) {
-			if (r.width(p) != r.width(0) || r.height(p) != r.height(0) || r.samples(p) != r.samples(0)) {
+			if (r.width(p) != r.width(0) || r.height(p) != r.height(0)) {
 				int w = r.width(p), h = r.height(p);
 				r.close();
 				throw new UserException(path + ": page " + (p + 1) + " is " + w + "×" + h + " but page 1 is "
-					+ r.width(0) + "×" + r.height(0) + " (a pyramid or thumbnail?); only pages of one size are read");
+					+ r.width(0) + "×" + r.height(0) + " (a pyramid or thumbnail?); only pages of one size are read: save "
+					+ "the pages of one size as a stack of their own");
+			}
+			if (r.samples(p) != r.samples(0)) {
+				int n = r.samples(p);
+				r.close();
+				throw new UserException(path + ": page " + (p + 1) + " has " + n + " sample(s) per pixel but page 1 has "
+					+ r.samples(0) + " (an RGB page beside grey ones?); only pages of one kind are read: save the pages "
+					+ "of one kind as a stack of their own");
 			}
 		}
 		int[] hyper = r.samples(0) == 1 ? r.imageJDimensions() : null;

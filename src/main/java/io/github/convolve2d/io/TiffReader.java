@@ -67,6 +67,9 @@ public final class TiffReader implements Closeable {
 		TiffCalibration calibration = TiffCalibration.NONE;
 		/** ImageDescription of the first page (ImageJ's hyperstack dimensions), else null. */
 		String description;
+		/** ImageJ's metadata of the first page (tags 50838 and 50839: Info, slice labels, properties), else null. */
+		long[] imageJCounts;
+		byte[] imageJData;
 	}
 
 	private final Path path;
@@ -370,6 +373,10 @@ public final class TiffReader implements Closeable {
 					case 296: // a SHORT held in the entry; anything else is no unit
 						resolutionUnit = type == 3 && count >= 1 && count <= (big ? 4 : 2) ? e.getShort(valueAt) & 0xffff : 0;
 						break;
+					case 50838:
+					case 50839:
+						imageJMetadata(p, f, size, order, big, e, valueAt, type, count, path, page, tag);
+						break;
 					default:
 				}
 			}
@@ -380,7 +387,7 @@ public final class TiffReader implements Closeable {
 		}
 		int last = (int) entries * entrySize;
 		next[0] = big ? e.getLong(last) : e.getInt(last) & 0xffffffffL;
-		String where = path + " (page " + number + ")";
+		String where = path + ": page " + number;
 		if (p.width < 1 || p.height < 1) throw new UserException(where + " has no image size");
 		if (p.samples < 1 || p.samples > MAX_SAMPLES) {
 			throw damaged(path, page + " claims " + p.samples + " samples per pixel (read here are 1 to " + MAX_SAMPLES + ")");
@@ -405,13 +412,14 @@ public final class TiffReader implements Closeable {
 		if (p.offsets.length < segments || p.counts.length < segments) {
 			throw new UserException(where + " lists " + p.offsets.length + " strips or tiles but needs " + segments);
 		}
-		p.type = sampleType(p, order, where);
+		// the compression first: a fax-compressed (CCITT) 1-bit page is refused for it, which ImageJ does not read either
 		if (p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946
 			&& p.compression != 32773)
 		{
 			throw new UserException(where + " uses TIFF compression " + p.compression + ", which is not read here "
 				+ "(uncompressed, Deflate/zlib, LZW and PackBits are); save it uncompressed or with Deflate or LZW");
 		}
+		p.type = sampleType(p, order, where);
 		if (p.predictor != 1 && !(p.predictor == 2 && p.format != 3)) {
 			throw new UserException(where + " uses TIFF predictor " + p.predictor + " with "
 				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
@@ -478,11 +486,43 @@ public final class TiffReader implements Closeable {
 			k = p.bits == 8 ? DataType.Kind.UINT8 : p.bits == 32 ? DataType.Kind.INT32
 				: p.bits == 16 ? (p.format == 2 ? DataType.Kind.INT16 : DataType.Kind.UINT16) : null;
 		}
+		if (k == null && p.bits == 1) {
+			throw new UserException(where + " has 1-bit (black and white) samples, which are not read here; save it as "
+				+ "8-bit (e.g. open it in ImageJ or Fiji, then File > Save As > Tiff...)");
+		}
 		if (k == null) {
-			throw new UserException(where + " has " + p.bits + "-bit samples of format " + p.format + "; read here are "
-				+ "8, 16 and 32-bit integers and 32 and 64-bit floats");
+			String[] kinds = { "", "unsigned integer", "signed integer", "float", "untyped", "complex integer",
+				"complex float" };
+			String kind = p.format >= 1 && p.format < kinds.length ? kinds[p.format] : "format " + p.format;
+			throw new UserException(where + " has " + p.bits + "-bit " + kind + " samples, which are not read here (8, "
+				+ "16 and 32-bit integers and 32 and 64-bit floats are); save it with samples of one of those types, "
+				+ "e.g. as 32-bit floats (tifffile: imwrite(name, a.astype('float32'))"
+				+ (p.format >= 5 ? ", of the magnitude or the real part of complex values)" : ")"));
 		}
 		return new DataType(k, order);
+	}
+
+	/**
+	 * Keeps ImageJ's metadata (its byte counts, tag 50838, and bytes, tag 50839) for {@link #imageJMetadata}: up to
+	 * 16 MB, and none that cannot be read, since the pixels do not need it.
+	 */
+	private static void imageJMetadata(Page p, FileChannel f, long size, ByteOrder order, boolean big, ByteBuffer e,
+		int at, int type, long count, Path path, String page, int tag) throws IOException
+	{
+		if (count > 16 << 20) return;
+		try {
+			long[] v = values(f, size, order, big, e, at, type, count, path, page, tag);
+			if (tag == 50838) {
+				p.imageJCounts = v;
+			}
+			else {
+				p.imageJData = new byte[v.length];
+				for (int i = 0; i < v.length; i++) p.imageJData[i] = (byte) v[i];
+			}
+		}
+		catch (UserException damaged) {
+			// read without it, as ImageJ reads a file whose metadata it cannot decode
+		}
 	}
 
 	/** The values of an entry: inline when they fit in its value field, else at the offset it holds. */
@@ -606,8 +646,9 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
-	 * Refuses what ImageJ reads in a way the values read here cannot match: 4 samples of 8 bits in separate planes,
-	 * which ImageJ reads as if they were interleaved, and 16-bit CMYK, which ImageJ inverts with a command.
+	 * Refuses what ImageJ reads in a way the values read here cannot match: 16-bit CMYK, which ImageJ inverts with a
+	 * command. (4 samples of 8 bits in separate planes, which ImageJ reads as if they were interleaved, into pixels
+	 * of no colour the file holds, are read here as the RGB of their planes, and by the batch in memory too.)
 	 * (Checked only when the file is opened to be read: the damage
 	 * check of a file ImageJ is about to read judges its strips alone.)
 	 */
@@ -618,12 +659,6 @@ public final class TiffReader implements Closeable {
 				throw new UserException(path + ": page " + (i + 1) + " is 16-bit CMYK, which ImageJ opens as 4 channels"
 					+ " and then runs its Invert command on, so block by block would give other values than ImageJ; save "
 					+ "it as RGB, or as 4 channels of 16-bit grey (a stack)");
-			}
-			if (p.samples == 4 && p.bits == 8 && p.planar == 2) {
-				throw new UserException(path + ": page " + (i + 1) + " stores its 4 8-bit samples (" + (p.cmyk ? "CMYK"
-					: "RGB and alpha") + ") in separate planes (PlanarConfiguration 2), which ImageJ reads as if "
-					+ "interleaved, so block by block would give other values than ImageJ; save it with interleaved "
-					+ "samples (or as RGB), or convolve it without --format zarr (ImageJ reads it whole then)");
 			}
 		}
 	}
@@ -753,6 +788,24 @@ public final class TiffReader implements Closeable {
 		}
 		return most;
 	}
+
+	/**
+	 * ImageJ's metadata of the first page as the file stores it: the byte counts of its entries (tag 50838) and their
+	 * bytes (tag 50839), in the file's byte order ({@link #order}); null when it has none.
+	 */
+	public long[] imageJMetadataCounts() {
+		Page first = pages.get(0);
+		return first.imageJCounts != null && first.imageJData != null ? first.imageJCounts.clone() : null;
+	}
+
+	/** The bytes of ImageJ's metadata of the first page (see {@link #imageJMetadataCounts}), else null. */
+	public byte[] imageJMetadata() {
+		Page first = pages.get(0);
+		return first.imageJCounts != null && first.imageJData != null ? first.imageJData.clone() : null;
+	}
+
+	/** The file's byte order. */
+	public ByteOrder order() { return order; }
 
 	/** Number of pages. */
 	public int pages() { return pages.size(); }

@@ -82,4 +82,22 @@ class ImageHeaderTest {
 				e.getMessage());
 		}
 	}
+
+	/**
+	 * A TIFF ImageJ's decoder fails on for a sample type or a compression that neither reader reads is refused with
+	 * what to save instead; it was ImageJ's words alone ("not a readable TIFF: Unsupported BitsPerSample: 64", "...
+	 * compressed in this fashion (34925)").
+	 */
+	@org.junit.jupiter.params.ParameterizedTest(name = "{0}-bit, format {1}, compression {2}")
+	@org.junit.jupiter.params.provider.CsvSource({ "64, 2, 1, 64-bit signed integer samples",
+		"16, 3, 1, 16-bit float samples", "16, 1, 34925, uses TIFF compression 34925" })
+	void aTiffImageJCannotDecodeIsRefusedWithWhatToSaveInstead(int bits, int format, int compression, String says,
+		@TempDir Path dir) throws Exception
+	{
+		Path file = dir.resolve("t.tif");
+		Files.write(file, io.github.convolve2d.io.TiffBytes.grey8(4, 2).tag(258, bits).tag(339, format)
+			.tag(259, compression).strips(java.util.List.of(new byte[4 * 2 * bits / 8])).build());
+		String m = assertThrows(UnreadableImageException.class, () -> ImageHeader.read(file)).getMessage();
+		assertTrue(m.startsWith("page 1 ") && m.contains(says) && m.contains("save it"), m);
+	}
 }

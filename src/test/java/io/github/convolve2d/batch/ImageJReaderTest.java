@@ -152,6 +152,252 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * A striped TIFF of 64-bit floats (numpy's default type, as tifffile writes it), which ImageJ 1.54p does not read
+	 * ("Unsupported BitsPerSample: 64"), is read by the project's own reader into 32-bit planes, as a tiled one is;
+	 * it failed with ImageJ's words and nothing to do, while the same pixels tiled were convolved.
+	 */
+	@ParameterizedTest(name = "{0} page(s)")
+	@CsvSource({ "1", "3" })
+	void aStripedTiffOf64BitFloatsIsReadAs32BitPlanes(int pages) throws Exception {
+		int w = 7, h = 5;
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(w * h * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) b.putDouble(i * 1.25 - 17);
+		Path file = Files.write(dir.resolve("f64.tif"), TiffBytes.grey8(w, h).tag(258, 64).tag(339, 3)
+			.strips(List.of(b.array())).pages(pages).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader(), "read by the project's own reader");
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(32, imp.getBitDepth());
+		assertEquals(pages, imp.getStackSize());
+		float[] want = new float[w * h];
+		for (int i = 0; i < w * h; i++) want[i] = (float) (i * 1.25 - 17);
+		for (int n = 1; n <= pages; n++) assertArrayEquals(want, (float[]) imp.getStack().getPixels(n), "page " + n);
+	}
+
+	/**
+	 * A striped TIFF of two samples per pixel (interleaved or in planes), which ImageJ 1.54p's decoder refuses as
+	 * 'interleaved -257-bit images' (it reads the two bit counts stored in their entry from elsewhere), is read by the
+	 * project's own reader as two channels, as a tiled one is; it failed with those words.
+	 */
+	@ParameterizedTest(name = "planar configuration {0}")
+	@CsvSource({ "1", "2" })
+	void aStripedTiffOfTwoSamplesPerPixelIsReadAsTwoChannels(int planar) throws Exception {
+		int w = 5, h = 3;
+		byte[] stored = new byte[w * h * 2];
+		float[][] want = new float[2][w * h];
+		for (int s = 0; s < 2; s++) {
+			for (int i = 0; i < w * h; i++) {
+				want[s][i] = (i * 7 + s * 100) % 256;
+				stored[planar == 1 ? 2 * i + s : s * w * h + i] = (byte) want[s][i];
+			}
+		}
+		TiffBytes tiff = TiffBytes.grey8(w, h).tag(277, 2).tag(258, 8, 8).tag(284, planar);
+		tiff = planar == 1 ? tiff.strips(List.of(stored))
+			: tiff.strips(List.of(Arrays.copyOf(stored, w * h), Arrays.copyOfRange(stored, w * h, 2 * w * h)));
+		Path file = Files.write(dir.resolve("two.tif"), tiff.build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader(), "read by the project's own reader");
+		assertEquals(2, header.channels());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(2, imp.getNChannels());
+		for (int c = 0; c < 2; c++) assertArrayEquals(want[c], (float[]) imp.getStack().getPixels(c + 1), "sample " + c);
+	}
+
+	/**
+	 * A striped TIFF of 5 samples per pixel in separate planes, of which ImageJ 1.54p reads the first alone without a
+	 * word, is read by the project's own reader as 5 channels; the batch wrote the first sample's feature maps alone.
+	 */
+	@Test
+	void fiveSamplesInSeparatePlanesAreReadAsFiveChannels() throws Exception {
+		int w = 5, h = 3, n = 5;
+		List<byte[]> planes = new ArrayList<>();
+		for (int s = 0; s < n; s++) planes.add(TiffBytes.rows(w, s * h, (s + 1) * h, 1));
+		Path file = Files.write(dir.resolve("five.tif"), TiffBytes.grey8(w, h).tag(277, n).tag(258, 8, 8, 8, 8, 8)
+			.tag(284, 2).strips(planes).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertEquals(n, header.channels());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(n, imp.getNChannels());
+		for (int s = 0; s < n; s++) {
+			float[] want = new float[w * h];
+			for (int i = 0; i < w * h; i++) want[i] = planes.get(s)[i] & 0xff;
+			assertArrayEquals(want, (float[]) imp.getStack().getPixels(s + 1), "sample " + s);
+		}
+	}
+
+	/**
+	 * 4 samples of 8 bits in separate planes (RGB and alpha), which ImageJ 1.54p reads as if interleaved (pixels of no
+	 * colour the file holds, which the batch convolved), are read in memory as the RGB image ImageJ makes of the same
+	 * samples interleaved.
+	 */
+	@Test
+	void fourEightBitSamplesInSeparatePlanesGiveTheRgbOfTheSameSamplesInterleaved() throws Exception {
+		int w = 6, h = 4;
+		List<byte[]> planes = new ArrayList<>();
+		for (int s = 0; s < 4; s++) planes.add(TiffBytes.rows(w, 5 * s, 5 * s + h, 1));
+		byte[] interleaved = new byte[4 * w * h];
+		for (int i = 0; i < 4 * w * h; i++) interleaved[i] = planes.get(i % 4)[i / 4];
+		Path planar = Files.write(dir.resolve("planar.tif"), TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4)
+			.tag(262, 2).tag(284, 2).strips(planes).build());
+		Path chunky = Files.write(dir.resolve("chunky.tif"), TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4)
+			.tag(262, 2).strips(List.of(interleaved)).build());
+		ImagePlus want = ImageJReader.read(chunky, ImageHeader.read(chunky), 1);
+		ImagePlus got = ImageJReader.read(planar, ImageHeader.read(planar), 1);
+		assertEquals(ImagePlus.COLOR_RGB, want.getType());
+		assertEquals(ImagePlus.COLOR_RGB, got.getType());
+		assertArrayEquals((int[]) want.getProcessor().getPixels(), (int[]) got.getProcessor().getPixels());
+	}
+
+	/**
+	 * Compressed 16-bit samples in separate planes (RGB as tifffile writes it with planarconfig='separate' and zlib),
+	 * of which ImageJ 1.54p reads the first plane into every channel, are read in memory as their own channels; the
+	 * batch wrote the red plane's feature maps as green and blue too, without a word.
+	 */
+	@ParameterizedTest(name = "{0} samples")
+	@CsvSource({ "3", "4" })
+	void compressedSixteenBitSamplesInSeparatePlanesGiveEachPlane(int samples) throws Exception {
+		int w = 6, h = 4;
+		List<byte[]> planes = new ArrayList<>();
+		float[][] want = new float[samples][w * h];
+		for (int s = 0; s < samples; s++) {
+			java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < w * h; i++) {
+				want[s][i] = (i * 977 + s * 20011) % 65536;
+				b.putShort((short) want[s][i]);
+			}
+			planes.add(TiffBytes.deflate(b.array()));
+		}
+		long[] bits = new long[samples];
+		Arrays.fill(bits, 16);
+		Path file = Files.write(dir.resolve("planar16.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(284, 2).tag(259, TiffBytes.DEFLATE).strips(planes).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertEquals(samples, imp.getNChannels());
+		for (int c = 0; c < samples; c++) {
+			assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(c + 1).convertToFloat().getPixels(),
+				"channel " + c);
+		}
+	}
+
+	/**
+	 * Interleaved 16-bit RGB (and RGBA) compressed with the horizontal predictor, which ImageJ 1.54p refuses as it
+	 * reads it ("ImageJ cannot open 48-bit compressed TIFFs with predictors"), is read in memory by the project's own
+	 * reader as its channels; it failed with ImageJ's words.
+	 */
+	@ParameterizedTest(name = "{0} samples")
+	@CsvSource({ "3", "4" })
+	void sixteenBitRgbCompressedWithThePredictorGivesItsChannels(int samples) throws Exception {
+		int w = 6, h = 4;
+		float[][] want = new float[samples][w * h];
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * samples * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) {
+			for (int s = 0; s < samples; s++) {
+				want[s][i] = (i * 977 + s * 20011) % 65536;
+				// the predictor stores each sample less the same sample of the pixel to its left
+				b.putShort((short) (want[s][i] - (i % w == 0 ? 0 : want[s][i - 1])));
+			}
+		}
+		long[] bits = new long[samples];
+		Arrays.fill(bits, 16);
+		Path file = Files.write(dir.resolve("rgb48.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(259, TiffBytes.DEFLATE).tag(317, 2).strips(List.of(TiffBytes.deflate(b.array()))).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertEquals(samples, imp.getNChannels());
+		for (int c = 0; c < samples; c++) {
+			assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(c + 1).convertToFloat().getPixels(),
+				"channel " + c);
+		}
+	}
+
+	/**
+	 * What ImageJ printed when it failed is shown without its stack frames, also those naming a module or a class
+	 * loader ({@code at java.base/java.lang.Thread.run(...)}), which were shown to the user ('ImageJ could not read
+	 * this TIFF: -257; at java.base/java.util.concurrent.ThreadPoolExecutor.runWorker(...); ...'), and once.
+	 */
+	@Test
+	void printedStackFramesOfEveryKindAreLeftOut() {
+		String frames = "; at ij.io.ImageReader.readPixels(ImageReader.java:812); at app//ij.io.FileOpener.open("
+			+ "FileOpener.java:88); at java.base/java.util.concurrent.ThreadPoolExecutor.runWorker("
+			+ "ThreadPoolExecutor.java:1136); at java.base@17.0.9/java.lang.Thread.run(Thread.java:840); ... 3 more";
+		String raw = "java.lang.ArrayIndexOutOfBoundsException: -257" + frames;
+		assertEquals("", ImageJReader.readable(raw + "; " + raw), raw);
+		assertEquals("Error reading PNG image data", ImageJReader.readable("javax.imageio.IIOException: Error reading PNG "
+			+ "image data" + frames));
+	}
+
+	/**
+	 * 16-bit pixels of several samples are read in memory by the project's own reader, each sample a channel and each
+	 * page a slice, in the variants ImageJ 1.54p misreads: signed samples (it failed: 'ImageJ could not read this
+	 * TIFF: -257'), compressed RGBA (it dropped the 4th channel), two pages of RGB (it made them 6 slices of one
+	 * channel).
+	 */
+	@ParameterizedTest(name = "{0} samples, format {1}, compression {2}, {3} page(s)")
+	@CsvSource({ "3, 2, 1, 1", "4, 1, 8, 1", "3, 1, 1, 2" })
+	void sixteenBitPixelsOfSeveralSamplesGiveAChannelEach(int samples, int format, int compression, int pages)
+		throws Exception
+	{
+		int w = 5, h = 3;
+		float[][] want = new float[samples][w * h];
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(2 * samples * w * h).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) {
+			for (int s = 0; s < samples; s++) {
+				short v = (short) (i * 977 + s * 20011);
+				want[s][i] = format == 2 ? v : v & 0xffff;
+				b.putShort(v);
+			}
+		}
+		long[] bits = new long[samples], formats = new long[samples];
+		Arrays.fill(bits, 16);
+		Arrays.fill(formats, format);
+		byte[] stored = compression == 1 ? b.array() : TiffBytes.deflate(b.array());
+		Path file = Files.write(dir.resolve("rgb48.tif"), TiffBytes.grey8(w, h).tag(258, bits).tag(277, samples)
+			.tag(262, 2).tag(339, formats).tag(259, compression).strips(List.of(stored)).pages(pages).build());
+		ImagePlus imp = ImageJReader.read(file, ImageHeader.read(file), 1);
+		assertArrayEquals(new int[] { w, h, samples, pages, 1 }, imp.getDimensions());
+		for (int z = 0; z < pages; z++) {
+			for (int c = 0; c < samples; c++) {
+				assertArrayEquals(want[c], (float[]) imp.getStack().getProcessor(imp.getStackIndex(c + 1, z + 1, 1))
+					.convertToFloat().getPixels(), "channel " + c + ", page " + z);
+			}
+		}
+	}
+
+	/**
+	 * ImageJ's metadata in a TIFF ImageJ does not read (here 64-bit floats; tifffile writes it in tiled ImageJ files
+	 * and BigTIFFs too) gives the image its Info, slice labels and properties, as ImageJ gives them from a striped
+	 * file; they were lost (the feature maps' labels without the slices', no Info, no properties).
+	 */
+	@Test
+	void imageJsInfoLabelsAndPropertiesAreKeptByTheOwnReader() throws Exception {
+		String[] entries = { "Objective: 40x\nStage: 12.5", "first z", "second z", "MyKey", "MyValue" };
+		java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
+		java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		head.putInt(0x494a494a).putInt(0x696e666f).putInt(1).putInt(0x6c61626c).putInt(2).putInt(0x70726f70).putInt(2);
+		meta.write(head.array());
+		long[] counts = new long[1 + entries.length];
+		counts[0] = 28;
+		for (int i = 0; i < entries.length; i++) {
+			byte[] utf16 = entries[i].getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+			meta.write(utf16);
+			counts[i + 1] = utf16.length;
+		}
+		long[] bytes = new long[meta.size()];
+		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.toByteArray()[i] & 0xff;
+		int w = 3, h = 2;
+		java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < w * h; i++) px.putDouble(i);
+		Path file = Files.write(dir.resolve("meta.tif"), TiffBytes.grey8(w, h).tag(258, 64).tag(339, 3)
+			.tag(50838, counts).tag(50839, bytes).strips(List.of(px.array())).pages(2).build());
+		ImageHeader header = ImageHeader.read(file);
+		assertTrue(header.ownReader());
+		ImagePlus imp = ImageJReader.read(file, header, 1);
+		assertEquals(entries[0], imp.getProperty("Info"));
+		assertEquals("first z", imp.getStack().getSliceLabel(1));
+		assertEquals("second z", imp.getStack().getSliceLabel(2));
+		assertEquals("MyValue", imp.getProp("MyKey"));
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.

@@ -181,11 +181,11 @@ public final class TiffBytes {
 	}
 
 	/**
-	 * SHORT when every value fits 16 bits, except strip offsets (LONG, as ImageJ reads them) and counts (LONG unless
-	 * {@code shortCounts}).
+	 * SHORT when every value fits 16 bits, except strip offsets and ImageJ's metadata byte counts (LONG, as ImageJ
+	 * reads them) and strip counts (LONG unless {@code shortCounts}).
 	 */
 	private static boolean fitsShort(int tag, long[] v, boolean shortCounts) {
-		if (tag == 273 || tag == 279 && !shortCounts) return false;
+		if (tag == 273 || tag == 50838 || tag == 279 && !shortCounts) return false;
 		for (long x : v) if (x < 0 || x > 0xffff) return false;
 		return true;
 	}

@@ -35,7 +35,8 @@ import java.util.Random;
  * converts it: 8-bit CMYK as ImageJ's RGB; an 8-bit colour (palette) image as the red, green and blue of its
  * palette when ImageJ opens it as 8-bit colour, as its indices when ImageJ opens it as grey with a LUT; signed 8-bit
  * samples unsigned (value calibration included); unsigned 32-bit integers as ImageJ's signed floats, predictor
- * included. What ImageJ reads in a way that cannot be matched is refused, naming the file.
+ * included; 4 samples of 8 bits in planes as ImageJ reads them interleaved. What ImageJ reads in a way that cannot
+ * be matched is refused, naming the file.
  */
 class TiffReaderImageJSamplesTest {
 
@@ -97,20 +98,35 @@ class TiffReaderImageJSamplesTest {
 		}
 	}
 
+	/**
+	 * 4 samples of 8 bits in separate planes (RGB and alpha, or CMYK) give the red, green and blue ImageJ reads from
+	 * the same samples interleaved; they were refused, and the batch in memory wrote ImageJ's reading of the planes as
+	 * if interleaved, pixels of no colour the file holds.
+	 */
 	@Test
-	void planarFourSampleImagesWhichImageJReadsAsInterleavedAreRefused() throws IOException {
+	void planarFourSampleImagesReadAsImageJReadsTheSameSamplesInterleaved() throws IOException {
 		int w = 8, h = 6;
 		List<byte[]> planes = new ArrayList<>();
-		for (int s = 0; s < 4; s++) planes.add(TiffBytes.rows(w, 0, h, 1));
+		for (int s = 0; s < 4; s++) planes.add(TiffBytes.rows(w, 7 * s, 7 * s + h, 1));
+		byte[] interleaved = new byte[4 * w * h];
+		for (int i = 0; i < w * h; i++) {
+			for (int s = 0; s < 4; s++) interleaved[4 * i + s] = planes.get(s)[i];
+		}
 		for (int photometric : new int[] { 5, 2 }) {
-			Path file = dir.resolve("planar" + photometric + ".tif");
+			Path file = dir.resolve("planar" + photometric + ".tif"), same = dir.resolve("chunky" + photometric + ".tif");
 			Files.write(file, TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4).tag(262, photometric).tag(284, 2)
 				.strips(planes).build());
-			UserException e = assertThrows(UserException.class, () -> ChunkedImage.open(file));
-			assertTrue(e.getMessage().startsWith(file.toString()), e.getMessage());
-			assertTrue(e.getMessage().contains("separate planes (PlanarConfiguration 2)"), e.getMessage());
-			assertTrue(e.getMessage().contains(photometric == 5 ? "CMYK" : "RGB and alpha"), e.getMessage());
-			assertNull(TiffReader.damage(file, 1), "whoever reads it whole still has its strips checked");
+			Files.write(same, TiffBytes.grey8(w, h).tag(258, 8, 8, 8, 8).tag(277, 4).tag(262, photometric)
+				.strips(List.of(interleaved)).build());
+			ImagePlus ij = new Opener().openImage(same.toString());
+			assertEquals(ImagePlus.COLOR_RGB, ij.getType());
+			try (ChunkedImage blocks = ChunkedImage.open(file)) {
+				assertEquals(3, blocks.channels(), "red, green and blue");
+				for (int c = 0; c < 3; c++) {
+					assertReadsAs(channel(ij.getProcessor(), c), blocks, c, w, h, "photometric " + photometric);
+				}
+			}
+			assertNull(TiffReader.damage(file, 1));
 		}
 		// a damaged one is still found damaged before ImageJ reads it
 		List<byte[]> compressed = new ArrayList<>();

@@ -138,6 +138,41 @@ class TiffReaderTest {
 		assertThrows(UserException.class, () -> TiffReader.open(text));
 	}
 
+	/**
+	 * Sample types read by neither reader (64-bit integers, 16-bit floats, complex values, 1-bit) are refused naming
+	 * the page and what to save instead; the message said only what is read ("(page 1) has 64-bit samples of format
+	 * 2; read here are ..."). A fax-compressed 1-bit page is refused for its compression, which ImageJ does not read.
+	 */
+	@ParameterizedTest(name = "{0}-bit, format {1}, compression {2}")
+	@CsvSource({ "64, 2, 1, 64-bit signed integer samples", "16, 3, 1, 16-bit float samples",
+		"64, 6, 1, magnitude or the real part", "1, 1, 1, save it as 8-bit", "1, 1, 4, uses TIFF compression 4" })
+	void sampleTypesNotReadAreRefusedWithWhatToSaveInstead(int bits, int format, int compression, String says)
+		throws IOException
+	{
+		Path file = dir.resolve("t.tif");
+		Files.write(file, TiffBytes.grey8(4, 2).tag(258, bits).tag(339, format).tag(259, compression)
+			.strips(java.util.List.of(new byte[4 * 2 * Math.max(1, bits / 8)])).build());
+		String m = assertThrows(UserException.class, () -> TiffReader.open(file)).getMessage();
+		assertTrue(m.startsWith(file + ": page 1 ") && m.contains(says) && m.contains("save it"), m);
+	}
+
+	/**
+	 * Pages that differ are refused naming how they differ and what to do: an RGB page beside a grey one of the same
+	 * size was told as 'page 2 is 4×2 but page 1 is 4×2 (a pyramid or thumbnail?)'.
+	 */
+	@Test
+	void pagesOfAnotherSizeOrKindAreRefusedSayingHowTheyDiffer() throws IOException {
+		Path kinds = dir.resolve("kinds.tif"), sizes = dir.resolve("sizes.tif");
+		TiffBytes grey = TiffBytes.grey8(4, 2).strips(java.util.List.of(new byte[8]));
+		Files.write(kinds, TiffBytes.grey8(4, 2).tag(277, 3).tag(262, 2).tag(258, 8, 8, 8)
+			.strips(java.util.List.of(new byte[24])).thenPage(grey).build());
+		Files.write(sizes, TiffBytes.grey8(8, 2).strips(java.util.List.of(new byte[16])).thenPage(grey).build());
+		String k = assertThrows(UserException.class, () -> ChunkedImage.open(kinds)).getMessage();
+		assertTrue(k.contains("page 2 has 1 sample(s) per pixel but page 1 has 3") && k.contains("save the pages"), k);
+		String z = assertThrows(UserException.class, () -> ChunkedImage.open(sizes)).getMessage();
+		assertTrue(z.contains("page 2 is 4×2 but page 1 is 8×2") && z.contains("save the pages"), z);
+	}
+
 	@Test
 	void aRegionOfAnUncompressedStripIsReadAndAStripCutShortIsRefusedWhenOpened() throws IOException {
 		// a 1-strip image whose pixels past row 3 are cut off: refused when opened, not met halfway through a run
