@@ -70,8 +70,12 @@ final class Interruption {
 		if (sc != null) sc.sc().removeSparkListener(lateJobs);
 	}
 
-	/** Cancels the run's jobs, as a signal does. */
-	void stop() {
+	/**
+	 * Cancels the run's jobs, as a signal does; once (a later call, e.g. from another of the stopped run's tasks in a
+	 * test, would post another cancel of all jobs, which a context shared by runs could deliver to the next run's job).
+	 */
+	synchronized void stop() {
+		if (stopped) return;
 		stopped = true;
 		quietKilledTasks();
 		JavaSparkContext sc = context;
