@@ -79,7 +79,9 @@ for (i = 0; i < files.length; i++) {
 	close("*");
 	done++;
 }
-print("Convolve 2D: " + done + " images convolved into " + output);
+images = " images";
+if (done == 1) images = " image";
+print("Convolve 2D: " + done + images + " convolved into " + output);
 
 // Makes a folder and the folders above it that are missing, as the batch command makes its output folder.
 function makeFolder(path) {

@@ -577,6 +577,10 @@ public final class BatchCommand implements Callable<Integer> {
 			return FeatureMapFilter.bank(kernels(), options);
 		}
 		if (!kernelSources.isEmpty()) throw usage("give kernels or --weights, not both");
+		if (groups != null && groups < 1) { // else the weights file would be named as the culprit
+			throw usage("--groups must be at least 1, got " + groups + " (1: every output reads every channel; C for a "
+				+ "depthwise layer)");
+		}
 		ConvolutionLayer.checkMethod(options);
 		return FeatureMapFilter.layer(layer(), activation(), layerName());
 	}

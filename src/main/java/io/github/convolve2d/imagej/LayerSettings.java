@@ -79,6 +79,10 @@ public final class LayerSettings {
 			catch (NumberFormatException e) {
 				throw new UserException("groups '" + g + "' is not a whole number; write e.g. groups=1");
 			}
+			if (groups < 1) { // else the weights file would be named as the culprit
+				throw new UserException("groups must be a whole number of at least 1, got " + groups + "; write e.g. "
+					+ "groups=1, or leave groups out for the weights file's own");
+			}
 		}
 		return new LayerSettings(path(w, "weights"), b.isEmpty() ? null : path(b, "bias"), groups, o.flag("relu"),
 			ConvolveSettings.readOptions(o), o.flag("stack"));

@@ -175,6 +175,10 @@ class LayerBatchTest {
 		assertEquals(2, run.code, run.toString());
 		assertTrue(run.err.contains("method=separable is not offered for a convolution layer"), run.toString());
 		assertTrue(!run.err.contains("FAILED") && !Files.exists(none), run.toString());
+		// --groups 0 was reported as the weights file's fault ("weights file '...': groups must be ...")
+		run = CliRun.run("batch", "-i", in, "-o", none, "--weights", weights, "--groups", "0");
+		assertEquals(2, run.code, run.toString());
+		assertTrue(run.err.startsWith("--groups must be at least 1, got 0"), run.toString());
 	}
 
 	/**

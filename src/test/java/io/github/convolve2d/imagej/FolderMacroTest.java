@@ -176,6 +176,17 @@ class FolderMacroTest {
 		}
 	}
 
+	/** A run of one image said "1 images convolved"; now "1 image". */
+	@Test
+	void oneImageIsCountedAsOne(@TempDir Path dir) throws IOException {
+		Path in = Files.createDirectories(dir.resolve("in")), out = dir.resolve("out");
+		Files.copy(HeadlessImageJ.SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+		printing(captured, () -> runMacro(in, out, "preset=sobel-x"));
+		assertEquals("Convolve 2D: 1 image convolved into " + out + java.io.File.separator,
+			captured.toString("UTF-8").trim());
+	}
+
 	/**
 	 * Folders whose names differ in case only are two folders on Linux: the one as output of the other is taken (the
 	 * macro's == on texts ignores case, and refused it as the input folder).

@@ -107,6 +107,9 @@ class LayerPluginTest {
 			+ "]');", "float32 or float64");
 		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("bias.npy")
 			+ "] preset=sobel-x');", "unknown option 'preset'");
+		// groups=0 was reported as the weights file's fault ("weights file '...': groups must be ...")
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("weights-le-f4.npy")
+			+ "] groups=0');", "Convolve 2D: groups must be a whole number of at least 1, got 0; write e.g. groups=1");
 	}
 
 	private static void assertOneLineAndStopped(String macro, String message) throws Exception {
