@@ -71,7 +71,7 @@ public final class Decision implements Serializable {
 			case REPLACE:
 				return "replace  " + input + " -> " + output + (reason == null ? "" : " (" + reason + ")");
 			case RESUME:
-				return "resume   " + input + " -> " + output + " (the blocks an interrupted run wrote are kept)";
+				return "resume   " + input + " -> " + output + " (the blocks a run wrote before are kept: it was interrupted, or is still running)";
 			case SKIP:
 				return "skip     " + input + " (" + output + " exists, made with the same settings)";
 			default:

@@ -190,7 +190,7 @@ class DryRunTest {
 		assertTrue(lines.get(2).startsWith("fail     " + in.resolve("other.tif") + ": its output ")
 			&& lines.get(2).contains("made with other settings"), dry.toString());
 		assertEquals("resume   " + in.resolve("part.tif") + " -> " + out.resolve("part.ome.zarr")
-			+ " (the blocks an interrupted run wrote are kept)", lines.get(3));
+			+ " (the blocks a run wrote before are kept: it was interrupted, or is still running)", lines.get(3));
 		assertEquals("skip     " + in.resolve("same.tif") + " (" + out.resolve("same.ome.zarr")
 			+ " exists, made with the same settings)", lines.get(4));
 		assertEquals("dry run: 2 to write, 1 to skip, 2 failing of 5 files; only image headers were read, nothing was "
