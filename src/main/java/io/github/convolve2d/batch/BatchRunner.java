@@ -655,9 +655,11 @@ public final class BatchRunner {
 		}
 	}
 
-	/** Why an OME-TIFF input's OME-XML was not used ({@link ChunkedImage#note}), else null. */
+	/**
+	 * Why an OME-TIFF input's OME-XML, or a bioformats2raw container's, was not used ({@link ChunkedImage#note}), else
+	 * null.
+	 */
 	private static String readingNote(Path input) {
-		if (Files.isDirectory(input)) return null;
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			return in.note();
 		}

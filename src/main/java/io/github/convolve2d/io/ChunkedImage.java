@@ -33,10 +33,6 @@ public final class ChunkedImage implements Closeable {
 	/** Why an OME-TIFF's OME-XML was not used, else null. */
 	private final String note;
 
-	private ChunkedImage(OmeZarr zarr, TiffReader tiff, int frames, int channels, int slices, int tAxis, int cAxis) {
-		this(zarr, tiff, frames, channels, slices, tAxis, cAxis, null, null);
-	}
-
 	private ChunkedImage(OmeZarr zarr, TiffReader tiff, int frames, int channels, int slices, int tAxis, int cAxis,
 		OmeTiff ome, String note)
 	{
@@ -96,7 +92,7 @@ public final class ChunkedImage implements Closeable {
 						+ "channel, space)");
 				}
 			}
-			return new ChunkedImage(z, null, frames, channels, slices, t, c);
+			return new ChunkedImage(z, null, frames, channels, slices, t, c, null, z.note());
 		}
 		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(TiffReader.notRegular(path));
 		if (!TiffReader.isTiff(path)) {
@@ -191,8 +187,8 @@ public final class ChunkedImage implements Closeable {
 	}
 
 	/**
-	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), null when it was, or for
-	 * any other image.
+	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
+	 * container's for a Zarr image's calibration; null when it was, or for any other image.
 	 */
 	public String note() {
 		return note;

@@ -154,6 +154,97 @@ public final class OmeTiff {
 		return h.finish();
 	}
 
+	/** The largest OME-XML file of a bioformats2raw container read ({@link #calibrationOf}). */
+	static final long MAX_METADATA_BYTES = 64L << 20;
+
+	/**
+	 * The calibration the OME-XML file {@code xml} (a bioformats2raw container's {@code OME/METADATA.ome.xml}) gives
+	 * its image number {@code series} (from 0): PhysicalSizeX/Y/Z and TimeIncrement as {@link #calibration} reads
+	 * them, with the same hardened parser. Null when it gives none; {@code note} then hears why, where the file is
+	 * not what it should be (malformed, hostile, too large, without that image).
+	 */
+	static TiffCalibration calibrationOf(Path xml, int series, java.util.function.Consumer<String> note) {
+		String what = "its calibration in " + xml.getParent().getFileName() + "/" + xml.getFileName() + " was not used (";
+		try {
+			long size = java.nio.file.Files.size(xml);
+			if (size > MAX_METADATA_BYTES) {
+				note.accept(what + "the file, of " + size + " bytes, is larger than the " + MAX_METADATA_BYTES + " bytes read "
+					+ "here), so it is uncalibrated");
+				return null;
+			}
+			SeriesHandler h = new SeriesHandler(series);
+			try (java.io.InputStream in = java.nio.file.Files.newInputStream(xml)) {
+				parser().parse(new InputSource(in), h);
+			}
+			catch (Stop found) {
+				// the series' Pixels were read: the rest of the file is not needed
+			}
+			if (h.pixels == null) {
+				note.accept(what + (h.tooDeep ? "its elements nest deeper than the " + MAX_DEPTH + " levels read here"
+					: h.ome ? "it describes no image " + series : "it is not OME-XML") + "), so it is uncalibrated");
+				return null;
+			}
+			Map<String, String> p = h.pixels;
+			return TiffCalibration.ome(Handler.number(p.get("PhysicalSizeX")), p.get("PhysicalSizeXUnit"),
+				Handler.number(p.get("PhysicalSizeY")), p.get("PhysicalSizeYUnit"), Handler.number(p.get("PhysicalSizeZ")),
+				p.get("PhysicalSizeZUnit"), Handler.number(p.get("TimeIncrement")), p.get("TimeIncrementUnit"));
+		}
+		catch (SAXParseException e) {
+			String said = e.getMessage() == null ? "" : e.getMessage();
+			note.accept(what + (said.contains("DOCTYPE") ? "it holds a DOCTYPE declaration, which OME-XML never has and "
+				+ "which is not read here" : "it is not well-formed XML: line " + e.getLineNumber() + ", " + said)
+				+ "), so it is uncalibrated");
+		}
+		catch (SAXException | IOException e) {
+			note.accept(what + "it could not be read), so it is uncalibrated");
+		}
+		return null;
+	}
+
+	/** Finds the Pixels of image number {@code series} of an OME-XML document, and stops there. */
+	private static final class SeriesHandler extends DefaultHandler {
+		private final int series;
+		private int depth, images = -1;
+		boolean ome, tooDeep;
+		Map<String, String> pixels;
+
+		SeriesHandler(int series) {
+			this.series = series;
+		}
+
+		@Override
+		public InputSource resolveEntity(String publicId, String systemId) {
+			return new InputSource(new StringReader(""));
+		}
+
+		@Override
+		public void startElement(String uri, String local, String qName, Attributes a) throws SAXException {
+			if (++depth > MAX_DEPTH) {
+				tooDeep = true;
+				throw new Stop();
+			}
+			if (depth == 1) {
+				if (!local.equals("OME") || !uri.startsWith(NAMESPACE)) throw new Stop();
+				ome = true;
+			}
+			if (depth == 2 && local.equals("Image")) images++;
+			if (depth == 3 && images == series && local.equals("Pixels")) {
+				pixels = Handler.attributes(a);
+				throw new Stop();
+			}
+		}
+
+		@Override
+		public void endElement(String uri, String local, String qName) {
+			depth--;
+		}
+
+		@Override
+		public void error(SAXParseException e) throws SAXException {
+			throw e;
+		}
+	}
+
 	/** A SAX parser that reads no DTD, entity, schema or XInclude. */
 	private static SAXParser parser() throws SAXException {
 		try {
