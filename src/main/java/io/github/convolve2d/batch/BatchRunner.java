@@ -1,5 +1,6 @@
 package io.github.convolve2d.batch;
 
+import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.image.AtomicTiffWriter;
 import io.github.convolve2d.core.Activation;
@@ -514,7 +515,7 @@ public final class BatchRunner {
 				return existingOutcome(item, now == OutputStamp.Existing.NONE ? OutputStamp.Existing.NOT_OURS : now,
 					true);
 			}
-			return new Outcome(item, Outcome.Status.WRITTEN, null);
+			return new Outcome(item, Outcome.Status.WRITTEN, header.note());
 		}
 		catch (CancellationException e) {
 			return null;
@@ -630,7 +631,7 @@ public final class BatchRunner {
 						return stopping();
 					}
 				});
-			return new Outcome(item, Outcome.Status.WRITTEN, null);
+			return new Outcome(item, Outcome.Status.WRITTEN, readingNote(item.input()));
 		}
 		catch (UserException e) {
 			Outcome o = failed(item, e.getMessage());
@@ -651,6 +652,19 @@ public final class BatchRunner {
 		}
 		catch (RuntimeException e) {
 			return new Outcome(item, Outcome.Status.FAILED, "unexpected error: " + e);
+		}
+	}
+
+	/**
+	 * Why an OME-TIFF input's OME-XML, or a bioformats2raw container's, was not used ({@link ChunkedImage#note}), else
+	 * null.
+	 */
+	private static String readingNote(Path input) {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return in.note();
+		}
+		catch (IOException | UserException e) {
+			return null; // it was read a moment ago
 		}
 	}
 

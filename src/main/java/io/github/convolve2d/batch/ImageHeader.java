@@ -4,6 +4,7 @@ import io.github.convolve2d.io.IoMessages;
 import ij.io.FileInfo;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.ChunkedImage;
+import io.github.convolve2d.io.OmeTiff;
 import io.github.convolve2d.io.TiffCalibration;
 import io.github.convolve2d.io.TiffReader;
 import ij.io.TiffDecoder;
@@ -49,6 +50,10 @@ public final class ImageHeader {
 	private boolean compressed;
 	/** A TIFF's structure, with the strip lengths ImageJ misreads (null for other formats). */
 	private TiffStructure.Walked structure;
+	/** An OME-TIFF's OME-XML that gives the layout and calibration of the image ImageJ reads, else null. */
+	private OmeTiff ome;
+	/** Why an OME-TIFF's OME-XML was not used, else null. */
+	private String note;
 
 	private ImageHeader(ImageFormat format, int width, int height, long planes, int bytesPerPixel, boolean rgb) {
 		this.format = format;
@@ -106,6 +111,8 @@ public final class ImageHeader {
 			return ownTiff(file);
 		}
 		if (info == null || info.length == 0) throw new UnreadableImageException("not a readable TIFF: no image in it");
+		// before the pages' sizes are compared: an OME-TIFF of several images of other sizes is refused as one
+		OmeTiff ome = OmeTiff.mayBeXml(info[0].description) ? ome(file) : null;
 		if (!structure.repair(info)) {
 			throw new UnreadableImageException("its strip lengths are stored in a way ImageJ misreads (two 2-byte "
 				+ "lengths inside their entry) and its pages could not be matched to ImageJ's; save it again with "
@@ -141,9 +148,10 @@ public final class ImageHeader {
 					+ ", and ImageJ would read the bytes after them as pixels; the file is damaged — re-export it");
 			}
 		}
-		// ImageJ's hyperstack channels, from its description where they multiply with slices and frames to the planes
+		// ImageJ's hyperstack channels, from its description where they multiply with slices and frames to the planes;
+		// an OME-TIFF's from its OME-XML
 		int[] dims = planes <= Integer.MAX_VALUE ? TiffCalibration.imageJDimensions(first.description, (int) planes) : null;
-		int hyperstackChannels = dims == null ? 1 : dims[0];
+		int hyperstackChannels = ome != null && ome.used() ? ome.channels() : dims == null ? 1 : dims[0];
 		boolean rgb = first.getBytesPerPixel() >= 3 && first.fileType != FileInfo.GRAY32_FLOAT
 			&& first.fileType != FileInfo.GRAY32_INT && first.fileType != FileInfo.GRAY32_UNSIGNED
 			&& first.fileType != FileInfo.GRAY24_UNSIGNED;
@@ -160,7 +168,27 @@ public final class ImageHeader {
 		h.channels = first.fileType == FileInfo.RGB48 ? 3 : hyperstackChannels * (h.rgb ? 3 : 1);
 		h.compressed = first.compression > FileInfo.COMPRESSION_NONE;
 		h.structure = structure;
+		if (ome != null && ome.used()) h.ome = ome;
+		else if (ome != null) h.note = ome.note();
 		return h;
+	}
+
+	/**
+	 * The OME-XML of a TIFF ImageJ reads ({@link OmeTiff#read}).
+	 *
+	 * @throws UnreadableImageException for an OME-TIFF of several images
+	 */
+	private static OmeTiff ome(Path file) throws UnreadableImageException {
+		try {
+			return OmeTiff.read(file);
+		}
+		catch (UserException e) {
+			String m = e.getMessage(), name = file.toString() + ": ";
+			throw new UnreadableImageException(m.startsWith(name) ? m.substring(name.length()) : m);
+		}
+		catch (IOException e) {
+			throw new UnreadableImageException("cannot read the file: " + IoMessages.describe(e));
+		}
 	}
 
 	/**
@@ -175,6 +203,7 @@ public final class ImageHeader {
 			ImageHeader h = new ImageHeader(ImageFormat.TIFF, in.width(), in.height(), planes, 4, rgb);
 			h.channels = in.channels();
 			h.ownReader = true;
+			h.note = in.note();
 			return h;
 		}
 		catch (UserException e) {
@@ -380,6 +409,10 @@ public final class ImageHeader {
 	public boolean ownReader() { return ownReader; }
 	/** A TIFF with compressed pixel data, whose strips {@link ImageJReader} checks before ImageJ decodes them. */
 	public boolean compressed() { return compressed; }
+	/** An OME-TIFF's OME-XML giving the image's layout and calibration, which ImageJ alone does not read; else null. */
+	OmeTiff ome() { return ome; }
+	/** Why an OME-TIFF's OME-XML was not used (a clause for the file's line), else null. */
+	public String note() { return note; }
 	/** A TIFF whose strip lengths ImageJ misreads, put right by {@link ImageJReader}. */
 	boolean stripLengthsMisreadByImageJ() { return structure != null && structure.misreadByImageJ(); }
 	/** Puts right the strip lengths ImageJ misread in this TIFF's pages' info ({@link TiffStructure.Walked#repair}). */

@@ -1,6 +1,9 @@
 package io.github.convolve2d.batch;
 
-/** What happened to one file of a batch: written, skipped (its output exists) or failed, with a message. */
+/**
+ * What happened to one file of a batch: written (with a note on how it was read, or none), skipped (its output exists)
+ * or failed, with a message.
+ */
 public final class Outcome {
 
 	/** The three ends of a file. */
@@ -26,6 +29,6 @@ public final class Outcome {
 
 	public BatchItem item() { return item; }
 	public Status status() { return status; }
-	/** The reason of a failure or skip; null when written. */
+	/** The reason of a failure or skip; for a written file a note on its reading (an OME-XML not used), else null. */
 	public String message() { return message; }
 }

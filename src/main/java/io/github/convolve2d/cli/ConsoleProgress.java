@@ -52,13 +52,13 @@ final class ConsoleProgress implements BatchListener {
 			err.flush();
 		}
 		else if (style == Style.BAR) {
-			if (outcome.status() == Outcome.Status.FAILED) {
+			if (outcome.status() == Outcome.Status.FAILED || noted(outcome)) {
 				clearBar();
 				err.println(line);
 			}
 			drawBar(done == total);
 		}
-		else if (outcome.status() == Outcome.Status.FAILED) {
+		else if (outcome.status() == Outcome.Status.FAILED || noted(outcome)) {
 			err.println(line);
 			err.flush();
 		}
@@ -114,12 +114,18 @@ final class ConsoleProgress implements BatchListener {
 	private String line(Outcome o) {
 		switch (o.status()) {
 			case WRITTEN:
-				return "written " + display(o.item().output());
+				return "written " + display(o.item().output())
+					+ (noted(o) ? "; note: " + display(o.item().input()) + ": " + Excerpt.line(o.message()) : "");
 			case SKIPPED:
 				return "skipped " + display(o.item().input()) + ": " + Excerpt.line(o.message());
 			default:
 				return "FAILED " + display(o.item().input()) + ": " + Excerpt.line(o.message());
 		}
+	}
+
+	/** A written file with a note on its reading, shown in every style, as failures are. */
+	private static boolean noted(Outcome o) {
+		return o.status() == Outcome.Status.WRITTEN && o.message() != null;
 	}
 
 	/** A path as the console shows it: relative to the working folder where it lies below it, on one line. */

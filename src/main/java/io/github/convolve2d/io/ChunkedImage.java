@@ -14,7 +14,9 @@ import java.util.List;
  * ({@link OmeZarr}), or a TIFF or BigTIFF file ({@link TiffReader}). Planes are addressed as NGFF does, by time
  * point, channel and slice ({@code t, c, z}): a Zarr image's axes named {@code t} and {@code c} are those, any
  * other leading axis is the slice; a TIFF's pages are its slices and the samples of a pixel (RGB) its channels,
- * except in an ImageJ hyperstack, whose pages are its channels, slices and frames as its description counts them.
+ * except in an ImageJ hyperstack, whose pages are its channels, slices and frames as its description counts them,
+ * and in an OME-TIFF, whose OME-XML says which page holds each channel, slice and frame, and gives the calibration
+ * ({@link OmeTiff}; where it cannot be used, the file is read as a TIFF and {@link #note} says why).
  * Opening it reads metadata only, so a remote worker can open the same path and read just its block.
  */
 public final class ChunkedImage implements Closeable {
@@ -24,10 +26,21 @@ public final class ChunkedImage implements Closeable {
 	private final int frames, channels, slices;
 	/** Zarr: position of the t and c axes among the leading ones (-1 when absent). */
 	private final int tAxis, cAxis;
+	/** TIFF: the OME-XML that gives its layout and calibration, null when none is used. */
+	private final OmeTiff ome;
+	/** TIFF: its calibration (the OME-XML's or the TIFF's own); null for Zarr. */
+	private final TiffCalibration calibration;
+	/** Why an OME-TIFF's OME-XML was not used, else null. */
+	private final String note;
 
-	private ChunkedImage(OmeZarr zarr, TiffReader tiff, int frames, int channels, int slices, int tAxis, int cAxis) {
+	private ChunkedImage(OmeZarr zarr, TiffReader tiff, int frames, int channels, int slices, int tAxis, int cAxis,
+		OmeTiff ome, String note)
+	{
 		this.zarr = zarr;
 		this.tiff = tiff;
+		this.ome = ome;
+		this.note = note;
+		this.calibration = tiff == null ? null : ome != null ? ome.calibration() : tiff.calibration();
 		this.frames = frames;
 		this.channels = channels;
 		this.slices = slices;
@@ -47,7 +60,7 @@ public final class ChunkedImage implements Closeable {
 	 * Opens a Zarr folder or a TIFF file.
 	 *
 	 * @throws UserException when it is neither (a named pipe or device is refused without being opened), or holds
-	 *         what this package does not read, or is damaged
+	 *         what this package does not read (an OME-TIFF of several images), or is damaged
 	 */
 	public static ChunkedImage open(Path path) throws IOException {
 		if (Files.isDirectory(path)) {
@@ -79,13 +92,21 @@ public final class ChunkedImage implements Closeable {
 						+ "channel, space)");
 				}
 			}
-			return new ChunkedImage(z, null, frames, channels, slices, t, c);
+			return new ChunkedImage(z, null, frames, channels, slices, t, c, null, z.note());
 		}
 		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(TiffReader.notRegular(path));
 		if (!TiffReader.isTiff(path)) {
 			throw new UserException(path + " is neither a Zarr folder nor a TIFF file");
 		}
 		TiffReader r = TiffReader.open(path);
+		OmeTiff ome;
+		try {
+			ome = OmeTiff.of(r, path);
+		}
+		catch (UserException e) {
+			r.close();
+			throw e;
+		}
 		for (int p = 1; p < r.pages(); p++) {
 			if (r.width(p) != r.width(0) || r.height(p) != r.height(0)) {
 				int w = r.width(p), h = r.height(p);
@@ -102,9 +123,15 @@ public final class ChunkedImage implements Closeable {
 					+ "of one kind as a stack of their own");
 			}
 		}
+		if (ome != null && ome.used()) {
+			// the samples of an RGB page are its channels; its OME channel is one
+			int channels = r.samples(0) == 1 ? ome.channels() : r.samples(0);
+			return new ChunkedImage(null, r, ome.frames(), channels, ome.slices(), -1, -1, ome, null);
+		}
+		String note = ome == null ? null : ome.note();
 		int[] hyper = r.samples(0) == 1 ? r.imageJDimensions() : null;
-		if (hyper != null) return new ChunkedImage(null, r, hyper[2], hyper[0], hyper[1], -1, -1);
-		return new ChunkedImage(null, r, 1, r.samples(0), r.pages(), -1, -1);
+		if (hyper != null) return new ChunkedImage(null, r, hyper[2], hyper[0], hyper[1], -1, -1, null, note);
+		return new ChunkedImage(null, r, 1, r.samples(0), r.pages(), -1, -1, null, note);
 	}
 
 	public int width() { return zarr != null ? zarr.width() : tiff.width(0); }
@@ -122,42 +149,21 @@ public final class ChunkedImage implements Closeable {
 
 	/**
 	 * Physical pixel size along {@code t, c, z, y, x} (1 where not given): a Zarr image's scale, a TIFF's
-	 * {@linkplain TiffCalibration calibration}.
+	 * {@linkplain TiffCalibration calibration} (an OME-TIFF's from its OME-XML).
 	 */
 	public double[] scale() {
-		if (tiff != null) {
-			TiffCalibration cal = tiff.calibration();
-			// ImageJ's inverted y axis (pixel height above 0, y pointing up) is NGFF's negative scale
-			return new double[] { cal.frameInterval(), 1, cal.pixelDepth(), (cal.invertY() ? -1 : 1) * cal.pixelHeight(),
-				cal.pixelWidth() };
-		}
-		return tczyx(zarr.scale(), 1.0);
+		return tiff != null ? calibration.scaleTczyx() : tczyx(zarr.scale(), 1.0);
 	}
 
 	/** Physical position of pixel 0 along {@code t, c, z, y, x} (0 where not given). */
 	public double[] translation() {
-		if (tiff != null) {
-			// NGFF places pixel 0 at the translation; ImageJ names the pixel at physical 0 (its origin)
-			TiffCalibration cal = tiff.calibration();
-			// an inverted y axis: row 0 lies yOrigin rows above physical 0, or height - 1 from the bottom row's 0
-			double y = !cal.invertY() ? 0.0 - cal.yOrigin() * cal.pixelHeight()
-				: (cal.yOrigin() != 0 ? cal.yOrigin() : height() - 1) * cal.pixelHeight();
-			return new double[] { 0, 0, 0.0 - cal.zOrigin() * cal.pixelDepth(), y, 0.0 - cal.xOrigin() * cal.pixelWidth() };
-		}
-		return tczyx(zarr.translation(), 0.0);
+		return tiff != null ? calibration.translationTczyx(height()) : tczyx(zarr.translation(), 0.0);
 	}
 
 	/** Units along {@code t, c, z, y, x} as NGFF names them, null where none is given. */
 	public String[] units() {
+		if (tiff != null) return calibration.unitsTczyx();
 		String[] u = new String[5];
-		if (tiff != null) {
-			TiffCalibration cal = tiff.calibration();
-			u[0] = cal.tUnit();
-			u[2] = cal.zUnit();
-			u[3] = cal.yUnit();
-			u[4] = cal.xUnit();
-			return u;
-		}
 		String[] z = zarr.units();
 		int n = z.length;
 		// as NGFF names them: an input's 'um' or 'ms' would be written on, which NGFF's readers do not know
@@ -180,6 +186,14 @@ public final class ChunkedImage implements Closeable {
 		return out;
 	}
 
+	/**
+	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
+	 * container's for a Zarr image's calibration; null when it was, or for any other image.
+	 */
+	public String note() {
+		return note;
+	}
+
 	/** Bytes of decoded chunks or tiles kept for neighbouring reads. */
 	public void cacheBytes(long bytes) {
 		if (zarr != null) zarr.array().cacheBytes(bytes);
@@ -197,6 +211,7 @@ public final class ChunkedImage implements Closeable {
 			throw new IndexOutOfBoundsException("plane t" + t + " c" + c + " z" + z);
 		}
 		if (tiff != null) {
+			if (ome != null) return tiff.samples(0) == 1 ? tiff.plane(ome.page(c, z, t), 0) : tiff.plane(ome.page(0, z, t), c);
 			// an ImageJ hyperstack's pages go channel, slice, frame; samples (RGB) are the channels otherwise
 			return tiff.samples(0) == 1 ? tiff.plane(c + channels * (z + slices * t), 0) : tiff.plane(z, c);
 		}

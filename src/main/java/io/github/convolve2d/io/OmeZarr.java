@@ -46,6 +46,8 @@ public final class OmeZarr {
 	private final String[] units;
 	/** Attributes written beside the NGFF metadata by {@link #commit()}. */
 	private Map<String, Object> attributes = Collections.emptyMap();
+	/** Why a bioformats2raw container's OME-XML was not used for this image's calibration, else null. */
+	private String note;
 
 	private OmeZarr(Path path, List<ZarrArray> levels, List<String> axes, String[] types, double[] scale,
 		double[] translation, String[] units)
@@ -355,7 +357,71 @@ public final class OmeZarr {
 				}
 			}
 		}
-		return new OmeZarr(path, List.of(a), axes, types, scale, translation, units);
+		List<String> notes = new ArrayList<>();
+		// NGFF 0.1 to 0.3 give no scale: a bioformats2raw container of their time holds it in its OME-XML
+		if (transforms(ms, level).isEmpty()) bioformats2rawCalibration(image, axes, types, scale, units, notes::add);
+		OmeZarr z = new OmeZarr(path, List.of(a), axes, types, scale, translation, units);
+		z.note = notes.isEmpty() ? null : notes.get(0);
+		return z;
+	}
+
+	/**
+	 * The pixel size, slice spacing and frame interval of {@code image}, a series of a bioformats2raw container
+	 * (NGFF 0.1 to 0.3, whose metadata hold no scale), from the container's {@code OME/METADATA.ome.xml}: the image
+	 * of the series' number there ({@code OME/.zattrs}' {@code series} list, else the folder's name), read as an
+	 * OME-TIFF's OME-XML is ({@link OmeTiff}), set on the axes named x, y, z and t (units as NGFF names them). Nothing
+	 * when {@code image} is no such series; a note when its OME-XML cannot be used.
+	 */
+	private static void bioformats2rawCalibration(Path image, List<String> axes, String[] types, double[] scale,
+		String[] units, java.util.function.Consumer<String> note)
+	{
+		Path series = image.toAbsolutePath().normalize(), container = series.getParent();
+		if (container == null || series.getFileName() == null) return;
+		Path xml = container.resolve("OME").resolve("METADATA.ome.xml");
+		int index;
+		try {
+			if (!Files.isRegularFile(xml) || !Files.isRegularFile(container.resolve(".zattrs"))
+				|| !ZarrArray.readJson(container.resolve(".zattrs")).has("bioformats2raw.layout"))
+			{
+				return;
+			}
+			index = seriesIndex(container.resolve("OME"), series.getFileName().toString());
+		}
+		catch (IOException | UserException e) {
+			return; // the container's own metadata cannot be read: no calibration, as without a container
+		}
+		if (index < 0) return;
+		TiffCalibration cal = OmeTiff.calibrationOf(xml, index, note);
+		if (cal == null) return;
+		double[] tczyx = cal.scaleTczyx();
+		String[] named = cal.unitsTczyx();
+		for (int d = 0; d < axes.size(); d++) {
+			String axis = axes.get(d);
+			boolean time = types[d] != null ? types[d].equals("time") : axis.equals("t");
+			int at = axis.equals("x") ? 4 : axis.equals("y") ? 3 : axis.equals("z") ? 2 : time ? 0 : -1;
+			if (at < 0 || named[at] == null) continue; // a size without a unit NGFF names stays 1, as a missing one
+			scale[d] = tczyx[at];
+			units[d] = named[at];
+		}
+	}
+
+	/**
+	 * The number of the series in folder {@code name} of a bioformats2raw container: its place in the {@code series}
+	 * list of {@code OME/.zattrs}, else the folder's name as a number; -1 when neither tells.
+	 */
+	private static int seriesIndex(Path omeGroup, String name) throws IOException {
+		Path attrs = omeGroup.resolve(".zattrs");
+		if (Files.isRegularFile(attrs)) {
+			JsonArray list = ZarrArray.readJson(attrs).optionalArray("series");
+			if (list != null) {
+				for (int i = 0; i < list.size(); i++) {
+					JsonElement e = list.get(i);
+					if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() && e.getAsString().equals(name)) return i;
+				}
+				return -1;
+			}
+		}
+		return name.matches("\\d{1,9}") ? Integer.parseInt(name) : -1;
 	}
 
 	/**
@@ -867,6 +933,8 @@ public final class OmeZarr {
 	public double[] translation() { return translation.clone(); }
 	/** Unit of each axis, null where none is given. */
 	public String[] units() { return units.clone(); }
+	/** Why a bioformats2raw container's OME-XML was not used for the calibration, null when it was or there is none. */
+	public String note() { return note; }
 	public int width() { return array.shape()[axes.size() - 1]; }
 	public int height() { return array.shape()[axes.size() - 2]; }
 

@@ -94,6 +94,45 @@ public final class TiffCalibration {
 	}
 
 	/**
+	 * The calibration an OME-TIFF's OME-XML gives ({@link OmeTiff}): pixel width, height and depth (PhysicalSizeX,
+	 * Y, Z) and the time between frames (TimeIncrement), each in its unit as OME writes it ({@code µm} when not given
+	 * for a size, {@code s} for the time). Each is taken alone by the rules of the TIFF's: a size that is absent or
+	 * not sane is none (1, no unit); a unit NGFF does not name ({@code pixel}, {@code thou}) is dropped, the size kept.
+	 */
+	static TiffCalibration ome(double sizeX, String xUnit, double sizeY, String yUnit, double sizeZ, String zUnit,
+		double timeIncrement, String tUnit)
+	{
+		boolean x = size(sizeX), y = size(sizeY), z = size(sizeZ), t = size(timeIncrement);
+		return new TiffCalibration(x ? sizeX : 1, y ? sizeY : 1, z ? sizeZ : 1, 0, 0, 0,
+			x ? ngffUnit(xUnit == null ? "µm" : xUnit) : null, y ? ngffUnit(yUnit == null ? "µm" : yUnit) : null,
+			z ? ngffUnit(zUnit == null ? "µm" : zUnit) : null, t ? timeIncrement : 1,
+			t ? ngffUnit(tUnit == null ? "s" : tUnit, true) : null, false);
+	}
+
+	/**
+	 * Physical pixel size along {@code t, c, z, y, x}, as NGFF's scale: ImageJ's inverted y axis (pixel height above
+	 * 0, y pointing up) is a negative y scale.
+	 */
+	public double[] scaleTczyx() {
+		return new double[] { frameInterval, 1, pixelDepth, (invertY ? -1 : 1) * pixelHeight, pixelWidth };
+	}
+
+	/**
+	 * Physical position of pixel 0 along {@code t, c, z, y, x} in an image of {@code height} rows, as NGFF's
+	 * translation: NGFF places pixel 0 at the translation where ImageJ names the pixel at physical 0 (its origin).
+	 */
+	public double[] translationTczyx(int height) {
+		// an inverted y axis: row 0 lies yOrigin rows above physical 0, or height - 1 from the bottom row's 0
+		double y = !invertY ? 0.0 - yOrigin * pixelHeight : (yOrigin != 0 ? yOrigin : height - 1) * pixelHeight;
+		return new double[] { 0, 0, 0.0 - zOrigin * pixelDepth, y, 0.0 - xOrigin * pixelWidth };
+	}
+
+	/** Units along {@code t, c, z, y, x} as NGFF names them, null where none is given. */
+	public String[] unitsTczyx() {
+		return new String[] { tUnit, null, zUnit, yUnit, xUnit };
+	}
+
+	/**
 	 * {@code {channels, slices, frames}} from ImageJ's description ({@code channels=}, {@code slices=},
 	 * {@code frames=}; 1 each when absent), or null when it is no ImageJ description, names none of them, or they do
 	 * not multiply to {@code pages}.

@@ -65,8 +65,13 @@ public final class TiffReader implements Closeable {
 		DataType type;
 		/** Read on the first page only (ImageJ writes its description there), else none. */
 		TiffCalibration calibration = TiffCalibration.NONE;
-		/** ImageDescription of the first page (ImageJ's hyperstack dimensions), else null. */
+		/**
+		 * ImageDescription of the first page (ImageJ's hyperstack dimensions, OME-XML), its bytes as ISO-8859-1
+		 * characters up to its first NUL, else null; null too when longer than {@link OmeTiff#MAX_XML_BYTES}.
+		 */
 		String description;
+		/** The bytes of the first page's ImageDescription as its entry counts them, 0 when absent. */
+		long descriptionBytes;
 		/** ImageJ's metadata of the first page (tags 50838 and 50839: Info, slice labels, properties), else null. */
 		long[] imageJCounts;
 		byte[] imageJData;
@@ -254,7 +259,11 @@ public final class TiffReader implements Closeable {
 		return null;
 	}
 
-	private static TiffReader open(Path path, boolean values) throws IOException {
+	/**
+	 * Opens a TIFF; with {@code values}, also as ImageJ's values require (refusing what ImageJ reads otherwise, its
+	 * 8-bit colour palette and value calibration), else its pages' structure alone.
+	 */
+	static TiffReader open(Path path, boolean values) throws IOException {
 		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(notRegular(path));
 		FileChannel f = FileChannel.open(path, StandardOpenOption.READ);
 		try {
@@ -367,7 +376,10 @@ public final class TiffReader implements Closeable {
 			}
 			if (number == 1) {
 				switch (tag) {
-					case 270: description = text(f, big, e, valueAt, type, count); break;
+					case 270:
+						description = text(f, big, e, valueAt, type, count);
+						p.descriptionBytes = count;
+						break;
 					case 282: xResolution = real(f, order, big, e, valueAt, type, count); break;
 					case 283: yResolution = real(f, order, big, e, valueAt, type, count); break;
 					case 296: // a SHORT held in the entry; anything else is no unit
@@ -598,10 +610,14 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
-	/** An ASCII entry (the description) up to its first NUL; null when over 1 MB or unreadable (as {@link #real}). */
+	/**
+	 * An ASCII entry (the description) up to its first NUL, each byte a character (ISO-8859-1, so that OME-XML's
+	 * UTF-8 bytes can be had back); null when over {@link OmeTiff#MAX_XML_BYTES} or unreadable (as {@link #real}).
+	 */
 	private static String text(FileChannel f, boolean big, ByteBuffer e, int at, int type, long count) {
-		if (type != 2 || count < 1 || count > 1 << 20) return null;
+		if (type != 2 || count < 1 || count > OmeTiff.MAX_XML_BYTES) return null;
 		try {
+			if (count > f.size()) return null; // a count that lies: nothing allocated for it
 			byte[] bytes = new byte[(int) count];
 			if (count <= (big ? 8 : 4)) {
 				for (int i = 0; i < count; i++) bytes[i] = e.get(at + i);
@@ -806,6 +822,13 @@ public final class TiffReader implements Closeable {
 
 	/** The file's byte order. */
 	public ByteOrder order() { return order; }
+
+	/** The first page's ImageDescription, each byte a character (ISO-8859-1); null when absent or too long. */
+	String description() { return pages.get(0).description; }
+	/** The bytes of the first page's ImageDescription as stored, 0 when absent. */
+	long descriptionBytes() { return pages.get(0).descriptionBytes; }
+	/** Samples per pixel of a page as stored (an RGBA page: 4; {@link #samples} gives those read). */
+	int storedSamples(int page) { return pages.get(page).samples; }
 
 	/** Number of pages. */
 	public int pages() { return pages.size(); }

@@ -3,6 +3,7 @@ package io.github.convolve2d.io;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -580,6 +581,54 @@ class ZarrMetadataTest {
 			+ "{\"version\": \"0.5\", \"bioformats2raw.layout\": 3}}}").getBytes(StandardCharsets.UTF_8));
 		Files.createDirectories(v3.resolve("0"));
 		refused(v3, "scan3.zarr/zarr.json holds no OME-Zarr image", "bioformats2raw container", "-i scan3.zarr/0");
+	}
+
+	/**
+	 * A series of an old bioformats2raw container (NGFF 0.1, no axes nor scale in its metadata) takes its pixel size,
+	 * slice spacing and frame interval from the container's OME/METADATA.ome.xml, the image of its number in the
+	 * {@code series} list of OME/.zattrs (here listed in reverse), units as NGFF names them; it was uncalibrated. An
+	 * OME-XML that cannot be used leaves it uncalibrated, with a note; an image with a scale of its own keeps it.
+	 */
+	@Test
+	void anOldBioformats2rawSeriesTakesItsCalibrationFromTheOmeXml() throws IOException {
+		Path b2r = Files.createDirectories(tmp.resolve("old.zarr"));
+		Files.write(b2r.resolve(".zattrs"), "{\"bioformats2raw.layout\": 3}".getBytes(StandardCharsets.UTF_8));
+		Files.write(b2r.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.UTF_8));
+		Path ome = Files.createDirectories(b2r.resolve("OME"));
+		Files.write(ome.resolve(".zattrs"), "{\"series\": [\"1\", \"0\"]}".getBytes(StandardCharsets.UTF_8));
+		String ns = "http://www.openmicroscopy.org/Schemas/OME/2016-06";
+		String xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><OME xmlns=\"" + ns + "\"><Image ID=\"Image:0\"><Pixels "
+			+ "ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"float\" SizeX=\"6\" SizeY=\"4\" SizeZ=\"1\" SizeC=\"1\" "
+			+ "SizeT=\"1\" PhysicalSizeX=\"9\" PhysicalSizeXUnit=\"nm\"/></Image><Image ID=\"Image:1\"><Pixels "
+			+ "ID=\"Pixels:1\" DimensionOrder=\"XYZCT\" Type=\"float\" SizeX=\"6\" SizeY=\"4\" SizeZ=\"2\" SizeC=\"1\" "
+			+ "SizeT=\"3\" PhysicalSizeX=\"0.65\" PhysicalSizeXUnit=\"µm\" PhysicalSizeY=\"0.5\" PhysicalSizeYUnit=\"µm\" "
+			+ "PhysicalSizeZ=\"2\" TimeIncrement=\"250\" TimeIncrementUnit=\"ms\"/></Image></OME>";
+		Files.write(ome.resolve("METADATA.ome.xml"), xml.getBytes(StandardCharsets.UTF_8));
+		Path series = Files.createDirectories(b2r.resolve("0"));
+		Files.write(series.resolve(".zattrs"), "{\"multiscales\": [{\"version\": \"0.1\", \"datasets\": [{\"path\": \"0\"}]}]}"
+			.getBytes(StandardCharsets.UTF_8));
+		Files.createDirectories(series.resolve("0"));
+		Files.write(series.resolve("0").resolve(".zarray"), changed(changed(VALID, "shape", "[3, 1, 2, 4, 6]"), "chunks",
+			"[1, 1, 1, 4, 6]").getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage in = ChunkedImage.open(series)) {
+			assertNull(in.note());
+			assertArrayEquals(new double[] { 250, 1, 2, 0.5, 0.65 }, in.scale(), 0.0);
+			assertArrayEquals(new String[] { "millisecond", null, "micrometer", "micrometer", "micrometer" }, in.units());
+		}
+		Files.write(ome.resolve("METADATA.ome.xml"), xml.replace("<Image ID=\"Image:1\">", "<Image ID=\"Image:1\"")
+			.getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage in = ChunkedImage.open(series)) {
+			assertTrue(in.note() != null && in.note().startsWith("its calibration in OME/METADATA.ome.xml was not used (it "
+				+ "is not well-formed XML") && in.note().endsWith("so it is uncalibrated"), in.note());
+			assertArrayEquals(new double[] { 1, 1, 1, 1, 1 }, in.scale(), 0.0);
+		}
+		Files.write(series.resolve(".zattrs"), ("{\"multiscales\": [{\"version\": \"0.4\", \"axes\": [\"t\", \"c\", "
+			+ "\"z\", \"y\", \"x\"], \"datasets\": [{\"path\": \"0\", \"coordinateTransformations\": [{\"type\": "
+			+ "\"scale\", \"scale\": [1, 1, 1, 3, 3]}]}]}]}").getBytes(StandardCharsets.UTF_8));
+		try (ChunkedImage in = ChunkedImage.open(series)) {
+			assertNull(in.note());
+			assertArrayEquals(new double[] { 1, 1, 1, 3, 3 }, in.scale(), 0.0);
+		}
 	}
 
 	@Test
