@@ -216,7 +216,9 @@ public final class BatchPlan {
 			String name = relative.getFileName().toString();
 			String lower = name.toLowerCase(Locale.ROOT);
 			boolean zarrInput = lower.endsWith(".zarr") || InputScanner.isZarrFolder(f.file()); // data.zarr/0 too
-			int dot = lower.endsWith(ZARR) ? name.length() - ZARR.length() : name.lastIndexOf('.');
+			// an OME-TIFF's output is no OME-TIFF: named without '.ome' (a.ome.tif -> a.tif, a.ome.zarr)
+			int dot = lower.endsWith(ZARR) ? name.length() - ZARR.length() : lower.endsWith(".ome.tif")
+				|| lower.endsWith(".ome.tiff") ? lower.lastIndexOf(".ome.") : name.lastIndexOf('.');
 			String base = dot > 0 ? name.substring(0, dot) : name;
 			Path parent = relative.getParent();
 			String extension = zarr || zarrInput ? ZARR : ".tif";

@@ -72,10 +72,12 @@ class BatchOmeTiffTest {
 			for (String name : names) {
 				String what = name + ", " + preset;
 				int[] czt = name.startsWith("czyx") ? new int[] { 3, 4, 1 } : new int[] { 3, 2, 2 };
-				ImagePlus tiff = IJ.openImage(whole.resolve(name + ".ome.tif").toString());
+				// named without '.ome': the output is no OME-TIFF (it was a.ome.tif, and a.ome.ome.zarr)
+				assertFalse(Files.exists(whole.resolve(name + ".ome.tif")), what);
+				ImagePlus tiff = IJ.openImage(whole.resolve(name + ".tif").toString());
 				assertNotNull(tiff, what);
 				assertArrayEquals(czt, new int[] { tiff.getNChannels(), tiff.getNSlices(), tiff.getNFrames() }, what);
-				try (ChunkedImage zarr = ChunkedImage.open(blocks.resolve(name + ".ome.ome.zarr"))) {
+				try (ChunkedImage zarr = ChunkedImage.open(blocks.resolve(name + ".ome.zarr"))) {
 					assertArrayEquals(czt, new int[] { zarr.channels(), zarr.slices(), zarr.frames() }, what);
 					float[] px = new float[17 * 12];
 					for (int t = 0; t < czt[2]; t++) {
@@ -145,7 +147,7 @@ class BatchOmeTiffTest {
 				assertFalse(run.err.contains("Exception"), run.toString());
 			}
 		}
-		ImagePlus tiff = IJ.openImage(tmp.resolve("tiff-none").resolve("gap.ome.tif").toString());
+		ImagePlus tiff = IJ.openImage(tmp.resolve("tiff-none").resolve("gap.tif").toString());
 		assertArrayEquals(new int[] { 1, 4, 1 }, new int[] { tiff.getNChannels(), tiff.getNSlices(), tiff.getNFrames() });
 	}
 
