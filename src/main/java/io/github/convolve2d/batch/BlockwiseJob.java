@@ -695,7 +695,7 @@ public final class BlockwiseJob {
 				String version = Files.isRegularFile(input) ? OutputStamp.inputVersion(input) : null;
 				if (version != null) stamps.put(INPUT_VERSION, version);
 				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
-					in.units(), attributes(c), levels, writes).array().writeAttributes(stamps);
+					in.units(), attributes(c, ImageHeader.rgb(in)), levels, writes).array().writeAttributes(stamps);
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
@@ -721,7 +721,7 @@ public final class BlockwiseJob {
 		problem = otherInput(output, input, in);
 		if (problem != null) throw new UserException(problem);
 		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
-			translation, in.units(), attributes(c), levels, ZarrFormat.of(output));
+			translation, in.units(), attributes(c, ImageHeader.rgb(in)), levels, ZarrFormat.of(output));
 		Map<String, Object> recorded = out.array().attributes();
 		if (!stamp().equals(recorded.get(STAMP))) {
 			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "
@@ -1045,7 +1045,12 @@ public final class BlockwiseJob {
 		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 	}
 
-	private Map<String, Object> attributes(int inputChannels) {
+	/**
+	 * The output's attributes: the {@code convolve2d} record and the {@code omero} channels, labelled as the
+	 * in-memory path labels the same input's maps ({@link FeatureMaps#label}): the colours of an RGB input ({@code
+	 * colours}) by name, the channels of another by {@link FeatureMaps#channelName}.
+	 */
+	private Map<String, Object> attributes(int inputChannels, boolean colours) {
 		Map<String, Object> c2d = new LinkedHashMap<>();
 		List<Map<String, Object>> channels = new ArrayList<>();
 		if (layer == null) {
@@ -1061,7 +1066,8 @@ public final class BlockwiseJob {
 			}
 			c2d.put("kernels", ks);
 			for (int c = 0; c < inputChannels; c++) {
-				for (Kernel kernel : kernels) channels.add(channel((inputChannels > 1 ? "c" + c + " / " : "") + kernel.name()));
+				String name = colours ? null : FeatureMaps.channelName(c + 1, inputChannels);
+				for (Kernel kernel : kernels) channels.add(channel(FeatureMaps.label(name, colours ? c : -1, kernel.name())));
 			}
 		}
 		else {

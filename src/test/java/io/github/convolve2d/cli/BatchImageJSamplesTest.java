@@ -110,6 +110,51 @@ class BatchImageJSamplesTest {
 	}
 
 	/**
+	 * The Zarr output's channels are labelled as the in-memory result's slices are, one naming scheme for both paths
+	 * and the plugin: {@code C1 / Sobel X} for an unlabelled multi-channel image (1-based, as ImageJ counts channels),
+	 * {@code red / Sobel X} for an RGB image's colours, the kernel's name alone for a grey image.
+	 */
+	@Test
+	void blockByBlockLabelsTheChannelsAsTheInMemoryPathDoes() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Random random = new Random(5);
+		ColorProcessor rgb = new ColorProcessor(W, H);
+		for (int i = 0; i < W * H; i++) rgb.set(i, random.nextInt(1 << 24));
+		assertTrue(new FileSaver(new ImagePlus("rgb", rgb)).saveAsTiff(in.resolve("rgb.tif").toString()));
+		ImageStack planes = new ImageStack(W, H);
+		for (int c = 0; c < 3; c++) {
+			ij.process.ShortProcessor p = new ij.process.ShortProcessor(W, H);
+			for (int i = 0; i < W * H; i++) p.set(i, random.nextInt(4000));
+			planes.addSlice(null, p);
+		}
+		ImagePlus three = new ImagePlus("three", planes);
+		three.setDimensions(3, 1, 1);
+		assertTrue(new FileSaver(new ij.CompositeImage(three, ij.CompositeImage.COMPOSITE)).saveAsTiff(
+			in.resolve("three.tif").toString()));
+		ij.process.ByteProcessor grey = new ij.process.ByteProcessor(W, H);
+		for (int i = 0; i < W * H; i++) grey.set(i, random.nextInt(256));
+		assertTrue(new FileSaver(new ImagePlus("grey", grey)).saveAsTiff(in.resolve("grey.tif").toString()));
+
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		for (String format : new String[] { "tiff", "zarr" }) {
+			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
+				"--preset", "sobel-x", "--preset", "sobel-y", "--progress", "none");
+			assertEquals(0, run.code, run.toString());
+		}
+		for (String name : new String[] { "rgb", "three", "grey" }) {
+			ImagePlus want = IJ.openImage(whole.resolve(name + ".tif").toString());
+			List<String> expected = new java.util.ArrayList<>();
+			for (int n = 1; n <= want.getStackSize(); n++) expected.add(want.getStack().getSliceLabel(n));
+			com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(new String(Files.readAllBytes(
+				blocks.resolve(name + ".ome.zarr/.zattrs")), java.nio.charset.StandardCharsets.US_ASCII))
+				.getAsJsonObject().getAsJsonObject("omero").getAsJsonArray("channels");
+			List<String> got = new java.util.ArrayList<>();
+			for (com.google.gson.JsonElement c : channels) got.add(c.getAsJsonObject().get("label").getAsString());
+			assertEquals(expected, got, name);
+		}
+	}
+
+	/**
 	 * 16-bit CMYK, which ImageJ inverts with its Invert command while opening it (a headless ImageJ throws there): it
 	 * fails alone with its reason both ways, never with "corrupt" or a stack trace, and the other file is written.
 	 */
