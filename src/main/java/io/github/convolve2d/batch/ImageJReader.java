@@ -176,7 +176,14 @@ public final class ImageJReader {
 				cal.frameInterval = scale[0];
 				cal.setTimeUnit(TiffCalibration.imageJUnit(units[0]));
 			}
-			keepImageJMetadata(file, imp);
+			FileInfo fi = keepImageJMetadata(file, imp);
+			if (c > 1) {
+				String description;
+				try (TiffReader r = TiffReader.open(file)) {
+					description = r.description();
+				}
+				imp = composite(imp, fi, description, in.channelsAreSamples());
+			}
 			return imp;
 		}
 		catch (UserException e) {
@@ -196,7 +203,7 @@ public final class ImageJReader {
 	 * own {@link TiffDecoder} decodes them, from a TIFF of one pixel holding the same metadata; metadata it cannot
 	 * decode is left out, as ImageJ leaves it out.
 	 */
-	private static void keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
+	private static FileInfo keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
 		long[] counts;
 		byte[] data;
 		java.nio.ByteOrder order;
@@ -205,7 +212,7 @@ public final class ImageJReader {
 			data = r.imageJMetadata();
 			order = r.order();
 		}
-		if (counts == null || counts.length < 2) return;
+		if (counts == null || counts.length < 2) return null;
 		FileInfo fi;
 		try {
 			FileInfo[] info = new TiffDecoder(new java.io.ByteArrayInputStream(onePixelTiff(counts, data, order)),
@@ -213,17 +220,48 @@ public final class ImageJReader {
 			fi = info == null || info.length == 0 ? null : info[0];
 		}
 		catch (IOException | RuntimeException e) {
-			return;
+			return null;
 		}
-		if (fi == null) return;
+		if (fi == null) return null;
 		if (fi.info != null) imp.setProperty("Info", fi.info);
 		if (fi.properties != null) imp.setProperties(fi.properties);
 		String[] labels = fi.sliceLabels;
 		ImageStack stack = imp.getStack();
-		if (labels == null || labels.length > stack.size()) return;
+		if (labels == null || labels.length > stack.size()) return fi;
 		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
 		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
 		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
+		return fi;
+	}
+
+	/**
+	 * A multi-channel image as ImageJ's Opener makes it from a striped file: a composite in the mode of ImageJ's
+	 * description ({@code mode=composite}, {@code color}, {@code gray}; else colour, or composite for a page of 16-bit
+	 * RGB samples, as ImageJ opens 48-bit RGB), each channel with the LUT and display range ImageJ's metadata
+	 * ({@code fi}, null for none) records. The feature maps take their LUTs and display mode from it.
+	 */
+	private static ImagePlus composite(ImagePlus imp, FileInfo fi, String description, boolean samples) {
+		// ImageJ's test, text found anywhere in the description
+		String d = description == null ? "" : description;
+		ij.CompositeImage composite = new ij.CompositeImage(imp, d.contains("mode=composite") ? ij.CompositeImage.COMPOSITE
+			: d.contains("mode=color") ? ij.CompositeImage.COLOR : d.contains("mode=gray") ? ij.CompositeImage.GRAYSCALE
+			: samples ? ij.CompositeImage.COMPOSITE : ij.CompositeImage.COLOR);
+		int channels = composite.getNChannels();
+		// as ImageJ's CompositeImage takes them: ranges only when there is one pair per channel
+		double[] ranges = fi == null || fi.displayRanges == null || fi.displayRanges.length != 2 * channels ? null
+			: fi.displayRanges;
+		for (int c = 1; c <= channels; c++) {
+			ij.process.LUT lut = composite.getChannelLut(c);
+			byte[] bytes = fi == null || fi.channelLuts == null || c > fi.channelLuts.length ? null : fi.channelLuts[c - 1];
+			if (bytes != null && bytes.length == 768) {
+				byte[] r = java.util.Arrays.copyOfRange(bytes, 0, 256), g = java.util.Arrays.copyOfRange(bytes, 256, 512),
+					b = java.util.Arrays.copyOfRange(bytes, 512, 768);
+				lut = new ij.process.LUT(r, g, b);
+			}
+			composite.setChannelLut(new ij.process.LUT(lut.getColorModel(), ranges == null ? composite.getChannelLut(c).min
+				: ranges[2 * c - 2], ranges == null ? composite.getChannelLut(c).max : ranges[2 * c - 1]), c);
+		}
+		return composite;
 	}
 
 	/** A classic TIFF of one 8-bit pixel whose ImageJ metadata are {@code counts} and {@code data}, in {@code order}. */

@@ -804,6 +804,9 @@ public final class TiffReader implements Closeable {
 		return first.imageJCounts != null && first.imageJData != null ? first.imageJData.clone() : null;
 	}
 
+	/** The ImageDescription of the first page (ImageJ's {@code mode=}, {@code channels=}, ...), else null. */
+	public String description() { return pages.get(0).description; }
+
 	/** The file's byte order. */
 	public ByteOrder order() { return order; }
 
