@@ -150,7 +150,13 @@ public final class ImageJReader {
 			catch (java.io.UncheckedIOException e) {
 				throw e.getCause();
 			}
-			ImageStack stack = new ImageStack(w, h);
+			String description;
+			java.awt.image.ColorModel cm;
+			try (TiffReader r = TiffReader.open(file)) {
+				description = r.description();
+				cm = rgb || c > 1 ? null : colourModel(r.photometric(), r.colourMap());
+			}
+			ImageStack stack = cm == null ? new ImageStack(w, h) : new ImageStack(w, h, cm);
 			// a page of 16-bit (or wider) RGB samples: ImageJ names its channels as it names a 48-bit RGB page's
 			String[] labels = in.channelsAreSamples() && !rgb && slices * frames == 1 && (c == 3 || c == 4)
 				? new String[] { "Red", "Green", "Blue", "Gray" } : null;
@@ -177,13 +183,7 @@ public final class ImageJReader {
 				cal.setTimeUnit(TiffCalibration.imageJUnit(units[0]));
 			}
 			FileInfo fi = keepImageJMetadata(file, imp);
-			if (c > 1) {
-				String description;
-				try (TiffReader r = TiffReader.open(file)) {
-					description = r.description();
-				}
-				imp = composite(imp, fi, description, in.channelsAreSamples());
-			}
+			if (c > 1) imp = composite(imp, fi, description, in.channelsAreSamples());
 			return imp;
 		}
 		catch (UserException e) {
@@ -232,6 +232,21 @@ public final class ImageJReader {
 		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
 		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
 		return fi;
+	}
+
+	/**
+	 * The LUT ImageJ's {@link FileOpener} gives a grey image with these tags: a colour map of 256 entries (the high
+	 * byte of each 16-bit entry, as ImageJ keeps it), else grey inverted where white is zero (photometric 0); null
+	 * for ImageJ's plain grey.
+	 */
+	private static java.awt.image.ColorModel colourModel(int photometric, long[] map) {
+		// a map of all zeros counts as none, as for the palette (TiffReader#opensAsColour)
+		if (map != null && map.length == 768 && java.util.Arrays.stream(map).anyMatch(v -> v >> 8 != 0)) {
+			byte[][] rgb = new byte[3][256];
+			for (int i = 0; i < 768; i++) rgb[i / 256][i % 256] = (byte) (map[i] >> 8);
+			return new java.awt.image.IndexColorModel(8, 256, rgb[0], rgb[1], rgb[2]);
+		}
+		return photometric == 0 ? ij.LookUpTable.createGrayscaleColorModel(true) : null;
 	}
 
 	/**

@@ -807,6 +807,15 @@ public final class TiffReader implements Closeable {
 	/** The ImageDescription of the first page (ImageJ's {@code mode=}, {@code channels=}, ...), else null. */
 	public String description() { return pages.get(0).description; }
 
+	/** The photometric interpretation of the first page (tag 262: 0 white is zero, 1 black is zero, 3 palette, ...). */
+	public int photometric() { return pages.get(0).photometric; }
+
+	/** The colour map (tag 320) of the first page as stored, 16-bit red, then green, then blue entries; else null. */
+	public long[] colourMap() {
+		long[] map = pages.get(0).colourMap;
+		return map == null ? null : map.clone();
+	}
+
 	/** The file's byte order. */
 	public ByteOrder order() { return order; }
 

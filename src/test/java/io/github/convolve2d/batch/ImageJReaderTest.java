@@ -446,6 +446,42 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * The LUT of a grey image, from its colour map (a palette image ImageJ opens as grey: a pseudo-colour ramp) or its
+	 * photometric interpretation (white is zero: an inverting LUT), in a TIFF ImageJ does not read (64-bit floats
+	 * here; tiled or BigTIFF alike) is the LUT ImageJ gives the same tags in a file it reads (32-bit floats), which
+	 * the feature maps keep; it was lost (grey).
+	 */
+	@ParameterizedTest(name = "photometric {0}")
+	@CsvSource({ "3", "0" })
+	void aGreyImagesLutIsKeptByTheOwnReader(int photometric) throws Exception {
+		int w = 3, h = 2;
+		long[] map = new long[768];
+		for (int i = 0; i < 256; i++) {
+			map[i] = Math.min(255, 3 * i) * 257; // red rises first, then green, blue falls: a pseudo-colour ramp
+			map[256 + i] = Math.max(0, 2 * i - 255) * 257;
+			map[512 + i] = (255 - i) * 257;
+		}
+		ImagePlus[] read = new ImagePlus[2];
+		for (int bits : new int[] { 32, 64 }) {
+			java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * bits / 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < w * h; i++) {
+				if (bits == 32) px.putFloat(i);
+				else px.putDouble(i);
+			}
+			TiffBytes tiff = TiffBytes.grey8(w, h).tag(258, bits).tag(339, 3).tag(262, photometric);
+			if (photometric == 3) tiff.tag(320, map);
+			Path file = Files.write(dir.resolve("lut" + bits + ".tif"), tiff.strips(List.of(px.array())).build());
+			ImageHeader header = ImageHeader.read(file);
+			assertEquals(bits == 64, header.ownReader(), "bits " + bits);
+			read[bits / 32 - 1] = ImageJReader.read(file, header, 1);
+		}
+		ij.process.LUT want = read[0].getProcessor().getLut(), got = read[1].getProcessor().getLut();
+		assertTrue(photometric == 0 ? (want.getRed(0) & 0xff) == 255 && want.getRed(255) == 0 : (want.getRed(255) & 0xff) == 255 && want.getBlue(255) == 0,
+			"ImageJ's reading, the reference");
+		assertArrayEquals(want.getBytes(), got.getBytes());
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.
