@@ -157,9 +157,7 @@ public final class ImageJReader {
 				cm = rgb || c > 1 ? null : colourModel(r.photometric(), r.colourMap());
 			}
 			ImageStack stack = cm == null ? new ImageStack(w, h) : new ImageStack(w, h, cm);
-			// a page of 16-bit (or wider) RGB samples: ImageJ names its channels as it names a 48-bit RGB page's
-			String[] labels = in.channelsAreSamples() && !rgb && slices * frames == 1 && (c == 3 || c == 4)
-				? new String[] { "Red", "Green", "Blue", "Gray" } : null;
+			String[] labels = sampleLabels(in);
 			for (int p = 0; p < planes; p++) stack.addSlice(labels == null ? null : labels[p], pixels[p]);
 			ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
 			imp.setDimensions(c, slices, frames);
@@ -204,6 +202,42 @@ public final class ImageJReader {
 	 * decode is left out, as ImageJ leaves it out.
 	 */
 	private static FileInfo keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
+		FileInfo fi = imageJInfo(file);
+		if (fi == null) return null;
+		if (fi.info != null) imp.setProperty("Info", fi.info);
+		if (fi.properties != null) imp.setProperties(fi.properties);
+		String[] labels = fi.sliceLabels;
+		ImageStack stack = imp.getStack();
+		if (labels == null || labels.length > stack.size()) return fi;
+		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
+		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
+		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
+		return fi;
+	}
+
+	/**
+	 * The slice labels of the image the in-memory path makes of a TIFF {@code in} (by ImageJ or by {@link #readOwn}),
+	 * in ImageJ's stack order (channel, slice, frame; one plane per slice and frame of 8-bit RGB), null entries for
+	 * none: those of ImageJ's metadata, or the names ImageJ gives the samples of a 16-bit RGB page. Null when there
+	 * are none. The Zarr path labels its channels with them, as the TIFF result's maps are labelled.
+	 */
+	static String[] sliceLabels(Path file, ChunkedImage in) throws IOException {
+		FileInfo fi = imageJInfo(file);
+		String[] labels = fi == null ? null : fi.sliceLabels;
+		long planes = (long) (ImageHeader.rgb(in) ? 1 : in.channels()) * in.slices() * in.frames();
+		// ImageJ leaves out labels for more planes than the file has
+		return labels != null && labels.length <= planes ? labels : sampleLabels(in);
+	}
+
+	/** The labels ImageJ gives the channels of a page of 16-bit (or wider) RGB samples, as of a 48-bit RGB page; else null. */
+	private static String[] sampleLabels(ChunkedImage in) {
+		int c = in.channels();
+		return in.channelsAreSamples() && !ImageHeader.rgb(in) && in.slices() * in.frames() == 1 && (c == 3 || c == 4)
+			? java.util.Arrays.copyOf(new String[] { "Red", "Green", "Blue", "Gray" }, c) : null;
+	}
+
+	/** ImageJ's metadata of a TIFF as ImageJ's own decoder reads it (Info, labels, properties, LUTs); null for none. */
+	private static FileInfo imageJInfo(Path file) throws IOException {
 		long[] counts;
 		byte[] data;
 		java.nio.ByteOrder order;
@@ -222,15 +256,6 @@ public final class ImageJReader {
 		catch (IOException | RuntimeException e) {
 			return null;
 		}
-		if (fi == null) return null;
-		if (fi.info != null) imp.setProperty("Info", fi.info);
-		if (fi.properties != null) imp.setProperties(fi.properties);
-		String[] labels = fi.sliceLabels;
-		ImageStack stack = imp.getStack();
-		if (labels == null || labels.length > stack.size()) return fi;
-		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
-		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
-		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
 		return fi;
 	}
 

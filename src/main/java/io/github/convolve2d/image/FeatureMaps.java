@@ -116,6 +116,16 @@ public final class FeatureMaps {
 	}
 
 	/**
+	 * What names a plane in its feature maps' labels when it has a label of its own (a slice label): its first line,
+	 * trimmed, at most 60 characters; null when that is empty.
+	 */
+	public static String planeName(String sliceLabel) {
+		String first = sliceLabel == null ? "" : sliceLabel.split("\\R", 2)[0].trim();
+		if (first.length() > 60) first = first.substring(0, 60);
+		return first.isEmpty() ? null : first;
+	}
+
+	/**
 	 * What names channel {@code c} (1-based, as ImageJ counts them) of an image of {@code channels} channels in its
 	 * feature maps' labels when its plane has no label of its own: {@code C<c>}, or null for an image of one channel.
 	 */

@@ -114,17 +114,15 @@ final class InputPlanes {
 	}
 
 	/**
-	 * What names plane (c, z, t) in the feature maps' labels: its own slice label (first line, at most 60
-	 * characters) when it has one, else {@link FeatureMaps#channelName}.
+	 * What names plane (c, z, t) in the feature maps' labels: its own slice label ({@link FeatureMaps#planeName}) when
+	 * it has one, else {@link FeatureMaps#channelName}.
 	 */
 	String label(int c, int z, int t) {
 		// a single image's label lives in a property (getStackIndex/getSliceLabel may make one up from the title)
 		String label = imp.getStackSize() == 1 ? imp.getProp("Slice_Label")
 			: stack.getSliceLabel(imp.getStackIndex(c, z, t));
-		String first = label == null ? "" : label.split("\\R", 2)[0].trim();
-		if (first.length() > 60) first = first.substring(0, 60);
-		if (!first.isEmpty()) return first;
-		return FeatureMaps.channelName(c, imp.getNChannels());
+		String own = FeatureMaps.planeName(label);
+		return own != null ? own : FeatureMaps.channelName(c, imp.getNChannels());
 	}
 
 	/** The floats of an 8-bit, 16-bit (or other non-float, non-RGB) plane, written into {@code into} if not null. */

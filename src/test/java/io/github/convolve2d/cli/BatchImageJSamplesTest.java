@@ -155,6 +155,60 @@ class BatchImageJSamplesTest {
 	}
 
 	/**
+	 * A channel whose planes share their own label (a composite's channel names, 16-bit RGB's Red, Green and Blue as
+	 * ImageJ names them) labels its Zarr channels with it, as every one of its maps is labelled in the TIFF result
+	 * ({@code DAPI / Sobel X}); one whose planes differ falls back to {@code C<c>} (or to the kernel's name alone).
+	 */
+	@Test
+	void blockByBlockLabelsAChannelWithTheLabelItsPlanesShare() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Random random = new Random(7);
+		String[][] labels = { { "DAPI", "DAPI\nexposure 20 ms" }, { "GFP", "z 2" } }; // channel 1's slices, channel 2's
+		ImageStack planes = new ImageStack(W, H);
+		for (int z = 0; z < 2; z++) {
+			for (int c = 0; c < 2; c++) {
+				ij.process.ShortProcessor p = new ij.process.ShortProcessor(W, H);
+				for (int i = 0; i < W * H; i++) p.set(i, random.nextInt(4000));
+				planes.addSlice(labels[c][z], p);
+			}
+		}
+		ImagePlus named = new ImagePlus("named", planes);
+		named.setDimensions(2, 2, 1);
+		assertTrue(new FileSaver(new ij.CompositeImage(named, ij.CompositeImage.COMPOSITE)).saveAsTiff(
+			in.resolve("named.tif").toString()));
+		ByteBuffer rgb16 = ByteBuffer.allocate(W * H * 3 * 2).order(ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < W * H * 3; i++) rgb16.putShort((short) random.nextInt(1 << 16));
+		Files.write(in.resolve("rgb16.tif"), TiffBytes.grey8(W, H).tag(258, 16, 16, 16).tag(277, 3).tag(262, 2)
+			.strips(List.of(rgb16.array())).build());
+
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		for (String format : new String[] { "tiff", "zarr" }) {
+			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
+				"--preset", "sobel-x", "--progress", "none");
+			assertEquals(0, run.code, run.toString());
+		}
+		ImagePlus tiff = IJ.openImage(whole.resolve("named.tif").toString());
+		assertEquals("DAPI / Sobel X", tiff.getStack().getSliceLabel(1), "the in-memory result, the reference");
+		assertEquals("DAPI / Sobel X", tiff.getStack().getSliceLabel(3));
+		assertEquals("GFP / Sobel X", tiff.getStack().getSliceLabel(2));
+		assertEquals("z 2 / Sobel X", tiff.getStack().getSliceLabel(4));
+		assertEquals(List.of("DAPI / Sobel X", "C2 / Sobel X"), omeroLabels(blocks.resolve("named.ome.zarr")));
+		tiff = IJ.openImage(whole.resolve("rgb16.tif").toString());
+		assertEquals("Red / Sobel X", tiff.getStack().getSliceLabel(1), "the in-memory result, the reference");
+		assertEquals(List.of("Red / Sobel X", "Green / Sobel X", "Blue / Sobel X"),
+			omeroLabels(blocks.resolve("rgb16.ome.zarr")));
+	}
+
+	private static List<String> omeroLabels(Path zarr) throws IOException {
+		com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(new String(Files.readAllBytes(
+			zarr.resolve(".zattrs")), java.nio.charset.StandardCharsets.US_ASCII)).getAsJsonObject()
+			.getAsJsonObject("omero").getAsJsonArray("channels");
+		List<String> labels = new java.util.ArrayList<>();
+		for (com.google.gson.JsonElement c : channels) labels.add(c.getAsJsonObject().get("label").getAsString());
+		return labels;
+	}
+
+	/**
 	 * 16-bit CMYK, which ImageJ inverts with its Invert command while opening it (a headless ImageJ throws there): it
 	 * fails alone with its reason both ways, never with "corrupt" or a stack trace, and the other file is written.
 	 */
