@@ -1,5 +1,6 @@
 package io.github.convolve2d.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -206,6 +207,80 @@ class BatchImageJSamplesTest {
 		List<String> labels = new java.util.ArrayList<>();
 		for (com.google.gson.JsonElement c : channels) labels.add(c.getAsJsonObject().get("label").getAsString());
 		return labels;
+	}
+
+	/**
+	 * Hyperstacks and stacks, grey and RGB, with a bank, in every mode and with a stride: block by block gives the
+	 * in-memory result's floats bit for bit, each TIFF plane (channel c·K + k, slice, frame) at its place in the Zarr
+	 * image, with the same display ranges (windows).
+	 */
+	@org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+	@org.junit.jupiter.params.provider.ValueSource(strings = { "--mode valid --stride 2,3", "--mode same --border wrap",
+		"--mode full --border reflect --dilation 2" })
+	void blockByBlockGivesTheInMemoryStacksBitForBit(String options) throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Random random = new Random(13);
+		ImageStack planes = new ImageStack(W, H);
+		for (int n = 0; n < 2 * 2 * 2; n++) {
+			ij.process.ShortProcessor p = new ij.process.ShortProcessor(W, H);
+			for (int i = 0; i < W * H; i++) p.set(i, random.nextInt(4000));
+			planes.addSlice(null, p);
+		}
+		ImagePlus hyper = new ImagePlus("hyper", planes);
+		hyper.setDimensions(2, 2, 2);
+		hyper.setOpenAsHyperStack(true);
+		assertTrue(new FileSaver(new ij.CompositeImage(hyper, ij.CompositeImage.COMPOSITE)).saveAsTiff(
+			in.resolve("hyper.tif").toString()));
+		ImageStack colours = new ImageStack(W, H);
+		for (int z = 0; z < 3; z++) {
+			ColorProcessor p = new ColorProcessor(W, H);
+			for (int i = 0; i < W * H; i++) p.set(i, random.nextInt(1 << 24));
+			colours.addSlice(null, p);
+		}
+		assertTrue(new FileSaver(new ImagePlus("rgb", colours)).saveAsTiffStack(in.resolve("rgb.tif").toString()));
+
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		for (String format : new String[] { "tiff", "zarr" }) {
+			List<Object> args = new java.util.ArrayList<>(List.of("batch", "-i", in, "-o", format.equals("tiff") ? whole
+				: blocks, "--format", format, "--block", 16, "--preset", "sobel-x", "--kernel", "1 2 0; -1 0 3; 2 1 -2",
+				"--progress", "none"));
+			args.addAll(List.of((Object[]) options.split(" ")));
+			CliRun run = CliRun.run(args.toArray());
+			assertEquals(0, run.code, run.toString());
+		}
+		for (String name : new String[] { "hyper", "rgb" }) {
+			ImagePlus want = IJ.openImage(whole.resolve(name + ".tif").toString());
+			try (ChunkedImage got = ChunkedImage.open(blocks.resolve(name + ".ome.zarr"))) {
+				String what = name + ", " + options;
+				assertEquals(want.getNChannels() + " " + want.getNSlices() + " " + want.getNFrames(), got.channels() + " "
+					+ got.slices() + " " + got.frames(), what + ": channels, slices, frames");
+				int w = want.getWidth(), h = want.getHeight();
+				assertEquals(w + "×" + h, got.width() + "×" + got.height(), what);
+				for (int n = 1; n <= want.getStackSize(); n++) {
+					int[] czt = want.convertIndexToPosition(n);
+					float[] values = new float[w * h];
+					got.plane(czt[2] - 1, czt[0] - 1, czt[1] - 1).read(0, 0, w, h, values);
+					assertArrayEquals((float[]) want.getStack().getPixels(n), values, what + ", plane " + n);
+				}
+				List<double[]> windows = omeroWindows(blocks.resolve(name + ".ome.zarr"));
+				for (int c = 1; c <= want.getNChannels(); c++) {
+					ij.process.LUT lut = ((ij.CompositeImage) want).getChannelLut(c);
+					assertArrayEquals(new double[] { lut.min, lut.max }, windows.get(c - 1), what + ", range of channel " + c);
+				}
+			}
+		}
+	}
+
+	private static List<double[]> omeroWindows(Path zarr) throws IOException {
+		com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(new String(Files.readAllBytes(
+			zarr.resolve(".zattrs")), java.nio.charset.StandardCharsets.US_ASCII)).getAsJsonObject()
+			.getAsJsonObject("omero").getAsJsonArray("channels");
+		List<double[]> windows = new java.util.ArrayList<>();
+		for (com.google.gson.JsonElement c : channels) {
+			com.google.gson.JsonObject window = c.getAsJsonObject().getAsJsonObject("window");
+			windows.add(new double[] { window.get("min").getAsDouble(), window.get("max").getAsDouble() });
+		}
+		return windows;
 	}
 
 	/**
