@@ -271,6 +271,35 @@ class BatchImageJSamplesTest {
 		}
 	}
 
+	/**
+	 * A 32-bit image holding infinities (a ratio image divided by zero somewhere) and NaN: each channel's display range
+	 * in the TIFF result is its least and greatest finite value, the Zarr output's window. It reached the infinities,
+	 * and ImageJ showed the channel all black (its scale 255 / (max − min) is 0).
+	 */
+	@Test
+	void aChannelHoldingInfinitiesOpensWithItsFiniteRangeBothWays() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		ij.process.FloatProcessor ratio = new ij.process.FloatProcessor(W, H);
+		Random random = new Random(17);
+		for (int i = 0; i < W * H; i++) ratio.setf(i, random.nextFloat() * 4);
+		ratio.setf(5 * W + 7, Float.POSITIVE_INFINITY);
+		ratio.setf(20 * W + 30, Float.NaN);
+		assertTrue(new FileSaver(new ImagePlus("ratio", ratio)).saveAsTiff(in.resolve("ratio.tif").toString()));
+		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
+		for (String format : new String[] { "tiff", "zarr" }) {
+			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
+				"--preset", "sobel-x", "--preset", "box-3", "--mode", "same", "--progress", "none");
+			assertEquals(0, run.code, run.toString());
+		}
+		ImagePlus want = IJ.openImage(whole.resolve("ratio.tif").toString());
+		List<double[]> windows = omeroWindows(blocks.resolve("ratio.ome.zarr"));
+		for (int c = 1; c <= 2; c++) {
+			ij.process.LUT lut = ((ij.CompositeImage) want).getChannelLut(c);
+			assertTrue(Double.isFinite(lut.min) && Double.isFinite(lut.max), "channel " + c + ": " + lut.min + ".." + lut.max);
+			assertArrayEquals(windows.get(c - 1), new double[] { lut.min, lut.max }, "channel " + c);
+		}
+	}
+
 	private static List<double[]> omeroWindows(Path zarr) throws IOException {
 		com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(new String(Files.readAllBytes(
 			zarr.resolve(".zattrs")), java.nio.charset.StandardCharsets.US_ASCII)).getAsJsonObject()
