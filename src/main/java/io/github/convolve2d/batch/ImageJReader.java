@@ -218,15 +218,21 @@ public final class ImageJReader {
 	/**
 	 * The slice labels of the image the in-memory path makes of a TIFF {@code in} (by ImageJ or by {@link #readOwn}),
 	 * in ImageJ's stack order (channel, slice, frame; one plane per slice and frame of 8-bit RGB), null entries for
-	 * none: those of ImageJ's metadata, or the names ImageJ gives the samples of a 16-bit RGB page. Null when there
-	 * are none. The Zarr path labels its channels with them, as the TIFF result's maps are labelled.
+	 * none: those of ImageJ's metadata (a single image's: its Slice_Label property), or the names ImageJ gives the
+	 * samples of a 16-bit RGB page. Null when there are none. The Zarr path labels its channels with them, as the TIFF result's maps are labelled.
 	 */
 	static String[] sliceLabels(Path file, ChunkedImage in) throws IOException {
 		FileInfo fi = imageJInfo(file);
 		String[] labels = fi == null ? null : fi.sliceLabels;
 		long planes = (long) (ImageHeader.rgb(in) ? 1 : in.channels()) * in.slices() * in.frames();
 		// ImageJ leaves out labels for more planes than the file has
-		return labels != null && labels.length <= planes ? labels : sampleLabels(in);
+		if (labels != null && labels.length <= planes) return labels;
+		// ImageJ saves a single image's label as its Slice_Label property
+		String[] properties = fi == null ? null : fi.properties;
+		for (int i = 0; planes == 1 && properties != null && i + 1 < properties.length; i += 2) {
+			if ("Slice_Label".equals(properties[i])) return new String[] { properties[i + 1] };
+		}
+		return sampleLabels(in);
 	}
 
 	/** The labels ImageJ gives the channels of a page of 16-bit (or wider) RGB samples, as of a 48-bit RGB page; else null. */

@@ -182,13 +182,24 @@ class BatchImageJSamplesTest {
 		Files.write(in.resolve("rgb16.tif"), TiffBytes.grey8(W, H).tag(258, 16, 16, 16).tag(277, 3).tag(262, 2)
 			.strips(List.of(rgb16.array())).build());
 
+		// a single image's label, which ImageJ saves as its Slice_Label property
+		ColorProcessor rgb = new ColorProcessor(W, H);
+		for (int i = 0; i < W * H; i++) rgb.set(i, random.nextInt(1 << 24));
+		ImagePlus field = new ImagePlus("field", rgb);
+		field.setProp("Slice_Label", "field 3\nwell B2");
+		assertTrue(new FileSaver(field).saveAsTiff(in.resolve("field.tif").toString()));
+
 		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
 		for (String format : new String[] { "tiff", "zarr" }) {
 			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
 				"--preset", "sobel-x", "--progress", "none");
 			assertEquals(0, run.code, run.toString());
 		}
-		ImagePlus tiff = IJ.openImage(whole.resolve("named.tif").toString());
+		ImagePlus tiff = IJ.openImage(whole.resolve("field.tif").toString());
+		assertEquals("field 3 / red / Sobel X", tiff.getStack().getSliceLabel(1), "the in-memory result, the reference");
+		assertEquals(List.of("field 3 / red / Sobel X", "field 3 / green / Sobel X", "field 3 / blue / Sobel X"),
+			omeroLabels(blocks.resolve("field.ome.zarr")));
+		tiff = IJ.openImage(whole.resolve("named.tif").toString());
 		assertEquals("DAPI / Sobel X", tiff.getStack().getSliceLabel(1), "the in-memory result, the reference");
 		assertEquals("DAPI / Sobel X", tiff.getStack().getSliceLabel(3));
 		assertEquals("GFP / Sobel X", tiff.getStack().getSliceLabel(2));
