@@ -43,6 +43,30 @@ public final class ImageJReader {
 	 */
 	public static ImagePlus read(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		if (header.ownReader()) return readOwn(file, threads);
+		ImagePlus imp = readByImageJ(file, header, threads);
+		if (header.format() == ImageFormat.TIFF) keepStackMetadata(imp);
+		return imp;
+	}
+
+	/**
+	 * The slice labels and properties of ImageJ's metadata on a stack ImageJ read a directory at a time (as tifffile
+	 * writes a compressed ImageJ hyperstack), which ImageJ's Opener leaves out where it sets them on a contiguous
+	 * stack: the maps' labels name their channels the same whatever the file's layout, as the Zarr path names them
+	 * ({@link #sliceLabels}). Labels and properties ImageJ set are kept.
+	 */
+	private static void keepStackMetadata(ImagePlus imp) {
+		FileInfo fi = imp.getOriginalFileInfo();
+		if (fi == null || imp.getStackSize() == 1) return;
+		ImageStack stack = imp.getStack();
+		String[] labels = fi.sliceLabels;
+		for (int i = 0; labels != null && labels.length <= stack.size() && i < labels.length; i++) {
+			if (labels[i] != null && stack.getSliceLabel(i + 1) == null) stack.setSliceLabel(labels[i], i + 1);
+		}
+		if (fi.properties != null && imp.getPropertiesAsArray() == null) imp.setProperties(fi.properties);
+	}
+
+	/** {@link #read} of a file ImageJ reads (by its own decoders, or from the pages decoded here). */
+	private static ImagePlus readByImageJ(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		Path absolute = file.toAbsolutePath();
 		String dir = absolute.getParent().toString() + File.separator;
 		String name = absolute.getFileName().toString();
