@@ -695,7 +695,7 @@ public final class BlockwiseJob {
 				String version = Files.isRegularFile(input) ? OutputStamp.inputVersion(input) : null;
 				if (version != null) stamps.put(INPUT_VERSION, version);
 				OmeZarr.create(skeleton, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale, translation,
-					in.units(), attributes(c), levels, writes).array().writeAttributes(stamps);
+					in.units(), attributes(c, ImageHeader.rgb(in), channelNames(input, in)), levels, writes).array().writeAttributes(stamps);
 				Files.move(skeleton, output, StandardCopyOption.ATOMIC_MOVE);
 			}
 			catch (IOException e) {
@@ -721,7 +721,7 @@ public final class BlockwiseJob {
 		problem = otherInput(output, input, in);
 		if (problem != null) throw new UserException(problem);
 		OmeZarr out = OmeZarr.create(output, shape, grid.blockWidth(), grid.blockHeight(), compressor, scale,
-			translation, in.units(), attributes(c), levels, ZarrFormat.of(output));
+			translation, in.units(), attributes(c, ImageHeader.rgb(in), channelNames(input, in)), levels, ZarrFormat.of(output));
 		Map<String, Object> recorded = out.array().attributes();
 		if (!stamp().equals(recorded.get(STAMP))) {
 			throw new UserException("its output " + output + " was made meanwhile by another run with other settings; it "
@@ -1045,7 +1045,39 @@ public final class BlockwiseJob {
 		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 	}
 
-	private Map<String, Object> attributes(int inputChannels) {
+	/**
+	 * What names each input channel in the output's channel labels, as the in-memory path names its planes
+	 * ({@link FeatureMaps#label}): the label every plane of the channel (of an RGB input: every plane) shares in a
+	 * TIFF input ({@link ImageJReader#sliceLabels}, {@link FeatureMaps#planeName}), else
+	 * {@link FeatureMaps#channelName} (an RGB input's colours: none, their colour names them).
+	 */
+	private static String[] channelNames(Path input, ChunkedImage in) throws IOException {
+		boolean colours = ImageHeader.rgb(in);
+		int channels = in.channels(), perPlane = colours ? 1 : channels;
+		String[] labels = Files.isRegularFile(input) ? ImageJReader.sliceLabels(input, in) : null;
+		String[] names = new String[channels];
+		for (int c = 0; c < channels; c++) {
+			String shared = null;
+			// ImageJ's stack order: channel, slice, frame; a label missing past the end of the list is none
+			for (int p = (colours ? 0 : c); labels != null && p < (long) perPlane * in.slices() * in.frames(); p += perPlane) {
+				String name = FeatureMaps.planeName(p < labels.length ? labels[p] : null);
+				if (name == null || shared != null && !shared.equals(name)) {
+					shared = null;
+					break;
+				}
+				shared = name;
+			}
+			names[c] = shared != null ? shared : colours ? null : FeatureMaps.channelName(c + 1, channels);
+		}
+		return names;
+	}
+
+	/**
+	 * The output's attributes: the {@code convolve2d} record and the {@code omero} channels, labelled as the
+	 * in-memory path labels the same input's maps ({@link FeatureMaps#label}): input channel {@code c} by {@code
+	 * names[c]} ({@link #channelNames}), and by its colour for an RGB input ({@code colours}).
+	 */
+	private Map<String, Object> attributes(int inputChannels, boolean colours, String[] names) {
 		Map<String, Object> c2d = new LinkedHashMap<>();
 		List<Map<String, Object>> channels = new ArrayList<>();
 		if (layer == null) {
@@ -1061,7 +1093,7 @@ public final class BlockwiseJob {
 			}
 			c2d.put("kernels", ks);
 			for (int c = 0; c < inputChannels; c++) {
-				for (Kernel kernel : kernels) channels.add(channel((inputChannels > 1 ? "c" + c + " / " : "") + kernel.name()));
+				for (Kernel kernel : kernels) channels.add(channel(FeatureMaps.label(names[c], colours ? c : -1, kernel.name())));
 			}
 		}
 		else {

@@ -47,12 +47,33 @@ public final class ImageJReader {
 	public static ImagePlus read(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		if (header.ownReader()) return readOwn(file, threads);
 		ImagePlus imp = readPages(file, header, threads);
+		if (header.format() == ImageFormat.TIFF) keepStackMetadata(imp);
 		// ImageJ reads an OME-TIFF's pages as slices: Bio-Formats' image of them, as the blockwise path reads it
 		if (header.ome() != null) arrange(imp, header.ome());
 		return imp;
 	}
 
-	/** The file as ImageJ reads it ({@link #read}), an OME-TIFF's pages as its slices. */
+	/**
+	 * The slice labels and properties of ImageJ's metadata on a stack ImageJ read a directory at a time (as tifffile
+	 * writes a compressed ImageJ hyperstack), which ImageJ's Opener leaves out where it sets them on a contiguous
+	 * stack: the maps' labels name their channels the same whatever the file's layout, as the Zarr path names them
+	 * ({@link #sliceLabels}). Labels and properties ImageJ set are kept.
+	 */
+	private static void keepStackMetadata(ImagePlus imp) {
+		FileInfo fi = imp.getOriginalFileInfo();
+		if (fi == null || imp.getStackSize() == 1) return;
+		ImageStack stack = imp.getStack();
+		String[] labels = fi.sliceLabels;
+		for (int i = 0; labels != null && labels.length <= stack.size() && i < labels.length; i++) {
+			if (labels[i] != null && stack.getSliceLabel(i + 1) == null) stack.setSliceLabel(labels[i], i + 1);
+		}
+		if (fi.properties != null && imp.getPropertiesAsArray() == null) imp.setProperties(fi.properties);
+	}
+
+	/**
+	 * {@link #read} of a file ImageJ reads (by its own decoders, or from the pages decoded here), an OME-TIFF's pages
+	 * as its slices.
+	 */
 	private static ImagePlus readPages(Path file, ImageHeader header, int threads) throws UnreadableImageException {
 		Path absolute = file.toAbsolutePath();
 		String dir = absolute.getParent().toString() + File.separator;
@@ -161,16 +182,21 @@ public final class ImageJReader {
 			catch (java.io.UncheckedIOException e) {
 				throw e.getCause();
 			}
-			ImageStack stack = new ImageStack(w, h);
-			// a page of 16-bit (or wider) RGB samples: ImageJ names its channels as it names a 48-bit RGB page's
-			String[] labels = in.channelsAreSamples() && !rgb && slices * frames == 1 && (c == 3 || c == 4)
-				? new String[] { "Red", "Green", "Blue", "Gray" } : null;
+			String description;
+			java.awt.image.ColorModel cm;
+			try (TiffReader r = TiffReader.open(file)) {
+				description = r.description();
+				cm = rgb || c > 1 ? null : colourModel(r.photometric(), r.colourMap());
+			}
+			ImageStack stack = cm == null ? new ImageStack(w, h) : new ImageStack(w, h, cm);
+			String[] labels = sampleLabels(in);
 			for (int p = 0; p < planes; p++) stack.addSlice(labels == null ? null : labels[p], pixels[p]);
 			ImagePlus imp = new ImagePlus(file.getFileName().toString(), stack);
 			imp.setDimensions(c, slices, frames);
 			if (c > 1 || slices > 1 && frames > 1) imp.setOpenAsHyperStack(true);
 			calibrate(imp, in.scale(), in.translation(), in.units());
-			keepImageJMetadata(file, imp);
+			FileInfo fi = keepImageJMetadata(file, imp);
+			if (c > 1) imp = composite(imp, fi, description, in.channelsAreSamples());
 			return imp;
 		}
 		catch (UserException e) {
@@ -245,7 +271,49 @@ public final class ImageJReader {
 	 * own {@link TiffDecoder} decodes them, from a TIFF of one pixel holding the same metadata; metadata it cannot
 	 * decode is left out, as ImageJ leaves it out.
 	 */
-	private static void keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
+	private static FileInfo keepImageJMetadata(Path file, ImagePlus imp) throws IOException {
+		FileInfo fi = imageJInfo(file);
+		if (fi == null) return null;
+		if (fi.info != null) imp.setProperty("Info", fi.info);
+		if (fi.properties != null) imp.setProperties(fi.properties);
+		String[] labels = fi.sliceLabels;
+		ImageStack stack = imp.getStack();
+		if (labels == null || labels.length > stack.size()) return fi;
+		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
+		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
+		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
+		return fi;
+	}
+
+	/**
+	 * The slice labels of the image the in-memory path makes of a TIFF {@code in} (by ImageJ or by {@link #readOwn}),
+	 * in ImageJ's stack order (channel, slice, frame; one plane per slice and frame of 8-bit RGB), null entries for
+	 * none: those of ImageJ's metadata (a single image's: its Slice_Label property), or the names ImageJ gives the
+	 * samples of a 16-bit RGB page. Null when there are none. The Zarr path labels its channels with them, as the TIFF result's maps are labelled.
+	 */
+	static String[] sliceLabels(Path file, ChunkedImage in) throws IOException {
+		FileInfo fi = imageJInfo(file);
+		String[] labels = fi == null ? null : fi.sliceLabels;
+		long planes = (long) (ImageHeader.rgb(in) ? 1 : in.channels()) * in.slices() * in.frames();
+		// ImageJ leaves out labels for more planes than the file has
+		if (labels != null && labels.length <= planes) return labels;
+		// ImageJ saves a single image's label as its Slice_Label property
+		String[] properties = fi == null ? null : fi.properties;
+		for (int i = 0; planes == 1 && properties != null && i + 1 < properties.length; i += 2) {
+			if ("Slice_Label".equals(properties[i])) return new String[] { properties[i + 1] };
+		}
+		return sampleLabels(in);
+	}
+
+	/** The labels ImageJ gives the channels of a page of 16-bit (or wider) RGB samples, as of a 48-bit RGB page; else null. */
+	private static String[] sampleLabels(ChunkedImage in) {
+		int c = in.channels();
+		return in.channelsAreSamples() && !ImageHeader.rgb(in) && in.slices() * in.frames() == 1 && (c == 3 || c == 4)
+			? java.util.Arrays.copyOf(new String[] { "Red", "Green", "Blue", "Gray" }, c) : null;
+	}
+
+	/** ImageJ's metadata of a TIFF as ImageJ's own decoder reads it (Info, labels, properties, LUTs); null for none. */
+	private static FileInfo imageJInfo(Path file) throws IOException {
 		long[] counts;
 		byte[] data;
 		java.nio.ByteOrder order;
@@ -254,7 +322,7 @@ public final class ImageJReader {
 			data = r.imageJMetadata();
 			order = r.order();
 		}
-		if (counts == null || counts.length < 2) return;
+		if (counts == null || counts.length < 2) return null;
 		FileInfo fi;
 		try {
 			FileInfo[] info = new TiffDecoder(new java.io.ByteArrayInputStream(onePixelTiff(counts, data, order)),
@@ -262,17 +330,54 @@ public final class ImageJReader {
 			fi = info == null || info.length == 0 ? null : info[0];
 		}
 		catch (IOException | RuntimeException e) {
-			return;
+			return null;
 		}
-		if (fi == null) return;
-		if (fi.info != null) imp.setProperty("Info", fi.info);
-		if (fi.properties != null) imp.setProperties(fi.properties);
-		String[] labels = fi.sliceLabels;
-		ImageStack stack = imp.getStack();
-		if (labels == null || labels.length > stack.size()) return;
-		// a single image's label lives in a property, as ImageJ's FileOpener keeps it
-		if (stack.size() == 1 && labels[0] != null) imp.setProp("Slice_Label", labels[0]);
-		else for (int i = 0; i < labels.length; i++) if (labels[i] != null) stack.setSliceLabel(labels[i], i + 1);
+		return fi;
+	}
+
+	/**
+	 * The LUT ImageJ's {@link FileOpener} gives a grey image with these tags: a colour map of 256 entries (the high
+	 * byte of each 16-bit entry, as ImageJ keeps it), else grey inverted where white is zero (photometric 0); null
+	 * for ImageJ's plain grey.
+	 */
+	private static java.awt.image.ColorModel colourModel(int photometric, long[] map) {
+		// a map of all zeros counts as none, as for the palette (TiffReader#opensAsColour)
+		if (map != null && map.length == 768 && java.util.Arrays.stream(map).anyMatch(v -> v >> 8 != 0)) {
+			byte[][] rgb = new byte[3][256];
+			for (int i = 0; i < 768; i++) rgb[i / 256][i % 256] = (byte) (map[i] >> 8);
+			return new java.awt.image.IndexColorModel(8, 256, rgb[0], rgb[1], rgb[2]);
+		}
+		return photometric == 0 ? ij.LookUpTable.createGrayscaleColorModel(true) : null;
+	}
+
+	/**
+	 * A multi-channel image as ImageJ's Opener makes it from a striped file: a composite in the mode of ImageJ's
+	 * description ({@code mode=composite}, {@code color}, {@code gray}; else colour, or composite for a page of 16-bit
+	 * RGB samples, as ImageJ opens 48-bit RGB), each channel with the LUT and display range ImageJ's metadata
+	 * ({@code fi}, null for none) records. The feature maps take their LUTs and display mode from it.
+	 */
+	private static ImagePlus composite(ImagePlus imp, FileInfo fi, String description, boolean samples) {
+		// ImageJ's test, text found anywhere in the description
+		String d = description == null ? "" : description;
+		ij.CompositeImage composite = new ij.CompositeImage(imp, d.contains("mode=composite") ? ij.CompositeImage.COMPOSITE
+			: d.contains("mode=color") ? ij.CompositeImage.COLOR : d.contains("mode=gray") ? ij.CompositeImage.GRAYSCALE
+			: samples ? ij.CompositeImage.COMPOSITE : ij.CompositeImage.COLOR);
+		int channels = composite.getNChannels();
+		// as ImageJ's CompositeImage takes them: ranges only when there is one pair per channel
+		double[] ranges = fi == null || fi.displayRanges == null || fi.displayRanges.length != 2 * channels ? null
+			: fi.displayRanges;
+		for (int c = 1; c <= channels; c++) {
+			ij.process.LUT lut = composite.getChannelLut(c);
+			byte[] bytes = fi == null || fi.channelLuts == null || c > fi.channelLuts.length ? null : fi.channelLuts[c - 1];
+			if (bytes != null && bytes.length == 768) {
+				byte[] r = java.util.Arrays.copyOfRange(bytes, 0, 256), g = java.util.Arrays.copyOfRange(bytes, 256, 512),
+					b = java.util.Arrays.copyOfRange(bytes, 512, 768);
+				lut = new ij.process.LUT(r, g, b);
+			}
+			composite.setChannelLut(new ij.process.LUT(lut.getColorModel(), ranges == null ? composite.getChannelLut(c).min
+				: ranges[2 * c - 2], ranges == null ? composite.getChannelLut(c).max : ranges[2 * c - 1]), c);
+		}
+		return composite;
 	}
 
 	/** A classic TIFF of one 8-bit pixel whose ImageJ metadata are {@code counts} and {@code data}, in {@code order}. */

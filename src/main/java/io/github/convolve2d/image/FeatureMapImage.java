@@ -168,7 +168,7 @@ final class FeatureMapImage {
 			List<float[]> data = new ArrayList<>();
 			for (int n = c; n <= maps.getSize(); n += channels) data.add((float[]) maps.getPixels(n));
 			ValueRange range = ValueRange.of(data, threads);
-			boolean none = Float.isNaN(range.min()); // every value NaN
+			boolean none = Float.isNaN(range.min()); // no finite value
 			if (channels > 1) result.setPosition(c, 1, 1);
 			result.setDisplayRange(none ? 0 : range.min(), none ? 0 : range.max());
 		}

@@ -89,8 +89,7 @@ public final class FeatureMaps {
 						List<Plane> out = Convolution.convolve(plane, kernels, options, region,
 							partOf(listener, part++, parts));
 						for (int k = 0; k < out.size(); k++) {
-							String colour = in.colour ? InputPlanes.COLOUR_NAMES[s] : null;
-							maps.addSlice(join(label, colour, kernels.get(k).name()), out.get(k).pixels());
+							maps.addSlice(label(label, in.colour ? s : -1, kernels.get(k).name()), out.get(k).pixels());
 						}
 					}
 				}
@@ -100,6 +99,38 @@ public final class FeatureMaps {
 		ImagePlus result = FeatureMapImage.of(title(imp, kernels), maps, imp, in, kernels, options, g);
 		FeatureMapMarks.carry(imp, result, in, in.colours() * kernels.size(), whole, region);
 		return result;
+	}
+
+	private static final String[] COLOUR_NAMES = { "red", "green", "blue" };
+
+	/**
+	 * The label of a feature map, the one naming scheme of the plugin's, the TIFF and the OME-Zarr results: what
+	 * names the input plane, the colour of an RGB image's plane and the kernel's name, joined by {@code " / "}:
+	 * {@code Sobel X}, {@code red / Sobel X}, {@code C2 / Sobel X}, {@code <slice label> / Sobel X}.
+	 *
+	 * @param plane the input plane's own label, else {@link #channelName}; null or empty for none
+	 * @param colour 0, 1 or 2 for the red, green or blue of an RGB image; -1 for a plane of one value per pixel
+	 */
+	public static String label(String plane, int colour, String kernel) {
+		return join(plane, colour < 0 ? null : COLOUR_NAMES[colour], kernel);
+	}
+
+	/**
+	 * What names a plane in its feature maps' labels when it has a label of its own (a slice label): its first line,
+	 * trimmed, at most 60 characters; null when that is empty.
+	 */
+	public static String planeName(String sliceLabel) {
+		String first = sliceLabel == null ? "" : sliceLabel.split("\\R", 2)[0].trim();
+		if (first.length() > 60) first = first.substring(0, 60);
+		return first.isEmpty() ? null : first;
+	}
+
+	/**
+	 * What names channel {@code c} (1-based, as ImageJ counts them) of an image of {@code channels} channels in its
+	 * feature maps' labels when its plane has no label of its own: {@code C<c>}, or null for an image of one channel.
+	 */
+	public static String channelName(int c, int channels) {
+		return channels > 1 ? "C" + c : null;
 	}
 
 	/** The feature maps' title: the source's title without its extension, a dash, {@link #kernelNames}. */

@@ -28,8 +28,6 @@ import java.io.File;
  */
 final class InputPlanes {
 
-	static final String[] COLOUR_NAMES = { "red", "green", "blue" };
-
 	private final ImagePlus imp;
 	/** The image's stack; null for a single image, whose processor is read instead. */
 	private final ImageStack stack;
@@ -116,17 +114,15 @@ final class InputPlanes {
 	}
 
 	/**
-	 * What names plane (c, z, t) in the feature maps' labels: its own slice label (first line, at most 60
-	 * characters) when it has one, else {@code C<c>} when the image has several channels, else null.
+	 * What names plane (c, z, t) in the feature maps' labels: its own slice label ({@link FeatureMaps#planeName}) when
+	 * it has one, else {@link FeatureMaps#channelName}.
 	 */
 	String label(int c, int z, int t) {
 		// a single image's label lives in a property (getStackIndex/getSliceLabel may make one up from the title)
 		String label = imp.getStackSize() == 1 ? imp.getProp("Slice_Label")
 			: stack.getSliceLabel(imp.getStackIndex(c, z, t));
-		String first = label == null ? "" : label.split("\\R", 2)[0].trim();
-		if (first.length() > 60) first = first.substring(0, 60);
-		if (!first.isEmpty()) return first;
-		return imp.getNChannels() > 1 ? "C" + c : null;
+		String own = FeatureMaps.planeName(label);
+		return own != null ? own : FeatureMaps.channelName(c, imp.getNChannels());
 	}
 
 	/** The floats of an 8-bit, 16-bit (or other non-float, non-RGB) plane, written into {@code into} if not null. */

@@ -820,11 +820,23 @@ public final class TiffReader implements Closeable {
 		return first.imageJCounts != null && first.imageJData != null ? first.imageJData.clone() : null;
 	}
 
+	/** The photometric interpretation of the first page (tag 262: 0 white is zero, 1 black is zero, 3 palette, ...). */
+	public int photometric() { return pages.get(0).photometric; }
+
+	/** The colour map (tag 320) of the first page as stored, 16-bit red, then green, then blue entries; else null. */
+	public long[] colourMap() {
+		long[] map = pages.get(0).colourMap;
+		return map == null ? null : map.clone();
+	}
+
 	/** The file's byte order. */
 	public ByteOrder order() { return order; }
 
-	/** The first page's ImageDescription, each byte a character (ISO-8859-1); null when absent or too long. */
-	String description() { return pages.get(0).description; }
+	/**
+	 * The first page's ImageDescription (ImageJ's {@code mode=}, {@code channels=}, an OME-XML ...), each byte a
+	 * character (ISO-8859-1); null when absent or too long.
+	 */
+	public String description() { return pages.get(0).description; }
 	/** The bytes of the first page's ImageDescription as stored, 0 when absent. */
 	long descriptionBytes() { return pages.get(0).descriptionBytes; }
 	/** Samples per pixel of a page as stored (an RGBA page: 4; {@link #samples} gives those read). */

@@ -128,7 +128,7 @@ class BlockwiseJobTest {
 		}
 		String attrs = new String(Files.readAllBytes(out.resolve(".zattrs")));
 		assertTrue(attrs.contains("\"convolve2d\"") && attrs.contains("Sobel X") && attrs.contains("\"reflect\"")
-			&& attrs.contains("c1 / random 5x5"), attrs);
+			&& attrs.contains("C2 / random 5x5"), attrs);
 	}
 
 	/**

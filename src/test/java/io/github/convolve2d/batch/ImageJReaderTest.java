@@ -398,6 +398,90 @@ class ImageJReaderTest {
 	}
 
 	/**
+	 * A composite's display as ImageJ saves it (its mode in the description, each channel's LUT and display range in
+	 * ImageJ's metadata) in a TIFF ImageJ does not read (64-bit floats here; tifffile writes it in tiled ImageJ files
+	 * and BigTIFFs too) gives the image ImageJ gives from the same metadata in a file it reads (32-bit floats): a
+	 * composite in that mode, with those LUTs and ranges, which the feature maps then keep. It was a plain stack,
+	 * its maps grey in colour mode where the striped file's were magenta and cyan in composite mode.
+	 */
+	@Test
+	void aCompositesModeLutsAndRangesAreKeptByTheOwnReader() throws Exception {
+		int w = 3, h = 2;
+		java.nio.ByteBuffer meta = java.nio.ByteBuffer.allocate(4 + 8 + 8 + 4 * 8 + 2 * 768)
+			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		meta.putInt(0x494a494a).putInt(0x72616e67).putInt(1).putInt(0x6c757473).putInt(2); // IJIJ, 1 range list, 2 LUTs
+		meta.putDouble(1).putDouble(4).putDouble(-2).putDouble(7);
+		int[][] colours = { { 255, 0, 255 }, { 0, 255, 255 } }; // magenta, cyan
+		for (int[] colour : colours) {
+			for (int c = 0; c < 3; c++) for (int i = 0; i < 256; i++) meta.put((byte) (i * colour[c] / 255));
+		}
+		long[] counts = { 20, 4 * 8, 768, 768 };
+		long[] bytes = new long[meta.capacity()];
+		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.array()[i] & 0xff;
+		String description = "ImageJ=1.54p\nimages=2\nchannels=2\nmode=composite\n";
+		ImagePlus[] read = new ImagePlus[2];
+		for (int bits : new int[] { 32, 64 }) {
+			java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * bits / 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < w * h; i++) {
+				if (bits == 32) px.putFloat(i);
+				else px.putDouble(i);
+			}
+			Path file = Files.write(dir.resolve("composite" + bits + ".tif"), TiffBytes.grey8(w, h).tag(258, bits)
+				.tag(339, 3).description(description).tag(50838, counts).tag(50839, bytes).strips(List.of(px.array()))
+				.pages(2).build());
+			ImageHeader header = ImageHeader.read(file);
+			assertEquals(bits == 64, header.ownReader(), "bits " + bits);
+			read[bits / 32 - 1] = ImageJReader.read(file, header, 1);
+		}
+		ImagePlus striped = read[0], own = read[1];
+		assertTrue(striped.isComposite(), "ImageJ's reading, the reference");
+		assertTrue(own.isComposite(), "the own reader's");
+		assertEquals(((ij.CompositeImage) striped).getMode(), ((ij.CompositeImage) own).getMode());
+		for (int c = 1; c <= 2; c++) {
+			ij.process.LUT want = ((ij.CompositeImage) striped).getChannelLut(c), got = ((ij.CompositeImage) own).getChannelLut(c);
+			assertArrayEquals(want.getBytes(), got.getBytes(), "LUT of channel " + c);
+			assertEquals(want.min, got.min, "display range of channel " + c);
+			assertEquals(want.max, got.max, "display range of channel " + c);
+		}
+	}
+
+	/**
+	 * The LUT of a grey image, from its colour map (a palette image ImageJ opens as grey: a pseudo-colour ramp) or its
+	 * photometric interpretation (white is zero: an inverting LUT), in a TIFF ImageJ does not read (64-bit floats
+	 * here; tiled or BigTIFF alike) is the LUT ImageJ gives the same tags in a file it reads (32-bit floats), which
+	 * the feature maps keep; it was lost (grey).
+	 */
+	@ParameterizedTest(name = "photometric {0}")
+	@CsvSource({ "3", "0" })
+	void aGreyImagesLutIsKeptByTheOwnReader(int photometric) throws Exception {
+		int w = 3, h = 2;
+		long[] map = new long[768];
+		for (int i = 0; i < 256; i++) {
+			map[i] = Math.min(255, 3 * i) * 257; // red rises first, then green, blue falls: a pseudo-colour ramp
+			map[256 + i] = Math.max(0, 2 * i - 255) * 257;
+			map[512 + i] = (255 - i) * 257;
+		}
+		ImagePlus[] read = new ImagePlus[2];
+		for (int bits : new int[] { 32, 64 }) {
+			java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * bits / 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+			for (int i = 0; i < w * h; i++) {
+				if (bits == 32) px.putFloat(i);
+				else px.putDouble(i);
+			}
+			TiffBytes tiff = TiffBytes.grey8(w, h).tag(258, bits).tag(339, 3).tag(262, photometric);
+			if (photometric == 3) tiff.tag(320, map);
+			Path file = Files.write(dir.resolve("lut" + bits + ".tif"), tiff.strips(List.of(px.array())).build());
+			ImageHeader header = ImageHeader.read(file);
+			assertEquals(bits == 64, header.ownReader(), "bits " + bits);
+			read[bits / 32 - 1] = ImageJReader.read(file, header, 1);
+		}
+		ij.process.LUT want = read[0].getProcessor().getLut(), got = read[1].getProcessor().getLut();
+		assertTrue(photometric == 0 ? (want.getRed(0) & 0xff) == 255 && want.getRed(255) == 0 : (want.getRed(255) & 0xff) == 255 && want.getBlue(255) == 0,
+			"ImageJ's reading, the reference");
+		assertArrayEquals(want.getBytes(), got.getBytes());
+	}
+
+	/**
 	 * An inverted y axis (ImageJ's {@code inverty=true}, from the bottom row or from a y origin) in a TIFF ImageJ does
 	 * not read gives the y coordinates ImageJ gives the same pages striped: a positive pixel height and invertY. The
 	 * golden hyperstack's description is changed in place, same length, in both files.

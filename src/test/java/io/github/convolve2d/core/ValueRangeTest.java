@@ -12,13 +12,13 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * {@link ValueRange}: the smallest and largest non-NaN value of several arrays, against a plain loop, on arrays that
+ * {@link ValueRange}: the smallest and largest finite value of several arrays, against a plain loop, on arrays that
  * span several parts of the parallel scan, with NaN and infinities placed anywhere, on 1 to 3 threads.
  */
 class ValueRangeTest {
 
 	@Test
-	void minAndMaxIgnoreNaNAcrossArraysAndPartsOnRandomCases() {
+	void minAndMaxIgnoreNaNAndInfinitiesAcrossArraysAndPartsOnRandomCases() {
 		Random rnd = new Random(20261202);
 		for (int t = 0; t < 24; t++) {
 			List<float[]> arrays = new ArrayList<>();
@@ -36,7 +36,7 @@ class ValueRangeTest {
 			float min = Float.POSITIVE_INFINITY, max = Float.NEGATIVE_INFINITY;
 			for (float[] v : arrays) {
 				for (float x : v) {
-					if (Float.isNaN(x)) continue;
+					if (!Float.isFinite(x)) continue;
 					min = Math.min(min, x);
 					max = Math.max(max, x);
 				}
@@ -78,14 +78,16 @@ class ValueRangeTest {
 	}
 
 	@Test
-	void onlyNaNOrNoValuesGiveNaN() {
+	void onlyNaNInfinitiesOrNoValuesGiveNaN() {
 		float[] nan = new float[3000];
 		Arrays.fill(nan, Float.NaN);
 		ValueRange r = ValueRange.of(List.of(nan, new float[0]), 2);
 		assertTrue(Float.isNaN(r.min()) && Float.isNaN(r.max()));
 		ValueRange none = ValueRange.of(Collections.emptyList(), 2);
 		assertTrue(Float.isNaN(none.min()) && Float.isNaN(none.max()));
-		ValueRange one = ValueRange.of(List.of(nan, new float[] { -2.5f }), 2);
+		ValueRange infinite = ValueRange.of(List.of(nan, new float[] { Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY }), 2);
+		assertTrue(Float.isNaN(infinite.min()) && Float.isNaN(infinite.max()), "no finite value");
+		ValueRange one = ValueRange.of(List.of(nan, new float[] { -2.5f, Float.NEGATIVE_INFINITY }), 2);
 		assertEquals(-2.5f, one.min());
 		assertEquals(-2.5f, one.max());
 	}

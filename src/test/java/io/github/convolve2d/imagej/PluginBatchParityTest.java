@@ -70,7 +70,13 @@ class PluginBatchParityTest {
 			Arguments.of("stack", (Supplier<ImagePlus>) () -> HeadlessImageJ.open("multipage.tif"),
 				"preset=[Sobel X, Sobel Y] mode=same stack"),
 			Arguments.of("hyperstack, labelled", (Supplier<ImagePlus>) PluginBatchParityTest::hyperstack,
-				"preset=[Sobel X, Sobel Y, Box mean 3x3] stack"));
+				"preset=[Sobel X, Sobel Y, Box mean 3x3] stack"),
+			Arguments.of("8-bit, inverting LUT, a bank", (Supplier<ImagePlus>) PluginBatchParityTest::inverted,
+				"preset=[Sobel X, Sobel Y] mode=full"),
+			Arguments.of("16-bit, a display range", (Supplier<ImagePlus>) PluginBatchParityTest::displayRange,
+				"preset=[Sobel X] mode=valid stride=2"),
+			Arguments.of("composite in colours, one kernel", (Supplier<ImagePlus>) PluginBatchParityTest::coloured,
+				"preset=[Sobel Y] stack"));
 	}
 
 	@ParameterizedTest(name = "{0}: {2}")
@@ -149,6 +155,19 @@ class PluginBatchParityTest {
 			+ plugin.getNSlices() + " t" + plugin.getNFrames(), batch.getWidth() + "×" + batch.getHeight() + " c"
 			+ batch.getNChannels() + " z" + batch.getNSlices() + " t" + batch.getNFrames(), what + ": dimensions");
 		assertEquals(plugin.isComposite(), batch.isComposite(), what + ": composite");
+		if (plugin.isComposite()) {
+			int mode = ((CompositeImage) plugin).getMode();
+			assertEquals(mode, ((CompositeImage) batch).getMode(), what + ": display mode");
+			// ImageJ saves no LUTs of a composite in grey mode
+			for (int c = 1; mode != CompositeImage.GRAYSCALE && c <= plugin.getNChannels(); c++) {
+				assertArrayEquals(((CompositeImage) plugin).getChannelLut(c).getBytes(),
+					((CompositeImage) batch).getChannelLut(c).getBytes(), what + ": LUT of channel " + c);
+			}
+		}
+		else {
+			assertArrayEquals(plugin.getProcessor().getLut().getBytes(), batch.getProcessor().getLut().getBytes(),
+				what + ": LUT");
+		}
 		ImageStack p = plugin.getStack(), b = batch.getStack();
 		for (int n = 1; n <= p.getSize(); n++) {
 			assertEquals(p.getSliceLabel(n), b.getSliceLabel(n), what + ": label of slice " + n);
@@ -185,6 +204,7 @@ class PluginBatchParityTest {
 		double min = Double.POSITIVE_INFINITY, max = Double.NEGATIVE_INFINITY;
 		for (int n = c; n <= imp.getStackSize(); n += channels) {
 			for (float v : (float[]) imp.getStack().getPixels(n)) {
+				if (!Float.isFinite(v)) continue; // as a display range is set
 				min = Math.min(min, v);
 				max = Math.max(max, v);
 			}
@@ -233,6 +253,30 @@ class PluginBatchParityTest {
 		ImagePlus imp = rgb();
 		new ImageConverter(imp).convertRGBtoIndexedColor(256);
 		assertEquals(ImagePlus.COLOR_256, imp.getType(), "a palette image");
+		return imp;
+	}
+
+	/** An 8-bit image with an inverting LUT and a spatial calibration. */
+	private static ImagePlus inverted() {
+		ImagePlus imp = HeadlessImageJ.open("microaneurysms.png");
+		imp.getProcessor().invertLut();
+		imp.getCalibration().pixelWidth = 0.4;
+		imp.getCalibration().setUnit("µm");
+		return imp;
+	}
+
+	/** A 16-bit image shown through a narrow display range. */
+	private static ImagePlus displayRange() {
+		ImagePlus imp = random("16-bit", 31, 27, 1, 1, 1);
+		imp.setDisplayRange(250, 350);
+		return imp;
+	}
+
+	/** A composite of 3 channels in magenta, cyan and yellow, in composite mode, with 2 slices. */
+	private static ImagePlus coloured() {
+		CompositeImage imp = new CompositeImage(random("16-bit", 26, 21, 3, 2, 1), CompositeImage.COMPOSITE);
+		java.awt.Color[] colours = { java.awt.Color.magenta, java.awt.Color.cyan, java.awt.Color.yellow };
+		for (int c = 0; c < 3; c++) imp.setChannelLut(LUT.createLutFromColor(colours[c]), c + 1);
 		return imp;
 	}
 

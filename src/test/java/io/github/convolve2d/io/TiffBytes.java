@@ -124,12 +124,13 @@ public final class TiffBytes {
 			Map<Integer, Long> arrayAt = new TreeMap<>();
 			for (Map.Entry<Integer, long[]> t : tags.entrySet()) {
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(t.getKey(), v, shortCounts);
-				if (v.length * (shorts ? 2 : 4) > 4) {
+				int size = valueBytes(t.getKey(), v, shortCounts);
+				if (v.length * size > 4) {
 					arrayAt.put(t.getKey(), (long) out.size());
-					ByteBuffer b = ByteBuffer.allocate(v.length * (shorts ? 2 : 4)).order(ByteOrder.LITTLE_ENDIAN);
+					ByteBuffer b = ByteBuffer.allocate(v.length * size).order(ByteOrder.LITTLE_ENDIAN);
 					for (long x : v) {
-						if (shorts) b.putShort((short) x);
+						if (size == 1) b.put((byte) x);
+						else if (size == 2) b.putShort((short) x);
 						else b.putInt((int) x);
 					}
 					out.writeBytes(b.array());
@@ -148,9 +149,11 @@ public final class TiffBytes {
 					continue;
 				}
 				long[] v = t.getValue();
-				boolean shorts = fitsShort(t.getKey(), v, shortCounts);
-				d.putShort((short) (shorts ? 3 : 4)).putInt(v.length);
+				int size = valueBytes(t.getKey(), v, shortCounts);
+				boolean shorts = size == 2;
+				d.putShort((short) (size == 1 ? 1 : shorts ? 3 : 4)).putInt(v.length);
 				if (arrayAt.containsKey(t.getKey())) d.putInt((int) (long) arrayAt.get(t.getKey()));
+				else if (size == 1) for (int i = 0; i < 4; i++) d.put((byte) (i < v.length ? v[i] : 0));
 				else if (shorts) d.putShort((short) v[0]).putShort((short) (v.length > 1 ? v[1] : 0));
 				else d.putInt((int) v[0]);
 			}
@@ -178,6 +181,11 @@ public final class TiffBytes {
 		all.put(273, offsets);
 		all.put(279, counts);
 		return all;
+	}
+
+	/** Bytes per value: 1 (BYTE) for ImageJ's metadata (tag 50839), as ImageJ writes and reads it; else {@link #fitsShort}'s. */
+	private static int valueBytes(int tag, long[] v, boolean shortCounts) {
+		return tag == 50839 ? 1 : fitsShort(tag, v, shortCounts) ? 2 : 4;
 	}
 
 	/**
