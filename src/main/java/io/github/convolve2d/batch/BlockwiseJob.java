@@ -420,13 +420,45 @@ public final class BlockwiseJob {
 	 * a layer's channels, a block (and with a pyramid, a pyramid chunk, which needs more than a block of one feature
 	 * map) that fits the free heap.
 	 *
+	 * The input's cache is made to hold the decoded chunks the blocks in flight share ({@link #inFlightBytes}).
+	 *
 	 * @return the options with as many threads as the heap holds blocks
 	 */
-	private ConvolutionOptions beforeBlocks(ChunkedImage in, BlockGrid grid) {
+	ConvolutionOptions beforeBlocks(ChunkedImage in, BlockGrid grid) {
 		if (layer != null) layer.checkChannels(in.channels());
-		ConvolutionOptions fitted = fittingThreads(grid, in.channels(), in.chunkReadBytes(), options);
+		ConvolutionOptions fitted = fittingThreads(grid, in, options);
 		if (levelCount(grid) > 1) levelThreads(grid);
 		return fitted;
+	}
+
+	/** The decoded chunks a rectangle of a work plane touches ({@link ChunkedImage#decodedBytes}). */
+	interface Decoded {
+		long bytes(int width, int height);
+
+		/** An input whose reads keep nothing decoded (uncompressed). */
+		Decoded NONE = (width, height) -> 0;
+	}
+
+	/** What reading {@code in}'s work planes keeps decoded: one plane's chunks with kernels, every channel's with a layer. */
+	private Decoded decoded(ChunkedImage in) {
+		return (width, height) -> in.decodedBytes(width, height, layer != null);
+	}
+
+	/**
+	 * The decoded input chunks that {@code threads} blocks in flight read, in the grid's order (row by row, the next
+	 * block to the thread that is free), at most: the chunks of the windows of that many blocks side by side, in
+	 * each row of blocks they may reach into. Blocks side by side read the same chunks (all of them, where strips
+	 * are as wide as the image), so a cache smaller than this decodes each chunk again for nearly every block.
+	 */
+	static long inFlightBytes(BlockGrid grid, int threads, Decoded decoded) {
+		int t = (int) Math.max(1, Math.min(threads, (long) grid.blocks()));
+		int across = Math.min(t, grid.columns());
+		BlockGrid.Window first = grid.window(0), last = grid.window(across - 1);
+		long width = Math.min((long) last.x() + last.width() - first.x(), grid.imageWidth());
+		long height = Math.min(first.height(), grid.imageHeight());
+		// t consecutive blocks reach into at most this many rows of blocks
+		int rows = t == 1 ? 1 : Math.min(grid.rows(), (t - 2) / grid.columns() + 2);
+		return rows * decoded.bytes((int) width, (int) height);
 	}
 
 	/** The output's shape (t, c, z, y, x) for {@code in}. */
@@ -453,7 +485,6 @@ public final class BlockwiseJob {
 	long run(Path input, Path output, boolean replace, Progress progress) throws IOException {
 		refuseUnfinished(input);
 		try (ChunkedImage in = ChunkedImage.open(input)) {
-			in.cacheBytes(cacheBytes());
 			ConvolutionOptions options = beforeBlocks(in, grid(in));
 			Prepared prepared = prepare(input, in, output, replace);
 			BlockGrid grid = prepared.grid;
@@ -791,10 +822,9 @@ public final class BlockwiseJob {
 	 */
 	public long compute(Path input, Path output, long from, long to, ChannelRanges ranges) throws IOException {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
-			in.cacheBytes(cacheBytes());
 			BlockGrid grid = grid(in);
 			// one block at a time here
-			fittingThreads(grid, in.channels(), in.chunkReadBytes(), options.toBuilder().threads(1).build());
+			fittingThreads(grid, in, options.toBuilder().threads(1).build());
 			ZarrArray array = ZarrArray.open(output.resolve("0"));
 			long skipped = 0;
 			Sink sink = null;
@@ -894,56 +924,91 @@ public final class BlockwiseJob {
 
 	/**
 	 * {@code options} with as many threads (blocks in flight, one thread each) as the free heap holds, at most its
-	 * own: a block needs its input windows (every channel's, with a layer), as much again while a window reaching
-	 * past the image's edge is made up, its feature maps, and the input chunk it is decoding ({@code read}: a chunk,
-	 * strip or tile is decoded whole, whatever the block's size; {@link ChunkedImage#chunkReadBytes}). Checked before
-	 * any work, so that a block too large for the heap is refused with what to change rather than running out of
-	 * memory half-way.
+	 * own, and {@code in}'s cache made to hold the chunks they share: a block needs its input windows (every
+	 * channel's, with a layer), as much again while a window reaching past the image's edge is made up, its feature
+	 * maps, and the input chunk it is decoding (a chunk, strip or tile is decoded whole, whatever the block's size;
+	 * {@link ChunkedImage#chunkReadBytes}); the blocks in flight together need the decoded chunks their windows share
+	 * ({@link #inFlightBytes}) beyond the cache a run keeps anyway ({@link #cacheBytes}). Checked before any work, so
+	 * that a block too large for the heap is refused with what to change rather than running out of memory, or
+	 * decoding every strip again for every block, half-way.
 	 *
 	 * @throws UserException when not even one block fits
 	 */
-	private ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read,
-		ConvolutionOptions options)
-	{
+	private ConvolutionOptions fittingThreads(BlockGrid grid, ChunkedImage in, ConvolutionOptions options) {
 		long region = HeapRegions.region();
-		long perBlock = blockBytes(grid, inputChannels, region) + readBytes(read, region);
+		Decoded decoded = decoded(in);
+		int threads = options.threads();
+		long all = threads * (blockBytes(grid, in.channels(), region) + readBytes(in.chunkReadBytes(), region))
+			+ extraCacheBytes(grid, threads, decoded);
 		long free = freeHeap();
-		if (free < perBlock * options.threads()) {
+		if (free < all) {
 			System.gc(); // garbage counts as used until collected; ask once before doing with fewer
 			free = freeHeap();
 		}
-		return fittingThreads(grid, inputChannels, read, options, free, region);
+		ConvolutionOptions fitted = fittingThreads(grid, in.channels(), in.chunkReadBytes(), decoded, options, free,
+			region);
+		in.cacheBytes(Math.max(cacheBytes(), inFlightBytes(grid, fitted.threads(), decoded)));
+		return fitted;
 	}
 
 	/**
-	 * {@link #fittingThreads(BlockGrid, int, long, ConvolutionOptions)} with {@code free} bytes of heap, made of
-	 * regions of {@code region} bytes ({@link HeapRegions}).
+	 * {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions)} for an input whose chunks take
+	 * {@code read} bytes to decode and {@code decoded} when kept, with {@code free} bytes of heap beside the cache a
+	 * run keeps anyway, made of regions of {@code region} bytes ({@link HeapRegions}).
 	 */
-	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read, ConvolutionOptions options,
-		long free, long region)
+	ConvolutionOptions fittingThreads(BlockGrid grid, int inputChannels, long read, Decoded decoded,
+		ConvolutionOptions options, long free, long region)
 	{
 		read = readBytes(read, region);
 		long perBlock = blockBytes(grid, inputChannels, region) + read;
-		int fit = (int) Math.min(options.threads(), free / perBlock);
-		if (fit >= 1) return fit == options.threads() ? options : options.toBuilder().threads(fit).build();
-		// a side whose block takes at most 80% of what is free: a block's bytes grow about with its area, and by
-		// whole heap regions, so the side found from the area is checked and made smaller until it fits
-		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / perBlock)) / 16 * 16);
-		while (side > 16 && blockBytes(withBlock(grid, (int) side), inputChannels, region) + read > 0.8 * free) {
+		for (int fit = options.threads(); fit >= 1; fit--) {
+			if (fit * perBlock + extraCacheBytes(grid, fit, decoded) <= free) {
+				return fit == options.threads() ? options : options.toBuilder().threads(fit).build();
+			}
+		}
+		// a side whose block (and the chunks a row of such blocks shares) takes at most 80% of what is free: a block's
+		// bytes grow about with its area, and by whole heap regions, so the side found from the area is checked and
+		// made smaller until it fits
+		long shared = extraCacheBytes(grid, 1, decoded);
+		long side = Math.max(16, (long) (grid.blockWidth() * Math.sqrt(0.8 * free / (perBlock + shared))) / 16 * 16);
+		while (side > 16 && oneBlockBytes(withBlock(grid, (int) side), inputChannels, read, decoded, region) > 0.8 * free) {
 			side -= 16;
 		}
-		if (blockBytes(withBlock(grid, (int) side), inputChannels, region) + read > 0.8 * free) {
-			// no block is small enough: the input's chunks are what does not fit
-			throw new UserException("the input is stored in chunks (or compressed strips or tiles) that are decoded whole "
-				+ "and take about " + mb(read) + " MB each, but only " + (free >> 20) + " MB of the Java heap are free "
-				+ "beside the blocks; give Java more memory (java -Xmx...) or store the input in smaller chunks");
+		if (oneBlockBytes(withBlock(grid, (int) side), inputChannels, read, decoded, region) > 0.8 * free) {
+			if (blockBytes(withBlock(grid, 16), inputChannels, region) + read > 0.8 * free) {
+				// no block is small enough: the input's chunks are what does not fit
+				throw new UserException("the input is stored in chunks (or compressed strips or tiles) that are decoded "
+					+ "whole and take about " + mb(read) + " MB each, but only " + (free >> 20) + " MB of the Java heap are "
+					+ "free beside the blocks; give Java more memory (java -Xmx...) or store the input in smaller chunks");
+			}
+			throw new UserException("the input is stored in compressed strips (or chunks) that every block of a row of "
+				+ "blocks reads, kept decoded while the row is computed, and even for the smallest blocks they take more "
+				+ "than the " + ((free + cacheBytes()) >> 20) + " MB of the Java heap that are free; give Java more memory "
+				+ "(java -Xmx...) or store the input in smaller strips or tiles");
 		}
+		// with strips to keep, counted whole with the heap the run keeps for them anyway
+		long kept = shared > 0 ? inFlightBytes(grid, 1, decoded) : 0, heap = shared > 0 ? free + cacheBytes() : free;
 		throw new UserException("a block of " + grid.blockWidth() + "×" + grid.blockHeight() + " output pixels needs about "
-			+ (perBlock >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps() + " feature map(s)"
-			+ (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "")
-			+ (read > 0 ? ", and " + mb(read) + " MB to decode an input chunk" : "") + ") "
-			+ "but only " + (free >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
+			+ ((perBlock + kept) >> 20) + " MB (" + windows(inputChannels) + " input window(s) and " + maps()
+			+ " feature map(s)" + (workingBytes(grid) > 0 ? ", and " + (workingBytes(grid) >> 20) + " MB of FFT tiles" : "")
+			+ (read > 0 ? ", and " + mb(read) + " MB to decode an input chunk" : "")
+			+ (kept > 0 ? ", and " + mb(kept) + " MB of decoded input strips or chunks, kept while every block of its row "
+				+ "reads them" : "") + ") "
+			+ "but only " + (heap >> 20) + " MB of the Java heap are free; use a smaller --block (e.g. --block " + side
 			+ ") or give Java more memory (java -Xmx...)");
+	}
+
+	/** The heap one block in flight takes with the decoded chunks its row of blocks shares (beyond the run's cache). */
+	private long oneBlockBytes(BlockGrid grid, int inputChannels, long read, Decoded decoded, long region) {
+		return blockBytes(grid, inputChannels, region) + read + extraCacheBytes(grid, 1, decoded);
+	}
+
+	/**
+	 * The decoded chunks {@code threads} blocks in flight share ({@link #inFlightBytes}) beyond the cache a run keeps
+	 * anyway, which the free heap is measured without ({@link #freeHeap}).
+	 */
+	private static long extraCacheBytes(BlockGrid grid, int threads, Decoded decoded) {
+		return Math.max(0, inFlightBytes(grid, threads, decoded) - cacheBytes());
 	}
 
 	/**
@@ -1040,8 +1105,11 @@ public final class BlockwiseJob {
 		return Math.max(0, rt.maxMemory() - (rt.totalMemory() - rt.freeMemory()) - cacheBytes());
 	}
 
-	/** Decoded input chunks kept for the halos of neighbouring blocks: an eighth of the heap, at most 256 MB. */
-	private static long cacheBytes() {
+	/**
+	 * Decoded input chunks kept for the halos of neighbouring blocks at least: an eighth of the heap, at most 256 MB
+	 * (more when the blocks in flight share more, {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions)}).
+	 */
+	static long cacheBytes() {
 		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
 	}
 

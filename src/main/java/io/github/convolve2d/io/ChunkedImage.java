@@ -205,6 +205,37 @@ public final class ChunkedImage implements Closeable {
 		return zarr != null ? zarr.array().chunkReadBytes() : tiff.segmentReadBytes();
 	}
 
+	/**
+	 * The heap the decoded chunks (Zarr chunks, compressed TIFF strips and tiles) that reads of a {@code width ×
+	 * height} rectangle of one plane, or of every channel's plane of a time point and slice when {@code allChannels},
+	 * keep in the cache take at most, wherever the rectangle lies: what the cache ({@link #cacheBytes}) must hold for
+	 * each chunk to be decoded once while such reads go on. Strips as wide as the image are read by every block of
+	 * a row of blocks: for them it is the rows of the whole row of blocks.
+	 */
+	public long decodedBytes(int width, int height, boolean allChannels) {
+		if (tiff != null) {
+			// an ImageJ hyperstack's (or a stack's) channels are pages, each with strips of its own; else samples
+			if (tiff.samples(0) == 1) return tiff.decodedBytes(width, height, 1) * (allChannels ? channels : 1);
+			return tiff.decodedBytes(width, height, allChannels ? channels : 1);
+		}
+		ZarrArray a = zarr.array();
+		int[] shape = a.shape(), chunks = a.chunks();
+		int n = shape.length;
+		long across = TiffReader.spans(width, chunks[n - 1], (shape[n - 1] + chunks[n - 1] - 1L) / chunks[n - 1]);
+		long down = TiffReader.spans(height, chunks[n - 2], (shape[n - 2] + chunks[n - 2] - 1L) / chunks[n - 2]);
+		// a chunk holds chunks[cAxis] channels: the channels of a time point and slice lie in this many chunks
+		long channelChunks = allChannels && cAxis >= 0 ? (channels + chunks[cAxis] - 1L) / chunks[cAxis] : 1;
+		return across * down * channelChunks * 4L * a.chunkElements();
+	}
+
+	/**
+	 * How many chunks (Zarr chunks, compressed TIFF strips and tiles) were decoded so far: more than the input has
+	 * when some were dropped from the cache before their last read.
+	 */
+	public long chunksDecoded() {
+		return zarr != null ? zarr.array().chunksDecoded() : tiff.segmentsDecoded();
+	}
+
 	/** The plane of time point {@code t}, channel {@code c}, slice {@code z}. */
 	public PlaneSource plane(int t, int c, int z) {
 		if (t < 0 || t >= frames || c < 0 || c >= channels || z < 0 || z >= slices) {

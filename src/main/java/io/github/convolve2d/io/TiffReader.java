@@ -792,6 +792,38 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
+	 * The heap the decoded strips and tiles that reads of a {@code width × height} rectangle of {@code samples} of the
+	 * samples (channels) of one page keep in the cache take at most, wherever the rectangle lies (the largest page's):
+	 * what the cache must hold for each of them to be decoded once while such reads go on. A compressed strip or tile
+	 * is kept whole, with all the samples of a chunky page; an uncompressed one is read row by row, not kept (0).
+	 */
+	public long decodedBytes(int width, int height, int samples) {
+		long most = 0;
+		for (Page p : pages) {
+			if (p.compression == 1) continue;
+			int across = (p.width + p.segmentWidth - 1) / p.segmentWidth;
+			int down = (p.height + p.segmentHeight - 1) / p.segmentHeight;
+			boolean planar = p.planar == 2 && p.samples > 1;
+			long segment = 4L * p.segmentWidth * p.segmentHeight * (planar ? 1 : p.samples);
+			// the samples of a planar page are strips of their own; CMYK reads its black (the 4th) beside each channel
+			long read = !planar ? 1 : Math.min(p.samples, samples + (p.cmyk ? 1 : 0));
+			most = Math.max(most, spans(width, p.segmentWidth, across) * spans(height, p.segmentHeight, down) * segment
+				* read);
+		}
+		return most;
+	}
+
+	/** The most segments of {@code size} pixels (of {@code count}) that {@code n} consecutive pixels touch. */
+	static long spans(long n, long size, long count) {
+		return n <= 0 ? 0 : Math.min(count, (n - 1 + size - 1) / size + 1);
+	}
+
+	/** How many compressed strips and tiles were decoded so far (one read more than once was dropped meanwhile). */
+	public long segmentsDecoded() {
+		return cache.loads();
+	}
+
+	/**
 	 * The heap reading from one strip or tile takes at most: a compressed one is decoded whole (its stored and
 	 * decompressed bytes and its float samples), an uncompressed one is read a row at a time (counted as nothing).
 	 */

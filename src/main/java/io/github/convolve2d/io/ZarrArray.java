@@ -409,6 +409,11 @@ public final class ZarrArray {
 		cache.limit(bytes);
 	}
 
+	/** How many chunks were decoded so far (one read more than once was dropped from the cache meanwhile). */
+	public long chunksDecoded() {
+		return cache.loads();
+	}
+
 	/**
 	 * The heap reading one chunk takes at most, whatever the region asked for: its stored and decompressed bytes and
 	 * its float values ({@link #readChunk}).

@@ -19,10 +19,12 @@ import io.github.convolve2d.core.Mode;
 import io.github.convolve2d.core.Plane;
 import io.github.convolve2d.core.ProgressListener;
 import io.github.convolve2d.io.ChannelRanges;
+import io.github.convolve2d.io.ChunkedImage;
 import io.github.convolve2d.io.Compressor;
 import io.github.convolve2d.io.DataType;
 import io.github.convolve2d.io.OmeZarr;
 import io.github.convolve2d.io.PyramidReference;
+import io.github.convolve2d.io.TiffBytes;
 import io.github.convolve2d.io.ZarrArray;
 import io.github.convolve2d.io.ZarrFormat;
 import io.github.convolve2d.kernel.Presets;
@@ -51,6 +53,8 @@ class BlockwiseJobTest {
 
 	private static final List<Kernel> BANK = Arrays.asList(Presets.resolve("sobel-x"),
 		Kernel.of("random 5x5", 5, 5, random(25, 3)));
+	/** An input whose reads keep nothing decoded (uncompressed). */
+	private static final BlockwiseJob.Decoded KEPT_NONE = BlockwiseJob.Decoded.NONE;
 	private static final ConvolutionOptions OPTIONS = ConvolutionOptions.builder().mode(Mode.SAME).border(Border.REFLECT)
 		.method(Method.DIRECT).threads(2).build();
 
@@ -431,18 +435,18 @@ class BlockwiseJobTest {
 		// a block: its 516² window twice and 2 maps plus a padded copy of 512² floats, about 5.3 MB
 		long perBlock = 4L * (2 * 516 * 516 + 3 * 512 * 512);
 		ConvolutionOptions four = OPTIONS.toBuilder().threads(4).build();
-		assertEquals(4, job.fittingThreads(grid, 1, 0, four, 10 * perBlock, 0).threads());
-		assertEquals(2, job.fittingThreads(grid, 1, 0, four, 2 * perBlock + 1, 0).threads());
+		assertEquals(4, job.fittingThreads(grid, 1, 0, KEPT_NONE, four, 10 * perBlock, 0).threads());
+		assertEquals(2, job.fittingThreads(grid, 1, 0, KEPT_NONE, four, 2 * perBlock + 1, 0).threads());
 		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> job.fittingThreads(grid, 1, 0, OPTIONS, perBlock / 4, 0));
+			() -> job.fittingThreads(grid, 1, 0, KEPT_NONE, OPTIONS, perBlock / 4, 0));
 		assertTrue(e.getMessage().startsWith("a block of 512×512 output pixels needs about 5 MB (1 input window(s) and 2 "
 			+ "feature map(s)) but only 1 MB of the Java heap are free; use a smaller --block (e.g. --block 224)"),
 			e.getMessage());
 		// compressed, a chunk's stored form is made beside it, up to its size and copied once: two blocks more
 		BlockwiseJob zlib = new BlockwiseJob(BANK, OPTIONS.toBuilder().threads(4).build(), 512, Compressor.zlib(1));
 		long compressedBlock = perBlock + 4L * 2 * 512 * 512;
-		assertEquals(2, zlib.fittingThreads(grid, 1, 0, four, 2 * compressedBlock + 1, 0).threads());
-		assertEquals(1, zlib.fittingThreads(grid, 1, 0, four, 2 * compressedBlock - 1, 0).threads());
+		assertEquals(2, zlib.fittingThreads(grid, 1, 0, KEPT_NONE, four, 2 * compressedBlock + 1, 0).threads());
+		assertEquals(1, zlib.fittingThreads(grid, 1, 0, KEPT_NONE, four, 2 * compressedBlock - 1, 0).threads());
 		// a pyramid chunk reads the 2×2 chunks below it into one array, writes its own and reads or writes a chunk's
 		// bytes: 8 chunks of 512² floats; fewer threads, or refused with a block that fits
 		long perChunk = 4L * 8 * 512 * 512;
@@ -458,7 +462,7 @@ class BlockwiseJobTest {
 		io.github.convolve2d.core.BlockGrid wide = io.github.convolve2d.core.BlockGrid.of(300, 200, BANK.subList(0, 1),
 			dilated, 64, 64);
 		assertEquals(2, new BlockwiseJob(BANK.subList(0, 1), dilated, 64, Compressor.RAW)
-			.fittingThreads(wide, 1, 0, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2, 0).threads());
+			.fittingThreads(wide, 1, 0, KEPT_NONE, dilated, 4L * (2 * 300 * 200 + 2 * 64 * 64) * 2, 0).threads());
 		// a 25×25 kernel goes to the FFT path on 2048² blocks: its tiles and spectra count too (up to four times a
 		// window's bytes, by the plan's choice; here about 3 MB a block on one thread)
 		double[] v = new double[25 * 25];
@@ -472,14 +476,14 @@ class BlockwiseJobTest {
 			.build(), big);
 		assertTrue(fft > 1 << 20, "the FFT path's buffers: " + fft);
 		BlockwiseJob fftJob = new BlockwiseJob(large, auto, 2048, Compressor.RAW);
-		assertEquals(1, fftJob.fittingThreads(big, 1, 0, auto, 2 * windowsAndMaps + fft, 0).threads());
-		assertEquals(2, fftJob.fittingThreads(big, 1, 0, auto, 2 * (windowsAndMaps + fft), 0).threads());
+		assertEquals(1, fftJob.fittingThreads(big, 1, 0, KEPT_NONE, auto, 2 * windowsAndMaps + fft, 0).threads());
+		assertEquals(2, fftJob.fittingThreads(big, 1, 0, KEPT_NONE, auto, 2 * (windowsAndMaps + fft), 0).threads());
 		e = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> fftJob.fittingThreads(big, 1, 0, auto, windowsAndMaps + 1, 0));
+			() -> fftJob.fittingThreads(big, 1, 0, KEPT_NONE, auto, windowsAndMaps + 1, 0));
 		assertTrue(e.getMessage().contains("MB of FFT tiles"), e.getMessage());
 		// forced direct, nothing more than windows and maps
 		ConvolutionOptions direct = auto.toBuilder().method(Method.DIRECT).build();
-		assertEquals(2, new BlockwiseJob(large, direct, 2048, Compressor.RAW).fittingThreads(big, 1, 0, direct,
+		assertEquals(2, new BlockwiseJob(large, direct, 2048, Compressor.RAW).fittingThreads(big, 1, 0, KEPT_NONE, direct,
 			2 * windowsAndMaps, 0).threads());
 	}
 
@@ -498,20 +502,20 @@ class BlockwiseJobTest {
 		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two, 512,
 			512);
 		// the window and 23 maps and a padded copy: 26 planes of 1 MB, 52 MB in 1 MB regions
-		assertEquals(2, job.fittingThreads(grid, 1, 0, two, 80 * mb, 0).threads(), "without regions two blocks fit");
-		assertEquals(1, job.fittingThreads(grid, 1, 0, two, 80 * mb, mb).threads(), "two blocks take 104 MB of regions");
+		assertEquals(2, job.fittingThreads(grid, 1, 0, KEPT_NONE, two, 80 * mb, 0).threads(), "without regions two blocks fit");
+		assertEquals(1, job.fittingThreads(grid, 1, 0, KEPT_NONE, two, 80 * mb, mb).threads(), "two blocks take 104 MB of regions");
 		// 1024² blocks take 26 × 5 MB; from the area alone 42 MB would suggest 512² blocks, which take 52 MB
 		BlockwiseJob large = new BlockwiseJob(bank, two, 1024, Compressor.RAW);
 		io.github.convolve2d.core.BlockGrid grid1024 = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two,
 			1024, 1024);
 		io.github.convolve2d.core.UserException e = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> large.fittingThreads(grid1024, 1, 0, two, 42 * mb, mb));
+			() -> large.fittingThreads(grid1024, 1, 0, KEPT_NONE, two, 42 * mb, mb));
 		java.util.regex.Matcher m = java.util.regex.Pattern.compile("--block (\\d+)\\)").matcher(e.getMessage());
 		assertTrue(m.find(), e.getMessage());
 		int side = Integer.parseInt(m.group(1));
 		io.github.convolve2d.core.BlockGrid suggested = io.github.convolve2d.core.BlockGrid.of(8000, 8000, bank, two,
 			side, side);
-		assertEquals(1, new BlockwiseJob(bank, two, side, Compressor.RAW).fittingThreads(suggested, 1, 0, two,
+		assertEquals(1, new BlockwiseJob(bank, two, side, Compressor.RAW).fittingThreads(suggested, 1, 0, KEPT_NONE, two,
 			42 * mb, mb).threads(), "the block suggested fits: " + e.getMessage());
 	}
 
@@ -533,13 +537,112 @@ class BlockwiseJobTest {
 		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(8000, 8000, one, two, 1024,
 			1024);
 		// the window twice, the map and a padded copy: 16 MB a block, and 48 MB while it decodes a chunk
-		assertEquals(2, job.fittingThreads(grid, 1, 0, two, 100 * mb, 0).threads());
-		assertEquals(1, job.fittingThreads(grid, 1, read, two, 100 * mb, 0).threads());
+		assertEquals(2, job.fittingThreads(grid, 1, 0, KEPT_NONE, two, 100 * mb, 0).threads());
+		assertEquals(1, job.fittingThreads(grid, 1, read, KEPT_NONE, two, 100 * mb, 0).threads());
 		String m = assertThrows(io.github.convolve2d.core.UserException.class,
-			() -> job.fittingThreads(grid, 1, read, two, 40 * mb, 0)).getMessage();
+			() -> job.fittingThreads(grid, 1, read, KEPT_NONE, two, 40 * mb, 0)).getMessage();
 		assertTrue(m.startsWith("the input is stored in chunks (or compressed strips or tiles) that are decoded whole "
 			+ "and take about 48 MB each, but only 40 MB of the Java heap are free beside the blocks; give Java more "
 			+ "memory (java -Xmx...) or store the input in smaller chunks"), m);
+	}
+
+	/**
+	 * A compressed TIFF in strips as wide as the image (libtiff's one row a strip) is read by every block of a row of
+	 * blocks. When a row of blocks' strips outgrew the cache (an eighth of the heap, at most 256 MB), each block
+	 * decoded them all again (a 40000×1536 image: 54,000 strip reads for its 1,536 strips, 13 s instead of 3 at
+	 * -Xmx512m), and two threads reading the same strips at once decoded most of them twice. The cache now holds the
+	 * strips of the blocks in flight: each strip is decoded once, and the results are those of the image in memory.
+	 */
+	@Test
+	void stripsAsWideAsTheImageAreDecodedOnceForAllTheBlocksOfTheirRow() throws IOException {
+		// a row of 1024² blocks reads 1026 strips of 280 kB decoded: more than the 256 MB cache of any heap
+		int w = 70_000, h = 1030;
+		List<byte[]> strips = new java.util.ArrayList<>();
+		for (int y = 0; y < h; y++) strips.add(TiffBytes.deflate(TiffBytes.rows(w, y, y + 1, 1)));
+		Path input = tmp.resolve("strips.tif");
+		Files.write(input, TiffBytes.grey8(w, h).tag(259, TiffBytes.DEFLATE).tag(278, 1).strips(strips).build());
+		List<Kernel> laplacian = List.of(Presets.resolve("laplacian-4"));
+		ConvolutionOptions two = ConvolutionOptions.builder().method(Method.DIRECT).threads(2).build();
+		BlockwiseJob job = new BlockwiseJob(laplacian, two, 1024, Compressor.RAW);
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(w, h, laplacian, two, 1024,
+				1024);
+			assertTrue(in.decodedBytes(1026, 1026, false) > BlockwiseJob.cacheBytes(), "a row of blocks' strips: "
+				+ in.decodedBytes(1026, 1026, false));
+			ConvolutionOptions fitted = job.beforeBlocks(in, grid);
+			// each block's maps checked against the image's convolution in memory, on the rows its window reads
+			AtomicLong blocks = new AtomicLong();
+			io.github.convolve2d.core.BlockwiseConvolution.run(in.plane(0, 0, 0), laplacian, fitted, grid,
+				new io.github.convolve2d.core.BlockSink() {
+					@Override
+					public boolean has(int index) {
+						return false;
+					}
+
+					@Override
+					public void write(int index, io.github.convolve2d.core.Region r, List<Plane> maps) {
+						if (index % 20 == 0 || index == grid.blocks() - 1) {
+							Plane expected = Convolution.convolve(rows(w, r.x(), r.y(), r.width() + 2, r.height() + 2),
+								laplacian, two.toBuilder().threads(1).build(), ProgressListener.NONE).get(0);
+							assertArrayEquals(expected.pixels(), maps.get(0).pixels(), "block " + index);
+						}
+						blocks.incrementAndGet();
+					}
+				}, ProgressListener.NONE);
+			assertEquals(grid.blocks(), blocks.get());
+			assertEquals(h, in.chunksDecoded(), "strips decoded, with " + fitted.threads() + " thread(s), for the "
+				+ grid.blocks() + " blocks of " + grid.rows() + " rows");
+		}
+	}
+
+	/** Columns {@code x ≤ c < x + width} of rows {@code y ≤ r < y + height} of {@link TiffBytes}' image. */
+	private static Plane rows(int imageWidth, int x, int y, int width, int height) {
+		float[] p = new float[width * height];
+		for (int r = 0; r < height; r++) {
+			for (int c = 0; c < width; c++) p[r * width + c] = TiffBytes.value(x + c, y + r) & 0xff;
+		}
+		return Plane.wrap(width, height, p);
+	}
+
+	/**
+	 * The strips a row of blocks shares are kept with the blocks in flight: fewer threads where they do not all fit
+	 * beside them (two threads may be in two rows of blocks at once), else refused with a block whose row of strips
+	 * fits.
+	 */
+	@Test
+	void theStripsARowOfBlocksSharesFitTheFreeHeapBesideTheBlocks() {
+		long mb = 1 << 20, kept = BlockwiseJob.cacheBytes();
+		List<Kernel> one = Arrays.asList(Kernel.of("k", 3, 3, new double[9]));
+		ConvolutionOptions two = OPTIONS.toBuilder().mode(Mode.VALID).threads(2).build();
+		BlockwiseJob job = new BlockwiseJob(one, two, 1024, Compressor.RAW);
+		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(100_000, 4000, one, two, 1024,
+			1024);
+		// strips of one row as wide as the image, 4 bytes a pixel decoded, as TiffReader counts them: a row of blocks
+		// reads 411 MB of them, more than the cache a run keeps anyway (at most 256 MB)
+		BlockwiseJob.Decoded strips = (width, height) -> (height + 1L) * 100_000 * 4;
+		long band = 1027L * 100_000 * 4, perBlock = 4L * (2 * 1026 * 1026 + 2 * 1024 * 1024);
+		assertEquals(band, BlockwiseJob.inFlightBytes(grid, 1, strips), "one row of blocks");
+		assertEquals(2 * band, BlockwiseJob.inFlightBytes(grid, 2, strips), "the last block of a row and the first of the next");
+		assertEquals(2 * band, BlockwiseJob.inFlightBytes(grid, 99, strips), "99 blocks after one another, 98 a row");
+		assertEquals(3 * band, BlockwiseJob.inFlightBytes(grid, 100, strips), "100 reach into 3 rows");
+		assertEquals(2, job.fittingThreads(grid, 1, 0, strips, two, 2 * perBlock + 2 * band - kept, 0).threads());
+		assertEquals(1, job.fittingThreads(grid, 1, 0, strips, two, 2 * perBlock + 2 * band - kept - 1, 0).threads());
+		assertEquals(1, job.fittingThreads(grid, 1, 0, strips, two, perBlock + band - kept, 0).threads());
+		long free = perBlock + band - kept - 1;
+		String m = assertThrows(io.github.convolve2d.core.UserException.class,
+			() -> job.fittingThreads(grid, 1, 0, strips, two, free, 0)).getMessage();
+		assertTrue(m.startsWith("a block of 1024×1024 output pixels needs about " + ((perBlock + band) >> 20) + " MB (1 "
+			+ "input window(s) and 1 feature map(s), and " + ((band + mb - 1) >> 20) + " MB of decoded input strips or "
+			+ "chunks, kept while every block of its row reads them) but only " + ((free + kept) >> 20) + " MB of the "
+			+ "Java heap are free; use a smaller --block (e.g. --block "), m);
+		java.util.regex.Matcher side = java.util.regex.Pattern.compile("--block (\\d+)\\)").matcher(m);
+		assertTrue(side.find(), m);
+		int s = Integer.parseInt(side.group(1));
+		io.github.convolve2d.core.BlockGrid suggested = io.github.convolve2d.core.BlockGrid.of(100_000, 4000, one, two, s, s);
+		assertEquals(1, new BlockwiseJob(one, two, s, Compressor.RAW).fittingThreads(suggested, 1, 0, strips, two, free, 0)
+			.threads(), "the block suggested fits: " + m);
+		// uncompressed strips are read row by row: nothing is kept, the blocks alone count
+		assertEquals(2, job.fittingThreads(grid, 1, 0, KEPT_NONE, two, 2 * perBlock, 0).threads());
 	}
 
 	@Test
