@@ -895,11 +895,7 @@ public final class BlockwiseJob {
 					throw new CancellationException("interrupted");
 				}
 				catch (ExecutionException e) {
-					Throwable cause = e.getCause();
-					if (cause instanceof IOException) throw (IOException) cause;
-					if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-					if (cause instanceof Error) throw (Error) cause;
-					throw new IOException(cause);
+					throw io.github.convolve2d.core.ParallelLoop.failure(e);
 				}
 			}
 		}

@@ -1,5 +1,7 @@
 package io.github.convolve2d.core;
 
+import java.io.IOException;
+import java.util.concurrent.ExecutionException;
 import java.util.function.IntConsumer;
 
 /**
@@ -23,5 +25,16 @@ public final class ParallelLoop {
 				body.accept(unit);
 			}
 		});
+	}
+
+	/**
+	 * The failure of a task another thread ran, as the task threw it: its unchecked exception or error is thrown
+	 * here, its IOException returned (for the caller to throw), anything else returned wrapped in an IOException.
+	 */
+	public static IOException failure(ExecutionException e) {
+		Throwable cause = e.getCause();
+		if (cause instanceof RuntimeException) throw (RuntimeException) cause;
+		if (cause instanceof Error) throw (Error) cause;
+		return cause instanceof IOException ? (IOException) cause : new IOException(cause);
 	}
 }

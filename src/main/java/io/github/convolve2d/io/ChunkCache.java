@@ -105,11 +105,7 @@ final class ChunkCache<T> {
 			throw new InterruptedIOException("interrupted while another thread decoded a chunk");
 		}
 		catch (ExecutionException e) {
-			Throwable cause = e.getCause();
-			if (cause instanceof IOException) throw (IOException) cause;
-			if (cause instanceof RuntimeException) throw (RuntimeException) cause;
-			if (cause instanceof Error) throw (Error) cause;
-			throw new IOException(cause);
+			throw io.github.convolve2d.core.ParallelLoop.failure(e);
 		}
 	}
 

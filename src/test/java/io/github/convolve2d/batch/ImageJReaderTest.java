@@ -369,29 +369,16 @@ class ImageJReaderTest {
 	 */
 	@Test
 	void imageJsInfoLabelsAndPropertiesAreKeptByTheOwnReader() throws Exception {
-		String[] entries = { "Objective: 40x\nStage: 12.5", "first z", "second z", "MyKey", "MyValue" };
-		java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
-		java.nio.ByteBuffer head = java.nio.ByteBuffer.allocate(28).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-		head.putInt(0x494a494a).putInt(0x696e666f).putInt(1).putInt(0x6c61626c).putInt(2).putInt(0x70726f70).putInt(2);
-		meta.write(head.array());
-		long[] counts = new long[1 + entries.length];
-		counts[0] = 28;
-		for (int i = 0; i < entries.length; i++) {
-			byte[] utf16 = entries[i].getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
-			meta.write(utf16);
-			counts[i + 1] = utf16.length;
-		}
-		long[] bytes = new long[meta.size()];
-		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.toByteArray()[i] & 0xff;
 		int w = 3, h = 2;
-		java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-		for (int i = 0; i < w * h; i++) px.putDouble(i);
+		// IJIJ, 1 info, 2 labels, 1 property (key and value)
 		Path file = Files.write(dir.resolve("meta.tif"), TiffBytes.grey8(w, h).tag(258, 64).tag(339, 3)
-			.tag(50838, counts).tag(50839, bytes).strips(List.of(px.array())).pages(2).build());
+			.imageJMetadata(new int[] { 0x696e666f, 1, 0x6c61626c, 2, 0x70726f70, 2 }, TiffBytes.utf16("Objective: 40x\nStage: 12.5",
+				"first z", "second z", "MyKey", "MyValue"))
+			.strips(List.of(TiffBytes.ramp(w * h, 64))).pages(2).build());
 		ImageHeader header = ImageHeader.read(file);
 		assertTrue(header.ownReader());
 		ImagePlus imp = ImageJReader.read(file, header, 1);
-		assertEquals(entries[0], imp.getProperty("Info"));
+		assertEquals("Objective: 40x\nStage: 12.5", imp.getProperty("Info"));
 		assertEquals("first z", imp.getStack().getSliceLabel(1));
 		assertEquals("second z", imp.getStack().getSliceLabel(2));
 		assertEquals("MyValue", imp.getProp("MyKey"));
@@ -407,28 +394,21 @@ class ImageJReaderTest {
 	@Test
 	void aCompositesModeLutsAndRangesAreKeptByTheOwnReader() throws Exception {
 		int w = 3, h = 2;
-		java.nio.ByteBuffer meta = java.nio.ByteBuffer.allocate(4 + 8 + 8 + 4 * 8 + 2 * 768)
-			.order(java.nio.ByteOrder.LITTLE_ENDIAN);
-		meta.putInt(0x494a494a).putInt(0x72616e67).putInt(1).putInt(0x6c757473).putInt(2); // IJIJ, 1 range list, 2 LUTs
-		meta.putDouble(1).putDouble(4).putDouble(-2).putDouble(7);
+		java.nio.ByteBuffer ranges = java.nio.ByteBuffer.allocate(4 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		ranges.putDouble(1).putDouble(4).putDouble(-2).putDouble(7);
 		int[][] colours = { { 255, 0, 255 }, { 0, 255, 255 } }; // magenta, cyan
-		for (int[] colour : colours) {
-			for (int c = 0; c < 3; c++) for (int i = 0; i < 256; i++) meta.put((byte) (i * colour[c] / 255));
+		byte[][] luts = new byte[2][768];
+		for (int l = 0; l < 2; l++) {
+			for (int c = 0; c < 3; c++) for (int i = 0; i < 256; i++) luts[l][256 * c + i] = (byte) (i * colours[l][c] / 255);
 		}
-		long[] counts = { 20, 4 * 8, 768, 768 };
-		long[] bytes = new long[meta.capacity()];
-		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.array()[i] & 0xff;
 		String description = "ImageJ=1.54p\nimages=2\nchannels=2\nmode=composite\n";
 		ImagePlus[] read = new ImagePlus[2];
 		for (int bits : new int[] { 32, 64 }) {
-			java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * bits / 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-			for (int i = 0; i < w * h; i++) {
-				if (bits == 32) px.putFloat(i);
-				else px.putDouble(i);
-			}
+			// IJIJ, 1 range list, 2 LUTs
 			Path file = Files.write(dir.resolve("composite" + bits + ".tif"), TiffBytes.grey8(w, h).tag(258, bits)
-				.tag(339, 3).description(description).tag(50838, counts).tag(50839, bytes).strips(List.of(px.array()))
-				.pages(2).build());
+				.tag(339, 3).description(description)
+				.imageJMetadata(new int[] { 0x72616e67, 1, 0x6c757473, 2 }, ranges.array(), luts[0], luts[1])
+				.strips(List.of(TiffBytes.ramp(w * h, bits))).pages(2).build());
 			ImageHeader header = ImageHeader.read(file);
 			assertEquals(bits == 64, header.ownReader(), "bits " + bits);
 			read[bits / 32 - 1] = ImageJReader.read(file, header, 1);
@@ -463,14 +443,9 @@ class ImageJReaderTest {
 		}
 		ImagePlus[] read = new ImagePlus[2];
 		for (int bits : new int[] { 32, 64 }) {
-			java.nio.ByteBuffer px = java.nio.ByteBuffer.allocate(w * h * bits / 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-			for (int i = 0; i < w * h; i++) {
-				if (bits == 32) px.putFloat(i);
-				else px.putDouble(i);
-			}
 			TiffBytes tiff = TiffBytes.grey8(w, h).tag(258, bits).tag(339, 3).tag(262, photometric);
 			if (photometric == 3) tiff.tag(320, map);
-			Path file = Files.write(dir.resolve("lut" + bits + ".tif"), tiff.strips(List.of(px.array())).build());
+			Path file = Files.write(dir.resolve("lut" + bits + ".tif"), tiff.strips(List.of(TiffBytes.ramp(w * h, bits))).build());
 			ImageHeader header = ImageHeader.read(file);
 			assertEquals(bits == 64, header.ownReader(), "bits " + bits);
 			read[bits / 32 - 1] = ImageJReader.read(file, header, 1);

@@ -190,11 +190,7 @@ class BatchImageJSamplesTest {
 		assertTrue(new FileSaver(field).saveAsTiff(in.resolve("field.tif").toString()));
 
 		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
-		for (String format : new String[] { "tiff", "zarr" }) {
-			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
-				"--preset", "sobel-x", "--progress", "none");
-			assertEquals(0, run.code, run.toString());
-		}
+		sobelXBothWays(in, whole, blocks);
 		ImagePlus tiff = IJ.openImage(whole.resolve("field.tif").toString());
 		assertEquals("field 3 / red / Sobel X", tiff.getStack().getSliceLabel(1), "the in-memory result, the reference");
 		assertEquals(List.of("field 3 / red / Sobel X", "field 3 / green / Sobel X", "field 3 / blue / Sobel X"),
@@ -220,35 +216,28 @@ class BatchImageJSamplesTest {
 	@Test
 	void aCompressedHyperstacksLabelsNameItsMapsBothWays() throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in"));
-		String[] entries = { "DAPI", "GFP", "Stain", "hoechst" };
-		java.io.ByteArrayOutputStream meta = new java.io.ByteArrayOutputStream();
-		ByteBuffer head = ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN);
-		head.putInt(0x494a494a).putInt(0x6c61626c).putInt(2).putInt(0x70726f70).putInt(2); // IJIJ, 2 labels, 1 property
-		meta.write(head.array());
-		long[] counts = new long[1 + entries.length];
-		counts[0] = 20;
-		for (int i = 0; i < entries.length; i++) {
-			byte[] utf16 = entries[i].getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
-			meta.write(utf16);
-			counts[i + 1] = utf16.length;
-		}
-		long[] bytes = new long[meta.size()];
-		for (int i = 0; i < bytes.length; i++) bytes[i] = meta.toByteArray()[i] & 0xff;
 		Files.write(in.resolve("named.tif"), TiffBytes.grey8(W, H).tag(259, TiffBytes.DEFLATE)
-			.description("ImageJ=1.54p\nimages=2\nchannels=2\nmode=composite\n").tag(50838, counts).tag(50839, bytes)
+			.description("ImageJ=1.54p\nimages=2\nchannels=2\nmode=composite\n")
+			// IJIJ, 2 labels, 1 property
+			.imageJMetadata(new int[] { 0x6c61626c, 2, 0x70726f70, 2 }, TiffBytes.utf16("DAPI", "GFP", "Stain", "hoechst"))
 			.strips(List.of(TiffBytes.deflate(TiffBytes.rows(W, 0, H, 1)))).pages(2).build());
 		Path whole = tmp.resolve("whole"), blocks = tmp.resolve("blocks");
-		for (String format : new String[] { "tiff", "zarr" }) {
-			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
-				"--preset", "sobel-x", "--progress", "none");
-			assertEquals(0, run.code, run.toString());
-		}
+		sobelXBothWays(in, whole, blocks);
 		ImagePlus tiff = IJ.openImage(whole.resolve("named.tif").toString());
 		List<String> labels = new java.util.ArrayList<>();
 		for (int n = 1; n <= tiff.getStackSize(); n++) labels.add(tiff.getStack().getSliceLabel(n));
 		assertEquals(List.of("DAPI / Sobel X", "GFP / Sobel X"), labels);
 		assertEquals("hoechst", tiff.getProp("Stain"), "the property, kept");
 		assertEquals(labels, omeroLabels(blocks.resolve("named.ome.zarr")));
+	}
+
+	/** The images of folder {@code in} convolved by Sobel X into TIFFs in {@code whole} and OME-Zarr in {@code blocks}. */
+	private static void sobelXBothWays(Path in, Path whole, Path blocks) {
+		for (String format : new String[] { "tiff", "zarr" }) {
+			CliRun run = CliRun.run("batch", "-i", in, "-o", format.equals("tiff") ? whole : blocks, "--format", format,
+				"--preset", "sobel-x", "--progress", "none");
+			assertEquals(0, run.code, run.toString());
+		}
 	}
 
 	private static List<String> omeroLabels(Path zarr) throws IOException {

@@ -67,6 +67,45 @@ public final class TiffBytes {
 		return this;
 	}
 
+	/**
+	 * ImageJ's metadata (tags 50838, its byte counts, and 50839, its bytes), as ImageJ's TiffEncoder writes it: a
+	 * header (the magic {@code IJIJ}, then a type and a count for each kind of entry: {@code kinds}, pairs such as
+	 * {@code 0x6c61626c, 2} for two slice labels) and the entries in order.
+	 */
+	public TiffBytes imageJMetadata(int[] kinds, byte[]... entries) {
+		ByteBuffer head = ByteBuffer.allocate(4 + 4 * kinds.length).order(ByteOrder.LITTLE_ENDIAN).putInt(0x494a494a);
+		for (int k : kinds) head.putInt(k);
+		ByteArrayOutputStream meta = new ByteArrayOutputStream();
+		meta.writeBytes(head.array());
+		long[] counts = new long[1 + entries.length];
+		counts[0] = head.capacity();
+		for (int i = 0; i < entries.length; i++) {
+			meta.writeBytes(entries[i]);
+			counts[i + 1] = entries[i].length;
+		}
+		byte[] data = meta.toByteArray();
+		long[] bytes = new long[data.length];
+		for (int i = 0; i < bytes.length; i++) bytes[i] = data[i] & 0xff;
+		return tag(50838, counts).tag(50839, bytes);
+	}
+
+	/** The values 0, 1, 2, ... of {@code n} pixels as IEEE floats of {@code bits} bits (32 or 64), little-endian. */
+	public static byte[] ramp(int n, int bits) {
+		ByteBuffer px = ByteBuffer.allocate(n * bits / 8).order(ByteOrder.LITTLE_ENDIAN);
+		for (int i = 0; i < n; i++) {
+			if (bits == 32) px.putFloat(i);
+			else px.putDouble(i);
+		}
+		return px.array();
+	}
+
+	/** Texts as ImageJ's metadata holds them (info, labels, properties): UTF-16, little-endian here. */
+	public static byte[][] utf16(String... texts) {
+		byte[][] out = new byte[texts.length][];
+		for (int i = 0; i < texts.length; i++) out[i] = texts[i].getBytes(java.nio.charset.StandardCharsets.UTF_16LE);
+		return out;
+	}
+
 	/** The last page's next-directory offset points to page {@code page} (from 1): a loop. */
 	public TiffBytes loopTo(int page) {
 		loopTo = page;
