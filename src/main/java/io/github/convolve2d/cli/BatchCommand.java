@@ -104,7 +104,7 @@ public final class BatchCommand implements Callable<Integer> {
 			+ "the lines of FILE.names.txt when it exists." })
 	private Path weights;
 
-	@Option(names = "--bias", paramLabel = "FILE", description = "With --weights: the bias, O values (.npy or .json).")
+	@Option(names = "--bias", paramLabel = "FILE", description = "With --weights: the bias, O values (.npy or .json); replaces a .json weights file's own.")
 	private Path bias;
 
 	@Option(names = "--groups", paramLabel = "G",

@@ -30,7 +30,7 @@ public class ConvolveLayerCommand extends ImageCommand {
 	@Parameter(label = "Weights", persist = false, description = "O × C/groups × kh × kw values, .npy or .json")
 	private File weights;
 
-	@Parameter(label = "Bias", persist = false, required = false, description = "O values, .npy or .json (optional)")
+	@Parameter(label = "Bias", persist = false, required = false, description = "O values, .npy or .json (optional; replaces a .json weights file's own)")
 	private File bias;
 
 	/**

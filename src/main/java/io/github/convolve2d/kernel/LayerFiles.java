@@ -48,7 +48,7 @@ public final class LayerFiles {
 
 	/**
 	 * The weights in {@code weights} ({@code .npy} or {@code .json}) with the bias in {@code bias} ({@code .npy}
-	 * or {@code .json}, or {@code null}) and {@code groups} (or {@code null} for the file's own, else 1), named
+	 * or {@code .json}, which replaces a JSON weights file's own; or {@code null} for the file's own, else none) and {@code groups} (or {@code null} for the file's own, else 1), named
 	 * from the sidecar {@code weights.names.txt} when it exists.
 	 *
 	 * @throws UserException naming the file when it cannot be read or does not hold weights of a usable shape

@@ -149,6 +149,12 @@ class LayerFilesTest {
 		assertEquals(2.0, w.bias(1));
 		assertEquals(Arrays.asList("diagonal", "anti"), w.names());
 		assertEquals(-1.0, w.get(1, 0, 1, 0));
+		// a bias file and groups given beside replace the file's own, as documented (--bias, --groups)
+		Path bias = Files.write(dir.resolve("other-bias.json"), "[7, 8]".getBytes(StandardCharsets.UTF_8));
+		LayerWeights replaced = LayerFiles.read(json, bias, 1);
+		assertEquals(7.0, replaced.bias(0));
+		assertEquals(8.0, replaced.bias(1));
+		assertEquals(1, replaced.groups());
 		// a sidecar names the outputs (and wins over names inside the file)
 		Files.write(dir.resolve("bank.names.txt"), "edge 1\n\nedge 2\n".getBytes(StandardCharsets.UTF_8));
 		assertEquals(Arrays.asList("edge 1", "edge 2"), LayerFiles.read(json, null, null).names());
