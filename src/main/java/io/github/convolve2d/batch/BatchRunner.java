@@ -382,16 +382,20 @@ public final class BatchRunner {
 			catch (IOException e) {
 				return Decision.of(cannotConvolve(item, e));
 			}
-			if (existing[0] == BlockwiseJob.Existing.NONE) return Decision.WRITE;
-			if (overwrite) return Decision.REPLACE;
+			String note = readingNote(item.input());
+			if (existing[0] == BlockwiseJob.Existing.NONE) return Decision.WRITE.withNote(note);
+			if (overwrite) return Decision.REPLACE.withNote(note);
 			// not overwriting, only an output of the same settings is let through: stale, or incomplete
-			return stale[0] ? Decision.replace(STALE) : Decision.RESUME;
+			return (stale[0] ? Decision.replace(STALE) : Decision.RESUME).withNote(note);
 		}
 		boolean[] replacing = new boolean[1];
-		Outcome rejected = judge(item, new ImageHeader[1], replacing);
+		ImageHeader[] header = new ImageHeader[1];
+		Outcome rejected = judge(item, header, replacing);
 		if (rejected != null) return Decision.of(rejected);
-		if (!replacing[0]) return Decision.WRITE;
-		return !overwrite ? Decision.replace(STALE) : Decision.REPLACE;
+		// the note the run prints on the file's line (an OME-TIFF's OME-XML not used), from the header it read
+		String note = header[0].note();
+		if (!replacing[0]) return Decision.WRITE.withNote(note);
+		return (!overwrite ? Decision.replace(STALE) : Decision.REPLACE).withNote(note);
 	}
 
 	/**

@@ -125,7 +125,8 @@ class BatchOmeTiffTest {
 
 	/**
 	 * An OME-XML that cannot be used (a plane in no page): the file is written both ways, its pages its slices,
-	 * with a note naming the file and the reason on its line, in every progress style; no stack trace.
+	 * with a note naming the file and the reason on its line, in every progress style and in the dry run's list; no
+	 * stack trace.
 	 */
 	@Test
 	void anOmeXmlNotUsedIsWrittenWithANote() throws IOException {
@@ -146,6 +147,15 @@ class BatchOmeTiffTest {
 					+ "TiffData elements place plane C1 Z1 T0 in no page), so its pages were read as slices"), run.toString());
 				assertFalse(run.err.contains("Exception"), run.toString());
 			}
+			// the dry run lists the same note on the file's line, before anything is written
+			Path dry = tmp.resolve(format + "-dry");
+			CliRun run = CliRun.run("batch", "-i", in, "-o", dry, "--format", format, "--preset", "identity",
+				"--dry-run");
+			assertEquals(0, run.code, run.toString());
+			assertTrue(run.out.contains("write    " + in.resolve("gap.ome.tif") + " -> " + dry.resolve("gap."
+				+ (format.equals("tiff") ? "tif" : "ome.zarr")) + "; note: its OME-XML was not used (its TiffData "
+				+ "elements place plane C1 Z1 T0 in no page), so its pages were read as slices"), run.toString());
+			assertFalse(Files.exists(dry), run.toString());
 		}
 		ImagePlus tiff = IJ.openImage(tmp.resolve("tiff-none").resolve("gap.tif").toString());
 		assertArrayEquals(new int[] { 1, 4, 1 }, new int[] { tiff.getNChannels(), tiff.getNSlices(), tiff.getNFrames() });
