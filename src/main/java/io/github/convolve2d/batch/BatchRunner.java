@@ -458,7 +458,8 @@ public final class BatchRunner {
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {
 		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS
-			|| existing == OutputStamp.Existing.CUT_SHORT || existing == OutputStamp.Existing.OTHER_INPUT;
+			|| existing == OutputStamp.Existing.CUT_SHORT || existing == OutputStamp.Existing.OTHER_INPUT
+			|| existing == OutputStamp.Existing.OTHER_SOURCE;
 	}
 
 	/**
@@ -486,6 +487,9 @@ public final class BatchRunner {
 			case CUT_SHORT:
 				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists but is cut "
 					+ "short (its pixel data end past the end of the file)" + when + "; --overwrite replaces it");
+			case OTHER_SOURCE:
+				return new Outcome(item, Outcome.Status.FAILED, OutputStamp.otherSourceMessage(item.output(),
+					stamp.source(item.output())) + when);
 			case FOLDER:
 				return new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output()));
 			default:
@@ -574,6 +578,14 @@ public final class BatchRunner {
 				|| overwrite))
 			{
 				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
+			}
+			if (!overwrite && existing[0] == BlockwiseJob.Existing.COMPLETE) {
+				// another input's result of the same name (two containers' series 0): never taken for this one's
+				String source = job.otherSource(item.output(), item.input());
+				if (source != null) {
+					return new Outcome(item, Outcome.Status.FAILED, OutputStamp.otherSourceMessage(item.output(),
+						source));
+				}
 			}
 			if (!overwrite && (existing[0] == BlockwiseJob.Existing.COMPLETE
 				|| existing[0] == BlockwiseJob.Existing.PARTIAL))
