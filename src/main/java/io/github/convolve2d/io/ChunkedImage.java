@@ -190,6 +190,11 @@ public final class ChunkedImage implements Closeable {
 	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
 	 * container's for a Zarr image's calibration; null when it was, or for any other image.
 	 */
+	/** The OME-XML this TIFF's planes were laid out by ({@link OmeTiff#used}), or null (a Zarr image, a plain TIFF). */
+	public OmeTiff ome() {
+		return ome != null && ome.used() ? ome : null;
+	}
+
 	public String note() {
 		return note;
 	}
