@@ -736,6 +736,44 @@ class BatchZarrTest {
 		}
 	}
 
+	/**
+	 * An OME-Zarr image whose third axis from the end is no z by its NGFF type or name (NGFF 0.3's {@code ["q", "y",
+	 * "x"]}, 0.4's {@code {"name": "q"}} without a type, a type {@code angle}) is read as z with a note on its line,
+	 * in the run and the dry run; it was read as z silently. An axis named z, or typed space, is read without one.
+	 */
+	@Test
+	void anAxisThatIsNoZIsReadAsZWithANote() throws IOException {
+		String[][] cases = { { "0.3", "\"q\"", "no NGFF type" }, { "0.4", "{\"name\": \"q\"}", "no NGFF type" },
+			{ "0.4", "{\"name\": \"q\", \"type\": \"angle\"}", "type 'angle'" }, { "0.4", "{\"name\": \"z\"}", null },
+			{ "0.4", "{\"name\": \"q\", \"type\": \"space\"}", null }, { "0.3", "\"z\"", null } };
+		for (int i = 0; i < cases.length; i++) {
+			Path image = tmp.resolve("in" + i).resolve("img.ome.zarr");
+			ZarrArray a = ZarrArray.create(image.resolve("0"), new int[] { 2, 10, 12 }, new int[] { 1, 10, 12 },
+				DataType.FLOAT32, Compressor.RAW);
+			for (int p = 0; p < 2; p++) a.writeChunk(new int[] { p, 0, 0 }, pixels(12, 10));
+			Files.write(image.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.US_ASCII));
+			String y = cases[i][0].equals("0.3") ? "\"y\", \"x\"" : "{\"name\": \"y\", \"type\": \"space\"}, "
+				+ "{\"name\": \"x\", \"type\": \"space\"}";
+			Files.write(image.resolve(".zattrs"), ("{\"multiscales\": [{\"version\": \"" + cases[i][0] + "\", \"axes\": ["
+				+ cases[i][1] + ", " + y + "], \"datasets\": [{\"path\": \"0\"" + (cases[i][0].equals("0.4")
+					? ", \"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [1, 1, 1]}]" : "") + "}]}]}")
+				.getBytes(StandardCharsets.US_ASCII));
+			// the run's line names the input after "note:", the dry run's has it at its start
+			String note = cases[i][2] == null ? null : "its axis 'q' (" + cases[i][2] + ") was read as z: each of its "
+				+ "planes is convolved alone, and the output names the axis z";
+			Path out = tmp.resolve("out" + i);
+			for (boolean dry : new boolean[] { true, false }) {
+				Object[] args = { "batch", "-i", image, "-o", out, "--preset", "sobel-x", "--progress", "lines" };
+				CliRun run = CliRun.run(dry ? concat(args, "--dry-run") : args);
+				assertEquals(0, run.code, run.toString());
+				String text = run.toString();
+				if (note == null) assertFalse(text.contains("note:"), text);
+				else assertTrue(text.contains(note), cases[i][1] + (dry ? " dry run" : "") + ": " + text);
+			}
+			assertArrayEquals(new int[] { 1, 1, 2, 8, 10 }, ZarrArray.open(out.resolve("img.ome.zarr/0")).shape());
+		}
+	}
+
 	/** A bare 2-D Zarr array, 45×38 in chunks of 10×12 (the edge chunks reaching past it), holding {@code px}. */
 	static Path zarr(Path path, DataType type, ZarrFormat format, Compressor compressor, float[] px)
 		throws IOException
