@@ -382,16 +382,20 @@ public final class BatchRunner {
 			catch (IOException e) {
 				return Decision.of(cannotConvolve(item, e));
 			}
-			if (existing[0] == BlockwiseJob.Existing.NONE) return Decision.WRITE;
-			if (overwrite) return Decision.REPLACE;
+			String note = readingNote(item.input());
+			if (existing[0] == BlockwiseJob.Existing.NONE) return Decision.WRITE.withNote(note);
+			if (overwrite) return Decision.REPLACE.withNote(note);
 			// not overwriting, only an output of the same settings is let through: stale, or incomplete
-			return stale[0] ? Decision.replace(STALE) : Decision.RESUME;
+			return (stale[0] ? Decision.replace(STALE) : Decision.RESUME).withNote(note);
 		}
 		boolean[] replacing = new boolean[1];
-		Outcome rejected = judge(item, new ImageHeader[1], replacing);
+		ImageHeader[] header = new ImageHeader[1];
+		Outcome rejected = judge(item, header, replacing);
 		if (rejected != null) return Decision.of(rejected);
-		if (!replacing[0]) return Decision.WRITE;
-		return !overwrite ? Decision.replace(STALE) : Decision.REPLACE;
+		// the note the run prints on the file's line (an OME-TIFF's OME-XML not used), from the header it read
+		String note = header[0].note();
+		if (!replacing[0]) return Decision.WRITE.withNote(note);
+		return (!overwrite ? Decision.replace(STALE) : Decision.REPLACE).withNote(note);
 	}
 
 	/**
@@ -454,7 +458,8 @@ public final class BatchRunner {
 
 	private static boolean mayReplace(OutputStamp.Existing existing) {
 		return existing == OutputStamp.Existing.SAME_SETTINGS || existing == OutputStamp.Existing.OTHER_SETTINGS
-			|| existing == OutputStamp.Existing.CUT_SHORT || existing == OutputStamp.Existing.OTHER_INPUT;
+			|| existing == OutputStamp.Existing.CUT_SHORT || existing == OutputStamp.Existing.OTHER_INPUT
+			|| existing == OutputStamp.Existing.OTHER_SOURCE;
 	}
 
 	/**
@@ -482,6 +487,9 @@ public final class BatchRunner {
 			case CUT_SHORT:
 				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " exists but is cut "
 					+ "short (its pixel data end past the end of the file)" + when + "; --overwrite replaces it");
+			case OTHER_SOURCE:
+				return new Outcome(item, Outcome.Status.FAILED, OutputStamp.otherSourceMessage(item.output(),
+					stamp.source(item.output())) + when);
 			case FOLDER:
 				return new Outcome(item, Outcome.Status.FAILED, Outcome.folderInTheWay(item.output()));
 			default:
@@ -570,6 +578,14 @@ public final class BatchRunner {
 				|| overwrite))
 			{
 				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
+			}
+			if (!overwrite && existing[0] == BlockwiseJob.Existing.COMPLETE) {
+				// another input's result of the same name (two containers' series 0): never taken for this one's
+				String source = job.otherSource(item.output(), item.input());
+				if (source != null) {
+					return new Outcome(item, Outcome.Status.FAILED, OutputStamp.otherSourceMessage(item.output(),
+						source));
+				}
 			}
 			if (!overwrite && (existing[0] == BlockwiseJob.Existing.COMPLETE
 				|| existing[0] == BlockwiseJob.Existing.PARTIAL))

@@ -653,6 +653,21 @@ public final class BlockwiseJob {
 	 */
 	static final String INPUT = "convolve2d_input";
 
+	/**
+	 * The input the output at {@code output} records having been made from ({@link #INPUT}), when that is another
+	 * input than {@code input} and still there ({@link OutputStamp#otherSource}): that input's result, which this one
+	 * does not take for its own; null otherwise (this input, none recorded, or an input moved since).
+	 */
+	public String otherSource(Path output, Path input) throws IOException {
+		Object from = ZarrArray.open(output.resolve("0")).attributes().get(INPUT);
+		if (from == null || recordsInput(from, input, null)) return null;
+		String r = from.toString();
+		int at = r.lastIndexOf(" (t, c, z, y, x: ");
+		if (at < 0) return null;
+		String path = r.substring(0, at);
+		return OutputStamp.otherSource(path, input) ? path : null;
+	}
+
 	/** Why an output begun from the input {@code from} (its recorded identity) is not resumed from this one. */
 	private static String otherInput(Path output, Object from) {
 		return "its output " + output + " is an interrupted result of another input, " + from + ", and would be "

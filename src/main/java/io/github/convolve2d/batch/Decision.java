@@ -26,11 +26,30 @@ public final class Decision implements Serializable {
 
 	private final Action action;
 	private final String reason;
+	/** What the run would say of how it reads the input (an OME-TIFF's OME-XML not used), or null. */
+	private final String note;
 
 	private Decision(Action action, String reason) {
+		this(action, reason, null);
+	}
+
+	private Decision(Action action, String reason, String note) {
 		this.action = action;
 		this.reason = reason;
+		this.note = note;
 	}
+
+	/**
+	 * This decision with the note the run prints on the file's line when it writes it ({@code ; note: ...}: why an
+	 * OME-TIFF's OME-XML was not used, say); null or a decision that writes nothing leaves it as it is.
+	 */
+	public Decision withNote(String note) {
+		if (note == null || action == Action.SKIP || action == Action.FAIL) return this;
+		return new Decision(action, reason, note);
+	}
+
+	/** The note the run would print on the file's line, or null. */
+	public String note() { return note; }
 
 	/** An output that the run would make again without {@code --overwrite}, for this reason (its input changed). */
 	public static Decision replace(String reason) {
@@ -62,9 +81,14 @@ public final class Decision implements Serializable {
 
 	/**
 	 * The dry run's line for the file, with its input and output named as the front end names them:
-	 * {@code write    IN -> OUT}, {@code fail     IN: REASON}, ...
+	 * {@code write    IN -> OUT}, {@code fail     IN: REASON}, ..., followed by {@code ; note: NOTE} where the run
+	 * would print one
 	 */
 	public String line(String input, String output) {
+		return note == null ? plainLine(input, output) : plainLine(input, output) + "; note: " + note;
+	}
+
+	private String plainLine(String input, String output) {
 		switch (action) {
 			case WRITE:
 				return "write    " + input + " -> " + output;
@@ -81,7 +105,7 @@ public final class Decision implements Serializable {
 
 	@Override
 	public String toString() {
-		return action + (reason == null ? "" : ": " + reason);
+		return action + (reason == null ? "" : ": " + reason) + (note == null ? "" : "; note: " + note);
 	}
 
 	/** The decisions of a dry run, counted for its last line. Not thread-safe. */

@@ -254,7 +254,7 @@ public final class ImageJReader {
 				for (int zz = 0; zz < z; zz++) {
 					for (int cc = 0; cc < c; cc++) {
 						int page = ome.page(cc, zz, tt) + 1;
-						stack.addSlice(pages.getSliceLabel(page), pages.getPixels(page));
+						stack.addSlice(planeLabel(pages.getSliceLabel(page), ome, cc), pages.getPixels(page));
 					}
 				}
 			}
@@ -263,6 +263,15 @@ public final class ImageJReader {
 		}
 		TiffCalibration cal = ome.calibration();
 		calibrate(imp, cal.scaleTczyx(), cal.translationTczyx(imp.getHeight()), cal.unitsTczyx());
+	}
+
+	/**
+	 * The label of an OME-TIFF's plane of channel {@code c} (from 0): ImageJ's own label of its page where there is
+	 * one, else the Name the OME-XML gives its channel, as Fiji's Bio-Formats names the channels, when the image has
+	 * several (its feature maps are then {@code DAPI / Sobel X}, not {@code C1 / Sobel X}).
+	 */
+	private static String planeLabel(String imageJ, OmeTiff ome, int c) {
+		return imageJ != null || ome.channels() < 2 ? imageJ : ome.channelName(c);
 	}
 
 	/**
@@ -296,7 +305,17 @@ public final class ImageJReader {
 		String[] labels = fi == null ? null : fi.sliceLabels;
 		long planes = (long) (ImageHeader.rgb(in) ? 1 : in.channels()) * in.slices() * in.frames();
 		// ImageJ leaves out labels for more planes than the file has
-		if (labels != null && labels.length <= planes) return labels;
+		if (labels != null && labels.length > planes) labels = null;
+		OmeTiff ome = in.ome();
+		if (ome != null && ome.channels() > 1) {
+			// as arrange labels the planes: an OME-TIFF's channel names where ImageJ's metadata give no label
+			String[] named = new String[(int) planes];
+			for (int p = 0; p < named.length; p++) {
+				named[p] = planeLabel(labels != null && p < labels.length ? labels[p] : null, ome, p % ome.channels());
+			}
+			return named;
+		}
+		if (labels != null) return labels;
 		// ImageJ saves a single image's label as its Slice_Label property
 		String[] properties = fi == null ? null : fi.properties;
 		for (int i = 0; planes == 1 && properties != null && i + 1 < properties.length; i += 2) {

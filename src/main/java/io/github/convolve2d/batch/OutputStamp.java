@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.util.List;
 import java.util.UUID;
 
@@ -33,6 +34,12 @@ public final class OutputStamp {
 	 * ({@link #inputVersion}), as make and rsync tell a changed file.
 	 */
 	public static final String INPUT_PROPERTY = "Convolve2D.input";
+	/**
+	 * The TIFF property recording the input an output was made from: its absolute path. Another input whose output
+	 * has the same name (an {@code x.tif} in another folder) does not take it for its own while that input is there
+	 * ({@link Existing#OTHER_SOURCE}).
+	 */
+	public static final String SOURCE_PROPERTY = "Convolve2D.source";
 	/** The human-readable record of kernels and options that every Convolve 2D result carries. */
 	static final String PROVENANCE = "Convolve2D";
 
@@ -49,6 +56,11 @@ public final class OutputStamp {
 		OTHER_INPUT,
 		/** Our output, made with other settings (or by a version that did not record them). */
 		OTHER_SETTINGS,
+		/**
+		 * Our output, made from another input, which is still there ({@link #SOURCE_PROPERTY}): that input's result,
+		 * never taken for this one's; {@code --overwrite} replaces it.
+		 */
+		OTHER_SOURCE,
 		/**
 		 * Our output, but its pixel data end past the end of the file (cut short by a copy, a full disk elsewhere):
 		 * never taken as done; {@code --overwrite} replaces it.
@@ -96,6 +108,29 @@ public final class OutputStamp {
 		output.setProp(PROPERTY, value);
 		String version = inputVersion(input);
 		if (version != null) output.setProp(INPUT_PROPERTY, version);
+		output.setProp(SOURCE_PROPERTY, input.toAbsolutePath().normalize().toString());
+	}
+
+	/**
+	 * Whether {@code recorded}, the path of the input an output records, names another input than {@code input}
+	 * that is still there: neither the same path nor one leading to the same file. An input moved or renamed since
+	 * (nothing at the recorded path) is not another one.
+	 */
+	static boolean otherSource(String recorded, Path input) {
+		if (recorded == null || recorded.equals(input.toAbsolutePath().normalize().toString())) return false;
+		try {
+			Path was = Paths.get(recorded);
+			return Files.exists(was) && !Files.isSameFile(was, input);
+		}
+		catch (IOException | java.nio.file.InvalidPathException e) {
+			return false;
+		}
+	}
+
+	/** The failure of an item whose output at {@code output} was made from {@code source}, another input still there. */
+	static String otherSourceMessage(Path output, String source) {
+		return "its output " + output + " was made from another input, " + source + ", which is still there; "
+			+ "--overwrite replaces it, or choose another --output or --suffix";
 	}
 
 	/**
@@ -118,11 +153,19 @@ public final class OutputStamp {
 	 * that records none, from an earlier version of Convolve 2D, is taken as made from this one).
 	 */
 	public Existing inspect(Path file, Path input) {
-		String[] recorded = new String[1];
+		String[] recorded = new String[2];
 		Existing e = inspect(file, recorded);
+		if (e == Existing.SAME_SETTINGS && otherSource(recorded[1], input)) return Existing.OTHER_SOURCE;
 		if (e != Existing.SAME_SETTINGS || recorded[0] == null) return e;
 		String now = inputVersion(input);
 		return now == null || now.equals(recorded[0]) ? e : Existing.OTHER_INPUT;
+	}
+
+	/** The input an output of ours at {@code file} records having been made from ({@link #SOURCE_PROPERTY}), or null. */
+	public String source(Path file) {
+		String[] recorded = new String[2];
+		inspect(file, recorded);
+		return recorded[1];
 	}
 
 	/**
@@ -130,10 +173,13 @@ public final class OutputStamp {
 	 * that is not ours. Reads at most the TIFF's header, after {@link TiffStructure} checked it.
 	 */
 	public Existing inspect(Path file) {
-		return inspect(file, new String[1]);
+		return inspect(file, new String[2]);
 	}
 
-	/** {@link #inspect(Path)}, putting the input version the file records (or null) into {@code input[0]}. */
+	/**
+	 * {@link #inspect(Path)}, putting the input version the file records (or null) into {@code input[0]}, and the
+	 * input's path it records (or null) into {@code input[1]}.
+	 */
 	private Existing inspect(Path file, String[] input) {
 		if (Files.isSymbolicLink(file)) return Existing.NOT_OURS; // the batch never writes links
 		if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) return Existing.NONE;
@@ -151,6 +197,7 @@ public final class OutputStamp {
 				if (PROPERTY.equals(props[i])) stamp = props[i + 1];
 				if (PROVENANCE.equals(props[i])) provenance = true;
 				if (INPUT_PROPERTY.equals(props[i])) input[0] = props[i + 1];
+				if (SOURCE_PROPERTY.equals(props[i])) input[1] = props[i + 1];
 			}
 			long size = Files.size(file);
 			for (int i = 0; info != null && i < info.length; i++) {

@@ -69,6 +69,7 @@ public final class ChunkedImage implements Closeable {
 			String[] types = z.types();
 			int[] shape = z.array().shape();
 			int t = -1, c = -1, other = -1, frames = 1, channels = 1, slices = 1;
+			String axisNote = null;
 			for (int d = 0; d < axes.size() - 2; d++) {
 				// NGFF names axes freely ('time', 'ch'); their type says which is which, the name where none is given
 				boolean time = types[d] != null ? types[d].equals("time") : axes.get(d).equals("t");
@@ -84,6 +85,13 @@ public final class ChunkedImage implements Closeable {
 				else if (!time && !channel && other < 0) {
 					other = d;
 					slices = shape[d];
+					if (types[d] == null ? !axes.get(d).equals("z") : !types[d].equals("space")) {
+						// not a z axis by its type or name (NGFF 0.3's names alone, 0.4's type left out, or another
+						// type): read as one, and said so, as ome-zarr-py keeps such an axis apart from space
+						axisNote = "its axis '" + axes.get(d) + "' (" + (types[d] == null ? "no NGFF type"
+							: "type '" + types[d] + "'") + ") was read as z: each of its planes is convolved alone, and "
+							+ "the output names the axis z";
+					}
 				}
 				else {
 					throw new UserException(path + " has axes " + axes + "; read here are one time axis (t), one channel "
@@ -92,7 +100,8 @@ public final class ChunkedImage implements Closeable {
 						+ "channel, space)");
 				}
 			}
-			return new ChunkedImage(z, null, frames, channels, slices, t, c, null, z.note());
+			String note = z.note() == null ? axisNote : axisNote == null ? z.note() : z.note() + "; " + axisNote;
+			return new ChunkedImage(z, null, frames, channels, slices, t, c, null, note);
 		}
 		if (Files.exists(path) && !Files.isRegularFile(path)) throw new UserException(TiffReader.notRegular(path));
 		if (!TiffReader.isTiff(path)) {
@@ -190,6 +199,11 @@ public final class ChunkedImage implements Closeable {
 	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
 	 * container's for a Zarr image's calibration; null when it was, or for any other image.
 	 */
+	/** The OME-XML this TIFF's planes were laid out by ({@link OmeTiff#used}), or null (a Zarr image, a plain TIFF). */
+	public OmeTiff ome() {
+		return ome != null && ome.used() ? ome : null;
+	}
+
 	public String note() {
 		return note;
 	}

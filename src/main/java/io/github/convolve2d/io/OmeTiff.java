@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 
 import javax.xml.XMLConstants;
@@ -54,20 +55,26 @@ public final class OmeTiff {
 	private final int[] pages;
 	private final TiffCalibration calibration;
 	private final String note;
+	/** Each channel's Name in the OME-XML, null entries for none; null when there are none or not one per channel. */
+	private final String[] channelNames;
 
-	private OmeTiff(int channels, int slices, int frames, int[] pages, TiffCalibration calibration) {
+	private OmeTiff(int channels, int slices, int frames, int[] pages, TiffCalibration calibration,
+		String[] channelNames)
+	{
 		this.channels = channels;
 		this.slices = slices;
 		this.frames = frames;
 		this.pages = pages;
 		this.calibration = calibration;
 		this.note = null;
+		this.channelNames = channelNames;
 	}
 
 	private OmeTiff(String reason) {
 		this.channels = this.slices = this.frames = 1;
 		this.pages = null;
 		this.calibration = TiffCalibration.NONE;
+		this.channelNames = null;
 		this.note = "its OME-XML was not used (" + reason + "), so its pages were read as slices, as ImageJ reads them "
 			+ "without Bio-Formats";
 	}
@@ -295,6 +302,8 @@ public final class OmeTiff {
 		private String order;
 		private Map<String, String> pixels;
 		private boolean inFirstImage, inFirstPixels, tiffDataSeen;
+		/** The Name of each Channel of the first Pixels, in order (null for none). */
+		private final List<String> channelNames = new java.util.ArrayList<>();
 
 		/** The TiffData being read: its attributes, and its UUID's file name and text. */
 		private Map<String, String> tiffData;
@@ -335,6 +344,7 @@ public final class OmeTiff {
 				pixels(a);
 			}
 			else if (inFirstPixels && depth == 4 && local.equals("Channel")) {
+				channelNames.add(a.getValue("Name"));
 				String spp = a.getValue("SamplesPerPixel");
 				if (spp != null && count(spp) != samples) {
 					problem = "a Channel of " + spp.trim() + " samples per pixel, where the pages have " + samples;
@@ -497,7 +507,10 @@ public final class OmeTiff {
 			TiffCalibration cal = TiffCalibration.ome(number(pixels.get("PhysicalSizeX")), pixels.get("PhysicalSizeXUnit"),
 				number(pixels.get("PhysicalSizeY")), pixels.get("PhysicalSizeYUnit"), number(pixels.get("PhysicalSizeZ")),
 				pixels.get("PhysicalSizeZUnit"), number(pixels.get("TimeIncrement")), pixels.get("TimeIncrementUnit"));
-			return new OmeTiff(sizeC, sizeZ, sizeT, pages, cal);
+			// Bio-Formats names an image's channels by them; one name per channel of one sample (an RGB channel's
+			// samples are named by their colours)
+			boolean named = samples == 1 && channelNames.size() == sizeC && channelNames.stream().anyMatch(n -> n != null);
+			return new OmeTiff(sizeC, sizeZ, sizeT, pages, cal, named ? channelNames.toArray(new String[0]) : null);
 		}
 
 		private static Map<String, String> attributes(Attributes a) {
@@ -540,6 +553,14 @@ public final class OmeTiff {
 
 	/** Channels (1 for an RGB channel, whose samples ImageJ holds in one pixel). */
 	public int channels() { return channels; }
+	/**
+	 * The Name the OME-XML gives channel {@code c} (from 0), as Fiji's Bio-Formats shows it, or null for none (or
+	 * for the channel of RGB pages, whose samples are named by their colours).
+	 */
+	public String channelName(int c) {
+		return channelNames == null || c < 0 || c >= channelNames.length ? null : channelNames[c];
+	}
+
 	/** Slices. */
 	public int slices() { return slices; }
 	/** Time points. */

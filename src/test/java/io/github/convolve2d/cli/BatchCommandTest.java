@@ -51,7 +51,7 @@ class BatchCommandTest {
 		return in;
 	}
 
-	private static Map<Path, byte[]> digests(Path folder) throws Exception {
+	static Map<Path, byte[]> digests(Path folder) throws Exception {
 		Map<Path, byte[]> d = new HashMap<>();
 		try (Stream<Path> files = Files.walk(folder)) {
 			for (Path f : files.filter(Files::isRegularFile).collect(Collectors.toList())) {

@@ -125,7 +125,8 @@ class BatchOmeTiffTest {
 
 	/**
 	 * An OME-XML that cannot be used (a plane in no page): the file is written both ways, its pages its slices,
-	 * with a note naming the file and the reason on its line, in every progress style; no stack trace.
+	 * with a note naming the file and the reason on its line, in every progress style and in the dry run's list; no
+	 * stack trace.
 	 */
 	@Test
 	void anOmeXmlNotUsedIsWrittenWithANote() throws IOException {
@@ -146,9 +147,55 @@ class BatchOmeTiffTest {
 					+ "TiffData elements place plane C1 Z1 T0 in no page), so its pages were read as slices"), run.toString());
 				assertFalse(run.err.contains("Exception"), run.toString());
 			}
+			// the dry run lists the same note on the file's line, before anything is written
+			Path dry = tmp.resolve(format + "-dry");
+			CliRun run = CliRun.run("batch", "-i", in, "-o", dry, "--format", format, "--preset", "identity",
+				"--dry-run");
+			assertEquals(0, run.code, run.toString());
+			assertTrue(run.out.contains("write    " + in.resolve("gap.ome.tif") + " -> " + dry.resolve("gap."
+				+ (format.equals("tiff") ? "tif" : "ome.zarr")) + "; note: its OME-XML was not used (its TiffData "
+				+ "elements place plane C1 Z1 T0 in no page), so its pages were read as slices"), run.toString());
+			assertFalse(Files.exists(dry), run.toString());
 		}
 		ImagePlus tiff = IJ.openImage(tmp.resolve("tiff-none").resolve("gap.tif").toString());
 		assertArrayEquals(new int[] { 1, 4, 1 }, new int[] { tiff.getNChannels(), tiff.getNSlices(), tiff.getNFrames() });
+	}
+
+	/**
+	 * The OME-XML's channel names label the feature maps, as Fiji's Bio-Formats names the channels, alike in the TIFF
+	 * result's slice labels and the OME-Zarr result's omero channels ({@code DAPI / Sobel X}; a channel without a
+	 * Name keeps {@code C2}). They were {@code C1 / Sobel X} both ways.
+	 */
+	@Test
+	void theOmeXmlsChannelNamesLabelTheMapsBothWays() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in-names"));
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYCZT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"3\" SizeZ=\"2\" SizeT=\"1\"><Channel ID=\"Channel:0:0\" Name=\"DAPI\" SamplesPerPixel=\"1\"/>"
+			+ "<Channel ID=\"Channel:0:1\" SamplesPerPixel=\"1\"/><Channel ID=\"Channel:0:2\" Name=\"GFP\" "
+			+ "SamplesPerPixel=\"1\"/><TiffData IFD=\"0\" PlaneCount=\"6\"/></Pixels></Image></OME>";
+		TiffBytes t = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))).description(xml);
+		for (int p = 1; p < 6; p++) t.thenPage(TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))));
+		Files.write(in.resolve("named.ome.tif"), t.build());
+		List<String> expected = List.of("DAPI / Sobel X", "C2 / Sobel X", "GFP / Sobel X");
+		CliRun run = batch(in, tmp.resolve("names-tiff"), "tiff", "sobel-x");
+		assertEquals(0, run.code, run.toString());
+		ImagePlus tiff = IJ.openImage(tmp.resolve("names-tiff/named.tif").toString());
+		assertEquals(3, tiff.getNChannels());
+		for (int z = 1; z <= 2; z++) {
+			for (int c = 1; c <= 3; c++) {
+				assertEquals(expected.get(c - 1), tiff.getStack().getSliceLabel(tiff.getStackIndex(c, z, 1)), "c" + c + " z" + z);
+			}
+		}
+		run = batch(in, tmp.resolve("names-zarr"), "zarr", "sobel-x");
+		assertEquals(0, run.code, run.toString());
+		com.google.gson.JsonArray channels = com.google.gson.JsonParser.parseString(new String(Files.readAllBytes(
+			tmp.resolve("names-zarr/named.ome.zarr/.zattrs")), java.nio.charset.StandardCharsets.US_ASCII))
+			.getAsJsonObject().getAsJsonObject("omero").getAsJsonArray("channels");
+		assertEquals(3, channels.size());
+		for (int c = 0; c < 3; c++) {
+			assertEquals(expected.get(c), channels.get(c).getAsJsonObject().get("label").getAsString(), "c" + c);
+		}
 	}
 
 	/** An OME-TIFF of two images (series) fails alone both ways, saying what to do; the other file is written. */

@@ -30,6 +30,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** {@code batch} with Zarr inputs and {@code --format zarr}: block by block, progress per block, resumable runs. */
 class BatchZarrTest {
@@ -683,6 +684,94 @@ class BatchZarrTest {
 		JsonObject window = JsonParser.parseString(text).getAsJsonObject().getAsJsonObject("omero")
 			.getAsJsonArray("channels").get(0).getAsJsonObject().getAsJsonObject("window");
 		assertTrue(window.get("min").getAsDouble() < window.get("max").getAsDouble(), window.toString());
+	}
+
+	/**
+	 * Two inputs whose outputs share a name, convolved in two runs (the series {@code 0} of two bioformats2raw
+	 * containers, both {@code 0.ome.zarr}; two {@code x.tif} in two folders): the second run fails naming the first
+	 * input, and the first's result is kept, whichever the output format. It was skipped as done (a Zarr input: the
+	 * first image's result taken for the second's) or replaced as if its input had changed (a TIFF input).
+	 * {@code --overwrite} replaces it; an input moved since its result was made is judged as before, by its settings.
+	 */
+	@Test
+	void aSecondRunNeverTakesOrReplacesAnotherInputsResultOfTheSameName() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Path a = zarr(in.resolve("a.zarr/0"), DataType.FLOAT32, ZarrFormat.V2, Compressor.RAW, pixels(45, 38));
+		float[] other = pixels(45, 38);
+		for (int i = 0; i < other.length; i++) other[i] = -other[i] + i % 7;
+		Path b = zarr(in.resolve("b.zarr/0"), DataType.FLOAT32, ZarrFormat.V2, Compressor.RAW, other);
+		Path d1 = Files.createDirectories(in.resolve("d1")), d2 = Files.createDirectories(in.resolve("d2"));
+		assertTrue(new FileSaver(new ImagePlus("x", new FloatProcessor(40, 30, pixels(40, 30)))).saveAsTiff(
+			d1.resolve("x.tif").toString()));
+		assertTrue(new FileSaver(new ImagePlus("x", new FloatProcessor(40, 30, java.util.Arrays.copyOf(other, 1200))))
+			.saveAsTiff(
+			d2.resolve("x.tif").toString()));
+		Object[][] cases = { { a, b, "0.ome.zarr", "zarr" }, { d1.resolve("x.tif"), d2.resolve("x.tif"), "x.ome.zarr",
+			"zarr" }, { d1.resolve("x.tif"), d2.resolve("x.tif"), "x.tif", "tiff" } };
+		for (Object[] c : cases) {
+			Path out = tmp.resolve("out-" + c[2] + "-" + c[3]), result = out.resolve((String) c[2]);
+			Object[] args = { "batch", "-o", out, "--preset", "sobel-x", "--format", c[3], "--progress", "none" };
+			CliRun first = CliRun.run(concat(args, "-i", c[0]));
+			assertEquals(0, first.code, first.toString());
+			Map<Path, byte[]> kept = BatchCommandTest.digests(out);
+			for (boolean dry : new boolean[] { true, false }) {
+				CliRun second = CliRun.run(concat(dry ? concat(args, "--dry-run") : args, "-i", c[1]));
+				assertEquals(1, second.code, c[3] + " " + c[1] + (dry ? " dry run" : "") + ": " + second);
+				assertTrue((dry ? second.out : second.err).contains(c[1] + ": its output " + result + " was made from "
+					+ "another input, " + c[0] + ", which is still there; --overwrite replaces it, or choose another "
+					+ "--output or --suffix"), second.toString());
+				BatchCommandTest.assertDigestsEqual(kept, BatchCommandTest.digests(out), "the first input's result");
+			}
+			CliRun replaced = CliRun.run(concat(args, "-i", c[1], "--overwrite"));
+			assertEquals(0, replaced.code, replaced.toString());
+			assertTrue(replaced.out.contains("1 written"), replaced.toString());
+			// the first input's result again; then that input moved away: its result is no other input's any more
+			assertEquals(0, CliRun.run(concat(args, "-i", c[0], "--overwrite")).code);
+			Path moved = in.resolve("moved-" + c[2] + c[3]);
+			Files.move(((Path) c[0]).getParent(), moved);
+			CliRun again = CliRun.run(concat(args, "-i", c[1]));
+			assertEquals(0, again.code, again.toString());
+			assertFalse(again.toString().contains("another input"), again.toString());
+			Files.move(moved, ((Path) c[0]).getParent());
+		}
+	}
+
+	/**
+	 * An OME-Zarr image whose third axis from the end is no z by its NGFF type or name (NGFF 0.3's {@code ["q", "y",
+	 * "x"]}, 0.4's {@code {"name": "q"}} without a type, a type {@code angle}) is read as z with a note on its line,
+	 * in the run and the dry run; it was read as z silently. An axis named z, or typed space, is read without one.
+	 */
+	@Test
+	void anAxisThatIsNoZIsReadAsZWithANote() throws IOException {
+		String[][] cases = { { "0.3", "\"q\"", "no NGFF type" }, { "0.4", "{\"name\": \"q\"}", "no NGFF type" },
+			{ "0.4", "{\"name\": \"q\", \"type\": \"angle\"}", "type 'angle'" }, { "0.4", "{\"name\": \"z\"}", null },
+			{ "0.4", "{\"name\": \"q\", \"type\": \"space\"}", null }, { "0.3", "\"z\"", null } };
+		for (int i = 0; i < cases.length; i++) {
+			Path image = tmp.resolve("in" + i).resolve("img.ome.zarr");
+			ZarrArray a = ZarrArray.create(image.resolve("0"), new int[] { 2, 10, 12 }, new int[] { 1, 10, 12 },
+				DataType.FLOAT32, Compressor.RAW);
+			for (int p = 0; p < 2; p++) a.writeChunk(new int[] { p, 0, 0 }, pixels(12, 10));
+			Files.write(image.resolve(".zgroup"), "{\"zarr_format\": 2}".getBytes(StandardCharsets.US_ASCII));
+			String y = cases[i][0].equals("0.3") ? "\"y\", \"x\"" : "{\"name\": \"y\", \"type\": \"space\"}, "
+				+ "{\"name\": \"x\", \"type\": \"space\"}";
+			Files.write(image.resolve(".zattrs"), ("{\"multiscales\": [{\"version\": \"" + cases[i][0] + "\", \"axes\": ["
+				+ cases[i][1] + ", " + y + "], \"datasets\": [{\"path\": \"0\"" + (cases[i][0].equals("0.4")
+					? ", \"coordinateTransformations\": [{\"type\": \"scale\", \"scale\": [1, 1, 1]}]" : "") + "}]}]}")
+				.getBytes(StandardCharsets.US_ASCII));
+			// the run's line names the input after "note:", the dry run's has it at its start
+			String note = cases[i][2] == null ? null : "its axis 'q' (" + cases[i][2] + ") was read as z: each of its "
+				+ "planes is convolved alone, and the output names the axis z";
+			Path out = tmp.resolve("out" + i);
+			for (boolean dry : new boolean[] { true, false }) {
+				Object[] args = { "batch", "-i", image, "-o", out, "--preset", "sobel-x", "--progress", "lines" };
+				CliRun run = CliRun.run(dry ? concat(args, "--dry-run") : args);
+				assertEquals(0, run.code, run.toString());
+				String text = run.toString();
+				if (note == null) assertFalse(text.contains("note:"), text);
+				else assertTrue(text.contains(note), cases[i][1] + (dry ? " dry run" : "") + ": " + text);
+			}
+			assertArrayEquals(new int[] { 1, 1, 2, 8, 10 }, ZarrArray.open(out.resolve("img.ome.zarr/0")).shape());
+		}
 	}
 
 	/** A bare 2-D Zarr array, 45×38 in chunks of 10×12 (the edge chunks reaching past it), holding {@code px}. */
