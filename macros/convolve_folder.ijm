@@ -9,8 +9,7 @@
 // letters, digits, '.', '-' and '_' turned into '-' (a sigma into "sigma"): camera.png with Sobel X and Sobel Y
 // gives camera_Sobel-X_Sobel-Y.tif. A mistake (bad options, unreadable image, two images whose results take one
 // name, e.g. cell.png and cell.tif) stops the run with one "Convolve 2D: ..." line (after ImageJ's reader's own for
-// an unreadable image, a result that cannot be written); results already saved are complete files, and a failed
-// save leaves no part of one.
+// an unreadable image); results already saved are complete files, and a failed save leaves no part of one.
 
 arg = getArgument();
 input = value(arg, "input");

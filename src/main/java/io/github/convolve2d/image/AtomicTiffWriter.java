@@ -1,10 +1,15 @@
 package io.github.convolve2d.image;
 
 import ij.ImagePlus;
+import ij.io.FileInfo;
 import ij.io.FileSaver;
+import ij.io.RoiEncoder;
+import ij.io.TiffEncoder;
 import io.github.convolve2d.io.IoMessages;
 import io.github.convolve2d.io.TemporaryFiles;
 
+import java.io.BufferedOutputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -20,8 +25,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * Writes an image as TIFF with ImageJ's own writer ({@link FileSaver#saveAsTiff}) so that it is whole or
- * absent, also when several runs write into one folder at once:
+ * Writes an image as TIFF with ImageJ's own encoder, as {@link FileSaver#saveAsTiff} writes it, so that it is
+ * whole or absent, also when several runs write into one folder at once:
  * <ul>
  * <li>the TIFF goes to a hidden temporary file next to the target,
  * {@code .convolve2d-<pid>-<start>-<host>-<random>.tif} ({@link TemporaryFiles}: it names the writing process),
@@ -156,18 +161,13 @@ public final class AtomicTiffWriter {
 		}
 		inFlight.add(tmp);
 		try {
-			ConsoleCapture.Result<Boolean> saved;
-			try {
-				saved = ConsoleCapture.call(() -> new FileSaver(imp).saveAsTiff(tmp.toString()));
+			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
+				1 << 16)))
+			{
+				encode(imp, out);
 			}
-			catch (IOException | RuntimeException e) {
-				throw e;
-			}
-			catch (Exception e) {
-				throw new IOException(e);
-			}
-			if (!saved.value()) {
-				throw new IOException(writerFailure(saved.printed()));
+			catch (FileSystemException e) {
+				throw new IOException(e.getReason() != null ? e.getReason() : e.getClass().getSimpleName(), e);
 			}
 			beforeMove.run(tmp, target);
 			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
@@ -189,16 +189,26 @@ public final class AtomicTiffWriter {
 	}
 
 	/**
-	 * What ImageJ's TIFF writer printed when it failed, as a reason: its {@code File saving error (IOException):
-	 * "No space left on device" <temporary path>} becomes {@code No space left on device} (the temporary file's name
-	 * means nothing to a user).
+	 * Writes {@code imp} to {@code out} as ImageJ's {@link FileSaver#saveAsTiff(String)} writes it (ImageJ 1.54p:
+	 * info, slice labels, description, selection, overlay, properties, and a composite's display ranges and LUTs,
+	 * through ImageJ's own {@link TiffEncoder}), but lets a failed write throw: FileSaver reports one through
+	 * {@code IJ.error}, which with an ImageJ window is a dialog naming the hidden temporary file, before the caller's
+	 * own message. Feature maps are never virtual stacks or plots, which FileSaver treats apart.
 	 */
-	static String writerFailure(String printed) {
-		String said = printed.replace(" ;", ";").trim();
-		if (said.isEmpty()) return "ImageJ's TIFF writer failed without a reason";
-		int open = said.indexOf('"'), close = said.lastIndexOf('"');
-		if (said.startsWith("File saving error") && open >= 0 && close > open + 1) return said.substring(open + 1, close);
-		return said;
+	static void encode(ImagePlus imp, DataOutputStream out) throws IOException {
+		FileSaver saver = new FileSaver(imp);
+		FileInfo fi = imp.getFileInfo();
+		fi.info = imp.getInfoProperty();
+		if (fi.nImages > 1) fi.sliceLabels = imp.getStack().getSliceLabels();
+		else if (imp.hasImageStack() && imp.getStack().getSliceLabel(1) != null) {
+			fi.sliceLabels = new String[] { imp.getStack().getSliceLabel(1) };
+		}
+		fi.description = saver.getDescriptionString();
+		fi.roi = RoiEncoder.saveAsByteArray(imp.getRoi());
+		fi.overlay = FileSaver.getOverlay(imp);
+		fi.properties = imp.getPropertiesAsArray();
+		if (fi.nImages > 1 && imp.isComposite()) saver.saveDisplayRangesAndLuts(imp, fi);
+		new TiffEncoder(fi).write(out);
 	}
 
 	/** Gives {@code tmp} the name {@code target}, which did not exist a moment ago; never replaces silently. */

@@ -21,8 +21,8 @@ import java.util.List;
  * RGB image counting as one channel) convolved with kernel {@code k} of {@code K} is output channel
  * {@code c·K + k}; slices and frames stay as they are;</li>
  * <li>up to {@link CompositeImage#MAX_CHANNELS} channels make a composite: in colour for an RGB image and one
- * kernel, in the source's display mode for a composite and one kernel, one map at a time with the source's LUT for
- * a single image's bank, grey otherwise;</li>
+ * kernel, in the source's display mode for a composite and one kernel; for a bank one map at a time, each with its
+ * source channel's (or colour's) LUT, unless the source is a composite shown in grey, which stays grey;</li>
  * <li>each output channel keeps the lookup table of the channel it was computed from (as Image › Type › 32-bit
  * does): a composite's channel colours, a single image's LUT (inverting, Fire, ...), red, green and blue for the
  * colours of an RGB image;</li>
@@ -74,10 +74,14 @@ final class FeatureMapImage {
 				LUT range = composite.getChannelLut(o + 1); // holds the channel's display range
 				composite.setChannelLut(new LUT(luts[o], range.min, range.max), o + 1);
 			}
+			boolean greySource = source.isComposite()
+				&& ((CompositeImage) source).getMode() == CompositeImage.GRAYSCALE;
 			if (kernels == 1 && source.isComposite()) composite.setMode(((CompositeImage) source).getMode());
-			// one LUT, the source's, on every map: ImageJ's grey mode would neither show it (an inverting or Fire
-			// LUT) nor save it; colour mode shows each map with it, as a single map is shown, and TIFFs keep it
-			else if (!source.isComposite() && !in.colour) composite.setMode(CompositeImage.COLOR);
+			// otherwise (a bank; not an RGB image's one kernel, in composite mode already) each map with its source
+			// channel's LUT, one at a time: in composite mode a channel's maps, drawn in one colour, would add up,
+			// and ImageJ's grey mode would neither show the LUTs (an inverting or Fire LUT, a channel's or a
+			// colour's) nor save them. A composite the user shows in grey stays grey.
+			else if (!(in.colour && kernels == 1) && !greySource) composite.setMode(CompositeImage.COLOR);
 		}
 		else if (luts.length == 1 || !source.isComposite() && !in.colour) {
 			ImageProcessor ip = result.getProcessor();

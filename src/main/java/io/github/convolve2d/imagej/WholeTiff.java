@@ -4,7 +4,6 @@ import ij.ImagePlus;
 import ij.WindowManager;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.image.AtomicTiffWriter;
-import io.github.convolve2d.image.ConsoleCapture;
 import io.github.convolve2d.io.IoMessages;
 
 import java.io.File;
@@ -27,7 +26,7 @@ public final class WholeTiff {
 
 	/**
 	 * Saves the macro's current image as a TIFF at {@code path}, replacing a file of that name, without ImageJ's
-	 * error dialog (which would hang a {@code -batch} run).
+	 * error dialog (which would hang a {@code -batch} run, and comes before the macro's own message in a window).
 	 *
 	 * @return "" when saved, else what went wrong (nothing was then written at {@code path})
 	 */
@@ -49,8 +48,7 @@ public final class WholeTiff {
 	 * @throws UserException saying why it could not be written; nothing was then written there
 	 */
 	static void save(ImagePlus maps, File output) {
-		// without an ImageJ window, ImageJ prints its writer's error: caught, it becomes the reason
-		try (ConsoleCapture capture = ConsoleCapture.install()) {
+		try {
 			new AtomicTiffWriter().write(maps, output.toPath(), true);
 		}
 		catch (IOException e) {

@@ -151,6 +151,29 @@ class Convolve2DCommandTest {
 	}
 
 	/**
+	 * A bank of an RGB file saved by the command's output keeps each map's colour, as the plugin's result shows it
+	 * and the batch command writes it: it was saved grey.
+	 */
+	@Test
+	void theSavedMapsOfAnRgbBankKeepTheirColours(@TempDir Path dir) throws Exception {
+		Path in = dir.resolve("ihc.tif"), out = dir.resolve("maps.tif");
+		ImagePlus rgb = HeadlessImageJ.open("ihc.png");
+		rgb.setRoi(200, 150, 48, 40);
+		assertTrue(new FileSaver(rgb.crop()).saveAsTiff(in.toString()));
+		CommandModule module = run(false, "file", in.toFile(), "output", out.toFile(), "preset", "sobel-x, sobel-y");
+		assertFalse(module.isCanceled(), module.getCancelReason());
+		ImagePlus saved = IJ.openImage(out.toString());
+		assertTrue(saved instanceof ij.CompositeImage, "a composite");
+		assertEquals(ij.CompositeImage.COLOR, ((ij.CompositeImage) saved).getMode());
+		java.awt.Color[] colours = { java.awt.Color.red, java.awt.Color.red, java.awt.Color.green,
+			java.awt.Color.green, java.awt.Color.blue, java.awt.Color.blue };
+		for (int c = 1; c <= 6; c++) {
+			assertEquals(colours[c - 1].getRGB(), ((ij.CompositeImage) saved).getChannelLut(c).getRGB(255),
+				"map " + c + " (" + saved.getStack().getSliceLabel(c) + "): the brightest value's colour");
+		}
+	}
+
+	/**
 	 * A selection saved in a TIFF comes back when ImageJ opens it, and the command convolved its bounds: a --run with
 	 * file= saved a crop. An image file is convolved whole now, as the batch command and the folder macro do; an
 	 * image a script gives keeps its selection, as the menu command's.

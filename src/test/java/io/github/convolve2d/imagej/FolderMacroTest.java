@@ -259,6 +259,9 @@ class FolderMacroTest {
 		public static void main(String[] args) {
 			HeadlessImageJ.registerCommands();
 			IJ.runMacroFile(MACRO, args[0]);
+			// an error ImageJ itself reported (IJ.error: with an ImageJ window, a dialog before the macro's own)
+			String imageJs = IJ.getErrorMessage();
+			if (imageJs != null) System.out.println("ImageJ's error: " + imageJs);
 			System.exit(0);
 		}
 	}
@@ -267,7 +270,8 @@ class FolderMacroTest {
 	 * A save that fails part way (a full disk; here a file size limit of 100 KB, ulimit -f, under which a write fails
 	 * as on a full disk) left the first 100 KB of the result under its name, and the run went on to say "1 images
 	 * convolved". Now the result is written whole or not at all, as the batch command writes, and the run stops
-	 * with one line.
+	 * with one line. ImageJ's TIFF writer reported the failure itself (IJ.error), which with an ImageJ window is a
+	 * dialog naming the hidden temporary file before the macro's; now the macro's line is the only message.
 	 */
 	@Test
 	void aSaveThatFailsLeavesNoPartOfAFileAndStopsTheRun(@TempDir Path dir) throws Exception {

@@ -76,7 +76,9 @@ class PluginBatchParityTest {
 			Arguments.of("16-bit, a display range", (Supplier<ImagePlus>) PluginBatchParityTest::displayRange,
 				"preset=[Sobel X] mode=valid stride=2"),
 			Arguments.of("composite in colours, one kernel", (Supplier<ImagePlus>) PluginBatchParityTest::coloured,
-				"preset=[Sobel Y] stack"));
+				"preset=[Sobel Y] stack"),
+			Arguments.of("composite in colours, a bank", (Supplier<ImagePlus>) PluginBatchParityTest::coloured,
+				"preset=[Sobel X, Sobel Y] stack"));
 	}
 
 	@ParameterizedTest(name = "{0}: {2}")

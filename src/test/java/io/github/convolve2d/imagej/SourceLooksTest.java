@@ -119,33 +119,70 @@ class SourceLooksTest {
 		assertSameColours(source.getChannelLut(2), ((CompositeImage) out).getChannelLut(2), "channel 2");
 	}
 
+	/**
+	 * A bank of an RGB image shows each map in its colour, one map at a time, and a TIFF saved by ImageJ keeps those
+	 * colours. It opened as a grey composite: ImageJ neither shows nor saves the channels' LUTs in that mode.
+	 */
 	@Test
-	void aBankOfAnRgbImageColoursEachMapAfterItsColour() {
+	void aBankOfAnRgbImageShowsAndSavesEachMapInItsColour(@TempDir Path dir) {
 		ImagePlus out = convolve(open("ihc.png"), "preset=sobel-x,sobel-y");
 		assertTrue(out instanceof CompositeImage);
 		assertEquals(6, out.getNChannels());
+		assertEquals(CompositeImage.COLOR, ((CompositeImage) out).getMode(), "one map at a time, in its colour");
 		Color[] expected = { Color.red, Color.red, Color.green, Color.green, Color.blue, Color.blue };
+		ImagePlus saved = saveAndOpen(out, dir);
 		for (int c = 1; c <= 6; c++) {
 			String label = out.getStack().getSliceLabel(c);
-			assertSameColours(LUT.createLutFromColor(expected[c - 1]), ((CompositeImage) out).getChannelLut(c),
-				"channel " + c + " (" + label + ")");
+			LUT colour = LUT.createLutFromColor(expected[c - 1]);
+			assertSameColours(colour, ((CompositeImage) out).getChannelLut(c), "channel " + c + " (" + label + ")");
+			assertSameColours(colour, ((CompositeImage) saved).getChannelLut(c), "saved, channel " + c);
 		}
-		assertEquals(CompositeImage.GRAYSCALE, ((CompositeImage) out).getMode(), "a bank opens grey");
+		assertEquals(CompositeImage.COLOR, ((CompositeImage) saved).getMode(), "saved");
+		out.setPosition(3, 1, 1); // green / Sobel X
+		out.updateImage();
+		int rgb = out.getBufferedImage().getRGB(out.getWidth() / 2, out.getHeight() / 2);
+		assertEquals(0, rgb & 0xff0000 | rgb & 0xff, "a green map is shown in green: " + Integer.toHexString(rgb));
 	}
 
+	/**
+	 * A bank of a composite shows each map in its channel's colour, one at a time (in composite mode the maps of
+	 * one channel, drawn in one colour, would add up), and a TIFF saved by ImageJ keeps the colours.
+	 */
 	@Test
-	void aCompositeBankGivesEachMapItsChannelsColour() {
+	void aCompositeBankGivesEachMapItsChannelsColour(@TempDir Path dir) {
 		CompositeImage source = new CompositeImage(twoChannels(), CompositeImage.COMPOSITE);
 		source.setChannelLut(LUT.createLutFromColor(Color.yellow), 1);
 		ImagePlus out = convolve(source, "preset=sobel-x,sobel-y stack");
 		assertEquals(4, out.getNChannels());
+		assertEquals(CompositeImage.COLOR, ((CompositeImage) out).getMode(), "one map at a time, in its colour");
 		assertSameColours(source.getChannelLut(1), ((CompositeImage) out).getChannelLut(2), "channel 1, kernel 2");
 		assertSameColours(source.getChannelLut(2), ((CompositeImage) out).getChannelLut(3), "channel 2, kernel 1");
+		ImagePlus saved = saveAndOpen(out, dir);
+		for (int c = 1; c <= 4; c++) {
+			assertSameColours(((CompositeImage) out).getChannelLut(c), ((CompositeImage) saved).getChannelLut(c),
+				"saved, map " + c);
+		}
 		// and the pixels do not depend on the colours
 		ImagePlus plain = convolve(twoChannels(), "preset=sobel-x,sobel-y stack");
 		for (int n = 1; n <= 4; n++) {
 			assertArrayEquals((float[]) plain.getStack().getPixels(n), (float[]) out.getStack().getPixels(n));
 		}
+	}
+
+	/** A composite the user shows in grey keeps that mode for a bank too, as for one kernel. */
+	@Test
+	void aGreyCompositeBankStaysGrey() {
+		CompositeImage source = new CompositeImage(twoChannels(), CompositeImage.GRAYSCALE);
+		ImagePlus out = convolve(source, "preset=sobel-x,sobel-y stack");
+		assertEquals(CompositeImage.GRAYSCALE, ((CompositeImage) out).getMode());
+	}
+
+	private static ImagePlus saveAndOpen(ImagePlus imp, Path dir) {
+		String path = dir.resolve("maps.tif").toString();
+		assertTrue(new FileSaver(imp).saveAsTiff(path));
+		ImagePlus saved = IJ.openImage(path);
+		assertTrue(saved instanceof CompositeImage, "reopened as a composite");
+		return saved;
 	}
 
 	private static ImagePlus twoChannels() {
