@@ -405,7 +405,7 @@ public final class BatchRunner {
 	 */
 	private Outcome judge(BatchItem item, ImageHeader[] header, boolean[] replacing) {
 		if (item.problem() != null) return new Outcome(item, Outcome.Status.FAILED, item.problem());
-		OutputStamp.Existing existing = stamp.inspect(item.output(), item.input());
+		OutputStamp.Existing existing = stamp.inspect(item.output(), item);
 		if (existing != OutputStamp.Existing.NONE && !replaces(existing)) return existingOutcome(item, existing, false);
 		replacing[0] = existing != OutputStamp.Existing.NONE;
 		String problem = judgeHeader(item.input(), header);
@@ -511,9 +511,9 @@ public final class BatchRunner {
 				cancelling);
 			if (cancelled) return null;
 			out.setTitle(item.output().getFileName().toString());
-			stamp.mark(out, item.input());
+			stamp.mark(out, item);
 			try {
-				writer.write(out, item.output(), existing -> replaces(stamp.inspect(existing, item.input())));
+				writer.write(out, item.output(), existing -> replaces(stamp.inspect(existing, item)));
 			}
 			catch (FileAlreadyExistsException e) {
 				if (e.getFile() == null || !Paths.get(e.getFile()).toAbsolutePath().equals(item.output().toAbsolutePath())) {

@@ -665,7 +665,7 @@ public final class BlockwiseJob {
 		int at = r.lastIndexOf(" (t, c, z, y, x: ");
 		if (at < 0) return null;
 		String path = r.substring(0, at);
-		return OutputStamp.otherSource(path, input) ? path : null;
+		return OutputStamp.otherSource(path, input, input.toAbsolutePath().normalize().toString()) ? path : null;
 	}
 
 	/** Why an output begun from the input {@code from} (its recorded identity) is not resumed from this one. */

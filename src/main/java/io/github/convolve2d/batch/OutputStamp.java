@@ -103,21 +103,24 @@ public final class OutputStamp {
 		return value;
 	}
 
-	/** Marks an output image of {@code input} with this stamp and the input's version (before it is written). */
-	public void mark(ImagePlus output, Path input) {
+	/**
+	 * Marks an output image of {@code item}'s input with this stamp, the input's version and what names the input
+	 * ({@link BatchItem#source}), before it is written.
+	 */
+	public void mark(ImagePlus output, BatchItem item) {
 		output.setProp(PROPERTY, value);
-		String version = inputVersion(input);
+		String version = inputVersion(item.input());
 		if (version != null) output.setProp(INPUT_PROPERTY, version);
-		output.setProp(SOURCE_PROPERTY, input.toAbsolutePath().normalize().toString());
+		output.setProp(SOURCE_PROPERTY, item.source());
 	}
 
 	/**
-	 * Whether {@code recorded}, the path of the input an output records, names another input than {@code input}
-	 * that is still there: neither the same path nor one leading to the same file. An input moved or renamed since
-	 * (nothing at the recorded path) is not another one.
+	 * Whether {@code recorded}, what names the input an output records, names another input than {@code input}
+	 * (named {@code source}, {@link BatchItem#source}) that is still there: neither the same name nor a path leading
+	 * to the same file. An input moved or renamed since (nothing at the recorded path) is not another one.
 	 */
-	static boolean otherSource(String recorded, Path input) {
-		if (recorded == null || recorded.equals(input.toAbsolutePath().normalize().toString())) return false;
+	static boolean otherSource(String recorded, Path input, String source) {
+		if (recorded == null || recorded.equals(source)) return false;
 		try {
 			Path was = Paths.get(recorded);
 			return Files.exists(was) && !Files.isSameFile(was, input);
@@ -148,16 +151,17 @@ public final class OutputStamp {
 	}
 
 	/**
-	 * What lies at {@code file}, the output of {@code input}: as {@link #inspect(Path)}, and {@link
-	 * Existing#OTHER_INPUT} for an output with this run's settings that records another version of the input (one
-	 * that records none, from an earlier version of Convolve 2D, is taken as made from this one).
+	 * What lies at {@code file}, the output of {@code item}'s input: as {@link #inspect(Path)}, {@link
+	 * Existing#OTHER_SOURCE} for an output with this run's settings made from another input still there, and {@link
+	 * Existing#OTHER_INPUT} for one that records another version of the input (one that records none, from an
+	 * earlier version of Convolve 2D, is taken as made from this one).
 	 */
-	public Existing inspect(Path file, Path input) {
+	public Existing inspect(Path file, BatchItem item) {
 		String[] recorded = new String[2];
 		Existing e = inspect(file, recorded);
-		if (e == Existing.SAME_SETTINGS && otherSource(recorded[1], input)) return Existing.OTHER_SOURCE;
+		if (e == Existing.SAME_SETTINGS && otherSource(recorded[1], item.input(), item.source())) return Existing.OTHER_SOURCE;
 		if (e != Existing.SAME_SETTINGS || recorded[0] == null) return e;
-		String now = inputVersion(input);
+		String now = inputVersion(item.input());
 		return now == null || now.equals(recorded[0]) ? e : Existing.OTHER_INPUT;
 	}
 

@@ -225,8 +225,10 @@ final class FileJob {
 		catch (IOException e) {
 			return Decision.fail("cannot read the file: " + e.getMessage());
 		}
+		String source = source(new Path(task.input), conf);
 		if (outFs instanceof RawLocalFileSystem) {
-			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null));
+			return runner.judge(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(), null,
+				source));
 		}
 		java.nio.file.Path localOut = Files.createDirectories(scratch.resolve("out")).resolve(target.getName());
 		try {
@@ -235,7 +237,7 @@ final class FileJob {
 		catch (IOException e) {
 			return Decision.fail(cannotReadExisting(task.output, e));
 		}
-		Decision d = runner.judge(new BatchItem(localIn, localOut, null));
+		Decision d = runner.judge(new BatchItem(localIn, localOut, null, source));
 		String reason = d.reason();
 		if (reason == null || !reason.contains(localOut.toString())) return d;
 		// the reason names the output as the run's does
@@ -312,16 +314,17 @@ final class FileJob {
 		catch (IOException e) {
 			return new FileResult(task, Outcome.Status.FAILED, "cannot read the file: " + e.getMessage());
 		}
+		String source = source(new Path(task.input), conf);
 		FileResult result;
 		if (outFs instanceof RawLocalFileSystem) {
 			// a local (or mounted shared) folder: the batch's own writer, with its rules for existing outputs
 			Outcome o = runner.runOne(new BatchItem(localIn, ((RawLocalFileSystem) outFs).pathToFile(target).toPath(),
-				null));
+				null, source));
 			if (o.status() == Outcome.Status.WRITTEN) hook.written(task.output, attemptNumber);
 			result = new FileResult(task, o.status(), o.message());
 		}
 		else {
-			result = remote(task, localIn, runner, scratch, outFs, target, attempt, hook, attemptNumber);
+			result = remote(task, localIn, source, runner, scratch, outFs, target, attempt, hook, attemptNumber);
 		}
 		if (result.status == Outcome.Status.SKIPPED) {
 			// the same settings' output: from before this run, or written by an earlier attempt of this task
@@ -338,7 +341,7 @@ final class FileJob {
 	 * rules judge it (skip, replace, refuse), the result is written there and then copied to a hidden temporary file
 	 * beside the target and renamed into place.
 	 */
-	private static FileResult remote(FileTask task, java.nio.file.Path localIn, BatchRunner runner,
+	private static FileResult remote(FileTask task, java.nio.file.Path localIn, String source, BatchRunner runner,
 		java.nio.file.Path scratch, FileSystem fs, Path target, String attempt, TaskHook hook, int attemptNumber)
 		throws IOException
 	{
@@ -351,7 +354,7 @@ final class FileJob {
 			// as batch, a file whose output cannot be judged fails alone (a corrupt block, no permission)
 			return new FileResult(task, Outcome.Status.FAILED, cannotReadExisting(task.output, e));
 		}
-		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null));
+		Outcome outcome = runner.runOne(new BatchItem(localIn, localOut, null, source));
 		if (outcome.status() != Outcome.Status.WRITTEN) {
 			String m = outcome.message();
 			return new FileResult(task, outcome.status(), m == null ? null : m.replace(localOut.toString(),
@@ -406,6 +409,17 @@ final class FileJob {
 		Files.setLastModifiedTime(copy, java.nio.file.attribute.FileTime.fromMillis(
 			fs.getFileStatus(input).getModificationTime()));
 		return copy;
+	}
+
+	/**
+	 * What names an input in the outputs made from it ({@link BatchItem#source}), the same whichever way it is
+	 * reached: its path where it resolves to a local (or mounted) file, as the batch command names it (a {@code
+	 * viewfs:} link to a local folder included), else its resolved URI.
+	 */
+	static String source(Path input, Configuration conf) throws IOException {
+		Path resolved = input.getFileSystem(conf).resolvePath(input);
+		java.nio.file.Path local = localPath(resolved, conf);
+		return local != null ? local.toAbsolutePath().normalize().toString() : resolved.toString();
 	}
 
 	/** A path on a local (or mounted) file system as a local file, read in place; null on another file system. */
