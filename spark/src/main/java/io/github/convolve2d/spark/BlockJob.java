@@ -12,6 +12,7 @@ import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.ChannelRanges;
+import io.github.convolve2d.io.ChunkedImage;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 
@@ -136,7 +137,7 @@ final class BlockJob {
 			}
 			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
 			prepared.commit(ranges);
-			return new Outcome(item, Outcome.Status.WRITTEN, null);
+			return new Outcome(item, Outcome.Status.WRITTEN, readingNote(item.input()));
 		}
 		catch (UserException e) {
 			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
@@ -152,6 +153,19 @@ final class BlockJob {
 			if (m.indexOf('\n') >= 0) m = m.substring(0, m.indexOf('\n')).strip();
 			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
 				+ ": " + m + " (rerun to resume: finished blocks are kept)");
+		}
+	}
+
+	/**
+	 * As batch says it of a written image: why the input's OME-XML, or a bioformats2raw container's, was not used
+	 * ({@link ChunkedImage#note}), else null.
+	 */
+	private static String readingNote(Path input) {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return in.note();
+		}
+		catch (IOException | UserException e) {
+			return null; // it was read a moment ago
 		}
 	}
 

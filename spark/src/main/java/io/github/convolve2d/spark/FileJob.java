@@ -372,7 +372,8 @@ final class FileJob {
 				return new FileResult(task, Outcome.Status.FAILED, "its output " + task.output + " appeared while "
 					+ "this run computed it; it is left as it is");
 			}
-			return new FileResult(task, Outcome.Status.WRITTEN, null);
+			// the note on the input's reading (an OME-XML not used), as on a local file system
+			return new FileResult(task, Outcome.Status.WRITTEN, outcome.message());
 		}
 		catch (IOException e) {
 			return new FileResult(task, Outcome.Status.FAILED, "cannot write " + task.output + ": " + e.getMessage());

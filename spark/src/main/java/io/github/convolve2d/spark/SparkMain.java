@@ -258,11 +258,12 @@ public final class SparkMain {
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
 				for (FileResult r : FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook).results) {
-					done.add(r.status, r.task.input, r.message);
+					done.add(r.status, r.task.input, r.task.output, r.message);
 				}
 			}
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook, interruption)) {
-				done.add(o.status(), o.item().input().toString(), o.message());
+				done.add(o.status(), o.item().input().toString(), o.item().output().toString(),
+					o.message());
 			}
 			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
@@ -346,7 +347,8 @@ public final class SparkMain {
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
-				done.add(o.status(), o.item().input().toString(), o.message());
+				done.add(o.status(), o.item().input().toString(), o.item().output().toString(),
+					o.message());
 			}
 			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
@@ -381,7 +383,10 @@ public final class SparkMain {
 		}
 	}
 
-	/** The run's tally: prints each failure (stderr) as it is added, and batch's summary line at the end. */
+	/**
+	 * The run's tally: prints each failure, and each written file with a note on its reading (an OME-XML not used), on
+	 * stderr as it is added, in batch's words; batch's summary line at the end.
+	 */
 	private static final class Done {
 		private final PrintWriter err;
 		private int written, skipped, failed;
@@ -390,8 +395,11 @@ public final class SparkMain {
 			this.err = err;
 		}
 
-		void add(Outcome.Status status, String input, String message) {
-			if (status == Outcome.Status.WRITTEN) written++;
+		void add(Outcome.Status status, String input, String output, String message) {
+			if (status == Outcome.Status.WRITTEN) {
+				written++;
+				if (message != null) err.println(Excerpt.line("written " + output + "; note: " + input + ": " + message));
+			}
 			else if (status == Outcome.Status.SKIPPED) skipped++;
 			else {
 				failed++;

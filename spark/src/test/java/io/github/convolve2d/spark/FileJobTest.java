@@ -660,6 +660,46 @@ class FileJobTest {
 		}
 	}
 
+	/**
+	 * An OME-TIFF whose OME-XML cannot be used (a plane in no page) is written with its pages as slices and a note on
+	 * its line, as batch says it ("written OUTPUT; note: INPUT: its OME-XML was not used (...)"), for a TIFF output on
+	 * a local and on a remote file system and for an OME-Zarr output; the run printed failures only, so the note was
+	 * lost and the file looked read as its OME-XML says.
+	 */
+	@Test
+	void aWrittenFilesNoteIsOnItsLineAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"3\"/></Pixels></Image></OME>";
+		io.github.convolve2d.io.TiffBytes t = io.github.convolve2d.io.TiffBytes.grey8(12, 10)
+			.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))).description(xml);
+		for (int p = 1; p < 4; p++) {
+			t.thenPage(io.github.convolve2d.io.TiffBytes.grey8(12, 10)
+				.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))));
+		}
+		Files.write(in.resolve("gap.ome.tif"), t.build());
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		String reason = "its OME-XML was not used (its TiffData elements place plane C1 Z1 T0 in no page), so its pages "
+			+ "were read as slices";
+		Path out = tmp.resolve("out");
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.noted.link./out", Files.createDirectories(tmp.resolve("remote-out")).toUri()
+			.toString());
+		String[][] runs = { { out.toString(), "file:" + out + "/gap.tif" },
+			{ "viewfs://noted/out", "viewfs://noted/out/gap.tif" }, { tmp.resolve("zout").toString(), null } };
+		for (String[] r : runs) {
+			boolean zarr = r[1] == null;
+			CliRun run = spark(TaskHook.NONE, "--input", zarr ? in.resolve("gap.ome.tif").toString() : in.toString(),
+				"--output", r[0], "--preset", "identity", "--format", zarr ? "zarr" : "tiff");
+			assertEquals(0, run.code, run.toString());
+			String output = zarr ? tmp.resolve("zout/gap.ome.zarr").toString() : r[1];
+			String input = zarr ? in.resolve("gap.ome.tif").toString() : "file:" + in.resolve("gap.ome.tif");
+			assertTrue(run.err.contains("written " + output + "; note: " + input + ": " + reason), run.toString());
+			assertFalse(run.err.contains("coins"), "a file without a note has no line: " + run);
+		}
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
