@@ -44,9 +44,10 @@ public final class SparkMain {
 			code = usage(args, out, err);
 		}
 		else {
+			// first: a signal while Spark's and Hadoop's classes load (seconds) is said too
+			Interruption interruption = Interruption.install(err);
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-			Interruption interruption = Interruption.install(err);
 			// a job that failed after Spark's retries ends main with its exception, and the process with 1
 			code = SOME_FAILED;
 			try {
