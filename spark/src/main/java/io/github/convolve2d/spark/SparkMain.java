@@ -212,6 +212,7 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
+		checkNotStopped(interruption); // a signal while the inputs were listed: no context, no output folder
 		long runStart = 0;
 		if (settings.dryRun) {
 			// as batch --dry-run, without writing
@@ -241,7 +242,7 @@ public final class SparkMain {
 				// each input's line, by its path, then printed in batch's order
 				Map<String, String> lines = new LinkedHashMap<>();
 				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, lines);
-				dryRun(zarrImages, settings, tally, lines);
+				dryRun(zarrImages, settings, interruption, tally, lines);
 				if (order != null) {
 					for (BatchItem i : order) {
 						String line = lines.remove(key(i.input()));
@@ -329,13 +330,14 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.items().isEmpty()) return usage(err, settings.noImageFiles());
+		checkNotStopped(interruption);
 		// as for the files' run: an output folder that cannot be made is a usage error before the context starts
 		String why = BatchPlan.whyNotWritable(plan.outputFolder());
 		if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		if (settings.dryRun) {
 			Decision.Tally tally = new Decision.Tally();
 			Map<String, String> lines = new LinkedHashMap<>();
-			dryRun(plan.items(), settings, tally, lines);
+			dryRun(plan.items(), settings, interruption, tally, lines);
 			for (String line : lines.values()) out.println(line);
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
@@ -439,11 +441,15 @@ public final class SparkMain {
 		return HadoopPlan.uri(java.net.URI.create("file:///"), input.toAbsolutePath().normalize());
 	}
 
-	/** Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver. */
-	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Decision.Tally tally,
-		Map<String, String> lines)
+	/**
+	 * Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver; a signal stops it
+	 * between images, as it cancels the tasks that judge the other files.
+	 */
+	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Interruption interruption,
+		Decision.Tally tally, Map<String, String> lines)
 	{
 		for (BatchItem item : images) {
+			checkNotStopped(interruption);
 			Decision d = BlockJob.judge(settings, item);
 			tally.add(d);
 			lines.put(key(item.input()), Excerpt.line(d.line(item.input().toString(), item.output().toString())));
@@ -465,6 +471,14 @@ public final class SparkMain {
 				+ "summary at the end (Spark's web UI shows its tasks)");
 		}
 		return notes;
+	}
+
+	/**
+	 * Ends work on the driver that a signal stopped (listing the inputs, judging OME-Zarr outputs), as the signal ends
+	 * Spark's jobs: {@link #batch} says that the run was interrupted.
+	 */
+	private static void checkNotStopped(Interruption interruption) {
+		if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted");
 	}
 
 	/** Says that the run (or dry run) was interrupted, as batch says it; returns batch's exit code for it. */
