@@ -167,10 +167,10 @@ final class FileJob {
 	}
 
 	/**
-	 * Why a task's files fail when the task cannot read the run's options again (one parser: batch's), which the
-	 * driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
+	 * Why a task's files (or a block task's image, {@link BlockJob}) fail when the task cannot read the run's options
+	 * again (one parser: batch's), which the driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
 	 */
-	private static String optionsNotReadHere(CommandLine.ParameterException e) {
+	static String optionsNotReadHere(CommandLine.ParameterException e) {
 		return "this task cannot read the run's options on its node: " + e.getMessage() + " (every node reads "
 			+ "--kernel-file, --weights and --bias itself: give paths that every node can read, unchanged while the run "
 			+ "lasts)";
