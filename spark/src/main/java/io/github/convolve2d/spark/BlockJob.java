@@ -40,9 +40,12 @@ final class BlockJob {
 
 	/**
 	 * The inputs as local paths, or a usage error for another file system. A {@code file:} URI is read as the file
-	 * job reads it (Hadoop's {@code Path}: {@code file:/data/my plates} is the folder with a space in its name).
+	 * job reads it (Hadoop's {@code Path}: {@code file:/data/my plates} is the folder with a space in its name); a
+	 * path without a scheme is on the default file system ({@code fs.defaultFS} of {@code conf}), as the file job
+	 * reads it, hence a usage error unless that is the local disk.
 	 */
-	static List<Path> localPaths(List<String> inputs) {
+	static List<Path> localPaths(List<String> inputs, org.apache.hadoop.conf.Configuration conf) {
+		java.net.URI defaultFs = org.apache.hadoop.fs.FileSystem.getDefaultUri(conf);
 		List<Path> paths = new ArrayList<>();
 		for (String s : inputs) {
 			if (s.startsWith("file:")) {
@@ -56,6 +59,11 @@ final class BlockJob {
 			else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
 				throw new UserException("OME-Zarr images are read and written on a local or shared mounted file system "
 					+ "(file: paths) only, not " + s);
+			}
+			else if (!"file".equals(defaultFs.getScheme())) {
+				throw new UserException("'" + s + "' is on the default file system " + defaultFs + " (fs.defaultFS), as "
+					+ "every path without a scheme: OME-Zarr images are read and written on a local or shared mounted file "
+					+ "system only; give file:" + Paths.get(s).toAbsolutePath() + " for the local disk");
 			}
 			else paths.add(Paths.get(s));
 		}

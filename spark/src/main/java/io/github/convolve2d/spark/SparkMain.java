@@ -188,8 +188,8 @@ public final class SparkMain {
 		try {
 			if (HadoopPlan.local(settings.inputs, settings.output, hadoop)) {
 				// batch's own plan (its listing and rules): OME-Zarr images run block by block, the others as files
-				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
-					BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, false);
+				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs, hadoop), settings.scanner(),
+					BlockJob.localPaths(List.of(settings.output), hadoop).get(0), settings.suffix, false);
 				List<BatchItem> files = new ArrayList<>();
 				order = local.items();
 				for (BatchItem i : local.items()) {
@@ -320,8 +320,9 @@ public final class SparkMain {
 	{
 		BatchPlan plan;
 		try {
-			plan = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
-				BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, settings.zarr);
+			Configuration hadoop = contexts.hadoopConfiguration();
+			plan = BatchPlan.of(BlockJob.localPaths(settings.inputs, hadoop), settings.scanner(),
+				BlockJob.localPaths(List.of(settings.output), hadoop).get(0), settings.suffix, settings.zarr);
 		}
 		catch (UserException e) {
 			return usage(err, e.getMessage());

@@ -134,6 +134,41 @@ class BlockJobTest {
 			run.toString());
 	}
 
+	/**
+	 * With a default file system that is not the local disk ({@code fs.defaultFS}; here viewfs://, standing for
+	 * HDFS), a path without a scheme is on it, as for the file job (Hadoop's rule): an OME-Zarr run given one is a
+	 * usage error that says so and how to name the local disk. It read the path on the local disk: "input '/in/big.zarr'
+	 * does not exist" for an image that the run's own file system holds at that path.
+	 */
+	@Test
+	void aPathWithoutSchemeIsOnTheDefaultFileSystemForZarrAsForFiles() throws IOException {
+		Path in = input();
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		String before = conf.get("fs.defaultFS");
+		try {
+			conf.set("fs.viewfs.mounttable.zdefault.link./in", in.getParent().toUri().toString());
+			conf.set("fs.viewfs.mounttable.zdefault.link./out", Files.createDirectories(tmp.resolve("out")).toUri()
+				.toString());
+			conf.set("fs.defaultFS", "viewfs://zdefault/");
+			for (String[] paths : new String[][] { { "/in/big.zarr", "/out" }, { "file:" + in, "/out" } }) {
+				CliRun run = FileJobTest.spark(SPARK.context(), TaskHook.NONE, "-i", paths[0], "-o", paths[1], "--format",
+					"zarr", "--preset", "sobel-x");
+				assertEquals(2, run.code, run.toString());
+				String bad = paths[0].startsWith("/") ? paths[0] : paths[1];
+				assertEquals("'" + bad + "' is on the default file system viewfs://zdefault/ (fs.defaultFS), as every path "
+					+ "without a scheme: OME-Zarr images are read and written on a local or shared mounted file system "
+					+ "only; give file:" + bad + " for the local disk", run.err.lines().findFirst().orElse(""), run.toString());
+			}
+		}
+		finally {
+			if (before == null) conf.unset("fs.defaultFS");
+			else conf.set("fs.defaultFS", before);
+		}
+		CliRun local = FileJobTest.spark(SPARK.context(), TaskHook.NONE, "-i", in.toString(), "-o",
+			tmp.resolve("out").toString(), "--format", "zarr", "--preset", "sobel-x");
+		assertEquals(0, local.code, "the local default again: " + local);
+	}
+
 	/** The kernel file the hook of {@link #aKernelFileABlockTaskCannotReadFailsItsImageWithTheReason} removes. */
 	private static String vanishing;
 
