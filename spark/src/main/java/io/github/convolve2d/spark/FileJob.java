@@ -198,7 +198,12 @@ final class FileJob {
 			int n = 0;
 			while (files.hasNext() && !context.isInterrupted()) {
 				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
-				decisions.add(judge(files.next(), runner, conf, dir));
+				try {
+					decisions.add(judge(files.next(), runner, conf, dir));
+				}
+				catch (IllegalArgumentException e) {
+					decisions.add(Decision.fail(nameNotAPath(e))); // as convert
+				}
 				deleteTree(dir);
 			}
 		}
@@ -287,8 +292,13 @@ final class FileJob {
 			while (files.hasNext() && !context.isInterrupted()) {
 				FileTask task = files.next();
 				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
-				results.add(convert(task, runner, dir, overwrite, runStart, conf, hook, attempt,
-					context.attemptNumber()));
+				try {
+					results.add(convert(task, runner, dir, overwrite, runStart, conf, hook, attempt,
+						context.attemptNumber()));
+				}
+				catch (IllegalArgumentException e) {
+					results.add(new FileResult(task, Outcome.Status.FAILED, nameNotAPath(e)));
+				}
 				deleteTree(dir);
 			}
 		}
@@ -386,6 +396,18 @@ final class FileJob {
 				// best effort: a hidden temporary file, skipped by scans
 			}
 		}
+	}
+
+	/**
+	 * Why a file fails whose name, or its output's, Hadoop cannot take as a path where it reads or writes it: its
+	 * {@code Path} reads {@code t1:2.tif} as a URI, so a local file system reached through viewfs:// fails on the
+	 * checksum file {@code .t1:2.tif.crc} with an IllegalArgumentException, which failed the task, then the job: every
+	 * file of the run unreported. An output renamed into place before the checksum's failure is whole.
+	 */
+	private static String nameNotAPath(IllegalArgumentException e) {
+		Throwable why = e.getCause() != null ? e.getCause() : e;
+		return "Hadoop cannot take a name of this file or its output as a path (" + why.getMessage() + "): rename it "
+			+ "without ':', or give its folders as mounted paths (file:)";
 	}
 
 	/** Why a file fails whose existing output on a remote file system cannot be judged (a corrupt block, no permission). */
