@@ -12,8 +12,10 @@ import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.ChannelRanges;
+import io.github.convolve2d.io.ChunkedImage;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
+import picocli.CommandLine;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -38,9 +40,12 @@ final class BlockJob {
 
 	/**
 	 * The inputs as local paths, or a usage error for another file system. A {@code file:} URI is read as the file
-	 * job reads it (Hadoop's {@code Path}: {@code file:/data/my plates} is the folder with a space in its name).
+	 * job reads it (Hadoop's {@code Path}: {@code file:/data/my plates} is the folder with a space in its name); a
+	 * path without a scheme is on the default file system ({@code fs.defaultFS} of {@code conf}), as the file job
+	 * reads it, hence a usage error unless that is the local disk.
 	 */
-	static List<Path> localPaths(List<String> inputs) {
+	static List<Path> localPaths(List<String> inputs, org.apache.hadoop.conf.Configuration conf) {
+		java.net.URI defaultFs = org.apache.hadoop.fs.FileSystem.getDefaultUri(conf);
 		List<Path> paths = new ArrayList<>();
 		for (String s : inputs) {
 			if (s.startsWith("file:")) {
@@ -54,6 +59,11 @@ final class BlockJob {
 			else if (s.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
 				throw new UserException("OME-Zarr images are read and written on a local or shared mounted file system "
 					+ "(file: paths) only, not " + s);
+			}
+			else if (!"file".equals(defaultFs.getScheme())) {
+				throw new UserException("'" + s + "' is on the default file system " + defaultFs + " (fs.defaultFS), as "
+					+ "every path without a scheme: OME-Zarr images are read and written on a local or shared mounted file "
+					+ "system only; give file:" + Paths.get(s).toAbsolutePath() + " for the local disk");
 			}
 			else paths.add(Paths.get(s));
 		}
@@ -119,11 +129,14 @@ final class BlockJob {
 			// a one-level output's omero windows: the range of every block's values, gathered by the tasks
 			ChannelRanges ranges = prepared.ranges();
 			int channels = ranges == null ? 0 : ranges.channels();
-			for (ChannelRanges part : sc.parallelize(groups, groups.size())
+			String problem = null;
+			for (Blocks part : sc.parallelize(groups, groups.size())
 				.map(g -> compute(batchArgs, input, output, g, hook, channels)).collect())
 			{
-				if (part != null) ranges.merge(part);
+				if (part.problem != null) problem = part.problem;
+				else if (part.ranges != null) ranges.merge(part.ranges);
 			}
+			if (problem != null) return resumable(item, problem);
 			for (int level = 1; level < prepared.levels() && !interruption.stopped(); level++) {
 				long chunks = prepared.levelChunks(level);
 				long per = blocksPerTask > 0 ? blocksPerTask
@@ -132,11 +145,15 @@ final class BlockJob {
 				for (long from = 0; from < chunks; from += per) {
 					levelGroups.add(new long[] { level, from, Math.min(chunks, from + per) });
 				}
-				sc.parallelize(levelGroups, levelGroups.size()).foreach(g -> computeLevel(batchArgs, output, g, hook));
+				for (Blocks part : sc.parallelize(levelGroups, levelGroups.size())
+					.map(g -> computeLevel(batchArgs, output, g, hook)).collect())
+				{
+					if (part.problem != null) return resumable(item, part.problem);
+				}
 			}
 			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
 			prepared.commit(ranges);
-			return new Outcome(item, Outcome.Status.WRITTEN, null);
+			return new Outcome(item, Outcome.Status.WRITTEN, readingNote(item.input()));
 		}
 		catch (UserException e) {
 			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
@@ -155,6 +172,50 @@ final class BlockJob {
 		}
 	}
 
+	/**
+	 * As batch says it of a written image: why the input's OME-XML, or a bioformats2raw container's, was not used
+	 * ({@link ChunkedImage#note}), else null.
+	 */
+	private static String readingNote(Path input) {
+		try (ChunkedImage in = ChunkedImage.open(input)) {
+			return in.note();
+		}
+		catch (IOException | UserException e) {
+			return null; // it was read a moment ago
+		}
+	}
+
+	/** An image that failed part-way, its finished blocks kept. */
+	private static Outcome resumable(BatchItem item, String problem) {
+		return new Outcome(item, Outcome.Status.FAILED, problem + "; rerun to resume: finished blocks are kept");
+	}
+
+	/**
+	 * What a task of blocks sends back: the range of their values in each channel (null when not gathered), or why it
+	 * could not compute them (the run's options cannot be read on its node: a retry on that node would not help).
+	 */
+	static final class Blocks implements java.io.Serializable {
+		private static final long serialVersionUID = 1L;
+		final ChannelRanges ranges;
+		final String problem;
+
+		Blocks(ChannelRanges ranges, String problem) {
+			this.ranges = ranges;
+			this.problem = problem;
+		}
+	}
+
+	/** The run's options, read again in a task (one parser: batch's); null, {@code problem} set, if they cannot be. */
+	private static BatchCommand.Settings settings(String[] batchArgs, String[] problem) {
+		try {
+			return BatchCommand.settings(batchArgs);
+		}
+		catch (CommandLine.ParameterException e) {
+			problem[0] = FileJob.optionsNotReadHere(e);
+			return null;
+		}
+	}
+
 	private static BlockwiseJob job(BatchCommand.Settings settings, int threads) {
 		ConvolutionOptions o = settings.options.toBuilder().threads(threads).build();
 		BlockwiseJob job = settings.kernels != null ? new BlockwiseJob(settings.kernels, o, settings.block,
@@ -165,26 +226,34 @@ final class BlockJob {
 
 	/**
 	 * Runs in a task: blocks {@code group[0]} to {@code group[1]} (exclusive) of one input; returns the range of
-	 * their values in each of the output's {@code channels} (null for 0: a pyramid's windows are read at commit).
+	 * their values in each of the output's {@code channels} (null for 0: a pyramid's windows are read at commit), or
+	 * why the task cannot read the run's options.
 	 */
-	private static ChannelRanges compute(String[] batchArgs, String input, String output, long[] group, TaskHook hook,
+	private static Blocks compute(String[] batchArgs, String input, String output, long[] group, TaskHook hook,
 		int channels) throws IOException
 	{
-		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
+		String[] problem = new String[1];
+		BatchCommand.Settings settings = settings(batchArgs, problem);
+		if (settings == null) return new Blocks(null, problem[0]);
 		TaskContext context = TaskContext.get();
 		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
 		ChannelRanges ranges = channels > 0 ? new ChannelRanges(channels) : null;
 		job(settings, threads).compute(Paths.get(input), Paths.get(output), group[0], group[1], ranges);
 		hook.written(output + "#" + group[0], context.attemptNumber());
-		return ranges;
+		return new Blocks(ranges, null);
 	}
 
 	/** Runs in a task: chunks {@code group[1]} to {@code group[2]} (exclusive) of pyramid level {@code group[0]}. */
-	private static void computeLevel(String[] batchArgs, String output, long[] group, TaskHook hook) throws IOException {
-		BatchCommand.Settings settings = BatchCommand.settings(batchArgs);
+	private static Blocks computeLevel(String[] batchArgs, String output, long[] group, TaskHook hook)
+		throws IOException
+	{
+		String[] problem = new String[1];
+		BatchCommand.Settings settings = settings(batchArgs, problem);
+		if (settings == null) return new Blocks(null, problem[0]);
 		TaskContext context = TaskContext.get();
 		int threads = settings.threads != null ? settings.threads : Math.max(1, context.cpus());
 		job(settings, threads).computeLevel(Paths.get(output), (int) group[0], group[1], group[2]);
 		hook.written(output + "#level " + group[0] + " from " + group[1], context.attemptNumber());
+		return new Blocks(null, null);
 	}
 }

@@ -167,10 +167,10 @@ final class FileJob {
 	}
 
 	/**
-	 * Why a task's files fail when the task cannot read the run's options again (one parser: batch's), which the
-	 * driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
+	 * Why a task's files (or a block task's image, {@link BlockJob}) fail when the task cannot read the run's options
+	 * again (one parser: batch's), which the driver read: a kernel or weights file that is not on this node (a path on the driver's disk only) or changed.
 	 */
-	private static String optionsNotReadHere(CommandLine.ParameterException e) {
+	static String optionsNotReadHere(CommandLine.ParameterException e) {
 		return "this task cannot read the run's options on its node: " + e.getMessage() + " (every node reads "
 			+ "--kernel-file, --weights and --bias itself: give paths that every node can read, unchanged while the run "
 			+ "lasts)";
@@ -198,7 +198,12 @@ final class FileJob {
 			int n = 0;
 			while (files.hasNext() && !context.isInterrupted()) {
 				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
-				decisions.add(judge(files.next(), runner, conf, dir));
+				try {
+					decisions.add(judge(files.next(), runner, conf, dir));
+				}
+				catch (IllegalArgumentException e) {
+					decisions.add(Decision.fail(nameNotAPath(e))); // as convert
+				}
 				deleteTree(dir);
 			}
 		}
@@ -289,8 +294,13 @@ final class FileJob {
 			while (files.hasNext() && !context.isInterrupted()) {
 				FileTask task = files.next();
 				java.nio.file.Path dir = Files.createDirectories(scratch.resolve(Integer.toString(n++)));
-				results.add(convert(task, runner, dir, overwrite, runStart, conf, hook, attempt,
-					context.attemptNumber()));
+				try {
+					results.add(convert(task, runner, dir, overwrite, runStart, conf, hook, attempt,
+						context.attemptNumber()));
+				}
+				catch (IllegalArgumentException e) {
+					results.add(new FileResult(task, Outcome.Status.FAILED, nameNotAPath(e)));
+				}
 				deleteTree(dir);
 			}
 		}
@@ -375,7 +385,8 @@ final class FileJob {
 				return new FileResult(task, Outcome.Status.FAILED, "its output " + task.output + " appeared while "
 					+ "this run computed it; it is left as it is");
 			}
-			return new FileResult(task, Outcome.Status.WRITTEN, null);
+			// the note on the input's reading (an OME-XML not used), as on a local file system
+			return new FileResult(task, Outcome.Status.WRITTEN, outcome.message());
 		}
 		catch (IOException e) {
 			return new FileResult(task, Outcome.Status.FAILED, "cannot write " + task.output + ": " + e.getMessage());
@@ -388,6 +399,18 @@ final class FileJob {
 				// best effort: a hidden temporary file, skipped by scans
 			}
 		}
+	}
+
+	/**
+	 * Why a file fails whose name, or its output's, Hadoop cannot take as a path where it reads or writes it: its
+	 * {@code Path} reads {@code t1:2.tif} as a URI, so a local file system reached through viewfs:// fails on the
+	 * checksum file {@code .t1:2.tif.crc} with an IllegalArgumentException, which failed the task, then the job: every
+	 * file of the run unreported. An output renamed into place before the checksum's failure is whole.
+	 */
+	private static String nameNotAPath(IllegalArgumentException e) {
+		Throwable why = e.getCause() != null ? e.getCause() : e;
+		return "Hadoop cannot take a name of this file or its output as a path (" + why.getMessage() + "): rename it "
+			+ "without ':', or give its folders as mounted paths (file:)";
 	}
 
 	/** Why a file fails whose existing output on a remote file system cannot be judged (a corrupt block, no permission). */

@@ -11,7 +11,7 @@ final class FileResult implements Serializable {
 
 	final FileTask task;
 	final Outcome.Status status;
-	/** The reason of a failure or skip; null when written. */
+	/** The reason of a failure or skip; for a written file a note on its reading (an OME-XML not used), else null. */
 	final String message;
 
 	FileResult(FileTask task, Outcome.Status status, String message) {

@@ -286,7 +286,23 @@ final class HadoopPlan {
 	private static void list(FileSystem fs, Path root, Path dir, InputScanner scanner, String sfx, Path out,
 		List<InputScanner.Found> found) throws IOException
 	{
-		list(fs, root, fs.listStatus(dir), scanner, sfx, out, found);
+		list(fs, root, listStatus(fs, dir), scanner, sfx, out, found);
+	}
+
+	/**
+	 * A folder's entries; an IOException, which the caller reports, when Hadoop cannot take a name in it as a path
+	 * (its {@code Path} reads {@code t1:2.png} as a URI: viewfs and S3 listings fail on it with an
+	 * IllegalArgumentException).
+	 */
+	private static FileStatus[] listStatus(FileSystem fs, Path dir) throws IOException {
+		try {
+			return fs.listStatus(dir);
+		}
+		catch (IllegalArgumentException e) {
+			Throwable why = e.getCause() != null ? e.getCause() : e;
+			throw new IOException(dir + " holds a name that Hadoop cannot take as a path (" + why.getMessage() + "): "
+				+ "rename it without ':', or give the folder through a mounted path (file:)", e);
+		}
 	}
 
 	private static void list(FileSystem fs, Path root, FileStatus[] entries, InputScanner scanner, String sfx, Path out,
@@ -302,7 +318,7 @@ final class HadoopPlan {
 				FileStatus[] below = null;
 				if (!zarr && scanner.recursive()) {
 					try {
-						below = fs.listStatus(st.getPath());
+						below = listStatus(fs, st.getPath());
 					}
 					catch (IOException e) {
 						// as batch: an unreadable sub-folder is a failure of its own, not the end of the listing

@@ -7,8 +7,10 @@ import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Ctrl-C (SIGINT) and SIGTERM during a Spark run, ended as batch ends an interrupted run. Left to Spark, its
@@ -48,14 +50,68 @@ final class Interruption {
 	Interruption() {
 	}
 
-	/** Installs the hooks for this process's one run; {@link #reported} sets the exit code they end it with. */
+	/**
+	 * Installs the hooks for this process's one run; {@link #reported} sets the exit code they end it with. Called
+	 * first thing: loading Hadoop's hook manager takes a second or two, and a signal before its hooks are in place
+	 * (or while its class loads, when Hadoop cannot add its own JVM hook and runs none) is said by a plain JVM hook,
+	 * which ends the process with 1 ({@link #BEFORE_THE_RUN}): nothing had been read or written. It ended with 130 or
+	 * 143 and no line, or killed the run part-way later when the JVM's shutdown had begun unseen.
+	 */
 	static Interruption install(PrintWriter err) {
+		long start = System.nanoTime();
+		AtomicInteger phase = new AtomicInteger(EARLY);
+		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+			if (!phase.compareAndSet(EARLY, SIGNALLED_EARLY)) return; // Hadoop's hooks below end the run
+			err.printf(Locale.ROOT, BEFORE_THE_RUN + "%n", (System.nanoTime() - start) / 1e9);
+			err.flush();
+			Runtime.getRuntime().halt(1);
+		}, "convolve2d-signal-before-the-run"));
 		Interruption i = new Interruption();
-		ShutdownHookManager hooks = ShutdownHookManager.get();
-		hooks.addShutdownHook(() -> i.onShutdown(err), BEFORE_SPARK, WAIT_SECONDS + 5, TimeUnit.SECONDS);
-		// exit() would wait for the hooks that call it; halt ends the process with the command's code
-		hooks.addShutdownHook(() -> Runtime.getRuntime().halt(i.code), LAST);
+		try {
+			ShutdownHookManager hooks = ShutdownHookManager.get();
+			hooks.addShutdownHook(() -> i.onShutdown(err), BEFORE_SPARK, WAIT_SECONDS + 5, TimeUnit.SECONDS);
+			// exit() would wait for the hooks that call it; halt ends the process with the command's code
+			hooks.addShutdownHook(() -> Runtime.getRuntime().halt(i.code), LAST);
+		}
+		catch (IllegalStateException e) {
+			awaitHalt(); // Hadoop's hooks already run: the signal came, and the first hook ends the process
+		}
+		// the JVM's shutdown began before (Hadoop's own JVM hook may be missing): the first hook ends the process
+		if (shuttingDown() || !phase.compareAndSet(EARLY, INSTALLED)) awaitHalt();
 		return i;
+	}
+
+	/** What a signal before {@link #install} put Hadoop's hooks in place says (with the seconds since). */
+	static final String BEFORE_THE_RUN = "interrupted after %.1f s (Ctrl-C or SIGTERM), before the run started: "
+		+ "nothing was read or written; rerun the same command to run it";
+
+	/** Phases of {@link #install}: a signal before Hadoop's hooks are in place is the first hook's to say. */
+	private static final int EARLY = 0, INSTALLED = 1, SIGNALLED_EARLY = 2;
+
+	/** Whether the JVM's shutdown has begun (it refuses new hooks then). */
+	private static boolean shuttingDown() {
+		Thread probe = new Thread(() -> {
+		});
+		try {
+			Runtime.getRuntime().addShutdownHook(probe);
+			Runtime.getRuntime().removeShutdownHook(probe);
+			return false;
+		}
+		catch (IllegalStateException e) {
+			return true;
+		}
+	}
+
+	/** Waits for the hook that halts the process (the run must not start during the JVM's shutdown). */
+	private static void awaitHalt() {
+		for (;;) {
+			try {
+				Thread.sleep(Long.MAX_VALUE);
+			}
+			catch (InterruptedException e) {
+				// the halt comes
+			}
+		}
 	}
 
 	/** The context whose jobs a signal cancels, those running then and those started after it. */

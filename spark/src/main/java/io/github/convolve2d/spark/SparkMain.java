@@ -44,9 +44,10 @@ public final class SparkMain {
 			code = usage(args, out, err);
 		}
 		else {
+			// first: a signal while Spark's and Hadoop's classes load (seconds) is said too
+			Interruption interruption = Interruption.install(err);
 			SparkConf conf = new SparkConf().setAppName("Convolve 2D batch");
 			if (!conf.contains("spark.master")) conf.setMaster("local[*]");
-			Interruption interruption = Interruption.install(err);
 			// a job that failed after Spark's retries ends main with its exception, and the process with 1
 			code = SOME_FAILED;
 			try {
@@ -187,8 +188,8 @@ public final class SparkMain {
 		try {
 			if (HadoopPlan.local(settings.inputs, settings.output, hadoop)) {
 				// batch's own plan (its listing and rules): OME-Zarr images run block by block, the others as files
-				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
-					BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, false);
+				BatchPlan local = BatchPlan.of(BlockJob.localPaths(settings.inputs, hadoop), settings.scanner(),
+					BlockJob.localPaths(List.of(settings.output), hadoop).get(0), settings.suffix, false);
 				List<BatchItem> files = new ArrayList<>();
 				order = local.items();
 				for (BatchItem i : local.items()) {
@@ -211,6 +212,7 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.tasks.isEmpty() && zarrImages.isEmpty()) return usage(err, settings.noImageFiles());
+		checkNotStopped(interruption); // a signal while the inputs were listed: no context, no output folder
 		long runStart = 0;
 		if (settings.dryRun) {
 			// as batch --dry-run, without writing
@@ -240,7 +242,7 @@ public final class SparkMain {
 				// each input's line, by its path, then printed in batch's order
 				Map<String, String> lines = new LinkedHashMap<>();
 				if (!plan.tasks.isEmpty()) dryRun(plan, batchArgs, filesPerTask, sc, tally, lines);
-				dryRun(zarrImages, settings, tally, lines);
+				dryRun(zarrImages, settings, interruption, tally, lines);
 				if (order != null) {
 					for (BatchItem i : order) {
 						String line = lines.remove(key(i.input()));
@@ -258,11 +260,12 @@ public final class SparkMain {
 			Done done = new Done(err);
 			if (!plan.tasks.isEmpty() && !interruption.stopped()) {
 				for (FileResult r : FileJob.run(sc, batchArgs, settings, plan, runStart, filesPerTask, hook).results) {
-					done.add(r.status, r.task.input, r.message);
+					done.add(r.status, r.task.input, r.task.output, r.message);
 				}
 			}
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, zarrImages, 0, hook, interruption)) {
-				done.add(o.status(), o.item().input().toString(), o.message());
+				done.add(o.status(), o.item().input().toString(), o.item().output().toString(),
+					o.message());
 			}
 			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder);
@@ -317,8 +320,9 @@ public final class SparkMain {
 	{
 		BatchPlan plan;
 		try {
-			plan = BatchPlan.of(BlockJob.localPaths(settings.inputs), settings.scanner(),
-				BlockJob.localPaths(List.of(settings.output)).get(0), settings.suffix, settings.zarr);
+			Configuration hadoop = contexts.hadoopConfiguration();
+			plan = BatchPlan.of(BlockJob.localPaths(settings.inputs, hadoop), settings.scanner(),
+				BlockJob.localPaths(List.of(settings.output), hadoop).get(0), settings.suffix, settings.zarr);
 		}
 		catch (UserException e) {
 			return usage(err, e.getMessage());
@@ -327,13 +331,14 @@ public final class SparkMain {
 			return usage(err, "cannot list the inputs: " + e.getMessage());
 		}
 		if (plan.items().isEmpty()) return usage(err, settings.noImageFiles());
+		checkNotStopped(interruption);
 		// as for the files' run: an output folder that cannot be made is a usage error before the context starts
 		String why = BatchPlan.whyNotWritable(plan.outputFolder());
 		if (why != null) return usage(err, "cannot write into the output folder '" + settings.output + "': " + why);
 		if (settings.dryRun) {
 			Decision.Tally tally = new Decision.Tally();
 			Map<String, String> lines = new LinkedHashMap<>();
-			dryRun(plan.items(), settings, tally, lines);
+			dryRun(plan.items(), settings, interruption, tally, lines);
 			for (String line : lines.values()) out.println(line);
 			out.println(tally.summary());
 			return tally.failing() > 0 ? SOME_FAILED : OK;
@@ -346,7 +351,8 @@ public final class SparkMain {
 			long start = System.nanoTime();
 			Done done = new Done(err);
 			for (Outcome o : BlockJob.run(sc, batchArgs, settings, plan.items(), 0, hook, interruption)) {
-				done.add(o.status(), o.item().input().toString(), o.message());
+				done.add(o.status(), o.item().input().toString(), o.item().output().toString(),
+					o.message());
 			}
 			if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted"); // said by batch()
 			return done.summary(out, (System.nanoTime() - start) / 1e9, plan.outputFolder());
@@ -381,7 +387,10 @@ public final class SparkMain {
 		}
 	}
 
-	/** The run's tally: prints each failure (stderr) as it is added, and batch's summary line at the end. */
+	/**
+	 * The run's tally: prints each failure, and each written file with a note on its reading (an OME-XML not used), on
+	 * stderr as it is added, in batch's words; batch's summary line at the end.
+	 */
 	private static final class Done {
 		private final PrintWriter err;
 		private int written, skipped, failed;
@@ -390,8 +399,11 @@ public final class SparkMain {
 			this.err = err;
 		}
 
-		void add(Outcome.Status status, String input, String message) {
-			if (status == Outcome.Status.WRITTEN) written++;
+		void add(Outcome.Status status, String input, String output, String message) {
+			if (status == Outcome.Status.WRITTEN) {
+				written++;
+				if (message != null) err.println(Excerpt.line("written " + output + "; note: " + input + ": " + message));
+			}
 			else if (status == Outcome.Status.SKIPPED) skipped++;
 			else {
 				failed++;
@@ -430,11 +442,15 @@ public final class SparkMain {
 		return HadoopPlan.uri(java.net.URI.create("file:///"), input.toAbsolutePath().normalize());
 	}
 
-	/** Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver. */
-	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Decision.Tally tally,
-		Map<String, String> lines)
+	/**
+	 * Lists what the block job would do with each image ({@link BlockJob#judge}), on the driver; a signal stops it
+	 * between images, as it cancels the tasks that judge the other files.
+	 */
+	private static void dryRun(List<BatchItem> images, BatchCommand.Settings settings, Interruption interruption,
+		Decision.Tally tally, Map<String, String> lines)
 	{
 		for (BatchItem item : images) {
+			checkNotStopped(interruption);
 			Decision d = BlockJob.judge(settings, item);
 			tally.add(d);
 			lines.put(key(item.input()), Excerpt.line(d.line(item.input().toString(), item.output().toString())));
@@ -456,6 +472,14 @@ public final class SparkMain {
 				+ "summary at the end (Spark's web UI shows its tasks)");
 		}
 		return notes;
+	}
+
+	/**
+	 * Ends work on the driver that a signal stopped (listing the inputs, judging OME-Zarr outputs), as the signal ends
+	 * Spark's jobs: {@link #batch} says that the run was interrupted.
+	 */
+	private static void checkNotStopped(Interruption interruption) {
+		if (interruption.stopped()) throw new java.util.concurrent.CancellationException("interrupted");
 	}
 
 	/** Says that the run (or dry run) was interrupted, as batch says it; returns batch's exit code for it. */

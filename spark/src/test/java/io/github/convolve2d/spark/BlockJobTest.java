@@ -134,6 +134,76 @@ class BlockJobTest {
 			run.toString());
 	}
 
+	/**
+	 * With a default file system that is not the local disk ({@code fs.defaultFS}; here viewfs://, standing for
+	 * HDFS), a path without a scheme is on it, as for the file job (Hadoop's rule): an OME-Zarr run given one is a
+	 * usage error that says so and how to name the local disk. It read the path on the local disk: "input '/in/big.zarr'
+	 * does not exist" for an image that the run's own file system holds at that path.
+	 */
+	@Test
+	void aPathWithoutSchemeIsOnTheDefaultFileSystemForZarrAsForFiles() throws IOException {
+		Path in = input();
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		String before = conf.get("fs.defaultFS");
+		try {
+			conf.set("fs.viewfs.mounttable.zdefault.link./in", in.getParent().toUri().toString());
+			conf.set("fs.viewfs.mounttable.zdefault.link./out", Files.createDirectories(tmp.resolve("out")).toUri()
+				.toString());
+			conf.set("fs.defaultFS", "viewfs://zdefault/");
+			for (String[] paths : new String[][] { { "/in/big.zarr", "/out" }, { "file:" + in, "/out" } }) {
+				CliRun run = FileJobTest.spark(SPARK.context(), TaskHook.NONE, "-i", paths[0], "-o", paths[1], "--format",
+					"zarr", "--preset", "sobel-x");
+				assertEquals(2, run.code, run.toString());
+				String bad = paths[0].startsWith("/") ? paths[0] : paths[1];
+				assertEquals("'" + bad + "' is on the default file system viewfs://zdefault/ (fs.defaultFS), as every path "
+					+ "without a scheme: OME-Zarr images are read and written on a local or shared mounted file system "
+					+ "only; give file:" + bad + " for the local disk", run.err.lines().findFirst().orElse(""), run.toString());
+			}
+		}
+		finally {
+			if (before == null) conf.unset("fs.defaultFS");
+			else conf.set("fs.defaultFS", before);
+		}
+		CliRun local = FileJobTest.spark(SPARK.context(), TaskHook.NONE, "-i", in.toString(), "-o",
+			tmp.resolve("out").toString(), "--format", "zarr", "--preset", "sobel-x");
+		assertEquals(0, local.code, "the local default again: " + local);
+	}
+
+	/** The kernel file the hook of {@link #aKernelFileABlockTaskCannotReadFailsItsImageWithTheReason} removes. */
+	private static String vanishing;
+
+	/**
+	 * A kernel file that a block task cannot read (on a cluster: a path on the driver's disk only; here: removed once
+	 * the first blocks are written) fails the image with the reason the file job gives, on one line, and a rerun with
+	 * the file back resumes it: the line was Spark's ("Job aborted due to stage failure: Task 1 in stage 3.0 failed 2
+	 * times, most recent failure: Lost task ... picocli.CommandLine$ParameterException: ...").
+	 */
+	@Test
+	void aKernelFileABlockTaskCannotReadFailsItsImageWithTheReason() throws IOException {
+		Path in = input();
+		Path kernel = Files.write(tmp.resolve("kernel.txt"), "1 0 -1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		vanishing = kernel.toString();
+		String[] args = { "-i", in.toString(), "-o", tmp.resolve("out").toString(), "--format", "zarr", "--block", "64",
+			"--kernel-file", kernel.toString() };
+		CliRun run = FileJobTest.spark(SPARK.context(), (output, attempt) -> Files.deleteIfExists(
+			java.nio.file.Paths.get(vanishing)), args);
+		assertEquals(1, run.code, run.toString());
+		List<String> failed = run.err.lines().filter(l -> l.startsWith("FAILED ")).collect(Collectors.toList());
+		assertEquals(1, failed.size(), run.toString());
+		assertTrue(failed.get(0).startsWith("FAILED " + in + ": this task cannot read the run's options on its node: "),
+			run.toString());
+		assertTrue(failed.get(0).contains("kernel file '" + kernel + "'"), run.toString());
+		assertTrue(failed.get(0).endsWith("(every node reads --kernel-file, --weights and --bias itself: give paths that "
+			+ "every node can read, unchanged while the run lasts); rerun to resume: finished blocks are kept"),
+			run.toString());
+		assertTrue(!run.err.contains("Exception") && !run.err.contains("stage"), run.toString());
+
+		Files.write(kernel, "1 0 -1\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		CliRun rerun = FileJobTest.spark(SPARK.context(), TaskHook.NONE, args);
+		assertEquals(0, rerun.code, rerun.toString());
+		assertEquals(List.of(1, 0, 0, 1), FileJobTest.counts(rerun), rerun.toString());
+	}
+
 	/** The run a signal stops (as {@link Interruption}'s hook stops it), from its tasks. */
 	private static Interruption stopping;
 

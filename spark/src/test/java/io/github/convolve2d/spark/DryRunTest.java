@@ -211,6 +211,30 @@ class DryRunTest {
 		assertTrue(Files.isRegularFile(out.resolve("part.ome.zarr/.zattrs")), "the interrupted output was finished");
 	}
 
+	/**
+	 * A signal (here: before the run) stops a dry run of OME-Zarr outputs as it stops the others: it lists nothing,
+	 * says so and returns 1. Those are judged on the driver, where nothing looked at the signal: the dry run listed
+	 * every image and returned 0 (with thousands of images, Ctrl-C did nothing until the hook gave up after 30 s).
+	 */
+	@Test
+	void aSignalStopsADryRunOfZarrOutputs() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		for (String name : new String[] { "a", "b" }) {
+			Files.copy(SAMPLES.resolve("chessboard_GRAY_U16.tif"), in.resolve(name + ".tif"));
+		}
+		for (List<String> format : List.of(List.of("--format", "zarr"), List.of("--format", "tiff"))) {
+			Interruption stopped = new Interruption();
+			stopped.stop();
+			CliRun dry = FileJobTest.spark(SPARK.context(), TaskHook.NONE, stopped, text("--input", in, "--output",
+				tmp.resolve("out"), SETTINGS, format, "--dry-run"));
+			assertEquals(1, dry.code, format + ": " + dry);
+			assertEquals("", dry.out, format + ": " + dry);
+			assertTrue(dry.err.matches("interrupted after [0-9.]+ s \\(Ctrl-C or SIGTERM\\): the Spark jobs were "
+				+ "cancelled; the dry run listed nothing and wrote nothing: rerun it to see its list\\s*"), format + ": " + dry);
+		}
+		assertFalse(Files.exists(tmp.resolve("out")), "a dry run writes nothing");
+	}
+
 	/** An output folder that cannot be made (a file is in its way): a usage error, as batch's dry run and the run. */
 	@Test
 	void anOutputFolderThatCannotBeMadeIsAUsageError() throws IOException {

@@ -660,6 +660,88 @@ class FileJobTest {
 		}
 	}
 
+	/**
+	 * An OME-TIFF whose OME-XML cannot be used (a plane in no page) is written with its pages as slices and a note on
+	 * its line, as batch says it ("written OUTPUT; note: INPUT: its OME-XML was not used (...)"), for a TIFF output on
+	 * a local and on a remote file system and for an OME-Zarr output; the run printed failures only, so the note was
+	 * lost and the file looked read as its OME-XML says.
+	 */
+	@Test
+	void aWrittenFilesNoteIsOnItsLineAsInBatch() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"3\"/></Pixels></Image></OME>";
+		io.github.convolve2d.io.TiffBytes t = io.github.convolve2d.io.TiffBytes.grey8(12, 10)
+			.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))).description(xml);
+		for (int p = 1; p < 4; p++) {
+			t.thenPage(io.github.convolve2d.io.TiffBytes.grey8(12, 10)
+				.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))));
+		}
+		Files.write(in.resolve("gap.ome.tif"), t.build());
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
+		String reason = "its OME-XML was not used (its TiffData elements place plane C1 Z1 T0 in no page), so its pages "
+			+ "were read as slices";
+		Path out = tmp.resolve("out");
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.noted.link./out", Files.createDirectories(tmp.resolve("remote-out")).toUri()
+			.toString());
+		String[][] runs = { { out.toString(), "file:" + out + "/gap.tif" },
+			{ "viewfs://noted/out", "viewfs://noted/out/gap.tif" }, { tmp.resolve("zout").toString(), null } };
+		for (String[] r : runs) {
+			boolean zarr = r[1] == null;
+			CliRun run = spark(TaskHook.NONE, "--input", zarr ? in.resolve("gap.ome.tif").toString() : in.toString(),
+				"--output", r[0], "--preset", "identity", "--format", zarr ? "zarr" : "tiff");
+			assertEquals(0, run.code, run.toString());
+			String output = zarr ? tmp.resolve("zout/gap.ome.zarr").toString() : r[1];
+			String input = zarr ? in.resolve("gap.ome.tif").toString() : "file:" + in.resolve("gap.ome.tif");
+			assertTrue(run.err.contains("written " + output + "; note: " + input + ": " + reason), run.toString());
+			assertFalse(run.err.contains("coins"), "a file without a note has no line: " + run);
+		}
+	}
+
+	/**
+	 * A name with ':' (t1:2.png, as some microscopes name time points) on a file system reached through viewfs://
+	 * (here a local folder; Hadoop's Path takes "t1:2.tif" for a URI): its output fails alone with the reason and the
+	 * other files go on; a remote folder that holds one, which Hadoop cannot list, is a
+	 * usage error naming the name. The output failed its task on Hadoop's checksum file ".t1:2.tif.crc", then the
+	 * job: no file reported, Spark's stack traces; the listing ended the driver with Hadoop's IllegalArgumentException.
+	 */
+	@Test
+	void aNameWithAColonOnARemoteFileSystem() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in")), out = Files.createDirectories(tmp.resolve("out"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("t1:2.png"));
+		Files.copy(SAMPLES.resolve("camera.png"), in.resolve("camera.png"));
+		org.apache.hadoop.conf.Configuration conf = SPARK.context().hadoopConfiguration();
+		conf.set("fs.viewfs.mounttable.colon.link./in", in.toUri().toString());
+		conf.set("fs.viewfs.mounttable.colon.link./out", out.toUri().toString());
+		String[] settings = { "--preset", "sobel-x" };
+		CliRun single = batch(concat(new String[] { "--input", in.toString(), "--output", tmp.resolve("batch").toString() },
+			settings));
+		assertEquals(0, single.code, single.toString());
+		CliRun run = spark(TaskHook.NONE, concat(new String[] { "--input", in.toString(), "--output",
+			"viewfs://colon/out" }, settings));
+		assertEquals(1, run.code, run.toString());
+		assertEquals(List.of(1, 0, 1, 2), counts(run), run.toString());
+		assertEquals(List.of("t1:2.png"), new ArrayList<>(failures(run).keySet()), run.toString());
+		assertTrue(failures(run).get("t1:2.png").startsWith("Hadoop cannot take a name of this file or its output as a "
+			+ "path (") && failures(run).get("t1:2.png").contains(".t1:2.tif.crc"), run.toString());
+		assertArrayEquals(Files.readAllBytes(tmp.resolve("batch/camera.tif")), Files.readAllBytes(out.resolve("camera.tif")));
+		for (String f : files(out)) assertFalse(f.startsWith(".convolve2d"), "no temporary file left: " + f);
+		if (Files.exists(out.resolve("t1:2.tif"))) {
+			assertArrayEquals(Files.readAllBytes(tmp.resolve("batch/t1:2.tif")), Files.readAllBytes(out.resolve("t1:2.tif")),
+				"renamed into place before the checksum failed: whole");
+		}
+
+		CliRun listed = spark(TaskHook.NONE, concat(new String[] { "--input", "viewfs://colon/in", "--output",
+			tmp.resolve("out2").toString() }, settings));
+		assertEquals(2, listed.code, listed.toString());
+		assertTrue(listed.err.startsWith("cannot list the inputs: viewfs://colon/in holds a name that Hadoop cannot "
+			+ "take as a path ("), listed.toString());
+		assertTrue(listed.err.contains("t1:2.png"), listed.toString());
+		assertFalse(listed.err.contains("\tat ") || listed.err.contains("Exception"), listed.toString());
+	}
+
 	/** Options the run does not use get batch's notes on stderr (--cval without a constant border, --block for TIFFs). */
 	@Test
 	void optionsWithoutEffectGetBatchsNotes() throws IOException {
