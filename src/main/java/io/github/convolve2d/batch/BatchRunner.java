@@ -675,7 +675,7 @@ public final class BatchRunner {
 	 * Why an OME-TIFF input's OME-XML, or a bioformats2raw container's, was not used ({@link ChunkedImage#note}), else
 	 * null.
 	 */
-	private static String readingNote(Path input) {
+	public static String readingNote(Path input) {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			return in.note();
 		}

@@ -131,12 +131,7 @@ class BatchOmeTiffTest {
 	@Test
 	void anOmeXmlNotUsedIsWrittenWithANote() throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in-note"));
-		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
-			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
-			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"3\"/></Pixels></Image></OME>";
-		TiffBytes t = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))).description(xml);
-		for (int p = 1; p < 4; p++) t.thenPage(TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))));
-		Files.write(in.resolve("gap.ome.tif"), t.build());
+		Files.write(in.resolve("gap.ome.tif"), TiffBytes.omeTiffWithAPlaneInNoPage());
 		for (String format : new String[] { "tiff", "zarr" }) {
 			for (String style : new String[] { "none", "lines" }) {
 				Path out = tmp.resolve(format + "-" + style);
@@ -174,9 +169,7 @@ class BatchOmeTiffTest {
 			+ "SizeC=\"3\" SizeZ=\"2\" SizeT=\"1\"><Channel ID=\"Channel:0:0\" Name=\"DAPI\" SamplesPerPixel=\"1\"/>"
 			+ "<Channel ID=\"Channel:0:1\" SamplesPerPixel=\"1\"/><Channel ID=\"Channel:0:2\" Name=\"GFP\" "
 			+ "SamplesPerPixel=\"1\"/><TiffData IFD=\"0\" PlaneCount=\"6\"/></Pixels></Image></OME>";
-		TiffBytes t = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))).description(xml);
-		for (int p = 1; p < 6; p++) t.thenPage(TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))));
-		Files.write(in.resolve("named.ome.tif"), t.build());
+		Files.write(in.resolve("named.ome.tif"), TiffBytes.omeTiff(xml, 6));
 		List<String> expected = List.of("DAPI / Sobel X", "C2 / Sobel X", "GFP / Sobel X");
 		CliRun run = batch(in, tmp.resolve("names-tiff"), "tiff", "sobel-x");
 		assertEquals(0, run.code, run.toString());

@@ -89,6 +89,24 @@ public final class TiffBytes {
 		return tag(50838, counts).tag(50839, bytes);
 	}
 
+	/**
+	 * A 12×10 OME-TIFF of 4 pages whose OME-XML cannot be used: 2 channels of 2 slices, but its TiffData places only
+	 * 3 planes (plane C1 Z1 T0 in no page), so a reader falls back to the pages as slices.
+	 */
+	public static byte[] omeTiffWithAPlaneInNoPage() {
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"3\"/></Pixels></Image></OME>";
+		return omeTiff(xml, 4);
+	}
+
+	/** A 12×10 8-bit TIFF of {@code pages} pages described by the OME-XML {@code xml}. */
+	public static byte[] omeTiff(String xml, int pages) {
+		TiffBytes t = grey8(12, 10).strips(List.of(rows(12, 0, 10, 1))).description(xml);
+		for (int p = 1; p < pages; p++) t.thenPage(grey8(12, 10).strips(List.of(rows(12, 0, 10, 1))));
+		return t.build();
+	}
+
 	/** The values 0, 1, 2, ... of {@code n} pixels as IEEE floats of {@code bits} bits (32 or 64), little-endian. */
 	public static byte[] ramp(int n, int bits) {
 		ByteBuffer px = ByteBuffer.allocate(n * bits / 8).order(ByteOrder.LITTLE_ENDIAN);

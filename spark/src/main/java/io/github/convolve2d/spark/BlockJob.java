@@ -12,7 +12,6 @@ import io.github.convolve2d.cli.BatchCommand;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.io.ChannelRanges;
-import io.github.convolve2d.io.ChunkedImage;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine;
@@ -153,7 +152,7 @@ final class BlockJob {
 			}
 			if (interruption.stopped()) return new Outcome(item, Outcome.Status.FAILED, "interrupted");
 			prepared.commit(ranges);
-			return new Outcome(item, Outcome.Status.WRITTEN, readingNote(item.input()));
+			return new Outcome(item, Outcome.Status.WRITTEN, BatchRunner.readingNote(item.input()));
 		}
 		catch (UserException e) {
 			return new Outcome(item, Outcome.Status.FAILED, e.getMessage());
@@ -169,19 +168,6 @@ final class BlockJob {
 			if (m.indexOf('\n') >= 0) m = m.substring(0, m.indexOf('\n')).strip();
 			return new Outcome(item, Outcome.Status.FAILED, "cannot convolve " + item.input() + " into " + item.output()
 				+ ": " + m + " (rerun to resume: finished blocks are kept)");
-		}
-	}
-
-	/**
-	 * As batch says it of a written image: why the input's OME-XML, or a bioformats2raw container's, was not used
-	 * ({@link ChunkedImage#note}), else null.
-	 */
-	private static String readingNote(Path input) {
-		try (ChunkedImage in = ChunkedImage.open(input)) {
-			return in.note();
-		}
-		catch (IOException | UserException e) {
-			return null; // it was read a moment ago
 		}
 	}
 

@@ -669,16 +669,7 @@ class FileJobTest {
 	@Test
 	void aWrittenFilesNoteIsOnItsLineAsInBatch() throws IOException {
 		Path in = Files.createDirectories(tmp.resolve("in"));
-		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
-			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
-			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"3\"/></Pixels></Image></OME>";
-		io.github.convolve2d.io.TiffBytes t = io.github.convolve2d.io.TiffBytes.grey8(12, 10)
-			.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))).description(xml);
-		for (int p = 1; p < 4; p++) {
-			t.thenPage(io.github.convolve2d.io.TiffBytes.grey8(12, 10)
-				.strips(List.of(io.github.convolve2d.io.TiffBytes.rows(12, 0, 10, 1))));
-		}
-		Files.write(in.resolve("gap.ome.tif"), t.build());
+		Files.write(in.resolve("gap.ome.tif"), io.github.convolve2d.io.TiffBytes.omeTiffWithAPlaneInNoPage());
 		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("coins.png"));
 		String reason = "its OME-XML was not used (its TiffData elements place plane C1 Z1 T0 in no page), so its pages "
 			+ "were read as slices";
