@@ -140,7 +140,8 @@ public final class BatchCommand implements Callable<Integer> {
 	private boolean normalize;
 
 	@Option(names = "--method", paramLabel = "METHOD", defaultValue = "auto",
-		description = "Algorithm: auto (default) or a forced path, for tests and benchmarks.")
+		description = "Algorithm: auto (default), or direct, separable or fft to force a path (for tests and "
+			+ "benchmarks).")
 	private String method;
 
 	@Option(names = "--threads", paramLabel = "N",

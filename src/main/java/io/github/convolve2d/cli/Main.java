@@ -8,11 +8,14 @@ import picocli.CommandLine.Command;
  * The {@code convolve2d} command line: {@code java -jar convolve2d-cli.jar <command> ...}. Each sub-command is
  * its own class; this one only wires them together. Exit codes: 0 success, 1 some work failed, 2 usage error.
  */
-@Command(name = "convolve2d", mixinStandardHelpOptions = true, version = "Convolve 2D 0.1.0",
+@Command(name = "convolve2d", mixinStandardHelpOptions = true, version = Main.VERSION,
 	description = "Fast, exact 2D convolution (cross-correlation as in CNNs) of images and JSON matrices.",
 	subcommands = { JsonCommand.class, BatchCommand.class, KernelsCommand.class, BenchCommand.class,
 		CommandLine.HelpCommand.class })
 public final class Main implements Runnable {
+
+	/** What {@code --version} prints, for this command and each sub-command. */
+	static final String VERSION = "Convolve 2D 0.1.0";
 
 	/** Exit code of a usage error (unknown command or option, unreadable file). */
 	public static final int USAGE = 2;
@@ -29,6 +32,8 @@ public final class Main implements Runnable {
 	/** Builds the command line with its sub-commands; used by {@link #main} and by tests. */
 	public static CommandLine commandLine() {
 		CommandLine cli = new CommandLine(new Main());
+		// picocli gives a sub-command's -V/--version (listed in its --help) only the version it declares itself
+		for (CommandLine sub : cli.getSubcommands().values()) sub.getCommandSpec().version(VERSION);
 		cli.registerConverter(java.nio.file.Path.class, new PathConverter());
 		// a usage error prints a short message and where to find help, not the whole option list that buries it
 		cli.setParameterExceptionHandler(UsageErrors::handle);

@@ -3,7 +3,6 @@ package io.github.convolve2d.imagej;
 import io.github.convolve2d.core.UserException;
 import io.github.convolve2d.core.Border;
 import io.github.convolve2d.core.Excerpt;
-import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.ConvolutionOptions;
 import io.github.convolve2d.core.Method;
 import io.github.convolve2d.core.Mode;
@@ -54,13 +53,7 @@ public final class ConvolveSettings {
 	 * @throws UserException naming the option that is wrong (unknown key, bad value, bad kernel)
 	 */
 	public static ConvolveSettings from(MacroOptions o) {
-		for (String key : o.asMap().keySet()) {
-			if (!KEYS.contains(key)) {
-				String hint = Suggestions.didYouMean(key, KEYS);
-				throw new UserException("unknown option '" + Excerpt.of(key) + "'" + (hint.isEmpty() ? "; the options are "
-					+ String.join(", ", KEYS) : hint + " (options: " + String.join(", ", KEYS) + ")"));
-			}
-		}
+		o.requireKnownKeys(KEYS);
 		for (String flag : Arrays.asList("flip", "normalize", "stack")) {
 			if (o.asMap().get(flag) != null) {
 				throw new UserException("'" + flag + "' is a switch: write just '" + flag

@@ -52,11 +52,7 @@ public final class LayerSettings {
 	 * @throws UserException naming the option that is wrong, or the file that cannot serve as weights
 	 */
 	public static LayerSettings from(MacroOptions o) {
-		for (String key : o.asMap().keySet()) {
-			if (!KEYS.contains(key)) {
-				throw new UserException("unknown option '" + key + "'; the options are " + String.join(", ", KEYS));
-			}
-		}
+		o.requireKnownKeys(KEYS);
 		for (String flag : Arrays.asList("relu", "flip", "normalize", "stack")) {
 			if (o.asMap().get(flag) != null) {
 				throw new UserException("'" + flag + "' is a switch: write just '" + flag

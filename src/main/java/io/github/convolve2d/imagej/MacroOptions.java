@@ -1,8 +1,11 @@
 package io.github.convolve2d.imagej;
 
+import io.github.convolve2d.core.Excerpt;
+import io.github.convolve2d.core.Suggestions;
 import io.github.convolve2d.core.UserException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -89,6 +92,21 @@ public final class MacroOptions {
 	/** The keys and values in the order given; a flag's value is {@code null}. */
 	public Map<String, String> asMap() {
 		return values;
+	}
+
+	/**
+	 * Refuses a key that is not one of {@code keys}, naming the closest one when there is one, and the keys.
+	 *
+	 * @throws UserException for the first unknown key
+	 */
+	public void requireKnownKeys(List<String> keys) {
+		for (String key : values.keySet()) {
+			if (!keys.contains(key)) {
+				String hint = Suggestions.didYouMean(key, keys);
+				throw new UserException("unknown option '" + Excerpt.of(key) + "'" + (hint.isEmpty() ? "; the options are "
+					+ String.join(", ", keys) : hint + " (options: " + String.join(", ", keys) + ")"));
+			}
+		}
 	}
 
 	public boolean has(String key) {

@@ -107,6 +107,10 @@ class LayerPluginTest {
 			+ "]');", "float32 or float64");
 		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("bias.npy")
 			+ "] preset=sobel-x');", "unknown option 'preset'");
+		// a misspelt key got the list of keys but not the hint Convolve 2D... gives
+		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'wieghts=[" + fixture("weights-le-f4.npy")
+			+ "]');", "Convolve 2D: unknown option 'wieghts'; did you mean 'weights'? (options: weights, bias, groups, relu, "
+			+ "mode, border, cval, stride, dilation, method, flip, normalize, stack)");
 		// groups=0 was reported as the weights file's fault ("weights file '...': groups must be ...")
 		assertOneLineAndStopped("open('" + grey + "'); run('Convolve 2D layer...', 'weights=[" + fixture("weights-le-f4.npy")
 			+ "] groups=0');", "Convolve 2D: groups must be a whole number of at least 1, got 0; write e.g. groups=1");
