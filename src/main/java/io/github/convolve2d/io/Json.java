@@ -23,7 +23,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class Json {
 
-	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().create();
+	private static final Gson GSON = new GsonBuilder().setPrettyPrinting().serializeNulls().disableHtmlEscaping().create();
 
 	/** Zarr metadata is a few kB; a larger file is not metadata (and is not read into memory). */
 	static final long MAX_METADATA_BYTES = 16L << 20;

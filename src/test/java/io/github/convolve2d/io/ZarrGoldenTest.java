@@ -298,6 +298,23 @@ class ZarrGoldenTest {
 		}
 	}
 
+	/**
+	 * The metadata is written as zarr-python writes it: {@code "dtype": "<f4"}, not Gson's HTML-safe {@code
+	 * "\u003cf4"} (valid JSON, but not what a user greps for or other tools expect), non-ASCII still escaped.
+	 */
+	@Test
+	void metadataIsWrittenAsZarrPythonWritesIt() throws IOException {
+		Path dir = Files.createTempDirectory("zarr");
+		try {
+			ZarrArray.create(dir.resolve("a"), new int[] { 10, 10 }, new int[] { 5, 5 }, DataType.FLOAT32, Compressor.RAW);
+			String text = new String(Files.readAllBytes(dir.resolve("a/.zarray")), java.nio.charset.StandardCharsets.US_ASCII);
+			assertTrue(text.contains("\"dtype\": \"<f4\""), text);
+		}
+		finally {
+			deleteTree(dir);
+		}
+	}
+
 	@Test
 	void anArrayIsReopenedForAResumedRunButADifferentOneIsNotOverwritten() throws IOException {
 		Path dir = Files.createTempDirectory("zarr");
