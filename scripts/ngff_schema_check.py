@@ -35,6 +35,10 @@ def errors(schema, instance):
 
 
 def check(image):
+    if not os.path.isfile(os.path.join(image, "zarr.json")):
+        kind = "a Zarr v2 image (NGFF 0.4: .zattrs)" if os.path.isfile(os.path.join(image, ".zattrs")) else "no Zarr v3 group"
+        print("FAIL %s: %s; this script checks NGFF 0.5 (Zarr v3) images, as --zarr-format 3 writes them" % (image, kind))
+        return False
     with open(os.path.join(image, "zarr.json"), encoding="utf-8") as f:
         group = json.load(f)
     problems = []
