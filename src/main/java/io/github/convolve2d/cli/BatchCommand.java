@@ -230,6 +230,9 @@ public final class BatchCommand implements Callable<Integer> {
 		/** {@code --threads}, or null when not given. */
 		public final Integer threads;
 		public final boolean overwrite, dryRun, help;
+		/** {@code -V}/{@code --version} without {@code --help}: {@link #usage} is then the version line. */
+		public final boolean version;
+		/** What {@code --help} prints, or the version line ({@link #version}). */
 		public final String usage;
 		/** {@code --format zarr}: every input becomes an OME-Zarr image (Zarr inputs always do). */
 		public final boolean zarr;
@@ -254,7 +257,8 @@ public final class BatchCommand implements Callable<Integer> {
 		{
 			command = c;
 			this.help = help;
-			usage = c.spec.commandLine().getUsageMessage();
+			version = r.isVersionHelpRequested() && !r.isUsageHelpRequested();
+			usage = version ? Main.VERSION : c.spec.commandLine().getUsageMessage();
 			inputs = help ? List.of() : r.matchedOption("--input").stringValues();
 			output = help ? null : r.matchedOption("--output").stringValues().get(0);
 			suffix = c.suffix;

@@ -173,6 +173,10 @@ public final class SparkMain {
 			return usage(err, e.getMessage());
 		}
 		dryRun[0] = settings.dryRun;
+		if (settings.version) {
+			out.println(settings.usage);
+			return OK;
+		}
 		if (settings.help) {
 			out.println("convolve2d-spark batch [--files-per-task N] BATCH-OPTIONS: the batch command on Spark; "
 				+ "--files-per-task: files in one task (default: about four tasks per core). Batch's options:");

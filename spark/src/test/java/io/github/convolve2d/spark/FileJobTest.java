@@ -418,6 +418,21 @@ class FileJobTest {
 		}
 	}
 
+	/** {@code batch -V} prints the version, as the command line's batch does; it printed batch's help. */
+	@Test
+	void batchVersionPrintsTheVersion() {
+		SparkMain.ContextFactory none = contexts(() -> {
+			throw new AssertionError("the context was started for --version");
+		});
+		for (String v : new String[] { "-V", "--version" }) {
+			StringWriter out = new StringWriter(), err = new StringWriter();
+			assertEquals(0, SparkMain.batch(none, new String[] { v }, TaskHook.NONE, new PrintWriter(out, true),
+				new PrintWriter(err, true)));
+			assertEquals("Convolve 2D 0.1.0", out.toString().trim(), v);
+			assertEquals("", err.toString(), v);
+		}
+	}
+
 	/**
 	 * Local inputs are planned by batch's own plan, so the Spark job sees what batch sees: a link to nothing with an
 	 * image's name fails with batch's reason (Hadoop's listing left it out without a word), and an output folder
