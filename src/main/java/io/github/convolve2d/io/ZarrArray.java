@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * into a small cache shared by the readers (neighbouring blocks read the same chunks for their halos); a thin
  * strip of full-width rows of an uncompressed chunk is read without the rest of it.
  * <p>
- * Writing: {@link #writeChunk} writes a chunk atomically (a temporary file renamed into place), so a chunk file is
- * whole or absent even after a crash, and {@link #hasChunk} tells a resumed run which chunks are done; the
- * temporary files a killed writer left are removed by {@link #removeStaleTemporaries}.
+ * Writing: {@link #writeChunk} writes a chunk atomically (a temporary file forced to the disk, then renamed into
+ * place), so a chunk file is whole or absent even after a crash of the machine, and {@link #hasChunk} tells a
+ * resumed run which chunks are done; the temporary files a killed writer left are removed by
+ * {@link #removeStaleTemporaries}.
  */
 public final class ZarrArray {
 
@@ -775,11 +776,20 @@ public final class ZarrArray {
 		return removed;
 	}
 
-	/** Writes {@code bytes} to a temporary file beside {@code file} and renames it into place. */
+	/**
+	 * Writes {@code bytes} to a temporary file beside {@code file}, forces them to the disk, and renames it into
+	 * place. The rename alone is atomic for other processes, not for a crash of the machine: a file system such as
+	 * ext4 may put the new name on disk before the bytes, so a power cut would leave an empty {@code .zarray} (or
+	 * chunk) under the final name. Forced first, the file under its name is the old one or the whole new one.
+	 */
 	static void writeAtomically(Path file, byte[] bytes) throws IOException {
 		Path tmp = file.resolveSibling(PARTIAL.newName());
 		try {
-			Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+				ByteBuffer b = ByteBuffer.wrap(bytes);
+				while (b.hasRemaining()) f.write(b);
+				f.force(false); // the data (and the size that reads it back), not the times
+			}
 			try {
 				Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}
