@@ -430,6 +430,26 @@ public final class ZarrArray {
 	 * @throws UserException when they are damaged (not a JSON object), naming the file
 	 */
 	public java.util.Map<String, Object> attributes() throws IOException {
+		return attributes(dir, format);
+	}
+
+	/**
+	 * The attributes recorded in the folder {@code dir} of a Zarr array or group, read without its other metadata
+	 * (which may be damaged): Zarr v2's {@code .zattrs}, else the {@code attributes} of a v3 {@code zarr.json}; empty
+	 * when there are none or they cannot be read.
+	 */
+	public static java.util.Map<String, Object> readableAttributes(Path dir) throws IOException {
+		try {
+			if (Files.exists(dir.resolve(".zattrs"), LinkOption.NOFOLLOW_LINKS)) return attributes(dir, ZarrFormat.V2);
+			if (Files.exists(dir.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) return attributes(dir, ZarrFormat.V3);
+		}
+		catch (UserException e) {
+			// damaged: none recorded
+		}
+		return java.util.Collections.emptyMap();
+	}
+
+	private static java.util.Map<String, Object> attributes(Path dir, ZarrFormat format) throws IOException {
 		JsonFields o;
 		if (format == ZarrFormat.V3) {
 			o = readJson(dir.resolve("zarr.json")).optionalObject("attributes");
