@@ -551,8 +551,9 @@ public final class BatchRunner {
 	/**
 	 * The outcome the run reports for an OME-Zarr item it does not convolve, with its reason: no kernels or layer
 	 * for blocks, an input that is neither a regular file nor a folder, neither OME-Zarr nor TIFF, an output taken by
-	 * something Convolve 2D did not write, one made with other settings (unless overwriting), or a complete one
-	 * made with the same settings (skipped unless overwriting). Null when the run would convolve it, with what is at
+	 * something Convolve 2D did not write (or nothing shows it did), one made with other settings or one that cannot
+	 * be resumed (unless overwriting: {@link BlockwiseJob#refusal}), or a complete one made with the same settings
+	 * (skipped unless overwriting). Null when the run would convolve it, with what is at
 	 * the output in {@code existing[0]}.
 	 */
 	private Outcome judgeBlockwise(BatchItem item, BlockwiseJob.Existing[] existing, boolean[] stale) {
@@ -574,11 +575,12 @@ public final class BatchRunner {
 		try {
 			BlockwiseJob job = blockwiseJob();
 			existing[0] = job.inspect(item.output());
-			if (existing[0] != BlockwiseJob.Existing.FOREIGN && (existing[0] != BlockwiseJob.Existing.OTHER_SETTINGS
-				|| overwrite))
+			if (existing[0] == BlockwiseJob.Existing.FOREIGN || !overwrite && (existing[0]
+				== BlockwiseJob.Existing.OTHER_SETTINGS || existing[0] == BlockwiseJob.Existing.DAMAGED))
 			{
-				mismatch = job.formatProblem(item.input(), item.output(), overwrite);
+				return new Outcome(item, Outcome.Status.FAILED, job.refusal(item.output(), existing[0]));
 			}
+			mismatch = job.formatProblem(item.input(), item.output(), overwrite);
 			if (!overwrite && existing[0] == BlockwiseJob.Existing.COMPLETE) {
 				// another input's result of the same name (two containers' series 0): never taken for this one's
 				String source = job.otherSource(item.output(), item.input());
@@ -607,19 +609,11 @@ public final class BatchRunner {
 				+ IoMessages.describe(e));
 		}
 		if (mismatch != null) return new Outcome(item, Outcome.Status.FAILED, mismatch);
-		switch (existing[0]) {
-			case FOREIGN:
-				return new Outcome(item, Outcome.Status.FAILED, "its output " + item.output() + " is taken by a file or "
-					+ "folder Convolve 2D did not write, which is never replaced; choose another --output or --suffix");
-			case COMPLETE:
-				return overwrite || stale[0] ? null : new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made "
-					+ "with the same settings (--overwrite recomputes it)");
-			case OTHER_SETTINGS:
-				return overwrite ? null : new Outcome(item, Outcome.Status.FAILED, "its output " + item.output()
-					+ " exists, made with other settings; --overwrite replaces it, or choose another --output or --suffix");
-			default:
-				return null;
+		if (existing[0] == BlockwiseJob.Existing.COMPLETE && !overwrite && !stale[0]) {
+			return new Outcome(item, Outcome.Status.SKIPPED, "its output exists, made with the same settings "
+				+ "(--overwrite recomputes it)");
 		}
+		return null;
 	}
 
 	/**

@@ -91,7 +91,12 @@ public final class BlockwiseJob {
 		PARTIAL,
 		/** An output of Convolve 2D made with other settings. */
 		OTHER_SETTINGS,
-		/** A file or folder Convolve 2D did not write. */
+		/**
+		 * An output of Convolve 2D (by the settings it records) whose level 0 cannot be read as an array, as a crash of
+		 * the machine can leave it: not resumed, started again with --overwrite.
+		 */
+		DAMAGED,
+		/** A file or folder Convolve 2D did not write, or nothing shows it did: never replaced. */
 		FOREIGN
 	}
 
@@ -106,21 +111,77 @@ public final class BlockwiseJob {
 	public Existing inspect(Path output) throws IOException {
 		if (Files.isSymbolicLink(output)) return Existing.FOREIGN; // a run never writes a link: never replaced
 		if (!Files.exists(output)) return Existing.NONE;
-		if (!OmeZarr.isZarr(output) || !Files.isRegularFile(output.resolve("0").resolve(".zarray"))
-			&& !Files.isRegularFile(output.resolve("0").resolve("zarr.json")))
-		{
-			return Existing.FOREIGN;
-		}
-		Object settings;
-		try {
-			settings = ZarrArray.open(output.resolve("0")).attributes().get(STAMP);
-		}
-		catch (UserException e) {
-			return Existing.FOREIGN;
-		}
+		if (!hasLevel(output)) return Existing.FOREIGN;
+		if (unreadable(output) != null) return showsOurs(output) ? Existing.DAMAGED : Existing.FOREIGN;
+		Object settings = ZarrArray.open(output.resolve("0")).attributes().get(STAMP);
 		if (settings == null) return Existing.FOREIGN;
 		if (!stamp().equals(settings)) return Existing.OTHER_SETTINGS;
 		return OmeZarr.isComplete(output) ? Existing.COMPLETE : Existing.PARTIAL;
+	}
+
+	/** Whether {@code output} is a Zarr store with array metadata (readable or not) in its level folder {@code 0}. */
+	private static boolean hasLevel(Path output) {
+		return OmeZarr.isZarr(output) && (Files.isRegularFile(output.resolve("0").resolve(".zarray"))
+			|| Files.isRegularFile(output.resolve("0").resolve("zarr.json")));
+	}
+
+	/**
+	 * Why level 0 of the store {@code output} ({@link #hasLevel}) cannot be read as an array with its attributes,
+	 * naming the file ({@code 0/.zarray is empty}); null when it can.
+	 */
+	private static String unreadable(Path output) throws IOException {
+		Path level = output.resolve("0");
+		try {
+			ZarrArray.open(level).attributes();
+			return null;
+		}
+		catch (UserException e) {
+			for (String name : new String[] { ".zarray", "zarr.json", ".zattrs" }) {
+				Path file = level.resolve(name);
+				if (Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) && Files.size(file) == 0) {
+					return "0/" + name + " is empty";
+				}
+			}
+			return e.getMessage().replace("; the input is damaged", "");
+		}
+	}
+
+	/**
+	 * Whether a store whose level 0 cannot be read ({@link #unreadable}) still shows it is Convolve 2D's: by the
+	 * settings in level 0's attributes (Zarr v2 keeps them in a file of their own, beside the {@code .zarray}), or by
+	 * the {@link #ATTRIBUTE} of the image's metadata, written when it was complete.
+	 */
+	private static boolean showsOurs(Path output) throws IOException {
+		return ZarrArray.readableAttributes(output.resolve("0")).get(STAMP) != null
+			|| ZarrArray.readableAttributes(output).get(ATTRIBUTE) != null;
+	}
+
+	/** The attribute of the image's metadata that describes the run: its kernels or layer, options, provenance. */
+	private static final String ATTRIBUTE = "convolve2d";
+
+	/**
+	 * Why the output at {@code output} is not written (judged {@code existing} by {@link #inspect}): a file or folder
+	 * Convolve 2D did not write, or one nothing shows it did, is never replaced; one made with other settings, or
+	 * one of ours that cannot be resumed ({@link Existing#DAMAGED}), only with --overwrite. Null for the others.
+	 */
+	public String refusal(Path output, Existing existing) throws IOException {
+		String choose = "choose another --output or --suffix";
+		switch (existing) {
+			case FOREIGN:
+				String why = hasLevel(output) && !Files.isSymbolicLink(output) ? unreadable(output) : null;
+				return why == null ? "its output " + output + " is taken by a file or folder Convolve 2D did not write, "
+					+ "which is never replaced; " + choose : "its output " + output + " cannot be read (" + why + "), so "
+					+ "it is not known to be Convolve 2D's; it is never replaced: move it away or " + choose;
+			case DAMAGED:
+				String reason = unreadable(output);
+				return "its output " + output + " is a result of Convolve 2D that cannot be resumed: " + reason
+					+ (reason.endsWith(" is empty") ? ", as a crash of the machine can leave it" : "")
+					+ "; --overwrite starts it again, or " + choose;
+			case OTHER_SETTINGS:
+				return "its output " + output + " exists, made with other settings; --overwrite replaces it, or " + choose;
+			default:
+				return null;
+		}
 	}
 
 	/**
@@ -706,9 +767,10 @@ public final class BlockwiseJob {
 		if (layer != null) layer.checkChannels(in.channels());
 		BlockGrid grid = grid(in);
 		Existing existing = inspect(output);
-		if (existing == Existing.FOREIGN || existing == Existing.OTHER_SETTINGS && !replace) {
-			throw new UserException("its output " + output + " is taken by " + (existing == Existing.FOREIGN
-				? "a file or folder Convolve 2D did not write" : "a result made with other settings"));
+		if (existing == Existing.FOREIGN || !replace && (existing == Existing.OTHER_SETTINGS
+			|| existing == Existing.DAMAGED))
+		{
+			throw new UserException(refusal(output, existing));
 		}
 		String problem = formatProblem(input, output, replace);
 		if (problem != null) throw new UserException(problem);
@@ -1204,7 +1266,7 @@ public final class BlockwiseJob {
 			c2d.put("channels", "output channel o is the layer's output o, every input channel summed");
 		}
 		Map<String, Object> attrs = new LinkedHashMap<>();
-		attrs.put("convolve2d", c2d);
+		attrs.put(ATTRIBUTE, c2d);
 		attrs.put("omero", Map.of("channels", channels));
 		return attrs;
 	}

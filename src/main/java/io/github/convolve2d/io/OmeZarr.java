@@ -709,15 +709,16 @@ public final class OmeZarr {
 
 	/**
 	 * Whether the OME-Zarr image at {@code path} was completed by {@link #commit()}: it has {@code .zattrs} holding
-	 * {@code multiscales} (Zarr v2), or a group {@code zarr.json} whose attributes hold {@code ome} (Zarr v3). One
-	 * that does not read (a crash of the machine can leave it empty, its data not yet on the disk) is not.
+	 * {@code multiscales} and a {@code .zgroup} (Zarr v2), or a group {@code zarr.json} whose attributes hold
+	 * {@code ome} (Zarr v3). One whose metadata does not read (a crash of the machine can leave it empty, its data not yet on the disk) is not.
 	 */
 	public static boolean isComplete(Path path) {
 		Path v2 = path.resolve(".zattrs");
 		if (Files.isRegularFile(v2)) {
 			try {
-				JsonElement e = Json.read(v2);
-				return e.isJsonObject() && e.getAsJsonObject().has("multiscales");
+				// and its .zgroup, without which Zarr readers do not open the image (a crash may leave it empty)
+				JsonElement e = Json.read(v2), group = Json.read(path.resolve(".zgroup"));
+				return e.isJsonObject() && e.getAsJsonObject().has("multiscales") && group.isJsonObject();
 			}
 			catch (IOException | UserException e) {
 				return false; // damaged: not a commit's, which is written whole

@@ -35,9 +35,10 @@ import java.util.stream.Stream;
  * into a small cache shared by the readers (neighbouring blocks read the same chunks for their halos); a thin
  * strip of full-width rows of an uncompressed chunk is read without the rest of it.
  * <p>
- * Writing: {@link #writeChunk} writes a chunk atomically (a temporary file renamed into place), so a chunk file is
- * whole or absent even after a crash, and {@link #hasChunk} tells a resumed run which chunks are done; the
- * temporary files a killed writer left are removed by {@link #removeStaleTemporaries}.
+ * Writing: {@link #writeChunk} writes a chunk atomically (a temporary file forced to the disk, then renamed into
+ * place), so a chunk file is whole or absent even after a crash of the machine, and {@link #hasChunk} tells a
+ * resumed run which chunks are done; the temporary files a killed writer left are removed by
+ * {@link #removeStaleTemporaries}.
  */
 public final class ZarrArray {
 
@@ -429,6 +430,26 @@ public final class ZarrArray {
 	 * @throws UserException when they are damaged (not a JSON object), naming the file
 	 */
 	public java.util.Map<String, Object> attributes() throws IOException {
+		return attributes(dir, format);
+	}
+
+	/**
+	 * The attributes recorded in the folder {@code dir} of a Zarr array or group, read without its other metadata
+	 * (which may be damaged): Zarr v2's {@code .zattrs}, else the {@code attributes} of a v3 {@code zarr.json}; empty
+	 * when there are none or they cannot be read.
+	 */
+	public static java.util.Map<String, Object> readableAttributes(Path dir) throws IOException {
+		try {
+			if (Files.exists(dir.resolve(".zattrs"), LinkOption.NOFOLLOW_LINKS)) return attributes(dir, ZarrFormat.V2);
+			if (Files.exists(dir.resolve("zarr.json"), LinkOption.NOFOLLOW_LINKS)) return attributes(dir, ZarrFormat.V3);
+		}
+		catch (UserException e) {
+			// damaged: none recorded
+		}
+		return java.util.Collections.emptyMap();
+	}
+
+	private static java.util.Map<String, Object> attributes(Path dir, ZarrFormat format) throws IOException {
 		JsonFields o;
 		if (format == ZarrFormat.V3) {
 			o = readJson(dir.resolve("zarr.json")).optionalObject("attributes");
@@ -775,11 +796,20 @@ public final class ZarrArray {
 		return removed;
 	}
 
-	/** Writes {@code bytes} to a temporary file beside {@code file} and renames it into place. */
+	/**
+	 * Writes {@code bytes} to a temporary file beside {@code file}, forces them to the disk, and renames it into
+	 * place. The rename alone is atomic for other processes, not for a crash of the machine: a file system such as
+	 * ext4 may put the new name on disk before the bytes, so a power cut would leave an empty {@code .zarray} (or
+	 * chunk) under the final name. Forced first, the file under its name is the old one or the whole new one.
+	 */
 	static void writeAtomically(Path file, byte[] bytes) throws IOException {
 		Path tmp = file.resolveSibling(PARTIAL.newName());
 		try {
-			Files.write(tmp, bytes, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+			try (FileChannel f = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+				ByteBuffer b = ByteBuffer.wrap(bytes);
+				while (b.hasRemaining()) f.write(b);
+				f.force(false); // the data (and the size that reads it back), not the times
+			}
 			try {
 				Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
 			}

@@ -374,6 +374,24 @@ class BlockwiseJobTest {
 		}
 	}
 
+	/**
+	 * A complete Zarr v2 output whose .zgroup a crash of the machine left empty is resumed, which writes the .zgroup
+	 * again; it was skipped as complete, and zarr-python could not open it (JSONDecodeError on .zgroup).
+	 */
+	@Test
+	void aCompleteOutputWhoseZgroupACrashLeftEmptyIsWrittenAgain() throws IOException {
+		Path in = zarrInput();
+		Path whole = tmp.resolve("whole.ome.zarr"), crashed = tmp.resolve("crashed.ome.zarr");
+		BlockwiseJob job = new BlockwiseJob(BANK, OPTIONS, 16, Compressor.gzip(1)).withZarrFormat(ZarrFormat.V2);
+		job.run(in, whole, false, (d, t) -> { });
+		job.run(in, crashed, false, (d, t) -> { });
+		Files.write(crashed.resolve(".zgroup"), new byte[0]);
+		assertEquals(BlockwiseJob.Existing.PARTIAL, job.inspect(crashed));
+		job.run(in, crashed, false, (d, t) -> { });
+		assertTrue(OmeZarr.isComplete(crashed));
+		assertEquals(files(whole), files(crashed));
+	}
+
 	@Test
 	void aPyramidFollowsTheFullResolutionAndResumesLikeIt() throws IOException {
 		Path in = zarrInput();

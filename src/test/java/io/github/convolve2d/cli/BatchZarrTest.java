@@ -366,6 +366,69 @@ class BatchZarrTest {
 	}
 
 	/**
+	 * An output whose level 0 array metadata a crash of the machine left empty (Zarr v2's 0/.zarray, v3's
+	 * 0/zarr.json), in both formats: while its settings still show it is Convolve 2D's (v2's 0/.zattrs, or the
+	 * committed image's convolve2d attribute) a rerun says it cannot be resumed and --overwrite starts it again,
+	 * the dry run alike; once nothing shows whose it is, it is refused, --overwrite too, saying what cannot be read,
+	 * and kept. Both were refused as "taken by a file or folder Convolve 2D did not write", --overwrite included.
+	 */
+	@Test
+	void anOutputWhoseArrayMetadataACrashLeftEmptyIsStartedAgainOnlyWhenItsSettingsShowItIsOurs() throws IOException {
+		Path in = inputs().resolve("a.zarr");
+		for (ZarrFormat format : ZarrFormat.values()) {
+			Path out = tmp.resolve("out" + format.zarr()), result = out.resolve("a.ome.zarr");
+			String meta = format == ZarrFormat.V2 ? ".zarray" : "zarr.json";
+			Object[] args = { "batch", "-i", in, "-o", out, "--format", "zarr", "--zarr-format", format.zarr(),
+				"--block", 16, "--preset", "sobel-x", "--progress", "none" };
+			assertEquals(0, CliRun.run(args).code);
+			Map<String, String> whole = storeFiles(result);
+			Files.write(result.resolve("0").resolve(meta), new byte[0]);
+			CliRun refused = CliRun.run(args), dry = CliRun.run(concat(args, "--dry-run"));
+			String why = "its output " + result + " is a result of Convolve 2D that cannot be resumed: 0/" + meta + " is "
+				+ "empty, as a crash of the machine can leave it; --overwrite starts it again, or choose another --output "
+				+ "or --suffix";
+			assertEquals(1, refused.code, refused.toString());
+			assertTrue(refused.err.contains(why), format + ": " + refused);
+			assertTrue(dry.out.startsWith("fail     " + in + ": " + why + "\n"), format + ": " + dry);
+			CliRun dryOverwrite = CliRun.run(concat(args, "--dry-run", "--overwrite"));
+			assertTrue(dryOverwrite.out.startsWith("replace  "), format + ": " + dryOverwrite);
+			CliRun again = CliRun.run(concat(args, "--overwrite"));
+			assertEquals(0, again.code, format + ": " + again);
+			assertEquals(whole, storeFiles(result), format.toString());
+			// nothing left shows whose it is: the image not committed (a run killed before its end), and in Zarr v2 the
+			// level's attributes, which hold the settings, empty too
+			Files.write(result.resolve("0").resolve(meta), new byte[0]);
+			if (format == ZarrFormat.V2) {
+				Files.write(result.resolve("0/.zattrs"), new byte[0]);
+				Files.delete(result.resolve(".zattrs"));
+			}
+			else Files.write(result.resolve("zarr.json"), "{\"zarr_format\": 3, \"node_type\": \"group\", \"attributes\": {}}"
+				.getBytes(StandardCharsets.UTF_8));
+			Map<String, String> unknown = storeFiles(result);
+			String never = "its output " + result + " cannot be read (0/" + meta + " is empty), so it is not known to be "
+				+ "Convolve 2D's; it is never replaced: move it away or choose another --output or --suffix";
+			for (CliRun r : new CliRun[] { CliRun.run(args), CliRun.run(concat(args, "--overwrite")) }) {
+				assertEquals(1, r.code, r.toString());
+				assertTrue(r.err.contains(never), format + ": " + r);
+			}
+			dry = CliRun.run(concat(args, "--dry-run", "--overwrite"));
+			assertTrue(dry.out.startsWith("fail     " + in + ": " + never + "\n"), format + ": " + dry);
+			assertEquals(unknown, storeFiles(result), format.toString());
+		}
+	}
+
+	/** Every file of a store by its path inside it, with its bytes (as ISO-8859-1 text). */
+	private static Map<String, String> storeFiles(Path store) throws IOException {
+		Map<String, String> files = new java.util.TreeMap<>();
+		try (java.util.stream.Stream<Path> w = Files.walk(store)) {
+			for (Path p : (Iterable<Path>) w.filter(Files::isRegularFile)::iterator) {
+				files.put(store.relativize(p).toString(), new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1));
+			}
+		}
+		return files;
+	}
+
+	/**
 	 * An unfinished output whose input was replaced since by an image of other dimensions (same path) is refused,
 	 * by the dry run as by the run, saying so and that --overwrite starts it again; the dry run listed it as resume
 	 * and the run failed with "a different Zarr array is in the way", adding that a rerun would resume it.
