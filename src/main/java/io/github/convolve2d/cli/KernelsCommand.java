@@ -23,12 +23,17 @@ final class KernelsCommand implements Callable<Integer> {
 		PrintWriter out = spec.commandLine().getOut();
 		for (Preset p : Presets.all()) {
 			Kernel k = p.kernel();
-			out.printf("%-14s %s%s  (%d×%d)%n", p.id(), p.label(),
-				p.isParameterised() ? " [" + p.parameterName() + ", default " + p.nameFor(p.defaultParameter())
-					+ ", e.g. " + p.id() + ":2]" : "", k.width(), k.height());
+			// a parameterised preset by its default (Gaussian σ=1) and the range its parameter takes
+			out.printf("%-14s %s%s  (%d×%d)%n", p.id(), p.isParameterised() ? p.nameFor(p.defaultParameter()) : p.label(),
+				p.isParameterised() ? " (" + p.parameterName() + " from " + number(Preset.MIN_PARAMETER) + " to "
+					+ number(Preset.MAX_PARAMETER) + ", e.g. " + p.id() + ":2)" : "", k.width(), k.height());
 			for (String row : k.toText().split("\n")) out.println("    " + row);
 		}
 		out.flush();
 		return 0;
+	}
+
+	private static String number(double v) {
+		return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
 	}
 }

@@ -32,4 +32,16 @@ class CliHelpTest {
 			assertTrue(method.contains(m.label()), m.label() + " in: " + method);
 		}
 	}
+
+	/**
+	 * The kernels command names a parameterised preset by its default and says the range of its parameter; it read
+	 * 'Gaussian [σ, default Gaussian σ=1, e.g. gaussian:2]', the label twice and no range.
+	 */
+	@Test
+	void kernelsListsAParameterisedPresetByItsDefaultAndRange() {
+		CliRun r = CliRun.run("kernels");
+		assertEquals(0, r.code, r.toString());
+		assertTrue(r.out.contains("gaussian       Gaussian σ=1 (σ from 0.1 to 100, e.g. gaussian:2)  (7×7)"), r.out);
+		assertTrue(r.out.contains("sobel-x        Sobel X  (3×3)"), r.out);
+	}
 }
