@@ -340,7 +340,8 @@ final class FileJob {
 			// the same settings' output: from before this run, or written by an earlier attempt of this task
 			FileStatus st = status(outFs, target);
 			if (st != null && st.getModificationTime() >= runStart) {
-				return new FileResult(task, Outcome.Status.WRITTEN, null);
+				// with the note the attempt that wrote it put on its line
+				return new FileResult(task, Outcome.Status.WRITTEN, writtenNote(localIn));
 			}
 		}
 		return result;
@@ -411,6 +412,19 @@ final class FileJob {
 		Throwable why = e.getCause() != null ? e.getCause() : e;
 		return "Hadoop cannot take a name of this file or its output as a path (" + why.getMessage() + "): rename it "
 			+ "without ':', or give its folders as mounted paths (file:)";
+	}
+
+	/**
+	 * The note the batch puts on the line of a file it wrote ({@link BatchRunner#runOne}: an OME-TIFF's OME-XML not
+	 * used), read again from the input's header; null for none.
+	 */
+	private static String writtenNote(java.nio.file.Path input) {
+		try {
+			return io.github.convolve2d.batch.ImageHeader.read(input).note();
+		}
+		catch (io.github.convolve2d.batch.UnreadableImageException | RuntimeException e) {
+			return null; // it was read by the attempt that wrote its output
+		}
 	}
 
 	/** Why a file fails whose existing output on a remote file system cannot be judged (a corrupt block, no permission). */

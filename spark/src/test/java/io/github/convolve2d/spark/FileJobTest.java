@@ -704,6 +704,20 @@ class FileJobTest {
 			assertTrue(run.err.contains("written " + output + "; note: " + input + ": " + reason), run.toString());
 			assertFalse(run.err.contains("coins"), "a file without a note has no line: " + run);
 		}
+		// an attempt that failed after writing it, retried: the retry finds it written, and its line keeps the note
+		TaskHook failOnce = (output, attempt) -> {
+			if (output.endsWith("/gap.tif") && attempt == 0) {
+				INJECTED.incrementAndGet();
+				throw new IllegalStateException("injected failure of a task attempt after an output was written");
+			}
+		};
+		INJECTED.set(0);
+		Path retried = tmp.resolve("retried");
+		CliRun run = spark(failOnce, "--input", in.toString(), "--output", retried.toString(), "--preset", "identity");
+		assertEquals(1, INJECTED.get(), run.toString());
+		assertEquals(0, run.code, run.toString());
+		assertTrue(run.err.contains("written file:" + retried + "/gap.tif; note: file:" + in.resolve("gap.ome.tif") + ": "
+			+ reason), run.toString());
 	}
 
 	/**
