@@ -428,13 +428,16 @@ public final class TiffReader implements Closeable {
 		if (p.compression != 1 && p.compression != 5 && p.compression != 8 && p.compression != 32946
 			&& p.compression != 32773)
 		{
-			throw new UserException(where + " uses TIFF compression " + p.compression + ", which is not read here "
-				+ "(uncompressed, Deflate/zlib, LZW and PackBits are); save it uncompressed or with Deflate or LZW");
+			String codec = CODECS.get(p.compression);
+			throw new UserException(where + " is compressed with " + (codec == null ? "" : codec + " (")
+				+ "TIFF compression " + p.compression + (codec == null ? "" : ")") + ", which is not read here "
+				+ "(uncompressed, Deflate/zlib, LZW and PackBits are); " + rewrite(path, p.compression));
 		}
 		p.type = sampleType(p, order, where);
 		if (p.predictor != 1 && !(p.predictor == 2 && p.format != 3)) {
-			throw new UserException(where + " uses TIFF predictor " + p.predictor + " with "
-				+ (p.format == 3 ? "float" : "integer") + " samples, which is not read here; save it without a predictor");
+			throw new UserException(where + " uses " + (p.predictor == 3 ? "the floating-point predictor (3)"
+				: "TIFF predictor " + p.predictor) + " with " + (p.format == 3 ? "float" : "integer")
+				+ " samples, which is not read here; " + rewrite(path, p.compression));
 		}
 		checkSegments(p, path, number, size);
 		// ImageJ reads 8-bit pixels of 4 samples as RGB: it drops the 4th (alpha) sample, or converts CMYK (photometric 5)
@@ -442,6 +445,36 @@ public final class TiffReader implements Closeable {
 		p.cmyk = fourBytes && p.photometric == 5;
 		p.channels = fourBytes ? 3 : p.samples;
 		return p;
+	}
+
+	/** The names of the TIFF compressions that are not read, for the message that refuses them. */
+	private static final Map<Integer, String> CODECS = Map.ofEntries(Map.entry(2, "CCITT modified Huffman (fax)"),
+		Map.entry(3, "CCITT Group 3 (fax)"), Map.entry(4, "CCITT Group 4 (fax)"), Map.entry(6, "old-style JPEG"),
+		Map.entry(7, "JPEG"), Map.entry(33003, "Aperio JPEG 2000"), Map.entry(33005, "Aperio JPEG 2000"),
+		Map.entry(34661, "JBIG"), Map.entry(34712, "JPEG 2000"), Map.entry(34887, "LERC"), Map.entry(34892, "lossy JPEG"),
+		Map.entry(34925, "LZMA"), Map.entry(50000, "Zstandard"), Map.entry(50001, "WebP"), Map.entry(50002, "JPEG XL"),
+		Map.entry(52546, "JPEG XL"));
+
+	/**
+	 * What to do with a file whose codec or predictor is not read: a command that rewrites it with Deflate and no
+	 * predictor strip by strip (libtiff's tiffcp, as BigTIFF: the image may be larger than memory and 4 GB), or,
+	 * for the codecs libtiff does not decode, Bio-Formats' bfconvert; a fax-compressed (1-bit) one, as 8-bit.
+	 */
+	private static String rewrite(Path path, int compression) {
+		String name = path.getFileName().toString(), out = name.replaceFirst("(?i)\\.tiff?$", "") + "-deflate.tif";
+		String quoted = "'" + path.toString().replace("'", "'\\''") + "'";
+		String target = "'" + path.resolveSibling(out).toString().replace("'", "'\\''") + "'";
+		boolean bioFormats = compression == 33003 || compression == 33005 || compression == 34712
+			|| compression == 50002 || compression == 52546;
+		if (compression >= 2 && compression <= 4 || compression == 34661) {
+			// black and white: rewritten with Deflate it would still be 1-bit, which is not read either
+			return "save it as 8-bit, uncompressed or with Deflate or LZW (e.g. open it in ImageJ or Fiji, then Image > "
+				+ "Type > 8-bit and File > Save As > Tiff...)";
+		}
+		return bioFormats ? "save it with Deflate instead, e.g. with Bio-Formats' bfconvert: bfconvert -bigtiff "
+			+ "-compression zlib " + quoted + " " + target
+			: "save it with Deflate instead, e.g. with libtiff's tiffcp (Debian/Ubuntu: libtiff-tools), which does not "
+				+ "load it whole: tiffcp -8 -c zip:1 " + quoted + " " + target;
 	}
 
 	/**

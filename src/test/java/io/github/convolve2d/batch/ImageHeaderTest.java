@@ -90,7 +90,7 @@ class ImageHeaderTest {
 	 */
 	@org.junit.jupiter.params.ParameterizedTest(name = "{0}-bit, format {1}, compression {2}")
 	@org.junit.jupiter.params.provider.CsvSource({ "64, 2, 1, 64-bit signed integer samples",
-		"16, 3, 1, 16-bit float samples", "16, 1, 34925, uses TIFF compression 34925" })
+		"16, 3, 1, 16-bit float samples", "16, 1, 34925, LZMA (TIFF compression 34925)" })
 	void aTiffImageJCannotDecodeIsRefusedWithWhatToSaveInstead(int bits, int format, int compression, String says,
 		@TempDir Path dir) throws Exception
 	{

@@ -131,11 +131,42 @@ class TiffReaderTest {
 			writer.write(null, new IIOImage(img, null, null), param);
 		}
 		UserException e = assertThrows(UserException.class, () -> TiffReader.open(file));
-		assertTrue(e.getMessage().contains("compression 7") && e.getMessage().contains("Deflate"), e.getMessage());
+		assertTrue(e.getMessage().contains("JPEG (TIFF compression 7)") && e.getMessage().contains("Deflate"), e.getMessage());
 		Path text = dir.resolve("notes.tif");
 		Files.write(text, "hello".getBytes());
 		assertFalse(TiffReader.isTiff(text));
 		assertThrows(UserException.class, () -> TiffReader.open(text));
+	}
+
+	/**
+	 * A codec that is not read is refused naming it and with a command that rewrites the file without loading it whole
+	 * (a whole-slide image is larger than memory); it said "uses TIFF compression 50000, which is not read here ...;
+	 * save it uncompressed or with Deflate or LZW", a number the user had to look up and no way to do it. libtiff's
+	 * tiffcp (4.5) rewrites zstd, LZMA, WebP, JPEG and LERC files strip by strip, and the floating-point predictor.
+	 */
+	@ParameterizedTest(name = "compression {0}, predictor {1}")
+	@CsvSource({ "50000, 1, Zstandard (TIFF compression 50000)", "34925, 1, LZMA (TIFF compression 34925)",
+		"50001, 1, WebP (TIFF compression 50001)", "7, 1, JPEG (TIFF compression 7)",
+		"8, 3, the floating-point predictor (3)" })
+	void aCodecNotReadIsNamedWithACommandThatRewritesTheFile(int compression, int predictor, String says)
+		throws IOException
+	{
+		Path file = dir.resolve("big scan.tif");
+		Files.write(file, TiffBytes.grey8(4, 2).tag(258, 32).tag(339, 3).tag(259, compression).tag(317, predictor)
+			.strips(java.util.List.of(new byte[32])).build());
+		String m = assertThrows(UserException.class, () -> TiffReader.open(file)).getMessage();
+		assertTrue(m.startsWith(file + ": page 1 ") && m.contains(says), m);
+		assertTrue(m.contains("tiffcp -8 -c zip:1 '" + file + "' '" + dir.resolve("big scan-deflate.tif") + "'"), m);
+	}
+
+	/** libtiff does not decode JPEG 2000 (tiffcp: "Compression scheme 34712 tile decoding is not implemented"). */
+	@Test
+	void jpeg2000IsRewrittenWithBioFormats() throws IOException {
+		Path file = dir.resolve("slide.tiff");
+		Files.write(file, TiffBytes.grey8(4, 2).tag(259, 34712).strips(java.util.List.of(new byte[8])).build());
+		String m = assertThrows(UserException.class, () -> TiffReader.open(file)).getMessage();
+		assertTrue(m.contains("JPEG 2000 (TIFF compression 34712)") && m.contains("bfconvert -bigtiff -compression zlib '"
+			+ file + "' '" + dir.resolve("slide-deflate.tif") + "'"), m);
 	}
 
 	/**
@@ -145,7 +176,7 @@ class TiffReaderTest {
 	 */
 	@ParameterizedTest(name = "{0}-bit, format {1}, compression {2}")
 	@CsvSource({ "64, 2, 1, 64-bit signed integer samples", "16, 3, 1, 16-bit float samples",
-		"64, 6, 1, magnitude or the real part", "1, 1, 1, save it as 8-bit", "1, 1, 4, uses TIFF compression 4" })
+		"64, 6, 1, magnitude or the real part", "1, 1, 1, save it as 8-bit", "1, 1, 4, CCITT Group 4 (fax) (TIFF compression 4)" })
 	void sampleTypesNotReadAreRefusedWithWhatToSaveInstead(int bits, int format, int compression, String says)
 		throws IOException
 	{
