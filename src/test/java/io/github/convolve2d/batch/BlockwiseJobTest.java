@@ -650,7 +650,7 @@ class BlockwiseJobTest {
 		String m = assertThrows(io.github.convolve2d.core.UserException.class,
 			() -> job.fittingThreads(grid, 1, 0, strips, two, free, 0)).getMessage();
 		assertTrue(m.startsWith("a block of 1024×1024 output pixels needs about " + ((perBlock + band) >> 20) + " MB (1 "
-			+ "input window(s) and 1 feature map(s), and " + ((band + mb - 1) >> 20) + " MB of decoded input strips or "
+			+ "input window(s) and 1 feature map(s), and " + ((band + mb - 1) >> 20) + " MB of decoded input strips, tiles or "
 			+ "chunks, kept while every block of its row reads them) but only " + ((free + kept) >> 20) + " MB of the "
 			+ "Java heap are free; use a smaller --block (e.g. --block "), m);
 		java.util.regex.Matcher side = java.util.regex.Pattern.compile("--block (\\d+)\\)").matcher(m);
@@ -661,6 +661,31 @@ class BlockwiseJobTest {
 			.threads(), "the block suggested fits: " + m);
 		// uncompressed strips are read row by row: nothing is kept, the blocks alone count
 		assertEquals(2, job.fittingThreads(grid, 1, 0, KEPT_NONE, two, 2 * perBlock, 0).threads());
+	}
+
+	/**
+	 * A tiled input's tiles are read by two or three rows of blocks (a window reaches past its block), so the cache
+	 * keeps the full rows of tiles of the rows of blocks in flight where the heap spares them, and each tile is
+	 * decoded once; it kept only the tiles of the blocks in flight, and a 12000×6000 image of 1024² Deflate tiles
+	 * decoded its 72 tiles 136 times at -Xmx1g. Where the band does not fit half the spare heap, the blocks' tiles.
+	 */
+	@Test
+	void theCacheHoldsTheFullRowsOfTilesWhereTheHeapSparesThem() {
+		long mb = 1 << 20;
+		List<Kernel> one = Arrays.asList(Kernel.of("k", 5, 5, new double[25]));
+		ConvolutionOptions two = OPTIONS.toBuilder().threads(2).build();
+		io.github.convolve2d.core.BlockGrid grid = io.github.convolve2d.core.BlockGrid.of(12000, 6000, one, two, 1024,
+			1024);
+		// 1024² tiles, 4 bytes a pixel decoded, as TiffReader counts them: the tiles a rectangle anywhere may touch
+		BlockwiseJob.Decoded tiles = (width, height) -> Math.min(12, (width + 2046) / 1024)
+			* Math.min(6, (height + 2046) / 1024) * 4 * mb;
+		long blocks = BlockwiseJob.inFlightBytes(grid, 2, tiles), band = BlockwiseJob.bandBytes(grid, 2, tiles);
+		assertEquals(2 * 12 * 4 * mb, blocks, "two blocks' windows, 3×4 tiles, in two rows of blocks at most");
+		assertEquals(4 * 12 * 4 * mb + blocks, band, "the full rows of two rows of blocks' windows, and the blocks' again");
+		assertEquals(band, BlockwiseJob.cacheBytes(grid, 2, tiles, 8 * mb, 2 * (band - blocks)));
+		assertEquals(blocks, BlockwiseJob.cacheBytes(grid, 2, tiles, 8 * mb, 2 * (band - blocks) - 2), "no heap for it");
+		assertEquals(512 * mb, BlockwiseJob.cacheBytes(grid, 2, tiles, 512 * mb, 0), "the cache a run keeps anyway");
+		assertEquals(band, BlockwiseJob.cacheBytes(grid, 2, tiles, 256 * mb, 2 * band));
 	}
 
 	@Test
