@@ -123,6 +123,15 @@ class JsonHardeningTest {
 			error("{\"input\": [[[1]]], \"weights\": [[[[1]]]], \"padding_mode\": \"reflect\"}"));
 	}
 
+	/** One value, one output channel: singular words, not "1 values" and "1 output channels". */
+	@Test
+	void aBiasOfTheWrongLengthIsCountedInWordsThatFitOne() {
+		assertEquals("the bias has 2 values but the weights have 1 output channel; give one bias value per output "
+			+ "channel", error("{\"input\": [[1]], \"weights\": [[1]], \"bias\": [1, 2]}"));
+		assertEquals("the bias has 1 value but the weights have 2 output channels; give one bias value per output "
+			+ "channel", error("{\"input\": [[1]], \"weights\": [[[[1]]], [[[1]]]], \"bias\": [1]}"));
+	}
+
 	@Test
 	void theLargestStrideIsAccepted() {
 		// issue 9 item 12

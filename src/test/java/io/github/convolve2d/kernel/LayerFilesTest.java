@@ -160,7 +160,7 @@ class LayerFilesTest {
 		assertEquals(Arrays.asList("edge 1", "edge 2"), LayerFiles.read(json, null, null).names());
 		Files.write(dir.resolve("bank.names.txt"), "only one\n".getBytes(StandardCharsets.UTF_8));
 		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null));
-		assertTrue(e.getMessage().contains("bank.names.txt") && e.getMessage().contains("1 names given for 2"),
+		assertTrue(e.getMessage().contains("bank.names.txt") && e.getMessage().contains("1 name given for 2 output channels"),
 			e.getMessage());
 	}
 
