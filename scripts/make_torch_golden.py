@@ -15,6 +15,10 @@ Convolve 2D's constant/mirror/replicate/wrap borders), then conv2d runs with pad
   same   (e-1)//2 before, the rest after (torch's padding='same', any stride here)
                                                  -> mode=same with flip and the kernels rotated by 180°
   pad    p on both sides, p = e-1-k*stride       -> mode=full and the output region starting at output k
+  uneven top, left, bottom, right from 0 to e-1, any stride (60 cases after the 300 above, from their own
+         random numbers, so that those stay as they were)
+                                                 -> mode=full with stride 1, the region starting at (e-1-top,
+                                                    e-1-left), every stride-th row and column of it
 where e is the kernel's dilated extent along that axis.
 """
 import json
@@ -92,6 +96,43 @@ while len(cases) < 300:
         case["bias"] = plain(bias)
     if kind == "pad":
         case["pad"] = [before[0], before[1]]
+    cases.append(case)
+
+rng = np.random.default_rng(20261203)
+while len(cases) < 360:
+    groups = int(rng.choice([1, 1, 2, 3]))
+    cg = int(rng.integers(1, 3))
+    if rng.random() < 0.2:
+        groups, cg = int(rng.integers(2, 4)), 1
+    o = groups * int(rng.integers(1, 3))
+    c = groups * cg
+    kh, kw = (int(v) for v in rng.integers(1, 6, size=2))
+    h, w = (int(v) for v in rng.integers(2, 10, size=2))
+    sy, sx = (int(v) for v in rng.choice([1, 2, 3], size=2))
+    dy, dx = (int(v) for v in rng.choice([1, 1, 2], size=2))
+    ey, ex = dy * (kh - 1) + 1, dx * (kw - 1) + 1
+    before = (int(rng.integers(0, ey)), int(rng.integers(0, ex)))
+    after = (int(rng.integers(0, ey)), int(rng.integers(0, ex)))
+    border = str(rng.choice(list(PAD_MODES)))
+    if border == "mirror" and max(before[0], after[0]) >= h or border == "mirror" and max(before[1], after[1]) >= w \
+            or border == "wrap" and (max(before[0], after[0]) > h or max(before[1], after[1]) > w):
+        border = "constant"  # torch reflects or wraps only once
+    if h + before[0] + after[0] < ey or w + before[1] + after[1] < ex:
+        continue
+    x = ints(1, c, h, w)
+    weight = eighths(o, cg, kh, kw)
+    bias = eighths(o) if rng.random() < 0.7 else None
+    relu = bool(rng.random() < 0.3)
+    t = F.pad(torch.from_numpy(x), (before[1], after[1], before[0], after[0]), mode=PAD_MODES[border])
+    y = F.conv2d(t, torch.from_numpy(weight), None if bias is None else torch.from_numpy(bias),
+                 stride=(sy, sx), dilation=(dy, dx), groups=groups)
+    if relu:
+        y = F.relu(y)
+    case = {"input": plain(x[0]), "weights": plain(weight), "groups": groups, "stride": [sy, sx],
+            "dilation": [dy, dx], "padding": "uneven", "border": border, "relu": relu, "output": plain(y.numpy()[0]),
+            "pad": [before[0], before[1], after[0], after[1]]}
+    if bias is not None:
+        case["bias"] = plain(bias)
     cases.append(case)
 
 path = "src/test/resources/io/github/convolve2d/core/torch-golden.json"

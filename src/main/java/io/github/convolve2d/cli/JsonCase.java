@@ -60,7 +60,8 @@ final class JsonCase {
 			JsonObject c = json.getAsJsonObject();
 			for (Map.Entry<String, JsonElement> e : c.entrySet()) {
 				if (!KEYS.contains(e.getKey())) {
-					String hint = Suggestions.closest(e.getKey(), KEYS).map(k -> "; did you mean \"" + k + "\"?").orElse("");
+					String hint = Suggestions.closest(e.getKey(), KEYS).map(k -> "; did you mean \"" + k + "\"?")
+						.orElse(Suggestions.pyTorch(e.getKey(), k -> "\"" + k + "\""));
 					throw new UserException("unknown key \"" + Excerpt.of(e.getKey()) + "\"" + hint + " (known keys: "
 						+ String.join(", ", KEYS) + ")");
 				}

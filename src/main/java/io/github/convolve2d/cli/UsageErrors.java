@@ -84,7 +84,9 @@ final class UsageErrors {
 		if (first.startsWith("-") && !isNumber(first)) {
 			List<String> names = new ArrayList<>(spec.optionsMap().keySet());
 			String name = first.contains("=") ? first.substring(0, first.indexOf('=')) : first;
-			return "unknown option '" + Excerpt.of(name) + "'" + Suggestions.didYouMean(name, longNamesFirst(names));
+			String torch = Suggestions.pyTorch(name, o -> "--" + o);
+			return "unknown option '" + Excerpt.of(name) + "'"
+				+ (torch.isEmpty() ? Suggestions.didYouMean(name, longNamesFirst(names)) : torch);
 		}
 		// --kernel -1 0 1: the value was cut at the first space
 		if (option != null && TEXT_OPTIONS.contains(option) && !before.startsWith("--")) {

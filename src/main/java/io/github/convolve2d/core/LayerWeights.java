@@ -82,8 +82,9 @@ public final class LayerWeights {
 		double[] b = null;
 		if (bias != null) {
 			if (bias.length != outputs) {
-				throw new UserException("the bias has " + bias.length + " values but the weights have " + outputs
-					+ " output channels; give one bias value per output channel");
+				throw new UserException("the bias has " + bias.length + " value" + (bias.length == 1 ? "" : "s")
+					+ " but the weights have " + outputs + " output channel" + (outputs == 1 ? "" : "s")
+					+ "; give one bias value per output channel");
 			}
 			for (int o = 0; o < outputs; o++) {
 				if (!Double.isFinite(bias[o])) {
@@ -106,8 +107,8 @@ public final class LayerWeights {
 	 */
 	public LayerWeights withNames(List<String> newNames) {
 		if (newNames.size() != outputs) {
-			throw new UserException(newNames.size() + " names given for " + outputs + " output channels; give one "
-				+ "name per output channel");
+			throw new UserException(newNames.size() + (newNames.size() == 1 ? " name" : " names") + " given for "
+				+ outputs + " output channel" + (outputs == 1 ? "" : "s") + "; give one name per output channel");
 		}
 		for (int o = 0; o < outputs; o++) {
 			if (newNames.get(o) == null || newNames.get(o).trim().isEmpty()) {

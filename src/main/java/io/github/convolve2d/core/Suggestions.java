@@ -3,6 +3,7 @@ package io.github.convolve2d.core;
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * "Did you mean …?" for every name a user types (commands, options, JSON keys, modes, borders, presets): the
@@ -37,6 +38,27 @@ public final class Suggestions {
 	/** {@code "; did you mean 'CHOICE'?"} for a close choice, else the empty string. */
 	public static String didYouMean(String typed, Collection<String> choices) {
 		return closest(typed, choices).map(c -> "; did you mean '" + c + "'?").orElse("");
+	}
+
+	/**
+	 * For PyTorch's {@code padding} and {@code padding_mode} (also {@code --padding-mode}), which no front end has:
+	 * {@code "; PyTorch's padding is MODE here: …"} naming the option that does it, with {@code option} turning
+	 * {@code mode} or {@code border} into the front end's spelling ({@code --mode}, {@code "mode"}); else the empty
+	 * string. The mapping is docs/SEMANTICS.md's; {@code reflect} is named because it means another border here.
+	 */
+	public static String pyTorch(String typed, UnaryOperator<String> option) {
+		if (typed == null) return "";
+		String t = typed.replaceFirst("^-+", "").replace('-', '_').toLowerCase(Locale.ROOT);
+		if (t.equals("padding")) {
+			return "; PyTorch's padding is " + option.apply("mode") + " here: padding=0 is valid, (k-1)/2 or 'same' "
+				+ "for an odd kernel extent k is same, k-1 is full; other paddings (a crop of full) and an even kernel's "
+				+ "'same' (same with flip) are in docs/SEMANTICS.md, \"Convolution layers\"";
+		}
+		if (t.equals("padding_mode") || t.equals("paddingmode")) {
+			return "; PyTorch's padding_mode is " + option.apply("border") + " here: 'zeros' is constant, 'reflect' is "
+				+ "mirror (reflect here repeats the edge pixel, as numpy's symmetric), 'replicate' is replicate, 'circular' is wrap";
+		}
+		return "";
 	}
 
 	/** Edits (insert, delete, replace, swap of neighbours) between {@code a} and {@code b}. */

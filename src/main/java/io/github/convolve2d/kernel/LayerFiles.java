@@ -91,8 +91,9 @@ public final class LayerFiles {
 			values = a.values();
 		}
 		double[] b = null;
-		if (bias != null) b = vector(bias);
-		else if (json != null && json.has("bias") && !json.get("bias").isJsonNull()) b = vector(json.get("bias"), what + ": \"bias\"");
+		if (bias == null && json != null && json.has("bias") && !json.get("bias").isJsonNull()) {
+			b = vector(json.get("bias"), what + ": \"bias\"");
+		}
 		int g = 1;
 		if (groups != null) g = groups;
 		else if (json != null && json.has("groups")) g = whole(json.get("groups"), what + ": \"groups\"");
@@ -102,6 +103,16 @@ public final class LayerFiles {
 		}
 		catch (UserException e) {
 			throw new UserException(what + ": " + e.getMessage(), e);
+		}
+		if (bias != null) {
+			// checked apart, so that a wrong bias file is named rather than the weights file
+			double[] given = vector(bias);
+			try {
+				layer = layer.withBias(given);
+			}
+			catch (UserException e) {
+				throw new UserException("bias file '" + bias + "': " + e.getMessage(), e);
+			}
 		}
 		List<String> names = null;
 		if (json != null && json.has("names")) {

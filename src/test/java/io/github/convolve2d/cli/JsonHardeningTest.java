@@ -108,6 +108,30 @@ class JsonHardeningTest {
 			error("{\"input\": [[1]], \"kernel\": [[1]], \"sigma\": 2}"));
 	}
 
+	/** A PyTorch user's "padding" and "padding_mode": which keys they are here, and the trap in "reflect". */
+	@Test
+	void pyTorchsPaddingKeysSayWhichKeysTheyAreHere() {
+		String known = " (known keys: input, kernel, kernels, mode, border, cval, stride, dilation, flip, normalize, "
+			+ "method, weights, bias, groups, activation)";
+		assertEquals("unknown key \"padding\"; PyTorch's padding is \"mode\" here: padding=0 is valid, (k-1)/2 or 'same' "
+			+ "for an odd kernel extent k is same, k-1 is full; other paddings (a crop of full) and an even kernel's "
+			+ "'same' (same with flip) are in docs/SEMANTICS.md, \"Convolution layers\"" + known,
+			error("{\"input\": [[[1]]], \"weights\": [[[[1]]]], \"padding\": 1}"));
+		assertEquals("unknown key \"padding_mode\"; PyTorch's padding_mode is \"border\" here: 'zeros' is constant, "
+			+ "'reflect' is mirror (reflect here repeats the edge pixel, as numpy's symmetric), 'replicate' is replicate, "
+			+ "'circular' is wrap" + known,
+			error("{\"input\": [[[1]]], \"weights\": [[[[1]]]], \"padding_mode\": \"reflect\"}"));
+	}
+
+	/** One value, one output channel: singular words, not "1 values" and "1 output channels". */
+	@Test
+	void aBiasOfTheWrongLengthIsCountedInWordsThatFitOne() {
+		assertEquals("the bias has 2 values but the weights have 1 output channel; give one bias value per output "
+			+ "channel", error("{\"input\": [[1]], \"weights\": [[1]], \"bias\": [1, 2]}"));
+		assertEquals("the bias has 1 value but the weights have 2 output channels; give one bias value per output "
+			+ "channel", error("{\"input\": [[1]], \"weights\": [[[[1]]], [[[1]]]], \"bias\": [1]}"));
+	}
+
 	@Test
 	void theLargestStrideIsAccepted() {
 		// issue 9 item 12

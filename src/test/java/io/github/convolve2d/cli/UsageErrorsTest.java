@@ -42,6 +42,18 @@ class UsageErrorsTest {
 		assertEquals("unknown option '--thread'; did you mean '--threads'?", usage("json", "--thread", "2"));
 	}
 
+	/** A PyTorch user's --padding and --padding-mode: what they are here, not only "unknown option". */
+	@Test
+	void pyTorchsPaddingOptionsSayWhichOptionsTheyAreHere() {
+		assertEquals("unknown option '--padding'; PyTorch's padding is --mode here: padding=0 is valid, (k-1)/2 or 'same' "
+			+ "for an odd kernel extent k is same, k-1 is full; other paddings (a crop of full) and an even kernel's "
+			+ "'same' (same with flip) are in docs/SEMANTICS.md, \"Convolution layers\"",
+			usage("batch", "-i", "in", "-o", "out", "--weights", "w.npy", "--padding", "1"));
+		assertEquals("unknown option '--padding-mode'; PyTorch's padding_mode is --border here: 'zeros' is constant, "
+			+ "'reflect' is mirror (reflect here repeats the edge pixel, as numpy's symmetric), 'replicate' is replicate, "
+			+ "'circular' is wrap", usage("batch", "-i", "in", "-o", "out", "--weights", "w.npy", "--padding-mode", "reflect"));
+	}
+
 	/**
 	 * Batch's options parsed for another front end (the Spark job, {@link BatchCommand#settings}) are refused with
 	 * batch's own words: it gave picocli's ("Unknown options: '--thread', '2'", "... is not an int", "Unmatched

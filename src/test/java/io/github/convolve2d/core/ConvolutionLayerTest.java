@@ -179,7 +179,7 @@ class ConvolutionLayerTest {
 		assertTrue(e.getMessage().contains("method=separable"), e.getMessage());
 		LayerWeights weights = LayerWeights.of(2, 1, 1, 1, new double[2], null, 1);
 		e = assertThrows(UserException.class, () -> weights.withNames(Arrays.asList("a")));
-		assertTrue(e.getMessage().contains("1 names given for 2 output channels"), e.getMessage());
+		assertTrue(e.getMessage().contains("1 name given for 2 output channels"), e.getMessage());
 		assertEquals(Arrays.asList("feature 1", "feature 2"), weights.names());
 	}
 

@@ -160,7 +160,7 @@ class LayerFilesTest {
 		assertEquals(Arrays.asList("edge 1", "edge 2"), LayerFiles.read(json, null, null).names());
 		Files.write(dir.resolve("bank.names.txt"), "only one\n".getBytes(StandardCharsets.UTF_8));
 		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(json, null, null));
-		assertTrue(e.getMessage().contains("bank.names.txt") && e.getMessage().contains("1 names given for 2"),
+		assertTrue(e.getMessage().contains("bank.names.txt") && e.getMessage().contains("1 name given for 2 output channels"),
 			e.getMessage());
 	}
 
@@ -200,6 +200,40 @@ class LayerFilesTest {
 		assertTrue(e.getMessage().endsWith("bias [0] is -1.0E39, beyond the 32-bit float range (±3.4e38) in which "
 			+ "results are computed; use smaller values"), e.getMessage());
 		assertEquals(3.4e38, LayerFiles.read(json, null, null).get(0, 0, 0, 1));
+	}
+
+	/**
+	 * A bias given as its own file (--bias) that is wrong: the message names the bias file, not the weights file that
+	 * is fine (numpy.save of a bias with an infinity, or of the bias of another layer).
+	 */
+	@Test
+	void aWrongBiasFileIsNamedNotTheWeightsFile() throws Exception {
+		Path weights = Files.write(dir.resolve("w.json"), "[[[[1]]], [[[2]]]]".getBytes(StandardCharsets.UTF_8));
+		Path bias = dir.resolve("b.json");
+		String[][] cases = {
+			{ "[1, 1e39]", "bias [1] is 1.0E39, beyond the 32-bit float range (±3.4e38) in which results are computed; "
+				+ "use smaller values" },
+			{ "[1, 2, 3]", "the bias has 3 values but the weights have 2 output channels; give one bias value per "
+				+ "output channel" },
+		};
+		for (String[] c : cases) {
+			Files.write(bias, c[0].getBytes(StandardCharsets.UTF_8));
+			UserException e = assertThrows(UserException.class, () -> LayerFiles.read(weights, bias, null), c[0]);
+			assertEquals("bias file '" + bias + "': " + c[1], e.getMessage(), c[0]);
+		}
+		// numpy.save of a bias holding an infinity (little-endian float64, header version 1)
+		Path npy = dir.resolve("b.npy");
+		String header = "{'descr': '<f8', 'fortran_order': False, 'shape': (2,), }";
+		StringBuilder h = new StringBuilder(header);
+		while ((10 + h.length() + 1) % 64 != 0) h.append(' ');
+		h.append('\n');
+		java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(10 + h.length() + 16).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		buf.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 1).put((byte) 0);
+		buf.putShort((short) h.length()).put(h.toString().getBytes(StandardCharsets.US_ASCII));
+		buf.putDouble(0.5).putDouble(Double.POSITIVE_INFINITY);
+		Files.write(npy, buf.array());
+		UserException e = assertThrows(UserException.class, () -> LayerFiles.read(weights, npy, null));
+		assertEquals("bias file '" + npy + "': bias [1] is Infinity; the bias must be finite numbers", e.getMessage());
 	}
 
 	/** A damaged header can hold anything, its length field can swallow the data: the message quotes it short, on one line. */
