@@ -451,10 +451,17 @@ final class FileJob {
 	/**
 	 * What names an input in the outputs made from it ({@link BatchItem#source}), the same whichever way it is
 	 * reached: its path where it resolves to a local (or mounted) file, as the batch command names it (a {@code
-	 * viewfs:} link to a local folder included), else its resolved URI.
+	 * viewfs:} link to a local folder included), else its resolved URI. An input gone since the listing is named as
+	 * given: reading it then fails that file alone, as in batch.
 	 */
 	static String source(Path input, Configuration conf) throws IOException {
-		Path resolved = input.getFileSystem(conf).resolvePath(input);
+		Path resolved;
+		try {
+			resolved = input.getFileSystem(conf).resolvePath(input);
+		}
+		catch (FileNotFoundException e) {
+			resolved = input;
+		}
 		java.nio.file.Path local = localPath(resolved, conf);
 		return local != null ? local.toAbsolutePath().normalize().toString() : resolved.toString();
 	}

@@ -676,6 +676,27 @@ class FileJobTest {
 	}
 
 	/**
+	 * A local input removed after the inputs were listed (by a user, while a long run goes on) fails alone, as in
+	 * batch: naming it in the outputs looked it up first, and its FileNotFoundException failed the task, then the
+	 * job (Spark's stack trace, no file reported, no summary).
+	 */
+	@Test
+	void aLocalInputRemovedAfterTheListingFailsAlone() throws IOException {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("a.png"));
+		Files.copy(SAMPLES.resolve("coins.png"), in.resolve("b.png"));
+		vanishing = in.resolve("b.png").toString();
+		// one task, a.png first: written, then b.png is removed before the task reaches it
+		CliRun run = spark((output, attempt) -> Files.deleteIfExists(Paths.get(vanishing)), "--input", in.toString(),
+			"--output", tmp.resolve("out").toString(), "--preset", "sobel-x", "--files-per-task", "2");
+		assertEquals(1, run.code, run.toString());
+		assertEquals(List.of(1, 0, 1, 2), counts(run), run.toString());
+		assertEquals(Set.of("b.png"), failures(run).keySet(), run.toString());
+		assertTrue(failures(run).get("b.png").startsWith("no such file (it was moved or deleted"), run.toString());
+		assertTrue(Files.isRegularFile(tmp.resolve("out").resolve("a.tif")), run.toString());
+	}
+
+	/**
 	 * An OME-TIFF whose OME-XML cannot be used (a plane in no page) is written with its pages as slices and a note on
 	 * its line, as batch says it ("written OUTPUT; note: INPUT: its OME-XML was not used (...)"), for a TIFF output on
 	 * a local and on a remote file system and for an OME-Zarr output; the run printed failures only, so the note was
