@@ -666,8 +666,8 @@ public final class BatchRunner {
 	}
 
 	/**
-	 * Why an OME-TIFF input's OME-XML, or a bioformats2raw container's, was not used ({@link ChunkedImage#note}), else
-	 * null.
+	 * The note on how an input is read ({@link ChunkedImage#note}: an OME-TIFF's or a bioformats2raw container's
+	 * OME-XML not used, an OME-Zarr axis read as z), else null.
 	 */
 	public static String readingNote(Path input) {
 		try (ChunkedImage in = ChunkedImage.open(input)) {

@@ -142,8 +142,10 @@ public final class ImageJReader {
 	 * A TIFF that ImageJ does not read (a BigTIFF, tiled pages; {@link ImageHeader#ownReader}), read by
 	 * {@link ChunkedImage} on up to {@code threads} threads into the image ImageJ would make of the same pixels in a
 	 * classic striped TIFF: 8-bit RGB as an RGB image; any other as 32-bit planes holding the values ImageJ shows
-	 * (16-bit signed and 32-bit integers as their values), its channels, slices and frames a hyperstack; the pixel
-	 * size, units and origin of its calibration (resolution tags or ImageJ's description).
+	 * (16-bit signed and 32-bit integers as their values), its channels, slices and frames a hyperstack (several
+	 * channels a composite with ImageJ's LUTs and display ranges, {@link #composite}; one channel with the LUT of its
+	 * palette or of white-is-zero, {@link #colourModel}); the pixel size, units and origin of its calibration
+	 * (resolution tags or ImageJ's description).
 	 *
 	 * @throws UnreadableImageException naming a damaged strip or tile, or what the reader does not read
 	 */

@@ -195,15 +195,16 @@ public final class ChunkedImage implements Closeable {
 		return out;
 	}
 
-	/**
-	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
-	 * container's for a Zarr image's calibration; null when it was, or for any other image.
-	 */
 	/** The OME-XML this TIFF's planes were laid out by ({@link OmeTiff#used}), or null (a Zarr image, a plain TIFF). */
 	public OmeTiff ome() {
 		return ome != null && ome.used() ? ome : null;
 	}
 
+	/**
+	 * Why an OME-TIFF's OME-XML was not used (a clause: "its OME-XML was not used (...)"), or a bioformats2raw
+	 * container's for a Zarr image's calibration, and an axis read as z that is none by its NGFF type or name; null
+	 * when there is nothing to say.
+	 */
 	public String note() {
 		return note;
 	}
