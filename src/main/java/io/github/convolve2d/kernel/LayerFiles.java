@@ -3,7 +3,6 @@ package io.github.convolve2d.kernel;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
 import io.github.convolve2d.core.Excerpt;
 import io.github.convolve2d.core.LayerWeights;
 import io.github.convolve2d.core.OptionalLibrary;
