@@ -351,6 +351,7 @@ public final class TiffReader implements Closeable {
 			int tag = e.getShort(base) & 0xffff, type = e.getShort(base + 2) & 0xffff;
 			long count = big ? e.getLong(base + 4) : e.getInt(base + 4) & 0xffffffffL;
 			int valueAt = base + (big ? 12 : 8);
+			within(f, size, big, e, valueAt, type, count, path, page, tag);
 			switch (tag) {
 				case 256: p.width = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
 				case 257: p.height = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
@@ -516,7 +517,8 @@ public final class TiffReader implements Closeable {
 
 	/**
 	 * Keeps ImageJ's metadata (its byte counts, tag 50838, and bytes, tag 50839) for {@link #imageJMetadata}: up to
-	 * 16 MB, and none that cannot be read, since the pixels do not need it.
+	 * 16 MB, and none of a type that holds no whole numbers, since the pixels do not need it (values past the file's
+	 * end are refused by {@link #within}: the file is cut short).
 	 */
 	private static void imageJMetadata(Page p, FileChannel f, long size, ByteOrder order, boolean big, ByteBuffer e,
 		int at, int type, long count, Path path, String page, int tag) throws IOException
@@ -534,6 +536,34 @@ public final class TiffReader implements Closeable {
 		}
 		catch (UserException damaged) {
 			// read without it, as ImageJ reads a file whose metadata it cannot decode
+		}
+	}
+
+	/**
+	 * Refuses an entry of a known type whose values lie past the end of the file, whatever its tag: that is a file
+	 * cut short (tifffile writes the OME-XML last) or a damaged entry, and a reader that took such a description or
+	 * resolution for absent would read the pages of an OME-TIFF as plain slices, uncalibrated, without a word. This is
+	 * the rule of the batch's in-memory path, which checks every entry before ImageJ reads the file. An entry of an
+	 * unknown type is skipped, as the TIFF specification asks.
+	 */
+	private static void within(FileChannel f, long fileSize, boolean big, ByteBuffer e, int at, int type, long count,
+		Path path, String page, int tag)
+	{
+		int size = type == 1 || type == 2 || type == 6 || type == 7 ? 1 : type == 3 || type == 8 ? 2
+			: type == 4 || type == 9 || type == 11 || type == 13 ? 4
+			: type == 5 || type == 10 || type == 12 || type == 16 || type == 17 || type == 18 ? 8 : 0;
+		if (size == 0 || count == 0) return;
+		// a BigTIFF count is unsigned: 2^63 and more read as negative
+		if (count < 0 || count > fileSize) {
+			throw damaged(path, page + ": tag " + tag + " claims " + Long.toUnsignedString(count) + " values, more than "
+				+ "the file holds");
+		}
+		long bytes = count * size;
+		if (bytes <= (big ? 8 : 4)) return;
+		long offset = big ? e.getLong(at) : e.getInt(at) & 0xffffffffL;
+		if (offset < 0 || offset > fileSize - bytes) {
+			throw damaged(path, page + ": the " + count + " values of tag " + tag + " lie beyond the end of the file "
+				+ "(at byte " + Long.toUnsignedString(offset) + " of " + fileSize + ")");
 		}
 	}
 
@@ -589,8 +619,9 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
-	 * The first value of a rational or floating-point entry (a resolution), NaN when it has another type or lies
-	 * past the file's end: calibration that cannot be read is no calibration, never an error.
+	 * The first value of a rational or floating-point entry (a resolution), NaN when it has another type: calibration
+	 * of a type it cannot have is no calibration, never an error (values past the file's end are refused by
+	 * {@link #within}: the file is cut short).
 	 */
 	private static double real(FileChannel f, ByteOrder order, boolean big, ByteBuffer e, int at, int type, long count) {
 		int size = type == 5 || type == 10 || type == 12 ? 8 : type == 11 ? 4 : 0;
@@ -612,7 +643,7 @@ public final class TiffReader implements Closeable {
 
 	/**
 	 * An ASCII entry (the description) up to its first NUL, each byte a character (ISO-8859-1, so that OME-XML's
-	 * UTF-8 bytes can be had back); null when over {@link OmeTiff#MAX_XML_BYTES} or unreadable (as {@link #real}).
+	 * UTF-8 bytes can be had back); null when over {@link OmeTiff#MAX_XML_BYTES} or of another type (as {@link #real}).
 	 */
 	private static String text(FileChannel f, boolean big, ByteBuffer e, int at, int type, long count) {
 		if (type != 2 || count < 1 || count > OmeTiff.MAX_XML_BYTES) return null;
