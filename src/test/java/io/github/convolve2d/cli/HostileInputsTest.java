@@ -305,6 +305,46 @@ class HostileInputsTest {
 		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
 	}
 
+	/**
+	 * ImageJ's TiffDecoder stops at the first page after page 1 that holds a tag numbered 10001 to 32767 (such as
+	 * 18246, the star rating Windows Explorer writes into a TIFF): a 4-page stack whose page 3 holds one was written
+	 * as 2 slices without a word, and an OME-TIFF of 2 channels × 2 slices ended in "unexpected error:
+	 * java.lang.IllegalArgumentException: Stack argument out of range: 4". Every page is read, as --format zarr does.
+	 */
+	@Test
+	void aPageWithATagImageJStopsAtKeepsEveryPage() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		TiffBytes stack = TiffBytes.grey8(10, 12).strips(List.of(TiffBytes.rows(10, 0, 12, 1)));
+		for (int p = 2; p <= 4; p++) {
+			TiffBytes page = TiffBytes.grey8(10, 12).strips(List.of(TiffBytes.rows(10, p, 12 + p, 1)));
+			stack.thenPage(p == 3 ? page.tag(18246, 3) : page);
+		}
+		Files.write(in.resolve("rated.tif"), stack.build());
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"4\"/></Pixels></Image></OME>";
+		TiffBytes ome = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))).description(xml);
+		for (int p = 2; p <= 4; p++) {
+			TiffBytes page = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1)));
+			ome.thenPage(p == 3 ? page.tag(18246, 3) : page);
+		}
+		Files.write(in.resolve("hyper.ome.tif"), ome.build());
+		Path out = tmp.resolve("out");
+		CliRun r = assertTimeoutPreemptively(HANG,
+			() -> run("batch", "-i", in, "-o", out, "--preset", "identity", "--mode", "same", "--progress", "lines"));
+		assertEquals(0, r.code, r.toString());
+		assertFalse(r.err.contains("Exception"), r.toString());
+		ij.ImagePlus pages = ij.IJ.openImage(out.resolve("rated.tif").toString());
+		assertEquals(4, pages.getStackSize(), "every page is a slice: " + r);
+		for (int p = 1; p <= 4; p++) {
+			assertEquals(TiffBytes.value(0, p == 1 ? 0 : p) & 0xff, pages.getStack().getProcessor(p).getf(0, 0), 0,
+				"page " + p);
+		}
+		ij.ImagePlus hyper = ij.IJ.openImage(out.resolve("hyper.tif").toString());
+		assertEquals(2, hyper.getNChannels(), r.toString());
+		assertEquals(2, hyper.getNSlices(), r.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
