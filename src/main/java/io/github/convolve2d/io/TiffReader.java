@@ -137,12 +137,19 @@ public final class TiffReader implements Closeable {
 	/**
 	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
 	 * not decode — as the message {@link #plane}'s reads would refuse it with (the first damaged one in the file's
-	 * order); null when they all decode, or when this reader does not read the file (whoever reads it judges it).
+	 * order), or the damage of its structure (a tag of a type it cannot have, values beyond the end of the file); null
+	 * when they all decode, or when this reader does not read the file (whoever reads it judges it).
 	 * Decompresses every compressed strip and tile, on up to {@code threads} threads: for a reader that takes a
 	 * short strip for zeros (ImageJ's), before it reads the file.
 	 */
 	public static String damage(Path path, int threads) throws IOException {
-		TiffReader r = openOrNull(path);
+		TiffReader r;
+		try {
+			r = openOrNull(path);
+		}
+		catch (UserException damagedStructure) {
+			return damagedStructure.getMessage();
+		}
 		if (r == null) return null;
 		try (r) {
 			return r.eachCompressedSegment(threads, (page, p, segment, perPixel) -> r.inflated(page, p, segment, perPixel));
@@ -198,10 +205,20 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
-	/** The file's structure, null when this reader does not read it (whoever reads it judges it). */
+	/**
+	 * The file's structure, null when this reader does not read it (whoever reads it judges it).
+	 *
+	 * @throws UserException when the structure is damaged (a tag of a type it cannot have, values beyond the end of
+	 *         the file), without the file's name, as the damaged strips are told: ImageJ, handed such a compressed
+	 *         file unchecked, would read its strips as they come and never return from a Deflate strip that does not
+	 *         decode
+	 */
 	private static TiffReader openOrNull(Path path) throws IOException {
 		try {
 			return open(path, false);
+		}
+		catch (DamagedFile e) {
+			throw new UserException(e.reason);
 		}
 		catch (UserException e) {
 			return null;
@@ -312,8 +329,23 @@ public final class TiffReader implements Closeable {
 	}
 
 	/** The message of a file whose structure or data are damaged: what is wrong, and what to do. */
-	private static UserException damaged(Path path, String what) {
-		return new UserException(path + ": " + what + "; the file is damaged or cut short \u2014 re-export it");
+	private static DamagedFile damaged(Path path, String what) {
+		return new DamagedFile(path, what + "; the file is damaged or cut short \u2014 re-export it");
+	}
+
+	/**
+	 * A file whose structure is damaged, as against one this reader does not read: {@link #openOrNull} passes it on,
+	 * since no other reader should be handed it unchecked.
+	 */
+	private static final class DamagedFile extends UserException {
+		private static final long serialVersionUID = 1L;
+		/** The message without the file's name. */
+		final String reason;
+
+		DamagedFile(Path path, String reason) {
+			super(path + ": " + reason);
+			this.reason = reason;
+		}
 	}
 
 	/** The refusal of a named pipe, socket or device, which would block a read or never end. */

@@ -345,6 +345,39 @@ class HostileInputsTest {
 		assertEquals(2, hyper.getNSlices(), r.toString());
 	}
 
+	/**
+	 * A Deflate TIFF whose image height is stored with a type no TIFF has (a flipped bit) and whose second strip is
+	 * cut short: the own reader refused the structure, so the strips went unchecked to ImageJ, which read the height
+	 * anyway and never returned from the short strip (a run that hung until killed, losing the whole summary). The
+	 * file now fails alone with the damage of its structure, and the other file is written.
+	 */
+	@Test
+	void aCompressedTiffWithADamagedTagFailsInsteadOfHangingImageJ() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		int w = 24, h = 20;
+		List<byte[]> strips = new java.util.ArrayList<>();
+		strips.add(TiffBytes.deflate(TiffBytes.rows(w, 0, 10, 1)));
+		byte[] second = TiffBytes.deflate(TiffBytes.rows(w, 10, 20, 1));
+		strips.add(Arrays.copyOf(second, second.length / 2));
+		byte[] file = TiffBytes.grey8(w, h).tag(259, TiffBytes.DEFLATE).tag(278, 10).strips(strips).build();
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		int ifd = b.getInt(4), entries = b.getShort(ifd) & 0xffff;
+		for (int i = 0; i < entries; i++) {
+			int at = ifd + 2 + 12 * i;
+			if ((b.getShort(at) & 0xffff) == 257) b.putShort(at + 2, (short) 1028);
+		}
+		Files.write(in.resolve("flipped.tif"), file);
+		Files.write(in.resolve("good.tif"), TinyTiff.bytes(w, h, true));
+		Path out = tmp.resolve("out");
+		CliRun r = assertTimeoutPreemptively(HANG,
+			() -> run("batch", "-i", in, "-o", out, "--preset", "box-3", "--progress", "lines"));
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("FAILED " + in.resolve("flipped.tif") + ": page 1: tag 257 holds values of TIFF type "
+			+ "1028 where whole numbers belong; the file is damaged or cut short — re-export it"), r.toString());
+		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+		assertFalse(Files.exists(out.resolve("flipped.tif")), r.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
