@@ -81,8 +81,9 @@ final class TiffStructure {
 		 * Whether ImageJ 1.54p does not read the file at all: a BigTIFF (not walked here), tiled pages ("ImageJ
 		 * cannot open tiled TIFFs. Try using the Bio-Formats plugin"), 64-bit float samples ("Unsupported
 		 * BitsPerSample: 64"), or in effect: 5 or more samples in separate planes, of which ImageJ reads the first
-		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, and 16-bit pixels of several
-		 * samples, which it reads right in few of their variants.
+		 * alone, 4 of 8 bits in separate planes, which it reads as if interleaved, 16-bit pixels of several
+		 * samples, which it reads right in few of their variants, and a page after the first holding a tag numbered
+		 * 10001 to 32767, at which it stops reading pages.
 		 * {@link io.github.convolve2d.io.TiffReader} reads them all.
 		 */
 		boolean notForImageJ() {
@@ -245,6 +246,10 @@ final class TiffStructure {
 					metaAt = value;
 					break;
 				default:
+					// ImageJ's TiffDecoder ends its list of pages at a directory after the first holding a tag numbered
+					// 10001 to 32767 (the star rating 18246 that Windows Explorer writes, or a damaged tag number): the
+					// pages from there on would be lost without a word, so the own reader reads them all
+					if (number > 1 && tag > 10000 && tag < 32768) notForImageJ = true;
 			}
 		}
 		if (photometric == 5 && samples == 4 && bits == 16) {

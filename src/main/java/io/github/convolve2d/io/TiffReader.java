@@ -137,12 +137,19 @@ public final class TiffReader implements Closeable {
 	/**
 	 * The damage in a file's compressed strips and tiles — data that end early, run past their strip or tile, or do
 	 * not decode — as the message {@link #plane}'s reads would refuse it with (the first damaged one in the file's
-	 * order); null when they all decode, or when this reader does not read the file (whoever reads it judges it).
+	 * order), or the damage of its structure (a tag of a type it cannot have, values beyond the end of the file); null
+	 * when they all decode, or when this reader does not read the file (whoever reads it judges it).
 	 * Decompresses every compressed strip and tile, on up to {@code threads} threads: for a reader that takes a
 	 * short strip for zeros (ImageJ's), before it reads the file.
 	 */
 	public static String damage(Path path, int threads) throws IOException {
-		TiffReader r = openOrNull(path);
+		TiffReader r;
+		try {
+			r = openOrNull(path);
+		}
+		catch (UserException damagedStructure) {
+			return damagedStructure.getMessage();
+		}
 		if (r == null) return null;
 		try (r) {
 			return r.eachCompressedSegment(threads, (page, p, segment, perPixel) -> r.inflated(page, p, segment, perPixel));
@@ -198,10 +205,20 @@ public final class TiffReader implements Closeable {
 		}
 	}
 
-	/** The file's structure, null when this reader does not read it (whoever reads it judges it). */
+	/**
+	 * The file's structure, null when this reader does not read it (whoever reads it judges it).
+	 *
+	 * @throws UserException when the structure is damaged (a tag of a type it cannot have, values beyond the end of
+	 *         the file), without the file's name, as the damaged strips are told: ImageJ, handed such a compressed
+	 *         file unchecked, would read its strips as they come and never return from a Deflate strip that does not
+	 *         decode
+	 */
 	private static TiffReader openOrNull(Path path) throws IOException {
 		try {
 			return open(path, false);
+		}
+		catch (DamagedFile e) {
+			throw new UserException(e.reason);
 		}
 		catch (UserException e) {
 			return null;
@@ -312,8 +329,23 @@ public final class TiffReader implements Closeable {
 	}
 
 	/** The message of a file whose structure or data are damaged: what is wrong, and what to do. */
-	private static UserException damaged(Path path, String what) {
-		return new UserException(path + ": " + what + "; the file is damaged or cut short \u2014 re-export it");
+	private static DamagedFile damaged(Path path, String what) {
+		return new DamagedFile(path, what + "; the file is damaged or cut short \u2014 re-export it");
+	}
+
+	/**
+	 * A file whose structure is damaged, as against one this reader does not read: {@link #openOrNull} passes it on,
+	 * since no other reader should be handed it unchecked.
+	 */
+	private static final class DamagedFile extends UserException {
+		private static final long serialVersionUID = 1L;
+		/** The message without the file's name. */
+		final String reason;
+
+		DamagedFile(Path path, String reason) {
+			super(path + ": " + reason);
+			this.reason = reason;
+		}
 	}
 
 	/** The refusal of a named pipe, socket or device, which would block a read or never end. */
@@ -351,6 +383,7 @@ public final class TiffReader implements Closeable {
 			int tag = e.getShort(base) & 0xffff, type = e.getShort(base + 2) & 0xffff;
 			long count = big ? e.getLong(base + 4) : e.getInt(base + 4) & 0xffffffffL;
 			int valueAt = base + (big ? 12 : 8);
+			within(f, size, big, e, valueAt, type, count, path, page, tag);
 			switch (tag) {
 				case 256: p.width = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
 				case 257: p.height = (int) values(f, size, order, big, e, valueAt, type, count, path, page, tag)[0]; break;
@@ -549,7 +582,8 @@ public final class TiffReader implements Closeable {
 
 	/**
 	 * Keeps ImageJ's metadata (its byte counts, tag 50838, and bytes, tag 50839) for {@link #imageJMetadata}: up to
-	 * 16 MB, and none that cannot be read, since the pixels do not need it.
+	 * 16 MB, and none of a type that holds no whole numbers, since the pixels do not need it (values past the file's
+	 * end are refused by {@link #within}: the file is cut short).
 	 */
 	private static void imageJMetadata(Page p, FileChannel f, long size, ByteOrder order, boolean big, ByteBuffer e,
 		int at, int type, long count, Path path, String page, int tag) throws IOException
@@ -567,6 +601,34 @@ public final class TiffReader implements Closeable {
 		}
 		catch (UserException damaged) {
 			// read without it, as ImageJ reads a file whose metadata it cannot decode
+		}
+	}
+
+	/**
+	 * Refuses an entry of a known type whose values lie past the end of the file, whatever its tag: that is a file
+	 * cut short (tifffile writes the OME-XML last) or a damaged entry, and a reader that took such a description or
+	 * resolution for absent would read the pages of an OME-TIFF as plain slices, uncalibrated, without a word. This is
+	 * the rule of the batch's in-memory path, which checks every entry before ImageJ reads the file. An entry of an
+	 * unknown type is skipped, as the TIFF specification asks.
+	 */
+	private static void within(FileChannel f, long fileSize, boolean big, ByteBuffer e, int at, int type, long count,
+		Path path, String page, int tag)
+	{
+		int size = type == 1 || type == 2 || type == 6 || type == 7 ? 1 : type == 3 || type == 8 ? 2
+			: type == 4 || type == 9 || type == 11 || type == 13 ? 4
+			: type == 5 || type == 10 || type == 12 || type == 16 || type == 17 || type == 18 ? 8 : 0;
+		if (size == 0 || count == 0) return;
+		// a BigTIFF count is unsigned: 2^63 and more read as negative
+		if (count < 0 || count > fileSize) {
+			throw damaged(path, page + ": tag " + tag + " claims " + Long.toUnsignedString(count) + " values, more than "
+				+ "the file holds");
+		}
+		long bytes = count * size;
+		if (bytes <= (big ? 8 : 4)) return;
+		long offset = big ? e.getLong(at) : e.getInt(at) & 0xffffffffL;
+		if (offset < 0 || offset > fileSize - bytes) {
+			throw damaged(path, page + ": the " + count + " values of tag " + tag + " lie beyond the end of the file "
+				+ "(at byte " + Long.toUnsignedString(offset) + " of " + fileSize + ")");
 		}
 	}
 
@@ -622,8 +684,9 @@ public final class TiffReader implements Closeable {
 	}
 
 	/**
-	 * The first value of a rational or floating-point entry (a resolution), NaN when it has another type or lies
-	 * past the file's end: calibration that cannot be read is no calibration, never an error.
+	 * The first value of a rational or floating-point entry (a resolution), NaN when it has another type: calibration
+	 * of a type it cannot have is no calibration, never an error (values past the file's end are refused by
+	 * {@link #within}: the file is cut short).
 	 */
 	private static double real(FileChannel f, ByteOrder order, boolean big, ByteBuffer e, int at, int type, long count) {
 		int size = type == 5 || type == 10 || type == 12 ? 8 : type == 11 ? 4 : 0;
@@ -645,7 +708,7 @@ public final class TiffReader implements Closeable {
 
 	/**
 	 * An ASCII entry (the description) up to its first NUL, each byte a character (ISO-8859-1, so that OME-XML's
-	 * UTF-8 bytes can be had back); null when over {@link OmeTiff#MAX_XML_BYTES} or unreadable (as {@link #real}).
+	 * UTF-8 bytes can be had back); null when over {@link OmeTiff#MAX_XML_BYTES} or of another type (as {@link #real}).
 	 */
 	private static String text(FileChannel f, boolean big, ByteBuffer e, int at, int type, long count) {
 		if (type != 2 || count < 1 || count > OmeTiff.MAX_XML_BYTES) return null;

@@ -157,6 +157,44 @@ class BatchOmeTiffTest {
 	}
 
 	/**
+	 * An OME-TIFF cut short inside its OME-XML (tifffile writes the XML last, so a download that stops a byte early
+	 * cuts it): refused as damaged by both paths. The blockwise reader took the XML for absent and wrote its 2
+	 * channels × 2 slices as 4 slices without calibration, without a word, where the in-memory path refused it.
+	 */
+	@Test
+	void anOmeTiffCutShortInsideItsOmeXmlFailsInMemoryAndBlockwise() throws IOException {
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\" PhysicalSizeX=\"0.5\" PhysicalSizeY=\"0.5\"><TiffData IFD=\"0\" "
+			+ "PlaneCount=\"4\"/></Pixels></Image></OME>";
+		byte[] whole = TiffBytes.omeTiff(xml, 4);
+		// the XML's entry claims as many bytes as before, but they now run 7 bytes past the file's end
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(whole).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		int ifd = b.getInt(4), entries = b.getShort(ifd) & 0xffff;
+		for (int i = 0; i < entries; i++) {
+			int at = ifd + 2 + 12 * i;
+			if ((b.getShort(at) & 0xffff) == 270) b.putInt(at + 8, whole.length - (xml.length() + 1) + 7);
+		}
+		Path in = Files.createDirectories(tmp.resolve("in-cut"));
+		Files.write(in.resolve("cut.ome.tif"), whole);
+		for (String format : new String[] { "tiff", "zarr" }) {
+			Path out = tmp.resolve("cut-" + format);
+			CliRun run = CliRun.run("batch", "-i", in, "-o", out, "--format", format, "--preset", "identity",
+				"--progress", "lines");
+			assertEquals(1, run.code, format + ": " + run);
+			assertTrue(run.err.contains("FAILED " + in.resolve("cut.ome.tif") + ": "), format + ": " + run);
+			assertTrue(run.err.contains("tag 270") && run.err.contains("lie beyond the end of the file"),
+				format + ": " + run);
+			assertFalse(run.err.contains("Exception"), run.toString());
+			assertFalse(Files.exists(out.resolve("cut.tif")) || Files.exists(out.resolve("cut.ome.zarr")), run.toString());
+			CliRun dry = CliRun.run("batch", "-i", in, "-o", tmp.resolve("dry-" + format), "--format", format,
+				"--preset", "identity", "--dry-run");
+			assertEquals(1, dry.code, format + ": " + dry);
+			assertTrue(dry.out.contains("fail") && dry.out.contains("tag 270"), format + ": " + dry);
+		}
+	}
+
+	/**
 	 * The OME-XML's channel names label the feature maps, as Fiji's Bio-Formats names the channels, alike in the TIFF
 	 * result's slice labels and the OME-Zarr result's omero channels ({@code DAPI / Sobel X}; a channel without a
 	 * Name keeps {@code C2}). They were {@code C1 / Sobel X} both ways.

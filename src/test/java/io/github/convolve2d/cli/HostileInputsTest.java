@@ -305,6 +305,79 @@ class HostileInputsTest {
 		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
 	}
 
+	/**
+	 * ImageJ's TiffDecoder stops at the first page after page 1 that holds a tag numbered 10001 to 32767 (such as
+	 * 18246, the star rating Windows Explorer writes into a TIFF): a 4-page stack whose page 3 holds one was written
+	 * as 2 slices without a word, and an OME-TIFF of 2 channels × 2 slices ended in "unexpected error:
+	 * java.lang.IllegalArgumentException: Stack argument out of range: 4". Every page is read, as --format zarr does.
+	 */
+	@Test
+	void aPageWithATagImageJStopsAtKeepsEveryPage() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		TiffBytes stack = TiffBytes.grey8(10, 12).strips(List.of(TiffBytes.rows(10, 0, 12, 1)));
+		for (int p = 2; p <= 4; p++) {
+			TiffBytes page = TiffBytes.grey8(10, 12).strips(List.of(TiffBytes.rows(10, p, 12 + p, 1)));
+			stack.thenPage(p == 3 ? page.tag(18246, 3) : page);
+		}
+		Files.write(in.resolve("rated.tif"), stack.build());
+		String xml = "<?xml version=\"1.0\"?><OME xmlns=\"http://www.openmicroscopy.org/Schemas/OME/2016-06\"><Image "
+			+ "ID=\"Image:0\"><Pixels ID=\"Pixels:0\" DimensionOrder=\"XYZCT\" Type=\"uint8\" SizeX=\"12\" SizeY=\"10\" "
+			+ "SizeC=\"2\" SizeZ=\"2\" SizeT=\"1\"><TiffData IFD=\"0\" PlaneCount=\"4\"/></Pixels></Image></OME>";
+		TiffBytes ome = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1))).description(xml);
+		for (int p = 2; p <= 4; p++) {
+			TiffBytes page = TiffBytes.grey8(12, 10).strips(List.of(TiffBytes.rows(12, 0, 10, 1)));
+			ome.thenPage(p == 3 ? page.tag(18246, 3) : page);
+		}
+		Files.write(in.resolve("hyper.ome.tif"), ome.build());
+		Path out = tmp.resolve("out");
+		CliRun r = assertTimeoutPreemptively(HANG,
+			() -> run("batch", "-i", in, "-o", out, "--preset", "identity", "--mode", "same", "--progress", "lines"));
+		assertEquals(0, r.code, r.toString());
+		assertFalse(r.err.contains("Exception"), r.toString());
+		ij.ImagePlus pages = ij.IJ.openImage(out.resolve("rated.tif").toString());
+		assertEquals(4, pages.getStackSize(), "every page is a slice: " + r);
+		for (int p = 1; p <= 4; p++) {
+			assertEquals(TiffBytes.value(0, p == 1 ? 0 : p) & 0xff, pages.getStack().getProcessor(p).getf(0, 0), 0,
+				"page " + p);
+		}
+		ij.ImagePlus hyper = ij.IJ.openImage(out.resolve("hyper.tif").toString());
+		assertEquals(2, hyper.getNChannels(), r.toString());
+		assertEquals(2, hyper.getNSlices(), r.toString());
+	}
+
+	/**
+	 * A Deflate TIFF whose image height is stored with a type no TIFF has (a flipped bit) and whose second strip is
+	 * cut short: the own reader refused the structure, so the strips went unchecked to ImageJ, which read the height
+	 * anyway and never returned from the short strip (a run that hung until killed, losing the whole summary). The
+	 * file now fails alone with the damage of its structure, and the other file is written.
+	 */
+	@Test
+	void aCompressedTiffWithADamagedTagFailsInsteadOfHangingImageJ() throws Exception {
+		Path in = Files.createDirectories(tmp.resolve("in"));
+		int w = 24, h = 20;
+		List<byte[]> strips = new java.util.ArrayList<>();
+		strips.add(TiffBytes.deflate(TiffBytes.rows(w, 0, 10, 1)));
+		byte[] second = TiffBytes.deflate(TiffBytes.rows(w, 10, 20, 1));
+		strips.add(Arrays.copyOf(second, second.length / 2));
+		byte[] file = TiffBytes.grey8(w, h).tag(259, TiffBytes.DEFLATE).tag(278, 10).strips(strips).build();
+		java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(file).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+		int ifd = b.getInt(4), entries = b.getShort(ifd) & 0xffff;
+		for (int i = 0; i < entries; i++) {
+			int at = ifd + 2 + 12 * i;
+			if ((b.getShort(at) & 0xffff) == 257) b.putShort(at + 2, (short) 1028);
+		}
+		Files.write(in.resolve("flipped.tif"), file);
+		Files.write(in.resolve("good.tif"), TinyTiff.bytes(w, h, true));
+		Path out = tmp.resolve("out");
+		CliRun r = assertTimeoutPreemptively(HANG,
+			() -> run("batch", "-i", in, "-o", out, "--preset", "box-3", "--progress", "lines"));
+		assertEquals(1, r.code, r.toString());
+		assertTrue(r.err.contains("FAILED " + in.resolve("flipped.tif") + ": page 1: tag 257 holds values of TIFF type "
+			+ "1028 where whole numbers belong; the file is damaged or cut short — re-export it"), r.toString());
+		assertTrue(r.out.contains("1 written, 0 skipped (output exists), 1 failed of 2 files"), r.toString());
+		assertFalse(Files.exists(out.resolve("flipped.tif")), r.toString());
+	}
+
 	@Test
 	void anUnreadableSubFolderUnderRecursiveIsAFailureWithItsReason() throws Exception {
 		Path in = Files.createDirectories(tmp.resolve("in/locked"));
