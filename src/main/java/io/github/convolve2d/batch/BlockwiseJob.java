@@ -487,7 +487,7 @@ public final class BlockwiseJob {
 	 */
 	ConvolutionOptions beforeBlocks(ChunkedImage in, BlockGrid grid) {
 		if (layer != null) layer.checkChannels(in.channels());
-		ConvolutionOptions fitted = fittingThreads(grid, in, options);
+		ConvolutionOptions fitted = fittingThreads(grid, in, options, true);
 		if (levelCount(grid) > 1) levelThreads(grid);
 		return fitted;
 	}
@@ -933,7 +933,9 @@ public final class BlockwiseJob {
 		try (ChunkedImage in = ChunkedImage.open(input)) {
 			BlockGrid grid = grid(in);
 			// one block at a time here
-			fittingThreads(grid, in, options.toBuilder().threads(1).build());
+			// beside other tasks of its JVM, whose caches its free heap does not see: no rows of chunks kept beyond
+			// the blocks' own
+			fittingThreads(grid, in, options.toBuilder().threads(1).build(), false);
 			ZarrArray array = ZarrArray.open(output.resolve("0"));
 			long skipped = 0;
 			Sink sink = null;
@@ -1035,11 +1037,15 @@ public final class BlockwiseJob {
 	 * {@link ChunkedImage#chunkReadBytes}); the blocks in flight together need the decoded chunks their windows share
 	 * ({@link #inFlightBytes}) beyond the cache a run keeps anyway ({@link #cacheBytes}). Checked before any work, so
 	 * that a block too large for the heap is refused with what to change rather than running out of memory, or
-	 * decoding every strip again for every block, half-way.
+	 * decoding every strip again for every block, half-way. With {@code rowsOfChunks}, the cache keeps the full rows
+	 * of chunks too where the spare heap holds them ({@link #cacheBytes(BlockGrid, int, Decoded, long, long)}): not
+	 * for a Spark task, which shares its JVM's heap with other tasks.
 	 *
 	 * @throws UserException when not even one block fits
 	 */
-	private ConvolutionOptions fittingThreads(BlockGrid grid, ChunkedImage in, ConvolutionOptions options) {
+	private ConvolutionOptions fittingThreads(BlockGrid grid, ChunkedImage in, ConvolutionOptions options,
+		boolean rowsOfChunks)
+	{
 		long region = HeapRegions.region();
 		Decoded decoded = decoded(in);
 		int threads = options.threads();
@@ -1055,12 +1061,12 @@ public final class BlockwiseJob {
 		int t = fitted.threads();
 		long spare = free - t * (blockBytes(grid, in.channels(), region) + readBytes(in.chunkReadBytes(), region))
 			- extraCacheBytes(grid, t, decoded);
-		in.cacheBytes(cacheBytes(grid, t, decoded, cacheBytes(), spare));
+		in.cacheBytes(cacheBytes(grid, t, decoded, cacheBytes(), rowsOfChunks ? spare : 0));
 		return fitted;
 	}
 
 	/**
-	 * {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions)} for an input whose chunks take
+	 * {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions, boolean)} for an input whose chunks take
 	 * {@code read} bytes to decode and {@code decoded} when kept, with {@code free} bytes of heap beside the cache a
 	 * run keeps anyway, made of regions of {@code region} bytes ({@link HeapRegions}).
 	 */
@@ -1215,7 +1221,7 @@ public final class BlockwiseJob {
 
 	/**
 	 * Decoded input chunks kept for the halos of neighbouring blocks at least: an eighth of the heap, at most 256 MB
-	 * (more when the blocks in flight share more, {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions)}).
+	 * (more when the blocks in flight share more, {@link #fittingThreads(BlockGrid, ChunkedImage, ConvolutionOptions, boolean)}).
 	 */
 	static long cacheBytes() {
 		return Math.min(256L << 20, Runtime.getRuntime().maxMemory() / 8);
