@@ -235,9 +235,15 @@ class TiffCalibrationTest {
 			assertNone(read(tiny("double", entry(282, DOUBLE, 1, d), entry(283, DOUBLE, 1, d), entry(296, SHORT, 1,
 				shortValue(3)))));
 		}
-		// offsets past the file's end, a description of 2³² - 1 bytes, a unit of another type
-		assertNone(read(tiny("past", pointer(282, RATIONAL, 1, 1L << 31), pointer(270, ASCII, 0xffffffffL, 64),
-			entry(296, LONG, 1, new byte[] { 3, 0, 0, 0 }))));
+		// a unit of another type: no calibration
+		assertNone(read(tiny("unit", entry(296, LONG, 1, new byte[] { 3, 0, 0, 0 }))));
+		// values past the file's end (a resolution, a description of 2³² - 1 bytes): the file is cut short or damaged,
+		// refused as the in-memory path refuses it, rather than read without what it lost (an OME-XML cut short read
+		// as plain slices)
+		Path past = tiny("past", pointer(282, RATIONAL, 1, 1L << 31), pointer(270, ASCII, 0xffffffffL, 64));
+		io.github.convolve2d.core.UserException e = org.junit.jupiter.api.Assertions.assertThrows(
+			io.github.convolve2d.core.UserException.class, () -> read(past));
+		assertTrue(e.getMessage().contains("more than the file holds; the file is damaged or cut short"), e.getMessage());
 		// ImageJ's fields with hostile values: only the sane ones are kept
 		byte[] text = ("ImageJ=1.54p\nunit=micron\nspacing=-2\nxorigin=NaN\nyorigin=1e300\nzorigin=oops\n\0")
 			.getBytes(StandardCharsets.ISO_8859_1);
