@@ -124,20 +124,8 @@ class FileJobTest {
 		// a stop's cancel of all jobs reaches Spark's scheduler through its event queue, maybe after the stopped run
 		// ended (its tasks finished the job first): a job queued behind it lets it pass before the next test's jobs
 		if (interruption.stopped()) sc.parallelize(List.of(1)).count();
-		// the tasks of an aborted job may still run (Spark kills them asynchronously): waited for, so that none writes
-		// into a folder the test then deletes (JUnit's "Failed to delete temp directory ... big.ome.zarr/0")
-		long end = System.nanoTime() + 30_000_000_000L;
-		while (System.nanoTime() < end && java.util.Arrays.stream(sc.sc().statusTracker().getExecutorInfos())
-			.anyMatch(e -> e.numRunningTasks() > 0))
-		{
-			try {
-				Thread.sleep(10);
-			}
-			catch (InterruptedException e) {
-				Thread.currentThread().interrupt();
-				break;
-			}
-		}
+		// the tasks of an aborted job may still run: waited for, so that none writes into a folder the test deletes
+		LocalSpark.awaitTasks(sc);
 		return new CliRun(code, out.toString(), err.toString());
 	}
 
