@@ -477,7 +477,8 @@ final class FileJob {
 		return fs instanceof LocalFileSystem ? ((LocalFileSystem) fs).getRaw() : fs;
 	}
 
-	private static FileStatus status(FileSystem fs, Path p) throws IOException {
+	/** The status of {@code p}, or null when there is no such file or folder. */
+	static FileStatus status(FileSystem fs, Path p) throws IOException {
 		try {
 			return fs.getFileStatus(p);
 		}

@@ -11,7 +11,6 @@ import org.apache.hadoop.fs.Path;
 import org.apache.hadoop.fs.RawLocalFileSystem;
 import org.apache.hadoop.security.AccessControlException;
 
-import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -84,10 +83,7 @@ final class HadoopPlan {
 		FileSystem outFs = out.getFileSystem(conf);
 		FileStatus outStatus;
 		try {
-			outStatus = outFs.getFileStatus(out);
-		}
-		catch (FileNotFoundException e) {
-			outStatus = null;
+			outStatus = FileJob.status(outFs, out);
 		}
 		catch (IOException e) {
 			// not the inputs' listing: the output's file system is unreachable or refuses (as the run's probe says it)
@@ -112,13 +108,8 @@ final class HadoopPlan {
 				throw new UserException("inputs on two file systems (" + inFs + " and " + fsUri + "): run one job per "
 					+ "file system");
 			}
-			FileStatus status;
-			try {
-				status = fs.getFileStatus(in);
-			}
-			catch (FileNotFoundException e) {
-				throw new UserException("input '" + input + "' does not exist");
-			}
+			FileStatus status = FileJob.status(fs, in);
+			if (status == null) throw new UserException("input '" + input + "' does not exist");
 			boolean folder = status.isDirectory();
 			Path read = folder ? in : in.getParent();
 			if (fsUri.equals(outFs.getUri())) {
@@ -224,14 +215,8 @@ final class HadoopPlan {
 			if (input.replaceFirst("/+$", "").endsWith(".zarr")) return true;
 			Path p = qualify(input, conf);
 			FileSystem fs = p.getFileSystem(conf);
-			FileStatus st;
-			try {
-				st = fs.getFileStatus(p);
-			}
-			catch (FileNotFoundException e) {
-				continue; // the plan says so
-			}
-			if (st.isDirectory() && isZarrFolder(fs, p)) return true;
+			FileStatus st = FileJob.status(fs, p); // a missing input: the plan says so
+			if (st != null && st.isDirectory() && isZarrFolder(fs, p)) return true;
 		}
 		return false;
 	}
