@@ -11,6 +11,8 @@ import io.github.convolve2d.io.TemporaryFiles;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -20,6 +22,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -31,8 +34,8 @@ import java.util.function.Predicate;
  * <li>the TIFF goes to a hidden temporary file next to the target,
  * {@code .convolve2d-<pid>-<start>-<host>-<random>.tif} ({@link TemporaryFiles}: it names the writing process),
  * created exclusively (no two writers, in this process or another, ever share one; the name does not grow with the
- * target's, so a target name of up to 255 bytes does not make it too long), and then takes the target's name in
- * one atomic step;</li>
+ * target's, so a target name of up to 255 bytes does not make it too long), forced to the disk, and then takes the
+ * target's name in one atomic step;</li>
  * <li>without replacing, that step is a hard link that fails when the target exists — the check and the write
  * are one operation, so a target that another run wrote meanwhile is never replaced (on a file system without
  * hard links it falls back to a check and a rename); replacing, it is an atomic rename, done only when the
@@ -161,10 +164,16 @@ public final class AtomicTiffWriter {
 		}
 		inFlight.add(tmp);
 		try {
-			try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp),
-				1 << 16)))
+			try (FileChannel file = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+				DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Channels.newOutputStream(file),
+					1 << 16)))
 			{
 				encode(imp, out);
+				out.flush();
+				// on the disk before the name: ext4 and others may put a rename on disk before the bytes, so a power cut
+				// would leave an empty file under the output's name, which the next run skips as done (as for Zarr
+				// chunks, ZarrArray.writeAtomically)
+				file.force(false);
 			}
 			catch (FileSystemException e) {
 				throw new IOException(e.getReason() != null ? e.getReason() : e.getClass().getSimpleName(), e);
